@@ -1,0 +1,95 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"tenantadmin/auth"
+	"tenantadmin/db/dbtest"
+)
+
+func TestPasswordHash(t *testing.T) {
+	hash, err := auth.HashPassword("correct horse battery staple", auth.DefaultArgon2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash = %s", hash)
+	}
+	if ok, err := auth.VerifyPassword(hash, "correct horse battery staple"); !ok || err != nil {
+		t.Fatalf("verify: %v %v", ok, err)
+	}
+	if ok, _ := auth.VerifyPassword(hash, "correct horse battery stapler"); ok {
+		t.Fatal("wrong password verified")
+	}
+	other, _ := auth.HashPassword("correct horse battery staple", auth.DefaultArgon2)
+	if other == hash {
+		t.Fatal("salt not random")
+	}
+	for _, bad := range []string{"", "$argon2i$v=19$m=1,t=1,p=1$c2FsdA$a2V5", "$argon2id$v=19$m=x$a$b", "$argon2id$v=19$m=8,t=1,p=1$!!$a2V5"} {
+		if _, err := auth.VerifyPassword(bad, "x"); err == nil {
+			t.Errorf("malformed hash %q accepted", bad)
+		}
+	}
+}
+
+func TestSessions(t *testing.T) {
+	rdb, prefix := dbtest.MustRedis(t)
+	store := auth.NewSessionStore(rdb, prefix, time.Minute, time.Hour)
+	ctx := context.Background()
+	token, sess, err := store.Create(ctx, 42, "cookie", "127.0.0.1", "Firefox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(sess.ID, token) || len(token) < 40 {
+		t.Fatal("the session ID must be a hash of a long token")
+	}
+	t.Run("OK", func(t *testing.T) {
+		got, err := store.Lookup(ctx, token)
+		if err != nil || got.UserID != 42 {
+			t.Fatalf("lookup: %+v %v", got, err)
+		}
+	})
+	t.Run("ErrForgedToken", func(t *testing.T) {
+		if _, err := store.Lookup(ctx, token+"x"); !errors.Is(err, auth.ErrNoSession) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("RevokeAll", func(t *testing.T) {
+		second, _, _ := store.Create(ctx, 42, "bearer", "127.0.0.1", "curl")
+		other, _, _ := store.Create(ctx, 43, "bearer", "127.0.0.1", "curl")
+		if list, _ := store.List(ctx, 42); len(list) != 2 {
+			t.Fatalf("list = %d", len(list))
+		}
+		if err := store.RevokeAll(ctx, 42); err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range []string{token, second} {
+			if _, err := store.Lookup(ctx, tok); !errors.Is(err, auth.ErrNoSession) {
+				t.Fatal("revoked session still valid")
+			}
+		}
+		if _, err := store.Lookup(ctx, other); err != nil {
+			t.Fatal("another user's session was revoked")
+		}
+	})
+	t.Run("IdleExpiry", func(t *testing.T) {
+		short := auth.NewSessionStore(rdb, prefix, time.Second, time.Hour)
+		tok, _, _ := short.Create(ctx, 7, "cookie", "", "")
+		time.Sleep(1500 * time.Millisecond)
+		if _, err := short.Lookup(ctx, tok); !errors.Is(err, auth.ErrNoSession) {
+			t.Fatalf("idle session still valid: %v", err)
+		}
+	})
+	t.Run("AbsoluteExpiry", func(t *testing.T) {
+		short := auth.NewSessionStore(rdb, prefix, time.Hour, time.Second)
+		tok, _, _ := short.Create(ctx, 8, "cookie", "", "")
+		time.Sleep(1100 * time.Millisecond)
+		if _, err := short.Lookup(ctx, tok); !errors.Is(err, auth.ErrNoSession) {
+			t.Fatalf("session past its absolute lifetime still valid: %v", err)
+		}
+	})
+}

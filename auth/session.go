@@ -1,0 +1,149 @@
+package auth
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Session is one signed-in device or API client. Its ID is the hex SHA-256
+// of the token: the token itself is never stored.
+type Session struct {
+	ID        string    `json:"id"`
+	UserID    int64     `json:"userId"`
+	CreatedAt time.Time `json:"createdAt"`
+	LastSeen  time.Time `json:"lastSeen"`
+	ExpiresAt time.Time `json:"expiresAt"` // absolute limit
+	IP        string    `json:"ip"`
+	UserAgent string    `json:"userAgent"`
+	// Kind is "cookie" for the SPA or "bearer" for API clients.
+	Kind string `json:"kind"`
+}
+
+// SessionStore keeps sessions in Redis so that every replica sees them and
+// a revocation takes effect everywhere at once.
+type SessionStore struct {
+	rdb      redis.UniversalClient
+	prefix   string
+	idle     time.Duration
+	absolute time.Duration
+}
+
+// NewSessionStore returns a store whose keys start with prefix (tests use
+// a per-test prefix) and whose sessions end after idle inactivity or at the
+// absolute limit, whichever comes first.
+func NewSessionStore(rdb redis.UniversalClient, prefix string, idle, absolute time.Duration) *SessionStore {
+	return &SessionStore{rdb: rdb, prefix: prefix, idle: idle, absolute: absolute}
+}
+
+func (s *SessionStore) key(id string) string { return s.prefix + "session:" + id }
+func (s *SessionStore) userKey(userID int64) string {
+	return fmt.Sprintf("%suser-sessions:%d", s.prefix, userID)
+}
+
+// ErrNoSession is returned for unknown, expired or revoked tokens.
+var ErrNoSession = errors.New("auth: no such session")
+
+// Create starts a session and returns its token, to be given to the client
+// once.
+func (s *SessionStore) Create(ctx context.Context, userID int64, kind, ip, userAgent string) (string, *Session, error) {
+	token, hash := NewToken()
+	now := time.Now().UTC()
+	sess := &Session{ID: hex.EncodeToString(hash), UserID: userID, CreatedAt: now, LastSeen: now,
+		ExpiresAt: now.Add(s.absolute), IP: ip, UserAgent: userAgent, Kind: kind}
+	b, _ := json.Marshal(sess)
+	pipe := s.rdb.TxPipeline()
+	pipe.Set(ctx, s.key(sess.ID), b, s.idle)
+	pipe.SAdd(ctx, s.userKey(userID), sess.ID)
+	pipe.Expire(ctx, s.userKey(userID), s.absolute)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
+}
+
+// Lookup returns the live session of a token and slides its idle timeout.
+func (s *SessionStore) Lookup(ctx context.Context, token string) (*Session, error) {
+	if token == "" || len(token) > 128 {
+		return nil, ErrNoSession
+	}
+	id := hex.EncodeToString(HashToken(token))
+	b, err := s.rdb.Get(ctx, s.key(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNoSession
+	} else if err != nil {
+		return nil, err
+	}
+	var sess Session
+	if err := json.Unmarshal(b, &sess); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	if now.After(sess.ExpiresAt) {
+		_ = s.Revoke(ctx, sess.UserID, sess.ID)
+		return nil, ErrNoSession
+	}
+	// Refresh the idle timeout at most once a minute to spare Redis writes.
+	if now.Sub(sess.LastSeen) > time.Minute {
+		sess.LastSeen = now
+		ttl := min(s.idle, time.Until(sess.ExpiresAt))
+		b, _ = json.Marshal(sess)
+		if err := s.rdb.Set(ctx, s.key(id), b, ttl).Err(); err != nil {
+			return nil, err
+		}
+	}
+	return &sess, nil
+}
+
+// List returns the user's live sessions.
+func (s *SessionStore) List(ctx context.Context, userID int64) ([]*Session, error) {
+	ids, err := s.rdb.SMembers(ctx, s.userKey(userID)).Result()
+	if err != nil {
+		return nil, err
+	}
+	var out []*Session
+	for _, id := range ids {
+		b, err := s.rdb.Get(ctx, s.key(id)).Bytes()
+		if errors.Is(err, redis.Nil) {
+			s.rdb.SRem(ctx, s.userKey(userID), id) // expired: forget it
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		var sess Session
+		if json.Unmarshal(b, &sess) == nil {
+			out = append(out, &sess)
+		}
+	}
+	return out, nil
+}
+
+// Revoke ends one session of the user.
+func (s *SessionStore) Revoke(ctx context.Context, userID int64, id string) error {
+	pipe := s.rdb.TxPipeline()
+	pipe.Del(ctx, s.key(id))
+	pipe.SRem(ctx, s.userKey(userID), id)
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// RevokeAll ends every session of the user at once (suspension, lock,
+// password reset, removal: R18).
+func (s *SessionStore) RevokeAll(ctx context.Context, userID int64) error {
+	ids, err := s.rdb.SMembers(ctx, s.userKey(userID)).Result()
+	if err != nil {
+		return err
+	}
+	pipe := s.rdb.TxPipeline()
+	for _, id := range ids {
+		pipe.Del(ctx, s.key(id))
+	}
+	pipe.Del(ctx, s.userKey(userID))
+	_, err = pipe.Exec(ctx)
+	return err
+}

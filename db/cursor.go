@@ -1,0 +1,62 @@
+package db
+
+import (
+	"encoding/base64"
+	"encoding/json"
+
+	"tenantadmin/domain"
+)
+
+// Cursors are opaque to clients: base64url of the JSON sort key of a row.
+// They carry only sort keys that every viewer of the list may see.
+
+func encodeCursor(key any) string {
+	b, _ := json.Marshal(key)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(cursor string, key any) error {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err == nil {
+		err = json.Unmarshal(b, key)
+	}
+	if err != nil {
+		return &domain.Error{Code: domain.EINVALID, Field: "after", Reason: "INVALID_CURSOR", Message: "The cursor is not valid."}
+	}
+	return nil
+}
+
+// pageWindow validates a page request and returns how many rows to read
+// (one more than asked, to learn whether another page exists) and whether
+// the list is read backwards.
+func pageWindow(p domain.Page) (limit int, backward bool, err error) {
+	switch {
+	case p.First > 0 && p.Last > 0:
+		return 0, false, domain.FieldError("first", "FIRST_AND_LAST", "Pass first or last, not both.")
+	case p.First < 0 || p.Last < 0:
+		return 0, false, domain.FieldError("first", "NEGATIVE_PAGE_SIZE", "Page size cannot be negative.")
+	case p.First > domain.MaxPageSize || p.Last > domain.MaxPageSize:
+		return 0, false, domain.FieldError("first", "PAGE_TOO_LARGE", "Page size is at most %d.", domain.MaxPageSize)
+	case p.Last > 0:
+		return p.Last + 1, true, nil
+	case p.First > 0:
+		return p.First + 1, false, nil
+	default:
+		return 20 + 1, false, nil
+	}
+}
+
+// trimPage cuts the extra row read by pageWindow and restores display order.
+func trimPage[T any](rows []T, limit int, backward bool, p domain.Page) (page []T, hasNext, hasPrev bool) {
+	more := len(rows) == limit
+	if more {
+		rows = rows[:limit-1]
+	}
+	if backward {
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+		return rows, p.Before != "", more
+	}
+	return rows, more, p.After != ""
+}

@@ -1,0 +1,144 @@
+package db_test
+
+import (
+	"context"
+	"testing"
+
+	"tenantadmin/db"
+	"tenantadmin/db/dbtest"
+	"tenantadmin/domain"
+)
+
+func TestMigrateAndCatalogAreIdempotent(t *testing.T) {
+	d := dbtest.MustOpen(t)
+	ctx := context.Background()
+	count := func(table string) int {
+		var n int
+		if err := d.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	products, roles := count("products"), count("roles")
+	if products < 10 || roles < 25 {
+		t.Fatalf("sample catalog: %d products, %d roles", products, roles)
+	}
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	if err := d.LoadCatalog(ctx, db.DefaultCatalog); err != nil {
+		t.Fatalf("second catalog load: %v", err)
+	}
+	if count("products") != products || count("roles") != roles {
+		t.Fatal("reloading the catalog duplicated rows")
+	}
+	t.Run("RenameUpdatesInPlace", func(t *testing.T) {
+		doc := []byte("products:\n  - code: factures\n    name: Factures et avoirs\n    roles:\n      - {code: comptable, name: Comptable, category: OPERATOR}\n")
+		if err := d.LoadCatalog(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+		var name string
+		d.QueryRowContext(ctx, "SELECT name FROM products WHERE code = 'factures'").Scan(&name)
+		if name != "Factures et avoirs" || count("products") != products {
+			t.Fatalf("name %q, products %d", name, count("products"))
+		}
+	})
+	t.Run("ErrBadCategory", func(t *testing.T) {
+		doc := []byte("products:\n  - code: x\n    name: X\n    roles:\n      - {code: y, name: Y, category: SUPERUSER}\n")
+		if err := d.LoadCatalog(ctx, doc); err == nil {
+			t.Fatal("accepted an unknown category")
+		}
+		if count("products") != products {
+			t.Fatal("a failed catalog load left a product behind")
+		}
+	})
+}
+
+func TestAdminAndOperatorExclusive(t *testing.T) {
+	d := dbtest.MustOpen(t)
+	f := dbtest.NewFixture(t, d)
+	tenant := f.Tenant("Ente", 0)
+	user := f.User("mario.rossi", tenant)
+	f.Assign(user, tenant, "segmenti", "user")
+	f.Assign(user, tenant, "segmenti", "guest") // another OPERATOR role is fine (R9)
+	// The database itself refuses ADMIN beside OPERATOR on one product.
+	_, err := d.ExecContext(context.Background(), `INSERT INTO role_assignments (membership_id, tenant_id, user_id, product_id, role_id, category)
+		SELECT m.id, m.tenant_id, m.user_id, r.product_id, r.id, r.category
+		FROM memberships m, roles r JOIN products p ON p.id = r.product_id
+		WHERE m.user_id = ? AND p.code = 'segmenti' AND r.code = 'admin'`, user)
+	if err == nil {
+		t.Fatal("ADMIN and OPERATOR on one product in one tenant were accepted")
+	}
+	// Another tenant may hold the other category.
+	other := f.Tenant("Sede", tenant)
+	f.Assign(user, other, "segmenti", "admin")
+}
+
+func TestUniqueUsernameAndTaxCode(t *testing.T) {
+	d := dbtest.MustOpen(t)
+	f := dbtest.NewFixture(t, d)
+	tenant := f.Tenant("Ente", 0)
+	f.User("anna.bianchi", tenant)
+	ctx := context.Background()
+	if _, err := d.ExecContext(ctx, "INSERT INTO users (username) VALUES ('anna.bianchi')"); err == nil {
+		t.Fatal("duplicate username accepted")
+	}
+	if _, err := d.ExecContext(ctx, "INSERT INTO users (username) VALUES ('Anna Bianchi')"); err == nil {
+		t.Fatal("username breaking the rule accepted by the database")
+	}
+	if _, err := d.ExecContext(ctx, "INSERT INTO users (username, tax_code) VALUES ('other', 'TAX0000000000001')"); err == nil {
+		t.Fatal("duplicate tax code accepted")
+	}
+}
+
+func TestHierarchy(t *testing.T) {
+	d := dbtest.MustOpen(t)
+	f := dbtest.NewFixture(t, d)
+	// A chain deeper than any fixed join would cover.
+	ids := []int64{f.Tenant("level0", 0)}
+	for i := 1; i < 12; i++ {
+		ids = append(ids, f.Tenant("level", ids[i-1]))
+	}
+	sibling := f.Tenant("sibling", ids[0])
+	unrelated := f.Tenant("unrelated", 0)
+	s := db.NewTenantService(d)
+	ctx := context.Background()
+	below, err := s.DescendantIDs(ctx, []int64{ids[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(below) != 12 { // 11 levels + the sibling
+		t.Fatalf("descendants = %v", below)
+	}
+	for _, id := range below {
+		if id == unrelated || id == ids[0] {
+			t.Fatalf("descendants include %d", id)
+		}
+	}
+	above, err := s.AncestorIDs(ctx, ids[11])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(above) != 11 || above[0] != ids[10] || above[10] != ids[0] {
+		t.Fatalf("ancestors = %v", above)
+	}
+	conn, err := s.FindTenants(ctx, domain.TenantFilter{Scope: domain.Scope{All: true}, DescendantsOf: &ids[0]}, domain.Page{First: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conn.Nodes) != 12 {
+		t.Fatalf("FindTenants(DescendantsOf) = %d", len(conn.Nodes))
+	}
+	_ = sibling
+	t.Run("ErrEmptyScopeMatchesNothing", func(t *testing.T) {
+		conn, err := s.FindTenants(ctx, domain.TenantFilter{}, domain.Page{First: 50})
+		if err != nil || len(conn.Nodes) != 0 {
+			t.Fatalf("zero scope returned %d tenants (%v)", len(conn.Nodes), err)
+		}
+	})
+	t.Run("ErrCycleRefused", func(t *testing.T) {
+		if _, err := d.ExecContext(ctx, "UPDATE tenants SET parent_id = id WHERE id = ?", ids[0]); err == nil {
+			t.Fatal("a tenant became its own parent")
+		}
+	})
+}

@@ -1,0 +1,150 @@
+package db
+
+import (
+	"context"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"tenantadmin/domain"
+)
+
+// TenantService implements domain.TenantService and domain.Hierarchy.
+type TenantService struct{ db *DB }
+
+func NewTenantService(db *DB) *TenantService { return &TenantService{db: db} }
+
+var _ domain.TenantService = (*TenantService)(nil)
+var _ domain.Hierarchy = (*TenantService)(nil)
+
+// FindTenantByID returns one tenant; the caller has checked that the viewer
+// may see it.
+func (s *TenantService) FindTenantByID(ctx context.Context, id int64) (*domain.Tenant, error) {
+	var m tenantModel
+	if err := s.db.NewSelect().Model(&m).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, mapError(err)
+	}
+	return m.domain(), nil
+}
+
+// TenantsByIDs loads tenants for a dataloader, in no particular order.
+func (s *TenantService) TenantsByIDs(ctx context.Context, ids []int64) ([]*domain.Tenant, error) {
+	var rows []tenantModel
+	if err := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, mapError(err)
+	}
+	out := make([]*domain.Tenant, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+type tenantCursor struct {
+	Name string `json:"n"`
+	ID   int64  `json:"i"`
+}
+
+// FindTenants lists tenants ordered by name, then id, with keyset paging.
+func (s *TenantService) FindTenants(ctx context.Context, f domain.TenantFilter, p domain.Page) (*domain.Connection[*domain.Tenant], error) {
+	limit, backward, err := pageWindow(p)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.NewSelect().Model((*tenantModel)(nil))
+	s.applyTenantFilter(q, f)
+	countQ := q.Clone()
+
+	var rows []tenantModel
+	q = q.Model(&rows).Limit(int64(limit))
+	if p.After != "" {
+		var c tenantCursor
+		if err := decodeCursor(p.After, &c); err != nil {
+			return nil, err
+		}
+		q.Where("(t.name, t.id) > (?, ?)", c.Name, c.ID)
+	}
+	if p.Before != "" {
+		var c tenantCursor
+		if err := decodeCursor(p.Before, &c); err != nil {
+			return nil, err
+		}
+		q.Where("(t.name, t.id) < (?, ?)", c.Name, c.ID)
+	}
+	if backward {
+		q.Order("t.name DESC", "t.id DESC")
+	} else {
+		q.Order("t.name ASC", "t.id ASC")
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, mapError(err)
+	}
+	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
+	conn := &domain.Connection[*domain.Tenant]{HasNextPage: hasNext, HasPreviousPage: hasPrev}
+	for i := range rows {
+		conn.Nodes = append(conn.Nodes, rows[i].domain())
+		conn.Cursors = append(conn.Cursors, encodeCursor(tenantCursor{rows[i].Name, rows[i].ID}))
+	}
+	conn.Count = func(ctx context.Context) (int, error) {
+		n, err := countQ.Count(ctx)
+		return int(n), mapError(err)
+	}
+	return conn, nil
+}
+
+func (s *TenantService) applyTenantFilter(q *bun.SelectQuery, f domain.TenantFilter) {
+	if !f.Scope.All {
+		q.Where("t.id IN (?)", bun.In(nonEmpty(f.Scope.TenantIDs)))
+	}
+	if f.ParentID != nil {
+		q.Where("t.parent_id = ?", *f.ParentID)
+	}
+	if f.RootsOnly {
+		q.Where("t.parent_id IS NULL")
+	}
+	if f.DescendantsOf != nil {
+		q.Where(`t.id IN (WITH RECURSIVE sub AS (
+			SELECT id FROM tenants WHERE parent_id = ?
+			UNION ALL SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
+		) SELECT id FROM sub)`, *f.DescendantsOf)
+	}
+	if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
+		q.Where("t.name ILIKE ?", "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
+	}
+}
+
+// DescendantIDs returns every tenant below the given ones, at any depth.
+func (s *TenantService) DescendantIDs(ctx context.Context, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var out []int64
+	err := s.db.NewRaw(`WITH RECURSIVE sub AS (
+			SELECT id FROM tenants WHERE parent_id IN (?)
+			UNION SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
+		) SELECT id FROM sub ORDER BY id`, bun.In(ids)).Scan(ctx, &out)
+	return out, mapError(err)
+}
+
+// AncestorIDs returns every tenant above id, nearest first.
+func (s *TenantService) AncestorIDs(ctx context.Context, id int64) ([]int64, error) {
+	var out []int64
+	err := s.db.NewRaw(`WITH RECURSIVE up AS (
+			SELECT parent_id AS id, 1 AS depth FROM tenants WHERE id = ?
+			UNION ALL SELECT t.parent_id, up.depth + 1 FROM tenants t JOIN up ON t.id = up.id
+		) SELECT id FROM up WHERE id IS NOT NULL ORDER BY depth`, id).Scan(ctx, &out)
+	return out, mapError(err)
+}
+
+// escapeLike makes user text literal inside a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// nonEmpty keeps "IN (?)" valid SQL for an empty scope: it matches nothing.
+func nonEmpty(ids []int64) []int64 {
+	if len(ids) == 0 {
+		return []int64{0}
+	}
+	return ids
+}

@@ -1,0 +1,231 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Category of a role: administrators manage people, operators use a product.
+type RoleCategory string
+
+const (
+	CategoryAdmin    RoleCategory = "ADMIN"
+	CategoryOperator RoleCategory = "OPERATOR"
+)
+
+// UserStatus is the account state of R5.
+type UserStatus string
+
+const (
+	UserInvited   UserStatus = "INVITED"
+	UserActive    UserStatus = "ACTIVE"
+	UserSuspended UserStatus = "SUSPENDED"
+	UserLocked    UserStatus = "LOCKED"
+)
+
+// AssignmentStatus is the per-product state of one role assignment (R5, R10).
+type AssignmentStatus string
+
+const (
+	AssignmentActive    AssignmentStatus = "ACTIVE"
+	AssignmentSuspended AssignmentStatus = "SUSPENDED"
+)
+
+// UserKind separates people from service accounts (R27).
+type UserKind string
+
+const (
+	KindHuman   UserKind = "HUMAN"
+	KindService UserKind = "SERVICE"
+)
+
+// Supported interface languages (R4).
+var Languages = []string{"it", "fr", "en"}
+
+// Tenant is an organisation or one of its sites; ParentID is nil at the top
+// of a hierarchy (head office, holding).
+type Tenant struct {
+	ID             int64
+	ParentID       *int64
+	Name           string
+	Country        string
+	TaxCode        string
+	CertifiedEmail string
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Product is a module of the platform that users get roles on.
+type Product struct {
+	ID          int64
+	Code        string
+	Name        string
+	Description string
+}
+
+// Role is a named set of permissions on one product.
+type Role struct {
+	ID                 int64
+	ProductID          int64
+	Code               string
+	Name               string
+	Category           RoleCategory
+	Permissions        []string
+	RequiresNomination bool
+	// PersonalDataAccess false marks restricted roles (e.g. an external
+	// technician) that must never see other people's personal data (R12).
+	PersonalDataAccess bool
+	// RequiresSite marks roles that only work attached to a site (R12).
+	RequiresSite bool
+}
+
+// User is a person or a service account. Personal data fields are empty on a
+// deleted user's pseudonymised audit references, never on live rows.
+type User struct {
+	ID            int64
+	UID           string
+	Kind          UserKind
+	Username      string
+	TaxCode       string
+	TaxCountry    string
+	GivenName     string
+	FamilyName    string
+	NameVerified  bool
+	Email         string
+	EmailVerified bool
+	Phone         string
+	Language      string
+	TimeZone      string
+	Status        UserStatus
+	HomeTenantID  int64
+	PlatformAdmin bool
+	Version       int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Membership attaches a user to one tenant.
+type Membership struct {
+	ID        int64
+	TenantID  int64
+	UserID    int64
+	CreatedAt time.Time
+}
+
+// RoleAssignment gives a membership one role on one product.
+type RoleAssignment struct {
+	ID           int64
+	MembershipID int64
+	TenantID     int64
+	UserID       int64
+	ProductID    int64
+	RoleID       int64
+	Category     RoleCategory
+	Status       AssignmentStatus
+	CreatedAt    time.Time
+}
+
+// Group is a named set of users of one tenant on one product (R11).
+type Group struct {
+	ID        int64
+	TenantID  int64
+	ProductID int64
+	Name      string
+	Active    bool
+	Version   int
+	CreatedAt time.Time
+}
+
+// AuditEvent records one change: who, where from, what, before and after (R26).
+type AuditEvent struct {
+	ID         int64
+	TenantID   *int64
+	ActorID    *int64
+	ActorLabel string
+	Action     string
+	TargetType string
+	TargetID   *int64
+	Before     map[string]any
+	After      map[string]any
+	IP         string
+	UserAgent  string
+	RequestID  string
+	CreatedAt  time.Time
+}
+
+// Page asks for one page of a keyset-paginated list. After and Before are
+// opaque cursors produced by the storage layer.
+type Page struct {
+	First  int
+	After  string
+	Last   int
+	Before string
+}
+
+// MaxPageSize bounds every list the API returns.
+const MaxPageSize = 100
+
+// TenantFilter selects tenants. Nil fields do not filter.
+type TenantFilter struct {
+	ParentID *int64
+	// RootsOnly selects tenants without a parent.
+	RootsOnly bool
+	// DescendantsOf selects every tenant below this one, at any depth.
+	DescendantsOf *int64
+	Search        *string
+	// Scope limits the result to tenants the viewer may see; the
+	// authorization module computes it. It is mandatory: the zero Scope
+	// matches nothing.
+	Scope Scope
+}
+
+// UserFilter selects the users of R21. Scope is mandatory: users are always
+// listed through their memberships of tenants in it.
+type UserFilter struct {
+	Scope Scope
+	// TenantID narrows the list to one tenant of the scope.
+	TenantID         *int64
+	ProductID        *int64
+	Category         *RoleCategory
+	RoleID           *int64
+	Status           *UserStatus
+	AssignmentStatus *AssignmentStatus
+	Search           *string
+}
+
+// Connection is one page of a list plus what a client needs to page on.
+type Connection[T any] struct {
+	Nodes           []T
+	Cursors         []string
+	HasNextPage     bool
+	HasPreviousPage bool
+	// Count computes the total number of matches on demand: it costs a
+	// query, so it runs only when a client asks for totalCount.
+	Count func(ctx context.Context) (int, error)
+}
+
+// Service interfaces implemented by the storage layer.
+
+// TenantService reads and changes tenants.
+type TenantService interface {
+	FindTenantByID(ctx context.Context, id int64) (*Tenant, error)
+	FindTenants(ctx context.Context, filter TenantFilter, page Page) (*Connection[*Tenant], error)
+	// AncestorIDs returns the ids of every tenant above id, nearest first.
+	AncestorIDs(ctx context.Context, id int64) ([]int64, error)
+}
+
+// UserService reads users.
+type UserService interface {
+	FindUsers(ctx context.Context, filter UserFilter, page Page) (*Connection[*User], error)
+}
+
+// AuditContext is who makes a change and from where; every mutation passes
+// it down so that the audit event is written in the same transaction.
+type AuditContext struct {
+	ActorID    *int64
+	ActorLabel string
+	IP         string
+	UserAgent  string
+	RequestID  string
+}

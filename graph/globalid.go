@@ -1,0 +1,57 @@
+package graph
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"tenantadmin/domain"
+)
+
+// Global IDs are base64url("Type:id"): opaque to clients, typed for us.
+
+func globalID(typ string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + strconv.FormatInt(id, 10)))
+}
+
+// parseGlobalID decodes any global ID into its type and database id.
+func parseGlobalID(gid string) (typ string, id int64, err error) {
+	invalid := domain.Errorf(domain.EINVALID, "Invalid ID.")
+	if len(gid) > 64 {
+		return "", 0, invalid
+	}
+	b, err := base64.RawURLEncoding.DecodeString(gid)
+	if err != nil {
+		return "", 0, invalid
+	}
+	typ, num, ok := strings.Cut(string(b), ":")
+	if !ok {
+		return "", 0, invalid
+	}
+	id, err = strconv.ParseInt(num, 10, 64)
+	if err != nil || id <= 0 {
+		return "", 0, invalid
+	}
+	return typ, id, nil
+}
+
+// decodeID decodes a global ID that must be of the given type; field names
+// the input for the error.
+func decodeID(typ, gid, field string) (int64, error) {
+	t, id, err := parseGlobalID(gid)
+	if err != nil || t != typ {
+		return 0, domain.FieldError(field, "INVALID_ID", "Not a valid %s ID.", typ)
+	}
+	return id, nil
+}
+
+func decodeOptionalID(typ string, gid *string, field string) (*int64, error) {
+	if gid == nil {
+		return nil, nil
+	}
+	id, err := decodeID(typ, *gid, field)
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}

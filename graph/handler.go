@@ -1,0 +1,217 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/redis/go-redis/v9"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"tenantadmin/domain"
+	"tenantadmin/graph/generated"
+	"tenantadmin/graph/model"
+)
+
+// Limits bound what one GraphQL request may cost.
+type Limits struct {
+	MaxDepth      int
+	MaxComplexity int
+	Introspection bool
+	// AllowedOrigins are the browser origins allowed to open a WebSocket
+	// (host patterns as in coder/websocket's OriginPatterns).
+	AllowedOrigins []string
+}
+
+// DefaultLimits suit the admin SPA and integrators' reasonable queries.
+var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, Introspection: true}
+
+// WebsocketAuthenticator authenticates a subscription connection from the
+// connection_init payload's bearer token when the upgrade request carried no
+// session cookie.
+type WebsocketAuthenticator func(ctx context.Context, bearer string) (*domain.Viewer, error)
+
+// NewHandler builds the /graphql handler: GraphQL over HTTP (POST, GET for
+// queries) and graphql-transport-ws on the same path, with limits, persisted
+// queries in Redis and an error presenter that maps domain codes.
+func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Limits, wsAuth WebsocketAuthenticator) *handler.Server {
+	cfg := generated.Config{Resolvers: &Resolver{App: app}}
+	cfg.Complexity.Tenant.Users = usersComplexity
+	cfg.Complexity.Query.Users = usersComplexity
+	cfg.Complexity.Tenant.Children = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return 1 + child*pageSize(first, last)
+	}
+	cfg.Complexity.Query.Tenants = func(child int, _ *string, _ *bool, _ *string, first *int, _ *string, last *int, _ *string) int {
+		return 1 + child*pageSize(first, last)
+	}
+	srv := handler.New(generated.NewExecutableSchema(cfg))
+
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+			OriginPatterns: limits.AllowedOrigins,
+		}},
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			if ViewerFrom(ctx) == nil && p.Authorization() != "" && wsAuth != nil {
+				v, err := wsAuth(ctx, p.Authorization())
+				if err != nil {
+					return nil, nil, err
+				}
+				ctx = WithViewer(ctx, v)
+			}
+			// Loaders and their memoised scopes must not outlive a
+			// subscription's events; each event gets fresh ones.
+			return app.WithLoaders(ctx), nil, nil
+		},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if limits.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: &apqCache{rdb: rdb, prefix: apqPrefix}})
+	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	srv.Use(depthLimit{max: limits.MaxDepth})
+
+	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
+		return presentError(ctx, app.Logger, err)
+	})
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		app.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return errors.New("internal error")
+	})
+	return srv
+}
+
+// Connection fields cost their children times the page size they ask for.
+func pageSize(first, last *int) int {
+	n := 20
+	if first != nil && *first > 0 {
+		n = *first
+	}
+	if last != nil && *last > 0 {
+		n = *last
+	}
+	// Larger pages are refused by the resolver with a clear page-size error.
+	return min(n, domain.MaxPageSize)
+}
+
+func usersComplexity(child int, _ *model.UserFilter, first *int, _ *string, last *int, _ *string) int {
+	return 1 + child*pageSize(first, last)
+}
+
+// presentError maps application errors to extensions.code and hides
+// everything else behind "Internal error.", logging it.
+func presentError(ctx context.Context, logger *slog.Logger, err error) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	var ge *gqlerror.Error
+	if errors.As(err, &ge) && ge.Extensions != nil && ge.Extensions["code"] != nil {
+		return gqlErr // parse/validation errors already carry a code
+	}
+	code := domain.ErrorCode(err)
+	if ge != nil && ge.Err == nil && domain.AsError(err) == nil {
+		// A gqlgen-produced error without an underlying cause (e.g. a
+		// complexity or validation failure): the message is for the client.
+		code = domain.EINVALID
+	}
+	if gqlErr.Extensions == nil {
+		gqlErr.Extensions = map[string]any{}
+	}
+	gqlErr.Extensions["code"] = code
+	if e := domain.AsError(err); e != nil {
+		gqlErr.Message = e.Message
+		if e.Field != "" {
+			gqlErr.Extensions["field"] = e.Field
+		}
+		if e.Reason != "" {
+			gqlErr.Extensions["reason"] = e.Reason
+		}
+		if e.RetryAfter > 0 {
+			gqlErr.Extensions["retryAfter"] = int(e.RetryAfter.Seconds() + 0.999)
+		}
+	} else if code == domain.EINTERNAL {
+		logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gqlErr.Path.String())
+		gqlErr.Message = "Internal error."
+	}
+	return gqlErr
+}
+
+// apqCache stores persisted queries in Redis so that every replica knows a
+// query registered through any of them.
+type apqCache struct {
+	rdb    redis.UniversalClient
+	prefix string
+}
+
+const apqTTL = 24 * time.Hour
+
+func (c *apqCache) Get(ctx context.Context, key string) (string, bool) {
+	s, err := c.rdb.Get(ctx, c.prefix+"apq:"+key).Result()
+	return s, err == nil
+}
+
+func (c *apqCache) Add(ctx context.Context, key, value string) {
+	c.rdb.Set(ctx, c.prefix+"apq:"+key, value, apqTTL)
+}
+
+// depthLimit rejects operations nested deeper than max selection levels:
+// complexity alone does not stop a narrow but very deep query.
+type depthLimit struct{ max int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = depthLimit{}
+
+func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
+func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.OperationName == "IntrospectionQuery" {
+		return nil
+	}
+	if depth := selectionDepth(oc.Operation.SelectionSet, oc.Doc.Fragments, 0); depth > d.max {
+		err := gqlerror.Errorf("The operation is nested %d levels deep; the limit is %d.", depth, d.max)
+		err.Extensions = map[string]any{"code": "QUERY_TOO_DEEP"}
+		return err
+	}
+	return nil
+}
+
+func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, level int) int {
+	if level > 100 {
+		return level // fragment cycles are rejected by validation; stay safe anyway
+	}
+	deepest := level
+	for _, sel := range set {
+		var d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			if len(s.SelectionSet) == 0 {
+				d = level + 1
+			} else {
+				d = selectionDepth(s.SelectionSet, fragments, level+1)
+			}
+		case *ast.InlineFragment:
+			d = selectionDepth(s.SelectionSet, fragments, level)
+		case *ast.FragmentSpread:
+			if f := fragments.ForName(s.Name); f != nil {
+				d = selectionDepth(f.SelectionSet, fragments, level)
+			}
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
+}

@@ -1,0 +1,132 @@
+package graph
+
+import (
+	"context"
+
+	"tenantadmin/domain"
+	"tenantadmin/graph/model"
+)
+
+// Helpers shared by resolvers: input parsing and mapping, kept out of the
+// generated *.resolvers.go files.
+
+func pageArgs(first *int, after *string, last *int, before *string) (domain.Page, error) {
+	var p domain.Page
+	for _, arg := range []struct {
+		name string
+		val  *int
+		dst  *int
+	}{{"first", first, &p.First}, {"last", last, &p.Last}} {
+		if arg.val == nil {
+			continue
+		}
+		if *arg.val < 1 || *arg.val > domain.MaxPageSize {
+			return p, domain.FieldError(arg.name, "INVALID_PAGE_SIZE", "%s must be between 1 and %d.", arg.name, domain.MaxPageSize)
+		}
+		*arg.dst = *arg.val
+	}
+	if after != nil {
+		p.After = *after
+	}
+	if before != nil {
+		p.Before = *before
+	}
+	return p, nil
+}
+
+func userFilter(in *model.UserFilter, scope domain.Scope) (domain.UserFilter, error) {
+	f := domain.UserFilter{Scope: scope}
+	if in == nil {
+		return f, nil
+	}
+	var err error
+	if f.TenantID, err = decodeOptionalID("Tenant", in.TenantID, "tenantId"); err != nil {
+		return f, err
+	}
+	if f.ProductID, err = decodeOptionalID("Product", in.ProductID, "productId"); err != nil {
+		return f, err
+	}
+	if f.RoleID, err = decodeOptionalID("Role", in.RoleID, "roleId"); err != nil {
+		return f, err
+	}
+	if in.Category != nil {
+		c := domain.RoleCategory(*in.Category)
+		f.Category = &c
+	}
+	if in.Status != nil {
+		s := domain.UserStatus(*in.Status)
+		f.Status = &s
+	}
+	if in.AssignmentStatus != nil {
+		s := domain.AssignmentStatus(*in.AssignmentStatus)
+		f.AssignmentStatus = &s
+	}
+	if in.Search != nil {
+		if len(*in.Search) > 200 {
+			return f, domain.FieldError("search", "SEARCH_TOO_LONG", "Search text is at most 200 characters.")
+		}
+		f.Search = in.Search
+	}
+	return f, nil
+}
+
+// userErrors turns a business-rule failure into the payload's userErrors;
+// any other error is returned as a GraphQL error.
+func userErrors(err error) ([]*model.UserError, error) {
+	e := domain.AsError(err)
+	if e == nil || e.Code == domain.EINTERNAL || e.Code == domain.EUNAVAILABLE ||
+		e.Code == domain.EUNAUTHENTICATED || e.Code == domain.ERATELIMITED {
+		return nil, err
+	}
+	code := e.Reason
+	if code == "" {
+		code = e.Code
+	}
+	field := []string{}
+	if e.Field != "" {
+		field = []string{"input", e.Field}
+	}
+	return []*model.UserError{{Field: field, Code: code, Message: e.Message}}, nil
+}
+
+// personal returns a personal-data field's value when the viewer may see it
+// (R12), null otherwise.
+func personal(ctx context.Context, u *domain.User, value string) (*string, error) {
+	ok, err := loadersFrom(ctx).CanSeePersonalData(ctx, u)
+	if err != nil || !ok || value == "" {
+		return nil, err
+	}
+	return &value, nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+type requestInfoKey struct{}
+
+// RequestInfo is where a request comes from, for the audit trail.
+type RequestInfo struct {
+	IP        string
+	UserAgent string
+	RequestID string
+}
+
+// WithRequestInfo attaches the request's origin to the context.
+func WithRequestInfo(ctx context.Context, info RequestInfo) context.Context {
+	return context.WithValue(ctx, requestInfoKey{}, info)
+}
+
+// auditContext describes who makes a change, from where.
+func auditContext(ctx context.Context) domain.AuditContext {
+	info, _ := ctx.Value(requestInfoKey{}).(RequestInfo)
+	ac := domain.AuditContext{IP: info.IP, UserAgent: info.UserAgent, RequestID: info.RequestID}
+	if v := ViewerFrom(ctx); v != nil {
+		ac.ActorID = &v.UserID
+		ac.ActorLabel = v.Username
+	}
+	return ac
+}

@@ -1,0 +1,381 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vikstrous/dataloadgen"
+
+	"tenantadmin/domain"
+)
+
+// Loaders batch the lookups of one request so that a page of users with
+// their memberships and roles costs a constant number of SQL queries, and
+// memoise the viewer's authorization scopes for the request.
+type Loaders struct {
+	app        *App
+	viewer     *domain.Viewer
+	authorizer *domain.Authorizer
+
+	tenant          *dataloadgen.Loader[int64, *domain.Tenant]
+	user            *dataloadgen.Loader[int64, *domain.User]
+	memberships     *dataloadgen.Loader[int64, []*domain.Membership]
+	roleAssignments *dataloadgen.Loader[int64, []*domain.RoleAssignment]
+
+	catalogOnce sync.Once
+	catalog     catalogIndex
+	catalogErr  error
+
+	readable     memo[domain.Scope]
+	directory    memo[domain.Scope]
+	personalData memo[domain.Scope]
+}
+
+type catalogIndex struct {
+	products       []*domain.Product
+	productByID    map[int64]*domain.Product
+	roleByID       map[int64]*domain.Role
+	rolesByProduct map[int64][]*domain.Role
+}
+
+// memo computes a value once per request.
+type memo[T any] struct {
+	once sync.Once
+	val  T
+	err  error
+}
+
+func (m *memo[T]) get(f func() (T, error)) (T, error) {
+	m.once.Do(func() { m.val, m.err = f() })
+	return m.val, m.err
+}
+
+// loaderWait is how long a loader collects keys before querying: sibling
+// resolvers of a list run concurrently and arrive within it.
+const loaderWait = 2 * time.Millisecond
+
+// NewLoaders creates the loaders of one request for one viewer.
+func NewLoaders(app *App, viewer *domain.Viewer) *Loaders {
+	l := &Loaders{app: app, viewer: viewer}
+	// The three scopes below all walk the tenant tree from the same
+	// tenants: one walk per request is enough.
+	l.authorizer = &domain.Authorizer{Hierarchy: &memoHierarchy{Hierarchy: app.Authorizer.Hierarchy}}
+	l.tenant = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.Tenant, error) {
+		rows, err := app.Tenants.TenantsByIDs(ctx, ids)
+		out := make(map[int64]*domain.Tenant, len(rows))
+		for _, t := range rows {
+			out[t.ID] = t
+		}
+		return out, err
+	}, dataloadgen.WithWait(loaderWait))
+	l.user = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.User, error) {
+		rows, err := app.Users.UsersByIDs(ctx, ids)
+		out := make(map[int64]*domain.User, len(rows))
+		for _, u := range rows {
+			out[u.ID] = u
+		}
+		return out, err
+	}, dataloadgen.WithWait(loaderWait))
+	// All memberships of a user, unscoped: the personal-data decision needs
+	// every tenant the person belongs to; resolvers filter what they show.
+	l.memberships = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.Membership, error) {
+		rows, err := app.Users.MembershipsByUserIDs(ctx, domain.Scope{All: true}, ids)
+		out := make(map[int64][]*domain.Membership, len(ids))
+		for _, id := range ids {
+			out[id] = nil
+		}
+		for _, m := range rows {
+			out[m.UserID] = append(out[m.UserID], m)
+		}
+		return out, err
+	}, dataloadgen.WithWait(loaderWait))
+	l.roleAssignments = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.RoleAssignment, error) {
+		rows, err := app.Users.RoleAssignmentsByMembershipIDs(ctx, ids)
+		out := make(map[int64][]*domain.RoleAssignment, len(ids))
+		for _, id := range ids {
+			out[id] = nil
+		}
+		for _, ra := range rows {
+			out[ra.MembershipID] = append(out[ra.MembershipID], ra)
+		}
+		return out, err
+	}, dataloadgen.WithWait(loaderWait))
+	return l
+}
+
+type loadersKey struct{}
+
+// WithLoaders attaches fresh loaders for the request's viewer.
+func (app *App) WithLoaders(ctx context.Context) context.Context {
+	return context.WithValue(ctx, loadersKey{}, NewLoaders(app, ViewerFrom(ctx)))
+}
+
+// LoaderMiddleware gives every HTTP request its own loaders; it runs after
+// authentication so that the loaders know the viewer.
+func (app *App) LoaderMiddleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(app.WithLoaders(r.Context())))
+	})
+}
+
+func loadersFrom(ctx context.Context) *Loaders {
+	l, _ := ctx.Value(loadersKey{}).(*Loaders)
+	if l == nil {
+		panic("graph: request has no loaders; wrap the handler with LoaderMiddleware")
+	}
+	return l
+}
+
+func (l *Loaders) Catalog(ctx context.Context) (catalogIndex, error) {
+	l.catalogOnce.Do(func() {
+		products, err := l.app.Catalog.Products(ctx)
+		if err != nil {
+			l.catalogErr = err
+			return
+		}
+		roles, err := l.app.Catalog.Roles(ctx)
+		if err != nil {
+			l.catalogErr = err
+			return
+		}
+		idx := catalogIndex{products: products, productByID: map[int64]*domain.Product{},
+			roleByID: map[int64]*domain.Role{}, rolesByProduct: map[int64][]*domain.Role{}}
+		for _, p := range products {
+			idx.productByID[p.ID] = p
+		}
+		for _, r := range roles {
+			idx.roleByID[r.ID] = r
+			idx.rolesByProduct[r.ProductID] = append(idx.rolesByProduct[r.ProductID], r)
+		}
+		l.catalog = idx
+	})
+	return l.catalog, l.catalogErr
+}
+
+// ReadableTenants is the viewer's tenant visibility, computed once.
+func (l *Loaders) ReadableTenants(ctx context.Context) (domain.Scope, error) {
+	return l.readable.get(func() (domain.Scope, error) { return l.authorizer.ReadableTenants(ctx, l.viewer) })
+}
+
+// UserDirectory is the set of tenants whose users the viewer may list.
+func (l *Loaders) UserDirectory(ctx context.Context) (domain.Scope, error) {
+	return l.directory.get(func() (domain.Scope, error) { return l.authorizer.UserDirectoryScope(ctx, l.viewer) })
+}
+
+// PersonalData is the set of tenants whose members' personal data the
+// viewer may read.
+func (l *Loaders) PersonalData(ctx context.Context) (domain.Scope, error) {
+	return l.personalData.get(func() (domain.Scope, error) { return l.authorizer.PersonalDataScope(ctx, l.viewer) })
+}
+
+// Tenant loads a tenant the viewer may see; nil when it may not.
+func (l *Loaders) Tenant(ctx context.Context, id int64) (*domain.Tenant, error) {
+	scope, err := l.ReadableTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !scope.Contains(id) {
+		return nil, nil
+	}
+	return notFoundIsNil(l.tenant.Load(ctx, id))
+}
+
+// User loads a user visible to the viewer: themselves, or a member of a
+// tenant in the viewer's user directory; nil otherwise.
+func (l *Loaders) User(ctx context.Context, id int64) (*domain.User, error) {
+	if l.viewer != nil && l.viewer.UserID == id {
+		return notFoundIsNil(l.user.Load(ctx, id))
+	}
+	scope, err := l.UserDirectory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	memberships, err := l.memberships.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	visible := scope.All
+	for _, m := range memberships {
+		visible = visible || scope.Contains(m.TenantID)
+	}
+	if !visible {
+		return nil, nil
+	}
+	return notFoundIsNil(l.user.Load(ctx, id))
+}
+
+// VisibleMemberships returns the user's memberships of tenants the viewer may see.
+func (l *Loaders) VisibleMemberships(ctx context.Context, userID int64) ([]*domain.Membership, error) {
+	scope, err := l.ReadableTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := l.memberships.Load(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	out := []*domain.Membership{}
+	for _, m := range all {
+		if scope.Contains(m.TenantID) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// RoleAssignments returns the role assignments of a membership already
+// known to be visible.
+func (l *Loaders) RoleAssignments(ctx context.Context, membershipID int64) ([]*domain.RoleAssignment, error) {
+	out, err := l.roleAssignments.Load(ctx, membershipID)
+	if out == nil {
+		out = []*domain.RoleAssignment{}
+	}
+	return out, err
+}
+
+// CanSeePersonalData is the field-level check of R12 for one user.
+func (l *Loaders) CanSeePersonalData(ctx context.Context, u *domain.User) (bool, error) {
+	if l.viewer != nil && l.viewer.UserID == u.ID {
+		return true, nil
+	}
+	scope, err := l.PersonalData(ctx)
+	if err != nil {
+		return false, err
+	}
+	if scope.All {
+		return true, nil
+	}
+	memberships, err := l.memberships.Load(ctx, u.ID)
+	if err != nil {
+		return false, err
+	}
+	tenantIDs := make([]int64, len(memberships))
+	for i, m := range memberships {
+		tenantIDs[i] = m.TenantID
+	}
+	return domain.CanSeePersonalData(l.viewer, scope, u.ID, tenantIDs), nil
+}
+
+func notFoundIsNil[T any](v *T, err error) (*T, error) {
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// PrefetchUserPage loads, in one batch per level, what the selected fields
+// of a page of users will need: their memberships (always: the
+// personal-data check needs them), and the memberships' role assignments
+// and tenants when selected. Sibling resolvers then hit the loaders' cache
+// instead of racing to form batches.
+func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
+	if len(users) == 0 {
+		return
+	}
+	userIDs := make([]int64, len(users))
+	for i, u := range users {
+		userIDs[i] = u.ID
+	}
+	memberships, err := l.memberships.LoadAll(ctx, userIDs)
+	if err != nil {
+		return // the fields report it when they load
+	}
+	scope, err := l.ReadableTenants(ctx)
+	if err != nil {
+		return
+	}
+	var membershipIDs, tenantIDs []int64
+	for _, ms := range memberships {
+		for _, m := range ms {
+			if scope.Contains(m.TenantID) {
+				membershipIDs = append(membershipIDs, m.ID)
+				tenantIDs = append(tenantIDs, m.TenantID)
+			}
+		}
+	}
+	if selects(ctx, "memberships", "roleAssignments") {
+		_, _ = l.roleAssignments.LoadAll(ctx, membershipIDs)
+	}
+	if selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant") {
+		for _, u := range users {
+			if u.HomeTenantID != 0 && scope.Contains(u.HomeTenantID) {
+				tenantIDs = append(tenantIDs, u.HomeTenantID)
+			}
+		}
+		_, _ = l.tenant.LoadAll(ctx, compact(tenantIDs))
+	}
+}
+
+func compact(ids []int64) []int64 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// selects reports whether the current connection field selects the path
+// below its nodes (through either edges.node or nodes), fragments included.
+func selects(ctx context.Context, path ...string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	opCtx := graphql.GetOperationContext(ctx)
+	var walk func(set ast.SelectionSet, path []string) bool
+	walk = func(set ast.SelectionSet, path []string) bool {
+		if len(path) == 0 {
+			return true
+		}
+		for _, f := range graphql.CollectFields(opCtx, set, nil) {
+			if f.Name == path[0] && walk(f.Selections, path[1:]) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range graphql.CollectFields(opCtx, fc.Field.Selections, nil) {
+		switch f.Name {
+		case "nodes":
+			if walk(f.Selections, path) {
+				return true
+			}
+		case "edges":
+			for _, e := range graphql.CollectFields(opCtx, f.Selections, nil) {
+				if e.Name == "node" && walk(e.Selections, path) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// memoHierarchy remembers tree walks for the duration of one request.
+type memoHierarchy struct {
+	domain.Hierarchy
+	mu          sync.Mutex
+	descendants map[string][]int64
+}
+
+func (h *memoHierarchy) DescendantIDs(ctx context.Context, ids []int64) ([]int64, error) {
+	key := fmt.Sprint(ids)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if out, ok := h.descendants[key]; ok {
+		return out, nil
+	}
+	out, err := h.Hierarchy.DescendantIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	if h.descendants == nil {
+		h.descendants = map[string][]int64{}
+	}
+	h.descendants[key] = out
+	return out, nil
+}

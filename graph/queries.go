@@ -1,0 +1,119 @@
+package graph
+
+import (
+	"context"
+
+	"tenantadmin/auth"
+	"tenantadmin/db"
+	"tenantadmin/domain"
+	"tenantadmin/graph/model"
+)
+
+// node resolves a global ID to an object the viewer may see, or nil.
+func (app *App) node(ctx context.Context, gid string) (model.Node, error) {
+	if err := domain.RequireViewer(ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	typ, id, err := parseGlobalID(gid)
+	if err != nil {
+		return nil, err
+	}
+	l := loadersFrom(ctx)
+	switch typ {
+	case "Tenant":
+		return nilNode(l.Tenant(ctx, id))
+	case "User":
+		return nilNode(l.User(ctx, id))
+	case "Product":
+		p, err := app.product(ctx, id)
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return nil, nil
+		}
+		return nilNode(p, err)
+	case "Role":
+		idx, err := l.Catalog(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return nilNode(idx.roleByID[id], nil)
+	}
+	return nil, nil
+}
+
+// nilNode keeps a typed nil pointer from becoming a non-nil interface.
+func nilNode[T any](v *T, err error) (model.Node, error) {
+	if v == nil || err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (app *App) product(ctx context.Context, id int64) (*domain.Product, error) {
+	idx, err := loadersFrom(ctx).Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := idx.productByID[id]
+	if !ok {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Product not found.")
+	}
+	return p, nil
+}
+
+// users lists users in the viewer's directory scope, optionally of one
+// tenant (tenantID from the parent object wins over the filter's).
+func (app *App) users(ctx context.Context, in *model.UserFilter, tenantID *int64, first *int, after *string, last *int, before *string) (*model.UserConnection, error) {
+	page, err := pageArgs(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	scope, err := loadersFrom(ctx).UserDirectory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := userFilter(in, scope)
+	if err != nil {
+		return nil, err
+	}
+	if tenantID != nil {
+		f.TenantID = tenantID
+	}
+	if f.TenantID != nil && !scope.Contains(*f.TenantID) {
+		return nil, domain.Errorf(domain.EFORBIDDEN, "You cannot list the users of this tenant.")
+	}
+	conn, err := app.Users.FindUsers(ctx, f, page)
+	if err != nil {
+		return nil, err
+	}
+	loadersFrom(ctx).PrefetchUserPage(ctx, conn.Nodes)
+	return model.NewUserConnection(conn), nil
+}
+
+// BootstrapPlatformAdmin validates the first administrator's input and
+// creates it with the setup token.
+func (app *App) BootstrapPlatformAdmin(ctx context.Context, in model.BootstrapPlatformAdminInput) (*domain.User, error) {
+	username, err := domain.NormalizeUsername(in.Username)
+	if err != nil {
+		return nil, err
+	}
+	email, err := domain.NormalizeEmail(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	if in.GivenName == "" || len(in.GivenName) > 100 {
+		return nil, domain.FieldError("givenName", "INVALID_NAME", "Given name is required (at most 100 characters).")
+	}
+	if in.FamilyName == "" || len(in.FamilyName) > 100 {
+		return nil, domain.FieldError("familyName", "INVALID_NAME", "Family name is required (at most 100 characters).")
+	}
+	if err := (domain.PasswordPolicy{}).Check(in.Password, username, email); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(in.Password, auth.DefaultArgon2)
+	if err != nil {
+		return nil, err
+	}
+	return app.Setup.BootstrapPlatformAdmin(ctx, auth.HashToken(in.Token), db.NewPlatformAdmin{
+		Username: username, Email: email, GivenName: in.GivenName, FamilyName: in.FamilyName, PasswordHash: hash,
+	}, auditContext(ctx))
+}

@@ -1,0 +1,87 @@
+// Package kv connects to the key-value store behind sessions, rate limits,
+// persisted queries and event fan-out: Redis when REDIS_URL is set, or an
+// in-process store speaking the Redis protocol for single-node use.
+package kv
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+)
+
+// Store is a connected client plus how to release it.
+type Store struct {
+	redis.UniversalClient
+	// InProcess is true for the embedded single-node store.
+	InProcess bool
+	stop      func()
+}
+
+// Open connects to url, or starts the in-process store when url is empty.
+func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) {
+	if url == "" {
+		return openInProcess(logger)
+	}
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse REDIS_URL: %w", err)
+	}
+	client := redis.NewClient(opt)
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := client.Ping(pingCtx).Err(); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("connect to Redis: %w", err)
+	}
+	return &Store{UniversalClient: client, stop: func() {}}, nil
+}
+
+// openInProcess runs a Redis-protocol server inside this process, so that
+// the same client code serves both modes. Its clock is advanced in real
+// time, so keys expire as they would in Redis.
+func openInProcess(logger *slog.Logger) (*Store, error) {
+	m := miniredis.NewMiniRedis()
+	if err := m.StartAddr("127.0.0.1:0"); err != nil {
+		return nil, fmt.Errorf("start in-process store: %w", err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		last := time.Now()
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-tick.C:
+				m.FastForward(now.Sub(last))
+				m.SetTime(now)
+				last = now
+			}
+		}
+	}()
+	if logger != nil {
+		logger.Warn("REDIS_URL is not set: using the in-process store; sessions, rate limits and events are single-node only and lost on restart")
+	}
+	client := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	return &Store{UniversalClient: client, InProcess: true, stop: func() {
+		close(done)
+		wg.Wait()
+		m.Close()
+	}}, nil
+}
+
+// Close releases the client and stops the in-process store.
+func (s *Store) Close() error {
+	err := s.UniversalClient.Close()
+	s.stop()
+	return err
+}

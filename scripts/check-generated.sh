@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates gqlgen (and the SPA's GraphQL types when set up) and fails if
+# the committed generated code differs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+go generate ./...
+if npm run | grep -q "^  codegen$"; then npm run codegen >/dev/null; fi
+if ! git diff --exit-code --stat -- graph frontend/src/gql; then
+  echo "generated code is out of date: run 'go generate ./... && npm run codegen' and commit" >&2
+  exit 1
+fi

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine against the real PostgreSQL and Redis
+# (DATABASE_URL / REDIS_URL, default the local services, started if down):
+# generated code in sync, Go tests, SPA unit tests and the browser suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CI="${CI:-true}"   # a missing service fails the run, never skips
+
+bash scripts/services.sh
+npm ci --no-audit --no-fund --loglevel=error
+go mod download
+
+echo "== generated code in sync"
+bash scripts/check-generated.sh
+
+echo "== Go tests"
+go vet ./...
+go test ./... -count=1 -timeout 20m
+
+if npm run | grep -q "^  test:unit$"; then
+  echo "== SPA unit tests"
+  npm run test:unit
+fi
+if [ -x scripts/e2e.sh ]; then
+  echo "== browser end-to-end tests"
+  bash scripts/e2e.sh
+fi

@@ -1,0 +1,350 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"tenantadmin/db/dbtest"
+)
+
+const usersPageQuery = `query($first: Int, $after: String, $filter: UserFilter) {
+  users(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage endCursor startCursor }
+    edges { cursor node {
+      id username givenName familyName email taxCode status
+      homeTenant { id name }
+      memberships { id tenant { id name parent { id } } roleAssignments { id status role { id name category } product { id code } } }
+    } }
+  }
+}`
+
+type usersPage struct {
+	Users struct {
+		TotalCount int
+		PageInfo   struct {
+			HasNextPage, HasPreviousPage bool
+			EndCursor, StartCursor       string
+		}
+		Edges []struct {
+			Cursor string
+			Node   struct {
+				ID, Username, Status                  string
+				GivenName, FamilyName, Email, TaxCode *string
+				HomeTenant                            *struct{ ID, Name string }
+				Memberships                           []struct {
+					ID              string
+					Tenant          struct{ ID, Name string }
+					RoleAssignments []struct {
+						Status  string
+						Role    struct{ Name, Category string }
+						Product struct{ Code string }
+					}
+				}
+			}
+		}
+	}
+}
+
+// world is a small organisation: a holding with a child company and its
+// site, and an unrelated organisation.
+type world struct {
+	m                                                   *Main
+	f                                                   *dbtest.Fixture
+	holding, company, site, other                       int64
+	holdingAdmin, companyAdmin, other_admin, technician int64
+}
+
+func newWorld(t *testing.T) *world {
+	m := MustRunMain(t)
+	f := dbtest.NewFixture(t, m.DB)
+	w := &world{m: m, f: f}
+	w.holding = f.Tenant("Holding Spa", 0)
+	w.company = f.Tenant("Filiale Srl", w.holding)
+	w.site = f.Tenant("Sede operativa Torino", w.company)
+	w.other = f.Tenant("Altra Azienda", 0)
+	w.holdingAdmin = f.User("holding.admin", w.holding)
+	f.Assign(w.holdingAdmin, w.holding, "segmenti", "admin")
+	w.companyAdmin = f.User("company.admin", w.company)
+	f.Assign(w.companyAdmin, w.company, "segmenti", "admin")
+	w.other_admin = f.User("other.admin", w.other)
+	f.Assign(w.other_admin, w.other, "segmenti", "admin")
+	w.technician = f.User("tech.amisgest", w.company)
+	f.Assign(w.technician, w.company, "amisgest", "external-technician")
+	return w
+}
+
+func TestUsersList(t *testing.T) {
+	w := newWorld(t)
+	op := w.f.User("operatore.uno", w.company)
+	w.f.Assign(op, w.company, "segmenti", "user")
+	w.f.Assign(op, w.site, "clienti", "guest")
+
+	t.Run("OK", func(t *testing.T) {
+		var page usersPage
+		w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), usersPageQuery, map[string]any{"first": 10}).decode(t, &page)
+		var names []string
+		for _, e := range page.Users.Edges {
+			names = append(names, e.Node.Username)
+		}
+		// company admin sees the company and its site, not the holding.
+		if got := strings.Join(names, ","); got != "company.admin,operatore.uno,tech.amisgest" {
+			t.Fatalf("users = %s", got)
+		}
+		if page.Users.TotalCount != 3 {
+			t.Fatalf("totalCount = %d", page.Users.TotalCount)
+		}
+		opNode := page.Users.Edges[1].Node
+		if len(opNode.Memberships) != 2 || opNode.GivenName == nil || *opNode.GivenName != "Givenoperatore.uno" {
+			t.Fatalf("operator node = %+v", opNode)
+		}
+	})
+	t.Run("ParentAdminSeesDescendants", func(t *testing.T) {
+		var page usersPage
+		w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), usersPageQuery, map[string]any{"first": 10}).decode(t, &page)
+		if page.Users.TotalCount != 4 {
+			t.Fatalf("holding admin sees %d users, want 4 (itself, company admin, operator, technician)", page.Users.TotalCount)
+		}
+	})
+	t.Run("FilterByCategoryRoleStatusSearch", func(t *testing.T) {
+		token := w.m.MustLogin(t, w.holdingAdmin)
+		count := func(filter map[string]any) int {
+			var page usersPage
+			w.m.gql(t, token, usersPageQuery, map[string]any{"first": 10, "filter": filter}).decode(t, &page)
+			return page.Users.TotalCount
+		}
+		if n := count(map[string]any{"category": "ADMIN"}); n != 2 {
+			t.Errorf("ADMIN: %d", n)
+		}
+		if n := count(map[string]any{"category": "OPERATOR"}); n != 2 {
+			t.Errorf("OPERATOR: %d", n)
+		}
+		if n := count(map[string]any{"search": "OPERATORE"}); n != 1 {
+			t.Errorf("search: %d", n)
+		}
+		if n := count(map[string]any{"search": "tax0000000000001"}); n != 1 {
+			t.Errorf("search tax code: %d", n)
+		}
+		if n := count(map[string]any{"status": "SUSPENDED"}); n != 0 {
+			t.Errorf("SUSPENDED: %d", n)
+		}
+		if n := count(map[string]any{"search": "100%_"}); n != 0 {
+			t.Errorf("LIKE metacharacters must be literal: %d", n)
+		}
+	})
+	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
+		res := w.m.gql(t, w.m.MustLogin(t, w.other_admin), usersPageQuery,
+			map[string]any{"first": 10, "filter": map[string]any{"tenantId": globalIDFor("Tenant", w.company)}})
+		if res.code() != "FORBIDDEN" {
+			t.Fatalf("code = %q (%s)", res.code(), res.Data)
+		}
+	})
+	t.Run("ErrInvalidCursor", func(t *testing.T) {
+		res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), usersPageQuery, map[string]any{"first": 10, "after": "!!"})
+		if res.code() != "BAD_USER_INPUT" {
+			t.Fatalf("code = %q", res.code())
+		}
+	})
+	t.Run("ErrPageTooLarge", func(t *testing.T) {
+		res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), usersPageQuery, map[string]any{"first": 1000})
+		if res.code() != "BAD_USER_INPUT" {
+			t.Fatalf("code = %q", res.code())
+		}
+	})
+}
+
+func TestPersonalDataHiddenFromRestrictedRole(t *testing.T) {
+	w := newWorld(t)
+	token := w.m.MustLogin(t, w.technician)
+	res := w.m.gql(t, token, `query($id: ID!) { node(id: $id) { ... on User { username givenName email taxCode } } }`,
+		map[string]any{"id": globalIDFor("User", w.companyAdmin)})
+	// An operator has no user directory: the node is not visible at all.
+	if string(res.Data) != `{"node":null}` {
+		t.Fatalf("technician sees a colleague: %s", res.Data)
+	}
+	// Own data stays visible.
+	res = w.m.gql(t, token, `{ viewer { user { username givenName } } }`, nil)
+	if !strings.Contains(string(res.Data), `"givenName":"Giventech.amisgest"`) {
+		t.Fatalf("own data hidden: %s", res.Data)
+	}
+}
+
+func TestTenantsVisibility(t *testing.T) {
+	w := newWorld(t)
+	names := func(userID int64) string {
+		var out struct {
+			Tenants struct {
+				TotalCount int
+				Nodes      []struct{ Name string }
+			}
+		}
+		w.m.gql(t, w.m.MustLogin(t, userID), `{ tenants(first: 50) { totalCount nodes { name } } }`, nil).decode(t, &out)
+		var s []string
+		for _, n := range out.Tenants.Nodes {
+			s = append(s, n.Name)
+		}
+		return strings.Join(s, ",")
+	}
+	if got := names(w.holdingAdmin); got != "Filiale Srl,Holding Spa,Sede operativa Torino" {
+		t.Errorf("holding admin: %s", got)
+	}
+	if got := names(w.companyAdmin); got != "Filiale Srl,Sede operativa Torino" {
+		t.Errorf("company admin: %s", got)
+	}
+	if got := names(w.other_admin); got != "Altra Azienda" {
+		t.Errorf("other admin: %s", got)
+	}
+	t.Run("ParentHiddenAboveViewer", func(t *testing.T) {
+		res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), `query($id: ID!) { node(id: $id) { ... on Tenant { name parent { name } } } }`,
+			map[string]any{"id": globalIDFor("Tenant", w.company)})
+		if string(res.Data) != `{"node":{"name":"Filiale Srl","parent":null}}` {
+			t.Fatalf("got %s", res.Data)
+		}
+	})
+	t.Run("ErrNodeOfOtherTenant", func(t *testing.T) {
+		res := w.m.gql(t, w.m.MustLogin(t, w.other_admin), `query($id: ID!) { node(id: $id) { id } }`,
+			map[string]any{"id": globalIDFor("Tenant", w.company)})
+		if string(res.Data) != `{"node":null}` {
+			t.Fatalf("got %s", res.Data)
+		}
+	})
+	t.Run("ErrInvalidID", func(t *testing.T) {
+		res := w.m.gql(t, w.m.MustLogin(t, w.other_admin), `{ node(id: "bm9wZQ") { id } }`, nil)
+		if res.code() != "BAD_USER_INPUT" {
+			t.Fatalf("code = %q", res.code())
+		}
+	})
+}
+
+func TestPagination(t *testing.T) {
+	w := newWorld(t)
+	for i := range 25 {
+		u := w.f.User(fmt.Sprintf("user%02d", i), w.company)
+		w.f.Assign(u, w.company, "segmenti", "guest")
+	}
+	token := w.m.MustLogin(t, w.companyAdmin)
+	var seen []string
+	after := any(nil)
+	for range 10 {
+		var page usersPage
+		w.m.gql(t, token, usersPageQuery, map[string]any{"first": 7, "after": after}).decode(t, &page)
+		for _, e := range page.Users.Edges {
+			seen = append(seen, e.Node.Username)
+		}
+		if !page.Users.PageInfo.HasNextPage {
+			break
+		}
+		after = page.Users.PageInfo.EndCursor
+	}
+	if len(seen) != 27 || seen[0] != "company.admin" || seen[26] != "user24" {
+		t.Fatalf("forward paging saw %d users: %v", len(seen), seen)
+	}
+	// Backwards from the end returns the same order.
+	var page struct {
+		Users struct {
+			PageInfo struct{ HasPreviousPage bool }
+			Nodes    []struct{ Username string }
+		}
+	}
+	w.m.gql(t, token, `{ users(last: 3) { pageInfo { hasPreviousPage } nodes { username } } }`, nil).decode(t, &page)
+	if len(page.Users.Nodes) != 3 || page.Users.Nodes[0].Username != "user22" || page.Users.Nodes[2].Username != "user24" {
+		t.Fatalf("last 3 = %+v", page.Users.Nodes)
+	}
+}
+
+// TestUsersPageQueryCount proves the dataloaders: a page of 50 users with
+// memberships, tenants, roles and products costs the same small number of
+// SQL statements as a page of 5.
+func TestUsersPageQueryCount(t *testing.T) {
+	w := newWorld(t)
+	for i := range 60 {
+		u := w.f.User(fmt.Sprintf("bulk%02d", i), w.company)
+		w.f.Assign(u, w.company, "segmenti", "user")
+		w.f.Assign(u, w.company, "clienti", "guest")
+		w.f.Assign(u, w.site, "send", "power-user")
+	}
+	token := w.m.MustLogin(t, w.holdingAdmin)
+	statements := func(first int) int64 {
+		before := w.m.DB.QueryCount()
+		var page usersPage
+		w.m.gql(t, token, usersPageQuery, map[string]any{"first": first}).decode(t, &page)
+		if len(page.Users.Edges) != first {
+			t.Fatalf("got %d users", len(page.Users.Edges))
+		}
+		return w.m.DB.QueryCount() - before
+	}
+	// The bound does not depend on the page size: one statement per
+	// nesting level (users, memberships, tenants, role assignments, tenant
+	// parents), plus the viewer, its grants, one tree walk, the catalog
+	// and the count.
+	const bound = 12
+	for _, first := range []int{5, 50} {
+		n := statements(first)
+		t.Logf("SQL statements for a page of %d users with memberships and roles: %d", first, n)
+		if n > bound {
+			t.Errorf("a page of %d users costs %d statements, bound %d", first, n, bound)
+		}
+	}
+}
+
+func TestQueryLimits(t *testing.T) {
+	w := newWorld(t)
+	token := w.m.MustLogin(t, w.holdingAdmin)
+	t.Run("ErrTooDeep", func(t *testing.T) {
+		q := `{ tenants(first: 1) { nodes { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } } } }`
+		res := w.m.gql(t, token, q, nil)
+		if res.code() != "QUERY_TOO_DEEP" {
+			t.Fatalf("code = %q %+v", res.code(), res.Errors)
+		}
+	})
+	t.Run("ErrTooComplex", func(t *testing.T) {
+		q := `{ tenants(first: 100) { nodes { users(first: 100) { nodes { memberships { roleAssignments { role { name } } } } } } } }`
+		res := w.m.gql(t, token, q, nil)
+		if res.code() != "COMPLEXITY_LIMIT_EXCEEDED" && res.code() != "BAD_USER_INPUT" {
+			t.Fatalf("code = %q %+v", res.code(), res.Errors)
+		}
+	})
+	t.Run("ErrBatchingRefused", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, w.m.URL()+"/graphql", strings.NewReader(`[{"query":"{ viewer { platformAdmin } }"},{"query":"{ viewer { platformAdmin } }"}]`))
+		req.Header.Set("Content-Type", "application/json")
+		if res := doGQL(t, req); len(res.Errors) == 0 {
+			t.Fatal("batched request accepted")
+		}
+	})
+}
+
+func TestPersistedQueries(t *testing.T) {
+	w := newWorld(t)
+	token := w.m.MustLogin(t, w.holdingAdmin)
+	query := `{ viewer { platformAdmin } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := fmt.Sprintf(`{"persistedQuery":{"version":1,"sha256Hash":"%s"}}`, hex.EncodeToString(sum[:]))
+	getReq := func() *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, w.m.URL()+"/graphql?extensions="+url.QueryEscape(ext), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		return req
+	}
+	if res := doGQL(t, getReq()); res.code() != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Fatalf("unknown hash: code %q", res.code())
+	}
+	body, _ := json.Marshal(map[string]any{"query": query, "extensions": json.RawMessage(ext)})
+	req, _ := http.NewRequest(http.MethodPost, w.m.URL()+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	if res := doGQL(t, req); len(res.Errors) > 0 {
+		t.Fatalf("register: %+v", res.Errors)
+	}
+	if res := doGQL(t, getReq()); string(res.Data) != `{"viewer":{"platformAdmin":false}}` {
+		t.Fatalf("persisted query: %s %+v", res.Data, res.Errors)
+	}
+}
+
+func globalIDFor(typ string, id int64) string {
+	return base64URL(fmt.Sprintf("%s:%d", typ, id))
+}

@@ -1,0 +1,192 @@
+// Command tenantadmin is the delegated user administration server: GraphQL
+// API, admin SPA, and (without DATABASE_URL / REDIS_URL) its own PostgreSQL
+// and in-process store.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"tenantadmin/auth"
+	"tenantadmin/db"
+	"tenantadmin/db/embedded"
+	"tenantadmin/domain"
+	"tenantadmin/graph"
+	"tenantadmin/kv"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	m := NewMain()
+	if err := m.ParseFlags(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if err := m.Run(ctx); err != nil {
+		m.Logger.Error("start failed", "error", err)
+		m.Close()
+		os.Exit(1)
+	}
+	<-ctx.Done()
+	m.Logger.Info("shutting down")
+	if err := m.Close(); err != nil {
+		m.Logger.Error("shutdown", "error", err)
+		os.Exit(1)
+	}
+}
+
+// Main wires the program; end-to-end tests run it on port 0.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	DB       *db.DB
+	KV       *kv.Store
+	App      *graph.App
+	Sessions *auth.SessionStore
+
+	// SetupToken is the one-time token printed at a first start, kept for tests.
+	SetupToken string
+
+	postgres   *embedded.Postgres
+	listener   net.Listener
+	httpServer *http.Server
+}
+
+// NewMain returns a Main with a JSON logger on stderr.
+func NewMain() *Main {
+	return &Main{Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
+}
+
+// Run starts every part and begins serving; it returns once listening.
+func (m *Main) Run(ctx context.Context) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(m.Config.LogLevel)); err == nil {
+		m.Logger = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	}
+	m.Logger = slog.New(requestIDLogHandler{m.Logger.Handler()})
+
+	dsn := m.Config.DatabaseURL
+	if dsn == "" {
+		dataDir, err := filepath.Abs(filepath.Join(m.Config.DataDir, "postgres"))
+		if err != nil {
+			return err
+		}
+		m.Logger.Info("DATABASE_URL is not set: starting the embedded PostgreSQL", "dataDir", dataDir)
+		pg, err := embedded.Start(ctx, embedded.Options{DataDir: dataDir, Logger: m.Logger})
+		if err != nil {
+			return fmt.Errorf("embedded PostgreSQL: %w", err)
+		}
+		m.postgres = pg
+		dsn = pg.DSN()
+	}
+	var err error
+	if m.DB, err = db.Open(ctx, dsn, m.Logger); err != nil {
+		return err
+	}
+	if err := m.DB.Migrate(ctx); err != nil {
+		return err
+	}
+	catalog := db.DefaultCatalog
+	if m.Config.CatalogFile != "" {
+		if catalog, err = os.ReadFile(m.Config.CatalogFile); err != nil {
+			return fmt.Errorf("catalog: %w", err)
+		}
+	}
+	if err := m.DB.LoadCatalog(ctx, catalog); err != nil {
+		return err
+	}
+	if m.KV, err = kv.Open(ctx, m.Config.RedisURL, m.Logger); err != nil {
+		return err
+	}
+	m.Sessions = auth.NewSessionStore(m.KV, m.Config.KeyPrefix, m.Config.SessionIdle, m.Config.SessionMaxAge)
+
+	tenants := db.NewTenantService(m.DB)
+	m.App = &graph.App{
+		Tenants:    tenants,
+		Users:      db.NewUserService(m.DB),
+		Catalog:    db.NewCatalogService(m.DB),
+		Setup:      db.NewSetupService(m.DB),
+		Authorizer: &domain.Authorizer{Hierarchy: tenants},
+		Logger:     m.Logger,
+	}
+
+	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return err
+	}
+	if m.Config.PublicURL == "" {
+		m.Config.PublicURL = "http://" + m.listener.Addr().String()
+	}
+	if err := m.announceSetup(ctx); err != nil {
+		return err
+	}
+	m.httpServer = &http.Server{
+		Handler:           m.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := m.httpServer.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("http server", "error", err)
+		}
+	}()
+	m.Logger.Info("serving", "url", m.Config.PublicURL, "graphql", m.Config.PublicURL+"/graphql",
+		"embeddedPostgres", m.postgres != nil, "inProcessStore", m.KV.InProcess)
+	return nil
+}
+
+// announceSetup prints a one-time setup link while no platform
+// administrator exists: there is never a default password.
+func (m *Main) announceSetup(ctx context.Context) error {
+	needs, err := m.App.Setup.NeedsSetup(ctx)
+	if err != nil || !needs {
+		return err
+	}
+	token, hash := auth.NewToken()
+	if err := m.App.Setup.IssueSetupToken(ctx, hash); err != nil {
+		return err
+	}
+	m.SetupToken = token
+	link := strings.TrimRight(m.Config.PublicURL, "/") + "/setup#token=" + token
+	m.Logger.Warn("no platform administrator yet: open the one-time setup link (valid 24 h, printed once)", "setupURL", link)
+	fmt.Fprintf(os.Stderr, "\n  First start: create the platform administrator at\n  %s\n\n", link)
+	return nil
+}
+
+// Addr is the address the server listens on (useful with port 0).
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// Close stops serving (letting requests finish) and releases everything.
+func (m *Main) Close() error {
+	var errs []error
+	if m.httpServer != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		errs = append(errs, m.httpServer.Shutdown(ctx))
+		cancel()
+	}
+	if m.KV != nil {
+		errs = append(errs, m.KV.Close())
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	if m.postgres != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		errs = append(errs, m.postgres.Stop(ctx))
+		cancel()
+	}
+	return errors.Join(errs...)
+}
