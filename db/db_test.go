@@ -2,7 +2,10 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+
+	"github.com/uptrace/bun"
 
 	"tenantadmin/db"
 	"tenantadmin/db/dbtest"
@@ -139,6 +142,46 @@ func TestHierarchy(t *testing.T) {
 	t.Run("ErrCycleRefused", func(t *testing.T) {
 		if _, err := d.ExecContext(ctx, "UPDATE tenants SET parent_id = id WHERE id = ?", ids[0]); err == nil {
 			t.Fatal("a tenant became its own parent")
+		}
+	})
+}
+
+func TestRecordChangeAndOutbox(t *testing.T) {
+	d := dbtest.MustOpen(t)
+	f := dbtest.NewFixture(t, d)
+	tenant := f.Tenant("Ente", 0)
+	user := f.User("luca.verdi", tenant)
+	ctx := context.Background()
+	err := d.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := db.EnqueueEmail(ctx, tx, db.Email{To: "luca@example.test", Template: "invitation", Data: map[string]any{"link": "x"}}); err != nil {
+			return err
+		}
+		if err := db.CreateInvitation(ctx, tx, user, &tenant, nil, []byte("hash-1")); err != nil {
+			return err
+		}
+		return db.RecordChange(ctx, tx, domain.AuditContext{ActorLabel: "test", IP: "127.0.0.1"},
+			domain.AuditEvent{TenantID: &tenant, Action: "user.create", TargetType: "User", TargetID: &user, After: map[string]any{"username": "luca.verdi"}},
+			&db.Event{TenantID: &tenant, Type: "USER_CREATED", SubjectType: "User", SubjectID: &user, Payload: map[string]any{"username": "luca.verdi"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var link, username, after string
+	d.QueryRowContext(ctx, "SELECT data->>'link' FROM email_outbox").Scan(&link)
+	d.QueryRowContext(ctx, "SELECT payload->>'username' FROM events").Scan(&username)
+	d.QueryRowContext(ctx, "SELECT after->>'username' FROM audit_events").Scan(&after)
+	if link != "x" || username != "luca.verdi" || after != "luca.verdi" {
+		t.Fatalf("outbox %q, event %q, audit %q", link, username, after)
+	}
+	t.Run("RollbackKeepsNothing", func(t *testing.T) {
+		_ = d.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "x"}, &db.Event{Type: "X", SubjectType: "User"})
+			return errors.New("abort")
+		})
+		var n int
+		d.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&n)
+		if n != 1 {
+			t.Fatalf("events after rollback = %d", n)
 		}
 	})
 }

@@ -1,0 +1,77 @@
+package db
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"tenantadmin/domain"
+)
+
+// Email is one message for the email outbox; the mailer renders Template in
+// Language with Data and delivers it after the transaction commits.
+type Email struct {
+	To       string
+	Template string
+	Language string
+	Data     map[string]any
+	TenantID *int64
+	UserID   *int64
+}
+
+// EnqueueEmail adds a message to the outbox inside the caller's transaction.
+func EnqueueEmail(ctx context.Context, idb bun.IDB, e Email) error {
+	if e.Language == "" {
+		e.Language = "it"
+	}
+	if e.Data == nil {
+		e.Data = map[string]any{}
+	}
+	_, err := idb.NewRaw(`INSERT INTO email_outbox (to_address, template, language, data, tenant_id, user_id)
+		VALUES (?, ?, ?, ?, ?, ?)`, e.To, e.Template, e.Language, e.Data, e.TenantID, e.UserID).Exec(ctx)
+	return mapError(err)
+}
+
+// InvitationTTL is how long an invitation link works (R14).
+const InvitationTTL = 72 * time.Hour
+
+// CreateInvitation stores the hash of a new invitation token for the user
+// and returns the token, to be put in the emailed link only. Earlier unused
+// invitations of the user stop working.
+func CreateInvitation(ctx context.Context, idb bun.IDB, userID int64, tenantID *int64, createdBy *int64, tokenHash []byte) error {
+	if _, err := idb.NewRaw(`UPDATE invitations SET revoked_at = now()
+		WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL`, userID).Exec(ctx); err != nil {
+		return mapError(err)
+	}
+	_, err := idb.NewRaw(`INSERT INTO invitations (user_id, tenant_id, token_hash, created_by, expires_at)
+		VALUES (?, ?, ?, ?, ?)`, userID, tenantID, tokenHash, createdBy, time.Now().Add(InvitationTTL)).Exec(ctx)
+	return mapError(err)
+}
+
+// Event is a change for subscribers (R28), written with the change.
+type Event struct {
+	TenantID    *int64
+	Type        string // e.g. USER_UPDATED, MEMBERSHIP_CREATED, ROLE_ASSIGNMENT_SUSPENDED
+	SubjectType string // User, Membership, RoleAssignment, Group, Tenant
+	SubjectID   *int64
+	Payload     map[string]any
+}
+
+// RecordChange writes the audit event and the subscription event of one
+// change inside the caller's transaction: both commit with the change or
+// not at all. ev may be nil for changes no dashboard subscribes to.
+func RecordChange(ctx context.Context, idb bun.IDB, ac domain.AuditContext, audit domain.AuditEvent, ev *Event) error {
+	if err := insertAudit(ctx, idb, ac, audit); err != nil {
+		return mapError(err)
+	}
+	if ev == nil {
+		return nil
+	}
+	if ev.Payload == nil {
+		ev.Payload = map[string]any{}
+	}
+	_, err := idb.NewRaw(`INSERT INTO events (tenant_id, type, subject_type, subject_id, payload)
+		VALUES (?, ?, ?, ?, ?)`, ev.TenantID, ev.Type, ev.SubjectType, ev.SubjectID, ev.Payload).Exec(ctx)
+	return mapError(err)
+}
