@@ -17,6 +17,8 @@ type App struct {
 	Setup      *db.SetupService
 	Authorizer *domain.Authorizer
 	Logger     *slog.Logger
+	// PublicURL is the external base URL for links in emails.
+	PublicURL string
 }
 
 type viewerKey struct{}

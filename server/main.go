@@ -129,6 +129,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.PublicURL == "" {
 		m.Config.PublicURL = "http://" + m.listener.Addr().String()
 	}
+	m.App.PublicURL = strings.TrimRight(m.Config.PublicURL, "/")
 	if err := m.announceSetup(ctx); err != nil {
 		return err
 	}
