@@ -1,0 +1,26 @@
+import type { CombinedError } from '@urql/core';
+import { useI18n } from '../i18n/context';
+import { errorCode } from '../lib/graphql/errors';
+
+interface Props {
+  error: CombinedError;
+  onRetry?: () => void;
+  testId: string;
+}
+
+/** A failed query, explained where its data would have been, with a retry. */
+export function QueryError({ error, onRetry, testId }: Props) {
+  const { t } = useI18n();
+  const code = errorCode(error);
+  return (
+    <div className="alert alert-error" role="alert" data-testid={testId} data-error-code={code}>
+      <p className="alert-title">{t('error.title')}</p>
+      <p>{t(`error.${code}`)}</p>
+      {onRetry && (
+        <button type="button" className="button" onClick={onRetry} data-testid={`${testId}-retry`}>
+          {t('error.retry')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { graphql } from '../../gql';
+
+/** Who is signed in, and the language they prefer (R4). */
+export const ViewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      platformAdmin
+      user {
+        id
+        username
+        language
+      }
+    }
+  }
+`);

@@ -1,0 +1,104 @@
+import { describe, expect, it as test } from 'vitest';
+import { catalogs } from './catalogs';
+import { it } from './it';
+import {
+  createTranslator,
+  DEFAULT_LOCALE,
+  format,
+  LOCALES,
+  matchLocale,
+  negotiateLocale,
+  placeholdersOf,
+  type MessageKey,
+} from './translate';
+
+describe('createTranslator', () => {
+  test('OK', () => {
+    const t = createTranslator(catalogs.it);
+    expect(t('app.name')).toBe('Gestione utenze');
+    expect(t('nav.users')).toBe('Elenco utenti');
+  });
+
+  test('each catalog uses its own words', () => {
+    expect(createTranslator(catalogs.fr)('app.name')).toBe('Gestion des utilisateurs');
+    expect(createTranslator(catalogs.en)('app.name')).toBe('User management');
+  });
+
+  test('fills placeholders', () => {
+    const t = createTranslator(catalogs.it);
+    expect(t('tenants.caption', { from: 1, to: 50, total: 120 })).toBe('Enti da 1 a 50 di 120');
+    expect(t('header.signedInAs', { name: 'm.rossi' })).toBe('Accesso come m.rossi');
+    expect(createTranslator(catalogs.fr)('tenants.caption', { from: 51, to: 60, total: 60 })).toBe(
+      'Établissements 51 à 60 sur 60',
+    );
+  });
+
+  test('falls back to the fallback catalog, then to the key', () => {
+    const partial = { ...catalogs.en } as Record<string, string>;
+    delete partial['app.name'];
+    const t = createTranslator(partial as typeof catalogs.en, catalogs.it);
+    expect(t('app.name')).toBe('Gestione utenze');
+    expect(createTranslator(partial as typeof catalogs.en)('app.name')).toBe('app.name');
+  });
+
+  test('the params argument is typed from the message', () => {
+    const t = createTranslator(catalogs.en);
+    // @ts-expect-error a message with placeholders needs its params
+    t('tenants.caption');
+    // @ts-expect-error a message without placeholders takes none
+    t('app.name', { x: 1 });
+    // @ts-expect-error unknown keys do not compile
+    t('no.such.key');
+    expect(true).toBe(true);
+  });
+});
+
+describe('format', () => {
+  test('leaves unknown placeholders and braces alone', () => {
+    expect(format('{a} and {b}', { a: 'x' })).toBe('x and {b}');
+    expect(format('no params {a}')).toBe('no params {a}');
+  });
+
+  test('does not read inherited properties', () => {
+    expect(format('{toString}', {})).toBe('{toString}');
+  });
+});
+
+describe('catalogs', () => {
+  const keys = Object.keys(it) as MessageKey[];
+
+  test.each(LOCALES)('%s has every key, non-empty, with the same placeholders', (locale) => {
+    const catalog = catalogs[locale];
+    expect(Object.keys(catalog).sort()).toEqual([...keys].sort());
+    for (const key of keys) {
+      expect(catalog[key].trim(), `${locale} ${key}`).not.toBe('');
+      expect(placeholdersOf(catalog[key]), `${locale} ${key}`).toEqual(placeholdersOf(it[key]));
+    }
+  });
+});
+
+describe('negotiateLocale', () => {
+  test('OK', () => {
+    expect(negotiateLocale(['fr'])).toBe('fr');
+  });
+
+  test('the first supported candidate wins', () => {
+    expect(negotiateLocale([undefined, null, 'de-DE', 'en-GB', 'fr'])).toBe('en');
+    expect(negotiateLocale(['fr-CA', 'it'])).toBe('fr');
+  });
+
+  test('the user preference comes before the browser', () => {
+    expect(negotiateLocale(['en', 'fr-FR', 'it-IT'])).toBe('en');
+  });
+
+  test('defaults to Italian', () => {
+    expect(negotiateLocale([])).toBe(DEFAULT_LOCALE);
+    expect(negotiateLocale(['de', 'es-ES', ''])).toBe('it');
+  });
+
+  test('matchLocale is case and separator insensitive', () => {
+    expect(matchLocale('EN_us')).toBe('en');
+    expect(matchLocale(' it ')).toBe('it');
+    expect(matchLocale('ita')).toBeUndefined();
+  });
+});
