@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go generate ./...
-if npm run | grep -q "^  codegen$"; then npm run codegen >/dev/null; fi
+npm run --silent codegen >/dev/null
 if ! git diff --exit-code --stat -- graph frontend/src/gql; then
   echo "generated code is out of date: run 'go generate ./... && npm run codegen' and commit" >&2
   exit 1

@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund --loglevel=error
-if npm run | grep -q "^  build$"; then npm run build; fi
+npm run build
 exec go run ./server "$@"
