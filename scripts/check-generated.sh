@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 go generate ./...
 npm run --silent codegen >/dev/null
-if ! git diff --exit-code --stat -- graph frontend/src/gql; then
+if ! git diff --exit-code --stat -- graph frontend/src/gql || [ -n "$(git status --porcelain -- graph frontend/src/gql)" ]; then
+  git status --porcelain -- graph frontend/src/gql
   echo "generated code is out of date: run 'go generate ./... && npm run codegen' and commit" >&2
   exit 1
 fi
