@@ -104,3 +104,13 @@ func (db *DB) OutboxEmails(ctx context.Context, p domain.Page) (*domain.Connecti
 	}
 	return conn, nil
 }
+
+// MailboxService reads the outbox for the developer mailbox.
+type MailboxService struct{ db *DB }
+
+func NewMailboxService(db *DB) *MailboxService { return &MailboxService{db: db} }
+
+// List lists the outbox, newest first.
+func (s *MailboxService) List(ctx context.Context, p domain.Page) (*domain.Connection[*OutboxEmail], error) {
+	return s.db.OutboxEmails(ctx, p)
+}
