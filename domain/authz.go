@@ -206,8 +206,7 @@ func (a *Authorizer) CanManageCredentials(ctx context.Context, v *Viewer, target
 		return err
 	}
 	if v.UserID == targetUserID {
-		return &Error{Code: EFORBIDDEN, Reason: "SELF_CREDENTIALS",
-			Message: "You cannot reset your own credentials from the admin screens: use your profile instead."}
+		return Errorf(EFORBIDDEN, "You cannot reset your own credentials from the admin screens: use your profile instead.")
 	}
 	if v.PlatformAdmin {
 		return nil
