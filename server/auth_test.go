@@ -435,7 +435,9 @@ func TestUnlockUser(t *testing.T) {
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		var out struct{ User struct{ Username, Status string } }
+		var out struct {
+			User struct{ Username, Status string }
+		}
 		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), unlockMutation, input), "unlockUser", &out); code != "" || out.User.Status != "ACTIVE" {
 			t.Fatalf("code %q %+v", code, out)
 		}

@@ -143,7 +143,9 @@ func TestResendInvitation(t *testing.T) {
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		var out struct{ User struct{ Username, Status string } }
+		var out struct {
+			User struct{ Username, Status string }
+		}
 		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, input), "resendInvitation", &out); code != "" || out.User.Status != "INVITED" {
 			t.Fatalf("code %q %+v", code, out)
 		}
