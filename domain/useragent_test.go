@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"testing"
+	"time"
 
 	"tenantadmin/domain"
 )
@@ -34,4 +35,12 @@ func TestParseUserAgent(t *testing.T) {
 			t.Errorf("%q: got %s/%s, want %s/%s", tc.ua, os, browser, tc.os, tc.browser)
 		}
 	}
+}
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }
