@@ -37,6 +37,10 @@ type App struct {
 	// RecoveryMinDuration pads requestAccountRecovery's answer so that it
 	// takes as long whether or not the account exists.
 	RecoveryMinDuration time.Duration
+	// FailedLoginMinDuration pads every INVALID_CREDENTIALS answer, so that
+	// recording a known account's failure (a transaction) does not make it
+	// slower than an unknown account's.
+	FailedLoginMinDuration time.Duration
 }
 
 // LoginRates are the rate limits of sign-in and credential-link attempts

@@ -92,7 +92,7 @@ type verified struct {
 // same INVALID_CREDENTIALS. The second factor is checked only when
 // checkTOTP is set (not for an attempt that must change its password first
 // and will present a code then).
-func (app *App) verifyLogin(ctx context.Context, identifier, password, totpCode string) (*verified, error) {
+func (app *App) verifyLogin(ctx context.Context, identifier, password, totpCode string) (v *verified, err error) {
 	if err := checkPasswordSize("password", password); err != nil {
 		return nil, err
 	}
@@ -100,6 +100,14 @@ func (app *App) verifyLogin(ctx context.Context, identifier, password, totpCode 
 	if err := app.limitLogin(ctx, identifier); err != nil {
 		return nil, err
 	}
+	start := time.Now()
+	defer func() {
+		if err == errInvalidCredentials {
+			if wait := app.FailedLoginMinDuration - time.Since(start); wait > 0 {
+				time.Sleep(wait)
+			}
+		}
+	}()
 	var acct *db.LoginAccount
 	if identifier != "" && len(identifier) <= maxIdentifierLength {
 		accounts, err := app.Credentials.FindLoginAccounts(ctx, identifier, 2)
@@ -133,7 +141,7 @@ func (app *App) verifyLogin(ctx context.Context, identifier, password, totpCode 
 	default:
 		return nil, errInvalidCredentials
 	}
-	v := &verified{account: acct}
+	v = &verified{account: acct}
 	if acct.MustChangePassword {
 		v.changeRequired = domain.ReasonPasswordChangeRequired
 	} else if domain.PasswordExpired(acct.PasswordChangedAt, acct.MaxAgeDays, time.Now()) {
@@ -200,6 +208,12 @@ func (app *App) startSession(ctx context.Context, acct *db.LoginAccount, kind *m
 			return nil, domain.FieldError("tokenKind", "COOKIES_UNAVAILABLE", "Cookie sessions start over HTTP POST; ask for tokenKind BEARER here.")
 		}
 		sessionKind = auth.KindCookie
+	}
+	if prev := ViewerFrom(ctx); !bearer && prev != nil && prev.SessionID != "" {
+		// A new cookie session replaces the one the browser held.
+		if _, err := app.Sessions.RevokeOwned(ctx, prev.UserID, prev.SessionID); err != nil {
+			return nil, err
+		}
 	}
 	token, sess, err := app.Sessions.Create(ctx, acct.UserID, sessionKind, info.IP, info.UserAgent)
 	if err != nil {

@@ -189,6 +189,16 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 			t.Fatalf("%d sessions marked current", current)
 		}
 	})
+	t.Run("NewLoginReplacesTheBrowsersSession", func(t *testing.T) {
+		old := b.cookie(SessionCookie)
+		res, _ := b.post(t, loginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": goodPassword}})
+		if code := payload(t, res, "login", nil); code != "" || b.cookie(SessionCookie) == old {
+			t.Fatalf("code %q", code)
+		}
+		if _, err := w.m.Sessions.Lookup(t.Context(), old); err == nil {
+			t.Fatal("the replaced session still works")
+		}
+	})
 	t.Run("Logout", func(t *testing.T) {
 		token := b.cookie(SessionCookie)
 		res, httpRes := b.post(t, `mutation { logout { ok } }`, nil)

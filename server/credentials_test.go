@@ -182,6 +182,7 @@ const changeExpiredMutation = `mutation($input: ChangeExpiredPasswordInput!) { c
 
 func TestPasswordExpiry(t *testing.T) {
 	w := newWorld(t)
+	w.m.App.LoginRates.PerAccount = auth.Rate{} // more attempts on one account than the default allows
 	op := w.f.User("operatore.uno", w.company)
 	w.f.Assign(op, w.company, "segmenti", "user")
 	w.f.Assign(op, w.other, "segmenti", "user")
@@ -235,10 +236,23 @@ func TestPasswordExpiry(t *testing.T) {
 			t.Fatal("not audited")
 		}
 	})
+	t.Run("MustChangeAtNextLogin", func(t *testing.T) {
+		w.f.Exec("UPDATE credentials SET must_change_password = true WHERE user_id = ?", op)
+		if _, code := w.m.login(t, "operatore.uno", otherPassword, nil); code != "PASSWORD_CHANGE_REQUIRED" {
+			t.Fatalf("code %q", code)
+		}
+		token, code := change(otherPassword, "third passphrase of the day")
+		if token == "" {
+			t.Fatalf("code %q", code)
+		}
+		if tok, code := w.m.login(t, "operatore.uno", "third passphrase of the day", nil); tok == "" {
+			t.Fatalf("the requirement outlived the change: %q", code)
+		}
+	})
 	t.Run("ErrNotExpiredWithoutPolicy", func(t *testing.T) {
 		w.f.Exec("UPDATE tenants SET password_max_age_days = NULL")
 		w.f.Exec("UPDATE credentials SET password_changed_at = now() - interval '4000 days' WHERE user_id = ?", op)
-		if tok, code := w.m.login(t, "operatore.uno", otherPassword, nil); tok == "" {
+		if tok, code := w.m.login(t, "operatore.uno", "third passphrase of the day", nil); tok == "" {
 			t.Fatalf("no policy, yet %q", code)
 		}
 	})

@@ -138,6 +138,8 @@ func (m *Main) Run(ctx context.Context) error {
 		SMTPConfigured:      m.Config.SMTPURL != "",
 		DevMailbox:          m.Config.DevMailbox,
 		RecoveryMinDuration: 300 * time.Millisecond,
+		// Above the dummy hash's cost plus a failure's transaction.
+		FailedLoginMinDuration: 150 * time.Millisecond,
 	}
 
 	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
