@@ -31,6 +31,11 @@ type OutboxEmail struct {
 // leaves it for an operator (last_error tells why).
 const MaxEmailAttempts = 10
 
+// MaxEmailAge is how old a message may be and still be sent: past it every
+// link inside has expired (an invitation lives 72 h), so mail that sat in
+// the developer mailbox is not sent when SMTP is configured later.
+const MaxEmailAge = 72 * time.Hour
+
 // DeliverEmails claims up to limit due messages with FOR UPDATE SKIP
 // LOCKED, so that several replicas never send one twice, and calls send
 // for each inside the claiming transaction. A message send accepts is
@@ -41,7 +46,7 @@ func (db *DB) DeliverEmails(ctx context.Context, limit int, send func(context.Co
 	err = db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var rows []*OutboxEmail
 		if err := tx.NewSelect().Model(&rows).
-			Where("sent_at IS NULL AND next_attempt_at <= now() AND attempts < ?", MaxEmailAttempts).
+			Where("sent_at IS NULL AND next_attempt_at <= now() AND attempts < ? AND created_at > ?", MaxEmailAttempts, time.Now().Add(-MaxEmailAge)).
 			Order("next_attempt_at", "id").Limit(int64(limit)).For("UPDATE SKIP LOCKED").Scan(ctx); err != nil {
 			return err
 		}

@@ -135,6 +135,13 @@ func TestWorkerDeliversOverSMTP(t *testing.T) {
 			t.Fatalf("two workers delivered %d messages (reported %d), want 11 each once", got, total)
 		}
 	})
+	t.Run("ErrTooOldToSend", func(t *testing.T) {
+		enqueue("old@example.test", "en")
+		d.Exec("UPDATE email_outbox SET created_at = now() - interval '4 days' WHERE to_address = 'old@example.test'")
+		if sent, failed, _ := w.RunOnce(ctx); sent+failed != 0 {
+			t.Fatal("a message older than its links was sent")
+		}
+	})
 	t.Run("ErrBadURL", func(t *testing.T) {
 		for _, u := range []string{"http://x", "smtp://", ":"} {
 			if _, err := mail.ParseSMTPURL(u); err == nil {

@@ -218,7 +218,7 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 			t.Fatal("the session survived logout")
 		}
 	})
-	t.Run("ErrBearerLoginOverWebsocketlessCookie", func(t *testing.T) {
+	t.Run("APIClientWithoutBearerGetsNoToken", func(t *testing.T) {
 		// An API client that did not ask for BEARER gets cookies, not a token.
 		var out loginResult
 		payload(t, w.m.gqlUA(t, "", "curl/8", loginMutation, map[string]any{"input": map[string]any{
