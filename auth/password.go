@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -82,4 +83,26 @@ func NewToken() (token string, hash []byte) {
 func HashToken(token string) []byte {
 	h := sha256.Sum256([]byte(token))
 	return h[:]
+}
+
+// dummyHash is verified against when an account does not exist or has no
+// password, so that such a sign-in costs as much as a real one: the answer
+// time does not tell whether an account exists (R16).
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("no account has this password", DefaultArgon2)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// VerifyPasswordOrDummy verifies password against hash, or against a
+// dummy hash of the same cost when hash is empty (then it never matches).
+func VerifyPasswordOrDummy(hash, password string) bool {
+	if hash == "" {
+		_, _ = VerifyPassword(dummyHash(), password)
+		return false
+	}
+	ok, err := VerifyPassword(hash, password)
+	return ok && err == nil
 }

@@ -23,7 +23,17 @@ type Session struct {
 	UserAgent string    `json:"userAgent"`
 	// Kind is "cookie" for the SPA or "bearer" for API clients.
 	Kind string `json:"kind"`
+	// CSRF is the anti-forgery token of a cookie session: the SPA reads it
+	// from the csrf_token cookie and sends it back in X-CSRF-Token (and in
+	// the WebSocket connection_init payload); a cross-site page cannot.
+	CSRF string `json:"csrf,omitempty"`
 }
+
+// Session kinds.
+const (
+	KindCookie = "cookie"
+	KindBearer = "bearer"
+)
 
 // SessionStore keeps sessions in Redis so that every replica sees them and
 // a revocation takes effect everywhere at once.
@@ -56,6 +66,9 @@ func (s *SessionStore) Create(ctx context.Context, userID int64, kind, ip, userA
 	now := time.Now().UTC()
 	sess := &Session{ID: hex.EncodeToString(hash), UserID: userID, CreatedAt: now, LastSeen: now,
 		ExpiresAt: now.Add(s.absolute), IP: ip, UserAgent: userAgent, Kind: kind}
+	if kind == KindCookie {
+		sess.CSRF, _ = NewToken()
+	}
 	b, _ := json.Marshal(sess)
 	pipe := s.rdb.TxPipeline()
 	pipe.Set(ctx, s.key(sess.ID), b, s.idle)
@@ -131,6 +144,46 @@ func (s *SessionStore) Revoke(ctx context.Context, userID int64, id string) erro
 	_, err := pipe.Exec(ctx)
 	return err
 }
+
+// RevokeOwned ends one session if it belongs to the user, and reports
+// whether it did: a user never ends someone else's session by its ID.
+func (s *SessionStore) RevokeOwned(ctx context.Context, userID int64, id string) (bool, error) {
+	if len(id) != 64 {
+		return false, nil
+	}
+	owned, err := s.rdb.SIsMember(ctx, s.userKey(userID), id).Result()
+	if err != nil || !owned {
+		return false, err
+	}
+	n, err := s.rdb.Exists(ctx, s.key(id)).Result()
+	if err != nil {
+		return false, err
+	}
+	return n == 1, s.Revoke(ctx, userID, id)
+}
+
+// RevokeOthers ends every session of the user but keep, and returns how
+// many it ended.
+func (s *SessionStore) RevokeOthers(ctx context.Context, userID int64, keep string) (int, error) {
+	list, err := s.List(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sess := range list {
+		if sess.ID == keep {
+			continue
+		}
+		if err := s.Revoke(ctx, userID, sess.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Absolute is the absolute lifetime of new sessions.
+func (s *SessionStore) Absolute() time.Duration { return s.absolute }
 
 // RevokeAll ends every session of the user at once (suspension, lock,
 // password reset, removal: R18).

@@ -20,6 +20,7 @@ type tenantModel struct {
 	Country        string    `bun:"country"`
 	TaxCode        *string   `bun:"tax_code"`
 	CertifiedEmail *string   `bun:"certified_email"`
+	PasswordMaxAge *int      `bun:"password_max_age_days"`
 	Version        int       `bun:"version"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
@@ -29,7 +30,7 @@ func (m *tenantModel) domain() *domain.Tenant {
 	return &domain.Tenant{
 		ID: m.ID, ParentID: m.ParentID, Name: m.Name, Country: m.Country,
 		TaxCode: deref(m.TaxCode), CertifiedEmail: deref(m.CertifiedEmail),
-		Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		PasswordMaxAgeDays: m.PasswordMaxAge, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 	}
 }
 

@@ -195,3 +195,68 @@ func compactIDs(ids []int64) []int64 {
 	slices.Sort(ids)
 	return slices.Compact(ids)
 }
+
+// CanManageCredentials decides the administrators' credential actions on
+// another user (resend an invitation, unlock, reset the password or the
+// second factor): platform staff, or an ADMIN of any product in one of the
+// tenants the user belongs to. Administrators of a parent tenant only read
+// (R6). Nobody does it to themselves from the admin screens (R13).
+func (a *Authorizer) CanManageCredentials(ctx context.Context, v *Viewer, targetUserID int64, targetTenantIDs []int64) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.UserID == targetUserID {
+		return Errorf(EFORBIDDEN, "You cannot reset your own credentials from the admin screens: use your profile instead.")
+	}
+	if v.PlatformAdmin {
+		return nil
+	}
+	admin := v.adminTenantIDs()
+	for _, t := range targetTenantIDs {
+		if slices.Contains(admin, t) {
+			return nil
+		}
+	}
+	return Errorf(EFORBIDDEN, "You cannot manage this user's credentials.")
+}
+
+// CanReadSecurityRecords decides who reads a user's failed logins (R23):
+// the user, and whoever has the user in their user directory (the
+// administrators of the user's tenants, read-only from parent tenants).
+func (a *Authorizer) CanReadSecurityRecords(ctx context.Context, v *Viewer, targetUserID int64, targetTenantIDs []int64) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.UserID == targetUserID || v.PlatformAdmin {
+		return nil
+	}
+	scope, err := a.UserDirectoryScope(ctx, v)
+	if err != nil {
+		return err
+	}
+	for _, t := range targetTenantIDs {
+		if scope.Contains(t) {
+			return nil
+		}
+	}
+	return Errorf(EFORBIDDEN, "You cannot see this user's security records.")
+}
+
+// CanReadDeveloperMailbox decides access to the developer mailbox, which
+// exists only while no SMTP server is configured: platform staff, or anyone
+// when the server runs with the development-only open mailbox.
+func (a *Authorizer) CanReadDeveloperMailbox(v *Viewer, smtpConfigured, openMailbox bool) error {
+	if smtpConfigured {
+		return Errorf(ENOTFOUND, "There is no developer mailbox: mail is delivered over SMTP.")
+	}
+	if openMailbox {
+		return nil
+	}
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if !v.PlatformAdmin {
+		return Errorf(EFORBIDDEN, "Only platform administrators read the developer mailbox.")
+	}
+	return nil
+}

@@ -51,9 +51,12 @@ type Tenant struct {
 	Country        string
 	TaxCode        string
 	CertifiedEmail string
-	Version        int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// PasswordMaxAgeDays is the tenant's password expiry policy (R15);
+	// nil: passwords do not expire.
+	PasswordMaxAgeDays *int
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Product is a module of the platform that users get roles on.

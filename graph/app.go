@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"time"
 
+	"tenantadmin/auth"
 	"tenantadmin/db"
 	"tenantadmin/domain"
 )
@@ -19,6 +21,33 @@ type App struct {
 	Logger     *slog.Logger
 	// PublicURL is the external base URL for links in emails.
 	PublicURL string
+
+	// Authentication (issue 3): credentials, sessions, rate limits, mail.
+	Credentials *db.CredentialService
+	Sessions    *auth.SessionStore
+	RateLimiter *auth.RateLimiter
+	LoginRates  LoginRates
+	Mailbox     *db.MailboxService
+	// SMTPConfigured hides the developer mailbox; DevMailbox opens it to
+	// anonymous readers (development and browser tests only).
+	SMTPConfigured bool
+	DevMailbox     bool
+	// MailQueued wakes the mail worker after a mutation queued mail.
+	MailQueued func()
+	// RecoveryMinDuration pads requestAccountRecovery's answer so that it
+	// takes as long whether or not the account exists.
+	RecoveryMinDuration time.Duration
+	// FailedLoginMinDuration pads every INVALID_CREDENTIALS answer, so that
+	// recording a known account's failure (a transaction) does not make it
+	// slower than an unknown account's.
+	FailedLoginMinDuration time.Duration
+}
+
+// LoginRates are the rate limits of sign-in and credential-link attempts
+// (R19): per account (the identifier typed) and per client IP.
+type LoginRates struct {
+	PerAccount auth.Rate
+	PerIP      auth.Rate
 }
 
 type viewerKey struct{}

@@ -62,6 +62,9 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 			OriginPatterns: limits.AllowedOrigins,
 		}},
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			if err := checkWebsocketCSRF(ctx, p); err != nil {
+				return nil, nil, err
+			}
 			if ViewerFrom(ctx) == nil && p.Authorization() != "" && wsAuth != nil {
 				v, err := wsAuth(ctx, p.Authorization())
 				if err != nil {

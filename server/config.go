@@ -6,6 +6,9 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"tenantadmin/auth"
+	"tenantadmin/mail"
 )
 
 // Config is the server's configuration, from flags with environment
@@ -25,6 +28,19 @@ type Config struct {
 	SessionIdle    time.Duration
 	SessionMaxAge  time.Duration
 	MaxRequestSize int64
+
+	// Mail (issue 3): SMTP delivery, or the developer mailbox.
+	SMTPURL          string
+	SMTPFrom         string
+	DevMailbox       bool
+	MailPollInterval time.Duration
+
+	// Rate limits (R19), GCRA in Redis; the zero Rate is unlimited.
+	RateLoginAccount auth.Rate
+	RateLoginIP      auth.Rate
+	RateAPISession   auth.Rate
+	RateAPITenant    auth.Rate
+	RateAPIIP        auth.Rate
 }
 
 func env(key, def string) string {
@@ -52,8 +68,42 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&c.SessionIdle, "session-idle", durationEnv("SESSION_IDLE", 30*time.Minute), "idle timeout of sessions (SESSION_IDLE)")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", durationEnv("SESSION_MAX_AGE", 12*time.Hour), "absolute lifetime of sessions (SESSION_MAX_AGE)")
 	fs.Int64Var(&c.MaxRequestSize, "max-request-size", 1<<20, "largest accepted request body in bytes")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("SMTP_URL", ""), "SMTP relay (SMTP_URL): smtp://user:pass@host:587 (STARTTLS), smtps://…:465, smtp+insecure://host:25; empty keeps mail in the developer mailbox")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SMTP_FROM", ""), "From address of emails (SMTP_FROM); default no-reply@ the PUBLIC_URL host")
+	fs.BoolVar(&c.DevMailbox, "dev-mailbox", env("DEV_MAILBOX", "") == "true", "development only: anyone may read the developer mailbox (DEV_MAILBOX=true)")
+	fs.DurationVar(&c.MailPollInterval, "mail-poll-interval", durationEnv("MAIL_POLL_INTERVAL", 2*time.Second), "how often the mailer looks for due emails (MAIL_POLL_INTERVAL)")
+	rates := []struct {
+		dst        *auth.Rate
+		flag, env  string
+		def, usage string
+	}{
+		{&c.RateLoginAccount, "rate-login-account", "RATE_LOGIN_ACCOUNT", "10/1m", "sign-in and reset attempts per account"},
+		{&c.RateLoginIP, "rate-login-ip", "RATE_LOGIN_IP", "60/1m", "sign-in, reset and invitation-link attempts per client IP"},
+		{&c.RateAPISession, "rate-api-session", "RATE_API_SESSION", "1200/1m", "API requests per session or bearer token"},
+		{&c.RateAPITenant, "rate-api-tenant", "RATE_API_TENANT", "12000/1m", "API requests per tenant (of the viewer's roles)"},
+		{&c.RateAPIIP, "rate-api-ip", "RATE_API_IP", "600/1m", "anonymous API requests per client IP"},
+	}
+	rateStrs := make([]*string, len(rates))
+	for i, r := range rates {
+		rateStrs[i] = fs.String(r.flag, env(r.env, r.def), r.usage+" as COUNT/PERIOD[:BURST], 0 disables ("+r.env+")")
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	for i, r := range rates {
+		rate, err := auth.ParseRate(*rateStrs[i])
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.env, err)
+		}
+		*r.dst = rate
+	}
+	if c.DevMailbox && c.Production {
+		return fmt.Errorf("DEV_MAILBOX=true is for development only; it cannot run in production")
+	}
+	if c.SMTPURL != "" {
+		if _, err := mail.ParseSMTPURL(c.SMTPURL); err != nil {
+			return err
+		}
 	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {

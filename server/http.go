@@ -3,11 +3,16 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +42,7 @@ func (m *Main) routes() http.Handler {
 	gql := graph.NewHandler(m.App, m.KV, m.Config.KeyPrefix, limits, m.authenticateBearer)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", metrics.instrument("graphql", m.authenticate(m.App.LoaderMiddleware(gql))))
+	mux.Handle("/graphql", metrics.instrument("graphql", m.authenticate(m.rateLimit(m.App.LoaderMiddleware(gql)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -126,55 +131,174 @@ func securityHeaders(next http.Handler) http.Handler {
 
 // authenticate resolves the session cookie or bearer token into a viewer.
 // An invalid credential makes the request anonymous; resolvers then answer
-// UNAUTHENTICATED where a viewer is required.
+// UNAUTHENTICATED where a viewer is required. A request authenticated by
+// the session cookie must prove it comes from the SPA (CSRF, double
+// submit): a POST carries the csrf_token cookie's value in X-CSRF-Token, a
+// WebSocket in its connection_init payload. Every request gets the cookie
+// hook the login and logout resolvers set cookies through.
 func (m *Main) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token := ""
+		ctx := graph.WithSessionCookies(r.Context(), &cookieJar{w: w, secure: m.secureCookies()})
+		kind, token := auth.KindBearer, ""
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			token = strings.TrimPrefix(h, "Bearer ")
 		} else if c, err := r.Cookie(SessionCookie); err == nil {
-			token = c.Value
+			kind, token = auth.KindCookie, c.Value
 		}
 		if token != "" {
-			v, err := m.viewerForToken(r.Context(), token)
+			sess, v, err := m.sessionViewer(ctx, token)
 			if err != nil && !errors.Is(err, auth.ErrNoSession) {
-				m.Logger.ErrorContext(r.Context(), "authenticate", "error", err)
-				http.Error(w, `{"errors":[{"message":"Service unavailable.","extensions":{"code":"UNAVAILABLE"}}]}`, http.StatusServiceUnavailable)
+				m.Logger.ErrorContext(ctx, "authenticate", "error", err)
+				writeGraphQLError(w, http.StatusServiceUnavailable, "Service unavailable.", domain.EUNAVAILABLE, 0)
 				return
 			}
-			if v != nil {
-				r = r.WithContext(graph.WithViewer(r.Context(), v))
+			// A token works only through the transport it was issued for:
+			// an SPA session is not a bearer token, and the reverse.
+			if v != nil && sess.Kind == kind {
+				if kind == auth.KindCookie {
+					if !safeMethod(r.Method) && subtle.ConstantTimeCompare([]byte(r.Header.Get(CSRFHeader)), []byte(sess.CSRF)) != 1 {
+						writeGraphQLError(w, http.StatusForbidden, "Missing or invalid CSRF token: send the csrf_token cookie's value in X-CSRF-Token.", domain.EFORBIDDEN, 0)
+						return
+					}
+					ctx = graph.WithCSRFToken(ctx, sess.CSRF)
+				}
+				ctx = graph.WithViewer(ctx, v)
 			}
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
+func safeMethod(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
+}
+
+// writeGraphQLError answers a request that never reached GraphQL.
+func writeGraphQLError(w http.ResponseWriter, status int, message, code string, retryAfter time.Duration) {
+	ext := map[string]any{"code": code}
+	if retryAfter > 0 {
+		secs := int(math.Ceil(retryAfter.Seconds()))
+		ext["retryAfter"] = secs
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	b, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{"message": message, "extensions": ext}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
 func (m *Main) authenticateBearer(ctx context.Context, authorization string) (*domain.Viewer, error) {
-	v, err := m.viewerForToken(ctx, strings.TrimPrefix(authorization, "Bearer "))
-	if err != nil || v == nil {
+	sess, v, err := m.sessionViewer(ctx, strings.TrimPrefix(authorization, "Bearer "))
+	if err != nil || v == nil || sess.Kind != auth.KindBearer {
 		return nil, domain.Errorf(domain.EUNAUTHENTICATED, "Invalid or expired token.")
 	}
 	return v, nil
 }
 
-func (m *Main) viewerForToken(ctx context.Context, token string) (*domain.Viewer, error) {
+func (m *Main) sessionViewer(ctx context.Context, token string) (*auth.Session, *domain.Viewer, error) {
 	sess, err := m.Sessions.Lookup(ctx, token)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v, err := m.App.Users.LoadViewer(ctx, sess.UserID)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		_ = m.Sessions.RevokeAll(ctx, sess.UserID)
-		return nil, auth.ErrNoSession
+		return nil, nil, auth.ErrNoSession
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if v.Status != domain.UserActive {
-		return nil, auth.ErrNoSession
+		return nil, nil, auth.ErrNoSession
 	}
 	v.SessionID = sess.ID
-	return v, nil
+	return sess, v, nil
+}
+
+// CSRFCookie and CSRFHeader carry the anti-forgery token of cookie
+// sessions (the SPA reads the cookie and echoes it in the header).
+const (
+	CSRFCookie = "csrf_token"
+	CSRFHeader = "X-CSRF-Token"
+)
+
+// cookieJar is the per-request graph.SessionCookies hook.
+type cookieJar struct {
+	w      http.ResponseWriter
+	secure bool
+}
+
+func (c *cookieJar) Set(token, csrf string, expires time.Time) {
+	maxAge := int(time.Until(expires).Seconds())
+	http.SetCookie(c.w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires, MaxAge: maxAge,
+		HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(c.w, &http.Cookie{Name: CSRFCookie, Value: csrf, Path: "/", Expires: expires, MaxAge: maxAge,
+		HttpOnly: false, Secure: c.secure, SameSite: http.SameSiteLaxMode})
+}
+
+func (c *cookieJar) Clear() {
+	for _, name := range []string{SessionCookie, CSRFCookie} {
+		http.SetCookie(c.w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
+			HttpOnly: name == SessionCookie, Secure: c.secure, SameSite: http.SameSiteLaxMode})
+	}
+}
+
+// secureCookies is true except for plain-http development on the loopback
+// (PUBLIC_URL http://localhost or http://127.0.0.1), where browsers would
+// not send Secure cookies back; production always sets it.
+func (m *Main) secureCookies() bool {
+	if m.Config.Production {
+		return true
+	}
+	u, err := url.Parse(m.Config.PublicURL)
+	if err != nil {
+		return true
+	}
+	host := u.Hostname()
+	return !(u.Scheme == "http" && (host == "localhost" || host == "127.0.0.1" || host == "::1"))
+}
+
+// rateLimit applies the API rate limits of R19 in Redis: per session or
+// bearer token, per tenant of the viewer's roles, and per client IP for
+// anonymous requests. A limited request gets 429 with Retry-After and a
+// GraphQL error RATE_LIMITED with extensions.retryAfter.
+func (m *Main) rateLimit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx := r.Context()
+		type check struct {
+			kind, key string
+			rate      auth.Rate
+		}
+		var checks []check
+		if v := graph.ViewerFrom(ctx); v != nil {
+			checks = append(checks, check{"api-session", v.SessionID, m.Config.RateAPISession})
+			var seen []int64
+			for _, g := range v.Grants {
+				if !slices.Contains(seen, g.TenantID) {
+					seen = append(seen, g.TenantID)
+					checks = append(checks, check{"api-tenant", strconv.FormatInt(g.TenantID, 10), m.Config.RateAPITenant})
+				}
+			}
+		} else {
+			checks = append(checks, check{"api-ip", clientIP(r), m.Config.RateAPIIP})
+		}
+		for _, c := range checks {
+			wait, err := m.RateLimiter.Allow(ctx, c.kind, c.key, c.rate)
+			if err != nil {
+				m.Logger.ErrorContext(ctx, "rate limit", "error", err)
+				writeGraphQLError(w, http.StatusServiceUnavailable, "Service unavailable.", domain.EUNAVAILABLE, 0)
+				return
+			}
+			if wait > 0 {
+				writeGraphQLError(w, http.StatusTooManyRequests, "Too many requests. Try again later.", domain.ERATELIMITED, wait)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // requestIDLogHandler adds the request ID to every log record made with a

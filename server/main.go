@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"tenantadmin/domain"
 	"tenantadmin/graph"
 	"tenantadmin/kv"
+	"tenantadmin/mail"
 )
 
 func main() {
@@ -56,6 +58,10 @@ type Main struct {
 	KV       *kv.Store
 	App      *graph.App
 	Sessions *auth.SessionStore
+	// RateLimiter applies the rate limits of R19 in Redis.
+	RateLimiter *auth.RateLimiter
+	// Mailer delivers the email outbox when SMTP_URL is set.
+	Mailer *mail.Worker
 
 	// SetupToken is the one-time token printed at a first start, kept for tests.
 	SetupToken string
@@ -113,6 +119,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Sessions = auth.NewSessionStore(m.KV, m.Config.KeyPrefix, m.Config.SessionIdle, m.Config.SessionMaxAge)
 
+	m.RateLimiter = auth.NewRateLimiter(m.KV, m.Config.KeyPrefix+"rate:")
+
 	tenants := db.NewTenantService(m.DB)
 	m.App = &graph.App{
 		Tenants:    tenants,
@@ -121,6 +129,17 @@ func (m *Main) Run(ctx context.Context) error {
 		Setup:      db.NewSetupService(m.DB),
 		Authorizer: &domain.Authorizer{Hierarchy: tenants},
 		Logger:     m.Logger,
+
+		Credentials:         db.NewCredentialService(m.DB),
+		Sessions:            m.Sessions,
+		RateLimiter:         m.RateLimiter,
+		LoginRates:          graph.LoginRates{PerAccount: m.Config.RateLoginAccount, PerIP: m.Config.RateLoginIP},
+		Mailbox:             db.NewMailboxService(m.DB),
+		SMTPConfigured:      m.Config.SMTPURL != "",
+		DevMailbox:          m.Config.DevMailbox,
+		RecoveryMinDuration: 300 * time.Millisecond,
+		// Above the dummy hash's cost plus a failure's transaction.
+		FailedLoginMinDuration: 150 * time.Millisecond,
 	}
 
 	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
@@ -130,6 +149,9 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Config.PublicURL = "http://" + m.listener.Addr().String()
 	}
 	m.App.PublicURL = strings.TrimRight(m.Config.PublicURL, "/")
+	if err := m.startMailer(); err != nil {
+		return err
+	}
 	if err := m.announceSetup(ctx); err != nil {
 		return err
 	}
@@ -167,6 +189,31 @@ func (m *Main) announceSetup(ctx context.Context) error {
 	return nil
 }
 
+// startMailer delivers the email outbox over SMTP when SMTP_URL is set;
+// otherwise mail stays in the outbox, readable as the developer mailbox.
+func (m *Main) startMailer() error {
+	if m.Config.SMTPURL == "" {
+		m.Logger.Info("SMTP_URL is not set: emails stay in the developer mailbox (query developerMailbox as a platform administrator)")
+		return nil
+	}
+	sender, err := mail.ParseSMTPURL(m.Config.SMTPURL)
+	if err != nil {
+		return err
+	}
+	from := m.Config.SMTPFrom
+	if from == "" {
+		host := "localhost"
+		if u, err := url.Parse(m.Config.PublicURL); err == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
+		from = "Tenant admin <no-reply@" + host + ">"
+	}
+	m.Mailer = &mail.Worker{DB: m.DB, Sender: sender, From: from, Logger: m.Logger, Interval: m.Config.MailPollInterval}
+	m.Mailer.Start()
+	m.App.MailQueued = m.Mailer.Wake
+	return nil
+}
+
 // Addr is the address the server listens on (useful with port 0).
 func (m *Main) Addr() string { return m.listener.Addr().String() }
 
@@ -177,6 +224,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		errs = append(errs, m.httpServer.Shutdown(ctx))
 		cancel()
+	}
+	if m.Mailer != nil {
+		m.Mailer.Stop()
 	}
 	if m.KV != nil {
 		errs = append(errs, m.KV.Close())

@@ -19,16 +19,29 @@ import (
 // database and a per-test Redis prefix, and stops it at cleanup.
 func MustRunMain(tb testing.TB) *Main {
 	tb.Helper()
+	return MustRunMainWith(tb)
+}
+
+// MustRunMainWith is MustRunMain with extra flags.
+func MustRunMainWith(tb testing.TB, flags ...string) *Main {
+	tb.Helper()
 	_, prefix := dbtest.MustRedis(tb)
+	return MustRunMainOn(tb, dbtest.NewDatabaseURL(tb), prefix, flags...)
+}
+
+// MustRunMainOn starts a server on the given database and Redis key
+// prefix: two of them on the same ones are two replicas of one deployment.
+func MustRunMainOn(tb testing.TB, databaseURL, prefix string, flags ...string) *Main {
+	tb.Helper()
 	m := NewMain()
 	m.Logger = slog.New(slog.DiscardHandler)
-	if err := m.ParseFlags([]string{
+	if err := m.ParseFlags(append([]string{
 		"-addr", "127.0.0.1:0",
-		"-database-url", dbtest.NewDatabaseURL(tb),
+		"-database-url", databaseURL,
 		"-redis-url", dbtest.RedisURL(),
 		"-key-prefix", prefix,
 		"-log-level", "error",
-	}); err != nil {
+	}, flags...)); err != nil {
 		tb.Fatal(err)
 	}
 	if err := m.Run(context.Background()); err != nil {

@@ -8,7 +8,46 @@ import (
 	"io"
 	"strconv"
 	"tenantadmin/domain"
+	"time"
 )
+
+type AcceptInvitationInput struct {
+	Token string `json:"token"`
+	// The chosen password (policy after NIST SP 800-63B).
+	Password string `json:"password"`
+}
+
+type AcceptInvitationPayload struct {
+	// The activated account's username, to sign in with.
+	Username   *string      `json:"username,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type AdminResetPasswordInput struct {
+	UserID string `json:"userId"`
+}
+
+type AdminResetPasswordPayload struct {
+	User       *domain.User `json:"user,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type AdminResetSecondFactorInput struct {
+	UserID string `json:"userId"`
+}
+
+type AdminResetSecondFactorPayload struct {
+	User       *domain.User `json:"user,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type BeginTotpEnrollmentPayload struct {
+	// Base32 secret, for manual entry.
+	Secret *string `json:"secret,omitempty"`
+	// otpauth:// URI, for a QR code.
+	OtpauthURI *string      `json:"otpauthUri,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
 
 type BootstrapPlatformAdminInput struct {
 	// The one-time token printed by the server at first start.
@@ -24,6 +63,71 @@ type BootstrapPlatformAdminInput struct {
 type BootstrapPlatformAdminPayload struct {
 	// The created administrator; null on failure.
 	User       *domain.User `json:"user,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ChangeExpiredPasswordInput struct {
+	// Username, or an email address that names exactly one account.
+	Username    string     `json:"username"`
+	OldPassword string     `json:"oldPassword"`
+	NewPassword string     `json:"newPassword"`
+	TotpCode    *string    `json:"totpCode,omitempty"`
+	TokenKind   *TokenKind `json:"tokenKind,omitempty"`
+}
+
+type ChangePasswordInput struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+type ChangePasswordPayload struct {
+	User       *domain.User `json:"user,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ConfirmTotpEnrollmentInput struct {
+	// A current 6-digit code of the authenticator app.
+	Code string `json:"code"`
+}
+
+type ConfirmTotpEnrollmentPayload struct {
+	Viewer     *domain.Viewer `json:"viewer,omitempty"`
+	UserErrors []*UserError   `json:"userErrors"`
+}
+
+type InvitationStatus struct {
+	State InvitationState `json:"state"`
+	// The account's username; null for an INVALID token.
+	Username *string `json:"username,omitempty"`
+	// When the link stops working; null for an INVALID token.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+type LoginInput struct {
+	// Username, or an email address that names exactly one account.
+	Username string `json:"username"`
+	Password string `json:"password"`
+	// The 6-digit code of the authenticator app, when the account has a second factor.
+	TotpCode *string `json:"totpCode,omitempty"`
+	// COOKIE (default) for the SPA, BEARER for API clients.
+	TokenKind *TokenKind `json:"tokenKind,omitempty"`
+}
+
+type LoginPayload struct {
+	// The signed-in viewer; null on failure.
+	Viewer *domain.Viewer `json:"viewer,omitempty"`
+	// The bearer token (tokenKind BEARER only); shown once, never stored in clear.
+	Token *string `json:"token,omitempty"`
+	// When the session ends at the latest (absolute timeout).
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	// An administrator reset the second factor: enrol again now (beginTotpEnrollment).
+	TotpEnrollmentRequired bool         `json:"totpEnrollmentRequired"`
+	UserErrors             []*UserError `json:"userErrors"`
+}
+
+type LogoutPayload struct {
+	// Whether a session was ended.
+	Ok         bool         `json:"ok"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -43,6 +147,62 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+type RequestAccountRecoveryInput struct {
+	// Username or email address.
+	UsernameOrEmail string `json:"usernameOrEmail"`
+}
+
+type RequestAccountRecoveryPayload struct {
+	// Always true: the answer never tells whether the account exists.
+	Accepted   bool         `json:"accepted"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ResendInvitationInput struct {
+	UserID string `json:"userId"`
+}
+
+type ResendInvitationPayload struct {
+	User       *domain.User `json:"user,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ResetPasswordWithTokenInput struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+type ResetPasswordWithTokenPayload struct {
+	// The account's username, to sign in with.
+	Username   *string      `json:"username,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RevokeOtherSessionsPayload struct {
+	// How many sessions were ended.
+	RevokedCount int          `json:"revokedCount"`
+	UserErrors   []*UserError `json:"userErrors"`
+}
+
+type RevokeSessionInput struct {
+	SessionID string `json:"sessionId"`
+}
+
+type RevokeSessionPayload struct {
+	// Whether a session was ended.
+	Ok         bool         `json:"ok"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type UnlockUserInput struct {
+	UserID string `json:"userId"`
+}
+
+type UnlockUserPayload struct {
+	User       *domain.User `json:"user,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A business-rule failure of a mutation, reported beside its payload.
@@ -129,6 +289,70 @@ func (e AssignmentStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type InvitationState string
+
+const (
+	InvitationStateValid   InvitationState = "VALID"
+	InvitationStateExpired InvitationState = "EXPIRED"
+	// Already accepted.
+	InvitationStateUsed InvitationState = "USED"
+	// Replaced by a newer invitation.
+	InvitationStateRevoked InvitationState = "REVOKED"
+	// Unknown or malformed token.
+	InvitationStateInvalid InvitationState = "INVALID"
+)
+
+var AllInvitationState = []InvitationState{
+	InvitationStateValid,
+	InvitationStateExpired,
+	InvitationStateUsed,
+	InvitationStateRevoked,
+	InvitationStateInvalid,
+}
+
+func (e InvitationState) IsValid() bool {
+	switch e {
+	case InvitationStateValid, InvitationStateExpired, InvitationStateUsed, InvitationStateRevoked, InvitationStateInvalid:
+		return true
+	}
+	return false
+}
+
+func (e InvitationState) String() string {
+	return string(e)
+}
+
+func (e *InvitationState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InvitationState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InvitationState", str)
+	}
+	return nil
+}
+
+func (e InvitationState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InvitationState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InvitationState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Category of a role: administrators manage people on the product; operators use it.
 type RoleCategory string
 
@@ -180,6 +404,64 @@ func (e *RoleCategory) UnmarshalJSON(b []byte) error {
 }
 
 func (e RoleCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a client holds its session.
+type TokenKind string
+
+const (
+	// An HttpOnly cookie (the SPA), with CSRF protection.
+	TokenKindCookie TokenKind = "COOKIE"
+	// A bearer token returned once in the payload (API clients).
+	TokenKindBearer TokenKind = "BEARER"
+)
+
+var AllTokenKind = []TokenKind{
+	TokenKindCookie,
+	TokenKindBearer,
+}
+
+func (e TokenKind) IsValid() bool {
+	switch e {
+	case TokenKindCookie, TokenKindBearer:
+		return true
+	}
+	return false
+}
+
+func (e TokenKind) String() string {
+	return string(e)
+}
+
+func (e *TokenKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TokenKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TokenKind", str)
+	}
+	return nil
+}
+
+func (e TokenKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TokenKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TokenKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

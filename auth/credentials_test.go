@@ -1,0 +1,146 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"tenantadmin/auth"
+	"tenantadmin/db/dbtest"
+	"tenantadmin/kv"
+)
+
+func TestRateLimiter(t *testing.T) {
+	rdb, prefix := dbtest.MustRedis(t)
+	inproc, err := kv.Open(context.Background(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inproc.Close()
+	for name, lim := range map[string]*auth.RateLimiter{
+		"Redis":     auth.NewRateLimiter(rdb, prefix),
+		"InProcess": auth.NewRateLimiter(inproc, "ta:"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			rate := auth.Rate{Count: 3, Period: time.Minute, Burst: 3}
+			for i := range 3 {
+				if wait, err := lim.Allow(ctx, "login", "alice", rate); err != nil || wait != 0 {
+					t.Fatalf("attempt %d: wait %v err %v", i, wait, err)
+				}
+			}
+			wait, err := lim.Allow(ctx, "login", "alice", rate)
+			if err != nil || wait <= 0 || wait > 21*time.Second {
+				t.Fatalf("4th attempt: wait %v err %v (want about 20 s)", wait, err)
+			}
+			if wait, _ := lim.Allow(ctx, "login", "bob", rate); wait != 0 {
+				t.Fatal("another key is limited")
+			}
+			if wait, _ := lim.Allow(ctx, "login", "alice", auth.Rate{}); wait != 0 {
+				t.Fatal("the zero rate must not limit")
+			}
+		})
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	for in, want := range map[string]auth.Rate{
+		"10/1m":     {Count: 10, Period: time.Minute, Burst: 10},
+		"600/1m:50": {Count: 600, Period: time.Minute, Burst: 50},
+		"0":         {},
+		"":          {},
+	} {
+		got, err := auth.ParseRate(in)
+		if err != nil || got != want {
+			t.Errorf("%q: %+v %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"10", "x/1m", "10/xx", "10/1m:0", "-1/1m"} {
+		if _, err := auth.ParseRate(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestTOTP(t *testing.T) {
+	secret, uri, err := auth.NewTOTPSecret("Tenant admin", "alice")
+	if err != nil || len(secret) < 16 || uri == "" {
+		t.Fatalf("secret %q uri %q err %v", secret, uri, err)
+	}
+	now := time.Now()
+	code, _ := auth.TOTPCode(secret, now)
+	t.Run("OK", func(t *testing.T) {
+		step, ok := auth.ValidateTOTP(secret, code, now)
+		if !ok || step != now.Unix()/30 {
+			t.Fatalf("step %d ok %v", step, ok)
+		}
+	})
+	t.Run("ClockSkew", func(t *testing.T) {
+		if _, ok := auth.ValidateTOTP(secret, code, now.Add(30*time.Second)); !ok {
+			t.Fatal("one step of skew refused")
+		}
+	})
+	t.Run("ErrOld", func(t *testing.T) {
+		if _, ok := auth.ValidateTOTP(secret, code, now.Add(3*time.Minute)); ok {
+			t.Fatal("an old code accepted")
+		}
+	})
+	t.Run("ErrMalformed", func(t *testing.T) {
+		for _, c := range []string{"", "12345", "1234567", "abcdef"} {
+			if _, ok := auth.ValidateTOTP(secret, c, now); ok {
+				t.Fatalf("%q accepted", c)
+			}
+		}
+	})
+}
+
+func TestSessionRevocation(t *testing.T) {
+	rdb, prefix := dbtest.MustRedis(t)
+	store := auth.NewSessionStore(rdb, prefix, time.Minute, time.Hour)
+	ctx := context.Background()
+	a, sa, _ := store.Create(ctx, 1, auth.KindCookie, "", "")
+	b, sb, _ := store.Create(ctx, 1, auth.KindBearer, "", "")
+	c, sc, _ := store.Create(ctx, 2, auth.KindBearer, "", "")
+	if sa.CSRF == "" || sb.CSRF != "" {
+		t.Fatal("cookie sessions, and only they, carry a CSRF token")
+	}
+	t.Run("ErrOtherUsersSession", func(t *testing.T) {
+		if ok, err := store.RevokeOwned(ctx, 1, sc.ID); ok || err != nil {
+			t.Fatalf("revoked another user's session: %v %v", ok, err)
+		}
+		if _, err := store.Lookup(ctx, c); err != nil {
+			t.Fatal("the other user's session is gone")
+		}
+	})
+	t.Run("RevokeOthers", func(t *testing.T) {
+		n, err := store.RevokeOthers(ctx, 1, sa.ID)
+		if err != nil || n != 1 {
+			t.Fatalf("n %d err %v", n, err)
+		}
+		if _, err := store.Lookup(ctx, b); !errors.Is(err, auth.ErrNoSession) {
+			t.Fatal("other session still valid")
+		}
+		if _, err := store.Lookup(ctx, a); err != nil {
+			t.Fatal("kept session revoked")
+		}
+	})
+	t.Run("RevokeOwned", func(t *testing.T) {
+		if ok, err := store.RevokeOwned(ctx, 1, sa.ID); !ok || err != nil {
+			t.Fatalf("%v %v", ok, err)
+		}
+		if _, err := store.Lookup(ctx, a); !errors.Is(err, auth.ErrNoSession) {
+			t.Fatal("revoked session still valid")
+		}
+	})
+}
+
+func TestVerifyPasswordOrDummy(t *testing.T) {
+	hash, _ := auth.HashPassword("correct horse battery staple", auth.DefaultArgon2)
+	if !auth.VerifyPasswordOrDummy(hash, "correct horse battery staple") {
+		t.Fatal("right password refused")
+	}
+	if auth.VerifyPasswordOrDummy(hash, "wrong") || auth.VerifyPasswordOrDummy("", "no account has this password") {
+		t.Fatal("wrong password accepted")
+	}
+}

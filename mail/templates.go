@@ -1,0 +1,196 @@
+// Package mail renders the transactional emails (templates in Italian,
+// French and English, each with a subject, a text body and an HTML body)
+// and delivers the email outbox over SMTP.
+package mail
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	"text/template"
+)
+
+// Message is a rendered email.
+type Message struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// content is one template in one language. Every string is a text/template
+// over the outbox row's data (.link, .username, .givenName, .hours,
+// .minutes); the HTML body is built from the same paragraphs, escaped.
+type content struct {
+	Subject string
+	Intro   []string
+	Action  string
+	Outro   []string
+}
+
+// Templates names the templates the outbox may hold.
+var Templates = []string{"invitation", "account_recovery", "admin_password_reset", "email_verification"}
+
+var catalog = map[string]map[string]content{
+	"invitation": {
+		"it": {
+			Subject: "Il tuo account {{.username}} è pronto",
+			Intro:   []string{"Ciao{{with .givenName}} {{.}}{{end}},", "è stato creato per te l'account {{.username}}. Scegli la tua password dal link qui sotto, valido {{.hours}} ore e utilizzabile una sola volta."},
+			Action:  "Scegli la password",
+			Outro:   []string{"Se il link è scaduto, chiedi al tuo amministratore di inviarti un nuovo invito."},
+		},
+		"fr": {
+			Subject: "Votre compte {{.username}} est prêt",
+			Intro:   []string{"Bonjour{{with .givenName}} {{.}}{{end}},", "le compte {{.username}} a été créé pour vous. Choisissez votre mot de passe avec le lien ci-dessous, valable {{.hours}} heures et utilisable une seule fois."},
+			Action:  "Choisir le mot de passe",
+			Outro:   []string{"Si le lien a expiré, demandez à votre administrateur de vous envoyer une nouvelle invitation."},
+		},
+		"en": {
+			Subject: "Your account {{.username}} is ready",
+			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "the account {{.username}} was created for you. Choose your password with the link below; it works for {{.hours}} hours, once."},
+			Action:  "Choose your password",
+			Outro:   []string{"If the link has expired, ask your administrator to send you a new invitation."},
+		},
+	},
+	"account_recovery": {
+		"it": {
+			Subject: "Reimposta la password e riattiva l'account {{.username}}",
+			Intro:   []string{"Ciao{{with .givenName}} {{.}}{{end}},", "abbiamo ricevuto una richiesta di reimpostare la password dell'account {{.username}} e di riattivarlo se è bloccato. Il link è valido {{.minutes}} minuti e utilizzabile una sola volta."},
+			Action:  "Reimposta la password",
+			Outro:   []string{"Se non hai fatto tu la richiesta, ignora questo messaggio: la tua password non cambia."},
+		},
+		"fr": {
+			Subject: "Réinitialisez le mot de passe et réactivez le compte {{.username}}",
+			Intro:   []string{"Bonjour{{with .givenName}} {{.}}{{end}},", "nous avons reçu une demande de réinitialisation du mot de passe du compte {{.username}} et de sa réactivation s'il est bloqué. Le lien est valable {{.minutes}} minutes et utilisable une seule fois."},
+			Action:  "Réinitialiser le mot de passe",
+			Outro:   []string{"Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe ne change pas."},
+		},
+		"en": {
+			Subject: "Reset the password and reactivate the account {{.username}}",
+			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "we received a request to reset the password of the account {{.username}} and to reactivate it if it is locked. The link works for {{.minutes}} minutes, once."},
+			Action:  "Reset the password",
+			Outro:   []string{"If you did not ask for this, ignore this message: your password does not change."},
+		},
+	},
+	"admin_password_reset": {
+		"it": {
+			Subject: "La password dell'account {{.username}} è stata reimpostata",
+			Intro:   []string{"Ciao{{with .givenName}} {{.}}{{end}},", "un amministratore ha reimpostato la password dell'account {{.username}}: quella precedente non funziona più. Scegline una nuova dal link qui sotto, valido {{.hours}} ore e utilizzabile una sola volta."},
+			Action:  "Scegli una nuova password",
+			Outro:   []string{"Se il link è scaduto, chiedi al tuo amministratore di reimpostare di nuovo la password."},
+		},
+		"fr": {
+			Subject: "Le mot de passe du compte {{.username}} a été réinitialisé",
+			Intro:   []string{"Bonjour{{with .givenName}} {{.}}{{end}},", "un administrateur a réinitialisé le mot de passe du compte {{.username}} : l'ancien ne fonctionne plus. Choisissez-en un nouveau avec le lien ci-dessous, valable {{.hours}} heures et utilisable une seule fois."},
+			Action:  "Choisir un nouveau mot de passe",
+			Outro:   []string{"Si le lien a expiré, demandez à votre administrateur de réinitialiser à nouveau le mot de passe."},
+		},
+		"en": {
+			Subject: "The password of the account {{.username}} was reset",
+			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "an administrator reset the password of the account {{.username}}: the old one no longer works. Choose a new one with the link below; it works for {{.hours}} hours, once."},
+			Action:  "Choose a new password",
+			Outro:   []string{"If the link has expired, ask your administrator to reset the password again."},
+		},
+	},
+	"email_verification": {
+		"it": {
+			Subject: "Conferma il tuo indirizzo email",
+			Intro:   []string{"Ciao{{with .givenName}} {{.}}{{end}},", "conferma che questo indirizzo appartiene all'account {{.username}}: sarà usato solo dopo la conferma."},
+			Action:  "Conferma l'indirizzo",
+			Outro:   []string{"Se non hai chiesto questa modifica, ignora questo messaggio."},
+		},
+		"fr": {
+			Subject: "Confirmez votre adresse e-mail",
+			Intro:   []string{"Bonjour{{with .givenName}} {{.}}{{end}},", "confirmez que cette adresse appartient au compte {{.username}} : elle ne sera utilisée qu'après confirmation."},
+			Action:  "Confirmer l'adresse",
+			Outro:   []string{"Si vous n'avez pas demandé ce changement, ignorez ce message."},
+		},
+		"en": {
+			Subject: "Confirm your email address",
+			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "confirm that this address belongs to the account {{.username}}: it is used only once confirmed."},
+			Action:  "Confirm the address",
+			Outro:   []string{"If you did not ask for this change, ignore this message."},
+		},
+	},
+}
+
+var htmlLayout = htmltemplate.Must(htmltemplate.New("layout").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 36em; margin: 2em auto;">
+{{range .Intro}}<p>{{.}}</p>
+{{end}}{{if .Link}}<p><a href="{{.Link}}" style="display: inline-block; padding: .6em 1.2em; background: #0b5fff; color: #fff; text-decoration: none; border-radius: 4px;">{{.Action}}</a></p>
+<p style="font-size: .9em; color: #555;">{{.Link}}</p>
+{{end}}{{range .Outro}}<p>{{.}}</p>
+{{end}}</body></html>
+`))
+
+// Render renders a template in a language (falling back to English) with
+// the outbox row's data.
+func Render(name, lang string, data map[string]any) (Message, error) {
+	byLang, ok := catalog[name]
+	if !ok {
+		return Message{}, fmt.Errorf("mail: unknown template %q", name)
+	}
+	c, ok := byLang[lang]
+	if !ok {
+		lang, c = "en", byLang["en"]
+	}
+	exec := func(s string) (string, error) {
+		t, err := template.New("").Option("missingkey=zero").Parse(s)
+		if err != nil {
+			return "", err
+		}
+		var b strings.Builder
+		if err := t.Execute(&b, data); err != nil {
+			return "", err
+		}
+		return strings.ReplaceAll(b.String(), "<no value>", ""), nil
+	}
+	all := func(in []string) ([]string, error) {
+		out := make([]string, len(in))
+		for i, s := range in {
+			var err error
+			if out[i], err = exec(s); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	subject, err := exec(c.Subject)
+	if err != nil {
+		return Message{}, err
+	}
+	intro, err := all(c.Intro)
+	if err != nil {
+		return Message{}, err
+	}
+	outro, err := all(c.Outro)
+	if err != nil {
+		return Message{}, err
+	}
+	link, _ := data["link"].(string)
+	var text strings.Builder
+	for _, p := range intro {
+		text.WriteString(p + "\n\n")
+	}
+	if link != "" {
+		text.WriteString(c.Action + ":\n" + link + "\n\n")
+	}
+	for _, p := range outro {
+		text.WriteString(p + "\n\n")
+	}
+	var html bytes.Buffer
+	if err := htmlLayout.Execute(&html, map[string]any{"Lang": lang, "Subject": subject, "Intro": intro,
+		"Outro": outro, "Action": c.Action, "Link": htmltemplate.URL(safeLink(link))}); err != nil {
+		return Message{}, err
+	}
+	return Message{Subject: subject, Text: strings.TrimRight(text.String(), "\n") + "\n", HTML: html.String()}, nil
+}
+
+// safeLink keeps only http(s) links in the HTML body.
+func safeLink(link string) string {
+	if strings.HasPrefix(link, "https://") || strings.HasPrefix(link, "http://") {
+		return link
+	}
+	return ""
+}

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tenantadmin/auth"
+	"tenantadmin/db"
+)
+
+const (
+	goodPassword  = "correct horse battery staple"
+	otherPassword = "tramway ortolan giraffe 42"
+	chromeWindows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+)
+
+var goodPasswordHash = sync.OnceValue(func() string {
+	h, err := auth.HashPassword(goodPassword, auth.DefaultArgon2)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// setPassword gives a fixture user the password goodPassword.
+func setPassword(t testing.TB, m *Main, userID int64) {
+	t.Helper()
+	if _, err := m.DB.Exec(`INSERT INTO credentials (user_id, password_hash, password_changed_at) VALUES (?, ?, now())
+		ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, password_changed_at = now()`,
+		userID, goodPasswordHash()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// gqlUA posts anonymously (or with a bearer token) with a User-Agent.
+func (m *Main) gqlUA(tb testing.TB, token, userAgent, query string, vars map[string]any) *gqlResponse {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return doGQL(tb, req)
+}
+
+// payload decodes data.<field> of a mutation and returns its userErrors'
+// first code ("" when none).
+func payload(tb testing.TB, res *gqlResponse, field string, v any) string {
+	tb.Helper()
+	var raw map[string]json.RawMessage
+	res.decode(tb, &raw)
+	if v != nil {
+		if err := json.Unmarshal(raw[field], v); err != nil {
+			tb.Fatalf("decode %s: %v", raw[field], err)
+		}
+	}
+	var errs struct {
+		UserErrors []struct{ Code, Message string }
+	}
+	json.Unmarshal(raw[field], &errs)
+	if len(errs.UserErrors) == 0 {
+		return ""
+	}
+	return errs.UserErrors[0].Code
+}
+
+const loginMutation = `mutation($input: LoginInput!) { login(input: $input) {
+  token expiresAt totpEnrollmentRequired viewer { user { username } }
+  userErrors { field code message } } }`
+
+type loginResult struct {
+	Token                  *string
+	ExpiresAt              *string
+	TotpEnrollmentRequired bool
+	Viewer                 *struct{ User struct{ Username string } }
+	UserErrors             []struct {
+		Field         []string
+		Code, Message string
+	}
+}
+
+// login signs in for a bearer token; it returns the token ("" on failure)
+// and the first userError code.
+func (m *Main) login(tb testing.TB, username, password string, extra map[string]any) (string, string) {
+	tb.Helper()
+	in := map[string]any{"username": username, "password": password, "tokenKind": "BEARER"}
+	for k, v := range extra {
+		in[k] = v
+	}
+	var out loginResult
+	code := payload(tb, m.gqlUA(tb, "", chromeWindows, loginMutation, map[string]any{"input": in}), "login", &out)
+	if out.Token == nil {
+		return "", code
+	}
+	return *out.Token, code
+}
+
+// browser is an SPA in a browser: a cookie jar, and the CSRF header taken
+// from the csrf_token cookie on every POST.
+type browser struct {
+	m      *Main
+	client *http.Client
+	csrf   bool
+}
+
+func newBrowser(m *Main) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{m: m, client: &http.Client{Jar: jar}, csrf: true}
+}
+
+func (b *browser) cookie(name string) string {
+	u, _ := url.Parse(b.m.URL())
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func (b *browser) post(tb testing.TB, query string, vars map[string]any) (*gqlResponse, *http.Response) {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, b.m.URL()+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", chromeWindows)
+	if t := b.cookie(CSRFCookie); t != "" && b.csrf {
+		req.Header.Set(CSRFHeader, t)
+	}
+	res, err := b.client.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		tb.Fatalf("status %d: %v", res.StatusCode, err)
+	}
+	out.status = res.StatusCode
+	return &out, res
+}
+
+// latestEmail returns the newest outbox row to an address.
+func latestEmail(tb testing.TB, m *Main, to string) *db.OutboxEmail {
+	tb.Helper()
+	var e db.OutboxEmail
+	if err := m.DB.NewSelect().Model(&e).Where("to_address = ?", to).Order("id DESC").Limit(1).Scan(context.Background()); err != nil {
+		tb.Fatalf("no email to %s: %v", to, err)
+	}
+	return &e
+}
+
+func emailCount(tb testing.TB, m *Main, to string) int {
+	tb.Helper()
+	var n int
+	m.DB.QueryRow("SELECT count(*) FROM email_outbox WHERE to_address = ?", to).Scan(&n)
+	return n
+}
+
+// tokenFromLink extracts the token of a link's #token= fragment.
+func tokenFromLink(tb testing.TB, link string) string {
+	tb.Helper()
+	_, token, ok := strings.Cut(link, "#token=")
+	if !ok || token == "" {
+		tb.Fatalf("no token in %q", link)
+	}
+	return token
+}
+
+func auditCount(tb testing.TB, m *Main, action string, target int64) int {
+	tb.Helper()
+	var n int
+	m.DB.QueryRow("SELECT count(*) FROM audit_events WHERE action = ? AND target_id = ?", action, target).Scan(&n)
+	return n
+}
+
+func eventCount(tb testing.TB, m *Main, subject int64) int {
+	tb.Helper()
+	var n int
+	m.DB.QueryRow("SELECT count(*) FROM events WHERE subject_type = 'User' AND subject_id = ? AND type = 'USER_UPDATED'", subject).Scan(&n)
+	return n
+}
+
+func userStatus(tb testing.TB, m *Main, userID int64) string {
+	tb.Helper()
+	var s string
+	m.DB.QueryRow("SELECT status FROM users WHERE id = ?", userID).Scan(&s)
+	return s
+}
+
+// viewerName returns the signed-in username of a bearer token, "" when
+// the token does not authenticate.
+func (m *Main) viewerName(tb testing.TB, token string) string {
+	tb.Helper()
+	var out struct {
+		Viewer *struct{ User struct{ Username string } }
+	}
+	m.gql(tb, token, `{ viewer { user { username } } }`, nil).decode(tb, &out)
+	if out.Viewer == nil {
+		return ""
+	}
+	return out.Viewer.User.Username
+}
+
+func waitUntil(tb testing.TB, timeout time.Duration, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatal("condition not met in time")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
