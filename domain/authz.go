@@ -419,3 +419,30 @@ func (a *Authorizer) Capabilities(v *Viewer, t TargetUser) UserCapabilities {
 		EditPreferences:  self || identity,
 	}
 }
+
+// CanAttachToTenant is R8: v attaches a user it can list to another tenant
+// of the same organisation (a site), on a product v administers there.
+// Crossing organisations goes through R1's attach instead, which needs the
+// person's username and tax code.
+func (a *Authorizer) CanAttachToTenant(ctx context.Context, v *Viewer, t TargetUser, tenantID, productID int64) error {
+	if err := a.CanManageProduct(v, tenantID, productID); err != nil {
+		return err
+	}
+	dir, err := a.UserDirectoryScope(ctx, v)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(t.TenantIDs, dir.Contains) {
+		return forbidden("You cannot see this user.")
+	}
+	for _, from := range t.TenantIDs {
+		same, err := SameOrganisation(ctx, a.Hierarchy, from, tenantID)
+		if err != nil {
+			return err
+		}
+		if same {
+			return nil
+		}
+	}
+	return FieldError("tenantId", ReasonOtherOrganisation, "Users are attached to sites of their own organisation only.")
+}

@@ -189,3 +189,18 @@ func TestAuthorizerPersonalDataScope(t *testing.T) {
 		t.Errorf("holding admin personal-data scope = %+v", scope)
 	}
 }
+
+func TestAuthorizerAttachToTenant(t *testing.T) {
+	a := &domain.Authorizer{Hierarchy: tree}
+	ctx := context.Background()
+	admin := viewer(1, grant(company, productA, domain.CategoryAdmin, true), grant(site, productA, domain.CategoryAdmin, true))
+	colleague := domain.TargetUser{ID: 9, HomeTenantID: company, TenantIDs: []int64{company}}
+	wantCode(t, "R8 attach to a site", a.CanAttachToTenant(ctx, admin, colleague, site, productA), "")
+	wantCode(t, "R8 attach on a product not administered", a.CanAttachToTenant(ctx, admin, colleague, site, productB), domain.EFORBIDDEN)
+	stranger := domain.TargetUser{ID: 8, HomeTenantID: other, TenantIDs: []int64{other}}
+	wantCode(t, "R8 attach a user not listed", a.CanAttachToTenant(ctx, admin, stranger, site, productA), domain.EFORBIDDEN)
+	staff := &domain.Viewer{UserID: 7, Status: domain.UserActive, PlatformAdmin: true}
+	if e := domain.AsError(a.CanAttachToTenant(ctx, staff, stranger, site, productA)); e == nil || e.Reason != domain.ReasonOtherOrganisation {
+		t.Errorf("R8 attach across organisations: %v", e)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"tenantadmin/auth"
 	"tenantadmin/db"
 	"tenantadmin/domain"
 )
@@ -19,6 +20,11 @@ type App struct {
 	Logger     *slog.Logger
 	// PublicURL is the external base URL for links in emails.
 	PublicURL string
+	// Groups reads and changes the groups of R11.
+	Groups *db.GroupService
+	// Sessions ends a user's sessions when the account is suspended or
+	// deleted (R18).
+	Sessions *auth.SessionStore
 }
 
 type viewerKey struct{}

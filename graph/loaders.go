@@ -36,6 +36,8 @@ type Loaders struct {
 	readable     memo[domain.Scope]
 	directory    memo[domain.Scope]
 	personalData memo[domain.Scope]
+
+	admin adminLoaders // admin_read.go
 }
 
 type catalogIndex struct {

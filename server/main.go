@@ -119,6 +119,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Users:      db.NewUserService(m.DB),
 		Catalog:    db.NewCatalogService(m.DB),
 		Setup:      db.NewSetupService(m.DB),
+		Groups:     db.NewGroupService(m.DB),
+		Sessions:   m.Sessions,
 		Authorizer: &domain.Authorizer{Hierarchy: tenants},
 		Logger:     m.Logger,
 	}

@@ -10,6 +10,50 @@ import (
 	"tenantadmin/domain"
 )
 
+type AssignRoleInput struct {
+	UserID string `json:"userId"`
+	// A tenant the user is a member of.
+	TenantID string `json:"tenantId"`
+	RoleID   string `json:"roleId"`
+}
+
+type AssignRolePayload struct {
+	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
+	Membership     *domain.Membership     `json:"membership,omitempty"`
+	UserErrors     []*UserError           `json:"userErrors"`
+}
+
+type AttachExistingUserInput struct {
+	TenantID string `json:"tenantId"`
+	// The username of the existing account (as returned by lookupUserCandidate).
+	Username string `json:"username"`
+	// The account's tax code: both must match the same account.
+	TaxCode string `json:"taxCode"`
+	// ISO 3166-1 alpha-2 country of the tax code; IT when omitted.
+	TaxCountry *string `json:"taxCountry,omitempty"`
+	ProductID  string  `json:"productId"`
+	RoleID     string  `json:"roleId"`
+}
+
+type AttachExistingUserPayload struct {
+	User       *domain.User       `json:"user,omitempty"`
+	Membership *domain.Membership `json:"membership,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
+type AttachUserToTenantInput struct {
+	UserID string `json:"userId"`
+	// A tenant of the same organisation as one the user belongs to.
+	TenantID  string `json:"tenantId"`
+	ProductID string `json:"productId"`
+	RoleID    string `json:"roleId"`
+}
+
+type AttachUserToTenantPayload struct {
+	Membership *domain.Membership `json:"membership,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
 type BootstrapPlatformAdminInput struct {
 	// The one-time token printed by the server at first start.
 	Token      string `json:"token"`
@@ -25,6 +69,115 @@ type BootstrapPlatformAdminPayload struct {
 	// The created administrator; null on failure.
 	User       *domain.User `json:"user,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type ConfirmEmailChangeInput struct {
+	// The token of the emailed link.
+	Token string `json:"token"`
+}
+
+type CreateGroupInput struct {
+	TenantID  string `json:"tenantId"`
+	ProductID string `json:"productId"`
+	Name      string `json:"name"`
+}
+
+type CreateTenantInput struct {
+	// The tenant above the new one; null onboards an organisation (platform staff).
+	ParentID *string `json:"parentId,omitempty"`
+	Name     string  `json:"name"`
+	// ISO 3166-1 alpha-2; IT when omitted.
+	Country *string `json:"country,omitempty"`
+	// Organisation tax code (SIREN/SIRET, partita IVA...), validated for the country.
+	TaxCode *string `json:"taxCode,omitempty"`
+	// Certified email address (PEC) for nominations.
+	CertifiedEmail *string `json:"certifiedEmail,omitempty"`
+}
+
+type CreateUserInput struct {
+	// The tenant creating the person: it becomes their home tenant (R7).
+	TenantID string `json:"tenantId"`
+	// 3–64 letters, digits, '.', '_', '-'; never changes (R2).
+	Username string `json:"username"`
+	// National tax code, validated for taxCountry; never editable (R2).
+	TaxCode string `json:"taxCode"`
+	// ISO 3166-1 alpha-2 country of the tax code; IT when omitted.
+	TaxCountry *string `json:"taxCountry,omitempty"`
+	GivenName  string  `json:"givenName"`
+	FamilyName string  `json:"familyName"`
+	// Work email; the invitation is sent there.
+	Email string `json:"email"`
+	// it, fr or en; it when omitted (R4).
+	Language *string `json:"language,omitempty"`
+	// IANA time zone; Europe/Rome when omitted (R4).
+	TimeZone  *string `json:"timeZone,omitempty"`
+	ProductID string  `json:"productId"`
+	RoleID    string  `json:"roleId"`
+}
+
+type CreateUserPayload struct {
+	User *domain.User `json:"user,omitempty"`
+	// The membership of the tenant holding the role.
+	Membership *domain.Membership `json:"membership,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
+}
+
+type DeleteGroupInput struct {
+	GroupID string `json:"groupId"`
+	// When given, a stale version is a CONFLICT.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+type DeleteGroupPayload struct {
+	DeletedGroupID *string      `json:"deletedGroupId,omitempty"`
+	UserErrors     []*UserError `json:"userErrors"`
+}
+
+type DetachUserFromTenantInput struct {
+	MembershipID string `json:"membershipId"`
+}
+
+type DetachUserFromTenantPayload struct {
+	// The ended membership's ID.
+	DetachedMembershipID *string `json:"detachedMembershipId,omitempty"`
+	// Whether the account was deleted, having no membership left (R10).
+	UserDeleted bool         `json:"userDeleted"`
+	UserErrors  []*UserError `json:"userErrors"`
+}
+
+type GroupMemberInput struct {
+	GroupID string `json:"groupId"`
+	UserID  string `json:"userId"`
+}
+
+type GroupMemberPayload struct {
+	Group      *domain.Group `json:"group,omitempty"`
+	User       *domain.User  `json:"user,omitempty"`
+	UserErrors []*UserError  `json:"userErrors"`
+}
+
+type GroupPayload struct {
+	Group      *domain.Group `json:"group,omitempty"`
+	UserErrors []*UserError  `json:"userErrors"`
+}
+
+type LookupUserCandidateInput struct {
+	// The tenant the person is being added to.
+	TenantID string `json:"tenantId"`
+	Username string `json:"username"`
+	TaxCode  string `json:"taxCode"`
+	// ISO 3166-1 alpha-2 country of the tax code; IT when omitted.
+	TaxCountry *string `json:"taxCountry,omitempty"`
+}
+
+type LookupUserCandidatePayload struct {
+	// Null when the input is invalid (see userErrors).
+	Outcome *UserCandidateOutcome `json:"outcome,omitempty"`
+	// The member, for ALREADY_MEMBER.
+	User *domain.User `json:"user,omitempty"`
+	// The account's username, for TAX_CODE_HAS_ACCOUNT.
+	ExistingUsername *string      `json:"existingUsername,omitempty"`
+	UserErrors       []*UserError `json:"userErrors"`
 }
 
 type Mutation struct {
@@ -43,6 +196,90 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+type RemoveRoleAssignmentPayload struct {
+	RemovedRoleAssignmentID *string `json:"removedRoleAssignmentId,omitempty"`
+	// Whether the user left the tenant, having no role left there (R10).
+	MembershipRemoved bool `json:"membershipRemoved"`
+	// Whether the account was deleted, having no membership left (R10).
+	UserDeleted bool         `json:"userDeleted"`
+	UserErrors  []*UserError `json:"userErrors"`
+}
+
+type RequestEmailChangeInput struct {
+	// The new work email.
+	Email string `json:"email"`
+}
+
+type RoleAssignmentInput struct {
+	RoleAssignmentID string `json:"roleAssignmentId"`
+}
+
+type RoleAssignmentPayload struct {
+	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
+	UserErrors     []*UserError           `json:"userErrors"`
+}
+
+type TenantPayload struct {
+	Tenant     *domain.Tenant `json:"tenant,omitempty"`
+	UserErrors []*UserError   `json:"userErrors"`
+}
+
+type UpdateGroupInput struct {
+	GroupID         string  `json:"groupId"`
+	ExpectedVersion int     `json:"expectedVersion"`
+	Name            *string `json:"name,omitempty"`
+	// false deactivates: nobody can be added to an inactive group.
+	Active *bool `json:"active,omitempty"`
+}
+
+type UpdateMyPhoneInput struct {
+	// The work phone; null or empty clears it.
+	Phone *string `json:"phone,omitempty"`
+	// When given, a stale version is a CONFLICT.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+type UpdateMyPreferencesInput struct {
+	// it, fr or en.
+	Language *string `json:"language,omitempty"`
+	// IANA time zone, e.g. Europe/Rome.
+	TimeZone *string `json:"timeZone,omitempty"`
+	// When given, a stale version is a CONFLICT.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+type UpdateTenantInput struct {
+	TenantID        string  `json:"tenantId"`
+	ExpectedVersion int     `json:"expectedVersion"`
+	Name            *string `json:"name,omitempty"`
+	// Platform staff only.
+	TaxCode *string `json:"taxCode,omitempty"`
+	// Platform staff only.
+	CertifiedEmail *string `json:"certifiedEmail,omitempty"`
+}
+
+type UpdateUserProfileInput struct {
+	UserID string `json:"userId"`
+	// The version the change is based on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Locked once nameVerified (R3).
+	GivenName *string `json:"givenName,omitempty"`
+	// Locked once nameVerified (R3).
+	FamilyName *string `json:"familyName,omitempty"`
+	// Only on an account without a tax code: a tax code is never changed (R2).
+	TaxCode *string `json:"taxCode,omitempty"`
+	// Country of taxCode; IT when omitted.
+	TaxCountry *string `json:"taxCountry,omitempty"`
+	Language   *string `json:"language,omitempty"`
+	TimeZone   *string `json:"timeZone,omitempty"`
+}
+
+// The payload of changes to one user.
+type UpdateUserProfilePayload struct {
+	User       *domain.User `json:"user,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A business-rule failure of a mutation, reported beside its payload.
@@ -71,6 +308,12 @@ type UserFilter struct {
 	AssignmentStatus *AssignmentStatus `json:"assignmentStatus,omitempty"`
 	// Case-insensitive substring of name, email, username or tax code.
 	Search *string `json:"search,omitempty"`
+}
+
+type UserStatusInput struct {
+	UserID string `json:"userId"`
+	// When given, a stale version is a CONFLICT.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }
 
 // State of one role assignment (per-product suspension, R5/R10).
@@ -180,6 +423,70 @@ func (e *RoleCategory) UnmarshalJSON(b []byte) error {
 }
 
 func (e RoleCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The outcomes of looking up a username and a tax code (R1).
+type UserCandidateOutcome string
+
+const (
+	// The person is already a member of the tenant: see the users list.
+	UserCandidateOutcomeAlreadyMember UserCandidateOutcome = "ALREADY_MEMBER"
+	// Another account has this username: choose another.
+	UserCandidateOutcomeUsernameTaken UserCandidateOutcome = "USERNAME_TAKEN"
+	// The tax code already has an account: attach it (existingUsername) instead.
+	UserCandidateOutcomeTaxCodeHasAccount UserCandidateOutcome = "TAX_CODE_HAS_ACCOUNT"
+	// Nobody has them: fill in the full form (createUser).
+	UserCandidateOutcomeNewPerson UserCandidateOutcome = "NEW_PERSON"
+)
+
+var AllUserCandidateOutcome = []UserCandidateOutcome{
+	UserCandidateOutcomeAlreadyMember,
+	UserCandidateOutcomeUsernameTaken,
+	UserCandidateOutcomeTaxCodeHasAccount,
+	UserCandidateOutcomeNewPerson,
+}
+
+func (e UserCandidateOutcome) IsValid() bool {
+	switch e {
+	case UserCandidateOutcomeAlreadyMember, UserCandidateOutcomeUsernameTaken, UserCandidateOutcomeTaxCodeHasAccount, UserCandidateOutcomeNewPerson:
+		return true
+	}
+	return false
+}
+
+func (e UserCandidateOutcome) String() string {
+	return string(e)
+}
+
+func (e *UserCandidateOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UserCandidateOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UserCandidateOutcome", str)
+	}
+	return nil
+}
+
+func (e UserCandidateOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UserCandidateOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UserCandidateOutcome) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
