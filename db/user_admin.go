@@ -48,12 +48,16 @@ func (s *UserService) LookupCandidate(ctx context.Context, tenantID int64, usern
 }
 
 // RecordLookup writes the audit event of a candidate lookup: probing tax
-// codes is visible in the trail.
+// codes is visible in the trail. The typed username is kept only when
+// nobody has it; otherwise the account found is named by its id, so that
+// erasing that account later pseudonymises the row.
 func (s *UserService) RecordLookup(ctx context.Context, ac domain.AuditContext, tenantID int64, username string, c domain.Candidate) error {
 	return s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		after := map[string]any{"username": username, "outcome": string(c.Outcome)}
+		after := map[string]any{"outcome": string(c.Outcome)}
 		if c.UserID != 0 {
 			after["userId"] = c.UserID
+		} else {
+			after["username"] = username
 		}
 		return RecordChange(ctx, tx, ac, domain.AuditEvent{TenantID: &tenantID, Action: "user.lookup",
 			TargetType: "Tenant", TargetID: &tenantID, After: after}, nil)

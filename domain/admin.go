@@ -83,7 +83,8 @@ type AccountMatch struct {
 // Candidate is the decision of R1.
 type Candidate struct {
 	Outcome CandidateOutcome
-	// UserID is the account concerned (ALREADY_MEMBER, TAX_CODE_HAS_ACCOUNT).
+	// UserID is the account concerned: the member, the tax code's account,
+	// or the username's holder. Only a member is shown to the caller.
 	UserID int64
 	// ExistingUsername is the username to attach instead
 	// (TAX_CODE_HAS_ACCOUNT): the administrator knows the tax code, and the
@@ -103,7 +104,7 @@ func DecideCandidate(byUsername, byTaxCode *AccountMatch) Candidate {
 	case byTaxCode != nil:
 		return Candidate{Outcome: CandidateTaxCodeHasAccount, UserID: byTaxCode.UserID, ExistingUsername: byTaxCode.Username}
 	case byUsername != nil:
-		return Candidate{Outcome: CandidateUsernameTaken}
+		return Candidate{Outcome: CandidateUsernameTaken, UserID: byUsername.UserID}
 	}
 	return Candidate{Outcome: CandidateNewPerson}
 }
