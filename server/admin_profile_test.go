@@ -162,8 +162,14 @@ func TestR13NoSelfCredentialReset(t *testing.T) {
 	w := newAdminWorld(t)
 	admin := w.token(t, w.companyAdmin)
 	var out struct {
-		Viewer struct{ User struct{ ViewerCan struct{ ResetCredentials, ChangeEmail, SetPhone bool } } }
-		Node   struct{ ViewerCan struct{ ResetCredentials bool } }
+		Viewer struct {
+			User struct {
+				ViewerCan struct{ ResetCredentials, ChangeEmail, SetPhone bool }
+			}
+		}
+		Node struct {
+			ViewerCan struct{ ResetCredentials bool }
+		}
 	}
 	w.m.gql(t, admin, `query($id: ID!) { viewer { user { viewerCan { resetCredentials changeEmail setPhone } } }
 		node(id: $id) { ... on User { viewerCan { resetCredentials } } } }`, map[string]any{"id": globalIDFor("User", w.operator)}).decode(t, &out)
