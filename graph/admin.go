@@ -522,7 +522,16 @@ func (app *App) CreateTenant(ctx context.Context, in model.CreateTenantInput) (*
 			}
 		}
 	}
-	return app.Tenants.CreateTenant(ctx, nt, creator, roles, auditContext(ctx))
+	t, err := app.Tenants.CreateTenant(ctx, nt, creator, roles, auditContext(ctx))
+	if err == nil && creator != nil {
+		// The rest of this request (the payload) sees the new site's
+		// grants, as the next request will.
+		for _, r := range roles {
+			v.Grants = append(v.Grants, domain.Grant{TenantID: t.ID, ProductID: r.ProductID, RoleID: r.ID,
+				Category: r.Category, PersonalDataAccess: r.PersonalDataAccess})
+		}
+	}
+	return t, err
 }
 
 // UpdateTenant renames a tenant, or changes its identity (platform staff).
