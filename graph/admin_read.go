@@ -61,6 +61,20 @@ func everyKey[V any](m map[int64][]V, ids []int64) map[int64][]V {
 	return m
 }
 
+// prefetchCards loads, one batch per kind, what the product cards of a
+// page of users will need when they are selected.
+func (l *Loaders) prefetchCards(ctx context.Context, userIDs, membershipIDs, tenantIDs []int64) {
+	cards := selects(ctx, "memberships", "products")
+	if cards || selects(ctx, "memberships", "viewerCanDetach") || selects(ctx, "memberships", "assignableProducts") {
+		_, _ = l.roleAssignments.LoadAll(ctx, membershipIDs)
+	}
+	if selects(ctx, "memberships", "products", "groups") || selects(ctx, "memberships", "products", "assignableGroups") {
+		a := l.adm()
+		_, _ = a.tenantGroups.LoadAll(ctx, compact(tenantIDs))
+		_, _ = a.userGroups.LoadAll(ctx, userIDs)
+	}
+}
+
 // requireDirectory fails with FORBIDDEN unless the viewer may list the
 // tenant's users (the condition for seeing its groups and lists).
 func requireDirectory(ctx context.Context, tenantID int64) error {
