@@ -29,7 +29,9 @@ func TestProductCardsQueryCount(t *testing.T) {
 				groups { name } assignableGroups { name } assignableRoles { code } } } } } }`
 	statements := func(first int) int64 {
 		before := w.m.DB.QueryCount()
-		var out struct{ Users struct{ Nodes []struct{ Username string } } }
+		var out struct {
+			Users struct{ Nodes []struct{ Username string } }
+		}
 		w.m.gql(t, token, q, map[string]any{"first": first}).decode(t, &out)
 		if len(out.Users.Nodes) != first {
 			t.Fatalf("got %d users", len(out.Users.Nodes))
