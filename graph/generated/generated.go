@@ -1904,6 +1904,7 @@ var sources = []*ast.Source{
 extend type Query {
   "Groups of a tenant whose users the viewer may list, ordered by product and name. R11."
   groups(
+    "The tenant whose groups to list."
     tenantId: ID!
     "Only the groups of this product."
     productId: ID
@@ -2037,7 +2038,9 @@ enum UserCandidateOutcome {
 input LookupUserCandidateInput {
   "The tenant the person is being added to."
   tenantId: ID!
+  "The username, as typed (compared case-insensitively)."
   username: String!
+  "The national tax code, as typed (spaces and separators are ignored)."
   taxCode: String!
   "ISO 3166-1 alpha-2 country of the tax code; IT when omitted."
   taxCountry: String
@@ -2050,6 +2053,7 @@ type LookupUserCandidatePayload {
   user: User
   "The account's username, for TAX_CODE_HAS_ACCOUNT."
   existingUsername: String
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
@@ -2062,7 +2066,9 @@ input CreateUserInput {
   taxCode: String!
   "ISO 3166-1 alpha-2 country of the tax code; IT when omitted."
   taxCountry: String
+  "Given name."
   givenName: String!
+  "Family name."
   familyName: String!
   "Work email; the invitation is sent there."
   email: String!
@@ -2070,18 +2076,23 @@ input CreateUserInput {
   language: String
   "IANA time zone; Europe/Rome when omitted (R4)."
   timeZone: String
+  "The product of the first role."
   productId: ID!
+  "The first role; it must belong to productId."
   roleId: ID!
 }
 
 type CreateUserPayload {
+  "The user concerned; null on failure."
   user: User
   "The membership of the tenant holding the role."
   membership: Membership
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 input AttachExistingUserInput {
+  "The tenant to add the account to."
   tenantId: ID!
   "The username of the existing account (as returned by lookupUserCandidate)."
   username: String!
@@ -2089,17 +2100,23 @@ input AttachExistingUserInput {
   taxCode: String!
   "ISO 3166-1 alpha-2 country of the tax code; IT when omitted."
   taxCountry: String
+  "The product of the role."
   productId: ID!
+  "The role to give; it must belong to productId."
   roleId: ID!
 }
 
 type AttachExistingUserPayload {
+  "The user concerned; null on failure."
   user: User
+  "The membership concerned; null on failure."
   membership: Membership
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 input UpdateUserProfileInput {
+  "The user to edit."
   userId: ID!
   "The version the change is based on."
   expectedVersion: Int!
@@ -2111,13 +2128,17 @@ input UpdateUserProfileInput {
   taxCode: String
   "Country of taxCode; IT when omitted."
   taxCountry: String
+  "it, fr or en (R4)."
   language: String
+  "IANA time zone (R4)."
   timeZone: String
 }
 
 "The payload of changes to one user."
 type UpdateUserProfilePayload {
+  "The user concerned; null on failure."
   user: User
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
@@ -2148,19 +2169,25 @@ input ConfirmEmailChangeInput {
 }
 
 input AttachUserToTenantInput {
+  "A user the viewer may list."
   userId: ID!
   "A tenant of the same organisation as one the user belongs to."
   tenantId: ID!
+  "The product of the role."
   productId: ID!
+  "The role to give; it must belong to productId."
   roleId: ID!
 }
 
 type AttachUserToTenantPayload {
+  "The membership concerned; null on failure."
   membership: Membership
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 input DetachUserFromTenantInput {
+  "The membership to end."
   membershipId: ID!
 }
 
@@ -2169,90 +2196,119 @@ type DetachUserFromTenantPayload {
   detachedMembershipId: ID
   "Whether the account was deleted, having no membership left (R10)."
   userDeleted: Boolean!
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 input AssignRoleInput {
+  "The member to give the role to."
   userId: ID!
   "A tenant the user is a member of."
   tenantId: ID!
+  "The role to give; its product is the role's."
   roleId: ID!
 }
 
 type AssignRolePayload {
+  "The role assignment concerned; null on failure."
   roleAssignment: RoleAssignment
+  "The membership concerned; null on failure."
   membership: Membership
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 input RoleAssignmentInput {
+  "The role assignment concerned."
   roleAssignmentId: ID!
 }
 
 type RoleAssignmentPayload {
+  "The role assignment concerned; null on failure."
   roleAssignment: RoleAssignment
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 type RemoveRoleAssignmentPayload {
+  "The removed assignment's ID; null on failure."
   removedRoleAssignmentId: ID
   "Whether the user left the tenant, having no role left there (R10)."
   membershipRemoved: Boolean!
   "Whether the account was deleted, having no membership left (R10)."
   userDeleted: Boolean!
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 input UserStatusInput {
+  "The account to suspend or reactivate."
   userId: ID!
   "When given, a stale version is a CONFLICT."
   expectedVersion: Int
 }
 
 input CreateGroupInput {
+  "The tenant the group belongs to."
   tenantId: ID!
+  "The product the group is about."
   productId: ID!
+  "1 to 100 characters, unique per tenant and product."
   name: String!
 }
 
 input UpdateGroupInput {
+  "The group concerned."
   groupId: ID!
+  "The version the change is based on; a stale one is a CONFLICT."
   expectedVersion: Int!
+  "The new name."
   name: String
   "false deactivates: nobody can be added to an inactive group."
   active: Boolean
 }
 
 input DeleteGroupInput {
+  "The group concerned."
   groupId: ID!
   "When given, a stale version is a CONFLICT."
   expectedVersion: Int
 }
 
 type GroupPayload {
+  "The group concerned; null on failure."
   group: Group
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 type DeleteGroupPayload {
+  "The deleted group's ID; null on failure."
   deletedGroupId: ID
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 input GroupMemberInput {
+  "The group concerned."
   groupId: ID!
+  "The user to add or take out."
   userId: ID!
 }
 
 type GroupMemberPayload {
+  "The group concerned; null on failure."
   group: Group
+  "The user concerned; null on failure."
   user: User
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 input CreateTenantInput {
   "The tenant above the new one; null onboards an organisation (platform staff)."
   parentId: ID
+  "Display name, 1 to 200 characters."
   name: String!
   "ISO 3166-1 alpha-2; IT when omitted."
   country: String
@@ -2263,8 +2319,11 @@ input CreateTenantInput {
 }
 
 input UpdateTenantInput {
+  "The tenant concerned."
   tenantId: ID!
+  "The version the change is based on; a stale one is a CONFLICT."
   expectedVersion: Int!
+  "The new name (the tenant's administrators may change it)."
   name: String
   "Platform staff only."
   taxCode: String
@@ -2273,27 +2332,37 @@ input UpdateTenantInput {
 }
 
 type TenantPayload {
+  "The tenant concerned; null on failure."
   tenant: Tenant
+  "Business-rule failures; empty on success."
   userErrors: [UserError!]!
 }
 
 "A named set of users of one tenant on one product (R11)."
 type Group implements Node {
+  "The opaque global ID."
   id: ID!
+  "The group's name, unique per tenant and product."
   name: String!
   "Only active groups take new members."
   active: Boolean!
+  "The tenant the group belongs to."
   tenant: Tenant!
+  "The product the group is about."
   product: Product!
   "The group's members, ordered by username."
   members(first: Int, after: String, last: Int, before: String): UserConnection!
+  "Optimistic-concurrency version; updates pass the version they expect."
   version: Int!
+  "When it was created."
   createdAt: DateTime!
+  "When it last changed."
   updatedAt: DateTime!
 }
 
 "The users of one tenant holding a role on one product: a section of R21's \"all\" view."
 type ProductUsers {
+  "The product of this section."
   product: Product!
   "The product's users, filtered as asked on Tenant.usersByProduct, ordered by username."
   users(first: Int, after: String, last: Int, before: String): UserConnection!
@@ -2331,9 +2400,11 @@ type UserCapabilities {
 
 "A user's card for one product in one tenant (R9–R11)."
 type MembershipProduct {
+  "The product of this card."
   product: Product!
   "The category of the user's roles on the product here (never both, R9)."
   category: RoleCategory!
+  "The user's role assignments on the product here."
   roleAssignments: [RoleAssignment!]!
   "The user's groups on this product in this tenant."
   groups: [Group!]!
@@ -2355,10 +2426,15 @@ extend type Tenant {
   may list the tenant's users.
   """
   usersByProduct(
+    "Only users with a role of this category on the product."
     category: RoleCategory
+    "Only users with this role."
     roleId: ID
+    "Only users in this account state."
     status: UserStatus
+    "Only users whose role assignment on the product has this state."
     assignmentStatus: AssignmentStatus
+    "Case-insensitive substring of name, email, username or tax code."
     search: String
   ): [ProductUsers!]!
   "The tenant's groups, ordered by product and name (R11)."

@@ -11,19 +11,25 @@ import (
 )
 
 type AssignRoleInput struct {
+	// The member to give the role to.
 	UserID string `json:"userId"`
 	// A tenant the user is a member of.
 	TenantID string `json:"tenantId"`
-	RoleID   string `json:"roleId"`
+	// The role to give; its product is the role's.
+	RoleID string `json:"roleId"`
 }
 
 type AssignRolePayload struct {
+	// The role assignment concerned; null on failure.
 	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
-	Membership     *domain.Membership     `json:"membership,omitempty"`
-	UserErrors     []*UserError           `json:"userErrors"`
+	// The membership concerned; null on failure.
+	Membership *domain.Membership `json:"membership,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type AttachExistingUserInput struct {
+	// The tenant to add the account to.
 	TenantID string `json:"tenantId"`
 	// The username of the existing account (as returned by lookupUserCandidate).
 	Username string `json:"username"`
@@ -31,27 +37,37 @@ type AttachExistingUserInput struct {
 	TaxCode string `json:"taxCode"`
 	// ISO 3166-1 alpha-2 country of the tax code; IT when omitted.
 	TaxCountry *string `json:"taxCountry,omitempty"`
-	ProductID  string  `json:"productId"`
-	RoleID     string  `json:"roleId"`
+	// The product of the role.
+	ProductID string `json:"productId"`
+	// The role to give; it must belong to productId.
+	RoleID string `json:"roleId"`
 }
 
 type AttachExistingUserPayload struct {
-	User       *domain.User       `json:"user,omitempty"`
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// The membership concerned; null on failure.
 	Membership *domain.Membership `json:"membership,omitempty"`
-	UserErrors []*UserError       `json:"userErrors"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type AttachUserToTenantInput struct {
+	// A user the viewer may list.
 	UserID string `json:"userId"`
 	// A tenant of the same organisation as one the user belongs to.
-	TenantID  string `json:"tenantId"`
+	TenantID string `json:"tenantId"`
+	// The product of the role.
 	ProductID string `json:"productId"`
-	RoleID    string `json:"roleId"`
+	// The role to give; it must belong to productId.
+	RoleID string `json:"roleId"`
 }
 
 type AttachUserToTenantPayload struct {
+	// The membership concerned; null on failure.
 	Membership *domain.Membership `json:"membership,omitempty"`
-	UserErrors []*UserError       `json:"userErrors"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type BootstrapPlatformAdminInput struct {
@@ -77,15 +93,19 @@ type ConfirmEmailChangeInput struct {
 }
 
 type CreateGroupInput struct {
-	TenantID  string `json:"tenantId"`
+	// The tenant the group belongs to.
+	TenantID string `json:"tenantId"`
+	// The product the group is about.
 	ProductID string `json:"productId"`
-	Name      string `json:"name"`
+	// 1 to 100 characters, unique per tenant and product.
+	Name string `json:"name"`
 }
 
 type CreateTenantInput struct {
 	// The tenant above the new one; null onboards an organisation (platform staff).
 	ParentID *string `json:"parentId,omitempty"`
-	Name     string  `json:"name"`
+	// Display name, 1 to 200 characters.
+	Name string `json:"name"`
 	// ISO 3166-1 alpha-2; IT when omitted.
 	Country *string `json:"country,omitempty"`
 	// Organisation tax code (SIREN/SIRET, partita IVA...), validated for the country.
@@ -103,37 +123,47 @@ type CreateUserInput struct {
 	TaxCode string `json:"taxCode"`
 	// ISO 3166-1 alpha-2 country of the tax code; IT when omitted.
 	TaxCountry *string `json:"taxCountry,omitempty"`
-	GivenName  string  `json:"givenName"`
-	FamilyName string  `json:"familyName"`
+	// Given name.
+	GivenName string `json:"givenName"`
+	// Family name.
+	FamilyName string `json:"familyName"`
 	// Work email; the invitation is sent there.
 	Email string `json:"email"`
 	// it, fr or en; it when omitted (R4).
 	Language *string `json:"language,omitempty"`
 	// IANA time zone; Europe/Rome when omitted (R4).
-	TimeZone  *string `json:"timeZone,omitempty"`
-	ProductID string  `json:"productId"`
-	RoleID    string  `json:"roleId"`
+	TimeZone *string `json:"timeZone,omitempty"`
+	// The product of the first role.
+	ProductID string `json:"productId"`
+	// The first role; it must belong to productId.
+	RoleID string `json:"roleId"`
 }
 
 type CreateUserPayload struct {
+	// The user concerned; null on failure.
 	User *domain.User `json:"user,omitempty"`
 	// The membership of the tenant holding the role.
 	Membership *domain.Membership `json:"membership,omitempty"`
-	UserErrors []*UserError       `json:"userErrors"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type DeleteGroupInput struct {
+	// The group concerned.
 	GroupID string `json:"groupId"`
 	// When given, a stale version is a CONFLICT.
 	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }
 
 type DeleteGroupPayload struct {
-	DeletedGroupID *string      `json:"deletedGroupId,omitempty"`
-	UserErrors     []*UserError `json:"userErrors"`
+	// The deleted group's ID; null on failure.
+	DeletedGroupID *string `json:"deletedGroupId,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type DetachUserFromTenantInput struct {
+	// The membership to end.
 	MembershipID string `json:"membershipId"`
 }
 
@@ -141,31 +171,41 @@ type DetachUserFromTenantPayload struct {
 	// The ended membership's ID.
 	DetachedMembershipID *string `json:"detachedMembershipId,omitempty"`
 	// Whether the account was deleted, having no membership left (R10).
-	UserDeleted bool         `json:"userDeleted"`
-	UserErrors  []*UserError `json:"userErrors"`
+	UserDeleted bool `json:"userDeleted"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type GroupMemberInput struct {
+	// The group concerned.
 	GroupID string `json:"groupId"`
-	UserID  string `json:"userId"`
+	// The user to add or take out.
+	UserID string `json:"userId"`
 }
 
 type GroupMemberPayload struct {
-	Group      *domain.Group `json:"group,omitempty"`
-	User       *domain.User  `json:"user,omitempty"`
-	UserErrors []*UserError  `json:"userErrors"`
+	// The group concerned; null on failure.
+	Group *domain.Group `json:"group,omitempty"`
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type GroupPayload struct {
-	Group      *domain.Group `json:"group,omitempty"`
-	UserErrors []*UserError  `json:"userErrors"`
+	// The group concerned; null on failure.
+	Group *domain.Group `json:"group,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type LookupUserCandidateInput struct {
 	// The tenant the person is being added to.
 	TenantID string `json:"tenantId"`
+	// The username, as typed (compared case-insensitively).
 	Username string `json:"username"`
-	TaxCode  string `json:"taxCode"`
+	// The national tax code, as typed (spaces and separators are ignored).
+	TaxCode string `json:"taxCode"`
 	// ISO 3166-1 alpha-2 country of the tax code; IT when omitted.
 	TaxCountry *string `json:"taxCountry,omitempty"`
 }
@@ -176,8 +216,9 @@ type LookupUserCandidatePayload struct {
 	// The member, for ALREADY_MEMBER.
 	User *domain.User `json:"user,omitempty"`
 	// The account's username, for TAX_CODE_HAS_ACCOUNT.
-	ExistingUsername *string      `json:"existingUsername,omitempty"`
-	UserErrors       []*UserError `json:"userErrors"`
+	ExistingUsername *string `json:"existingUsername,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type Mutation struct {
@@ -199,12 +240,14 @@ type Query struct {
 }
 
 type RemoveRoleAssignmentPayload struct {
+	// The removed assignment's ID; null on failure.
 	RemovedRoleAssignmentID *string `json:"removedRoleAssignmentId,omitempty"`
 	// Whether the user left the tenant, having no role left there (R10).
 	MembershipRemoved bool `json:"membershipRemoved"`
 	// Whether the account was deleted, having no membership left (R10).
-	UserDeleted bool         `json:"userDeleted"`
-	UserErrors  []*UserError `json:"userErrors"`
+	UserDeleted bool `json:"userDeleted"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type RequestEmailChangeInput struct {
@@ -213,23 +256,31 @@ type RequestEmailChangeInput struct {
 }
 
 type RoleAssignmentInput struct {
+	// The role assignment concerned.
 	RoleAssignmentID string `json:"roleAssignmentId"`
 }
 
 type RoleAssignmentPayload struct {
+	// The role assignment concerned; null on failure.
 	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
-	UserErrors     []*UserError           `json:"userErrors"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type TenantPayload struct {
-	Tenant     *domain.Tenant `json:"tenant,omitempty"`
-	UserErrors []*UserError   `json:"userErrors"`
+	// The tenant concerned; null on failure.
+	Tenant *domain.Tenant `json:"tenant,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UpdateGroupInput struct {
-	GroupID         string  `json:"groupId"`
-	ExpectedVersion int     `json:"expectedVersion"`
-	Name            *string `json:"name,omitempty"`
+	// The group concerned.
+	GroupID string `json:"groupId"`
+	// The version the change is based on; a stale one is a CONFLICT.
+	ExpectedVersion int `json:"expectedVersion"`
+	// The new name.
+	Name *string `json:"name,omitempty"`
 	// false deactivates: nobody can be added to an inactive group.
 	Active *bool `json:"active,omitempty"`
 }
@@ -251,9 +302,12 @@ type UpdateMyPreferencesInput struct {
 }
 
 type UpdateTenantInput struct {
-	TenantID        string  `json:"tenantId"`
-	ExpectedVersion int     `json:"expectedVersion"`
-	Name            *string `json:"name,omitempty"`
+	// The tenant concerned.
+	TenantID string `json:"tenantId"`
+	// The version the change is based on; a stale one is a CONFLICT.
+	ExpectedVersion int `json:"expectedVersion"`
+	// The new name (the tenant's administrators may change it).
+	Name *string `json:"name,omitempty"`
 	// Platform staff only.
 	TaxCode *string `json:"taxCode,omitempty"`
 	// Platform staff only.
@@ -261,6 +315,7 @@ type UpdateTenantInput struct {
 }
 
 type UpdateUserProfileInput struct {
+	// The user to edit.
 	UserID string `json:"userId"`
 	// The version the change is based on.
 	ExpectedVersion int `json:"expectedVersion"`
@@ -272,13 +327,17 @@ type UpdateUserProfileInput struct {
 	TaxCode *string `json:"taxCode,omitempty"`
 	// Country of taxCode; IT when omitted.
 	TaxCountry *string `json:"taxCountry,omitempty"`
-	Language   *string `json:"language,omitempty"`
-	TimeZone   *string `json:"timeZone,omitempty"`
+	// it, fr or en (R4).
+	Language *string `json:"language,omitempty"`
+	// IANA time zone (R4).
+	TimeZone *string `json:"timeZone,omitempty"`
 }
 
 // The payload of changes to one user.
 type UpdateUserProfilePayload struct {
-	User       *domain.User `json:"user,omitempty"`
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// Business-rule failures; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -311,6 +370,7 @@ type UserFilter struct {
 }
 
 type UserStatusInput struct {
+	// The account to suspend or reactivate.
 	UserID string `json:"userId"`
 	// When given, a stale version is a CONFLICT.
 	ExpectedVersion *int `json:"expectedVersion,omitempty"`
