@@ -108,8 +108,6 @@ func record(ctx context.Context, tx bun.IDB, ac domain.AuditContext, c change) e
 	return nil
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // deleteUser erases a user left without any membership (R10): the row and
 // everything hanging from it go; the audit trail stays, with the user's
 // identifying data replaced by a pseudonym wherever it names them.
