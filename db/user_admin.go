@@ -269,25 +269,29 @@ func (s *UserService) AssignRole(ctx context.Context, userID, tenantID int64, ro
 	return ra.domain(), nil
 }
 
-// lockAssignment locks the user of an assignment, then the assignment.
-func lockAssignment(ctx context.Context, tx bun.IDB, id int64) (*userModel, *roleAssignmentModel, error) {
-	var userID int64
-	if err := tx.NewRaw("SELECT user_id FROM role_assignments WHERE id = ?", id).Scan(ctx, &userID); err != nil {
+// lockAssignment authorizes a change of an assignment, then locks its
+// user and the assignment. The facts decided on (tenant, product, user)
+// never change, so a refused request locks nothing.
+func lockAssignment(ctx context.Context, tx bun.IDB, id int64, authorize func(*domain.RoleAssignment) error) (*userModel, *roleAssignmentModel, error) {
+	notFound := func(err error) error {
 		if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
-			return nil, nil, domain.Errorf(domain.ENOTFOUND, "Role assignment not found.")
+			return domain.Errorf(domain.ENOTFOUND, "Role assignment not found.")
 		}
-		return nil, nil, mapError(err)
+		return mapError(err)
 	}
-	u, err := lockUser(ctx, tx, userID)
+	var ra roleAssignmentModel
+	if err := tx.NewSelect().Model(&ra).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, nil, notFound(err)
+	}
+	if err := authorize(ra.domain()); err != nil {
+		return nil, nil, err
+	}
+	u, err := lockUser(ctx, tx, ra.UserID)
 	if err != nil {
 		return nil, nil, err
 	}
-	var ra roleAssignmentModel
 	if err := tx.NewSelect().Model(&ra).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-		if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
-			return nil, nil, domain.Errorf(domain.ENOTFOUND, "Role assignment not found.")
-		}
-		return nil, nil, mapError(err)
+		return nil, nil, notFound(err)
 	}
 	return u, &ra, nil
 }
@@ -298,10 +302,7 @@ func (s *UserService) SetAssignmentStatus(ctx context.Context, id int64, status 
 	var ra *roleAssignmentModel
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if _, ra, err = lockAssignment(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := authorize(ra.domain()); err != nil {
+		if _, ra, err = lockAssignment(ctx, tx, id, authorize); err != nil {
 			return err
 		}
 		if ra.Status == string(status) {
@@ -341,11 +342,8 @@ type RemovalResult struct {
 func (s *UserService) RemoveRoleAssignment(ctx context.Context, id int64, authorize func(*domain.RoleAssignment) error, ac domain.AuditContext) (RemovalResult, error) {
 	var res RemovalResult
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		u, ra, err := lockAssignment(ctx, tx, id)
+		u, ra, err := lockAssignment(ctx, tx, id, authorize)
 		if err != nil {
-			return err
-		}
-		if err := authorize(ra.domain()); err != nil {
 			return err
 		}
 		res.UserID = u.ID
