@@ -426,15 +426,6 @@ func insertResetToken(ctx context.Context, tx bun.IDB, userID int64, purpose str
 	return err
 }
 
-// lockUser reads the user row for update.
-func lockUser(ctx context.Context, tx bun.IDB, userID int64) (*userModel, error) {
-	var u userModel
-	if err := tx.NewSelect().Model(&u).Where("id = ?", userID).For("UPDATE").Scan(ctx); err != nil {
-		return nil, err
-	}
-	return &u, nil
-}
-
 // ResendInvitation replaces the user's invitation link by a new one (R14)
 // and queues its email. The user must still be INVITED.
 func (s *CredentialService) ResendInvitation(ctx context.Context, userID int64, tokenHash []byte, link string, ac domain.AuditContext) (*domain.User, error) {

@@ -100,6 +100,9 @@ func applyUserFilter(q *bun.SelectQuery, f domain.UserFilter) {
 	if f.Status != nil {
 		q.Where("u.status = ?", string(*f.Status))
 	}
+	if f.GroupID != nil {
+		q.Where("u.id IN (SELECT user_id FROM group_members WHERE group_id = ?)", *f.GroupID)
+	}
 	if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
 		q.Where(userSearchExpr+" ILIKE ?", "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
 	}

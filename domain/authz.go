@@ -260,3 +260,248 @@ func (a *Authorizer) CanReadDeveloperMailbox(v *Viewer, smtpConfigured, openMail
 	}
 	return nil
 }
+
+// TargetUser holds the facts about a user that decisions on that user
+// need. Storage loads them inside the transaction that acts.
+type TargetUser struct {
+	ID           int64
+	HomeTenantID int64
+	// TenantIDs are the tenants where the user has a membership.
+	TenantIDs    []int64
+	NameVerified bool
+}
+
+func forbidden(format string, args ...any) error { return Errorf(EFORBIDDEN, format, args...) }
+
+// isAdminIn reports whether v holds an active ADMIN role on any product of
+// the tenant.
+func (v *Viewer) isAdminIn(tenantID int64) bool {
+	return slices.Contains(v.adminTenantIDs(), tenantID)
+}
+
+// CanManageProduct is R6: v manages the users of a product in a tenant only
+// with an active ADMIN role on that product in that very tenant. An admin of
+// a parent tenant has none in a child unless granted there: the parent's
+// admins read children, they do not write.
+func (a *Authorizer) CanManageProduct(v *Viewer, tenantID, productID int64) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.PlatformAdmin || v.IsAdminOf(tenantID, productID) {
+		return nil
+	}
+	return forbidden("You need an active administrator role on this product in this tenant.")
+}
+
+// CanAdministerTenant lets v act on the tenant as a whole (look up
+// candidates before adding a user, rename it, add a site below it): an
+// active ADMIN role there on any product.
+func (a *Authorizer) CanAdministerTenant(v *Viewer, tenantID int64) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.PlatformAdmin || v.isAdminIn(tenantID) {
+		return nil
+	}
+	return forbidden("You need an active administrator role in this tenant.")
+}
+
+// CanManageMembership decides detaching a user from a tenant, which ends
+// every role the membership holds: v must manage each of those products
+// there (R6, R8), and may not detach themselves.
+func (a *Authorizer) CanManageMembership(v *Viewer, tenantID, userID int64, productIDs []int64) error {
+	if err := a.CanAdministerTenant(v, tenantID); err != nil {
+		return err
+	}
+	if v.UserID == userID {
+		return forbidden("You cannot remove your own access; ask another administrator.")
+	}
+	for _, p := range productIDs {
+		if err := a.CanManageProduct(v, tenantID, p); err != nil {
+			return forbidden("The user has roles on products you do not administer in this tenant.")
+		}
+	}
+	return nil
+}
+
+// CanManageAssignment decides suspending, reactivating and removing one
+// role assignment (R10): v manages its product in its tenant, and it is not
+// v's own (an administrator never demotes or locks out themselves).
+func (a *Authorizer) CanManageAssignment(v *Viewer, ra *RoleAssignment) error {
+	if err := a.CanManageProduct(v, ra.TenantID, ra.ProductID); err != nil {
+		return err
+	}
+	if v.UserID == ra.UserID {
+		return forbidden("You cannot change your own roles; ask another administrator.")
+	}
+	return nil
+}
+
+// CanEditIdentity is the home-tenant rule (R7): a user's identity (names,
+// tax code, account state) is edited only by the administrators of the
+// tenant that created the user, and only while the user is still a member
+// there. An administrator of another tenant that shares the user manages
+// that tenant's memberships only.
+func (a *Authorizer) CanEditIdentity(v *Viewer, t TargetUser) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.PlatformAdmin {
+		return nil
+	}
+	if t.HomeTenantID != 0 && v.isAdminIn(t.HomeTenantID) && slices.Contains(t.TenantIDs, t.HomeTenantID) {
+		return nil
+	}
+	return forbidden("Only the administrators of the tenant that created this user may edit their identity.")
+}
+
+// CanChangeAccountStatus decides suspending and reactivating a whole
+// account: the home-tenant rule, never on oneself.
+func (a *Authorizer) CanChangeAccountStatus(v *Viewer, t TargetUser) error {
+	if err := a.CanEditIdentity(v, t); err != nil {
+		return err
+	}
+	if v.UserID == t.ID {
+		return forbidden("You cannot suspend or reactivate your own account.")
+	}
+	return nil
+}
+
+// CanResetCredentials is R13: administrators reset the password or second
+// factor of users created in their tenant, never their own from the admin
+// screens (they use the self-service flows instead).
+func (a *Authorizer) CanResetCredentials(v *Viewer, t TargetUser) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.UserID == t.ID {
+		return forbidden("You cannot reset your own password or second factor from the admin screens.")
+	}
+	return a.CanEditIdentity(v, t)
+}
+
+// CanChangeEmail is R3: a work email is changed only by its owner, through
+// re-verification. Nobody else, platform staff included, may change it:
+// that would hand over the account.
+func (a *Authorizer) CanChangeEmail(v *Viewer, userID int64) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.UserID != userID {
+		return forbidden("Only the user may change their own email.")
+	}
+	return nil
+}
+
+// CanSetOwnPhone is R3: the work phone is set by the user only, and only by
+// users who hold an active ADMIN role somewhere.
+func (a *Authorizer) CanSetOwnPhone(v *Viewer) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if len(v.adminTenantIDs()) == 0 {
+		return forbidden("Only users with an administrator role record a work phone.")
+	}
+	return nil
+}
+
+// CanCreateTenant: platform staff onboard any tenant; a tenant's
+// administrator adds sites directly below a tenant they administer.
+func (a *Authorizer) CanCreateTenant(v *Viewer, parentID *int64) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.PlatformAdmin {
+		return nil
+	}
+	if parentID == nil {
+		return forbidden("Only platform staff onboard new organisations.")
+	}
+	if !v.isAdminIn(*parentID) {
+		return forbidden("You can add sites only below a tenant you administer.")
+	}
+	return nil
+}
+
+// CanUpdateTenant: the tenant's administrators rename it; its identity
+// (country, tax code, certified email, where nominations go) is onboarding
+// data that only platform staff change.
+func (a *Authorizer) CanUpdateTenant(v *Viewer, tenantID int64, identity bool) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.PlatformAdmin {
+		return nil
+	}
+	if identity {
+		return forbidden("Only platform staff change a tenant's tax code or certified email.")
+	}
+	return a.CanAdministerTenant(v, tenantID)
+}
+
+// ManagedProducts returns, of the given products, those v manages in the
+// tenant (what the admin screens offer to assign).
+func (a *Authorizer) ManagedProducts(v *Viewer, tenantID int64, productIDs []int64) []int64 {
+	var out []int64
+	for _, p := range productIDs {
+		if a.CanManageProduct(v, tenantID, p) == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// UserCapabilities says what v may do to one user, so that screens offer
+// exactly the actions the API accepts.
+type UserCapabilities struct {
+	EditIdentity     bool
+	EditNames        bool
+	ChangeStatus     bool
+	ResetCredentials bool
+	ChangeEmail      bool
+	SetPhone         bool
+	EditPreferences  bool
+}
+
+// Capabilities computes UserCapabilities from the same decisions the
+// mutations use.
+func (a *Authorizer) Capabilities(v *Viewer, t TargetUser) UserCapabilities {
+	identity := a.CanEditIdentity(v, t) == nil
+	self := v != nil && v.UserID == t.ID
+	return UserCapabilities{
+		EditIdentity:     identity,
+		EditNames:        identity && !t.NameVerified,
+		ChangeStatus:     a.CanChangeAccountStatus(v, t) == nil,
+		ResetCredentials: a.CanResetCredentials(v, t) == nil,
+		ChangeEmail:      a.CanChangeEmail(v, t.ID) == nil,
+		SetPhone:         self && a.CanSetOwnPhone(v) == nil,
+		EditPreferences:  self || identity,
+	}
+}
+
+// CanAttachToTenant is R8: v attaches a user it can list to another tenant
+// of the same organisation (a site), on a product v administers there.
+// Crossing organisations goes through R1's attach instead, which needs the
+// person's username and tax code.
+func (a *Authorizer) CanAttachToTenant(ctx context.Context, v *Viewer, t TargetUser, tenantID, productID int64) error {
+	if err := a.CanManageProduct(v, tenantID, productID); err != nil {
+		return err
+	}
+	dir, err := a.UserDirectoryScope(ctx, v)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(t.TenantIDs, dir.Contains) {
+		return forbidden("You cannot see this user.")
+	}
+	for _, from := range t.TenantIDs {
+		same, err := SameOrganisation(ctx, a.Hierarchy, from, tenantID)
+		if err != nil {
+			return err
+		}
+		if same {
+			return nil
+		}
+	}
+	return FieldError("tenantId", ReasonOtherOrganisation, "Users are attached to sites of their own organisation only.")
+}

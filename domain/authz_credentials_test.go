@@ -7,10 +7,10 @@ import (
 	"tenantadmin/domain"
 )
 
-// tree is a fixed hierarchy: 1 → 2 → 3, and 9 alone.
-type tree struct{}
+// fixedTree is a fixed hierarchy: 1 → 2 → 3, and 9 alone.
+type fixedTree struct{}
 
-func (tree) DescendantIDs(_ context.Context, ids []int64) ([]int64, error) {
+func (fixedTree) DescendantIDs(_ context.Context, ids []int64) ([]int64, error) {
 	var out []int64
 	for _, id := range ids {
 		switch id {
@@ -22,10 +22,10 @@ func (tree) DescendantIDs(_ context.Context, ids []int64) ([]int64, error) {
 	}
 	return out, nil
 }
-func (tree) AncestorIDs(context.Context, int64) ([]int64, error) { return nil, nil }
+func (fixedTree) AncestorIDs(context.Context, int64) ([]int64, error) { return nil, nil }
 
 func TestCredentialAuthorization(t *testing.T) {
-	a := &domain.Authorizer{Hierarchy: tree{}}
+	a := &domain.Authorizer{Hierarchy: fixedTree{}}
 	ctx := context.Background()
 	viewer := func(id int64, grants ...domain.Grant) *domain.Viewer {
 		return &domain.Viewer{UserID: id, Status: domain.UserActive, Grants: grants}

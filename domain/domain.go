@@ -138,6 +138,7 @@ type Group struct {
 	Active    bool
 	Version   int
 	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // AuditEvent records one change: who, where from, what, before and after (R26).
@@ -195,6 +196,8 @@ type UserFilter struct {
 	Status           *UserStatus
 	AssignmentStatus *AssignmentStatus
 	Search           *string
+	// GroupID narrows the list to the members of one group (R11).
+	GroupID *int64
 }
 
 // Connection is one page of a list plus what a client needs to page on.

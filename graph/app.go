@@ -41,6 +41,9 @@ type App struct {
 	// recording a known account's failure (a transaction) does not make it
 	// slower than an unknown account's.
 	FailedLoginMinDuration time.Duration
+
+	// Groups reads and changes the groups of R11.
+	Groups *db.GroupService
 }
 
 // LoginRates are the rate limits of sign-in and credential-link attempts

@@ -48,6 +48,8 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 	cfg := generated.Config{Resolvers: &Resolver{App: app}}
 	cfg.Complexity.Tenant.Users = usersComplexity
 	cfg.Complexity.Query.Users = usersComplexity
+	cfg.Complexity.Group.Members = connectionComplexity
+	cfg.Complexity.ProductUsers.Users = connectionComplexity
 	cfg.Complexity.Tenant.Children = func(child int, first *int, _ *string, last *int, _ *string) int {
 		return 1 + child*pageSize(first, last)
 	}
@@ -110,6 +112,10 @@ func pageSize(first, last *int) int {
 	}
 	// Larger pages are refused by the resolver with a clear page-size error.
 	return min(n, domain.MaxPageSize)
+}
+
+func connectionComplexity(child int, first *int, _ *string, last *int, _ *string) int {
+	return 1 + child*pageSize(first, last)
 }
 
 func usersComplexity(child int, _ *model.UserFilter, first *int, _ *string, last *int, _ *string) int {

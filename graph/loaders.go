@@ -36,6 +36,8 @@ type Loaders struct {
 	readable     memo[domain.Scope]
 	directory    memo[domain.Scope]
 	personalData memo[domain.Scope]
+
+	admin adminLoaders // admin_read.go
 }
 
 type catalogIndex struct {
@@ -303,6 +305,7 @@ func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 	if selects(ctx, "memberships", "roleAssignments") {
 		_, _ = l.roleAssignments.LoadAll(ctx, membershipIDs)
 	}
+	l.prefetchCards(ctx, userIDs, membershipIDs, slices.Clone(tenantIDs)) // admin_read.go
 	if selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant") {
 		for _, u := range users {
 			if u.HomeTenantID != 0 && scope.Contains(u.HomeTenantID) {

@@ -36,6 +36,12 @@ func (app *App) node(ctx context.Context, gid string) (model.Node, error) {
 			return nil, err
 		}
 		return nilNode(idx.roleByID[id], nil)
+	case "Group":
+		return nilNode(app.groupNode(ctx, id))
+	case "Membership":
+		return nilNode(app.membershipNode(ctx, id))
+	case "RoleAssignment":
+		return nilNode(app.roleAssignmentNode(ctx, id))
 	}
 	return nil, nil
 }

@@ -55,7 +55,7 @@ func (m *Main) gqlUA(tb testing.TB, token, userAgent, query string, vars map[str
 
 // payload decodes data.<field> of a mutation and returns its userErrors'
 // first code ("" when none).
-func payload(tb testing.TB, res *gqlResponse, field string, v any) string {
+func authPayload(tb testing.TB, res *gqlResponse, field string, v any) string {
 	tb.Helper()
 	var raw map[string]json.RawMessage
 	res.decode(tb, &raw)
@@ -98,7 +98,7 @@ func (m *Main) login(tb testing.TB, username, password string, extra map[string]
 		in[k] = v
 	}
 	var out loginResult
-	code := payload(tb, m.gqlUA(tb, "", chromeWindows, loginMutation, map[string]any{"input": in}), "login", &out)
+	code := authPayload(tb, m.gqlUA(tb, "", chromeWindows, loginMutation, map[string]any{"input": in}), "login", &out)
 	if out.Token == nil {
 		return "", code
 	}

@@ -14,7 +14,7 @@ func TestLogin(t *testing.T) {
 		var out loginResult
 		res := w.m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
 			"username": "Company.Admin", "password": goodPassword, "tokenKind": "BEARER"}})
-		if code := payload(t, res, "login", &out); code != "" {
+		if code := authPayload(t, res, "login", &out); code != "" {
 			t.Fatalf("userError %s", code)
 		}
 		if out.Token == nil || out.Viewer == nil || out.Viewer.User.Username != "company.admin" || out.ExpiresAt == nil {
@@ -102,7 +102,7 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 	b := newBrowser(w.m)
 	res, httpRes := b.post(t, loginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": goodPassword}})
 	var out loginResult
-	if code := payload(t, res, "login", &out); code != "" || out.Token != nil {
+	if code := authPayload(t, res, "login", &out); code != "" || out.Token != nil {
 		t.Fatalf("cookie login: code %q, token in payload %v", code, out.Token)
 	}
 	t.Run("CookieAttributes", func(t *testing.T) {
@@ -192,7 +192,7 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 	t.Run("NewLoginReplacesTheBrowsersSession", func(t *testing.T) {
 		old := b.cookie(SessionCookie)
 		res, _ := b.post(t, loginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": goodPassword}})
-		if code := payload(t, res, "login", nil); code != "" || b.cookie(SessionCookie) == old {
+		if code := authPayload(t, res, "login", nil); code != "" || b.cookie(SessionCookie) == old {
 			t.Fatalf("code %q", code)
 		}
 		if _, err := w.m.Sessions.Lookup(t.Context(), old); err == nil {
@@ -221,7 +221,7 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 	t.Run("APIClientWithoutBearerGetsNoToken", func(t *testing.T) {
 		// An API client that did not ask for BEARER gets cookies, not a token.
 		var out loginResult
-		payload(t, w.m.gqlUA(t, "", "curl/8", loginMutation, map[string]any{"input": map[string]any{
+		authPayload(t, w.m.gqlUA(t, "", "curl/8", loginMutation, map[string]any{"input": map[string]any{
 			"username": "company.admin", "password": goodPassword}}), "login", &out)
 		if out.Token != nil {
 			t.Fatal("a cookie login returned a bearer token")
@@ -305,7 +305,7 @@ func TestLockoutAndRecovery(t *testing.T) {
 	var token string
 	t.Run("RequestRecovery", func(t *testing.T) {
 		var out struct{ Accepted bool }
-		if code := payload(t, w.m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno@example.test"}}),
+		if code := authPayload(t, w.m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno@example.test"}}),
 			"requestAccountRecovery", &out); code != "" || !out.Accepted {
 			t.Fatalf("code %q", code)
 		}
@@ -325,21 +325,21 @@ func TestLockoutAndRecovery(t *testing.T) {
 		}
 	})
 	t.Run("ErrForgedToken", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token + "x", "password": otherPassword}}),
+		if code := authPayload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token + "x", "password": otherPassword}}),
 			"resetPasswordWithToken", nil); code != "RESET_TOKEN_INVALID" {
 			t.Fatalf("code %q", code)
 		}
-		if code := payload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": strings.Repeat("a", 5000), "password": otherPassword}}),
+		if code := authPayload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": strings.Repeat("a", 5000), "password": otherPassword}}),
 			"resetPasswordWithToken", nil); code != "RESET_TOKEN_INVALID" {
 			t.Fatalf("oversized token: code %q", code)
 		}
 	})
 	t.Run("ErrWeakPassword", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": "operatore.uno-2024"}}),
+		if code := authPayload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": "operatore.uno-2024"}}),
 			"resetPasswordWithToken", nil); code != "PASSWORD_CONTAINS_USERNAME" {
 			t.Fatalf("code %q", code)
 		}
-		if code := payload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": strings.Repeat("é", 300)}}),
+		if code := authPayload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": strings.Repeat("é", 300)}}),
 			"resetPasswordWithToken", nil); code != "PASSWORD_TOO_LONG" {
 			t.Fatalf("code %q", code)
 		}
@@ -349,7 +349,7 @@ func TestLockoutAndRecovery(t *testing.T) {
 	})
 	t.Run("OK", func(t *testing.T) {
 		var out struct{ Username string }
-		if code := payload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": otherPassword}}),
+		if code := authPayload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": otherPassword}}),
 			"resetPasswordWithToken", &out); code != "" || out.Username != "operatore.uno" {
 			t.Fatalf("code %q %+v", code, out)
 		}
@@ -364,7 +364,7 @@ func TestLockoutAndRecovery(t *testing.T) {
 		}
 	})
 	t.Run("ErrTokenReused", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": "yet another passphrase 7"}}),
+		if code := authPayload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": "yet another passphrase 7"}}),
 			"resetPasswordWithToken", nil); code != "RESET_TOKEN_USED" {
 			t.Fatalf("code %q", code)
 		}
@@ -373,7 +373,7 @@ func TestLockoutAndRecovery(t *testing.T) {
 		w.m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno"}})
 		fresh := tokenFromLink(t, latestEmail(t, w.m, "operatore.uno@example.test").Data["link"].(string))
 		w.f.Exec("UPDATE password_reset_tokens SET expires_at = now() - interval '1 second' WHERE used_at IS NULL")
-		if code := payload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": fresh, "password": "yet another passphrase 7"}}),
+		if code := authPayload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": fresh, "password": "yet another passphrase 7"}}),
 			"resetPasswordWithToken", nil); code != "RESET_TOKEN_EXPIRED" {
 			t.Fatalf("code %q", code)
 		}
@@ -424,23 +424,23 @@ func TestUnlockUser(t *testing.T) {
 	w.f.Exec("UPDATE users SET status = 'LOCKED' WHERE id = ?", op)
 	input := map[string]any{"input": map[string]any{"userId": globalIDFor("User", op)}}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), unlockMutation, input), "unlockUser", nil); code != "FORBIDDEN" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), unlockMutation, input), "unlockUser", nil); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrForbiddenParentAdminReadsOnly", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), unlockMutation, input), "unlockUser", nil); code != "FORBIDDEN" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), unlockMutation, input), "unlockUser", nil); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrOperatorCannot", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.technician), unlockMutation, input), "unlockUser", nil); code != "FORBIDDEN" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.technician), unlockMutation, input), "unlockUser", nil); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrInvalidID", func(t *testing.T) {
 		bad := map[string]any{"input": map[string]any{"userId": globalIDFor("Tenant", op)}}
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), unlockMutation, bad), "unlockUser", nil); code != "INVALID_ID" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), unlockMutation, bad), "unlockUser", nil); code != "INVALID_ID" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -448,7 +448,7 @@ func TestUnlockUser(t *testing.T) {
 		var out struct {
 			User struct{ Username, Status string }
 		}
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), unlockMutation, input), "unlockUser", &out); code != "" || out.User.Status != "ACTIVE" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), unlockMutation, input), "unlockUser", &out); code != "" || out.User.Status != "ACTIVE" {
 			t.Fatalf("code %q %+v", code, out)
 		}
 		if auditCount(t, w.m, "user.unlocked", op) != 1 || eventCount(t, w.m, op) != 1 {
@@ -456,7 +456,7 @@ func TestUnlockUser(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotLocked", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), unlockMutation, input), "unlockUser", nil); code != "NOT_LOCKED" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), unlockMutation, input), "unlockUser", nil); code != "NOT_LOCKED" {
 			t.Fatalf("code %q", code)
 		}
 	})

@@ -45,7 +45,7 @@ func TestInvitation(t *testing.T) {
 	id, token := invite(t, w, "nuovo.utente")
 	accept := func(token, password string) (string, string) {
 		var out struct{ Username *string }
-		code := payload(t, w.m.gql(t, "", acceptMutation, map[string]any{"input": map[string]any{"token": token, "password": password}}), "acceptInvitation", &out)
+		code := authPayload(t, w.m.gql(t, "", acceptMutation, map[string]any{"input": map[string]any{"token": token, "password": password}}), "acceptInvitation", &out)
 		if out.Username == nil {
 			return "", code
 		}
@@ -116,7 +116,7 @@ func TestInvitation(t *testing.T) {
 		var out struct {
 			UserErrors []struct{ Code, Message string }
 		}
-		payload(t, res, "acceptInvitation", &out)
+		authPayload(t, res, "acceptInvitation", &out)
 		if len(out.UserErrors) != 1 || out.UserErrors[0].Code != "INVITATION_EXPIRED" || !strings.Contains(out.UserErrors[0].Message, "administrator") {
 			t.Fatalf("userErrors %+v", out.UserErrors)
 		}
@@ -135,7 +135,7 @@ func TestResendInvitation(t *testing.T) {
 	id, old := invite(t, w, "nuovo.utente")
 	input := map[string]any{"input": map[string]any{"userId": globalIDFor("User", id)}}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), resendMutation, input), "resendInvitation", nil); code != "FORBIDDEN" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), resendMutation, input), "resendInvitation", nil); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 		if emailCount(t, w.m, "nuovo.utente@example.test") != 0 {
@@ -146,7 +146,7 @@ func TestResendInvitation(t *testing.T) {
 		var out struct {
 			User struct{ Username, Status string }
 		}
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, input), "resendInvitation", &out); code != "" || out.User.Status != "INVITED" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, input), "resendInvitation", &out); code != "" || out.User.Status != "INVITED" {
 			t.Fatalf("code %q %+v", code, out)
 		}
 		e := latestEmail(t, w.m, "nuovo.utente@example.test")
@@ -165,13 +165,13 @@ func TestResendInvitation(t *testing.T) {
 	})
 	t.Run("ErrNotInvited", func(t *testing.T) {
 		in := map[string]any{"input": map[string]any{"userId": globalIDFor("User", w.technician)}}
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, in), "resendInvitation", nil); code != "NOT_INVITED" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, in), "resendInvitation", nil); code != "NOT_INVITED" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrSelf", func(t *testing.T) {
 		in := map[string]any{"input": map[string]any{"userId": globalIDFor("User", w.companyAdmin)}}
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, in), "resendInvitation", nil); code != "FORBIDDEN" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, in), "resendInvitation", nil); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -202,7 +202,7 @@ func TestPasswordExpiry(t *testing.T) {
 	})
 	change := func(old, new string) (string, string) {
 		var out loginResult
-		code := payload(t, w.m.gql(t, "", changeExpiredMutation, map[string]any{"input": map[string]any{
+		code := authPayload(t, w.m.gql(t, "", changeExpiredMutation, map[string]any{"input": map[string]any{
 			"username": "operatore.uno", "oldPassword": old, "newPassword": new, "tokenKind": "BEARER"}}), "changeExpiredPassword", &out)
 		if out.Token == nil {
 			return "", code
@@ -277,7 +277,7 @@ func TestChangePassword(t *testing.T) {
 	current, _ := w.m.login(t, "company.admin", goodPassword, nil)
 	other, _ := w.m.login(t, "company.admin", goodPassword, nil)
 	change := func(cur, new string) string {
-		return payload(t, w.m.gql(t, current, changePasswordMutation, map[string]any{"input": map[string]any{"currentPassword": cur, "newPassword": new}}), "changePassword", nil)
+		return authPayload(t, w.m.gql(t, current, changePasswordMutation, map[string]any{"input": map[string]any{"currentPassword": cur, "newPassword": new}}), "changePassword", nil)
 	}
 	t.Run("ErrWrongCurrent", func(t *testing.T) {
 		if code := change("wrong password here", otherPassword); code != "INVALID_CREDENTIALS" {
@@ -325,7 +325,7 @@ func TestAdminResetPassword(t *testing.T) {
 	session, _ := w.m.login(t, "operatore.uno", goodPassword, nil)
 	input := map[string]any{"input": map[string]any{"userId": globalIDFor("User", op)}}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), adminResetMutation, input), "adminResetPassword", nil); code != "FORBIDDEN" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), adminResetMutation, input), "adminResetPassword", nil); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -334,7 +334,7 @@ func TestAdminResetPassword(t *testing.T) {
 		var out struct {
 			UserErrors []struct{ Code, Message string }
 		}
-		payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetMutation, self), "adminResetPassword", &out)
+		authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetMutation, self), "adminResetPassword", &out)
 		if len(out.UserErrors) != 1 || out.UserErrors[0].Code != "FORBIDDEN" || !strings.Contains(out.UserErrors[0].Message, "your own") {
 			t.Fatalf("userErrors %+v", out.UserErrors)
 		}
@@ -343,7 +343,7 @@ func TestAdminResetPassword(t *testing.T) {
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetMutation, input), "adminResetPassword", nil); code != "" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetMutation, input), "adminResetPassword", nil); code != "" {
 			t.Fatalf("code %q", code)
 		}
 		if w.m.viewerName(t, session) != "" {
@@ -357,7 +357,7 @@ func TestAdminResetPassword(t *testing.T) {
 			t.Fatalf("email %+v", e)
 		}
 		var out struct{ Username string }
-		if code := payload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{
+		if code := authPayload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{
 			"token": tokenFromLink(t, e.Data["link"].(string)), "password": otherPassword}}), "resetPasswordWithToken", &out); code != "" {
 			t.Fatalf("following the link: %q", code)
 		}
@@ -371,13 +371,13 @@ func TestAdminResetPassword(t *testing.T) {
 	t.Run("ErrInvitedUser", func(t *testing.T) {
 		inv, _ := invite(t, w, "ancora.invitato")
 		in := map[string]any{"input": map[string]any{"userId": globalIDFor("User", inv)}}
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetMutation, in), "adminResetPassword", nil); code != "USER_INVITED" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetMutation, in), "adminResetPassword", nil); code != "USER_INVITED" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("PlatformAdmin", func(t *testing.T) {
 		staff := w.f.PlatformAdmin("staff.admin")
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, staff), adminResetMutation, input), "adminResetPassword", nil); code != "" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, staff), adminResetMutation, input), "adminResetPassword", nil); code != "" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -397,24 +397,24 @@ func TestSecondFactor(t *testing.T) {
 	var secret string
 	t.Run("Enrol", func(t *testing.T) {
 		var begin struct{ Secret, OtpauthURI string }
-		if code := payload(t, w.m.gql(t, session, beginTotpMutation, nil), "beginTotpEnrollment", &begin); code != "" {
+		if code := authPayload(t, w.m.gql(t, session, beginTotpMutation, nil), "beginTotpEnrollment", &begin); code != "" {
 			t.Fatalf("code %q", code)
 		}
 		if !strings.HasPrefix(begin.OtpauthURI, "otpauth://totp/") || !strings.Contains(begin.OtpauthURI, "operatore.uno") {
 			t.Fatalf("uri %q", begin.OtpauthURI)
 		}
 		secret = begin.Secret
-		if code := payload(t, w.m.gql(t, session, confirmTotpMutation, map[string]any{"input": map[string]any{"code": "000000"}}), "confirmTotpEnrollment", nil); code != "TOTP_INVALID" {
+		if code := authPayload(t, w.m.gql(t, session, confirmTotpMutation, map[string]any{"input": map[string]any{"code": "000000"}}), "confirmTotpEnrollment", nil); code != "TOTP_INVALID" {
 			t.Fatalf("wrong code: %q", code)
 		}
 		now, _ := auth.TOTPCode(secret, time.Now().Add(-30*time.Second))
 		var out struct {
 			Viewer struct{ SecondFactorEnrolled bool }
 		}
-		if code := payload(t, w.m.gql(t, session, confirmTotpMutation, map[string]any{"input": map[string]any{"code": now}}), "confirmTotpEnrollment", &out); code != "" || !out.Viewer.SecondFactorEnrolled {
+		if code := authPayload(t, w.m.gql(t, session, confirmTotpMutation, map[string]any{"input": map[string]any{"code": now}}), "confirmTotpEnrollment", &out); code != "" || !out.Viewer.SecondFactorEnrolled {
 			t.Fatalf("code %q %+v", code, out)
 		}
-		if code := payload(t, w.m.gql(t, session, beginTotpMutation, nil), "beginTotpEnrollment", nil); code != "TOTP_ALREADY_ENROLLED" {
+		if code := authPayload(t, w.m.gql(t, session, beginTotpMutation, nil), "beginTotpEnrollment", nil); code != "TOTP_ALREADY_ENROLLED" {
 			t.Fatalf("second enrolment: %q", code)
 		}
 		if auditCount(t, w.m, "user.second_factor_enrolled", op) != 1 {
@@ -449,26 +449,26 @@ func TestSecondFactor(t *testing.T) {
 	})
 	input := map[string]any{"input": map[string]any{"userId": globalIDFor("User", op)}}
 	t.Run("AdminResetErrForbiddenOtherTenant", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), adminResetTotpMutation, input), "adminResetSecondFactor", nil); code != "FORBIDDEN" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), adminResetTotpMutation, input), "adminResetSecondFactor", nil); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("AdminResetErrSelf", func(t *testing.T) {
 		self := map[string]any{"input": map[string]any{"userId": globalIDFor("User", w.companyAdmin)}}
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetTotpMutation, self), "adminResetSecondFactor", nil); code != "FORBIDDEN" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetTotpMutation, self), "adminResetSecondFactor", nil); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("AdminReset", func(t *testing.T) {
 		live := w.m.MustLogin(t, op)
-		if code := payload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetTotpMutation, input), "adminResetSecondFactor", nil); code != "" {
+		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetTotpMutation, input), "adminResetSecondFactor", nil); code != "" {
 			t.Fatalf("code %q", code)
 		}
 		if w.m.viewerName(t, live) != "" {
 			t.Fatal("a session survived the second-factor reset")
 		}
 		var out loginResult
-		payload(t, w.m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
+		authPayload(t, w.m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
 			"username": "operatore.uno", "password": goodPassword, "tokenKind": "BEARER"}}), "login", &out)
 		if out.Token == nil || !out.TotpEnrollmentRequired {
 			t.Fatalf("sign-in after the reset: %+v", out)

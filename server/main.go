@@ -127,6 +127,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Users:      db.NewUserService(m.DB),
 		Catalog:    db.NewCatalogService(m.DB),
 		Setup:      db.NewSetupService(m.DB),
+		Groups:     db.NewGroupService(m.DB),
 		Authorizer: &domain.Authorizer{Hierarchy: tenants},
 		Logger:     m.Logger,
 

@@ -48,7 +48,7 @@ func TestMySessionsAndRevocation(t *testing.T) {
 		t.Fatal("current session not marked")
 	}
 	t.Run("ErrOtherUsersSession", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, stranger, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": current}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
+		if code := authPayload(t, w.m.gql(t, stranger, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": current}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
 			t.Fatalf("code %q", code)
 		}
 		if w.m.viewerName(t, a) == "" {
@@ -57,13 +57,13 @@ func TestMySessionsAndRevocation(t *testing.T) {
 	})
 	t.Run("ErrForgedID", func(t *testing.T) {
 		for _, id := range []string{"x", strings.Repeat("0", 64), strings.Repeat("z", 500)} {
-			if code := payload(t, w.m.gql(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": id}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
+			if code := authPayload(t, w.m.gql(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": id}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
 				t.Fatalf("%q: code %q", id, code)
 			}
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		if code := payload(t, w.m.gql(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": other}}), "revokeSession", nil); code != "" {
+		if code := authPayload(t, w.m.gql(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": other}}), "revokeSession", nil); code != "" {
 			t.Fatalf("code %q", code)
 		}
 		w.m.gql(t, a, mySessionsQuery, nil).decode(t, &list)
@@ -126,7 +126,7 @@ func TestRevocationAcrossProcesses(t *testing.T) {
 		}
 		var list sessionList
 		b.gql(t, token, mySessionsQuery, nil).decode(t, &list)
-		if code := payload(t, b.gql(t, token, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": list.MySessions[0].ID}}), "revokeSession", nil); code != "" {
+		if code := authPayload(t, b.gql(t, token, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": list.MySessions[0].ID}}), "revokeSession", nil); code != "" {
 			t.Fatal(code)
 		}
 		if a.viewerName(t, token) != "" {
@@ -136,7 +136,7 @@ func TestRevocationAcrossProcesses(t *testing.T) {
 	t.Run("AdminResetOnBEndsSessionsOnA", func(t *testing.T) {
 		token, _ := a.login(t, "operatore.uno", goodPassword, nil)
 		adminToken, _ := b.login(t, "admin.uno", goodPassword, nil)
-		if code := payload(t, b.gql(t, adminToken, adminResetMutation, map[string]any{"input": map[string]any{"userId": globalIDFor("User", op)}}), "adminResetPassword", nil); code != "" {
+		if code := authPayload(t, b.gql(t, adminToken, adminResetMutation, map[string]any{"input": map[string]any{"userId": globalIDFor("User", op)}}), "adminResetPassword", nil); code != "" {
 			t.Fatal(code)
 		}
 		if a.viewerName(t, token) != "" {
@@ -389,7 +389,7 @@ func TestMailOverSMTP(t *testing.T) {
 	}
 	token := strings.Fields(got.Text[i+len("#token="):])[0]
 	var out struct{ Username string }
-	if code := payload(t, m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": otherPassword}}), "resetPasswordWithToken", &out); code != "" {
+	if code := authPayload(t, m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": otherPassword}}), "resetPasswordWithToken", &out); code != "" {
 		t.Fatalf("code %q", code)
 	}
 	if userStatus(t, m, u) != "ACTIVE" {

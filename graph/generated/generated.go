@@ -30,9 +30,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Group() GroupResolver
 	Membership() MembershipResolver
+	MembershipProduct() MembershipProductResolver
 	Mutation() MutationResolver
 	Product() ProductResolver
+	ProductUsers() ProductUsersResolver
 	Query() QueryResolver
 	Role() RoleResolver
 	RoleAssignment() RoleAssignmentResolver
@@ -62,6 +65,23 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	AssignRolePayload struct {
+		Membership     func(childComplexity int) int
+		RoleAssignment func(childComplexity int) int
+		UserErrors     func(childComplexity int) int
+	}
+
+	AttachExistingUserPayload struct {
+		Membership func(childComplexity int) int
+		User       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	AttachUserToTenantPayload struct {
+		Membership func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	BeginTotpEnrollmentPayload struct {
 		OtpauthURI func(childComplexity int) int
 		Secret     func(childComplexity int) int
@@ -81,6 +101,23 @@ type ComplexityRoot struct {
 	ConfirmTotpEnrollmentPayload struct {
 		UserErrors func(childComplexity int) int
 		Viewer     func(childComplexity int) int
+	}
+
+	CreateUserPayload struct {
+		Membership func(childComplexity int) int
+		User       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	DeleteGroupPayload struct {
+		DeletedGroupID func(childComplexity int) int
+		UserErrors     func(childComplexity int) int
+	}
+
+	DetachUserFromTenantPayload struct {
+		DetachedMembershipID func(childComplexity int) int
+		UserDeleted          func(childComplexity int) int
+		UserErrors           func(childComplexity int) int
 	}
 
 	FailedLogin struct {
@@ -104,6 +141,29 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Group struct {
+		Active    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Members   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Name      func(childComplexity int) int
+		Product   func(childComplexity int) int
+		Tenant    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	GroupMemberPayload struct {
+		Group      func(childComplexity int) int
+		User       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	GroupPayload struct {
+		Group      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	InvitationStatus struct {
 		ExpiresAt func(childComplexity int) int
 		State     func(childComplexity int) int
@@ -121,6 +181,13 @@ type ComplexityRoot struct {
 	LogoutPayload struct {
 		Ok         func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	LookupUserCandidatePayload struct {
+		ExistingUsername func(childComplexity int) int
+		Outcome          func(childComplexity int) int
+		User             func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
 	}
 
 	MailMessage struct {
@@ -147,30 +214,66 @@ type ComplexityRoot struct {
 	}
 
 	Membership struct {
-		CreatedAt       func(childComplexity int) int
-		ID              func(childComplexity int) int
-		RoleAssignments func(childComplexity int) int
-		Tenant          func(childComplexity int) int
-		User            func(childComplexity int) int
+		AssignableProducts func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Products           func(childComplexity int) int
+		RoleAssignments    func(childComplexity int) int
+		Tenant             func(childComplexity int) int
+		User               func(childComplexity int) int
+		ViewerCanDetach    func(childComplexity int) int
+	}
+
+	MembershipProduct struct {
+		AssignableGroups func(childComplexity int) int
+		AssignableRoles  func(childComplexity int) int
+		Category         func(childComplexity int) int
+		Groups           func(childComplexity int) int
+		Product          func(childComplexity int) int
+		RoleAssignments  func(childComplexity int) int
+		ViewerCanManage  func(childComplexity int) int
 	}
 
 	Mutation struct {
-		AcceptInvitation       func(childComplexity int, input model.AcceptInvitationInput) int
-		AdminResetPassword     func(childComplexity int, input model.AdminResetPasswordInput) int
-		AdminResetSecondFactor func(childComplexity int, input model.AdminResetSecondFactorInput) int
-		BeginTotpEnrollment    func(childComplexity int) int
-		BootstrapPlatformAdmin func(childComplexity int, input model.BootstrapPlatformAdminInput) int
-		ChangeExpiredPassword  func(childComplexity int, input model.ChangeExpiredPasswordInput) int
-		ChangePassword         func(childComplexity int, input model.ChangePasswordInput) int
-		ConfirmTotpEnrollment  func(childComplexity int, input model.ConfirmTotpEnrollmentInput) int
-		Login                  func(childComplexity int, input model.LoginInput) int
-		Logout                 func(childComplexity int) int
-		RequestAccountRecovery func(childComplexity int, input model.RequestAccountRecoveryInput) int
-		ResendInvitation       func(childComplexity int, input model.ResendInvitationInput) int
-		ResetPasswordWithToken func(childComplexity int, input model.ResetPasswordWithTokenInput) int
-		RevokeOtherSessions    func(childComplexity int) int
-		RevokeSession          func(childComplexity int, input model.RevokeSessionInput) int
-		UnlockUser             func(childComplexity int, input model.UnlockUserInput) int
+		AcceptInvitation         func(childComplexity int, input model.AcceptInvitationInput) int
+		AddUserToGroup           func(childComplexity int, input model.GroupMemberInput) int
+		AdminResetPassword       func(childComplexity int, input model.AdminResetPasswordInput) int
+		AdminResetSecondFactor   func(childComplexity int, input model.AdminResetSecondFactorInput) int
+		AssignRole               func(childComplexity int, input model.AssignRoleInput) int
+		AttachExistingUser       func(childComplexity int, input model.AttachExistingUserInput) int
+		AttachUserToTenant       func(childComplexity int, input model.AttachUserToTenantInput) int
+		BeginTotpEnrollment      func(childComplexity int) int
+		BootstrapPlatformAdmin   func(childComplexity int, input model.BootstrapPlatformAdminInput) int
+		ChangeExpiredPassword    func(childComplexity int, input model.ChangeExpiredPasswordInput) int
+		ChangePassword           func(childComplexity int, input model.ChangePasswordInput) int
+		ConfirmEmailChange       func(childComplexity int, input model.ConfirmEmailChangeInput) int
+		ConfirmTotpEnrollment    func(childComplexity int, input model.ConfirmTotpEnrollmentInput) int
+		CreateGroup              func(childComplexity int, input model.CreateGroupInput) int
+		CreateTenant             func(childComplexity int, input model.CreateTenantInput) int
+		CreateUser               func(childComplexity int, input model.CreateUserInput) int
+		DeleteGroup              func(childComplexity int, input model.DeleteGroupInput) int
+		DetachUserFromTenant     func(childComplexity int, input model.DetachUserFromTenantInput) int
+		Login                    func(childComplexity int, input model.LoginInput) int
+		Logout                   func(childComplexity int) int
+		LookupUserCandidate      func(childComplexity int, input model.LookupUserCandidateInput) int
+		ReactivateRoleAssignment func(childComplexity int, input model.RoleAssignmentInput) int
+		ReactivateUser           func(childComplexity int, input model.UserStatusInput) int
+		RemoveRoleAssignment     func(childComplexity int, input model.RoleAssignmentInput) int
+		RemoveUserFromGroup      func(childComplexity int, input model.GroupMemberInput) int
+		RequestAccountRecovery   func(childComplexity int, input model.RequestAccountRecoveryInput) int
+		RequestEmailChange       func(childComplexity int, input model.RequestEmailChangeInput) int
+		ResendInvitation         func(childComplexity int, input model.ResendInvitationInput) int
+		ResetPasswordWithToken   func(childComplexity int, input model.ResetPasswordWithTokenInput) int
+		RevokeOtherSessions      func(childComplexity int) int
+		RevokeSession            func(childComplexity int, input model.RevokeSessionInput) int
+		SuspendRoleAssignment    func(childComplexity int, input model.RoleAssignmentInput) int
+		SuspendUser              func(childComplexity int, input model.UserStatusInput) int
+		UnlockUser               func(childComplexity int, input model.UnlockUserInput) int
+		UpdateGroup              func(childComplexity int, input model.UpdateGroupInput) int
+		UpdateMyPhone            func(childComplexity int, input model.UpdateMyPhoneInput) int
+		UpdateMyPreferences      func(childComplexity int, input model.UpdateMyPreferencesInput) int
+		UpdateTenant             func(childComplexity int, input model.UpdateTenantInput) int
+		UpdateUserProfile        func(childComplexity int, input model.UpdateUserProfileInput) int
 	}
 
 	PageInfo struct {
@@ -188,8 +291,14 @@ type ComplexityRoot struct {
 		Roles       func(childComplexity int) int
 	}
 
+	ProductUsers struct {
+		Product func(childComplexity int) int
+		Users   func(childComplexity int, first *int, after *string, last *int, before *string) int
+	}
+
 	Query struct {
 		DeveloperMailbox func(childComplexity int, first *int, after *string) int
+		Groups           func(childComplexity int, tenantID string, productID *string, includeInactive *bool) int
 		InvitationStatus func(childComplexity int, token string) int
 		MySessions       func(childComplexity int) int
 		Node             func(childComplexity int, id string) int
@@ -198,6 +307,13 @@ type ComplexityRoot struct {
 		Tenants          func(childComplexity int, parentID *string, rootsOnly *bool, search *string, first *int, after *string, last *int, before *string) int
 		Users            func(childComplexity int, filter *model.UserFilter, first *int, after *string, last *int, before *string) int
 		Viewer           func(childComplexity int) int
+	}
+
+	RemoveRoleAssignmentPayload struct {
+		MembershipRemoved       func(childComplexity int) int
+		RemovedRoleAssignmentID func(childComplexity int) int
+		UserDeleted             func(childComplexity int) int
+		UserErrors              func(childComplexity int) int
 	}
 
 	RequestAccountRecoveryPayload struct {
@@ -238,11 +354,17 @@ type ComplexityRoot struct {
 	}
 
 	RoleAssignment struct {
-		CreatedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Product   func(childComplexity int) int
-		Role      func(childComplexity int) int
-		Status    func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Product         func(childComplexity int) int
+		Role            func(childComplexity int) int
+		Status          func(childComplexity int) int
+		ViewerCanManage func(childComplexity int) int
+	}
+
+	RoleAssignmentPayload struct {
+		RoleAssignment func(childComplexity int) int
+		UserErrors     func(childComplexity int) int
 	}
 
 	Session struct {
@@ -263,14 +385,25 @@ type ComplexityRoot struct {
 		Children           func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Country            func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
+		Groups             func(childComplexity int, productID *string, includeInactive *bool) int
 		ID                 func(childComplexity int) int
 		Name               func(childComplexity int) int
 		Parent             func(childComplexity int) int
 		PasswordMaxAgeDays func(childComplexity int) int
+		Products           func(childComplexity int) int
 		TaxCode            func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
 		Users              func(childComplexity int, filter *model.UserFilter, first *int, after *string, last *int, before *string) int
+		UsersByProduct     func(childComplexity int, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) int
 		Version            func(childComplexity int) int
+		ViewerCan          func(childComplexity int) int
+	}
+
+	TenantCapabilities struct {
+		CreateSite         func(childComplexity int) int
+		ManageableProducts func(childComplexity int) int
+		Update             func(childComplexity int) int
+		UpdateIdentity     func(childComplexity int) int
 	}
 
 	TenantConnection struct {
@@ -285,7 +418,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TenantPayload struct {
+		Tenant     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	UnlockUserPayload struct {
+		User       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	UpdateUserProfilePayload struct {
 		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
@@ -303,6 +446,7 @@ type ComplexityRoot struct {
 		Language      func(childComplexity int) int
 		Memberships   func(childComplexity int) int
 		NameVerified  func(childComplexity int) int
+		PendingEmail  func(childComplexity int) int
 		Phone         func(childComplexity int) int
 		Status        func(childComplexity int) int
 		TaxCode       func(childComplexity int) int
@@ -311,6 +455,17 @@ type ComplexityRoot struct {
 		UpdatedAt     func(childComplexity int) int
 		Username      func(childComplexity int) int
 		Version       func(childComplexity int) int
+		ViewerCan     func(childComplexity int) int
+	}
+
+	UserCapabilities struct {
+		ChangeEmail      func(childComplexity int) int
+		ChangeStatus     func(childComplexity int) int
+		EditIdentity     func(childComplexity int) int
+		EditNames        func(childComplexity int) int
+		EditPreferences  func(childComplexity int) int
+		ResetCredentials func(childComplexity int) int
+		SetPhone         func(childComplexity int) int
 	}
 
 	UserConnection struct {
@@ -343,14 +498,57 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type GroupResolver interface {
+	ID(ctx context.Context, obj *domain.Group) (string, error)
+
+	Tenant(ctx context.Context, obj *domain.Group) (*domain.Tenant, error)
+	Product(ctx context.Context, obj *domain.Group) (*domain.Product, error)
+	Members(ctx context.Context, obj *domain.Group, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
+}
 type MembershipResolver interface {
 	ID(ctx context.Context, obj *domain.Membership) (string, error)
 	Tenant(ctx context.Context, obj *domain.Membership) (*domain.Tenant, error)
 	User(ctx context.Context, obj *domain.Membership) (*domain.User, error)
 	RoleAssignments(ctx context.Context, obj *domain.Membership) ([]*domain.RoleAssignment, error)
+
+	Products(ctx context.Context, obj *domain.Membership) ([]*model.MembershipProduct, error)
+	AssignableProducts(ctx context.Context, obj *domain.Membership) ([]*domain.Product, error)
+	ViewerCanDetach(ctx context.Context, obj *domain.Membership) (bool, error)
+}
+type MembershipProductResolver interface {
+	Product(ctx context.Context, obj *model.MembershipProduct) (*domain.Product, error)
+	Category(ctx context.Context, obj *model.MembershipProduct) (model.RoleCategory, error)
+
+	Groups(ctx context.Context, obj *model.MembershipProduct) ([]*domain.Group, error)
+	ViewerCanManage(ctx context.Context, obj *model.MembershipProduct) (bool, error)
+	AssignableRoles(ctx context.Context, obj *model.MembershipProduct) ([]*domain.Role, error)
+	AssignableGroups(ctx context.Context, obj *model.MembershipProduct) ([]*domain.Group, error)
 }
 type MutationResolver interface {
 	BootstrapPlatformAdmin(ctx context.Context, input model.BootstrapPlatformAdminInput) (*model.BootstrapPlatformAdminPayload, error)
+	LookupUserCandidate(ctx context.Context, input model.LookupUserCandidateInput) (*model.LookupUserCandidatePayload, error)
+	CreateUser(ctx context.Context, input model.CreateUserInput) (*model.CreateUserPayload, error)
+	AttachExistingUser(ctx context.Context, input model.AttachExistingUserInput) (*model.AttachExistingUserPayload, error)
+	UpdateUserProfile(ctx context.Context, input model.UpdateUserProfileInput) (*model.UpdateUserProfilePayload, error)
+	UpdateMyPreferences(ctx context.Context, input model.UpdateMyPreferencesInput) (*model.UpdateUserProfilePayload, error)
+	UpdateMyPhone(ctx context.Context, input model.UpdateMyPhoneInput) (*model.UpdateUserProfilePayload, error)
+	RequestEmailChange(ctx context.Context, input model.RequestEmailChangeInput) (*model.UpdateUserProfilePayload, error)
+	ConfirmEmailChange(ctx context.Context, input model.ConfirmEmailChangeInput) (*model.UpdateUserProfilePayload, error)
+	AttachUserToTenant(ctx context.Context, input model.AttachUserToTenantInput) (*model.AttachUserToTenantPayload, error)
+	DetachUserFromTenant(ctx context.Context, input model.DetachUserFromTenantInput) (*model.DetachUserFromTenantPayload, error)
+	AssignRole(ctx context.Context, input model.AssignRoleInput) (*model.AssignRolePayload, error)
+	SuspendRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RoleAssignmentPayload, error)
+	ReactivateRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RoleAssignmentPayload, error)
+	RemoveRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RemoveRoleAssignmentPayload, error)
+	SuspendUser(ctx context.Context, input model.UserStatusInput) (*model.UpdateUserProfilePayload, error)
+	ReactivateUser(ctx context.Context, input model.UserStatusInput) (*model.UpdateUserProfilePayload, error)
+	CreateGroup(ctx context.Context, input model.CreateGroupInput) (*model.GroupPayload, error)
+	UpdateGroup(ctx context.Context, input model.UpdateGroupInput) (*model.GroupPayload, error)
+	DeleteGroup(ctx context.Context, input model.DeleteGroupInput) (*model.DeleteGroupPayload, error)
+	AddUserToGroup(ctx context.Context, input model.GroupMemberInput) (*model.GroupMemberPayload, error)
+	RemoveUserFromGroup(ctx context.Context, input model.GroupMemberInput) (*model.GroupMemberPayload, error)
+	CreateTenant(ctx context.Context, input model.CreateTenantInput) (*model.TenantPayload, error)
+	UpdateTenant(ctx context.Context, input model.UpdateTenantInput) (*model.TenantPayload, error)
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (*model.LogoutPayload, error)
 	ChangePassword(ctx context.Context, input model.ChangePasswordInput) (*model.ChangePasswordPayload, error)
@@ -372,6 +570,10 @@ type ProductResolver interface {
 
 	Roles(ctx context.Context, obj *domain.Product) ([]*domain.Role, error)
 }
+type ProductUsersResolver interface {
+	Product(ctx context.Context, obj *model.ProductUsers) (*domain.Product, error)
+	Users(ctx context.Context, obj *model.ProductUsers, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
@@ -379,6 +581,7 @@ type QueryResolver interface {
 	Tenants(ctx context.Context, parentID *string, rootsOnly *bool, search *string, first *int, after *string, last *int, before *string) (*model.TenantConnection, error)
 	Users(ctx context.Context, filter *model.UserFilter, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
 	Products(ctx context.Context) ([]*domain.Product, error)
+	Groups(ctx context.Context, tenantID string, productID *string, includeInactive *bool) ([]*domain.Group, error)
 	MySessions(ctx context.Context) ([]*model.Session, error)
 	InvitationStatus(ctx context.Context, token string) (*model.InvitationStatus, error)
 	DeveloperMailbox(ctx context.Context, first *int, after *string) (*model.MailMessageConnection, error)
@@ -395,6 +598,8 @@ type RoleAssignmentResolver interface {
 	Product(ctx context.Context, obj *domain.RoleAssignment) (*domain.Product, error)
 	Role(ctx context.Context, obj *domain.RoleAssignment) (*domain.Role, error)
 	Status(ctx context.Context, obj *domain.RoleAssignment) (model.AssignmentStatus, error)
+
+	ViewerCanManage(ctx context.Context, obj *domain.RoleAssignment) (bool, error)
 }
 type TenantResolver interface {
 	ID(ctx context.Context, obj *domain.Tenant) (string, error)
@@ -404,6 +609,11 @@ type TenantResolver interface {
 	Parent(ctx context.Context, obj *domain.Tenant) (*domain.Tenant, error)
 	Children(ctx context.Context, obj *domain.Tenant, first *int, after *string, last *int, before *string) (*model.TenantConnection, error)
 	Users(ctx context.Context, obj *domain.Tenant, filter *model.UserFilter, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
+
+	Products(ctx context.Context, obj *domain.Tenant) ([]*domain.Product, error)
+	UsersByProduct(ctx context.Context, obj *domain.Tenant, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) ([]*model.ProductUsers, error)
+	Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool) ([]*domain.Group, error)
+	ViewerCan(ctx context.Context, obj *domain.Tenant) (*model.TenantCapabilities, error)
 }
 type TenantConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.TenantConnection) (int, error)
@@ -425,6 +635,8 @@ type UserResolver interface {
 	HomeTenant(ctx context.Context, obj *domain.User) (*domain.Tenant, error)
 	Memberships(ctx context.Context, obj *domain.User) ([]*domain.Membership, error)
 
+	PendingEmail(ctx context.Context, obj *domain.User) (*string, error)
+	ViewerCan(ctx context.Context, obj *domain.User) (*domain.UserCapabilities, error)
 	FailedLogins(ctx context.Context, obj *domain.User, first *int, after *string) (*model.FailedLoginConnection, error)
 }
 type UserConnectionResolver interface {
@@ -494,6 +706,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AdminResetSecondFactorPayload.UserErrors(childComplexity), true
 
+	case "AssignRolePayload.membership":
+		if e.ComplexityRoot.AssignRolePayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignRolePayload.Membership(childComplexity), true
+	case "AssignRolePayload.roleAssignment":
+		if e.ComplexityRoot.AssignRolePayload.RoleAssignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignRolePayload.RoleAssignment(childComplexity), true
+	case "AssignRolePayload.userErrors":
+		if e.ComplexityRoot.AssignRolePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignRolePayload.UserErrors(childComplexity), true
+
+	case "AttachExistingUserPayload.membership":
+		if e.ComplexityRoot.AttachExistingUserPayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachExistingUserPayload.Membership(childComplexity), true
+	case "AttachExistingUserPayload.user":
+		if e.ComplexityRoot.AttachExistingUserPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachExistingUserPayload.User(childComplexity), true
+	case "AttachExistingUserPayload.userErrors":
+		if e.ComplexityRoot.AttachExistingUserPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachExistingUserPayload.UserErrors(childComplexity), true
+
+	case "AttachUserToTenantPayload.membership":
+		if e.ComplexityRoot.AttachUserToTenantPayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachUserToTenantPayload.Membership(childComplexity), true
+	case "AttachUserToTenantPayload.userErrors":
+		if e.ComplexityRoot.AttachUserToTenantPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachUserToTenantPayload.UserErrors(childComplexity), true
+
 	case "BeginTotpEnrollmentPayload.otpauthUri":
 		if e.ComplexityRoot.BeginTotpEnrollmentPayload.OtpauthURI == nil {
 			break
@@ -551,6 +814,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfirmTotpEnrollmentPayload.Viewer(childComplexity), true
+
+	case "CreateUserPayload.membership":
+		if e.ComplexityRoot.CreateUserPayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateUserPayload.Membership(childComplexity), true
+	case "CreateUserPayload.user":
+		if e.ComplexityRoot.CreateUserPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateUserPayload.User(childComplexity), true
+	case "CreateUserPayload.userErrors":
+		if e.ComplexityRoot.CreateUserPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateUserPayload.UserErrors(childComplexity), true
+
+	case "DeleteGroupPayload.deletedGroupId":
+		if e.ComplexityRoot.DeleteGroupPayload.DeletedGroupID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteGroupPayload.DeletedGroupID(childComplexity), true
+	case "DeleteGroupPayload.userErrors":
+		if e.ComplexityRoot.DeleteGroupPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteGroupPayload.UserErrors(childComplexity), true
+
+	case "DetachUserFromTenantPayload.detachedMembershipId":
+		if e.ComplexityRoot.DetachUserFromTenantPayload.DetachedMembershipID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetachUserFromTenantPayload.DetachedMembershipID(childComplexity), true
+	case "DetachUserFromTenantPayload.userDeleted":
+		if e.ComplexityRoot.DetachUserFromTenantPayload.UserDeleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetachUserFromTenantPayload.UserDeleted(childComplexity), true
+	case "DetachUserFromTenantPayload.userErrors":
+		if e.ComplexityRoot.DetachUserFromTenantPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetachUserFromTenantPayload.UserErrors(childComplexity), true
 
 	case "FailedLogin.at":
 		if e.ComplexityRoot.FailedLogin.At == nil {
@@ -627,6 +941,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FailedLoginEdge.Node(childComplexity), true
 
+	case "Group.active":
+		if e.ComplexityRoot.Group.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Active(childComplexity), true
+	case "Group.createdAt":
+		if e.ComplexityRoot.Group.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.CreatedAt(childComplexity), true
+	case "Group.id":
+		if e.ComplexityRoot.Group.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.ID(childComplexity), true
+	case "Group.members":
+		if e.ComplexityRoot.Group.Members == nil {
+			break
+		}
+
+		args, err := ec.field_Group_members_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Group.Members(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Group.name":
+		if e.ComplexityRoot.Group.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Name(childComplexity), true
+	case "Group.product":
+		if e.ComplexityRoot.Group.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Product(childComplexity), true
+	case "Group.tenant":
+		if e.ComplexityRoot.Group.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Tenant(childComplexity), true
+	case "Group.updatedAt":
+		if e.ComplexityRoot.Group.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.UpdatedAt(childComplexity), true
+	case "Group.version":
+		if e.ComplexityRoot.Group.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Version(childComplexity), true
+
+	case "GroupMemberPayload.group":
+		if e.ComplexityRoot.GroupMemberPayload.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMemberPayload.Group(childComplexity), true
+	case "GroupMemberPayload.user":
+		if e.ComplexityRoot.GroupMemberPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMemberPayload.User(childComplexity), true
+	case "GroupMemberPayload.userErrors":
+		if e.ComplexityRoot.GroupMemberPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMemberPayload.UserErrors(childComplexity), true
+
+	case "GroupPayload.group":
+		if e.ComplexityRoot.GroupPayload.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupPayload.Group(childComplexity), true
+	case "GroupPayload.userErrors":
+		if e.ComplexityRoot.GroupPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupPayload.UserErrors(childComplexity), true
+
 	case "InvitationStatus.expiresAt":
 		if e.ComplexityRoot.InvitationStatus.ExpiresAt == nil {
 			break
@@ -689,6 +1095,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LogoutPayload.UserErrors(childComplexity), true
+
+	case "LookupUserCandidatePayload.existingUsername":
+		if e.ComplexityRoot.LookupUserCandidatePayload.ExistingUsername == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LookupUserCandidatePayload.ExistingUsername(childComplexity), true
+	case "LookupUserCandidatePayload.outcome":
+		if e.ComplexityRoot.LookupUserCandidatePayload.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LookupUserCandidatePayload.Outcome(childComplexity), true
+	case "LookupUserCandidatePayload.user":
+		if e.ComplexityRoot.LookupUserCandidatePayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LookupUserCandidatePayload.User(childComplexity), true
+	case "LookupUserCandidatePayload.userErrors":
+		if e.ComplexityRoot.LookupUserCandidatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LookupUserCandidatePayload.UserErrors(childComplexity), true
 
 	case "MailMessage.createdAt":
 		if e.ComplexityRoot.MailMessage.CreatedAt == nil {
@@ -777,6 +1208,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MailMessageEdge.Node(childComplexity), true
 
+	case "Membership.assignableProducts":
+		if e.ComplexityRoot.Membership.AssignableProducts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.AssignableProducts(childComplexity), true
 	case "Membership.createdAt":
 		if e.ComplexityRoot.Membership.CreatedAt == nil {
 			break
@@ -789,6 +1226,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.ID(childComplexity), true
+	case "Membership.products":
+		if e.ComplexityRoot.Membership.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.Products(childComplexity), true
 	case "Membership.roleAssignments":
 		if e.ComplexityRoot.Membership.RoleAssignments == nil {
 			break
@@ -807,6 +1250,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.User(childComplexity), true
+	case "Membership.viewerCanDetach":
+		if e.ComplexityRoot.Membership.ViewerCanDetach == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.ViewerCanDetach(childComplexity), true
+
+	case "MembershipProduct.assignableGroups":
+		if e.ComplexityRoot.MembershipProduct.AssignableGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipProduct.AssignableGroups(childComplexity), true
+	case "MembershipProduct.assignableRoles":
+		if e.ComplexityRoot.MembershipProduct.AssignableRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipProduct.AssignableRoles(childComplexity), true
+	case "MembershipProduct.category":
+		if e.ComplexityRoot.MembershipProduct.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipProduct.Category(childComplexity), true
+	case "MembershipProduct.groups":
+		if e.ComplexityRoot.MembershipProduct.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipProduct.Groups(childComplexity), true
+	case "MembershipProduct.product":
+		if e.ComplexityRoot.MembershipProduct.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipProduct.Product(childComplexity), true
+	case "MembershipProduct.roleAssignments":
+		if e.ComplexityRoot.MembershipProduct.RoleAssignments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipProduct.RoleAssignments(childComplexity), true
+	case "MembershipProduct.viewerCanManage":
+		if e.ComplexityRoot.MembershipProduct.ViewerCanManage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipProduct.ViewerCanManage(childComplexity), true
 
 	case "Mutation.acceptInvitation":
 		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
@@ -819,6 +1311,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptInvitation(childComplexity, args["input"].(model.AcceptInvitationInput)), true
+	case "Mutation.addUserToGroup":
+		if e.ComplexityRoot.Mutation.AddUserToGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addUserToGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddUserToGroup(childComplexity, args["input"].(model.GroupMemberInput)), true
 	case "Mutation.adminResetPassword":
 		if e.ComplexityRoot.Mutation.AdminResetPassword == nil {
 			break
@@ -841,6 +1344,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AdminResetSecondFactor(childComplexity, args["input"].(model.AdminResetSecondFactorInput)), true
+	case "Mutation.assignRole":
+		if e.ComplexityRoot.Mutation.AssignRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignRole(childComplexity, args["input"].(model.AssignRoleInput)), true
+	case "Mutation.attachExistingUser":
+		if e.ComplexityRoot.Mutation.AttachExistingUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_attachExistingUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AttachExistingUser(childComplexity, args["input"].(model.AttachExistingUserInput)), true
+	case "Mutation.attachUserToTenant":
+		if e.ComplexityRoot.Mutation.AttachUserToTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_attachUserToTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AttachUserToTenant(childComplexity, args["input"].(model.AttachUserToTenantInput)), true
 	case "Mutation.beginTotpEnrollment":
 		if e.ComplexityRoot.Mutation.BeginTotpEnrollment == nil {
 			break
@@ -880,6 +1416,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(model.ChangePasswordInput)), true
+	case "Mutation.confirmEmailChange":
+		if e.ComplexityRoot.Mutation.ConfirmEmailChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmEmailChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmEmailChange(childComplexity, args["input"].(model.ConfirmEmailChangeInput)), true
 	case "Mutation.confirmTotpEnrollment":
 		if e.ComplexityRoot.Mutation.ConfirmTotpEnrollment == nil {
 			break
@@ -891,6 +1438,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConfirmTotpEnrollment(childComplexity, args["input"].(model.ConfirmTotpEnrollmentInput)), true
+	case "Mutation.createGroup":
+		if e.ComplexityRoot.Mutation.CreateGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateGroup(childComplexity, args["input"].(model.CreateGroupInput)), true
+	case "Mutation.createTenant":
+		if e.ComplexityRoot.Mutation.CreateTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTenant(childComplexity, args["input"].(model.CreateTenantInput)), true
+	case "Mutation.createUser":
+		if e.ComplexityRoot.Mutation.CreateUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
+	case "Mutation.deleteGroup":
+		if e.ComplexityRoot.Mutation.DeleteGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteGroup(childComplexity, args["input"].(model.DeleteGroupInput)), true
+	case "Mutation.detachUserFromTenant":
+		if e.ComplexityRoot.Mutation.DetachUserFromTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_detachUserFromTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DetachUserFromTenant(childComplexity, args["input"].(model.DetachUserFromTenantInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -908,6 +1510,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.lookupUserCandidate":
+		if e.ComplexityRoot.Mutation.LookupUserCandidate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_lookupUserCandidate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LookupUserCandidate(childComplexity, args["input"].(model.LookupUserCandidateInput)), true
+	case "Mutation.reactivateRoleAssignment":
+		if e.ComplexityRoot.Mutation.ReactivateRoleAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reactivateRoleAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReactivateRoleAssignment(childComplexity, args["input"].(model.RoleAssignmentInput)), true
+	case "Mutation.reactivateUser":
+		if e.ComplexityRoot.Mutation.ReactivateUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reactivateUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReactivateUser(childComplexity, args["input"].(model.UserStatusInput)), true
+	case "Mutation.removeRoleAssignment":
+		if e.ComplexityRoot.Mutation.RemoveRoleAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeRoleAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveRoleAssignment(childComplexity, args["input"].(model.RoleAssignmentInput)), true
+	case "Mutation.removeUserFromGroup":
+		if e.ComplexityRoot.Mutation.RemoveUserFromGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeUserFromGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveUserFromGroup(childComplexity, args["input"].(model.GroupMemberInput)), true
 	case "Mutation.requestAccountRecovery":
 		if e.ComplexityRoot.Mutation.RequestAccountRecovery == nil {
 			break
@@ -919,6 +1576,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestAccountRecovery(childComplexity, args["input"].(model.RequestAccountRecoveryInput)), true
+	case "Mutation.requestEmailChange":
+		if e.ComplexityRoot.Mutation.RequestEmailChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestEmailChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestEmailChange(childComplexity, args["input"].(model.RequestEmailChangeInput)), true
 	case "Mutation.resendInvitation":
 		if e.ComplexityRoot.Mutation.ResendInvitation == nil {
 			break
@@ -958,6 +1626,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSession(childComplexity, args["input"].(model.RevokeSessionInput)), true
+	case "Mutation.suspendRoleAssignment":
+		if e.ComplexityRoot.Mutation.SuspendRoleAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendRoleAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendRoleAssignment(childComplexity, args["input"].(model.RoleAssignmentInput)), true
+	case "Mutation.suspendUser":
+		if e.ComplexityRoot.Mutation.SuspendUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendUser(childComplexity, args["input"].(model.UserStatusInput)), true
 	case "Mutation.unlockUser":
 		if e.ComplexityRoot.Mutation.UnlockUser == nil {
 			break
@@ -969,6 +1659,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnlockUser(childComplexity, args["input"].(model.UnlockUserInput)), true
+	case "Mutation.updateGroup":
+		if e.ComplexityRoot.Mutation.UpdateGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateGroup(childComplexity, args["input"].(model.UpdateGroupInput)), true
+	case "Mutation.updateMyPhone":
+		if e.ComplexityRoot.Mutation.UpdateMyPhone == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMyPhone_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMyPhone(childComplexity, args["input"].(model.UpdateMyPhoneInput)), true
+	case "Mutation.updateMyPreferences":
+		if e.ComplexityRoot.Mutation.UpdateMyPreferences == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMyPreferences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMyPreferences(childComplexity, args["input"].(model.UpdateMyPreferencesInput)), true
+	case "Mutation.updateTenant":
+		if e.ComplexityRoot.Mutation.UpdateTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTenant(childComplexity, args["input"].(model.UpdateTenantInput)), true
+	case "Mutation.updateUserProfile":
+		if e.ComplexityRoot.Mutation.UpdateUserProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateUserProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateUserProfile(childComplexity, args["input"].(model.UpdateUserProfileInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1026,6 +1771,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Product.Roles(childComplexity), true
 
+	case "ProductUsers.product":
+		if e.ComplexityRoot.ProductUsers.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductUsers.Product(childComplexity), true
+	case "ProductUsers.users":
+		if e.ComplexityRoot.ProductUsers.Users == nil {
+			break
+		}
+
+		args, err := ec.field_ProductUsers_users_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProductUsers.Users(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
 	case "Query.developerMailbox":
 		if e.ComplexityRoot.Query.DeveloperMailbox == nil {
 			break
@@ -1037,6 +1800,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DeveloperMailbox(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.groups":
+		if e.ComplexityRoot.Query.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Groups(childComplexity, args["tenantId"].(string), args["productId"].(*string), args["includeInactive"].(*bool)), true
 
 	case "Query.invitationStatus":
 		if e.ComplexityRoot.Query.InvitationStatus == nil {
@@ -1111,6 +1885,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "RemoveRoleAssignmentPayload.membershipRemoved":
+		if e.ComplexityRoot.RemoveRoleAssignmentPayload.MembershipRemoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveRoleAssignmentPayload.MembershipRemoved(childComplexity), true
+	case "RemoveRoleAssignmentPayload.removedRoleAssignmentId":
+		if e.ComplexityRoot.RemoveRoleAssignmentPayload.RemovedRoleAssignmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveRoleAssignmentPayload.RemovedRoleAssignmentID(childComplexity), true
+	case "RemoveRoleAssignmentPayload.userDeleted":
+		if e.ComplexityRoot.RemoveRoleAssignmentPayload.UserDeleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveRoleAssignmentPayload.UserDeleted(childComplexity), true
+	case "RemoveRoleAssignmentPayload.userErrors":
+		if e.ComplexityRoot.RemoveRoleAssignmentPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveRoleAssignmentPayload.UserErrors(childComplexity), true
 
 	case "RequestAccountRecoveryPayload.accepted":
 		if e.ComplexityRoot.RequestAccountRecoveryPayload.Accepted == nil {
@@ -1262,6 +2061,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleAssignment.Status(childComplexity), true
+	case "RoleAssignment.viewerCanManage":
+		if e.ComplexityRoot.RoleAssignment.ViewerCanManage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleAssignment.ViewerCanManage(childComplexity), true
+
+	case "RoleAssignmentPayload.roleAssignment":
+		if e.ComplexityRoot.RoleAssignmentPayload.RoleAssignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleAssignmentPayload.RoleAssignment(childComplexity), true
+	case "RoleAssignmentPayload.userErrors":
+		if e.ComplexityRoot.RoleAssignmentPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleAssignmentPayload.UserErrors(childComplexity), true
 
 	case "Session.browser":
 		if e.ComplexityRoot.Session.Browser == nil {
@@ -1353,6 +2171,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.CreatedAt(childComplexity), true
+	case "Tenant.groups":
+		if e.ComplexityRoot.Tenant.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_Tenant_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tenant.Groups(childComplexity, args["productId"].(*string), args["includeInactive"].(*bool)), true
 	case "Tenant.id":
 		if e.ComplexityRoot.Tenant.ID == nil {
 			break
@@ -1377,6 +2206,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.PasswordMaxAgeDays(childComplexity), true
+	case "Tenant.products":
+		if e.ComplexityRoot.Tenant.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Products(childComplexity), true
 	case "Tenant.taxCode":
 		if e.ComplexityRoot.Tenant.TaxCode == nil {
 			break
@@ -1400,12 +2235,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.Users(childComplexity, args["filter"].(*model.UserFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Tenant.usersByProduct":
+		if e.ComplexityRoot.Tenant.UsersByProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Tenant_usersByProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tenant.UsersByProduct(childComplexity, args["category"].(*model.RoleCategory), args["roleId"].(*string), args["status"].(*model.UserStatus), args["assignmentStatus"].(*model.AssignmentStatus), args["search"].(*string)), true
 	case "Tenant.version":
 		if e.ComplexityRoot.Tenant.Version == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Tenant.Version(childComplexity), true
+	case "Tenant.viewerCan":
+		if e.ComplexityRoot.Tenant.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.ViewerCan(childComplexity), true
+
+	case "TenantCapabilities.createSite":
+		if e.ComplexityRoot.TenantCapabilities.CreateSite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantCapabilities.CreateSite(childComplexity), true
+	case "TenantCapabilities.manageableProducts":
+		if e.ComplexityRoot.TenantCapabilities.ManageableProducts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantCapabilities.ManageableProducts(childComplexity), true
+	case "TenantCapabilities.update":
+		if e.ComplexityRoot.TenantCapabilities.Update == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantCapabilities.Update(childComplexity), true
+	case "TenantCapabilities.updateIdentity":
+		if e.ComplexityRoot.TenantCapabilities.UpdateIdentity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantCapabilities.UpdateIdentity(childComplexity), true
 
 	case "TenantConnection.edges":
 		if e.ComplexityRoot.TenantConnection.Edges == nil {
@@ -1445,6 +2322,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TenantEdge.Node(childComplexity), true
 
+	case "TenantPayload.tenant":
+		if e.ComplexityRoot.TenantPayload.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantPayload.Tenant(childComplexity), true
+	case "TenantPayload.userErrors":
+		if e.ComplexityRoot.TenantPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantPayload.UserErrors(childComplexity), true
+
 	case "UnlockUserPayload.user":
 		if e.ComplexityRoot.UnlockUserPayload.User == nil {
 			break
@@ -1457,6 +2347,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnlockUserPayload.UserErrors(childComplexity), true
+
+	case "UpdateUserProfilePayload.user":
+		if e.ComplexityRoot.UpdateUserProfilePayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateUserProfilePayload.User(childComplexity), true
+	case "UpdateUserProfilePayload.userErrors":
+		if e.ComplexityRoot.UpdateUserProfilePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateUserProfilePayload.UserErrors(childComplexity), true
 
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
@@ -1535,6 +2438,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.NameVerified(childComplexity), true
+	case "User.pendingEmail":
+		if e.ComplexityRoot.User.PendingEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.PendingEmail(childComplexity), true
 	case "User.phone":
 		if e.ComplexityRoot.User.Phone == nil {
 			break
@@ -1583,6 +2492,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Version(childComplexity), true
+	case "User.viewerCan":
+		if e.ComplexityRoot.User.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.ViewerCan(childComplexity), true
+
+	case "UserCapabilities.changeEmail":
+		if e.ComplexityRoot.UserCapabilities.ChangeEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserCapabilities.ChangeEmail(childComplexity), true
+	case "UserCapabilities.changeStatus":
+		if e.ComplexityRoot.UserCapabilities.ChangeStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserCapabilities.ChangeStatus(childComplexity), true
+	case "UserCapabilities.editIdentity":
+		if e.ComplexityRoot.UserCapabilities.EditIdentity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserCapabilities.EditIdentity(childComplexity), true
+	case "UserCapabilities.editNames":
+		if e.ComplexityRoot.UserCapabilities.EditNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserCapabilities.EditNames(childComplexity), true
+	case "UserCapabilities.editPreferences":
+		if e.ComplexityRoot.UserCapabilities.EditPreferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserCapabilities.EditPreferences(childComplexity), true
+	case "UserCapabilities.resetCredentials":
+		if e.ComplexityRoot.UserCapabilities.ResetCredentials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserCapabilities.ResetCredentials(childComplexity), true
+	case "UserCapabilities.setPhone":
+		if e.ComplexityRoot.UserCapabilities.SetPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserCapabilities.SetPhone(childComplexity), true
 
 	case "UserConnection.edges":
 		if e.ComplexityRoot.UserConnection.Edges == nil {
@@ -1678,17 +2636,36 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AcceptInvitationInput", ec.unmarshalInputAcceptInvitationInput),
 			graphql.NewInputUnmarshaler("AdminResetPasswordInput", ec.unmarshalInputAdminResetPasswordInput),
 			graphql.NewInputUnmarshaler("AdminResetSecondFactorInput", ec.unmarshalInputAdminResetSecondFactorInput),
+			graphql.NewInputUnmarshaler("AssignRoleInput", ec.unmarshalInputAssignRoleInput),
+			graphql.NewInputUnmarshaler("AttachExistingUserInput", ec.unmarshalInputAttachExistingUserInput),
+			graphql.NewInputUnmarshaler("AttachUserToTenantInput", ec.unmarshalInputAttachUserToTenantInput),
 			graphql.NewInputUnmarshaler("BootstrapPlatformAdminInput", ec.unmarshalInputBootstrapPlatformAdminInput),
 			graphql.NewInputUnmarshaler("ChangeExpiredPasswordInput", ec.unmarshalInputChangeExpiredPasswordInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
+			graphql.NewInputUnmarshaler("ConfirmEmailChangeInput", ec.unmarshalInputConfirmEmailChangeInput),
 			graphql.NewInputUnmarshaler("ConfirmTotpEnrollmentInput", ec.unmarshalInputConfirmTotpEnrollmentInput),
+			graphql.NewInputUnmarshaler("CreateGroupInput", ec.unmarshalInputCreateGroupInput),
+			graphql.NewInputUnmarshaler("CreateTenantInput", ec.unmarshalInputCreateTenantInput),
+			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("DeleteGroupInput", ec.unmarshalInputDeleteGroupInput),
+			graphql.NewInputUnmarshaler("DetachUserFromTenantInput", ec.unmarshalInputDetachUserFromTenantInput),
+			graphql.NewInputUnmarshaler("GroupMemberInput", ec.unmarshalInputGroupMemberInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("LookupUserCandidateInput", ec.unmarshalInputLookupUserCandidateInput),
 			graphql.NewInputUnmarshaler("RequestAccountRecoveryInput", ec.unmarshalInputRequestAccountRecoveryInput),
+			graphql.NewInputUnmarshaler("RequestEmailChangeInput", ec.unmarshalInputRequestEmailChangeInput),
 			graphql.NewInputUnmarshaler("ResendInvitationInput", ec.unmarshalInputResendInvitationInput),
 			graphql.NewInputUnmarshaler("ResetPasswordWithTokenInput", ec.unmarshalInputResetPasswordWithTokenInput),
 			graphql.NewInputUnmarshaler("RevokeSessionInput", ec.unmarshalInputRevokeSessionInput),
+			graphql.NewInputUnmarshaler("RoleAssignmentInput", ec.unmarshalInputRoleAssignmentInput),
 			graphql.NewInputUnmarshaler("UnlockUserInput", ec.unmarshalInputUnlockUserInput),
+			graphql.NewInputUnmarshaler("UpdateGroupInput", ec.unmarshalInputUpdateGroupInput),
+			graphql.NewInputUnmarshaler("UpdateMyPhoneInput", ec.unmarshalInputUpdateMyPhoneInput),
+			graphql.NewInputUnmarshaler("UpdateMyPreferencesInput", ec.unmarshalInputUpdateMyPreferencesInput),
+			graphql.NewInputUnmarshaler("UpdateTenantInput", ec.unmarshalInputUpdateTenantInput),
+			graphql.NewInputUnmarshaler("UpdateUserProfileInput", ec.unmarshalInputUpdateUserProfileInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
+			graphql.NewInputUnmarshaler("UserStatusInput", ec.unmarshalInputUserStatusInput),
 		)
 	}
 	first := true
@@ -1765,6 +2742,576 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/admin.graphqls", Input: `# Delegated administration (R1–R13, R21): users, memberships, role
+# assignments, groups and tenants. Authorization failures are GraphQL errors
+# (extensions.code FORBIDDEN, NOT_FOUND, UNAUTHENTICATED); business-rule
+# failures are the payloads' userErrors, with the codes listed on each
+# mutation. Updates take the version they expect: a stale one is the
+# userError CONFLICT (field expectedVersion) and changes nothing.
+
+extend type Query {
+  "Groups of a tenant whose users the viewer may list, ordered by product and name. R11."
+  groups(
+    "The tenant whose groups to list."
+    tenantId: ID!
+    "Only the groups of this product."
+    productId: ID
+    "Include deactivated groups."
+    includeInactive: Boolean = false
+  ): [Group!]!
+}
+
+extend type Mutation {
+  """
+  First step of adding a person (R1): tells whether the username and tax code
+  belong to a member of the tenant, to another account, or to nobody. Needs an
+  administrator role in the tenant. Only a member's details are returned; for
+  an account elsewhere only its username is (to attach it instead). The lookup
+  is audited. userErrors: USERNAME_*, INVALID_TAX_CODE, INVALID_COUNTRY.
+  """
+  lookupUserCandidate(input: LookupUserCandidateInput!): LookupUserCandidatePayload!
+  """
+  Creates a person INVITED in the tenant (their home tenant) with one role on
+  one product, and emails the invitation (R1–R3, R14). Needs an ADMIN role on
+  the product in the tenant. userErrors: USERNAME_TAKEN, TAX_CODE_HAS_ACCOUNT,
+  USERNAME_*, INVALID_TAX_CODE, INVALID_COUNTRY, INVALID_NAME, INVALID_EMAIL,
+  INVALID_LANGUAGE, INVALID_TIME_ZONE, ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE,
+  NOMINATION_REQUIRED.
+  """
+  createUser(input: CreateUserInput!): CreateUserPayload!
+  """
+  Adds the existing account that has both the username and the tax code to the
+  tenant with one role (R1: "attach that account instead"). Needs an ADMIN role
+  on the product in the tenant. userErrors: NO_MATCHING_ACCOUNT, ALREADY_MEMBER,
+  ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE, NOMINATION_REQUIRED.
+  """
+  attachExistingUser(input: AttachExistingUserInput!): AttachExistingUserPayload!
+  """
+  Edits a user's identity and preferences (R3, R4). Only administrators of the
+  user's home tenant may (R7). userErrors: CONFLICT, NAME_VERIFIED,
+  TAX_CODE_IMMUTABLE, INVALID_NAME, INVALID_TAX_CODE, INVALID_LANGUAGE,
+  INVALID_TIME_ZONE.
+  """
+  updateUserProfile(input: UpdateUserProfileInput!): UpdateUserProfilePayload!
+  "Changes the viewer's own language and time zone (R4). userErrors: CONFLICT, INVALID_LANGUAGE, INVALID_TIME_ZONE."
+  updateMyPreferences(input: UpdateMyPreferencesInput!): UpdateUserProfilePayload!
+  """
+  Sets or clears the viewer's own work phone (R3). Only users holding an
+  ADMIN role somewhere have one (FORBIDDEN otherwise). userErrors: CONFLICT,
+  INVALID_PHONE.
+  """
+  updateMyPhone(input: UpdateMyPhoneInput!): UpdateUserProfilePayload!
+  """
+  Asks to change the viewer's own email (R3): a link is sent to the new
+  address, which is used only once confirmed; the current address is told.
+  Nobody can change another person's email. userErrors: INVALID_EMAIL,
+  NOTHING_TO_CHANGE.
+  """
+  requestEmailChange(input: RequestEmailChangeInput!): UpdateUserProfilePayload!
+  "Confirms an email change with the token of the emailed link (R3); works signed out. userErrors: INVALID_TOKEN."
+  confirmEmailChange(input: ConfirmEmailChangeInput!): UpdateUserProfilePayload!
+  """
+  Attaches a user to another tenant of the same organisation (a site) with
+  one role (R8). Needs an ADMIN role on the product in that tenant, and the
+  user in the viewer's user list. userErrors: OTHER_ORGANISATION,
+  ALREADY_MEMBER, ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE, NOMINATION_REQUIRED.
+  """
+  attachUserToTenant(input: AttachUserToTenantInput!): AttachUserToTenantPayload!
+  """
+  Detaches a user from a tenant, ending every role the membership holds (R8).
+  Needs an ADMIN role there on each of those products. Detaching from the last
+  tenant deletes the account (R10).
+  """
+  detachUserFromTenant(input: DetachUserFromTenantInput!): DetachUserFromTenantPayload!
+  """
+  Gives a member of a tenant a role (R9): on a product they have none on, or
+  another role of the same category. Needs an ADMIN role on the product there.
+  userErrors: NOT_A_MEMBER, CATEGORY_CONFLICT, ROLE_ALREADY_ASSIGNED,
+  UNKNOWN_ROLE, NOMINATION_REQUIRED.
+  """
+  assignRole(input: AssignRoleInput!): AssignRolePayload!
+  "Suspends one role assignment (R10). Needs an ADMIN role on its product in its tenant; never one's own. userErrors: ALREADY_SUSPENDED."
+  suspendRoleAssignment(input: RoleAssignmentInput!): RoleAssignmentPayload!
+  "Reactivates a suspended role assignment (R10). userErrors: NOT_SUSPENDED."
+  reactivateRoleAssignment(input: RoleAssignmentInput!): RoleAssignmentPayload!
+  """
+  Removes one role assignment (R10). The last role on a product takes the user
+  out of its groups; the last role in the tenant ends the membership; the last
+  membership anywhere deletes the account (personal data erased, audit trail
+  kept under a pseudonym).
+  """
+  removeRoleAssignment(input: RoleAssignmentInput!): RemoveRoleAssignmentPayload!
+  "Suspends a whole account and ends its sessions (R5). Home-tenant administrators only (R7); never oneself. userErrors: CONFLICT, ALREADY_SUSPENDED."
+  suspendUser(input: UserStatusInput!): UpdateUserProfilePayload!
+  "Reactivates a suspended account (R5): ACTIVE, or INVITED when no password was ever set. userErrors: CONFLICT, NOT_SUSPENDED."
+  reactivateUser(input: UserStatusInput!): UpdateUserProfilePayload!
+  "Creates an active group of a tenant on a product (R11). Needs an ADMIN role on the product there. userErrors: INVALID_NAME, GROUP_NAME_TAKEN."
+  createGroup(input: CreateGroupInput!): GroupPayload!
+  "Renames, activates or deactivates a group (R11). userErrors: CONFLICT, INVALID_NAME, GROUP_NAME_TAKEN."
+  updateGroup(input: UpdateGroupInput!): GroupPayload!
+  "Deletes a group (R11). userErrors: CONFLICT."
+  deleteGroup(input: DeleteGroupInput!): DeleteGroupPayload!
+  "Adds a user to an active group (R11). userErrors: GROUP_INACTIVE, NOT_ON_PRODUCT, ALREADY_IN_GROUP."
+  addUserToGroup(input: GroupMemberInput!): GroupMemberPayload!
+  "Takes a user out of a group (R11). userErrors: NOT_IN_GROUP."
+  removeUserFromGroup(input: GroupMemberInput!): GroupMemberPayload!
+  """
+  Creates a tenant. Platform staff onboard any; a tenant's administrator adds
+  sites directly below a tenant they administer, and becomes administrator of
+  the new site on the products they administer in the parent. userErrors:
+  INVALID_NAME, INVALID_COUNTRY, INVALID_TAX_CODE, INVALID_EMAIL,
+  TENANT_TAX_CODE_TAKEN.
+  """
+  createTenant(input: CreateTenantInput!): TenantPayload!
+  """
+  Updates a tenant. Its administrators rename it; tax code and certified
+  email are for platform staff. userErrors: CONFLICT, INVALID_NAME,
+  INVALID_TAX_CODE, INVALID_EMAIL, TENANT_TAX_CODE_TAKEN.
+  """
+  updateTenant(input: UpdateTenantInput!): TenantPayload!
+}
+
+"The outcomes of looking up a username and a tax code (R1)."
+enum UserCandidateOutcome {
+  "The person is already a member of the tenant: see the users list."
+  ALREADY_MEMBER
+  "Another account has this username: choose another."
+  USERNAME_TAKEN
+  "The tax code already has an account: attach it (existingUsername) instead."
+  TAX_CODE_HAS_ACCOUNT
+  "Nobody has them: fill in the full form (createUser)."
+  NEW_PERSON
+}
+
+input LookupUserCandidateInput {
+  "The tenant the person is being added to."
+  tenantId: ID!
+  "The username, as typed (compared case-insensitively)."
+  username: String!
+  "The national tax code, as typed (spaces and separators are ignored)."
+  taxCode: String!
+  "ISO 3166-1 alpha-2 country of the tax code; IT when omitted."
+  taxCountry: String
+}
+
+type LookupUserCandidatePayload {
+  "Null when the input is invalid (see userErrors)."
+  outcome: UserCandidateOutcome
+  "The member, for ALREADY_MEMBER."
+  user: User
+  "The account's username, for TAX_CODE_HAS_ACCOUNT."
+  existingUsername: String
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input CreateUserInput {
+  "The tenant creating the person: it becomes their home tenant (R7)."
+  tenantId: ID!
+  "3–64 letters, digits, '.', '_', '-'; never changes (R2)."
+  username: String!
+  "National tax code, validated for taxCountry; never editable (R2)."
+  taxCode: String!
+  "ISO 3166-1 alpha-2 country of the tax code; IT when omitted."
+  taxCountry: String
+  "Given name."
+  givenName: String!
+  "Family name."
+  familyName: String!
+  "Work email; the invitation is sent there."
+  email: String!
+  "it, fr or en; it when omitted (R4)."
+  language: String
+  "IANA time zone; Europe/Rome when omitted (R4)."
+  timeZone: String
+  "The product of the first role."
+  productId: ID!
+  "The first role; it must belong to productId."
+  roleId: ID!
+}
+
+type CreateUserPayload {
+  "The user concerned; null on failure."
+  user: User
+  "The membership of the tenant holding the role."
+  membership: Membership
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input AttachExistingUserInput {
+  "The tenant to add the account to."
+  tenantId: ID!
+  "The username of the existing account (as returned by lookupUserCandidate)."
+  username: String!
+  "The account's tax code: both must match the same account."
+  taxCode: String!
+  "ISO 3166-1 alpha-2 country of the tax code; IT when omitted."
+  taxCountry: String
+  "The product of the role."
+  productId: ID!
+  "The role to give; it must belong to productId."
+  roleId: ID!
+}
+
+type AttachExistingUserPayload {
+  "The user concerned; null on failure."
+  user: User
+  "The membership concerned; null on failure."
+  membership: Membership
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input UpdateUserProfileInput {
+  "The user to edit."
+  userId: ID!
+  "The version the change is based on."
+  expectedVersion: Int!
+  "Locked once nameVerified (R3)."
+  givenName: String
+  "Locked once nameVerified (R3)."
+  familyName: String
+  "Only on an account without a tax code: a tax code is never changed (R2)."
+  taxCode: String
+  "Country of taxCode; IT when omitted."
+  taxCountry: String
+  "it, fr or en (R4)."
+  language: String
+  "IANA time zone (R4)."
+  timeZone: String
+}
+
+"The payload of changes to one user."
+type UpdateUserProfilePayload {
+  "The user concerned; null on failure."
+  user: User
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input UpdateMyPreferencesInput {
+  "it, fr or en."
+  language: String
+  "IANA time zone, e.g. Europe/Rome."
+  timeZone: String
+  "When given, a stale version is a CONFLICT."
+  expectedVersion: Int
+}
+
+input UpdateMyPhoneInput {
+  "The work phone; null or empty clears it."
+  phone: String
+  "When given, a stale version is a CONFLICT."
+  expectedVersion: Int
+}
+
+input RequestEmailChangeInput {
+  "The new work email."
+  email: String!
+}
+
+input ConfirmEmailChangeInput {
+  "The token of the emailed link."
+  token: String!
+}
+
+input AttachUserToTenantInput {
+  "A user the viewer may list."
+  userId: ID!
+  "A tenant of the same organisation as one the user belongs to."
+  tenantId: ID!
+  "The product of the role."
+  productId: ID!
+  "The role to give; it must belong to productId."
+  roleId: ID!
+}
+
+type AttachUserToTenantPayload {
+  "The membership concerned; null on failure."
+  membership: Membership
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input DetachUserFromTenantInput {
+  "The membership to end."
+  membershipId: ID!
+}
+
+type DetachUserFromTenantPayload {
+  "The ended membership's ID."
+  detachedMembershipId: ID
+  "Whether the account was deleted, having no membership left (R10)."
+  userDeleted: Boolean!
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input AssignRoleInput {
+  "The member to give the role to."
+  userId: ID!
+  "A tenant the user is a member of."
+  tenantId: ID!
+  "The role to give; its product is the role's."
+  roleId: ID!
+}
+
+type AssignRolePayload {
+  "The role assignment concerned; null on failure."
+  roleAssignment: RoleAssignment
+  "The membership concerned; null on failure."
+  membership: Membership
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input RoleAssignmentInput {
+  "The role assignment concerned."
+  roleAssignmentId: ID!
+}
+
+type RoleAssignmentPayload {
+  "The role assignment concerned; null on failure."
+  roleAssignment: RoleAssignment
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+type RemoveRoleAssignmentPayload {
+  "The removed assignment's ID; null on failure."
+  removedRoleAssignmentId: ID
+  "Whether the user left the tenant, having no role left there (R10)."
+  membershipRemoved: Boolean!
+  "Whether the account was deleted, having no membership left (R10)."
+  userDeleted: Boolean!
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input UserStatusInput {
+  "The account to suspend or reactivate."
+  userId: ID!
+  "When given, a stale version is a CONFLICT."
+  expectedVersion: Int
+}
+
+input CreateGroupInput {
+  "The tenant the group belongs to."
+  tenantId: ID!
+  "The product the group is about."
+  productId: ID!
+  "1 to 100 characters, unique per tenant and product."
+  name: String!
+}
+
+input UpdateGroupInput {
+  "The group concerned."
+  groupId: ID!
+  "The version the change is based on; a stale one is a CONFLICT."
+  expectedVersion: Int!
+  "The new name."
+  name: String
+  "false deactivates: nobody can be added to an inactive group."
+  active: Boolean
+}
+
+input DeleteGroupInput {
+  "The group concerned."
+  groupId: ID!
+  "When given, a stale version is a CONFLICT."
+  expectedVersion: Int
+}
+
+type GroupPayload {
+  "The group concerned; null on failure."
+  group: Group
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+type DeleteGroupPayload {
+  "The deleted group's ID; null on failure."
+  deletedGroupId: ID
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input GroupMemberInput {
+  "The group concerned."
+  groupId: ID!
+  "The user to add or take out."
+  userId: ID!
+}
+
+type GroupMemberPayload {
+  "The group concerned; null on failure."
+  group: Group
+  "The user concerned; null on failure."
+  user: User
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+input CreateTenantInput {
+  "The tenant above the new one; null onboards an organisation (platform staff)."
+  parentId: ID
+  "Display name, 1 to 200 characters."
+  name: String!
+  "ISO 3166-1 alpha-2; IT when omitted."
+  country: String
+  "Organisation tax code (SIREN/SIRET, partita IVA...), validated for the country."
+  taxCode: String
+  "Certified email address (PEC) for nominations."
+  certifiedEmail: String
+}
+
+input UpdateTenantInput {
+  "The tenant concerned."
+  tenantId: ID!
+  "The version the change is based on; a stale one is a CONFLICT."
+  expectedVersion: Int!
+  "The new name (the tenant's administrators may change it)."
+  name: String
+  "Platform staff only."
+  taxCode: String
+  "Platform staff only."
+  certifiedEmail: String
+}
+
+type TenantPayload {
+  "The tenant concerned; null on failure."
+  tenant: Tenant
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A named set of users of one tenant on one product (R11)."
+type Group implements Node {
+  "The opaque global ID."
+  id: ID!
+  "The group's name, unique per tenant and product."
+  name: String!
+  "Only active groups take new members."
+  active: Boolean!
+  "The tenant the group belongs to."
+  tenant: Tenant!
+  "The product the group is about."
+  product: Product!
+  "The group's members, ordered by username."
+  members(first: Int, after: String, last: Int, before: String): UserConnection!
+  "Optimistic-concurrency version; updates pass the version they expect."
+  version: Int!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed."
+  updatedAt: DateTime!
+}
+
+"The users of one tenant holding a role on one product: a section of R21's \"all\" view."
+type ProductUsers {
+  "The product of this section."
+  product: Product!
+  "The product's users, filtered as asked on Tenant.usersByProduct, ordered by username."
+  users(first: Int, after: String, last: Int, before: String): UserConnection!
+}
+
+"What the viewer may do on a tenant, from the same decisions the mutations use."
+type TenantCapabilities {
+  "Products the viewer may give roles on here (add user, assign role); empty when none."
+  manageableProducts: [Product!]!
+  "Whether the viewer may add a site below this tenant."
+  createSite: Boolean!
+  "Whether the viewer may rename this tenant."
+  update: Boolean!
+  "Whether the viewer may change the tenant's tax code or certified email."
+  updateIdentity: Boolean!
+}
+
+"What the viewer may do to a user, from the same decisions the mutations use."
+type UserCapabilities {
+  "Edit identity fields (home-tenant rule, R7)."
+  editIdentity: Boolean!
+  "Edit the names: editIdentity and not nameVerified (R3)."
+  editNames: Boolean!
+  "Suspend or reactivate the account."
+  changeStatus: Boolean!
+  "Reset the password or second factor: never one's own (R13)."
+  resetCredentials: Boolean!
+  "Change the email: only one's own (R3)."
+  changeEmail: Boolean!
+  "Set the work phone: one's own, with an ADMIN role (R3)."
+  setPhone: Boolean!
+  "Change language and time zone (R4)."
+  editPreferences: Boolean!
+}
+
+"A user's card for one product in one tenant (R9–R11)."
+type MembershipProduct {
+  "The product of this card."
+  product: Product!
+  "The category of the user's roles on the product here (never both, R9)."
+  category: RoleCategory!
+  "The user's role assignments on the product here."
+  roleAssignments: [RoleAssignment!]!
+  "The user's groups on this product in this tenant."
+  groups: [Group!]!
+  "Whether the viewer administers this product in this tenant."
+  viewerCanManage: Boolean!
+  "Roles the viewer may add (\"assign another role\", R9); empty when none is left or the viewer may not."
+  assignableRoles: [Role!]!
+  "Active groups the user is not in (\"assign group\", R11); empty when none or the viewer may not."
+  assignableGroups: [Group!]!
+}
+
+extend type Tenant {
+  "Products this tenant's users hold roles on, ordered by name (the product tabs of R21)."
+  products: [Product!]!
+  """
+  R21's "all" view: the tenant's users grouped by product, one section per
+  product its users hold roles on, each filtered alike (category, role, state,
+  text over name, email, username and tax code). FORBIDDEN unless the viewer
+  may list the tenant's users.
+  """
+  usersByProduct(
+    "Only users with a role of this category on the product."
+    category: RoleCategory
+    "Only users with this role."
+    roleId: ID
+    "Only users in this account state."
+    status: UserStatus
+    "Only users whose role assignment on the product has this state."
+    assignmentStatus: AssignmentStatus
+    "Case-insensitive substring of name, email, username or tax code."
+    search: String
+  ): [ProductUsers!]!
+  "The tenant's groups, ordered by product and name (R11)."
+  groups(productId: ID, includeInactive: Boolean = false): [Group!]!
+  "What the viewer may do on this tenant."
+  viewerCan: TenantCapabilities!
+}
+
+extend type User {
+  "An email change the user asked for and has not confirmed; visible to the user only (R3)."
+  pendingEmail: String
+  "What the viewer may do to this user."
+  viewerCan: UserCapabilities!
+}
+
+extend type Membership {
+  "The user's product cards in this tenant, one per product they hold roles on, ordered by product."
+  products: [MembershipProduct!]!
+  "Products the viewer administers here on which the user has no role yet (\"assign role\", R9)."
+  assignableProducts: [Product!]!
+  "Whether the viewer may detach the user from this tenant (R8)."
+  viewerCanDetach: Boolean!
+}
+
+extend type RoleAssignment {
+  "Whether the viewer may suspend, reactivate or remove this assignment (R10)."
+  viewerCanManage: Boolean!
+}
+`, BuiltIn: false},
 	{Name: "../schema/auth.graphqls", Input: `input BootstrapPlatformAdminInput {
   "The one-time token printed by the server at first start."
   token: String!
@@ -2444,6 +3991,40 @@ func (ec *executionContext) childFields_AdminResetSecondFactorPayload(ctx contex
 	return nil, fmt.Errorf("no field named %q was found under type AdminResetSecondFactorPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AssignRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleAssignment":
+		return ec.fieldContext_AssignRolePayload_roleAssignment(ctx, field)
+	case "membership":
+		return ec.fieldContext_AssignRolePayload_membership(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_AssignRolePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AttachExistingUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_AttachExistingUserPayload_user(ctx, field)
+	case "membership":
+		return ec.fieldContext_AttachExistingUserPayload_membership(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_AttachExistingUserPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttachExistingUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AttachUserToTenantPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "membership":
+		return ec.fieldContext_AttachUserToTenantPayload_membership(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_AttachUserToTenantPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttachUserToTenantPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_BeginTotpEnrollmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "secret":
@@ -2484,6 +4065,40 @@ func (ec *executionContext) childFields_ConfirmTotpEnrollmentPayload(ctx context
 		return ec.fieldContext_ConfirmTotpEnrollmentPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConfirmTotpEnrollmentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_CreateUserPayload_user(ctx, field)
+	case "membership":
+		return ec.fieldContext_CreateUserPayload_membership(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateUserPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteGroupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedGroupId":
+		return ec.fieldContext_DeleteGroupPayload_deletedGroupId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteGroupPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteGroupPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DetachUserFromTenantPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "detachedMembershipId":
+		return ec.fieldContext_DetachUserFromTenantPayload_detachedMembershipId(ctx, field)
+	case "userDeleted":
+		return ec.fieldContext_DetachUserFromTenantPayload_userDeleted(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DetachUserFromTenantPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DetachUserFromTenantPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_FailedLogin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2528,6 +4143,52 @@ func (ec *executionContext) childFields_FailedLoginEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type FailedLoginEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Group(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Group_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Group_name(ctx, field)
+	case "active":
+		return ec.fieldContext_Group_active(ctx, field)
+	case "tenant":
+		return ec.fieldContext_Group_tenant(ctx, field)
+	case "product":
+		return ec.fieldContext_Group_product(ctx, field)
+	case "members":
+		return ec.fieldContext_Group_members(ctx, field)
+	case "version":
+		return ec.fieldContext_Group_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Group_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Group_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Group", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_GroupMemberPayload_group(ctx, field)
+	case "user":
+		return ec.fieldContext_GroupMemberPayload_user(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_GroupMemberPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupMemberPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_GroupPayload_group(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_GroupPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_InvitationStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "state":
@@ -2564,6 +4225,20 @@ func (ec *executionContext) childFields_LogoutPayload(ctx context.Context, field
 		return ec.fieldContext_LogoutPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LogoutPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_LookupUserCandidatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "outcome":
+		return ec.fieldContext_LookupUserCandidatePayload_outcome(ctx, field)
+	case "user":
+		return ec.fieldContext_LookupUserCandidatePayload_user(ctx, field)
+	case "existingUsername":
+		return ec.fieldContext_LookupUserCandidatePayload_existingUsername(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_LookupUserCandidatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LookupUserCandidatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MailMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2624,8 +4299,34 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 		return ec.fieldContext_Membership_roleAssignments(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Membership_createdAt(ctx, field)
+	case "products":
+		return ec.fieldContext_Membership_products(ctx, field)
+	case "assignableProducts":
+		return ec.fieldContext_Membership_assignableProducts(ctx, field)
+	case "viewerCanDetach":
+		return ec.fieldContext_Membership_viewerCanDetach(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
+}
+
+func (ec *executionContext) childFields_MembershipProduct(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_MembershipProduct_product(ctx, field)
+	case "category":
+		return ec.fieldContext_MembershipProduct_category(ctx, field)
+	case "roleAssignments":
+		return ec.fieldContext_MembershipProduct_roleAssignments(ctx, field)
+	case "groups":
+		return ec.fieldContext_MembershipProduct_groups(ctx, field)
+	case "viewerCanManage":
+		return ec.fieldContext_MembershipProduct_viewerCanManage(ctx, field)
+	case "assignableRoles":
+		return ec.fieldContext_MembershipProduct_assignableRoles(ctx, field)
+	case "assignableGroups":
+		return ec.fieldContext_MembershipProduct_assignableGroups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipProduct", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2656,6 +4357,30 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_roles(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductUsers(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_ProductUsers_product(ctx, field)
+	case "users":
+		return ec.fieldContext_ProductUsers_users(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductUsers", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveRoleAssignmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedRoleAssignmentId":
+		return ec.fieldContext_RemoveRoleAssignmentPayload_removedRoleAssignmentId(ctx, field)
+	case "membershipRemoved":
+		return ec.fieldContext_RemoveRoleAssignmentPayload_membershipRemoved(ctx, field)
+	case "userDeleted":
+		return ec.fieldContext_RemoveRoleAssignmentPayload_userDeleted(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RemoveRoleAssignmentPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveRoleAssignmentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RequestAccountRecoveryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2744,8 +4469,20 @@ func (ec *executionContext) childFields_RoleAssignment(ctx context.Context, fiel
 		return ec.fieldContext_RoleAssignment_status(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_RoleAssignment_createdAt(ctx, field)
+	case "viewerCanManage":
+		return ec.fieldContext_RoleAssignment_viewerCanManage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RoleAssignment", field.Name)
+}
+
+func (ec *executionContext) childFields_RoleAssignmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleAssignment":
+		return ec.fieldContext_RoleAssignmentPayload_roleAssignment(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RoleAssignmentPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoleAssignmentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2798,10 +4535,32 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Tenant_updatedAt(ctx, field)
+	case "products":
+		return ec.fieldContext_Tenant_products(ctx, field)
+	case "usersByProduct":
+		return ec.fieldContext_Tenant_usersByProduct(ctx, field)
+	case "groups":
+		return ec.fieldContext_Tenant_groups(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_Tenant_viewerCan(ctx, field)
 	case "passwordMaxAgeDays":
 		return ec.fieldContext_Tenant_passwordMaxAgeDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tenant", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantCapabilities(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "manageableProducts":
+		return ec.fieldContext_TenantCapabilities_manageableProducts(ctx, field)
+	case "createSite":
+		return ec.fieldContext_TenantCapabilities_createSite(ctx, field)
+	case "update":
+		return ec.fieldContext_TenantCapabilities_update(ctx, field)
+	case "updateIdentity":
+		return ec.fieldContext_TenantCapabilities_updateIdentity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantCapabilities", field.Name)
 }
 
 func (ec *executionContext) childFields_TenantConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2828,6 +4587,16 @@ func (ec *executionContext) childFields_TenantEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type TenantEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TenantPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tenant":
+		return ec.fieldContext_TenantPayload_tenant(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_TenantPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UnlockUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "user":
@@ -2836,6 +4605,16 @@ func (ec *executionContext) childFields_UnlockUserPayload(ctx context.Context, f
 		return ec.fieldContext_UnlockUserPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnlockUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateUserProfilePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_UpdateUserProfilePayload_user(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpdateUserProfilePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateUserProfilePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2878,10 +4657,34 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_User_updatedAt(ctx, field)
+	case "pendingEmail":
+		return ec.fieldContext_User_pendingEmail(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_User_viewerCan(ctx, field)
 	case "failedLogins":
 		return ec.fieldContext_User_failedLogins(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_UserCapabilities(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "editIdentity":
+		return ec.fieldContext_UserCapabilities_editIdentity(ctx, field)
+	case "editNames":
+		return ec.fieldContext_UserCapabilities_editNames(ctx, field)
+	case "changeStatus":
+		return ec.fieldContext_UserCapabilities_changeStatus(ctx, field)
+	case "resetCredentials":
+		return ec.fieldContext_UserCapabilities_resetCredentials(ctx, field)
+	case "changeEmail":
+		return ec.fieldContext_UserCapabilities_changeEmail(ctx, field)
+	case "setPhone":
+		return ec.fieldContext_UserCapabilities_setPhone(ctx, field)
+	case "editPreferences":
+		return ec.fieldContext_UserCapabilities_editPreferences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserCapabilities", field.Name)
 }
 
 func (ec *executionContext) childFields_UserConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3050,12 +4853,64 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Group_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AcceptInvitationInput, error) {
 			return ec.unmarshalNAcceptInvitationInput2tenantadminᚋgraphᚋmodelᚐAcceptInvitationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addUserToGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.GroupMemberInput, error) {
+			return ec.unmarshalNGroupMemberInput2tenantadminᚋgraphᚋmodelᚐGroupMemberInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3084,6 +4939,48 @@ func (ec *executionContext) field_Mutation_adminResetSecondFactor_args(ctx conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AdminResetSecondFactorInput, error) {
 			return ec.unmarshalNAdminResetSecondFactorInput2tenantadminᚋgraphᚋmodelᚐAdminResetSecondFactorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssignRoleInput, error) {
+			return ec.unmarshalNAssignRoleInput2tenantadminᚋgraphᚋmodelᚐAssignRoleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_attachExistingUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AttachExistingUserInput, error) {
+			return ec.unmarshalNAttachExistingUserInput2tenantadminᚋgraphᚋmodelᚐAttachExistingUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_attachUserToTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AttachUserToTenantInput, error) {
+			return ec.unmarshalNAttachUserToTenantInput2tenantadminᚋgraphᚋmodelᚐAttachUserToTenantInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3134,12 +5031,96 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_confirmEmailChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfirmEmailChangeInput, error) {
+			return ec.unmarshalNConfirmEmailChangeInput2tenantadminᚋgraphᚋmodelᚐConfirmEmailChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_confirmTotpEnrollment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ConfirmTotpEnrollmentInput, error) {
 			return ec.unmarshalNConfirmTotpEnrollmentInput2tenantadminᚋgraphᚋmodelᚐConfirmTotpEnrollmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateGroupInput, error) {
+			return ec.unmarshalNCreateGroupInput2tenantadminᚋgraphᚋmodelᚐCreateGroupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateTenantInput, error) {
+			return ec.unmarshalNCreateTenantInput2tenantadminᚋgraphᚋmodelᚐCreateTenantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateUserInput, error) {
+			return ec.unmarshalNCreateUserInput2tenantadminᚋgraphᚋmodelᚐCreateUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteGroupInput, error) {
+			return ec.unmarshalNDeleteGroupInput2tenantadminᚋgraphᚋmodelᚐDeleteGroupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_detachUserFromTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DetachUserFromTenantInput, error) {
+			return ec.unmarshalNDetachUserFromTenantInput2tenantadminᚋgraphᚋmodelᚐDetachUserFromTenantInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3162,12 +5143,96 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_lookupUserCandidate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LookupUserCandidateInput, error) {
+			return ec.unmarshalNLookupUserCandidateInput2tenantadminᚋgraphᚋmodelᚐLookupUserCandidateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reactivateRoleAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RoleAssignmentInput, error) {
+			return ec.unmarshalNRoleAssignmentInput2tenantadminᚋgraphᚋmodelᚐRoleAssignmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reactivateUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UserStatusInput, error) {
+			return ec.unmarshalNUserStatusInput2tenantadminᚋgraphᚋmodelᚐUserStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeRoleAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RoleAssignmentInput, error) {
+			return ec.unmarshalNRoleAssignmentInput2tenantadminᚋgraphᚋmodelᚐRoleAssignmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeUserFromGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.GroupMemberInput, error) {
+			return ec.unmarshalNGroupMemberInput2tenantadminᚋgraphᚋmodelᚐGroupMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestAccountRecovery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RequestAccountRecoveryInput, error) {
 			return ec.unmarshalNRequestAccountRecoveryInput2tenantadminᚋgraphᚋmodelᚐRequestAccountRecoveryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestEmailChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestEmailChangeInput, error) {
+			return ec.unmarshalNRequestEmailChangeInput2tenantadminᚋgraphᚋmodelᚐRequestEmailChangeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3218,6 +5283,34 @@ func (ec *executionContext) field_Mutation_revokeSession_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_suspendRoleAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RoleAssignmentInput, error) {
+			return ec.unmarshalNRoleAssignmentInput2tenantadminᚋgraphᚋmodelᚐRoleAssignmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_suspendUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UserStatusInput, error) {
+			return ec.unmarshalNUserStatusInput2tenantadminᚋgraphᚋmodelᚐUserStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unlockUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3229,6 +5322,114 @@ func (ec *executionContext) field_Mutation_unlockUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateGroupInput, error) {
+			return ec.unmarshalNUpdateGroupInput2tenantadminᚋgraphᚋmodelᚐUpdateGroupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMyPhone_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateMyPhoneInput, error) {
+			return ec.unmarshalNUpdateMyPhoneInput2tenantadminᚋgraphᚋmodelᚐUpdateMyPhoneInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMyPreferences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateMyPreferencesInput, error) {
+			return ec.unmarshalNUpdateMyPreferencesInput2tenantadminᚋgraphᚋmodelᚐUpdateMyPreferencesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateTenantInput, error) {
+			return ec.unmarshalNUpdateTenantInput2tenantadminᚋgraphᚋmodelᚐUpdateTenantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateUserProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateUserProfileInput, error) {
+			return ec.unmarshalNUpdateUserProfileInput2tenantadminᚋgraphᚋmodelᚐUpdateUserProfileInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ProductUsers_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3265,6 +5466,36 @@ func (ec *executionContext) field_Query_developerMailbox_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_groups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenantId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenantId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "productId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeInactive",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeInactive"] = arg2
 	return args, nil
 }
 
@@ -3453,6 +5684,74 @@ func (ec *executionContext) field_Tenant_children_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Tenant_groups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "productId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeInactive",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeInactive"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Tenant_usersByProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (*model.RoleCategory, error) {
+			return ec.unmarshalORoleCategory2ᚖtenantadminᚋgraphᚋmodelᚐRoleCategory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "roleId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roleId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.UserStatus, error) {
+			return ec.unmarshalOUserStatus2ᚖtenantadminᚋgraphᚋmodelᚐUserStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "assignmentStatus",
+		func(ctx context.Context, v any) (*model.AssignmentStatus, error) {
+			return ec.unmarshalOAssignmentStatus2ᚖtenantadminᚋgraphᚋmodelᚐAssignmentStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignmentStatus"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg4
 	return args, nil
 }
 
@@ -3781,6 +6080,262 @@ func (ec *executionContext) fieldContext_AdminResetSecondFactorPayload_userError
 	return fc, nil
 }
 
+func (ec *executionContext) _AssignRolePayload_roleAssignment(ctx context.Context, field graphql.CollectedField, obj *model.AssignRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignRolePayload_roleAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleAssignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RoleAssignment) graphql.Marshaler {
+			return ec.marshalORoleAssignment2ᚖtenantadminᚋdomainᚐRoleAssignment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignRolePayload_roleAssignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignRolePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleAssignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignRolePayload_membership(ctx context.Context, field graphql.CollectedField, obj *model.AssignRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignRolePayload_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Membership) graphql.Marshaler {
+			return ec.marshalOMembership2ᚖtenantadminᚋdomainᚐMembership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignRolePayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignRolePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignRolePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AssignRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignRolePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignRolePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignRolePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachExistingUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.AttachExistingUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachExistingUserPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttachExistingUserPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachExistingUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachExistingUserPayload_membership(ctx context.Context, field graphql.CollectedField, obj *model.AttachExistingUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachExistingUserPayload_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Membership) graphql.Marshaler {
+			return ec.marshalOMembership2ᚖtenantadminᚋdomainᚐMembership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttachExistingUserPayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachExistingUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachExistingUserPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AttachExistingUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachExistingUserPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachExistingUserPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachExistingUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachUserToTenantPayload_membership(ctx context.Context, field graphql.CollectedField, obj *model.AttachUserToTenantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachUserToTenantPayload_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Membership) graphql.Marshaler {
+			return ec.marshalOMembership2ᚖtenantadminᚋdomainᚐMembership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttachUserToTenantPayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachUserToTenantPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachUserToTenantPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AttachUserToTenantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachUserToTenantPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachUserToTenantPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachUserToTenantPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BeginTotpEnrollmentPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.BeginTotpEnrollmentPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4041,6 +6596,235 @@ func (ec *executionContext) _ConfirmTotpEnrollmentPayload_userErrors(ctx context
 func (ec *executionContext) fieldContext_ConfirmTotpEnrollmentPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ConfirmTotpEnrollmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.CreateUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateUserPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateUserPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateUserPayload_membership(ctx context.Context, field graphql.CollectedField, obj *model.CreateUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateUserPayload_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Membership) graphql.Marshaler {
+			return ec.marshalOMembership2ᚖtenantadminᚋdomainᚐMembership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateUserPayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateUserPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateUserPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateUserPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteGroupPayload_deletedGroupId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteGroupPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteGroupPayload_deletedGroupId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedGroupID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteGroupPayload_deletedGroupId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteGroupPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteGroupPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteGroupPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteGroupPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteGroupPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteGroupPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DetachUserFromTenantPayload_detachedMembershipId(ctx context.Context, field graphql.CollectedField, obj *model.DetachUserFromTenantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetachUserFromTenantPayload_detachedMembershipId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DetachedMembershipID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DetachUserFromTenantPayload_detachedMembershipId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DetachUserFromTenantPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DetachUserFromTenantPayload_userDeleted(ctx context.Context, field graphql.CollectedField, obj *model.DetachUserFromTenantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetachUserFromTenantPayload_userDeleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserDeleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DetachUserFromTenantPayload_userDeleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DetachUserFromTenantPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DetachUserFromTenantPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DetachUserFromTenantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetachUserFromTenantPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DetachUserFromTenantPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DetachUserFromTenantPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -4363,6 +7147,412 @@ func (ec *executionContext) fieldContext_FailedLoginEdge_node(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Group_id(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Group().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Group_name(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
+}
+
+func (ec *executionContext) _Group_active(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Group_tenant(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Group().Tenant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚖtenantadminᚋdomainᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_product(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Group().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtenantadminᚋdomainᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_members(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Group().Members(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
+			return ec.marshalNUserConnection2ᚖtenantadminᚋgraphᚋmodelᚐUserConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Group_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_version(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Group_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Group_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _GroupMemberPayload_group(ctx context.Context, field graphql.CollectedField, obj *model.GroupMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupMemberPayload_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Group) graphql.Marshaler {
+			return ec.marshalOGroup2ᚖtenantadminᚋdomainᚐGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupMemberPayload_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupMemberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupMemberPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.GroupMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupMemberPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupMemberPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupMemberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupMemberPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.GroupMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupMemberPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupMemberPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupMemberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupPayload_group(ctx context.Context, field graphql.CollectedField, obj *model.GroupPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupPayload_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Group) graphql.Marshaler {
+			return ec.marshalOGroup2ᚖtenantadminᚋdomainᚐGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupPayload_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.GroupPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InvitationStatus_state(ctx context.Context, field graphql.CollectedField, obj *model.InvitationStatus) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4610,6 +7800,116 @@ func (ec *executionContext) _LogoutPayload_userErrors(ctx context.Context, field
 func (ec *executionContext) fieldContext_LogoutPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "LogoutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LookupUserCandidatePayload_outcome(ctx context.Context, field graphql.CollectedField, obj *model.LookupUserCandidatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LookupUserCandidatePayload_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UserCandidateOutcome) graphql.Marshaler {
+			return ec.marshalOUserCandidateOutcome2ᚖtenantadminᚋgraphᚋmodelᚐUserCandidateOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LookupUserCandidatePayload_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LookupUserCandidatePayload", field, false, false, "UserCandidateOutcome")
+}
+
+func (ec *executionContext) _LookupUserCandidatePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.LookupUserCandidatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LookupUserCandidatePayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LookupUserCandidatePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LookupUserCandidatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LookupUserCandidatePayload_existingUsername(ctx context.Context, field graphql.CollectedField, obj *model.LookupUserCandidatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LookupUserCandidatePayload_existingUsername(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExistingUsername, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LookupUserCandidatePayload_existingUsername(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LookupUserCandidatePayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _LookupUserCandidatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.LookupUserCandidatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LookupUserCandidatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LookupUserCandidatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LookupUserCandidatePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -5120,6 +8420,299 @@ func (ec *executionContext) fieldContext_Membership_createdAt(_ context.Context,
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Membership_products(ctx context.Context, field graphql.CollectedField, obj *domain.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Membership().Products(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipProduct) graphql.Marshaler {
+			return ec.marshalNMembershipProduct2ᚕᚖtenantadminᚋgraphᚋmodelᚐMembershipProductᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Membership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipProduct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Membership_assignableProducts(ctx context.Context, field graphql.CollectedField, obj *domain.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_assignableProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Membership().AssignableProducts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕᚖtenantadminᚋdomainᚐProductᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_assignableProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Membership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Membership_viewerCanDetach(ctx context.Context, field graphql.CollectedField, obj *domain.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_viewerCanDetach(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Membership().ViewerCanDetach(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_viewerCanDetach(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Membership", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _MembershipProduct_product(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipProduct_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MembershipProduct().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtenantadminᚋdomainᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipProduct_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipProduct_category(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipProduct_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MembershipProduct().Category(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RoleCategory) graphql.Marshaler {
+			return ec.marshalNRoleCategory2tenantadminᚋgraphᚋmodelᚐRoleCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipProduct_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipProduct", field, true, true, "RoleCategory")
+}
+
+func (ec *executionContext) _MembershipProduct_roleAssignments(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipProduct_roleAssignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleAssignments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.RoleAssignment) graphql.Marshaler {
+			return ec.marshalNRoleAssignment2ᚕᚖtenantadminᚋdomainᚐRoleAssignmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipProduct_roleAssignments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipProduct",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleAssignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipProduct_groups(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipProduct_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MembershipProduct().Groups(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕᚖtenantadminᚋdomainᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipProduct_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipProduct_viewerCanManage(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipProduct_viewerCanManage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MembershipProduct().ViewerCanManage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipProduct_viewerCanManage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipProduct", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _MembershipProduct_assignableRoles(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipProduct_assignableRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MembershipProduct().AssignableRoles(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕᚖtenantadminᚋdomainᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipProduct_assignableRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Role(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipProduct_assignableGroups(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipProduct_assignableGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MembershipProduct().AssignableGroups(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕᚖtenantadminᚋdomainᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipProduct_assignableGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_bootstrapPlatformAdmin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5158,6 +8751,1018 @@ func (ec *executionContext) fieldContext_Mutation_bootstrapPlatformAdmin(ctx con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_bootstrapPlatformAdmin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_lookupUserCandidate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_lookupUserCandidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LookupUserCandidate(ctx, fc.Args["input"].(model.LookupUserCandidateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LookupUserCandidatePayload) graphql.Marshaler {
+			return ec.marshalNLookupUserCandidatePayload2ᚖtenantadminᚋgraphᚋmodelᚐLookupUserCandidatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_lookupUserCandidate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LookupUserCandidatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_lookupUserCandidate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateUser(ctx, fc.Args["input"].(model.CreateUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
+			return ec.marshalNCreateUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateUserPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateUserPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_attachExistingUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_attachExistingUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AttachExistingUser(ctx, fc.Args["input"].(model.AttachExistingUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachExistingUserPayload) graphql.Marshaler {
+			return ec.marshalNAttachExistingUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachExistingUserPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_attachExistingUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttachExistingUserPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_attachExistingUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateUserProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateUserProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateUserProfile(ctx, fc.Args["input"].(model.UpdateUserProfileInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
+			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateUserProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateUserProfilePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateUserProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMyPreferences(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMyPreferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMyPreferences(ctx, fc.Args["input"].(model.UpdateMyPreferencesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
+			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMyPreferences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateUserProfilePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMyPreferences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMyPhone(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMyPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMyPhone(ctx, fc.Args["input"].(model.UpdateMyPhoneInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
+			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMyPhone(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateUserProfilePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMyPhone_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestEmailChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestEmailChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestEmailChange(ctx, fc.Args["input"].(model.RequestEmailChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
+			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestEmailChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateUserProfilePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestEmailChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmEmailChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmEmailChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmEmailChange(ctx, fc.Args["input"].(model.ConfirmEmailChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
+			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmEmailChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateUserProfilePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmEmailChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_attachUserToTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_attachUserToTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AttachUserToTenant(ctx, fc.Args["input"].(model.AttachUserToTenantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachUserToTenantPayload) graphql.Marshaler {
+			return ec.marshalNAttachUserToTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachUserToTenantPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_attachUserToTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttachUserToTenantPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_attachUserToTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_detachUserFromTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_detachUserFromTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DetachUserFromTenant(ctx, fc.Args["input"].(model.DetachUserFromTenantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DetachUserFromTenantPayload) graphql.Marshaler {
+			return ec.marshalNDetachUserFromTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐDetachUserFromTenantPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_detachUserFromTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DetachUserFromTenantPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_detachUserFromTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignRole(ctx, fc.Args["input"].(model.AssignRoleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignRolePayload) graphql.Marshaler {
+			return ec.marshalNAssignRolePayload2ᚖtenantadminᚋgraphᚋmodelᚐAssignRolePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_suspendRoleAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_suspendRoleAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SuspendRoleAssignment(ctx, fc.Args["input"].(model.RoleAssignmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleAssignmentPayload) graphql.Marshaler {
+			return ec.marshalNRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRoleAssignmentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_suspendRoleAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleAssignmentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_suspendRoleAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reactivateRoleAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reactivateRoleAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReactivateRoleAssignment(ctx, fc.Args["input"].(model.RoleAssignmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleAssignmentPayload) graphql.Marshaler {
+			return ec.marshalNRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRoleAssignmentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reactivateRoleAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleAssignmentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reactivateRoleAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeRoleAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeRoleAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveRoleAssignment(ctx, fc.Args["input"].(model.RoleAssignmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveRoleAssignmentPayload) graphql.Marshaler {
+			return ec.marshalNRemoveRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRemoveRoleAssignmentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeRoleAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveRoleAssignmentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeRoleAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_suspendUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_suspendUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SuspendUser(ctx, fc.Args["input"].(model.UserStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
+			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_suspendUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateUserProfilePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_suspendUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reactivateUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reactivateUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReactivateUser(ctx, fc.Args["input"].(model.UserStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
+			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reactivateUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateUserProfilePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reactivateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateGroup(ctx, fc.Args["input"].(model.CreateGroupInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GroupPayload) graphql.Marshaler {
+			return ec.marshalNGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateGroup(ctx, fc.Args["input"].(model.UpdateGroupInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GroupPayload) graphql.Marshaler {
+			return ec.marshalNGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteGroup(ctx, fc.Args["input"].(model.DeleteGroupInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteGroupPayload) graphql.Marshaler {
+			return ec.marshalNDeleteGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐDeleteGroupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteGroupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addUserToGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addUserToGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddUserToGroup(ctx, fc.Args["input"].(model.GroupMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GroupMemberPayload) graphql.Marshaler {
+			return ec.marshalNGroupMemberPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addUserToGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupMemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addUserToGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeUserFromGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeUserFromGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveUserFromGroup(ctx, fc.Args["input"].(model.GroupMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GroupMemberPayload) graphql.Marshaler {
+			return ec.marshalNGroupMemberPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeUserFromGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupMemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeUserFromGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTenant(ctx, fc.Args["input"].(model.CreateTenantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantPayload) graphql.Marshaler {
+			return ec.marshalNTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTenant(ctx, fc.Args["input"].(model.UpdateTenantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantPayload) graphql.Marshaler {
+			return ec.marshalNTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6004,6 +10609,82 @@ func (ec *executionContext) fieldContext_Product_roles(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _ProductUsers_product(ctx context.Context, field graphql.CollectedField, obj *model.ProductUsers) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductUsers_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductUsers().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtenantadminᚋdomainᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductUsers_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductUsers",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductUsers_users(ctx context.Context, field graphql.CollectedField, obj *model.ProductUsers) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductUsers_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProductUsers().Users(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
+			return ec.marshalNUserConnection2ᚖtenantadminᚋgraphᚋmodelᚐUserConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductUsers_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductUsers",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProductUsers_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6244,6 +10925,50 @@ func (ec *executionContext) fieldContext_Query_products(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_groups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Groups(ctx, fc.Args["tenantId"].(string), fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕᚖtenantadminᚋdomainᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_groups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_groups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_mySessions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6435,6 +11160,107 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveRoleAssignmentPayload_removedRoleAssignmentId(ctx context.Context, field graphql.CollectedField, obj *model.RemoveRoleAssignmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveRoleAssignmentPayload_removedRoleAssignmentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedRoleAssignmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveRoleAssignmentPayload_removedRoleAssignmentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveRoleAssignmentPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RemoveRoleAssignmentPayload_membershipRemoved(ctx context.Context, field graphql.CollectedField, obj *model.RemoveRoleAssignmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveRoleAssignmentPayload_membershipRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembershipRemoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveRoleAssignmentPayload_membershipRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveRoleAssignmentPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RemoveRoleAssignmentPayload_userDeleted(ctx context.Context, field graphql.CollectedField, obj *model.RemoveRoleAssignmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveRoleAssignmentPayload_userDeleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserDeleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveRoleAssignmentPayload_userDeleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveRoleAssignmentPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RemoveRoleAssignmentPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RemoveRoleAssignmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveRoleAssignmentPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveRoleAssignmentPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveRoleAssignmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7073,6 +11899,93 @@ func (ec *executionContext) fieldContext_RoleAssignment_createdAt(_ context.Cont
 	return graphql.NewScalarFieldContext("RoleAssignment", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _RoleAssignment_viewerCanManage(ctx context.Context, field graphql.CollectedField, obj *domain.RoleAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleAssignment_viewerCanManage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RoleAssignment().ViewerCanManage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleAssignment_viewerCanManage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleAssignment", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _RoleAssignmentPayload_roleAssignment(ctx context.Context, field graphql.CollectedField, obj *model.RoleAssignmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleAssignmentPayload_roleAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleAssignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RoleAssignment) graphql.Marshaler {
+			return ec.marshalORoleAssignment2ᚖtenantadminᚋdomainᚐRoleAssignment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleAssignmentPayload_roleAssignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoleAssignmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleAssignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoleAssignmentPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RoleAssignmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleAssignmentPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleAssignmentPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoleAssignmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7607,6 +12520,158 @@ func (ec *executionContext) fieldContext_Tenant_updatedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Tenant_products(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Tenant().Products(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕᚖtenantadminᚋdomainᚐProductᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tenant_usersByProduct(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_usersByProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Tenant().UsersByProduct(ctx, obj, fc.Args["category"].(*model.RoleCategory), fc.Args["roleId"].(*string), fc.Args["status"].(*model.UserStatus), fc.Args["assignmentStatus"].(*model.AssignmentStatus), fc.Args["search"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProductUsers) graphql.Marshaler {
+			return ec.marshalNProductUsers2ᚕᚖtenantadminᚋgraphᚋmodelᚐProductUsersᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_usersByProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductUsers(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tenant_usersByProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tenant_groups(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Tenant().Groups(ctx, obj, fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕᚖtenantadminᚋdomainᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_groups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tenant_groups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tenant_viewerCan(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Tenant().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantCapabilities) graphql.Marshaler {
+			return ec.marshalNTenantCapabilities2ᚖtenantadminᚋgraphᚋmodelᚐTenantCapabilities(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantCapabilities(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Tenant_passwordMaxAgeDays(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7628,6 +12693,107 @@ func (ec *executionContext) _Tenant_passwordMaxAgeDays(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Tenant_passwordMaxAgeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TenantCapabilities_manageableProducts(ctx context.Context, field graphql.CollectedField, obj *model.TenantCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantCapabilities_manageableProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ManageableProducts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕᚖtenantadminᚋdomainᚐProductᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantCapabilities_manageableProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantCapabilities",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantCapabilities_createSite(ctx context.Context, field graphql.CollectedField, obj *model.TenantCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantCapabilities_createSite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreateSite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantCapabilities_createSite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantCapabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TenantCapabilities_update(ctx context.Context, field graphql.CollectedField, obj *model.TenantCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantCapabilities_update(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Update, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantCapabilities_update(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantCapabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TenantCapabilities_updateIdentity(ctx context.Context, field graphql.CollectedField, obj *model.TenantCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantCapabilities_updateIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdateIdentity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantCapabilities_updateIdentity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantCapabilities", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TenantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TenantConnection) (ret graphql.Marshaler) {
@@ -7804,6 +12970,70 @@ func (ec *executionContext) fieldContext_TenantEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _TenantPayload_tenant(ctx context.Context, field graphql.CollectedField, obj *model.TenantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantPayload_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Tenant) graphql.Marshaler {
+			return ec.marshalOTenant2ᚖtenantadminᚋdomainᚐTenant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TenantPayload_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.TenantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UnlockUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.UnlockUserPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7858,6 +13088,70 @@ func (ec *executionContext) _UnlockUserPayload_userErrors(ctx context.Context, f
 func (ec *executionContext) fieldContext_UnlockUserPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "UnlockUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateUserProfilePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.UpdateUserProfilePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateUserProfilePayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateUserProfilePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateUserProfilePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateUserProfilePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateUserProfilePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateUserProfilePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateUserProfilePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateUserProfilePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -8323,6 +13617,61 @@ func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("User", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _User_pendingEmail(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_pendingEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().PendingEmail(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_pendingEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+}
+
+func (ec *executionContext) _User_viewerCan(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.UserCapabilities) graphql.Marshaler {
+			return ec.marshalNUserCapabilities2ᚖtenantadminᚋdomainᚐUserCapabilities(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserCapabilities(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_failedLogins(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8365,6 +13714,167 @@ func (ec *executionContext) fieldContext_User_failedLogins(ctx context.Context, 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UserCapabilities_editIdentity(ctx context.Context, field graphql.CollectedField, obj *domain.UserCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserCapabilities_editIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditIdentity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserCapabilities_editIdentity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserCapabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserCapabilities_editNames(ctx context.Context, field graphql.CollectedField, obj *domain.UserCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserCapabilities_editNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditNames, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserCapabilities_editNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserCapabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserCapabilities_changeStatus(ctx context.Context, field graphql.CollectedField, obj *domain.UserCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserCapabilities_changeStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserCapabilities_changeStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserCapabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserCapabilities_resetCredentials(ctx context.Context, field graphql.CollectedField, obj *domain.UserCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserCapabilities_resetCredentials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResetCredentials, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserCapabilities_resetCredentials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserCapabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserCapabilities_changeEmail(ctx context.Context, field graphql.CollectedField, obj *domain.UserCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserCapabilities_changeEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserCapabilities_changeEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserCapabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserCapabilities_setPhone(ctx context.Context, field graphql.CollectedField, obj *domain.UserCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserCapabilities_setPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SetPhone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserCapabilities_setPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserCapabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserCapabilities_editPreferences(ctx context.Context, field graphql.CollectedField, obj *domain.UserCapabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserCapabilities_editPreferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditPreferences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserCapabilities_editPreferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserCapabilities", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
@@ -9917,6 +15427,202 @@ func UnmarshalAdminResetSecondFactorInput(ctx context.Context, raw any) (model.A
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAssignRoleInput(ctx context.Context, obj any) (model.AssignRoleInput, error) {
+	var it model.AssignRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId", "tenantId", "roleId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "roleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignRoleInput unmarshals raw into the AssignRoleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignRoleInput(ctx context.Context, raw any) (model.AssignRoleInput, error) {
+	var out model.AssignRoleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignRoleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAttachExistingUserInput(ctx context.Context, obj any) (model.AttachExistingUserInput, error) {
+	var it model.AttachExistingUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantId", "username", "taxCode", "taxCountry", "productId", "roleId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "taxCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCode = data
+		case "taxCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCountry = data
+		case "productId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "roleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttachExistingUserInput unmarshals raw into the AttachExistingUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttachExistingUserInput(ctx context.Context, raw any) (model.AttachExistingUserInput, error) {
+	var out model.AttachExistingUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttachExistingUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAttachUserToTenantInput(ctx context.Context, obj any) (model.AttachUserToTenantInput, error) {
+	var it model.AttachUserToTenantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId", "tenantId", "productId", "roleId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "productId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "roleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttachUserToTenantInput unmarshals raw into the AttachUserToTenantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttachUserToTenantInput(ctx context.Context, raw any) (model.AttachUserToTenantInput, error) {
+	var out model.AttachUserToTenantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttachUserToTenantInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBootstrapPlatformAdminInput(ctx context.Context, obj any) (model.BootstrapPlatformAdminInput, error) {
 	var it model.BootstrapPlatformAdminInput
 	if obj == nil {
@@ -10117,6 +15823,48 @@ func UnmarshalChangePasswordInput(ctx context.Context, raw any) (model.ChangePas
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputConfirmEmailChangeInput(ctx context.Context, obj any) (model.ConfirmEmailChangeInput, error) {
+	var it model.ConfirmEmailChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConfirmEmailChangeInput unmarshals raw into the ConfirmEmailChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConfirmEmailChangeInput(ctx context.Context, raw any) (model.ConfirmEmailChangeInput, error) {
+	var out model.ConfirmEmailChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConfirmEmailChangeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConfirmTotpEnrollmentInput(ctx context.Context, obj any) (model.ConfirmTotpEnrollmentInput, error) {
 	var it model.ConfirmTotpEnrollmentInput
 	if obj == nil {
@@ -10156,6 +15904,384 @@ func (ec *executionContext) unmarshalInputConfirmTotpEnrollmentInput(ctx context
 func UnmarshalConfirmTotpEnrollmentInput(ctx context.Context, raw any) (model.ConfirmTotpEnrollmentInput, error) {
 	var out model.ConfirmTotpEnrollmentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConfirmTotpEnrollmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateGroupInput(ctx context.Context, obj any) (model.CreateGroupInput, error) {
+	var it model.CreateGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantId", "productId", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "productId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateGroupInput unmarshals raw into the CreateGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateGroupInput(ctx context.Context, raw any) (model.CreateGroupInput, error) {
+	var out model.CreateGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateGroupInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateTenantInput(ctx context.Context, obj any) (model.CreateTenantInput, error) {
+	var it model.CreateTenantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"parentId", "name", "country", "taxCode", "certifiedEmail"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "taxCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCode = data
+		case "certifiedEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedEmail = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTenantInput unmarshals raw into the CreateTenantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTenantInput(ctx context.Context, raw any) (model.CreateTenantInput, error) {
+	var out model.CreateTenantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTenantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (model.CreateUserInput, error) {
+	var it model.CreateUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantId", "username", "taxCode", "taxCountry", "givenName", "familyName", "email", "language", "timeZone", "productId", "roleId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "taxCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCode = data
+		case "taxCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCountry = data
+		case "givenName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("givenName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GivenName = data
+		case "familyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("familyName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FamilyName = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "productId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "roleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateUserInput unmarshals raw into the CreateUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateUserInput(ctx context.Context, raw any) (model.CreateUserInput, error) {
+	var out model.CreateUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteGroupInput(ctx context.Context, obj any) (model.DeleteGroupInput, error) {
+	var it model.DeleteGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"groupId", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "groupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteGroupInput unmarshals raw into the DeleteGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteGroupInput(ctx context.Context, raw any) (model.DeleteGroupInput, error) {
+	var out model.DeleteGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteGroupInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDetachUserFromTenantInput(ctx context.Context, obj any) (model.DetachUserFromTenantInput, error) {
+	var it model.DetachUserFromTenantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"membershipId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "membershipId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("membershipId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MembershipID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDetachUserFromTenantInput unmarshals raw into the DetachUserFromTenantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDetachUserFromTenantInput(ctx context.Context, raw any) (model.DetachUserFromTenantInput, error) {
+	var out model.DetachUserFromTenantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DetachUserFromTenantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupMemberInput(ctx context.Context, obj any) (model.GroupMemberInput, error) {
+	var it model.GroupMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"groupId", "userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "groupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupMemberInput unmarshals raw into the GroupMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupMemberInput(ctx context.Context, raw any) (model.GroupMemberInput, error) {
+	var out model.GroupMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupMemberInput", raw, &out)
 	return out, err
 }
 
@@ -10226,6 +16352,69 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLookupUserCandidateInput(ctx context.Context, obj any) (model.LookupUserCandidateInput, error) {
+	var it model.LookupUserCandidateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantId", "username", "taxCode", "taxCountry"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "taxCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCode = data
+		case "taxCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCountry = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLookupUserCandidateInput unmarshals raw into the LookupUserCandidateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLookupUserCandidateInput(ctx context.Context, raw any) (model.LookupUserCandidateInput, error) {
+	var out model.LookupUserCandidateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LookupUserCandidateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRequestAccountRecoveryInput(ctx context.Context, obj any) (model.RequestAccountRecoveryInput, error) {
 	var it model.RequestAccountRecoveryInput
 	if obj == nil {
@@ -10265,6 +16454,48 @@ func (ec *executionContext) unmarshalInputRequestAccountRecoveryInput(ctx contex
 func UnmarshalRequestAccountRecoveryInput(ctx context.Context, raw any) (model.RequestAccountRecoveryInput, error) {
 	var out model.RequestAccountRecoveryInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestAccountRecoveryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRequestEmailChangeInput(ctx context.Context, obj any) (model.RequestEmailChangeInput, error) {
+	var it model.RequestEmailChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestEmailChangeInput unmarshals raw into the RequestEmailChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestEmailChangeInput(ctx context.Context, raw any) (model.RequestEmailChangeInput, error) {
+	var out model.RequestEmailChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestEmailChangeInput", raw, &out)
 	return out, err
 }
 
@@ -10401,6 +16632,48 @@ func UnmarshalRevokeSessionInput(ctx context.Context, raw any) (model.RevokeSess
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRoleAssignmentInput(ctx context.Context, obj any) (model.RoleAssignmentInput, error) {
+	var it model.RoleAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"roleAssignmentId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "roleAssignmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleAssignmentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleAssignmentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRoleAssignmentInput unmarshals raw into the RoleAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRoleAssignmentInput(ctx context.Context, raw any) (model.RoleAssignmentInput, error) {
+	var out model.RoleAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RoleAssignmentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnlockUserInput(ctx context.Context, obj any) (model.UnlockUserInput, error) {
 	var it model.UnlockUserInput
 	if obj == nil {
@@ -10440,6 +16713,335 @@ func (ec *executionContext) unmarshalInputUnlockUserInput(ctx context.Context, o
 func UnmarshalUnlockUserInput(ctx context.Context, raw any) (model.UnlockUserInput, error) {
 	var out model.UnlockUserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnlockUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateGroupInput(ctx context.Context, obj any) (model.UpdateGroupInput, error) {
+	var it model.UpdateGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"groupId", "expectedVersion", "name", "active"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "groupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GroupID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateGroupInput unmarshals raw into the UpdateGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateGroupInput(ctx context.Context, raw any) (model.UpdateGroupInput, error) {
+	var out model.UpdateGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateGroupInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMyPhoneInput(ctx context.Context, obj any) (model.UpdateMyPhoneInput, error) {
+	var it model.UpdateMyPhoneInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"phone", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMyPhoneInput unmarshals raw into the UpdateMyPhoneInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMyPhoneInput(ctx context.Context, raw any) (model.UpdateMyPhoneInput, error) {
+	var out model.UpdateMyPhoneInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMyPhoneInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMyPreferencesInput(ctx context.Context, obj any) (model.UpdateMyPreferencesInput, error) {
+	var it model.UpdateMyPreferencesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"language", "timeZone", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMyPreferencesInput unmarshals raw into the UpdateMyPreferencesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMyPreferencesInput(ctx context.Context, raw any) (model.UpdateMyPreferencesInput, error) {
+	var out model.UpdateMyPreferencesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMyPreferencesInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateTenantInput(ctx context.Context, obj any) (model.UpdateTenantInput, error) {
+	var it model.UpdateTenantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantId", "expectedVersion", "name", "taxCode", "certifiedEmail"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "taxCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCode = data
+		case "certifiedEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiedEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertifiedEmail = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateTenantInput unmarshals raw into the UpdateTenantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTenantInput(ctx context.Context, raw any) (model.UpdateTenantInput, error) {
+	var out model.UpdateTenantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTenantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateUserProfileInput(ctx context.Context, obj any) (model.UpdateUserProfileInput, error) {
+	var it model.UpdateUserProfileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId", "expectedVersion", "givenName", "familyName", "taxCode", "taxCountry", "language", "timeZone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "givenName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("givenName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GivenName = data
+		case "familyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("familyName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FamilyName = data
+		case "taxCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCode = data
+		case "taxCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCountry = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateUserProfileInput unmarshals raw into the UpdateUserProfileInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateUserProfileInput(ctx context.Context, raw any) (model.UpdateUserProfileInput, error) {
+	var out model.UpdateUserProfileInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateUserProfileInput", raw, &out)
 	return out, err
 }
 
@@ -10527,6 +17129,55 @@ func UnmarshalUserFilter(ctx context.Context, raw any) (model.UserFilter, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUserStatusInput(ctx context.Context, obj any) (model.UserStatusInput, error) {
+	var it model.UserStatusInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserStatusInput unmarshals raw into the UserStatusInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserStatusInput(ctx context.Context, raw any) (model.UserStatusInput, error) {
+	var out model.UserStatusInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserStatusInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -10577,6 +17228,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Membership(ctx, sel, obj)
+	case domain.Group:
+		return ec._Group(ctx, sel, &obj)
+	case *domain.Group:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Group(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -10684,6 +17342,130 @@ func (ec *executionContext) _AdminResetSecondFactorPayload(ctx context.Context, 
 			}
 		case "userErrors":
 			out.Values[i] = ec._AdminResetSecondFactorPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignRolePayloadImplementors = []string{"AssignRolePayload"}
+
+func (ec *executionContext) _AssignRolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.AssignRolePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignRolePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignRolePayload")
+		case "roleAssignment":
+			out.Values[i] = ec._AssignRolePayload_roleAssignment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "membership":
+			out.Values[i] = ec._AssignRolePayload_membership(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._AssignRolePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attachExistingUserPayloadImplementors = []string{"AttachExistingUserPayload"}
+
+func (ec *executionContext) _AttachExistingUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AttachExistingUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attachExistingUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttachExistingUserPayload")
+		case "user":
+			out.Values[i] = ec._AttachExistingUserPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "membership":
+			out.Values[i] = ec._AttachExistingUserPayload_membership(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._AttachExistingUserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attachUserToTenantPayloadImplementors = []string{"AttachUserToTenantPayload"}
+
+func (ec *executionContext) _AttachUserToTenantPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AttachUserToTenantPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attachUserToTenantPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttachUserToTenantPayload")
+		case "membership":
+			out.Values[i] = ec._AttachUserToTenantPayload_membership(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._AttachUserToTenantPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10861,6 +17643,130 @@ func (ec *executionContext) _ConfirmTotpEnrollmentPayload(ctx context.Context, s
 	return out
 }
 
+var createUserPayloadImplementors = []string{"CreateUserPayload"}
+
+func (ec *executionContext) _CreateUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateUserPayload")
+		case "user":
+			out.Values[i] = ec._CreateUserPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "membership":
+			out.Values[i] = ec._CreateUserPayload_membership(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateUserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteGroupPayloadImplementors = []string{"DeleteGroupPayload"}
+
+func (ec *executionContext) _DeleteGroupPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteGroupPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteGroupPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteGroupPayload")
+		case "deletedGroupId":
+			out.Values[i] = ec._DeleteGroupPayload_deletedGroupId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteGroupPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var detachUserFromTenantPayloadImplementors = []string{"DetachUserFromTenantPayload"}
+
+func (ec *executionContext) _DetachUserFromTenantPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DetachUserFromTenantPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, detachUserFromTenantPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DetachUserFromTenantPayload")
+		case "detachedMembershipId":
+			out.Values[i] = ec._DetachUserFromTenantPayload_detachedMembershipId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userDeleted":
+			out.Values[i] = ec._DetachUserFromTenantPayload_userDeleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DetachUserFromTenantPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var failedLoginImplementors = []string{"FailedLogin"}
 
 func (ec *executionContext) _FailedLogin(ctx context.Context, sel ast.SelectionSet, obj *model.FailedLogin) graphql.Marshaler {
@@ -11006,6 +17912,164 @@ func (ec *executionContext) _FailedLoginEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var groupImplementors = []string{"Group", "Node"}
+
+func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, obj *domain.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Group")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Group_id(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._Group_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.Values[i] = ec._Group_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tenant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Group_tenant(ctx, field, obj)
+				})
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Group_product(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Group_members(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._Group_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Group_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Group_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupMemberPayloadImplementors = []string{"GroupMemberPayload"}
+
+func (ec *executionContext) _GroupMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *model.GroupMemberPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupMemberPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupMemberPayload")
+		case "group":
+			out.Values[i] = ec._GroupMemberPayload_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._GroupMemberPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._GroupMemberPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupPayloadImplementors = []string{"GroupPayload"}
+
+func (ec *executionContext) _GroupPayload(ctx context.Context, sel ast.SelectionSet, obj *model.GroupPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupPayload")
+		case "group":
+			out.Values[i] = ec._GroupPayload_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._GroupPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var invitationStatusImplementors = []string{"InvitationStatus"}
 
 func (ec *executionContext) _InvitationStatus(ctx context.Context, sel ast.SelectionSet, obj *model.InvitationStatus) graphql.Marshaler {
@@ -11120,6 +18184,54 @@ func (ec *executionContext) _LogoutPayload(ctx context.Context, sel ast.Selectio
 			}
 		case "userErrors":
 			out.Values[i] = ec._LogoutPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lookupUserCandidatePayloadImplementors = []string{"LookupUserCandidatePayload"}
+
+func (ec *executionContext) _LookupUserCandidatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.LookupUserCandidatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lookupUserCandidatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LookupUserCandidatePayload")
+		case "outcome":
+			out.Values[i] = ec._LookupUserCandidatePayload_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._LookupUserCandidatePayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "existingUsername":
+			out.Values[i] = ec._LookupUserCandidatePayload_existingUsername(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._LookupUserCandidatePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11335,6 +18447,93 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "products":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Membership_products(ctx, field, obj)
+				})
+		case "assignableProducts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Membership_assignableProducts(ctx, field, obj)
+				})
+		case "viewerCanDetach":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Membership_viewerCanDetach(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipProductImplementors = []string{"MembershipProduct"}
+
+func (ec *executionContext) _MembershipProduct(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipProduct) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipProductImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipProduct")
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MembershipProduct_product(ctx, field, obj)
+				})
+		case "category":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MembershipProduct_category(ctx, field, obj)
+				})
+		case "roleAssignments":
+			out.Values[i] = ec._MembershipProduct_roleAssignments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MembershipProduct_groups(ctx, field, obj)
+				})
+		case "viewerCanManage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MembershipProduct_viewerCanManage(ctx, field, obj)
+				})
+		case "assignableRoles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MembershipProduct_assignableRoles(ctx, field, obj)
+				})
+		case "assignableGroups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MembershipProduct_assignableGroups(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11374,6 +18573,167 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "bootstrapPlatformAdmin":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_bootstrapPlatformAdmin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lookupUserCandidate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_lookupUserCandidate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attachExistingUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_attachExistingUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateUserProfile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateUserProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMyPreferences":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMyPreferences(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMyPhone":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMyPhone(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestEmailChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestEmailChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmEmailChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmEmailChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attachUserToTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_attachUserToTenant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detachUserFromTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_detachUserFromTenant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignRole(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspendRoleAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_suspendRoleAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reactivateRoleAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reactivateRoleAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeRoleAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeRoleAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspendUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_suspendUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reactivateUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reactivateUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addUserToGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addUserToGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeUserFromGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeUserFromGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTenant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTenant(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11603,6 +18963,46 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var productUsersImplementors = []string{"ProductUsers"}
+
+func (ec *executionContext) _ProductUsers(ctx context.Context, sel ast.SelectionSet, obj *model.ProductUsers) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productUsersImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductUsers")
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductUsers_product(ctx, field, obj)
+				})
+		case "users":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductUsers_users(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -11658,6 +19058,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_products(ctx, field)
 				})
+		case "groups":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_groups(ctx, field)
+				})
 		case "mySessions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -11689,6 +19095,54 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeRoleAssignmentPayloadImplementors = []string{"RemoveRoleAssignmentPayload"}
+
+func (ec *executionContext) _RemoveRoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveRoleAssignmentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeRoleAssignmentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveRoleAssignmentPayload")
+		case "removedRoleAssignmentId":
+			out.Values[i] = ec._RemoveRoleAssignmentPayload_removedRoleAssignmentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "membershipRemoved":
+			out.Values[i] = ec._RemoveRoleAssignmentPayload_membershipRemoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userDeleted":
+			out.Values[i] = ec._RemoveRoleAssignmentPayload_userDeleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RemoveRoleAssignmentPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12013,6 +19467,50 @@ func (ec *executionContext) _RoleAssignment(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "viewerCanManage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RoleAssignment_viewerCanManage(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var roleAssignmentPayloadImplementors = []string{"RoleAssignmentPayload"}
+
+func (ec *executionContext) _RoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RoleAssignmentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roleAssignmentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoleAssignmentPayload")
+		case "roleAssignment":
+			out.Values[i] = ec._RoleAssignmentPayload_roleAssignment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RoleAssignmentPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12180,10 +19678,82 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "products":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_products(ctx, field, obj)
+				})
+		case "usersByProduct":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_usersByProduct(ctx, field, obj)
+				})
+		case "groups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_groups(ctx, field, obj)
+				})
+		case "viewerCan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_viewerCan(ctx, field, obj)
+				})
 		case "passwordMaxAgeDays":
 			out.Values[i] = ec._Tenant_passwordMaxAgeDays(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantCapabilitiesImplementors = []string{"TenantCapabilities"}
+
+func (ec *executionContext) _TenantCapabilities(ctx context.Context, sel ast.SelectionSet, obj *model.TenantCapabilities) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantCapabilitiesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantCapabilities")
+		case "manageableProducts":
+			out.Values[i] = ec._TenantCapabilities_manageableProducts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createSite":
+			out.Values[i] = ec._TenantCapabilities_createSite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "update":
+			out.Values[i] = ec._TenantCapabilities_update(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateIdentity":
+			out.Values[i] = ec._TenantCapabilities_updateIdentity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12289,6 +19859,44 @@ func (ec *executionContext) _TenantEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var tenantPayloadImplementors = []string{"TenantPayload"}
+
+func (ec *executionContext) _TenantPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TenantPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantPayload")
+		case "tenant":
+			out.Values[i] = ec._TenantPayload_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._TenantPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var unlockUserPayloadImplementors = []string{"UnlockUserPayload"}
 
 func (ec *executionContext) _UnlockUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnlockUserPayload) graphql.Marshaler {
@@ -12307,6 +19915,44 @@ func (ec *executionContext) _UnlockUserPayload(ctx context.Context, sel ast.Sele
 			}
 		case "userErrors":
 			out.Values[i] = ec._UnlockUserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateUserProfilePayloadImplementors = []string{"UpdateUserProfilePayload"}
+
+func (ec *executionContext) _UpdateUserProfilePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateUserProfilePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateUserProfilePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateUserProfilePayload")
+		case "user":
+			out.Values[i] = ec._UpdateUserProfilePayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UpdateUserProfilePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12443,12 +20089,87 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pendingEmail":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_pendingEmail(ctx, field, obj)
+				})
+		case "viewerCan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_viewerCan(ctx, field, obj)
+				})
 		case "failedLogins":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_failedLogins(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userCapabilitiesImplementors = []string{"UserCapabilities"}
+
+func (ec *executionContext) _UserCapabilities(ctx context.Context, sel ast.SelectionSet, obj *domain.UserCapabilities) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userCapabilitiesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserCapabilities")
+		case "editIdentity":
+			out.Values[i] = ec._UserCapabilities_editIdentity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editNames":
+			out.Values[i] = ec._UserCapabilities_editNames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeStatus":
+			out.Values[i] = ec._UserCapabilities_changeStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resetCredentials":
+			out.Values[i] = ec._UserCapabilities_resetCredentials(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeEmail":
+			out.Values[i] = ec._UserCapabilities_changeEmail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setPhone":
+			out.Values[i] = ec._UserCapabilities_setPhone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editPreferences":
+			out.Values[i] = ec._UserCapabilities_editPreferences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13048,6 +20769,19 @@ func (ec *executionContext) marshalNAdminResetSecondFactorPayload2ᚖtenantadmin
 	return ec._AdminResetSecondFactorPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAssignRoleInput2tenantadminᚋgraphᚋmodelᚐAssignRoleInput(ctx context.Context, v any) (model.AssignRoleInput, error) {
+	res, err := ec.unmarshalInputAssignRoleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignRolePayload2ᚖtenantadminᚋgraphᚋmodelᚐAssignRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.AssignRolePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignRolePayload!")
+		return graphql.Null
+	}
+	return ec._AssignRolePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAssignmentStatus2tenantadminᚋgraphᚋmodelᚐAssignmentStatus(ctx context.Context, v any) (model.AssignmentStatus, error) {
 	var res model.AssignmentStatus
 	err := res.UnmarshalGQL(v)
@@ -13056,6 +20790,32 @@ func (ec *executionContext) unmarshalNAssignmentStatus2tenantadminᚋgraphᚋmod
 
 func (ec *executionContext) marshalNAssignmentStatus2tenantadminᚋgraphᚋmodelᚐAssignmentStatus(ctx context.Context, sel ast.SelectionSet, v model.AssignmentStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNAttachExistingUserInput2tenantadminᚋgraphᚋmodelᚐAttachExistingUserInput(ctx context.Context, v any) (model.AttachExistingUserInput, error) {
+	res, err := ec.unmarshalInputAttachExistingUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttachExistingUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachExistingUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.AttachExistingUserPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttachExistingUserPayload!")
+		return graphql.Null
+	}
+	return ec._AttachExistingUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAttachUserToTenantInput2tenantadminᚋgraphᚋmodelᚐAttachUserToTenantInput(ctx context.Context, v any) (model.AttachUserToTenantInput, error) {
+	res, err := ec.unmarshalInputAttachUserToTenantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttachUserToTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachUserToTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.AttachUserToTenantPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttachUserToTenantPayload!")
+		return graphql.Null
+	}
+	return ec._AttachUserToTenantPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBeginTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐBeginTotpEnrollmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.BeginTotpEnrollmentPayload) graphql.Marshaler {
@@ -13111,6 +20871,11 @@ func (ec *executionContext) marshalNChangePasswordPayload2ᚖtenantadminᚋgraph
 	return ec._ChangePasswordPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNConfirmEmailChangeInput2tenantadminᚋgraphᚋmodelᚐConfirmEmailChangeInput(ctx context.Context, v any) (model.ConfirmEmailChangeInput, error) {
+	res, err := ec.unmarshalInputConfirmEmailChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNConfirmTotpEnrollmentInput2tenantadminᚋgraphᚋmodelᚐConfirmTotpEnrollmentInput(ctx context.Context, v any) (model.ConfirmTotpEnrollmentInput, error) {
 	res, err := ec.unmarshalInputConfirmTotpEnrollmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13122,6 +20887,29 @@ func (ec *executionContext) marshalNConfirmTotpEnrollmentPayload2ᚖtenantadmin�
 		return graphql.Null
 	}
 	return ec._ConfirmTotpEnrollmentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateGroupInput2tenantadminᚋgraphᚋmodelᚐCreateGroupInput(ctx context.Context, v any) (model.CreateGroupInput, error) {
+	res, err := ec.unmarshalInputCreateGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTenantInput2tenantadminᚋgraphᚋmodelᚐCreateTenantInput(ctx context.Context, v any) (model.CreateTenantInput, error) {
+	res, err := ec.unmarshalInputCreateTenantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateUserInput2tenantadminᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
+	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateUserPayload!")
+		return graphql.Null
+	}
+	return ec._CreateUserPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -13136,6 +20924,32 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDeleteGroupInput2tenantadminᚋgraphᚋmodelᚐDeleteGroupInput(ctx context.Context, v any) (model.DeleteGroupInput, error) {
+	res, err := ec.unmarshalInputDeleteGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐDeleteGroupPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteGroupPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteGroupPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteGroupPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDetachUserFromTenantInput2tenantadminᚋgraphᚋmodelᚐDetachUserFromTenantInput(ctx context.Context, v any) (model.DetachUserFromTenantInput, error) {
+	res, err := ec.unmarshalInputDetachUserFromTenantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDetachUserFromTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐDetachUserFromTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.DetachUserFromTenantPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DetachUserFromTenantPayload!")
+		return graphql.Null
+	}
+	return ec._DetachUserFromTenantPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFailedLogin2ᚕᚖtenantadminᚋgraphᚋmodelᚐFailedLoginᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FailedLogin) graphql.Marshaler {
@@ -13192,6 +21006,51 @@ func (ec *executionContext) marshalNFailedLoginEdge2ᚖtenantadminᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._FailedLoginEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGroup2ᚕᚖtenantadminᚋdomainᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroup2ᚖtenantadminᚋdomainᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGroup2ᚖtenantadminᚋdomainᚐGroup(ctx context.Context, sel ast.SelectionSet, v *domain.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Group!")
+		return graphql.Null
+	}
+	return ec._Group(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGroupMemberInput2tenantadminᚋgraphᚋmodelᚐGroupMemberInput(ctx context.Context, v any) (model.GroupMemberInput, error) {
+	res, err := ec.unmarshalInputGroupMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupMemberPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupMemberPayload(ctx context.Context, sel ast.SelectionSet, v *model.GroupMemberPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroupMemberPayload!")
+		return graphql.Null
+	}
+	return ec._GroupMemberPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx context.Context, sel ast.SelectionSet, v *model.GroupPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroupPayload!")
+		return graphql.Null
+	}
+	return ec._GroupPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -13290,6 +21149,19 @@ func (ec *executionContext) marshalNLogoutPayload2ᚖtenantadminᚋgraphᚋmodel
 	return ec._LogoutPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNLookupUserCandidateInput2tenantadminᚋgraphᚋmodelᚐLookupUserCandidateInput(ctx context.Context, v any) (model.LookupUserCandidateInput, error) {
+	res, err := ec.unmarshalInputLookupUserCandidateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLookupUserCandidatePayload2ᚖtenantadminᚋgraphᚋmodelᚐLookupUserCandidatePayload(ctx context.Context, sel ast.SelectionSet, v *model.LookupUserCandidatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LookupUserCandidatePayload!")
+		return graphql.Null
+	}
+	return ec._LookupUserCandidatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMailMessage2ᚕᚖtenantadminᚋgraphᚋmodelᚐMailMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MailMessage) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13370,6 +21242,30 @@ func (ec *executionContext) marshalNMembership2ᚖtenantadminᚋdomainᚐMembers
 	return ec._Membership(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMembershipProduct2ᚕᚖtenantadminᚋgraphᚋmodelᚐMembershipProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MembershipProduct) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipProduct2ᚖtenantadminᚋgraphᚋmodelᚐMembershipProduct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMembershipProduct2ᚖtenantadminᚋgraphᚋmodelᚐMembershipProduct(ctx context.Context, sel ast.SelectionSet, v *model.MembershipProduct) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipProduct!")
+		return graphql.Null
+	}
+	return ec._MembershipProduct(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕtenantadminᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13412,6 +21308,38 @@ func (ec *executionContext) marshalNProduct2ᚖtenantadminᚋdomainᚐProduct(ct
 	return ec._Product(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNProductUsers2ᚕᚖtenantadminᚋgraphᚋmodelᚐProductUsersᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProductUsers) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProductUsers2ᚖtenantadminᚋgraphᚋmodelᚐProductUsers(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProductUsers2ᚖtenantadminᚋgraphᚋmodelᚐProductUsers(ctx context.Context, sel ast.SelectionSet, v *model.ProductUsers) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProductUsers!")
+		return graphql.Null
+	}
+	return ec._ProductUsers(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRemoveRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRemoveRoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveRoleAssignmentPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveRoleAssignmentPayload!")
+		return graphql.Null
+	}
+	return ec._RemoveRoleAssignmentPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRequestAccountRecoveryInput2tenantadminᚋgraphᚋmodelᚐRequestAccountRecoveryInput(ctx context.Context, v any) (model.RequestAccountRecoveryInput, error) {
 	res, err := ec.unmarshalInputRequestAccountRecoveryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13423,6 +21351,11 @@ func (ec *executionContext) marshalNRequestAccountRecoveryPayload2ᚖtenantadmin
 		return graphql.Null
 	}
 	return ec._RequestAccountRecoveryPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRequestEmailChangeInput2tenantadminᚋgraphᚋmodelᚐRequestEmailChangeInput(ctx context.Context, v any) (model.RequestEmailChangeInput, error) {
+	res, err := ec.unmarshalInputRequestEmailChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNResendInvitationInput2tenantadminᚋgraphᚋmodelᚐResendInvitationInput(ctx context.Context, v any) (model.ResendInvitationInput, error) {
@@ -13518,6 +21451,19 @@ func (ec *executionContext) marshalNRoleAssignment2ᚖtenantadminᚋdomainᚐRol
 		return graphql.Null
 	}
 	return ec._RoleAssignment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRoleAssignmentInput2tenantadminᚋgraphᚋmodelᚐRoleAssignmentInput(ctx context.Context, v any) (model.RoleAssignmentInput, error) {
+	res, err := ec.unmarshalInputRoleAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RoleAssignmentPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoleAssignmentPayload!")
+		return graphql.Null
+	}
+	return ec._RoleAssignmentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRoleCategory2tenantadminᚋgraphᚋmodelᚐRoleCategory(ctx context.Context, v any) (model.RoleCategory, error) {
@@ -13621,6 +21567,14 @@ func (ec *executionContext) marshalNTenant2ᚖtenantadminᚋdomainᚐTenant(ctx 
 	return ec._Tenant(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTenantCapabilities2ᚖtenantadminᚋgraphᚋmodelᚐTenantCapabilities(ctx context.Context, sel ast.SelectionSet, v *model.TenantCapabilities) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TenantCapabilities!")
+		return graphql.Null
+	}
+	return ec._TenantCapabilities(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTenantConnection2ᚖtenantadminᚋgraphᚋmodelᚐTenantConnection(ctx context.Context, sel ast.SelectionSet, v *model.TenantConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TenantConnection!")
@@ -13653,6 +21607,14 @@ func (ec *executionContext) marshalNTenantEdge2ᚖtenantadminᚋgraphᚋmodelᚐ
 	return ec._TenantEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.TenantPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TenantPayload!")
+		return graphql.Null
+	}
+	return ec._TenantPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTokenKind2tenantadminᚋgraphᚋmodelᚐTokenKind(ctx context.Context, v any) (model.TokenKind, error) {
 	var res model.TokenKind
 	err := res.UnmarshalGQL(v)
@@ -13674,6 +21636,39 @@ func (ec *executionContext) marshalNUnlockUserPayload2ᚖtenantadminᚋgraphᚋm
 		return graphql.Null
 	}
 	return ec._UnlockUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateGroupInput2tenantadminᚋgraphᚋmodelᚐUpdateGroupInput(ctx context.Context, v any) (model.UpdateGroupInput, error) {
+	res, err := ec.unmarshalInputUpdateGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMyPhoneInput2tenantadminᚋgraphᚋmodelᚐUpdateMyPhoneInput(ctx context.Context, v any) (model.UpdateMyPhoneInput, error) {
+	res, err := ec.unmarshalInputUpdateMyPhoneInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMyPreferencesInput2tenantadminᚋgraphᚋmodelᚐUpdateMyPreferencesInput(ctx context.Context, v any) (model.UpdateMyPreferencesInput, error) {
+	res, err := ec.unmarshalInputUpdateMyPreferencesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateTenantInput2tenantadminᚋgraphᚋmodelᚐUpdateTenantInput(ctx context.Context, v any) (model.UpdateTenantInput, error) {
+	res, err := ec.unmarshalInputUpdateTenantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateUserProfileInput2tenantadminᚋgraphᚋmodelᚐUpdateUserProfileInput(ctx context.Context, v any) (model.UpdateUserProfileInput, error) {
+	res, err := ec.unmarshalInputUpdateUserProfileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateUserProfilePayload!")
+		return graphql.Null
+	}
+	return ec._UpdateUserProfilePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2ᚕᚖtenantadminᚋdomainᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.User) graphql.Marshaler {
@@ -13698,6 +21693,14 @@ func (ec *executionContext) marshalNUser2ᚖtenantadminᚋdomainᚐUser(ctx cont
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUserCapabilities2ᚖtenantadminᚋdomainᚐUserCapabilities(ctx context.Context, sel ast.SelectionSet, v *domain.UserCapabilities) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UserCapabilities!")
+		return graphql.Null
+	}
+	return ec._UserCapabilities(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUserConnection2ᚖtenantadminᚋgraphᚋmodelᚐUserConnection(ctx context.Context, sel ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
@@ -13774,6 +21777,11 @@ func (ec *executionContext) unmarshalNUserStatus2tenantadminᚋgraphᚋmodelᚐU
 
 func (ec *executionContext) marshalNUserStatus2tenantadminᚋgraphᚋmodelᚐUserStatus(ctx context.Context, sel ast.SelectionSet, v model.UserStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNUserStatusInput2tenantadminᚋgraphᚋmodelᚐUserStatusInput(ctx context.Context, v any) (model.UserStatusInput, error) {
+	res, err := ec.unmarshalInputUserStatusInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -13982,6 +21990,13 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) marshalOGroup2ᚖtenantadminᚋdomainᚐGroup(ctx context.Context, sel ast.SelectionSet, v *domain.Group) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Group(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -14018,11 +22033,25 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOMembership2ᚖtenantadminᚋdomainᚐMembership(ctx context.Context, sel ast.SelectionSet, v *domain.Membership) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Membership(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2tenantadminᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORoleAssignment2ᚖtenantadminᚋdomainᚐRoleAssignment(ctx context.Context, sel ast.SelectionSet, v *domain.RoleAssignment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RoleAssignment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORoleCategory2ᚖtenantadminᚋgraphᚋmodelᚐRoleCategory(ctx context.Context, v any) (*model.RoleCategory, error) {
@@ -14087,6 +22116,22 @@ func (ec *executionContext) marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx cont
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUserCandidateOutcome2ᚖtenantadminᚋgraphᚋmodelᚐUserCandidateOutcome(ctx context.Context, v any) (*model.UserCandidateOutcome, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.UserCandidateOutcome)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUserCandidateOutcome2ᚖtenantadminᚋgraphᚋmodelᚐUserCandidateOutcome(ctx context.Context, sel ast.SelectionSet, v *model.UserCandidateOutcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOUserFilter2ᚖtenantadminᚋgraphᚋmodelᚐUserFilter(ctx context.Context, v any) (*model.UserFilter, error) {

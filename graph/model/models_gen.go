@@ -41,6 +41,66 @@ type AdminResetSecondFactorPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type AssignRoleInput struct {
+	// The member to give the role to.
+	UserID string `json:"userId"`
+	// A tenant the user is a member of.
+	TenantID string `json:"tenantId"`
+	// The role to give; its product is the role's.
+	RoleID string `json:"roleId"`
+}
+
+type AssignRolePayload struct {
+	// The role assignment concerned; null on failure.
+	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
+	// The membership concerned; null on failure.
+	Membership *domain.Membership `json:"membership,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type AttachExistingUserInput struct {
+	// The tenant to add the account to.
+	TenantID string `json:"tenantId"`
+	// The username of the existing account (as returned by lookupUserCandidate).
+	Username string `json:"username"`
+	// The account's tax code: both must match the same account.
+	TaxCode string `json:"taxCode"`
+	// ISO 3166-1 alpha-2 country of the tax code; IT when omitted.
+	TaxCountry *string `json:"taxCountry,omitempty"`
+	// The product of the role.
+	ProductID string `json:"productId"`
+	// The role to give; it must belong to productId.
+	RoleID string `json:"roleId"`
+}
+
+type AttachExistingUserPayload struct {
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// The membership concerned; null on failure.
+	Membership *domain.Membership `json:"membership,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type AttachUserToTenantInput struct {
+	// A user the viewer may list.
+	UserID string `json:"userId"`
+	// A tenant of the same organisation as one the user belongs to.
+	TenantID string `json:"tenantId"`
+	// The product of the role.
+	ProductID string `json:"productId"`
+	// The role to give; it must belong to productId.
+	RoleID string `json:"roleId"`
+}
+
+type AttachUserToTenantPayload struct {
+	// The membership concerned; null on failure.
+	Membership *domain.Membership `json:"membership,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type BeginTotpEnrollmentPayload struct {
 	// Base32 secret, for manual entry.
 	Secret *string `json:"secret,omitempty"`
@@ -85,6 +145,11 @@ type ChangePasswordPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type ConfirmEmailChangeInput struct {
+	// The token of the emailed link.
+	Token string `json:"token"`
+}
+
 type ConfirmTotpEnrollmentInput struct {
 	// A current 6-digit code of the authenticator app.
 	Code string `json:"code"`
@@ -93,6 +158,113 @@ type ConfirmTotpEnrollmentInput struct {
 type ConfirmTotpEnrollmentPayload struct {
 	Viewer     *domain.Viewer `json:"viewer,omitempty"`
 	UserErrors []*UserError   `json:"userErrors"`
+}
+
+type CreateGroupInput struct {
+	// The tenant the group belongs to.
+	TenantID string `json:"tenantId"`
+	// The product the group is about.
+	ProductID string `json:"productId"`
+	// 1 to 100 characters, unique per tenant and product.
+	Name string `json:"name"`
+}
+
+type CreateTenantInput struct {
+	// The tenant above the new one; null onboards an organisation (platform staff).
+	ParentID *string `json:"parentId,omitempty"`
+	// Display name, 1 to 200 characters.
+	Name string `json:"name"`
+	// ISO 3166-1 alpha-2; IT when omitted.
+	Country *string `json:"country,omitempty"`
+	// Organisation tax code (SIREN/SIRET, partita IVA...), validated for the country.
+	TaxCode *string `json:"taxCode,omitempty"`
+	// Certified email address (PEC) for nominations.
+	CertifiedEmail *string `json:"certifiedEmail,omitempty"`
+}
+
+type CreateUserInput struct {
+	// The tenant creating the person: it becomes their home tenant (R7).
+	TenantID string `json:"tenantId"`
+	// 3–64 letters, digits, '.', '_', '-'; never changes (R2).
+	Username string `json:"username"`
+	// National tax code, validated for taxCountry; never editable (R2).
+	TaxCode string `json:"taxCode"`
+	// ISO 3166-1 alpha-2 country of the tax code; IT when omitted.
+	TaxCountry *string `json:"taxCountry,omitempty"`
+	// Given name.
+	GivenName string `json:"givenName"`
+	// Family name.
+	FamilyName string `json:"familyName"`
+	// Work email; the invitation is sent there.
+	Email string `json:"email"`
+	// it, fr or en; it when omitted (R4).
+	Language *string `json:"language,omitempty"`
+	// IANA time zone; Europe/Rome when omitted (R4).
+	TimeZone *string `json:"timeZone,omitempty"`
+	// The product of the first role.
+	ProductID string `json:"productId"`
+	// The first role; it must belong to productId.
+	RoleID string `json:"roleId"`
+}
+
+type CreateUserPayload struct {
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// The membership of the tenant holding the role.
+	Membership *domain.Membership `json:"membership,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type DeleteGroupInput struct {
+	// The group concerned.
+	GroupID string `json:"groupId"`
+	// When given, a stale version is a CONFLICT.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+type DeleteGroupPayload struct {
+	// The deleted group's ID; null on failure.
+	DeletedGroupID *string `json:"deletedGroupId,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type DetachUserFromTenantInput struct {
+	// The membership to end.
+	MembershipID string `json:"membershipId"`
+}
+
+type DetachUserFromTenantPayload struct {
+	// The ended membership's ID.
+	DetachedMembershipID *string `json:"detachedMembershipId,omitempty"`
+	// Whether the account was deleted, having no membership left (R10).
+	UserDeleted bool `json:"userDeleted"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type GroupMemberInput struct {
+	// The group concerned.
+	GroupID string `json:"groupId"`
+	// The user to add or take out.
+	UserID string `json:"userId"`
+}
+
+type GroupMemberPayload struct {
+	// The group concerned; null on failure.
+	Group *domain.Group `json:"group,omitempty"`
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type GroupPayload struct {
+	// The group concerned; null on failure.
+	Group *domain.Group `json:"group,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type InvitationStatus struct {
@@ -131,6 +303,28 @@ type LogoutPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type LookupUserCandidateInput struct {
+	// The tenant the person is being added to.
+	TenantID string `json:"tenantId"`
+	// The username, as typed (compared case-insensitively).
+	Username string `json:"username"`
+	// The national tax code, as typed (spaces and separators are ignored).
+	TaxCode string `json:"taxCode"`
+	// ISO 3166-1 alpha-2 country of the tax code; IT when omitted.
+	TaxCountry *string `json:"taxCountry,omitempty"`
+}
+
+type LookupUserCandidatePayload struct {
+	// Null when the input is invalid (see userErrors).
+	Outcome *UserCandidateOutcome `json:"outcome,omitempty"`
+	// The member, for ALREADY_MEMBER.
+	User *domain.User `json:"user,omitempty"`
+	// The account's username, for TAX_CODE_HAS_ACCOUNT.
+	ExistingUsername *string `json:"existingUsername,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type Mutation struct {
 }
 
@@ -149,6 +343,17 @@ type PageInfo struct {
 type Query struct {
 }
 
+type RemoveRoleAssignmentPayload struct {
+	// The removed assignment's ID; null on failure.
+	RemovedRoleAssignmentID *string `json:"removedRoleAssignmentId,omitempty"`
+	// Whether the user left the tenant, having no role left there (R10).
+	MembershipRemoved bool `json:"membershipRemoved"`
+	// Whether the account was deleted, having no membership left (R10).
+	UserDeleted bool `json:"userDeleted"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type RequestAccountRecoveryInput struct {
 	// Username or email address.
 	UsernameOrEmail string `json:"usernameOrEmail"`
@@ -158,6 +363,11 @@ type RequestAccountRecoveryPayload struct {
 	// Always true: the answer never tells whether the account exists.
 	Accepted   bool         `json:"accepted"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RequestEmailChangeInput struct {
+	// The new work email.
+	Email string `json:"email"`
 }
 
 type ResendInvitationInput struct {
@@ -196,12 +406,98 @@ type RevokeSessionPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type RoleAssignmentInput struct {
+	// The role assignment concerned.
+	RoleAssignmentID string `json:"roleAssignmentId"`
+}
+
+type RoleAssignmentPayload struct {
+	// The role assignment concerned; null on failure.
+	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type TenantPayload struct {
+	// The tenant concerned; null on failure.
+	Tenant *domain.Tenant `json:"tenant,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type UnlockUserInput struct {
 	UserID string `json:"userId"`
 }
 
 type UnlockUserPayload struct {
 	User       *domain.User `json:"user,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type UpdateGroupInput struct {
+	// The group concerned.
+	GroupID string `json:"groupId"`
+	// The version the change is based on; a stale one is a CONFLICT.
+	ExpectedVersion int `json:"expectedVersion"`
+	// The new name.
+	Name *string `json:"name,omitempty"`
+	// false deactivates: nobody can be added to an inactive group.
+	Active *bool `json:"active,omitempty"`
+}
+
+type UpdateMyPhoneInput struct {
+	// The work phone; null or empty clears it.
+	Phone *string `json:"phone,omitempty"`
+	// When given, a stale version is a CONFLICT.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+type UpdateMyPreferencesInput struct {
+	// it, fr or en.
+	Language *string `json:"language,omitempty"`
+	// IANA time zone, e.g. Europe/Rome.
+	TimeZone *string `json:"timeZone,omitempty"`
+	// When given, a stale version is a CONFLICT.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+type UpdateTenantInput struct {
+	// The tenant concerned.
+	TenantID string `json:"tenantId"`
+	// The version the change is based on; a stale one is a CONFLICT.
+	ExpectedVersion int `json:"expectedVersion"`
+	// The new name (the tenant's administrators may change it).
+	Name *string `json:"name,omitempty"`
+	// Platform staff only.
+	TaxCode *string `json:"taxCode,omitempty"`
+	// Platform staff only.
+	CertifiedEmail *string `json:"certifiedEmail,omitempty"`
+}
+
+type UpdateUserProfileInput struct {
+	// The user to edit.
+	UserID string `json:"userId"`
+	// The version the change is based on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Locked once nameVerified (R3).
+	GivenName *string `json:"givenName,omitempty"`
+	// Locked once nameVerified (R3).
+	FamilyName *string `json:"familyName,omitempty"`
+	// Only on an account without a tax code: a tax code is never changed (R2).
+	TaxCode *string `json:"taxCode,omitempty"`
+	// Country of taxCode; IT when omitted.
+	TaxCountry *string `json:"taxCountry,omitempty"`
+	// it, fr or en (R4).
+	Language *string `json:"language,omitempty"`
+	// IANA time zone (R4).
+	TimeZone *string `json:"timeZone,omitempty"`
+}
+
+// The payload of changes to one user.
+type UpdateUserProfilePayload struct {
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// Business-rule failures; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -231,6 +527,13 @@ type UserFilter struct {
 	AssignmentStatus *AssignmentStatus `json:"assignmentStatus,omitempty"`
 	// Case-insensitive substring of name, email, username or tax code.
 	Search *string `json:"search,omitempty"`
+}
+
+type UserStatusInput struct {
+	// The account to suspend or reactivate.
+	UserID string `json:"userId"`
+	// When given, a stale version is a CONFLICT.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }
 
 // State of one role assignment (per-product suspension, R5/R10).
@@ -462,6 +765,70 @@ func (e *TokenKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e TokenKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The outcomes of looking up a username and a tax code (R1).
+type UserCandidateOutcome string
+
+const (
+	// The person is already a member of the tenant: see the users list.
+	UserCandidateOutcomeAlreadyMember UserCandidateOutcome = "ALREADY_MEMBER"
+	// Another account has this username: choose another.
+	UserCandidateOutcomeUsernameTaken UserCandidateOutcome = "USERNAME_TAKEN"
+	// The tax code already has an account: attach it (existingUsername) instead.
+	UserCandidateOutcomeTaxCodeHasAccount UserCandidateOutcome = "TAX_CODE_HAS_ACCOUNT"
+	// Nobody has them: fill in the full form (createUser).
+	UserCandidateOutcomeNewPerson UserCandidateOutcome = "NEW_PERSON"
+)
+
+var AllUserCandidateOutcome = []UserCandidateOutcome{
+	UserCandidateOutcomeAlreadyMember,
+	UserCandidateOutcomeUsernameTaken,
+	UserCandidateOutcomeTaxCodeHasAccount,
+	UserCandidateOutcomeNewPerson,
+}
+
+func (e UserCandidateOutcome) IsValid() bool {
+	switch e {
+	case UserCandidateOutcomeAlreadyMember, UserCandidateOutcomeUsernameTaken, UserCandidateOutcomeTaxCodeHasAccount, UserCandidateOutcomeNewPerson:
+		return true
+	}
+	return false
+}
+
+func (e UserCandidateOutcome) String() string {
+	return string(e)
+}
+
+func (e *UserCandidateOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UserCandidateOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UserCandidateOutcome", str)
+	}
+	return nil
+}
+
+func (e UserCandidateOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UserCandidateOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UserCandidateOutcome) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

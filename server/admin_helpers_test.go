@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// adminWorld is newWorld plus what the delegated-administration tests
+// need: an operator and a site admin, platform staff, and the catalog's ids.
+//
+//	holding ── company ── site          other
+//	holdingAdmin (segmenti ADMIN)      otherAdmin (segmenti ADMIN)
+//	companyAdmin (segmenti ADMIN), operator (segmenti USER), technician (amisgest external technician)
+//	siteAdmin (segmenti ADMIN in site)
+type adminWorld struct {
+	*world
+	operator, siteAdmin, staff int64
+	tokens                     map[int64]string
+}
+
+func newAdminWorld(t *testing.T) *adminWorld {
+	t.Helper()
+	w := &adminWorld{world: newWorld(t), tokens: map[int64]string{}}
+	w.operator = w.f.User("operatore.uno", w.company)
+	w.f.Assign(w.operator, w.company, "segmenti", "user")
+	w.siteAdmin = w.f.User("site.admin", w.site)
+	w.f.Assign(w.siteAdmin, w.site, "segmenti", "admin")
+	w.staff = w.f.PlatformAdmin("platform.staff")
+	// Valid Italian tax codes for the people the tests look up.
+	for i, id := range []int64{w.holdingAdmin, w.companyAdmin, w.other_admin, w.technician, w.operator, w.siteAdmin} {
+		w.f.Exec("UPDATE users SET tax_code = ?, tax_country = 'IT' WHERE id = ?", validCF(900+i), id)
+	}
+	return w
+}
+
+func (w *adminWorld) token(t *testing.T, userID int64) string {
+	t.Helper()
+	if tok, ok := w.tokens[userID]; ok {
+		return tok
+	}
+	tok := w.m.MustLogin(t, userID)
+	w.tokens[userID] = tok
+	return tok
+}
+
+// scalar runs a query returning one value.
+func (w *adminWorld) scalar(t *testing.T, dest any, query string, args ...any) {
+	t.Helper()
+	if err := w.m.DB.NewRaw(query, args...).Scan(context.Background(), dest); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+func (w *adminWorld) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	w.scalar(t, &n, query, args...)
+	return n
+}
+
+func (w *adminWorld) productID(t *testing.T, code string) int64 {
+	var id int64
+	w.scalar(t, &id, "SELECT id FROM products WHERE code = ?", code)
+	return id
+}
+
+// product returns the global ID of a product by code.
+func (w *adminWorld) product(t *testing.T, code string) string {
+	return globalIDFor("Product", w.productID(t, code))
+}
+
+func (w *adminWorld) roleID(t *testing.T, productCode, roleCode string) int64 {
+	var id int64
+	w.scalar(t, &id, "SELECT r.id FROM roles r JOIN products p ON p.id = r.product_id WHERE p.code = ? AND r.code = ?", productCode, roleCode)
+	return id
+}
+
+// role returns the global ID of a role by product and role code.
+func (w *adminWorld) role(t *testing.T, productCode, roleCode string) string {
+	return globalIDFor("Role", w.roleID(t, productCode, roleCode))
+}
+
+func (w *adminWorld) assignmentID(t *testing.T, userID, tenantID int64, productCode, roleCode string) int64 {
+	var id int64
+	w.scalar(t, &id, `SELECT ra.id FROM role_assignments ra JOIN roles r ON r.id = ra.role_id JOIN products p ON p.id = r.product_id
+		WHERE ra.user_id = ? AND ra.tenant_id = ? AND p.code = ? AND r.code = ?`, userID, tenantID, productCode, roleCode)
+	return id
+}
+
+func (w *adminWorld) membershipID(t *testing.T, userID, tenantID int64) int64 {
+	var id int64
+	w.scalar(t, &id, "SELECT id FROM memberships WHERE user_id = ? AND tenant_id = ?", userID, tenantID)
+	return id
+}
+
+func (w *adminWorld) version(t *testing.T, table string, id int64) int {
+	return w.count(t, "SELECT version FROM "+table+" WHERE id = ?", id)
+}
+
+// audits counts the audit events of an action on a target.
+func (w *adminWorld) audits(t *testing.T, action string, targetID int64) int {
+	return w.count(t, "SELECT count(*) FROM audit_events WHERE action = ? AND target_id = ?", action, targetID)
+}
+
+// events counts the subscription events of a type about a subject in a tenant.
+func (w *adminWorld) events(t *testing.T, typ string, tenantID, subjectID int64) int {
+	return w.count(t, "SELECT count(*) FROM events WHERE type = ? AND tenant_id = ? AND subject_id = ?", typ, tenantID, subjectID)
+}
+
+// wantAudit checks that the change wrote its audit event (with who and
+// from where) and its subscription event in the tenant.
+func (w *adminWorld) wantAudit(t *testing.T, action string, targetID, actorID int64, eventType string, tenantID int64) {
+	t.Helper()
+	var row struct {
+		ActorID   int64  `bun:"actor_id"`
+		IP        string `bun:"ip"`
+		UserAgent string `bun:"user_agent"`
+		RequestID string `bun:"request_id"`
+	}
+	w.scalar(t, &row, `SELECT actor_id, ip, user_agent, request_id FROM audit_events WHERE action = ? AND target_id = ?
+		ORDER BY id DESC LIMIT 1`, action, targetID)
+	if row.ActorID != actorID || row.IP == "" || row.UserAgent == "" || row.RequestID == "" {
+		t.Errorf("audit %s of %d: %+v", action, targetID, row)
+	}
+	if eventType != "" && w.events(t, eventType, tenantID, targetID) == 0 {
+		t.Errorf("no %s event in tenant %d for %d", eventType, tenantID, targetID)
+	}
+}
+
+// snapshotTables are the rows a refused change must leave alone.
+var snapshotTables = map[string]string{
+	"tenants": "id", "users": "id", "memberships": "id", "membership_products": "membership_id, product_id",
+	"role_assignments": "id", "groups": "id", "group_members": "group_id, user_id", "invitations": "id",
+	"email_outbox": "id", "email_changes": "id", "audit_events": "id", "events": "id", "credentials": "user_id",
+}
+
+// snapshot dumps every table a mutation may touch.
+func (w *adminWorld) snapshot(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	for _, table := range []string{"tenants", "users", "memberships", "membership_products", "role_assignments", "groups",
+		"group_members", "invitations", "email_outbox", "email_changes", "audit_events", "events", "credentials"} {
+		var dump string
+		w.scalar(t, &dump, fmt.Sprintf("SELECT coalesce(json_agg(x ORDER BY %s), '[]')::text FROM %s x", snapshotTables[table], table))
+		fmt.Fprintf(&b, "%s: %s\n", table, dump)
+	}
+	return b.String()
+}
+
+// unchanged fails when the database differs from a snapshot.
+func (w *adminWorld) unchanged(t *testing.T, before string) {
+	t.Helper()
+	if after := w.snapshot(t); after != before {
+		t.Errorf("a refused change changed the database:\nbefore %s\nafter  %s", diffLine(before, after), diffLine(after, before))
+	}
+}
+
+func diffLine(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range al {
+		if i >= len(bl) || al[i] != bl[i] {
+			if len(al[i]) > 600 {
+				return al[i][:600] + "…"
+			}
+			return al[i]
+		}
+	}
+	return ""
+}
+
+// payload is the result of one mutation.
+type payload struct {
+	res  *gqlResponse
+	name string
+	data map[string]any
+}
+
+// mutate runs `field(input: $input) { selection userErrors {...} }`.
+func (w *adminWorld) mutate(t *testing.T, token, field, inputType, selection string, input map[string]any) *payload {
+	t.Helper()
+	q := fmt.Sprintf("mutation($input: %s!) { %s(input: $input) { %s userErrors { field code message } } }", inputType, field, selection)
+	res := w.m.gql(t, token, q, map[string]any{"input": input})
+	p := &payload{res: res, name: field}
+	if len(res.Data) > 0 && string(res.Data) != "null" {
+		var d map[string]map[string]any
+		if err := json.Unmarshal(res.Data, &d); err == nil {
+			p.data = d[field]
+		}
+	}
+	return p
+}
+
+// code is the GraphQL error code ("" when none).
+func (p *payload) code() string { return p.res.code() }
+
+// userError is the first userErrors code ("" when none); it fails on a
+// GraphQL error.
+func (p *payload) userError(t *testing.T) string {
+	t.Helper()
+	if len(p.res.Errors) > 0 {
+		t.Fatalf("%s: unexpected errors %+v", p.name, p.res.Errors)
+	}
+	errs, _ := p.data["userErrors"].([]any)
+	if len(errs) == 0 {
+		return ""
+	}
+	return errs[0].(map[string]any)["code"].(string)
+}
+
+// ok asserts success and returns the payload.
+func (p *payload) ok(t *testing.T) map[string]any {
+	t.Helper()
+	if c := p.userError(t); c != "" {
+		t.Fatalf("%s: userError %s: %v", p.name, c, p.data["userErrors"])
+	}
+	return p.data
+}
+
+// dig walks a decoded JSON value by keys.
+func dig(v any, path ...string) any {
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// query decodes a query's data into a generic map, failing on errors.
+func (w *adminWorld) query(t *testing.T, token, q string, vars map[string]any) map[string]any {
+	t.Helper()
+	var out map[string]any
+	w.m.gql(t, token, q, vars).decode(t, &out)
+	return out
+}
+
+// validCF returns a valid Italian codice fiscale, distinct for each n < 1000.
+func validCF(n int) string {
+	first15 := fmt.Sprintf("RSSMRA85T10A%03d", n%1000)
+	odd := [36]int{1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23}
+	sum := 0
+	for i := 0; i < 15; i++ {
+		c := first15[i]
+		v := int(c - '0')
+		if c >= 'A' {
+			v = int(c-'A') + 10
+		}
+		if i%2 == 0 {
+			sum += odd[v]
+		} else if c >= 'A' {
+			sum += int(c - 'A')
+		} else {
+			sum += v
+		}
+	}
+	return first15 + string(rune('A'+sum%26))
+}

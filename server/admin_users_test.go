@@ -1,0 +1,312 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"tenantadmin/domain"
+)
+
+const lookupSel = `outcome existingUsername user { id username givenName }`
+
+func TestValidCFHelper(t *testing.T) {
+	for _, n := range []int{0, 1, 562, 900, 999} {
+		if _, err := domain.ValidatePersonTaxCode("IT", validCF(n)); err != nil {
+			t.Fatalf("validCF(%d) = %s: %v", n, validCF(n), err)
+		}
+	}
+}
+
+// TestR1LookupUserCandidate: the four outcomes an admin must see distinctly.
+func TestR1LookupUserCandidate(t *testing.T) {
+	w := newAdminWorld(t)
+	admin := w.token(t, w.companyAdmin)
+	lookup := func(token, tenant, username, taxCode string) *payload {
+		return w.mutate(t, token, "lookupUserCandidate", "LookupUserCandidateInput", lookupSel,
+			map[string]any{"tenantId": globalIDFor("Tenant", tenant2id(w, tenant)), "username": username, "taxCode": taxCode})
+	}
+	var operatorTax string
+	w.scalar(t, &operatorTax, "SELECT tax_code FROM users WHERE id = ?", w.operator)
+	var otherTax string
+	w.scalar(t, &otherTax, "SELECT tax_code FROM users WHERE id = ?", w.other_admin)
+
+	t.Run("NewPerson", func(t *testing.T) {
+		d := lookup(admin, "company", "nuovo.utente", validCF(1)).ok(t)
+		if d["outcome"] != "NEW_PERSON" || d["user"] != nil || d["existingUsername"] != nil {
+			t.Fatalf("got %v", d)
+		}
+		if w.count(t, "SELECT count(*) FROM audit_events WHERE action = 'user.lookup' AND after->>'outcome' = 'NEW_PERSON'") != 1 {
+			t.Fatal("the lookup is not audited")
+		}
+	})
+	t.Run("AlreadyMember", func(t *testing.T) {
+		d := lookup(admin, "company", "Operatore.Uno", strings.ToLower(operatorTax)).ok(t)
+		if d["outcome"] != "ALREADY_MEMBER" || dig(d, "user", "username") != "operatore.uno" || dig(d, "user", "givenName") != "Givenoperatore.uno" {
+			t.Fatalf("got %v", d)
+		}
+	})
+	t.Run("AlreadyMemberUnderAnotherUsername", func(t *testing.T) {
+		d := lookup(admin, "company", "someone.else", operatorTax).ok(t)
+		if d["outcome"] != "ALREADY_MEMBER" {
+			t.Fatalf("got %v", d)
+		}
+	})
+	t.Run("UsernameTaken", func(t *testing.T) {
+		// The username belongs to another organisation's admin: nothing
+		// about that account is returned.
+		p := lookup(admin, "company", "other.admin", validCF(2))
+		d := p.ok(t)
+		if d["outcome"] != "USERNAME_TAKEN" || d["user"] != nil || d["existingUsername"] != nil {
+			t.Fatalf("got %v", d)
+		}
+	})
+	t.Run("TaxCodeHasAccount", func(t *testing.T) {
+		p := lookup(admin, "company", "new.name", otherTax)
+		d := p.ok(t)
+		if d["outcome"] != "TAX_CODE_HAS_ACCOUNT" || d["existingUsername"] != "other.admin" || d["user"] != nil {
+			t.Fatalf("got %v", d)
+		}
+		// Only the username: no names, email or ids of a user outside the scope.
+		for _, leak := range []string{"Givenother.admin", "Familyother.admin", "other.admin@example.test", globalIDFor("User", w.other_admin)} {
+			if strings.Contains(string(p.res.Data), leak) {
+				t.Fatalf("lookup leaks %q: %s", leak, p.res.Data)
+			}
+		}
+	})
+	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
+		before := w.snapshot(t)
+		if c := lookup(w.token(t, w.other_admin), "company", "x.y", validCF(3)).code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+		if c := lookup(w.token(t, w.operator), "company", "x.y", validCF(3)).code(); c != "FORBIDDEN" {
+			t.Fatalf("operator: code = %q", c)
+		}
+		w.unchanged(t, before)
+	})
+	t.Run("ErrInvalidUsername", func(t *testing.T) {
+		if c := lookup(admin, "company", "mario rossi", validCF(3)).userError(t); c != "USERNAME_INVALID_CHARACTER" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrInvalidTaxCode", func(t *testing.T) {
+		if c := lookup(admin, "company", "mario.rossi", "RSSMRA85T10A562X").userError(t); c != "INVALID_TAX_CODE" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrInvalidCountry", func(t *testing.T) {
+		p := w.mutate(t, admin, "lookupUserCandidate", "LookupUserCandidateInput", lookupSel, map[string]any{
+			"tenantId": globalIDFor("Tenant", w.company), "username": "mario.rossi", "taxCode": "X1234", "taxCountry": "Italia"})
+		if c := p.userError(t); c != "INVALID_COUNTRY" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+}
+
+func tenant2id(w *adminWorld, name string) int64 {
+	switch name {
+	case "holding":
+		return w.holding
+	case "company":
+		return w.company
+	case "site":
+		return w.site
+	}
+	return w.other
+}
+
+const createUserSel = `user { id username status givenName email language timeZone homeTenant { id } }
+	membership { id tenant { id } roleAssignments { status role { code } product { code } } }`
+
+// TestR1CreateUser covers createUser with R2's username rule and the
+// invitation of R14.
+func TestR1CreateUser(t *testing.T) {
+	w := newAdminWorld(t)
+	admin := w.token(t, w.companyAdmin)
+	input := func(change func(map[string]any)) map[string]any {
+		in := map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": "Giulia.Verdi", "taxCode": validCF(10),
+			"givenName": "Giulia", "familyName": "Verdi", "email": "giulia.verdi@example.test", "language": "fr",
+			"productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "user")}
+		if change != nil {
+			change(in)
+		}
+		return in
+	}
+	create := func(token string, in map[string]any) *payload {
+		return w.mutate(t, token, "createUser", "CreateUserInput", createUserSel, in)
+	}
+	t.Run("OK", func(t *testing.T) {
+		d := create(admin, input(nil)).ok(t)
+		u := d["user"].(map[string]any)
+		if u["username"] != "giulia.verdi" || u["status"] != "INVITED" || u["language"] != "fr" || u["timeZone"] != "Europe/Rome" ||
+			dig(u, "homeTenant", "id") != globalIDFor("Tenant", w.company) {
+			t.Fatalf("user = %v", u)
+		}
+		ras := dig(d, "membership", "roleAssignments").([]any)
+		if len(ras) != 1 || dig(ras[0], "role", "code") != "user" || dig(ras[0], "status") != "ACTIVE" {
+			t.Fatalf("membership = %v", d["membership"])
+		}
+		var id int64
+		w.scalar(t, &id, "SELECT id FROM users WHERE username = 'giulia.verdi'")
+		if w.count(t, "SELECT count(*) FROM invitations WHERE user_id = ? AND used_at IS NULL AND expires_at > now() + interval '71 hours'", id) != 1 {
+			t.Fatal("no 72-hour invitation")
+		}
+		var mail struct {
+			To       string `bun:"to_address"`
+			Template string `bun:"template"`
+			Language string `bun:"language"`
+			Link     string `bun:"link"`
+			Tenant   string `bun:"tenant"`
+			By       string `bun:"by"`
+			Username string `bun:"username"`
+		}
+		w.scalar(t, &mail, `SELECT to_address, template, language, data->>'link' AS link, data->>'tenantName' AS tenant,
+			data->>'invitedBy' AS by, data->>'username' AS username FROM email_outbox WHERE user_id = ?`, id)
+		if mail.To != "giulia.verdi@example.test" || mail.Template != "invitation" || mail.Language != "fr" ||
+			!strings.HasPrefix(mail.Link, w.m.URL()+"/invitation#token=") || mail.Tenant != "Filiale Srl" ||
+			mail.By != "Givencompany.admin Familycompany.admin" || mail.Username != "giulia.verdi" {
+			t.Fatalf("invitation mail = %+v", mail)
+		}
+		w.wantAudit(t, "user.create", id, w.companyAdmin, "USER_CREATED", w.company)
+		ra := w.assignmentID(t, id, w.company, "segmenti", "user")
+		w.wantAudit(t, "roleAssignment.create", ra, w.companyAdmin, "ROLE_ASSIGNMENT_CREATED", w.company)
+	})
+	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
+		before := w.snapshot(t)
+		if c := create(w.token(t, w.other_admin), input(func(in map[string]any) { in["username"] = "x.one" })).code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+		w.unchanged(t, before)
+	})
+	t.Run("ErrForbiddenParentAdmin", func(t *testing.T) {
+		// R6: the holding's admin reads the company's users, never writes.
+		before := w.snapshot(t)
+		if c := create(w.token(t, w.holdingAdmin), input(func(in map[string]any) { in["username"] = "x.two" })).code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+		w.unchanged(t, before)
+	})
+	t.Run("ErrForbiddenProductNotAdministered", func(t *testing.T) {
+		before := w.snapshot(t)
+		p := create(admin, input(func(in map[string]any) {
+			in["username"], in["productId"], in["roleId"] = "x.three", w.product(t, "clienti"), w.role(t, "clienti", "guest")
+		}))
+		if c := p.code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+		w.unchanged(t, before)
+	})
+	w.f.Assign(w.companyAdmin, w.company, "cob", "master")
+	for _, c := range []struct {
+		name, code string
+		change     func(map[string]any)
+	}{
+		{"ErrUsernameTaken", "USERNAME_TAKEN", func(in map[string]any) { in["username"], in["taxCode"] = "Operatore.Uno", validCF(12) }},
+		{"ErrTaxCodeHasAccount", "TAX_CODE_HAS_ACCOUNT", func(in map[string]any) { in["username"], in["taxCode"] = "fresh.name", validCF(10) }},
+		{"ErrUsernameInvalidCharacter", "USERNAME_INVALID_CHARACTER", func(in map[string]any) { in["username"] = "giulia verdi" }},
+		{"ErrUsernameTooShort", "USERNAME_TOO_SHORT", func(in map[string]any) { in["username"] = "gv" }},
+		{"ErrInvalidTaxCode", "INVALID_TAX_CODE", func(in map[string]any) { in["username"], in["taxCode"] = "g.v2", "RSSMRA85T10A562X" }},
+		{"ErrInvalidCountry", "INVALID_COUNTRY", func(in map[string]any) { in["username"], in["taxCountry"] = "g.v3", "ITA" }},
+		{"ErrInvalidName", "INVALID_NAME", func(in map[string]any) { in["username"], in["familyName"] = "g.v4", " " }},
+		{"ErrInvalidEmail", "INVALID_EMAIL", func(in map[string]any) { in["username"], in["email"] = "g.v5", "Giulia <g@example.test>" }},
+		{"ErrInvalidLanguage", "INVALID_LANGUAGE", func(in map[string]any) { in["username"], in["language"] = "g.v6", "de" }},
+		{"ErrInvalidTimeZone", "INVALID_TIME_ZONE", func(in map[string]any) { in["username"], in["timeZone"] = "g.v7", "Europe/Atlantis" }},
+		{"ErrRoleNotOfProduct", "ROLE_NOT_OF_PRODUCT", func(in map[string]any) { in["username"], in["roleId"] = "g.v8", w.role(t, "clienti", "guest") }},
+		{"ErrUnknownRole", "UNKNOWN_ROLE", func(in map[string]any) { in["username"], in["roleId"] = "g.v9", globalIDFor("Role", 999999) }},
+		{"ErrNominationRequired", "NOMINATION_REQUIRED", func(in map[string]any) {
+			in["username"], in["productId"], in["roleId"] = "g.v10", w.product(t, "cob"), w.role(t, "cob", "master")
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := w.snapshot(t)
+			if got := create(admin, input(c.change)).userError(t); got != c.code {
+				t.Fatalf("code = %q, want %q", got, c.code)
+			}
+			w.unchanged(t, before)
+		})
+	}
+	t.Run("StaffGrantNominatedRole", func(t *testing.T) {
+		// Platform staff onboard a tenant's first administrator directly.
+		in := input(func(in map[string]any) {
+			in["username"], in["taxCode"], in["productId"], in["roleId"] = "first.master", validCF(11), w.product(t, "cob"), w.role(t, "cob", "master")
+		})
+		create(w.token(t, w.staff), in).ok(t)
+	})
+	t.Run("ErrUnauthenticated", func(t *testing.T) {
+		if c := create("", input(func(in map[string]any) { in["username"] = "anon.user" })).code(); c != "UNAUTHENTICATED" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+}
+
+// TestR1AttachExistingUser is R1's "attach that account instead".
+func TestR1AttachExistingUser(t *testing.T) {
+	w := newAdminWorld(t)
+	admin := w.token(t, w.companyAdmin)
+	var otherTax string
+	w.scalar(t, &otherTax, "SELECT tax_code FROM users WHERE id = ?", w.other_admin)
+	attach := func(token, username, taxCode, product, role string) *payload {
+		return w.mutate(t, token, "attachExistingUser", "AttachExistingUserInput", "user { id username givenName } membership { id tenant { id } }",
+			map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": username, "taxCode": taxCode,
+				"productId": w.product(t, product), "roleId": w.role(t, product, role)})
+	}
+	t.Run("OK", func(t *testing.T) {
+		d := attach(admin, "other.admin", otherTax, "segmenti", "guest").ok(t)
+		if dig(d, "user", "username") != "other.admin" || dig(d, "membership", "tenant", "id") != globalIDFor("Tenant", w.company) {
+			t.Fatalf("got %v", d)
+		}
+		// Now a member: the company admin sees the person's data.
+		if dig(d, "user", "givenName") != "Givenother.admin" {
+			t.Fatalf("member's data hidden: %v", d)
+		}
+		m := w.membershipID(t, w.other_admin, w.company)
+		w.wantAudit(t, "membership.create", m, w.companyAdmin, "MEMBERSHIP_CREATED", w.company)
+		// The home tenant is unchanged: identity stays with the other organisation (R7).
+		if w.count(t, "SELECT home_tenant_id FROM users WHERE id = ?", w.other_admin) != int(w.other) {
+			t.Fatal("attaching changed the home tenant")
+		}
+	})
+	t.Run("ErrAlreadyMember", func(t *testing.T) {
+		before := w.snapshot(t)
+		if c := attach(admin, "other.admin", otherTax, "segmenti", "guest").userError(t); c != "ALREADY_MEMBER" {
+			t.Fatalf("code = %q", c)
+		}
+		w.unchanged(t, before)
+	})
+	t.Run("ErrNoMatchingAccount", func(t *testing.T) {
+		before := w.snapshot(t)
+		// The username of one account with the tax code of another.
+		if c := attach(admin, "holding.admin", otherTax, "segmenti", "guest").userError(t); c != "NO_MATCHING_ACCOUNT" {
+			t.Fatalf("code = %q", c)
+		}
+		w.unchanged(t, before)
+	})
+	t.Run("ErrRoleNotOfProduct", func(t *testing.T) {
+		p := w.mutate(t, admin, "attachExistingUser", "AttachExistingUserInput", "user { id }",
+			map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": "holding.admin", "taxCode": validCF(900),
+				"productId": w.product(t, "segmenti"), "roleId": w.role(t, "clienti", "guest")})
+		if c := p.userError(t); c != "ROLE_NOT_OF_PRODUCT" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
+		before := w.snapshot(t)
+		if c := attach(w.token(t, w.other_admin), "holding.admin", validCF(900), "segmenti", "guest").code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+		w.unchanged(t, before)
+	})
+}
+
+// TestR2UsernameNeverChanges: usernames are stored lower-case and no
+// mutation takes one to change.
+func TestR2UsernameNeverChanges(t *testing.T) {
+	w := newAdminWorld(t)
+	p := w.mutate(t, w.token(t, w.companyAdmin), "updateUserProfile", "UpdateUserProfileInput", "user { username }",
+		map[string]any{"userId": globalIDFor("User", w.operator), "expectedVersion": 1, "username": "renamed"})
+	if p.code() == "" {
+		t.Fatal("updateUserProfile accepted a username")
+	}
+	if w.count(t, "SELECT count(*) FROM users WHERE username = 'operatore.uno'") != 1 {
+		t.Fatal("username changed")
+	}
+}
