@@ -3,9 +3,11 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"tenantadmin/db"
 	"tenantadmin/domain"
+	"tenantadmin/events"
 )
 
 // App is what resolvers call: storage services and the authorizer. The
@@ -19,6 +21,19 @@ type App struct {
 	Logger     *slog.Logger
 	// PublicURL is the external base URL for links in emails.
 	PublicURL string
+
+	// Events fans change events out to this replica's subscriptions (R28).
+	Events *events.Hub
+	// Audit reads the audit trail (R26).
+	Audit *db.AuditService
+	// ServiceAccounts stores service accounts and their tokens (R27).
+	ServiceAccounts *db.ServiceAccountService
+	// ReloadViewer re-authenticates a subscriber (its session or token is
+	// still live, its account still active) and reloads its grants.
+	ReloadViewer func(ctx context.Context, v *domain.Viewer) (*domain.Viewer, error)
+	// SubscriptionRecheck is how often subscriptions re-check their viewer
+	// (they also do at once on events about the viewer).
+	SubscriptionRecheck time.Duration
 }
 
 type viewerKey struct{}

@@ -36,6 +36,12 @@ func (app *App) node(ctx context.Context, gid string) (model.Node, error) {
 			return nil, err
 		}
 		return nilNode(idx.roleByID[id], nil)
+	case "AuditEvent":
+		return nilNode(app.auditEvent(ctx, id))
+	case "ServiceAccount":
+		return nilNode(app.visibleServiceAccount(ctx, id))
+	case "ServiceAccountToken":
+		return nilNode(app.visibleToken(ctx, id))
 	}
 	return nil, nil
 }

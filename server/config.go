@@ -25,6 +25,13 @@ type Config struct {
 	SessionIdle    time.Duration
 	SessionMaxAge  time.Duration
 	MaxRequestSize int64
+
+	// Events, audit retention and subscriptions (R26, R28).
+	EventRelay          bool
+	AuditRetention      time.Duration
+	EventRetention      time.Duration
+	SubscriptionBuffer  int
+	SubscriptionRecheck time.Duration
 }
 
 func env(key, def string) string {
@@ -52,6 +59,11 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&c.SessionIdle, "session-idle", durationEnv("SESSION_IDLE", 30*time.Minute), "idle timeout of sessions (SESSION_IDLE)")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", durationEnv("SESSION_MAX_AGE", 12*time.Hour), "absolute lifetime of sessions (SESSION_MAX_AGE)")
 	fs.Int64Var(&c.MaxRequestSize, "max-request-size", 1<<20, "largest accepted request body in bytes")
+	fs.BoolVar(&c.EventRelay, "event-relay", env("EVENT_RELAY", "true") != "false", "run the event relay in this replica; one replica at a time publishes (EVENT_RELAY)")
+	fs.DurationVar(&c.AuditRetention, "audit-retention", durationEnv("AUDIT_RETENTION", 0), "delete audit events older than this, e.g. 2160h; 0 keeps them forever (AUDIT_RETENTION)")
+	fs.DurationVar(&c.EventRetention, "event-retention", durationEnv("EVENT_RETENTION", 7*24*time.Hour), "keep published change events this long for resuming subscriptions; 0 forever (EVENT_RETENTION)")
+	fs.IntVar(&c.SubscriptionBuffer, "subscription-buffer", 64, "event batches a subscriber may have waiting before it is dropped as too slow")
+	fs.DurationVar(&c.SubscriptionRecheck, "subscription-recheck", durationEnv("SUBSCRIPTION_RECHECK", 5*time.Second), "how often subscriptions re-check their viewer's session and roles (SUBSCRIPTION_RECHECK)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -30,6 +30,17 @@ func (m *Main) routes() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := newHTTPMetrics(reg)
+	if m.Hub != nil {
+		hub := m.Hub
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "subscriptions", Help: "Live GraphQL subscriptions of this replica."},
+				func() float64 { return float64(hub.Stats().Subscribers) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "subscription_events_delivered_total", Help: "Change events handed to subscriptions."},
+				func() float64 { return float64(hub.Stats().Delivered) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "subscriptions_dropped_total", Help: "Subscriptions dropped as too slow."},
+				func() float64 { return float64(hub.Stats().Dropped) }),
+		)
+	}
 
 	limits := graph.DefaultLimits
 	limits.Introspection = m.Config.Introspection
@@ -159,6 +170,9 @@ func (m *Main) authenticateBearer(ctx context.Context, authorization string) (*d
 }
 
 func (m *Main) viewerForToken(ctx context.Context, token string) (*domain.Viewer, error) {
+	if domain.IsServiceToken(token) {
+		return m.viewerForServiceToken(ctx, token)
+	}
 	sess, err := m.Sessions.Lookup(ctx, token)
 	if err != nil {
 		return nil, err
@@ -175,6 +189,68 @@ func (m *Main) viewerForToken(ctx context.Context, token string) (*domain.Viewer
 	}
 	v.SessionID = sess.ID
 	return v, nil
+}
+
+// viewerForServiceToken authenticates a service account token (R27): the
+// viewer is the service account, with its grants, and carries the token id
+// for per-token rate limits.
+func (m *Main) viewerForServiceToken(ctx context.Context, token string) (*domain.Viewer, error) {
+	if len(token) > 128 {
+		return nil, auth.ErrNoSession
+	}
+	tokenID, userID, err := m.App.ServiceAccounts.AuthenticateToken(ctx, auth.HashToken(token))
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, auth.ErrNoSession
+	} else if err != nil {
+		return nil, err
+	}
+	v, err := m.App.Users.LoadViewer(ctx, userID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, auth.ErrNoSession
+	} else if err != nil {
+		return nil, err
+	}
+	if v.Status != domain.UserActive || v.Kind != domain.KindService {
+		return nil, auth.ErrNoSession
+	}
+	v.ServiceTokenID = tokenID
+	return v, nil
+}
+
+// reloadViewer re-authenticates a long-lived subscriber: its session or
+// token must still be live and its account active; the grants are read
+// again.
+func (m *Main) reloadViewer(ctx context.Context, v *domain.Viewer) (*domain.Viewer, error) {
+	ended := domain.Errorf(domain.EUNAUTHENTICATED, "Your session has ended.")
+	switch {
+	case v.ServiceTokenID != 0:
+		live, err := m.App.ServiceAccounts.TokenLive(ctx, v.ServiceTokenID)
+		if err != nil {
+			return nil, err
+		}
+		if !live {
+			return nil, domain.Errorf(domain.EUNAUTHENTICATED, "The token was revoked or expired.")
+		}
+	case v.SessionID != "":
+		alive, err := m.Sessions.Alive(ctx, v.SessionID)
+		if err != nil {
+			return nil, err
+		}
+		if !alive {
+			return nil, ended
+		}
+	}
+	nv, err := m.App.Users.LoadViewer(ctx, v.UserID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, ended
+	} else if err != nil {
+		return nil, err
+	}
+	if err := domain.RequireViewer(nv); err != nil {
+		return nil, err
+	}
+	nv.SessionID, nv.ServiceTokenID = v.SessionID, v.ServiceTokenID
+	return nv, nil
 }
 
 // requestIDLogHandler adds the request ID to every log record made with a
