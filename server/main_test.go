@@ -20,16 +20,33 @@ import (
 func MustRunMain(tb testing.TB) *Main {
 	tb.Helper()
 	_, prefix := dbtest.MustRedis(tb)
+	return mustRunMainOn(tb, dbtest.NewDatabaseURL(tb), prefix, nil)
+}
+
+// MustRunReplica starts another server process on the same PostgreSQL
+// database and Redis prefix as m: a second replica behind a load balancer.
+// configure, when set, adjusts the Main before it runs (extra flags are
+// parsed after the shared ones).
+func MustRunReplica(tb testing.TB, m *Main, configure func(*Main), args ...string) *Main {
+	tb.Helper()
+	return mustRunMainOn(tb, m.Config.DatabaseURL, m.Config.KeyPrefix, configure, args...)
+}
+
+func mustRunMainOn(tb testing.TB, databaseURL, prefix string, configure func(*Main), args ...string) *Main {
+	tb.Helper()
 	m := NewMain()
 	m.Logger = slog.New(slog.DiscardHandler)
-	if err := m.ParseFlags([]string{
+	if err := m.ParseFlags(append([]string{
 		"-addr", "127.0.0.1:0",
-		"-database-url", dbtest.NewDatabaseURL(tb),
+		"-database-url", databaseURL,
 		"-redis-url", dbtest.RedisURL(),
 		"-key-prefix", prefix,
 		"-log-level", "error",
-	}); err != nil {
+	}, args...)); err != nil {
 		tb.Fatal(err)
+	}
+	if configure != nil {
+		configure(m)
 	}
 	if err := m.Run(context.Background()); err != nil {
 		tb.Fatal(err)
