@@ -133,7 +133,7 @@ func subscribe(t *testing.T, h *Hub, scope domain.Scope, after *int64) (*sub, co
 				s.ids <- ev.ID
 				return nil
 			},
-			Recheck: func(context.Context) (domain.Scope, error) { return scope, nil },
+			Recheck: func(context.Context, bool) (domain.Scope, error) { return scope, nil },
 		})
 	}()
 	return s, cancel

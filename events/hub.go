@@ -352,8 +352,9 @@ type Request struct {
 	// may block; its context ends when the subscription is dropped.
 	Deliver func(ctx context.Context, ev *domain.ChangeEvent) error
 	// Recheck re-validates the subscriber and returns the scope to deliver
-	// from now on, or the error that ends the subscription.
-	Recheck func(ctx context.Context) (domain.Scope, error)
+	// from now on, or the error that ends the subscription. urgent is true
+	// when an event about the subscriber triggered it (no cached answer).
+	Recheck func(ctx context.Context, urgent bool) (domain.Scope, error)
 	// RecheckEvery is the period of re-checks (0: only on events about the
 	// subscriber).
 	RecheckEvery time.Duration
@@ -406,8 +407,11 @@ func (h *Hub) Serve(ctx context.Context, req Request) error {
 		defer t.Stop()
 		tick = t.C
 	}
-	recheck := func() error {
-		scope, err := req.Recheck(ctx)
+	recheck := func(urgent bool) error {
+		if req.Recheck == nil {
+			return nil
+		}
+		scope, err := req.Recheck(ctx, urgent)
 		if err != nil {
 			return err
 		}
@@ -436,16 +440,16 @@ func (h *Hub) Serve(ctx context.Context, req Request) error {
 				concerned = concerned || ev.Concerns(req.UserID)
 			}
 			if concerned {
-				if err := recheck(); err != nil {
+				if err := recheck(true); err != nil {
 					return err
 				}
 			}
 		case <-s.recheck:
-			if err := recheck(); err != nil {
+			if err := recheck(true); err != nil {
 				return err
 			}
 		case <-tick:
-			if err := recheck(); err != nil {
+			if err := recheck(false); err != nil {
 				return err
 			}
 		}

@@ -28,12 +28,14 @@ type App struct {
 	Audit *db.AuditService
 	// ServiceAccounts stores service accounts and their tokens (R27).
 	ServiceAccounts *db.ServiceAccountService
-	// ReloadViewer re-authenticates a subscriber (its session or token is
-	// still live, its account still active) and reloads its grants.
-	ReloadViewer func(ctx context.Context, v *domain.Viewer) (*domain.Viewer, error)
+	// CredentialLive fails with UNAUTHENTICATED when the session or
+	// service account token a subscriber authenticated with has ended.
+	CredentialLive func(ctx context.Context, v *domain.Viewer) error
 	// SubscriptionRecheck is how often subscriptions re-check their viewer
 	// (they also do at once on events about the viewer).
 	SubscriptionRecheck time.Duration
+
+	access accessCache
 }
 
 type viewerKey struct{}

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -101,26 +103,19 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 					return dctx.Err()
 				}
 			},
-			Recheck: func(ctx context.Context) (domain.Scope, error) {
-				if app.ReloadViewer == nil {
-					return scope, nil
-				}
-				nv, err := app.ReloadViewer(ctx, sub.viewer)
+			Recheck: func(ctx context.Context, urgent bool) (domain.Scope, error) {
+				a, err := app.recheckAccess(ctx, sub.viewer, urgent)
 				if err != nil {
 					return domain.Scope{}, err
 				}
-				now, err := app.Authorizer.SubscriptionStillAllowed(ctx, nv, scope)
-				if err != nil {
+				if _, err := app.Authorizer.SubscriptionStillAllowed(ctx, a.viewer, scope); err != nil {
 					return domain.Scope{}, err
 				}
-				if sub.personalData, err = app.Authorizer.PersonalDataScope(ctx, nv); err != nil {
-					return domain.Scope{}, err
-				}
-				sub.viewer = nv
+				sub.viewer, sub.personalData = a.viewer, a.personalData
 				if explicit {
 					return scope, nil
 				}
-				return now, nil // tenants created since are included
+				return a.readable, nil // tenants created since are included
 			},
 			RecheckEvery: app.SubscriptionRecheck,
 		})
@@ -129,6 +124,72 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 		}
 	}()
 	return out, nil
+}
+
+// access is a subscriber's reloaded viewer and scopes.
+type access struct {
+	viewer       *domain.Viewer
+	readable     domain.Scope
+	personalData domain.Scope
+	at           time.Time
+}
+
+// accessCache shares reloaded viewers between the subscriptions of one
+// person on this replica for one re-check period: a dashboard wall of many
+// subscriptions costs one reload per person, not one per subscription.
+type accessCache struct {
+	mu    sync.Mutex
+	users map[int64]access
+}
+
+// recheckAccess re-validates a subscriber: its session or token (always),
+// then its account and grants, from the cache unless urgent (an event about
+// the subscriber) or older than the re-check period.
+func (app *App) recheckAccess(ctx context.Context, v *domain.Viewer, urgent bool) (access, error) {
+	if app.CredentialLive != nil {
+		if err := app.CredentialLive(ctx, v); err != nil {
+			return access{}, err
+		}
+	}
+	c := &app.access
+	c.mu.Lock()
+	a, ok := c.users[v.UserID]
+	c.mu.Unlock()
+	if urgent || !ok || time.Since(a.at) >= app.SubscriptionRecheck {
+		nv, err := app.Users.LoadViewer(ctx, v.UserID)
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return access{}, domain.Errorf(domain.EUNAUTHENTICATED, "Your account no longer exists.")
+		} else if err != nil {
+			return access{}, err
+		}
+		if err := domain.RequireViewer(nv); err != nil {
+			return access{}, err
+		}
+		a = access{viewer: nv, at: time.Now()}
+		if a.readable, err = app.Authorizer.ReadableTenants(ctx, nv); err != nil {
+			return access{}, err
+		}
+		if a.personalData, err = app.Authorizer.PersonalDataScope(ctx, nv); err != nil {
+			return access{}, err
+		}
+		c.mu.Lock()
+		if c.users == nil {
+			c.users = map[int64]access{}
+		}
+		for id, old := range c.users { // forget stale entries as we go
+			if time.Since(old.at) >= app.SubscriptionRecheck {
+				delete(c.users, id)
+			}
+		}
+		c.users[v.UserID] = a
+		c.mu.Unlock()
+	}
+	// The cached viewer is shared: each subscription keeps its own
+	// credential.
+	own := *a.viewer
+	own.SessionID, own.ServiceTokenID = v.SessionID, v.ServiceTokenID
+	a.viewer = &own
+	return a, nil
 }
 
 // changeEvent maps an event for this subscriber: personal data in the

@@ -217,40 +217,28 @@ func (m *Main) viewerForServiceToken(ctx context.Context, token string) (*domain
 	return v, nil
 }
 
-// reloadViewer re-authenticates a long-lived subscriber: its session or
-// token must still be live and its account active; the grants are read
-// again.
-func (m *Main) reloadViewer(ctx context.Context, v *domain.Viewer) (*domain.Viewer, error) {
-	ended := domain.Errorf(domain.EUNAUTHENTICATED, "Your session has ended.")
+// credentialLive checks that the session or service account token a
+// long-lived subscriber authenticated with is still live.
+func (m *Main) credentialLive(ctx context.Context, v *domain.Viewer) error {
 	switch {
 	case v.ServiceTokenID != 0:
 		live, err := m.App.ServiceAccounts.TokenLive(ctx, v.ServiceTokenID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !live {
-			return nil, domain.Errorf(domain.EUNAUTHENTICATED, "The token was revoked or expired.")
+			return domain.Errorf(domain.EUNAUTHENTICATED, "The token was revoked or expired.")
 		}
 	case v.SessionID != "":
 		alive, err := m.Sessions.Alive(ctx, v.SessionID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !alive {
-			return nil, ended
+			return domain.Errorf(domain.EUNAUTHENTICATED, "Your session has ended.")
 		}
 	}
-	nv, err := m.App.Users.LoadViewer(ctx, v.UserID)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return nil, ended
-	} else if err != nil {
-		return nil, err
-	}
-	if err := domain.RequireViewer(nv); err != nil {
-		return nil, err
-	}
-	nv.SessionID, nv.ServiceTokenID = v.SessionID, v.ServiceTokenID
-	return nv, nil
+	return nil
 }
 
 // requestIDLogHandler adds the request ID to every log record made with a

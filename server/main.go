@@ -189,7 +189,7 @@ func (m *Main) startEvents() {
 	m.App.Events = m.Hub
 	m.App.Audit = db.NewAuditService(m.DB)
 	m.App.ServiceAccounts = db.NewServiceAccountService(m.DB)
-	m.App.ReloadViewer = m.reloadViewer
+	m.App.CredentialLive = m.credentialLive
 	m.App.SubscriptionRecheck = m.Config.SubscriptionRecheck
 
 	ctx, cancel := context.WithCancel(context.Background())
