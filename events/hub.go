@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,7 +33,7 @@ var (
 // HubOptions tune a hub; zero values take the defaults.
 type HubOptions struct {
 	// Buffer is the number of batches (stream entries with events for it)
-	// one subscriber may have waiting before it is dropped as too slow (64).
+	// one subscriber may have waiting before it is dropped as too slow (16).
 	Buffer int
 	// Block is how long one read of the stream waits (1 s); PostgreSQL is
 	// polled for missed positions after a quiet period of that length.
@@ -64,7 +65,7 @@ type Hub struct {
 // NewHub returns a hub reading the stream key.
 func NewHub(d *db.DB, rdb redis.UniversalClient, stream string, logger *slog.Logger, opt HubOptions) *Hub {
 	if opt.Buffer <= 0 {
-		opt.Buffer = 64
+		opt.Buffer = 16
 	}
 	if opt.Block <= 0 {
 		opt.Block = time.Second
@@ -401,11 +402,15 @@ func (h *Hub) Serve(ctx context.Context, req Request) error {
 		}
 	}
 
+	rearm := func() {}
+	// Periodic re-checks start at a random point of the first period, so
+	// that subscriptions opened together do not re-check together.
 	var tick <-chan time.Time
 	if req.RecheckEvery > 0 {
-		t := time.NewTicker(req.RecheckEvery)
+		t := time.NewTimer(req.RecheckEvery/2 + rand.N(req.RecheckEvery))
 		defer t.Stop()
 		tick = t.C
+		rearm = func() { t.Reset(req.RecheckEvery) }
 	}
 	recheck := func(urgent bool) error {
 		if req.Recheck == nil {
@@ -452,6 +457,7 @@ func (h *Hub) Serve(ctx context.Context, req Request) error {
 			if err := recheck(false); err != nil {
 				return err
 			}
+			rearm()
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"golang.org/x/sync/singleflight"
 
 	"tenantadmin/domain"
 	"tenantadmin/events"
@@ -140,6 +141,8 @@ type access struct {
 type accessCache struct {
 	mu    sync.Mutex
 	users map[int64]access
+	// Subscriptions of one person re-checking together share one reload.
+	reloads singleflight.Group
 }
 
 // recheckAccess re-validates a subscriber: its session or token (always),
@@ -156,39 +159,55 @@ func (app *App) recheckAccess(ctx context.Context, v *domain.Viewer, urgent bool
 	a, ok := c.users[v.UserID]
 	c.mu.Unlock()
 	if urgent || !ok || time.Since(a.at) >= app.SubscriptionRecheck {
-		nv, err := app.Users.LoadViewer(ctx, v.UserID)
-		if domain.ErrorCode(err) == domain.ENOTFOUND {
-			return access{}, domain.Errorf(domain.EUNAUTHENTICATED, "Your account no longer exists.")
-		} else if err != nil {
+		key := strconv.FormatInt(v.UserID, 10)
+		if urgent {
+			key += "!" // an urgent reload never joins one that started before the event
+		}
+		// Shared by several subscriptions: not bound to one of their contexts.
+		res, err, _ := c.reloads.Do(key, func() (any, error) { return app.reloadAccess(context.WithoutCancel(ctx), v.UserID) })
+		if err != nil {
 			return access{}, err
 		}
-		if err := domain.RequireViewer(nv); err != nil {
-			return access{}, err
-		}
-		a = access{viewer: nv, at: time.Now()}
-		if a.readable, err = app.Authorizer.ReadableTenants(ctx, nv); err != nil {
-			return access{}, err
-		}
-		if a.personalData, err = app.Authorizer.PersonalDataScope(ctx, nv); err != nil {
-			return access{}, err
-		}
-		c.mu.Lock()
-		if c.users == nil {
-			c.users = map[int64]access{}
-		}
-		for id, old := range c.users { // forget stale entries as we go
-			if time.Since(old.at) >= app.SubscriptionRecheck {
-				delete(c.users, id)
-			}
-		}
-		c.users[v.UserID] = a
-		c.mu.Unlock()
+		a = res.(access)
 	}
 	// The cached viewer is shared: each subscription keeps its own
 	// credential.
 	own := *a.viewer
 	own.SessionID, own.ServiceTokenID = v.SessionID, v.ServiceTokenID
 	a.viewer = &own
+	return a, nil
+}
+
+// reloadAccess reads a person's account and grants and caches the result.
+func (app *App) reloadAccess(ctx context.Context, userID int64) (access, error) {
+	nv, err := app.Users.LoadViewer(ctx, userID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return access{}, domain.Errorf(domain.EUNAUTHENTICATED, "Your account no longer exists.")
+	} else if err != nil {
+		return access{}, err
+	}
+	if err := domain.RequireViewer(nv); err != nil {
+		return access{}, err
+	}
+	a := access{viewer: nv, at: time.Now()}
+	if a.readable, err = app.Authorizer.ReadableTenants(ctx, nv); err != nil {
+		return access{}, err
+	}
+	if a.personalData, err = app.Authorizer.PersonalDataScope(ctx, nv); err != nil {
+		return access{}, err
+	}
+	c := &app.access
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.users == nil {
+		c.users = map[int64]access{}
+	}
+	for id, old := range c.users { // forget stale entries as we go
+		if time.Since(old.at) >= app.SubscriptionRecheck {
+			delete(c.users, id)
+		}
+	}
+	c.users[userID] = a
 	return a, nil
 }
 

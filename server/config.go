@@ -62,7 +62,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.BoolVar(&c.EventRelay, "event-relay", env("EVENT_RELAY", "true") != "false", "run the event relay in this replica; one replica at a time publishes (EVENT_RELAY)")
 	fs.DurationVar(&c.AuditRetention, "audit-retention", durationEnv("AUDIT_RETENTION", 0), "delete audit events older than this, e.g. 2160h; 0 keeps them forever (AUDIT_RETENTION)")
 	fs.DurationVar(&c.EventRetention, "event-retention", durationEnv("EVENT_RETENTION", 7*24*time.Hour), "keep published change events this long for resuming subscriptions; 0 forever (EVENT_RETENTION)")
-	fs.IntVar(&c.SubscriptionBuffer, "subscription-buffer", 64, "event batches a subscriber may have waiting before it is dropped as too slow")
+	fs.IntVar(&c.SubscriptionBuffer, "subscription-buffer", 16, "event batches a subscriber may have waiting before it is dropped as too slow")
 	fs.DurationVar(&c.SubscriptionRecheck, "subscription-recheck", durationEnv("SUBSCRIPTION_RECHECK", 5*time.Second), "how often subscriptions re-check their viewer's session and roles (SUBSCRIPTION_RECHECK)")
 	if err := fs.Parse(args); err != nil {
 		return err
