@@ -100,6 +100,15 @@ func TestChangesAcrossReplicas(t *testing.T) {
 	if len(slices.Compact(cursors)) != len(got) {
 		t.Fatal("duplicate cursors")
 	}
+
+	t.Run("ReplicaStops", func(t *testing.T) {
+		// A replica shutting down ends its subscriptions with a reason, so
+		// that dashboards resubscribe elsewhere with their last cursor.
+		b.Close()
+		if code, reason, _ := ws.endError(); code != "UNAVAILABLE" || reason != "SHUTTING_DOWN" {
+			t.Fatalf("code %s reason %s", code, reason)
+		}
+	})
 }
 
 // cursorLess compares two change cursors by the event order they encode.
