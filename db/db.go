@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
@@ -35,6 +36,8 @@ type DB struct {
 	*bun.DB
 	logger  *slog.Logger
 	queries atomic.Int64
+	// connConfig opens dedicated connections outside the pool (LISTEN).
+	connConfig *pgx.ConnConfig
 }
 
 // Open connects to dsn (a postgres:// URL) through pgx and checks the
@@ -48,7 +51,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	sqldb.SetMaxOpenConns(20)
 	sqldb.SetMaxIdleConns(20)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{DB: bun.NewDB(sqldb, pgdialect.New()), logger: logger}
+	db := &DB{DB: bun.NewDB(sqldb, pgdialect.New()), logger: logger, connConfig: cfg}
 	db.AddQueryHook(queryCounter{db})
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -57,6 +60,12 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
 	return db, nil
+}
+
+// Connect opens a connection outside the pool, for sessions that LISTEN or
+// hold session-level advisory locks; the caller closes it.
+func (db *DB) Connect(ctx context.Context) (*pgx.Conn, error) {
+	return pgx.ConnectConfig(ctx, db.connConfig.Copy())
 }
 
 // QueryCount returns how many SQL statements this handle has run; tests use

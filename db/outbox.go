@@ -62,7 +62,8 @@ type Event struct {
 // change inside the caller's transaction: both commit with the change or
 // not at all. ev may be nil for changes no dashboard subscribes to.
 func RecordChange(ctx context.Context, idb bun.IDB, ac domain.AuditContext, audit domain.AuditEvent, ev *Event) error {
-	if err := insertAudit(ctx, idb, ac, audit); err != nil {
+	auditID, err := insertAuditID(ctx, idb, ac, audit)
+	if err != nil {
 		return mapError(err)
 	}
 	if ev == nil {
@@ -71,7 +72,7 @@ func RecordChange(ctx context.Context, idb bun.IDB, ac domain.AuditContext, audi
 	if ev.Payload == nil {
 		ev.Payload = map[string]any{}
 	}
-	_, err := idb.NewRaw(`INSERT INTO events (tenant_id, type, subject_type, subject_id, payload)
-		VALUES (?, ?, ?, ?, ?)`, ev.TenantID, ev.Type, ev.SubjectType, ev.SubjectID, ev.Payload).Exec(ctx)
+	_, err = idb.NewRaw(`INSERT INTO events (tenant_id, type, subject_type, subject_id, payload, audit_event_id)
+		VALUES (?, ?, ?, ?, ?, ?)`, ev.TenantID, ev.Type, ev.SubjectType, ev.SubjectID, ev.Payload, auditID).Exec(ctx)
 	return mapError(err)
 }

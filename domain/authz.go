@@ -25,6 +25,9 @@ type Viewer struct {
 	PlatformAdmin bool
 	Grants        []Grant
 	SessionID     string
+	// ServiceTokenID is the service account token that authenticated the
+	// request (0 for sessions): rate limits per token key on it (R19, R27).
+	ServiceTokenID int64
 }
 
 // Hierarchy answers the tenant-tree questions authorization needs.
@@ -504,4 +507,45 @@ func (a *Authorizer) CanAttachToTenant(ctx context.Context, v *Viewer, t TargetU
 		}
 	}
 	return FieldError("tenantId", ReasonOtherOrganisation, "Users are attached to sites of their own organisation only.")
+}
+
+// AuditScope is the set of tenants whose audit trail v may read (R26): the
+// tenants v administers on any product and, read-only, their descendants.
+// Audit records without a tenant (platform changes) need Scope.All.
+func (a *Authorizer) AuditScope(ctx context.Context, v *Viewer) (Scope, error) {
+	return a.UserDirectoryScope(ctx, v)
+}
+
+// CanManageServiceAccounts fails with FORBIDDEN unless v may create service
+// accounts of the tenant and manage their tokens (R27): platform staff, or
+// an administrator of that very tenant (a parent's admins see the child's
+// service accounts read-only, like its users, R6).
+func (a *Authorizer) CanManageServiceAccounts(v *Viewer, tenantID int64) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.PlatformAdmin || slices.Contains(v.adminTenantIDs(), tenantID) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "You cannot manage the service accounts of this tenant.")
+}
+
+// SubscriptionStillAllowed re-checks a subscriber (R28) whose viewer was
+// reloaded: the account must still be able to act, and every tenant the
+// subscription covers must still be readable. It returns the current
+// readable scope.
+func (a *Authorizer) SubscriptionStillAllowed(ctx context.Context, v *Viewer, covered Scope) (Scope, error) {
+	scope, err := a.ReadableTenants(ctx, v)
+	if err != nil {
+		return Scope{}, err
+	}
+	if covered.All && !scope.All {
+		return Scope{}, Errorf(EFORBIDDEN, "You can no longer see these tenants.")
+	}
+	for _, id := range covered.TenantIDs {
+		if !scope.Contains(id) {
+			return Scope{}, Errorf(EFORBIDDEN, "You can no longer see these tenants.")
+		}
+	}
+	return scope, nil
 }

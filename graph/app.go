@@ -8,6 +8,7 @@ import (
 	"tenantadmin/auth"
 	"tenantadmin/db"
 	"tenantadmin/domain"
+	"tenantadmin/events"
 )
 
 // App is what resolvers call: storage services and the authorizer. The
@@ -44,6 +45,21 @@ type App struct {
 
 	// Groups reads and changes the groups of R11.
 	Groups *db.GroupService
+
+	// Events fans change events out to this replica's subscriptions (R28).
+	Events *events.Hub
+	// Audit reads the audit trail (R26).
+	Audit *db.AuditService
+	// ServiceAccounts stores service accounts and their tokens (R27).
+	ServiceAccounts *db.ServiceAccountService
+	// CredentialLive fails with UNAUTHENTICATED when the session or
+	// service account token a subscriber authenticated with has ended.
+	CredentialLive func(ctx context.Context, v *domain.Viewer) error
+	// SubscriptionRecheck is how often subscriptions re-check their viewer
+	// (they also do at once on events about the viewer).
+	SubscriptionRecheck time.Duration
+
+	access accessCache
 }
 
 // LoginRates are the rate limits of sign-in and credential-link attempts

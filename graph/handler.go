@@ -70,7 +70,9 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 			if ViewerFrom(ctx) == nil && p.Authorization() != "" && wsAuth != nil {
 				v, err := wsAuth(ctx, p.Authorization())
 				if err != nil {
-					return nil, nil, err
+					// gqlgen reads the close code from the returned context
+					// (a nil one panics): 4403 Forbidden, as graphql-ws expects.
+					return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
 				}
 				ctx = WithViewer(ctx, v)
 			}

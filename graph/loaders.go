@@ -38,6 +38,9 @@ type Loaders struct {
 	personalData memo[domain.Scope]
 
 	admin adminLoaders // admin_read.go
+	audit        memo[domain.Scope]
+
+	tokens *dataloadgen.Loader[int64, []*domain.ServiceAccountToken]
 }
 
 type catalogIndex struct {
@@ -109,6 +112,17 @@ func NewLoaders(app *App, viewer *domain.Viewer) *Loaders {
 		}
 		return out, err
 	}, dataloadgen.WithWait(loaderWait))
+	l.tokens = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.ServiceAccountToken, error) {
+		rows, err := app.ServiceAccounts.TokensByServiceAccountIDs(ctx, ids)
+		out := make(map[int64][]*domain.ServiceAccountToken, len(ids))
+		for _, id := range ids {
+			out[id] = []*domain.ServiceAccountToken{}
+		}
+		for _, t := range rows {
+			out[t.ServiceAccountID] = append(out[t.ServiceAccountID], t)
+		}
+		return out, err
+	}, dataloadgen.WithWait(loaderWait))
 	return l
 }
 
@@ -175,6 +189,17 @@ func (l *Loaders) UserDirectory(ctx context.Context) (domain.Scope, error) {
 // viewer may read.
 func (l *Loaders) PersonalData(ctx context.Context) (domain.Scope, error) {
 	return l.personalData.get(func() (domain.Scope, error) { return l.authorizer.PersonalDataScope(ctx, l.viewer) })
+}
+
+// AuditScope is the set of tenants whose audit trail the viewer may read.
+func (l *Loaders) AuditScope(ctx context.Context) (domain.Scope, error) {
+	return l.audit.get(func() (domain.Scope, error) { return l.authorizer.AuditScope(ctx, l.viewer) })
+}
+
+// ServiceAccountTokens returns the tokens of a service account already known
+// to be visible, newest first.
+func (l *Loaders) ServiceAccountTokens(ctx context.Context, serviceAccountID int64) ([]*domain.ServiceAccountToken, error) {
+	return l.tokens.Load(ctx, serviceAccountID)
 }
 
 // Tenant loads a tenant the viewer may see; nil when it may not.

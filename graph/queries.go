@@ -42,6 +42,12 @@ func (app *App) node(ctx context.Context, gid string) (model.Node, error) {
 		return nilNode(app.membershipNode(ctx, id))
 	case "RoleAssignment":
 		return nilNode(app.roleAssignmentNode(ctx, id))
+	case "AuditEvent":
+		return nilNode(app.auditEvent(ctx, id))
+	case "ServiceAccount":
+		return nilNode(app.visibleServiceAccount(ctx, id))
+	case "ServiceAccountToken":
+		return nilNode(app.visibleToken(ctx, id))
 	}
 	return nil, nil
 }

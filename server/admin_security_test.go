@@ -146,11 +146,11 @@ func TestPropertyTenantIsolation(t *testing.T) {
 			"SELECT * FROM groups x WHERE tenant_id IN " + T + " ORDER BY id",
 			"SELECT gm.* FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE g.tenant_id IN " + T + " OR gm.user_id IN " + U + " ORDER BY 1, 2",
 			"SELECT * FROM invitations x WHERE tenant_id IN " + T + " OR user_id IN " + U + " ORDER BY id",
-			"SELECT * FROM email_outbox x WHERE tenant_id IN " + T + " OR user_id IN " + U + " ORDER BY id",
+			"SELECT id, to_address, template, language, data, tenant_id, user_id, created_at FROM email_outbox x WHERE tenant_id IN " + T + " OR user_id IN " + U + " ORDER BY id",
 			"SELECT * FROM email_changes x WHERE user_id IN " + U + " ORDER BY id",
 			"SELECT * FROM credentials x WHERE user_id IN " + U + " ORDER BY user_id",
 			"SELECT * FROM audit_events x WHERE tenant_id IN " + T + " OR (target_type = 'User' AND target_id IN " + U + ") OR actor_id IN " + U + " ORDER BY id",
-			"SELECT * FROM events x WHERE tenant_id IN " + T + " ORDER BY id",
+			"SELECT id, tenant_id, type, subject_type, subject_id, payload, created_at FROM events x WHERE tenant_id IN " + T + " ORDER BY id",
 		} {
 			var dump string
 			w.scalar(t, &dump, "SELECT coalesce(json_agg(row_to_json(q)), '[]')::text FROM ("+q+") q")

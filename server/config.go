@@ -41,6 +41,12 @@ type Config struct {
 	RateAPISession   auth.Rate
 	RateAPITenant    auth.Rate
 	RateAPIIP        auth.Rate
+	// Events, audit retention and subscriptions (R26, R28).
+	EventRelay          bool
+	AuditRetention      time.Duration
+	EventRetention      time.Duration
+	SubscriptionBuffer  int
+	SubscriptionRecheck time.Duration
 }
 
 func env(key, def string) string {
@@ -87,6 +93,11 @@ func (m *Main) ParseFlags(args []string) error {
 	for i, r := range rates {
 		rateStrs[i] = fs.String(r.flag, env(r.env, r.def), r.usage+" as COUNT/PERIOD[:BURST], 0 disables ("+r.env+")")
 	}
+	fs.BoolVar(&c.EventRelay, "event-relay", env("EVENT_RELAY", "true") != "false", "run the event relay in this replica; one replica at a time publishes (EVENT_RELAY)")
+	fs.DurationVar(&c.AuditRetention, "audit-retention", durationEnv("AUDIT_RETENTION", 0), "delete audit events older than this, e.g. 2160h; 0 keeps them forever (AUDIT_RETENTION)")
+	fs.DurationVar(&c.EventRetention, "event-retention", durationEnv("EVENT_RETENTION", 7*24*time.Hour), "keep published change events this long for resuming subscriptions; 0 forever (EVENT_RETENTION)")
+	fs.IntVar(&c.SubscriptionBuffer, "subscription-buffer", 16, "event batches a subscriber may have waiting before it is dropped as too slow")
+	fs.DurationVar(&c.SubscriptionRecheck, "subscription-recheck", durationEnv("SUBSCRIPTION_RECHECK", 5*time.Second), "how often subscriptions re-check their viewer's session and roles (SUBSCRIPTION_RECHECK)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -62,7 +62,11 @@ type world struct {
 }
 
 func newWorld(t *testing.T) *world {
-	m := MustRunMain(t)
+	return newWorldOn(t, MustRunMain(t))
+}
+
+// newWorldOn builds the world in the database of an already running server.
+func newWorldOn(t *testing.T, m *Main) *world {
 	f := dbtest.NewFixture(t, m.DB)
 	w := &world{m: m, f: f}
 	w.holding = f.Tenant("Holding Spa", 0)

@@ -39,6 +39,17 @@ func (m *Main) routes() http.Handler {
 	limits := graph.DefaultLimits
 	limits.Introspection = m.Config.Introspection
 	limits.AllowedOrigins = originHosts(m.Config.CORSOrigins)
+	if m.Hub != nil {
+		hub := m.Hub
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "subscriptions", Help: "Live GraphQL subscriptions of this replica."},
+				func() float64 { return float64(hub.Stats().Subscribers) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "subscription_events_delivered_total", Help: "Change events handed to subscriptions."},
+				func() float64 { return float64(hub.Stats().Delivered) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "subscriptions_dropped_total", Help: "Subscriptions dropped as too slow."},
+				func() float64 { return float64(hub.Stats().Dropped) }),
+		)
+	}
 	gql := graph.NewHandler(m.App, m.KV, m.Config.KeyPrefix, limits, m.authenticateBearer)
 
 	mux := http.NewServeMux()
@@ -196,6 +207,14 @@ func (m *Main) authenticateBearer(ctx context.Context, authorization string) (*d
 }
 
 func (m *Main) sessionViewer(ctx context.Context, token string) (*auth.Session, *domain.Viewer, error) {
+	if domain.IsServiceToken(token) {
+		// Service account tokens (R27) are bearer credentials only.
+		v, err := m.viewerForServiceToken(ctx, token)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &auth.Session{Kind: auth.KindBearer}, v, nil
+	}
 	sess, err := m.Sessions.Lookup(ctx, token)
 	if err != nil {
 		return nil, nil, err
@@ -391,4 +410,76 @@ func originHosts(origins []string) []string {
 		out = append(out, o)
 	}
 	return out
+}
+
+func (m *Main) viewerForToken(ctx context.Context, token string) (*domain.Viewer, error) {
+	if domain.IsServiceToken(token) {
+		return m.viewerForServiceToken(ctx, token)
+	}
+	sess, err := m.Sessions.Lookup(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	v, err := m.App.Users.LoadViewer(ctx, sess.UserID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		_ = m.Sessions.RevokeAll(ctx, sess.UserID)
+		return nil, auth.ErrNoSession
+	} else if err != nil {
+		return nil, err
+	}
+	if v.Status != domain.UserActive {
+		return nil, auth.ErrNoSession
+	}
+	v.SessionID = sess.ID
+	return v, nil
+}
+
+// viewerForServiceToken authenticates a service account token (R27): the
+// viewer is the service account, with its grants, and carries the token id
+// for per-token rate limits.
+func (m *Main) viewerForServiceToken(ctx context.Context, token string) (*domain.Viewer, error) {
+	if len(token) > 128 {
+		return nil, auth.ErrNoSession
+	}
+	tokenID, userID, err := m.App.ServiceAccounts.AuthenticateToken(ctx, auth.HashToken(token))
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, auth.ErrNoSession
+	} else if err != nil {
+		return nil, err
+	}
+	v, err := m.App.Users.LoadViewer(ctx, userID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, auth.ErrNoSession
+	} else if err != nil {
+		return nil, err
+	}
+	if v.Status != domain.UserActive || v.Kind != domain.KindService {
+		return nil, auth.ErrNoSession
+	}
+	v.ServiceTokenID = tokenID
+	return v, nil
+}
+
+// credentialLive checks that the session or service account token a
+// long-lived subscriber authenticated with is still live.
+func (m *Main) credentialLive(ctx context.Context, v *domain.Viewer) error {
+	switch {
+	case v.ServiceTokenID != 0:
+		live, err := m.App.ServiceAccounts.TokenLive(ctx, v.ServiceTokenID)
+		if err != nil {
+			return err
+		}
+		if !live {
+			return domain.Errorf(domain.EUNAUTHENTICATED, "The token was revoked or expired.")
+		}
+	case v.SessionID != "":
+		alive, err := m.Sessions.Alive(ctx, v.SessionID)
+		if err != nil {
+			return err
+		}
+		if !alive {
+			return domain.Errorf(domain.EUNAUTHENTICATED, "Your session has ended.")
+		}
+	}
+	return nil
 }

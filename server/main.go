@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"tenantadmin/db"
 	"tenantadmin/db/embedded"
 	"tenantadmin/domain"
+	"tenantadmin/events"
 	"tenantadmin/graph"
 	"tenantadmin/kv"
 	"tenantadmin/mail"
@@ -65,6 +67,14 @@ type Main struct {
 
 	// SetupToken is the one-time token printed at a first start, kept for tests.
 	SetupToken string
+
+	// Events: the relay (nil when disabled), the hub and retention (R26, R28).
+	Relay *events.Relay
+	Hub   *events.Hub
+	// RelayOptions tune the relay; tests set hooks before Run.
+	RelayOptions events.RelayOptions
+	stopEvents   context.CancelFunc
+	eventsDone   sync.WaitGroup
 
 	postgres   *embedded.Postgres
 	listener   net.Listener
@@ -142,6 +152,7 @@ func (m *Main) Run(ctx context.Context) error {
 		// Above the dummy hash's cost plus a failure's transaction.
 		FailedLoginMinDuration: 150 * time.Millisecond,
 	}
+	m.startEvents()
 
 	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
@@ -218,9 +229,42 @@ func (m *Main) startMailer() error {
 // Addr is the address the server listens on (useful with port 0).
 func (m *Main) Addr() string { return m.listener.Addr().String() }
 
+// startEvents wires change events (R28), the audit trail (R26) and service
+// accounts (R27), and starts the relay, the hub and retention.
+func (m *Main) startEvents() {
+	stream := m.Config.KeyPrefix + "events"
+	m.Hub = events.NewHub(m.DB, m.KV, stream, m.Logger, events.HubOptions{Buffer: m.Config.SubscriptionBuffer})
+	m.App.Events = m.Hub
+	m.App.Audit = db.NewAuditService(m.DB)
+	m.App.ServiceAccounts = db.NewServiceAccountService(m.DB)
+	m.App.CredentialLive = m.credentialLive
+	m.App.SubscriptionRecheck = m.Config.SubscriptionRecheck
+
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stopEvents = cancel
+	run := func(f func(context.Context)) {
+		m.eventsDone.Add(1)
+		go func() { defer m.eventsDone.Done(); f(ctx) }()
+	}
+	run(m.Hub.Run)
+	if m.Config.EventRelay {
+		m.Relay = events.NewRelay(m.DB, m.KV, stream, m.Logger, m.RelayOptions)
+		run(m.Relay.Run)
+	}
+	retention := &events.Retention{Store: db.NewEventStore(m.DB), Audit: m.Config.AuditRetention,
+		Events: m.Config.EventRetention, Logger: m.Logger}
+	run(retention.Run)
+}
+
 // Close stops serving (letting requests finish) and releases everything.
 func (m *Main) Close() error {
 	var errs []error
+	if m.stopEvents != nil {
+		// Subscriptions end with SHUTTING_DOWN: clients resubscribe on
+		// another replica with their last cursor.
+		m.stopEvents()
+		m.eventsDone.Wait()
+	}
 	if m.httpServer != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		errs = append(errs, m.httpServer.Shutdown(ctx))

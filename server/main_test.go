@@ -33,6 +33,20 @@ func MustRunMainWith(tb testing.TB, flags ...string) *Main {
 // prefix: two of them on the same ones are two replicas of one deployment.
 func MustRunMainOn(tb testing.TB, databaseURL, prefix string, flags ...string) *Main {
 	tb.Helper()
+	return mustRunMainOn(tb, databaseURL, prefix, nil, flags...)
+}
+
+// MustRunReplica starts another server process on the same PostgreSQL
+// database and Redis prefix as m: a second replica behind a load balancer.
+// configure, when set, adjusts the Main before it runs (extra flags are
+// parsed after the shared ones).
+func MustRunReplica(tb testing.TB, m *Main, configure func(*Main), args ...string) *Main {
+	tb.Helper()
+	return mustRunMainOn(tb, m.Config.DatabaseURL, m.Config.KeyPrefix, configure, args...)
+}
+
+func mustRunMainOn(tb testing.TB, databaseURL, prefix string, configure func(*Main), args ...string) *Main {
+	tb.Helper()
 	m := NewMain()
 	m.Logger = slog.New(slog.DiscardHandler)
 	if err := m.ParseFlags(append([]string{
@@ -41,8 +55,11 @@ func MustRunMainOn(tb testing.TB, databaseURL, prefix string, flags ...string) *
 		"-redis-url", dbtest.RedisURL(),
 		"-key-prefix", prefix,
 		"-log-level", "error",
-	}, flags...)); err != nil {
+	}, args...)); err != nil {
 		tb.Fatal(err)
+	}
+	if configure != nil {
+		configure(m)
 	}
 	if err := m.Run(context.Background()); err != nil {
 		tb.Fatal(err)

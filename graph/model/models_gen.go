@@ -101,6 +101,22 @@ type AttachUserToTenantPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Filters of the audit trail (R26). All given filters must match.
+type AuditEventFilter struct {
+	// Only changes in this tenant (must be in the viewer's audit scope).
+	TenantID *string `json:"tenantId,omitempty"`
+	// Only changes made by this user or service account.
+	ActorID *string `json:"actorId,omitempty"`
+	// Only changes of this object (any global ID: User, Tenant, ServiceAccount...).
+	TargetID *string `json:"targetId,omitempty"`
+	// Only this action, e.g. `serviceAccount.create`.
+	Action *string `json:"action,omitempty"`
+	// Only changes at or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Only changes before this time.
+	To *time.Time `json:"to,omitempty"`
+}
+
 type BeginTotpEnrollmentPayload struct {
 	// Base32 secret, for manual entry.
 	Secret *string `json:"secret,omitempty"`
@@ -167,6 +183,34 @@ type CreateGroupInput struct {
 	ProductID string `json:"productId"`
 	// 1 to 100 characters, unique per tenant and product.
 	Name string `json:"name"`
+}
+
+type CreateServiceAccountInput struct {
+	TenantID string `json:"tenantId"`
+	// 3–64 letters, digits, `.`, `_`, `-`; unique among users and service accounts.
+	Username string `json:"username"`
+	// What the account is for (at most 500 characters).
+	Description *string `json:"description,omitempty"`
+}
+
+type CreateServiceAccountPayload struct {
+	ServiceAccount *domain.ServiceAccount `json:"serviceAccount,omitempty"`
+	UserErrors     []*UserError           `json:"userErrors"`
+}
+
+type CreateServiceAccountTokenInput struct {
+	ServiceAccountID string `json:"serviceAccountId"`
+	// A name to recognise the token by, e.g. where it is deployed.
+	Name string `json:"name"`
+	// When the token stops working: in the future, at most 366 days away; default 90 days.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+type CreateServiceAccountTokenPayload struct {
+	Token *domain.ServiceAccountToken `json:"token,omitempty"`
+	// The token itself, shown this once: store it now. Null on failure.
+	Secret     *string      `json:"secret,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type CreateTenantInput struct {
@@ -396,6 +440,15 @@ type RevokeOtherSessionsPayload struct {
 	UserErrors   []*UserError `json:"userErrors"`
 }
 
+type RevokeServiceAccountTokenInput struct {
+	TokenID string `json:"tokenId"`
+}
+
+type RevokeServiceAccountTokenPayload struct {
+	Token      *domain.ServiceAccountToken `json:"token,omitempty"`
+	UserErrors []*UserError                `json:"userErrors"`
+}
+
 type RevokeSessionInput struct {
 	SessionID string `json:"sessionId"`
 }
@@ -416,6 +469,27 @@ type RoleAssignmentPayload struct {
 	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
 	// Business-rule failures; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type RotateServiceAccountTokenInput struct {
+	TokenID string `json:"tokenId"`
+	// How long the old token keeps working, in seconds, so that a deployment
+	// can switch without downtime: 0 revokes it at once; default 3600, at most
+	// 604800 (7 days). The old token never lives longer than it would have.
+	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
+}
+
+type RotateServiceAccountTokenPayload struct {
+	// The new token, with the old one's name and lifetime.
+	Token *domain.ServiceAccountToken `json:"token,omitempty"`
+	// The new token's secret, shown this once. Null on failure.
+	Secret *string `json:"secret,omitempty"`
+	// The old token with its shortened expiry (or revoked).
+	PreviousToken *domain.ServiceAccountToken `json:"previousToken,omitempty"`
+	UserErrors    []*UserError                `json:"userErrors"`
+}
+
+type Subscription struct {
 }
 
 type TenantPayload struct {
@@ -592,6 +666,102 @@ func (e AssignmentStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What changed.
+type ChangeEventType string
+
+const (
+	ChangeEventTypeUserCreated                ChangeEventType = "USER_CREATED"
+	ChangeEventTypeUserUpdated                ChangeEventType = "USER_UPDATED"
+	ChangeEventTypeUserSuspended              ChangeEventType = "USER_SUSPENDED"
+	ChangeEventTypeUserReactivated            ChangeEventType = "USER_REACTIVATED"
+	ChangeEventTypeUserLocked                 ChangeEventType = "USER_LOCKED"
+	ChangeEventTypeUserUnlocked               ChangeEventType = "USER_UNLOCKED"
+	ChangeEventTypeUserDeleted                ChangeEventType = "USER_DELETED"
+	ChangeEventTypeMembershipCreated          ChangeEventType = "MEMBERSHIP_CREATED"
+	ChangeEventTypeMembershipDeleted          ChangeEventType = "MEMBERSHIP_DELETED"
+	ChangeEventTypeRoleAssignmentCreated      ChangeEventType = "ROLE_ASSIGNMENT_CREATED"
+	ChangeEventTypeRoleAssignmentSuspended    ChangeEventType = "ROLE_ASSIGNMENT_SUSPENDED"
+	ChangeEventTypeRoleAssignmentReactivated  ChangeEventType = "ROLE_ASSIGNMENT_REACTIVATED"
+	ChangeEventTypeRoleAssignmentDeleted      ChangeEventType = "ROLE_ASSIGNMENT_DELETED"
+	ChangeEventTypeGroupCreated               ChangeEventType = "GROUP_CREATED"
+	ChangeEventTypeGroupUpdated               ChangeEventType = "GROUP_UPDATED"
+	ChangeEventTypeGroupMemberAdded           ChangeEventType = "GROUP_MEMBER_ADDED"
+	ChangeEventTypeGroupMemberRemoved         ChangeEventType = "GROUP_MEMBER_REMOVED"
+	ChangeEventTypeTenantCreated              ChangeEventType = "TENANT_CREATED"
+	ChangeEventTypeTenantUpdated              ChangeEventType = "TENANT_UPDATED"
+	ChangeEventTypeServiceAccountCreated      ChangeEventType = "SERVICE_ACCOUNT_CREATED"
+	ChangeEventTypeServiceAccountTokenCreated ChangeEventType = "SERVICE_ACCOUNT_TOKEN_CREATED"
+	ChangeEventTypeServiceAccountTokenRevoked ChangeEventType = "SERVICE_ACCOUNT_TOKEN_REVOKED"
+)
+
+var AllChangeEventType = []ChangeEventType{
+	ChangeEventTypeUserCreated,
+	ChangeEventTypeUserUpdated,
+	ChangeEventTypeUserSuspended,
+	ChangeEventTypeUserReactivated,
+	ChangeEventTypeUserLocked,
+	ChangeEventTypeUserUnlocked,
+	ChangeEventTypeUserDeleted,
+	ChangeEventTypeMembershipCreated,
+	ChangeEventTypeMembershipDeleted,
+	ChangeEventTypeRoleAssignmentCreated,
+	ChangeEventTypeRoleAssignmentSuspended,
+	ChangeEventTypeRoleAssignmentReactivated,
+	ChangeEventTypeRoleAssignmentDeleted,
+	ChangeEventTypeGroupCreated,
+	ChangeEventTypeGroupUpdated,
+	ChangeEventTypeGroupMemberAdded,
+	ChangeEventTypeGroupMemberRemoved,
+	ChangeEventTypeTenantCreated,
+	ChangeEventTypeTenantUpdated,
+	ChangeEventTypeServiceAccountCreated,
+	ChangeEventTypeServiceAccountTokenCreated,
+	ChangeEventTypeServiceAccountTokenRevoked,
+}
+
+func (e ChangeEventType) IsValid() bool {
+	switch e {
+	case ChangeEventTypeUserCreated, ChangeEventTypeUserUpdated, ChangeEventTypeUserSuspended, ChangeEventTypeUserReactivated, ChangeEventTypeUserLocked, ChangeEventTypeUserUnlocked, ChangeEventTypeUserDeleted, ChangeEventTypeMembershipCreated, ChangeEventTypeMembershipDeleted, ChangeEventTypeRoleAssignmentCreated, ChangeEventTypeRoleAssignmentSuspended, ChangeEventTypeRoleAssignmentReactivated, ChangeEventTypeRoleAssignmentDeleted, ChangeEventTypeGroupCreated, ChangeEventTypeGroupUpdated, ChangeEventTypeGroupMemberAdded, ChangeEventTypeGroupMemberRemoved, ChangeEventTypeTenantCreated, ChangeEventTypeTenantUpdated, ChangeEventTypeServiceAccountCreated, ChangeEventTypeServiceAccountTokenCreated, ChangeEventTypeServiceAccountTokenRevoked:
+		return true
+	}
+	return false
+}
+
+func (e ChangeEventType) String() string {
+	return string(e)
+}
+
+func (e *ChangeEventType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeEventType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeEventType", str)
+	}
+	return nil
+}
+
+func (e ChangeEventType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeEventType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeEventType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type InvitationState string
 
 const (
@@ -707,6 +877,65 @@ func (e *RoleCategory) UnmarshalJSON(b []byte) error {
 }
 
 func (e RoleCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// State of a service account token.
+type ServiceAccountTokenStatus string
+
+const (
+	ServiceAccountTokenStatusActive ServiceAccountTokenStatus = "ACTIVE"
+	// Past its expiry (or past the overlap after a rotation).
+	ServiceAccountTokenStatusExpired ServiceAccountTokenStatus = "EXPIRED"
+	ServiceAccountTokenStatusRevoked ServiceAccountTokenStatus = "REVOKED"
+)
+
+var AllServiceAccountTokenStatus = []ServiceAccountTokenStatus{
+	ServiceAccountTokenStatusActive,
+	ServiceAccountTokenStatusExpired,
+	ServiceAccountTokenStatusRevoked,
+}
+
+func (e ServiceAccountTokenStatus) IsValid() bool {
+	switch e {
+	case ServiceAccountTokenStatusActive, ServiceAccountTokenStatusExpired, ServiceAccountTokenStatusRevoked:
+		return true
+	}
+	return false
+}
+
+func (e ServiceAccountTokenStatus) String() string {
+	return string(e)
+}
+
+func (e *ServiceAccountTokenStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ServiceAccountTokenStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ServiceAccountTokenStatus", str)
+	}
+	return nil
+}
+
+func (e ServiceAccountTokenStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ServiceAccountTokenStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ServiceAccountTokenStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,118 @@
+package db
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"tenantadmin/domain"
+)
+
+// AuditService reads the audit trail (R26), always inside a tenant scope.
+type AuditService struct{ db *DB }
+
+func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
+
+func (m *auditEventModel) domain() *domain.AuditEvent {
+	return &domain.AuditEvent{ID: m.ID, TenantID: m.TenantID, ActorID: m.ActorID, ActorLabel: m.ActorLabel,
+		Action: m.Action, TargetType: m.TargetType, TargetID: m.TargetID, Before: m.Before, After: m.After,
+		IP: m.IP, UserAgent: m.UserAgent, RequestID: m.RequestID, CreatedAt: m.CreatedAt.UTC()}
+}
+
+type auditCursor struct {
+	ID int64 `json:"i"`
+}
+
+// FindAuditEvents lists audit events newest first (keyset on id, which
+// follows time), filtered by tenant, actor, target, action and time range.
+func (s *AuditService) FindAuditEvents(ctx context.Context, f domain.AuditFilter, p domain.Page) (*domain.Connection[*domain.AuditEvent], error) {
+	limit, backward, err := pageWindow(p)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.NewSelect().Model((*auditEventModel)(nil))
+	applyAuditFilter(q, f)
+	countQ := q.Clone()
+
+	var rows []auditEventModel
+	q = q.Model(&rows).Limit(int64(limit))
+	if p.After != "" {
+		var c auditCursor
+		if err := decodeCursor(p.After, &c); err != nil {
+			return nil, err
+		}
+		q.Where("ae.id < ?", c.ID)
+	}
+	if p.Before != "" {
+		var c auditCursor
+		if err := decodeCursor(p.Before, &c); err != nil {
+			return nil, err
+		}
+		q.Where("ae.id > ?", c.ID)
+	}
+	if backward {
+		q.Order("ae.id ASC")
+	} else {
+		q.Order("ae.id DESC")
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, mapError(err)
+	}
+	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
+	conn := &domain.Connection[*domain.AuditEvent]{HasNextPage: hasNext, HasPreviousPage: hasPrev}
+	for i := range rows {
+		conn.Nodes = append(conn.Nodes, rows[i].domain())
+		conn.Cursors = append(conn.Cursors, encodeCursor(auditCursor{rows[i].ID}))
+	}
+	conn.Count = func(ctx context.Context) (int, error) {
+		n, err := countQ.Count(ctx)
+		return int(n), mapError(err)
+	}
+	return conn, nil
+}
+
+func applyAuditFilter(q *bun.SelectQuery, f domain.AuditFilter) {
+	switch {
+	case f.TenantID != nil && !f.Scope.Contains(*f.TenantID):
+		q.Where("false")
+	case f.TenantID != nil:
+		q.Where("ae.tenant_id = ?", *f.TenantID)
+	case !f.Scope.All:
+		q.Where("ae.tenant_id IN (?)", bun.In(nonEmpty(f.Scope.TenantIDs)))
+	}
+	if f.ActorID != nil {
+		q.Where("ae.actor_id = ?", *f.ActorID)
+	}
+	if f.TargetType != nil {
+		q.Where("ae.target_type = ?", *f.TargetType)
+	}
+	if f.TargetID != nil {
+		q.Where("ae.target_id = ?", *f.TargetID)
+	}
+	if f.Action != nil {
+		q.Where("ae.action = ?", *f.Action)
+	}
+	if f.From != nil {
+		q.Where("ae.created_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		q.Where("ae.created_at < ?", *f.To)
+	}
+}
+
+// AuditEventsByIDs loads audit events for a dataloader, inside the scope.
+func (s *AuditService) AuditEventsByIDs(ctx context.Context, scope domain.Scope, ids []int64) ([]*domain.AuditEvent, error) {
+	var rows []auditEventModel
+	q := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids))
+	if !scope.All {
+		q.Where("tenant_id IN (?)", bun.In(nonEmpty(scope.TenantIDs)))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, mapError(err)
+	}
+	out := make([]*domain.AuditEvent, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}

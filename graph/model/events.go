@@ -1,0 +1,104 @@
+package model
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"tenantadmin/domain"
+)
+
+// JSON is the JSON scalar: a JSON object.
+type JSON map[string]any
+
+// MarshalGQL writes the object as JSON.
+func (j JSON) MarshalGQL(w io.Writer) {
+	if j == nil {
+		io.WriteString(w, "{}")
+		return
+	}
+	b, err := json.Marshal(map[string]any(j))
+	if err != nil {
+		io.WriteString(w, "{}")
+		return
+	}
+	w.Write(b)
+}
+
+// UnmarshalGQL accepts an object.
+func (j *JSON) UnmarshalGQL(v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("JSON must be an object")
+	}
+	*j = m
+	return nil
+}
+
+// ChangeEvent is one event as one subscriber sees it: the payload is
+// already cut to the subscriber's personal-data scope.
+type ChangeEvent struct {
+	Event       *domain.ChangeEvent
+	Cursor      string
+	Type        ChangeEventType
+	SubjectType string
+	SubjectID   *string
+	OccurredAt  time.Time
+	Payload     JSON
+}
+
+// AuditEventConnection is a page of the audit trail.
+type AuditEventConnection struct {
+	Edges    []*AuditEventEdge
+	Nodes    []*domain.AuditEvent
+	PageInfo *PageInfo
+	Count    func(ctx context.Context) (int, error)
+}
+
+// AuditEventEdge is an audit event and its cursor.
+type AuditEventEdge struct {
+	Cursor string
+	Node   *domain.AuditEvent
+}
+
+// NewAuditEventConnection wraps a domain page for GraphQL.
+func NewAuditEventConnection(c *domain.Connection[*domain.AuditEvent]) *AuditEventConnection {
+	out := &AuditEventConnection{Nodes: c.Nodes, PageInfo: pageInfo(c.Cursors, c.HasNextPage, c.HasPreviousPage), Count: c.Count}
+	out.Edges = make([]*AuditEventEdge, len(c.Nodes))
+	for i, n := range c.Nodes {
+		out.Edges[i] = &AuditEventEdge{Cursor: c.Cursors[i], Node: n}
+	}
+	if out.Nodes == nil {
+		out.Nodes = []*domain.AuditEvent{}
+	}
+	return out
+}
+
+// ServiceAccountConnection is a page of service accounts.
+type ServiceAccountConnection struct {
+	Edges    []*ServiceAccountEdge
+	Nodes    []*domain.ServiceAccount
+	PageInfo *PageInfo
+	Count    func(ctx context.Context) (int, error)
+}
+
+// ServiceAccountEdge is a service account and its cursor.
+type ServiceAccountEdge struct {
+	Cursor string
+	Node   *domain.ServiceAccount
+}
+
+// NewServiceAccountConnection wraps a domain page for GraphQL.
+func NewServiceAccountConnection(c *domain.Connection[*domain.ServiceAccount]) *ServiceAccountConnection {
+	out := &ServiceAccountConnection{Nodes: c.Nodes, PageInfo: pageInfo(c.Cursors, c.HasNextPage, c.HasPreviousPage), Count: c.Count}
+	out.Edges = make([]*ServiceAccountEdge, len(c.Nodes))
+	for i, n := range c.Nodes {
+		out.Edges[i] = &ServiceAccountEdge{Cursor: c.Cursors[i], Node: n}
+	}
+	if out.Nodes == nil {
+		out.Nodes = []*domain.ServiceAccount{}
+	}
+	return out
+}

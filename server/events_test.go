@@ -1,0 +1,414 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/uptrace/bun"
+
+	"tenantadmin/db"
+	"tenantadmin/db/dbtest"
+	"tenantadmin/domain"
+	"tenantadmin/events"
+)
+
+// recordChange writes a change as a mutation does: its audit record and
+// change event in one transaction (db.RecordChange), through the given
+// server's database handle.
+func recordChange(t testing.TB, m *Main, tenant int64, typ, subjectType string, subjectID int64, payload map[string]any) {
+	t.Helper()
+	err := m.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
+		return db.RecordChange(ctx, tx, domain.AuditContext{ActorLabel: "test"},
+			domain.AuditEvent{TenantID: &tenant, Action: strings.ToLower(typ), TargetType: subjectType, TargetID: &subjectID},
+			&db.Event{TenantID: &tenant, Type: typ, SubjectType: subjectType, SubjectID: &subjectID, Payload: payload})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitSubscribers waits until the server's hub holds n subscriptions.
+func waitSubscribers(t testing.TB, m *Main, n int) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for m.Hub.Stats().Subscribers != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d subscriptions, want %d", m.Hub.Stats().Subscribers, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+const createServiceAccountMutation = `mutation($input: CreateServiceAccountInput!) {
+  createServiceAccount(input: $input) {
+    serviceAccount { id uid username description status tenant { id } user { id kind } }
+    userErrors { field code message }
+  }
+}`
+
+// TestChangesAcrossReplicas: two server processes share PostgreSQL and
+// Redis; changes made through one reach, in order, a subscription held on
+// the other.
+func TestChangesAcrossReplicas(t *testing.T) {
+	w := newWorld(t)
+	b := MustRunReplica(t, w.m, nil)
+	ws := b.mustWS(t, b.MustLogin(t, w.companyAdmin))
+	ws.subscribe("1", changesSubscription, nil)
+	waitSubscribers(t, b, 1)
+
+	token := w.m.MustLogin(t, w.companyAdmin)
+	var want []string
+	for i := range 3 {
+		var out struct {
+			CreateServiceAccount struct {
+				ServiceAccount struct{ ID string }
+				UserErrors     []any
+			}
+		}
+		w.m.gql(t, token, createServiceAccountMutation, map[string]any{"input": map[string]any{
+			"tenantId": globalIDFor("Tenant", w.company), "username": fmt.Sprintf("integration-%d", i)}}).decode(t, &out)
+		if len(out.CreateServiceAccount.UserErrors) > 0 {
+			t.Fatalf("userErrors %v", out.CreateServiceAccount.UserErrors)
+		}
+		want = append(want, "SERVICE_ACCOUNT_CREATED")
+		recordChange(t, w.m, w.site, "USER_UPDATED", "User", w.technician, map[string]any{"status": "ACTIVE"})
+		want = append(want, "USER_UPDATED")
+	}
+	got := ws.events(len(want))
+	if types(got) != strings.Join(want, ",") {
+		t.Fatalf("got %s, want %s", types(got), strings.Join(want, ","))
+	}
+	var cursors []string
+	for i, e := range got {
+		cursors = append(cursors, e.Cursor)
+		if i > 0 && !cursorLess(t, got[i-1].Cursor, e.Cursor) {
+			t.Fatalf("events out of order: %s after %s", e.Cursor, got[i-1].Cursor)
+		}
+	}
+	first := got[0]
+	if first.Tenant == nil || first.Tenant.ID != globalIDFor("Tenant", w.company) || first.SubjectType != "ServiceAccount" ||
+		first.Payload["username"] != "integration-0" || first.AuditEvent == nil || first.AuditEvent.Action != "serviceAccount.create" ||
+		first.AuditEvent.ActorLabel != "company.admin" {
+		t.Fatalf("first event = %+v", first)
+	}
+	if len(slices.Compact(cursors)) != len(got) {
+		t.Fatal("duplicate cursors")
+	}
+
+	t.Run("ReplicaStops", func(t *testing.T) {
+		// A replica shutting down ends its subscriptions with a reason, so
+		// that dashboards resubscribe elsewhere with their last cursor.
+		b.Close()
+		if code, reason, _ := ws.endError(); code != "UNAVAILABLE" || reason != "SHUTTING_DOWN" {
+			t.Fatalf("code %s reason %s", code, reason)
+		}
+	})
+}
+
+// cursorLess compares two change cursors by the event order they encode.
+func cursorLess(t testing.TB, a, b string) bool {
+	t.Helper()
+	return cursorID(t, a) < cursorID(t, b)
+}
+
+func cursorID(t testing.TB, c string) int64 {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		t.Fatalf("cursor %q: %v", c, err)
+	}
+	raw := string(b)
+	var id int64
+	if _, err := fmt.Sscanf(raw, "ev:%d", &id); err != nil {
+		t.Fatalf("cursor %q: %v", c, err)
+	}
+	return id
+}
+
+// TestChangesSurviveRelayCrash: the replica running the relay dies between
+// the commit of a change and its publication; after a new replica starts,
+// the subscription held on another replica still receives it.
+func TestChangesSurviveRelayCrash(t *testing.T) {
+	reached := make(chan struct{}, 1)
+	_, prefix := dbtest.MustRedis(t)
+	// A replica whose relay hangs after reading a batch, before publishing.
+	a := mustRunMainOn(t, dbtest.NewDatabaseURL(t), prefix, func(m *Main) {
+		m.RelayOptions.BeforePublish = func(ctx context.Context, prev, to int64) {
+			select {
+			case reached <- struct{}{}:
+			default:
+			}
+			<-ctx.Done() // stuck until the process dies
+		}
+	})
+	w := newWorldOn(t, a)
+	b := MustRunReplica(t, a, nil, "-event-relay=false")
+	ws := b.mustWS(t, b.MustLogin(t, w.companyAdmin))
+	ws.subscribe("1", changesSubscription, nil)
+	waitSubscribers(t, b, 1)
+
+	recordChange(t, a, w.company, "USER_SUSPENDED", "User", w.technician, map[string]any{"status": "SUSPENDED"})
+	<-reached // committed, read by the relay, not published
+	if published, _, _ := db.NewEventStore(a.DB).RelayState(context.Background()); published != 0 {
+		t.Fatalf("published through %d before the crash", published)
+	}
+	a.Close()
+
+	MustRunReplica(t, b, nil) // a new replica with a relay
+	if got := ws.events(1); got[0].Type != "USER_SUSPENDED" || *got[0].SubjectID != globalIDFor("User", w.technician) {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+// TestChangesResumeFromCursor: a dashboard reconnecting with the last cursor
+// it saw gets every later event, then live ones, with no gap and no
+// duplicate.
+func TestChangesResumeFromCursor(t *testing.T) {
+	w := newWorld(t)
+	token := w.m.MustLogin(t, w.companyAdmin)
+	ws := w.m.mustWS(t, token)
+	ws.subscribe("1", changesSubscription, nil)
+	waitSubscribers(t, w.m, 1)
+	for i := range 3 {
+		recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": i})
+	}
+	seen := ws.events(3)
+	last := seen[2].Cursor
+	ws.conn.CloseNow()
+	waitSubscribers(t, w.m, 0)
+
+	for i := 3; i < 8; i++ { // while the dashboard is away
+		recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": i})
+	}
+	ws = w.m.mustWS(t, token)
+	ws.subscribe("1", changesSubscription, map[string]any{"after": last})
+	go func() {
+		for i := 8; i < 12; i++ { // while it catches up
+			recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": i})
+		}
+	}()
+	var ns []int
+	prev := cursorID(t, last)
+	for _, e := range ws.events(9) {
+		if id := cursorID(t, e.Cursor); id <= prev {
+			t.Fatalf("cursor %d after %d", id, prev)
+		} else {
+			prev = id
+		}
+		ns = append(ns, int(e.Payload["n"].(float64)))
+	}
+	if !slices.Equal(ns, []int{3, 4, 5, 6, 7, 8, 9, 10, 11}) {
+		t.Fatalf("resumed with %v", ns)
+	}
+	t.Run("ErrInvalidCursor", func(t *testing.T) {
+		ws := w.m.mustWS(t, token)
+		ws.subscribe("1", changesSubscription, map[string]any{"after": "not-a-cursor"})
+		if code, reason, _ := ws.endError(); code != "BAD_USER_INPUT" || reason != "INVALID_CURSOR" {
+			t.Fatalf("code %s reason %s", code, reason)
+		}
+	})
+	t.Run("ErrCursorExpired", func(t *testing.T) {
+		ctx := context.Background()
+		if _, err := w.m.DB.ExecContext(ctx, "UPDATE events SET created_at = now() - interval '30 days'"); err != nil {
+			t.Fatal(err)
+		}
+		r := &events.Retention{Store: db.NewEventStore(w.m.DB), Events: 7 * 24 * time.Hour, Logger: w.m.Logger}
+		if _, n, err := r.RunOnce(ctx); err != nil || n != 12 {
+			t.Fatalf("pruned %d: %v", n, err)
+		}
+		ws := w.m.mustWS(t, token)
+		ws.subscribe("1", changesSubscription, map[string]any{"after": last})
+		if code, reason, _ := ws.endError(); code != "BAD_USER_INPUT" || reason != "CURSOR_EXPIRED" {
+			t.Fatalf("code %s reason %s", code, reason)
+		}
+	})
+}
+
+// TestChangesTenantIsolation: a subscriber receives only the events of
+// tenants it may see; personal data only within its personal-data scope.
+func TestChangesTenantIsolation(t *testing.T) {
+	w := newWorld(t)
+	company := w.m.mustWS(t, w.m.MustLogin(t, w.companyAdmin))
+	company.subscribe("1", changesSubscription, nil)
+	other := w.m.mustWS(t, w.m.MustLogin(t, w.other_admin))
+	other.subscribe("1", changesSubscription, nil)
+	tech := w.m.mustWS(t, w.m.MustLogin(t, w.technician))
+	tech.subscribe("1", changesSubscription, nil)
+	siteOnly := w.m.mustWS(t, w.m.MustLogin(t, w.holdingAdmin))
+	siteOnly.subscribe("1", changesSubscription, map[string]any{"tenantIds": []string{globalIDFor("Tenant", w.site)}})
+	waitSubscribers(t, w.m, 4)
+
+	personal := map[string]any{"userId": float64(w.companyAdmin), "username": "company.admin", "email": "new@example.test", "givenName": "Nuovo"}
+	recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.companyAdmin, personal)
+	recordChange(t, w.m, w.other, "USER_CREATED", "User", w.other_admin, map[string]any{"username": "x"})
+	recordChange(t, w.m, w.site, "MEMBERSHIP_CREATED", "Membership", 1, map[string]any{"userId": float64(w.technician)})
+
+	if got := company.events(2); types(got) != "USER_UPDATED,MEMBERSHIP_CREATED" || got[0].Payload["email"] != "new@example.test" {
+		t.Fatalf("company admin got %s %v", types(got), got[0].Payload)
+	}
+	if got := other.events(1); types(got) != "USER_CREATED" {
+		t.Fatalf("other tenant's admin got %s", types(got))
+	}
+	got := tech.events(1)
+	if types(got) != "USER_UPDATED" {
+		t.Fatalf("technician got %s", types(got))
+	}
+	if _, ok := got[0].Payload["email"]; ok || got[0].Payload["username"] != "company.admin" {
+		t.Fatalf("restricted role sees personal data: %v", got[0].Payload)
+	}
+	if got := siteOnly.events(1); types(got) != "MEMBERSHIP_CREATED" {
+		t.Fatalf("site-only subscriber got %s", types(got))
+	}
+	// Nothing else arrives: the next event each sees is its own.
+	recordChange(t, w.m, w.other, "USER_DELETED", "User", w.other_admin, nil)
+	recordChange(t, w.m, w.company, "USER_DELETED", "User", w.technician, nil)
+	if got := other.events(1); types(got) != "USER_DELETED" || *got[0].SubjectID != globalIDFor("User", w.other_admin) {
+		t.Fatalf("other tenant's admin got %+v", got)
+	}
+	if got := company.events(1); *got[0].SubjectID != globalIDFor("User", w.technician) {
+		t.Fatalf("company admin got %+v", got)
+	}
+
+	t.Run("ErrForbiddenTenant", func(t *testing.T) {
+		ws := w.m.mustWS(t, w.m.MustLogin(t, w.other_admin))
+		ws.subscribe("1", changesSubscription, map[string]any{"tenantIds": []string{globalIDFor("Tenant", w.company)}})
+		if code, _, _ := ws.endError(); code != "FORBIDDEN" {
+			t.Fatalf("code %s", code)
+		}
+	})
+	t.Run("ErrUnauthenticated", func(t *testing.T) {
+		c, err := w.m.dialWS("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := &wsClient{tb: t, conn: c}
+		defer c.CloseNow()
+		if msg := ws.next(); msg.Type != "connection_ack" {
+			t.Fatalf("%s", msg.Type)
+		}
+		ws.subscribe("1", changesSubscription, nil)
+		if code, _, _ := ws.endError(); code != "UNAUTHENTICATED" {
+			t.Fatalf("code %s", code)
+		}
+	})
+	t.Run("ErrForgedToken", func(t *testing.T) {
+		c, err := w.m.dialWS("forged")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, b, err := c.Read(ctx)
+		if err == nil {
+			t.Fatalf("a forged token was accepted: %s", b)
+		}
+		if websocket.CloseStatus(err) != 4403 {
+			t.Fatalf("closed with %v, want 4403", err)
+		}
+	})
+}
+
+// TestChangesEndWhenAccessEnds: a subscription ends with an error when the
+// subscriber is suspended, loses its role, or its session is revoked.
+func TestChangesEndWhenAccessEnds(t *testing.T) {
+	w := newWorld(t)
+	t.Run("Suspended", func(t *testing.T) {
+		admin := w.f.User("suspended.admin", w.company)
+		w.f.Assign(admin, w.company, "segmenti", "admin")
+		ws := w.m.mustWS(t, w.m.MustLogin(t, admin))
+		ws.subscribe("1", changesSubscription, nil)
+		waitSubscribers(t, w.m, 1)
+		// What suspendUser does: the change and its event in one transaction.
+		err := w.m.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
+			if _, err := tx.ExecContext(ctx, "UPDATE users SET status = 'SUSPENDED' WHERE id = ?", admin); err != nil {
+				return err
+			}
+			return db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "user.suspend"},
+				&db.Event{TenantID: &w.company, Type: domain.EventUserSuspended, SubjectType: "User", SubjectID: &admin})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, _, _ := ws.endError(); code != "UNAUTHENTICATED" {
+			t.Fatalf("code %s", code)
+		}
+		waitSubscribers(t, w.m, 0)
+	})
+	t.Run("RoleRemovedElsewhere", func(t *testing.T) {
+		// The event is in a tenant the subscriber does not watch; it still
+		// triggers the re-check.
+		admin := w.f.User("former.admin", w.company)
+		ra := w.f.Assign(admin, w.company, "segmenti", "admin")
+		ws := w.m.mustWS(t, w.m.MustLogin(t, admin))
+		ws.subscribe("1", changesSubscription, map[string]any{"tenantIds": []string{globalIDFor("Tenant", w.site)}})
+		waitSubscribers(t, w.m, 1)
+		err := w.m.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM role_assignments WHERE id = ?", ra); err != nil {
+				return err
+			}
+			return db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "roleAssignment.remove"},
+				&db.Event{TenantID: &w.company, Type: domain.EventRoleAssignmentDeleted, SubjectType: "RoleAssignment", SubjectID: &ra,
+					Payload: map[string]any{"userId": admin}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, _, _ := ws.endError(); code != "FORBIDDEN" {
+			t.Fatalf("code %s", code)
+		}
+		waitSubscribers(t, w.m, 0)
+	})
+	t.Run("SessionRevoked", func(t *testing.T) {
+		m := MustRunReplica(t, w.m, nil, "-subscription-recheck", "100ms")
+		ws := m.mustWS(t, m.MustLogin(t, w.holdingAdmin))
+		ws.subscribe("1", changesSubscription, nil)
+		waitSubscribers(t, m, 1)
+		if err := m.Sessions.RevokeAll(context.Background(), w.holdingAdmin); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, _ := ws.endError(); code != "UNAUTHENTICATED" {
+			t.Fatalf("code %s", code)
+		}
+	})
+}
+
+// TestSlowSubscriberDropped: a dashboard that stops reading is dropped with
+// SLOW_CONSUMER; another keeps receiving everything, in order.
+func TestSlowSubscriberDropped(t *testing.T) {
+	w := newWorld(t)
+	m := MustRunReplica(t, w.m, nil, "-subscription-buffer", "2", "-event-relay=false")
+	fast := m.mustWS(t, m.MustLogin(t, w.companyAdmin))
+	fast.subscribe("1", `subscription { changes { cursor payload } }`, nil)
+	slow := m.mustWS(t, m.MustLogin(t, w.companyAdmin), wsOptions{receiveBuffer: 4096})
+	slow.subscribe("1", `subscription { changes { cursor payload } }`, nil)
+	waitSubscribers(t, m, 2)
+
+	// Large events, committed one at a time so that each is its own batch:
+	// the slow client's socket fills up, then its buffer of batches.
+	note := strings.Repeat("x", 64<<10)
+	const n = 200
+	prev := int64(0)
+	for i := range n {
+		recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"note": note, "n": i})
+		e := fast.nextEvent()
+		if id := cursorID(t, e.Cursor); id <= prev || int(e.Payload["n"].(float64)) != i {
+			t.Fatalf("fast subscriber got %v after %d", e.Payload["n"], prev)
+		} else {
+			prev = id
+		}
+	}
+	code, reason, received := slow.endError()
+	if code != "UNAVAILABLE" || reason != "SLOW_CONSUMER" || received >= n {
+		t.Fatalf("slow subscriber: code %s reason %s after %d events", code, reason, received)
+	}
+	if m.Hub.Stats().Dropped != 1 {
+		t.Fatalf("dropped = %d", m.Hub.Stats().Dropped)
+	}
+}
