@@ -51,9 +51,14 @@ type Tenant struct {
 	Country        string
 	TaxCode        string
 	CertifiedEmail string
-	Version        int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// LegalRepresentative signs nominations of administrators (R20); nil
+	// when none is recorded.
+	LegalRepresentative *LegalRepresentative
+	// PasswordMaxAgeDays is the password expiry policy (R15); nil: never.
+	PasswordMaxAgeDays *int
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Product is a module of the platform that users get roles on.
