@@ -23,14 +23,26 @@ type tenantModel struct {
 	Version        int       `bun:"version"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
+	// Legal representative (R20) and password policy (R15), migration 0007.
+	LegalRepGivenName  *string `bun:"legal_rep_given_name"`
+	LegalRepFamilyName *string `bun:"legal_rep_family_name"`
+	LegalRepTaxCode    *string `bun:"legal_rep_tax_code"`
+	LegalRepEmail      *string `bun:"legal_rep_email"`
+	PasswordMaxAgeDays *int    `bun:"password_max_age_days"`
 }
 
 func (m *tenantModel) domain() *domain.Tenant {
-	return &domain.Tenant{
+	t := &domain.Tenant{
 		ID: m.ID, ParentID: m.ParentID, Name: m.Name, Country: m.Country,
 		TaxCode: deref(m.TaxCode), CertifiedEmail: deref(m.CertifiedEmail),
 		Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		PasswordMaxAgeDays: m.PasswordMaxAgeDays,
 	}
+	if m.LegalRepTaxCode != nil {
+		t.LegalRepresentative = &domain.LegalRepresentative{GivenName: deref(m.LegalRepGivenName),
+			FamilyName: deref(m.LegalRepFamilyName), TaxCode: *m.LegalRepTaxCode, Email: deref(m.LegalRepEmail)}
+	}
+	return t
 }
 
 type productModel struct {
