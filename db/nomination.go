@@ -604,3 +604,13 @@ func (s *NominationService) FindNominations(ctx context.Context, tenantID int64,
 	}
 	return conn, nil
 }
+
+// RoleAssignmentByID returns one role assignment; the caller checks
+// visibility.
+func (s *NominationService) RoleAssignmentByID(ctx context.Context, id int64) (*domain.RoleAssignment, error) {
+	var m roleAssignmentModel
+	if err := s.db.NewSelect().Model(&m).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, mapError(err)
+	}
+	return m.domain(), nil
+}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"crypto/x509"
 	"log/slog"
 
 	"tenantadmin/db"
@@ -19,6 +20,13 @@ type App struct {
 	Logger     *slog.Logger
 	// PublicURL is the external base URL for links in emails.
 	PublicURL string
+	// Oversight (issue 6): nominations, findings, reports, digest.
+	Nominations *db.NominationService
+	Oversight   *db.OversightService
+	// NominationRoots are the trusted certification authorities of
+	// nomination signatures; nil accepts any issuer (the certificate is
+	// still recorded).
+	NominationRoots *x509.CertPool
 }
 
 type viewerKey struct{}

@@ -36,6 +36,8 @@ func (app *App) node(ctx context.Context, gid string) (model.Node, error) {
 			return nil, err
 		}
 		return nilNode(idx.roleByID[id], nil)
+	case "Nomination":
+		return nilNode(app.nominationNode(ctx, id))
 	}
 	return nil, nil
 }
