@@ -25,6 +25,9 @@ type Config struct {
 	SessionIdle    time.Duration
 	SessionMaxAge  time.Duration
 	MaxRequestSize int64
+	// Oversight (issue 6).
+	NominationTrustRoots string
+	DigestInterval       time.Duration
 }
 
 func env(key, def string) string {
@@ -52,6 +55,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&c.SessionIdle, "session-idle", durationEnv("SESSION_IDLE", 30*time.Minute), "idle timeout of sessions (SESSION_IDLE)")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", durationEnv("SESSION_MAX_AGE", 12*time.Hour), "absolute lifetime of sessions (SESSION_MAX_AGE)")
 	fs.Int64Var(&c.MaxRequestSize, "max-request-size", 1<<20, "largest accepted request body in bytes")
+	fs.StringVar(&c.NominationTrustRoots, "nomination-trust-roots", env("NOMINATION_TRUST_ROOTS", ""), "PEM file of the certification authorities trusted for signed nominations (NOMINATION_TRUST_ROOTS); empty accepts any issuer")
+	fs.DurationVar(&c.DigestInterval, "digest-interval", durationEnv("DIGEST_INTERVAL", time.Hour), "how often a replica checks whether last month's digest and nomination expiries are due (DIGEST_INTERVAL); 0 disables")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

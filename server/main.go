@@ -63,6 +63,7 @@ type Main struct {
 	postgres   *embedded.Postgres
 	listener   net.Listener
 	httpServer *http.Server
+	jobs       *jobs
 }
 
 // NewMain returns a Main with a JSON logger on stderr.
@@ -122,6 +123,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Authorizer: &domain.Authorizer{Hierarchy: tenants},
 		Logger:     m.Logger,
 	}
+	if err := m.wireOversight(); err != nil {
+		return err
+	}
 
 	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
@@ -144,6 +148,7 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Logger.Error("http server", "error", err)
 		}
 	}()
+	m.startJobs()
 	m.Logger.Info("serving", "url", m.Config.PublicURL, "graphql", m.Config.PublicURL+"/graphql",
 		"embeddedPostgres", m.postgres != nil, "inProcessStore", m.KV.InProcess)
 	return nil
@@ -173,6 +178,7 @@ func (m *Main) Addr() string { return m.listener.Addr().String() }
 // Close stops serving (letting requests finish) and releases everything.
 func (m *Main) Close() error {
 	var errs []error
+	m.stopJobs()
 	if m.httpServer != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		errs = append(errs, m.httpServer.Shutdown(ctx))

@@ -28,6 +28,7 @@ func MustRunMain(tb testing.TB) *Main {
 		"-redis-url", dbtest.RedisURL(),
 		"-key-prefix", prefix,
 		"-log-level", "error",
+		"-digest-interval", "0", // background jobs off: tests run them explicitly
 	}); err != nil {
 		tb.Fatal(err)
 	}
