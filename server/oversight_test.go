@@ -103,7 +103,7 @@ const repTaxCode = "RSSMRA85T10A562S"
 type nominationWorld struct {
 	*world
 	cobAdmin, nominee, nominee2 int64
-	cob, master, operatore        int64
+	cob, master, operatore      int64
 }
 
 func newNominationWorld(t *testing.T) *nominationWorld {
