@@ -225,13 +225,20 @@ type DigestLink func(tenantID int64) string
 // or concurrent runs, exactly one sends it.
 func (s *OversightService) RunDigest(ctx context.Context, p domain.Period, link DigestLink, ac domain.AuditContext) (domain.DigestResult, error) {
 	res := domain.DigestResult{Period: p}
-	var tenants []int64
-	if err := s.db.NewRaw(`SELECT id FROM tenants t WHERE t.created_at < ?
-		AND NOT EXISTS (SELECT 1 FROM digest_runs d WHERE d.period = ? AND d.tenant_id = t.id) ORDER BY id`,
-		p.End(), p.String()).Scan(ctx, &tenants); err != nil {
+	var tenants []struct {
+		ID   int64 `bun:"id"`
+		Done bool  `bun:"done"`
+	}
+	if err := s.db.NewRaw(`SELECT id, EXISTS (SELECT 1 FROM digest_runs d WHERE d.period = ? AND d.tenant_id = t.id) AS done
+		FROM tenants t WHERE t.created_at < ? ORDER BY id`, p.String(), p.End()).Scan(ctx, &tenants); err != nil {
 		return res, mapError(err)
 	}
-	for _, id := range tenants {
+	for _, t := range tenants {
+		if t.Done {
+			res.AlreadySent++
+			continue
+		}
+		id := t.ID
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
