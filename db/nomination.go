@@ -392,6 +392,10 @@ func (s *NominationService) runOutcome(ctx context.Context, fn func(ctx context.
 	return refusal
 }
 
+// MaxFailedUploads bounds the refused uploads of one request: the link is
+// a bearer secret, and verification costs CPU.
+const MaxFailedUploads = 20
+
 // Approve verifies the signed form uploaded through the link and, only if
 // every check passes, grants the role, consumes the link and records the
 // signer certificate, in one transaction. A refused upload is counted and
@@ -404,6 +408,10 @@ func (s *NominationService) Approve(ctx context.Context, tokenHash, signature []
 			return refusalOrError(err)
 		}
 		ac := legalRepAudit(ac, n)
+		if n.FailedUploads >= MaxFailedUploads {
+			return &domain.Error{Code: domain.ERATELIMITED, Reason: "TOO_MANY_FAILED_UPLOADS",
+				Message: "Too many refused uploads for this request; ask the administrator for a new one."}, nil
+		}
 		signer, refused := nomination.Verify(signature, nomination.Expectation{IssuedForm: n.FormPDF,
 			LegalRepresentativeTaxCode: n.LegalRepTaxCode, Roots: roots, Now: time.Now()})
 		if refused != nil {

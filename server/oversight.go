@@ -77,6 +77,8 @@ func linkStatus(err error) int {
 		return http.StatusNotFound
 	case e.Reason == "NOMINATION_EXPIRED" || e.Reason == "NOMINATION_CLOSED":
 		return http.StatusGone
+	case e.Code == domain.ERATELIMITED:
+		return http.StatusTooManyRequests
 	case e.Code == domain.ECONFLICT:
 		return http.StatusConflict
 	case e.Code == domain.EINVALID:

@@ -442,6 +442,16 @@ func TestNomination(t *testing.T) {
 			t.Fatal("an expired request granted the role")
 		}
 	})
+	t.Run("ErrTooManyFailedUploads", func(t *testing.T) {
+		w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, mario(), false))
+		tok := w.linkToken(t)
+		w.f.Exec("UPDATE nominations SET failed_uploads = 20 WHERE token_hash = sha256(convert_to(?, 'UTF8'))", tok)
+		a := w.upload(t, tok, nominationtest.Sign(t, w.form(t, tok), rep, nominationtest.SignOptions{}), "application/pkcs7-mime")
+		if a.status != 429 || a.Error.Reason != "TOO_MANY_FAILED_UPLOADS" {
+			t.Fatalf("status %d, answer %s", a.status, a.body)
+		}
+		w.f.Exec("UPDATE nominations SET status = 'CANCELLED' WHERE token_hash = sha256(convert_to(?, 'UTF8'))", tok)
+	})
 	t.Run("ExpirySweep", func(t *testing.T) {
 		third := w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, mario(), false))
 		if third.StartNomination.code() != "" {
@@ -466,7 +476,7 @@ func TestNomination(t *testing.T) {
 			}
 		}
 		list(w.cobAdmin, nil).decode(t, &out)
-		if out.Nominations.TotalCount != 3 || out.Nominations.Nodes[0].Status != "EXPIRED" || out.Nominations.Nodes[2].Status != "APPROVED" {
+		if out.Nominations.TotalCount != 4 || out.Nominations.Nodes[0].Status != "EXPIRED" || out.Nominations.Nodes[1].Status != "CANCELLED" || out.Nominations.Nodes[3].Status != "APPROVED" {
 			t.Fatalf("nominations = %+v", out.Nominations)
 		}
 		list(w.holdingAdmin, "EXPIRED").decode(t, &out)
