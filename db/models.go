@@ -104,6 +104,8 @@ type userModel struct {
 	Version       int       `bun:"version"`
 	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt     time.Time `bun:"updated_at,nullzero,default:now()"`
+	// LastLoginAt is set by login (migration 0007; R25's inactivity flag).
+	LastLoginAt *time.Time `bun:"last_login_at"`
 }
 
 func (m *userModel) domain() *domain.User {

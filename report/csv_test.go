@@ -11,16 +11,16 @@ import (
 
 func TestSafeCell(t *testing.T) {
 	for in, want := range map[string]string{
-		"":                              "",
-		"mario.rossi":                   "mario.rossi",
+		"":                               "",
+		"mario.rossi":                    "mario.rossi",
 		"=HYPERLINK(\"http://x\",\"a\")": "'=HYPERLINK(\"http://x\",\"a\")",
-		"+39 055":                       "'+39 055",
-		"-2+3":                          "'-2+3",
-		"@SUM(A1)":                      "'@SUM(A1)",
-		"\t=1":                          "'\t=1",
-		"\r=1":                          "'\r=1",
-		"a=b":                           "a=b",
-		"'quoted":                       "'quoted",
+		"+39 055":                        "'+39 055",
+		"-2+3":                           "'-2+3",
+		"@SUM(A1)":                       "'@SUM(A1)",
+		"\t=1":                           "'\t=1",
+		"\r=1":                           "'\r=1",
+		"a=b":                            "a=b",
+		"'quoted":                        "'quoted",
 	} {
 		if got := report.SafeCell(in); got != want {
 			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
