@@ -619,3 +619,15 @@ func TestLegalRepresentativeChange(t *testing.T) {
 		t.Fatal("a restricted role sees the legal representative")
 	}
 }
+
+func TestRedactPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/nominations/abc-DEF_123/form.pdf": "/nominations/{token}/form.pdf",
+		"/nominations/abc":                  "/nominations/{token}",
+		"/graphql":                          "/graphql",
+	} {
+		if got := redactPath(in); got != want {
+			t.Errorf("redactPath(%q) = %q", in, got)
+		}
+	}
+}
