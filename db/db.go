@@ -127,6 +127,7 @@ var uniqueViolations = map[string]*domain.Error{
 	"role_assignments_membership_id_role_id_key": {Code: domain.ECONFLICT, Field: "roleId", Reason: "ROLE_ALREADY_ASSIGNED", Message: "The user already has this role."},
 	"groups_tenant_id_product_id_name_key":       {Code: domain.ECONFLICT, Field: "name", Reason: "GROUP_NAME_TAKEN", Message: "A group with this name exists."},
 	"group_members_pkey":                         {Code: domain.ECONFLICT, Reason: "ALREADY_IN_GROUP", Message: "The user is already in this group."},
+	"nominations_pending_key":                    {Code: domain.ECONFLICT, Field: "roleId", Reason: "NOMINATION_PENDING", Message: "A nomination of this user for this role is already waiting for signature."},
 }
 
 // mapError turns PostgreSQL errors that carry business meaning into

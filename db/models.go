@@ -20,18 +20,29 @@ type tenantModel struct {
 	Country        string    `bun:"country"`
 	TaxCode        *string   `bun:"tax_code"`
 	CertifiedEmail *string   `bun:"certified_email"`
-	PasswordMaxAge *int      `bun:"password_max_age_days"`
 	Version        int       `bun:"version"`
 	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt      time.Time `bun:"updated_at,nullzero,default:now()"`
+	// Legal representative (R20) and password policy (R15), migration 0007.
+	LegalRepGivenName  *string `bun:"legal_rep_given_name"`
+	LegalRepFamilyName *string `bun:"legal_rep_family_name"`
+	LegalRepTaxCode    *string `bun:"legal_rep_tax_code"`
+	LegalRepEmail      *string `bun:"legal_rep_email"`
+	PasswordMaxAgeDays *int    `bun:"password_max_age_days"`
 }
 
 func (m *tenantModel) domain() *domain.Tenant {
-	return &domain.Tenant{
+	t := &domain.Tenant{
 		ID: m.ID, ParentID: m.ParentID, Name: m.Name, Country: m.Country,
 		TaxCode: deref(m.TaxCode), CertifiedEmail: deref(m.CertifiedEmail),
-		PasswordMaxAgeDays: m.PasswordMaxAge, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		PasswordMaxAgeDays: m.PasswordMaxAgeDays,
 	}
+	if m.LegalRepTaxCode != nil {
+		t.LegalRepresentative = &domain.LegalRepresentative{GivenName: deref(m.LegalRepGivenName),
+			FamilyName: deref(m.LegalRepFamilyName), TaxCode: *m.LegalRepTaxCode, Email: deref(m.LegalRepEmail)}
+	}
+	return t
 }
 
 type productModel struct {
@@ -93,6 +104,8 @@ type userModel struct {
 	Version       int       `bun:"version"`
 	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt     time.Time `bun:"updated_at,nullzero,default:now()"`
+	// LastLoginAt is set by login (migration 0007; R25's inactivity flag).
+	LastLoginAt *time.Time `bun:"last_login_at"`
 }
 
 func (m *userModel) domain() *domain.User {

@@ -549,3 +549,67 @@ func (a *Authorizer) SubscriptionStillAllowed(ctx context.Context, v *Viewer, co
 	}
 	return scope, nil
 }
+
+// CanNominate decides who may start, and cancel, the nomination of an
+// administrator on a product of a tenant (R20): an active ADMIN of that
+// product in that tenant, or platform staff. A parent tenant's admins only
+// read below them (R6), so they cannot.
+func (a *Authorizer) CanNominate(v *Viewer, tenantID, productID int64) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.PlatformAdmin || v.IsAdminOf(tenantID, productID) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only an administrator of this product in this tenant can nominate its administrators.")
+}
+
+// CanOversee decides who may read a tenant's oversight pages (nominations,
+// security findings): the admins of the tenant and of its ancestors, and
+// platform staff; the same tenants as the user directory.
+func (a *Authorizer) CanOversee(ctx context.Context, v *Viewer, tenantID int64) error {
+	scope, err := a.UserDirectoryScope(ctx, v)
+	if err != nil {
+		return err
+	}
+	if !scope.Contains(tenantID) {
+		return Errorf(EFORBIDDEN, "You cannot oversee this tenant.")
+	}
+	return nil
+}
+
+// CanReport decides who may download a tenant's CSV reports (R24): the
+// report covers a tenant the viewer administers or one of its first-level
+// children; platform staff may report on any tenant.
+func (a *Authorizer) CanReport(ctx context.Context, v *Viewer, tenantID int64) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.PlatformAdmin {
+		return nil
+	}
+	admin := v.adminTenantIDs()
+	if slices.Contains(admin, tenantID) {
+		return nil
+	}
+	up, err := a.Hierarchy.AncestorIDs(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	if len(up) > 0 && slices.Contains(admin, up[0]) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Reports cover a tenant you administer or one of its first-level children.")
+}
+
+// CanRunDigest decides who may trigger the monthly digest by hand: platform
+// staff only (R25).
+func (a *Authorizer) CanRunDigest(v *Viewer) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if !v.PlatformAdmin {
+		return Errorf(EFORBIDDEN, "Only platform staff can run the monthly digest.")
+	}
+	return nil
+}

@@ -51,8 +51,10 @@ type Tenant struct {
 	Country        string
 	TaxCode        string
 	CertifiedEmail string
-	// PasswordMaxAgeDays is the tenant's password expiry policy (R15);
-	// nil: passwords do not expire.
+	// LegalRepresentative signs nominations of administrators (R20); nil
+	// when none is recorded.
+	LegalRepresentative *LegalRepresentative
+	// PasswordMaxAgeDays is the password expiry policy (R15); nil: never.
 	PasswordMaxAgeDays *int
 	Version            int
 	CreatedAt          time.Time

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"crypto/x509"
 	"log/slog"
 	"time"
 
@@ -60,6 +61,14 @@ type App struct {
 	SubscriptionRecheck time.Duration
 
 	access accessCache
+
+	// Oversight (issue 6): nominations, findings, reports, digest.
+	Nominations *db.NominationService
+	Oversight   *db.OversightService
+	// NominationRoots are the trusted certification authorities of
+	// nomination signatures; nil accepts any issuer (the certificate is
+	// still recorded).
+	NominationRoots *x509.CertPool
 }
 
 // LoginRates are the rate limits of sign-in and credential-link attempts

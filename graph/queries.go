@@ -48,6 +48,8 @@ func (app *App) node(ctx context.Context, gid string) (model.Node, error) {
 		return nilNode(app.visibleServiceAccount(ctx, id))
 	case "ServiceAccountToken":
 		return nilNode(app.visibleToken(ctx, id))
+	case "Nomination":
+		return nilNode(app.nominationNode(ctx, id))
 	}
 	return nil, nil
 }

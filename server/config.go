@@ -47,6 +47,9 @@ type Config struct {
 	EventRetention      time.Duration
 	SubscriptionBuffer  int
 	SubscriptionRecheck time.Duration
+	// Oversight (issue 6).
+	NominationTrustRoots string
+	DigestInterval       time.Duration
 }
 
 func env(key, def string) string {
@@ -98,6 +101,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&c.EventRetention, "event-retention", durationEnv("EVENT_RETENTION", 7*24*time.Hour), "keep published change events this long for resuming subscriptions; 0 forever (EVENT_RETENTION)")
 	fs.IntVar(&c.SubscriptionBuffer, "subscription-buffer", 16, "event batches a subscriber may have waiting before it is dropped as too slow")
 	fs.DurationVar(&c.SubscriptionRecheck, "subscription-recheck", durationEnv("SUBSCRIPTION_RECHECK", 5*time.Second), "how often subscriptions re-check their viewer's session and roles (SUBSCRIPTION_RECHECK)")
+	fs.StringVar(&c.NominationTrustRoots, "nomination-trust-roots", env("NOMINATION_TRUST_ROOTS", ""), "PEM file of the certification authorities trusted for signed nominations (NOMINATION_TRUST_ROOTS); empty accepts any issuer")
+	fs.DurationVar(&c.DigestInterval, "digest-interval", durationEnv("DIGEST_INTERVAL", time.Hour), "how often a replica checks whether last month's digest and nomination expiries are due (DIGEST_INTERVAL); 0 disables")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -59,6 +59,7 @@ func (m *Main) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", m.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	m.oversightRoutes(mux, metrics)
 	mux.Handle("/", metrics.instrument("spa", spaHandler()))
 
 	c := cors.New(cors.Options{
@@ -107,7 +108,7 @@ func (m *Main) requestContext(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r.WithContext(ctx))
 		if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
-			m.Logger.InfoContext(ctx, "request", "method", r.Method, "path", r.URL.Path,
+			m.Logger.InfoContext(ctx, "request", "method", r.Method, "path", redactPath(r.URL.Path),
 				"status", sw.status, "duration_ms", time.Since(start).Milliseconds())
 		}
 	})

@@ -79,6 +79,7 @@ type Main struct {
 	postgres   *embedded.Postgres
 	listener   net.Listener
 	httpServer *http.Server
+	jobs       *jobs
 }
 
 // NewMain returns a Main with a JSON logger on stderr.
@@ -153,6 +154,9 @@ func (m *Main) Run(ctx context.Context) error {
 		FailedLoginMinDuration: 150 * time.Millisecond,
 	}
 	m.startEvents()
+	if err := m.wireOversight(); err != nil {
+		return err
+	}
 
 	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
@@ -178,6 +182,7 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Logger.Error("http server", "error", err)
 		}
 	}()
+	m.startJobs()
 	m.Logger.Info("serving", "url", m.Config.PublicURL, "graphql", m.Config.PublicURL+"/graphql",
 		"embeddedPostgres", m.postgres != nil, "inProcessStore", m.KV.InProcess)
 	return nil
@@ -265,6 +270,7 @@ func (m *Main) Close() error {
 		m.stopEvents()
 		m.eventsDone.Wait()
 	}
+	m.stopJobs()
 	if m.httpServer != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		errs = append(errs, m.httpServer.Shutdown(ctx))

@@ -55,6 +55,7 @@ func mustRunMainOn(tb testing.TB, databaseURL, prefix string, configure func(*Ma
 		"-redis-url", dbtest.RedisURL(),
 		"-key-prefix", prefix,
 		"-log-level", "error",
+		"-digest-interval", "0", // background jobs off: tests run them explicitly
 	}, args...)); err != nil {
 		tb.Fatal(err)
 	}
@@ -77,6 +78,17 @@ func (m *Main) URL() string { return "http://" + m.Addr() }
 func (m *Main) MustLogin(tb testing.TB, userID int64) string {
 	tb.Helper()
 	token, _, err := m.Sessions.Create(context.Background(), userID, "bearer", "127.0.0.1", "test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return token
+}
+
+// MustLoginCookie creates an SPA (cookie) session for the user and returns
+// its token, to be sent as the session cookie.
+func (m *Main) MustLoginCookie(tb testing.TB, userID int64) string {
+	tb.Helper()
+	token, _, err := m.Sessions.Create(context.Background(), userID, "cookie", "127.0.0.1", "test")
 	if err != nil {
 		tb.Fatal(err)
 	}

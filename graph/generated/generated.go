@@ -34,17 +34,24 @@ type ResolverRoot interface {
 	AuditEventConnection() AuditEventConnectionResolver
 	ChangeEvent() ChangeEventResolver
 	Group() GroupResolver
+	LegalRepresentative() LegalRepresentativeResolver
 	Membership() MembershipResolver
 	MembershipProduct() MembershipProductResolver
 	Mutation() MutationResolver
+	Nomination() NominationResolver
+	NominationConnection() NominationConnectionResolver
 	Product() ProductResolver
 	ProductUsers() ProductUsersResolver
 	Query() QueryResolver
 	Role() RoleResolver
 	RoleAssignment() RoleAssignmentResolver
+	SecurityFinding() SecurityFindingResolver
+	SecurityFindingConnection() SecurityFindingConnectionResolver
+	SecurityFindings() SecurityFindingsResolver
 	ServiceAccount() ServiceAccountResolver
 	ServiceAccountConnection() ServiceAccountConnectionResolver
 	ServiceAccountToken() ServiceAccountTokenResolver
+	SignerCertificate() SignerCertificateResolver
 	Subscription() SubscriptionResolver
 	Tenant() TenantResolver
 	TenantConnection() TenantConnectionResolver
@@ -227,6 +234,13 @@ type ComplexityRoot struct {
 		Username  func(childComplexity int) int
 	}
 
+	LegalRepresentative struct {
+		Email      func(childComplexity int) int
+		FamilyName func(childComplexity int) int
+		GivenName  func(childComplexity int) int
+		TaxCode    func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		ExpiresAt              func(childComplexity int) int
 		Token                  func(childComplexity int) int
@@ -317,6 +331,7 @@ type ComplexityRoot struct {
 		LookupUserCandidate       func(childComplexity int, input model.LookupUserCandidateInput) int
 		ReactivateRoleAssignment  func(childComplexity int, input model.RoleAssignmentInput) int
 		ReactivateUser            func(childComplexity int, input model.UserStatusInput) int
+		RejectNomination          func(childComplexity int, input model.RejectNominationInput) int
 		RemoveRoleAssignment      func(childComplexity int, input model.RoleAssignmentInput) int
 		RemoveUserFromGroup       func(childComplexity int, input model.GroupMemberInput) int
 		RequestAccountRecovery    func(childComplexity int, input model.RequestAccountRecoveryInput) int
@@ -327,6 +342,8 @@ type ComplexityRoot struct {
 		RevokeServiceAccountToken func(childComplexity int, input model.RevokeServiceAccountTokenInput) int
 		RevokeSession             func(childComplexity int, input model.RevokeSessionInput) int
 		RotateServiceAccountToken func(childComplexity int, input model.RotateServiceAccountTokenInput) int
+		RunMonthlyDigest          func(childComplexity int, input model.RunMonthlyDigestInput) int
+		StartNomination           func(childComplexity int, input model.StartNominationInput) int
 		SuspendRoleAssignment     func(childComplexity int, input model.RoleAssignmentInput) int
 		SuspendUser               func(childComplexity int, input model.UserStatusInput) int
 		UnlockUser                func(childComplexity int, input model.UnlockUserInput) int
@@ -335,6 +352,39 @@ type ComplexityRoot struct {
 		UpdateMyPreferences       func(childComplexity int, input model.UpdateMyPreferencesInput) int
 		UpdateTenant              func(childComplexity int, input model.UpdateTenantInput) int
 		UpdateUserProfile         func(childComplexity int, input model.UpdateUserProfileInput) int
+	}
+
+	Nomination struct {
+		ContentSha256       func(childComplexity int) int
+		DecidedAt           func(childComplexity int) int
+		ExpiresAt           func(childComplexity int) int
+		FormSha256          func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		LegalRepresentative func(childComplexity int) int
+		Product             func(childComplexity int) int
+		Reason              func(childComplexity int) int
+		Reference           func(childComplexity int) int
+		RequestedAt         func(childComplexity int) int
+		RequestedBy         func(childComplexity int) int
+		Role                func(childComplexity int) int
+		RoleAssignment      func(childComplexity int) int
+		SentTo              func(childComplexity int) int
+		Signer              func(childComplexity int) int
+		Status              func(childComplexity int) int
+		Tenant              func(childComplexity int) int
+		User                func(childComplexity int) int
+	}
+
+	NominationConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NominationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -365,10 +415,18 @@ type ComplexityRoot struct {
 		MySessions       func(childComplexity int) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
+		Nominations      func(childComplexity int, tenantID string, status *model.NominationStatus, first *int, after *string, last *int, before *string) int
 		Products         func(childComplexity int) int
+		SecurityFindings func(childComplexity int, tenantID string) int
 		Tenants          func(childComplexity int, parentID *string, rootsOnly *bool, search *string, first *int, after *string, last *int, before *string) int
 		Users            func(childComplexity int, filter *model.UserFilter, first *int, after *string, last *int, before *string) int
 		Viewer           func(childComplexity int) int
+	}
+
+	RejectNominationPayload struct {
+		Nomination func(childComplexity int) int
+		Status     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	RemoveRoleAssignmentPayload struct {
@@ -441,6 +499,39 @@ type ComplexityRoot struct {
 		UserErrors    func(childComplexity int) int
 	}
 
+	RunMonthlyDigestPayload struct {
+		AlreadySent func(childComplexity int) int
+		NoAddress   func(childComplexity int) int
+		Period      func(childComplexity int) int
+		Sent        func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
+	SecurityFinding struct {
+		Reasons func(childComplexity int) int
+		User    func(childComplexity int) int
+	}
+
+	SecurityFindingConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SecurityFindingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SecurityFindings struct {
+		Blocked      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Locked       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		NotActivated func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Suspended    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Tenant       func(childComplexity int) int
+	}
+
 	ServiceAccount struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -490,28 +581,45 @@ type ComplexityRoot struct {
 		UserAgent       func(childComplexity int) int
 	}
 
+	SignerCertificate struct {
+		Issuer            func(childComplexity int) int
+		NotAfter          func(childComplexity int) int
+		NotBefore         func(childComplexity int) int
+		SHA256Fingerprint func(childComplexity int) int
+		SerialNumber      func(childComplexity int) int
+		SignedAt          func(childComplexity int) int
+		Subject           func(childComplexity int) int
+		TaxCode           func(childComplexity int) int
+	}
+
+	StartNominationPayload struct {
+		Nomination func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Subscription struct {
 		Changes func(childComplexity int, tenantIds []string, after *string) int
 	}
 
 	Tenant struct {
-		CertifiedEmail     func(childComplexity int) int
-		Children           func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Country            func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		Groups             func(childComplexity int, productID *string, includeInactive *bool) int
-		ID                 func(childComplexity int) int
-		Name               func(childComplexity int) int
-		Parent             func(childComplexity int) int
-		PasswordMaxAgeDays func(childComplexity int) int
-		Products           func(childComplexity int) int
-		ServiceAccounts    func(childComplexity int, first *int, after *string, last *int, before *string) int
-		TaxCode            func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
-		Users              func(childComplexity int, filter *model.UserFilter, first *int, after *string, last *int, before *string) int
-		UsersByProduct     func(childComplexity int, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) int
-		Version            func(childComplexity int) int
-		ViewerCan          func(childComplexity int) int
+		CertifiedEmail      func(childComplexity int) int
+		Children            func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Country             func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Groups              func(childComplexity int, productID *string, includeInactive *bool) int
+		ID                  func(childComplexity int) int
+		LegalRepresentative func(childComplexity int) int
+		Name                func(childComplexity int) int
+		Parent              func(childComplexity int) int
+		PasswordMaxAgeDays  func(childComplexity int) int
+		Products            func(childComplexity int) int
+		ServiceAccounts     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		TaxCode             func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		Users               func(childComplexity int, filter *model.UserFilter, first *int, after *string, last *int, before *string) int
+		UsersByProduct      func(childComplexity int, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) int
+		Version             func(childComplexity int) int
+		ViewerCan           func(childComplexity int) int
 	}
 
 	TenantCapabilities struct {
@@ -640,6 +748,9 @@ type GroupResolver interface {
 	Product(ctx context.Context, obj *domain.Group) (*domain.Product, error)
 	Members(ctx context.Context, obj *domain.Group, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
 }
+type LegalRepresentativeResolver interface {
+	Email(ctx context.Context, obj *domain.LegalRepresentative) (*string, error)
+}
 type MembershipResolver interface {
 	ID(ctx context.Context, obj *domain.Membership) (string, error)
 	Tenant(ctx context.Context, obj *domain.Membership) (*domain.Tenant, error)
@@ -699,10 +810,33 @@ type MutationResolver interface {
 	AdminResetSecondFactor(ctx context.Context, input model.AdminResetSecondFactorInput) (*model.AdminResetSecondFactorPayload, error)
 	BeginTotpEnrollment(ctx context.Context) (*model.BeginTotpEnrollmentPayload, error)
 	ConfirmTotpEnrollment(ctx context.Context, input model.ConfirmTotpEnrollmentInput) (*model.ConfirmTotpEnrollmentPayload, error)
+	StartNomination(ctx context.Context, input model.StartNominationInput) (*model.StartNominationPayload, error)
+	RejectNomination(ctx context.Context, input model.RejectNominationInput) (*model.RejectNominationPayload, error)
+	RunMonthlyDigest(ctx context.Context, input model.RunMonthlyDigestInput) (*model.RunMonthlyDigestPayload, error)
 	CreateServiceAccount(ctx context.Context, input model.CreateServiceAccountInput) (*model.CreateServiceAccountPayload, error)
 	CreateServiceAccountToken(ctx context.Context, input model.CreateServiceAccountTokenInput) (*model.CreateServiceAccountTokenPayload, error)
 	RotateServiceAccountToken(ctx context.Context, input model.RotateServiceAccountTokenInput) (*model.RotateServiceAccountTokenPayload, error)
 	RevokeServiceAccountToken(ctx context.Context, input model.RevokeServiceAccountTokenInput) (*model.RevokeServiceAccountTokenPayload, error)
+}
+type NominationResolver interface {
+	ID(ctx context.Context, obj *domain.Nomination) (string, error)
+	Reference(ctx context.Context, obj *domain.Nomination) (string, error)
+	Status(ctx context.Context, obj *domain.Nomination) (model.NominationStatus, error)
+	Tenant(ctx context.Context, obj *domain.Nomination) (*domain.Tenant, error)
+	User(ctx context.Context, obj *domain.Nomination) (*domain.User, error)
+	Product(ctx context.Context, obj *domain.Nomination) (*domain.Product, error)
+	Role(ctx context.Context, obj *domain.Nomination) (*domain.Role, error)
+
+	RequestedBy(ctx context.Context, obj *domain.Nomination) (*domain.User, error)
+
+	Reason(ctx context.Context, obj *domain.Nomination) (*string, error)
+	FormSha256(ctx context.Context, obj *domain.Nomination) (string, error)
+	ContentSha256(ctx context.Context, obj *domain.Nomination) (string, error)
+
+	RoleAssignment(ctx context.Context, obj *domain.Nomination) (*domain.RoleAssignment, error)
+}
+type NominationConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.NominationConnection) (int, error)
 }
 type ProductResolver interface {
 	ID(ctx context.Context, obj *domain.Product) (string, error)
@@ -725,6 +859,8 @@ type QueryResolver interface {
 	InvitationStatus(ctx context.Context, token string) (*model.InvitationStatus, error)
 	DeveloperMailbox(ctx context.Context, first *int, after *string) (*model.MailMessageConnection, error)
 	AuditEvents(ctx context.Context, filter *model.AuditEventFilter, first *int, after *string, last *int, before *string) (*model.AuditEventConnection, error)
+	Nominations(ctx context.Context, tenantID string, status *model.NominationStatus, first *int, after *string, last *int, before *string) (*model.NominationConnection, error)
+	SecurityFindings(ctx context.Context, tenantID string) (*model.SecurityFindings, error)
 }
 type RoleResolver interface {
 	ID(ctx context.Context, obj *domain.Role) (string, error)
@@ -740,6 +876,18 @@ type RoleAssignmentResolver interface {
 	Status(ctx context.Context, obj *domain.RoleAssignment) (model.AssignmentStatus, error)
 
 	ViewerCanManage(ctx context.Context, obj *domain.RoleAssignment) (bool, error)
+}
+type SecurityFindingResolver interface {
+	Reasons(ctx context.Context, obj *domain.SecurityFinding) ([]model.SecurityFindingReason, error)
+}
+type SecurityFindingConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.SecurityFindingConnection) (int, error)
+}
+type SecurityFindingsResolver interface {
+	NotActivated(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
+	Blocked(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
+	Locked(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
+	Suspended(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
 }
 type ServiceAccountResolver interface {
 	ID(ctx context.Context, obj *domain.ServiceAccount) (string, error)
@@ -759,6 +907,9 @@ type ServiceAccountTokenResolver interface {
 
 	RotatedFrom(ctx context.Context, obj *domain.ServiceAccountToken) (*domain.ServiceAccountToken, error)
 }
+type SignerCertificateResolver interface {
+	TaxCode(ctx context.Context, obj *domain.SignerCertificate) (*string, error)
+}
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, tenantIds []string, after *string) (<-chan *model.ChangeEvent, error)
 }
@@ -776,6 +927,7 @@ type TenantResolver interface {
 	Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool) ([]*domain.Group, error)
 	ViewerCan(ctx context.Context, obj *domain.Tenant) (*model.TenantCapabilities, error)
 
+	LegalRepresentative(ctx context.Context, obj *domain.Tenant) (*domain.LegalRepresentative, error)
 	ServiceAccounts(ctx context.Context, obj *domain.Tenant, first *int, after *string, last *int, before *string) (*model.ServiceAccountConnection, error)
 }
 type TenantConnectionResolver interface {
@@ -1413,6 +1565,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InvitationStatus.Username(childComplexity), true
 
+	case "LegalRepresentative.email":
+		if e.ComplexityRoot.LegalRepresentative.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalRepresentative.Email(childComplexity), true
+	case "LegalRepresentative.familyName":
+		if e.ComplexityRoot.LegalRepresentative.FamilyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalRepresentative.FamilyName(childComplexity), true
+	case "LegalRepresentative.givenName":
+		if e.ComplexityRoot.LegalRepresentative.GivenName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalRepresentative.GivenName(childComplexity), true
+	case "LegalRepresentative.taxCode":
+		if e.ComplexityRoot.LegalRepresentative.TaxCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalRepresentative.TaxCode(childComplexity), true
+
 	case "LoginPayload.expiresAt":
 		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
 			break
@@ -1926,6 +2103,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReactivateUser(childComplexity, args["input"].(model.UserStatusInput)), true
+	case "Mutation.rejectNomination":
+		if e.ComplexityRoot.Mutation.RejectNomination == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectNomination_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectNomination(childComplexity, args["input"].(model.RejectNominationInput)), true
 	case "Mutation.removeRoleAssignment":
 		if e.ComplexityRoot.Mutation.RemoveRoleAssignment == nil {
 			break
@@ -2031,6 +2219,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateServiceAccountToken(childComplexity, args["input"].(model.RotateServiceAccountTokenInput)), true
+	case "Mutation.runMonthlyDigest":
+		if e.ComplexityRoot.Mutation.RunMonthlyDigest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_runMonthlyDigest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RunMonthlyDigest(childComplexity, args["input"].(model.RunMonthlyDigestInput)), true
+	case "Mutation.startNomination":
+		if e.ComplexityRoot.Mutation.StartNomination == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startNomination_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartNomination(childComplexity, args["input"].(model.StartNominationInput)), true
 	case "Mutation.suspendRoleAssignment":
 		if e.ComplexityRoot.Mutation.SuspendRoleAssignment == nil {
 			break
@@ -2119,6 +2329,153 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateUserProfile(childComplexity, args["input"].(model.UpdateUserProfileInput)), true
+
+	case "Nomination.contentSha256":
+		if e.ComplexityRoot.Nomination.ContentSha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.ContentSha256(childComplexity), true
+	case "Nomination.decidedAt":
+		if e.ComplexityRoot.Nomination.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.DecidedAt(childComplexity), true
+	case "Nomination.expiresAt":
+		if e.ComplexityRoot.Nomination.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.ExpiresAt(childComplexity), true
+	case "Nomination.formSha256":
+		if e.ComplexityRoot.Nomination.FormSha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.FormSha256(childComplexity), true
+	case "Nomination.id":
+		if e.ComplexityRoot.Nomination.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.ID(childComplexity), true
+	case "Nomination.legalRepresentative":
+		if e.ComplexityRoot.Nomination.LegalRepresentative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.LegalRepresentative(childComplexity), true
+	case "Nomination.product":
+		if e.ComplexityRoot.Nomination.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.Product(childComplexity), true
+	case "Nomination.reason":
+		if e.ComplexityRoot.Nomination.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.Reason(childComplexity), true
+	case "Nomination.reference":
+		if e.ComplexityRoot.Nomination.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.Reference(childComplexity), true
+	case "Nomination.requestedAt":
+		if e.ComplexityRoot.Nomination.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.RequestedAt(childComplexity), true
+	case "Nomination.requestedBy":
+		if e.ComplexityRoot.Nomination.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.RequestedBy(childComplexity), true
+	case "Nomination.role":
+		if e.ComplexityRoot.Nomination.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.Role(childComplexity), true
+	case "Nomination.roleAssignment":
+		if e.ComplexityRoot.Nomination.RoleAssignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.RoleAssignment(childComplexity), true
+	case "Nomination.sentTo":
+		if e.ComplexityRoot.Nomination.SentTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.SentTo(childComplexity), true
+	case "Nomination.signer":
+		if e.ComplexityRoot.Nomination.Signer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.Signer(childComplexity), true
+	case "Nomination.status":
+		if e.ComplexityRoot.Nomination.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.Status(childComplexity), true
+	case "Nomination.tenant":
+		if e.ComplexityRoot.Nomination.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.Tenant(childComplexity), true
+	case "Nomination.user":
+		if e.ComplexityRoot.Nomination.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Nomination.User(childComplexity), true
+
+	case "NominationConnection.edges":
+		if e.ComplexityRoot.NominationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationConnection.Edges(childComplexity), true
+	case "NominationConnection.nodes":
+		if e.ComplexityRoot.NominationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationConnection.Nodes(childComplexity), true
+	case "NominationConnection.pageInfo":
+		if e.ComplexityRoot.NominationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationConnection.PageInfo(childComplexity), true
+	case "NominationConnection.totalCount":
+		if e.ComplexityRoot.NominationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationConnection.TotalCount(childComplexity), true
+
+	case "NominationEdge.cursor":
+		if e.ComplexityRoot.NominationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationEdge.Cursor(childComplexity), true
+	case "NominationEdge.node":
+		if e.ComplexityRoot.NominationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationEdge.Node(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2267,12 +2624,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.nominations":
+		if e.ComplexityRoot.Query.Nominations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nominations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nominations(childComplexity, args["tenantId"].(string), args["status"].(*model.NominationStatus), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.products":
 		if e.ComplexityRoot.Query.Products == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity), true
+	case "Query.securityFindings":
+		if e.ComplexityRoot.Query.SecurityFindings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_securityFindings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SecurityFindings(childComplexity, args["tenantId"].(string)), true
 	case "Query.tenants":
 		if e.ComplexityRoot.Query.Tenants == nil {
 			break
@@ -2301,6 +2680,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "RejectNominationPayload.nomination":
+		if e.ComplexityRoot.RejectNominationPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectNominationPayload.Nomination(childComplexity), true
+	case "RejectNominationPayload.status":
+		if e.ComplexityRoot.RejectNominationPayload.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectNominationPayload.Status(childComplexity), true
+	case "RejectNominationPayload.userErrors":
+		if e.ComplexityRoot.RejectNominationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectNominationPayload.UserErrors(childComplexity), true
 
 	case "RemoveRoleAssignmentPayload.membershipRemoved":
 		if e.ComplexityRoot.RemoveRoleAssignmentPayload.MembershipRemoved == nil {
@@ -2535,6 +2933,139 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RotateServiceAccountTokenPayload.UserErrors(childComplexity), true
 
+	case "RunMonthlyDigestPayload.alreadySent":
+		if e.ComplexityRoot.RunMonthlyDigestPayload.AlreadySent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunMonthlyDigestPayload.AlreadySent(childComplexity), true
+	case "RunMonthlyDigestPayload.noAddress":
+		if e.ComplexityRoot.RunMonthlyDigestPayload.NoAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunMonthlyDigestPayload.NoAddress(childComplexity), true
+	case "RunMonthlyDigestPayload.period":
+		if e.ComplexityRoot.RunMonthlyDigestPayload.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunMonthlyDigestPayload.Period(childComplexity), true
+	case "RunMonthlyDigestPayload.sent":
+		if e.ComplexityRoot.RunMonthlyDigestPayload.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunMonthlyDigestPayload.Sent(childComplexity), true
+	case "RunMonthlyDigestPayload.userErrors":
+		if e.ComplexityRoot.RunMonthlyDigestPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunMonthlyDigestPayload.UserErrors(childComplexity), true
+
+	case "SecurityFinding.reasons":
+		if e.ComplexityRoot.SecurityFinding.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityFinding.Reasons(childComplexity), true
+	case "SecurityFinding.user":
+		if e.ComplexityRoot.SecurityFinding.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityFinding.User(childComplexity), true
+
+	case "SecurityFindingConnection.edges":
+		if e.ComplexityRoot.SecurityFindingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityFindingConnection.Edges(childComplexity), true
+	case "SecurityFindingConnection.nodes":
+		if e.ComplexityRoot.SecurityFindingConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityFindingConnection.Nodes(childComplexity), true
+	case "SecurityFindingConnection.pageInfo":
+		if e.ComplexityRoot.SecurityFindingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityFindingConnection.PageInfo(childComplexity), true
+	case "SecurityFindingConnection.totalCount":
+		if e.ComplexityRoot.SecurityFindingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityFindingConnection.TotalCount(childComplexity), true
+
+	case "SecurityFindingEdge.cursor":
+		if e.ComplexityRoot.SecurityFindingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityFindingEdge.Cursor(childComplexity), true
+	case "SecurityFindingEdge.node":
+		if e.ComplexityRoot.SecurityFindingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityFindingEdge.Node(childComplexity), true
+
+	case "SecurityFindings.blocked":
+		if e.ComplexityRoot.SecurityFindings.Blocked == nil {
+			break
+		}
+
+		args, err := ec.field_SecurityFindings_blocked_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SecurityFindings.Blocked(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "SecurityFindings.locked":
+		if e.ComplexityRoot.SecurityFindings.Locked == nil {
+			break
+		}
+
+		args, err := ec.field_SecurityFindings_locked_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SecurityFindings.Locked(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "SecurityFindings.notActivated":
+		if e.ComplexityRoot.SecurityFindings.NotActivated == nil {
+			break
+		}
+
+		args, err := ec.field_SecurityFindings_notActivated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SecurityFindings.NotActivated(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "SecurityFindings.suspended":
+		if e.ComplexityRoot.SecurityFindings.Suspended == nil {
+			break
+		}
+
+		args, err := ec.field_SecurityFindings_suspended_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SecurityFindings.Suspended(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "SecurityFindings.tenant":
+		if e.ComplexityRoot.SecurityFindings.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityFindings.Tenant(childComplexity), true
+
 	case "ServiceAccount.createdAt":
 		if e.ComplexityRoot.ServiceAccount.CreatedAt == nil {
 			break
@@ -2744,6 +3275,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Session.UserAgent(childComplexity), true
 
+	case "SignerCertificate.issuer":
+		if e.ComplexityRoot.SignerCertificate.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignerCertificate.Issuer(childComplexity), true
+	case "SignerCertificate.notAfter":
+		if e.ComplexityRoot.SignerCertificate.NotAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignerCertificate.NotAfter(childComplexity), true
+	case "SignerCertificate.notBefore":
+		if e.ComplexityRoot.SignerCertificate.NotBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignerCertificate.NotBefore(childComplexity), true
+	case "SignerCertificate.sha256Fingerprint":
+		if e.ComplexityRoot.SignerCertificate.SHA256Fingerprint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignerCertificate.SHA256Fingerprint(childComplexity), true
+	case "SignerCertificate.serialNumber":
+		if e.ComplexityRoot.SignerCertificate.SerialNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignerCertificate.SerialNumber(childComplexity), true
+	case "SignerCertificate.signedAt":
+		if e.ComplexityRoot.SignerCertificate.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignerCertificate.SignedAt(childComplexity), true
+	case "SignerCertificate.subject":
+		if e.ComplexityRoot.SignerCertificate.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignerCertificate.Subject(childComplexity), true
+	case "SignerCertificate.taxCode":
+		if e.ComplexityRoot.SignerCertificate.TaxCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignerCertificate.TaxCode(childComplexity), true
+
+	case "StartNominationPayload.nomination":
+		if e.ComplexityRoot.StartNominationPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartNominationPayload.Nomination(childComplexity), true
+	case "StartNominationPayload.userErrors":
+		if e.ComplexityRoot.StartNominationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartNominationPayload.UserErrors(childComplexity), true
+
 	case "Subscription.changes":
 		if e.ComplexityRoot.Subscription.Changes == nil {
 			break
@@ -2802,6 +3395,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.ID(childComplexity), true
+	case "Tenant.legalRepresentative":
+		if e.ComplexityRoot.Tenant.LegalRepresentative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.LegalRepresentative(childComplexity), true
 	case "Tenant.name":
 		if e.ComplexityRoot.Tenant.Name == nil {
 			break
@@ -3278,8 +3877,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeleteGroupInput", ec.unmarshalInputDeleteGroupInput),
 			graphql.NewInputUnmarshaler("DetachUserFromTenantInput", ec.unmarshalInputDetachUserFromTenantInput),
 			graphql.NewInputUnmarshaler("GroupMemberInput", ec.unmarshalInputGroupMemberInput),
+			graphql.NewInputUnmarshaler("LegalRepresentativeInput", ec.unmarshalInputLegalRepresentativeInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("LookupUserCandidateInput", ec.unmarshalInputLookupUserCandidateInput),
+			graphql.NewInputUnmarshaler("RejectNominationInput", ec.unmarshalInputRejectNominationInput),
 			graphql.NewInputUnmarshaler("RequestAccountRecoveryInput", ec.unmarshalInputRequestAccountRecoveryInput),
 			graphql.NewInputUnmarshaler("RequestEmailChangeInput", ec.unmarshalInputRequestEmailChangeInput),
 			graphql.NewInputUnmarshaler("ResendInvitationInput", ec.unmarshalInputResendInvitationInput),
@@ -3288,6 +3889,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RevokeSessionInput", ec.unmarshalInputRevokeSessionInput),
 			graphql.NewInputUnmarshaler("RoleAssignmentInput", ec.unmarshalInputRoleAssignmentInput),
 			graphql.NewInputUnmarshaler("RotateServiceAccountTokenInput", ec.unmarshalInputRotateServiceAccountTokenInput),
+			graphql.NewInputUnmarshaler("RunMonthlyDigestInput", ec.unmarshalInputRunMonthlyDigestInput),
+			graphql.NewInputUnmarshaler("StartNominationInput", ec.unmarshalInputStartNominationInput),
 			graphql.NewInputUnmarshaler("UnlockUserInput", ec.unmarshalInputUnlockUserInput),
 			graphql.NewInputUnmarshaler("UpdateGroupInput", ec.unmarshalInputUpdateGroupInput),
 			graphql.NewInputUnmarshaler("UpdateMyPhoneInput", ec.unmarshalInputUpdateMyPhoneInput),
@@ -4481,6 +5084,267 @@ extend type Query {
   ): AuditEventConnection!
 }
 `, BuiltIn: false},
+	{Name: "../schema/oversight.graphqls", Input: `# Oversight (issue 6): admin nominations (R20), security findings (R22) and
+# the monthly digest (R25). The CSV reports (R24) are plain HTTP endpoints:
+# GET /reports/users.csv?tenant=ID and GET /reports/permissions.csv?tenant=ID.
+
+extend type Query {
+  """
+  Nomination requests of a tenant, newest first (R20). Visible to the
+  admins of the tenant and of its ancestors.
+  """
+  nominations(
+    tenantId: ID!
+    "Only requests in this state (a pending request past its expiry is EXPIRED)."
+    status: NominationStatus
+    first: Int
+    after: String
+    last: Int
+    before: String
+  ): NominationConnection!
+  """
+  The security findings of a tenant's members (R22): read-only lists of
+  accounts not activated, blocked, locked and suspended. Visible to the
+  admins of the tenant and of its ancestors.
+  """
+  securityFindings(tenantId: ID!): SecurityFindings!
+}
+
+extend type Mutation {
+  """
+  Starts the nomination of an administrator for a role that requires it
+  (R20): records or replaces the tenant's legal representative (a
+  replacement needs ` + "`" + `confirmLegalRepresentativeChange` + "`" + `), issues the PDF form
+  and emails a single-use link to the tenant's certified address. The role
+  is granted only when the legal representative uploads the form signed
+  (CAdES .p7m) through that link. Only an administrator of the product in
+  the tenant, or platform staff, may start it.
+  """
+  startNomination(input: StartNominationInput!): StartNominationPayload!
+  """
+  Closes a pending nomination without granting the role: by the legal
+  representative with the emailed ` + "`" + `token` + "`" + ` (REJECTED), or by an
+  administrator who may nominate on the product with ` + "`" + `nominationId` + "`" + `
+  (CANCELLED).
+  """
+  rejectNomination(input: RejectNominationInput!): RejectNominationPayload!
+  """
+  Sends the monthly digest of a past month to every tenant that has not had
+  it (R25); a tenant never gets a period's digest twice. Platform staff only.
+  """
+  runMonthlyDigest(input: RunMonthlyDigestInput!): RunMonthlyDigestPayload!
+}
+
+extend type Tenant {
+  "The legal representative who signs nominations of administrators (R20). Personal data."
+  legalRepresentative: LegalRepresentative
+}
+
+"The person who legally represents a tenant and signs nominations (R20)."
+type LegalRepresentative {
+  givenName: String!
+  familyName: String!
+  "National tax code; it must match the signing certificate when the certificate carries one."
+  taxCode: String!
+  "Contact email, if known."
+  email: String
+}
+
+"State of a nomination request."
+enum NominationStatus {
+  "Waiting for the legal representative's signed form."
+  PENDING
+  "The signed form verified; the role was granted."
+  APPROVED
+  "Refused by the legal representative."
+  REJECTED
+  "Withdrawn by an administrator."
+  CANCELLED
+  "Not signed within its validity (30 days)."
+  EXPIRED
+}
+
+"A request to grant a role that requires the legal representative's signed nomination (R20)."
+type Nomination implements Node {
+  id: ID!
+  "Human-readable reference printed on the form, e.g. NOM-00000042."
+  reference: String!
+  status: NominationStatus!
+  tenant: Tenant!
+  "The nominee; null if the viewer may not see them."
+  user: User
+  product: Product!
+  role: Role!
+  "The legal representative the form is addressed to."
+  legalRepresentative: LegalRepresentative!
+  "The certified address the link was sent to."
+  sentTo: String!
+  "Who started the request; null if not visible or gone."
+  requestedBy: User
+  requestedAt: DateTime!
+  "The link stops working at this time."
+  expiresAt: DateTime!
+  decidedAt: DateTime
+  "Why it was rejected or cancelled, if said."
+  reason: String
+  "SHA-256 (hex) of the issued PDF form: the signed content must be these bytes."
+  formSha256: String!
+  "SHA-256 (hex) of the form's canonical content, printed on the form."
+  contentSha256: String!
+  "The certificate that signed the form, once approved."
+  signer: SignerCertificate
+  "The granted role assignment, once approved."
+  roleAssignment: RoleAssignment
+}
+
+"The certificate that signed a nomination form, as recorded at approval."
+type SignerCertificate {
+  "Subject distinguished name."
+  subject: String!
+  "Issuer distinguished name."
+  issuer: String!
+  "Certificate serial number (hex)."
+  serialNumber: String!
+  notBefore: DateTime!
+  notAfter: DateTime!
+  "SHA-256 fingerprint (hex) of the DER certificate."
+  sha256Fingerprint: String!
+  "The holder's tax code read from the subject, if it carries one."
+  taxCode: String
+  "The signing time (from the signature's signed attributes, else the upload time)."
+  signedAt: DateTime!
+}
+
+"A page of nominations."
+type NominationConnection {
+  edges: [NominationEdge!]!
+  nodes: [Nomination!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"A nomination and its cursor."
+type NominationEdge {
+  cursor: String!
+  node: Nomination!
+}
+
+input LegalRepresentativeInput {
+  givenName: String!
+  familyName: String!
+  "National tax code, validated by the tenant's country rules."
+  taxCode: String!
+  "Optional contact email."
+  email: String
+}
+
+input StartNominationInput {
+  tenantId: ID!
+  "The person to nominate."
+  userId: ID!
+  productId: ID!
+  "A role of the product with requiresNomination."
+  roleId: ID!
+  "The legal representative who will sign: the recorded one, or a replacement."
+  legalRepresentative: LegalRepresentativeInput!
+  """
+  Must be true to replace the tenant's recorded legal representative with
+  another person (else userError LEGAL_REPRESENTATIVE_CHANGE_NEEDS_CONFIRMATION).
+  """
+  confirmLegalRepresentativeChange: Boolean
+}
+
+type StartNominationPayload {
+  "The pending request; null on failure."
+  nomination: Nomination
+  userErrors: [UserError!]!
+}
+
+input RejectNominationInput {
+  "The token of the emailed link (legal representative)."
+  token: String
+  "The request to cancel (administrator)."
+  nominationId: ID
+  "Why, for the audit trail (at most 500 characters)."
+  reason: String
+}
+
+type RejectNominationPayload {
+  "The closed request; null on failure or when the caller may not see it (link holders)."
+  nomination: Nomination
+  "The request's state after the call."
+  status: NominationStatus
+  userErrors: [UserError!]!
+}
+
+"Why an account appears in the security findings."
+enum SecurityFindingReason {
+  "Invited, invitation not accepted yet."
+  INVITED
+  "No second factor (TOTP) enrolled."
+  MFA_NOT_ENROLLED
+  "Password older than the tenant's maximum age."
+  PASSWORD_EXPIRED
+  "Locked after repeated wrong passwords."
+  ACCOUNT_LOCKED
+  "Suspended by an administrator."
+  ACCOUNT_SUSPENDED
+  "A role assignment in this tenant is suspended."
+  ROLE_ASSIGNMENT_SUSPENDED
+}
+
+"The security findings page of one tenant (R22), each list ordered by username."
+type SecurityFindings {
+  tenant: Tenant!
+  "Not activated: invited, or no second factor enrolled."
+  notActivated(first: Int, after: String, last: Int, before: String): SecurityFindingConnection!
+  "Blocked: password expired under the tenant's policy."
+  blocked(first: Int, after: String, last: Int, before: String): SecurityFindingConnection!
+  "Locked after repeated wrong passwords."
+  locked(first: Int, after: String, last: Int, before: String): SecurityFindingConnection!
+  "Suspended: the account, or a role assignment in this tenant."
+  suspended(first: Int, after: String, last: Int, before: String): SecurityFindingConnection!
+}
+
+"One member in one category of findings."
+type SecurityFinding {
+  user: User!
+  "Every reason of the category that applies."
+  reasons: [SecurityFindingReason!]!
+}
+
+"A page of findings."
+type SecurityFindingConnection {
+  edges: [SecurityFindingEdge!]!
+  nodes: [SecurityFinding!]!
+  pageInfo: PageInfo!
+  "Number of members in this category."
+  totalCount: Int!
+}
+
+"A finding and its cursor."
+type SecurityFindingEdge {
+  cursor: String!
+  node: SecurityFinding!
+}
+
+input RunMonthlyDigestInput {
+  "A month that has ended, written YYYY-MM."
+  period: String!
+}
+
+type RunMonthlyDigestPayload {
+  "The period run."
+  period: String
+  "Tenants whose digest this run sent."
+  sent: Int!
+  "Tenants that had this period's digest already."
+  alreadySent: Int!
+  "Tenants without a certified or contact address: recorded, nothing sent."
+  noAddress: Int!
+  userErrors: [UserError!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 Delegated tenant user administration API.
 
@@ -5240,6 +6104,20 @@ func (ec *executionContext) childFields_InvitationStatus(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type InvitationStatus", field.Name)
 }
 
+func (ec *executionContext) childFields_LegalRepresentative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "givenName":
+		return ec.fieldContext_LegalRepresentative_givenName(ctx, field)
+	case "familyName":
+		return ec.fieldContext_LegalRepresentative_familyName(ctx, field)
+	case "taxCode":
+		return ec.fieldContext_LegalRepresentative_taxCode(ctx, field)
+	case "email":
+		return ec.fieldContext_LegalRepresentative_email(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LegalRepresentative", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "viewer":
@@ -5368,6 +6246,72 @@ func (ec *executionContext) childFields_MembershipProduct(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type MembershipProduct", field.Name)
 }
 
+func (ec *executionContext) childFields_Nomination(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Nomination_id(ctx, field)
+	case "reference":
+		return ec.fieldContext_Nomination_reference(ctx, field)
+	case "status":
+		return ec.fieldContext_Nomination_status(ctx, field)
+	case "tenant":
+		return ec.fieldContext_Nomination_tenant(ctx, field)
+	case "user":
+		return ec.fieldContext_Nomination_user(ctx, field)
+	case "product":
+		return ec.fieldContext_Nomination_product(ctx, field)
+	case "role":
+		return ec.fieldContext_Nomination_role(ctx, field)
+	case "legalRepresentative":
+		return ec.fieldContext_Nomination_legalRepresentative(ctx, field)
+	case "sentTo":
+		return ec.fieldContext_Nomination_sentTo(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_Nomination_requestedBy(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_Nomination_requestedAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Nomination_expiresAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_Nomination_decidedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_Nomination_reason(ctx, field)
+	case "formSha256":
+		return ec.fieldContext_Nomination_formSha256(ctx, field)
+	case "contentSha256":
+		return ec.fieldContext_Nomination_contentSha256(ctx, field)
+	case "signer":
+		return ec.fieldContext_Nomination_signer(ctx, field)
+	case "roleAssignment":
+		return ec.fieldContext_Nomination_roleAssignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Nomination", field.Name)
+}
+
+func (ec *executionContext) childFields_NominationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NominationConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NominationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NominationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NominationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NominationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NominationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_NominationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_NominationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NominationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -5406,6 +6350,18 @@ func (ec *executionContext) childFields_ProductUsers(ctx context.Context, field 
 		return ec.fieldContext_ProductUsers_users(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductUsers", field.Name)
+}
+
+func (ec *executionContext) childFields_RejectNominationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_RejectNominationPayload_nomination(ctx, field)
+	case "status":
+		return ec.fieldContext_RejectNominationPayload_status(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RejectNominationPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RejectNominationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RemoveRoleAssignmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5548,6 +6504,72 @@ func (ec *executionContext) childFields_RotateServiceAccountTokenPayload(ctx con
 	return nil, fmt.Errorf("no field named %q was found under type RotateServiceAccountTokenPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RunMonthlyDigestPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_RunMonthlyDigestPayload_period(ctx, field)
+	case "sent":
+		return ec.fieldContext_RunMonthlyDigestPayload_sent(ctx, field)
+	case "alreadySent":
+		return ec.fieldContext_RunMonthlyDigestPayload_alreadySent(ctx, field)
+	case "noAddress":
+		return ec.fieldContext_RunMonthlyDigestPayload_noAddress(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RunMonthlyDigestPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RunMonthlyDigestPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SecurityFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_SecurityFinding_user(ctx, field)
+	case "reasons":
+		return ec.fieldContext_SecurityFinding_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SecurityFinding", field.Name)
+}
+
+func (ec *executionContext) childFields_SecurityFindingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SecurityFindingConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SecurityFindingConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SecurityFindingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SecurityFindingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SecurityFindingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SecurityFindingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SecurityFindingEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SecurityFindingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SecurityFindingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SecurityFindings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tenant":
+		return ec.fieldContext_SecurityFindings_tenant(ctx, field)
+	case "notActivated":
+		return ec.fieldContext_SecurityFindings_notActivated(ctx, field)
+	case "blocked":
+		return ec.fieldContext_SecurityFindings_blocked(ctx, field)
+	case "locked":
+		return ec.fieldContext_SecurityFindings_locked(ctx, field)
+	case "suspended":
+		return ec.fieldContext_SecurityFindings_suspended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SecurityFindings", field.Name)
+}
+
 func (ec *executionContext) childFields_ServiceAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5646,6 +6668,38 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
 }
 
+func (ec *executionContext) childFields_SignerCertificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_SignerCertificate_subject(ctx, field)
+	case "issuer":
+		return ec.fieldContext_SignerCertificate_issuer(ctx, field)
+	case "serialNumber":
+		return ec.fieldContext_SignerCertificate_serialNumber(ctx, field)
+	case "notBefore":
+		return ec.fieldContext_SignerCertificate_notBefore(ctx, field)
+	case "notAfter":
+		return ec.fieldContext_SignerCertificate_notAfter(ctx, field)
+	case "sha256Fingerprint":
+		return ec.fieldContext_SignerCertificate_sha256Fingerprint(ctx, field)
+	case "taxCode":
+		return ec.fieldContext_SignerCertificate_taxCode(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_SignerCertificate_signedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignerCertificate", field.Name)
+}
+
+func (ec *executionContext) childFields_StartNominationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_StartNominationPayload_nomination(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_StartNominationPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StartNominationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5680,6 +6734,8 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_viewerCan(ctx, field)
 	case "passwordMaxAgeDays":
 		return ec.fieldContext_Tenant_passwordMaxAgeDays(ctx, field)
+	case "legalRepresentative":
+		return ec.fieldContext_Tenant_legalRepresentative(ctx, field)
 	case "serviceAccounts":
 		return ec.fieldContext_Tenant_serviceAccounts(ctx, field)
 	}
@@ -6350,6 +7406,20 @@ func (ec *executionContext) field_Mutation_reactivateUser_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rejectNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RejectNominationInput, error) {
+			return ec.unmarshalNRejectNominationInput2tenantadminᚋgraphᚋmodelᚐRejectNominationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeRoleAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6468,6 +7538,34 @@ func (ec *executionContext) field_Mutation_rotateServiceAccountToken_args(ctx co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RotateServiceAccountTokenInput, error) {
 			return ec.unmarshalNRotateServiceAccountTokenInput2tenantadminᚋgraphᚋmodelᚐRotateServiceAccountTokenInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_runMonthlyDigest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RunMonthlyDigestInput, error) {
+			return ec.unmarshalNRunMonthlyDigestInput2tenantadminᚋgraphᚋmodelᚐRunMonthlyDigestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StartNominationInput, error) {
+			return ec.unmarshalNStartNominationInput2tenantadminᚋgraphᚋmodelᚐStartNominationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6780,6 +7878,74 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_nominations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenantId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenantId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.NominationStatus, error) {
+			return ec.unmarshalONominationStatus2ᚖtenantadminᚋgraphᚋmodelᚐNominationStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_securityFindings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenantId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenantId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_tenants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6885,6 +8051,158 @@ func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["before"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_SecurityFindings_blocked_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_SecurityFindings_locked_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_SecurityFindings_notActivated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_SecurityFindings_suspended_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -9765,6 +11083,98 @@ func (ec *executionContext) fieldContext_InvitationStatus_expiresAt(_ context.Co
 	return graphql.NewScalarFieldContext("InvitationStatus", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _LegalRepresentative_givenName(ctx context.Context, field graphql.CollectedField, obj *domain.LegalRepresentative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalRepresentative_givenName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GivenName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalRepresentative_givenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalRepresentative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LegalRepresentative_familyName(ctx context.Context, field graphql.CollectedField, obj *domain.LegalRepresentative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalRepresentative_familyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FamilyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalRepresentative_familyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalRepresentative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LegalRepresentative_taxCode(ctx context.Context, field graphql.CollectedField, obj *domain.LegalRepresentative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalRepresentative_taxCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaxCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalRepresentative_taxCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalRepresentative", field, false, false, "String")
+}
+
+func (ec *executionContext) _LegalRepresentative_email(ctx context.Context, field graphql.CollectedField, obj *domain.LegalRepresentative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalRepresentative_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LegalRepresentative().Email(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LegalRepresentative_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalRepresentative", field, true, true, "String")
+}
+
 func (ec *executionContext) _LoginPayload_viewer(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12536,6 +13946,138 @@ func (ec *executionContext) fieldContext_Mutation_confirmTotpEnrollment(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_startNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startNomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartNomination(ctx, fc.Args["input"].(model.StartNominationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StartNominationPayload) graphql.Marshaler {
+			return ec.marshalNStartNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐStartNominationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartNominationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectNomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectNomination(ctx, fc.Args["input"].(model.RejectNominationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RejectNominationPayload) graphql.Marshaler {
+			return ec.marshalNRejectNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐRejectNominationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RejectNominationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_runMonthlyDigest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_runMonthlyDigest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RunMonthlyDigest(ctx, fc.Args["input"].(model.RunMonthlyDigestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RunMonthlyDigestPayload) graphql.Marshaler {
+			return ec.marshalNRunMonthlyDigestPayload2ᚖtenantadminᚋgraphᚋmodelᚐRunMonthlyDigestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_runMonthlyDigest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunMonthlyDigestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_runMonthlyDigest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12708,6 +14250,666 @@ func (ec *executionContext) fieldContext_Mutation_revokeServiceAccountToken(ctx 
 	if fc.Args, err = ec.field_Mutation_revokeServiceAccountToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nomination_id(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Nomination_reference(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().Reference(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, true, true, "String")
+}
+
+func (ec *executionContext) _Nomination_status(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NominationStatus) graphql.Marshaler {
+			return ec.marshalNNominationStatus2tenantadminᚋgraphᚋmodelᚐNominationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, true, true, "NominationStatus")
+}
+
+func (ec *executionContext) _Nomination_tenant(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().Tenant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚖtenantadminᚋdomainᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nomination_user(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nomination_product(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtenantadminᚋdomainᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nomination_role(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().Role(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚖtenantadminᚋdomainᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Role(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nomination_legalRepresentative(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_legalRepresentative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalRepresentative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.LegalRepresentative) graphql.Marshaler {
+			return ec.marshalNLegalRepresentative2tenantadminᚋdomainᚐLegalRepresentative(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_legalRepresentative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nomination",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalRepresentative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nomination_sentTo(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_sentTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_sentTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, false, false, "String")
+}
+
+func (ec *executionContext) _Nomination_requestedBy(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_requestedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().RequestedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_requestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nomination_requestedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_requestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_requestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Nomination_expiresAt(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Nomination_decidedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Nomination_reason(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, true, true, "String")
+}
+
+func (ec *executionContext) _Nomination_formSha256(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_formSha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().FormSha256(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_formSha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, true, true, "String")
+}
+
+func (ec *executionContext) _Nomination_contentSha256(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_contentSha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().ContentSha256(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_contentSha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Nomination", field, true, true, "String")
+}
+
+func (ec *executionContext) _Nomination_signer(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_signer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.SignerCertificate) graphql.Marshaler {
+			return ec.marshalOSignerCertificate2ᚖtenantadminᚋdomainᚐSignerCertificate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_signer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nomination",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignerCertificate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Nomination_roleAssignment(ctx context.Context, field graphql.CollectedField, obj *domain.Nomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Nomination_roleAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Nomination().RoleAssignment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RoleAssignment) graphql.Marshaler {
+			return ec.marshalORoleAssignment2ᚖtenantadminᚋdomainᚐRoleAssignment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Nomination_roleAssignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Nomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleAssignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NominationEdge) graphql.Marshaler {
+			return ec.marshalNNominationEdge2ᚕᚖtenantadminᚋgraphᚋmodelᚐNominationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.NominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Nomination) graphql.Marshaler {
+			return ec.marshalNNomination2ᚕᚖtenantadminᚋdomainᚐNominationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖtenantadminᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NominationConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _NominationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NominationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _NominationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NominationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Nomination) graphql.Marshaler {
+			return ec.marshalNNomination2ᚖtenantadminᚋdomainᚐNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nomination(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -13452,6 +15654,94 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_nominations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nominations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nominations(ctx, fc.Args["tenantId"].(string), fc.Args["status"].(*model.NominationStatus), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NominationConnection) graphql.Marshaler {
+			return ec.marshalNNominationConnection2ᚖtenantadminᚋgraphᚋmodelᚐNominationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nominations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nominations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_securityFindings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_securityFindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SecurityFindings(ctx, fc.Args["tenantId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindings) graphql.Marshaler {
+			return ec.marshalNSecurityFindings2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_securityFindings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SecurityFindings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_securityFindings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13523,6 +15813,93 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RejectNominationPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.RejectNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectNominationPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Nomination) graphql.Marshaler {
+			return ec.marshalONomination2ᚖtenantadminᚋdomainᚐNomination(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RejectNominationPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RejectNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RejectNominationPayload_status(ctx context.Context, field graphql.CollectedField, obj *model.RejectNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectNominationPayload_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NominationStatus) graphql.Marshaler {
+			return ec.marshalONominationStatus2ᚖtenantadminᚋgraphᚋmodelᚐNominationStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RejectNominationPayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RejectNominationPayload", field, false, false, "NominationStatus")
+}
+
+func (ec *executionContext) _RejectNominationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RejectNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectNominationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RejectNominationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RejectNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14532,6 +16909,567 @@ func (ec *executionContext) fieldContext_RotateServiceAccountTokenPayload_userEr
 	return fc, nil
 }
 
+func (ec *executionContext) _RunMonthlyDigestPayload_period(ctx context.Context, field graphql.CollectedField, obj *model.RunMonthlyDigestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMonthlyDigestPayload_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RunMonthlyDigestPayload_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunMonthlyDigestPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RunMonthlyDigestPayload_sent(ctx context.Context, field graphql.CollectedField, obj *model.RunMonthlyDigestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMonthlyDigestPayload_sent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunMonthlyDigestPayload_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunMonthlyDigestPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RunMonthlyDigestPayload_alreadySent(ctx context.Context, field graphql.CollectedField, obj *model.RunMonthlyDigestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMonthlyDigestPayload_alreadySent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlreadySent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunMonthlyDigestPayload_alreadySent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunMonthlyDigestPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RunMonthlyDigestPayload_noAddress(ctx context.Context, field graphql.CollectedField, obj *model.RunMonthlyDigestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMonthlyDigestPayload_noAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunMonthlyDigestPayload_noAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunMonthlyDigestPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RunMonthlyDigestPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RunMonthlyDigestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMonthlyDigestPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunMonthlyDigestPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RunMonthlyDigestPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFinding_user(ctx context.Context, field graphql.CollectedField, obj *domain.SecurityFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFinding_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFinding_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFinding_reasons(ctx context.Context, field graphql.CollectedField, obj *domain.SecurityFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFinding_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SecurityFinding().Reasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SecurityFindingReason) graphql.Marshaler {
+			return ec.marshalNSecurityFindingReason2ᚕtenantadminᚋgraphᚋmodelᚐSecurityFindingReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFinding_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityFinding", field, true, true, "SecurityFindingReason")
+}
+
+func (ec *executionContext) _SecurityFindingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindingConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SecurityFindingEdge) graphql.Marshaler {
+			return ec.marshalNSecurityFindingEdge2ᚕᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFindingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SecurityFindingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFindingConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindingConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.SecurityFinding) graphql.Marshaler {
+			return ec.marshalNSecurityFinding2ᚕᚖtenantadminᚋdomainᚐSecurityFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindingConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFindingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SecurityFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFindingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖtenantadminᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFindingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFindingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SecurityFindingConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityFindingConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SecurityFindingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityFindingEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SecurityFindingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.SecurityFinding) graphql.Marshaler {
+			return ec.marshalNSecurityFinding2ᚖtenantadminᚋdomainᚐSecurityFinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFindingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SecurityFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFindings_tenant(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindings_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚖtenantadminᚋdomainᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindings_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFindings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFindings_notActivated(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindings_notActivated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SecurityFindings().NotActivated(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindingConnection) graphql.Marshaler {
+			return ec.marshalNSecurityFindingConnection2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindings_notActivated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFindings",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SecurityFindingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SecurityFindings_notActivated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFindings_blocked(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindings_blocked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SecurityFindings().Blocked(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindingConnection) graphql.Marshaler {
+			return ec.marshalNSecurityFindingConnection2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindings_blocked(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFindings",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SecurityFindingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SecurityFindings_blocked_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFindings_locked(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindings_locked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SecurityFindings().Locked(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindingConnection) graphql.Marshaler {
+			return ec.marshalNSecurityFindingConnection2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindings_locked(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFindings",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SecurityFindingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SecurityFindings_locked_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityFindings_suspended(ctx context.Context, field graphql.CollectedField, obj *model.SecurityFindings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityFindings_suspended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SecurityFindings().Suspended(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindingConnection) graphql.Marshaler {
+			return ec.marshalNSecurityFindingConnection2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityFindings_suspended(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityFindings",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SecurityFindingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SecurityFindings_suspended_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ServiceAccount_id(ctx context.Context, field graphql.CollectedField, obj *domain.ServiceAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15386,6 +18324,254 @@ func (ec *executionContext) fieldContext_Session_browser(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Session", field, false, false, "String")
 }
 
+func (ec *executionContext) _SignerCertificate_subject(ctx context.Context, field graphql.CollectedField, obj *domain.SignerCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignerCertificate_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignerCertificate_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignerCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignerCertificate_issuer(ctx context.Context, field graphql.CollectedField, obj *domain.SignerCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignerCertificate_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignerCertificate_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignerCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignerCertificate_serialNumber(ctx context.Context, field graphql.CollectedField, obj *domain.SignerCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignerCertificate_serialNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignerCertificate_serialNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignerCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignerCertificate_notBefore(ctx context.Context, field graphql.CollectedField, obj *domain.SignerCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignerCertificate_notBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignerCertificate_notBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignerCertificate", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SignerCertificate_notAfter(ctx context.Context, field graphql.CollectedField, obj *domain.SignerCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignerCertificate_notAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignerCertificate_notAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignerCertificate", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SignerCertificate_sha256Fingerprint(ctx context.Context, field graphql.CollectedField, obj *domain.SignerCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignerCertificate_sha256Fingerprint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256Fingerprint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignerCertificate_sha256Fingerprint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignerCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignerCertificate_taxCode(ctx context.Context, field graphql.CollectedField, obj *domain.SignerCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignerCertificate_taxCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SignerCertificate().TaxCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignerCertificate_taxCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignerCertificate", field, true, true, "String")
+}
+
+func (ec *executionContext) _SignerCertificate_signedAt(ctx context.Context, field graphql.CollectedField, obj *domain.SignerCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignerCertificate_signedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignerCertificate_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignerCertificate", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _StartNominationPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.StartNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartNominationPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Nomination) graphql.Marshaler {
+			return ec.marshalONomination2ᚖtenantadminᚋdomainᚐNomination(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StartNominationPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Nomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StartNominationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.StartNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartNominationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartNominationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -15907,6 +19093,38 @@ func (ec *executionContext) _Tenant_passwordMaxAgeDays(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Tenant_passwordMaxAgeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Tenant_legalRepresentative(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_legalRepresentative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Tenant().LegalRepresentative(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.LegalRepresentative) graphql.Marshaler {
+			return ec.marshalOLegalRepresentative2ᚖtenantadminᚋdomainᚐLegalRepresentative(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_legalRepresentative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalRepresentative(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Tenant_serviceAccounts(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
@@ -19732,6 +22950,69 @@ func UnmarshalGroupMemberInput(ctx context.Context, raw any) (model.GroupMemberI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLegalRepresentativeInput(ctx context.Context, obj any) (model.LegalRepresentativeInput, error) {
+	var it model.LegalRepresentativeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"givenName", "familyName", "taxCode", "email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "givenName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("givenName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GivenName = data
+		case "familyName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("familyName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FamilyName = data
+		case "taxCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxCode = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLegalRepresentativeInput unmarshals raw into the LegalRepresentativeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLegalRepresentativeInput(ctx context.Context, raw any) (model.LegalRepresentativeInput, error) {
+	var out model.LegalRepresentativeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LegalRepresentativeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj any) (model.LoginInput, error) {
 	var it model.LoginInput
 	if obj == nil {
@@ -19859,6 +23140,62 @@ func (ec *executionContext) unmarshalInputLookupUserCandidateInput(ctx context.C
 func UnmarshalLookupUserCandidateInput(ctx context.Context, raw any) (model.LookupUserCandidateInput, error) {
 	var out model.LookupUserCandidateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LookupUserCandidateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRejectNominationInput(ctx context.Context, obj any) (model.RejectNominationInput, error) {
+	var it model.RejectNominationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token", "nominationId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRejectNominationInput unmarshals raw into the RejectNominationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRejectNominationInput(ctx context.Context, raw any) (model.RejectNominationInput, error) {
+	var out model.RejectNominationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectNominationInput", raw, &out)
 	return out, err
 }
 
@@ -20209,6 +23546,125 @@ func (ec *executionContext) unmarshalInputRotateServiceAccountTokenInput(ctx con
 func UnmarshalRotateServiceAccountTokenInput(ctx context.Context, raw any) (model.RotateServiceAccountTokenInput, error) {
 	var out model.RotateServiceAccountTokenInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RotateServiceAccountTokenInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRunMonthlyDigestInput(ctx context.Context, obj any) (model.RunMonthlyDigestInput, error) {
+	var it model.RunMonthlyDigestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"period"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRunMonthlyDigestInput unmarshals raw into the RunMonthlyDigestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRunMonthlyDigestInput(ctx context.Context, raw any) (model.RunMonthlyDigestInput, error) {
+	var out model.RunMonthlyDigestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RunMonthlyDigestInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartNominationInput(ctx context.Context, obj any) (model.StartNominationInput, error) {
+	var it model.StartNominationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantId", "userId", "productId", "roleId", "legalRepresentative", "confirmLegalRepresentativeChange"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "productId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "roleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleID = data
+		case "legalRepresentative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalRepresentative"))
+			data, err := ec.unmarshalNLegalRepresentativeInput2ᚖtenantadminᚋgraphᚋmodelᚐLegalRepresentativeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalRepresentative = data
+		case "confirmLegalRepresentativeChange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmLegalRepresentativeChange"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmLegalRepresentativeChange = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartNominationInput unmarshals raw into the StartNominationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartNominationInput(ctx context.Context, raw any) (model.StartNominationInput, error) {
+	var out model.StartNominationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartNominationInput", raw, &out)
 	return out, err
 }
 
@@ -20773,6 +24229,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Product(ctx, sel, obj)
+	case domain.Nomination:
+		return ec._Nomination(ctx, sel, &obj)
+	case *domain.Nomination:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Nomination(ctx, sel, obj)
 	case domain.Membership:
 		return ec._Membership(ctx, sel, &obj)
 	case *domain.Membership:
@@ -22011,6 +25474,55 @@ func (ec *executionContext) _InvitationStatus(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var legalRepresentativeImplementors = []string{"LegalRepresentative"}
+
+func (ec *executionContext) _LegalRepresentative(ctx context.Context, sel ast.SelectionSet, obj *domain.LegalRepresentative) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, legalRepresentativeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LegalRepresentative")
+		case "givenName":
+			out.Values[i] = ec._LegalRepresentative_givenName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "familyName":
+			out.Values[i] = ec._LegalRepresentative_familyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "taxCode":
+			out.Values[i] = ec._LegalRepresentative_taxCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LegalRepresentative_email(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
@@ -22741,6 +26253,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startNomination":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startNomination(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectNomination":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectNomination(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runMonthlyDigest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_runMonthlyDigest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createServiceAccount":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createServiceAccount(ctx, field)
@@ -22766,6 +26299,223 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeServiceAccountToken(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nominationImplementors = []string{"Nomination", "Node"}
+
+func (ec *executionContext) _Nomination(ctx context.Context, sel ast.SelectionSet, obj *domain.Nomination) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nominationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Nomination")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_id(ctx, field, obj)
+				})
+		case "reference":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_reference(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_status(ctx, field, obj)
+				})
+		case "tenant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_tenant(ctx, field, obj)
+				})
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_user(ctx, field, obj)
+				})
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_product(ctx, field, obj)
+				})
+		case "role":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_role(ctx, field, obj)
+				})
+		case "legalRepresentative":
+			out.Values[i] = ec._Nomination_legalRepresentative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sentTo":
+			out.Values[i] = ec._Nomination_sentTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_requestedBy(ctx, field, obj)
+				})
+		case "requestedAt":
+			out.Values[i] = ec._Nomination_requestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._Nomination_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._Nomination_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_reason(ctx, field, obj)
+				})
+		case "formSha256":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_formSha256(ctx, field, obj)
+				})
+		case "contentSha256":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_contentSha256(ctx, field, obj)
+				})
+		case "signer":
+			out.Values[i] = ec._Nomination_signer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "roleAssignment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Nomination_roleAssignment(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nominationConnectionImplementors = []string{"NominationConnection"}
+
+func (ec *executionContext) _NominationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NominationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nominationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NominationConnection")
+		case "edges":
+			out.Values[i] = ec._NominationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._NominationConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NominationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NominationConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nominationEdgeImplementors = []string{"NominationEdge"}
+
+func (ec *executionContext) _NominationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NominationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nominationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NominationEdge")
+		case "cursor":
+			out.Values[i] = ec._NominationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._NominationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23014,6 +26764,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEvents(ctx, field)
 				})
+		case "nominations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nominations(ctx, field)
+				})
+		case "securityFindings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_securityFindings(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -23027,6 +26789,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rejectNominationPayloadImplementors = []string{"RejectNominationPayload"}
+
+func (ec *executionContext) _RejectNominationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RejectNominationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rejectNominationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RejectNominationPayload")
+		case "nomination":
+			out.Values[i] = ec._RejectNominationPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._RejectNominationPayload_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RejectNominationPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -23546,6 +27351,242 @@ func (ec *executionContext) _RotateServiceAccountTokenPayload(ctx context.Contex
 	return out
 }
 
+var runMonthlyDigestPayloadImplementors = []string{"RunMonthlyDigestPayload"}
+
+func (ec *executionContext) _RunMonthlyDigestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RunMonthlyDigestPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, runMonthlyDigestPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RunMonthlyDigestPayload")
+		case "period":
+			out.Values[i] = ec._RunMonthlyDigestPayload_period(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sent":
+			out.Values[i] = ec._RunMonthlyDigestPayload_sent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alreadySent":
+			out.Values[i] = ec._RunMonthlyDigestPayload_alreadySent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noAddress":
+			out.Values[i] = ec._RunMonthlyDigestPayload_noAddress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RunMonthlyDigestPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var securityFindingImplementors = []string{"SecurityFinding"}
+
+func (ec *executionContext) _SecurityFinding(ctx context.Context, sel ast.SelectionSet, obj *domain.SecurityFinding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, securityFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SecurityFinding")
+		case "user":
+			out.Values[i] = ec._SecurityFinding_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SecurityFinding_reasons(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var securityFindingConnectionImplementors = []string{"SecurityFindingConnection"}
+
+func (ec *executionContext) _SecurityFindingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SecurityFindingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, securityFindingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SecurityFindingConnection")
+		case "edges":
+			out.Values[i] = ec._SecurityFindingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._SecurityFindingConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SecurityFindingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SecurityFindingConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var securityFindingEdgeImplementors = []string{"SecurityFindingEdge"}
+
+func (ec *executionContext) _SecurityFindingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SecurityFindingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, securityFindingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SecurityFindingEdge")
+		case "cursor":
+			out.Values[i] = ec._SecurityFindingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SecurityFindingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var securityFindingsImplementors = []string{"SecurityFindings"}
+
+func (ec *executionContext) _SecurityFindings(ctx context.Context, sel ast.SelectionSet, obj *model.SecurityFindings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, securityFindingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SecurityFindings")
+		case "tenant":
+			out.Values[i] = ec._SecurityFindings_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notActivated":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SecurityFindings_notActivated(ctx, field, obj)
+				})
+		case "blocked":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SecurityFindings_blocked(ctx, field, obj)
+				})
+		case "locked":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SecurityFindings_locked(ctx, field, obj)
+				})
+		case "suspended":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SecurityFindings_suspended(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var serviceAccountImplementors = []string{"ServiceAccount", "Node"}
 
 func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.SelectionSet, obj *domain.ServiceAccount) graphql.Marshaler {
@@ -23865,6 +27906,113 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var signerCertificateImplementors = []string{"SignerCertificate"}
+
+func (ec *executionContext) _SignerCertificate(ctx context.Context, sel ast.SelectionSet, obj *domain.SignerCertificate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signerCertificateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignerCertificate")
+		case "subject":
+			out.Values[i] = ec._SignerCertificate_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuer":
+			out.Values[i] = ec._SignerCertificate_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serialNumber":
+			out.Values[i] = ec._SignerCertificate_serialNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notBefore":
+			out.Values[i] = ec._SignerCertificate_notBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notAfter":
+			out.Values[i] = ec._SignerCertificate_notAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256Fingerprint":
+			out.Values[i] = ec._SignerCertificate_sha256Fingerprint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "taxCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SignerCertificate_taxCode(ctx, field, obj)
+				})
+		case "signedAt":
+			out.Values[i] = ec._SignerCertificate_signedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var startNominationPayloadImplementors = []string{"StartNominationPayload"}
+
+func (ec *executionContext) _StartNominationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StartNominationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, startNominationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StartNominationPayload")
+		case "nomination":
+			out.Values[i] = ec._StartNominationPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._StartNominationPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -23986,6 +28134,12 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "legalRepresentative":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_legalRepresentative(ctx, field, obj)
+				})
 		case "serviceAccounts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -25527,6 +29681,15 @@ func (ec *executionContext) marshalNJSON2tenantadminᚋgraphᚋmodelᚐJSON(ctx 
 	return v
 }
 
+func (ec *executionContext) marshalNLegalRepresentative2tenantadminᚋdomainᚐLegalRepresentative(ctx context.Context, sel ast.SelectionSet, v domain.LegalRepresentative) graphql.Marshaler {
+	return ec._LegalRepresentative(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNLegalRepresentativeInput2ᚖtenantadminᚋgraphᚋmodelᚐLegalRepresentativeInput(ctx context.Context, v any) (*model.LegalRepresentativeInput, error) {
+	res, err := ec.unmarshalInputLegalRepresentativeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNLoginInput2tenantadminᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
 	res, err := ec.unmarshalInputLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25675,6 +29838,72 @@ func (ec *executionContext) marshalNNode2ᚕtenantadminᚋgraphᚋmodelᚐNode(c
 	return ret
 }
 
+func (ec *executionContext) marshalNNomination2ᚕᚖtenantadminᚋdomainᚐNominationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Nomination) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNomination2ᚖtenantadminᚋdomainᚐNomination(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNomination2ᚖtenantadminᚋdomainᚐNomination(ctx context.Context, sel ast.SelectionSet, v *domain.Nomination) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Nomination!")
+		return graphql.Null
+	}
+	return ec._Nomination(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNominationConnection2ᚖtenantadminᚋgraphᚋmodelᚐNominationConnection(ctx context.Context, sel ast.SelectionSet, v *model.NominationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NominationConnection!")
+		return graphql.Null
+	}
+	return ec._NominationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNominationEdge2ᚕᚖtenantadminᚋgraphᚋmodelᚐNominationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NominationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNominationEdge2ᚖtenantadminᚋgraphᚋmodelᚐNominationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNominationEdge2ᚖtenantadminᚋgraphᚋmodelᚐNominationEdge(ctx context.Context, sel ast.SelectionSet, v *model.NominationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NominationEdge!")
+		return graphql.Null
+	}
+	return ec._NominationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNominationStatus2tenantadminᚋgraphᚋmodelᚐNominationStatus(ctx context.Context, v any) (model.NominationStatus, error) {
+	var res model.NominationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNominationStatus2tenantadminᚋgraphᚋmodelᚐNominationStatus(ctx context.Context, sel ast.SelectionSet, v model.NominationStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖtenantadminᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -25729,6 +29958,19 @@ func (ec *executionContext) marshalNProductUsers2ᚖtenantadminᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._ProductUsers(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRejectNominationInput2tenantadminᚋgraphᚋmodelᚐRejectNominationInput(ctx context.Context, v any) (model.RejectNominationInput, error) {
+	res, err := ec.unmarshalInputRejectNominationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRejectNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐRejectNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.RejectNominationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RejectNominationPayload!")
+		return graphql.Null
+	}
+	return ec._RejectNominationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRemoveRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRemoveRoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveRoleAssignmentPayload) graphql.Marshaler {
@@ -25901,6 +30143,123 @@ func (ec *executionContext) marshalNRotateServiceAccountTokenPayload2ᚖtenantad
 	return ec._RotateServiceAccountTokenPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRunMonthlyDigestInput2tenantadminᚋgraphᚋmodelᚐRunMonthlyDigestInput(ctx context.Context, v any) (model.RunMonthlyDigestInput, error) {
+	res, err := ec.unmarshalInputRunMonthlyDigestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRunMonthlyDigestPayload2ᚖtenantadminᚋgraphᚋmodelᚐRunMonthlyDigestPayload(ctx context.Context, sel ast.SelectionSet, v *model.RunMonthlyDigestPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RunMonthlyDigestPayload!")
+		return graphql.Null
+	}
+	return ec._RunMonthlyDigestPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSecurityFinding2ᚕᚖtenantadminᚋdomainᚐSecurityFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SecurityFinding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSecurityFinding2ᚖtenantadminᚋdomainᚐSecurityFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSecurityFinding2ᚖtenantadminᚋdomainᚐSecurityFinding(ctx context.Context, sel ast.SelectionSet, v *domain.SecurityFinding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SecurityFinding!")
+		return graphql.Null
+	}
+	return ec._SecurityFinding(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSecurityFindingConnection2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingConnection(ctx context.Context, sel ast.SelectionSet, v *model.SecurityFindingConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SecurityFindingConnection!")
+		return graphql.Null
+	}
+	return ec._SecurityFindingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSecurityFindingEdge2ᚕᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SecurityFindingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSecurityFindingEdge2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSecurityFindingEdge2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingEdge(ctx context.Context, sel ast.SelectionSet, v *model.SecurityFindingEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SecurityFindingEdge!")
+		return graphql.Null
+	}
+	return ec._SecurityFindingEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSecurityFindingReason2tenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx context.Context, v any) (model.SecurityFindingReason, error) {
+	var res model.SecurityFindingReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSecurityFindingReason2tenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx context.Context, sel ast.SelectionSet, v model.SecurityFindingReason) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSecurityFindingReason2ᚕtenantadminᚋgraphᚋmodelᚐSecurityFindingReasonᚄ(ctx context.Context, v any) ([]model.SecurityFindingReason, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SecurityFindingReason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSecurityFindingReason2tenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSecurityFindingReason2ᚕtenantadminᚋgraphᚋmodelᚐSecurityFindingReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SecurityFindingReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSecurityFindingReason2tenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSecurityFindings2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindings(ctx context.Context, sel ast.SelectionSet, v *model.SecurityFindings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SecurityFindings!")
+		return graphql.Null
+	}
+	return ec._SecurityFindings(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNServiceAccount2ᚕᚖtenantadminᚋdomainᚐServiceAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ServiceAccount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26013,6 +30372,19 @@ func (ec *executionContext) marshalNSession2ᚖtenantadminᚋgraphᚋmodelᚐSes
 		return graphql.Null
 	}
 	return ec._Session(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStartNominationInput2tenantadminᚋgraphᚋmodelᚐStartNominationInput(ctx context.Context, v any) (model.StartNominationInput, error) {
+	res, err := ec.unmarshalInputStartNominationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStartNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐStartNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.StartNominationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StartNominationPayload!")
+		return graphql.Null
+	}
+	return ec._StartNominationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -26614,6 +30986,13 @@ func (ec *executionContext) marshalOJSON2tenantadminᚋgraphᚋmodelᚐJSON(ctx 
 	return v
 }
 
+func (ec *executionContext) marshalOLegalRepresentative2ᚖtenantadminᚋdomainᚐLegalRepresentative(ctx context.Context, sel ast.SelectionSet, v *domain.LegalRepresentative) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LegalRepresentative(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMembership2ᚖtenantadminᚋdomainᚐMembership(ctx context.Context, sel ast.SelectionSet, v *domain.Membership) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -26626,6 +31005,29 @@ func (ec *executionContext) marshalONode2tenantadminᚋgraphᚋmodelᚐNode(ctx 
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONomination2ᚖtenantadminᚋdomainᚐNomination(ctx context.Context, sel ast.SelectionSet, v *domain.Nomination) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Nomination(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONominationStatus2ᚖtenantadminᚋgraphᚋmodelᚐNominationStatus(ctx context.Context, v any) (*model.NominationStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.NominationStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONominationStatus2ᚖtenantadminᚋgraphᚋmodelᚐNominationStatus(ctx context.Context, sel ast.SelectionSet, v *model.NominationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalORoleAssignment2ᚖtenantadminᚋdomainᚐRoleAssignment(ctx context.Context, sel ast.SelectionSet, v *domain.RoleAssignment) graphql.Marshaler {
@@ -26663,6 +31065,13 @@ func (ec *executionContext) marshalOServiceAccountToken2ᚖtenantadminᚋdomain�
 		return graphql.Null
 	}
 	return ec._ServiceAccountToken(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSignerCertificate2ᚖtenantadminᚋdomainᚐSignerCertificate(ctx context.Context, sel ast.SelectionSet, v *domain.SignerCertificate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SignerCertificate(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -319,6 +319,15 @@ type InvitationStatus struct {
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
+type LegalRepresentativeInput struct {
+	GivenName  string `json:"givenName"`
+	FamilyName string `json:"familyName"`
+	// National tax code, validated by the tenant's country rules.
+	TaxCode string `json:"taxCode"`
+	// Optional contact email.
+	Email *string `json:"email,omitempty"`
+}
+
 type LoginInput struct {
 	// Username, or an email address that names exactly one account.
 	Username string `json:"username"`
@@ -385,6 +394,23 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+type RejectNominationInput struct {
+	// The token of the emailed link (legal representative).
+	Token *string `json:"token,omitempty"`
+	// The request to cancel (administrator).
+	NominationID *string `json:"nominationId,omitempty"`
+	// Why, for the audit trail (at most 500 characters).
+	Reason *string `json:"reason,omitempty"`
+}
+
+type RejectNominationPayload struct {
+	// The closed request; null on failure or when the caller may not see it (link holders).
+	Nomination *domain.Nomination `json:"nomination,omitempty"`
+	// The request's state after the call.
+	Status     *NominationStatus `json:"status,omitempty"`
+	UserErrors []*UserError      `json:"userErrors"`
 }
 
 type RemoveRoleAssignmentPayload struct {
@@ -487,6 +513,43 @@ type RotateServiceAccountTokenPayload struct {
 	// The old token with its shortened expiry (or revoked).
 	PreviousToken *domain.ServiceAccountToken `json:"previousToken,omitempty"`
 	UserErrors    []*UserError                `json:"userErrors"`
+}
+
+type RunMonthlyDigestInput struct {
+	// A month that has ended, written YYYY-MM.
+	Period string `json:"period"`
+}
+
+type RunMonthlyDigestPayload struct {
+	// The period run.
+	Period *string `json:"period,omitempty"`
+	// Tenants whose digest this run sent.
+	Sent int `json:"sent"`
+	// Tenants that had this period's digest already.
+	AlreadySent int `json:"alreadySent"`
+	// Tenants without a certified or contact address: recorded, nothing sent.
+	NoAddress  int          `json:"noAddress"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+type StartNominationInput struct {
+	TenantID string `json:"tenantId"`
+	// The person to nominate.
+	UserID    string `json:"userId"`
+	ProductID string `json:"productId"`
+	// A role of the product with requiresNomination.
+	RoleID string `json:"roleId"`
+	// The legal representative who will sign: the recorded one, or a replacement.
+	LegalRepresentative *LegalRepresentativeInput `json:"legalRepresentative"`
+	// Must be true to replace the tenant's recorded legal representative with
+	// another person (else userError LEGAL_REPRESENTATIVE_CHANGE_NEEDS_CONFIRMATION).
+	ConfirmLegalRepresentativeChange *bool `json:"confirmLegalRepresentativeChange,omitempty"`
+}
+
+type StartNominationPayload struct {
+	// The pending request; null on failure.
+	Nomination *domain.Nomination `json:"nomination,omitempty"`
+	UserErrors []*UserError       `json:"userErrors"`
 }
 
 type Subscription struct {
@@ -826,6 +889,73 @@ func (e InvitationState) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// State of a nomination request.
+type NominationStatus string
+
+const (
+	// Waiting for the legal representative's signed form.
+	NominationStatusPending NominationStatus = "PENDING"
+	// The signed form verified; the role was granted.
+	NominationStatusApproved NominationStatus = "APPROVED"
+	// Refused by the legal representative.
+	NominationStatusRejected NominationStatus = "REJECTED"
+	// Withdrawn by an administrator.
+	NominationStatusCancelled NominationStatus = "CANCELLED"
+	// Not signed within its validity (30 days).
+	NominationStatusExpired NominationStatus = "EXPIRED"
+)
+
+var AllNominationStatus = []NominationStatus{
+	NominationStatusPending,
+	NominationStatusApproved,
+	NominationStatusRejected,
+	NominationStatusCancelled,
+	NominationStatusExpired,
+}
+
+func (e NominationStatus) IsValid() bool {
+	switch e {
+	case NominationStatusPending, NominationStatusApproved, NominationStatusRejected, NominationStatusCancelled, NominationStatusExpired:
+		return true
+	}
+	return false
+}
+
+func (e NominationStatus) String() string {
+	return string(e)
+}
+
+func (e *NominationStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NominationStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NominationStatus", str)
+	}
+	return nil
+}
+
+func (e NominationStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NominationStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NominationStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Category of a role: administrators manage people on the product; operators use it.
 type RoleCategory string
 
@@ -877,6 +1007,76 @@ func (e *RoleCategory) UnmarshalJSON(b []byte) error {
 }
 
 func (e RoleCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why an account appears in the security findings.
+type SecurityFindingReason string
+
+const (
+	// Invited, invitation not accepted yet.
+	SecurityFindingReasonInvited SecurityFindingReason = "INVITED"
+	// No second factor (TOTP) enrolled.
+	SecurityFindingReasonMfaNotEnrolled SecurityFindingReason = "MFA_NOT_ENROLLED"
+	// Password older than the tenant's maximum age.
+	SecurityFindingReasonPasswordExpired SecurityFindingReason = "PASSWORD_EXPIRED"
+	// Locked after repeated wrong passwords.
+	SecurityFindingReasonAccountLocked SecurityFindingReason = "ACCOUNT_LOCKED"
+	// Suspended by an administrator.
+	SecurityFindingReasonAccountSuspended SecurityFindingReason = "ACCOUNT_SUSPENDED"
+	// A role assignment in this tenant is suspended.
+	SecurityFindingReasonRoleAssignmentSuspended SecurityFindingReason = "ROLE_ASSIGNMENT_SUSPENDED"
+)
+
+var AllSecurityFindingReason = []SecurityFindingReason{
+	SecurityFindingReasonInvited,
+	SecurityFindingReasonMfaNotEnrolled,
+	SecurityFindingReasonPasswordExpired,
+	SecurityFindingReasonAccountLocked,
+	SecurityFindingReasonAccountSuspended,
+	SecurityFindingReasonRoleAssignmentSuspended,
+}
+
+func (e SecurityFindingReason) IsValid() bool {
+	switch e {
+	case SecurityFindingReasonInvited, SecurityFindingReasonMfaNotEnrolled, SecurityFindingReasonPasswordExpired, SecurityFindingReasonAccountLocked, SecurityFindingReasonAccountSuspended, SecurityFindingReasonRoleAssignmentSuspended:
+		return true
+	}
+	return false
+}
+
+func (e SecurityFindingReason) String() string {
+	return string(e)
+}
+
+func (e *SecurityFindingReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SecurityFindingReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SecurityFindingReason", str)
+	}
+	return nil
+}
+
+func (e SecurityFindingReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SecurityFindingReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SecurityFindingReason) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,265 @@
+package graph
+
+import (
+	"context"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"tenantadmin/auth"
+	"tenantadmin/db"
+	"tenantadmin/domain"
+	"tenantadmin/graph/model"
+)
+
+// Oversight helpers (issue 6): nominations (R20), security findings (R22),
+// the monthly digest (R25). Resolvers in oversight.resolvers.go call these.
+
+// NominationLink is the emailed link of a nomination: the page where the
+// legal representative downloads the form and uploads it signed.
+func (app *App) NominationLink(token string) string {
+	return app.PublicURL + "/nominations/" + token
+}
+
+// UsersPageLink is the SPA's users page of a tenant, linked from digests.
+func (app *App) UsersPageLink(tenantID int64) string {
+	return app.PublicURL + "/users?tenant=" + globalID("Tenant", tenantID)
+}
+
+func (app *App) startNomination(ctx context.Context, in model.StartNominationInput) (*domain.Nomination, error) {
+	v := ViewerFrom(ctx)
+	if err := domain.RequireViewer(v); err != nil {
+		return nil, err
+	}
+	tenantID, err := decodeID("Tenant", in.TenantID, "tenantId")
+	if err != nil {
+		return nil, err
+	}
+	productID, err := decodeID("Product", in.ProductID, "productId")
+	if err != nil {
+		return nil, err
+	}
+	if err := app.Authorizer.CanNominate(v, tenantID, productID); err != nil {
+		return nil, err
+	}
+	userID, err := decodeID("User", in.UserID, "userId")
+	if err != nil {
+		return nil, err
+	}
+	roleID, err := decodeID("Role", in.RoleID, "roleId")
+	if err != nil {
+		return nil, err
+	}
+	// The nominee must be someone the requester may see (R6): no probing
+	// of other tenants' people through nominations.
+	if u, err := loadersFrom(ctx).User(ctx, userID); err != nil {
+		return nil, err
+	} else if u == nil {
+		return nil, domain.FieldError("userId", "USER_NOT_FOUND", "No such user.")
+	}
+	tenant, err := app.Tenants.FindTenantByID(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	rep := domain.LegalRepresentative{GivenName: in.LegalRepresentative.GivenName,
+		FamilyName: in.LegalRepresentative.FamilyName, TaxCode: in.LegalRepresentative.TaxCode}
+	if in.LegalRepresentative.Email != nil {
+		rep.Email = *in.LegalRepresentative.Email
+	}
+	if rep, err = domain.NormalizeLegalRepresentative(tenant.Country, rep); err != nil {
+		return nil, err
+	}
+	token, hash := auth.NewToken()
+	return app.Nominations.Start(ctx, db.StartNomination{
+		TenantID: tenantID, UserID: userID, ProductID: productID, RoleID: roleID, LegalRepresentative: rep,
+		ConfirmLegalRepresentativeChange: in.ConfirmLegalRepresentativeChange != nil && *in.ConfirmLegalRepresentativeChange,
+		TokenHash:                        hash, Link: app.NominationLink(token),
+	}, auditContext(ctx))
+}
+
+// rejectNomination closes a request: with the link's token for the legal
+// representative, with the request's ID for an administrator who may
+// nominate on its product. It returns the request only to a viewer who may
+// see it.
+func (app *App) rejectNomination(ctx context.Context, in model.RejectNominationInput) (*domain.Nomination, error) {
+	reason := ""
+	if in.Reason != nil {
+		reason = strings.TrimSpace(*in.Reason)
+		if len(reason) > 500 {
+			return nil, domain.FieldError("reason", "REASON_TOO_LONG", "The reason is at most 500 characters.")
+		}
+	}
+	switch {
+	case in.Token != nil && in.NominationID == nil:
+		return app.Nominations.Reject(ctx, auth.HashToken(*in.Token), reason, auditContext(ctx))
+	case in.NominationID != nil && in.Token == nil:
+		v := ViewerFrom(ctx)
+		if err := domain.RequireViewer(v); err != nil {
+			return nil, err
+		}
+		id, err := decodeID("Nomination", *in.NominationID, "nominationId")
+		if err != nil {
+			return nil, err
+		}
+		n, err := app.Nominations.NominationByID(ctx, id)
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return nil, domain.FieldError("nominationId", "NOMINATION_NOT_FOUND", "No such nomination.")
+		} else if err != nil {
+			return nil, err
+		}
+		if err := app.Authorizer.CanOversee(ctx, v, n.TenantID); err != nil {
+			return nil, domain.FieldError("nominationId", "NOMINATION_NOT_FOUND", "No such nomination.")
+		}
+		if err := app.Authorizer.CanNominate(v, n.TenantID, n.ProductID); err != nil {
+			return nil, err
+		}
+		return app.Nominations.Cancel(ctx, id, reason, auditContext(ctx))
+	}
+	return nil, domain.FieldError("token", "TOKEN_OR_NOMINATION_ID", "Pass either the link's token or the nomination's ID.")
+}
+
+// visibleNomination hides a request from a caller who may not oversee its
+// tenant (the legal representative holds a link, not an account).
+func (app *App) visibleNomination(ctx context.Context, n *domain.Nomination) *domain.Nomination {
+	if n == nil || app.Authorizer.CanOversee(ctx, ViewerFrom(ctx), n.TenantID) != nil {
+		return nil
+	}
+	return n
+}
+
+func (app *App) nominations(ctx context.Context, tenantGID string, status *model.NominationStatus, first *int, after *string, last *int, before *string) (*model.NominationConnection, error) {
+	page, err := pageArgs(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	tenantID, err := decodeID("Tenant", tenantGID, "tenantId")
+	if err != nil {
+		return nil, err
+	}
+	if err := app.oversee(ctx, tenantID); err != nil {
+		return nil, err
+	}
+	var st *domain.NominationStatus
+	if status != nil {
+		s := domain.NominationStatus(*status)
+		st = &s
+	}
+	conn, err := app.Nominations.FindNominations(ctx, tenantID, st, page)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewNominationConnection(conn), nil
+}
+
+// oversee checks, with the request's memoised user directory scope, that
+// the viewer may read the tenant's oversight pages.
+func (app *App) oversee(ctx context.Context, tenantID int64) error {
+	scope, err := loadersFrom(ctx).UserDirectory(ctx)
+	if err != nil {
+		return err
+	}
+	if !scope.Contains(tenantID) {
+		return domain.Errorf(domain.EFORBIDDEN, "You cannot oversee this tenant.")
+	}
+	return nil
+}
+
+func (app *App) securityFindings(ctx context.Context, tenantGID string) (*model.SecurityFindings, error) {
+	tenantID, err := decodeID("Tenant", tenantGID, "tenantId")
+	if err != nil {
+		return nil, err
+	}
+	if err := app.oversee(ctx, tenantID); err != nil {
+		return nil, err
+	}
+	t, err := loadersFrom(ctx).Tenant(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Tenant not found.")
+	}
+	return &model.SecurityFindings{Tenant: t}, nil
+}
+
+func (app *App) findings(ctx context.Context, obj *model.SecurityFindings, cat domain.SecurityCategory, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
+	page, err := pageArgs(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	if err := app.oversee(ctx, obj.Tenant.ID); err != nil {
+		return nil, err
+	}
+	conn, err := app.Oversight.FindSecurityFindings(ctx, obj.Tenant.ID, cat, page)
+	if err != nil {
+		return nil, err
+	}
+	users := make([]*domain.User, len(conn.Nodes))
+	for i, f := range conn.Nodes {
+		users[i] = f.User
+	}
+	loadersFrom(ctx).PrefetchUserPage(ctx, users)
+	return model.NewSecurityFindingConnection(conn), nil
+}
+
+func (app *App) runMonthlyDigest(ctx context.Context, in model.RunMonthlyDigestInput) (domain.DigestResult, error) {
+	if err := app.Authorizer.CanRunDigest(ViewerFrom(ctx)); err != nil {
+		return domain.DigestResult{}, err
+	}
+	p, err := domain.ParsePeriod(in.Period)
+	if err != nil {
+		return domain.DigestResult{}, err
+	}
+	if domain.PeriodOf(time.Now()).Start().Before(p.End()) {
+		return domain.DigestResult{}, domain.FieldError("period", "PERIOD_NOT_ENDED", "The digest covers a month that has ended.")
+	}
+	return app.Oversight.RunDigest(ctx, p, app.UsersPageLink, auditContext(ctx))
+}
+
+// legalRepresentativeOf shows a tenant's legal representative to viewers
+// who may read the personal data of the tenant's members (R12).
+func (app *App) legalRepresentativeOf(ctx context.Context, t *domain.Tenant) (*domain.LegalRepresentative, error) {
+	if t.LegalRepresentative == nil {
+		return nil, nil
+	}
+	scope, err := loadersFrom(ctx).PersonalData(ctx)
+	if err != nil || !scope.Contains(t.ID) {
+		return nil, err
+	}
+	return t.LegalRepresentative, nil
+}
+
+func hexOf(b []byte) string { return hex.EncodeToString(b) }
+
+// nominationAssignment is the role assignment an approved nomination
+// granted, while it exists.
+func (app *App) nominationAssignment(ctx context.Context, n *domain.Nomination) (*domain.RoleAssignment, error) {
+	if n.RoleAssignmentID == nil {
+		return nil, nil
+	}
+	ra, err := app.Nominations.RoleAssignmentByID(ctx, *n.RoleAssignmentID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, nil
+	}
+	return ra, err
+}
+
+// nominationNode resolves a Nomination global ID for node(id:).
+func (app *App) nominationNode(ctx context.Context, id int64) (*domain.Nomination, error) {
+	n, err := app.Nominations.NominationByID(ctx, id)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if app.oversee(ctx, n.TenantID) != nil {
+		return nil, nil
+	}
+	return n, nil
+}
+
+// DecodeTenantID decodes a Tenant global ID given to a plain HTTP endpoint
+// (the reports' ?tenant=).
+func DecodeTenantID(gid string) (int64, error) {
+	return decodeID("Tenant", gid, "tenant")
+}

@@ -1,0 +1,613 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tenantadmin/nomination/nominationtest"
+)
+
+// Helpers shared by the oversight tests (issue 6).
+
+func (w *world) scalar(t *testing.T, query string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := w.m.DB.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func (w *world) text(t *testing.T, query string, args ...any) string {
+	t.Helper()
+	var s string
+	if err := w.m.DB.QueryRowContext(context.Background(), query, args...).Scan(&s); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return s
+}
+
+type payloadErrors struct {
+	UserErrors []struct {
+		Field []string
+		Code  string
+	}
+}
+
+func (p payloadErrors) code() string {
+	if len(p.UserErrors) == 0 {
+		return ""
+	}
+	return p.UserErrors[0].Code
+}
+
+const startNominationMutation = `mutation($input: StartNominationInput!) {
+  startNomination(input: $input) {
+    nomination { id reference status sentTo formSha256 contentSha256 expiresAt
+      legalRepresentative { givenName familyName taxCode }
+      user { username } requestedBy { username } product { code } role { code } tenant { name } }
+    userErrors { field code message }
+  }
+}`
+
+type startedNomination struct {
+	StartNomination struct {
+		payloadErrors
+		Nomination *struct {
+			ID, Reference, Status, SentTo, FormSha256, ContentSha256 string
+			LegalRepresentative                                      struct{ GivenName, FamilyName, TaxCode string }
+			User, RequestedBy                                        *struct{ Username string }
+		}
+	}
+}
+
+const repTaxCode = "RSSMRA85T10A562S"
+
+// nominationWorld is newWorld plus an administrator of the cob product
+// (whose master role requires nomination) and a nominee in the company.
+type nominationWorld struct {
+	*world
+	cobAdmin, nominee, nominee2 int64
+	cob, master, operatore      int64
+}
+
+func newNominationWorld(t *testing.T) *nominationWorld {
+	w := &nominationWorld{world: newWorld(t)}
+	w.cobAdmin = w.f.User("cob.admin", w.company)
+	w.f.Assign(w.cobAdmin, w.company, "cob", "master")
+	w.nominee = w.f.User("anna.verdi", w.company)
+	w.f.Assign(w.nominee, w.company, "segmenti", "user")
+	w.nominee2 = w.f.User("luca.bianchi", w.company)
+	w.f.Assign(w.nominee2, w.company, "segmenti", "user")
+	w.cob = w.scalar(t, "SELECT id FROM products WHERE code = 'cob'")
+	w.master = w.scalar(t, "SELECT id FROM roles WHERE product_id = ? AND code = 'master'", w.cob)
+	w.operatore = w.scalar(t, "SELECT id FROM roles WHERE product_id = ? AND code = 'operatore'", w.cob)
+	w.f.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.company)
+	return w
+}
+
+func (w *nominationWorld) input(userID, roleID int64, rep map[string]any, confirm bool) map[string]any {
+	return map[string]any{"input": map[string]any{
+		"tenantId": globalIDFor("Tenant", w.company), "userId": globalIDFor("User", userID),
+		"productId": globalIDFor("Product", w.cob), "roleId": globalIDFor("Role", roleID),
+		"legalRepresentative": rep, "confirmLegalRepresentativeChange": confirm,
+	}}
+}
+
+func mario() map[string]any {
+	return map[string]any{"givenName": "Mario", "familyName": "Rossi", "taxCode": strings.ToLower(repTaxCode)}
+}
+
+func (w *nominationWorld) start(t *testing.T, viewer int64, in map[string]any) startedNomination {
+	t.Helper()
+	var out startedNomination
+	w.m.gql(t, w.m.MustLogin(t, viewer), startNominationMutation, in).decode(t, &out)
+	return out
+}
+
+// linkToken reads the token of the latest nomination email.
+func (w *nominationWorld) linkToken(t *testing.T) string {
+	t.Helper()
+	link := w.text(t, "SELECT data->>'link' FROM email_outbox WHERE template = 'nomination' ORDER BY id DESC LIMIT 1")
+	i := strings.LastIndex(link, "/nominations/")
+	if i < 0 || !strings.HasPrefix(link, w.m.URL()) {
+		t.Fatalf("link = %q", link)
+	}
+	return link[i+len("/nominations/"):]
+}
+
+type linkAnswer struct {
+	status int
+	body   []byte
+	Error  struct{ Code, Reason, Message string }
+	Status string
+	Signer struct{ Subject, SHA256Fingerprint, TaxCode string }
+}
+
+func (w *nominationWorld) upload(t *testing.T, token string, body []byte, contentType string) linkAnswer {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, w.m.URL()+"/nominations/"+token+"/signed", bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	return doLink(t, req)
+}
+
+func doLink(t *testing.T, req *http.Request) linkAnswer {
+	t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var a linkAnswer
+	a.status = res.StatusCode
+	a.body, _ = io.ReadAll(res.Body)
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(a.body, &a); err != nil {
+			t.Fatalf("%s", a.body)
+		}
+	}
+	return a
+}
+
+func (w *nominationWorld) form(t *testing.T, token string) []byte {
+	t.Helper()
+	res, body := get(t, w.m.URL()+"/nominations/"+token+"/form.pdf")
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("form.pdf: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+	return []byte(body)
+}
+
+func TestNomination(t *testing.T) {
+	ca := nominationtest.NewCA(t, "Test Qualified CA")
+	roots := filepath.Join(t.TempDir(), "roots.pem")
+	os.WriteFile(roots, ca.PEM(), 0o600)
+	t.Setenv("NOMINATION_TRUST_ROOTS", roots)
+	w := newNominationWorld(t)
+	rep := ca.Issue(t, nominationtest.Holder{CommonName: "Mario Rossi", SerialNumber: "TINIT-" + repTaxCode})
+
+	t.Run("ErrNoCertifiedEmail", func(t *testing.T) {
+		w.f.Exec("UPDATE tenants SET certified_email = NULL WHERE id = ?", w.company)
+		defer w.f.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.company)
+		if c := w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false)).StartNomination.code(); c != "TENANT_HAS_NO_CERTIFIED_EMAIL" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
+		if c := w.start(t, w.other_admin, w.input(w.nominee, w.master, mario(), false)).StartNomination.code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrForbiddenAdminOfAnotherProduct", func(t *testing.T) {
+		if c := w.start(t, w.companyAdmin, w.input(w.nominee, w.master, mario(), false)).StartNomination.code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrForbiddenParentAdmin", func(t *testing.T) {
+		w.f.Assign(w.holdingAdmin, w.holding, "cob", "master")
+		if c := w.start(t, w.holdingAdmin, w.input(w.nominee, w.master, mario(), false)).StartNomination.code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrNominationNotRequired", func(t *testing.T) {
+		if c := w.start(t, w.cobAdmin, w.input(w.nominee, w.operatore, mario(), false)).StartNomination.code(); c != "NOMINATION_NOT_REQUIRED" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrInvalidTaxCode", func(t *testing.T) {
+		bad := mario()
+		bad["taxCode"] = "RSSMRA85T10A562X"
+		out := w.start(t, w.cobAdmin, w.input(w.nominee, w.master, bad, false)).StartNomination
+		if out.code() != "INVALID_TAX_CODE" || strings.Join(out.UserErrors[0].Field, ".") != "input.legalRepresentative.taxCode" {
+			t.Fatalf("userErrors = %+v", out.UserErrors)
+		}
+	})
+	t.Run("ErrUserNotVisible", func(t *testing.T) {
+		stranger := w.f.User("stranger", w.other)
+		if c := w.start(t, w.cobAdmin, w.input(stranger, w.master, mario(), false)).StartNomination.code(); c != "USER_NOT_FOUND" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	if n := w.scalar(t, "SELECT count(*) FROM nominations"); n != 0 {
+		t.Fatalf("failed attempts created %d nominations", n)
+	}
+
+	var first startedNomination
+	var token string
+	t.Run("OK", func(t *testing.T) {
+		first = w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false))
+		n := first.StartNomination.Nomination
+		if first.StartNomination.code() != "" || n == nil || n.Status != "PENDING" || n.SentTo != "filiale@pec.example.test" ||
+			n.LegalRepresentative.TaxCode != repTaxCode || n.User.Username != "anna.verdi" || n.RequestedBy.Username != "cob.admin" ||
+			!strings.HasPrefix(n.Reference, "NOM-") {
+			t.Fatalf("payload = %+v", first.StartNomination)
+		}
+		token = w.linkToken(t)
+		if got := w.text(t, "SELECT to_address || ' ' || language || ' ' || (data->>'request') FROM email_outbox WHERE template = 'nomination'"); got != "filiale@pec.example.test it "+n.Reference {
+			t.Fatalf("email = %q", got)
+		}
+		if n := w.scalar(t, "SELECT count(*) FROM nominations WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token); n != 1 {
+			t.Fatal("the token must be stored hashed")
+		}
+		if got := w.text(t, "SELECT string_agg(action, ',' ORDER BY id) FROM audit_events"); got != "tenant.legal_representative.change,nomination.start" {
+			t.Fatalf("audit = %s", got)
+		}
+		if got := w.text(t, "SELECT string_agg(type, ',' ORDER BY id) FROM events"); got != "TENANT_UPDATED,NOMINATION_CREATED" {
+			t.Fatalf("events = %s", got)
+		}
+		if got := w.text(t, "SELECT legal_rep_tax_code FROM tenants WHERE id = ?", w.company); got != repTaxCode {
+			t.Fatalf("legal representative not recorded: %s", got)
+		}
+	})
+	t.Run("ErrAlreadyPending", func(t *testing.T) {
+		if c := w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false)).StartNomination.code(); c != "NOMINATION_PENDING" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrLegalRepresentativeChangeNeedsConfirmation", func(t *testing.T) {
+		other := map[string]any{"givenName": "Anna", "familyName": "Bianchi", "taxCode": "BNCNNA80A41B157U"}
+		if c := w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, other, false)).StartNomination.code(); c != "LEGAL_REPRESENTATIVE_CHANGE_NEEDS_CONFIRMATION" {
+			t.Fatalf("code = %q", c)
+		}
+		if got := w.text(t, "SELECT legal_rep_tax_code FROM tenants WHERE id = ?", w.company); got != repTaxCode {
+			t.Fatalf("an unconfirmed change was recorded: %s", got)
+		}
+	})
+
+	form := w.form(t, token)
+	t.Run("FormIsTheIssuedPDF", func(t *testing.T) {
+		sum := sha256.Sum256(form)
+		if hex.EncodeToString(sum[:]) != first.StartNomination.Nomination.FormSha256 || !bytes.HasPrefix(form, []byte("%PDF-1.4")) {
+			t.Fatal("the served form is not the issued one")
+		}
+		if !bytes.Equal(form, w.form(t, token)) {
+			t.Fatal("the form changes between downloads")
+		}
+		if !bytes.Contains(form, []byte(first.StartNomination.Nomination.ContentSha256)) {
+			t.Fatal("the form does not print its content hash")
+		}
+	})
+	t.Run("LinkPage", func(t *testing.T) {
+		res, body := get(t, w.m.URL()+"/nominations/"+token)
+		if res.StatusCode != 200 || !strings.Contains(body, first.StartNomination.Nomination.Reference) ||
+			!strings.Contains(body, `href="/nominations/`+token+`/form.pdf"`) || !strings.Contains(body, "Legale rappresentante") {
+			t.Fatalf("page: %d %s", res.StatusCode, body)
+		}
+	})
+
+	// A second, confirmed nomination with the same representative gives
+	// another request's form for the wrong-form case.
+	second := w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, mario(), false))
+	token2 := w.linkToken(t)
+	form2 := w.form(t, token2)
+	if second.StartNomination.code() != "" || bytes.Equal(form, form2) {
+		t.Fatalf("second nomination: %+v", second.StartNomination.UserErrors)
+	}
+
+	refused := func(t *testing.T, body []byte, status int, reason string) {
+		t.Helper()
+		a := w.upload(t, token, body, "application/pkcs7-mime")
+		if a.status != status || a.Error.Reason != reason {
+			t.Fatalf("status %d, answer %s", a.status, a.body)
+		}
+	}
+	t.Run("ErrTamperedContent", func(t *testing.T) {
+		der := nominationtest.Sign(t, form, rep, nominationtest.SignOptions{})
+		i := bytes.Index(der, []byte("anna.verdi"))
+		der[i] = 'e'
+		refused(t, der, 422, "SIGNATURE_INVALID")
+	})
+	t.Run("ErrSignedByAnotherKey", func(t *testing.T) {
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		refused(t, nominationtest.Sign(t, form, rep, nominationtest.SignOptions{Key: key}), 422, "SIGNATURE_INVALID")
+	})
+	t.Run("ErrCertificateExpired", func(t *testing.T) {
+		old := ca.Issue(t, nominationtest.Holder{CommonName: "Mario Rossi", SerialNumber: "TINIT-" + repTaxCode,
+			NotBefore: time.Now().AddDate(-3, 0, 0), NotAfter: time.Now().AddDate(0, -1, 0)})
+		refused(t, nominationtest.Sign(t, form, old, nominationtest.SignOptions{}), 422, "CERTIFICATE_NOT_VALID_AT_SIGNING_TIME")
+	})
+	t.Run("ErrTaxCodeMismatch", func(t *testing.T) {
+		someone := ca.Issue(t, nominationtest.Holder{CommonName: "Luca Bianchi", SerialNumber: "TINIT-BNCLCU80A01B157T"})
+		refused(t, nominationtest.Sign(t, form, someone, nominationtest.SignOptions{}), 422, "TAX_CODE_MISMATCH")
+	})
+	t.Run("ErrWrongForm", func(t *testing.T) {
+		refused(t, nominationtest.Sign(t, form2, rep, nominationtest.SignOptions{}), 422, "FORM_MISMATCH")
+	})
+	t.Run("ErrUntrustedIssuer", func(t *testing.T) {
+		forged := nominationtest.NewCA(t, "Rogue CA").Issue(t, nominationtest.Holder{CommonName: "Mario Rossi", SerialNumber: "TINIT-" + repTaxCode})
+		refused(t, nominationtest.Sign(t, form, forged, nominationtest.SignOptions{}), 422, "CERTIFICATE_UNTRUSTED")
+	})
+	t.Run("ErrNotASignature", func(t *testing.T) {
+		refused(t, form, 422, "SIGNATURE_MALFORMED")
+	})
+	if n := w.scalar(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee, w.master); n != 0 {
+		t.Fatal("a refused upload granted the role")
+	}
+	// Six refusals are audited; the malformed file is refused before the link is looked up.
+	if n := w.scalar(t, "SELECT count(*) FROM audit_events WHERE action = 'nomination.signature_refused'"); n != 6 {
+		t.Fatalf("refused uploads audited: %d", n)
+	}
+
+	t.Run("OK/SignedUpload", func(t *testing.T) {
+		der := nominationtest.Sign(t, form, rep, nominationtest.SignOptions{})
+		// Uploaded as base64 text in a multipart form, as a browser does.
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", "modulo.pdf.p7m")
+		fw.Write([]byte(base64.StdEncoding.EncodeToString(der)))
+		mw.Close()
+		a := w.upload(t, token, buf.Bytes(), mw.FormDataContentType())
+		fp := sha256.Sum256(rep.Cert.Raw)
+		if a.status != 200 || a.Status != "APPROVED" || a.Signer.TaxCode != repTaxCode || a.Signer.SHA256Fingerprint != hex.EncodeToString(fp[:]) {
+			t.Fatalf("status %d, answer %s", a.status, a.body)
+		}
+		if n := w.scalar(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ? AND tenant_id = ? AND status = 'ACTIVE'",
+			w.nominee, w.master, w.company); n != 1 {
+			t.Fatal("the role was not granted")
+		}
+		var out struct {
+			Node struct {
+				Status         string
+				Signer         struct{ Subject, Issuer, SerialNumber, Sha256Fingerprint, TaxCode, NotAfter, SignedAt string }
+				RoleAssignment struct{ Status string }
+			}
+		}
+		w.m.gql(t, w.m.MustLogin(t, w.cobAdmin), `query($id: ID!) { node(id: $id) { ... on Nomination { status
+			signer { subject issuer serialNumber sha256Fingerprint taxCode notAfter signedAt } roleAssignment { status } } } }`,
+			map[string]any{"id": first.StartNomination.Nomination.ID}).decode(t, &out)
+		s := out.Node.Signer
+		if out.Node.Status != "APPROVED" || !strings.Contains(s.Subject, "CN=Mario Rossi") || !strings.Contains(s.Issuer, "Test Qualified CA") ||
+			s.SerialNumber == "" || s.TaxCode != repTaxCode || s.SignedAt == "" || out.Node.RoleAssignment.Status != "ACTIVE" {
+			t.Fatalf("nomination = %+v", out.Node)
+		}
+		if got := w.text(t, "SELECT string_agg(type, ',' ORDER BY id) FROM events WHERE id > (SELECT max(id) FROM events WHERE type = 'NOMINATION_CREATED')"); got != "ROLE_ASSIGNMENT_CREATED,NOMINATION_APPROVED" {
+			t.Fatalf("events = %s", got)
+		}
+		if got := w.text(t, "SELECT actor_label || ' ' || (after->>'signerTaxCode') FROM audit_events WHERE action = 'nomination.approve'"); got != "legal representative "+repTaxCode+" "+repTaxCode {
+			t.Fatalf("audit = %s", got)
+		}
+		if n := w.scalar(t, "SELECT failed_uploads FROM nominations WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token); n != 6 {
+			t.Fatalf("failed uploads = %d", n)
+		}
+	})
+	t.Run("ErrReusedToken", func(t *testing.T) {
+		a := w.upload(t, token, nominationtest.Sign(t, form, rep, nominationtest.SignOptions{}), "application/pkcs7-mime")
+		if a.status != 410 || a.Error.Reason != "NOMINATION_CLOSED" {
+			t.Fatalf("status %d, answer %s", a.status, a.body)
+		}
+		if res, _ := get(t, w.m.URL()+"/nominations/"+token+"/form.pdf"); res.StatusCode != 410 {
+			t.Fatalf("form of a closed request: %d", res.StatusCode)
+		}
+		if n := w.scalar(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee, w.master); n != 1 {
+			t.Fatal("a reused link granted again")
+		}
+	})
+	t.Run("ErrUnknownToken", func(t *testing.T) {
+		a := w.upload(t, "no-such-token", []byte{0x30}, "application/octet-stream")
+		if a.status != 404 && a.status != 422 {
+			t.Fatalf("status %d", a.status)
+		}
+		if res, _ := get(t, w.m.URL()+"/nominations/no-such-token/form.pdf"); res.StatusCode != 404 {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+	})
+	t.Run("ErrExpiredRequest", func(t *testing.T) {
+		w.f.Exec("UPDATE nominations SET expires_at = now() - interval '1 second' WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token2)
+		a := w.upload(t, token2, nominationtest.Sign(t, form2, rep, nominationtest.SignOptions{}), "application/pkcs7-mime")
+		if a.status != 410 || a.Error.Reason != "NOMINATION_EXPIRED" {
+			t.Fatalf("status %d, answer %s", a.status, a.body)
+		}
+		if got := w.text(t, "SELECT status FROM nominations WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token2); got != "EXPIRED" {
+			t.Fatalf("status = %s", got)
+		}
+		if n := w.scalar(t, "SELECT count(*) FROM events WHERE type = 'NOMINATION_EXPIRED'"); n != 1 {
+			t.Fatalf("expiry events = %d", n)
+		}
+		if n := w.scalar(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee2, w.master); n != 0 {
+			t.Fatal("an expired request granted the role")
+		}
+	})
+	t.Run("ErrTooManyFailedUploads", func(t *testing.T) {
+		w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, mario(), false))
+		tok := w.linkToken(t)
+		w.f.Exec("UPDATE nominations SET failed_uploads = 20 WHERE token_hash = sha256(convert_to(?, 'UTF8'))", tok)
+		a := w.upload(t, tok, nominationtest.Sign(t, w.form(t, tok), rep, nominationtest.SignOptions{}), "application/pkcs7-mime")
+		if a.status != 429 || a.Error.Reason != "TOO_MANY_FAILED_UPLOADS" {
+			t.Fatalf("status %d, answer %s", a.status, a.body)
+		}
+		w.f.Exec("UPDATE nominations SET status = 'CANCELLED' WHERE token_hash = sha256(convert_to(?, 'UTF8'))", tok)
+	})
+	t.Run("ExpirySweep", func(t *testing.T) {
+		third := w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, mario(), false))
+		if third.StartNomination.code() != "" {
+			t.Fatalf("%+v", third.StartNomination.UserErrors)
+		}
+		w.f.Exec("UPDATE nominations SET expires_at = now() - interval '1 second' WHERE status = 'PENDING'")
+		w.m.runJobs(context.Background(), time.Now())
+		if n := w.scalar(t, "SELECT count(*) FROM nominations WHERE status = 'PENDING'"); n != 0 {
+			t.Fatalf("pending after the sweep: %d", n)
+		}
+	})
+	t.Run("Nominations", func(t *testing.T) {
+		list := func(viewer int64, status any) *gqlResponse {
+			return w.m.gql(t, w.m.MustLogin(t, viewer), `query($t: ID!, $s: NominationStatus) {
+				nominations(tenantId: $t, status: $s, first: 10) { totalCount nodes { status user { username } } } }`,
+				map[string]any{"t": globalIDFor("Tenant", w.company), "s": status})
+		}
+		var out struct {
+			Nominations struct {
+				TotalCount int
+				Nodes      []struct{ Status string }
+			}
+		}
+		list(w.cobAdmin, nil).decode(t, &out)
+		if out.Nominations.TotalCount != 4 || out.Nominations.Nodes[0].Status != "EXPIRED" || out.Nominations.Nodes[1].Status != "CANCELLED" || out.Nominations.Nodes[3].Status != "APPROVED" {
+			t.Fatalf("nominations = %+v", out.Nominations)
+		}
+		list(w.holdingAdmin, "EXPIRED").decode(t, &out)
+		if out.Nominations.TotalCount != 2 {
+			t.Fatalf("expired = %+v", out.Nominations)
+		}
+		if c := list(w.other_admin, nil).code(); c != "FORBIDDEN" {
+			t.Fatalf("other tenant's admin: %q", c)
+		}
+		if c := list(w.technician, nil).code(); c != "FORBIDDEN" {
+			t.Fatalf("operator: %q", c)
+		}
+	})
+}
+
+const rejectNominationMutation = `mutation($input: RejectNominationInput!) {
+  rejectNomination(input: $input) { status nomination { status reason } userErrors { field code } }
+}`
+
+type rejected struct {
+	RejectNomination struct {
+		payloadErrors
+		Status     *string
+		Nomination *struct {
+			Status string
+			Reason *string
+		}
+	}
+}
+
+func TestRejectNomination(t *testing.T) {
+	w := newNominationWorld(t)
+	w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false))
+	token := w.linkToken(t)
+
+	t.Run("OKByLegalRepresentative", func(t *testing.T) {
+		var out rejected
+		w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": token, "reason": "Not our employee"}}).decode(t, &out)
+		if out.RejectNomination.code() != "" || *out.RejectNomination.Status != "REJECTED" || out.RejectNomination.Nomination != nil {
+			t.Fatalf("payload = %+v", out.RejectNomination)
+		}
+		if got := w.text(t, "SELECT actor_label || ':' || (after->>'reason') FROM audit_events WHERE action = 'nomination.reject'"); got != "legal representative "+repTaxCode+":Not our employee" {
+			t.Fatalf("audit = %s", got)
+		}
+		if n := w.scalar(t, "SELECT count(*) FROM events WHERE type = 'NOMINATION_REJECTED'"); n != 1 {
+			t.Fatalf("events = %d", n)
+		}
+	})
+	t.Run("ErrTokenReused", func(t *testing.T) {
+		var out rejected
+		w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": token}}).decode(t, &out)
+		if out.RejectNomination.code() != "NOMINATION_CLOSED" {
+			t.Fatalf("payload = %+v", out.RejectNomination)
+		}
+	})
+	t.Run("ErrInvalidToken", func(t *testing.T) {
+		var out rejected
+		w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": "forged"}}).decode(t, &out)
+		if out.RejectNomination.code() != "NOMINATION_LINK_INVALID" {
+			t.Fatalf("payload = %+v", out.RejectNomination)
+		}
+	})
+	t.Run("OKOverHTTPForm", func(t *testing.T) {
+		w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false))
+		tok := w.linkToken(t)
+		req, _ := http.NewRequest(http.MethodPost, w.m.URL()+"/nominations/"+tok+"/reject", strings.NewReader("reason=Wrong+person"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "text/html")
+		a := doLink(t, req)
+		if a.status != 200 || !strings.Contains(string(a.body), "REJECTED") {
+			t.Fatalf("status %d: %s", a.status, a.body)
+		}
+	})
+
+	w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false))
+	id := globalIDFor("Nomination", w.scalar(t, "SELECT max(id) FROM nominations"))
+	cancel := func(viewer int64) rejected {
+		var out rejected
+		w.m.gql(t, w.m.MustLogin(t, viewer), rejectNominationMutation, map[string]any{"input": map[string]any{"nominationId": id, "reason": "typo"}}).decode(t, &out)
+		return out
+	}
+	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
+		if c := cancel(w.other_admin).RejectNomination.code(); c != "NOMINATION_NOT_FOUND" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrForbiddenReadOnlyAncestor", func(t *testing.T) {
+		if c := cancel(w.holdingAdmin).RejectNomination.code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("OKCancelledByAdmin", func(t *testing.T) {
+		out := cancel(w.cobAdmin).RejectNomination
+		if out.code() != "" || out.Nomination == nil || out.Nomination.Status != "CANCELLED" || *out.Nomination.Reason != "typo" {
+			t.Fatalf("payload = %+v", out)
+		}
+		if n := w.scalar(t, "SELECT count(*) FROM events WHERE type = 'NOMINATION_CANCELLED'"); n != 1 {
+			t.Fatalf("events = %d", n)
+		}
+	})
+	t.Run("ErrAlreadyClosed", func(t *testing.T) {
+		if c := cancel(w.cobAdmin).RejectNomination.code(); c != "NOMINATION_CLOSED" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrNeitherTokenNorID", func(t *testing.T) {
+		var out rejected
+		w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{}}).decode(t, &out)
+		if out.RejectNomination.code() != "TOKEN_OR_NOMINATION_ID" {
+			t.Fatalf("payload = %+v", out.RejectNomination)
+		}
+	})
+}
+
+func TestLegalRepresentativeChange(t *testing.T) {
+	w := newNominationWorld(t)
+	w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false))
+	other := map[string]any{"givenName": "Anna", "familyName": "Bianchi", "taxCode": "BNCNNA80A41B157U", "email": "anna@ente.example.test"}
+	out := w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, other, true)).StartNomination
+	if out.code() != "" || out.Nomination.LegalRepresentative.TaxCode != "BNCNNA80A41B157U" {
+		t.Fatalf("payload = %+v", out)
+	}
+	var tenant struct {
+		Node struct {
+			LegalRepresentative *struct{ GivenName, TaxCode, Email string }
+		}
+	}
+	w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), `query($id: ID!) { node(id: $id) { ... on Tenant { legalRepresentative { givenName taxCode email } } } }`,
+		map[string]any{"id": globalIDFor("Tenant", w.company)}).decode(t, &tenant)
+	if r := tenant.Node.LegalRepresentative; r == nil || r.TaxCode != "BNCNNA80A41B157U" || r.Email != "anna@ente.example.test" {
+		t.Fatalf("legal representative = %+v", r)
+	}
+	if got := w.text(t, "SELECT (before->>'taxCode') || '>' || (after->>'taxCode') FROM audit_events WHERE action = 'tenant.legal_representative.change' ORDER BY id DESC LIMIT 1"); got != repTaxCode+">BNCNNA80A41B157U" {
+		t.Fatalf("audit = %s", got)
+	}
+	// The technician (restricted role) does not see the representative.
+	w.m.gql(t, w.m.MustLogin(t, w.technician), `query($id: ID!) { node(id: $id) { ... on Tenant { legalRepresentative { givenName } } } }`,
+		map[string]any{"id": globalIDFor("Tenant", w.company)}).decode(t, &tenant)
+	if tenant.Node.LegalRepresentative != nil {
+		t.Fatal("a restricted role sees the legal representative")
+	}
+}
+
+func TestRedactPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/nominations/abc-DEF_123/form.pdf": "/nominations/{token}/form.pdf",
+		"/nominations/abc":                  "/nominations/{token}",
+		"/graphql":                          "/graphql",
+	} {
+		if got := redactPath(in); got != want {
+			t.Errorf("redactPath(%q) = %q", in, got)
+		}
+	}
+}
