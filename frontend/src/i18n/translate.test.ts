@@ -26,10 +26,10 @@ describe('createTranslator', () => {
 
   test('fills placeholders', () => {
     const t = createTranslator(catalogs.it);
-    expect(t('tenants.caption', { from: 1, to: 50, total: 120 })).toBe('Enti da 1 a 50 di 120');
+    expect(t('tenants.moreCount', { shown: 50, total: 120 })).toBe('Mostra altri (50 di 120)');
     expect(t('header.signedInAs', { name: 'm.rossi' })).toBe('Accesso come m.rossi');
-    expect(createTranslator(catalogs.fr)('tenants.caption', { from: 51, to: 60, total: 60 })).toBe(
-      'Établissements 51 à 60 sur 60',
+    expect(createTranslator(catalogs.fr)('tenants.moreCount', { shown: 50, total: 60 })).toBe(
+      'Afficher plus (50 sur 60)',
     );
   });
 
@@ -44,7 +44,7 @@ describe('createTranslator', () => {
   test('the params argument is typed from the message', () => {
     const t = createTranslator(catalogs.en);
     // @ts-expect-error a message with placeholders needs its params
-    t('tenants.caption');
+    t('tenants.moreCount');
     // @ts-expect-error a message without placeholders takes none
     t('app.name', { x: 1 });
     // @ts-expect-error unknown keys do not compile
