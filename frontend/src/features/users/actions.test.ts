@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildSchema } from 'graphql';
+import { describe, expect, test } from 'vitest';
+import { catalogs } from '../../i18n/catalogs';
+import { ACTION_MUTATIONS, assignmentActions, CONFIRMATIONS, isWired, WIRED_ACTIONS, type UserAction } from './actions';
+
+const schemaDir = fileURLToPath(new URL('../../../../graph/schema/', import.meta.url));
+const schema = buildSchema(
+  readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.graphqls'))
+    .map((f) => readFileSync(schemaDir + f, 'utf8'))
+    .join('\n'),
+);
+const mutations = new Set(Object.keys(schema.getMutationType()?.getFields() ?? {}));
+
+describe('profile actions', () => {
+  test('an action is wired only when its mutation is in the schema (no button that cannot work)', () => {
+    for (const action of WIRED_ACTIONS) {
+      expect(mutations.has(ACTION_MUTATIONS[action]), `${action} needs ${ACTION_MUTATIONS[action]}`).toBe(true);
+    }
+  });
+
+  test('suspend or reactivate by state, and remove, among the wired ones', () => {
+    const all = new Set<UserAction>(['suspend', 'reactivate', 'remove']);
+    expect(assignmentActions('ACTIVE', all)).toEqual(['suspend', 'remove']);
+    expect(assignmentActions('SUSPENDED', all)).toEqual(['reactivate', 'remove']);
+    expect(assignmentActions('ACTIVE', new Set<UserAction>(['reactivate']))).toEqual([]);
+  });
+
+  test('nothing is offered while the admin API lacks the mutations', () => {
+    const missing = (Object.keys(ACTION_MUTATIONS) as UserAction[]).filter((a) => !mutations.has(ACTION_MUTATIONS[a]));
+    for (const action of missing) expect(isWired(action)).toBe(false);
+    expect(assignmentActions('ACTIVE').every((a) => mutations.has(ACTION_MUTATIONS[a]))).toBe(true);
+  });
+
+  test('every confirmation has its texts in every language', () => {
+    for (const c of Object.values(CONFIRMATIONS)) {
+      for (const catalog of Object.values(catalogs)) {
+        expect(catalog[c.title]).toBeTruthy();
+        expect(catalog[c.body]).toContain('{role}');
+        expect(catalog[c.confirm]).toBeTruthy();
+      }
+    }
+  });
+});
