@@ -1,20 +1,23 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { buildSchema } from 'graphql';
 import { describe, expect, test } from 'vitest';
 import { catalogs } from '../../i18n/catalogs';
 import { ACTION_MUTATIONS, assignmentActions, CONFIRMATIONS, isWired, WIRED_ACTIONS, type UserAction } from './actions';
 
-const schemaDir = fileURLToPath(new URL('../../../../graph/schema/', import.meta.url));
-const schema = buildSchema(
-  readdirSync(schemaDir)
-    .filter((f) => f.endsWith('.graphqls'))
-    .map((f) => readFileSync(schemaDir + f, 'utf8'))
-    .join('\n'),
-);
+// The checked-in schema (the API contract), read at test time through Vite.
+const sources = import.meta.glob<string>('../../../../graph/schema/*.graphqls', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
+const schema = buildSchema(Object.values(sources).join('\n'));
 const mutations = new Set(Object.keys(schema.getMutationType()?.getFields() ?? {}));
 
 describe('profile actions', () => {
+  test('the schema was read', () => {
+    expect(Object.keys(sources).length).toBeGreaterThan(0);
+    expect(mutations.has('bootstrapPlatformAdmin')).toBe(true);
+  });
+
   test('an action is wired only when its mutation is in the schema (no button that cannot work)', () => {
     for (const action of WIRED_ACTIONS) {
       expect(mutations.has(ACTION_MUTATIONS[action]), `${action} needs ${ACTION_MUTATIONS[action]}`).toBe(true);
