@@ -46,7 +46,7 @@ export function ProductsPage() {
               data-testid="product"
               data-product-code={product.code}
             >
-              <h2 id={headingId} data-testid="product-name">
+              <h2 id={headingId} data-testid="catalog-product-name">
                 {product.name}
               </h2>
               <p className="muted small">

@@ -87,7 +87,6 @@ export function UsersFilters({ params, products, onChange, onReset }: Props) {
           type="search"
           value={search}
           maxLength={MAX_SEARCH_LENGTH}
-          placeholder={t('users.filter.searchPlaceholder')}
           aria-describedby={`${id}-q-hint`}
           onChange={(e) => setSearch(e.target.value)}
           data-testid="users-search"

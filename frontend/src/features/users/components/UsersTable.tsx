@@ -1,7 +1,7 @@
 import type { MouseEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ChevronIcon } from '../../../components/Icons';
-import { PersonalValue } from '../../../components/PersonalValue';
+import { EmptyValue, PersonalValue } from '../../../components/PersonalValue';
 import { AssignmentStatusBadge, UserStatusBadge } from '../../../components/StatusBadge';
 import type { UserListRowFragment } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
@@ -42,6 +42,14 @@ export function UsersTable({ rows, labelledBy, testId = 'users-table', busy = fa
 
   return (
     <table className="data-table users-table" aria-labelledby={labelledBy} aria-busy={busy} data-testid={testId}>
+      <colgroup>
+        <col className="col-name" />
+        <col className="col-username" />
+        <col className="col-email" />
+        <col className="col-status" />
+        <col />
+        <col className="col-arrow" />
+      </colgroup>
       <thead>
         <tr>
           <th scope="col">{t('users.column.name')}</th>
@@ -57,6 +65,9 @@ export function UsersTable({ rows, labelledBy, testId = 'users-table', busy = fa
       <tbody>
         {rows.map(({ user, roles }) => {
           const name = displayName(user);
+          // Names are required: null names mean the API withheld personal data (R12);
+          // otherwise a null email is simply not set.
+          const hidden = name === null;
           return (
             <tr
               key={user.id}
@@ -77,7 +88,7 @@ export function UsersTable({ rows, labelledBy, testId = 'users-table', busy = fa
                 </Link>
               </td>
               <td data-testid="user-email" className="cell-email">
-                <PersonalValue value={user.email} />
+                {hidden ? <PersonalValue value={null} /> : (user.email ?? <EmptyValue />)}
               </td>
               <td>
                 <UserStatusBadge status={user.status} />
