@@ -48,7 +48,13 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium' }],
+  projects: [
+    // Creates the first platform administrator through the real /setup page
+    // (needs the Go server and E2E_SETUP_TOKEN, see scripts/e2e.sh) and
+    // stores its state in artifacts/e2e/ for the specs that come after it.
+    { name: 'setup', testMatch: /.*\.setup\.ts/ },
+    { name: 'chromium', dependencies: ['setup'], testIgnore: /.*\.setup\.ts/ },
+  ],
   webServer: process.env.BASE_URL
     ? undefined
     : {

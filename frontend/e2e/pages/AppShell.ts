@@ -14,6 +14,7 @@ export class AppShell {
   readonly nav: Locator;
   readonly navTenants: Locator;
   readonly navUsers: Locator;
+  readonly navProducts: Locator;
   readonly pageHeading: Locator;
   readonly main: Locator;
 
@@ -27,6 +28,7 @@ export class AppShell {
     this.nav = page.getByTestId('main-nav');
     this.navTenants = page.getByTestId('nav-tenants');
     this.navUsers = page.getByTestId('nav-users');
+    this.navProducts = page.getByTestId('nav-products');
     this.pageHeading = page.getByTestId('page-heading');
     this.main = page.getByRole('main');
   }

@@ -1,32 +1,28 @@
 import type { Locator, Page } from '@playwright/test';
 import { AppShell } from './AppShell';
 
-/** The tenants list (/tenants). */
+/** The tenants tree (/tenants). */
 export class TenantsPage {
   readonly shell: AppShell;
   readonly root: Locator;
+  readonly tree: Locator;
+  readonly items: Locator;
   readonly loading: Locator;
   readonly error: Locator;
   readonly errorRetry: Locator;
   readonly empty: Locator;
-  readonly table: Locator;
-  readonly caption: Locator;
-  readonly rows: Locator;
-  readonly next: Locator;
-  readonly previous: Locator;
+  readonly more: Locator;
 
   constructor(readonly page: Page) {
     this.shell = new AppShell(page);
     this.root = page.getByTestId('tenants-page');
-    this.loading = page.getByTestId('tenants-loading');
-    this.error = page.getByTestId('tenants-error');
-    this.errorRetry = page.getByTestId('tenants-error-retry');
+    this.tree = page.getByRole('tree');
+    this.items = page.getByRole('treeitem');
+    this.loading = page.getByTestId('tenant-tree-roots-loading');
+    this.error = page.getByTestId('tenant-tree-roots-error');
+    this.errorRetry = page.getByTestId('tenant-tree-roots-error-retry');
     this.empty = page.getByTestId('tenants-empty');
-    this.table = page.getByTestId('tenants-table');
-    this.caption = page.getByTestId('tenants-caption');
-    this.rows = page.getByTestId('tenant-row');
-    this.next = page.getByTestId('tenants-next');
-    this.previous = page.getByTestId('tenants-previous');
+    this.more = page.getByTestId('tenant-tree-more');
   }
 
   async goto(): Promise<void> {
@@ -34,16 +30,15 @@ export class TenantsPage {
     await this.root.waitFor();
   }
 
-  row(name: string): Locator {
-    return this.rows.filter({ has: this.page.getByTestId('tenant-name').getByText(name, { exact: true }) });
+  item(name: string): Locator {
+    return this.page.getByTestId('tenant-node').filter({ has: this.page.getByTestId('tenant-node-name').getByText(name, { exact: true }) });
   }
 
-  /** Waits until the list settled: a table, the empty notice or an error, never stuck loading. */
-  async settled(): Promise<'table' | 'empty' | 'error'> {
-    const outcome = this.table.or(this.empty).or(this.error);
-    await outcome.first().waitFor();
-    if (await this.table.isVisible()) return 'table';
+  /** Waits until the tree settled: items, the empty notice or an error, never stuck loading. */
+  async settled(): Promise<'tree' | 'empty' | 'error'> {
+    await this.items.first().or(this.empty).or(this.error).first().waitFor();
+    if (await this.error.isVisible()) return 'error';
     if (await this.empty.isVisible()) return 'empty';
-    return 'error';
+    return 'tree';
   }
 }

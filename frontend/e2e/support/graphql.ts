@@ -67,37 +67,3 @@ export async function mockGraphQLWebSocket(page: Page, options: { ack?: boolean 
   });
   return sockets;
 }
-
-/** A tenant node as the TenantsPage query returns it. */
-export function tenantNode(id: string, name: string, parent?: { id: string; name: string }, country = 'IT') {
-  return {
-    __typename: 'Tenant',
-    id,
-    name,
-    country,
-    parent: parent ? { __typename: 'Tenant', ...parent } : null,
-  };
-}
-
-/** A TenantsPage response for the given nodes. */
-export function tenantsPage(
-  nodes: ReturnType<typeof tenantNode>[],
-  options: { totalCount?: number; hasNextPage?: boolean; endCursor?: string } = {},
-): MockResponse {
-  return {
-    body: {
-      data: {
-        tenants: {
-          __typename: 'TenantConnection',
-          totalCount: options.totalCount ?? nodes.length,
-          pageInfo: {
-            __typename: 'PageInfo',
-            hasNextPage: options.hasNextPage ?? false,
-            endCursor: options.endCursor ?? (nodes.length ? `cursor:${nodes.length}` : null),
-          },
-          edges: nodes.map((node, i) => ({ __typename: 'TenantEdge', cursor: `cursor:${i + 1}`, node })),
-        },
-      },
-    },
-  };
-}

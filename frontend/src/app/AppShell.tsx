@@ -56,6 +56,11 @@ export function AppShell() {
                 {t('nav.users')}
               </NavLink>
             </li>
+            <li>
+              <NavLink to="/products" data-testid="nav-products">
+                {t('nav.products')}
+              </NavLink>
+            </li>
           </ul>
         </nav>
       </header>

@@ -1,4 +1,5 @@
 import type { CombinedError } from '@urql/core';
+import { Link } from 'react-router';
 import { useI18n } from '../i18n/context';
 import { errorCode } from '../lib/graphql/errors';
 
@@ -16,6 +17,13 @@ export function QueryError({ error, onRetry, testId }: Props) {
     <div className="alert alert-error" role="alert" data-testid={testId} data-error-code={code}>
       <p className="alert-title">{t('error.title')}</p>
       <p>{t(`error.${code}`)}</p>
+      {code === 'UNAUTHENTICATED' && (
+        <p>
+          <Link to="/login" data-testid={`${testId}-login`}>
+            {t('error.signIn')}
+          </Link>
+        </p>
+      )}
       {onRetry && (
         <button type="button" className="button" onClick={onRetry} data-testid={`${testId}-retry`}>
           {t('error.retry')}

@@ -5,6 +5,8 @@ import {
   createTranslator,
   DEFAULT_LOCALE,
   format,
+  isMessageKey,
+  translateDynamic,
   LOCALES,
   matchLocale,
   negotiateLocale,
@@ -26,10 +28,10 @@ describe('createTranslator', () => {
 
   test('fills placeholders', () => {
     const t = createTranslator(catalogs.it);
-    expect(t('tenants.caption', { from: 1, to: 50, total: 120 })).toBe('Enti da 1 a 50 di 120');
+    expect(t('tenants.moreCount', { shown: 50, total: 120 })).toBe('Mostra altri (50 di 120)');
     expect(t('header.signedInAs', { name: 'm.rossi' })).toBe('Accesso come m.rossi');
-    expect(createTranslator(catalogs.fr)('tenants.caption', { from: 51, to: 60, total: 60 })).toBe(
-      'Établissements 51 à 60 sur 60',
+    expect(createTranslator(catalogs.fr)('tenants.moreCount', { shown: 50, total: 60 })).toBe(
+      'Afficher plus (50 sur 60)',
     );
   });
 
@@ -44,7 +46,7 @@ describe('createTranslator', () => {
   test('the params argument is typed from the message', () => {
     const t = createTranslator(catalogs.en);
     // @ts-expect-error a message with placeholders needs its params
-    t('tenants.caption');
+    t('tenants.moreCount');
     // @ts-expect-error a message without placeholders takes none
     t('app.name', { x: 1 });
     // @ts-expect-error unknown keys do not compile
@@ -74,6 +76,41 @@ describe('catalogs', () => {
       expect(catalog[key].trim(), `${locale} ${key}`).not.toBe('');
       expect(placeholdersOf(catalog[key]), `${locale} ${key}`).toEqual(placeholdersOf(it[key]));
     }
+  });
+});
+
+describe('messages built from API values', () => {
+  // Keys the UI builds at run time: every API value needs its message in every language.
+  const dynamic = [
+    ...['ACTIVE', 'INVITED', 'SUSPENDED', 'LOCKED'].map((s) => `status.user.${s}`),
+    ...['ACTIVE', 'SUSPENDED'].map((s) => `status.assignment.${s}`),
+    ...['ADMIN', 'OPERATOR'].map((c) => `category.${c}`),
+    ...[
+      'INVALID_SETUP_TOKEN',
+      'ALREADY_SET_UP',
+      'USERNAME_TOO_SHORT',
+      'USERNAME_TOO_LONG',
+      'USERNAME_INVALID_CHARACTER',
+      'USERNAME_TAKEN',
+      'INVALID_EMAIL',
+      'INVALID_NAME',
+      'PASSWORD_TOO_SHORT',
+      'PASSWORD_TOO_LONG',
+      'PASSWORD_COMMON',
+      'PASSWORD_REPETITIVE',
+      'PASSWORD_CONTAINS_USERNAME',
+    ].map((c) => `userError.${c}`),
+    ...['one', 'other'].flatMap((f) => [`users.total.${f}`, `users.groupCount.${f}`, `tenants.users.${f}`]),
+  ];
+
+  test.each(LOCALES)('%s has them all', (locale) => {
+    for (const key of dynamic) expect(isMessageKey(catalogs[locale], key), `${locale} ${key}`).toBe(true);
+  });
+
+  test('translateDynamic: a known code, else undefined for the caller’s fallback', () => {
+    const t = createTranslator(catalogs.it);
+    expect(translateDynamic(t, catalogs.it, 'userError.PASSWORD_COMMON')).toMatch(/password/i);
+    expect(translateDynamic(t, catalogs.it, 'userError.SOMETHING_NEW')).toBeUndefined();
   });
 });
 

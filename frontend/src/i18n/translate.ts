@@ -31,6 +31,19 @@ export type TranslateArgs<K extends MessageKey> = [Placeholders<(typeof it)[K]>]
 /** The `t()` function components get from useI18n(). */
 export type Translate = <K extends MessageKey>(key: K, ...args: TranslateArgs<K>) => string;
 
+/** Whether `key` is a message key (for keys built at run time, e.g. from an API error code). */
+export function isMessageKey(messages: Messages, key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(messages, key);
+}
+
+/**
+ * The message for a key built at run time (`userError.${code}`), or
+ * undefined when the catalog has none: the caller shows its own fallback.
+ */
+export function translateDynamic(t: Translate, messages: Messages, key: string): string | undefined {
+  return isMessageKey(messages, key) ? (t as unknown as (k: string) => string)(key) : undefined;
+}
+
 /** Fills `{name}` placeholders; an unknown placeholder stays as written. */
 export function format(message: string, params?: Readonly<Record<string, string | number>>): string {
   if (!params) return message;

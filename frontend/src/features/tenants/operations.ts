@@ -1,32 +1,78 @@
 import { graphql } from '../../gql';
 
-/** One row of the tenants table. */
-export const TenantRowFragment = graphql(`
-  fragment TenantRow on Tenant {
+/** One node of the tenants tree: whether it has children, and how many users. */
+export const TenantTreeItemFragment = graphql(`
+  fragment TenantTreeItem on Tenant {
     id
     name
     country
     parent {
       id
-      name
+    }
+    children(first: 1) {
+      totalCount
+    }
+    users(first: 1) {
+      totalCount
     }
   }
 `);
 
-/** A page of the tenants the viewer may see, ordered by name. */
-export const TenantsPageQuery = graphql(`
-  query TenantsPage($first: Int!, $after: String) {
+/** Top of the tree: tenants without a parent (head offices, holdings). */
+export const TenantRootsQuery = graphql(`
+  query TenantRoots($first: Int!, $after: String) {
+    tenants(rootsOnly: true, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        ...TenantTreeItem
+      }
+    }
+  }
+`);
+
+/**
+ * Every visible tenant, for viewers who see no root (an administrator of a
+ * site whose head office they may not see): the tree starts at the visible
+ * tenants whose parent is hidden.
+ */
+export const VisibleTenantsQuery = graphql(`
+  query VisibleTenants($first: Int!, $after: String) {
     tenants(first: $first, after: $after) {
       totalCount
       pageInfo {
         hasNextPage
         endCursor
       }
-      edges {
-        cursor
-        node {
-          id
-          ...TenantRow
+      nodes {
+        id
+        ...TenantTreeItem
+      }
+    }
+  }
+`);
+
+/** The direct children of one tenant, a page at a time. */
+export const TenantChildrenQuery = graphql(`
+  query TenantChildren($id: ID!, $first: Int!, $after: String) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Tenant {
+        children(first: $first, after: $after) {
+          totalCount
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            id
+            ...TenantTreeItem
+          }
         }
       }
     }

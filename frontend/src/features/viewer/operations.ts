@@ -1,6 +1,6 @@
 import { graphql } from '../../gql';
 
-/** Who is signed in, and the language they prefer (R4). */
+/** Who is signed in, and the language and time zone they prefer (R4). */
 export const ViewerQuery = graphql(`
   query Viewer {
     viewer {
@@ -9,6 +9,7 @@ export const ViewerQuery = graphql(`
         id
         username
         language
+        timeZone
       }
     }
   }

@@ -1,18 +1,230 @@
+import { useCallback, useId, useMemo, useRef } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
 import { PageHeading } from '../../../components/PageHeading';
+import { QueryError } from '../../../components/QueryError';
+import { getFragmentData } from '../../../gql';
 import { useI18n } from '../../../i18n/context';
+import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
+import { UsersFilters } from '../components/UsersFilters';
+import { UsersTable } from '../components/UsersTable';
+import { groupUsersByProduct } from '../grouping';
+import {
+  parseUsersParams,
+  toSearchParams,
+  usersListVariables,
+  withFilters,
+  withoutFilters,
+  withPage,
+  withTab,
+  type UsersFilterPatch,
+  type UsersListParams,
+} from '../listParams';
+import { UserListRowFragment, UsersListQuery, UsersProductsQuery, UsersTenantQuery } from '../operations';
 
-/** Placeholder of the users list (R21): search, Nuovo utente, suspension. */
+/**
+ * Users list (R21, seed "Utenti"): "Tutti" grouped by product, or one
+ * product's list; filters and paging live in the URL.
+ */
 export function UsersPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   useDocumentTitle(t('users.title'));
+  const [searchParams, setSearchParams] = useSearchParams();
+  const params = useMemo(() => parseUsersParams(searchParams), [searchParams]);
+  const region = useRef<HTMLDivElement>(null);
+  const headingPrefix = useId();
+
+  const go = useCallback(
+    (next: UsersListParams, options: { replace?: boolean; focus?: boolean } = {}) => {
+      setSearchParams(toSearchParams(next), { replace: options.replace ?? false });
+      if (options.focus) region.current?.focus();
+    },
+    [setSearchParams],
+  );
+  const onFilter = useCallback(
+    (patch: UsersFilterPatch, options?: { replace?: boolean }) => go(withFilters(params, patch), options),
+    [go, params],
+  );
+
+  const [products] = useQuery({ query: UsersProductsQuery });
+  const [tenant] = useQuery({
+    query: UsersTenantQuery,
+    variables: { id: params.tenant ?? '' },
+    pause: !params.tenant,
+  });
+  const variables = useMemo(() => usersListVariables(params), [params]);
+  const [list, reexecute] = useQuery({ query: UsersListQuery, variables });
+  const retry = (): void => reexecute({ requestPolicy: 'network-only' });
+
+  const productList = products.data?.products ?? [];
+  const currentProduct = params.product ? productList.find((p) => p.id === params.product) : undefined;
+  const tenantName = tenant.data?.node?.__typename === 'Tenant' ? tenant.data.node.name : undefined;
+
+  const connection = list.data?.users;
+  const users = useMemo(
+    () => connection?.edges.map((e) => getFragmentData(UserListRowFragment, e.node)) ?? [],
+    [connection],
+  );
+  const groups = useMemo(
+    () =>
+      groupUsersByProduct(users, productList, {
+        productId: params.product,
+        category: params.category,
+        roleId: params.role,
+        assignmentStatus: params.roleStatus,
+      }),
+    [users, productList, params.product, params.category, params.role, params.roleStatus],
+  );
+  const busy = list.fetching || list.stale;
+  const someHidden = users.some((u) => u.givenName === null && u.familyName === null);
+
+  let body;
+  if (!connection) {
+    body = list.error ? (
+      <QueryError error={list.error} onRetry={retry} testId="users-error" />
+    ) : (
+      <p role="status" className="loading" data-testid="users-loading">
+        {list.fetching ? t('users.loading') : ''}
+      </p>
+    );
+  } else if (users.length === 0) {
+    body = (
+      <div className="empty" data-testid="users-empty">
+        <p>{params.q || params.role || params.category || params.status || params.roleStatus || params.tenant ? t('users.empty') : t('users.emptyAll')}</p>
+      </div>
+    );
+  } else {
+    const total = connection.totalCount;
+    const { pageInfo } = connection;
+    body = (
+      <>
+        {list.error && <QueryError error={list.error} onRetry={retry} testId="users-error" />}
+        <p className="list-summary" data-testid="users-summary">
+          {t(`users.total.${pluralForm(locale, total)}`, { count: total })}
+          {busy && <span className="refreshing"> · {t('users.refreshing')}</span>}
+        </p>
+        {someHidden && (
+          <p className="notice notice-small" data-testid="users-restricted">
+            {t('users.restricted')}
+          </p>
+        )}
+        {groups.map((group, i) => {
+          const headingId = `${headingPrefix}-group-${i}`;
+          const title = group.product ? group.product.name : t('users.group.noRoles');
+          return (
+            <section
+              key={group.product?.id ?? 'none'}
+              className="product-group"
+              aria-labelledby={headingId}
+              data-testid="users-group"
+              data-product-id={group.product?.id ?? ''}
+            >
+              <h2 id={headingId} className={params.product && group.product ? 'visually-hidden' : 'group-title'} data-testid="users-group-title">
+                {title}
+                <span className="group-count">
+                  {' '}
+                  {t(`users.groupCount.${pluralForm(locale, group.rows.length)}`, { count: group.rows.length })}
+                </span>
+              </h2>
+              <UsersTable rows={group.rows} labelledBy={headingId} busy={busy} />
+            </section>
+          );
+        })}
+        {(pageInfo.hasPreviousPage || pageInfo.hasNextPage) && (
+          <nav className="pagination" aria-label={t('users.pagination')} data-testid="users-pagination">
+            <button
+              type="button"
+              className="button"
+              disabled={!pageInfo.hasPreviousPage || !pageInfo.startCursor}
+              onClick={() => {
+                if (pageInfo.startCursor) go(withPage(params, { before: pageInfo.startCursor }), { focus: true });
+              }}
+              data-testid="users-previous"
+            >
+              {t('pagination.previous')}
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={!pageInfo.hasNextPage || !pageInfo.endCursor}
+              onClick={() => {
+                if (pageInfo.endCursor) go(withPage(params, { after: pageInfo.endCursor }), { focus: true });
+              }}
+              data-testid="users-next"
+            >
+              {t('pagination.next')}
+            </button>
+          </nav>
+        )}
+      </>
+    );
+  }
+
   return (
     <section data-testid="users-page" aria-labelledby="page-heading">
       <PageHeading>{t('users.title')}</PageHeading>
       <p className="lead">{t('users.intro')}</p>
-      <p className="notice" data-testid="users-placeholder">
-        {t('users.comingSoon')}
-      </p>
+
+      <nav className="tabs" aria-label={t('users.tabs.label')} data-testid="users-tabs">
+        <ul>
+          <li>
+            <Link
+              to={{ search: toSearchParams(withTab(params, undefined)).toString() }}
+              aria-current={!params.product ? 'page' : undefined}
+              data-testid="users-tab-all"
+            >
+              {t('users.tabs.all')}
+            </Link>
+          </li>
+          {productList.map((p) => (
+            <li key={p.id}>
+              <Link
+                to={{ search: toSearchParams(withTab(params, p.id)).toString() }}
+                aria-current={params.product === p.id ? 'page' : undefined}
+                data-testid="users-tab"
+                data-product-id={p.id}
+              >
+                {p.name}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {products.error && !products.data && (
+        <QueryError error={products.error} testId="users-products-error" />
+      )}
+
+      {params.tenant && (
+        <p className="filter-chip" data-testid="users-tenant-filter">
+          <span>{t('users.filter.tenant', { name: tenantName ?? '…' })}</span>{' '}
+          <Link
+            to={{ search: toSearchParams(withFilters(params, { tenant: undefined })).toString() }}
+            data-testid="users-tenant-filter-remove"
+          >
+            {t('users.filter.removeTenant')}
+          </Link>
+        </p>
+      )}
+
+      <UsersFilters
+        params={params}
+        products={productList}
+        onChange={onFilter}
+        onReset={() => go(withoutFilters(params))}
+      />
+
+      <div
+        ref={region}
+        tabIndex={-1}
+        className="region"
+        aria-busy={busy}
+        aria-label={currentProduct ? t('users.resultsFor', { product: currentProduct.name }) : t('users.results')}
+        role="region"
+        data-testid="users-region"
+      >
+        {body}
+      </div>
     </section>
   );
 }

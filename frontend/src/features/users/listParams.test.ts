@@ -1,0 +1,109 @@
+import { describe, expect, test } from 'vitest';
+import {
+  hasFilters,
+  parseUsersParams,
+  toSearchParams,
+  toUserFilter,
+  usersListVariables,
+  withFilters,
+  withoutFilters,
+  withPage,
+  withTab,
+} from './listParams';
+
+const parse = (s: string) => parseUsersParams(new URLSearchParams(s));
+
+describe('parseUsersParams', () => {
+  test('OK', () => {
+    expect(parse('product=UHJvZHVjdDox&role=Um9sZToy&status=SUSPENDED&roleStatus=ACTIVE&q=rossi&tenant=VDox&after=c1')).toEqual({
+      product: 'UHJvZHVjdDox',
+      role: 'Um9sZToy',
+      status: 'SUSPENDED',
+      roleStatus: 'ACTIVE',
+      q: 'rossi',
+      tenant: 'VDox',
+      after: 'c1',
+    });
+  });
+
+  test('an empty URL is the first page of "Tutti" without filters', () => {
+    expect(parse('')).toEqual({});
+  });
+
+  test('drops unknown enum values, blanks and unknown keys', () => {
+    expect(parse('status=DELETED&category=GUEST&roleStatus=x&q=%20%20&foo=bar&role=')).toEqual({});
+  });
+
+  test('category applies to "Tutti" only', () => {
+    expect(parse('category=ADMIN')).toEqual({ category: 'ADMIN' });
+    expect(parse('product=P1&category=ADMIN')).toEqual({ product: 'P1' });
+  });
+
+  test('trims and bounds the search', () => {
+    expect(parse('q=%20Mario%20Rossi%20').q).toBe('Mario Rossi');
+    expect(parse(`q=${'a'.repeat(300)}`).q).toHaveLength(200);
+  });
+
+  test('both paging directions at once start again from the first page', () => {
+    expect(parse('after=a&before=b')).toEqual({});
+  });
+});
+
+describe('toSearchParams', () => {
+  test('round-trips and writes keys in a stable order', () => {
+    const p = { q: 'ros', status: 'ACTIVE' as const, product: 'P1', role: 'R1', after: 'c' };
+    const search = toSearchParams(p);
+    expect(search.toString()).toBe('product=P1&role=R1&status=ACTIVE&q=ros&after=c');
+    expect(parseUsersParams(search)).toEqual(p);
+  });
+
+  test('empty state, empty query string', () => {
+    expect(toSearchParams({}).toString()).toBe('');
+  });
+});
+
+describe('state changes', () => {
+  test('changing a filter goes back to the first page', () => {
+    expect(withFilters({ q: 'a', after: 'c1' }, { status: 'LOCKED' })).toEqual({ q: 'a', status: 'LOCKED' });
+    expect(withFilters({ q: 'a', before: 'c1' }, { q: undefined })).toEqual({});
+  });
+
+  test('switching tab keeps search, states and tenant, drops role, category and paging', () => {
+    const p = { category: 'ADMIN' as const, role: 'R1', status: 'ACTIVE' as const, q: 'x', tenant: 'T', after: 'c' };
+    expect(withTab(p, 'P2')).toEqual({ product: 'P2', status: 'ACTIVE', q: 'x', tenant: 'T' });
+    expect(withTab({ product: 'P2', role: 'R9' }, undefined)).toEqual({});
+  });
+
+  test('paging replaces the cursor of the other direction', () => {
+    expect(withPage({ q: 'x', after: 'a' }, { before: 'b' })).toEqual({ q: 'x', before: 'b' });
+    expect(withPage({ before: 'b' }, { after: 'z' })).toEqual({ after: 'z' });
+  });
+
+  test('hasFilters and withoutFilters ignore the tab', () => {
+    expect(hasFilters({ product: 'P1' })).toBe(false);
+    expect(hasFilters({ product: 'P1', roleStatus: 'SUSPENDED' })).toBe(true);
+    expect(withoutFilters({ product: 'P1', q: 'x', tenant: 'T', after: 'c' })).toEqual({ product: 'P1' });
+  });
+});
+
+describe('query variables', () => {
+  test('OK: the filter of every URL param', () => {
+    expect(
+      toUserFilter({ product: 'P', tenant: 'T', category: 'OPERATOR', role: 'R', status: 'INVITED', roleStatus: 'SUSPENDED', q: 'rss' }),
+    ).toEqual({
+      productId: 'P',
+      tenantId: 'T',
+      category: 'OPERATOR',
+      roleId: 'R',
+      status: 'INVITED',
+      assignmentStatus: 'SUSPENDED',
+      search: 'rss',
+    });
+  });
+
+  test('forward from the start, forward after a cursor, backward before one', () => {
+    expect(usersListVariables({}, 25)).toEqual({ filter: {}, first: 25 });
+    expect(usersListVariables({ after: 'c' }, 25)).toEqual({ filter: {}, first: 25, after: 'c' });
+    expect(usersListVariables({ before: 'c', q: 'x' }, 10)).toEqual({ filter: { search: 'x' }, last: 10, before: 'c' });
+  });
+});

@@ -1,0 +1,157 @@
+import type { AssignmentStatus, RoleCategory, UserFilter, UserStatus } from '../../gql/graphql';
+
+/**
+ * The users list's state lives in the URL (`/users?product=…&q=…`) so that
+ * reload, back and forward, and shared links show the same list. This module
+ * converts between the search params, the state, and the query variables.
+ */
+
+export const USER_STATUSES: readonly UserStatus[] = ['ACTIVE', 'INVITED', 'SUSPENDED', 'LOCKED'];
+export const ROLE_CATEGORIES: readonly RoleCategory[] = ['ADMIN', 'OPERATOR'];
+export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['ACTIVE', 'SUSPENDED'];
+
+/** Users per page. */
+export const USERS_PAGE_SIZE = 25;
+/** Longest search text the API accepts. */
+export const MAX_SEARCH_LENGTH = 200;
+
+export interface UsersListParams {
+  /** The product tab; absent for "Tutti" (all, grouped by product). */
+  product?: string;
+  /** Role category; only in "Tutti" (a product tab filters by role only, as in the seed). */
+  category?: RoleCategory;
+  role?: string;
+  status?: UserStatus;
+  /** State of the matching role assignment. */
+  roleStatus?: AssignmentStatus;
+  /** Search over name, email, username, tax code. */
+  q?: string;
+  /** Only members of this tenant (from the tenants tree). */
+  tenant?: string;
+  /** Paging: the page after this cursor, or before that one. */
+  after?: string;
+  before?: string;
+}
+
+/** The keys in the order they are written to the URL. */
+const KEYS = ['product', 'tenant', 'category', 'role', 'status', 'roleStatus', 'q', 'after', 'before'] as const;
+
+function oneOf<T extends string>(allowed: readonly T[], value: string | null): T | undefined {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
+function text(value: string | null): string | undefined {
+  const v = value?.trim();
+  return v ? v : undefined;
+}
+
+/** Reads the list state from the URL; unknown or invalid values are dropped. */
+export function parseUsersParams(search: URLSearchParams): UsersListParams {
+  const p: UsersListParams = {
+    product: text(search.get('product')),
+    tenant: text(search.get('tenant')),
+    category: oneOf(ROLE_CATEGORIES, search.get('category')),
+    role: text(search.get('role')),
+    status: oneOf(USER_STATUSES, search.get('status')),
+    roleStatus: oneOf(ASSIGNMENT_STATUSES, search.get('roleStatus')),
+    q: text(search.get('q'))?.slice(0, MAX_SEARCH_LENGTH),
+    after: text(search.get('after')),
+    before: text(search.get('before')),
+  };
+  if (p.product) delete p.category;
+  // Both directions at once cannot come from the app: start from the first page.
+  if (p.after && p.before) {
+    delete p.after;
+    delete p.before;
+  }
+  return compact(p);
+}
+
+function compact(p: UsersListParams): UsersListParams {
+  const out: UsersListParams = {};
+  for (const key of KEYS) {
+    const value = p[key];
+    if (value !== undefined && value !== '') (out as Record<string, string>)[key] = value;
+  }
+  return out;
+}
+
+/** The URL search params of a list state, in a stable order, without empty values. */
+export function toSearchParams(p: UsersListParams): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const key of KEYS) {
+    const value = p[key];
+    if (value) search.set(key, value);
+  }
+  return search;
+}
+
+export type UsersFilterPatch = Partial<Pick<UsersListParams, 'category' | 'role' | 'status' | 'roleStatus' | 'q' | 'tenant'>>;
+
+/** Changes filters; any change starts again from the first page. */
+export function withFilters(p: UsersListParams, patch: UsersFilterPatch): UsersListParams {
+  const next: UsersListParams = { ...p, ...patch };
+  delete next.after;
+  delete next.before;
+  return compact(next);
+}
+
+/**
+ * Switches tab: a product's list, or "Tutti" (undefined). The role filter
+ * belongs to one product and the category filter to "Tutti", so both reset;
+ * status, search and tenant stay.
+ */
+export function withTab(p: UsersListParams, product: string | undefined): UsersListParams {
+  const next: UsersListParams = { ...p, product };
+  delete next.role;
+  delete next.category;
+  delete next.after;
+  delete next.before;
+  return compact(next);
+}
+
+/** The next page (after the last cursor) or the previous one (before the first). */
+export function withPage(p: UsersListParams, page: { after: string } | { before: string }): UsersListParams {
+  const next: UsersListParams = { ...p };
+  delete next.after;
+  delete next.before;
+  return compact({ ...next, ...page });
+}
+
+/** Whether any filter other than the tab is set. */
+export function hasFilters(p: UsersListParams): boolean {
+  return Boolean(p.category || p.role || p.status || p.roleStatus || p.q || p.tenant);
+}
+
+/** Drops every filter but the tab. */
+export function withoutFilters(p: UsersListParams): UsersListParams {
+  return compact({ product: p.product });
+}
+
+/** The GraphQL `UserFilter` of a list state (global IDs passed as they are). */
+export function toUserFilter(p: UsersListParams): UserFilter {
+  const f: UserFilter = {};
+  if (p.product) f.productId = p.product;
+  if (p.tenant) f.tenantId = p.tenant;
+  if (p.category) f.category = p.category;
+  if (p.role) f.roleId = p.role;
+  if (p.status) f.status = p.status;
+  if (p.roleStatus) f.assignmentStatus = p.roleStatus;
+  if (p.q) f.search = p.q;
+  return f;
+}
+
+export interface UsersListVariables {
+  filter: UserFilter;
+  first?: number;
+  after?: string;
+  last?: number;
+  before?: string;
+}
+
+/** Variables of the UsersList query: forward from `after`, or backward from `before`. */
+export function usersListVariables(p: UsersListParams, pageSize: number = USERS_PAGE_SIZE): UsersListVariables {
+  const filter = toUserFilter(p);
+  if (p.before) return { filter, last: pageSize, before: p.before };
+  return p.after ? { filter, first: pageSize, after: p.after } : { filter, first: pageSize };
+}

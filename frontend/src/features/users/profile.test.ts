@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import { productCards, sites, type ProfileAssignment, type ProfileMembership } from './profile';
+
+const tenant = (id: string, name: string, parent: { id: string; name: string } | null = null) => ({ id, name, country: 'IT', parent });
+function a(id: string, product: string, role: string, category: 'ADMIN' | 'OPERATOR', status: 'ACTIVE' | 'SUSPENDED' = 'ACTIVE'): ProfileAssignment {
+  return {
+    id,
+    status,
+    createdAt: '2025-03-01T10:00:00Z',
+    product: { id: `P-${product}`, code: product, name: product },
+    role: { id: `R-${role}`, code: role, name: role, category, requiresNomination: false, personalDataAccess: true, requiresSite: false },
+  };
+}
+const m = (id: string, t: ReturnType<typeof tenant>, assignments: ProfileAssignment[]): ProfileMembership => ({
+  id,
+  createdAt: '2025-01-01T00:00:00Z',
+  tenant: t,
+  roleAssignments: assignments,
+});
+
+describe('productCards', () => {
+  test('OK: one card per product and membership, ordered by product then tenant, admins first', () => {
+    const head = tenant('T1', 'Provincia di Brescia');
+    const site = tenant('T2', 'Sede via Cefalonia', { id: 'T1', name: 'Provincia di Brescia' });
+    const cards = productCards([
+      m('M2', site, [a('a1', 'Send', 'USER', 'OPERATOR')]),
+      m('M1', head, [a('a2', 'Send', 'USER', 'OPERATOR'), a('a3', 'Area', 'Operatore API', 'OPERATOR'), a('a4', 'Area', 'Amministratore', 'ADMIN')]),
+    ]);
+    expect(cards.map((c) => [c.product.name, c.tenant.name])).toEqual([
+      ['Area', 'Provincia di Brescia'],
+      ['Send', 'Provincia di Brescia'],
+      ['Send', 'Sede via Cefalonia'],
+    ]);
+    expect(cards[0]?.assignments.map((x) => x.role.name)).toEqual(['Amministratore', 'Operatore API']);
+    expect(cards[0]?.key).toBe('M1:P-Area');
+  });
+
+  test('a card is suspended only when every role on it is (the "Sospeso" tag)', () => {
+    const t1 = tenant('T1', 'Ente');
+    const [mixed] = productCards([m('M', t1, [a('x', 'Cob', 'Operatore', 'OPERATOR', 'SUSPENDED'), a('y', 'Cob', 'Altro', 'OPERATOR')])]);
+    expect(mixed?.status).toBe('ACTIVE');
+    const [all] = productCards([m('M', t1, [a('x', 'Cob', 'Operatore', 'OPERATOR', 'SUSPENDED')])]);
+    expect(all?.status).toBe('SUSPENDED');
+    expect(all?.category).toBe('OPERATOR');
+  });
+
+  test('memberships without roles give no card', () => {
+    expect(productCards([m('M', tenant('T', 'E'), [])])).toEqual([]);
+  });
+});
+
+describe('sites', () => {
+  test('home tenant first, then by name, with the role count', () => {
+    const list = sites(
+      [
+        m('M1', tenant('T1', 'Beta'), [a('1', 'X', 'r', 'OPERATOR')]),
+        m('M2', tenant('T2', 'Alfa'), []),
+        m('M3', tenant('T3', 'Zeta'), [a('2', 'X', 'r', 'OPERATOR'), a('3', 'Y', 'r', 'OPERATOR')]),
+      ],
+      'T3',
+    );
+    expect(list.map((s) => [s.tenant.name, s.isHome, s.roleCount])).toEqual([
+      ['Zeta', true, 2],
+      ['Alfa', false, 0],
+      ['Beta', false, 1],
+    ]);
+  });
+
+  test('a hidden home tenant marks none', () => {
+    expect(sites([m('M1', tenant('T1', 'Beta'), [])], null).every((s) => !s.isHome)).toBe(true);
+  });
+});

@@ -1,0 +1,102 @@
+import type { AssignmentStatus, RoleCategory } from '../../gql/graphql';
+
+/**
+ * The profile's "product cards" (seed "Utenti": roles per product with their
+ * state, actions on each card) and its sites, derived from the memberships.
+ */
+
+export interface ProfileAssignment {
+  id: string;
+  status: AssignmentStatus;
+  createdAt: string;
+  product: { id: string; code: string; name: string };
+  role: {
+    id: string;
+    code: string;
+    name: string;
+    category: RoleCategory;
+    requiresNomination: boolean;
+    personalDataAccess: boolean;
+    requiresSite: boolean;
+  };
+}
+
+export interface ProfileMembership {
+  id: string;
+  createdAt: string;
+  tenant: { id: string; name: string; country: string; parent: { id: string; name: string } | null };
+  roleAssignments: readonly ProfileAssignment[];
+}
+
+/** One product held through one membership. */
+export interface ProductCard {
+  key: string;
+  product: ProfileAssignment['product'];
+  membershipId: string;
+  tenant: ProfileMembership['tenant'];
+  /** Administrators first, then by name. */
+  assignments: ProfileAssignment[];
+  /** SUSPENDED when every role on the product is suspended (the card's "Sospeso" tag). */
+  status: AssignmentStatus;
+  /** The category the user holds on this product here (never both, R9). */
+  category: RoleCategory;
+}
+
+const byCategoryThenName = (a: ProfileAssignment, b: ProfileAssignment): number =>
+  a.role.category === b.role.category
+    ? a.role.name.localeCompare(b.role.name)
+    : a.role.category === 'ADMIN'
+      ? -1
+      : 1;
+
+/** Cards per (product, membership), ordered by product name then tenant name. */
+export function productCards(memberships: readonly ProfileMembership[]): ProductCard[] {
+  const cards: ProductCard[] = [];
+  for (const m of memberships) {
+    const byProduct = new Map<string, ProfileAssignment[]>();
+    for (const a of m.roleAssignments) {
+      const list = byProduct.get(a.product.id) ?? [];
+      list.push(a);
+      byProduct.set(a.product.id, list);
+    }
+    for (const [productId, list] of byProduct) {
+      const assignments = [...list].sort(byCategoryThenName);
+      const first = assignments[0];
+      if (!first) continue;
+      cards.push({
+        key: `${m.id}:${productId}`,
+        product: first.product,
+        membershipId: m.id,
+        tenant: m.tenant,
+        assignments,
+        status: assignments.every((a) => a.status === 'SUSPENDED') ? 'SUSPENDED' : 'ACTIVE',
+        category: first.role.category,
+      });
+    }
+  }
+  return cards.sort(
+    (a, b) => a.product.name.localeCompare(b.product.name) || a.tenant.name.localeCompare(b.tenant.name),
+  );
+}
+
+export interface Site {
+  membershipId: string;
+  tenant: ProfileMembership['tenant'];
+  since: string;
+  /** The tenant that created the user (R7): only its admins edit the identity. */
+  isHome: boolean;
+  roleCount: number;
+}
+
+/** The tenants the user is attached to (sites, R8), home tenant first, then by name. */
+export function sites(memberships: readonly ProfileMembership[], homeTenantId: string | null | undefined): Site[] {
+  return memberships
+    .map((m) => ({
+      membershipId: m.id,
+      tenant: m.tenant,
+      since: m.createdAt,
+      isHome: m.tenant.id === homeTenantId,
+      roleCount: m.roleAssignments.length,
+    }))
+    .sort((a, b) => Number(b.isHome) - Number(a.isHome) || a.tenant.name.localeCompare(b.tenant.name));
+}
