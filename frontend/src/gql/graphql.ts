@@ -107,10 +107,15 @@ export type TenantChildrenQueryVariables = Exact<{
 
 
 export type TenantChildrenQuery = { node:
+    | { __typename: 'AuditEvent', id: string }
+    | { __typename: 'Group', id: string }
     | { __typename: 'Membership', id: string }
+    | { __typename: 'Nomination', id: string }
     | { __typename: 'Product', id: string }
     | { __typename: 'Role', id: string }
     | { __typename: 'RoleAssignment', id: string }
+    | { __typename: 'ServiceAccount', id: string }
+    | { __typename: 'ServiceAccountToken', id: string }
     | { __typename: 'Tenant', id: string, children: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<(
           { id: string }
           & { ' $fragmentRefs'?: { 'TenantTreeItemFragment': TenantTreeItemFragment } }
@@ -145,10 +150,15 @@ export type UsersTenantQueryVariables = Exact<{
 
 
 export type UsersTenantQuery = { node:
+    | { __typename: 'AuditEvent', id: string }
+    | { __typename: 'Group', id: string }
     | { __typename: 'Membership', id: string }
+    | { __typename: 'Nomination', id: string }
     | { __typename: 'Product', id: string }
     | { __typename: 'Role', id: string }
     | { __typename: 'RoleAssignment', id: string }
+    | { __typename: 'ServiceAccount', id: string }
+    | { __typename: 'ServiceAccountToken', id: string }
     | { __typename: 'Tenant', name: string, id: string }
     | { __typename: 'User', id: string }
    | null };
@@ -159,10 +169,15 @@ export type UserProfileQueryVariables = Exact<{
 
 
 export type UserProfileQuery = { node:
+    | { __typename: 'AuditEvent', id: string }
+    | { __typename: 'Group', id: string }
     | { __typename: 'Membership', id: string }
+    | { __typename: 'Nomination', id: string }
     | { __typename: 'Product', id: string }
     | { __typename: 'Role', id: string }
     | { __typename: 'RoleAssignment', id: string }
+    | { __typename: 'ServiceAccount', id: string }
+    | { __typename: 'ServiceAccountToken', id: string }
     | { __typename: 'Tenant', id: string }
     | { __typename: 'User', uid: string, kind: UserKind, username: string, taxCode: string | null, givenName: string | null, familyName: string | null, nameVerified: boolean, email: string | null, emailVerified: boolean, phone: string | null, language: string, timeZone: string, status: UserStatus, version: number, createdAt: string, updatedAt: string, id: string, homeTenant: { id: string, name: string } | null, memberships: Array<{ id: string, createdAt: string, tenant: { id: string, name: string, country: string, parent: { id: string, name: string } | null }, roleAssignments: Array<{ id: string, status: AssignmentStatus, createdAt: string, product: { id: string, code: string, name: string }, role: { id: string, code: string, name: string, category: RoleCategory, requiresNomination: boolean, personalDataAccess: boolean, requiresSite: boolean } }> }> }
    | null };
