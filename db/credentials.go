@@ -129,13 +129,16 @@ func (s *CredentialService) RecordFailedLogin(ctx context.Context, f FailedAttem
 }
 
 // UseTOTPStep records a successful sign-in: the failure count restarts,
-// and when step > 0 the second-factor time step is consumed. It reports
-// false when the step was already used (a replayed code).
+// the last sign-in time is kept (the monthly digest flags inactive users by
+// it, R25), and when step > 0 the second-factor time step is consumed. It
+// reports false when the step was already used (a replayed code).
 func (s *CredentialService) UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, error) {
 	var n int
 	err := s.db.NewRaw(`WITH u AS (UPDATE credentials SET failed_attempts = 0,
 			totp_last_step = greatest(totp_last_step, ?)
-		WHERE user_id = ? AND (? = 0 OR totp_last_step < ?) RETURNING 1) SELECT count(*) FROM u`,
+		WHERE user_id = ? AND (? = 0 OR totp_last_step < ?) RETURNING user_id),
+		seen AS (UPDATE users SET last_login_at = now() WHERE id IN (SELECT user_id FROM u))
+		SELECT count(*) FROM u`,
 		step, userID, step, step).Scan(ctx, &n)
 	return n == 1, mapError(err)
 }

@@ -299,7 +299,7 @@ func (s *OversightService) digestTenant(ctx context.Context, p domain.Period, te
 		} else {
 			summary["sentTo"] = to
 			if err := EnqueueEmail(ctx, tx, Email{To: to, Template: "monthly_digest", Language: domain.TenantLanguage(t.Country),
-				TenantID: &tenantID, Data: map[string]any{"period": p.String(), "tenantName": t.Name, "usersLink": link(tenantID),
+				TenantID: &tenantID, Data: map[string]any{"period": p.String(), "tenantName": t.Name, "usersLink": link(tenantID), "link": link(tenantID),
 					"products": products, "inactiveDays": int(domain.InactivityThreshold.Hours() / 24)}}); err != nil {
 				return err
 			}

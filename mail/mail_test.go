@@ -16,7 +16,9 @@ import (
 func TestRenderEveryTemplate(t *testing.T) {
 	data := map[string]any{"link": "https://admin.example.test/invitation#token=abc", "username": "mario.rossi",
 		"givenName": "Mario <b>", "hours": 72, "minutes": 30}
-	for _, name := range mail.Templates {
+	// The credential templates greet the person by name; the others are
+	// covered by TestEveryProducedTemplateRenders with their own data.
+	for _, name := range []string{"invitation", "account_recovery", "admin_password_reset", "email_verification"} {
 		for _, lang := range []string{"it", "fr", "en"} {
 			m, err := mail.Render(name, lang, data)
 			if err != nil {
@@ -154,5 +156,38 @@ func TestWorkerDeliversOverSMTP(t *testing.T) {
 func TestDefaultBackoff(t *testing.T) {
 	if mail.DefaultBackoff(1) != 30*time.Second || mail.DefaultBackoff(2) != time.Minute || mail.DefaultBackoff(30) != time.Hour {
 		t.Fatal("backoff")
+	}
+}
+
+// TestEveryProducedTemplateRenders: each template a producer queues renders
+// in every language with the data the producer puts in the outbox.
+func TestEveryProducedTemplateRenders(t *testing.T) {
+	data := map[string]map[string]any{
+		"email-change-verification": {"link": "https://x.test/verify-email#token=t", "username": "mario.rossi"},
+		"email-change-requested":    {"username": "mario.rossi"},
+		"nomination": {"link": "https://x.test/nominations/t", "request": "NOM-000001", "tenantName": "Ente",
+			"nomineeName": "Anna Bianchi", "nomineeUsername": "anna.bianchi", "productName": "COB", "roleName": "Master",
+			"legalRepresentative": "Mario Rossi", "expiresAt": "2026-12-31T00:00:00Z"},
+		"monthly_digest": {"period": "2026-10", "tenantName": "Ente", "link": "https://x.test/users", "inactiveDays": 30,
+			"products": []any{map[string]any{"name": "Segmenti", "added": 3, "noLongerActive": 1, "inactive30Days": 2}}},
+	}
+	for _, name := range mail.Templates {
+		for _, lang := range []string{"it", "fr", "en"} {
+			m, err := mail.Render(name, lang, data[name])
+			if err != nil || m.Subject == "" || m.Text == "" {
+				t.Fatalf("%s/%s: %+v %v", name, lang, m, err)
+			}
+			if strings.Contains(m.Text, "<no value>") {
+				t.Errorf("%s/%s renders a missing value: %s", name, lang, m.Text)
+			}
+		}
+	}
+	data["monthly_digest"]["tenantName"] = "Ente <script>"
+	m, _ := mail.Render("monthly_digest", "en", data["monthly_digest"])
+	if strings.Contains(m.HTML, "<script>") {
+		t.Fatal("digest HTML not escaped")
+	}
+	if !strings.Contains(m.Text, "Segmenti: 3 users added, 1 no longer active, 2 inactive for 30 days") || !strings.Contains(m.Text, "https://x.test/users") {
+		t.Fatalf("digest text:\n%s", m.Text)
 	}
 }

@@ -29,7 +29,8 @@ type content struct {
 }
 
 // Templates names the templates the outbox may hold.
-var Templates = []string{"invitation", "account_recovery", "admin_password_reset", "email_verification"}
+var Templates = []string{"invitation", "account_recovery", "admin_password_reset", "email_verification",
+	"email-change-verification", "email-change-requested", "nomination", "monthly_digest"}
 
 var catalog = map[string]map[string]content{
 	"invitation": {
@@ -110,6 +111,93 @@ var catalog = map[string]map[string]content{
 			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "confirm that this address belongs to the account {{.username}}: it is used only once confirmed."},
 			Action:  "Confirm the address",
 			Outro:   []string{"If you did not ask for this change, ignore this message."},
+		},
+	},
+	// A user asked to change their email (R3): the new address confirms.
+	"email-change-verification": {
+		"it": {
+			Subject: "Conferma il nuovo indirizzo email dell'account {{.username}}",
+			Intro:   []string{"Ciao,", "è stato chiesto di usare questo indirizzo per l'account {{.username}}. Sarà usato solo dopo la conferma."},
+			Action:  "Conferma il nuovo indirizzo",
+			Outro:   []string{"Se non hai chiesto questa modifica, ignora questo messaggio: l'indirizzo attuale resta in uso."},
+		},
+		"fr": {
+			Subject: "Confirmez la nouvelle adresse e-mail du compte {{.username}}",
+			Intro:   []string{"Bonjour,", "il a été demandé d'utiliser cette adresse pour le compte {{.username}}. Elle ne sera utilisée qu'après confirmation."},
+			Action:  "Confirmer la nouvelle adresse",
+			Outro:   []string{"Si vous n'avez pas demandé ce changement, ignorez ce message : l'adresse actuelle reste en usage."},
+		},
+		"en": {
+			Subject: "Confirm the new email address of the account {{.username}}",
+			Intro:   []string{"Hello,", "someone asked to use this address for the account {{.username}}. It is used only once confirmed."},
+			Action:  "Confirm the new address",
+			Outro:   []string{"If you did not ask for this change, ignore this message: the current address stays in use."},
+		},
+	},
+	// The old address learns of the request, so a takeover does not go unseen.
+	"email-change-requested": {
+		"it": {
+			Subject: "Richiesta di cambio email per l'account {{.username}}",
+			Intro:   []string{"Ciao,", "è stato chiesto di cambiare l'indirizzo email dell'account {{.username}}. Il cambio avverrà solo quando il nuovo indirizzo sarà confermato."},
+			Outro:   []string{"Se non sei stato tu, cambia la password e avvisa il tuo amministratore."},
+		},
+		"fr": {
+			Subject: "Demande de changement d'e-mail pour le compte {{.username}}",
+			Intro:   []string{"Bonjour,", "il a été demandé de changer l'adresse e-mail du compte {{.username}}. Le changement n'aura lieu qu'après confirmation de la nouvelle adresse."},
+			Outro:   []string{"Si ce n'est pas vous, changez votre mot de passe et prévenez votre administrateur."},
+		},
+		"en": {
+			Subject: "Email change requested for the account {{.username}}",
+			Intro:   []string{"Hello,", "someone asked to change the email address of the account {{.username}}. The change happens only once the new address is confirmed."},
+			Outro:   []string{"If this was not you, change your password and tell your administrator."},
+		},
+	},
+	// R20: to the tenant's certified address, for the legal representative.
+	"nomination": {
+		"it": {
+			Subject: "Nomina di un amministratore per {{.tenantName}} ({{.request}})",
+			Intro: []string{"Gentile {{.legalRepresentative}},",
+				"è stata richiesta la nomina di {{.nomineeName}} ({{.nomineeUsername}}) con il ruolo {{.roleName}} sul prodotto {{.productName}} per {{.tenantName}}.",
+				"Dal link qui sotto scarica il modulo di nomina, firmalo digitalmente (CAdES, file .p7m) e caricalo. La richiesta scade il {{.expiresAt}}."},
+			Action: "Apri la richiesta di nomina",
+			Outro:  []string{"Dalla stessa pagina puoi rifiutare la nomina."},
+		},
+		"fr": {
+			Subject: "Nomination d'un administrateur pour {{.tenantName}} ({{.request}})",
+			Intro: []string{"{{.legalRepresentative}},",
+				"la nomination de {{.nomineeName}} ({{.nomineeUsername}}) au rôle {{.roleName}} sur le produit {{.productName}} pour {{.tenantName}} a été demandée.",
+				"Avec le lien ci-dessous, téléchargez le formulaire, signez-le électroniquement (CAdES, fichier .p7m) et déposez-le. La demande expire le {{.expiresAt}}."},
+			Action: "Ouvrir la demande de nomination",
+			Outro:  []string{"La même page permet de refuser la nomination."},
+		},
+		"en": {
+			Subject: "Administrator nomination for {{.tenantName}} ({{.request}})",
+			Intro: []string{"Dear {{.legalRepresentative}},",
+				"the nomination of {{.nomineeName}} ({{.nomineeUsername}}) as {{.roleName}} on {{.productName}} for {{.tenantName}} was requested.",
+				"With the link below, download the nomination form, sign it digitally (CAdES, .p7m file) and upload it. The request expires on {{.expiresAt}}."},
+			Action: "Open the nomination request",
+			Outro:  []string{"You can also refuse the nomination on that page."},
+		},
+	},
+	// R25: the monthly digest of each tenant.
+	"monthly_digest": {
+		"it": {
+			Subject: "{{.tenantName}}: riepilogo utenti di {{.period}}",
+			Intro: []string{"Riepilogo del mese {{.period}} per {{.tenantName}}, per prodotto:",
+				"{{range .products}}{{.name}}: {{.added}} utenti aggiunti, {{.noLongerActive}} non più attivi, {{.inactive30Days}} inattivi da {{$.inactiveDays}} giorni (da rimuovere?)\n{{end}}"},
+			Action: "Apri l'elenco utenti",
+		},
+		"fr": {
+			Subject: "{{.tenantName}} : récapitulatif des utilisateurs de {{.period}}",
+			Intro: []string{"Récapitulatif du mois {{.period}} pour {{.tenantName}}, par produit :",
+				"{{range .products}}{{.name}} : {{.added}} utilisateurs ajoutés, {{.noLongerActive}} plus actifs, {{.inactive30Days}} inactifs depuis {{$.inactiveDays}} jours (à supprimer ?)\n{{end}}"},
+			Action: "Ouvrir la liste des utilisateurs",
+		},
+		"en": {
+			Subject: "{{.tenantName}}: users digest for {{.period}}",
+			Intro: []string{"Digest of {{.period}} for {{.tenantName}}, per product:",
+				"{{range .products}}{{.name}}: {{.added}} users added, {{.noLongerActive}} no longer active, {{.inactive30Days}} inactive for {{$.inactiveDays}} days (to remove?)\n{{end}}"},
+			Action: "Open the users list",
 		},
 	},
 }

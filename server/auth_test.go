@@ -23,6 +23,11 @@ func TestLogin(t *testing.T) {
 		if got := w.m.viewerName(t, *out.Token); got != "company.admin" {
 			t.Fatalf("token authenticates %q", got)
 		}
+		var seen bool
+		w.m.DB.QueryRow("SELECT last_login_at > now() - interval '1 minute' FROM users WHERE id = ?", w.companyAdmin).Scan(&seen)
+		if !seen {
+			t.Fatal("a sign-in must record last_login_at (the digest's inactivity flag, R25)")
+		}
 	})
 	t.Run("OKByEmail", func(t *testing.T) {
 		if token, code := w.m.login(t, "COMPANY.ADMIN@example.test", goodPassword, nil); token == "" {
