@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -68,6 +70,9 @@ func RecordChange(ctx context.Context, idb bun.IDB, ac domain.AuditContext, audi
 	}
 	if ev == nil {
 		return nil
+	}
+	if !slices.Contains(domain.EventTypes, ev.Type) {
+		return fmt.Errorf("db: unknown change event type %q: add it to domain.EventTypes and the ChangeEventType enum", ev.Type)
 	}
 	if ev.Payload == nil {
 		ev.Payload = map[string]any{}

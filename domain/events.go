@@ -31,7 +31,27 @@ const (
 	EventServiceAccountCreated      = "SERVICE_ACCOUNT_CREATED"
 	EventServiceAccountTokenCreated = "SERVICE_ACCOUNT_TOKEN_CREATED"
 	EventServiceAccountTokenRevoked = "SERVICE_ACCOUNT_TOKEN_REVOKED"
+	EventGroupDeleted               = "GROUP_DELETED"
+	EventNominationCreated          = "NOMINATION_CREATED"
+	EventNominationApproved         = "NOMINATION_APPROVED"
+	EventNominationRejected         = "NOMINATION_REJECTED"
+	EventNominationCancelled        = "NOMINATION_CANCELLED"
+	EventNominationExpired          = "NOMINATION_EXPIRED"
 )
+
+// EventTypes lists every change event type; storage refuses others, so that
+// the GraphQL enum (checked against this list by a test) never meets a value
+// it does not declare.
+var EventTypes = []string{
+	EventUserCreated, EventUserUpdated, EventUserSuspended, EventUserReactivated, EventUserLocked,
+	EventUserUnlocked, EventUserDeleted, EventMembershipCreated, EventMembershipDeleted,
+	EventRoleAssignmentCreated, EventRoleAssignmentSuspended, EventRoleAssignmentReactivated,
+	EventRoleAssignmentDeleted, EventGroupCreated, EventGroupUpdated, EventGroupDeleted,
+	EventGroupMemberAdded, EventGroupMemberRemoved, EventTenantCreated, EventTenantUpdated,
+	EventServiceAccountCreated, EventServiceAccountTokenCreated, EventServiceAccountTokenRevoked,
+	EventNominationCreated, EventNominationApproved, EventNominationRejected, EventNominationCancelled,
+	EventNominationExpired,
+}
 
 // ChangeEvent is one committed change as subscribers see it. ID is the
 // global order of events and the cursor a dashboard resumes from.

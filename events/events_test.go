@@ -3,7 +3,6 @@ package events
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -560,7 +559,7 @@ func TestInProcessStore(t *testing.T) {
 	waitSubscribers(t, h, 1)
 	var want []int64
 	for i := range 3 {
-		want = append(want, e.commit(e.tenant, fmt.Sprint("T", i)))
+		want = append(want, e.commit(e.tenant, domain.EventTypes[i]))
 	}
 	if got := s.next(t, 3); !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)

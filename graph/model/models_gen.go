@@ -755,6 +755,12 @@ const (
 	ChangeEventTypeServiceAccountCreated      ChangeEventType = "SERVICE_ACCOUNT_CREATED"
 	ChangeEventTypeServiceAccountTokenCreated ChangeEventType = "SERVICE_ACCOUNT_TOKEN_CREATED"
 	ChangeEventTypeServiceAccountTokenRevoked ChangeEventType = "SERVICE_ACCOUNT_TOKEN_REVOKED"
+	ChangeEventTypeGroupDeleted               ChangeEventType = "GROUP_DELETED"
+	ChangeEventTypeNominationCreated          ChangeEventType = "NOMINATION_CREATED"
+	ChangeEventTypeNominationApproved         ChangeEventType = "NOMINATION_APPROVED"
+	ChangeEventTypeNominationRejected         ChangeEventType = "NOMINATION_REJECTED"
+	ChangeEventTypeNominationCancelled        ChangeEventType = "NOMINATION_CANCELLED"
+	ChangeEventTypeNominationExpired          ChangeEventType = "NOMINATION_EXPIRED"
 )
 
 var AllChangeEventType = []ChangeEventType{
@@ -780,11 +786,17 @@ var AllChangeEventType = []ChangeEventType{
 	ChangeEventTypeServiceAccountCreated,
 	ChangeEventTypeServiceAccountTokenCreated,
 	ChangeEventTypeServiceAccountTokenRevoked,
+	ChangeEventTypeGroupDeleted,
+	ChangeEventTypeNominationCreated,
+	ChangeEventTypeNominationApproved,
+	ChangeEventTypeNominationRejected,
+	ChangeEventTypeNominationCancelled,
+	ChangeEventTypeNominationExpired,
 }
 
 func (e ChangeEventType) IsValid() bool {
 	switch e {
-	case ChangeEventTypeUserCreated, ChangeEventTypeUserUpdated, ChangeEventTypeUserSuspended, ChangeEventTypeUserReactivated, ChangeEventTypeUserLocked, ChangeEventTypeUserUnlocked, ChangeEventTypeUserDeleted, ChangeEventTypeMembershipCreated, ChangeEventTypeMembershipDeleted, ChangeEventTypeRoleAssignmentCreated, ChangeEventTypeRoleAssignmentSuspended, ChangeEventTypeRoleAssignmentReactivated, ChangeEventTypeRoleAssignmentDeleted, ChangeEventTypeGroupCreated, ChangeEventTypeGroupUpdated, ChangeEventTypeGroupMemberAdded, ChangeEventTypeGroupMemberRemoved, ChangeEventTypeTenantCreated, ChangeEventTypeTenantUpdated, ChangeEventTypeServiceAccountCreated, ChangeEventTypeServiceAccountTokenCreated, ChangeEventTypeServiceAccountTokenRevoked:
+	case ChangeEventTypeUserCreated, ChangeEventTypeUserUpdated, ChangeEventTypeUserSuspended, ChangeEventTypeUserReactivated, ChangeEventTypeUserLocked, ChangeEventTypeUserUnlocked, ChangeEventTypeUserDeleted, ChangeEventTypeMembershipCreated, ChangeEventTypeMembershipDeleted, ChangeEventTypeRoleAssignmentCreated, ChangeEventTypeRoleAssignmentSuspended, ChangeEventTypeRoleAssignmentReactivated, ChangeEventTypeRoleAssignmentDeleted, ChangeEventTypeGroupCreated, ChangeEventTypeGroupUpdated, ChangeEventTypeGroupMemberAdded, ChangeEventTypeGroupMemberRemoved, ChangeEventTypeTenantCreated, ChangeEventTypeTenantUpdated, ChangeEventTypeServiceAccountCreated, ChangeEventTypeServiceAccountTokenCreated, ChangeEventTypeServiceAccountTokenRevoked, ChangeEventTypeGroupDeleted, ChangeEventTypeNominationCreated, ChangeEventTypeNominationApproved, ChangeEventTypeNominationRejected, ChangeEventTypeNominationCancelled, ChangeEventTypeNominationExpired:
 		return true
 	}
 	return false
