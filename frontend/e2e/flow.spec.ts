@@ -158,6 +158,26 @@ test.describe('add user → invitation → set password → sign in → assign �
     await expect(watchedCard).toHaveAttribute('data-status', 'SUSPENDED');
     await saveScreenshot(watcherPage, 'profile-live-suspended');
 
+    // The account itself: suspend it, the watcher sees the state; then reactivate.
+    await page.getByTestId('user-suspend').click();
+    await page.getByRole('dialog').getByTestId('confirm-dialog-confirm').click();
+    await expect(page.getByTestId('user-reactivate')).toBeVisible();
+    await expect(watcherPage.getByTestId('user-reactivate')).toBeVisible();
+    await page.getByTestId('user-reactivate').click();
+    await page.getByRole('dialog').getByTestId('confirm-dialog-confirm').click();
+    await expect(watcherPage.getByTestId('user-suspend')).toBeVisible();
+
+    // Remove the suspended role: the card goes away, here and live there.
+    await ioCard.getByTestId('action-remove').click();
+    await page.getByRole('dialog').getByTestId('confirm-dialog-confirm').click();
+    await expect(ioCard).toHaveCount(0);
+    await expect(watchedCard).toHaveCount(0);
+
+    // The tenant's users list, from the real API, shows the new user.
+    await page.goto(`/users?tenant=${encodeURIComponent(tenantId)}`);
+    await expect(page.getByTestId('users-page')).toContainText(NEW_USER.username);
+    await saveScreenshot(page, 'users-real-tenant');
+
     await watcher.close();
     await invited.close();
   });
