@@ -156,6 +156,8 @@ test.describe('add user → invitation → set password → sign in → assign �
     // Live again: the watcher's card turns suspended.
     const watchedCard = watcherPage.getByTestId('product-card').filter({ hasText: 'Area Riservata Enti' });
     await expect(watchedCard).toHaveAttribute('data-status', 'SUSPENDED');
+    // …and screen readers hear about it.
+    await expect(watcherPage.getByTestId('profile-live-status')).toContainText('Profile updated');
     await saveScreenshot(watcherPage, 'profile-live-suspended');
 
     // The account itself: suspend it, the watcher sees the state; then reactivate.

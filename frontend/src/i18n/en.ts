@@ -316,4 +316,7 @@ export const en: Messages = {
   'userError.ROLE_NOT_OF_PRODUCT': "The role does not belong to the chosen product.",
   'userError.INVALID_LANGUAGE': "Invalid language.",
   'userError.INVALID_TIME_ZONE': "Invalid time zone.",
+
+  'live.profileUpdated': "Profile updated at {time} after a change.",
+  'live.listUpdated': "List updated at {time} after a change.",
 };

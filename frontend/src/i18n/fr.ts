@@ -323,4 +323,7 @@ export const fr: Messages = {
   'userError.ROLE_NOT_OF_PRODUCT': "Le rôle n’appartient pas au produit choisi.",
   'userError.INVALID_LANGUAGE': "Langue non valide.",
   'userError.INVALID_TIME_ZONE': "Fuseau horaire non valide.",
+
+  'live.profileUpdated': "Fiche mise à jour à {time} suite à une modification.",
+  'live.listUpdated': "Liste mise à jour à {time} suite à une modification.",
 };

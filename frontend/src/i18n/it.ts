@@ -323,4 +323,7 @@ export const it = {
   'userError.ROLE_NOT_OF_PRODUCT': "Il ruolo non appartiene al prodotto scelto.",
   'userError.INVALID_LANGUAGE': "Lingua non valida.",
   'userError.INVALID_TIME_ZONE': "Fuso orario non valido.",
+
+  'live.profileUpdated': "Scheda aggiornata alle {time} per una modifica.",
+  'live.listUpdated': "Elenco aggiornato alle {time} per una modifica.",
 } as const;

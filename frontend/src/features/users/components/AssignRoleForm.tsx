@@ -85,6 +85,7 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
               setRoleId('');
             }}
             data-testid={`${testId}-product`}
+            autoFocus
           >
             {options.map((o) => (
               <option key={o.product.id} value={o.product.id}>
@@ -101,6 +102,7 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
           value={roleId || roles[0]?.id || ''}
           onChange={(e) => setRoleId(e.target.value)}
           data-testid={`${testId}-role`}
+          autoFocus={kind === 'assignAnotherRole'}
         >
           {roles.map((r) => (
             <option key={r.id} value={r.id}>

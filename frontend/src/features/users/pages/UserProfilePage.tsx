@@ -43,7 +43,12 @@ export function UserProfilePage() {
   const user = data?.node?.__typename === 'User' ? (data.node as ProfileUser) : undefined;
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   // Another administrator's change to this user shows here live (R28).
-  useLiveRefetch(refetch, (e) => e.subjectId === id || e.subjectType !== 'User');
+  const [liveNote, setLiveNote] = useState('');
+  const onLiveChange = useCallback(() => {
+    refetch();
+    setLiveNote(t('live.profileUpdated', { time: new Date().toLocaleTimeString() }));
+  }, [refetch, t]);
+  useLiveRefetch(onLiveChange, (e) => e.subjectId === id || e.subjectType !== 'User');
   const title = user ? (displayName(user) ?? user.username) : t('profile.title');
   useDocumentTitle(title);
 
@@ -83,6 +88,9 @@ export function UserProfilePage() {
           t('profile.title')
         )}
       </PageHeading>
+      <p role="status" className="visually-hidden" data-testid="profile-live-status">
+        {liveNote}
+      </p>
       {body}
     </section>
   );

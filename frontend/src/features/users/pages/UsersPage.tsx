@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useRef } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { PageHeading } from '../../../components/PageHeading';
@@ -60,7 +60,11 @@ export function UsersPage() {
   const [list, reexecute] = useQuery({ query: UsersListQuery, variables });
   const retry = (): void => reexecute({ requestPolicy: 'network-only' });
   // Another administrator's changes show here live (R28).
-  const refetchList = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  const [liveNote, setLiveNote] = useState('');
+  const refetchList = useCallback(() => {
+    reexecute({ requestPolicy: 'network-only' });
+    setLiveNote(t('live.listUpdated', { time: new Date().toLocaleTimeString() }));
+  }, [reexecute, t]);
   useLiveRefetch(refetchList);
 
   const productList = products.data?.products ?? [];
@@ -170,6 +174,9 @@ export function UsersPage() {
   return (
     <section data-testid="users-page" aria-labelledby="page-heading">
       <PageHeading>{t('users.title')}</PageHeading>
+      <p role="status" className="visually-hidden" data-testid="users-live-status">
+        {liveNote}
+      </p>
       <p className="lead">{t('users.intro')}</p>
       {viewer && (
         <p>
