@@ -180,6 +180,35 @@ test.describe('add user → invitation → set password → sign in → assign �
     await expect(page.getByTestId('users-page')).toContainText(NEW_USER.username);
     await saveScreenshot(page, 'users-real-tenant');
 
+    // R1 in another tenant: the same tax code with a new username has an
+    // account (attach it instead); the same username with another tax code is taken.
+    const other = await gql<{ createTenant: { tenant: { id: string } | null } }>(
+      page,
+      `mutation ($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } userErrors { code } } }`,
+      { input: { name: `Comune di Bergamo ${STAMP}` } },
+    );
+    const otherId = other.createTenant.tenant?.id ?? '';
+    await page.goto(`/users/new?tenant=${encodeURIComponent(otherId)}`);
+    await page.locator('#add-username').fill(NEW_USER.username);
+    await page.locator('#add-taxCode').fill('VRDGPP80A01H501U');
+    await page.getByTestId('add-user-lookup-submit').click();
+    const outcome = page.getByTestId('add-user-outcome');
+    await expect(outcome).toHaveAttribute('data-outcome', 'USERNAME_TAKEN');
+    await page.getByRole('button', { name: 'Change username' }).click();
+    await expect(page.locator('#add-username')).toBeFocused();
+    await page.locator('#add-username').fill(`altro.${STAMP}`);
+    await page.locator('#add-taxCode').fill(NEW_USER.taxCode);
+    await page.getByTestId('add-user-lookup-submit').click();
+    await expect(outcome).toHaveAttribute('data-outcome', 'TAX_CODE_HAS_ACCOUNT');
+    await expect(outcome).toContainText(NEW_USER.username);
+    await saveScreenshot(page, 'add-user-attach');
+    await page.getByTestId('add-user-product').selectOption({ label: 'COB – Comunicazioni obbligatorie' });
+    await page.getByTestId('add-user-role').selectOption({ label: 'Operatore' });
+    await page.getByTestId('add-user-submit').click();
+    await expect(page.getByTestId('add-user-success')).toContainText(NEW_USER.username);
+    await page.getByTestId('add-user-profile').click();
+    await expect(page.getByTestId('site')).toHaveCount(2);
+
     await watcher.close();
     await invited.close();
   });
