@@ -38,7 +38,7 @@ curl -fsS "$E2E_BASE_URL/readyz" >/dev/null || { cat artifacts/e2e-server.log; e
 # platform administrator through it, like a real operator would.
 export E2E_SETUP_TOKEN="$(grep -o 'setup#token=[A-Za-z0-9_-]*' artifacts/e2e-server.log | head -1 | cut -d= -f2)"
 
-BASE_URL="$E2E_BASE_URL" npx playwright test
+BASE_URL="$E2E_BASE_URL" npx playwright test "$@"
 
 echo "== GraphQL over HTTP audit (graphql-http)"
 AUDIT_URL="$E2E_BASE_URL/graphql" node scripts/graphql-http-audit.mjs

@@ -89,6 +89,23 @@ setup('create the first platform administrator through /setup', async ({ page })
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByTestId('login-page')).toBeVisible();
 
+  // The real login: a wrong password first, then the right one (by email).
+  await page.getByLabel('Username o email').fill(FIRST_ADMIN.username);
+  await page.getByLabel('Password', { exact: false }).first().fill('not the password at all');
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('login-error')).toHaveAttribute('data-code', 'INVALID_CREDENTIALS');
+  await expect(page.getByTestId('login-error')).toBeFocused();
+  await expect(page.getByTestId('login-error')).toContainText('Username, email o password non corretti.');
+  await saveScreenshot(page, 'login-error-it');
+  await page.getByLabel('Username o email').fill(FIRST_ADMIN.email);
+  await page.locator('#login-password').fill(FIRST_ADMIN.password);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/tenants$/);
+  // The interface follows the viewer's language preference (the first administrator's is English).
+  await expect(page.getByTestId('viewer')).toHaveText(`Signed in as ${FIRST_ADMIN.username}`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByTestId('logout')).toBeVisible();
+
   ensureStateDir();
   writeFileSync(ADMIN_CREDENTIALS, JSON.stringify({ username: FIRST_ADMIN.username, password: FIRST_ADMIN.password }, null, 2));
   await page.context().storageState({ path: ADMIN_STATE });

@@ -1,11 +1,17 @@
 import { expect, test } from '@playwright/test';
 import { AppShell } from './pages/AppShell';
-import { mockGraphQLWebSocket } from './support/graphql';
+import { tenantRoots } from './support/fixtures';
+import { mockGraphQL, mockGraphQLWebSocket } from './support/graphql';
 import { saveScreenshot } from './support/screenshots';
 
 // The WebSocket is mocked in the page (graphql-transport-ws handshake), so
-// these run the same against vite preview and against the Go server.
+// these run the same against vite preview and against the Go server. The
+// tenants query is mocked too: an anonymous browser would be sent to /login.
 test.describe('connection indicator', () => {
+  test.beforeEach(async ({ page }) => {
+    await mockGraphQL(page, { TenantRoots: () => tenantRoots([]), VisibleTenants: () => tenantRoots([]) });
+  });
+
   test('shows connected after the graphql-ws handshake, reconnecting after a drop', async ({ page }) => {
     const sockets = await mockGraphQLWebSocket(page);
     const shell = new AppShell(page);

@@ -115,8 +115,8 @@ test.describe('user profile', () => {
 
   test('against the real API, anonymous: the error says to sign in', async ({ page }) => {
     test.skip(!REAL_API, 'needs the Go server (scripts/e2e.sh)');
-    const profile = new UserProfilePage(page);
-    await profile.goto(ROSSI.id);
-    await expect(profile.error).toHaveAttribute('data-error-code', 'UNAUTHENTICATED');
+    await page.goto(`/users/${encodeURIComponent(ROSSI.id)}`);
+    await expect(page).toHaveURL(/\/login\?next=%2Fusers%2F/);
+    await expect(page.getByTestId('login-page')).toBeVisible();
   });
 });

@@ -2,8 +2,20 @@ import { expect, test } from '@playwright/test';
 import { AppShell } from './pages/AppShell';
 import { TenantsPage } from './pages/TenantsPage';
 import { UsersPage } from './pages/UsersPage';
+import { tenantRoots, usersList, usersProducts } from './support/fixtures';
 import { mockGraphQL } from './support/graphql';
 import { saveScreenshot } from './support/screenshots';
+
+// The shell's pages answered as for a signed-in viewer with nothing to show:
+// an anonymous browser would be sent to /login (tested in the page specs).
+test.beforeEach(async ({ page }) => {
+  await mockGraphQL(page, {
+    TenantRoots: () => tenantRoots([]),
+    VisibleTenants: () => tenantRoots([]),
+    UsersList: () => usersList([]),
+    UsersProducts: () => usersProducts([]),
+  });
+});
 
 test.describe('app shell', () => {
   test('renders in Italian by default with its landmarks', async ({ page }) => {

@@ -1,3 +1,4 @@
+import { REAL_API, useAdminSession } from './support/env';
 import { expect, test } from '@playwright/test';
 import { TenantsPage } from './pages/TenantsPage';
 import { gid, graphqlError, tenantChildren, tenantName, tenantRoots, usersList, usersProducts, ROSSI, type TenantFx } from './support/fixtures';
@@ -181,7 +182,9 @@ test.describe('tenants tree', () => {
     await saveScreenshot(page, 'tenants-tree-fr');
   });
 
-  test('against the real endpoint the tree settles (items, empty or error), never stays loading', async ({ page }) => {
+  test('against the real endpoint the tree settles (items, empty or error), never stays loading', async ({ page, context }) => {
+    // Signed in as the first administrator (an anonymous browser goes to /login).
+    if (REAL_API) await useAdminSession(context);
     const tenants = new TenantsPage(page);
     await tenants.goto();
     const outcome = await tenants.settled();

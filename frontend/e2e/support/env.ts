@@ -26,3 +26,13 @@ export const FIRST_ADMIN = {
   email: 'giulia.ferrari@example.org',
   password: 'tramonto sul lago di Garda',
 };
+
+/**
+ * Signs the page's browser context in as the first platform administrator:
+ * the session cookies the setup project stored after its real login.
+ */
+export async function useAdminSession(context: import('@playwright/test').BrowserContext): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const state = JSON.parse(readFileSync(ADMIN_STATE, 'utf8')) as { cookies: Parameters<typeof context.addCookies>[0] };
+  await context.addCookies(state.cookies);
+}

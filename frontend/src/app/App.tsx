@@ -1,8 +1,11 @@
 import { Navigate, Route, Routes } from 'react-router';
+import { InvitationPage } from '../features/auth/pages/InvitationPage';
 import { LoginPage } from '../features/auth/pages/LoginPage';
+import { MailboxPage } from '../features/dev/pages/MailboxPage';
 import { ProductsPage } from '../features/products/pages/ProductsPage';
 import { SetupPage } from '../features/setup/pages/SetupPage';
 import { TenantsPage } from '../features/tenants/pages/TenantsPage';
+import { AddUserPage } from '../features/users/add/AddUserPage';
 import { UserProfilePage } from '../features/users/pages/UserProfilePage';
 import { UsersPage } from '../features/users/pages/UsersPage';
 import { AppShell } from './AppShell';
@@ -15,11 +18,14 @@ export function App() {
       <Route element={<PublicLayout />}>
         <Route path="setup" element={<SetupPage />} />
         <Route path="login" element={<LoginPage />} />
+        <Route path="invitation" element={<InvitationPage />} />
+        <Route path="dev/mailbox" element={<MailboxPage />} />
       </Route>
       <Route element={<AppShell />}>
         <Route index element={<Navigate to="/tenants" replace />} />
         <Route path="tenants" element={<TenantsPage />} />
         <Route path="users" element={<UsersPage />} />
+        <Route path="users/new" element={<AddUserPage />} />
         <Route path="users/:id" element={<UserProfilePage />} />
         <Route path="products" element={<ProductsPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -1,4 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useMutation } from 'urql';
+import { LogoutMutation } from '../features/auth/operations';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { PAGE_HEADING_ID } from '../components/PageHeading';
 import { useI18n } from '../i18n/context';
@@ -42,6 +44,7 @@ export function AppShell() {
             <p className="viewer" data-testid="viewer">
               {viewer ? t('header.signedInAs', { name: viewer.user.username }) : t('header.anonymous')}
             </p>
+            {viewer && <LogoutButton />}
           </div>
         </div>
         <nav aria-label={t('nav.label')} className="shell-nav" data-testid="main-nav">
@@ -71,5 +74,40 @@ export function AppShell() {
         <p>{t('app.footer')}</p>
       </footer>
     </div>
+  );
+}
+
+/** Ends the session, then reloads at /login (the live connection closes with it). */
+function LogoutButton() {
+  const { t } = useI18n();
+  const [{ fetching }, logout] = useMutation(LogoutMutation);
+  const [failed, setFailed] = useState(false);
+  const onClick = async (): Promise<void> => {
+    setFailed(false);
+    const result = await logout({});
+    if (result.error && !result.error.graphQLErrors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) {
+      setFailed(true);
+      return;
+    }
+    window.location.assign('/login');
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={() => void onClick()}
+        disabled={fetching}
+        aria-busy={fetching}
+        data-testid="logout"
+      >
+        {fetching ? t('logout.progress') : t('logout.button')}
+      </button>
+      {failed && (
+        <span role="alert" className="field-error" data-testid="logout-error">
+          {t('logout.failed')}
+        </span>
+      )}
+    </>
   );
 }

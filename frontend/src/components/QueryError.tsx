@@ -1,5 +1,6 @@
 import type { CombinedError } from '@urql/core';
-import { Link } from 'react-router';
+import { useEffect } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../i18n/context';
 import { errorCode } from '../lib/graphql/errors';
 
@@ -13,6 +14,14 @@ interface Props {
 export function QueryError({ error, onRetry, testId }: Props) {
   const { t } = useI18n();
   const code = errorCode(error);
+  const navigate = useNavigate();
+  const location = useLocation();
+  // A session that ended (or never began): straight to the sign-in page, back here afterwards.
+  useEffect(() => {
+    if (code !== 'UNAUTHENTICATED' || location.pathname === '/login') return;
+    const next = `${location.pathname}${location.search}`;
+    navigate(`/login?${new URLSearchParams({ next }).toString()}`, { replace: true });
+  }, [code, location.pathname, location.search, navigate]);
   return (
     <div className="alert alert-error" role="alert" data-testid={testId} data-error-code={code}>
       <p className="alert-title">{t('error.title')}</p>

@@ -43,8 +43,8 @@ export const ACTION_MUTATIONS: Readonly<Record<UserAction, string>> = {
   detachSite: 'detachUserFromTenant',
 };
 
-/** Actions whose mutation exists and is wired. None yet: the schema has only bootstrapPlatformAdmin. */
-export const WIRED_ACTIONS: ReadonlySet<UserAction> = new Set<UserAction>([]);
+/** Actions whose mutation exists and is wired in the profile. */
+export const WIRED_ACTIONS: ReadonlySet<UserAction> = new Set<UserAction>(['suspend', 'reactivate', 'remove', 'assignRole', 'assignAnotherRole']);
 
 /**
  * The confirmed actions offered on one role assignment: suspend or

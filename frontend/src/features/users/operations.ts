@@ -107,6 +107,9 @@ export const UserProfileQuery = graphql(`
         version
         createdAt
         updatedAt
+        viewerCan {
+          changeStatus
+        }
         homeTenant {
           id
           name
@@ -114,6 +117,27 @@ export const UserProfileQuery = graphql(`
         memberships {
           id
           createdAt
+          assignableProducts {
+            id
+            name
+            roles {
+              id
+              name
+              category
+              requiresNomination
+            }
+          }
+          products {
+            product {
+              id
+            }
+            viewerCanManage
+            assignableRoles {
+              id
+              name
+              category
+            }
+          }
           tenant {
             id
             name
@@ -127,6 +151,7 @@ export const UserProfileQuery = graphql(`
             id
             status
             createdAt
+            viewerCanManage
             product {
               id
               code
@@ -143,6 +168,213 @@ export const UserProfileQuery = graphql(`
             }
           }
         }
+      }
+    }
+  }
+`);
+
+
+/** Suspends one role assignment (R10). */
+export const SuspendRoleAssignmentMutation = graphql(`
+  mutation SuspendRoleAssignment($input: RoleAssignmentInput!) {
+    suspendRoleAssignment(input: $input) {
+      roleAssignment {
+        id
+        status
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Reactivates a suspended role assignment (R10). */
+export const ReactivateRoleAssignmentMutation = graphql(`
+  mutation ReactivateRoleAssignment($input: RoleAssignmentInput!) {
+    reactivateRoleAssignment(input: $input) {
+      roleAssignment {
+        id
+        status
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Removes one role assignment (R10). */
+export const RemoveRoleAssignmentMutation = graphql(`
+  mutation RemoveRoleAssignment($input: RoleAssignmentInput!) {
+    removeRoleAssignment(input: $input) {
+      removedRoleAssignmentId
+      membershipRemoved
+      userDeleted
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Gives a member a role (R9): on a new product, or another role of the same category. */
+export const AssignRoleMutation = graphql(`
+  mutation AssignRole($input: AssignRoleInput!) {
+    assignRole(input: $input) {
+      roleAssignment {
+        id
+        status
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Suspends a whole account (R5). */
+export const SuspendUserMutation = graphql(`
+  mutation SuspendUser($input: UserStatusInput!) {
+    suspendUser(input: $input) {
+      user {
+        id
+        status
+        version
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Reactivates a suspended account (R5). */
+export const ReactivateUserMutation = graphql(`
+  mutation ReactivateUser($input: UserStatusInput!) {
+    reactivateUser(input: $input) {
+      user {
+        id
+        status
+        version
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Live changes the users list and the profile refetch on (R28). */
+export const ChangesSubscription = graphql(`
+  subscription Changes($tenantIds: [ID!]) {
+    changes(tenantIds: $tenantIds) {
+      cursor
+      type
+      subjectType
+      subjectId
+    }
+  }
+`);
+
+/** Tenants the viewer sees, for the add-user wizard's choice. */
+export const AddUserTenantsQuery = graphql(`
+  query AddUserTenants {
+    tenants(first: 100) {
+      nodes {
+        id
+        name
+      }
+    }
+  }
+`);
+
+/** The products and roles the viewer may give in a tenant (add user, R1). */
+export const AddUserTenantQuery = graphql(`
+  query AddUserTenant($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Tenant {
+        name
+        viewerCan {
+          manageableProducts {
+            id
+            name
+            roles {
+              id
+              name
+              category
+              requiresNomination
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** R1's first step: who has this username and tax code. */
+export const LookupUserCandidateMutation = graphql(`
+  mutation LookupUserCandidate($input: LookupUserCandidateInput!) {
+    lookupUserCandidate(input: $input) {
+      outcome
+      existingUsername
+      user {
+        id
+        username
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Creates an INVITED person with one role and emails the invitation (R1, R14). */
+export const CreateUserMutation = graphql(`
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) {
+      user {
+        id
+        username
+        email
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Attaches the existing account with this username and tax code (R1). */
+export const AttachExistingUserMutation = graphql(`
+  mutation AttachExistingUser($input: AttachExistingUserInput!) {
+    attachExistingUser(input: $input) {
+      user {
+        id
+        username
+      }
+      userErrors {
+        field
+        code
+        message
       }
     }
   }

@@ -9,6 +9,8 @@ export interface ProfileAssignment {
   id: string;
   status: AssignmentStatus;
   createdAt: string;
+  /** Whether the viewer may suspend, reactivate or remove it (R10). */
+  viewerCanManage?: boolean;
   product: { id: string; code: string; name: string };
   role: {
     id: string;

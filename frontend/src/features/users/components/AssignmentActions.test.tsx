@@ -27,11 +27,16 @@ function renderActions(props: { status?: 'ACTIVE' | 'SUSPENDED'; perform?: Perfo
 }
 
 describe('AssignmentActions', () => {
-  test('nothing is rendered while the API has no mutation for the actions', () => {
+  test('nothing is rendered without a way to perform (the viewer may not manage the role) or a wired action', () => {
     const { container } = renderActions({});
     expect(container.textContent).toBe('');
-    renderActions({ perform: vi.fn() }); // wired defaults to WIRED_ACTIONS: empty today
+    renderActions({ perform: vi.fn(), wired: new Set() });
     expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  test('suspend, reactivate and remove are wired to the admin API', () => {
+    renderActions({ perform: vi.fn() });
+    expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Sospendi', 'Rimuovi']);
   });
 
   test('OK: Sospendi asks for confirmation, then performs and closes', async () => {

@@ -1,6 +1,9 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
-import { useQuery } from 'urql';
+import { useMutation, useQuery } from 'urql';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
+import { describeUserError } from '../../../lib/describeUserError';
+import { errorCode } from '../../../lib/graphql/errors';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { InfoIcon } from '../../../components/Icons';
 import { PageHeading } from '../../../components/PageHeading';
@@ -12,8 +15,11 @@ import { useI18n } from '../../../i18n/context';
 import { LOCALE_NAMES, matchLocale } from '../../../i18n/translate';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { AssignmentActions } from '../components/AssignmentActions';
+import { AssignRoleForm } from '../components/AssignRoleForm';
+import { usePerformAssignmentAction } from '../useProfileActions';
+import { useLiveRefetch } from '../useLiveRefetch';
 import { displayName } from '../grouping';
-import { UserProfileQuery } from '../operations';
+import { ReactivateUserMutation, SuspendUserMutation, UserProfileQuery } from '../operations';
 import { productCards, sites, type ProductCard } from '../profile';
 
 type ProfileUser = Extract<NonNullable<UserProfileData['node']>, { __typename: 'User' }>;
@@ -35,12 +41,20 @@ export function UserProfilePage() {
   const from = (location.state as { from?: string } | null)?.from ?? '';
   const [{ data, error, fetching }, reexecute] = useQuery({ query: UserProfileQuery, variables: { id } });
   const user = data?.node?.__typename === 'User' ? (data.node as ProfileUser) : undefined;
+  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  // Another administrator's change to this user shows here live (R28).
+  const [liveNote, setLiveNote] = useState('');
+  const onLiveChange = useCallback(() => {
+    refetch();
+    setLiveNote(t('live.profileUpdated', { time: new Date().toLocaleTimeString() }));
+  }, [refetch, t]);
+  useLiveRefetch(onLiveChange, (e) => e.subjectId === id || e.subjectType !== 'User');
   const title = user ? (displayName(user) ?? user.username) : t('profile.title');
   useDocumentTitle(title);
 
   let body;
   if (user) {
-    body = <Profile user={user} />;
+    body = <Profile user={user} refetch={refetch} />;
   } else if (error) {
     body = <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} testId="profile-error" />;
   } else if (data) {
@@ -74,12 +88,15 @@ export function UserProfilePage() {
           t('profile.title')
         )}
       </PageHeading>
+      <p role="status" className="visually-hidden" data-testid="profile-live-status">
+        {liveNote}
+      </p>
       {body}
     </section>
   );
 }
 
-function Profile({ user }: { user: ProfileUser }) {
+function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) {
   const { t } = useI18n();
   const fmt = useDateFormat();
   const cards = useMemo(() => productCards(user.memberships), [user.memberships]);
@@ -87,12 +104,16 @@ function Profile({ user }: { user: ProfileUser }) {
   const restricted = user.givenName === null && user.familyName === null;
   const userLabel = displayName(user) ?? user.username;
   const language = matchLocale(user.language);
+  const perform = usePerformAssignmentAction(refetch);
 
   return (
     <>
       <div className="profile-status">
         <UserStatusBadge status={user.status} />
         {user.kind === 'SERVICE' && <span className="badge badge-neutral">{t('users.serviceAccount')}</span>}
+        {user.viewerCan?.changeStatus && (user.status === 'SUSPENDED' || user.status === 'ACTIVE' || user.status === 'INVITED') && (
+          <UserStatusAction user={user} userLabel={userLabel} onDone={refetch} />
+        )}
       </div>
       {restricted && (
         <p className="notice notice-small" data-testid="profile-restricted">
@@ -207,9 +228,31 @@ function Profile({ user }: { user: ProfileUser }) {
         ) : (
           <div className="card-grid">
             {cards.map((card) => (
-              <ProductCardView key={card.key} card={card} userLabel={userLabel} showTenant={siteList.length > 1} />
+              <ProductCardView
+                key={card.key}
+                card={card}
+                user={user}
+                userLabel={userLabel}
+                showTenant={siteList.length > 1}
+                perform={perform}
+                refetch={refetch}
+              />
             ))}
           </div>
+        )}
+        {user.memberships.map((m) =>
+          (m.assignableProducts ?? []).length > 0 ? (
+            <div key={m.id} className="assign-role" data-testid="assign-role" data-tenant-id={m.tenant.id}>
+              {user.memberships.length > 1 && <p className="muted small">{t('profile.card.tenant', { name: m.tenant.name })}</p>}
+              <AssignRoleForm
+                kind="assignRole"
+                userId={user.id}
+                tenantId={m.tenant.id}
+                options={(m.assignableProducts ?? []).map((p) => ({ product: p, roles: p.roles }))}
+                onDone={refetch}
+              />
+            </div>
+          ) : null,
         )}
       </section>
 
@@ -247,8 +290,20 @@ function Profile({ user }: { user: ProfileUser }) {
   );
 }
 
-function ProductCardView({ card, userLabel, showTenant }: { card: ProductCard; userLabel: string; showTenant: boolean }) {
+interface CardProps {
+  card: ProductCard;
+  user: ProfileUser;
+  userLabel: string;
+  showTenant: boolean;
+  perform: ReturnType<typeof usePerformAssignmentAction>;
+  refetch: () => void;
+}
+
+function ProductCardView({ card, user, userLabel, showTenant, perform, refetch }: CardProps) {
   const { t } = useI18n();
+  const membership = user.memberships.find((m) => m.id === card.membershipId);
+  const apiCard = membership?.products?.find((p) => p.product.id === card.product.id);
+  const assignable = apiCard?.assignableRoles ?? [];
   const fmt = useDateFormat();
   const headingId = `card-${card.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   return (
@@ -297,10 +352,77 @@ function ProductCardView({ card, userLabel, showTenant }: { card: ProductCard; u
               userLabel={userLabel}
               roleName={a.role.name}
               productName={card.product.name}
+              {...(a.viewerCanManage ? { perform } : {})}
             />
           </li>
         ))}
       </ul>
+      {assignable.length > 0 && (
+        <AssignRoleForm
+          kind="assignAnotherRole"
+          userId={user.id}
+          tenantId={card.tenant.id}
+          options={[{ product: card.product, roles: assignable }]}
+          onDone={refetch}
+        />
+      )}
     </article>
+  );
+}
+
+/** Sospendi / Riabilita utenza (R5), behind a confirmation. */
+function UserStatusAction({ user, userLabel, onDone }: { user: ProfileUser; userLabel: string; onDone: () => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [{ fetching: suspending }, suspend] = useMutation(SuspendUserMutation);
+  const [{ fetching: reactivating }, reactivate] = useMutation(ReactivateUserMutation);
+  const busy = suspending || reactivating;
+  const suspended = user.status === 'SUSPENDED';
+  const confirm = async (): Promise<void> => {
+    setProblem(null);
+    const input = { input: { userId: user.id, expectedVersion: user.version } };
+    const result = suspended ? await reactivate(input) : await suspend(input);
+    if (result.error) {
+      setProblem(t(`error.${errorCode(result.error)}`));
+      return;
+    }
+    const payload = result.data && ('suspendUser' in result.data ? result.data.suspendUser : result.data.reactivateUser);
+    const first = payload?.userErrors[0];
+    if (!payload || first) {
+      setProblem(first ? describeUserError(t, first) : t('error.UNKNOWN'));
+      return;
+    }
+    setOpen(false);
+    onDone();
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className={`button button-small ${suspended ? 'button-secondary' : 'button-danger-outline'}`}
+        onClick={() => setOpen(true)}
+        data-testid={suspended ? 'user-reactivate' : 'user-suspend'}
+      >
+        {suspended ? t('action.reactivateUser') : t('action.suspendUser')}
+      </button>
+      {open && (
+        <ConfirmDialog
+          open
+          title={suspended ? t('confirm.reactivateUser.title') : t('confirm.suspendUser.title')}
+          confirmLabel={suspended ? t('action.reactivateUser') : t('action.suspendUser')}
+          danger={!suspended}
+          busy={busy}
+          error={problem}
+          onConfirm={() => void confirm()}
+          onClose={() => {
+            setOpen(false);
+            setProblem(null);
+          }}
+        >
+          <p>{suspended ? t('confirm.reactivateUser.body', { user: userLabel }) : t('confirm.suspendUser.body', { user: userLabel })}</p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }

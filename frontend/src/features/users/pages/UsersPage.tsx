@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useRef } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { PageHeading } from '../../../components/PageHeading';
@@ -22,6 +22,8 @@ import {
   type UsersListParams,
 } from '../listParams';
 import { UserListRowFragment, UsersListQuery, UsersProductsQuery, UsersTenantQuery } from '../operations';
+import { useViewer } from '../../../app/viewer';
+import { useLiveRefetch } from '../useLiveRefetch';
 
 /**
  * Users list (R21, seed "Utenti"): "Tutti" grouped by product, or one
@@ -29,6 +31,7 @@ import { UserListRowFragment, UsersListQuery, UsersProductsQuery, UsersTenantQue
  */
 export function UsersPage() {
   const { t, locale } = useI18n();
+  const viewer = useViewer();
   useDocumentTitle(t('users.title'));
   const [searchParams, setSearchParams] = useSearchParams();
   const params = useMemo(() => parseUsersParams(searchParams), [searchParams]);
@@ -56,6 +59,13 @@ export function UsersPage() {
   const variables = useMemo(() => usersListVariables(params), [params]);
   const [list, reexecute] = useQuery({ query: UsersListQuery, variables });
   const retry = (): void => reexecute({ requestPolicy: 'network-only' });
+  // Another administrator's changes show here live (R28).
+  const [liveNote, setLiveNote] = useState('');
+  const refetchList = useCallback(() => {
+    reexecute({ requestPolicy: 'network-only' });
+    setLiveNote(t('live.listUpdated', { time: new Date().toLocaleTimeString() }));
+  }, [reexecute, t]);
+  useLiveRefetch(refetchList);
 
   const productList = products.data?.products ?? [];
   const currentProduct = params.product ? productList.find((p) => p.id === params.product) : undefined;
@@ -164,7 +174,21 @@ export function UsersPage() {
   return (
     <section data-testid="users-page" aria-labelledby="page-heading">
       <PageHeading>{t('users.title')}</PageHeading>
+      <p role="status" className="visually-hidden" data-testid="users-live-status">
+        {liveNote}
+      </p>
       <p className="lead">{t('users.intro')}</p>
+      {viewer && (
+        <p>
+          <Link
+            to={params.tenant ? `/users/new?${new URLSearchParams({ tenant: params.tenant }).toString()}` : '/users/new'}
+            className="button"
+            data-testid="users-add"
+          >
+            {t('users.add')}
+          </Link>
+        </p>
+      )}
 
       <nav className="tabs" aria-label={t('users.tabs.label')} data-testid="users-tabs">
         <ul>

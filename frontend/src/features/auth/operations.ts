@@ -1,0 +1,96 @@
+import { graphql } from '../../gql';
+
+/** Signs in with a session cookie (tokenKind COOKIE, the default). */
+export const LoginMutation = graphql(`
+  mutation Login($input: LoginInput!) {
+    login(input: $input) {
+      viewer {
+        user {
+          id
+          username
+        }
+      }
+      totpEnrollmentRequired
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Sets a new password after PASSWORD_EXPIRED / PASSWORD_CHANGE_REQUIRED, and signs in. */
+export const ChangeExpiredPasswordMutation = graphql(`
+  mutation ChangeExpiredPassword($input: ChangeExpiredPasswordInput!) {
+    changeExpiredPassword(input: $input) {
+      viewer {
+        user {
+          id
+          username
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Ends the current session. */
+export const LogoutMutation = graphql(`
+  mutation Logout {
+    logout {
+      ok
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** What an invitation link is worth (anonymous). */
+export const InvitationStatusQuery = graphql(`
+  query InvitationStatus($token: String!) {
+    invitationStatus(token: $token) {
+      state
+      username
+      expiresAt
+    }
+  }
+`);
+
+/** Sets the password of an invited user and activates the account (R14). */
+export const AcceptInvitationMutation = graphql(`
+  mutation AcceptInvitation($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) {
+      username
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** The developer mailbox: emails queued by the server, newest first. */
+export const DeveloperMailboxQuery = graphql(`
+  query DeveloperMailbox($first: Int) {
+    developerMailbox(first: $first) {
+      totalCount
+      nodes {
+        id
+        to
+        template
+        language
+        subject
+        text
+        createdAt
+      }
+    }
+  }
+`);
