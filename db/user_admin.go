@@ -143,6 +143,7 @@ func (s *UserService) CreateUser(ctx context.Context, in domain.NewUser, role *d
 		if err := EnqueueEmail(ctx, tx, Email{To: in.Email, Template: "invitation", Language: in.Language,
 			TenantID: &in.TenantID, UserID: &u.ID, Data: map[string]any{
 				"link": inv.Link, "username": u.Username, "tenantName": tenantName, "invitedBy": actorName(ctx, tx, ac),
+				"givenName": u.GivenName, "hours": int(InvitationTTL.Hours()),
 			}}); err != nil {
 			return err
 		}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
+	mailpkg "tenantadmin/mail"
 	"testing"
 
 	"tenantadmin/domain"
@@ -165,6 +167,13 @@ func TestR1CreateUser(t *testing.T) {
 			!strings.HasPrefix(mail.Link, w.m.URL()+"/invitation#token=") || mail.Tenant != "Filiale Srl" ||
 			mail.By != "Givencompany.admin Familycompany.admin" || mail.Username != "giulia.verdi" {
 			t.Fatalf("invitation mail = %+v", mail)
+		}
+		var raw string
+		w.scalar(t, &raw, "SELECT data::text FROM email_outbox WHERE user_id = ?", id)
+		var data map[string]any
+		json.Unmarshal([]byte(raw), &data)
+		if msg, err := mailpkg.Render("invitation", "fr", data); err != nil || !strings.Contains(msg.Text, "valable 72 heures") {
+			t.Fatalf("rendered invitation lacks its validity: %v\n%s", err, msg.Text)
 		}
 		w.wantAudit(t, "user.create", id, w.companyAdmin, "USER_CREATED", w.company)
 		ra := w.assignmentID(t, id, w.company, "segmenti", "user")
