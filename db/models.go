@@ -127,6 +127,9 @@ type membershipModel struct {
 	TenantID  int64     `bun:"tenant_id"`
 	UserID    int64     `bun:"user_id"`
 	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
+	// Username is a copy of users.username kept by a trigger (migration
+	// 0005) for the users page's index order; never set it here.
+	Username string `bun:"username,nullzero"`
 }
 
 func (m *membershipModel) domain() *domain.Membership {

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -27,38 +28,44 @@ type userCursor struct {
 
 // FindUsers lists the users with a membership in the filter's scope, ordered
 // by username (unique, so the order is stable and the cursor is one key).
+//
+// The page is read in username order from an index and stops after the
+// page: from memberships (tenant_id, username) tenant by tenant for a few
+// tenants, from users (username) with a membership probe for a large scope
+// or the whole platform. The count reads the narrowest index that answers
+// it. BENCHMARKS.md has the plans on the 1M-user dataset.
 func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p domain.Page) (*domain.Connection[*domain.User], error) {
 	limit, backward, err := pageWindow(p)
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.NewSelect().Model((*userModel)(nil))
-	applyUserFilter(q, f)
-	countQ := q.Clone()
-
-	var rows []userModel
-	q = q.Model(&rows).Limit(int64(limit))
+	var after, before *string
 	if p.After != "" {
 		var c userCursor
 		if err := decodeCursor(p.After, &c); err != nil {
 			return nil, err
 		}
-		q.Where("u.username > ?", c.Username)
+		after = &c.Username
 	}
 	if p.Before != "" {
 		var c userCursor
 		if err := decodeCursor(p.Before, &c); err != nil {
 			return nil, err
 		}
-		q.Where("u.username < ?", c.Username)
+		before = &c.Username
 	}
-	if backward {
-		q.Order("u.username DESC")
-	} else {
-		q.Order("u.username ASC")
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, mapError(err)
+	lq := newUserListQuery(f)
+	var rows []userModel
+	if !lq.empty {
+		dir := "ASC"
+		if backward {
+			dir = "DESC"
+		}
+		sql, args := lq.page(after, before, dir, limit)
+		if err := s.db.NewSelect().Model(&rows).Join("JOIN ("+sql+") AS p ON p.user_id = u.id", args...).
+			OrderExpr("p.username " + dir).Scan(ctx); err != nil {
+			return nil, mapError(err)
+		}
 	}
 	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
 	conn := &domain.Connection[*domain.User]{HasNextPage: hasNext, HasPreviousPage: hasPrev}
@@ -67,61 +74,242 @@ func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p doma
 		conn.Cursors = append(conn.Cursors, encodeCursor(userCursor{rows[i].Username}))
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
-		n, err := countQ.Count(ctx)
-		return int(n), mapError(err)
+		if lq.empty {
+			return 0, nil
+		}
+		var n int
+		sql, args := lq.count()
+		err := s.db.NewRaw(sql, args...).Scan(ctx, &n)
+		return n, mapError(err)
 	}
 	return conn, nil
 }
 
-func applyUserFilter(q *bun.SelectQuery, f domain.UserFilter) {
-	byAssignment := f.ProductID != nil || f.Category != nil || f.RoleID != nil || f.AssignmentStatus != nil
-	switch {
-	case byAssignment:
-		sub := q.NewSelect().Table("role_assignments").Column("user_id")
-		scopeTenants(sub, "tenant_id", f)
-		if f.ProductID != nil {
-			sub.Where("product_id = ?", *f.ProductID)
-		}
-		if f.Category != nil {
-			sub.Where("category = ?", string(*f.Category))
-		}
-		if f.RoleID != nil {
-			sub.Where("role_id = ?", *f.RoleID)
-		}
-		if f.AssignmentStatus != nil {
-			sub.Where("status = ?", string(*f.AssignmentStatus))
-		}
-		q.Where("u.id IN (?)", sub)
-	case !f.Scope.All || f.TenantID != nil:
-		sub := q.NewSelect().Table("memberships").Column("user_id")
-		scopeTenants(sub, "tenant_id", f)
-		q.Where("u.id IN (?)", sub)
-	}
-	if f.Status != nil {
-		q.Where("u.status = ?", string(*f.Status))
-	}
-	if f.GroupID != nil {
-		q.Where("u.id IN (SELECT user_id FROM group_members WHERE group_id = ?)", *f.GroupID)
-	}
-	if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
-		q.Where(userSearchExpr+" ILIKE ?", "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
-	}
+// lateralMaxTenants is the largest scope read tenant by tenant (a page per
+// tenant, then merged); larger scopes walk all users in username order.
+const lateralMaxTenants = 64
+
+// userListQuery builds the SQL of a users list from a filter: the tenants
+// of the scope, the condition on role assignments, the conditions on users.
+type userListQuery struct {
+	all     bool    // platform-wide, no tenant condition
+	tenants []int64 // otherwise
+	empty   bool    // the scope holds no tenant: nothing matches
+
+	roleCond string // on ra, "" without assignment filters
+	roleArgs []any
+	userCond string // on u, "" without user filters
+	userArgs []any
 }
 
-// scopeTenants applies the mandatory tenant scope, narrowed to one tenant
-// when the filter asks for it.
-func scopeTenants(q *bun.SelectQuery, column string, f domain.UserFilter) {
-	if f.TenantID != nil {
-		if !f.Scope.Contains(*f.TenantID) {
-			q.Where("false")
+func newUserListQuery(f domain.UserFilter) *userListQuery {
+	q := &userListQuery{}
+	switch {
+	case f.TenantID != nil && !f.Scope.Contains(*f.TenantID):
+		q.empty = true
+	case f.TenantID != nil:
+		q.tenants = []int64{*f.TenantID}
+	case f.Scope.All:
+		q.all = true
+	default:
+		q.tenants = compactIDs(f.Scope.TenantIDs)
+		q.empty = len(q.tenants) == 0
+	}
+	// A role determines its product and category: the assignment filters
+	// become a set of roles, matched with the indexes on role_id.
+	var roles []string
+	if f.RoleID != nil {
+		roles, q.roleArgs = append(roles, "id = ?"), append(q.roleArgs, *f.RoleID)
+	}
+	if f.ProductID != nil {
+		roles, q.roleArgs = append(roles, "product_id = ?"), append(q.roleArgs, *f.ProductID)
+	}
+	if f.Category != nil {
+		roles, q.roleArgs = append(roles, "category = ?"), append(q.roleArgs, string(*f.Category))
+	}
+	if len(roles) > 0 || f.AssignmentStatus != nil {
+		q.roleCond = "true"
+		if len(roles) > 0 {
+			q.roleCond = "ra.role_id = ANY (ARRAY(SELECT id FROM roles WHERE " + strings.Join(roles, " AND ") + "))"
+		}
+		if f.AssignmentStatus != nil {
+			q.roleCond += " AND ra.status = ?"
+			q.roleArgs = append(q.roleArgs, string(*f.AssignmentStatus))
+		}
+	}
+	var users []string
+	if f.Status != nil {
+		users, q.userArgs = append(users, "u.status = ?"), append(q.userArgs, string(*f.Status))
+	}
+	if f.GroupID != nil {
+		users, q.userArgs = append(users, "u.id IN (SELECT user_id FROM group_members WHERE group_id = ?)"), append(q.userArgs, *f.GroupID)
+	}
+	if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
+		users = append(users, userSearchExpr+" ILIKE ?")
+		q.userArgs = append(q.userArgs, "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
+	}
+	q.userCond = strings.Join(users, " AND ")
+	return q
+}
+
+// sqlBuf accumulates SQL with ? placeholders and their arguments in order.
+type sqlBuf struct {
+	sql  strings.Builder
+	args []any
+}
+
+func (b *sqlBuf) add(sql string, args ...any) {
+	b.sql.WriteString(sql)
+	b.args = append(b.args, args...)
+}
+
+func (b *sqlBuf) query() (string, []any) { return b.sql.String(), b.args }
+
+// fewHolders is where a role filter stops being selective: below it the
+// page starts from the holders of the roles (role_assignments_tenant_role_idx)
+// and sorts them; from it on, the page walks the members in username order
+// and probes each (role_assignments_tenant_user_idx), which needs about
+// page size × members ÷ holders probes. PostgreSQL cannot tell the two
+// apart (the roles are a run-time set), so the query measures it.
+var fewHolders = 1500
+
+// page returns the query of one page of (user_id, username) rows in page
+// order, limit rows at most.
+func (q *userListQuery) page(after, before *string, dir string, limit int) (string, []any) {
+	b := &sqlBuf{}
+	keyset := func(column string) {
+		if after != nil {
+			b.add(" AND "+column+" > ?", *after)
+		}
+		if before != nil {
+			b.add(" AND "+column+" < ?", *before)
+		}
+	}
+	userConds := func() {
+		if q.userCond != "" {
+			b.add(" AND "+q.userCond, q.userArgs...)
+		}
+	}
+	// probe is the role filter checked for one membership m.
+	probe := " AND (SELECT true FROM role_assignments ra WHERE ra.tenant_id = m.tenant_id AND ra.user_id = m.user_id AND " + q.roleCond + " LIMIT 1)"
+	walk := func() {
+		switch {
+		case q.all || len(q.tenants) > lateralMaxTenants:
+			// Users in username order (users_username_key), each checked
+			// against the scope and the role filter until the page is full.
+			b.add("SELECT u.id AS user_id, u.username FROM users u WHERE true")
+			if !q.all {
+				b.add(" AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id IN (?)", bun.In(q.tenants))
+				if q.roleCond != "" {
+					b.add(probe, q.roleArgs...)
+				}
+				b.add(")")
+			} else if q.roleCond != "" {
+				b.add(" AND (SELECT true FROM role_assignments ra WHERE ra.user_id = u.id AND "+q.roleCond+" LIMIT 1)", q.roleArgs...)
+			}
+			userConds()
+			keyset("u.username")
+			b.add(" ORDER BY u.username "+dir+" LIMIT ?", limit)
 			return
 		}
-		q.Where(column+" = ?", *f.TenantID)
-		return
+		// Tenant by tenant in username order (memberships_tenant_username_idx),
+		// a page from each, merged; a user of several tenants counts once.
+		member := func(tenant string, targs ...any) {
+			b.add("SELECT m.user_id, m.username FROM memberships m")
+			if q.userCond != "" {
+				b.add(" JOIN users u ON u.id = m.user_id")
+			}
+			b.add(" WHERE m.tenant_id = "+tenant, targs...)
+			if q.roleCond != "" {
+				b.add(probe, q.roleArgs...)
+			}
+			userConds()
+			keyset("m.username")
+			b.add(" ORDER BY m.username "+dir+" LIMIT ?", limit)
+		}
+		if len(q.tenants) == 1 {
+			member("?", q.tenants[0])
+			return
+		}
+		b.add("SELECT DISTINCT ON (c.username) c.user_id, c.username FROM unnest(ARRAY[?]::bigint[]) AS s(tenant_id) CROSS JOIN LATERAL (", bun.In(q.tenants))
+		member("s.tenant_id")
+		b.add(") c ORDER BY c.username "+dir+" LIMIT ?", limit)
 	}
-	if !f.Scope.All {
-		q.Where(column+" IN (?)", bun.In(nonEmpty(f.Scope.TenantIDs)))
+	if q.roleCond == "" || q.all {
+		walk()
+		return b.query()
 	}
+	// A role filter in a tenant scope: from the holders when they are few,
+	// else the walk. The holders are read once, at most few of them, and
+	// their number picks the branch (init plans: one branch runs).
+	few := fewHolders
+	if len(q.tenants) > lateralMaxTenants {
+		// The walk then goes over all users, not the scope's members: it
+		// needs about page size × all users ÷ holders steps.
+		few *= 8
+	}
+	b.add("WITH h AS MATERIALIZED (SELECT ra.tenant_id, ra.user_id FROM role_assignments ra WHERE ra.tenant_id IN (?) AND "+q.roleCond,
+		append([]any{bun.In(q.tenants)}, q.roleArgs...)...)
+	b.add(" LIMIT ?)", few)
+	// Each holder's membership (for the username) is probed one by one:
+	// OFFSET 0 keeps the planner, which overestimates the holders, from
+	// turning this back into a walk.
+	b.add(" SELECT * FROM ((SELECT DISTINCT ON (m.username) m.user_id, m.username FROM h CROSS JOIN LATERAL" +
+		" (SELECT m.user_id, m.username FROM memberships m WHERE m.tenant_id = h.tenant_id AND m.user_id = h.user_id OFFSET 0) m")
+	if q.userCond != "" {
+		b.add(" JOIN users u ON u.id = m.user_id")
+	}
+	b.add(" WHERE (SELECT count(*) FROM h) < ?", few)
+	userConds()
+	keyset("m.username")
+	b.add(" ORDER BY m.username "+dir+" LIMIT ?) UNION ALL (SELECT * FROM (", limit)
+	walk()
+	b.add(") w WHERE (SELECT count(*) FROM h) >= ?)) p ORDER BY username "+dir+" LIMIT ?", few, limit)
+	return b.query()
+}
+
+// count returns the query counting every user of the list.
+func (q *userListQuery) count() (string, []any) {
+	b := &sqlBuf{}
+	from := func(table, alias string) {
+		if q.userCond != "" {
+			b.add(" FROM "+table+" "+alias+" JOIN users u ON u.id = "+alias+".user_id WHERE "+q.userCond, q.userArgs...)
+		} else {
+			b.add(" FROM " + table + " " + alias + " WHERE true")
+		}
+	}
+	switch {
+	case q.roleCond != "":
+		// role_assignments_tenant_role_idx, or role_assignments_user_id_idx
+		// platform-wide.
+		b.add("SELECT count(DISTINCT ra.user_id)")
+		from("role_assignments", "ra")
+		if !q.all {
+			b.add(" AND ra.tenant_id IN (?)", bun.In(q.tenants))
+		}
+		b.add(" AND "+q.roleCond, q.roleArgs...)
+	case q.all:
+		b.add("SELECT count(*) FROM users u")
+		if q.userCond != "" {
+			b.add(" WHERE "+q.userCond, q.userArgs...)
+		}
+	default:
+		// A user is a member of a tenant once: one tenant needs no DISTINCT.
+		if len(q.tenants) == 1 {
+			b.add("SELECT count(*)")
+		} else {
+			b.add("SELECT count(DISTINCT m.user_id)")
+		}
+		from("memberships", "m")
+		b.add(" AND m.tenant_id IN (?)", bun.In(q.tenants))
+	}
+	return b.query()
+}
+
+func compactIDs(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // UsersByIDs loads users for a dataloader. Callers check visibility.

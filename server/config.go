@@ -50,6 +50,9 @@ type Config struct {
 	// Oversight (issue 6).
 	NominationTrustRoots string
 	DigestInterval       time.Duration
+	// PprofAddr, when set, serves net/http/pprof on its own listener
+	// (keep it on loopback): profiles of a running server for diagnosis.
+	PprofAddr string
 }
 
 func env(key, def string) string {
@@ -103,6 +106,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&c.SubscriptionRecheck, "subscription-recheck", durationEnv("SUBSCRIPTION_RECHECK", 5*time.Second), "how often subscriptions re-check their viewer's session and roles (SUBSCRIPTION_RECHECK)")
 	fs.StringVar(&c.NominationTrustRoots, "nomination-trust-roots", env("NOMINATION_TRUST_ROOTS", ""), "PEM file of the certification authorities trusted for signed nominations (NOMINATION_TRUST_ROOTS); empty accepts any issuer")
 	fs.DurationVar(&c.DigestInterval, "digest-interval", durationEnv("DIGEST_INTERVAL", time.Hour), "how often a replica checks whether last month's digest and nomination expiries are due (DIGEST_INTERVAL); 0 disables")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR); empty: off")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

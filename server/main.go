@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"os/signal"
@@ -80,6 +81,9 @@ type Main struct {
 	listener   net.Listener
 	httpServer *http.Server
 	jobs       *jobs
+	// pprofServer serves runtime profiles when PPROF_ADDR is set.
+	pprofServer *http.Server
+	pprofAddr   string
 }
 
 // NewMain returns a Main with a JSON logger on stderr.
@@ -183,6 +187,11 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	m.startJobs()
+	if m.Config.PprofAddr != "" {
+		if err := m.servePprof(); err != nil {
+			return err
+		}
+	}
 	m.Logger.Info("serving", "url", m.Config.PublicURL, "graphql", m.Config.PublicURL+"/graphql",
 		"embeddedPostgres", m.postgres != nil, "inProcessStore", m.KV.InProcess)
 	return nil
@@ -276,6 +285,9 @@ func (m *Main) Close() error {
 		errs = append(errs, m.httpServer.Shutdown(ctx))
 		cancel()
 	}
+	if m.pprofServer != nil {
+		errs = append(errs, m.pprofServer.Close())
+	}
 	if m.Mailer != nil {
 		m.Mailer.Stop()
 	}
@@ -291,4 +303,24 @@ func (m *Main) Close() error {
 		cancel()
 	}
 	return errors.Join(errs...)
+}
+
+// servePprof serves the runtime profiles on their own listener (keep it on
+// loopback): profiles of a running server for diagnosis.
+func (m *Main) servePprof() error {
+	ln, err := net.Listen("tcp", m.Config.PprofAddr)
+	if err != nil {
+		return fmt.Errorf("pprof: %w", err)
+	}
+	m.pprofAddr = ln.Addr().String()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	m.pprofServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go m.pprofServer.Serve(ln)
+	m.Logger.Info("serving pprof", "url", "http://"+m.pprofAddr+"/debug/pprof/")
+	return nil
 }

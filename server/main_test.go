@@ -320,3 +320,31 @@ func TestGracefulClose(t *testing.T) {
 		t.Fatal("server still answers after Close")
 	}
 }
+
+func TestPprof(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		_, prefix := dbtest.MustRedis(t)
+		m := NewMain()
+		m.Logger = slog.New(slog.DiscardHandler)
+		if err := m.ParseFlags([]string{"-addr", "127.0.0.1:0", "-database-url", dbtest.NewDatabaseURL(t),
+			"-redis-url", dbtest.RedisURL(), "-key-prefix", prefix, "-pprof-addr", "127.0.0.1:0"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		if res, body := get(t, "http://"+m.pprofAddr+"/debug/pprof/"); res.StatusCode != 200 || !strings.Contains(body, "goroutine") {
+			t.Fatalf("pprof: %d %q", res.StatusCode, body)
+		}
+	})
+	t.Run("ErrOffByDefault", func(t *testing.T) {
+		m := MustRunMain(t)
+		if m.pprofServer != nil {
+			t.Fatal("pprof must be off without -pprof-addr")
+		}
+		if _, body := get(t, m.URL()+"/debug/pprof/"); strings.Contains(body, "goroutine") {
+			t.Fatal("pprof served on the public listener")
+		}
+	})
+}

@@ -1,0 +1,272 @@
+// Command report turns the output of the read-path benchmarks (go test
+// -bench -v) into Markdown tables with ratios to their baselines, and writes
+// them into one section of BENCHMARKS.md, with the command, the machine and
+// the date.
+//
+//	go run ./bench/report -in bench.out -out BENCHMARKS.md -section read-path -command "bench/run.sh"
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func main() {
+	in := flag.String("in", "", "go test -bench -v output")
+	out := flag.String("out", "BENCHMARKS.md", "Markdown file to update")
+	section := flag.String("section", "read-path", "section name: its content between the markers is replaced")
+	title := flag.String("title", "Read path", "section heading")
+	command := flag.String("command", "", "the command that produced the figures")
+	note := flag.String("note", "", "a sentence printed under the heading")
+	commit := flag.String("commit", "", "the commit measured (default: git describe now)")
+	flag.Parse()
+	if *commit == "" {
+		*commit = gitCommit()
+	}
+	if err := run(*in, *out, *section, *title, *command, *note, *commit); err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+}
+
+// result is one benchmark line.
+type result struct {
+	name    string
+	metrics map[string]float64
+}
+
+func parse(path string) (results []result, logs []string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	s.Buffer(make([]byte, 1<<20), 1<<20)
+	for s.Scan() {
+		line := s.Text()
+		if strings.Contains(line, "readpath_test.go") && strings.Contains(line, "viewer ") {
+			logs = append(logs, strings.TrimSpace(line[strings.Index(line, "viewer "):]))
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") || fields[2] == "" {
+			continue
+		}
+		if _, err := strconv.Atoi(fields[1]); err != nil {
+			continue
+		}
+		r := result{name: stripProcs(fields[0]), metrics: map[string]float64{"n": atof(fields[1])}}
+		for i := 2; i+1 < len(fields); i += 2 {
+			r.metrics[fields[i+1]] = atof(fields[i])
+		}
+		results = append(results, r)
+	}
+	return results, logs, s.Err()
+}
+
+func atof(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+
+// stripProcs drops the -GOMAXPROCS suffix of a benchmark name.
+func stripProcs(name string) string {
+	if i := strings.LastIndex(name, "-"); i > 0 {
+		if _, err := strconv.Atoi(name[i+1:]); err == nil {
+			return name[:i]
+		}
+	}
+	return name
+}
+
+func ms(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	default:
+		return fmt.Sprintf("%.2f", v)
+	}
+}
+
+func cpu(m map[string]float64) string {
+	if v, ok := m["srv-cpu-ms"]; ok {
+		return ms(v)
+	}
+	return "–"
+}
+
+func ratio(a, b float64) string {
+	if b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", a/b)
+}
+
+func tables(results []result) string {
+	byName := map[string]result{}
+	var order []string
+	for _, r := range results {
+		if _, ok := byName[r.name]; !ok {
+			order = append(order, r.name)
+		}
+		byName[r.name] = r
+	}
+	var b strings.Builder
+	// Users page: GraphQL against the raw SQL baseline.
+	var pages []string
+	for _, n := range order {
+		if strings.HasPrefix(n, "BenchmarkUsersPage/") && strings.HasSuffix(n, "/graphql") {
+			pages = append(pages, strings.TrimSuffix(strings.TrimPrefix(n, "BenchmarkUsersPage/"), "/graphql"))
+		}
+	}
+	if len(pages) > 0 {
+		b.WriteString("Users page of 50 with memberships, tenants, roles and totalCount. Latencies in ms; ratios are GraphQL ÷ raw SQL (throughput: SQL ÷ GraphQL, so above 1× means GraphQL is slower). *Server CPU* is the CPU time the server process spent per request (from /proc), which the other engineers' load on the shared machine does not inflate.\n\n")
+		b.WriteString("| viewer | filter | GraphQL p50 | p95 | p99 | req/s | server CPU | SQL p50 | p95 | p99 | req/s | ratio p50 | p95 | p99 | throughput |\n")
+		b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, p := range pages {
+			g, s := byName["BenchmarkUsersPage/"+p+"/graphql"], byName["BenchmarkUsersPage/"+p+"/sql"]
+			viewer, filter, _ := strings.Cut(p, "/")
+			gm, sm := g.metrics, s.metrics
+			fmt.Fprintf(&b, "| %s | %s | %s | **%s** | %s | %.0f | %s | %s | %s | %s | %.0f | %s | **%s** | %s | %s |\n",
+				viewer, filter, ms(gm["p50-ms"]), ms(gm["p95-ms"]), ms(gm["p99-ms"]), gm["req/s"], cpu(gm),
+				ms(sm["p50-ms"]), ms(sm["p95-ms"]), ms(sm["p99-ms"]), sm["req/s"],
+				ratio(gm["p50-ms"], sm["p50-ms"]), ratio(gm["p95-ms"], sm["p95-ms"]), ratio(gm["p99-ms"], sm["p99-ms"]),
+				ratio(sm["req/s"], gm["req/s"]))
+		}
+		b.WriteString("\n")
+	}
+	// HTTP overhead: against the echo handler.
+	if echo, ok := byName["BenchmarkHTTP/echo"]; ok {
+		b.WriteString("HTTP overhead: the smallest GraphQL operations through the server against an idle echo handler (the baseline, ratio 1×). Latencies in ms.\n\n")
+		b.WriteString("| request | p50 | p95 | p99 | req/s | server CPU | ratio p50 | p95 | p99 | throughput |\n")
+		b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, n := range order {
+			if !strings.HasPrefix(n, "BenchmarkHTTP/") {
+				continue
+			}
+			m, e := byName[n].metrics, echo.metrics
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n", strings.TrimPrefix(n, "BenchmarkHTTP/"),
+				ms(m["p50-ms"]), ms(m["p95-ms"]), ms(m["p99-ms"]), m["req/s"], cpu(m),
+				ratio(m["p50-ms"], e["p50-ms"]), ratio(m["p95-ms"], e["p95-ms"]), ratio(m["p99-ms"], e["p99-ms"]), ratio(e["req/s"], m["req/s"]))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func machine() string {
+	var parts []string
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "model name") {
+				parts = append(parts, strings.TrimSpace(strings.SplitN(l, ":", 2)[1]))
+				break
+			}
+		}
+	}
+	parts = append(parts, fmt.Sprintf("%d cores", runtime.NumCPU()))
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb float64
+		fmt.Sscanf(strings.SplitN(string(b), "\n", 2)[0], "MemTotal: %f kB", &kb)
+		parts = append(parts, fmt.Sprintf("%.0f GiB RAM", kb/1024/1024))
+	}
+	if out, err := exec.Command("uname", "-sr").Output(); err == nil {
+		parts = append(parts, strings.TrimSpace(string(out)))
+	}
+	parts = append(parts, runtime.Version())
+	if u := os.Getenv("BENCH_DATABASE_URL"); u != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if c, err := pgx.Connect(ctx, u); err == nil {
+			var v string
+			if c.QueryRow(ctx, "SELECT split_part(version(), ' on ', 1)").Scan(&v) == nil {
+				parts = append(parts, v)
+			}
+			var settings string
+			if c.QueryRow(ctx, `SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings
+				WHERE name IN ('shared_buffers', 'work_mem', 'jit', 'random_page_cost', 'effective_cache_size', 'autovacuum')`).Scan(&settings) == nil {
+				parts = append(parts, "("+settings+")")
+			}
+			c.Close(ctx)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func gitCommit() string {
+	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func run(in, out, section, title, command, note, commit string) error {
+	results, logs, err := parse(in)
+	if err != nil {
+		return err
+	}
+	if len(results) == 0 {
+		return fmt.Errorf("no benchmark results in %s", in)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "### %s\n\n", title)
+	if note != "" {
+		fmt.Fprintf(&b, "%s\n\n", note)
+	}
+	fmt.Fprintf(&b, "- Command: `%s`\n", command)
+	fmt.Fprintf(&b, "- Date: %s, commit `%s`\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), commit)
+	fmt.Fprintf(&b, "- Machine: %s\n", machine())
+	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Fprintf(&b, "- Load average when the report was written (the machine is shared): %s\n", strings.Join(strings.Fields(string(load))[:3], " "))
+	}
+	fmt.Fprintf(&b, "- Concurrent clients: %s; iterations per benchmark: %.0f\n", envOr("BENCH_CONCURRENCY", "1"), results[0].metrics["n"])
+	for _, l := range logs {
+		fmt.Fprintf(&b, "- %s\n", l)
+	}
+	b.WriteString("\n")
+	b.WriteString(tables(results))
+	return writeSection(out, section, b.String())
+}
+
+func envOr(k, d string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return d
+}
+
+// writeSection replaces the text between <!-- section:NAME --> and
+// <!-- /section:NAME --> in path, or appends the section.
+func writeSection(path, name, body string) error {
+	begin, end := "<!-- section:"+name+" -->", "<!-- /section:"+name+" -->"
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	doc := string(old)
+	block := begin + "\n" + body + end
+	if i := strings.Index(doc, begin); i >= 0 {
+		j := strings.Index(doc[i:], end)
+		if j < 0 {
+			return fmt.Errorf("%s: %s has no end marker", path, begin)
+		}
+		doc = doc[:i] + block + doc[i+j+len(end):]
+	} else {
+		if doc != "" && !strings.HasSuffix(doc, "\n\n") {
+			doc = strings.TrimRight(doc, "\n") + "\n\n"
+		}
+		doc += block + "\n"
+	}
+	return os.WriteFile(path, []byte(doc), 0o644)
+}

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sample = `BenchmarkUsersPage/tenant-admin/all/graphql-2   150   6000000 ns/op   5.000 p50-ms   8.000 p95-ms   9.000 p99-ms   160.0 req/s   3.000 srv-cpu-ms
+BenchmarkUsersPage/tenant-admin/all/sql-2       150   2000000 ns/op   2.000 p50-ms   4.000 p95-ms   4.500 p99-ms   480.0 req/s
+    readpath_test.go:111: viewer tenant-admin: user 2, 1 tenants in scope, 30 users, role 8
+BenchmarkHTTP/echo-2   150   50000 ns/op   0.05000 p50-ms   0.1000 p95-ms   0.2000 p99-ms   20000 req/s
+BenchmarkHTTP/graphql-typename-2   150   200000 ns/op   0.2000 p50-ms   0.3000 p95-ms   0.4000 p99-ms   5000 req/s
+`
+
+func TestReport(t *testing.T) {
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "bench.out"), filepath.Join(dir, "BENCHMARKS.md")
+	if err := os.WriteFile(in, []byte(sample), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, []byte("# Benchmarks\n\nintro\n\n<!-- section:read-path -->\nold\n<!-- /section:read-path -->\n\ntail\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(in, out, "read-path", "Read path", "bench/run.sh", "", "abc123"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	doc := string(b)
+	for _, want := range []string{
+		"| tenant-admin | all | 5.00 | **8.00** | 9.00 | 160 | 3.00 | 2.00 | 4.00 | 4.50 | 480 | 2.50× | **2.00×** | 2.00× | 3.00× |",
+		"| graphql-typename | 0.20 | 0.30 | 0.40 | 5000 | – | 4.00× | 3.00× | 2.00× | 4.00× |",
+		"- viewer tenant-admin: user 2, 1 tenants in scope, 30 users, role 8",
+		"commit `abc123`", "intro", "tail",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("missing %q in:\n%s", want, doc)
+		}
+	}
+	if strings.Contains(doc, "old") {
+		t.Error("the section was not replaced")
+	}
+}
