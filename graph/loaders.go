@@ -38,7 +38,7 @@ type Loaders struct {
 	personalData memo[domain.Scope]
 
 	admin adminLoaders // admin_read.go
-	audit        memo[domain.Scope]
+	audit memo[domain.Scope]
 
 	tokens *dataloadgen.Loader[int64, []*domain.ServiceAccountToken]
 }
