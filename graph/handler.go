@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"tenantadmin/db"
 	"tenantadmin/domain"
 	"tenantadmin/graph/generated"
 	"tenantadmin/graph/model"
@@ -27,6 +28,7 @@ import (
 type Limits struct {
 	MaxDepth      int
 	MaxComplexity int
+	MaxAliases    int
 	Introspection bool
 	// AllowedOrigins are the browser origins allowed to open a WebSocket
 	// (host patterns as in coder/websocket's OriginPatterns).
@@ -34,7 +36,7 @@ type Limits struct {
 }
 
 // DefaultLimits suit the admin SPA and integrators' reasonable queries.
-var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, Introspection: true}
+var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, Introspection: true}
 
 // WebsocketAuthenticator authenticates a subscription connection from the
 // connection_init payload's bearer token when the upgrade request carried no
@@ -88,10 +90,13 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if limits.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(introspectionOff{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: &apqCache{rdb: rdb, prefix: apqPrefix}})
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.Use(depthLimit{max: limits.MaxDepth})
+	srv.Use(aliasLimit{max: limits.MaxAliases})
 
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, app.Logger, err)
@@ -133,6 +138,17 @@ func presentError(ctx context.Context, logger *slog.Logger, err error) *gqlerror
 		return gqlErr // parse/validation errors already carry a code
 	}
 	code := domain.ErrorCode(err)
+	if code == domain.EINTERNAL && db.Unavailable(err) {
+		// PostgreSQL or Redis is down or restarting: a retryable outage,
+		// not a bug; the transaction of a mutation was rolled back.
+		logger.WarnContext(ctx, "backing service unavailable", "error", err.Error(), "path", gqlErr.Path.String())
+		gqlErr.Message = "A backing service is unavailable; try again shortly."
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		gqlErr.Extensions["code"] = domain.EUNAVAILABLE
+		return gqlErr
+	}
 	if ge != nil && ge.Err == nil && domain.AsError(err) == nil {
 		// A gqlgen-produced error without an underlying cause (e.g. a
 		// complexity or validation failure): the message is for the client.
@@ -179,7 +195,10 @@ func (c *apqCache) Add(ctx context.Context, key, value string) {
 }
 
 // depthLimit rejects operations nested deeper than max selection levels:
-// complexity alone does not stop a narrow but very deep query.
+// complexity alone does not stop a narrow but very deep query. It applies
+// whatever the operation is called (an operation named IntrospectionQuery
+// used to skip it). Introspection subtrees (__schema, __type) are not data:
+// gqlparser's validation bounds their depth.
 type depthLimit struct{ max int }
 
 var _ interface {
@@ -190,7 +209,7 @@ var _ interface {
 func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
 func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
 func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	if oc.Operation == nil || oc.OperationName == "IntrospectionQuery" {
+	if oc.Operation == nil {
 		return nil
 	}
 	if depth := selectionDepth(oc.Operation.SelectionSet, oc.Doc.Fragments, 0); depth > d.max {
@@ -210,7 +229,7 @@ func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, 
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
-			if len(s.SelectionSet) == 0 {
+			if len(s.SelectionSet) == 0 || isIntrospection(s) {
 				d = level + 1
 			} else {
 				d = selectionDepth(s.SelectionSet, fragments, level+1)
@@ -225,4 +244,98 @@ func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, 
 		deepest = max(deepest, d)
 	}
 	return deepest
+}
+
+func isIntrospection(f *ast.Field) bool { return f.Name == "__schema" || f.Name == "__type" }
+
+// introspectionOff refuses, with a code a client can read, operations that
+// introspect the schema when introspection is disabled (production).
+type introspectionOff struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = introspectionOff{}
+
+func (introspectionOff) ExtensionName() string                   { return "IntrospectionOff" }
+func (introspectionOff) Validate(graphql.ExecutableSchema) error { return nil }
+func (introspectionOff) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation != nil && selectsIntrospection(oc.Operation.SelectionSet, oc.Doc.Fragments, 0) {
+		err := gqlerror.Errorf("Introspection is disabled on this server.")
+		err.Extensions = map[string]any{"code": "INTROSPECTION_DISABLED"}
+		return err
+	}
+	return nil
+}
+
+// selectsIntrospection looks at the root selections, where __schema and
+// __type live, through fragments.
+func selectsIntrospection(set ast.SelectionSet, fragments ast.FragmentDefinitionList, level int) bool {
+	if level > 100 {
+		return false
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if isIntrospection(s) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectsIntrospection(s.SelectionSet, fragments, level+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if f := fragments.ForName(s.Name); f != nil && selectsIntrospection(f.SelectionSet, fragments, level+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// aliasLimit bounds the aliased fields of an operation: aliases let one
+// request repeat a field (a sign-in, a lookup) many times, which the
+// per-request rate limits would not see.
+type aliasLimit struct{ max int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = aliasLimit{}
+
+func (aliasLimit) ExtensionName() string                   { return "AliasLimit" }
+func (aliasLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (a aliasLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	if n := countAliases(oc.Operation.SelectionSet, oc.Doc.Fragments, 0); n > a.max {
+		err := gqlerror.Errorf("The operation uses %d aliases; the limit is %d.", n, a.max)
+		err.Extensions = map[string]any{"code": "TOO_MANY_ALIASES"}
+		return err
+	}
+	return nil
+}
+
+func countAliases(set ast.SelectionSet, fragments ast.FragmentDefinitionList, level int) int {
+	if level > 100 {
+		return 0
+	}
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias != "" && s.Alias != s.Name {
+				n++
+			}
+			n += countAliases(s.SelectionSet, fragments, level+1)
+		case *ast.InlineFragment:
+			n += countAliases(s.SelectionSet, fragments, level+1)
+		case *ast.FragmentSpread:
+			if f := fragments.ForName(s.Name); f != nil {
+				n += countAliases(f.SelectionSet, fragments, level+1)
+			}
+		}
+	}
+	return n
 }

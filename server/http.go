@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net"
@@ -70,7 +71,8 @@ func (m *Main) routes() http.Handler {
 		AllowCredentials: true,
 		MaxAge:           600,
 	})
-	return m.requestContext(m.limitBody(securityHeaders(c.Handler(mux))))
+	publicHTTPS := strings.HasPrefix(strings.ToLower(m.Config.PublicURL), "https://")
+	return m.requestContext(securityHeaders(publicHTTPS, m.limitBody(c.Handler(mux))))
 }
 
 // ready reports whether PostgreSQL and the key-value store answer.
@@ -118,7 +120,8 @@ func (m *Main) requestContext(next http.Handler) http.Handler {
 func (m *Main) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > m.Config.MaxRequestSize {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("The request body is larger than %d bytes.", m.Config.MaxRequestSize), "REQUEST_TOO_LARGE", 0)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, m.Config.MaxRequestSize)
@@ -126,15 +129,24 @@ func (m *Main) limitBody(next http.Handler) http.Handler {
 	})
 }
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
+// contentSecurityPolicy confines the SPA: its scripts come only from this
+// origin (Vite emits no inline script), it cannot be framed, and it talks
+// only to this origin's API and WebSocket. Inline styles stay allowed for
+// the components' style attributes.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; " +
+	"style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+
+// securityHeaders sets the headers every response carries. HSTS is sent
+// when the request came over TLS or when the server is published over
+// https (PUBLIC_URL), i.e. behind a TLS-terminating proxy.
+func securityHeaders(publicHTTPS bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		if r.TLS != nil {
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		if r.TLS != nil || publicHTTPS {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
