@@ -1,0 +1,585 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tenantadmin/db/dbtest"
+	"tenantadmin/db/embedded"
+)
+
+// Faults (issue 9): PostgreSQL and Redis going away and coming back while
+// the server runs, and the server killed in the middle of mutations. The
+// PostgreSQL and Redis that are stopped are private to the test, never the
+// shared ones other tests use.
+
+// faultChildEnv makes the test binary run as a server process (see
+// TestMain) so that a test can SIGKILL it.
+const faultChildEnv = "TENANTADMIN_FAULT_CHILD_ARGS"
+
+func TestMain(m *testing.M) {
+	if args := os.Getenv(faultChildEnv); args != "" {
+		runFaultChild(args)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// runFaultChild serves like the real binary, prints its address, and runs
+// until it is killed.
+func runFaultChild(rawArgs string) {
+	var args []string
+	if err := json.Unmarshal([]byte(rawArgs), &args); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	m := NewMain()
+	m.Logger = slog.New(slog.DiscardHandler)
+	if err := m.ParseFlags(args); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println("LISTENING", m.Addr())
+	select {}
+}
+
+// privatePostgres is a PostgreSQL cluster of the test's own, stopped and
+// started again on the same port.
+type privatePostgres struct {
+	dir  string
+	port int
+	pg   *embedded.Postgres
+}
+
+func startPrivatePostgres(t *testing.T) *privatePostgres {
+	t.Helper()
+	p := &privatePostgres{dir: filepath.Join(t.TempDir(), "pgdata")}
+	p.start(t)
+	p.port = p.pg.Port()
+	t.Cleanup(func() { p.stop(t) })
+	return p
+}
+
+func (p *privatePostgres) start(t *testing.T) {
+	t.Helper()
+	pg, err := embedded.Start(context.Background(), embedded.Options{DataDir: p.dir, Port: p.port})
+	if err != nil {
+		unavailableInCI(t, "private PostgreSQL (run npm ci)", err)
+	}
+	p.pg = pg
+}
+
+// stop is PostgreSQL's fast shutdown: open transactions are rolled back
+// and their sessions end.
+func (p *privatePostgres) stop(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := p.pg.Stop(ctx); err != nil {
+		t.Errorf("stop private PostgreSQL: %v", err)
+	}
+}
+
+// privateRedis is a redis-server of the test's own with an append-only
+// file, so that what it acknowledged survives its restart.
+type privateRedis struct {
+	dir  string
+	port int
+	cmd  *exec.Cmd
+}
+
+func startPrivateRedis(t *testing.T) *privateRedis {
+	t.Helper()
+	r := &privateRedis{dir: t.TempDir(), port: freePort(t)}
+	r.start(t)
+	t.Cleanup(func() { r.stop(t) })
+	return r
+}
+
+func (r *privateRedis) url() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", r.port) }
+
+func (r *privateRedis) start(t *testing.T) {
+	t.Helper()
+	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--dir", r.dir,
+		"--appendonly", "yes", "--appendfsync", "always", "--save", "")
+	if err := r.cmd.Start(); err != nil {
+		unavailableInCI(t, "redis-server", err)
+	}
+	client := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", r.port)})
+	defer client.Close()
+	waitUntil(t, 30*time.Second, func() bool { return client.Ping(context.Background()).Err() == nil })
+}
+
+func (r *privateRedis) stop(t *testing.T) {
+	t.Helper()
+	if r.cmd == nil || r.cmd.Process == nil {
+		return
+	}
+	r.cmd.Process.Signal(syscall.SIGTERM)
+	r.cmd.Wait()
+	r.cmd = nil
+}
+
+func unavailableInCI(t *testing.T, what string, err error) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s: %v", what, err)
+	}
+	t.Skipf("%s: %v", what, err)
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func readyStatus(t *testing.T, m *Main) int {
+	t.Helper()
+	res, _ := get(t, m.URL()+"/readyz")
+	return res.StatusCode
+}
+
+const faultCreateUser = `mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { code } } }`
+
+// userInputs returns a maker of createUser variables (a new member of the
+// company with one role) that needs no database, since it is used while
+// the database is down.
+func (w *adminWorld) userInputs(t *testing.T) func(username string, n int) map[string]any {
+	product, role := w.product(t, "segmenti"), w.role(t, "segmenti", "user")
+	return func(username string, n int) map[string]any {
+		return map[string]any{"input": map[string]any{
+			"tenantId": globalIDFor("Tenant", w.company), "username": username, "taxCode": validCF(n),
+			"givenName": "Fault", "familyName": "Test", "email": username + "@example.test", "language": "it",
+			"productId": product, "roleId": role}}
+	}
+}
+
+// createdOK tells whether a createUser answer reports success.
+func createdOK(res *gqlResponse) bool {
+	var out struct {
+		CreateUser *struct {
+			User       *struct{ ID string }
+			UserErrors []struct{ Code string }
+		}
+	}
+	if len(res.Errors) > 0 || json.Unmarshal(res.Data, &out) != nil || out.CreateUser == nil {
+		return false
+	}
+	return out.CreateUser.User != nil && len(out.CreateUser.UserErrors) == 0
+}
+
+// wantAllOrNothing checks that each username's createUser either wrote
+// everything (account, membership, role, invitation, email, audit and
+// change events) or nothing, and that every acknowledged one is there.
+func (w *adminWorld) wantAllOrNothing(t *testing.T, attempted map[string]bool) (complete int) {
+	t.Helper()
+	for username, acknowledged := range attempted {
+		var parts struct {
+			Users       int `bun:"users"`
+			Memberships int `bun:"memberships"`
+			Roles       int `bun:"roles"`
+			Invitations int `bun:"invitations"`
+			Emails      int `bun:"emails"`
+			Audits      int `bun:"audits"`
+			Events      int `bun:"events"`
+		}
+		w.scalar(t, &parts, `SELECT
+			(SELECT count(*) FROM users WHERE username = ?0) AS users,
+			(SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = ?0) AS memberships,
+			(SELECT count(*) FROM role_assignments ra JOIN users u ON u.id = ra.user_id WHERE u.username = ?0) AS roles,
+			(SELECT count(*) FROM invitations i JOIN users u ON u.id = i.user_id WHERE u.username = ?0) AS invitations,
+			(SELECT count(*) FROM email_outbox WHERE to_address = ?1) AS emails,
+			(SELECT count(*) FROM audit_events a JOIN users u ON u.id = a.target_id WHERE a.action = 'user.create' AND u.username = ?0) AS audits,
+			(SELECT count(*) FROM events e JOIN users u ON u.id = e.subject_id WHERE e.subject_type = 'User' AND u.username = ?0) AS events`,
+			username, username+"@example.test")
+		switch {
+		case parts.Users == 0 && parts.Memberships+parts.Roles+parts.Invitations+parts.Emails+parts.Audits+parts.Events == 0:
+			if acknowledged {
+				t.Errorf("%s: createUser succeeded but nothing is stored", username)
+			}
+		case parts.Users == 1 && parts.Memberships == 1 && parts.Roles == 1 && parts.Invitations == 1 &&
+			parts.Emails == 1 && parts.Audits == 1 && parts.Events >= 1:
+			complete++
+		default:
+			t.Errorf("%s: partial write %+v", username, parts)
+		}
+	}
+	return complete
+}
+
+// TestFaultPostgresRestart stops PostgreSQL under writers and reads: they
+// get UNAVAILABLE (503 where the request never reached GraphQL), /readyz
+// answers 503, no mutation is half written, and once PostgreSQL is back
+// the same server process serves again.
+func TestFaultPostgresRestart(t *testing.T) {
+	pg := startPrivatePostgres(t)
+	_, prefix := dbtest.MustRedis(t)
+	m := MustRunMainOn(t, pg.pg.DSN(), prefix)
+	w := &adminWorld{world: newWorldOn(t, m), tokens: map[int64]string{}}
+	admin := w.token(t, w.companyAdmin)
+	input := w.userInputs(t)
+	op := w.f.User("fault.operator", w.company)
+	w.f.Assign(op, w.company, "segmenti", "user")
+	setPassword(t, m, op)
+
+	if !createdOK(m.gql(t, admin, faultCreateUser, input("before.outage", 1))) {
+		t.Fatal("createUser failed before the outage")
+	}
+
+	// Writers create users until each has seen the outage a few times.
+	var mu sync.Mutex
+	attempted := map[string]bool{}
+	failures := map[string]int{}
+	started := make(chan struct{}, 64)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outage := 0
+			for i := 0; outage < 3 && i < 200; i++ {
+				username := fmt.Sprintf("writer%d.n%d", g, i)
+				mu.Lock()
+				attempted[username] = false
+				mu.Unlock()
+				res := m.gql(t, admin, faultCreateUser, input(username, 100+g*200+i))
+				if createdOK(res) {
+					mu.Lock()
+					attempted[username] = true
+					mu.Unlock()
+					select {
+					case started <- struct{}{}:
+					default:
+					}
+					continue
+				}
+				outage++
+				mu.Lock()
+				failures[fmt.Sprintf("%d %s", res.status, res.code())]++
+				mu.Unlock()
+			}
+		}()
+	}
+	for range 8 {
+		<-started // the writers are under way
+	}
+	pg.stop(t)
+
+	t.Run("ErrReadyz", func(t *testing.T) {
+		if s := readyStatus(t, m); s != http.StatusServiceUnavailable {
+			t.Fatalf("/readyz %d while PostgreSQL is down", s)
+		}
+	})
+	t.Run("ErrAuthenticatedQuery", func(t *testing.T) {
+		res := m.gql(t, admin, `{ users(first: 5) { totalCount } }`, nil)
+		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, errors %+v", res.status, res.Errors)
+		}
+	})
+	t.Run("ErrSignIn", func(t *testing.T) {
+		res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
+			"username": "fault.operator", "password": goodPassword, "tokenKind": "BEARER"}})
+		if res.code() != "UNAVAILABLE" || strings.Contains(string(res.Data), `"token":"`) {
+			t.Fatalf("code %q, data %s", res.code(), res.Data)
+		}
+	})
+	wg.Wait()
+	t.Run("ErrWritersSawUnavailable", func(t *testing.T) {
+		for outcome, n := range failures {
+			if !strings.HasSuffix(outcome, " UNAVAILABLE") {
+				t.Errorf("%d writes failed with %q, want UNAVAILABLE", n, outcome)
+			}
+		}
+		if len(failures) == 0 {
+			t.Fatal("no write failed during the outage")
+		}
+	})
+
+	pg.start(t)
+	waitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
+
+	t.Run("OKRecoveredWithoutRestart", func(t *testing.T) {
+		if !createdOK(m.gql(t, admin, faultCreateUser, input("after.outage", 2))) {
+			t.Fatal("createUser failed after PostgreSQL came back")
+		}
+		if token, code := m.login(t, "fault.operator", goodPassword, nil); token == "" {
+			t.Fatalf("sign-in after recovery: %q", code)
+		}
+	})
+	t.Run("NoPartialWrites", func(t *testing.T) {
+		complete := w.wantAllOrNothing(t, attempted)
+		t.Logf("%d createUser attempted, %d complete, failures %v", len(attempted), complete, failures)
+	})
+	t.Run("OKChangeEventsPublishedAfterRecovery", func(t *testing.T) {
+		waitUntil(t, time.Minute, func() bool {
+			return w.count(t, "SELECT count(*) FROM events WHERE published_at IS NULL") == 0
+		})
+	})
+}
+
+// TestFaultRedisRestart stops Redis: sessions and rate limits cannot be
+// checked, so requests get 503 UNAVAILABLE (never a silent allow or an
+// anonymous answer), /readyz answers 503; once Redis is back the same
+// server serves again and sessions are still valid.
+func TestFaultRedisRestart(t *testing.T) {
+	r := startPrivateRedis(t)
+	m := MustRunMainOn(t, dbtest.NewDatabaseURL(t), "fault:", "-redis-url", r.url())
+	w := &adminWorld{world: newWorldOn(t, m), tokens: map[int64]string{}}
+	admin := w.token(t, w.companyAdmin)
+	input := w.userInputs(t)
+	op := w.f.User("fault.operator", w.company)
+	w.f.Assign(op, w.company, "segmenti", "user")
+	setPassword(t, m, op)
+	if m.viewerName(t, admin) != "company.admin" {
+		t.Fatal("session does not work before the outage")
+	}
+	before := w.snapshot(t)
+
+	r.stop(t)
+	t.Run("ErrReadyz", func(t *testing.T) {
+		if s := readyStatus(t, m); s != http.StatusServiceUnavailable {
+			t.Fatalf("/readyz %d while Redis is down", s)
+		}
+	})
+	t.Run("ErrSessionCannotBeChecked", func(t *testing.T) {
+		res := m.gql(t, admin, `{ viewer { user { username } } }`, nil)
+		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, code %q, data %s", res.status, res.code(), res.Data)
+		}
+	})
+	t.Run("ErrMutation", func(t *testing.T) {
+		res := m.gql(t, admin, faultCreateUser, input("during.outage", 3))
+		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, code %q, data %s", res.status, res.code(), res.Data)
+		}
+	})
+	// Rate limits live in Redis: an anonymous request is refused rather
+	// than let through unlimited.
+	t.Run("ErrAnonymousNotLetThrough", func(t *testing.T) {
+		res := m.gql(t, "", `{ viewer { platformAdmin } }`, nil)
+		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, code %q, data %s", res.status, res.code(), res.Data)
+		}
+	})
+	t.Run("ErrSignIn", func(t *testing.T) {
+		res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
+			"username": "fault.operator", "password": goodPassword, "tokenKind": "BEARER"}})
+		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, code %q, data %s", res.status, res.code(), res.Data)
+		}
+	})
+	t.Run("NothingWritten", func(t *testing.T) { w.unchanged(t, before) })
+
+	r.start(t)
+	waitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
+	t.Run("OKRecoveredWithoutRestart", func(t *testing.T) {
+		if name := m.viewerName(t, admin); name != "company.admin" {
+			t.Fatalf("session after Redis restart: %q", name)
+		}
+		if !createdOK(m.gql(t, admin, faultCreateUser, input("after.outage", 4))) {
+			t.Fatal("createUser failed after Redis came back")
+		}
+		if token, code := m.login(t, "fault.operator", goodPassword, nil); token == "" {
+			t.Fatalf("sign-in after recovery: %q", code)
+		}
+	})
+}
+
+// faultChild is a server process of the test binary.
+type faultChild struct {
+	cmd  *exec.Cmd
+	addr string
+}
+
+func startFaultChild(t *testing.T, args ...string) *faultChild {
+	t.Helper()
+	b, _ := json.Marshal(args)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), faultChildEnv+"="+string(b))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &faultChild{cmd: cmd}
+	t.Cleanup(func() { c.kill() })
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if addr, ok := strings.CutPrefix(lines.Text(), "LISTENING "); ok {
+			c.addr = addr
+			break
+		}
+	}
+	if c.addr == "" {
+		t.Fatal("the server process did not start")
+	}
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	return c
+}
+
+func (c *faultChild) kill() {
+	if c.cmd.ProcessState == nil {
+		c.cmd.Process.Kill() // SIGKILL: no shutdown, no deferred cleanup
+		c.cmd.Wait()
+	}
+}
+
+// TestFaultServerKilledMidMutation SIGKILLs a server process while
+// several createUser transactions are open: PostgreSQL rolls back what was
+// not committed, so each user is afterwards either complete or absent, and
+// a new process on the same database serves at once.
+func TestFaultServerKilledMidMutation(t *testing.T) {
+	_, prefix := dbtest.MustRedis(t)
+	dbURL := dbtest.NewDatabaseURL(t)
+	// A reference server in this process holds the fixtures and checks.
+	ref := MustRunMainOn(t, dbURL, prefix, "-event-relay=false")
+	w := &adminWorld{world: newWorldOn(t, ref), tokens: map[int64]string{}}
+	admin := w.token(t, w.companyAdmin)
+	input := w.userInputs(t)
+	childURL := dbURL + "&application_name=fault_child"
+	child := startFaultChild(t, "-addr", "127.0.0.1:0", "-database-url", childURL, "-redis-url", dbtest.RedisURL(),
+		"-key-prefix", prefix, "-log-level", "error", "-digest-interval", "0", "-event-relay=false")
+	var mu sync.Mutex
+	attempted := map[string]bool{}
+	inputs := map[string]map[string]any{}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 110; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				username := fmt.Sprintf("killed%d.n%d", g, i)
+				vars := input(username, 100+g*110+i)
+				mu.Lock()
+				attempted[username] = false
+				inputs[username] = vars
+				mu.Unlock()
+				body, _ := json.Marshal(map[string]any{"query": faultCreateUser, "variables": vars})
+				req, _ := http.NewRequest(http.MethodPost, "http://"+child.addr+"/graphql", strings.NewReader(string(body)))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+admin)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return // the process is gone
+				}
+				var out gqlResponse
+				json.NewDecoder(res.Body).Decode(&out)
+				res.Body.Close()
+				if createdOK(&out) {
+					mu.Lock()
+					attempted[username] = true
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	// Kill it once some users are created, when transactions are open.
+	acknowledged := func() (n int) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, ok := range attempted {
+			if ok {
+				n++
+			}
+		}
+		return n
+	}
+	open := 0
+	waitUntil(t, time.Minute, func() bool {
+		open = w.count(t, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fault_child' AND xact_start IS NOT NULL`)
+		return open > 0 && acknowledged() >= 10
+	})
+	child.kill()
+	close(stop)
+	wg.Wait()
+	t.Logf("killed with %d transactions open", open)
+
+	// PostgreSQL notices the dead connections and rolls their work back.
+	waitUntil(t, time.Minute, func() bool {
+		return w.count(t, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fault_child'`) == 0
+	})
+	t.Run("NoPartialWrites", func(t *testing.T) {
+		complete := w.wantAllOrNothing(t, attempted)
+		t.Logf("%d createUser attempted, %d complete", len(attempted), complete)
+	})
+	t.Run("OKRestarted", func(t *testing.T) {
+		again := startFaultChild(t, "-addr", "127.0.0.1:0", "-database-url", dbURL, "-redis-url", dbtest.RedisURL(),
+			"-key-prefix", prefix, "-log-level", "error", "-digest-interval", "0")
+		m := &Main{listener: fixedAddr(again.addr)}
+		// What was committed is there once (creating it again is refused as
+		// a duplicate); what was not can be done again.
+		retried := 0
+		for username := range attempted {
+			exists := w.count(t, "SELECT count(*) FROM users WHERE username = ?", username) == 1
+			res := m.gql(t, admin, faultCreateUser, inputs[username])
+			var out struct {
+				CreateUser struct{ UserErrors []struct{ Code string } }
+			}
+			res.decode(t, &out)
+			code := ""
+			if len(out.CreateUser.UserErrors) > 0 {
+				code = out.CreateUser.UserErrors[0].Code
+			}
+			switch {
+			case exists && code != "TAX_CODE_HAS_ACCOUNT" && code != "USERNAME_TAKEN":
+				t.Errorf("%s was committed, creating it again: %q", username, code)
+			case !exists && code != "":
+				t.Errorf("%s was rolled back, creating it again: %q", username, code)
+			case !exists:
+				retried++
+			}
+		}
+		if w.wantAllOrNothing(t, attempted) != len(attempted) {
+			t.Error("after the retries every user should be complete")
+		}
+		t.Logf("%d rolled-back creations redone after the restart", retried)
+	})
+}
+
+// fixedAddr is a net.Listener stand-in that only reports an address, so
+// the test's HTTP helpers can talk to a server in another process.
+type fixedAddr string
+
+func (fixedAddr) Accept() (net.Conn, error) { return nil, net.ErrClosed }
+func (fixedAddr) Close() error              { return nil }
+func (a fixedAddr) Addr() net.Addr {
+	addr, _ := net.ResolveTCPAddr("tcp", string(a))
+	return addr
+}
