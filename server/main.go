@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -56,6 +57,9 @@ func main() {
 type Main struct {
 	Config Config
 	Logger *slog.Logger
+	// LogOutput receives the JSON log (os.Stderr when nil); tests read it
+	// to check that no secret is ever logged.
+	LogOutput io.Writer
 
 	DB       *db.DB
 	KV       *kv.Store
@@ -95,7 +99,11 @@ func NewMain() *Main {
 func (m *Main) Run(ctx context.Context) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(m.Config.LogLevel)); err == nil {
-		m.Logger = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+		out := m.LogOutput
+		if out == nil {
+			out = os.Stderr
+		}
+		m.Logger = slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: level}))
 	}
 	m.Logger = slog.New(requestIDLogHandler{m.Logger.Handler()})
 
