@@ -62,6 +62,10 @@ func DecodeSignature(body []byte) ([]byte, error) {
 		if block == nil || (block.Type != "PKCS7" && block.Type != "CMS" && block.Type != "PKCS #7 SIGNED DATA") {
 			return nil, refuse(ReasonMalformed, "The PEM file holds no PKCS#7 / CMS block.")
 		}
+		if len(block.Bytes) == 0 || block.Bytes[0] != 0x30 {
+			// Found by FuzzVerify: an empty block passed as DER.
+			return nil, refuse(ReasonMalformed, "The PEM block is not a CMS signed-data structure.")
+		}
 		return block.Bytes, nil
 	}
 	compact := strings.Map(func(r rune) rune {
@@ -218,6 +222,9 @@ func parse(der []byte) (p7 *pkcs7.PKCS7, err error) {
 			p7, err = nil, refuse(ReasonMalformed, "The file is not a valid CMS signed-data structure.")
 		}
 	}()
+	if err := checkBER(der); err != nil {
+		return nil, refuse(ReasonMalformed, "The file is not a valid CMS signed-data structure.")
+	}
 	p7, err = pkcs7.Parse(der)
 	if err != nil {
 		return nil, refuse(ReasonMalformed, "The file is not a valid CMS signed-data structure.")
