@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -128,18 +129,28 @@ func TestTLSDeployment(t *testing.T) {
 		}
 	})
 	t.Run("Cookies", func(t *testing.T) {
-		seen := map[string]bool{}
+		seen := map[string]*http.Cookie{}
 		for _, c := range httpRes.Cookies() {
-			seen[c.Name] = true
-			if !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+			seen[c.Name] = c
+			if !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Domain != "" {
 				t.Errorf("cookie %s: %+v", c.Name, c)
 			}
-			if c.Name == SessionCookie && !c.HttpOnly {
-				t.Error("the session cookie is readable by scripts")
-			}
 		}
-		if !seen[SessionCookie] || !seen[CSRFCookie] {
+		// The session cookie is __Host- prefixed: Secure, host-only, path /.
+		session := seen[SecureSessionCookie]
+		if session == nil || !session.HttpOnly || seen[SessionCookie] != nil || seen[CSRFCookie] == nil || seen[CSRFCookie].HttpOnly {
 			t.Fatalf("cookies %v", httpRes.Cookies())
+		}
+		// It is the one that authenticates (a browser sends it back over https).
+		req, _ := http.NewRequest(http.MethodGet, m.URL()+"/graphql?query="+url.QueryEscape("{ viewer { user { username } } }"), nil)
+		req.AddCookie(&http.Cookie{Name: SecureSessionCookie, Value: session.Value})
+		if res := doGQL(t, req); string(res.Data) != `{"viewer":{"user":{"username":"company.admin"}}}` {
+			t.Fatalf("prefixed cookie: %s %+v", res.Data, res.Errors)
+		}
+		req, _ = http.NewRequest(http.MethodGet, m.URL()+"/graphql?query="+url.QueryEscape("{ viewer { user { username } } }"), nil)
+		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: session.Value})
+		if res := doGQL(t, req); string(res.Data) != `{"viewer":null}` {
+			t.Fatalf("unprefixed cookie accepted on a TLS deployment: %s", res.Data)
 		}
 	})
 }

@@ -28,8 +28,14 @@ import (
 	"tenantadmin/graph"
 )
 
-// SessionCookie is the SPA's session cookie name.
-const SessionCookie = "session"
+// SessionCookie is the SPA's session cookie name on plain-http development
+// servers; SecureSessionCookie is its name wherever cookies are Secure: the
+// __Host- prefix makes browsers refuse it unless it is Secure, host-only and
+// for the whole path, so a sibling subdomain cannot plant or shadow it.
+const (
+	SessionCookie       = "session"
+	SecureSessionCookie = "__Host-session"
+)
 
 // routes builds the HTTP handler: /graphql, health, metrics and the SPA.
 func (m *Main) routes() http.Handler {
@@ -162,11 +168,12 @@ func securityHeaders(publicHTTPS bool, next http.Handler) http.Handler {
 // hook the login and logout resolvers set cookies through.
 func (m *Main) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := graph.WithSessionCookies(r.Context(), &cookieJar{w: w, secure: m.secureCookies()})
+		secure := m.secureCookies()
+		ctx := graph.WithSessionCookies(r.Context(), &cookieJar{w: w, secure: secure})
 		kind, token := auth.KindBearer, ""
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			token = strings.TrimPrefix(h, "Bearer ")
-		} else if c, err := r.Cookie(SessionCookie); err == nil {
+		} else if c, err := r.Cookie(sessionCookieName(secure)); err == nil {
 			kind, token = auth.KindCookie, c.Value
 		}
 		if token != "" {
@@ -261,17 +268,24 @@ type cookieJar struct {
 
 func (c *cookieJar) Set(token, csrf string, expires time.Time) {
 	maxAge := int(time.Until(expires).Seconds())
-	http.SetCookie(c.w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires, MaxAge: maxAge,
+	http.SetCookie(c.w, &http.Cookie{Name: sessionCookieName(c.secure), Value: token, Path: "/", Expires: expires, MaxAge: maxAge,
 		HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode})
 	http.SetCookie(c.w, &http.Cookie{Name: CSRFCookie, Value: csrf, Path: "/", Expires: expires, MaxAge: maxAge,
 		HttpOnly: false, Secure: c.secure, SameSite: http.SameSiteLaxMode})
 }
 
 func (c *cookieJar) Clear() {
-	for _, name := range []string{SessionCookie, CSRFCookie} {
+	for _, name := range []string{sessionCookieName(c.secure), CSRFCookie} {
 		http.SetCookie(c.w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
-			HttpOnly: name == SessionCookie, Secure: c.secure, SameSite: http.SameSiteLaxMode})
+			HttpOnly: name != CSRFCookie, Secure: c.secure, SameSite: http.SameSiteLaxMode})
 	}
+}
+
+func sessionCookieName(secure bool) string {
+	if secure {
+		return SecureSessionCookie
+	}
+	return SessionCookie
 }
 
 // secureCookies is true except for plain-http development on the loopback
