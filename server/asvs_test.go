@@ -246,3 +246,17 @@ func TestSecretsNeverLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestNoDirectoryListing: the SPA handler serves files, never a directory
+// listing or the repository's metadata files (ASVS V4.3.2).
+func TestNoDirectoryListing(t *testing.T) {
+	m := MustRunMain(t)
+	_, index := get(t, m.URL()+"/")
+	for _, path := range []string{"/assets/", "/assets", "/.gitkeep", "/.git/HEAD", "/../go.mod", "/%2e%2e/go.mod"} {
+		res, body := get(t, m.URL()+path)
+		if strings.Contains(body, "<pre>") || strings.Contains(body, "module tenantadmin") ||
+			res.StatusCode == http.StatusOK && body != index {
+			t.Errorf("GET %s: %d %.200q", path, res.StatusCode, body)
+		}
+	}
+}
