@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -51,7 +52,10 @@ func TestAbuseIntrospection(t *testing.T) {
 	// skipped the depth check for operations named IntrospectionQuery.
 	t.Run("ErrDeepDataNamedIntrospectionQuery", func(t *testing.T) {
 		q := `query IntrospectionQuery { tenants(first: 1) { nodes { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } } } }`
-		if res := m.gql(t, "", q, nil); res.code() != "QUERY_TOO_DEEP" {
+		body, _ := json.Marshal(map[string]any{"query": q, "operationName": "IntrospectionQuery"})
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if res := doGQL(t, req); res.code() != "QUERY_TOO_DEEP" {
 			t.Fatalf("code %q, errors %+v", res.code(), res.Errors)
 		}
 	})
