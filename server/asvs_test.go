@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -259,4 +260,42 @@ func TestNoDirectoryListing(t *testing.T) {
 			t.Errorf("GET %s: %d %.200q", path, res.StatusCode, body)
 		}
 	}
+}
+
+// TestSessionTokens: sessions are 256-bit random tokens, new at each
+// sign-in, and accepted only from the Authorization header or the session
+// cookie, never from the URL (ASVS V3.1.1, V3.2.1, V3.2.2).
+func TestSessionTokens(t *testing.T) {
+	w := newWorld(t)
+	setPassword(t, w.m, w.companyAdmin)
+	first, _ := w.m.login(t, "company.admin", goodPassword, nil)
+	second, _ := w.m.login(t, "company.admin", goodPassword, nil)
+	t.Run("RandomAndNewAtEachSignIn", func(t *testing.T) {
+		for _, tok := range []string{first, second} {
+			if b, err := base64.RawURLEncoding.DecodeString(tok); err != nil || len(b) < 32 {
+				t.Fatalf("token %q: %d bytes, %v", tok, len(b), err)
+			}
+		}
+		if first == second {
+			t.Fatal("two sign-ins share a token")
+		}
+	})
+	t.Run("ErrNotFromURL", func(t *testing.T) {
+		q := url.QueryEscape("{ viewer { user { username } } }")
+		for _, param := range []string{"token", "access_token", "session", "authorization"} {
+			res := doGQL(t, mustRequest(t, http.MethodGet, w.m.URL()+"/graphql?query="+q+"&"+param+"="+url.QueryEscape(first)))
+			if string(res.Data) != `{"viewer":null}` {
+				t.Fatalf("?%s= authenticated: %s", param, res.Data)
+			}
+		}
+	})
+}
+
+func mustRequest(t *testing.T, method, rawURL string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, rawURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
 }
