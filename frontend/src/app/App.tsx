@@ -1,5 +1,9 @@
 import { Navigate, Route, Routes } from 'react-router';
+import { AccountPage } from '../features/account/pages/AccountPage';
+import { ForgotPasswordPage } from '../features/auth/pages/ForgotPasswordPage';
 import { InvitationPage } from '../features/auth/pages/InvitationPage';
+import { ResetPasswordPage } from '../features/auth/pages/ResetPasswordPage';
+import { VerifyEmailPage } from '../features/auth/pages/VerifyEmailPage';
 import { LoginPage } from '../features/auth/pages/LoginPage';
 import { MailboxPage } from '../features/dev/pages/MailboxPage';
 import { ProductsPage } from '../features/products/pages/ProductsPage';
@@ -19,6 +23,9 @@ export function App() {
         <Route path="setup" element={<SetupPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="invitation" element={<InvitationPage />} />
+        <Route path="forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="reset-password" element={<ResetPasswordPage />} />
+        <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="dev/mailbox" element={<MailboxPage />} />
       </Route>
       <Route element={<AppShell />}>
@@ -28,6 +35,7 @@ export function App() {
         <Route path="users/new" element={<AddUserPage />} />
         <Route path="users/:id" element={<UserProfilePage />} />
         <Route path="products" element={<ProductsPage />} />
+        <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
