@@ -1,5 +1,9 @@
 import { Navigate, Route, Routes } from 'react-router';
 import { AccountPage } from '../features/account/pages/AccountPage';
+import { AuditPage } from '../features/audit/pages/AuditPage';
+import { GroupsPage } from '../features/groups/pages/GroupsPage';
+import { SecurityPage } from '../features/security/pages/SecurityPage';
+import { ServiceAccountsPage } from '../features/serviceAccounts/pages/ServiceAccountsPage';
 import { ForgotPasswordPage } from '../features/auth/pages/ForgotPasswordPage';
 import { InvitationPage } from '../features/auth/pages/InvitationPage';
 import { ResetPasswordPage } from '../features/auth/pages/ResetPasswordPage';
@@ -35,6 +39,10 @@ export function App() {
         <Route path="users/new" element={<AddUserPage />} />
         <Route path="users/:id" element={<UserProfilePage />} />
         <Route path="products" element={<ProductsPage />} />
+        <Route path="groups" element={<GroupsPage />} />
+        <Route path="service-accounts" element={<ServiceAccountsPage />} />
+        <Route path="security" element={<SecurityPage />} />
+        <Route path="audit" element={<AuditPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -12,6 +12,10 @@ const MAIN_ID = 'main-content';
 
 /** Navigation entries after the products: path, label key, test ID. */
 const NAV_MORE = [
+  ['/groups', 'nav.groups', 'nav-groups'],
+  ['/service-accounts', 'nav.serviceAccounts', 'nav-service-accounts'],
+  ['/security', 'nav.security', 'nav-security'],
+  ['/audit', 'nav.audit', 'nav-audit'],
   ['/account', 'nav.account', 'nav-account'],
 ] as const;
 

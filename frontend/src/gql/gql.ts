@@ -39,6 +39,7 @@ type Documents = {
     "\n  mutation DeleteGroup($input: DeleteGroupInput!) {\n    deleteGroup(input: $input) {\n      deletedGroupId\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.DeleteGroupDocument,
     "\n  mutation AddUserToGroup($input: GroupMemberInput!) {\n    addUserToGroup(input: $input) {\n      group {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.AddUserToGroupDocument,
     "\n  mutation RemoveUserFromGroup($input: GroupMemberInput!) {\n    removeUserFromGroup(input: $input) {\n      group {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.RemoveUserFromGroupDocument,
+    "\n  query GroupCandidates($tenantId: ID!, $productId: ID!) {\n    users(filter: { tenantId: $tenantId, productId: $productId }, first: 200) {\n      nodes {\n        id\n        username\n        givenName\n        familyName\n      }\n    }\n  }\n": typeof types.GroupCandidatesDocument,
     "\n  fragment CatalogRole on Role {\n    id\n    code\n    name\n    category\n    permissions\n    requiresNomination\n    personalDataAccess\n    requiresSite\n  }\n": typeof types.CatalogRoleFragmentDoc,
     "\n  query ProductCatalog {\n    products {\n      id\n      code\n      name\n      description\n      roles {\n        id\n        ...CatalogRole\n      }\n    }\n  }\n": typeof types.ProductCatalogDocument,
     "\n  fragment SecurityFindingList on SecurityFindingConnection {\n    totalCount\n    nodes {\n      reasons\n      user {\n        id\n        username\n        givenName\n        familyName\n        status\n      }\n    }\n  }\n": typeof types.SecurityFindingListFragmentDoc,
@@ -100,6 +101,7 @@ const documents: Documents = {
     "\n  mutation DeleteGroup($input: DeleteGroupInput!) {\n    deleteGroup(input: $input) {\n      deletedGroupId\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.DeleteGroupDocument,
     "\n  mutation AddUserToGroup($input: GroupMemberInput!) {\n    addUserToGroup(input: $input) {\n      group {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.AddUserToGroupDocument,
     "\n  mutation RemoveUserFromGroup($input: GroupMemberInput!) {\n    removeUserFromGroup(input: $input) {\n      group {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.RemoveUserFromGroupDocument,
+    "\n  query GroupCandidates($tenantId: ID!, $productId: ID!) {\n    users(filter: { tenantId: $tenantId, productId: $productId }, first: 200) {\n      nodes {\n        id\n        username\n        givenName\n        familyName\n      }\n    }\n  }\n": types.GroupCandidatesDocument,
     "\n  fragment CatalogRole on Role {\n    id\n    code\n    name\n    category\n    permissions\n    requiresNomination\n    personalDataAccess\n    requiresSite\n  }\n": types.CatalogRoleFragmentDoc,
     "\n  query ProductCatalog {\n    products {\n      id\n      code\n      name\n      description\n      roles {\n        id\n        ...CatalogRole\n      }\n    }\n  }\n": types.ProductCatalogDocument,
     "\n  fragment SecurityFindingList on SecurityFindingConnection {\n    totalCount\n    nodes {\n      reasons\n      user {\n        id\n        username\n        givenName\n        familyName\n        status\n      }\n    }\n  }\n": types.SecurityFindingListFragmentDoc,
@@ -250,6 +252,10 @@ export function graphql(source: "\n  mutation AddUserToGroup($input: GroupMember
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RemoveUserFromGroup($input: GroupMemberInput!) {\n    removeUserFromGroup(input: $input) {\n      group {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveUserFromGroup($input: GroupMemberInput!) {\n    removeUserFromGroup(input: $input) {\n      group {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupCandidates($tenantId: ID!, $productId: ID!) {\n    users(filter: { tenantId: $tenantId, productId: $productId }, first: 200) {\n      nodes {\n        id\n        username\n        givenName\n        familyName\n      }\n    }\n  }\n"): (typeof documents)["\n  query GroupCandidates($tenantId: ID!, $productId: ID!) {\n    users(filter: { tenantId: $tenantId, productId: $productId }, first: 200) {\n      nodes {\n        id\n        username\n        givenName\n        familyName\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
