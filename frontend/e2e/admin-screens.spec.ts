@@ -6,7 +6,8 @@ import { saveScreenshot } from './support/screenshots';
 /**
  * The administrator's screens against the real server: groups (R11),
  * service accounts (R27), security findings and CSV reports (R22, R24) and
- * the audit log (R26), each on a tenant made for the test.
+ * the audit log (R26), each on a tenant made for the test. The first
+ * administrator's language is English, so these screens are in English.
  */
 test.describe('administration screens', () => {
   test.skip(!REAL_API, 'needs the Go server (scripts/e2e.sh)');
@@ -34,20 +35,20 @@ test.describe('administration screens', () => {
     // The same name on the same product: the API's userError, next to the field.
     await page.locator('#group-create-name').fill('Ufficio personale');
     await create.getByTestId('group-create-submit').click();
-    await expect(page.getByTestId('field-group-create-name-error')).toContainText('Esiste già un gruppo');
+    await expect(page.getByTestId('field-group-create-name-error')).toContainText('A group of this product already has this name.');
 
     await group.getByTestId('group-add-member-open').click();
     await expect(group.getByTestId('group-add-member-user')).toContainText(person.username);
     await group.getByTestId('group-add-member-submit').click();
     await expect(group.getByTestId('group-member')).toHaveCount(1);
     await expect(group.getByTestId('group-member')).toContainText(person.username);
-    await saveScreenshot(page, 'groups-it');
+    await saveScreenshot(page, 'groups-en');
 
     await group.getByTestId('group-member-remove').click();
     await expect(group.getByTestId('group-member')).toHaveCount(0);
 
     await group.getByTestId('group-rename').click();
-    await page.getByLabel('Nuovo nome').fill('Ufficio risorse umane');
+    await page.getByLabel('New name').fill('Ufficio risorse umane');
     await page.getByTestId('group-rename-submit').click();
     const renamed = page.getByTestId('group').filter({ hasText: 'Ufficio risorse umane' });
     await expect(renamed).toBeVisible();
@@ -67,7 +68,7 @@ test.describe('administration screens', () => {
 
     await page.locator('#sa-username').fill('x');
     await page.getByTestId('sa-create-submit').click();
-    await expect(page.getByTestId('field-sa-username-error')).toContainText('almeno 3 caratteri');
+    await expect(page.getByTestId('field-sa-username-error')).toContainText('at least 3 characters');
     const username = `protocollo.${Date.now().toString(36)}`;
     await page.locator('#sa-username').fill(username);
     await page.locator('#sa-description').fill('Protocollo informatico: invio delle PEC');
@@ -77,7 +78,7 @@ test.describe('administration screens', () => {
     await expect(account.getByTestId('sa-uid')).not.toBeEmpty();
 
     await account.getByTestId('sa-token-new').click();
-    await account.getByLabel('Nome del token').fill('server di produzione');
+    await account.getByLabel('Token name').fill('server di produzione');
     await account.getByTestId('sa-token-submit').click();
     const secret = page.getByTestId('sa-secret');
     await expect(secret).toBeFocused();
@@ -85,9 +86,9 @@ test.describe('administration screens', () => {
     expect(first).toMatch(/^sat_/);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.getByTestId('sa-secret-copy').click();
-    await expect(page.getByTestId('sa-secret-copy-status')).toHaveText('Copiato negli appunti.');
+    await expect(page.getByTestId('sa-secret-copy-status')).toHaveText('Copied to the clipboard.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
-    await saveScreenshot(page, 'service-accounts-it');
+    await saveScreenshot(page, 'service-accounts-en');
 
     // The token works as a bearer token, and its row shows its beginning only.
     const me = await page.request.post('/graphql', {
@@ -129,7 +130,7 @@ test.describe('administration screens', () => {
       'INVITED',
     );
     await expect(page.getByTestId('findings-locked')).toHaveAttribute('data-count', '0');
-    await saveScreenshot(page, 'security-it');
+    await saveScreenshot(page, 'security-en');
 
     for (const [testId, header] of [
       ['report-users', /username/i],
@@ -157,8 +158,8 @@ test.describe('administration screens', () => {
     await page.getByTestId('audit-apply').click();
     await expect(page).toHaveURL(/action=user.create/);
     await expect(page.getByTestId('audit-event')).toHaveCount(3);
-    await expect(page.getByTestId('audit-total')).toContainText('3 modifiche');
-    await saveScreenshot(page, 'audit-it');
+    await expect(page.getByTestId('audit-total')).toContainText('3 changes');
+    await saveScreenshot(page, 'audit-en');
 
     // Live: a new user in the tenant appears without reloading.
     await expect(page.getByTestId('connection-indicator')).toHaveAttribute('data-state', 'connected');
@@ -184,7 +185,7 @@ test.describe('administration screens', () => {
       });
     }
     await page.goto(`/audit?tenant=${encodeURIComponent(tenantId)}&action=group.create`);
-    await expect(page.getByTestId('audit-total')).toContainText('26 modifiche');
+    await expect(page.getByTestId('audit-total')).toContainText('26 changes');
     await expect(page.getByTestId('audit-event')).toHaveCount(25);
     await page.getByTestId('audit-more').click();
     await expect(page.getByTestId('audit-event')).toHaveCount(26);

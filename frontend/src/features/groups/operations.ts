@@ -118,7 +118,7 @@ export const RemoveUserFromGroupMutation = graphql(`
 /** Users of the tenant with a role on the product: who may join one of its groups. */
 export const GroupCandidatesQuery = graphql(`
   query GroupCandidates($tenantId: ID!, $productId: ID!) {
-    users(filter: { tenantId: $tenantId, productId: $productId }, first: 200) {
+    users(filter: { tenantId: $tenantId, productId: $productId }, first: 100) {
       nodes {
         id
         username

@@ -82,7 +82,7 @@ export const TenantChildrenQuery = graphql(`
 /** Tenants for a tenant picker (audit, security, groups, service accounts), ordered by name. */
 export const TenantOptionsQuery = graphql(`
   query TenantOptions($search: String) {
-    tenants(search: $search, first: 200) {
+    tenants(search: $search, first: 100) {
       totalCount
       nodes {
         id

@@ -294,4 +294,7 @@ export const enScreens: Record<keyof typeof itScreens, string> = {
   "tenants.certifiedEmail": "Certified email (PEC)",
   "tenants.createSubmit": "Create",
   "tenants.created": "“{name}” created.",
+  "tenants.noParent": "None: a new organisation",
+  "tenants.searchLabel": "Search organisations by name",
+  "tenants.searchPlaceholder": "Search…",
 };

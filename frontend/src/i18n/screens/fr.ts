@@ -294,4 +294,7 @@ export const frScreens: Record<keyof typeof itScreens, string> = {
   "tenants.certifiedEmail": "Adresse certifiée (PEC)",
   "tenants.createSubmit": "Créer",
   "tenants.created": "« {name} » créé.",
+  "tenants.noParent": "Aucune : nouvelle organisation",
+  "tenants.searchLabel": "Rechercher une structure par nom",
+  "tenants.searchPlaceholder": "Rechercher…",
 };

@@ -296,4 +296,7 @@ export const itScreens = {
   "tenants.certifiedEmail": "PEC",
   "tenants.createSubmit": "Crea",
   "tenants.created": "“{name}” creato.",
+  "tenants.noParent": "Nessuno: nuova organizzazione",
+  "tenants.searchLabel": "Cerca un ente per nome",
+  "tenants.searchPlaceholder": "Cerca…",
 } as const;

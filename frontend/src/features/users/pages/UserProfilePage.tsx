@@ -16,6 +16,7 @@ import { LOCALE_NAMES, matchLocale } from '../../../i18n/translate';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { AssignmentActions } from '../components/AssignmentActions';
 import { AssignRoleForm } from '../components/AssignRoleForm';
+import { UserNominations } from '../components/UserNominations';
 import {
   AttachSiteForm,
   AuditLink,
@@ -327,6 +328,10 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
         )}
         {user.kind === 'HUMAN' && <AttachSiteForm userId={user.id} onDone={refetch} />}
       </section>
+
+      {user.memberships.map((m) => (
+        <UserNominations key={m.id} tenantId={m.tenant.id} tenantName={m.tenant.name} userId={user.id} />
+      ))}
 
       <FailedLoginsSection userId={user.id} />
     </>
