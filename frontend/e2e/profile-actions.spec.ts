@@ -73,7 +73,7 @@ test.describe('tenant form and profile actions', () => {
     await card.getByTestId('assign-group-select').selectOption({ label: 'Sportello' });
     await card.getByTestId('assign-group-submit').click();
     await expect(card.getByTestId('card-group')).toHaveText(/Sportello/);
-    await saveScreenshot(page, 'profile-en');
+    await saveScreenshot(page, 'profile-actions-en');
     await card.getByTestId('card-group-remove').click();
     await expect(card.getByTestId('card-group')).toHaveCount(0);
 
