@@ -83,6 +83,7 @@ test.describe('my account', () => {
     const secretText = (await laptop.getByTestId('totp-secret').textContent()) ?? '';
     expect(secretText).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
     await expect(laptop.getByTestId('totp-uri')).toHaveAttribute('href', /^otpauth:\/\/totp\//);
+    await expect(laptop.getByRole('img', { name: /Codice QR per l’app di autenticazione/ })).toBeVisible();
     await laptop.locator('#totp-code').fill('12345');
     await laptop.getByTestId('totp-confirm').click();
     await expect(laptop.getByTestId('field-totp-code-error')).toContainText('6 cifre');

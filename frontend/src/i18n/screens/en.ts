@@ -83,9 +83,9 @@ export const enScreens: Record<keyof typeof itScreens, string> = {
   'totp.enrolled': 'On',
   'totp.enrolledHint': 'We ask for the authenticator app’s code when you sign in.',
   'totp.begin': 'Set up the authenticator app',
-  'totp.step1': 'On your phone, open the authenticator app.',
+  'totp.step1': 'On your phone, open the authenticator app and scan the QR code:',
   'totp.openApp': 'Open in the app (otpauth)',
-  'totp.step2': 'Add the account {account} ({issuer}) with this key:',
+  'totp.step2': 'Or add the account {account} ({issuer}) with this key:',
   'totp.step3': 'Type the 6-digit code the app shows here.',
   'totp.secretLabel': 'Secret key',
   'totp.confirm': 'Turn on',
@@ -297,4 +297,5 @@ export const enScreens: Record<keyof typeof itScreens, string> = {
   "tenants.noParent": "None: a new organisation",
   "tenants.searchLabel": "Search organisations by name",
   "tenants.searchPlaceholder": "Search…",
+  "totp.qrLabel": "QR code for the authenticator app, account {account}",
 };

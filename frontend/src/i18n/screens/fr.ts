@@ -83,9 +83,9 @@ export const frScreens: Record<keyof typeof itScreens, string> = {
   'totp.enrolled': 'Activée',
   'totp.enrolledHint': 'À la connexion, nous demandons le code de l’application d’authentification.',
   'totp.begin': 'Configurer l’application d’authentification',
-  'totp.step1': 'Sur votre téléphone, ouvrez l’application d’authentification.',
+  'totp.step1': 'Sur votre téléphone, ouvrez l’application d’authentification et scannez le code QR :',
   'totp.openApp': 'Ouvrir dans l’application (otpauth)',
-  'totp.step2': 'Ajoutez le compte {account} ({issuer}) avec cette clé :',
+  'totp.step2': 'Ou ajoutez le compte {account} ({issuer}) avec cette clé :',
   'totp.step3': 'Saisissez ici le code à 6 chiffres affiché par l’application.',
   'totp.secretLabel': 'Clé secrète',
   'totp.confirm': 'Activer',
@@ -297,4 +297,5 @@ export const frScreens: Record<keyof typeof itScreens, string> = {
   "tenants.noParent": "Aucune : nouvelle organisation",
   "tenants.searchLabel": "Rechercher une structure par nom",
   "tenants.searchPlaceholder": "Rechercher…",
+  "totp.qrLabel": "Code QR pour l’application d’authentification, compte {account}",
 };

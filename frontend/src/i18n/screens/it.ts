@@ -85,9 +85,9 @@ export const itScreens = {
   'totp.enrolled': 'Attiva',
   'totp.enrolledHint': 'All’accesso ti chiediamo il codice dell’app di autenticazione.',
   'totp.begin': 'Configura l’app di autenticazione',
-  'totp.step1': 'Sul telefono, apri l’app di autenticazione.',
+  'totp.step1': 'Sul telefono, apri l’app di autenticazione e inquadra il codice QR:',
   'totp.openApp': 'Apri nell’app (otpauth)',
-  'totp.step2': 'Aggiungi l’account {account} ({issuer}) inserendo questa chiave:',
+  'totp.step2': 'Oppure aggiungi l’account {account} ({issuer}) inserendo questa chiave:',
   'totp.step3': 'Scrivi qui il codice di 6 cifre che l’app mostra.',
   'totp.secretLabel': 'Chiave segreta',
   'totp.confirm': 'Attiva',
@@ -299,4 +299,5 @@ export const itScreens = {
   "tenants.noParent": "Nessuno: nuova organizzazione",
   "tenants.searchLabel": "Cerca un ente per nome",
   "tenants.searchPlaceholder": "Cerca…",
+  "totp.qrLabel": "Codice QR per l’app di autenticazione, account {account}",
 } as const;

@@ -6,6 +6,7 @@ import { CopyButton } from '../../../components/CopyButton';
 import { FormField, PasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { Progress } from '../../../components/Progress';
+import { QrCode } from '../../../components/QrCode';
 import { QueryError } from '../../../components/QueryError';
 import type { MyAccountQuery as MyAccountData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
@@ -342,7 +343,10 @@ function SecondFactorCard({ viewer, onChange }: { viewer: AccountViewer; onChang
             <div data-testid="totp-enrolment">
               <ol className="steps">
                 <li>
-                  {t('totp.step1')}{' '}
+                  {t('totp.step1')}
+                  <div>
+                    <QrCode text={enrolment.uri} label={t('totp.qrLabel', { account: label?.account ?? '' })} testId="totp-qr" />
+                  </div>
                   <a href={enrolment.uri} data-testid="totp-uri">
                     {t('totp.openApp')}
                   </a>
