@@ -97,6 +97,15 @@ test.describe('my account', () => {
     await laptop.getByTestId('totp-confirm').click();
     await expect(laptop.getByTestId('totp-enrolled')).toBeVisible();
 
+    // Preferences: the interface follows the language saved (R4).
+    await laptop.getByTestId('preferences-language').selectOption('fr');
+    await laptop.getByTestId('preferences-submit').click();
+    await expect(laptop.getByTestId('preferences-saved')).toBeVisible();
+    await expect(laptop.locator('html')).toHaveAttribute('lang', 'fr');
+    await expect(laptop.getByTestId('page-heading')).toHaveText('Mon compte');
+    // No phone for someone without an administrator role (R3).
+    await expect(laptop.locator('#preferences-phone')).toHaveCount(0);
+
     // Signing in now asks for the code.
     await laptop.getByTestId('logout').click();
     await expect(laptop).toHaveURL(/\/login$/);

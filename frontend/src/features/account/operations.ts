@@ -13,6 +13,10 @@ export const MyAccountQuery = graphql(`
         familyName
         email
         pendingEmail
+        phone
+        viewerCan {
+          setPhone
+        }
         language
         timeZone
         version
@@ -143,6 +147,24 @@ export const RequestEmailChangeMutation = graphql(`
       user {
         id
         pendingEmail
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Sets or clears the viewer's work phone (R3; administrators only). */
+export const UpdateMyPhoneMutation = graphql(`
+  mutation UpdateMyPhone($input: UpdateMyPhoneInput!) {
+    updateMyPhone(input: $input) {
+      user {
+        id
+        phone
+        version
       }
       userErrors {
         field

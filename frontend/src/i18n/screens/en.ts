@@ -298,4 +298,7 @@ export const enScreens: Record<keyof typeof itScreens, string> = {
   "tenants.searchLabel": "Search organisations by name",
   "tenants.searchPlaceholder": "Search…",
   "totp.qrLabel": "QR code for the authenticator app, account {account}",
+  "account.preferences.title": "Preferences",
+  "account.preferences.saved": "Preferences saved.",
+  "account.preferences.phoneHint": "Administrators only; leave it empty to clear it.",
 };

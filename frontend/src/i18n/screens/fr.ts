@@ -298,4 +298,7 @@ export const frScreens: Record<keyof typeof itScreens, string> = {
   "tenants.searchLabel": "Rechercher une structure par nom",
   "tenants.searchPlaceholder": "Rechercher…",
   "totp.qrLabel": "Code QR pour l’application d’authentification, compte {account}",
+  "account.preferences.title": "Préférences",
+  "account.preferences.saved": "Préférences enregistrées.",
+  "account.preferences.phoneHint": "Réservé aux administrateurs ; laissez vide pour le retirer.",
 };

@@ -300,4 +300,7 @@ export const itScreens = {
   "tenants.searchLabel": "Cerca un ente per nome",
   "tenants.searchPlaceholder": "Cerca…",
   "totp.qrLabel": "Codice QR per l’app di autenticazione, account {account}",
+  "account.preferences.title": "Preferenze",
+  "account.preferences.saved": "Preferenze salvate.",
+  "account.preferences.phoneHint": "Solo per gli amministratori; lascialo vuoto per toglierlo.",
 } as const;

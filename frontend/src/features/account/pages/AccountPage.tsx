@@ -1,4 +1,4 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
@@ -10,6 +10,7 @@ import { QrCode } from '../../../components/QrCode';
 import { QueryError } from '../../../components/QueryError';
 import type { MyAccountQuery as MyAccountData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
+import { LOCALE_NAMES, LOCALES } from '../../../i18n/translate';
 import { mutationOutcome } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
@@ -23,6 +24,8 @@ import {
   RequestEmailChangeMutation,
   RevokeOtherSessionsMutation,
   RevokeSessionMutation,
+  UpdateMyPhoneMutation,
+  UpdateMyPreferencesMutation,
 } from '../operations';
 
 type Session = MyAccountData['mySessions'][number];
@@ -48,6 +51,7 @@ export function AccountPage() {
           <PasswordCard />
           <SecondFactorCard viewer={viewer} onChange={refetch} />
           <EmailCard viewer={viewer} onChange={refetch} />
+          <PreferencesCard viewer={viewer} onChange={refetch} />
           <FailedLoginsCard viewer={viewer} />
         </div>
       </>
@@ -472,6 +476,105 @@ function FailedLoginsCard({ viewer }: { viewer: AccountViewer }) {
           </ul>
         </>
       )}
+    </section>
+  );
+}
+
+/** Language and time zone (R4), and the work phone for administrators (R3). */
+function PreferencesCard({ viewer, onChange }: { viewer: AccountViewer; onChange: () => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const user = viewer.user;
+  const [language, setLanguage] = useState(user.language);
+  const [timeZone, setTimeZone] = useState(user.timeZone);
+  const [phone, setPhone] = useState(user.phone ?? '');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const [{ fetching: savingPrefs }, savePrefs] = useMutation(UpdateMyPreferencesMutation);
+  const [{ fetching: savingPhone }, savePhone] = useMutation(UpdateMyPhoneMutation);
+  const busy = savingPrefs || savingPhone;
+  const onSubmit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
+    e.preventDefault();
+    if (busy) return;
+    setDone(false);
+    setFormError(null);
+    setErrors({});
+    let version = user.version;
+    if (language !== user.language || timeZone.trim() !== user.timeZone) {
+      const result = await savePrefs({ input: { language, timeZone: timeZone.trim(), expectedVersion: version } });
+      const outcome = mutationOutcome(t, result, result.data?.updateMyPreferences);
+      if (!outcome.ok) {
+        setErrors(outcome.fieldErrors);
+        setFormError(outcome.formError ?? outcome.fieldErrors['expectedVersion'] ?? null);
+        return;
+      }
+      version = outcome.payload.user?.version ?? version;
+    }
+    if (user.viewerCan.setPhone && phone.trim() !== (user.phone ?? '')) {
+      const result = await savePhone({ input: { phone: phone.trim(), expectedVersion: version } });
+      const outcome = mutationOutcome(t, result, result.data?.updateMyPhone);
+      if (!outcome.ok) {
+        setErrors(outcome.fieldErrors);
+        setFormError(outcome.formError ?? outcome.fieldErrors['expectedVersion'] ?? null);
+        return;
+      }
+    }
+    setDone(true);
+    onChange();
+  };
+  return (
+    <section className="card" aria-labelledby={`${id}-title`} data-testid="preferences-card">
+      <h2 id={`${id}-title`}>{t('account.preferences.title')}</h2>
+      {formError && (
+        <p className="field-error" role="alert">
+          {formError}
+        </p>
+      )}
+      {done && (
+        <p className="alert alert-success" role="status" data-testid="preferences-saved">
+          {t('account.preferences.saved')}
+        </p>
+      )}
+      <form className="form" noValidate onSubmit={onSubmit} aria-busy={busy} data-testid="preferences-form">
+        <div className={`field${errors['language'] ? ' field-invalid' : ''}`}>
+          <label htmlFor={`${id}-language`}>{t('profile.language')}</label>
+          {errors['language'] && <p className="field-error">{errors['language']}</p>}
+          <select id={`${id}-language`} value={language} onChange={(e) => setLanguage(e.target.value)} data-testid="preferences-language">
+            {LOCALES.map((l) => (
+              <option key={l} value={l}>
+                {LOCALE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <FormField
+          id="preferences-timeZone"
+          label={t('profile.timeZone')}
+          hint={t('identity.timeZoneHint')}
+          value={timeZone}
+          onChange={(e) => setTimeZone(e.target.value)}
+          error={errors['timeZone']}
+        />
+        {user.viewerCan.setPhone && (
+          <FormField
+            id="preferences-phone"
+            type="tel"
+            label={t('profile.phone')}
+            hint={t('account.preferences.phoneHint')}
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+            autoComplete="tel"
+            error={errors['phone']}
+          />
+        )}
+        <div className="form-actions">
+          <button type="submit" className="button button-secondary" disabled={busy} data-testid="preferences-submit">
+            {t('common.save')}
+          </button>
+          <Progress busy={busy} />
+        </div>
+      </form>
     </section>
   );
 }
