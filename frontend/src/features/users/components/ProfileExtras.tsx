@@ -23,6 +23,7 @@ import {
   UnlockUserMutation,
   UpdateUserProfileMutation,
 } from '../operations';
+import { identityChanges } from '../profile';
 import { NominationForm } from './NominationForm';
 
 interface Named {
@@ -175,17 +176,16 @@ export function IdentityEditForm({ user, onDone, onCancel }: { user: EditableUse
     e.preventDefault();
     if (fetching) return;
     setFormError(null);
-    const input: Parameters<typeof update>[0]['input'] = { userId: user.id, expectedVersion: user.version };
-    if (canNames && givenName.trim() !== (user.givenName ?? '')) input.givenName = givenName.trim();
-    if (canNames && familyName.trim() !== (user.familyName ?? '')) input.familyName = familyName.trim();
-    if (canTaxCode && taxCode.trim() !== '') input.taxCode = taxCode.trim();
-    if (canPrefs && language !== user.language) input.language = language;
-    if (canPrefs && timeZone.trim() !== user.timeZone) input.timeZone = timeZone.trim();
-    if (Object.keys(input).length === 2) {
+    const changes = identityChanges(
+      user,
+      { givenName, familyName, taxCode, language, timeZone },
+      { names: canNames, taxCode: canTaxCode, preferences: canPrefs },
+    );
+    if (Object.keys(changes).length === 0) {
       onCancel();
       return;
     }
-    const result = await update({ input });
+    const result = await update({ input: { userId: user.id, expectedVersion: user.version, ...changes } });
     const outcome = mutationOutcome(t, result, result.data?.updateUserProfile);
     if (!outcome.ok) {
       const { expectedVersion, ...rest } = outcome.fieldErrors;
