@@ -48,7 +48,7 @@ export function AccountPage() {
       <>
         <SessionsCard sessions={data.mySessions} onChange={refetch} />
         <div className="card-grid">
-          <PasswordCard />
+          <PasswordCard onChange={refetch} />
           <SecondFactorCard viewer={viewer} onChange={refetch} />
           <EmailCard viewer={viewer} onChange={refetch} />
           <PreferencesCard viewer={viewer} onChange={refetch} />
@@ -204,7 +204,8 @@ function SessionsCard({ sessions, onChange }: { sessions: readonly Session[]; on
   );
 }
 
-function PasswordCard() {
+/** Change password; the other sessions end, so the sessions list is read again. */
+function PasswordCard({ onChange }: { onChange: () => void }) {
   const { t } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -232,6 +233,7 @@ function PasswordCard() {
     setCurrent('');
     setNext('');
     setDone(true);
+    onChange();
   };
   return (
     <section className="card" aria-labelledby="password-heading" data-testid="password-card">
