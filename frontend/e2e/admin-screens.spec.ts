@@ -19,7 +19,10 @@ test.describe('administration screens', () => {
     const person = newPerson('e2e.groups');
     await createUser(page, tenantId, person, await roleId(page, 'COB – Comunicazioni obbligatorie', 'Operatore'));
 
-    await page.goto(`/groups?tenant=${encodeURIComponent(tenantId)}`);
+    // From the tenant's users list, its other pages.
+    await page.goto(`/users?tenant=${encodeURIComponent(tenantId)}`);
+    await page.getByTestId('users-tenant-links').getByRole('link', { name: 'Groups' }).click();
+    await expect(page).toHaveURL(/\/groups\?tenant=/);
     await expect(page.getByTestId('groups-tenant')).toHaveValue(tenantId);
     await expect(page.getByTestId('groups-empty')).toBeVisible();
     const create = page.getByTestId('group-create');

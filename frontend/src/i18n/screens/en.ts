@@ -301,4 +301,5 @@ export const enScreens: Record<keyof typeof itScreens, string> = {
   "account.preferences.title": "Preferences",
   "account.preferences.saved": "Preferences saved.",
   "account.preferences.phoneHint": "Administrators only; leave it empty to clear it.",
+  "users.tenantLinks": "Pages of {name}",
 };

@@ -301,4 +301,5 @@ export const frScreens: Record<keyof typeof itScreens, string> = {
   "account.preferences.title": "Préférences",
   "account.preferences.saved": "Préférences enregistrées.",
   "account.preferences.phoneHint": "Réservé aux administrateurs ; laissez vide pour le retirer.",
+  "users.tenantLinks": "Pages de {name}",
 };

@@ -303,4 +303,5 @@ export const itScreens = {
   "account.preferences.title": "Preferenze",
   "account.preferences.saved": "Preferenze salvate.",
   "account.preferences.phoneHint": "Solo per gli amministratori; lascialo vuoto per toglierlo.",
+  "users.tenantLinks": "Pagine di {name}",
 } as const;
