@@ -33,6 +33,26 @@ describe('mutationOutcome', () => {
     });
   });
 
+  it('errors on fields the form does not show join the form-level message', () => {
+    const out = mutationOutcome(
+      t,
+      {},
+      {
+        userErrors: [
+          { field: ['input', 'name'], code: 'INVALID_NAME', message: 'x' },
+          { field: ['input', 'expectedVersion'], code: 'CONFLICT', message: 'stale' },
+        ],
+      },
+      ['name'],
+    );
+    expect(out).toEqual({
+      ok: false,
+      code: 'INVALID_NAME',
+      formError: catalogs.en['userError.CONFLICT'],
+      fieldErrors: { name: catalogs.en['userError.INVALID_NAME'] },
+    });
+  });
+
   it('a GraphQL error is a form-level message with its code', () => {
     const error = new CombinedError({ graphQLErrors: [new GraphQLError('no', { extensions: { code: 'FORBIDDEN' } })] });
     expect(mutationOutcome(t, { error }, undefined)).toEqual({

@@ -20,12 +20,15 @@ export type Outcome<P> =
 /**
  * Reads a mutation's result: a GraphQL error becomes a form-level message,
  * userErrors are explained per field (in the interface language when the
- * catalog knows the code, else the API's message).
+ * catalog knows the code, else the API's message). With `fields`, the form
+ * shows only those inputs: an error on any other field joins the form-level
+ * message, so that no error goes unseen.
  */
 export function mutationOutcome<P extends { userErrors: readonly UserErrorLike[] }>(
   t: Translate,
   result: { error?: CombinedError | undefined },
   payload: P | null | undefined,
+  fields?: readonly string[],
 ): Outcome<P> {
   if (result.error || !payload) {
     const code: ErrorCode = result.error ? errorCode(result.error) : 'UNKNOWN';
@@ -34,9 +37,12 @@ export function mutationOutcome<P extends { userErrors: readonly UserErrorLike[]
   if (payload.userErrors.length === 0) return { ok: true, payload };
   const fieldErrors: Record<string, string> = {};
   let formError: string | null = null;
+  const elsewhere: string[] = [];
   for (const [field, e] of errorsByField(payload.userErrors)) {
     if (field === '') formError = describeUserError(t, e);
+    else if (fields && !fields.includes(field)) elsewhere.push(describeUserError(t, e));
     else fieldErrors[field] = describeUserError(t, e);
   }
+  if (elsewhere.length > 0) formError = [formError, ...elsewhere].filter(Boolean).join(' ');
   return { ok: false, formError, fieldErrors, code: payload.userErrors[0]?.code ?? 'UNKNOWN' };
 }

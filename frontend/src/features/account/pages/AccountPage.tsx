@@ -224,7 +224,7 @@ function PasswordCard({ onChange }: { onChange: () => void }) {
     setErrors(missing);
     if (Object.keys(missing).length > 0) return;
     const result = await change({ input: { currentPassword: current, newPassword: next } });
-    const outcome = mutationOutcome(t, result, result.data?.changePassword);
+    const outcome = mutationOutcome(t, result, result.data?.changePassword, ['currentPassword', 'newPassword']);
     if (!outcome.ok) {
       setErrors(outcome.fieldErrors);
       setFormError(outcome.formError);
@@ -311,7 +311,7 @@ function SecondFactorCard({ viewer, onChange }: { viewer: AccountViewer; onChang
     }
     setCodeError(undefined);
     const result = await confirmCode({ input: { code: normalised } });
-    const outcome = mutationOutcome(t, result, result.data?.confirmTotpEnrollment);
+    const outcome = mutationOutcome(t, result, result.data?.confirmTotpEnrollment, ['code']);
     if (!outcome.ok) {
       setCodeError(outcome.fieldErrors['code']);
       setFormError(outcome.formError);
@@ -410,7 +410,7 @@ function EmailCard({ viewer, onChange }: { viewer: AccountViewer; onChange: () =
     }
     setFieldError(undefined);
     const result = await request({ input: { email: email.trim() } });
-    const outcome = mutationOutcome(t, result, result.data?.requestEmailChange);
+    const outcome = mutationOutcome(t, result, result.data?.requestEmailChange, ['email']);
     if (!outcome.ok) {
       setFieldError(outcome.fieldErrors['email']);
       setFormError(outcome.formError);
@@ -505,20 +505,20 @@ function PreferencesCard({ viewer, onChange }: { viewer: AccountViewer; onChange
     let version = user.version;
     if (language !== user.language || timeZone.trim() !== user.timeZone) {
       const result = await savePrefs({ input: { language, timeZone: timeZone.trim(), expectedVersion: version } });
-      const outcome = mutationOutcome(t, result, result.data?.updateMyPreferences);
+      const outcome = mutationOutcome(t, result, result.data?.updateMyPreferences, ['language', 'timeZone']);
       if (!outcome.ok) {
         setErrors(outcome.fieldErrors);
-        setFormError(outcome.formError ?? outcome.fieldErrors['expectedVersion'] ?? null);
+        setFormError(outcome.formError);
         return;
       }
       version = outcome.payload.user?.version ?? version;
     }
     if (user.viewerCan.setPhone && phone.trim() !== (user.phone ?? '')) {
       const result = await savePhone({ input: { phone: phone.trim(), expectedVersion: version } });
-      const outcome = mutationOutcome(t, result, result.data?.updateMyPhone);
+      const outcome = mutationOutcome(t, result, result.data?.updateMyPhone, ['phone']);
       if (!outcome.ok) {
         setErrors(outcome.fieldErrors);
-        setFormError(outcome.formError ?? outcome.fieldErrors['expectedVersion'] ?? null);
+        setFormError(outcome.formError);
         return;
       }
     }

@@ -39,7 +39,7 @@ export function ForgotPasswordPage() {
     }
     setFieldError(undefined);
     const result = await request({ input: { usernameOrEmail: value } });
-    const outcome = mutationOutcome(t, result, result.data?.requestAccountRecovery);
+    const outcome = mutationOutcome(t, result, result.data?.requestAccountRecovery, ['usernameOrEmail']);
     if (!outcome.ok) {
       setFieldError(outcome.fieldErrors['usernameOrEmail']);
       setFormError(outcome.formError);

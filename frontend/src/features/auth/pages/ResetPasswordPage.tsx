@@ -45,7 +45,7 @@ export function ResetPasswordPage() {
     }
     setFieldError(undefined);
     const result = await reset({ input: { token, password } });
-    const outcome = mutationOutcome(t, result, result.data?.resetPasswordWithToken);
+    const outcome = mutationOutcome(t, result, result.data?.resetPasswordWithToken, ['password', 'token']);
     if (!outcome.ok) {
       setFieldError(outcome.fieldErrors['password']);
       const tokenProblem = outcome.fieldErrors['token'];

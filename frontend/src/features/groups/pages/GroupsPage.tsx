@@ -127,7 +127,7 @@ function CreateGroupForm({ tenantId, products, onDone }: { tenantId: string; pro
       return;
     }
     const result = await create({ input: { tenantId, productId: productId || (products[0]?.id ?? ''), name: name.trim() } });
-    const outcome = mutationOutcome(t, result, result.data?.createGroup);
+    const outcome = mutationOutcome(t, result, result.data?.createGroup, ['name']);
     if (!outcome.ok) {
       setErrors(outcome.fieldErrors);
       setFormError(outcome.formError);
@@ -192,10 +192,10 @@ function GroupCard({ group, tenantId, canManage, onDone }: { group: Group; tenan
   const save = async (patch: { name?: string; active?: boolean }): Promise<boolean> => {
     setProblem(null);
     const result = await update({ input: { groupId: group.id, expectedVersion: group.version, ...patch } });
-    const outcome = mutationOutcome(t, result, result.data?.updateGroup);
+    const outcome = mutationOutcome(t, result, result.data?.updateGroup, ['name']);
     if (!outcome.ok) {
       setNameError(outcome.fieldErrors['name']);
-      setProblem(outcome.formError ?? outcome.fieldErrors['expectedVersion'] ?? null);
+      setProblem(outcome.formError);
       return false;
     }
     onDone();

@@ -149,7 +149,7 @@ function CreateAccountForm({ tenantId, onDone }: { tenantId: string; onDone: () 
     const result = await create({
       input: { tenantId, username: username.trim(), ...(description.trim() ? { description: description.trim() } : {}) },
     });
-    const outcome = mutationOutcome(t, result, result.data?.createServiceAccount);
+    const outcome = mutationOutcome(t, result, result.data?.createServiceAccount, ['username', 'description']);
     if (!outcome.ok) {
       setErrors(outcome.fieldErrors);
       setFormError(outcome.formError);
@@ -397,7 +397,7 @@ function NewTokenForm({ account, onSecret, onDone }: { account: Account; onSecre
     const result = await create({
       input: { serviceAccountId: account.id, name: name.trim(), ...(expiresAt ? { expiresAt } : {}) },
     });
-    const outcome = mutationOutcome(t, result, result.data?.createServiceAccountToken);
+    const outcome = mutationOutcome(t, result, result.data?.createServiceAccountToken, ['name', 'expiresAt']);
     if (!outcome.ok) {
       setErrors(outcome.fieldErrors);
       setFormError(outcome.formError);

@@ -63,7 +63,7 @@ export function CreateTenantForm() {
         ...(certifiedEmail.trim() ? { certifiedEmail: certifiedEmail.trim() } : {}),
       },
     });
-    const outcome = mutationOutcome(t, result, result.data?.createTenant);
+    const outcome = mutationOutcome(t, result, result.data?.createTenant, ['name', 'country', 'taxCode', 'certifiedEmail', 'parentId']);
     if (!outcome.ok) {
       setErrors(outcome.fieldErrors);
       setFormError(outcome.formError);

@@ -66,7 +66,13 @@ export function NominationForm({ tenantId, userId, productId, roleId, roleName, 
         ...(changing ? { confirmLegalRepresentativeChange: confirmChange } : {}),
       },
     });
-    const outcome = mutationOutcome(t, result, result.data?.startNomination);
+    const outcome = mutationOutcome(t, result, result.data?.startNomination, [
+      'legalRepresentative.givenName',
+      'legalRepresentative.familyName',
+      'legalRepresentative.taxCode',
+      'legalRepresentative.email',
+      'confirmLegalRepresentativeChange',
+    ]);
     if (!outcome.ok) {
       setErrors(outcome.fieldErrors);
       setFormError(outcome.formError);

@@ -186,11 +186,10 @@ export function IdentityEditForm({ user, onDone, onCancel }: { user: EditableUse
       return;
     }
     const result = await update({ input: { userId: user.id, expectedVersion: user.version, ...changes } });
-    const outcome = mutationOutcome(t, result, result.data?.updateUserProfile);
+    const outcome = mutationOutcome(t, result, result.data?.updateUserProfile, ['givenName', 'familyName', 'taxCode', 'language', 'timeZone']);
     if (!outcome.ok) {
-      const { expectedVersion, ...rest } = outcome.fieldErrors;
-      setErrors(rest);
-      setFormError(expectedVersion ?? outcome.formError);
+      setErrors(outcome.fieldErrors);
+      setFormError(outcome.formError);
       return;
     }
     onDone();
@@ -383,7 +382,7 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
     if (fetching || !product || !role) return;
     setFormError(null);
     const result = await attach({ input: { userId, tenantId, productId: product.id, roleId: role.id } });
-    const outcome = mutationOutcome(t, result, result.data?.attachUserToTenant);
+    const outcome = mutationOutcome(t, result, result.data?.attachUserToTenant, ['tenantId', 'roleId']);
     if (!outcome.ok) {
       if (outcome.code === 'NOMINATION_REQUIRED') {
         setNomination({ productId: product.id, roleId: role.id, roleName: role.name });
