@@ -8,7 +8,8 @@ import { SCREENSHOT_DIR } from './support/screenshots';
  * The README's screenshots (docs/screenshots): the main screens against the
  * real server at 1280×800, the visible viewport only. Each screen must have
  * rendered its data before it is shot. Copy artifacts/screenshots/docs/*.png
- * to docs/screenshots/ to refresh the README.
+ * to docs/screenshots/ to refresh the README (taken alone on a fresh database,
+ * `bash scripts/e2e.sh docs-screenshots`, the pictures hold only this data).
  */
 const DOCS_DIR = `${SCREENSHOT_DIR}docs/`;
 
@@ -50,6 +51,9 @@ test.describe('README screenshots', () => {
 
     await page.goto('/tenants');
     await expect(page.getByTestId('tenants-region')).toContainText('Provincia di Brescia');
+    // Open the head office to show its site.
+    await page.getByTestId('tenant-node').filter({ hasText: 'Provincia di Brescia' }).first().getByTestId('tenant-node-toggle').click();
+    await expect(page.getByTestId('tenants-region')).toContainText('Sede operativa via Cefalonia');
     await shoot(page, 'tenants');
 
     await page.goto(`/users?tenant=${encodeURIComponent(head)}`);
