@@ -19,11 +19,14 @@ function keepGitkeep(): Plugin {
 }
 
 // `npm run dev` (and `npm run preview` when BACKEND_URL is set) forward the
-// GraphQL endpoint, HTTP and WebSocket, to the Go server so that the SPA
-// and /graphql share one origin, as they do in production.
+// GraphQL endpoint, HTTP and WebSocket, and the CSV reports to the Go
+// server so that the SPA and the API share one origin, as they do in production.
 function graphqlProxy(target: string | undefined): Record<string, ProxyOptions> | undefined {
   if (!target) return undefined;
-  return { '/graphql': { target, changeOrigin: false, ws: true } };
+  return {
+    '/graphql': { target, changeOrigin: false, ws: true },
+    '/reports': { target, changeOrigin: false },
+  };
 }
 
 export default defineConfig(({ command, isPreview }) => {

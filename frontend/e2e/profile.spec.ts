@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { UserProfilePage } from './pages/UserProfilePage';
 import { REAL_API } from './support/env';
-import { BIANCHI, BRESCIA, CEFALONIA, graphqlError, ROSSI, TECH, userProfile, viewer } from './support/fixtures';
+import { BIANCHI, BRESCIA, CEFALONIA, graphqlError, PROFILE_SIDE_QUERIES, ROSSI, TECH, userProfile, viewer } from './support/fixtures';
 import { mockGraphQL } from './support/graphql';
 import { saveScreenshot } from './support/screenshots';
 
@@ -11,6 +11,7 @@ import { saveScreenshot } from './support/screenshots';
 test.describe('user profile', () => {
   test('identity card, product cards with roles and states, sites', async ({ page }) => {
     await mockGraphQL(page, {
+      ...PROFILE_SIDE_QUERIES,
       Viewer: () => viewer({ timeZone: 'Europe/Rome' }),
       UserProfile: () => userProfile(BIANCHI, { nameVerified: true, phone: '+39 030 3749 1' }),
     });
@@ -50,6 +51,7 @@ test.describe('user profile', () => {
 
   test('dates follow the viewer’s time zone (R4)', async ({ page }) => {
     await mockGraphQL(page, {
+      ...PROFILE_SIDE_QUERIES,
       Viewer: () => viewer({ timeZone: 'America/New_York' }),
       UserProfile: () => userProfile(ROSSI),
     });
@@ -61,7 +63,8 @@ test.describe('user profile', () => {
 
   test('nomination info on roles that need the legal representative, suspended card tag', async ({ page }) => {
     const suspended = { ...ROSSI, roles: [[BRESCIA, [[ROSSI.roles[0]![1][0]![0], 0, 'SUSPENDED']]]] } as typeof ROSSI;
-    await mockGraphQL(page, { UserProfile: () => userProfile(suspended) });
+    await mockGraphQL(page, {
+      ...PROFILE_SIDE_QUERIES, UserProfile: () => userProfile(suspended) });
     const profile = new UserProfilePage(page);
     await profile.goto(ROSSI.id);
     const card = profile.card('Area Riservata Enti');
@@ -73,7 +76,8 @@ test.describe('user profile', () => {
   });
 
   test('a restricted viewer gets locks instead of personal data (R12)', async ({ page }) => {
-    await mockGraphQL(page, { UserProfile: () => userProfile(TECH) });
+    await mockGraphQL(page, {
+      ...PROFILE_SIDE_QUERIES, UserProfile: () => userProfile(TECH) });
     const profile = new UserProfilePage(page);
     await profile.goto(TECH.id);
     await expect(profile.restricted).toBeVisible();
@@ -91,6 +95,7 @@ test.describe('user profile', () => {
   test('not found, and errors with a retry', async ({ page }) => {
     let fail = true;
     await mockGraphQL(page, {
+      ...PROFILE_SIDE_QUERIES,
       UserProfile: () => (fail ? graphqlError('INTERNAL') : { body: { data: { node: null } } }),
     });
     const profile = new UserProfilePage(page);
@@ -103,6 +108,7 @@ test.describe('user profile', () => {
 
   test('in English', async ({ page }) => {
     await mockGraphQL(page, {
+      ...PROFILE_SIDE_QUERIES,
       Viewer: () => viewer({ language: 'en', timeZone: 'Europe/London' }),
       UserProfile: () => userProfile(ROSSI),
     });

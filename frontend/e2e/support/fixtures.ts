@@ -289,6 +289,15 @@ export function userProfile(
           language: 'it',
           timeZone: extra.timeZone ?? 'Europe/Rome',
           version: 3,
+          // A viewer who may read but not edit: the mocked profiles show no edit actions.
+          viewerCan: {
+            __typename: 'UserCapabilities',
+            changeStatus: false,
+            editIdentity: false,
+            editNames: false,
+            editPreferences: false,
+            resetCredentials: false,
+          },
           createdAt: extra.createdAt ?? '2025-01-15T08:30:00Z',
           updatedAt: '2025-03-30T23:30:00Z',
           homeTenant: extra.homeTenant === undefined ? { __typename: 'Tenant', id: BRESCIA.id, name: BRESCIA.name } : extra.homeTenant,
@@ -373,3 +382,20 @@ export function tenantChildren(parentId: string, items: readonly TenantFx[]): Mo
 export function tenantName(id: string, name: string): MockResponse {
   return { body: { data: { node: { __typename: 'Tenant', id, name } } } };
 }
+
+/** The profile's side queries (failed sign-ins, nominations), answered empty. */
+export const PROFILE_SIDE_QUERIES = {
+  FailedLogins: (variables: Record<string, unknown>): MockResponse => ({
+    body: {
+      data: {
+        node: {
+          __typename: 'User',
+          id: String(variables['id'] ?? ''),
+          username: 'user',
+          failedLogins: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
+        },
+      },
+    },
+  }),
+  Nominations: (): MockResponse => ({ body: { data: { nominations: { totalCount: 0, nodes: [] } } } }),
+};

@@ -1,5 +1,13 @@
 import { Navigate, Route, Routes } from 'react-router';
+import { AccountPage } from '../features/account/pages/AccountPage';
+import { AuditPage } from '../features/audit/pages/AuditPage';
+import { GroupsPage } from '../features/groups/pages/GroupsPage';
+import { SecurityPage } from '../features/security/pages/SecurityPage';
+import { ServiceAccountsPage } from '../features/serviceAccounts/pages/ServiceAccountsPage';
+import { ForgotPasswordPage } from '../features/auth/pages/ForgotPasswordPage';
 import { InvitationPage } from '../features/auth/pages/InvitationPage';
+import { ResetPasswordPage } from '../features/auth/pages/ResetPasswordPage';
+import { VerifyEmailPage } from '../features/auth/pages/VerifyEmailPage';
 import { LoginPage } from '../features/auth/pages/LoginPage';
 import { MailboxPage } from '../features/dev/pages/MailboxPage';
 import { ProductsPage } from '../features/products/pages/ProductsPage';
@@ -19,6 +27,9 @@ export function App() {
         <Route path="setup" element={<SetupPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="invitation" element={<InvitationPage />} />
+        <Route path="forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="reset-password" element={<ResetPasswordPage />} />
+        <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="dev/mailbox" element={<MailboxPage />} />
       </Route>
       <Route element={<AppShell />}>
@@ -28,6 +39,11 @@ export function App() {
         <Route path="users/new" element={<AddUserPage />} />
         <Route path="users/:id" element={<UserProfilePage />} />
         <Route path="products" element={<ProductsPage />} />
+        <Route path="groups" element={<GroupsPage />} />
+        <Route path="service-accounts" element={<ServiceAccountsPage />} />
+        <Route path="security" element={<SecurityPage />} />
+        <Route path="audit" element={<AuditPage />} />
+        <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -10,6 +10,15 @@ import { useViewer } from './viewer';
 
 const MAIN_ID = 'main-content';
 
+/** Navigation entries after the products: path, label key, test ID. */
+const NAV_MORE = [
+  ['/groups', 'nav.groups', 'nav-groups'],
+  ['/service-accounts', 'nav.serviceAccounts', 'nav-service-accounts'],
+  ['/security', 'nav.security', 'nav-security'],
+  ['/audit', 'nav.audit', 'nav-audit'],
+  ['/account', 'nav.account', 'nav-account'],
+] as const;
+
 /** Moves focus to the new page's heading after client-side navigation (not on first load). */
 function useFocusHeadingOnNavigate(): void {
   const { pathname } = useLocation();
@@ -64,6 +73,13 @@ export function AppShell() {
                 {t('nav.products')}
               </NavLink>
             </li>
+            {NAV_MORE.map(([to, key, testId]) => (
+              <li key={to}>
+                <NavLink to={to} data-testid={testId}>
+                  {t(key)}
+                </NavLink>
+              </li>
+            ))}
           </ul>
         </nav>
       </header>

@@ -1,4 +1,5 @@
 import type { Messages } from './translate';
+import { enScreens } from './screens/en';
 
 /** English catalog. */
 export const en: Messages = {
@@ -319,4 +320,6 @@ export const en: Messages = {
 
   'live.profileUpdated': "Profile updated at {time} after a change.",
   'live.listUpdated': "List updated at {time} after a change.",
+
+  ...enScreens,
 };

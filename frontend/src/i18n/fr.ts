@@ -1,4 +1,5 @@
 import type { Messages } from './translate';
+import { frScreens } from './screens/fr';
 
 /** French catalog (words of the HubProTransport and Amisgest guides). */
 export const fr: Messages = {
@@ -326,4 +327,6 @@ export const fr: Messages = {
 
   'live.profileUpdated': "Fiche mise à jour à {time} suite à une modification.",
   'live.listUpdated': "Liste mise à jour à {time} suite à une modification.",
+
+  ...frScreens,
 };

@@ -1,3 +1,5 @@
+import { itScreens } from './screens/it';
+
 /**
  * Italian catalog: the source of the message keys. The words are the ones the
  * user guides use (Gestione utenze, Elenco utenti, Nuovo utente, ente, sede
@@ -326,4 +328,6 @@ export const it = {
 
   'live.profileUpdated': "Scheda aggiornata alle {time} per una modifica.",
   'live.listUpdated': "Elenco aggiornato alle {time} per una modifica.",
+
+  ...itScreens,
 } as const;

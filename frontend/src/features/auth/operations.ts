@@ -94,3 +94,48 @@ export const DeveloperMailboxQuery = graphql(`
     }
   }
 `);
+
+/** "Send me a reset link and reactivate my account" (R16): the same answer whether or not the account exists. */
+export const RequestAccountRecoveryMutation = graphql(`
+  mutation RequestAccountRecovery($input: RequestAccountRecoveryInput!) {
+    requestAccountRecovery(input: $input) {
+      accepted
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Sets a new password from the emailed reset link; a locked account becomes active again. */
+export const ResetPasswordWithTokenMutation = graphql(`
+  mutation ResetPasswordWithToken($input: ResetPasswordWithTokenInput!) {
+    resetPasswordWithToken(input: $input) {
+      username
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Confirms an email change from the emailed link (R3); works signed out. */
+export const ConfirmEmailChangeMutation = graphql(`
+  mutation ConfirmEmailChange($input: ConfirmEmailChangeInput!) {
+    confirmEmailChange(input: $input) {
+      user {
+        id
+        email
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);

@@ -78,3 +78,37 @@ export const TenantChildrenQuery = graphql(`
     }
   }
 `);
+
+/** Tenants for a tenant picker (audit, security, groups, service accounts), ordered by name. */
+export const TenantOptionsQuery = graphql(`
+  query TenantOptions($search: String) {
+    tenants(search: $search, first: 100) {
+      totalCount
+      nodes {
+        id
+        name
+        parent {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
+/** A site (or, for platform staff, an organisation) under a parent (R8). */
+export const CreateTenantMutation = graphql(`
+  mutation CreateTenant($input: CreateTenantInput!) {
+    createTenant(input: $input) {
+      tenant {
+        id
+        name
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);

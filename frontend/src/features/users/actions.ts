@@ -37,14 +37,24 @@ export const ACTION_MUTATIONS: Readonly<Record<UserAction, string>> = {
   remove: 'removeRoleAssignment',
   assignRole: 'assignRole',
   assignAnotherRole: 'assignRole',
-  assignGroup: 'addGroupMember',
-  editIdentity: 'updateUserIdentity',
+  assignGroup: 'addUserToGroup',
+  editIdentity: 'updateUserProfile',
   attachSite: 'attachUserToTenant',
   detachSite: 'detachUserFromTenant',
 };
 
 /** Actions whose mutation exists and is wired in the profile. */
-export const WIRED_ACTIONS: ReadonlySet<UserAction> = new Set<UserAction>(['suspend', 'reactivate', 'remove', 'assignRole', 'assignAnotherRole']);
+export const WIRED_ACTIONS: ReadonlySet<UserAction> = new Set<UserAction>([
+  'suspend',
+  'reactivate',
+  'remove',
+  'assignRole',
+  'assignAnotherRole',
+  'assignGroup',
+  'editIdentity',
+  'attachSite',
+  'detachSite',
+]);
 
 /**
  * The confirmed actions offered on one role assignment: suspend or

@@ -109,6 +109,10 @@ export const UserProfileQuery = graphql(`
         updatedAt
         viewerCan {
           changeStatus
+          editIdentity
+          editNames
+          editPreferences
+          resetCredentials
         }
         homeTenant {
           id
@@ -127,9 +131,18 @@ export const UserProfileQuery = graphql(`
               requiresNomination
             }
           }
+          viewerCanDetach
           products {
             product {
               id
+            }
+            groups {
+              id
+              name
+            }
+            assignableGroups {
+              id
+              name
             }
             viewerCanManage
             assignableRoles {
@@ -370,6 +383,147 @@ export const AttachExistingUserMutation = graphql(`
       user {
         id
         username
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Edits a user's identity and preferences (R3, R4, R7). */
+export const UpdateUserProfileMutation = graphql(`
+  mutation UpdateUserProfile($input: UpdateUserProfileInput!) {
+    updateUserProfile(input: $input) {
+      user {
+        id
+        givenName
+        familyName
+        taxCode
+        language
+        timeZone
+        version
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Attaches the user to another site of the organisation with one role (R8). */
+export const AttachUserToTenantMutation = graphql(`
+  mutation AttachUserToTenant($input: AttachUserToTenantInput!) {
+    attachUserToTenant(input: $input) {
+      membership {
+        id
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Detaches the user from a site, ending its roles there (R8, R10). */
+export const DetachUserFromTenantMutation = graphql(`
+  mutation DetachUserFromTenant($input: DetachUserFromTenantInput!) {
+    detachUserFromTenant(input: $input) {
+      detachedMembershipId
+      userDeleted
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** The products and roles the viewer may give in a tenant (attach to a site). */
+export const TenantManageableProductsQuery = graphql(`
+  query TenantManageableProducts($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Tenant {
+        name
+        viewerCan {
+          manageableProducts {
+            id
+            name
+            roles {
+              id
+              name
+              category
+              requiresNomination
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** Administrator credential actions (R13, R14, R16, R17). */
+export const UnlockUserMutation = graphql(`
+  mutation UnlockUser($input: UnlockUserInput!) {
+    unlockUser(input: $input) {
+      user {
+        id
+        status
+        version
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const AdminResetPasswordMutation = graphql(`
+  mutation AdminResetPassword($input: AdminResetPasswordInput!) {
+    adminResetPassword(input: $input) {
+      user {
+        id
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const AdminResetSecondFactorMutation = graphql(`
+  mutation AdminResetSecondFactor($input: AdminResetSecondFactorInput!) {
+    adminResetSecondFactor(input: $input) {
+      user {
+        id
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const ResendInvitationMutation = graphql(`
+  mutation ResendInvitation($input: ResendInvitationInput!) {
+    resendInvitation(input: $input) {
+      user {
+        id
       }
       userErrors {
         field

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { productCards, sites, type ProfileAssignment, type ProfileMembership } from './profile';
+import { identityChanges, productCards, sites, type ProfileAssignment, type ProfileMembership } from './profile';
 
 const tenant = (id: string, name: string, parent: { id: string; name: string } | null = null) => ({ id, name, country: 'IT', parent });
 function a(id: string, product: string, role: string, category: 'ADMIN' | 'OPERATOR', status: 'ACTIVE' | 'SUSPENDED' = 'ACTIVE'): ProfileAssignment {
@@ -68,5 +68,32 @@ describe('sites', () => {
 
   test('a hidden home tenant marks none', () => {
     expect(sites([m('M1', tenant('T1', 'Beta'), [])], null).every((s) => !s.isHome)).toBe(true);
+  });
+});
+
+describe('identityChanges', () => {
+  const current = { givenName: 'Mario', familyName: 'Rossi', language: 'it', timeZone: 'Europe/Rome' };
+  const same = { givenName: 'Mario', familyName: 'Rossi', taxCode: '', language: 'it', timeZone: 'Europe/Rome' };
+  const all = { names: true, taxCode: true, preferences: true };
+
+  test('nothing changed, nothing sent', () => {
+    expect(identityChanges(current, { ...same, givenName: ' Mario ' }, all)).toEqual({});
+  });
+
+  test('only changed fields, trimmed', () => {
+    expect(identityChanges(current, { ...same, familyName: 'Rossi Bianchi ', timeZone: ' Europe/Paris' }, all)).toEqual({
+      familyName: 'Rossi Bianchi',
+      timeZone: 'Europe/Paris',
+    });
+  });
+
+  test('fields the viewer may not edit are never sent (R3 names, R2 tax code)', () => {
+    const draft = { givenName: 'Luigi', familyName: 'Verdi', taxCode: 'RSSMRA85T10A562S', language: 'fr', timeZone: 'Europe/Rome' };
+    expect(identityChanges(current, draft, { names: false, taxCode: false, preferences: true })).toEqual({ language: 'fr' });
+    expect(identityChanges(current, draft, { names: false, taxCode: true, preferences: false })).toEqual({ taxCode: 'RSSMRA85T10A562S' });
+  });
+
+  test('hidden names (R12) count as empty', () => {
+    expect(identityChanges({ ...current, givenName: null }, { ...same, givenName: '' }, all)).toEqual({});
   });
 });

@@ -102,3 +102,38 @@ export function sites(memberships: readonly ProfileMembership[], homeTenantId: s
     }))
     .sort((a, b) => Number(b.isHome) - Number(a.isHome) || a.tenant.name.localeCompare(b.tenant.name));
 }
+
+/** What the identity form may change, from the API's `viewerCan` (R3, R4, R7). */
+export interface IdentityCaps {
+  names: boolean;
+  taxCode: boolean;
+  preferences: boolean;
+}
+
+export interface IdentityDraft {
+  givenName: string;
+  familyName: string;
+  taxCode: string;
+  language: string;
+  timeZone: string;
+}
+
+/**
+ * The `updateUserProfile` fields to send: only those the viewer may edit
+ * and that differ from the user's current values (trimmed); empty when
+ * nothing changed. An unchanged field is never sent, so that a field the
+ * viewer may not edit cannot be refused.
+ */
+export function identityChanges(
+  current: { givenName: string | null; familyName: string | null; language: string; timeZone: string },
+  draft: IdentityDraft,
+  caps: IdentityCaps,
+): Partial<IdentityDraft> {
+  const out: Partial<IdentityDraft> = {};
+  if (caps.names && draft.givenName.trim() !== (current.givenName ?? '')) out.givenName = draft.givenName.trim();
+  if (caps.names && draft.familyName.trim() !== (current.familyName ?? '')) out.familyName = draft.familyName.trim();
+  if (caps.taxCode && draft.taxCode.trim() !== '') out.taxCode = draft.taxCode.trim();
+  if (caps.preferences && draft.language !== current.language) out.language = draft.language;
+  if (caps.preferences && draft.timeZone.trim() !== current.timeZone) out.timeZone = draft.timeZone.trim();
+  return out;
+}

@@ -35,18 +35,27 @@ const REFETCH_DELAY_MS = 250;
 
 /**
  * Subscribes to `changes` (over the app's graphql-ws connection) while a
- * viewer is signed in, and calls `refetch` once per burst of user-related
- * events that `matches` accepts: another administrator's change shows at once.
+ * viewer is signed in, and calls `refetch` once per burst of events of the
+ * given types (user-related by default) that `matches` accepts: another
+ * administrator's change shows at once.
  */
-export function useLiveRefetch(refetch: () => void, matches: (e: ChangeEventLike) => boolean = () => true): void {
+export function useLiveRefetch(
+  refetch: () => void,
+  matches: (e: ChangeEventLike) => boolean = () => true,
+  /** Event types to react to; 'all' for every change (the audit log). */
+  types: ReadonlySet<string> | 'all' = USER_CHANGE_TYPES,
+): void {
   const viewer = useViewer();
-  const latest = useRef({ refetch, matches });
-  latest.current = { refetch, matches };
+  const latest = useRef({ refetch, matches, types });
+  latest.current = { refetch, matches, types };
   const timer = useRef<number | undefined>(undefined);
   const [{ data }] = useSubscription({ query: ChangesSubscription, pause: !viewer });
   const event = data?.changes;
   useEffect(() => {
-    if (!event || !isUserChange(event) || !latest.current.matches(event)) return;
+    if (!event) return;
+    const { types: wanted } = latest.current;
+    if (wanted !== 'all' && !wanted.has(event.type)) return;
+    if (!latest.current.matches(event)) return;
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => latest.current.refetch(), REFETCH_DELAY_MS);
   }, [event]);

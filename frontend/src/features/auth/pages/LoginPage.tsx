@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useLocation } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { useMutation } from 'urql';
 import { FormField, PasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
@@ -230,6 +230,11 @@ export function LoginPage() {
           {progress}
         </div>
       </form>
+      <p>
+        <Link to="/forgot-password" data-testid="login-forgot">
+          {t('login.forgot')}
+        </Link>
+      </p>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useI18n } from '../../../i18n/context';
 import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
 import { AssignRoleMutation } from '../operations';
+import { NominationForm } from './NominationForm';
 
 export interface AssignableProduct {
   product: { id: string; name: string };
@@ -31,6 +32,8 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
   const [productId, setProductId] = useState(options[0]?.product.id ?? '');
   const [roleId, setRoleId] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  // NOMINATION_REQUIRED (R20): the role is given through the legal representative's nomination instead.
+  const [nomination, setNomination] = useState<{ productId: string; roleId: string; roleName: string } | null>(null);
   const [{ fetching }, assign] = useMutation(AssignRoleMutation);
   if (options.length === 0) return null;
   const product = options.find((o) => o.product.id === productId) ?? options[0];
@@ -50,6 +53,10 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
       return;
     }
     const first = payload.userErrors[0];
+    if (first?.code === 'NOMINATION_REQUIRED' && product) {
+      setNomination({ productId: product.product.id, roleId: chosen, roleName: roles.find((r) => r.id === chosen)?.name ?? '' });
+      return;
+    }
     if (first) {
       setProblem(describeUserError(t, first));
       return;
@@ -58,6 +65,23 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
     setRoleId('');
     onDone();
   };
+
+  if (nomination) {
+    return (
+      <NominationForm
+        tenantId={tenantId}
+        userId={userId}
+        productId={nomination.productId}
+        roleId={nomination.roleId}
+        roleName={nomination.roleName}
+        onClose={() => {
+          setNomination(null);
+          setOpen(false);
+        }}
+        onStarted={onDone}
+      />
+    );
+  }
 
   if (!open) {
     return (

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { describeUserError } from '../../../lib/describeUserError';
@@ -16,6 +16,16 @@ import { LOCALE_NAMES, matchLocale } from '../../../i18n/translate';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { AssignmentActions } from '../components/AssignmentActions';
 import { AssignRoleForm } from '../components/AssignRoleForm';
+import { UserNominations } from '../components/UserNominations';
+import {
+  AttachSiteForm,
+  AuditLink,
+  CardGroups,
+  CredentialActions,
+  DetachSiteButton,
+  FailedLoginsSection,
+  IdentityEditForm,
+} from '../components/ProfileExtras';
 import { usePerformAssignmentAction } from '../useProfileActions';
 import { useLiveRefetch } from '../useLiveRefetch';
 import { displayName } from '../grouping';
@@ -105,6 +115,8 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
   const userLabel = displayName(user) ?? user.username;
   const language = matchLocale(user.language);
   const perform = usePerformAssignmentAction(refetch);
+  const [editing, setEditing] = useState(false);
+  const navigate = useNavigate();
 
   return (
     <>
@@ -114,6 +126,8 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
         {user.viewerCan?.changeStatus && (user.status === 'SUSPENDED' || user.status === 'ACTIVE' || user.status === 'INVITED') && (
           <UserStatusAction user={user} userLabel={userLabel} onDone={refetch} />
         )}
+        <CredentialActions user={user} userLabel={userLabel} onDone={refetch} />
+        <AuditLink userId={user.id} />
       </div>
       {restricted && (
         <p className="notice notice-small" data-testid="profile-restricted">
@@ -123,6 +137,23 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
 
       <section className="card" aria-labelledby="identity-heading" data-testid="identity-card">
         <h2 id="identity-heading">{t('profile.identity')}</h2>
+        {(user.viewerCan.editIdentity || user.viewerCan.editPreferences) && !editing && (
+          <p>
+            <button type="button" className="button button-secondary button-small" onClick={() => setEditing(true)} data-testid="identity-edit">
+              {t('identity.edit')}
+            </button>
+          </p>
+        )}
+        {editing && (
+          <IdentityEditForm
+            user={user}
+            onCancel={() => setEditing(false)}
+            onDone={() => {
+              setEditing(false);
+              refetch();
+            }}
+          />
+        )}
         <dl className="details">
           <div>
             <dt>{t('profile.givenName')}</dt>
@@ -281,11 +312,28 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
                 <Link to={tenantUsersPath(s.tenant.id)} className="small" data-testid="site-users">
                   {t('profile.site.users', { name: s.tenant.name })}
                 </Link>
+                {user.memberships.find((m) => m.id === s.membershipId)?.viewerCanDetach && (
+                  <DetachSiteButton
+                    membershipId={s.membershipId}
+                    tenantName={s.tenant.name}
+                    last={user.memberships.length === 1}
+                    userLabel={userLabel}
+                    onDone={refetch}
+                    onDeleted={() => void navigate('/users')}
+                  />
+                )}
               </li>
             ))}
           </ul>
         )}
+        {user.kind === 'HUMAN' && <AttachSiteForm userId={user.id} onDone={refetch} />}
       </section>
+
+      {user.memberships.map((m) => (
+        <UserNominations key={m.id} tenantId={m.tenant.id} tenantName={m.tenant.name} userId={user.id} />
+      ))}
+
+      <FailedLoginsSection userId={user.id} />
     </>
   );
 }
@@ -357,6 +405,13 @@ function ProductCardView({ card, user, userLabel, showTenant, perform, refetch }
           </li>
         ))}
       </ul>
+      <CardGroups
+        userId={user.id}
+        groups={apiCard?.groups ?? []}
+        assignable={apiCard?.assignableGroups ?? []}
+        canManage={apiCard?.viewerCanManage ?? false}
+        onDone={refetch}
+      />
       {assignable.length > 0 && (
         <AssignRoleForm
           kind="assignAnotherRole"

@@ -230,6 +230,22 @@ export function UsersPage() {
           </Link>
         </p>
       )}
+      {params.tenant && (
+        <nav className="tenant-links" aria-label={t('users.tenantLinks', { name: tenantName ?? '…' })} data-testid="users-tenant-links">
+          {(
+            [
+              ['/groups', 'nav.groups'],
+              ['/service-accounts', 'nav.serviceAccounts'],
+              ['/security', 'nav.security'],
+              ['/audit', 'nav.audit'],
+            ] as const
+          ).map(([path, key]) => (
+            <Link key={path} to={`${path}?${new URLSearchParams({ tenant: params.tenant ?? '' }).toString()}`}>
+              {t(key)}
+            </Link>
+          ))}
+        </nav>
+      )}
 
       <UsersFilters
         params={params}

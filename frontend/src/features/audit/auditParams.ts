@@ -1,0 +1,83 @@
+import type { AuditEventFilter } from '../../gql/graphql';
+
+/** The audit page's filters as they live in the URL (`/audit?tenant=…&action=…`). */
+export interface AuditParams {
+  tenant: string;
+  actor: string;
+  target: string;
+  action: string;
+  /** `YYYY-MM-DDTHH:mm` in the viewer's wall clock (a datetime-local value). */
+  from: string;
+  to: string;
+}
+
+const KEYS = ['tenant', 'actor', 'target', 'action', 'from', 'to'] as const;
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+export function readAuditParams(search: string): AuditParams {
+  const q = new URLSearchParams(search);
+  const get = (k: string): string => q.get(k)?.trim() ?? '';
+  const time = (k: string): string => (LOCAL_DATE_TIME.test(get(k)) ? get(k) : '');
+  return { tenant: get('tenant'), actor: get('actor'), target: get('target'), action: get('action'), from: time('from'), to: time('to') };
+}
+
+export function writeAuditParams(p: AuditParams): string {
+  const q = new URLSearchParams();
+  for (const k of KEYS) if (p[k]) q.set(k, p[k]);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/**
+ * The API filter. Times are read as wall-clock times in `timeZone` (the
+ * viewer's, R4) and sent in UTC; `to` is exclusive, so a whole minute typed
+ * as the end is included by moving it one minute on.
+ */
+export function auditFilter(p: AuditParams, timeZone?: string): AuditEventFilter {
+  const f: AuditEventFilter = {};
+  if (p.tenant) f.tenantId = p.tenant;
+  if (p.actor) f.actorId = p.actor;
+  if (p.target) f.targetId = p.target;
+  if (p.action) f.action = p.action;
+  if (p.from) f.from = zonedToUtc(p.from, timeZone).toISOString();
+  if (p.to) f.to = new Date(zonedToUtc(p.to, timeZone).getTime() + 60_000).toISOString();
+  return f;
+}
+
+/** Offset of `zone` from UTC at `date`, in minutes (Europe/Rome in summer: 120). */
+function offsetMinutes(date: Date, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(date);
+  const n = (type: string): number => Number(parts.find((x) => x.type === type)?.value ?? '0');
+  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'));
+  return Math.round((asUtc - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/** A `YYYY-MM-DDTHH:mm` wall-clock time in `zone` (else the browser's) as an instant. */
+export function zonedToUtc(local: string, zone?: string): Date {
+  const [d = '', tm = ''] = local.split('T');
+  const [y, mo, da] = d.split('-').map(Number);
+  const [h, mi] = tm.split(':').map(Number);
+  if (!zone) return new Date(y ?? 0, (mo ?? 1) - 1, da ?? 1, h ?? 0, mi ?? 0);
+  const guess = Date.UTC(y ?? 0, (mo ?? 1) - 1, da ?? 1, h ?? 0, mi ?? 0);
+  // Two passes settle the offset around daylight-saving changes.
+  let t = guess - offsetMinutes(new Date(guess), zone) * 60_000;
+  t = guess - offsetMinutes(new Date(t), zone) * 60_000;
+  return new Date(t);
+}
+
+/** The changed keys between an event's `before` and `after` JSON objects, sorted. */
+export function changedKeys(before: unknown, after: unknown): string[] {
+  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const b = obj(before);
+  const a = obj(after);
+  const keys = new Set([...Object.keys(b), ...Object.keys(a)]);
+  return [...keys].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).sort();
+}

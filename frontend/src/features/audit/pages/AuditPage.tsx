@@ -1,0 +1,361 @@
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
+import { useQuery } from 'urql';
+import { useDateFormat } from '../../../app/useDateFormat';
+import { useViewer } from '../../../app/viewer';
+import { PageHeading } from '../../../components/PageHeading';
+import { QueryError } from '../../../components/QueryError';
+import { TenantPicker } from '../../../components/TenantPicker';
+import type { AuditEventFilter, AuditEventsQuery as AuditData } from '../../../gql/graphql';
+import { useI18n } from '../../../i18n/context';
+import { pluralForm } from '../../../lib/plural';
+import { useDocumentTitle } from '../../../lib/useDocumentTitle';
+import { useLiveRefetch } from '../../users/useLiveRefetch';
+import { auditFilter, changedKeys, readAuditParams, writeAuditParams, type AuditParams } from '../auditParams';
+import { AuditEventsQuery } from '../operations';
+
+const PAGE_SIZE = 25;
+
+/** Actions offered as suggestions in the action filter (the field takes any action). */
+const KNOWN_ACTIONS = [
+  'user.create',
+  'user.update',
+  'user.suspend',
+  'user.reactivate',
+  'user.recovery_requested',
+  'membership.create',
+  'membership.delete',
+  'roleAssignment.create',
+  'roleAssignment.suspend',
+  'roleAssignment.reactivate',
+  'roleAssignment.delete',
+  'group.create',
+  'group.update',
+  'group.delete',
+  'tenant.create',
+  'tenant.update',
+  'serviceAccount.create',
+  'serviceAccountToken.create',
+  'serviceAccountToken.rotate',
+  'serviceAccountToken.revoke',
+];
+
+type AuditEvent = AuditData['auditEvents']['nodes'][number];
+
+/**
+ * `/audit` (R26): the audit trail, newest first, filtered by tenant, actor,
+ * target, action and time range (all in the URL); "show more" pages on with
+ * the cursor. New changes refresh the first page live.
+ */
+export function AuditPage() {
+  const { t } = useI18n();
+  useDocumentTitle(t('audit.title'));
+  const location = useLocation();
+  const navigate = useNavigate();
+  const zone = useViewer()?.user.timeZone;
+  const params = readAuditParams(location.search);
+  const filter = auditFilter(params, zone);
+  const [draft, setDraft] = useState(params);
+  const key = location.search;
+  useEffect(() => setDraft(readAuditParams(key)), [key]);
+  const apply = (next: AuditParams): void => {
+    void navigate({ pathname: '/audit', search: writeAuditParams(next) });
+  };
+  const formId = useId();
+  // Extra pages after the first, by their `after` cursor; a new filter starts over.
+  const [cursors, setCursors] = useState<string[]>([]);
+  useEffect(() => setCursors([]), [key]);
+  // One subscription for the page: any change refreshes the first page.
+  const [liveTick, setLiveTick] = useState(0);
+  const onLive = useCallback(() => setLiveTick((n) => n + 1), []);
+  useLiveRefetch(onLive, undefined, 'all');
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    apply(draft);
+  };
+
+  return (
+    <section data-testid="audit-page" aria-labelledby="page-heading">
+      <PageHeading>{t('audit.title')}</PageHeading>
+      <p className="lead">{t('audit.intro')}</p>
+      <form className="filters form-grid" onSubmit={onSubmit} aria-label={t('audit.filters')} data-testid="audit-filters">
+        <TenantPicker
+          value={draft.tenant}
+          onChange={(tenant) => setDraft({ ...draft, tenant })}
+          allowAll
+          allLabel={t('audit.allTenants')}
+          testId="audit-tenant"
+        />
+        <div className="field">
+          <label htmlFor={`${formId}-action`}>{t('audit.action')}</label>
+          <input
+            id={`${formId}-action`}
+            list={`${formId}-actions`}
+            value={draft.action}
+            onChange={(e) => setDraft({ ...draft, action: e.target.value })}
+            placeholder="user.suspend"
+            data-testid="audit-action"
+          />
+          <datalist id={`${formId}-actions`}>
+            {KNOWN_ACTIONS.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+        </div>
+        <div className="field">
+          <label htmlFor={`${formId}-from`}>{t('audit.from')}</label>
+          <input
+            id={`${formId}-from`}
+            type="datetime-local"
+            value={draft.from}
+            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            data-testid="audit-from"
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${formId}-to`}>{t('audit.to')}</label>
+          <input
+            id={`${formId}-to`}
+            type="datetime-local"
+            value={draft.to}
+            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            data-testid="audit-to"
+          />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button" data-testid="audit-apply">
+            {t('audit.apply')}
+          </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => apply({ tenant: '', actor: '', target: '', action: '', from: '', to: '' })}
+            data-testid="audit-clear"
+          >
+            {t('audit.clear')}
+          </button>
+        </div>
+      </form>
+      {(params.actor || params.target) && (
+        <ul className="chips" aria-label={t('audit.activeFilters')} data-testid="audit-chips">
+          {params.actor && (
+            <li className="chip">
+              {t('audit.byActor', { id: params.actor })}{' '}
+              <button type="button" className="chip-remove" onClick={() => apply({ ...params, actor: '' })} aria-label={t('audit.removeFilter')} data-testid="audit-chip-actor">
+                ×
+              </button>
+            </li>
+          )}
+          {params.target && (
+            <li className="chip">
+              {t('audit.onTarget', { id: params.target })}{' '}
+              <button type="button" className="chip-remove" onClick={() => apply({ ...params, target: '' })} aria-label={t('audit.removeFilter')} data-testid="audit-chip-target">
+                ×
+              </button>
+            </li>
+          )}
+        </ul>
+      )}
+      <AuditPageRows
+        filter={filter}
+        after={null}
+        first
+        liveTick={liveTick}
+        onFilter={(patch) => apply({ ...params, ...patch })}
+        onMore={(c) => setCursors([c])}
+        hasMoreShown={cursors.length > 0}
+      />
+      {cursors.map((c, i) => (
+        <AuditPageRows
+          key={c}
+          filter={filter}
+          after={c}
+          first={false}
+          liveTick={0}
+          onFilter={(patch) => apply({ ...params, ...patch })}
+          onMore={(next) => setCursors((list) => [...list.slice(0, i + 1), next])}
+          hasMoreShown={i < cursors.length - 1}
+        />
+      ))}
+    </section>
+  );
+}
+
+interface RowsProps {
+  filter: AuditEventFilter;
+  after: string | null;
+  first: boolean;
+  /** Changes seen live so far; each new one refetches (first page only). */
+  liveTick: number;
+  onFilter: (patch: Partial<AuditParams>) => void;
+  onMore: (cursor: string) => void;
+  hasMoreShown: boolean;
+}
+
+/** One page of events: the first page has the table header, the count and the live refresh. */
+function AuditPageRows({ filter, after, first, liveTick, onFilter, onMore, hasMoreShown }: RowsProps) {
+  const { t, locale } = useI18n();
+  const fmt = useDateFormat();
+  const [{ data, error, fetching }, reexecute] = useQuery({
+    query: AuditEventsQuery,
+    variables: { filter, first: PAGE_SIZE, after },
+    requestPolicy: 'cache-and-network',
+  });
+  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  const [live, setLive] = useState('');
+  useEffect(() => {
+    if (!first || liveTick === 0) return;
+    refetch();
+    setLive(t('live.listUpdated', { time: new Date().toLocaleTimeString() }));
+    // Only a new change refetches (not a language switch).
+  }, [liveTick]);
+
+  if (error) return <QueryError error={error} onRetry={refetch} testId="audit-error" />;
+  const page = data?.auditEvents;
+  if (!page) {
+    return (
+      <p role="status" className="loading">
+        {fetching ? t('common.working') : ''}
+      </p>
+    );
+  }
+  return (
+    <>
+      {first && (
+        <>
+          <p className="list-summary" data-testid="audit-total">
+            {t(`audit.total.${pluralForm(locale, page.totalCount)}`, { count: page.totalCount })}
+            {fetching && <span className="refreshing"> · {t('common.working')}</span>}
+          </p>
+          <p role="status" className="visually-hidden" data-testid="audit-live-status">
+            {live}
+          </p>
+        </>
+      )}
+      {page.nodes.length === 0 && first ? (
+        <p className="empty" data-testid="audit-empty">
+          {t('audit.empty')}
+        </p>
+      ) : (
+        <table className="data-table audit-table" data-testid="audit-table">
+          {first && <caption className="visually-hidden">{t('audit.title')}</caption>}
+          <thead className={first ? undefined : 'visually-hidden'}>
+            <tr>
+              <th scope="col">{t('audit.when')}</th>
+              <th scope="col">{t('audit.action')}</th>
+              <th scope="col">{t('audit.actor')}</th>
+              <th scope="col">{t('audit.target')}</th>
+              <th scope="col">{t('common.tenant')}</th>
+              <th scope="col">{t('audit.changes')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.nodes.map((e) => (
+              <AuditRow key={e.id} event={e} onFilter={onFilter} dateTime={fmt.dateTime(e.createdAt)} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {page.pageInfo.hasNextPage && page.pageInfo.endCursor && !hasMoreShown && (
+        <p className="pagination">
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => onMore(page.pageInfo.endCursor ?? '')}
+            data-testid="audit-more"
+          >
+            {t('common.loadMore')}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+function AuditRow({ event: e, onFilter, dateTime }: { event: AuditEvent; onFilter: RowsProps['onFilter']; dateTime: string }) {
+  const { t } = useI18n();
+  const keys = changedKeys(e.before, e.after);
+  return (
+    <tr data-testid="audit-event" data-action={e.action}>
+      <td>
+        <time dateTime={e.createdAt}>{dateTime}</time>
+      </td>
+      <td className="mono small" data-testid="audit-event-action">
+        {e.action}
+      </td>
+      <td>
+        <span data-testid="audit-event-actor">{e.actorLabel}</span>
+        {e.actor && (
+          <>
+            {' '}
+            <button
+              type="button"
+              className="link-button small"
+              onClick={() => onFilter({ actor: e.actor?.id ?? '' })}
+              aria-label={t('audit.filterActor', { name: e.actorLabel })}
+              data-testid="audit-filter-actor"
+            >
+              {t('audit.filter')}
+            </button>
+          </>
+        )}
+        {e.ip && <div className="muted small mono">{e.ip}</div>}
+      </td>
+      <td>
+        {e.targetType === 'User' && e.targetId ? (
+          <Link to={`/users/${encodeURIComponent(e.targetId)}`}>{e.targetType}</Link>
+        ) : (
+          e.targetType
+        )}
+        {e.targetId && (
+          <>
+            {' '}
+            <button
+              type="button"
+              className="link-button small"
+              onClick={() => onFilter({ target: e.targetId ?? '' })}
+              aria-label={t('audit.filterTarget', { type: e.targetType })}
+              data-testid="audit-filter-target"
+            >
+              {t('audit.filter')}
+            </button>
+          </>
+        )}
+      </td>
+      <td>{e.tenant?.name ?? <span className="muted">—</span>}</td>
+      <td>
+        {keys.length === 0 ? (
+          <span className="muted">—</span>
+        ) : (
+          <details>
+            <summary>{keys.join(', ')}</summary>
+            <dl className="audit-diff">
+              {keys.map((k) => (
+                <div key={k}>
+                  <dt className="mono">{k}</dt>
+                  <dd>
+                    <span className="audit-before">{show(field(e.before, k))}</span> → <span className="audit-after">{show(field(e.after, k))}</span>
+                  </dd>
+                </div>
+              ))}
+            </dl>
+            <p className="muted small">
+              {t('audit.requestId')} <span className="mono">{e.requestId}</span>
+            </p>
+          </details>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function field(obj: unknown, key: string): unknown {
+  return obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return '∅';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}

@@ -1,0 +1,48 @@
+import type { CombinedError } from '@urql/core';
+import type { Translate } from '../i18n/translate';
+import { describeUserError } from './describeUserError';
+import { errorCode, type ErrorCode } from './graphql/errors';
+import { errorsByField, type UserErrorLike } from './userErrors';
+
+/** What a mutation's answer means for a form: the payload, or the messages to show and where. */
+export type Outcome<P> =
+  | { ok: true; payload: P }
+  | {
+      ok: false;
+      /** A message for the form as a whole (request failures and userErrors without a field). */
+      formError: string | null;
+      /** One message per input field (`'name'`, `'expectedVersion'`), from the userErrors. */
+      fieldErrors: Record<string, string>;
+      /** The first userError's code, or the GraphQL error's extensions.code. */
+      code: string;
+    };
+
+/**
+ * Reads a mutation's result: a GraphQL error becomes a form-level message,
+ * userErrors are explained per field (in the interface language when the
+ * catalog knows the code, else the API's message). With `fields`, the form
+ * shows only those inputs: an error on any other field joins the form-level
+ * message, so that no error goes unseen.
+ */
+export function mutationOutcome<P extends { userErrors: readonly UserErrorLike[] }>(
+  t: Translate,
+  result: { error?: CombinedError | undefined },
+  payload: P | null | undefined,
+  fields?: readonly string[],
+): Outcome<P> {
+  if (result.error || !payload) {
+    const code: ErrorCode = result.error ? errorCode(result.error) : 'UNKNOWN';
+    return { ok: false, formError: t(`error.${code}`), fieldErrors: {}, code };
+  }
+  if (payload.userErrors.length === 0) return { ok: true, payload };
+  const fieldErrors: Record<string, string> = {};
+  let formError: string | null = null;
+  const elsewhere: string[] = [];
+  for (const [field, e] of errorsByField(payload.userErrors)) {
+    if (field === '') formError = describeUserError(t, e);
+    else if (fields && !fields.includes(field)) elsewhere.push(describeUserError(t, e));
+    else fieldErrors[field] = describeUserError(t, e);
+  }
+  if (elsewhere.length > 0) formError = [formError, ...elsewhere].filter(Boolean).join(' ');
+  return { ok: false, formError, fieldErrors, code: payload.userErrors[0]?.code ?? 'UNKNOWN' };
+}
