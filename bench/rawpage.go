@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -176,7 +177,8 @@ type pageResult struct {
 // rawUsersPage is the baseline: the statements the server runs for the
 // page, by hand with pgx — the viewer and its grants with the tenant walk,
 // the page and the count (the text db.FindUsers sends), the memberships,
-// the role assignments with their roles and products, and the tenants.
+// the role assignments with their roles and products, and the tenants. As
+// the server does, the count runs alongside the page and its relations.
 func rawUsersPage(ctx context.Context, pool *pgxpool.Pool, v *viewer, f filter) (pageResult, error) {
 	var res pageResult
 	var status string
@@ -192,6 +194,16 @@ func rawUsersPage(ctx context.Context, pool *pgxpool.Pool, v *viewer, f filter) 
 		}
 	}
 	q := v.sql[f.name]
+	var total int
+	var countErr error
+	var counting sync.WaitGroup
+	counting.Go(func() { countErr = pool.QueryRow(ctx, q.count).Scan(&total) })
+	defer counting.Wait()
+	counted := func() error {
+		counting.Wait()
+		res.total = total
+		return countErr
+	}
 	rows, err := pool.Query(ctx, `SELECT u.id, u.username, u.given_name, u.family_name, u.email, u.tax_code, u.status, u.home_tenant_id
 		FROM users u JOIN (`+q.page+`) p ON p.user_id = u.id ORDER BY p.username`)
 	if err != nil {
@@ -216,11 +228,9 @@ func rawUsersPage(ctx context.Context, pool *pgxpool.Pool, v *viewer, f filter) 
 		return res, err
 	}
 	users = users[:min(len(users), 50)]
-	if err := pool.QueryRow(ctx, q.count).Scan(&res.total); err != nil {
-		return res, err
-	}
 	if len(users) == 0 {
-		return res, nil
+		err := counted()
+		return res, err
 	}
 	ids := make([]int64, len(users))
 	for i, u := range users {
@@ -282,7 +292,11 @@ func rawUsersPage(ctx context.Context, pool *pgxpool.Pool, v *viewer, f filter) 
 			return res, err
 		}
 	}
-	return res, rows.Err()
+	if err := rows.Err(); err != nil {
+		return res, err
+	}
+	err = counted()
+	return res, err
 }
 
 // listSQL is the SQL db.FindUsers sends for one viewer and filter: the
