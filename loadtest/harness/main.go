@@ -97,6 +97,19 @@ func run(ctx context.Context) error {
 		return err
 	}
 
+	// The users the mutation and fan-out tests create are deleted at the
+	// end, so that runs leave the dataset as they found it (their audit
+	// records and change events stay).
+	seed := fx["mutations"].(map[string]any)["seed"].(int64)
+	defer func() {
+		tag, err := pool.Exec(context.WithoutCancel(ctx), "DELETE FROM users WHERE username LIKE $1", fmt.Sprintf("lt%d.%%", seed))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "harness: deleting the created users:", err)
+			return
+		}
+		fmt.Fprintf(os.Stderr, "== deleted the %d users the tests created\n", tag.RowsAffected())
+	}()
+
 	var results []result
 	for _, t := range c.tests {
 		r, err := runK6(ctx, c, t, fxPath, tmp)
