@@ -296,7 +296,7 @@ func writeSection(c config, results []result) error {
 	}
 	var b strings.Builder
 	commit, _ := exec.Command("git", "describe", "--always", "--dirty").Output()
-	fmt.Fprintf(&b, "### Load tests (k6)\n\n")
+	fmt.Fprintf(&b, "### Results\n\n")
 	fmt.Fprintf(&b, "- Command: `%s`\n", c.command)
 	fmt.Fprintf(&b, "- Date: %s, commit `%s`\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), strings.TrimSpace(string(commit)))
 	fmt.Fprintf(&b, "- Each scenario runs %s with its virtual users; the baseline scenario runs right after the GraphQL one, with the same clients. Latencies in ms, throughput in operations per second (iterations ÷ %s).\n\n", c.duration, c.duration)
