@@ -141,9 +141,11 @@ func spread(tb testing.TB, what string, served []int, replicas int) {
 // serves a request, sessions, rate limits and subscriptions behave as with
 // one server.
 func TestScaleOut(t *testing.T) {
+	// Limits per hour, so that no attempt is refilled while the test runs
+	// on a slow machine.
 	flags := []string{
-		"-rate-login-account", "4/1m", "-rate-login-ip", "0",
-		"-rate-api-session", "6/1m",
+		"-rate-login-account", "4/1h", "-rate-login-ip", "0",
+		"-rate-api-session", "6/1h",
 		"-subscription-recheck", "200ms",
 	}
 	a := MustRunMainWith(t, flags...)
@@ -184,7 +186,7 @@ func TestScaleOut(t *testing.T) {
 	})
 
 	t.Run("LoginRateLimitCountsAcrossReplicas", func(t *testing.T) {
-		// 4 attempts per account per minute for the whole deployment: the
+		// 4 attempts per account per hour for the whole deployment: the
 		// 5th is refused whichever replicas served the first four.
 		var served []int
 		for i := range 4 {
