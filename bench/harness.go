@@ -175,17 +175,28 @@ func serverBinary() (string, error) {
 // in production, but are discarded.
 func StartServer(tb testing.TB, databaseURL string, extra ...string) *Server {
 	tb.Helper()
-	bin, err := serverBinary()
+	s, err := StartServerProcess(databaseURL, extra...)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+// StartServerProcess is StartServer for programs (the load tests' harness):
+// the caller stops the server.
+func StartServerProcess(databaseURL string, extra ...string) (*Server, error) {
+	bin, err := serverBinary()
+	if err != nil {
+		return nil, err
 	}
 	opt, err := redis.ParseURL(RedisURL())
 	if err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
 	rdb := redis.NewClient(opt)
 	if err := rdb.Ping(context.Background()).Err(); err != nil {
-		tb.Fatalf("Redis at %s: %v", RedisURL(), err)
+		return nil, fmt.Errorf("Redis at %s: %v", RedisURL(), err)
 	}
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -201,12 +212,11 @@ func StartServer(tb testing.TB, databaseURL string, extra ...string) *Server {
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
 	if err := s.cmd.Start(); err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
-	tb.Cleanup(s.Stop)
 	lines := bufio.NewScanner(stderr)
 	lines.Buffer(make([]byte, 1<<20), 1<<20)
 	var log []string
@@ -222,10 +232,11 @@ func StartServer(tb testing.TB, databaseURL string, extra ...string) *Server {
 		log = append(log, lines.Text())
 	}
 	if s.URL == "" {
-		tb.Fatalf("the server did not start:\n%s", strings.Join(log, "\n"))
+		s.Stop()
+		return nil, fmt.Errorf("the server did not start:\n%s", strings.Join(log, "\n"))
 	}
 	go io.Copy(io.Discard, stderr)
-	return s
+	return s, nil
 }
 
 // Stop stops the server and deletes its Redis keys.

@@ -40,6 +40,7 @@ func (db *DB) LoadCatalog(ctx context.Context, doc []byte) error {
 	if err := yaml.Unmarshal(doc, &file); err != nil {
 		return fmt.Errorf("catalog: %w", err)
 	}
+	defer db.catalogVersion.Add(1)
 	return db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		for _, p := range file.Products {
 			if p.Code == "" || p.Name == "" {

@@ -36,6 +36,9 @@ type DB struct {
 	*bun.DB
 	logger  *slog.Logger
 	queries atomic.Int64
+	// catalogVersion counts LoadCatalog calls: CatalogService's copy is
+	// dropped when it changes.
+	catalogVersion atomic.Int64
 	// connConfig opens dedicated connections outside the pool (LISTEN).
 	connConfig *pgx.ConnConfig
 }

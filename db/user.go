@@ -73,16 +73,21 @@ func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p doma
 		conn.Nodes = append(conn.Nodes, rows[i].domain())
 		conn.Cursors = append(conn.Cursors, encodeCursor(userCursor{rows[i].Username}))
 	}
-	conn.Count = func(ctx context.Context) (int, error) {
-		if lq.empty {
-			return 0, nil
-		}
-		var n int
-		sql, args := lq.count()
-		err := s.db.NewRaw(sql, args...).Scan(ctx, &n)
-		return n, mapError(err)
-	}
+	conn.Count = func(ctx context.Context) (int, error) { return s.CountUsers(ctx, f) }
 	return conn, nil
+}
+
+// CountUsers counts the users FindUsers lists for the filter, over all
+// pages; callers may run it alongside the page.
+func (s *UserService) CountUsers(ctx context.Context, f domain.UserFilter) (int, error) {
+	lq := newUserListQuery(f)
+	if lq.empty {
+		return 0, nil
+	}
+	var n int
+	sql, args := lq.count()
+	err := s.db.NewRaw(sql, args...).Scan(ctx, &n)
+	return n, mapError(err)
 }
 
 // lateralMaxTenants is the largest scope read tenant by tenant (a page per

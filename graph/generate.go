@@ -1,3 +1,3 @@
 package graph
 
-//go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate"
+//go:generate sh -c "cd .. && go run ./cmd/gqlgen"

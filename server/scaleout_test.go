@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// replicaHeader names, in the balancer's answers, the replica that served
+// the request, so that the tests can check the requests were spread.
+const replicaHeader = "X-Test-Replica"
+
+// balancer is a round-robin reverse proxy in front of replicas of one
+// deployment, as a load balancer without session affinity: consecutive
+// requests, and WebSocket upgrades, go to the next replica.
+type balancer struct {
+	*httptest.Server
+	replicas []*Main
+	next     atomic.Uint64
+}
+
+func newBalancer(tb testing.TB, replicas ...*Main) *balancer {
+	b := &balancer{replicas: replicas}
+	proxy := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			i := int((b.next.Add(1) - 1) % uint64(len(b.replicas)))
+			target, _ := url.Parse(b.replicas[i].URL())
+			r.SetURL(target)
+			r.SetXForwarded()
+			r.Out.Header.Set(replicaHeader, strconv.Itoa(i))
+		},
+		// httputil.ReverseProxy passes WebSocket upgrades through (101
+		// Switching Protocols, then both directions copied).
+		ModifyResponse: func(res *http.Response) error {
+			res.Header.Set(replicaHeader, res.Request.Header.Get(replicaHeader))
+			return nil
+		},
+	}
+	b.Server = httptest.NewServer(proxy)
+	tb.Cleanup(b.Close)
+	return b
+}
+
+// gql posts a GraphQL request through the balancer and returns the answer
+// and the replica that served it.
+func (b *balancer) gql(tb testing.TB, token, query string, vars map[string]any) (*gqlResponse, int) {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, b.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", chromeWindows)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var out gqlResponse
+	if err := json.Unmarshal(raw, &out); err != nil {
+		tb.Fatalf("status %d, body %q: %v", res.StatusCode, raw, err)
+	}
+	out.status = res.StatusCode
+	replica, err := strconv.Atoi(res.Header.Get(replicaHeader))
+	if err != nil {
+		tb.Fatalf("answer without %s header", replicaHeader)
+	}
+	return &out, replica
+}
+
+// viewerName is viewer { user { username } } through the balancer: the
+// signed-in username ("" when the token does not authenticate) and the
+// replica that answered.
+func (b *balancer) viewerName(tb testing.TB, token string) (string, int) {
+	tb.Helper()
+	res, replica := b.gql(tb, token, `{ viewer { user { username } } }`, nil)
+	var out struct {
+		Viewer *struct{ User struct{ Username string } }
+	}
+	if len(res.Data) > 0 && string(res.Data) != "null" {
+		res.decode(tb, &out)
+	}
+	if out.Viewer == nil {
+		return "", replica
+	}
+	return out.Viewer.User.Username, replica
+}
+
+// mustWS opens a graphql-transport-ws connection through the balancer and
+// returns it with the replica that holds it.
+func (b *balancer) mustWS(tb testing.TB, token string) (*wsClient, int) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, res, err := websocket.Dial(ctx, "ws://"+b.Listener.Addr().String()+"/graphql", &websocket.DialOptions{
+		Subprotocols: []string{"graphql-transport-ws"},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.CloseNow() })
+	replica, err := strconv.Atoi(res.Header.Get(replicaHeader))
+	if err != nil {
+		tb.Fatalf("upgrade without %s header", replicaHeader)
+	}
+	ws := &wsClient{tb: tb, conn: c}
+	ws.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
+	if msg := ws.next(); msg.Type != "connection_ack" {
+		tb.Fatalf("connection_init answered %s %s", msg.Type, msg.Payload)
+	}
+	return ws, replica
+}
+
+// spread fails unless the requests were served by every replica.
+func spread(tb testing.TB, what string, served []int, replicas int) {
+	tb.Helper()
+	seen := slices.Compact(slices.Sorted(slices.Values(served)))
+	if len(seen) != replicas {
+		tb.Fatalf("%s were served by replicas %v, want all %d: the balancer did not spread them", what, served, replicas)
+	}
+}
+
+// TestScaleOut: three replicas of the server on loopback behind a
+// round-robin load balancer without affinity, sharing one PostgreSQL
+// database and one Redis key prefix (README, "Scale-out"). Whatever replica
+// serves a request, sessions, rate limits and subscriptions behave as with
+// one server.
+func TestScaleOut(t *testing.T) {
+	// Limits per hour, so that no attempt is refilled while the test runs
+	// on a slow machine.
+	flags := []string{
+		"-rate-login-account", "4/1h", "-rate-login-ip", "0",
+		"-rate-api-session", "6/1h",
+		"-subscription-recheck", "200ms",
+	}
+	a := MustRunMainWith(t, flags...)
+	replicas := []*Main{a, MustRunReplica(t, a, nil, flags...), MustRunReplica(t, a, nil, flags...)}
+	lb := newBalancer(t, replicas...)
+	w := newWorldOn(t, a)
+	setPassword(t, a, w.companyAdmin)
+
+	t.Run("SessionOnEveryReplica", func(t *testing.T) {
+		res, loginReplica := lb.gql(t, "", loginMutation, map[string]any{"input": map[string]any{
+			"username": "company.admin", "password": goodPassword, "tokenKind": "BEARER"}})
+		var out loginResult
+		if code := authPayload(t, res, "login", &out); code != "" || out.Token == nil {
+			t.Fatalf("login: %q %s", code, res.Data)
+		}
+		token := *out.Token
+		// The next requests go to the other replicas, then back to the one
+		// that created the session.
+		served := []int{loginReplica}
+		for range 3 {
+			name, replica := lb.viewerName(t, token)
+			if name != "company.admin" {
+				t.Fatalf("replica %d does not know the session created on replica %d", replica, loginReplica)
+			}
+			served = append(served, replica)
+		}
+		spread(t, "the login and the session's requests", served, len(replicas))
+
+		res, logoutReplica := lb.gql(t, token, `mutation { logout { ok } }`, nil)
+		if string(res.Data) != `{"logout":{"ok":true}}` {
+			t.Fatalf("logout on replica %d: %s %+v", logoutReplica, res.Data, res.Errors)
+		}
+		for i, m := range replicas {
+			if m.viewerName(t, token) != "" {
+				t.Fatalf("replica %d still accepts the session signed out on replica %d", i, logoutReplica)
+			}
+		}
+	})
+
+	t.Run("LoginRateLimitCountsAcrossReplicas", func(t *testing.T) {
+		// 4 attempts per account per hour for the whole deployment: the
+		// 5th is refused whichever replicas served the first four.
+		var served []int
+		for i := range 4 {
+			res, replica := lb.gql(t, "", loginMutation, map[string]any{"input": map[string]any{
+				"username": "someone", "password": "wrong password here", "tokenKind": "BEARER"}})
+			if code := authPayload(t, res, "login", nil); code != "INVALID_CREDENTIALS" {
+				t.Fatalf("attempt %d on replica %d: %q", i+1, replica, code)
+			}
+			served = append(served, replica)
+		}
+		spread(t, "the four attempts", served, len(replicas))
+		for i, m := range replicas {
+			res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
+				"username": "someone", "password": "wrong password here", "tokenKind": "BEARER"}})
+			if res.code() != "RATE_LIMITED" {
+				t.Fatalf("replica %d answered the 5th attempt with %q, want RATE_LIMITED", i, res.code())
+			}
+		}
+		if _, code := a.login(t, "someone.else", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+			t.Fatalf("another account is limited: %q", code)
+		}
+	})
+
+	t.Run("APIRateLimitCountsAcrossReplicas", func(t *testing.T) {
+		token := a.MustLogin(t, w.holdingAdmin)
+		var served []int
+		for i := range 6 {
+			res, replica := lb.gql(t, token, `{ viewer { platformAdmin } }`, nil)
+			if len(res.Errors) > 0 {
+				t.Fatalf("request %d on replica %d: %+v", i+1, replica, res.Errors)
+			}
+			served = append(served, replica)
+		}
+		spread(t, "the six requests", served, len(replicas))
+		res, replica := lb.gql(t, token, `{ viewer { platformAdmin } }`, nil)
+		if res.code() != "RATE_LIMITED" || res.status != http.StatusTooManyRequests {
+			t.Fatalf("the 7th request of the session, on replica %d: %d %q", replica, res.status, res.code())
+		}
+	})
+
+	t.Run("SubscriptionReceivesChangesFromEveryReplica", func(t *testing.T) {
+		token := a.MustLogin(t, w.companyAdmin)
+		ws, holder := lb.mustWS(t, token)
+		ws.subscribe("1", changesSubscription, nil)
+		waitSubscribers(t, replicas[holder], 1)
+		for i, m := range replicas {
+			if i != holder && m.Hub.Stats().Subscribers != 0 {
+				t.Fatalf("replica %d holds a subscription too", i)
+			}
+		}
+
+		var served []int
+		for i := range len(replicas) {
+			res, replica := lb.gql(t, token, createServiceAccountMutation, map[string]any{"input": map[string]any{
+				"tenantId": globalIDFor("Tenant", w.company), "username": fmt.Sprintf("scaleout-%d", i)}})
+			var out struct {
+				CreateServiceAccount struct{ UserErrors []any }
+			}
+			res.decode(t, &out)
+			if len(out.CreateServiceAccount.UserErrors) > 0 {
+				t.Fatalf("createServiceAccount on replica %d: %v", replica, out.CreateServiceAccount.UserErrors)
+			}
+			served = append(served, replica)
+		}
+		spread(t, "the mutations", served, len(replicas))
+		for i, e := range ws.events(len(replicas)) {
+			if e.Type != "SERVICE_ACCOUNT_CREATED" || e.Payload["username"] != fmt.Sprintf("scaleout-%d", i) {
+				t.Fatalf("event %d on replica %d (mutation served by replica %d): %+v", i, holder, served[i], e)
+			}
+		}
+
+		// Signing out through another replica ends the subscription at its
+		// next check of the session.
+		if int(lb.next.Load()%uint64(len(replicas))) == holder {
+			lb.gql(t, "", `{ __typename }`, nil) // the logout must come from elsewhere
+		}
+		res, replica := lb.gql(t, token, `mutation { logout { ok } }`, nil)
+		if replica == holder || string(res.Data) != `{"logout":{"ok":true}}` {
+			t.Fatalf("logout on replica %d (subscription on %d): %s %+v", replica, holder, res.Data, res.Errors)
+		}
+		if code, _, _ := ws.endError(); code != "UNAUTHENTICATED" {
+			t.Fatalf("the subscription on replica %d ended with %q after a logout elsewhere, want UNAUTHENTICATED", holder, code)
+		}
+	})
+}
