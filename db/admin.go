@@ -24,10 +24,7 @@ import (
 func lockUser(ctx context.Context, tx bun.IDB, id int64) (*userModel, error) {
 	var u userModel
 	if err := tx.NewSelect().Model(&u).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-		if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
-			return nil, domain.Errorf(domain.ENOTFOUND, "User not found.")
-		}
-		return nil, mapError(err)
+		return nil, notFoundOr(err, "User not found.")
 	}
 	return &u, nil
 }

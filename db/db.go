@@ -135,6 +135,16 @@ var uniqueViolations = map[string]*domain.Error{
 
 // mapError turns PostgreSQL errors that carry business meaning into
 // application errors and leaves the rest as internal errors.
+// notFoundOr maps a missing row to NOT_FOUND with the given message and any
+// other failure (a lost connection above all) as mapError does, so that an
+// outage is never reported as a missing object.
+func notFoundOr(err error, message string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.Errorf(domain.ENOTFOUND, "%s", message)
+	}
+	return mapError(err)
+}
+
 func mapError(err error) error {
 	if err == nil {
 		return nil

@@ -135,10 +135,7 @@ func (s *GroupService) CreateGroup(ctx context.Context, tenantID, productID int6
 func lockGroup(ctx context.Context, tx bun.IDB, id int64) (*groupModel, error) {
 	var g groupModel
 	if err := tx.NewSelect().Model(&g).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-		if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
-			return nil, domain.Errorf(domain.ENOTFOUND, "Group not found.")
-		}
-		return nil, mapError(err)
+		return nil, notFoundOr(err, "Group not found.")
 	}
 	return &g, nil
 }

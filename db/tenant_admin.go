@@ -26,7 +26,7 @@ func (s *TenantService) CreateTenant(ctx context.Context, nt domain.NewTenant, c
 			// The parent must exist; lock it against a concurrent change.
 			var id int64
 			if err := tx.NewRaw("SELECT id FROM tenants WHERE id = ? FOR SHARE", *nt.ParentID).Scan(ctx, &id); err != nil {
-				return domain.Errorf(domain.ENOTFOUND, "Parent tenant not found.")
+				return notFoundOr(err, "Parent tenant not found.")
 			}
 		}
 		if _, err := tx.NewInsert().Model(&t).Returning("*").Exec(ctx); err != nil {
@@ -77,10 +77,7 @@ func (s *TenantService) UpdateTenant(ctx context.Context, id int64, expectedVers
 	var t tenantModel
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.NewSelect().Model(&t).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-			if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
-				return domain.Errorf(domain.ENOTFOUND, "Tenant not found.")
-			}
-			return mapError(err)
+			return notFoundOr(err, "Tenant not found.")
 		}
 		if err := authorize(t.domain()); err != nil {
 			return err

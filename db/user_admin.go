@@ -124,7 +124,7 @@ func (s *UserService) CreateUser(ctx context.Context, in domain.NewUser, role *d
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var tenantName string
 		if err := tx.NewRaw("SELECT name FROM tenants WHERE id = ?", in.TenantID).Scan(ctx, &tenantName); err != nil {
-			return domain.Errorf(domain.ENOTFOUND, "Tenant not found.")
+			return notFoundOr(err, "Tenant not found.")
 		}
 		u = userModel{Kind: string(domain.KindHuman), Username: in.Username, TaxCode: &in.TaxCode, TaxCountry: &in.TaxCountry,
 			GivenName: in.GivenName, FamilyName: in.FamilyName, Email: &in.Email, Language: in.Language, TimeZone: in.TimeZone,
@@ -274,12 +274,7 @@ func (s *UserService) AssignRole(ctx context.Context, userID, tenantID int64, ro
 // user and the assignment. The facts decided on (tenant, product, user)
 // never change, so a refused request locks nothing.
 func lockAssignment(ctx context.Context, tx bun.IDB, id int64, authorize func(*domain.RoleAssignment) error) (*userModel, *roleAssignmentModel, error) {
-	notFound := func(err error) error {
-		if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
-			return domain.Errorf(domain.ENOTFOUND, "Role assignment not found.")
-		}
-		return mapError(err)
-	}
+	notFound := func(err error) error { return notFoundOr(err, "Role assignment not found.") }
 	var ra roleAssignmentModel
 	if err := tx.NewSelect().Model(&ra).Where("id = ?", id).Scan(ctx); err != nil {
 		return nil, nil, notFound(err)
@@ -423,10 +418,7 @@ func (s *UserService) DetachUserFromTenant(ctx context.Context, membershipID int
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var m membershipModel
 		if err := tx.NewSelect().Model(&m).Where("id = ?", membershipID).Scan(ctx); err != nil {
-			if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
-				return domain.Errorf(domain.ENOTFOUND, "Membership not found.")
-			}
-			return mapError(err)
+			return notFoundOr(err, "Membership not found.")
 		}
 		u, err := lockUser(ctx, tx, m.UserID)
 		if err != nil {
