@@ -16,9 +16,6 @@ import (
 	"tenantadmin/auth"
 )
 
-// UsersPageQuery is the GraphQL operation of the users page.
-const UsersPageQuery = usersPageQuery
-
 // ProfileQuery is the GraphQL operation of a user's profile with their
 // memberships and roles.
 const ProfileQuery = `query($id: ID!) { node(id: $id) { ... on User {

@@ -21,9 +21,10 @@ import (
 // benchmarks (readpath_test.go) and the load tests' baseline server
 // (loadtest/harness): the viewers and filters, and the statements the
 // server runs, sent by hand through pgx.
-// The users page of the admin SPA: 50 users with their memberships,
-// tenants and role assignments, and the total count.
-const usersPageQuery = `query($first: Int, $after: String, $filter: UserFilter) {
+// UsersPageQuery is the users page of the admin SPA: 50 users with their
+// memberships, tenants and role assignments, and the total count. The
+// server's tests bound the SQL statements of this same document.
+const UsersPageQuery = `query($first: Int, $after: String, $filter: UserFilter) {
   users(first: $first, after: $after, filter: $filter) {
     totalCount
     pageInfo { hasNextPage hasPreviousPage endCursor startCursor }

@@ -85,7 +85,7 @@ func TestMain(m *testing.M) {
 }
 
 func (e *env) graphqlRequest(v *viewer, f filter) func() (*http.Request, error) {
-	body, _ := json.Marshal(map[string]any{"query": usersPageQuery, "variables": f.variables(v)})
+	body, _ := json.Marshal(map[string]any{"query": UsersPageQuery, "variables": f.variables(v)})
 	return func() (*http.Request, error) {
 		req, err := http.NewRequest(http.MethodPost, e.server.URL+"/graphql", bytes.NewReader(body))
 		if err != nil {

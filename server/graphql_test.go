@@ -10,20 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"tenantadmin/bench"
 	"tenantadmin/db/dbtest"
 )
 
-const usersPageQuery = `query($first: Int, $after: String, $filter: UserFilter) {
-  users(first: $first, after: $after, filter: $filter) {
-    totalCount
-    pageInfo { hasNextPage hasPreviousPage endCursor startCursor }
-    edges { cursor node {
-      id username givenName familyName email taxCode status
-      homeTenant { id name }
-      memberships { id tenant { id name parent { id } } roleAssignments { id status role { id name category } product { id code } } }
-    } }
-  }
-}`
+// usersPageQuery is the document the read-path benchmarks measure.
+const usersPageQuery = bench.UsersPageQuery
 
 type usersPage struct {
 	Users struct {
