@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"tenantadmin/bench/markdown"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -87,20 +88,9 @@ func stripProcs(name string) string {
 	return name
 }
 
-func ms(v float64) string {
-	switch {
-	case v >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case v >= 10:
-		return fmt.Sprintf("%.1f", v)
-	default:
-		return fmt.Sprintf("%.2f", v)
-	}
-}
-
 func cpu(m map[string]float64) string {
 	if v, ok := m["srv-cpu-ms"]; ok {
-		return ms(v)
+		return markdown.Millis(v)
 	}
 	return "–"
 }
@@ -138,8 +128,8 @@ func tables(results []result) string {
 			viewer, filter, _ := strings.Cut(p, "/")
 			gm, sm := g.metrics, s.metrics
 			fmt.Fprintf(&b, "| %s | %s | %s | **%s** | %s | %.0f | %s | %s | %s | %s | %.0f | %s | **%s** | %s | %s |\n",
-				viewer, filter, ms(gm["p50-ms"]), ms(gm["p95-ms"]), ms(gm["p99-ms"]), gm["req/s"], cpu(gm),
-				ms(sm["p50-ms"]), ms(sm["p95-ms"]), ms(sm["p99-ms"]), sm["req/s"],
+				viewer, filter, markdown.Millis(gm["p50-ms"]), markdown.Millis(gm["p95-ms"]), markdown.Millis(gm["p99-ms"]), gm["req/s"], cpu(gm),
+				markdown.Millis(sm["p50-ms"]), markdown.Millis(sm["p95-ms"]), markdown.Millis(sm["p99-ms"]), sm["req/s"],
 				ratio(gm["p50-ms"], sm["p50-ms"]), ratio(gm["p95-ms"], sm["p95-ms"]), ratio(gm["p99-ms"], sm["p99-ms"]),
 				ratio(sm["req/s"], gm["req/s"]))
 		}
@@ -156,7 +146,7 @@ func tables(results []result) string {
 			}
 			m, e := byName[n].metrics, echo.metrics
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n", strings.TrimPrefix(n, "BenchmarkHTTP/"),
-				ms(m["p50-ms"]), ms(m["p95-ms"]), ms(m["p99-ms"]), m["req/s"], cpu(m),
+				markdown.Millis(m["p50-ms"]), markdown.Millis(m["p95-ms"]), markdown.Millis(m["p99-ms"]), m["req/s"], cpu(m),
 				ratio(m["p50-ms"], e["p50-ms"]), ratio(m["p95-ms"], e["p95-ms"]), ratio(m["p99-ms"], e["p99-ms"]), ratio(e["req/s"], m["req/s"]))
 		}
 		b.WriteString("\n")
@@ -236,7 +226,7 @@ func run(in, out, section, title, command, note, commit string) error {
 	}
 	b.WriteString("\n")
 	b.WriteString(tables(results))
-	return writeSection(out, section, b.String())
+	return markdown.WriteSection(out, section, b.String())
 }
 
 func envOr(k, d string) string {
@@ -244,29 +234,4 @@ func envOr(k, d string) string {
 		return v
 	}
 	return d
-}
-
-// writeSection replaces the text between <!-- section:NAME --> and
-// <!-- /section:NAME --> in path, or appends the section.
-func writeSection(path, name, body string) error {
-	begin, end := "<!-- section:"+name+" -->", "<!-- /section:"+name+" -->"
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	doc := string(old)
-	block := begin + "\n" + body + end
-	if i := strings.Index(doc, begin); i >= 0 {
-		j := strings.Index(doc[i:], end)
-		if j < 0 {
-			return fmt.Errorf("%s: %s has no end marker", path, begin)
-		}
-		doc = doc[:i] + block + doc[i+j+len(end):]
-	} else {
-		if doc != "" && !strings.HasSuffix(doc, "\n\n") {
-			doc = strings.TrimRight(doc, "\n") + "\n\n"
-		}
-		doc += block + "\n"
-	}
-	return os.WriteFile(path, []byte(doc), 0o644)
 }

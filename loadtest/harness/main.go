@@ -14,9 +14,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
+	"tenantadmin/bench/markdown"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -119,7 +119,7 @@ func run(ctx context.Context) error {
 		results = append(results, r)
 		fmt.Fprintf(os.Stderr, "== %s done (load %s)\n", t, r.load)
 	}
-	return writeSection(c, results)
+	return writeResults(c, results)
 }
 
 // fixtures picks what the scripts need from the dataset and creates their
@@ -289,7 +289,9 @@ var baselines = map[string]string{
 	"login":      "raw argon2id hash",
 }
 
-func writeSection(c config, results []result) error {
+// writeResults writes the k6 results, each beside its baseline, into the
+// load-test section of BENCHMARKS.md.
+func writeResults(c config, results []result) error {
 	secs, err := time.ParseDuration(c.duration)
 	if err != nil {
 		return err
@@ -314,8 +316,8 @@ func writeSection(c config, results []result) error {
 		}
 		gt, st := g["count"]/secs.Seconds(), s["count"]/secs.Seconds()
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f× | %.2f× | %.2f |\n",
-			titles[r.test], r.vus, r.load, ms(g["med"]), ms(g["p(95)"]), ms(g["p(99)"]), num(gt),
-			baselines[r.test], ms(s["med"]), ms(s["p(95)"]), ms(s["p(99)"]), num(st),
+			titles[r.test], r.vus, r.load, markdown.Millis(g["med"]), markdown.Millis(g["p(95)"]), markdown.Millis(g["p(99)"]), num(gt),
+			baselines[r.test], markdown.Millis(s["med"]), markdown.Millis(s["p(95)"]), markdown.Millis(s["p(99)"]), num(st),
 			g["med"]/s["med"], g["p(95)"]/s["p(95)"], gt/st)
 	}
 	if fanout != nil {
@@ -325,22 +327,11 @@ func writeSection(c config, results []result) error {
 		}
 		fmt.Fprintf(&b, "\nSubscription fan-out: `changes` subscriptions over graphql-transport-ws on the tenant administrator's tenant, %d createUser per second for %s; delay from the change's `occurredAt` (its transaction) to the message at the client, in ms. Load average %s.\n\n", c.eventRate, c.duration, fanout.load)
 		fmt.Fprintf(&b, "| subscriptions | deliveries | p50 | p95 | p99 |\n| ---: | ---: | ---: | ---: | ---: |\n")
-		fmt.Fprintf(&b, "| 1 (baseline) | %.0f | %s | %s | %s |\n", one["count"], ms(one["med"]), ms(one["p(95)"]), ms(one["p(99)"]))
-		fmt.Fprintf(&b, "| %d | %.0f | %s | %s | %s |\n", c.subscribers, many["count"], ms(many["med"]), ms(many["p(95)"]), ms(many["p(99)"]))
+		fmt.Fprintf(&b, "| 1 (baseline) | %.0f | %s | %s | %s |\n", one["count"], markdown.Millis(one["med"]), markdown.Millis(one["p(95)"]), markdown.Millis(one["p(99)"]))
+		fmt.Fprintf(&b, "| %d | %.0f | %s | %s | %s |\n", c.subscribers, many["count"], markdown.Millis(many["med"]), markdown.Millis(many["p(95)"]), markdown.Millis(many["p(99)"]))
 		fmt.Fprintf(&b, "| ratio | | %.2f× | %.2f× | %.2f× |\n", many["med"]/one["med"], many["p(95)"]/one["p(95)"], many["p(99)"]/one["p(99)"])
 	}
-	return replaceSection(c.out, c.section, b.String())
-}
-
-func ms(v float64) string {
-	switch {
-	case v >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case v >= 10:
-		return fmt.Sprintf("%.1f", v)
-	default:
-		return fmt.Sprintf("%.2f", v)
-	}
+	return markdown.WriteSection(c.out, c.section, b.String())
 }
 
 func num(v float64) string {
@@ -348,23 +339,4 @@ func num(v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%.1f", v)
-}
-
-// replaceSection replaces the text between the section's markers, or
-// appends the section.
-func replaceSection(path, name, body string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	start, end := "<!-- section:"+name+" -->", "<!-- /section:"+name+" -->"
-	block := start + "\n" + body + "\n" + end
-	re := regexp.MustCompile(`(?s)` + regexp.QuoteMeta(start) + `.*?` + regexp.QuoteMeta(end))
-	var out string
-	if re.Match(old) {
-		out = re.ReplaceAllLiteralString(string(old), block)
-	} else {
-		out = strings.TrimRight(string(old), "\n") + "\n\n" + block + "\n"
-	}
-	return os.WriteFile(path, []byte(out), 0o644)
 }
