@@ -5358,7 +5358,11 @@ Conventions: Relay global object identification (` + "`" + `Node` + "`" + `, opa
 cursor connections; mutations take one ` + "`" + `input` + "`" + ` and return a payload with
 ` + "`" + `userErrors` + "`" + ` for business-rule failures; other failures are GraphQL errors
 with ` + "`" + `extensions.code` + "`" + ` (UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, RATE_LIMITED,
-CONFLICT, BAD_USER_INPUT, UNAVAILABLE, INTERNAL).
+CONFLICT, BAD_USER_INPUT, UNAVAILABLE, INTERNAL). Requests beyond the
+server's limits are refused before anything runs: QUERY_TOO_DEEP,
+COMPLEXITY_LIMIT_EXCEEDED, TOO_MANY_ALIASES, REQUEST_TOO_LARGE (HTTP 413),
+INTROSPECTION_DISABLED (production mode), PERSISTED_QUERY_NOT_FOUND (send the
+full query once with its hash).
 """
 schema {
   query: Query
