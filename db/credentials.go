@@ -151,6 +151,9 @@ func (s *CredentialService) SetPassword(ctx context.Context, userID int64, passw
 		if err := storePassword(ctx, tx, userID, passwordHash); err != nil {
 			return err
 		}
+		if err := noticeCredentialChange(ctx, tx, userID, "password_changed"); err != nil {
+			return err
+		}
 		return recordUserChange(ctx, tx, ac, userID, action, nil, map[string]any{"passwordChanged": true})
 	}))
 }
@@ -164,6 +167,23 @@ func storePassword(ctx context.Context, tx bun.IDB, userID int64, passwordHash s
 	_, err := tx.NewRaw(`UPDATE password_reset_tokens SET revoked_at = now()
 		WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL`, userID).Exec(ctx)
 	return err
+}
+
+// noticeCredentialChange tells the account's owner, in the same
+// transaction as the change, that its password or second factor changed
+// (ASVS 2.2.3, 2.5.5): a takeover does not go unseen. Accounts without an
+// email address (service accounts) get none.
+func noticeCredentialChange(ctx context.Context, tx bun.IDB, userID int64, template string) error {
+	var u userModel
+	if err := tx.NewSelect().Model(&u).Column("email", "language", "username", "given_name", "home_tenant_id").
+		Where("id = ?", userID).Scan(ctx); err != nil {
+		return err
+	}
+	if u.Email == nil {
+		return nil
+	}
+	return EnqueueEmail(ctx, tx, Email{To: *u.Email, Template: template, Language: u.Language, UserID: &userID,
+		TenantID: u.HomeTenantID, Data: map[string]any{"username": u.Username, "givenName": u.GivenName}})
 }
 
 // setUserStatus moves a user from one status to another and reports
@@ -386,6 +406,9 @@ func (s *CredentialService) ResetPasswordWithToken(ctx context.Context, tokenHas
 		if err := storePassword(ctx, tx, info.UserID, passwordHash); err != nil {
 			return err
 		}
+		if err := noticeCredentialChange(ctx, tx, info.UserID, "password_changed"); err != nil {
+			return err
+		}
 		if ac.ActorID == nil {
 			ac.ActorID, ac.ActorLabel = &info.UserID, info.Username
 		}
@@ -539,6 +562,11 @@ func (s *CredentialService) AdminResetSecondFactor(ctx context.Context, userID i
 			return err
 		}
 		user = u.domain()
+		if wasEnrolled {
+			if err := noticeCredentialChange(ctx, tx, userID, "second_factor_reset"); err != nil {
+				return err
+			}
+		}
 		return recordUserChange(ctx, tx, ac, userID, "user.second_factor_reset",
 			map[string]any{"secondFactorEnrolled": wasEnrolled}, map[string]any{"secondFactorEnrolled": false, "enrollmentRequired": true})
 	})
@@ -567,6 +595,9 @@ func (s *CredentialService) ConfirmTOTP(ctx context.Context, userID int64, pendi
 		}
 		if n == 0 {
 			return &domain.Error{Code: domain.ECONFLICT, Reason: "TOTP_ENROLLMENT_CHANGED", Message: "The enrolment changed meanwhile: start again."}
+		}
+		if err := noticeCredentialChange(ctx, tx, userID, "second_factor_enrolled"); err != nil {
+			return err
 		}
 		return recordUserChange(ctx, tx, ac, userID, "user.second_factor_enrolled", nil, map[string]any{"secondFactorEnrolled": true})
 	}))

@@ -30,7 +30,8 @@ type content struct {
 
 // Templates names the templates the outbox may hold.
 var Templates = []string{"invitation", "account_recovery", "admin_password_reset", "email_verification",
-	"email-change-verification", "email-change-requested", "nomination", "monthly_digest"}
+	"email-change-verification", "email-change-requested", "nomination", "monthly_digest",
+	"password_changed", "second_factor_enrolled", "second_factor_reset"}
 
 var catalog = map[string]map[string]content{
 	"invitation": {
@@ -150,6 +151,59 @@ var catalog = map[string]map[string]content{
 			Subject: "Email change requested for the account {{.username}}",
 			Intro:   []string{"Hello,", "someone asked to change the email address of the account {{.username}}. The change happens only once the new address is confirmed."},
 			Outro:   []string{"If this was not you, change your password and tell your administrator."},
+		},
+	},
+	// Security notices (ASVS 2.2.3, 2.5.5): the owner hears of every change
+	// of a credential, so that one made by someone else does not go unseen.
+	"password_changed": {
+		"it": {
+			Subject: "La password dell'account {{.username}} è stata cambiata",
+			Intro:   []string{"Ciao{{with .givenName}} {{.}}{{end}},", "la password dell'account {{.username}} è stata appena cambiata."},
+			Outro:   []string{"Se non sei stato tu, usa subito \"Password dimenticata\" nella pagina di accesso e avvisa il tuo amministratore."},
+		},
+		"fr": {
+			Subject: "Le mot de passe du compte {{.username}} a été changé",
+			Intro:   []string{"Bonjour{{with .givenName}} {{.}}{{end}},", "le mot de passe du compte {{.username}} vient d'être changé."},
+			Outro:   []string{"Si ce n'est pas vous, utilisez tout de suite « Mot de passe oublié » sur la page de connexion et prévenez votre administrateur."},
+		},
+		"en": {
+			Subject: "The password of the account {{.username}} was changed",
+			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "the password of the account {{.username}} was just changed."},
+			Outro:   []string{"If this was not you, use \"Forgot password\" on the sign-in page now and tell your administrator."},
+		},
+	},
+	"second_factor_enrolled": {
+		"it": {
+			Subject: "Nuovo secondo fattore per l'account {{.username}}",
+			Intro:   []string{"Ciao{{with .givenName}} {{.}}{{end}},", "è stata appena configurata una nuova app di autenticazione (codice a tempo) per l'account {{.username}}."},
+			Outro:   []string{"Se non sei stato tu, avvisa subito il tuo amministratore."},
+		},
+		"fr": {
+			Subject: "Nouveau second facteur pour le compte {{.username}}",
+			Intro:   []string{"Bonjour{{with .givenName}} {{.}}{{end}},", "une nouvelle application d'authentification (code temporaire) vient d'être configurée pour le compte {{.username}}."},
+			Outro:   []string{"Si ce n'est pas vous, prévenez tout de suite votre administrateur."},
+		},
+		"en": {
+			Subject: "New second factor for the account {{.username}}",
+			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "a new authenticator app (time-based code) was just set up for the account {{.username}}."},
+			Outro:   []string{"If this was not you, tell your administrator now."},
+		},
+	},
+	"second_factor_reset": {
+		"it": {
+			Subject: "Secondo fattore azzerato per l'account {{.username}}",
+			Intro:   []string{"Ciao{{with .givenName}} {{.}}{{end}},", "un amministratore ha azzerato il secondo fattore dell'account {{.username}}: al prossimo accesso ne configurerai uno nuovo."},
+			Outro:   []string{"Se non l'avevi chiesto, avvisa il tuo amministratore."},
+		},
+		"fr": {
+			Subject: "Second facteur réinitialisé pour le compte {{.username}}",
+			Intro:   []string{"Bonjour{{with .givenName}} {{.}}{{end}},", "un administrateur a réinitialisé le second facteur du compte {{.username}} : vous en configurerez un nouveau à la prochaine connexion."},
+			Outro:   []string{"Si vous ne l'aviez pas demandé, prévenez votre administrateur."},
+		},
+		"en": {
+			Subject: "Second factor reset for the account {{.username}}",
+			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "an administrator reset the second factor of the account {{.username}}: you will set up a new one at your next sign-in."},
+			Outro:   []string{"If you did not ask for this, tell your administrator."},
 		},
 	},
 	// R20: to the tenant's certified address, for the legal representative.

@@ -167,6 +167,16 @@ func emailCount(tb testing.TB, m *Main, to string) int {
 	return n
 }
 
+// noticeCount counts the emails of one template queued for a user.
+func noticeCount(tb testing.TB, m *Main, userID int64, template string) int {
+	tb.Helper()
+	var n int
+	if err := m.DB.QueryRow("SELECT count(*) FROM email_outbox WHERE user_id = ? AND template = ?", userID, template).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
 // tokenFromLink extracts the token of a link's #token= fragment.
 func tokenFromLink(tb testing.TB, link string) string {
 	tb.Helper()

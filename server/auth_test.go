@@ -367,6 +367,9 @@ func TestLockoutAndRecovery(t *testing.T) {
 		if auditCount(t, w.m, "user.password_reset_by_link", op) != 1 || eventCount(t, w.m, op) != 2 {
 			t.Fatal("reset not audited or no USER_UPDATED event")
 		}
+		if noticeCount(t, w.m, op, "password_changed") != 1 {
+			t.Fatal("the owner was told of no reset, or also of the refused ones (ASVS 2.2.3)")
+		}
 	})
 	t.Run("ErrTokenReused", func(t *testing.T) {
 		if code := authPayload(t, w.m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": "yet another passphrase 7"}}),

@@ -311,6 +311,9 @@ func TestChangePassword(t *testing.T) {
 		if auditCount(t, w.m, "user.password_changed", w.companyAdmin) != 1 {
 			t.Fatal("not audited")
 		}
+		if noticeCount(t, w.m, w.companyAdmin, "password_changed") != 1 {
+			t.Fatal("the owner was told of no change, or also of the refused ones (ASVS 2.2.3)")
+		}
 	})
 }
 
@@ -420,6 +423,9 @@ func TestSecondFactor(t *testing.T) {
 		if auditCount(t, w.m, "user.second_factor_enrolled", op) != 1 {
 			t.Fatal("not audited")
 		}
+		if noticeCount(t, w.m, op, "second_factor_enrolled") != 1 {
+			t.Fatal("the owner was not told of the new second factor (ASVS 2.5.5)")
+		}
 	})
 	t.Run("ErrCodeRequired", func(t *testing.T) {
 		if _, code := w.m.login(t, "operatore.uno", goodPassword, nil); code != "TOTP_REQUIRED" {
@@ -466,6 +472,9 @@ func TestSecondFactor(t *testing.T) {
 		}
 		if w.m.viewerName(t, live) != "" {
 			t.Fatal("a session survived the second-factor reset")
+		}
+		if noticeCount(t, w.m, op, "second_factor_reset") != 1 {
+			t.Fatal("the owner was not told of the reset (ASVS 2.5.5)")
 		}
 		var out loginResult
 		authPayload(t, w.m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
