@@ -53,6 +53,8 @@ type Config struct {
 	// PprofAddr, when set, serves net/http/pprof on its own listener
 	// (keep it on loopback): profiles of a running server for diagnosis.
 	PprofAddr string
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies trustedProxies
 }
 
 func env(key, def string) string {
@@ -107,7 +109,12 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&c.NominationTrustRoots, "nomination-trust-roots", env("NOMINATION_TRUST_ROOTS", ""), "PEM file of the certification authorities trusted for signed nominations (NOMINATION_TRUST_ROOTS); empty accepts any issuer")
 	fs.DurationVar(&c.DigestInterval, "digest-interval", durationEnv("DIGEST_INTERVAL", time.Hour), "how often a replica checks whether last month's digest and nomination expiries are due (DIGEST_INTERVAL); 0 disables")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR); empty: off")
+	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the load balancers whose X-Forwarded-For gives the client address (TRUSTED_PROXIES); empty: the TCP peer is the client")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var err error
+	if c.TrustedProxies, err = parseTrustedProxies(*proxies); err != nil {
 		return err
 	}
 	for i, r := range rates {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -110,8 +109,10 @@ func (m *Main) requestContext(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-ID", id)
+		ip := m.Config.TrustedProxies.client(r)
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
-		ctx = graph.WithRequestInfo(ctx, graph.RequestInfo{IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 512), RequestID: id})
+		ctx = context.WithValue(ctx, clientIPKey{}, ip)
+		ctx = graph.WithRequestInfo(ctx, graph.RequestInfo{IP: ip, UserAgent: truncate(r.UserAgent(), 512), RequestID: id})
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r.WithContext(ctx))
@@ -407,16 +408,6 @@ func (m *httpMetrics) instrument(name string, next http.Handler) http.Handler {
 		m.requests.WithLabelValues(name, strconv.Itoa(sw.status)).Inc()
 		m.duration.WithLabelValues(name).Observe(time.Since(start).Seconds())
 	})
-}
-
-// clientIP is the peer address. X-Forwarded-For is not trusted: a proxy
-// deployment must terminate and rewrite it before us.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func truncate(s string, n int) string {

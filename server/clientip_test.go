@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestTrustedProxiesClient(t *testing.T) {
+	trusted, err := parseTrustedProxies("10.0.0.0/8, 127.0.0.1, ::1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, peer string
+		xff        []string
+		proxies    trustedProxies
+		want       string
+	}{
+		{"OKNoProxiesIgnoresHeader", "127.0.0.1:5000", []string{"203.0.113.9"}, nil, "127.0.0.1"},
+		{"OKUntrustedPeerIgnoresHeader", "198.51.100.7:5000", []string{"203.0.113.9"}, trusted, "198.51.100.7"},
+		{"OKTrustedPeer", "127.0.0.1:5000", []string{"203.0.113.9"}, trusted, "203.0.113.9"},
+		{"OKChainOfProxies", "10.1.2.3:5000", []string{"203.0.113.9, 10.0.0.5"}, trusted, "203.0.113.9"},
+		{"OKSpoofedLeftEntriesIgnored", "10.1.2.3:5000", []string{"1.2.3.4, 203.0.113.9"}, trusted, "203.0.113.9"},
+		{"OKSeveralHeaders", "10.1.2.3:5000", []string{"1.2.3.4", "203.0.113.9"}, trusted, "203.0.113.9"},
+		{"OKIPv6Peer", "[::1]:5000", []string{"2001:db8::7"}, trusted, "2001:db8::7"},
+		{"OKIPv4MappedHop", "127.0.0.1:5000", []string{"::ffff:203.0.113.9"}, trusted, "203.0.113.9"},
+		{"ErrMalformedHopStopsAtProxy", "127.0.0.1:5000", []string{"203.0.113.9, not-an-ip"}, trusted, "127.0.0.1"},
+		{"OKOnlyProxies", "127.0.0.1:5000", []string{"10.0.0.5"}, trusted, "10.0.0.5"},
+		{"OKNoHeader", "127.0.0.1:5000", nil, trusted, "127.0.0.1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = c.peer
+			for _, h := range c.xff {
+				r.Header.Add("X-Forwarded-For", h)
+			}
+			if got := c.proxies.client(r); got != c.want {
+				t.Fatalf("client %q, want %q", got, c.want)
+			}
+		})
+	}
+	t.Run("ErrBadSetting", func(t *testing.T) {
+		for _, s := range []string{"10.0.0.0/33", "proxy.example", "10.0.0.1/"} {
+			if _, err := parseTrustedProxies(s); err == nil {
+				t.Errorf("%q accepted", s)
+			}
+		}
+	})
+}
+
+// TestTrustedProxiesThroughServer: behind a trusted balancer the failed
+// sign-in records (R23) see the client's address (requestContext decides it
+// once for the per-IP limits and the audit trail too); without
+// TRUSTED_PROXIES a client cannot choose its address by sending
+// X-Forwarded-For.
+func TestTrustedProxiesThroughServer(t *testing.T) {
+	failFrom := func(t *testing.T, m *Main, xff string) {
+		body, _ := json.Marshal(map[string]any{"query": loginMutation, "variables": map[string]any{"input": map[string]any{
+			"username": "operatore.uno", "password": "wrong password here", "tokenKind": "BEARER"}}})
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", xff)
+		doGQL(t, req)
+	}
+	recordedIPs := func(t *testing.T, w *world, user int64) []string {
+		var ips []string
+		if err := w.m.DB.NewRaw("SELECT ip FROM failed_logins WHERE user_id = ? ORDER BY id", user).Scan(t.Context(), &ips); err != nil {
+			t.Fatal(err)
+		}
+		return ips
+	}
+	t.Run("OKBehindTrustedProxy", func(t *testing.T) {
+		w := newWorldOn(t, MustRunMainWith(t, "-trusted-proxies", "127.0.0.1/32"))
+		op := w.f.User("operatore.uno", w.company)
+		setPassword(t, w.m, op)
+		failFrom(t, w.m, "203.0.113.9")
+		if ips := recordedIPs(t, w, op); len(ips) != 1 || ips[0] != "203.0.113.9" {
+			t.Fatalf("recorded %v", ips)
+		}
+	})
+	t.Run("ErrSpoofedWithoutTrust", func(t *testing.T) {
+		w := newWorld(t)
+		op := w.f.User("operatore.uno", w.company)
+		setPassword(t, w.m, op)
+		failFrom(t, w.m, "203.0.113.9")
+		if ips := recordedIPs(t, w, op); len(ips) != 1 || ips[0] != "127.0.0.1" {
+			t.Fatalf("recorded %v: the client chose its address", ips)
+		}
+	})
+	t.Run("ErrStartWithBadSetting", func(t *testing.T) {
+		if err := NewMain().ParseFlags([]string{"-trusted-proxies", "balancer.local"}); err == nil {
+			t.Fatal("a host name was accepted as a trusted proxy")
+		}
+	})
+}
