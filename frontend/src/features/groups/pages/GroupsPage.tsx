@@ -1,18 +1,16 @@
 import { useCallback, useId, useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { FormField } from '../../../components/FormField';
-import { PageHeading } from '../../../components/PageHeading';
 import { PersonalValue } from '../../../components/PersonalValue';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
-import { TenantPicker } from '../../../components/TenantPicker';
+import { TenantPending, TenantScopedPage } from '../../../components/TenantScopedPage';
 import type { TenantGroupsQuery as TenantGroupsData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { mutationOutcome } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
-import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { displayName } from '../../users/grouping';
 import { useLiveRefetch } from '../../users/useLiveRefetch';
 import { groupsByProduct } from '../groups';
@@ -44,23 +42,10 @@ const GROUP_EVENTS: ReadonlySet<string> = new Set([
  */
 export function GroupsPage() {
   const { t } = useI18n();
-  useDocumentTitle(t('groups.title'));
-  const location = useLocation();
-  const navigate = useNavigate();
-  const tenantId = new URLSearchParams(location.search).get('tenant') ?? '';
   return (
-    <section data-testid="groups-page" aria-labelledby="page-heading">
-      <PageHeading>{t('groups.title')}</PageHeading>
-      <p className="lead">{t('groups.intro')}</p>
-      <div className="filters">
-        <TenantPicker
-          value={tenantId}
-          onChange={(id) => navigate({ pathname: '/groups', search: id ? `?${new URLSearchParams({ tenant: id })}` : '' })}
-          testId="groups-tenant"
-        />
-      </div>
-      {tenantId ? <TenantGroups tenantId={tenantId} /> : <p className="empty">{t('common.noTenant')}</p>}
-    </section>
+    <TenantScopedPage path="/groups" title={t('groups.title')} intro={t('groups.intro')} testId="groups-page" pickerTestId="groups-tenant">
+      {(tenantId) => <TenantGroups tenantId={tenantId} />}
+    </TenantScopedPage>
   );
 }
 
@@ -76,11 +61,7 @@ function TenantGroups({ tenantId }: { tenantId: string }) {
   if (error) return <QueryError error={error} onRetry={refetch} testId="groups-error" />;
   const tenant = data?.node?.__typename === 'Tenant' ? (data.node as TenantData) : undefined;
   if (!tenant) {
-    return (
-      <p role="status" className="loading">
-        {fetching ? t('common.working') : data ? t('error.NOT_FOUND') : ''}
-      </p>
-    );
+    return <TenantPending fetching={fetching} answered={Boolean(data)} />;
   }
   const products = tenant.viewerCan.manageableProducts;
   const sections = groupsByProduct(tenant.groups);

@@ -1,19 +1,17 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { CopyButton } from '../../../components/CopyButton';
 import { FormField } from '../../../components/FormField';
-import { PageHeading } from '../../../components/PageHeading';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
 import { UserStatusBadge } from '../../../components/StatusBadge';
-import { TenantPicker } from '../../../components/TenantPicker';
+import { TenantPending, TenantScopedPage } from '../../../components/TenantScopedPage';
 import type { ServiceAccountsQuery as ServiceAccountsData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { mutationOutcome } from '../../../lib/mutationOutcome';
-import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { useLiveRefetch } from '../../users/useLiveRefetch';
 import {
   CreateServiceAccountMutation,
@@ -42,23 +40,10 @@ const SA_EVENTS: ReadonlySet<string> = new Set([
  */
 export function ServiceAccountsPage() {
   const { t } = useI18n();
-  useDocumentTitle(t('sa.title'));
-  const location = useLocation();
-  const navigate = useNavigate();
-  const tenantId = new URLSearchParams(location.search).get('tenant') ?? '';
   return (
-    <section data-testid="service-accounts-page" aria-labelledby="page-heading">
-      <PageHeading>{t('sa.title')}</PageHeading>
-      <p className="lead">{t('sa.intro')}</p>
-      <div className="filters">
-        <TenantPicker
-          value={tenantId}
-          onChange={(id) => navigate({ pathname: '/service-accounts', search: id ? `?${new URLSearchParams({ tenant: id })}` : '' })}
-          testId="sa-tenant"
-        />
-      </div>
-      {tenantId ? <TenantServiceAccounts tenantId={tenantId} /> : <p className="empty">{t('common.noTenant')}</p>}
-    </section>
+    <TenantScopedPage path="/service-accounts" title={t('sa.title')} intro={t('sa.intro')} testId="service-accounts-page" pickerTestId="sa-tenant">
+      {(tenantId) => <TenantServiceAccounts tenantId={tenantId} />}
+    </TenantScopedPage>
   );
 }
 
@@ -76,11 +61,7 @@ function TenantServiceAccounts({ tenantId }: { tenantId: string }) {
   if (error) return <QueryError error={error} onRetry={refetch} testId="sa-error" />;
   const tenant = data?.node?.__typename === 'Tenant' ? (data.node as TenantData) : undefined;
   if (!tenant) {
-    return (
-      <p role="status" className="loading">
-        {fetching ? t('common.working') : data ? t('error.NOT_FOUND') : ''}
-      </p>
-    );
+    return <TenantPending fetching={fetching} answered={Boolean(data)} />;
   }
   return (
     <>
