@@ -85,3 +85,13 @@ export function PasswordField({
     />
   );
 }
+
+/** A form's message of its own (not tied to one field), announced when it appears. */
+export function FormError({ message, testId }: { message: string | null | undefined; testId?: string }) {
+  if (!message) return null;
+  return (
+    <p className="field-error" role="alert" data-testid={testId}>
+      {message}
+    </p>
+  );
+}

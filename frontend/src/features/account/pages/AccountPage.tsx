@@ -3,7 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { CopyButton } from '../../../components/CopyButton';
-import { FormField, PasswordField } from '../../../components/FormField';
+import { FormError, FormField, PasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { Progress } from '../../../components/Progress';
 import { QrCode } from '../../../components/QrCode';
@@ -11,7 +11,7 @@ import { QueryError } from '../../../components/QueryError';
 import type { MyAccountQuery as MyAccountData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { LOCALE_NAMES, LOCALES } from '../../../i18n/translate';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { PASSWORD_MIN_LENGTH } from '../../setup/token';
@@ -100,7 +100,7 @@ function SessionsCard({ sessions, onChange }: { sessions: readonly Session[]; on
       const result = await revokeOne({ input: { sessionId: target.id } });
       const outcome = mutationOutcome(t, result, result.data?.revokeSession);
       if (!outcome.ok) {
-        setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+        setProblem(outcomeMessage(t, outcome));
         return;
       }
       setNote(t('sessions.revokedOne'));
@@ -239,11 +239,7 @@ function PasswordCard({ onChange }: { onChange: () => void }) {
     <section className="card" aria-labelledby="password-heading" data-testid="password-card">
       <h2 id="password-heading">{t('account.password.title')}</h2>
       <p className="muted small">{t('account.password.intro')}</p>
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {done && (
         <p className="alert alert-success" role="status" data-testid="password-changed">
           {t('account.password.done')}
@@ -333,11 +329,7 @@ function SecondFactorCard({ viewer, onChange }: { viewer: AccountViewer; onChang
       ) : (
         <>
           <p className="muted small">{viewer.secondFactorEnrollmentRequired ? t('totp.required') : t('totp.intro')}</p>
-          {formError && (
-            <p className="field-error" role="alert" data-testid="totp-error">
-              {formError}
-            </p>
-          )}
+          <FormError message={formError} testId="totp-error" />
           {!enrolment ? (
             <div className="form-actions">
               <button type="button" className="button" onClick={() => void onBegin()} disabled={starting} data-testid="totp-begin">
@@ -428,11 +420,7 @@ function EmailCard({ viewer, onChange }: { viewer: AccountViewer; onChange: () =
           {t('account.email.pending', { email: viewer.user.pendingEmail })}
         </p>
       )}
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <form className="form" noValidate onSubmit={onSubmit} aria-busy={fetching} data-testid="email-form">
         <FormField
           id="account-new-email"
@@ -528,11 +516,7 @@ function PreferencesCard({ viewer, onChange }: { viewer: AccountViewer; onChange
   return (
     <section className="card" aria-labelledby={`${id}-title`} data-testid="preferences-card">
       <h2 id={`${id}-title`}>{t('account.preferences.title')}</h2>
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {done && (
         <p className="alert alert-success" role="status" data-testid="preferences-saved">
           {t('account.preferences.saved')}

@@ -2,14 +2,14 @@ import { useCallback, useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
-import { FormField } from '../../../components/FormField';
+import { FormError, FormField } from '../../../components/FormField';
 import { PersonalValue } from '../../../components/PersonalValue';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
 import { TenantPending, TenantScopedPage } from '../../../components/TenantScopedPage';
 import type { TenantGroupsQuery as TenantGroupsData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { displayName } from '../../users/grouping';
 import { useLiveRefetch } from '../../users/useLiveRefetch';
@@ -141,11 +141,7 @@ function CreateGroupForm({ tenantId, products, onDone }: { tenantId: string; pro
         error={errors['name']}
         required
       />
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={fetching} data-testid="group-create-submit">
           {t('groups.createSubmit')}
@@ -195,7 +191,7 @@ function GroupCard({ group, tenantId, canManage, onDone }: { group: Group; tenan
     const result = await remove({ input: { groupId: group.id, expectedVersion: group.version } });
     const outcome = mutationOutcome(t, result, result.data?.deleteGroup);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setConfirmDelete(false);
@@ -206,7 +202,7 @@ function GroupCard({ group, tenantId, canManage, onDone }: { group: Group; tenan
     const result = await removeMember({ input: { groupId: group.id, userId } });
     const outcome = mutationOutcome(t, result, result.data?.removeUserFromGroup);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     onDone();
@@ -248,11 +244,7 @@ function GroupCard({ group, tenantId, canManage, onDone }: { group: Group; tenan
           ))}
         </ul>
       )}
-      {problem && (
-        <p className="field-error" role="alert" data-testid="group-error">
-          {problem}
-        </p>
-      )}
+      <FormError message={problem} testId="group-error" />
       {canManage && (
         <>
           {group.active && <AddMemberForm group={group} tenantId={tenantId} onDone={onDone} />}
@@ -354,7 +346,7 @@ function AddMemberForm({ group, tenantId, onDone }: { group: Group; tenantId: st
     const result = await add({ input: { groupId: group.id, userId: chosen } });
     const outcome = mutationOutcome(t, result, result.data?.addUserToGroup);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setOpen(false);
@@ -374,11 +366,7 @@ function AddMemberForm({ group, tenantId, onDone }: { group: Group; tenantId: st
         </select>
         {!loading && candidates.length === 0 && <p className="field-hint">{t('groups.noCandidates')}</p>}
       </div>
-      {problem && (
-        <p className="field-error" role="alert" data-testid="group-add-member-error">
-          {problem}
-        </p>
-      )}
+      <FormError message={problem} testId="group-add-member-error" />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching || candidates.length === 0} data-testid="group-add-member-submit">
           {t('groups.addMemberSubmit')}

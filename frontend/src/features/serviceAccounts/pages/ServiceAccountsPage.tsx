@@ -4,14 +4,14 @@ import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { CopyButton } from '../../../components/CopyButton';
-import { FormField } from '../../../components/FormField';
+import { FormError, FormField } from '../../../components/FormField';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
 import { UserStatusBadge } from '../../../components/StatusBadge';
 import { TenantPending, TenantScopedPage } from '../../../components/TenantScopedPage';
 import type { ServiceAccountsQuery as ServiceAccountsData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { useLiveRefetch } from '../../users/useLiveRefetch';
 import {
   CreateServiceAccountMutation,
@@ -164,11 +164,7 @@ function CreateAccountForm({ tenantId, onDone }: { tenantId: string; onDone: () 
         maxLength={500}
         error={errors['description']}
       />
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={fetching} data-testid="sa-create-submit">
           {t('sa.createSubmit')}
@@ -260,7 +256,7 @@ function TokenRow({ token, onSecret, onDone }: { token: Token; onSecret: (name: 
       const result = await rotate({ input: { tokenId: token.id, overlapSeconds: overlap } });
       const outcome = mutationOutcome(t, result, result.data?.rotateServiceAccountToken);
       if (!outcome.ok) {
-        setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+        setProblem(outcomeMessage(t, outcome));
         return;
       }
       if (outcome.payload.secret) onSecret(outcome.payload.token?.name ?? token.name, outcome.payload.secret);
@@ -268,7 +264,7 @@ function TokenRow({ token, onSecret, onDone }: { token: Token; onSecret: (name: 
       const result = await revoke({ input: { tokenId: token.id } });
       const outcome = mutationOutcome(t, result, result.data?.revokeServiceAccountToken);
       if (!outcome.ok) {
-        setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+        setProblem(outcomeMessage(t, outcome));
         return;
       }
     }
@@ -412,11 +408,7 @@ function NewTokenForm({ account, onSecret, onDone }: { account: Account; onSecre
         onChange={(e) => setExpires(e.target.value)}
         error={errors['expiresAt']}
       />
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching} data-testid="sa-token-submit">
           {t('sa.newTokenSubmit')}

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
+import { FormError } from '../../../components/FormField';
 import { useI18n } from '../../../i18n/context';
 import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
@@ -135,11 +136,7 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
           ))}
         </select>
       </div>
-      {problem && (
-        <p className="field-error" role="alert" data-testid={`${testId}-error`}>
-          {problem}
-        </p>
-      )}
+      <FormError message={problem} testId={`${testId}-error`} />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching || roles.length === 0} data-testid={`${testId}-submit`}>
           {fetching ? t('common.working') : t('assign.submit')}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
-import { FormField } from '../../../components/FormField';
+import { FormError, FormField } from '../../../components/FormField';
 import { Progress } from '../../../components/Progress';
 import { getFragmentData } from '../../../gql';
 import type { NominationFieldsFragment } from '../../../gql/graphql';
@@ -147,11 +147,7 @@ export function NominationForm({ tenantId, userId, productId, roleId, roleName, 
           </label>
         </div>
       )}
-      {formError && (
-        <p className="field-error" role="alert" data-testid="nomination-error">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} testId="nomination-error" />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching} data-testid="nomination-submit">
           {t('nomination.submit')}

@@ -3,13 +3,13 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
-import { FormField } from '../../../components/FormField';
+import { FormError, FormField } from '../../../components/FormField';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
 import { TenantPicker } from '../../../components/TenantPicker';
 import { useI18n } from '../../../i18n/context';
 import { LOCALE_NAMES, LOCALES } from '../../../i18n/translate';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { FailedLoginsQuery } from '../../audit/operations';
 import { AddUserToGroupMutation, RemoveUserFromGroupMutation } from '../../groups/operations';
@@ -59,7 +59,7 @@ export function CardGroups({
     const payload = result.data && ('addUserToGroup' in result.data ? result.data.addUserToGroup : result.data.removeUserFromGroup);
     const outcome = mutationOutcome(t, result, payload);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setOpen(false);
@@ -94,11 +94,7 @@ export function CardGroups({
           </span>
         )}
       </p>
-      {problem && (
-        <p className="field-error" role="alert" data-testid="card-groups-error">
-          {problem}
-        </p>
-      )}
+      <FormError message={problem} testId="card-groups-error" />
       {assignable.length > 0 &&
         (open ? (
           <form
@@ -310,7 +306,7 @@ export function CredentialActions({
       outcome = mutationOutcome(t, r, r.data?.resendInvitation);
     }
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setNote(t(`credentials.${action}.done`));
@@ -442,11 +438,7 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
           </div>
         </>
       )}
-      {formError && (
-        <p className="field-error" role="alert" data-testid="attach-site-error">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} testId="attach-site-error" />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching || !role} data-testid="attach-site-submit">
           {t('sites.attachSubmit')}
@@ -485,7 +477,7 @@ export function DetachSiteButton({
     const result = await detach({ input: { membershipId } });
     const outcome = mutationOutcome(t, result, result.data?.detachUserFromTenant);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setOpen(false);
