@@ -5,12 +5,12 @@ import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { CopyButton } from '../../../components/CopyButton';
 import { FormError, FormField, PasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
+import { PreferenceFields } from '../../../components/PreferenceFields';
 import { Progress } from '../../../components/Progress';
 import { QrCode } from '../../../components/QrCode';
 import { QueryError } from '../../../components/QueryError';
 import type { MyAccountQuery as MyAccountData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
-import { LOCALE_NAMES, LOCALES } from '../../../i18n/translate';
 import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
@@ -523,25 +523,7 @@ function PreferencesCard({ viewer, onChange }: { viewer: AccountViewer; onChange
         </p>
       )}
       <form className="form" noValidate onSubmit={onSubmit} aria-busy={busy} data-testid="preferences-form">
-        <div className={`field${errors['language'] ? ' field-invalid' : ''}`}>
-          <label htmlFor={`${id}-language`}>{t('profile.language')}</label>
-          {errors['language'] && <p className="field-error">{errors['language']}</p>}
-          <select id={`${id}-language`} value={language} onChange={(e) => setLanguage(e.target.value)} data-testid="preferences-language">
-            {LOCALES.map((l) => (
-              <option key={l} value={l}>
-                {LOCALE_NAMES[l]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <FormField
-          id="preferences-timeZone"
-          label={t('profile.timeZone')}
-          hint={t('identity.timeZoneHint')}
-          value={timeZone}
-          onChange={(e) => setTimeZone(e.target.value)}
-          error={errors['timeZone']}
-        />
+        <PreferenceFields prefix="preferences" language={language} timeZone={timeZone} onLanguage={setLanguage} onTimeZone={setTimeZone} errors={errors} />
         {user.viewerCan.setPhone && (
           <FormField
             id="preferences-phone"

@@ -4,11 +4,11 @@ import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { FormError, FormField } from '../../../components/FormField';
+import { PreferenceFields } from '../../../components/PreferenceFields';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
 import { TenantPicker } from '../../../components/TenantPicker';
 import { useI18n } from '../../../i18n/context';
-import { LOCALE_NAMES, LOCALES } from '../../../i18n/translate';
 import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { FailedLoginsQuery } from '../../audit/operations';
@@ -155,7 +155,6 @@ export interface EditableUser {
  */
 export function IdentityEditForm({ user, onDone, onCancel }: { user: EditableUser; onDone: () => void; onCancel: () => void }) {
   const { t } = useI18n();
-  const id = useId();
   const [givenName, setGivenName] = useState(user.givenName ?? '');
   const [familyName, setFamilyName] = useState(user.familyName ?? '');
   const [taxCode, setTaxCode] = useState('');
@@ -221,27 +220,7 @@ export function IdentityEditForm({ user, onDone, onCancel }: { user: EditableUse
         />
       )}
       {canPrefs && (
-        <>
-          <div className={`field${errors['language'] ? ' field-invalid' : ''}`}>
-            <label htmlFor={`${id}-language`}>{t('profile.language')}</label>
-            {errors['language'] && <p className="field-error">{errors['language']}</p>}
-            <select id={`${id}-language`} value={language} onChange={(e) => setLanguage(e.target.value)} data-testid="identity-language">
-              {LOCALES.map((l) => (
-                <option key={l} value={l}>
-                  {LOCALE_NAMES[l]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <FormField
-            id="identity-timeZone"
-            label={t('profile.timeZone')}
-            hint={t('identity.timeZoneHint')}
-            value={timeZone}
-            onChange={(e) => setTimeZone(e.target.value)}
-            error={errors['timeZone']}
-          />
-        </>
+        <PreferenceFields prefix="identity" language={language} timeZone={timeZone} onLanguage={setLanguage} onTimeZone={setTimeZone} errors={errors} />
       )}
       <div className="form-actions">
         <button type="submit" className="button" disabled={fetching} data-testid="identity-save">
