@@ -1,4 +1,5 @@
 import { useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { PASSWORD_MIN_LENGTH } from '../features/setup/token';
 import { useI18n } from '../i18n/context';
 
 interface Props extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
@@ -84,6 +85,12 @@ export function PasswordField({
       }
     />
   );
+}
+
+/** A new password under the policy: the policy's hint and minimum length come with it. */
+export function NewPasswordField(props: Omit<Parameters<typeof PasswordField>[0], 'hint' | 'minLength'>) {
+  const { t } = useI18n();
+  return <PasswordField {...props} hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })} minLength={PASSWORD_MIN_LENGTH} />;
 }
 
 /** A form's message of its own (not tied to one field), announced when it appears. */

@@ -3,7 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { CopyButton } from '../../../components/CopyButton';
-import { FormError, FormField, PasswordField } from '../../../components/FormField';
+import { FormError, FormField, NewPasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { PreferenceFields } from '../../../components/PreferenceFields';
 import { Progress } from '../../../components/Progress';
@@ -14,7 +14,6 @@ import { useI18n } from '../../../i18n/context';
 import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { PASSWORD_MIN_LENGTH } from '../../setup/token';
 import { groupSecret, normaliseTotpCode, orderSessions, otpauthLabel } from '../account';
 import {
   BeginTotpEnrollmentMutation,
@@ -256,13 +255,11 @@ function PasswordCard({ onChange }: { onChange: () => void }) {
           error={errors['currentPassword']}
           required
         />
-        <PasswordField
+        <NewPasswordField
           id="account-new-password"
           label={t('login.change.newPassword')}
-          hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })}
           value={next}
           onChange={(e) => setNext(e.target.value)}
-          minLength={PASSWORD_MIN_LENGTH}
           error={errors['newPassword']}
           required
         />

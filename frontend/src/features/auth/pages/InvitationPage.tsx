@@ -2,14 +2,14 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
-import { PasswordField } from '../../../components/FormField';
+import { NewPasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { QueryError } from '../../../components/QueryError';
 import { useI18n } from '../../../i18n/context';
 import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { PASSWORD_MIN_LENGTH, tokenFromHash } from '../../setup/token';
+import { tokenFromHash } from '../../setup/token';
 import { AcceptInvitationMutation, InvitationStatusQuery } from '../operations';
 
 /**
@@ -126,13 +126,11 @@ export function InvitationPage() {
         <form className="form" noValidate onSubmit={onSubmit} aria-busy={accepting} data-testid="invitation-form">
           {/* Lets password managers store the pair. */}
           <input type="text" name="username" autoComplete="username" value={status.username ?? ''} readOnly hidden />
-          <PasswordField
+          <NewPasswordField
             id="invitation-password"
             label={t('invitation.password')}
-            hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            minLength={PASSWORD_MIN_LENGTH}
             required
           />
           <div className="form-actions">

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
-import { PasswordField } from '../../../components/FormField';
+import { NewPasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { Progress } from '../../../components/Progress';
 import { useI18n } from '../../../i18n/context';
 import { mutationOutcome } from '../../../lib/mutationOutcome';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { PASSWORD_MIN_LENGTH, tokenFromHash } from '../../setup/token';
+import { tokenFromHash } from '../../setup/token';
 import { ResetPasswordWithTokenMutation } from '../operations';
 
 /** Reset-link failures that no new password can fix: the person needs a new link. */
@@ -101,13 +101,11 @@ export function ResetPasswordPage() {
             </div>
           )}
           <form className="form" noValidate onSubmit={onSubmit} aria-busy={fetching} data-testid="reset-form">
-            <PasswordField
+            <NewPasswordField
               id="reset-password"
               label={t('login.change.newPassword')}
-              hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })}
               value={password}
               onChange={(e) => setPassword(e.target.value)}
-              minLength={PASSWORD_MIN_LENGTH}
               error={fieldError}
               required
             />

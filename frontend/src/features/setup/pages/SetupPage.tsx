@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
-import { FormField, PasswordField } from '../../../components/FormField';
+import { FormField, NewPasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { useI18n } from '../../../i18n/context';
 import { translateDynamic } from '../../../i18n/translate';
@@ -10,7 +10,7 @@ import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { errorsByField, type UserErrorLike } from '../../../lib/userErrors';
 import { BootstrapPlatformAdminMutation } from '../operations';
-import { PASSWORD_MIN_LENGTH, tokenFromHash } from '../token';
+import { tokenFromHash } from '../token';
 
 type FieldName = 'token' | 'username' | 'email' | 'givenName' | 'familyName' | 'password';
 const FIELDS: readonly FieldName[] = ['token', 'username', 'email', 'givenName', 'familyName', 'password'];
@@ -250,14 +250,12 @@ export function SetupPage() {
           autoComplete="email"
           required
         />
-        <PasswordField
+        <NewPasswordField
           id="setup-password"
           label={labels.password}
-          hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })}
           error={fieldError('password')}
           value={values.password}
           onChange={set('password')}
-          minLength={PASSWORD_MIN_LENGTH}
           required
         />
         <div className="form-actions">
