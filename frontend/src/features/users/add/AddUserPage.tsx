@@ -11,11 +11,11 @@ import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { errorsByField, fieldOf, type UserErrorLike } from '../../../lib/userErrors';
 import {
-  AddUserTenantQuery,
   AddUserTenantsQuery,
   AttachExistingUserMutation,
   CreateUserMutation,
   LookupUserCandidateMutation,
+  TenantManageableProductsQuery,
 } from '../operations';
 
 type Outcome = 'ALREADY_MEMBER' | 'USERNAME_TAKEN' | 'TAX_CODE_HAS_ACCOUNT' | 'NEW_PERSON';
@@ -39,7 +39,7 @@ export function AddUserPage() {
   const [search] = useSearchParams();
   const [tenantId, setTenantId] = useState(search.get('tenant') ?? '');
   const [tenants] = useQuery({ query: AddUserTenantsQuery });
-  const [tenant] = useQuery({ query: AddUserTenantQuery, variables: { id: tenantId }, pause: tenantId === '' });
+  const [tenant] = useQuery({ query: TenantManageableProductsQuery, variables: { id: tenantId }, pause: tenantId === '' });
   const tenantNode = tenant.data?.node?.__typename === 'Tenant' ? tenant.data.node : undefined;
   const products = tenantNode?.viewerCan.manageableProducts ?? [];
 
