@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
+import { DoneSignIn } from '../../../components/DoneSignIn';
 import { NewPasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { QueryError } from '../../../components/QueryError';
@@ -32,10 +33,6 @@ export function InvitationPage() {
   const [problem, setProblem] = useState<string | null>(null);
   const [accepted, setAccepted] = useState<string | null>(null);
   const [{ fetching: accepting }, accept] = useMutation(AcceptInvitationMutation);
-  const doneRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    if (accepted) doneRef.current?.focus();
-  }, [accepted]);
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();
@@ -62,21 +59,7 @@ export function InvitationPage() {
   };
 
   if (accepted) {
-    return (
-      <section data-testid="invitation-done" aria-labelledby="invitation-done-heading">
-        <h1 id="invitation-done-heading" ref={doneRef} tabIndex={-1} data-testid="page-heading">
-          {t('invitation.done.title')}
-        </h1>
-        <div className="alert alert-success" role="status">
-          <p>{t('invitation.done.body', { username: accepted })}</p>
-        </div>
-        <p>
-          <Link to="/login" className="button" data-testid="invitation-login-link">
-            {t('setup.done.login')}
-          </Link>
-        </p>
-      </section>
-    );
+    return <DoneSignIn name="invitation" title={t('invitation.done.title')} body={t('invitation.done.body', { username: accepted })} />;
   }
 
   const status = data?.invitationStatus;

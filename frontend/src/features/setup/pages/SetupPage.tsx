@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
+import { DoneSignIn } from '../../../components/DoneSignIn';
 import { FormField, NewPasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { useI18n } from '../../../i18n/context';
@@ -45,15 +46,11 @@ export function SetupPage() {
   const [created, setCreated] = useState<string | null>(null);
   const [{ fetching }, bootstrap] = useMutation(BootstrapPlatformAdminMutation);
   const summary = useRef<HTMLDivElement>(null);
-  const doneHeading = useRef<HTMLHeadingElement>(null);
   const [focusSummary, setFocusSummary] = useState(0);
 
   useEffect(() => {
     if (focusSummary > 0) summary.current?.focus();
   }, [focusSummary]);
-  useEffect(() => {
-    if (created) doneHeading.current?.focus();
-  }, [created]);
 
   const describe = (p: Problem): string => {
     return translateDynamic(t, catalogs.it, `userError.${p.code}`) ?? p.message;
@@ -104,21 +101,7 @@ export function SetupPage() {
   };
 
   if (created) {
-    return (
-      <section data-testid="setup-done" aria-labelledby="setup-done-heading">
-        <h1 id="setup-done-heading" ref={doneHeading} tabIndex={-1} data-testid="page-heading">
-          {t('setup.done.title')}
-        </h1>
-        <div className="alert alert-success" role="status">
-          <p>{t('setup.done.body', { username: created })}</p>
-        </div>
-        <p>
-          <Link to="/login" className="button" data-testid="setup-login-link">
-            {t('setup.done.login')}
-          </Link>
-        </p>
-      </section>
-    );
+    return <DoneSignIn name="setup" title={t('setup.done.title')} body={t('setup.done.body', { username: created })} />;
   }
 
   const formProblem = problems.get('');
