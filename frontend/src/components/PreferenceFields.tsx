@@ -20,17 +20,7 @@ export function PreferenceFields({ prefix, language, timeZone, onLanguage, onTim
   const id = useId();
   return (
     <>
-      <div className={`field${errors['language'] ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-language`}>{t('profile.language')}</label>
-        {errors['language'] && <p className="field-error">{errors['language']}</p>}
-        <select id={`${id}-language`} value={language} onChange={(e) => onLanguage(e.target.value)} data-testid={`${prefix}-language`}>
-          {LOCALES.map((l) => (
-            <option key={l} value={l}>
-              {LOCALE_NAMES[l]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <LanguageField id={`${id}-language`} value={language} onChange={onLanguage} error={errors['language']} testId={`${prefix}-language`} />
       <FormField
         id={`${prefix}-timeZone`}
         label={t('profile.timeZone')}
@@ -40,5 +30,35 @@ export function PreferenceFields({ prefix, language, timeZone, onLanguage, onTim
         error={errors['timeZone']}
       />
     </>
+  );
+}
+
+/** A select of the interface languages, labelled, with its error above it. */
+export function LanguageField({
+  id,
+  value,
+  onChange,
+  error,
+  testId,
+}: {
+  id: string;
+  value: string;
+  onChange: (language: string) => void;
+  error?: string | undefined;
+  testId?: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{t('profile.language')}</label>
+      {error && <p className="field-error">{error}</p>}
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {LOCALES.map((l) => (
+          <option key={l} value={l}>
+            {LOCALE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
