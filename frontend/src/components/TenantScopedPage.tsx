@@ -1,5 +1,7 @@
-import type { ReactNode } from 'react';
+import { useCallback, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
+import { useQuery, type TypedDocumentNode } from 'urql';
+import { useLiveRefetch } from '../features/users/useLiveRefetch';
 import { useI18n } from '../i18n/context';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { PageHeading } from './PageHeading';
@@ -51,4 +53,22 @@ export function TenantPending({ fetching, answered }: { fetching: boolean; answe
       {fetching ? t('common.working') : answered ? t('error.NOT_FOUND') : ''}
     </p>
   );
+}
+
+/**
+ * A page's query about one tenant (`node(id: $tenantId) { ... on Tenant }`),
+ * read from the cache and the network, read again on the live events named.
+ * `tenant` is set once the answer holds the tenant.
+ */
+export function useTenantNode<D extends { node: { __typename: string } | null }>(
+  query: TypedDocumentNode<D, { tenantId: string | number }>,
+  tenantId: string,
+  events: ReadonlySet<string>,
+) {
+  const [{ data, error, fetching }, reexecute] = useQuery({ query, variables: { tenantId }, requestPolicy: 'cache-and-network' });
+  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  useLiveRefetch(refetch, () => true, events);
+  type Tenant = Extract<NonNullable<D['node']>, { __typename: 'Tenant' }>;
+  const tenant = data?.node?.__typename === 'Tenant' ? (data.node as Tenant) : undefined;
+  return { tenant, answered: Boolean(data), error, fetching, refetch };
 }

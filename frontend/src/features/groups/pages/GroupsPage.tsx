@@ -1,4 +1,4 @@
-import { useCallback, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
@@ -6,13 +6,12 @@ import { FormError, FormField } from '../../../components/FormField';
 import { PersonalValue } from '../../../components/PersonalValue';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
-import { TenantPending, TenantScopedPage } from '../../../components/TenantScopedPage';
+import { TenantPending, TenantScopedPage, useTenantNode } from '../../../components/TenantScopedPage';
 import type { TenantGroupsQuery as TenantGroupsData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { displayName } from '../../users/grouping';
-import { useLiveRefetch } from '../../users/useLiveRefetch';
 import { groupsByProduct } from '../groups';
 import {
   AddUserToGroupMutation,
@@ -51,18 +50,9 @@ export function GroupsPage() {
 
 function TenantGroups({ tenantId }: { tenantId: string }) {
   const { t } = useI18n();
-  const [{ data, error, fetching }, reexecute] = useQuery({
-    query: TenantGroupsQuery,
-    variables: { tenantId },
-    requestPolicy: 'cache-and-network',
-  });
-  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
-  useLiveRefetch(refetch, () => true, GROUP_EVENTS);
+  const { tenant, answered, error, fetching, refetch } = useTenantNode(TenantGroupsQuery, tenantId, GROUP_EVENTS);
   if (error) return <QueryError error={error} onRetry={refetch} testId="groups-error" />;
-  const tenant = data?.node?.__typename === 'Tenant' ? (data.node as TenantData) : undefined;
-  if (!tenant) {
-    return <TenantPending fetching={fetching} answered={Boolean(data)} />;
-  }
+  if (!tenant) return <TenantPending fetching={fetching} answered={answered} />;
   const products = tenant.viewerCan.manageableProducts;
   const sections = groupsByProduct(tenant.groups);
   const manages = (productId: string): boolean => products.some((p) => p.id === productId);

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useMutation } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { CopyButton } from '../../../components/CopyButton';
@@ -8,11 +8,10 @@ import { FormError, FormField } from '../../../components/FormField';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
 import { UserStatusBadge } from '../../../components/StatusBadge';
-import { TenantPending, TenantScopedPage } from '../../../components/TenantScopedPage';
+import { TenantPending, TenantScopedPage, useTenantNode } from '../../../components/TenantScopedPage';
 import type { ServiceAccountsQuery as ServiceAccountsData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
-import { useLiveRefetch } from '../../users/useLiveRefetch';
 import {
   CreateServiceAccountMutation,
   CreateServiceAccountTokenMutation,
@@ -49,20 +48,11 @@ export function ServiceAccountsPage() {
 
 function TenantServiceAccounts({ tenantId }: { tenantId: string }) {
   const { t } = useI18n();
-  const [{ data, error, fetching }, reexecute] = useQuery({
-    query: ServiceAccountsQuery,
-    variables: { tenantId },
-    requestPolicy: 'cache-and-network',
-  });
-  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
-  useLiveRefetch(refetch, () => true, SA_EVENTS);
+  const { tenant, answered, error, fetching, refetch } = useTenantNode(ServiceAccountsQuery, tenantId, SA_EVENTS);
   // The one-time secret stays on screen until dismissed, across refetches.
   const [secret, setSecret] = useState<{ account: string; name: string; value: string } | null>(null);
   if (error) return <QueryError error={error} onRetry={refetch} testId="sa-error" />;
-  const tenant = data?.node?.__typename === 'Tenant' ? (data.node as TenantData) : undefined;
-  if (!tenant) {
-    return <TenantPending fetching={fetching} answered={Boolean(data)} />;
-  }
+  if (!tenant) return <TenantPending fetching={fetching} answered={answered} />;
   return (
     <>
       {secret && <SecretReveal {...secret} onDismiss={() => setSecret(null)} />}
