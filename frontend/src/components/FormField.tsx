@@ -93,6 +93,12 @@ export function NewPasswordField(props: Omit<Parameters<typeof PasswordField>[0]
   return <PasswordField {...props} hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })} minLength={PASSWORD_MIN_LENGTH} />;
 }
 
+/** A second-factor code: a numeric keyboard, and the code the device offers. */
+export function TotpCodeField(props: Omit<Props, 'label' | 'inputMode' | 'autoComplete'>) {
+  const { t } = useI18n();
+  return <FormField label={t('login.totp')} inputMode="numeric" autoComplete="one-time-code" {...props} />;
+}
+
 /** A form's message of its own (not tied to one field), announced when it appears. */
 export function FormError({ message, testId }: { message: string | null | undefined; testId?: string }) {
   if (!message) return null;

@@ -3,7 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { CopyButton } from '../../../components/CopyButton';
-import { FormError, FormField, NewPasswordField } from '../../../components/FormField';
+import { FormError, FormField, NewPasswordField, TotpCodeField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { PreferenceFields } from '../../../components/PreferenceFields';
 import { Progress } from '../../../components/Progress';
@@ -356,14 +356,11 @@ function SecondFactorCard({ viewer, onChange }: { viewer: AccountViewer; onChang
                 <li>{t('totp.step3')}</li>
               </ol>
               <form className="form form-inline" noValidate onSubmit={onConfirm} aria-busy={confirming} data-testid="totp-form">
-                <FormField
+                <TotpCodeField
                   id="totp-code"
-                  label={t('login.totp')}
                   hint={t('login.totpHint')}
                   value={code}
                   onChange={(e) => setCode(e.target.value)}
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
                   maxLength={9}
                   error={codeError}
                   required

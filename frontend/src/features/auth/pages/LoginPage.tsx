@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useMutation } from 'urql';
-import { FormField, NewPasswordField } from '../../../components/FormField';
+import { FormField, NewPasswordField, TotpCodeField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { useI18n } from '../../../i18n/context';
 import { describeUserError } from '../../../lib/describeUserError';
@@ -160,13 +160,10 @@ export function LoginPage() {
             required
           />
           {needTotp && (
-            <FormField
+            <TotpCodeField
               id="change-totp"
-              label={t('login.totp')}
               value={totp}
               onChange={(e) => setTotp(e.target.value)}
-              inputMode="numeric"
-              autoComplete="one-time-code"
               maxLength={6}
               required
             />
@@ -207,14 +204,11 @@ export function LoginPage() {
           required
         />
         {needTotp && (
-          <FormField
+          <TotpCodeField
             id="login-totp"
-            label={t('login.totp')}
             hint={t('login.totpHint')}
             value={totp}
             onChange={(e) => setTotp(e.target.value)}
-            inputMode="numeric"
-            autoComplete="one-time-code"
             maxLength={6}
             autoFocus
             required
