@@ -10,12 +10,16 @@ import { mutationOutcome } from '../../../lib/mutationOutcome';
 import { isRepresentativeChange, representativeInput, type LegalRepresentativeDraft } from '../../nominations/legalRepresentative';
 import { NominationFieldsFragment as NominationFieldsDoc, NominationTenantQuery, StartNominationMutation } from '../../nominations/operations';
 
-interface Props {
-  tenantId: string;
-  userId: string;
+/** The role a nomination is for: the one whose assignment answered NOMINATION_REQUIRED. */
+export interface NominationTarget {
   productId: string;
   roleId: string;
   roleName: string;
+}
+
+interface Props extends NominationTarget {
+  tenantId: string;
+  userId: string;
   onClose: () => void;
   onStarted: () => void;
 }

@@ -24,7 +24,7 @@ import {
   UpdateUserProfileMutation,
 } from '../operations';
 import { identityChanges } from '../profile';
-import { NominationForm } from './NominationForm';
+import { NominationForm, type NominationTarget } from './NominationForm';
 
 interface Named {
   id: string;
@@ -337,7 +337,7 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
   const [roleId, setRoleId] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [nomination, setNomination] = useState<{ productId: string; roleId: string; roleName: string } | null>(null);
+  const [nomination, setNomination] = useState<NominationTarget | null>(null);
   const [{ data, fetching: loading }] = useQuery({ query: TenantManageableProductsQuery, variables: { id: tenantId }, pause: !tenantId });
   const [{ fetching }, attach] = useMutation(AttachUserToTenantMutation);
   if (!open) {
@@ -377,9 +377,7 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
       <NominationForm
         tenantId={tenantId}
         userId={userId}
-        productId={nomination.productId}
-        roleId={nomination.roleId}
-        roleName={nomination.roleName}
+        {...nomination}
         onClose={() => setNomination(null)}
         onStarted={onDone}
       />
