@@ -1,4 +1,5 @@
 import { useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { PASSWORD_MIN_LENGTH } from '../features/setup/token';
 import { useI18n } from '../i18n/context';
 
 interface Props extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
@@ -83,5 +84,27 @@ export function PasswordField({
         </div>
       }
     />
+  );
+}
+
+/** A new password under the policy: the policy's hint and minimum length come with it. */
+export function NewPasswordField(props: Omit<Parameters<typeof PasswordField>[0], 'hint' | 'minLength'>) {
+  const { t } = useI18n();
+  return <PasswordField {...props} hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })} minLength={PASSWORD_MIN_LENGTH} />;
+}
+
+/** A second-factor code: a numeric keyboard, and the code the device offers. */
+export function TotpCodeField(props: Omit<Props, 'label' | 'inputMode' | 'autoComplete'>) {
+  const { t } = useI18n();
+  return <FormField label={t('login.totp')} inputMode="numeric" autoComplete="one-time-code" {...props} />;
+}
+
+/** A form's message of its own (not tied to one field), announced when it appears. */
+export function FormError({ message, testId }: { message: string | null | undefined; testId?: string }) {
+  if (!message) return null;
+  return (
+    <p className="field-error" role="alert" data-testid={testId}>
+      {message}
+    </p>
   );
 }

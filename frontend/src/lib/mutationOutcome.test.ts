@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { catalogs } from '../i18n/catalogs';
 import { createTranslator } from '../i18n/translate';
-import { mutationOutcome } from './mutationOutcome';
+import { mutationOutcome, outcomeMessage } from './mutationOutcome';
 
 const t = createTranslator(catalogs.en);
 
@@ -67,5 +67,13 @@ describe('mutationOutcome', () => {
     const out = mutationOutcome(t, {}, null);
     expect(out.ok).toBe(false);
     if (!out.ok) expect(out.code).toBe('UNKNOWN');
+  });
+});
+
+describe('outcomeMessage', () => {
+  it('the form-level message first, else the first field message, else unknown', () => {
+    expect(outcomeMessage(t, { formError: 'form', fieldErrors: { name: 'field' } })).toBe('form');
+    expect(outcomeMessage(t, { formError: null, fieldErrors: { name: 'field' } })).toBe('field');
+    expect(outcomeMessage(t, { formError: null, fieldErrors: {} })).toBe(catalogs.en['error.UNKNOWN']);
   });
 });

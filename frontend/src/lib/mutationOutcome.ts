@@ -46,3 +46,11 @@ export function mutationOutcome<P extends { userErrors: readonly UserErrorLike[]
   if (elsewhere.length > 0) formError = [formError, ...elsewhere].filter(Boolean).join(' ');
   return { ok: false, formError, fieldErrors, code: payload.userErrors[0]?.code ?? 'UNKNOWN' };
 }
+
+/**
+ * A failed outcome as one message, for a place that shows only one (a
+ * dialog, a card): the form-level message, else the first field's.
+ */
+export function outcomeMessage(t: Translate, failed: { formError: string | null; fieldErrors: Record<string, string> }): string {
+  return failed.formError ?? Object.values(failed.fieldErrors)[0] ?? t('error.UNKNOWN');
+}

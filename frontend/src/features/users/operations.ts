@@ -314,31 +314,6 @@ export const AddUserTenantsQuery = graphql(`
   }
 `);
 
-/** The products and roles the viewer may give in a tenant (add user, R1). */
-export const AddUserTenantQuery = graphql(`
-  query AddUserTenant($id: ID!) {
-    node(id: $id) {
-      __typename
-      id
-      ... on Tenant {
-        name
-        viewerCan {
-          manageableProducts {
-            id
-            name
-            roles {
-              id
-              name
-              category
-              requiresNomination
-            }
-          }
-        }
-      }
-    }
-  }
-`);
-
 /** R1's first step: who has this username and tax code. */
 export const LookupUserCandidateMutation = graphql(`
   mutation LookupUserCandidate($input: LookupUserCandidateInput!) {
@@ -446,7 +421,7 @@ export const DetachUserFromTenantMutation = graphql(`
   }
 `);
 
-/** The products and roles the viewer may give in a tenant (attach to a site). */
+/** The products and roles the viewer may give in a tenant: add a user (R1), attach one to a site (R8). */
 export const TenantManageableProductsQuery = graphql(`
   query TenantManageableProducts($id: ID!) {
     node(id: $id) {

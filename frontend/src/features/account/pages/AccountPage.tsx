@@ -3,18 +3,17 @@ import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { CopyButton } from '../../../components/CopyButton';
-import { FormField, PasswordField } from '../../../components/FormField';
+import { FormError, FormField, NewPasswordField, TotpCodeField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
+import { PreferenceFields } from '../../../components/PreferenceFields';
 import { Progress } from '../../../components/Progress';
 import { QrCode } from '../../../components/QrCode';
 import { QueryError } from '../../../components/QueryError';
 import type { MyAccountQuery as MyAccountData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
-import { LOCALE_NAMES, LOCALES } from '../../../i18n/translate';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { PASSWORD_MIN_LENGTH } from '../../setup/token';
 import { groupSecret, normaliseTotpCode, orderSessions, otpauthLabel } from '../account';
 import {
   BeginTotpEnrollmentMutation,
@@ -100,7 +99,7 @@ function SessionsCard({ sessions, onChange }: { sessions: readonly Session[]; on
       const result = await revokeOne({ input: { sessionId: target.id } });
       const outcome = mutationOutcome(t, result, result.data?.revokeSession);
       if (!outcome.ok) {
-        setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+        setProblem(outcomeMessage(t, outcome));
         return;
       }
       setNote(t('sessions.revokedOne'));
@@ -239,11 +238,7 @@ function PasswordCard({ onChange }: { onChange: () => void }) {
     <section className="card" aria-labelledby="password-heading" data-testid="password-card">
       <h2 id="password-heading">{t('account.password.title')}</h2>
       <p className="muted small">{t('account.password.intro')}</p>
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {done && (
         <p className="alert alert-success" role="status" data-testid="password-changed">
           {t('account.password.done')}
@@ -260,13 +255,11 @@ function PasswordCard({ onChange }: { onChange: () => void }) {
           error={errors['currentPassword']}
           required
         />
-        <PasswordField
+        <NewPasswordField
           id="account-new-password"
           label={t('login.change.newPassword')}
-          hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })}
           value={next}
           onChange={(e) => setNext(e.target.value)}
-          minLength={PASSWORD_MIN_LENGTH}
           error={errors['newPassword']}
           required
         />
@@ -333,11 +326,7 @@ function SecondFactorCard({ viewer, onChange }: { viewer: AccountViewer; onChang
       ) : (
         <>
           <p className="muted small">{viewer.secondFactorEnrollmentRequired ? t('totp.required') : t('totp.intro')}</p>
-          {formError && (
-            <p className="field-error" role="alert" data-testid="totp-error">
-              {formError}
-            </p>
-          )}
+          <FormError message={formError} testId="totp-error" />
           {!enrolment ? (
             <div className="form-actions">
               <button type="button" className="button" onClick={() => void onBegin()} disabled={starting} data-testid="totp-begin">
@@ -367,14 +356,11 @@ function SecondFactorCard({ viewer, onChange }: { viewer: AccountViewer; onChang
                 <li>{t('totp.step3')}</li>
               </ol>
               <form className="form form-inline" noValidate onSubmit={onConfirm} aria-busy={confirming} data-testid="totp-form">
-                <FormField
+                <TotpCodeField
                   id="totp-code"
-                  label={t('login.totp')}
                   hint={t('login.totpHint')}
                   value={code}
                   onChange={(e) => setCode(e.target.value)}
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
                   maxLength={9}
                   error={codeError}
                   required
@@ -428,11 +414,7 @@ function EmailCard({ viewer, onChange }: { viewer: AccountViewer; onChange: () =
           {t('account.email.pending', { email: viewer.user.pendingEmail })}
         </p>
       )}
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <form className="form" noValidate onSubmit={onSubmit} aria-busy={fetching} data-testid="email-form">
         <FormField
           id="account-new-email"
@@ -528,36 +510,14 @@ function PreferencesCard({ viewer, onChange }: { viewer: AccountViewer; onChange
   return (
     <section className="card" aria-labelledby={`${id}-title`} data-testid="preferences-card">
       <h2 id={`${id}-title`}>{t('account.preferences.title')}</h2>
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {done && (
         <p className="alert alert-success" role="status" data-testid="preferences-saved">
           {t('account.preferences.saved')}
         </p>
       )}
       <form className="form" noValidate onSubmit={onSubmit} aria-busy={busy} data-testid="preferences-form">
-        <div className={`field${errors['language'] ? ' field-invalid' : ''}`}>
-          <label htmlFor={`${id}-language`}>{t('profile.language')}</label>
-          {errors['language'] && <p className="field-error">{errors['language']}</p>}
-          <select id={`${id}-language`} value={language} onChange={(e) => setLanguage(e.target.value)} data-testid="preferences-language">
-            {LOCALES.map((l) => (
-              <option key={l} value={l}>
-                {LOCALE_NAMES[l]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <FormField
-          id="preferences-timeZone"
-          label={t('profile.timeZone')}
-          hint={t('identity.timeZoneHint')}
-          value={timeZone}
-          onChange={(e) => setTimeZone(e.target.value)}
-          error={errors['timeZone']}
-        />
+        <PreferenceFields prefix="preferences" language={language} timeZone={timeZone} onLanguage={setLanguage} onTimeZone={setTimeZone} errors={errors} />
         {user.viewerCan.setPhone && (
           <FormField
             id="preferences-phone"

@@ -1,15 +1,16 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
-import { PasswordField } from '../../../components/FormField';
+import { DoneSignIn } from '../../../components/DoneSignIn';
+import { NewPasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { QueryError } from '../../../components/QueryError';
 import { useI18n } from '../../../i18n/context';
 import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { PASSWORD_MIN_LENGTH, tokenFromHash } from '../../setup/token';
+import { tokenFromHash } from '../../setup/token';
 import { AcceptInvitationMutation, InvitationStatusQuery } from '../operations';
 
 /**
@@ -32,10 +33,6 @@ export function InvitationPage() {
   const [problem, setProblem] = useState<string | null>(null);
   const [accepted, setAccepted] = useState<string | null>(null);
   const [{ fetching: accepting }, accept] = useMutation(AcceptInvitationMutation);
-  const doneRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    if (accepted) doneRef.current?.focus();
-  }, [accepted]);
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();
@@ -62,21 +59,7 @@ export function InvitationPage() {
   };
 
   if (accepted) {
-    return (
-      <section data-testid="invitation-done" aria-labelledby="invitation-done-heading">
-        <h1 id="invitation-done-heading" ref={doneRef} tabIndex={-1} data-testid="page-heading">
-          {t('invitation.done.title')}
-        </h1>
-        <div className="alert alert-success" role="status">
-          <p>{t('invitation.done.body', { username: accepted })}</p>
-        </div>
-        <p>
-          <Link to="/login" className="button" data-testid="invitation-login-link">
-            {t('setup.done.login')}
-          </Link>
-        </p>
-      </section>
-    );
+    return <DoneSignIn name="invitation" title={t('invitation.done.title')} body={t('invitation.done.body', { username: accepted })} />;
   }
 
   const status = data?.invitationStatus;
@@ -126,13 +109,11 @@ export function InvitationPage() {
         <form className="form" noValidate onSubmit={onSubmit} aria-busy={accepting} data-testid="invitation-form">
           {/* Lets password managers store the pair. */}
           <input type="text" name="username" autoComplete="username" value={status.username ?? ''} readOnly hidden />
-          <PasswordField
+          <NewPasswordField
             id="invitation-password"
             label={t('invitation.password')}
-            hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            minLength={PASSWORD_MIN_LENGTH}
             required
           />
           <div className="form-actions">

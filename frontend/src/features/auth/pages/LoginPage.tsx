@@ -1,13 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useMutation } from 'urql';
-import { FormField, PasswordField } from '../../../components/FormField';
+import { FormField, NewPasswordField, TotpCodeField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { useI18n } from '../../../i18n/context';
 import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { PASSWORD_MIN_LENGTH } from '../../setup/token';
 import { ChangeExpiredPasswordMutation, LoginMutation } from '../operations';
 
 /** Where to go after signing in: `?next=` when it is a path of this app, else the tenants. */
@@ -153,23 +152,18 @@ export function LoginPage() {
         </p>
         {alert}
         <form className="form" noValidate onSubmit={onChange} aria-busy={busy} data-testid="change-expired-form">
-          <PasswordField
+          <NewPasswordField
             id="change-new-password"
             label={t('login.change.newPassword')}
-            hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })}
             value={newPassword}
             onChange={(e) => setNewPassword(e.target.value)}
-            minLength={PASSWORD_MIN_LENGTH}
             required
           />
           {needTotp && (
-            <FormField
+            <TotpCodeField
               id="change-totp"
-              label={t('login.totp')}
               value={totp}
               onChange={(e) => setTotp(e.target.value)}
-              inputMode="numeric"
-              autoComplete="one-time-code"
               maxLength={6}
               required
             />
@@ -210,14 +204,11 @@ export function LoginPage() {
           required
         />
         {needTotp && (
-          <FormField
+          <TotpCodeField
             id="login-totp"
-            label={t('login.totp')}
             hint={t('login.totpHint')}
             value={totp}
             onChange={(e) => setTotp(e.target.value)}
-            inputMode="numeric"
-            autoComplete="one-time-code"
             maxLength={6}
             autoFocus
             required

@@ -1,13 +1,14 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
-import { PasswordField } from '../../../components/FormField';
+import { DoneSignIn } from '../../../components/DoneSignIn';
+import { NewPasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { Progress } from '../../../components/Progress';
 import { useI18n } from '../../../i18n/context';
 import { mutationOutcome } from '../../../lib/mutationOutcome';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { PASSWORD_MIN_LENGTH, tokenFromHash } from '../../setup/token';
+import { tokenFromHash } from '../../setup/token';
 import { ResetPasswordWithTokenMutation } from '../operations';
 
 /** Reset-link failures that no new password can fix: the person needs a new link. */
@@ -30,10 +31,6 @@ export function ResetPasswordPage() {
   const [formError, setFormError] = useState<{ code: string; text: string } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [{ fetching }, reset] = useMutation(ResetPasswordWithTokenMutation);
-  const doneRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    if (done) doneRef.current?.focus();
-  }, [done]);
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();
@@ -58,21 +55,7 @@ export function ResetPasswordPage() {
   };
 
   if (done !== null) {
-    return (
-      <section data-testid="reset-done" aria-labelledby="reset-done-heading">
-        <h1 id="reset-done-heading" ref={doneRef} tabIndex={-1} data-testid="page-heading">
-          {t('reset.done.title')}
-        </h1>
-        <div className="alert alert-success" role="status">
-          <p>{t('reset.done.body', { username: done })}</p>
-        </div>
-        <p>
-          <Link to="/login" className="button" data-testid="reset-login-link">
-            {t('setup.done.login')}
-          </Link>
-        </p>
-      </section>
-    );
+    return <DoneSignIn name="reset" title={t('reset.done.title')} body={t('reset.done.body', { username: done })} />;
   }
 
   return (
@@ -101,13 +84,11 @@ export function ResetPasswordPage() {
             </div>
           )}
           <form className="form" noValidate onSubmit={onSubmit} aria-busy={fetching} data-testid="reset-form">
-            <PasswordField
+            <NewPasswordField
               id="reset-password"
               label={t('login.change.newPassword')}
-              hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })}
               value={password}
               onChange={(e) => setPassword(e.target.value)}
-              minLength={PASSWORD_MIN_LENGTH}
               error={fieldError}
               required
             />

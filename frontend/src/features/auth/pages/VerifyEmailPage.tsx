@@ -4,7 +4,7 @@ import { useMutation } from 'urql';
 import { PageHeading } from '../../../components/PageHeading';
 import { Progress } from '../../../components/Progress';
 import { useI18n } from '../../../i18n/context';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { tokenFromHash } from '../../setup/token';
 import { ConfirmEmailChangeMutation } from '../operations';
@@ -33,7 +33,7 @@ export function VerifyEmailPage() {
     const result = await confirm({ input: { token } });
     const outcome = mutationOutcome(t, result, result.data?.confirmEmailChange);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setEmail(outcome.payload.user?.email ?? '');

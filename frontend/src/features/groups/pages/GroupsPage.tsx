@@ -1,20 +1,17 @@
-import { useCallback, useId, useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { useId, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
-import { FormField } from '../../../components/FormField';
-import { PageHeading } from '../../../components/PageHeading';
+import { FormError, FormField } from '../../../components/FormField';
 import { PersonalValue } from '../../../components/PersonalValue';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
-import { TenantPicker } from '../../../components/TenantPicker';
+import { TenantPending, TenantScopedPage, useTenantNode } from '../../../components/TenantScopedPage';
 import type { TenantGroupsQuery as TenantGroupsData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
-import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { displayName } from '../../users/grouping';
-import { useLiveRefetch } from '../../users/useLiveRefetch';
 import { groupsByProduct } from '../groups';
 import {
   AddUserToGroupMutation,
@@ -44,44 +41,18 @@ const GROUP_EVENTS: ReadonlySet<string> = new Set([
  */
 export function GroupsPage() {
   const { t } = useI18n();
-  useDocumentTitle(t('groups.title'));
-  const location = useLocation();
-  const navigate = useNavigate();
-  const tenantId = new URLSearchParams(location.search).get('tenant') ?? '';
   return (
-    <section data-testid="groups-page" aria-labelledby="page-heading">
-      <PageHeading>{t('groups.title')}</PageHeading>
-      <p className="lead">{t('groups.intro')}</p>
-      <div className="filters">
-        <TenantPicker
-          value={tenantId}
-          onChange={(id) => navigate({ pathname: '/groups', search: id ? `?${new URLSearchParams({ tenant: id })}` : '' })}
-          testId="groups-tenant"
-        />
-      </div>
-      {tenantId ? <TenantGroups tenantId={tenantId} /> : <p className="empty">{t('common.noTenant')}</p>}
-    </section>
+    <TenantScopedPage path="/groups" title={t('groups.title')} intro={t('groups.intro')} testId="groups-page" pickerTestId="groups-tenant">
+      {(tenantId) => <TenantGroups tenantId={tenantId} />}
+    </TenantScopedPage>
   );
 }
 
 function TenantGroups({ tenantId }: { tenantId: string }) {
   const { t } = useI18n();
-  const [{ data, error, fetching }, reexecute] = useQuery({
-    query: TenantGroupsQuery,
-    variables: { tenantId },
-    requestPolicy: 'cache-and-network',
-  });
-  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
-  useLiveRefetch(refetch, () => true, GROUP_EVENTS);
+  const { tenant, answered, error, fetching, refetch } = useTenantNode(TenantGroupsQuery, tenantId, GROUP_EVENTS);
   if (error) return <QueryError error={error} onRetry={refetch} testId="groups-error" />;
-  const tenant = data?.node?.__typename === 'Tenant' ? (data.node as TenantData) : undefined;
-  if (!tenant) {
-    return (
-      <p role="status" className="loading">
-        {fetching ? t('common.working') : data ? t('error.NOT_FOUND') : ''}
-      </p>
-    );
-  }
+  if (!tenant) return <TenantPending fetching={fetching} answered={answered} />;
   const products = tenant.viewerCan.manageableProducts;
   const sections = groupsByProduct(tenant.groups);
   const manages = (productId: string): boolean => products.some((p) => p.id === productId);
@@ -160,11 +131,7 @@ function CreateGroupForm({ tenantId, products, onDone }: { tenantId: string; pro
         error={errors['name']}
         required
       />
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={fetching} data-testid="group-create-submit">
           {t('groups.createSubmit')}
@@ -214,7 +181,7 @@ function GroupCard({ group, tenantId, canManage, onDone }: { group: Group; tenan
     const result = await remove({ input: { groupId: group.id, expectedVersion: group.version } });
     const outcome = mutationOutcome(t, result, result.data?.deleteGroup);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setConfirmDelete(false);
@@ -225,7 +192,7 @@ function GroupCard({ group, tenantId, canManage, onDone }: { group: Group; tenan
     const result = await removeMember({ input: { groupId: group.id, userId } });
     const outcome = mutationOutcome(t, result, result.data?.removeUserFromGroup);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     onDone();
@@ -267,11 +234,7 @@ function GroupCard({ group, tenantId, canManage, onDone }: { group: Group; tenan
           ))}
         </ul>
       )}
-      {problem && (
-        <p className="field-error" role="alert" data-testid="group-error">
-          {problem}
-        </p>
-      )}
+      <FormError message={problem} testId="group-error" />
       {canManage && (
         <>
           {group.active && <AddMemberForm group={group} tenantId={tenantId} onDone={onDone} />}
@@ -373,7 +336,7 @@ function AddMemberForm({ group, tenantId, onDone }: { group: Group; tenantId: st
     const result = await add({ input: { groupId: group.id, userId: chosen } });
     const outcome = mutationOutcome(t, result, result.data?.addUserToGroup);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setOpen(false);
@@ -393,11 +356,7 @@ function AddMemberForm({ group, tenantId, onDone }: { group: Group; tenantId: st
         </select>
         {!loading && candidates.length === 0 && <p className="field-hint">{t('groups.noCandidates')}</p>}
       </div>
-      {problem && (
-        <p className="field-error" role="alert" data-testid="group-add-member-error">
-          {problem}
-        </p>
-      )}
+      <FormError message={problem} testId="group-add-member-error" />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching || candidates.length === 0} data-testid="group-add-member-submit">
           {t('groups.addMemberSubmit')}

@@ -1,15 +1,13 @@
 import { useCallback } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import { useQuery } from 'urql';
-import { PageHeading } from '../../../components/PageHeading';
 import { PersonalValue } from '../../../components/PersonalValue';
 import { QueryError } from '../../../components/QueryError';
 import { UserStatusBadge } from '../../../components/StatusBadge';
-import { TenantPicker } from '../../../components/TenantPicker';
+import { TenantScopedPage } from '../../../components/TenantScopedPage';
 import { getFragmentData } from '../../../gql';
 import type { SecurityFindingListFragment as FindingList } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
-import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { displayName } from '../../users/grouping';
 import { useLiveRefetch } from '../../users/useLiveRefetch';
 import { SecurityFindingListFragment, SecurityFindingsQuery } from '../operations';
@@ -24,23 +22,10 @@ const CATEGORIES = ['notActivated', 'blocked', 'locked', 'suspended'] as const;
  */
 export function SecurityPage() {
   const { t } = useI18n();
-  useDocumentTitle(t('security.title'));
-  const location = useLocation();
-  const navigate = useNavigate();
-  const tenantId = new URLSearchParams(location.search).get('tenant') ?? '';
   return (
-    <section data-testid="security-page" aria-labelledby="page-heading">
-      <PageHeading>{t('security.title')}</PageHeading>
-      <p className="lead">{t('security.intro')}</p>
-      <div className="filters">
-        <TenantPicker
-          value={tenantId}
-          onChange={(id) => navigate({ pathname: '/security', search: id ? `?${new URLSearchParams({ tenant: id })}` : '' })}
-          testId="security-tenant"
-        />
-      </div>
-      {tenantId ? <Findings tenantId={tenantId} /> : <p className="empty">{t('common.noTenant')}</p>}
-    </section>
+    <TenantScopedPage path="/security" title={t('security.title')} intro={t('security.intro')} testId="security-page" pickerTestId="security-tenant">
+      {(tenantId) => <Findings tenantId={tenantId} />}
+    </TenantScopedPage>
   );
 }
 

@@ -1,20 +1,17 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { useMutation } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { CopyButton } from '../../../components/CopyButton';
-import { FormField } from '../../../components/FormField';
-import { PageHeading } from '../../../components/PageHeading';
+import { FormError, FormField } from '../../../components/FormField';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
 import { UserStatusBadge } from '../../../components/StatusBadge';
-import { TenantPicker } from '../../../components/TenantPicker';
+import { TenantPending, TenantScopedPage, useTenantNode } from '../../../components/TenantScopedPage';
 import type { ServiceAccountsQuery as ServiceAccountsData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
-import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { useLiveRefetch } from '../../users/useLiveRefetch';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import {
   CreateServiceAccountMutation,
   CreateServiceAccountTokenMutation,
@@ -42,46 +39,20 @@ const SA_EVENTS: ReadonlySet<string> = new Set([
  */
 export function ServiceAccountsPage() {
   const { t } = useI18n();
-  useDocumentTitle(t('sa.title'));
-  const location = useLocation();
-  const navigate = useNavigate();
-  const tenantId = new URLSearchParams(location.search).get('tenant') ?? '';
   return (
-    <section data-testid="service-accounts-page" aria-labelledby="page-heading">
-      <PageHeading>{t('sa.title')}</PageHeading>
-      <p className="lead">{t('sa.intro')}</p>
-      <div className="filters">
-        <TenantPicker
-          value={tenantId}
-          onChange={(id) => navigate({ pathname: '/service-accounts', search: id ? `?${new URLSearchParams({ tenant: id })}` : '' })}
-          testId="sa-tenant"
-        />
-      </div>
-      {tenantId ? <TenantServiceAccounts tenantId={tenantId} /> : <p className="empty">{t('common.noTenant')}</p>}
-    </section>
+    <TenantScopedPage path="/service-accounts" title={t('sa.title')} intro={t('sa.intro')} testId="service-accounts-page" pickerTestId="sa-tenant">
+      {(tenantId) => <TenantServiceAccounts tenantId={tenantId} />}
+    </TenantScopedPage>
   );
 }
 
 function TenantServiceAccounts({ tenantId }: { tenantId: string }) {
   const { t } = useI18n();
-  const [{ data, error, fetching }, reexecute] = useQuery({
-    query: ServiceAccountsQuery,
-    variables: { tenantId },
-    requestPolicy: 'cache-and-network',
-  });
-  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
-  useLiveRefetch(refetch, () => true, SA_EVENTS);
+  const { tenant, answered, error, fetching, refetch } = useTenantNode(ServiceAccountsQuery, tenantId, SA_EVENTS);
   // The one-time secret stays on screen until dismissed, across refetches.
   const [secret, setSecret] = useState<{ account: string; name: string; value: string } | null>(null);
   if (error) return <QueryError error={error} onRetry={refetch} testId="sa-error" />;
-  const tenant = data?.node?.__typename === 'Tenant' ? (data.node as TenantData) : undefined;
-  if (!tenant) {
-    return (
-      <p role="status" className="loading">
-        {fetching ? t('common.working') : data ? t('error.NOT_FOUND') : ''}
-      </p>
-    );
-  }
+  if (!tenant) return <TenantPending fetching={fetching} answered={answered} />;
   return (
     <>
       {secret && <SecretReveal {...secret} onDismiss={() => setSecret(null)} />}
@@ -183,11 +154,7 @@ function CreateAccountForm({ tenantId, onDone }: { tenantId: string; onDone: () 
         maxLength={500}
         error={errors['description']}
       />
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={fetching} data-testid="sa-create-submit">
           {t('sa.createSubmit')}
@@ -279,7 +246,7 @@ function TokenRow({ token, onSecret, onDone }: { token: Token; onSecret: (name: 
       const result = await rotate({ input: { tokenId: token.id, overlapSeconds: overlap } });
       const outcome = mutationOutcome(t, result, result.data?.rotateServiceAccountToken);
       if (!outcome.ok) {
-        setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+        setProblem(outcomeMessage(t, outcome));
         return;
       }
       if (outcome.payload.secret) onSecret(outcome.payload.token?.name ?? token.name, outcome.payload.secret);
@@ -287,7 +254,7 @@ function TokenRow({ token, onSecret, onDone }: { token: Token; onSecret: (name: 
       const result = await revoke({ input: { tokenId: token.id } });
       const outcome = mutationOutcome(t, result, result.data?.revokeServiceAccountToken);
       if (!outcome.ok) {
-        setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+        setProblem(outcomeMessage(t, outcome));
         return;
       }
     }
@@ -431,11 +398,7 @@ function NewTokenForm({ account, onSecret, onDone }: { account: Account; onSecre
         onChange={(e) => setExpires(e.target.value)}
         error={errors['expiresAt']}
       />
-      {formError && (
-        <p className="field-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching} data-testid="sa-token-submit">
           {t('sa.newTokenSubmit')}

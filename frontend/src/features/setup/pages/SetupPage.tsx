@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
-import { FormField, PasswordField } from '../../../components/FormField';
+import { DoneSignIn } from '../../../components/DoneSignIn';
+import { FormField, NewPasswordField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
 import { useI18n } from '../../../i18n/context';
 import { translateDynamic } from '../../../i18n/translate';
@@ -10,7 +11,7 @@ import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { errorsByField, type UserErrorLike } from '../../../lib/userErrors';
 import { BootstrapPlatformAdminMutation } from '../operations';
-import { PASSWORD_MIN_LENGTH, tokenFromHash } from '../token';
+import { tokenFromHash } from '../token';
 
 type FieldName = 'token' | 'username' | 'email' | 'givenName' | 'familyName' | 'password';
 const FIELDS: readonly FieldName[] = ['token', 'username', 'email', 'givenName', 'familyName', 'password'];
@@ -45,15 +46,11 @@ export function SetupPage() {
   const [created, setCreated] = useState<string | null>(null);
   const [{ fetching }, bootstrap] = useMutation(BootstrapPlatformAdminMutation);
   const summary = useRef<HTMLDivElement>(null);
-  const doneHeading = useRef<HTMLHeadingElement>(null);
   const [focusSummary, setFocusSummary] = useState(0);
 
   useEffect(() => {
     if (focusSummary > 0) summary.current?.focus();
   }, [focusSummary]);
-  useEffect(() => {
-    if (created) doneHeading.current?.focus();
-  }, [created]);
 
   const describe = (p: Problem): string => {
     return translateDynamic(t, catalogs.it, `userError.${p.code}`) ?? p.message;
@@ -104,21 +101,7 @@ export function SetupPage() {
   };
 
   if (created) {
-    return (
-      <section data-testid="setup-done" aria-labelledby="setup-done-heading">
-        <h1 id="setup-done-heading" ref={doneHeading} tabIndex={-1} data-testid="page-heading">
-          {t('setup.done.title')}
-        </h1>
-        <div className="alert alert-success" role="status">
-          <p>{t('setup.done.body', { username: created })}</p>
-        </div>
-        <p>
-          <Link to="/login" className="button" data-testid="setup-login-link">
-            {t('setup.done.login')}
-          </Link>
-        </p>
-      </section>
-    );
+    return <DoneSignIn name="setup" title={t('setup.done.title')} body={t('setup.done.body', { username: created })} />;
   }
 
   const formProblem = problems.get('');
@@ -250,14 +233,12 @@ export function SetupPage() {
           autoComplete="email"
           required
         />
-        <PasswordField
+        <NewPasswordField
           id="setup-password"
           label={labels.password}
-          hint={t('setup.field.passwordHint', { min: PASSWORD_MIN_LENGTH })}
           error={fieldError('password')}
           value={values.password}
           onChange={set('password')}
-          minLength={PASSWORD_MIN_LENGTH}
           required
         />
         <div className="form-actions">

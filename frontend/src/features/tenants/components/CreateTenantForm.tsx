@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation } from 'urql';
 import { useViewer } from '../../../app/viewer';
-import { FormField } from '../../../components/FormField';
+import { FormError, FormField } from '../../../components/FormField';
 import { Progress } from '../../../components/Progress';
 import { TenantPicker } from '../../../components/TenantPicker';
 import { useI18n } from '../../../i18n/context';
@@ -95,11 +95,7 @@ export function CreateTenantForm() {
         onChange={(e) => setCertifiedEmail(e.target.value)}
         error={errors['certifiedEmail']}
       />
-      {formError && (
-        <p className="field-error" role="alert" data-testid="tenant-create-error">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} testId="tenant-create-error" />
       <div className="form-actions">
         <button type="submit" className="button" disabled={fetching} data-testid="tenant-create-submit">
           {t('tenants.createSubmit')}

@@ -3,19 +3,19 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { FormField } from '../../../components/FormField';
 import { PageHeading } from '../../../components/PageHeading';
+import { LanguageField } from '../../../components/PreferenceFields';
 import { QueryError } from '../../../components/QueryError';
 import { useI18n } from '../../../i18n/context';
-import { LOCALES, LOCALE_NAMES } from '../../../i18n/translate';
 import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { errorsByField, fieldOf, type UserErrorLike } from '../../../lib/userErrors';
 import {
-  AddUserTenantQuery,
   AddUserTenantsQuery,
   AttachExistingUserMutation,
   CreateUserMutation,
   LookupUserCandidateMutation,
+  TenantManageableProductsQuery,
 } from '../operations';
 
 type Outcome = 'ALREADY_MEMBER' | 'USERNAME_TAKEN' | 'TAX_CODE_HAS_ACCOUNT' | 'NEW_PERSON';
@@ -39,7 +39,7 @@ export function AddUserPage() {
   const [search] = useSearchParams();
   const [tenantId, setTenantId] = useState(search.get('tenant') ?? '');
   const [tenants] = useQuery({ query: AddUserTenantsQuery });
-  const [tenant] = useQuery({ query: AddUserTenantQuery, variables: { id: tenantId }, pause: tenantId === '' });
+  const [tenant] = useQuery({ query: TenantManageableProductsQuery, variables: { id: tenantId }, pause: tenantId === '' });
   const tenantNode = tenant.data?.node?.__typename === 'Tenant' ? tenant.data.node : undefined;
   const products = tenantNode?.viewerCan.manageableProducts ?? [];
 
@@ -323,16 +323,7 @@ export function AddUserPage() {
                   <FormField id="add-givenName" label={t('setup.field.givenName')} error={fieldError('givenName')} value={person.givenName} onChange={(e) => setPerson({ ...person, givenName: e.target.value })} maxLength={100} required />
                   <FormField id="add-familyName" label={t('setup.field.familyName')} error={fieldError('familyName')} value={person.familyName} onChange={(e) => setPerson({ ...person, familyName: e.target.value })} maxLength={100} required />
                   <FormField id="add-email" type="email" label={t('profile.email')} hint={t('addUser.emailHint')} error={fieldError('email')} value={person.email} onChange={(e) => setPerson({ ...person, email: e.target.value })} required />
-                  <div className="field">
-                    <label htmlFor="add-language">{t('profile.language')}</label>
-                    <select id="add-language" value={person.language} onChange={(e) => setPerson({ ...person, language: e.target.value })}>
-                      {LOCALES.map((l) => (
-                        <option key={l} value={l}>
-                          {LOCALE_NAMES[l]}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
+                  <LanguageField id="add-language" value={person.language} onChange={(language) => setPerson({ ...person, language })} />
                 </>
               )}
               {roleFields}

@@ -1,10 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
+import { FormError } from '../../../components/FormField';
 import { useI18n } from '../../../i18n/context';
 import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
 import { AssignRoleMutation } from '../operations';
-import { NominationForm } from './NominationForm';
+import { NominationForm, type NominationTarget } from './NominationForm';
 
 export interface AssignableProduct {
   product: { id: string; name: string };
@@ -33,7 +34,7 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
   const [roleId, setRoleId] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   // NOMINATION_REQUIRED (R20): the role is given through the legal representative's nomination instead.
-  const [nomination, setNomination] = useState<{ productId: string; roleId: string; roleName: string } | null>(null);
+  const [nomination, setNomination] = useState<NominationTarget | null>(null);
   const [{ fetching }, assign] = useMutation(AssignRoleMutation);
   if (options.length === 0) return null;
   const product = options.find((o) => o.product.id === productId) ?? options[0];
@@ -71,9 +72,7 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
       <NominationForm
         tenantId={tenantId}
         userId={userId}
-        productId={nomination.productId}
-        roleId={nomination.roleId}
-        roleName={nomination.roleName}
+        {...nomination}
         onClose={() => {
           setNomination(null);
           setOpen(false);
@@ -135,11 +134,7 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
           ))}
         </select>
       </div>
-      {problem && (
-        <p className="field-error" role="alert" data-testid={`${testId}-error`}>
-          {problem}
-        </p>
-      )}
+      <FormError message={problem} testId={`${testId}-error`} />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching || roles.length === 0} data-testid={`${testId}-submit`}>
           {fetching ? t('common.working') : t('assign.submit')}

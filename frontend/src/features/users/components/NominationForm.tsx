@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
-import { FormField } from '../../../components/FormField';
+import { FormError, FormField } from '../../../components/FormField';
 import { Progress } from '../../../components/Progress';
 import { getFragmentData } from '../../../gql';
 import type { NominationFieldsFragment } from '../../../gql/graphql';
@@ -10,12 +10,16 @@ import { mutationOutcome } from '../../../lib/mutationOutcome';
 import { isRepresentativeChange, representativeInput, type LegalRepresentativeDraft } from '../../nominations/legalRepresentative';
 import { NominationFieldsFragment as NominationFieldsDoc, NominationTenantQuery, StartNominationMutation } from '../../nominations/operations';
 
-interface Props {
-  tenantId: string;
-  userId: string;
+/** The role a nomination is for: the one whose assignment answered NOMINATION_REQUIRED. */
+export interface NominationTarget {
   productId: string;
   roleId: string;
   roleName: string;
+}
+
+interface Props extends NominationTarget {
+  tenantId: string;
+  userId: string;
   onClose: () => void;
   onStarted: () => void;
 }
@@ -147,11 +151,7 @@ export function NominationForm({ tenantId, userId, productId, roleId, roleName, 
           </label>
         </div>
       )}
-      {formError && (
-        <p className="field-error" role="alert" data-testid="nomination-error">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} testId="nomination-error" />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching} data-testid="nomination-submit">
           {t('nomination.submit')}

@@ -3,13 +3,13 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
-import { FormField } from '../../../components/FormField';
+import { FormError, FormField } from '../../../components/FormField';
+import { PreferenceFields } from '../../../components/PreferenceFields';
 import { Progress } from '../../../components/Progress';
 import { QueryError } from '../../../components/QueryError';
 import { TenantPicker } from '../../../components/TenantPicker';
 import { useI18n } from '../../../i18n/context';
-import { LOCALE_NAMES, LOCALES } from '../../../i18n/translate';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { FailedLoginsQuery } from '../../audit/operations';
 import { AddUserToGroupMutation, RemoveUserFromGroupMutation } from '../../groups/operations';
@@ -24,7 +24,7 @@ import {
   UpdateUserProfileMutation,
 } from '../operations';
 import { identityChanges } from '../profile';
-import { NominationForm } from './NominationForm';
+import { NominationForm, type NominationTarget } from './NominationForm';
 
 interface Named {
   id: string;
@@ -59,7 +59,7 @@ export function CardGroups({
     const payload = result.data && ('addUserToGroup' in result.data ? result.data.addUserToGroup : result.data.removeUserFromGroup);
     const outcome = mutationOutcome(t, result, payload);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setOpen(false);
@@ -94,11 +94,7 @@ export function CardGroups({
           </span>
         )}
       </p>
-      {problem && (
-        <p className="field-error" role="alert" data-testid="card-groups-error">
-          {problem}
-        </p>
-      )}
+      <FormError message={problem} testId="card-groups-error" />
       {assignable.length > 0 &&
         (open ? (
           <form
@@ -159,7 +155,6 @@ export interface EditableUser {
  */
 export function IdentityEditForm({ user, onDone, onCancel }: { user: EditableUser; onDone: () => void; onCancel: () => void }) {
   const { t } = useI18n();
-  const id = useId();
   const [givenName, setGivenName] = useState(user.givenName ?? '');
   const [familyName, setFamilyName] = useState(user.familyName ?? '');
   const [taxCode, setTaxCode] = useState('');
@@ -225,27 +220,7 @@ export function IdentityEditForm({ user, onDone, onCancel }: { user: EditableUse
         />
       )}
       {canPrefs && (
-        <>
-          <div className={`field${errors['language'] ? ' field-invalid' : ''}`}>
-            <label htmlFor={`${id}-language`}>{t('profile.language')}</label>
-            {errors['language'] && <p className="field-error">{errors['language']}</p>}
-            <select id={`${id}-language`} value={language} onChange={(e) => setLanguage(e.target.value)} data-testid="identity-language">
-              {LOCALES.map((l) => (
-                <option key={l} value={l}>
-                  {LOCALE_NAMES[l]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <FormField
-            id="identity-timeZone"
-            label={t('profile.timeZone')}
-            hint={t('identity.timeZoneHint')}
-            value={timeZone}
-            onChange={(e) => setTimeZone(e.target.value)}
-            error={errors['timeZone']}
-          />
-        </>
+        <PreferenceFields prefix="identity" language={language} timeZone={timeZone} onLanguage={setLanguage} onTimeZone={setTimeZone} errors={errors} />
       )}
       <div className="form-actions">
         <button type="submit" className="button" disabled={fetching} data-testid="identity-save">
@@ -310,7 +285,7 @@ export function CredentialActions({
       outcome = mutationOutcome(t, r, r.data?.resendInvitation);
     }
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setNote(t(`credentials.${action}.done`));
@@ -362,7 +337,7 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
   const [roleId, setRoleId] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [nomination, setNomination] = useState<{ productId: string; roleId: string; roleName: string } | null>(null);
+  const [nomination, setNomination] = useState<NominationTarget | null>(null);
   const [{ data, fetching: loading }] = useQuery({ query: TenantManageableProductsQuery, variables: { id: tenantId }, pause: !tenantId });
   const [{ fetching }, attach] = useMutation(AttachUserToTenantMutation);
   if (!open) {
@@ -402,9 +377,7 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
       <NominationForm
         tenantId={tenantId}
         userId={userId}
-        productId={nomination.productId}
-        roleId={nomination.roleId}
-        roleName={nomination.roleName}
+        {...nomination}
         onClose={() => setNomination(null)}
         onStarted={onDone}
       />
@@ -442,11 +415,7 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
           </div>
         </>
       )}
-      {formError && (
-        <p className="field-error" role="alert" data-testid="attach-site-error">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} testId="attach-site-error" />
       <div className="form-actions">
         <button type="submit" className="button button-small" disabled={fetching || !role} data-testid="attach-site-submit">
           {t('sites.attachSubmit')}
@@ -485,7 +454,7 @@ export function DetachSiteButton({
     const result = await detach({ input: { membershipId } });
     const outcome = mutationOutcome(t, result, result.data?.detachUserFromTenant);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setOpen(false);

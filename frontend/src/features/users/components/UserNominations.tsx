@@ -4,7 +4,7 @@ import { useDateFormat } from '../../../app/useDateFormat';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { getFragmentData } from '../../../gql';
 import { useI18n } from '../../../i18n/context';
-import { mutationOutcome } from '../../../lib/mutationOutcome';
+import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { CancelNominationMutation, NominationFieldsFragment, NominationsQuery } from '../../nominations/operations';
 import { useLiveRefetch } from '../useLiveRefetch';
 
@@ -37,7 +37,7 @@ export function UserNominations({ tenantId, tenantName, userId }: { tenantId: st
     const result = await cancel({ input: { nominationId: cancelling.id } });
     const outcome = mutationOutcome(t, result, result.data?.rejectNomination);
     if (!outcome.ok) {
-      setProblem(outcome.formError ?? Object.values(outcome.fieldErrors)[0] ?? t('error.UNKNOWN'));
+      setProblem(outcomeMessage(t, outcome));
       return;
     }
     setCancelling(null);
