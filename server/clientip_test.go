@@ -57,36 +57,31 @@ func TestTrustedProxiesClient(t *testing.T) {
 // TRUSTED_PROXIES a client cannot choose its address by sending
 // X-Forwarded-For.
 func TestTrustedProxiesThroughServer(t *testing.T) {
-	failFrom := func(t *testing.T, m *Main, xff string) {
+	// recordedAfterFailure signs in with a wrong password, sending
+	// X-Forwarded-For, and returns the addresses recorded for the failure.
+	recordedAfterFailure := func(t *testing.T, m *Main, xff string) []string {
+		w := newWorldOn(t, m)
+		op := w.f.User("operatore.uno", w.company)
+		setPassword(t, m, op)
 		body, _ := json.Marshal(map[string]any{"query": loginMutation, "variables": map[string]any{"input": map[string]any{
 			"username": "operatore.uno", "password": "wrong password here", "tokenKind": "BEARER"}}})
 		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-Forwarded-For", xff)
 		doGQL(t, req)
-	}
-	recordedIPs := func(t *testing.T, w *world, user int64) []string {
 		var ips []string
-		if err := w.m.DB.NewRaw("SELECT ip FROM failed_logins WHERE user_id = ? ORDER BY id", user).Scan(t.Context(), &ips); err != nil {
+		if err := m.DB.NewRaw("SELECT ip FROM failed_logins WHERE user_id = ? ORDER BY id", op).Scan(t.Context(), &ips); err != nil {
 			t.Fatal(err)
 		}
 		return ips
 	}
 	t.Run("OKBehindTrustedProxy", func(t *testing.T) {
-		w := newWorldOn(t, MustRunMainWith(t, "-trusted-proxies", "127.0.0.1/32"))
-		op := w.f.User("operatore.uno", w.company)
-		setPassword(t, w.m, op)
-		failFrom(t, w.m, "203.0.113.9")
-		if ips := recordedIPs(t, w, op); len(ips) != 1 || ips[0] != "203.0.113.9" {
+		if ips := recordedAfterFailure(t, MustRunMainWith(t, "-trusted-proxies", "127.0.0.1/32"), "203.0.113.9"); len(ips) != 1 || ips[0] != "203.0.113.9" {
 			t.Fatalf("recorded %v", ips)
 		}
 	})
 	t.Run("ErrSpoofedWithoutTrust", func(t *testing.T) {
-		w := newWorld(t)
-		op := w.f.User("operatore.uno", w.company)
-		setPassword(t, w.m, op)
-		failFrom(t, w.m, "203.0.113.9")
-		if ips := recordedIPs(t, w, op); len(ips) != 1 || ips[0] != "127.0.0.1" {
+		if ips := recordedAfterFailure(t, MustRunMain(t), "203.0.113.9"); len(ips) != 1 || ips[0] != "127.0.0.1" {
 			t.Fatalf("recorded %v: the client chose its address", ips)
 		}
 	})
