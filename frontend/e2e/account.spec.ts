@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { acceptInvitation, createTenant, createUser, newPerson, roleId, totp } from './support/api';
+import { acceptInvitation, createTenant, createUser, gql, newPerson, roleId, totp } from './support/api';
 import { REAL_API, useAdminSession } from './support/env';
 import { saveScreenshot } from './support/screenshots';
 
@@ -29,7 +29,7 @@ test.describe('my account', () => {
     await useAdminSession(page.context());
     const tenantId = await createTenant(page, `Comune di Sondrio ${Date.now().toString(36)}`);
     const person = newPerson('e2e.account');
-    await createUser(page, tenantId, person, await roleId(page, 'COB – Comunicazioni obbligatorie', 'Operatore'));
+    const userId = await createUser(page, tenantId, person, await roleId(page, 'COB – Comunicazioni obbligatorie', 'Operatore'));
     const password = 'nebbia sulla valtellina';
     await acceptInvitation(page, person.email, password);
 
@@ -117,6 +117,31 @@ test.describe('my account', () => {
     await laptop.locator('#login-totp').fill(totp(secret, Date.now() + 30_000));
     await laptop.getByTestId('login-submit').click();
     await expect(laptop).toHaveURL(/\/tenants$/);
+    await expect(laptop.getByTestId('enrol-second-factor')).toHaveCount(0);
+
+    // R17: the administrator resets the second factor; at the next sign-in
+    // the user lands on the enrolment, and every page says so until it is done.
+    const reset = await gql<{ adminResetSecondFactor: { userErrors: unknown[] } }>(
+      page,
+      `mutation ($input: AdminResetSecondFactorInput!) { adminResetSecondFactor(input: $input) { userErrors { code } } }`,
+      { input: { userId } },
+    );
+    expect(reset.adminResetSecondFactor.userErrors).toEqual([]);
+    await laptop.goto('/login');
+    await laptop.locator('#login-username').fill(person.username);
+    await laptop.locator('#login-password').fill(newPassword);
+    await laptop.getByTestId('login-submit').click();
+    await expect(laptop).toHaveURL(/\/account#totp-heading$/);
+    await expect(laptop.getByTestId('enrol-second-factor')).toContainText('second facteur');
+    await laptop.getByTestId('nav-users').click();
+    await laptop.getByTestId('enrol-second-factor-link').click();
+    await expect(laptop).toHaveURL(/\/account#totp-heading$/);
+    await laptop.getByTestId('totp-begin').click();
+    const again = ((await laptop.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+    await laptop.locator('#totp-code').fill(totp(again));
+    await laptop.getByTestId('totp-confirm').click();
+    await expect(laptop.getByTestId('totp-enrolled')).toBeVisible();
+    await expect(laptop.getByTestId('enrol-second-factor')).toHaveCount(0);
 
     await phone.context().close();
     await laptop.context().close();

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { LogoutMutation } from '../features/auth/operations';
-import { NavLink, Outlet, useLocation } from 'react-router';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { PAGE_HEADING_ID } from '../components/PageHeading';
 import { useI18n } from '../i18n/context';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -84,11 +84,32 @@ export function AppShell() {
         </nav>
       </header>
       <main id={MAIN_ID} className="shell-main" tabIndex={-1}>
+        {viewer?.secondFactorEnrollmentRequired && <EnrolSecondFactorBanner />}
         <Outlet />
       </main>
       <footer className="shell-footer">
         <p>{t('app.footer')}</p>
       </footer>
+    </div>
+  );
+}
+
+/**
+ * R17: after an administrator resets the second factor, the user sets up a
+ * new one at their next sign-in. Every page says so until it is done; the
+ * account page holds the enrolment itself.
+ */
+function EnrolSecondFactorBanner() {
+  const { t } = useI18n();
+  const { pathname } = useLocation();
+  return (
+    <div className="alert alert-warning" role="status" data-testid="enrol-second-factor">
+      <p>{t('totp.enrolNow')}</p>
+      {pathname !== '/account' && (
+        <Link to="/account#totp-heading" data-testid="enrol-second-factor-link">
+          {t('totp.enrolNowLink')}
+        </Link>
+      )}
     </div>
   );
 }

@@ -86,7 +86,7 @@ type Documents = {
     "\n  mutation AdminResetPassword($input: AdminResetPasswordInput!) {\n    adminResetPassword(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.AdminResetPasswordDocument,
     "\n  mutation AdminResetSecondFactor($input: AdminResetSecondFactorInput!) {\n    adminResetSecondFactor(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.AdminResetSecondFactorDocument,
     "\n  mutation ResendInvitation($input: ResendInvitationInput!) {\n    resendInvitation(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.ResendInvitationDocument,
-    "\n  query Viewer {\n    viewer {\n      platformAdmin\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      platformAdmin\n      secondFactorEnrollmentRequired\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
     "\n  query MyAccount {\n    viewer {\n      secondFactorEnrolled\n      secondFactorEnrollmentRequired\n      user {\n        id\n        username\n        givenName\n        familyName\n        email\n        pendingEmail\n        phone\n        viewerCan {\n          setPhone\n        }\n        language\n        timeZone\n        version\n        failedLogins(first: 10) {\n          totalCount\n          nodes {\n            at\n            ip\n            browser\n            operatingSystem\n            reason\n          }\n        }\n      }\n    }\n    mySessions {\n      id\n      kind\n      current\n      createdAt\n      lastSeenAt\n      expiresAt\n      ip\n      browser\n      operatingSystem\n    }\n  }\n": types.MyAccountDocument,
@@ -161,7 +161,7 @@ const documents: Documents = {
     "\n  mutation AdminResetPassword($input: AdminResetPasswordInput!) {\n    adminResetPassword(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.AdminResetPasswordDocument,
     "\n  mutation AdminResetSecondFactor($input: AdminResetSecondFactorInput!) {\n    adminResetSecondFactor(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.AdminResetSecondFactorDocument,
     "\n  mutation ResendInvitation($input: ResendInvitationInput!) {\n    resendInvitation(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.ResendInvitationDocument,
-    "\n  query Viewer {\n    viewer {\n      platformAdmin\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n": types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      platformAdmin\n      secondFactorEnrollmentRequired\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n": types.ViewerDocument,
 };
 
 /**
@@ -469,7 +469,7 @@ export function graphql(source: "\n  mutation ResendInvitation($input: ResendInv
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer {\n    viewer {\n      platformAdmin\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      platformAdmin\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      platformAdmin\n      secondFactorEnrollmentRequired\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      platformAdmin\n      secondFactorEnrollmentRequired\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

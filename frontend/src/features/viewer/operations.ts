@@ -5,6 +5,7 @@ export const ViewerQuery = graphql(`
   query Viewer {
     viewer {
       platformAdmin
+      secondFactorEnrollmentRequired
       user {
         id
         username

@@ -80,6 +80,8 @@ export const enScreens: Record<keyof typeof itScreens, string> = {
   'totp.title': 'Two-step verification',
   'totp.intro': 'Add a code from an authenticator app (TOTP) to your sign-in.',
   'totp.required': 'An administrator reset your second factor: set it up again.',
+  'totp.enrolNow': 'An administrator reset your second factor: set it up now to keep your account protected.',
+  'totp.enrolNowLink': 'Set up the second factor',
   'totp.enrolled': 'On',
   'totp.enrolledHint': 'We ask for the authenticator app’s code when you sign in.',
   'totp.begin': 'Set up the authenticator app',

@@ -80,6 +80,8 @@ export const frScreens: Record<keyof typeof itScreens, string> = {
   'totp.title': 'Validation en deux étapes',
   'totp.intro': 'Ajoutez à la connexion un code de l’application d’authentification (TOTP).',
   'totp.required': 'Un administrateur a réinitialisé votre second facteur : configurez-le à nouveau.',
+  'totp.enrolNow': 'Un administrateur a réinitialisé votre second facteur : configurez-le maintenant pour que votre compte reste protégé.',
+  'totp.enrolNowLink': 'Configurer le second facteur',
   'totp.enrolled': 'Activée',
   'totp.enrolledHint': 'À la connexion, nous demandons le code de l’application d’authentification.',
   'totp.begin': 'Configurer l’application d’authentification',

@@ -82,6 +82,8 @@ export const itScreens = {
   'totp.title': 'Verifica in due passaggi',
   'totp.intro': 'Aggiungi un codice dell’app di autenticazione (TOTP) all’accesso.',
   'totp.required': 'Un amministratore ha azzerato il tuo secondo fattore: configuralo di nuovo.',
+  'totp.enrolNow': 'Un amministratore ha azzerato il tuo secondo fattore: configuralo ora per continuare a proteggere il tuo account.',
+  'totp.enrolNowLink': 'Configura il secondo fattore',
   'totp.enrolled': 'Attiva',
   'totp.enrolledHint': 'All’accesso ti chiediamo il codice dell’app di autenticazione.',
   'totp.begin': 'Configura l’app di autenticazione',

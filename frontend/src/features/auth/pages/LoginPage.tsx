@@ -46,8 +46,9 @@ export function LoginPage() {
     setError({ code, text });
     setFocusAlert((n) => n + 1);
   };
-  const done = (): void => {
-    window.location.assign(nextPath(location.search));
+  // R17: after a second-factor reset the user enrols at this sign-in.
+  const done = (enrolSecondFactor = false): void => {
+    window.location.assign(enrolSecondFactor ? '/account#totp-heading' : nextPath(location.search));
   };
 
   const onLogin = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
@@ -68,7 +69,7 @@ export function LoginPage() {
     }
     const first = payload.userErrors[0];
     if (!first && payload.viewer) {
-      done();
+      done(payload.totpEnrollmentRequired);
       return;
     }
     if (!first) {
