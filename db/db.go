@@ -167,9 +167,10 @@ func mapError(err error) error {
 			return domain.Errorf(domain.EINVALID, "The value breaks a rule of the data model.")
 		case "40001", "40P01":
 			return domain.Errorf(domain.ECONFLICT, "Concurrent change; try again.")
-		case "57P01", "57P02", "57P03", "08000", "08003", "08006":
-			return domain.Errorf(domain.EUNAVAILABLE, "The database is unavailable; try again shortly.")
 		}
+	}
+	if Unavailable(err) {
+		return domain.Errorf(domain.EUNAVAILABLE, "The database is unavailable; try again shortly.")
 	}
 	return err
 }
