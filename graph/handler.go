@@ -29,6 +29,8 @@ type Limits struct {
 	MaxDepth      int
 	MaxComplexity int
 	MaxAliases    int
+	// Budget bounds a document before it is parsed and validated.
+	Budget        DocumentBudget
 	Introspection bool
 	// AllowedOrigins are the browser origins allowed to open a WebSocket
 	// (host patterns as in coder/websocket's OriginPatterns).
@@ -36,7 +38,7 @@ type Limits struct {
 }
 
 // DefaultLimits suit the admin SPA and integrators' reasonable queries.
-var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, Introspection: true}
+var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, Budget: DefaultDocumentBudget, Introspection: true}
 
 // WebsocketAuthenticator authenticates a subscription connection from the
 // connection_init payload's bearer token when the upgrade request carried no
@@ -47,18 +49,7 @@ type WebsocketAuthenticator func(ctx context.Context, bearer string) (*domain.Vi
 // queries) and graphql-transport-ws on the same path, with limits, persisted
 // queries in Redis and an error presenter that maps domain codes.
 func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Limits, wsAuth WebsocketAuthenticator) *handler.Server {
-	cfg := generated.Config{Resolvers: &Resolver{App: app}}
-	cfg.Complexity.Tenant.Users = usersComplexity
-	cfg.Complexity.Query.Users = usersComplexity
-	cfg.Complexity.Group.Members = connectionComplexity
-	cfg.Complexity.ProductUsers.Users = connectionComplexity
-	cfg.Complexity.Tenant.Children = func(child int, first *int, _ *string, last *int, _ *string) int {
-		return 1 + child*pageSize(first, last)
-	}
-	cfg.Complexity.Query.Tenants = func(child int, _ *string, _ *bool, _ *string, first *int, _ *string, last *int, _ *string) int {
-		return 1 + child*pageSize(first, last)
-	}
-	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv := newServer(app, limits, &apqCache{rdb: rdb, prefix: apqPrefix})
 
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
@@ -87,13 +78,35 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 
+	return srv
+}
+
+// newServer is the executable schema with its limits, persisted queries
+// (when apq is not nil) and error handling, without transports.
+func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Server {
+	cfg := generated.Config{Resolvers: &Resolver{App: app}}
+	cfg.Complexity.Tenant.Users = usersComplexity
+	cfg.Complexity.Query.Users = usersComplexity
+	cfg.Complexity.Group.Members = connectionComplexity
+	cfg.Complexity.ProductUsers.Users = connectionComplexity
+	cfg.Complexity.Tenant.Children = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return 1 + child*pageSize(first, last)
+	}
+	cfg.Complexity.Query.Tenants = func(child int, _ *string, _ *bool, _ *string, first *int, _ *string, last *int, _ *string) int {
+		return 1 + child*pageSize(first, last)
+	}
+	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if limits.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(introspectionOff{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: &apqCache{rdb: rdb, prefix: apqPrefix}})
+	if apq != nil {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
+	}
+	// After the persisted query is resolved, before parsing and validation.
+	srv.Use(newDocumentBudget(limits.Budget))
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.Use(depthLimit{max: limits.MaxDepth})
 	srv.Use(aliasLimit{max: limits.MaxAliases})
