@@ -2,9 +2,9 @@ package graph
 
 import (
 	"bytes"
-	"log/slog"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"golang.org/x/sync/singleflight"
 
 	"tenantadmin/domain"
@@ -121,7 +120,7 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 			RecheckEvery: app.SubscriptionRecheck,
 		})
 		if err != nil && ctx.Err() == nil {
-			transport.AddSubscriptionError(ctx, presentError(ctx, app.Logger, err))
+			endStream(ctx, presentError(ctx, app.Logger, err))
 		}
 	}()
 	return out, nil

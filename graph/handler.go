@@ -29,6 +29,8 @@ type Limits struct {
 	MaxDepth      int
 	MaxComplexity int
 	MaxAliases    int
+	// WebsocketInitTimeout closes a WebSocket that sends no connection_init.
+	WebsocketInitTimeout time.Duration
 	// Budget bounds a document before it is parsed and validated.
 	Budget        DocumentBudget
 	Introspection bool
@@ -38,7 +40,7 @@ type Limits struct {
 }
 
 // DefaultLimits suit the admin SPA and integrators' reasonable queries.
-var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, Budget: DefaultDocumentBudget, Introspection: true}
+var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, Budget: DefaultDocumentBudget, WebsocketInitTimeout: 5 * time.Second, Introspection: true}
 
 // WebsocketAuthenticator authenticates a subscription connection from the
 // connection_init payload's bearer token when the upgrade request carried no
@@ -46,34 +48,36 @@ var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, Bu
 type WebsocketAuthenticator func(ctx context.Context, bearer string) (*domain.Viewer, error)
 
 // NewHandler builds the /graphql handler: GraphQL over HTTP (POST, GET for
-// queries) and graphql-transport-ws on the same path, with limits, persisted
+// queries), GraphQL over SSE and graphql-transport-ws on the same path, with limits, persisted
 // queries in Redis and an error presenter that maps domain codes.
 func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Limits, wsAuth WebsocketAuthenticator) *handler.Server {
 	srv := newServer(app, limits, &apqCache{rdb: rdb, prefix: apqPrefix})
 
-	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 15 * time.Second,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
-			OriginPatterns: limits.AllowedOrigins,
-		}},
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	srv.AddTransport(graphqlTransportWS{
+		Accept:        websocket.AcceptOptions{OriginPatterns: limits.AllowedOrigins},
+		InitTimeout:   limits.WebsocketInitTimeout,
+		PingInterval:  15 * time.Second,
+		WriteTimeout:  10 * time.Second,
+		MaxOperations: 100,
+		ReadLimit:     1 << 20,
+		Init: func(ctx context.Context, payload map[string]any) (context.Context, error) {
+			p := transport.InitPayload(payload)
 			if err := checkWebsocketCSRF(ctx, p); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			if ViewerFrom(ctx) == nil && p.Authorization() != "" && wsAuth != nil {
 				v, err := wsAuth(ctx, p.Authorization())
 				if err != nil {
-					// gqlgen reads the close code from the returned context
-					// (a nil one panics): 4403 Forbidden, as graphql-ws expects.
-					return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
+					return nil, err
 				}
 				ctx = WithViewer(ctx, v)
 			}
 			// Loaders and their memoised scopes must not outlive a
 			// subscription's events; each event gets fresh ones.
-			return app.WithLoaders(ctx), nil, nil
+			return app.WithLoaders(ctx), nil
 		},
 	})
+	srv.AddTransport(graphqlSSE{PingInterval: 15 * time.Second})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -110,6 +114,8 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.Use(depthLimit{max: limits.MaxDepth})
 	srv.Use(aliasLimit{max: limits.MaxAliases})
+	srv.Use(singleRootField{})
+	srv.Use(subscriptionsNeedStreams{})
 
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, app.Logger, err)
@@ -151,6 +157,13 @@ func presentError(ctx context.Context, logger *slog.Logger, err error) *gqlerror
 		return gqlErr // parse/validation errors already carry a code
 	}
 	code := domain.ErrorCode(err)
+	if code == domain.EINTERNAL && errors.Is(err, context.Canceled) {
+		// The client went away (or completed a subscription) mid-request:
+		// nobody reads this answer, and it is not a fault of ours.
+		gqlErr.Message = "The request was cancelled."
+		gqlErr.Extensions = map[string]any{"code": "CANCELLED"}
+		return gqlErr
+	}
 	if code == domain.EINTERNAL && db.Unavailable(err) {
 		// PostgreSQL or Redis is down or restarting: a retryable outage,
 		// not a bug; the transaction of a mutation was rolled back.

@@ -45,6 +45,7 @@ func (m *Main) routes() http.Handler {
 	limits := graph.DefaultLimits
 	limits.Introspection = m.Config.Introspection
 	limits.AllowedOrigins = originHosts(m.Config.CORSOrigins)
+	limits.WebsocketInitTimeout = m.Config.WebsocketInitTimeout
 	if m.Hub != nil {
 		hub := m.Hub
 		reg.MustRegister(

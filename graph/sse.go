@@ -1,0 +1,128 @@
+package graph
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// graphqlSSE serves GraphQL over Server-Sent Events, the "distinct
+// connections" mode of the GraphQL over SSE protocol (the graphql-sse
+// library): a POST asking for text/event-stream gets one `next` event per
+// result and a final `complete`. It is how a subscription can be used over
+// plain HTTP; a query or mutation works too (one `next`).
+// https://github.com/enisdenjo/graphql-sse/blob/master/PROTOCOL.md
+type graphqlSSE struct {
+	// PingInterval sends a comment line so that proxies keep the stream.
+	PingInterval time.Duration
+}
+
+var _ graphql.Transport = graphqlSSE{}
+
+func (graphqlSSE) Supports(r *http.Request) bool {
+	if r.Method != http.MethodPost || !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+		return false
+	}
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mediaType == "application/json"
+}
+
+func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := withStreaming(graphql.StartOperationTrace(r.Context()))
+	var params graphql.RawParams
+	start := graphql.Now()
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	if err := dec.Decode(&params); err != nil {
+		writeRequestError(w, http.StatusBadRequest, "The body is not a JSON GraphQL request.", "BAD_REQUEST")
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+
+	rc, errs := exec.CreateOperationContext(ctx, &params)
+	if errs != nil {
+		// Refused before it starts: an ordinary JSON answer, no stream.
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(resp)
+		return
+	}
+	ctx = graphql.WithOperationContext(ctx, rc)
+
+	rcw := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	var mu sync.Mutex
+	send := func(chunk string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, err := fmt.Fprint(w, chunk); err != nil {
+			return false
+		}
+		return rcw.Flush() == nil
+	}
+	send(":\n\n")
+
+	stopPing := make(chan struct{})
+	defer close(stopPing)
+	go func() {
+		ticker := time.NewTicker(t.PingInterval)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-stopPing:
+				return
+			case <-ctx.Done():
+				return
+			case <-ticker.C:
+				send(":\n\n")
+			}
+		}
+	}()
+
+	defer func() {
+		if p := recover(); p != nil {
+			err := rc.Recover(ctx, p)
+			b, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{internalError(err)}})
+			send("event: next\ndata: " + string(b) + "\n\n" + "event: complete\ndata:\n\n")
+		}
+	}()
+	responses, ctx := exec.DispatchOperation(ctx, rc)
+	for {
+		resp := responses(ctx)
+		if resp == nil {
+			break
+		}
+		b, err := json.Marshal(resp)
+		if err != nil || !send("event: next\ndata: "+string(b)+"\n\n") {
+			return
+		}
+	}
+	if ctx.Err() != nil {
+		return // the client went away
+	}
+	if errs := streamEndErrors(ctx); len(errs) > 0 {
+		b, _ := json.Marshal(graphql.Response{Errors: errs})
+		send("event: next\ndata: " + string(b) + "\n\n")
+	}
+	send("event: complete\ndata:\n\n")
+}
+
+// writeRequestError answers a request that is not GraphQL at all.
+func writeRequestError(w http.ResponseWriter, status int, message, code string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}}})
+}
