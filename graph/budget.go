@@ -58,6 +58,9 @@ func init() {
 	// validation failures), not execution errors.
 	errcode.RegisterErrorType(codeTooManyTokens, errcode.KindProtocol)
 	errcode.RegisterErrorType(codeTooComplex, errcode.KindProtocol)
+	// Bad input found before execution (a NUL character) is a request error
+	// too; during execution BAD_USER_INPUT stays a field error.
+	errcode.RegisterErrorType("BAD_USER_INPUT", errcode.KindProtocol)
 }
 
 // documentBudget is the gqlgen extension applying a DocumentBudget. It runs

@@ -29,6 +29,9 @@ type Limits struct {
 	MaxDepth      int
 	MaxComplexity int
 	MaxAliases    int
+	// OperationTimeout ends a query or mutation that runs longer (its
+	// context is cancelled: database calls stop, the answer is an error).
+	OperationTimeout time.Duration
 	// WebsocketInitTimeout closes a WebSocket that sends no connection_init.
 	WebsocketInitTimeout time.Duration
 	// Budget bounds a document before it is parsed and validated.
@@ -40,7 +43,7 @@ type Limits struct {
 }
 
 // DefaultLimits suit the admin SPA and integrators' reasonable queries.
-var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, Budget: DefaultDocumentBudget, WebsocketInitTimeout: 5 * time.Second, Introspection: true}
+var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, Budget: DefaultDocumentBudget, WebsocketInitTimeout: 5 * time.Second, OperationTimeout: 30 * time.Second, Introspection: true}
 
 // WebsocketAuthenticator authenticates a subscription connection from the
 // connection_init payload's bearer token when the upgrade request carried no
@@ -79,7 +82,7 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 	})
 	srv.AddTransport(graphqlSSE{PingInterval: 15 * time.Second})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(graphqlGET{})
 	srv.AddTransport(transport.POST{})
 
 	return srv
@@ -114,6 +117,7 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.Use(depthLimit{max: limits.MaxDepth})
 	srv.Use(aliasLimit{max: limits.MaxAliases})
+	srv.AroundOperations(operationDeadline(limits.OperationTimeout))
 	srv.Use(singleRootField{})
 	srv.Use(subscriptionsNeedStreams{})
 
@@ -364,4 +368,24 @@ func countAliases(set ast.SelectionSet, fragments ast.FragmentDefinitionList, le
 		}
 	}
 	return n
+}
+
+// operationDeadline bounds queries and mutations in time; subscriptions
+// live as long as their client wants.
+func operationDeadline(d time.Duration) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		if d <= 0 || oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
+			return next(ctx)
+		}
+		deadline := time.Now().Add(d)
+		ctx, cancel := context.WithDeadline(ctx, deadline)
+		responses := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			defer cancel()
+			ctx, stop := context.WithDeadline(ctx, deadline)
+			defer stop()
+			return responses(ctx)
+		}
+	}
 }

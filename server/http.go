@@ -60,7 +60,7 @@ func (m *Main) routes() http.Handler {
 	gql := graph.NewHandler(m.App, m.KV, m.Config.KeyPrefix, limits, m.authenticateBearer)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", metrics.instrument("graphql", m.authenticate(m.rateLimit(m.App.LoaderMiddleware(gql)))))
+	mux.Handle("/graphql", metrics.instrument("graphql", graph.RequestGate(m.authenticate(m.rateLimit(m.App.LoaderMiddleware(gql))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -69,6 +69,12 @@ func (m *Main) routes() http.Handler {
 	m.oversightRoutes(mux, metrics)
 	mux.Handle("/", metrics.instrument("spa", spaHandler()))
 
+	publicHTTPS := strings.HasPrefix(strings.ToLower(m.Config.PublicURL), "https://")
+	if len(m.Config.CORSOrigins) == 0 {
+		// No origins configured means no cross-origin access at all: rs/cors
+		// would read an empty list as "*".
+		return m.requestContext(securityHeaders(publicHTTPS, m.limitBody(mux)))
+	}
 	c := cors.New(cors.Options{
 		AllowedOrigins:   m.Config.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
@@ -77,7 +83,6 @@ func (m *Main) routes() http.Handler {
 		AllowCredentials: true,
 		MaxAge:           600,
 	})
-	publicHTTPS := strings.HasPrefix(strings.ToLower(m.Config.PublicURL), "https://")
 	return m.requestContext(securityHeaders(publicHTTPS, m.limitBody(c.Handler(mux))))
 }
 

@@ -3,7 +3,6 @@ package model
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"time"
 
@@ -31,7 +30,7 @@ func (j JSON) MarshalGQL(w io.Writer) {
 func (j *JSON) UnmarshalGQL(v any) error {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return fmt.Errorf("JSON must be an object")
+		return domain.Errorf(domain.EINVALID, "A JSON value here must be an object.")
 	}
 	*j = m
 	return nil
