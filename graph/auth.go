@@ -56,14 +56,14 @@ func roundUp(d time.Duration) time.Duration { return (d + time.Second - 1).Trunc
 
 // limitLogin counts one sign-in or recovery attempt per client IP
 // (RATE_LOGIN_IP) and per account (RATE_LOGIN_ACCOUNT), and returns the
-// accounts the identifier names (at most max), looked up once for the
+// accounts the identifier names (at most maxAccounts), looked up once for the
 // caller. The bucket is the account's, not the typed spelling's: its
 // username and its email address, in any letter case and with surrounding
 // spaces, count together. An identifier that names no account counts under
 // its normalised spelling, so an unknown name is limited exactly like a
 // known one and the limit does not tell which exist. The IP is counted
 // before the lookup, so a flood from one address never reaches PostgreSQL.
-func (app *App) limitLogin(ctx context.Context, identifier string, max int) ([]*db.LoginAccount, error) {
+func (app *App) limitLogin(ctx context.Context, identifier string, maxAccounts int) ([]*db.LoginAccount, error) {
 	if err := app.limit(ctx, "login-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (app *App) limitLogin(ctx context.Context, identifier string, max int) ([]*
 	var accounts []*db.LoginAccount
 	if len(identifier) <= maxIdentifierLength {
 		var err error
-		if accounts, err = app.Credentials.FindLoginAccounts(ctx, identifier, max); err != nil {
+		if accounts, err = app.Credentials.FindLoginAccounts(ctx, identifier, maxAccounts); err != nil {
 			return nil, err
 		}
 	}

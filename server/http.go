@@ -363,11 +363,10 @@ func (m *Main) apiLimits(v *domain.Viewer, ip string) ([]apiLimit, error) {
 		out = append(out, apiLimit{key, rate})
 		return nil
 	}
-	if v == nil {
-		return out, add("api-ip", ip, m.Config.RateAPIIP)
-	}
 	var err error
 	switch {
+	case v == nil:
+		err = add("api-ip", ip, m.Config.RateAPIIP)
 	case v.ServiceTokenID != 0:
 		err = add("api-token", strconv.FormatInt(v.ServiceTokenID, 10), m.Config.RateAPISession)
 	case v.SessionID != "":
@@ -377,6 +376,9 @@ func (m *Main) apiLimits(v *domain.Viewer, ip string) ([]apiLimit, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if v == nil {
+		return out, nil
 	}
 	var seen []int64
 	for _, g := range v.Grants {
