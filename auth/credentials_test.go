@@ -24,23 +24,47 @@ func TestRateLimiter(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
+			key := func(subject string) auth.LimitKey {
+				k, err := auth.NewLimitKey("login", subject)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return k
+			}
 			rate := auth.Rate{Count: 3, Period: time.Minute, Burst: 3}
 			for i := range 3 {
-				if wait, err := lim.Allow(ctx, "login", "alice", rate); err != nil || wait != 0 {
+				if wait, err := lim.Allow(ctx, key("alice"), rate); err != nil || wait != 0 {
 					t.Fatalf("attempt %d: wait %v err %v", i, wait, err)
 				}
 			}
-			wait, err := lim.Allow(ctx, "login", "alice", rate)
+			wait, err := lim.Allow(ctx, key("alice"), rate)
 			if err != nil || wait <= 0 || wait > 21*time.Second {
 				t.Fatalf("4th attempt: wait %v err %v (want about 20 s)", wait, err)
 			}
-			if wait, _ := lim.Allow(ctx, "login", "bob", rate); wait != 0 {
+			if wait, _ := lim.Allow(ctx, key("bob"), rate); wait != 0 {
 				t.Fatal("another key is limited")
 			}
-			if wait, _ := lim.Allow(ctx, "login", "alice", auth.Rate{}); wait != 0 {
+			if wait, _ := lim.Allow(ctx, key("alice"), auth.Rate{}); wait != 0 {
 				t.Fatal("the zero rate must not limit")
 			}
 		})
+	}
+}
+
+// TestLimitKeyNeverEmpty: no bucket can be keyed on a missing identifier
+// (issue 13: all service account tokens shared the empty session id).
+func TestLimitKeyNeverEmpty(t *testing.T) {
+	for _, kv := range [][2]string{{"api-session", ""}, {"", "x"}, {"", ""}} {
+		if k, err := auth.NewLimitKey(kv[0], kv[1]); !errors.Is(err, auth.ErrEmptyLimitKey) {
+			t.Errorf("NewLimitKey(%q, %q) = %v, %v; want ErrEmptyLimitKey", kv[0], kv[1], k, err)
+		}
+	}
+	rdb, prefix := dbtest.MustRedis(t)
+	lim := auth.NewRateLimiter(rdb, prefix)
+	for _, r := range []auth.Rate{{Count: 1, Period: time.Minute, Burst: 1}, {}} {
+		if _, err := lim.Allow(context.Background(), auth.LimitKey{}, r); !errors.Is(err, auth.ErrEmptyLimitKey) {
+			t.Errorf("Allow(zero key, %v) = %v; want ErrEmptyLimitKey", r, err)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -77,15 +78,51 @@ func NewRateLimiter(rdb redis.UniversalClient, prefix string) *RateLimiter {
 	return &RateLimiter{lim: redis_rate.NewLimiter(rdb), prefix: prefix}
 }
 
-// Allow counts one event of kind for key and returns 0 when it is allowed,
-// else how long to wait. Keys are hashed: no account name or address is
-// stored in Redis in clear.
-func (l *RateLimiter) Allow(ctx context.Context, kind, key string, r Rate) (time.Duration, error) {
+// LimitKey names one rate-limit bucket: a kind of event (login-account,
+// api-token, ...) and the subject it counts for (an account, a token id, a
+// session id, a tenant, a client address). Only NewLimitKey makes one, and
+// it refuses an empty kind or subject, so a missing identifier can never
+// fold unrelated clients into one shared bucket (issue 13: every service
+// account token once counted under the empty session id). The zero
+// LimitKey is refused by Allow.
+type LimitKey struct {
+	kind, subject string
+}
+
+// ErrEmptyLimitKey is returned for a key without a kind or subject.
+var ErrEmptyLimitKey = errors.New("rate limit: empty key")
+
+// NewLimitKey returns the bucket of kind for subject, or ErrEmptyLimitKey.
+// The subject must identify the client without being a secret (a token's
+// id, a session's id, never the token itself); it is hashed before it
+// reaches Redis anyway.
+func NewLimitKey(kind, subject string) (LimitKey, error) {
+	if kind == "" || subject == "" {
+		return LimitKey{}, fmt.Errorf("%w (kind %q)", ErrEmptyLimitKey, kind)
+	}
+	return LimitKey{kind: kind, subject: subject}, nil
+}
+
+// Kind is the key's kind of event.
+func (k LimitKey) Kind() string { return k.kind }
+
+// Subject is what the key counts for (before hashing).
+func (k LimitKey) Subject() string { return k.subject }
+
+func (k LimitKey) String() string { return k.kind + ":" + k.subject }
+
+// Allow counts one event for key and returns 0 when it is allowed, else
+// how long to wait. Subjects are hashed: no account name or address is
+// stored in Redis in clear. The zero key is an error, whatever the rate.
+func (l *RateLimiter) Allow(ctx context.Context, key LimitKey, r Rate) (time.Duration, error) {
+	if key.kind == "" || key.subject == "" {
+		return 0, ErrEmptyLimitKey
+	}
 	if l == nil || r.Unlimited() {
 		return 0, nil
 	}
-	sum := sha256.Sum256([]byte(key))
-	res, err := l.lim.Allow(ctx, l.prefix+kind+":"+hex.EncodeToString(sum[:12]),
+	sum := sha256.Sum256([]byte(key.subject))
+	res, err := l.lim.Allow(ctx, l.prefix+key.kind+":"+hex.EncodeToString(sum[:12]),
 		redis_rate.Limit{Rate: r.Count, Period: r.Period, Burst: max(r.Burst, 1)})
 	if err != nil {
 		return 0, err

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,9 +34,14 @@ func requestInfo(ctx context.Context) RequestInfo {
 	return info
 }
 
-// limit applies one rate and turns a refusal into RATE_LIMITED.
-func (app *App) limit(ctx context.Context, kind, key string, r auth.Rate) error {
-	wait, err := app.RateLimiter.Allow(ctx, kind, key, r)
+// limit applies one rate and turns a refusal into RATE_LIMITED. An empty
+// subject is an error (auth.NewLimitKey), never a bucket shared by all.
+func (app *App) limit(ctx context.Context, kind, subject string, r auth.Rate) error {
+	key, err := auth.NewLimitKey(kind, subject)
+	if err != nil {
+		return err
+	}
+	wait, err := app.RateLimiter.Allow(ctx, key, r)
 	if err != nil {
 		return err
 	}
@@ -48,15 +54,49 @@ func (app *App) limit(ctx context.Context, kind, key string, r auth.Rate) error 
 
 func roundUp(d time.Duration) time.Duration { return (d + time.Second - 1).Truncate(time.Second) }
 
-// limitLogin counts one attempt per client IP and per typed account.
-func (app *App) limitLogin(ctx context.Context, identifier string) error {
+// limitLogin counts one sign-in or recovery attempt per client IP
+// (RATE_LOGIN_IP) and per account (RATE_LOGIN_ACCOUNT), and returns the
+// accounts the identifier names (at most maxAccounts), looked up once for the
+// caller. The bucket is the account's, not the typed spelling's: its
+// username and its email address, in any letter case and with surrounding
+// spaces, count together. An identifier that names no account counts under
+// its normalised spelling, so an unknown name is limited exactly like a
+// known one and the limit does not tell which exist. The IP is counted
+// before the lookup, so a flood from one address never reaches PostgreSQL.
+func (app *App) limitLogin(ctx context.Context, identifier string, maxAccounts int) ([]*db.LoginAccount, error) {
 	if err := app.limit(ctx, "login-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
-		return err
+		return nil, err
 	}
+	identifier = strings.TrimSpace(identifier)
 	if identifier == "" {
-		return nil
+		return nil, nil
 	}
-	return app.limit(ctx, "login-account", strings.ToLower(strings.TrimSpace(identifier)), app.LoginRates.PerAccount)
+	var accounts []*db.LoginAccount
+	if len(identifier) <= maxIdentifierLength {
+		var err error
+		if accounts, err = app.Credentials.FindLoginAccounts(ctx, identifier, maxAccounts); err != nil {
+			return nil, err
+		}
+	}
+	if len(accounts) == 0 {
+		return nil, app.limit(ctx, "login-account", loginNameSubject(identifier), app.LoginRates.PerAccount)
+	}
+	// An address several accounts share counts against each of them.
+	for _, a := range accounts {
+		if err := app.limit(ctx, "login-account", loginAccountSubject(a.UserID), app.LoginRates.PerAccount); err != nil {
+			return nil, err
+		}
+	}
+	return accounts, nil
+}
+
+// loginAccountSubject is the sign-in bucket of a known account.
+func loginAccountSubject(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
+
+// loginNameSubject is the sign-in bucket of an identifier that names no
+// account: its spelling without surrounding spaces, in lower case.
+func loginNameSubject(identifier string) string {
+	return "name:" + strings.ToLower(strings.TrimSpace(identifier))
 }
 
 func checkPasswordSize(field, password string) error {
@@ -96,10 +136,6 @@ func (app *App) verifyLogin(ctx context.Context, identifier, password, totpCode 
 	if err := checkPasswordSize("password", password); err != nil {
 		return nil, err
 	}
-	identifier = strings.TrimSpace(identifier)
-	if err := app.limitLogin(ctx, identifier); err != nil {
-		return nil, err
-	}
 	start := time.Now()
 	defer func() {
 		if err == errInvalidCredentials {
@@ -108,15 +144,13 @@ func (app *App) verifyLogin(ctx context.Context, identifier, password, totpCode 
 			}
 		}
 	}()
+	accounts, err := app.limitLogin(ctx, identifier, 2)
+	if err != nil {
+		return nil, err
+	}
 	var acct *db.LoginAccount
-	if identifier != "" && len(identifier) <= maxIdentifierLength {
-		accounts, err := app.Credentials.FindLoginAccounts(ctx, identifier, 2)
-		if err != nil {
-			return nil, err
-		}
-		if len(accounts) == 1 && accounts[0].Kind == string(domain.KindHuman) {
-			acct = accounts[0]
-		}
+	if len(accounts) == 1 && accounts[0].Kind == string(domain.KindHuman) {
+		acct = accounts[0]
 	}
 	hash := ""
 	if acct != nil {
@@ -300,7 +334,7 @@ func (app *App) ChangePassword(ctx context.Context, in model.ChangePasswordInput
 	if err := checkPasswordSize("currentPassword", in.CurrentPassword); err != nil {
 		return nil, err
 	}
-	if err := app.limit(ctx, "login-account", v.Username, app.LoginRates.PerAccount); err != nil {
+	if err := app.limit(ctx, "login-account", loginAccountSubject(v.UserID), app.LoginRates.PerAccount); err != nil {
 		return nil, err
 	}
 	a, err := app.Credentials.LoginAccountByID(ctx, v.UserID)
@@ -453,20 +487,13 @@ func (app *App) AcceptInvitation(ctx context.Context, in model.AcceptInvitationI
 // whether or not an account exists: the token and its hash are made either
 // way, and the answer is padded to RecoveryMinDuration.
 func (app *App) RequestAccountRecovery(ctx context.Context, identifier string) error {
-	identifier = strings.TrimSpace(identifier)
-	if err := app.limitLogin(ctx, identifier); err != nil {
-		return err
-	}
 	start := time.Now()
 	defer func() {
 		if wait := app.RecoveryMinDuration - time.Since(start); wait > 0 {
 			time.Sleep(wait)
 		}
 	}()
-	if identifier == "" || len(identifier) > maxIdentifierLength {
-		return nil
-	}
-	accounts, err := app.Credentials.FindLoginAccounts(ctx, identifier, 5)
+	accounts, err := app.limitLogin(ctx, identifier, 5)
 	if err != nil {
 		return err
 	}

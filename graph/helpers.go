@@ -70,12 +70,17 @@ func userFilter(in *model.UserFilter, scope domain.Scope) (domain.UserFilter, er
 	return f, nil
 }
 
-// userErrors turns a business-rule failure into the payload's userErrors;
-// any other error is returned as a GraphQL error.
+// userErrors maps a mutation's failure, the same way for every mutation
+// (README "Errors"): a refusal is a GraphQL error with extensions.code:
+// FORBIDDEN, or NOT_FOUND for an object the viewer cannot reach, when the
+// error names no business reason; so are UNAUTHENTICATED, RATE_LIMITED,
+// UNAVAILABLE and INTERNAL. Business-rule failures (a reason such as
+// USERNAME_TAKEN, or a CONFLICT, BAD_USER_INPUT) become the payload's
+// userErrors.
 func userErrors(err error) ([]*model.UserError, error) {
 	e := domain.AsError(err)
 	if e == nil || e.Code == domain.EINTERNAL || e.Code == domain.EUNAVAILABLE ||
-		e.Code == domain.EUNAUTHENTICATED || e.Code == domain.ERATELIMITED {
+		e.Code == domain.EUNAUTHENTICATED || e.Code == domain.ERATELIMITED || isRefusal(e) {
 		return nil, err
 	}
 	code := e.Reason
@@ -87,6 +92,12 @@ func userErrors(err error) ([]*model.UserError, error) {
 		field = []string{"input", e.Field}
 	}
 	return []*model.UserError{{Field: field, Code: code, Message: e.Message}}, nil
+}
+
+// isRefusal reports whether e refuses the viewer rather than the input: an
+// authorization failure, or an object outside the viewer's reach.
+func isRefusal(e *domain.Error) bool {
+	return e.Reason == "" && (e.Code == domain.EFORBIDDEN || e.Code == domain.ENOTFOUND)
 }
 
 // personal returns a personal-data field's value when the viewer may see it

@@ -432,17 +432,17 @@ func TestUnlockUser(t *testing.T) {
 	w.f.Exec("UPDATE users SET status = 'LOCKED' WHERE id = ?", op)
 	input := map[string]any{"input": map[string]any{"userId": globalIDFor("User", op)}}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), unlockMutation, input), "unlockUser", nil); code != "FORBIDDEN" {
+		if code := w.m.gql(t, w.m.MustLogin(t, w.other_admin), unlockMutation, input).code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrForbiddenParentAdminReadsOnly", func(t *testing.T) {
-		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), unlockMutation, input), "unlockUser", nil); code != "FORBIDDEN" {
+		if code := w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), unlockMutation, input).code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrOperatorCannot", func(t *testing.T) {
-		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.technician), unlockMutation, input), "unlockUser", nil); code != "FORBIDDEN" {
+		if code := w.m.gql(t, w.m.MustLogin(t, w.technician), unlockMutation, input).code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})

@@ -135,7 +135,7 @@ func TestResendInvitation(t *testing.T) {
 	id, old := invite(t, w, "nuovo.utente")
 	input := map[string]any{"input": map[string]any{"userId": globalIDFor("User", id)}}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), resendMutation, input), "resendInvitation", nil); code != "FORBIDDEN" {
+		if code := w.m.gql(t, w.m.MustLogin(t, w.other_admin), resendMutation, input).code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 		if emailCount(t, w.m, "nuovo.utente@example.test") != 0 {
@@ -171,7 +171,7 @@ func TestResendInvitation(t *testing.T) {
 	})
 	t.Run("ErrSelf", func(t *testing.T) {
 		in := map[string]any{"input": map[string]any{"userId": globalIDFor("User", w.companyAdmin)}}
-		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, in), "resendInvitation", nil); code != "FORBIDDEN" {
+		if code := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, in).code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -328,18 +328,15 @@ func TestAdminResetPassword(t *testing.T) {
 	session, _ := w.m.login(t, "operatore.uno", goodPassword, nil)
 	input := map[string]any{"input": map[string]any{"userId": globalIDFor("User", op)}}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), adminResetMutation, input), "adminResetPassword", nil); code != "FORBIDDEN" {
+		if code := w.m.gql(t, w.m.MustLogin(t, w.other_admin), adminResetMutation, input).code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrSelf", func(t *testing.T) {
 		self := map[string]any{"input": map[string]any{"userId": globalIDFor("User", w.companyAdmin)}}
-		var out struct {
-			UserErrors []struct{ Code, Message string }
-		}
-		authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetMutation, self), "adminResetPassword", &out)
-		if len(out.UserErrors) != 1 || out.UserErrors[0].Code != "FORBIDDEN" || !strings.Contains(out.UserErrors[0].Message, "your own") {
-			t.Fatalf("userErrors %+v", out.UserErrors)
+		res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetMutation, self)
+		if res.code() != "FORBIDDEN" || !strings.Contains(res.Errors[0].Message, "your own") {
+			t.Fatalf("errors %+v", res.Errors)
 		}
 		if tok, _ := w.m.login(t, "company.admin", goodPassword, nil); tok == "" {
 			t.Fatal("the refused self-reset changed the password")
@@ -455,13 +452,13 @@ func TestSecondFactor(t *testing.T) {
 	})
 	input := map[string]any{"input": map[string]any{"userId": globalIDFor("User", op)}}
 	t.Run("AdminResetErrForbiddenOtherTenant", func(t *testing.T) {
-		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.other_admin), adminResetTotpMutation, input), "adminResetSecondFactor", nil); code != "FORBIDDEN" {
+		if code := w.m.gql(t, w.m.MustLogin(t, w.other_admin), adminResetTotpMutation, input).code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("AdminResetErrSelf", func(t *testing.T) {
 		self := map[string]any{"input": map[string]any{"userId": globalIDFor("User", w.companyAdmin)}}
-		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetTotpMutation, self), "adminResetSecondFactor", nil); code != "FORBIDDEN" {
+		if code := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), adminResetTotpMutation, self).code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})

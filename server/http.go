@@ -310,10 +310,11 @@ func (m *Main) secureCookies() bool {
 	return !(u.Scheme == "http" && (host == "localhost" || host == "127.0.0.1" || host == "::1"))
 }
 
-// rateLimit applies the API rate limits of R19 in Redis: per session or
-// bearer token, per tenant of the viewer's roles, and per client IP for
-// anonymous requests. A limited request gets 429 with Retry-After and a
-// GraphQL error RATE_LIMITED with extensions.retryAfter.
+// rateLimit applies the API rate limits of R19 in Redis: per service
+// account token, per session, per tenant of the viewer's roles, and per
+// client IP for anonymous requests (apiLimits). A limited request gets 429
+// with Retry-After and a GraphQL error RATE_LIMITED with
+// extensions.retryAfter.
 func (m *Main) rateLimit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {
@@ -321,25 +322,16 @@ func (m *Main) rateLimit(next http.Handler) http.Handler {
 			return
 		}
 		ctx := r.Context()
-		type check struct {
-			kind, key string
-			rate      auth.Rate
+		limits, err := m.apiLimits(graph.ViewerFrom(ctx), clientIP(r))
+		if err != nil {
+			// A viewer the limiter cannot tell apart is refused rather
+			// than counted in a bucket shared with others.
+			m.Logger.ErrorContext(ctx, "rate limit", "error", err)
+			writeGraphQLError(w, http.StatusInternalServerError, "Internal server error.", domain.EINTERNAL, 0)
+			return
 		}
-		var checks []check
-		if v := graph.ViewerFrom(ctx); v != nil {
-			checks = append(checks, check{"api-session", v.SessionID, m.Config.RateAPISession})
-			var seen []int64
-			for _, g := range v.Grants {
-				if !slices.Contains(seen, g.TenantID) {
-					seen = append(seen, g.TenantID)
-					checks = append(checks, check{"api-tenant", strconv.FormatInt(g.TenantID, 10), m.Config.RateAPITenant})
-				}
-			}
-		} else {
-			checks = append(checks, check{"api-ip", clientIP(r), m.Config.RateAPIIP})
-		}
-		for _, c := range checks {
-			wait, err := m.RateLimiter.Allow(ctx, c.kind, c.key, c.rate)
+		for _, l := range limits {
+			wait, err := m.RateLimiter.Allow(ctx, l.key, l.rate)
 			if err != nil {
 				m.Logger.ErrorContext(ctx, "rate limit", "error", err)
 				writeGraphQLError(w, http.StatusServiceUnavailable, "Service unavailable.", domain.EUNAVAILABLE, 0)
@@ -352,6 +344,58 @@ func (m *Main) rateLimit(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// apiLimit is one bucket an API request counts against.
+type apiLimit struct {
+	key  auth.LimitKey
+	rate auth.Rate
+}
+
+// apiLimits lists the buckets of one API request (R19). A service account
+// token counts under its own id (api-token: never the secret, and never the
+// session id, which tokens do not have), a session under its id; both at
+// RATE_API_SESSION. Each tenant of the viewer's roles counts at
+// RATE_API_TENANT. An anonymous request counts under its client IP. A
+// viewer with neither a token nor a session id is an error: it must not
+// fall into one bucket shared by every such viewer.
+func (m *Main) apiLimits(v *domain.Viewer, ip string) ([]apiLimit, error) {
+	var out []apiLimit
+	add := func(kind, subject string, rate auth.Rate) error {
+		key, err := auth.NewLimitKey(kind, subject)
+		if err != nil {
+			return err
+		}
+		out = append(out, apiLimit{key, rate})
+		return nil
+	}
+	var err error
+	switch {
+	case v == nil:
+		err = add("api-ip", ip, m.Config.RateAPIIP)
+	case v.ServiceTokenID != 0:
+		err = add("api-token", strconv.FormatInt(v.ServiceTokenID, 10), m.Config.RateAPISession)
+	case v.SessionID != "":
+		err = add("api-session", v.SessionID, m.Config.RateAPISession)
+	default:
+		err = fmt.Errorf("rate limit: viewer %d has neither a session nor a service token: %w", v.UserID, auth.ErrEmptyLimitKey)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return out, nil
+	}
+	var seen []int64
+	for _, g := range v.Grants {
+		if !slices.Contains(seen, g.TenantID) {
+			seen = append(seen, g.TenantID)
+			if err := add("api-tenant", strconv.FormatInt(g.TenantID, 10), m.Config.RateAPITenant); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 // requestIDLogHandler adds the request ID to every log record made with a

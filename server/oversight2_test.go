@@ -352,7 +352,7 @@ func TestMonthlyDigest(t *testing.T) {
 	}
 
 	t.Run("ErrForbidden", func(t *testing.T) {
-		if c := run(t, w.m, w.companyAdmin, period.String()).RunMonthlyDigest.code(); c != "FORBIDDEN" {
+		if c := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), mutation, map[string]any{"p": period.String()}).code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})

@@ -189,18 +189,18 @@ func TestNomination(t *testing.T) {
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if c := w.start(t, w.other_admin, w.input(w.nominee, w.master, mario(), false)).StartNomination.code(); c != "FORBIDDEN" {
+		if c := w.m.gql(t, w.m.MustLogin(t, w.other_admin), startNominationMutation, w.input(w.nominee, w.master, mario(), false)).code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrForbiddenAdminOfAnotherProduct", func(t *testing.T) {
-		if c := w.start(t, w.companyAdmin, w.input(w.nominee, w.master, mario(), false)).StartNomination.code(); c != "FORBIDDEN" {
+		if c := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), startNominationMutation, w.input(w.nominee, w.master, mario(), false)).code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrForbiddenParentAdmin", func(t *testing.T) {
 		w.f.Assign(w.holdingAdmin, w.holding, "cob", "master")
-		if c := w.start(t, w.holdingAdmin, w.input(w.nominee, w.master, mario(), false)).StartNomination.code(); c != "FORBIDDEN" {
+		if c := w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), startNominationMutation, w.input(w.nominee, w.master, mario(), false)).code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
@@ -544,7 +544,7 @@ func TestRejectNomination(t *testing.T) {
 		}
 	})
 	t.Run("ErrForbiddenReadOnlyAncestor", func(t *testing.T) {
-		if c := cancel(w.holdingAdmin).RejectNomination.code(); c != "FORBIDDEN" {
+		if c := w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), rejectNominationMutation, map[string]any{"input": map[string]any{"nominationId": id, "reason": "typo"}}).code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})

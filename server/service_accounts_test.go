@@ -140,22 +140,25 @@ func TestCreateServiceAccount(t *testing.T) {
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		_, errs := w.createSA(t, w.m.MustLogin(t, w.other_admin), map[string]any{"tenantId": company, "username": "intruder"})
-		if codes(errs) != "FORBIDDEN" {
-			t.Fatalf("userErrors %v", errs)
+		res := w.m.gql(t, w.m.MustLogin(t, w.other_admin), createServiceAccountMutation,
+			map[string]any{"input": map[string]any{"tenantId": company, "username": "intruder"}})
+		if res.code() != "FORBIDDEN" {
+			t.Fatalf("errors %v data %s", res.Errors, res.Data)
 		}
 	})
 	t.Run("ErrForbiddenParentAdmin", func(t *testing.T) {
 		// A parent's admins see the child's service accounts read-only (R6).
-		_, errs := w.createSA(t, w.m.MustLogin(t, w.holdingAdmin), map[string]any{"tenantId": company, "username": "from-holding"})
-		if codes(errs) != "FORBIDDEN" {
-			t.Fatalf("userErrors %v", errs)
+		res := w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), createServiceAccountMutation,
+			map[string]any{"input": map[string]any{"tenantId": company, "username": "from-holding"}})
+		if res.code() != "FORBIDDEN" {
+			t.Fatalf("errors %v data %s", res.Errors, res.Data)
 		}
 	})
 	t.Run("ErrForbiddenOperator", func(t *testing.T) {
-		_, errs := w.createSA(t, w.m.MustLogin(t, w.technician), map[string]any{"tenantId": company, "username": "from-operator"})
-		if codes(errs) != "FORBIDDEN" {
-			t.Fatalf("userErrors %v", errs)
+		res := w.m.gql(t, w.m.MustLogin(t, w.technician), createServiceAccountMutation,
+			map[string]any{"input": map[string]any{"tenantId": company, "username": "from-operator"}})
+		if res.code() != "FORBIDDEN" {
+			t.Fatalf("errors %v data %s", res.Errors, res.Data)
 		}
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
@@ -276,9 +279,11 @@ func TestServiceAccountTokens(t *testing.T) {
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		_, _, errs := w.createToken(t, w.m.MustLogin(t, w.other_admin), map[string]any{"serviceAccountId": sa.ID, "name": "stolen"})
-		if codes(errs) != "FORBIDDEN" {
-			t.Fatalf("userErrors %v", errs)
+		res := w.m.gql(t, w.m.MustLogin(t, w.other_admin), `mutation($input: CreateServiceAccountTokenInput!) {
+			createServiceAccountToken(input: $input) { secret userErrors { code } } }`,
+			map[string]any{"input": map[string]any{"serviceAccountId": sa.ID, "name": "stolen"}})
+		if res.code() != "FORBIDDEN" {
+			t.Fatalf("errors %v data %s", res.Errors, res.Data)
 		}
 	})
 	t.Run("ErrTooManyTokens", func(t *testing.T) {
@@ -392,11 +397,13 @@ func TestRotateAndRevokeServiceAccountToken(t *testing.T) {
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
 		old, _, _ := w.createToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "y"})
 		other := w.m.MustLogin(t, w.other_admin)
-		if _, _, _, errs := rotate(other, map[string]any{"tokenId": old.ID}); codes(errs) != "FORBIDDEN" {
-			t.Fatalf("rotate userErrors %v", errs)
+		if res := w.m.gql(t, other, `mutation($id: ID!) { rotateServiceAccountToken(input: {tokenId: $id}) { secret userErrors { code } } }`,
+			map[string]any{"id": old.ID}); res.code() != "FORBIDDEN" {
+			t.Fatalf("rotate: errors %v data %s", res.Errors, res.Data)
 		}
-		if _, errs := revoke(other, old.ID); codes(errs) != "FORBIDDEN" {
-			t.Fatalf("revoke userErrors %v", errs)
+		if res := w.m.gql(t, other, `mutation($id: ID!) { revokeServiceAccountToken(input: {tokenId: $id}) { userErrors { code } } }`,
+			map[string]any{"id": old.ID}); res.code() != "FORBIDDEN" {
+			t.Fatalf("revoke: errors %v data %s", res.Errors, res.Data)
 		}
 	})
 	t.Run("Revoke", func(t *testing.T) {

@@ -638,7 +638,10 @@ type UpdateUserProfilePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
-// A business-rule failure of a mutation, reported beside its payload.
+// A business-rule failure of a mutation, reported beside its payload. A refusal
+// is never a UserError: every mutation refuses a viewer who may not act
+// (FORBIDDEN) or may not see the object (NOT_FOUND) with a GraphQL error
+// carrying `extensions.code`, and the payload is null.
 type UserError struct {
 	// The input field at fault, as a path from the mutation's input; empty for the input as a whole.
 	Field []string `json:"field"`
