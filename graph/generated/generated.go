@@ -5359,10 +5359,17 @@ cursor connections; mutations take one ` + "`" + `input` + "`" + ` and return a 
 ` + "`" + `userErrors` + "`" + ` for business-rule failures; other failures are GraphQL errors
 with ` + "`" + `extensions.code` + "`" + ` (UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, RATE_LIMITED,
 CONFLICT, BAD_USER_INPUT, UNAVAILABLE, INTERNAL). Requests beyond the
-server's limits are refused before anything runs: QUERY_TOO_DEEP,
-COMPLEXITY_LIMIT_EXCEEDED, TOO_MANY_ALIASES, REQUEST_TOO_LARGE (HTTP 413),
-INTROSPECTION_DISABLED (production mode), PERSISTED_QUERY_NOT_FOUND (send the
-full query once with its hash).
+server's limits are refused before anything runs: QUERY_TOO_LARGE (over
+10,000 tokens), QUERY_TOO_COMPLEX (too many fields once fragments are
+expanded, in one selection set or repeated, or too many arguments and
+values), QUERY_TOO_DEEP, COMPLEXITY_LIMIT_EXCEEDED, TOO_MANY_ALIASES,
+REQUEST_TOO_LARGE (HTTP 413), INTROSPECTION_DISABLED (production mode),
+PERSISTED_QUERY_NOT_FOUND (send the full query once with its hash),
+SUBSCRIPTION_NEEDS_STREAM (a subscription sent by plain POST or GET: use
+graphql-transport-ws or POST with Accept: text/event-stream). Variables are
+coerced strictly: "5" is not an Int, enum values are exact. A refused HTTP
+request carries a code too: METHOD_NOT_ALLOWED (405), UNSUPPORTED_MEDIA_TYPE
+(415), BAD_REQUEST (400). Queries and mutations end after 30 seconds.
 """
 schema {
   query: Query
