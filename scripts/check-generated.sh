@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go generate ./...
+# go.mod lists what the code imports, direct requirements as direct.
+go mod tidy -diff || { echo "go.mod is not tidy: run 'go mod tidy' and commit" >&2; exit 1; }
 npm run --silent codegen >/dev/null
 if ! git diff --exit-code --stat -- graph frontend/src/gql || [ -n "$(git status --porcelain -- graph frontend/src/gql)" ]; then
   git status --porcelain -- graph frontend/src/gql
