@@ -533,8 +533,9 @@ func (s *UserService) SetPhone(ctx context.Context, userID int64, expectedVersio
 }
 
 // SetAccountStatus suspends or reactivates an account (R5). Reactivation
-// returns an account to ACTIVE when it has a password, else to INVITED,
-// and clears the failed-login count.
+// returns the account to domain.ReactivatedStatus (ACTIVE with a password
+// or for a service account, else INVITED) and clears the failed-login
+// count.
 func (s *UserService) SetAccountStatus(ctx context.Context, userID int64, expectedVersion *int, suspend bool, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error) {
 	action, ev := "user.suspend", "USER_SUSPENDED"
 	if !suspend {
@@ -555,10 +556,7 @@ func (s *UserService) SetAccountStatus(ctx context.Context, userID int64, expect
 		if err := tx.NewRaw("SELECT EXISTS (SELECT 1 FROM credentials WHERE user_id = ? AND password_hash IS NOT NULL)", u.ID).Scan(ctx, &hasPassword); err != nil {
 			return mapError(err)
 		}
-		u.Status = string(domain.UserInvited)
-		if hasPassword {
-			u.Status = string(domain.UserActive)
-		}
+		u.Status = string(domain.ReactivatedStatus(domain.UserKind(u.Kind), hasPassword))
 		_, err := tx.NewRaw("UPDATE credentials SET failed_attempts = 0 WHERE user_id = ?", u.ID).Exec(ctx)
 		return mapError(err)
 	}, ac)
