@@ -452,13 +452,27 @@ func insertResetToken(ctx context.Context, tx bun.IDB, userID int64, purpose str
 	return err
 }
 
+// authorizeTarget asks an administrator's credential action's authorize
+// callback, under the user's lock, with the user's every membership and
+// role (targetOf).
+func authorizeTarget(ctx context.Context, tx bun.IDB, u *userModel, authorize func(domain.TargetUser) error) error {
+	t, err := targetOf(ctx, tx, u)
+	if err != nil {
+		return err
+	}
+	return authorize(t)
+}
+
 // ResendInvitation replaces the user's invitation link by a new one (R14)
 // and queues its email. The user must still be INVITED.
-func (s *CredentialService) ResendInvitation(ctx context.Context, userID int64, tokenHash []byte, link string, ac domain.AuditContext) (*domain.User, error) {
+func (s *CredentialService) ResendInvitation(ctx context.Context, userID int64, tokenHash []byte, link string, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error) {
 	var user *domain.User
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
+			return err
+		}
+		if err := authorizeTarget(ctx, tx, u, authorize); err != nil {
 			return err
 		}
 		if domain.UserStatus(u.Status) != domain.UserInvited {
@@ -481,11 +495,14 @@ func (s *CredentialService) ResendInvitation(ctx context.Context, userID int64, 
 }
 
 // UnlockUser reactivates a LOCKED account (R16, by an administrator).
-func (s *CredentialService) UnlockUser(ctx context.Context, userID int64, ac domain.AuditContext) (*domain.User, error) {
+func (s *CredentialService) UnlockUser(ctx context.Context, userID int64, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error) {
 	var user *domain.User
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
+			return err
+		}
+		if err := authorizeTarget(ctx, tx, u, authorize); err != nil {
 			return err
 		}
 		if domain.UserStatus(u.Status) != domain.UserLocked {
@@ -513,11 +530,14 @@ func (s *CredentialService) UnlockUser(ctx context.Context, userID int64, ac dom
 // AdminResetPassword invalidates the user's password, emails a reset link
 // and requires a new password (R17). A LOCKED account is reactivated when
 // the user follows the link.
-func (s *CredentialService) AdminResetPassword(ctx context.Context, userID int64, tokenHash []byte, link string, ac domain.AuditContext) (*domain.User, error) {
+func (s *CredentialService) AdminResetPassword(ctx context.Context, userID int64, tokenHash []byte, link string, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error) {
 	var user *domain.User
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
+			return err
+		}
+		if err := authorizeTarget(ctx, tx, u, authorize); err != nil {
 			return err
 		}
 		if domain.UserStatus(u.Status) == domain.UserInvited {
@@ -545,11 +565,14 @@ func (s *CredentialService) AdminResetPassword(ctx context.Context, userID int64
 
 // AdminResetSecondFactor clears the user's TOTP enrolment and requires a
 // new one at next sign-in (R17).
-func (s *CredentialService) AdminResetSecondFactor(ctx context.Context, userID int64, ac domain.AuditContext) (*domain.User, error) {
+func (s *CredentialService) AdminResetSecondFactor(ctx context.Context, userID int64, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error) {
 	var user *domain.User
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
+			return err
+		}
+		if err := authorizeTarget(ctx, tx, u, authorize); err != nil {
 			return err
 		}
 		var wasEnrolled bool

@@ -45,10 +45,24 @@ func (app *App) manageableServiceAccount(ctx context.Context, gid, field string)
 	} else if err != nil {
 		return nil, err
 	}
-	if err := app.Authorizer.CanManageServiceAccounts(ViewerFrom(ctx), sa.TenantID); err != nil {
+	if err := app.canManageTokensOf(ctx, sa.ID, sa.TenantID); err != nil {
 		return nil, err
 	}
 	return sa, nil
+}
+
+// canManageTokensOf decides token changes of a service account from its
+// every role, loaded unscoped (domain.Authorizer decides).
+func (app *App) canManageTokensOf(ctx context.Context, serviceAccountID, tenantID int64) error {
+	v := ViewerFrom(ctx)
+	if err := app.Authorizer.CanManageServiceAccounts(v, tenantID); err != nil {
+		return err
+	}
+	t, err := app.Users.TargetUser(ctx, serviceAccountID)
+	if err != nil {
+		return err
+	}
+	return app.Authorizer.CanManageServiceAccountTokens(ctx, v, tenantID, t)
 }
 
 // manageableToken loads a token the viewer may manage.
@@ -66,7 +80,7 @@ func (app *App) manageableToken(ctx context.Context, gid string) (*domain.Servic
 	} else if err != nil {
 		return nil, err
 	}
-	if err := app.Authorizer.CanManageServiceAccounts(ViewerFrom(ctx), t.TenantID); err != nil {
+	if err := app.canManageTokensOf(ctx, t.ServiceAccountID, t.TenantID); err != nil {
 		return nil, err
 	}
 	return t, nil
