@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"tenantadmin/domain"
 )
@@ -101,8 +102,11 @@ type FailedAttempt struct {
 // the account.
 func (s *CredentialService) RecordFailedLogin(ctx context.Context, f FailedAttempt, ac domain.AuditContext) (locked bool, err error) {
 	err = s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewRaw(`INSERT INTO failed_logins (user_id, ip, user_agent, operating_system, browser, reason)
-			VALUES (?, ?, ?, ?, ?, ?)`, f.UserID, f.IP, f.UserAgent, f.OperatingSystem, f.Browser, f.Reason).Exec(ctx); err != nil {
+		// The attempt is an event of the tenants the account belongs to now
+		// (issue 13, item 7): only their administrators will see it.
+		if _, err := tx.NewRaw(`INSERT INTO failed_logins (user_id, ip, user_agent, operating_system, browser, reason, tenant_ids)
+			VALUES (?, ?, ?, ?, ?, ?, coalesce((SELECT array_agg(tenant_id ORDER BY tenant_id) FROM memberships WHERE user_id = ?), '{}'))`,
+			f.UserID, f.IP, f.UserAgent, f.OperatingSystem, f.Browser, f.Reason, f.UserID).Exec(ctx); err != nil {
 			return err
 		}
 		var attempts int
@@ -658,9 +662,12 @@ type idCursor struct {
 	ID int64 `json:"i"`
 }
 
-// FailedLogins lists a user's failed sign-ins, newest first. The caller
-// has checked that the viewer may read them.
-func (s *CredentialService) FailedLogins(ctx context.Context, userID int64, p domain.Page) (*domain.Connection[*domain.FailedLogin], error) {
+// FailedLogins lists a user's failed sign-ins, newest first, of the
+// tenants in scope only: a record belongs to the tenants the user belonged
+// to when it happened (issue 13, item 7). The caller has checked that the
+// viewer may read them and computed the scope
+// (domain.Authorizer.SecurityRecordsScope).
+func (s *CredentialService) FailedLogins(ctx context.Context, userID int64, scope domain.Scope, p domain.Page) (*domain.Connection[*domain.FailedLogin], error) {
 	if p.Last > 0 || p.Before != "" {
 		return nil, domain.FieldError("last", "BACKWARD_PAGING_UNSUPPORTED", "This list pages forward only.")
 	}
@@ -669,6 +676,9 @@ func (s *CredentialService) FailedLogins(ctx context.Context, userID int64, p do
 		return nil, err
 	}
 	q := s.db.NewSelect().Model((*failedLoginModel)(nil)).Where("user_id = ?", userID)
+	if !scope.All {
+		q.Where("tenant_ids && ?::bigint[]", pgdialect.Array(nonEmpty(scope.TenantIDs)))
+	}
 	countQ := q.Clone()
 	var rows []failedLoginModel
 	q = q.Model(&rows).Order("id DESC").Limit(int64(limit))

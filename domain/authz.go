@@ -222,26 +222,29 @@ func (a *Authorizer) CanManageCredentials(ctx context.Context, v *Viewer, t Targ
 	return a.CoversAccount(ctx, v, t)
 }
 
-// CanReadSecurityRecords decides who reads a user's failed logins (R23):
-// the user, and whoever has the user in their user directory (the
-// administrators of the user's tenants, read-only from parent tenants).
-func (a *Authorizer) CanReadSecurityRecords(ctx context.Context, v *Viewer, targetUserID int64, targetTenantIDs []int64) error {
+// SecurityRecordsScope decides who reads a user's security records (failed
+// sign-ins, R23) and which: the user and platform staff read them all;
+// whoever has the user in their user directory (the administrators of the
+// user's tenants, read-only from parent tenants) reads the records of
+// events in the tenants of that directory only, never those of the other
+// tenants the person belongs to (issue 13, item 7: attaching an existing
+// person by tax code, R1, must not open their history elsewhere). Storage
+// filters the records by the returned scope.
+func (a *Authorizer) SecurityRecordsScope(ctx context.Context, v *Viewer, targetUserID int64, targetTenantIDs []int64) (Scope, error) {
 	if err := RequireViewer(v); err != nil {
-		return err
+		return Scope{}, err
 	}
 	if v.UserID == targetUserID || v.PlatformAdmin {
-		return nil
+		return Scope{All: true}, nil
 	}
 	scope, err := a.UserDirectoryScope(ctx, v)
 	if err != nil {
-		return err
+		return Scope{}, err
 	}
-	for _, t := range targetTenantIDs {
-		if scope.Contains(t) {
-			return nil
-		}
+	if !slices.ContainsFunc(targetTenantIDs, scope.Contains) {
+		return Scope{}, Errorf(EFORBIDDEN, "You cannot see this user's security records.")
 	}
-	return Errorf(EFORBIDDEN, "You cannot see this user's security records.")
+	return scope, nil
 }
 
 // CanReadDeveloperMailbox decides access to the developer mailbox, which

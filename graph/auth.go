@@ -662,10 +662,11 @@ func (app *App) FailedLogins(ctx context.Context, u *domain.User, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	if err := app.Authorizer.CanReadSecurityRecords(ctx, ViewerFrom(ctx), u.ID, tenants); err != nil {
+	scope, err := app.Authorizer.SecurityRecordsScope(ctx, ViewerFrom(ctx), u.ID, tenants)
+	if err != nil {
 		return nil, err
 	}
-	conn, err := app.Credentials.FailedLogins(ctx, u.ID, page)
+	conn, err := app.Credentials.FailedLogins(ctx, u.ID, scope, page)
 	if err != nil {
 		return nil, err
 	}
