@@ -67,16 +67,6 @@ func targetRoles(ctx context.Context, tx bun.IDB, userID int64) ([]domain.Target
 	return out, mapError(err)
 }
 
-// TargetUser loads the authorization facts of a user outside a change
-// (targetOf, unlocked), for decisions taken before storage acts.
-func (s *UserService) TargetUser(ctx context.Context, userID int64) (domain.TargetUser, error) {
-	var u userModel
-	if err := s.db.NewSelect().Model(&u).Where("id = ?", userID).Scan(ctx); err != nil {
-		return domain.TargetUser{}, notFoundOr(err, "User not found.")
-	}
-	return targetOf(ctx, s.db, &u)
-}
-
 // userDoc is a user's audit document. It carries userId so that erasing
 // the user later finds it.
 func userDoc(u *userModel) map[string]any {

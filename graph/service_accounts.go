@@ -45,24 +45,20 @@ func (app *App) manageableServiceAccount(ctx context.Context, gid, field string)
 	} else if err != nil {
 		return nil, err
 	}
-	if err := app.canManageTokensOf(ctx, sa.ID, sa.TenantID); err != nil {
+	if err := app.Authorizer.CanManageServiceAccounts(ViewerFrom(ctx), sa.TenantID); err != nil {
 		return nil, err
 	}
 	return sa, nil
 }
 
-// canManageTokensOf decides token changes of a service account from its
-// every role, loaded unscoped (domain.Authorizer decides).
-func (app *App) canManageTokensOf(ctx context.Context, serviceAccountID, tenantID int64) error {
+// tokenAuthorizer is the decision storage asks, under the service
+// account's lock and with its every role, before a token change: a token
+// acts with all of the account's roles (domain.Authorizer decides).
+func (app *App) tokenAuthorizer(ctx context.Context, tenantID int64) func(domain.TargetUser) error {
 	v := ViewerFrom(ctx)
-	if err := app.Authorizer.CanManageServiceAccounts(v, tenantID); err != nil {
-		return err
+	return func(t domain.TargetUser) error {
+		return app.Authorizer.CanManageServiceAccountTokens(ctx, v, tenantID, t)
 	}
-	t, err := app.Users.TargetUser(ctx, serviceAccountID)
-	if err != nil {
-		return err
-	}
-	return app.Authorizer.CanManageServiceAccountTokens(ctx, v, tenantID, t)
 }
 
 // manageableToken loads a token the viewer may manage.
@@ -80,7 +76,7 @@ func (app *App) manageableToken(ctx context.Context, gid string) (*domain.Servic
 	} else if err != nil {
 		return nil, err
 	}
-	if err := app.canManageTokensOf(ctx, t.ServiceAccountID, t.TenantID); err != nil {
+	if err := app.Authorizer.CanManageServiceAccounts(ViewerFrom(ctx), t.TenantID); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -96,7 +92,7 @@ func (app *App) createServiceAccountToken(ctx context.Context, in model.CreateSe
 		return nil, "", err
 	}
 	secret, hash, hint := auth.NewServiceToken()
-	t, err := app.ServiceAccounts.CreateToken(ctx, req, hash, hint, auditContext(ctx))
+	t, err := app.ServiceAccounts.CreateToken(ctx, req, hash, hint, app.tokenAuthorizer(ctx, sa.TenantID), auditContext(ctx))
 	if err != nil {
 		return nil, "", err
 	}
@@ -117,7 +113,7 @@ func (app *App) rotateServiceAccountToken(ctx context.Context, in model.RotateSe
 		return nil, nil, "", err
 	}
 	secret, hash, hint := auth.NewServiceToken()
-	newTok, oldTok, err = app.ServiceAccounts.RotateToken(ctx, old.ID, overlap, hash, hint, auditContext(ctx))
+	newTok, oldTok, err = app.ServiceAccounts.RotateToken(ctx, old.ID, overlap, hash, hint, app.tokenAuthorizer(ctx, old.TenantID), auditContext(ctx))
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -129,7 +125,7 @@ func (app *App) revokeServiceAccountToken(ctx context.Context, in model.RevokeSe
 	if err != nil {
 		return nil, err
 	}
-	return app.ServiceAccounts.RevokeToken(ctx, t.ID, auditContext(ctx))
+	return app.ServiceAccounts.RevokeToken(ctx, t.ID, app.tokenAuthorizer(ctx, t.TenantID), auditContext(ctx))
 }
 
 // serviceAccounts lists a tenant's service accounts for viewers whose user
