@@ -36,10 +36,35 @@ func memberTenantIDs(ctx context.Context, tx bun.IDB, userID int64) ([]int64, er
 	return ids, mapError(err)
 }
 
-// targetOf gathers the facts authorization needs about a locked user.
+// targetOf gathers the facts authorization needs about a locked user: its
+// memberships and every role it holds, in every tenant. The queries are
+// scoped by the user only, never by the viewer's tenants: an account-wide
+// decision must see the roles the viewer cannot (R6).
 func targetOf(ctx context.Context, tx bun.IDB, u *userModel) (domain.TargetUser, error) {
-	ids, err := memberTenantIDs(ctx, tx, u.ID)
-	return domain.TargetUser{ID: u.ID, HomeTenantID: derefInt(u.HomeTenantID), TenantIDs: ids, NameVerified: u.NameVerified}, err
+	t := domain.TargetUser{ID: u.ID, HomeTenantID: derefInt(u.HomeTenantID), PlatformAdmin: u.PlatformAdmin, NameVerified: u.NameVerified}
+	var err error
+	if t.TenantIDs, err = memberTenantIDs(ctx, tx, u.ID); err != nil {
+		return t, err
+	}
+	t.Roles, err = targetRoles(ctx, tx, u.ID)
+	return t, err
+}
+
+// targetRoles returns every role assignment of the user, whatever its
+// tenant, category or status.
+func targetRoles(ctx context.Context, tx bun.IDB, userID int64) ([]domain.TargetRole, error) {
+	var rows []struct {
+		TenantID  int64  `bun:"tenant_id"`
+		ProductID int64  `bun:"product_id"`
+		Category  string `bun:"category"`
+	}
+	err := tx.NewRaw(`SELECT DISTINCT tenant_id, product_id, category FROM role_assignments
+		WHERE user_id = ? ORDER BY tenant_id, product_id, category`, userID).Scan(ctx, &rows)
+	out := make([]domain.TargetRole, len(rows))
+	for i, r := range rows {
+		out[i] = domain.TargetRole{TenantID: r.TenantID, ProductID: r.ProductID, Category: domain.RoleCategory(r.Category)}
+	}
+	return out, mapError(err)
 }
 
 // userDoc is a user's audit document. It carries userId so that erasing

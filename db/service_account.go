@@ -189,10 +189,25 @@ func (s *ServiceAccountService) TokenByID(ctx context.Context, id int64) (*domai
 	return row.domain(), nil
 }
 
-// CreateToken stores the hash of a new token of the service account.
-func (s *ServiceAccountService) CreateToken(ctx context.Context, req domain.NewTokenRequest, hash []byte, hint string, ac domain.AuditContext) (*domain.ServiceAccountToken, error) {
+// lockAndAuthorize locks the service account's user row (the lock role
+// changes take first) and asks authorize with every role the account
+// holds: a token acts with all of them (issue 13, item 6).
+func lockAndAuthorize(ctx context.Context, tx bun.Tx, serviceAccountID int64, authorize func(domain.TargetUser) error) error {
+	u, err := lockUser(ctx, tx, serviceAccountID)
+	if err != nil {
+		return err
+	}
+	return authorizeTarget(ctx, tx, u, authorize)
+}
+
+// CreateToken stores the hash of a new token of the service account;
+// authorize decides under the account's lock.
+func (s *ServiceAccountService) CreateToken(ctx context.Context, req domain.NewTokenRequest, hash []byte, hint string, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.ServiceAccountToken, error) {
 	var out *domain.ServiceAccountToken
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := lockAndAuthorize(ctx, tx, req.ServiceAccountID, authorize); err != nil {
+			return err
+		}
 		tenantID, err := s.lockAccount(ctx, tx, req.ServiceAccountID, true)
 		if err != nil {
 			return err
@@ -257,8 +272,11 @@ func recordTokenChange(ctx context.Context, tx bun.Tx, ac domain.AuditContext, a
 // name and lifetime (capped), and lets the old one work for overlap more
 // (never longer than it would have), or revokes it at once when overlap is
 // zero. It returns the new token and the old one as changed.
-func (s *ServiceAccountService) RotateToken(ctx context.Context, tokenID int64, overlap time.Duration, hash []byte, hint string, ac domain.AuditContext) (newTok, oldTok *domain.ServiceAccountToken, err error) {
+func (s *ServiceAccountService) RotateToken(ctx context.Context, tokenID int64, overlap time.Duration, hash []byte, hint string, authorize func(domain.TargetUser) error, ac domain.AuditContext) (newTok, oldTok *domain.ServiceAccountToken, err error) {
 	err = s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.lockTokenAccount(ctx, tx, tokenID, authorize); err != nil {
+			return err
+		}
 		var old tokenModel
 		if err := s.tokenQuery(tx, &old).Where("sat.id = ?", tokenID).For("UPDATE OF sat").Scan(ctx); err != nil {
 			return err
@@ -300,10 +318,24 @@ func (s *ServiceAccountService) RotateToken(ctx context.Context, tokenID int64, 
 	return newTok, oldTok, nil
 }
 
-// RevokeToken ends a token at once.
-func (s *ServiceAccountService) RevokeToken(ctx context.Context, tokenID int64, ac domain.AuditContext) (*domain.ServiceAccountToken, error) {
+// lockTokenAccount locks and authorizes the service account a token
+// belongs to (lockAndAuthorize).
+func (s *ServiceAccountService) lockTokenAccount(ctx context.Context, tx bun.Tx, tokenID int64, authorize func(domain.TargetUser) error) error {
+	var accountID int64
+	if err := tx.NewRaw("SELECT service_account_id FROM service_account_tokens WHERE id = ?", tokenID).Scan(ctx, &accountID); err != nil {
+		return err
+	}
+	return lockAndAuthorize(ctx, tx, accountID, authorize)
+}
+
+// RevokeToken ends a token at once; authorize decides under the account's
+// lock.
+func (s *ServiceAccountService) RevokeToken(ctx context.Context, tokenID int64, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.ServiceAccountToken, error) {
 	var out *domain.ServiceAccountToken
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.lockTokenAccount(ctx, tx, tokenID, authorize); err != nil {
+			return err
+		}
 		var t tokenModel
 		if err := s.tokenQuery(tx, &t).Where("sat.id = ?", tokenID).For("UPDATE OF sat").Scan(ctx); err != nil {
 			return err

@@ -198,13 +198,40 @@ func (s *UserService) AttachExistingUser(ctx context.Context, tenantID int64, us
 		if u, err = lockUser(ctx, tx, id); err != nil {
 			return err
 		}
-		m, err = s.attach(ctx, tx, u, tenantID, role, ac)
-		return err
+		if m, err = s.attach(ctx, tx, u, tenantID, role, ac); err != nil {
+			return err
+		}
+		return tellHomeTenantOfAttach(ctx, tx, u, m, ac)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return u.domain(), m.domain(), nil
+}
+
+// tellHomeTenantOfAttach records, in the person's home tenant's audit
+// trail, that another tenant attached the account (R1, issue 13 item 7),
+// and queues the notice to the person in their language.
+func tellHomeTenantOfAttach(ctx context.Context, tx bun.IDB, u *userModel, m *membershipModel, ac domain.AuditContext) error {
+	home := derefInt(u.HomeTenantID)
+	if !domain.HomeTenantHearsOfAttach(home, m.TenantID) {
+		return nil
+	}
+	var tenantName string
+	if err := tx.NewRaw("SELECT name FROM tenants WHERE id = ?", m.TenantID).Scan(ctx, &tenantName); err != nil {
+		return mapError(err)
+	}
+	after := map[string]any{"userId": u.ID, "username": u.Username, "tenantId": m.TenantID, "tenantName": tenantName,
+		"membershipId": m.ID, "noticeSent": u.Email != nil}
+	if err := RecordChange(ctx, tx, ac, domain.AuditEvent{TenantID: &home, Action: "user.attachedByOtherTenant",
+		TargetType: "User", TargetID: &u.ID, After: after}, nil); err != nil {
+		return err
+	}
+	if u.Email == nil {
+		return nil
+	}
+	return EnqueueEmail(ctx, tx, Email{To: *u.Email, Template: "attached_to_tenant", Language: u.Language, UserID: &u.ID, TenantID: &home,
+		Data: map[string]any{"username": u.Username, "givenName": u.GivenName, "tenantName": tenantName}})
 }
 
 // attach creates a membership with one role for a locked user and records it.
@@ -533,8 +560,9 @@ func (s *UserService) SetPhone(ctx context.Context, userID int64, expectedVersio
 }
 
 // SetAccountStatus suspends or reactivates an account (R5). Reactivation
-// returns an account to ACTIVE when it has a password, else to INVITED,
-// and clears the failed-login count.
+// returns the account to domain.ReactivatedStatus (ACTIVE with a password
+// or for a service account, else INVITED) and clears the failed-login
+// count.
 func (s *UserService) SetAccountStatus(ctx context.Context, userID int64, expectedVersion *int, suspend bool, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error) {
 	action, ev := "user.suspend", "USER_SUSPENDED"
 	if !suspend {
@@ -555,10 +583,7 @@ func (s *UserService) SetAccountStatus(ctx context.Context, userID int64, expect
 		if err := tx.NewRaw("SELECT EXISTS (SELECT 1 FROM credentials WHERE user_id = ? AND password_hash IS NOT NULL)", u.ID).Scan(ctx, &hasPassword); err != nil {
 			return mapError(err)
 		}
-		u.Status = string(domain.UserInvited)
-		if hasPassword {
-			u.Status = string(domain.UserActive)
-		}
+		u.Status = string(domain.ReactivatedStatus(domain.UserKind(u.Kind), hasPassword))
 		_, err := tx.NewRaw("UPDATE credentials SET failed_attempts = 0 WHERE user_id = ?", u.ID).Exec(ctx)
 		return mapError(err)
 	}, ac)

@@ -109,6 +109,14 @@ func DecideCandidate(byUsername, byTaxCode *AccountMatch) Candidate {
 	return Candidate{Outcome: CandidateNewPerson}
 }
 
+// HomeTenantHearsOfAttach tells whether attaching an existing account by
+// username and tax code (R1) must be told to the person's home tenant: an
+// audit event in its trail and a notice to the person (issue 13, item 7),
+// whenever the attaching tenant is not the home tenant itself.
+func HomeTenantHearsOfAttach(homeTenantID, attachingTenantID int64) bool {
+	return homeTenantID != 0 && homeTenantID != attachingTenantID
+}
+
 // Identity fields (R2, R3, R4).
 
 // Longest names: of persons and groups, and of tenants.

@@ -226,3 +226,22 @@ func TestTenantRules(t *testing.T) {
 		t.Error("R8 different organisations reported the same")
 	}
 }
+
+// TestReactivatedStatus (issue 13, item 8): a service account has no
+// password and returns to ACTIVE; a person without one stays INVITED.
+func TestReactivatedStatus(t *testing.T) {
+	for _, c := range []struct {
+		kind        domain.UserKind
+		hasPassword bool
+		want        domain.UserStatus
+	}{
+		{domain.KindService, false, domain.UserActive},
+		{domain.KindService, true, domain.UserActive},
+		{domain.KindHuman, true, domain.UserActive},
+		{domain.KindHuman, false, domain.UserInvited},
+	} {
+		if got := domain.ReactivatedStatus(c.kind, c.hasPassword); got != c.want {
+			t.Errorf("%s password=%v: %s, want %s", c.kind, c.hasPassword, got, c.want)
+		}
+	}
+}

@@ -202,47 +202,49 @@ func compactIDs(ids []int64) []int64 {
 // CanManageCredentials decides the administrators' credential actions on
 // another user (resend an invitation, unlock, reset the password or the
 // second factor): platform staff, or an ADMIN of any product in one of the
-// tenants the user belongs to. Administrators of a parent tenant only read
-// (R6). Nobody does it to themselves from the admin screens (R13).
-func (a *Authorizer) CanManageCredentials(ctx context.Context, v *Viewer, targetUserID int64, targetTenantIDs []int64) error {
+// tenants the user belongs to (administrators of a parent tenant only
+// read, R6) who also has authority over every role the user holds
+// (CoversAccount): the credentials open every one of them. Nobody does it
+// to themselves from the admin screens (R13).
+func (a *Authorizer) CanManageCredentials(ctx context.Context, v *Viewer, t TargetUser) error {
 	if err := RequireViewer(v); err != nil {
 		return err
 	}
-	if v.UserID == targetUserID {
+	if v.UserID == t.ID {
 		return Errorf(EFORBIDDEN, "You cannot reset your own credentials from the admin screens: use your profile instead.")
 	}
 	if v.PlatformAdmin {
 		return nil
 	}
-	admin := v.adminTenantIDs()
-	for _, t := range targetTenantIDs {
-		if slices.Contains(admin, t) {
-			return nil
-		}
+	if !slices.ContainsFunc(t.TenantIDs, v.isAdminIn) {
+		return Errorf(EFORBIDDEN, "You cannot manage this user's credentials.")
 	}
-	return Errorf(EFORBIDDEN, "You cannot manage this user's credentials.")
+	return a.CoversAccount(ctx, v, t)
 }
 
-// CanReadSecurityRecords decides who reads a user's failed logins (R23):
-// the user, and whoever has the user in their user directory (the
-// administrators of the user's tenants, read-only from parent tenants).
-func (a *Authorizer) CanReadSecurityRecords(ctx context.Context, v *Viewer, targetUserID int64, targetTenantIDs []int64) error {
+// SecurityRecordsScope decides who reads a user's security records (failed
+// sign-ins, R23) and which: the user and platform staff read them all;
+// whoever has the user in their user directory (the administrators of the
+// user's tenants, read-only from parent tenants) reads the records of
+// events in the tenants of that directory only, never those of the other
+// tenants the person belongs to (issue 13, item 7: attaching an existing
+// person by tax code, R1, must not open their history elsewhere). Storage
+// filters the records by the returned scope.
+func (a *Authorizer) SecurityRecordsScope(ctx context.Context, v *Viewer, targetUserID int64, targetTenantIDs []int64) (Scope, error) {
 	if err := RequireViewer(v); err != nil {
-		return err
+		return Scope{}, err
 	}
 	if v.UserID == targetUserID || v.PlatformAdmin {
-		return nil
+		return Scope{All: true}, nil
 	}
 	scope, err := a.UserDirectoryScope(ctx, v)
 	if err != nil {
-		return err
+		return Scope{}, err
 	}
-	for _, t := range targetTenantIDs {
-		if scope.Contains(t) {
-			return nil
-		}
+	if !slices.ContainsFunc(targetTenantIDs, scope.Contains) {
+		return Scope{}, Errorf(EFORBIDDEN, "You cannot see this user's security records.")
 	}
-	return Errorf(EFORBIDDEN, "You cannot see this user's security records.")
+	return scope, nil
 }
 
 // CanReadDeveloperMailbox decides access to the developer mailbox, which
@@ -265,13 +267,27 @@ func (a *Authorizer) CanReadDeveloperMailbox(v *Viewer, smtpConfigured, openMail
 }
 
 // TargetUser holds the facts about a user that decisions on that user
-// need. Storage loads them inside the transaction that acts.
+// need. Storage loads them inside the transaction that acts, from every
+// tenant: never through a viewer's scope.
 type TargetUser struct {
 	ID           int64
 	HomeTenantID int64
 	// TenantIDs are the tenants where the user has a membership.
-	TenantIDs    []int64
-	NameVerified bool
+	TenantIDs []int64
+	// Roles are every role assignment the user holds, in every tenant,
+	// whatever its category and status (a suspended role comes back with
+	// a reactivation): what an account-wide action acts on (R6).
+	Roles []TargetRole
+	// PlatformAdmin: the account is platform staff's.
+	PlatformAdmin bool
+	NameVerified  bool
+}
+
+// TargetRole is one role a target user holds: a product in a tenant.
+type TargetRole struct {
+	TenantID  int64
+	ProductID int64
+	Category  RoleCategory
 }
 
 func forbidden(format string, args ...any) error { return Errorf(EFORBIDDEN, format, args...) }
@@ -345,23 +361,27 @@ func (a *Authorizer) CanManageAssignment(v *Viewer, ra *RoleAssignment) error {
 // tenant that created the user, and only while the user is still a member
 // there. An administrator of another tenant that shares the user manages
 // that tenant's memberships only.
-func (a *Authorizer) CanEditIdentity(v *Viewer, t TargetUser) error {
+//
+// The identity is the whole account's, so the editor must also have
+// authority over every role the user holds (CoversAccount).
+func (a *Authorizer) CanEditIdentity(ctx context.Context, v *Viewer, t TargetUser) error {
 	if err := RequireViewer(v); err != nil {
 		return err
 	}
 	if v.PlatformAdmin {
 		return nil
 	}
-	if t.HomeTenantID != 0 && v.isAdminIn(t.HomeTenantID) && slices.Contains(t.TenantIDs, t.HomeTenantID) {
-		return nil
+	if t.HomeTenantID == 0 || !v.isAdminIn(t.HomeTenantID) || !slices.Contains(t.TenantIDs, t.HomeTenantID) {
+		return forbidden("Only the administrators of the tenant that created this user may edit their identity.")
 	}
-	return forbidden("Only the administrators of the tenant that created this user may edit their identity.")
+	return a.CoversAccount(ctx, v, t)
 }
 
 // CanChangeAccountStatus decides suspending and reactivating a whole
-// account: the home-tenant rule, never on oneself.
-func (a *Authorizer) CanChangeAccountStatus(v *Viewer, t TargetUser) error {
-	if err := a.CanEditIdentity(v, t); err != nil {
+// account: the home-tenant rule and authority over every role the account
+// holds (CoversAccount), never on oneself.
+func (a *Authorizer) CanChangeAccountStatus(ctx context.Context, v *Viewer, t TargetUser) error {
+	if err := a.CanEditIdentity(ctx, v, t); err != nil {
 		return err
 	}
 	if v.UserID == t.ID {
@@ -371,16 +391,84 @@ func (a *Authorizer) CanChangeAccountStatus(v *Viewer, t TargetUser) error {
 }
 
 // CanResetCredentials is R13: administrators reset the password or second
-// factor of users created in their tenant, never their own from the admin
-// screens (they use the self-service flows instead).
-func (a *Authorizer) CanResetCredentials(v *Viewer, t TargetUser) error {
+// factor of users created in their tenant, with authority over every role
+// the user holds (CoversAccount), never their own from the admin screens
+// (they use the self-service flows instead).
+func (a *Authorizer) CanResetCredentials(ctx context.Context, v *Viewer, t TargetUser) error {
 	if err := RequireViewer(v); err != nil {
 		return err
 	}
 	if v.UserID == t.ID {
 		return forbidden("You cannot reset your own password or second factor from the admin screens.")
 	}
-	return a.CanEditIdentity(v, t)
+	return a.CanEditIdentity(ctx, v, t)
+}
+
+// CoversAccount is R6 applied to account-wide actions (issue 13): one
+// account serves every tenant and product it holds roles on, so
+// suspending it, resetting its credentials or editing its identity acts on
+// all of them at once. v must have authority over each role the target
+// holds, whatever its category or status: an active ADMIN role on the
+// role's product in the role's tenant or in a tenant above it (a head
+// office's administrator of a product outranks its sites' roles on that
+// product; a site's administrator never outranks the head office). Every
+// tenant the target belongs to must likewise be one v administers, or
+// below one. An administrator of product X cannot act on someone who also
+// holds roles on product Y, nor a site's administrator on a head-office
+// administrator homed at the site. Platform staff's accounts are acted on
+// by platform staff only.
+func (a *Authorizer) CoversAccount(ctx context.Context, v *Viewer, t TargetUser) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if v.PlatformAdmin {
+		return nil
+	}
+	if t.PlatformAdmin {
+		return forbidden("Only platform staff act on the account of a platform administrator.")
+	}
+	// The tenants where v has authority on a product: those where v is its
+	// ADMIN, and every tenant below them.
+	covered := map[int64]Scope{}
+	authority := func(productID int64) (Scope, error) {
+		if s, ok := covered[productID]; ok {
+			return s, nil
+		}
+		var ids []int64
+		for _, g := range v.Grants {
+			if g.Category == CategoryAdmin && (productID == 0 || g.ProductID == productID) {
+				ids = append(ids, g.TenantID)
+			}
+		}
+		ids = compactIDs(ids)
+		below, err := a.Hierarchy.DescendantIDs(ctx, ids)
+		if err != nil {
+			return Scope{}, err
+		}
+		s := Scope{TenantIDs: compactIDs(append(ids, below...))}
+		covered[productID] = s
+		return s, nil
+	}
+	refused := forbidden("This user holds roles on products or in tenants you do not administer: only an administrator of all of them may act on the whole account.")
+	for _, r := range t.Roles {
+		s, err := authority(r.ProductID)
+		if err != nil {
+			return err
+		}
+		if !s.Contains(r.TenantID) {
+			return refused
+		}
+	}
+	anyProduct, err := authority(0)
+	if err != nil {
+		return err
+	}
+	for _, id := range t.TenantIDs {
+		if !anyProduct.Contains(id) {
+			return refused
+		}
+	}
+	return nil
 }
 
 // CanChangeEmail is R3: a work email is changed only by its owner, through
@@ -468,14 +556,14 @@ type UserCapabilities struct {
 
 // Capabilities computes UserCapabilities from the same decisions the
 // mutations use.
-func (a *Authorizer) Capabilities(v *Viewer, t TargetUser) UserCapabilities {
-	identity := a.CanEditIdentity(v, t) == nil
+func (a *Authorizer) Capabilities(ctx context.Context, v *Viewer, t TargetUser) UserCapabilities {
+	identity := a.CanEditIdentity(ctx, v, t) == nil
 	self := v != nil && v.UserID == t.ID
 	return UserCapabilities{
 		EditIdentity:     identity,
 		EditNames:        identity && !t.NameVerified,
-		ChangeStatus:     a.CanChangeAccountStatus(v, t) == nil,
-		ResetCredentials: a.CanResetCredentials(v, t) == nil,
+		ChangeStatus:     a.CanChangeAccountStatus(ctx, v, t) == nil,
+		ResetCredentials: a.CanResetCredentials(ctx, v, t) == nil,
 		ChangeEmail:      a.CanChangeEmail(v, t.ID) == nil,
 		SetPhone:         self && a.CanSetOwnPhone(v) == nil,
 		EditPreferences:  self || identity,
@@ -528,6 +616,17 @@ func (a *Authorizer) CanManageServiceAccounts(v *Viewer, tenantID int64) error {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "You cannot manage the service accounts of this tenant.")
+}
+
+// CanManageServiceAccountTokens decides issuing, rotating and revoking a
+// service account's tokens (R27): v manages the service accounts of its
+// tenant and has authority over every role the account holds
+// (CoversAccount), since a token acts with all of them.
+func (a *Authorizer) CanManageServiceAccountTokens(ctx context.Context, v *Viewer, tenantID int64, t TargetUser) error {
+	if err := a.CanManageServiceAccounts(v, tenantID); err != nil {
+		return err
+	}
+	return a.CoversAccount(ctx, v, t)
 }
 
 // SubscriptionStillAllowed re-checks a subscriber (R28) whose viewer was

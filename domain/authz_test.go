@@ -107,25 +107,27 @@ func TestAuthorizerMembershipAndAssignment(t *testing.T) {
 
 func TestAuthorizerHomeTenantRule(t *testing.T) {
 	a := &domain.Authorizer{Hierarchy: tree}
+	ctx := context.Background()
 	companyAdmin := viewer(1, grant(company, productA, domain.CategoryAdmin, true))
 	siteAdmin := viewer(2, grant(site, productB, domain.CategoryAdmin, true))
 	homedInCompany := domain.TargetUser{ID: 9, HomeTenantID: company, TenantIDs: []int64{company, site}}
-	wantCode(t, "R7 home admin edits identity", a.CanEditIdentity(companyAdmin, homedInCompany), "")
-	wantCode(t, "R7 sharing tenant cannot edit identity", a.CanEditIdentity(siteAdmin, homedInCompany), domain.EFORBIDDEN)
+	wantCode(t, "R7 home admin edits identity", a.CanEditIdentity(ctx, companyAdmin, homedInCompany), "")
+	wantCode(t, "R7 sharing tenant cannot edit identity", a.CanEditIdentity(ctx, siteAdmin, homedInCompany), domain.EFORBIDDEN)
 	left := domain.TargetUser{ID: 9, HomeTenantID: company, TenantIDs: []int64{site}}
-	wantCode(t, "R7 home admin after the user left home", a.CanEditIdentity(companyAdmin, left), domain.EFORBIDDEN)
-	wantCode(t, "suspend other", a.CanChangeAccountStatus(companyAdmin, homedInCompany), "")
+	wantCode(t, "R7 home admin after the user left home", a.CanEditIdentity(ctx, companyAdmin, left), domain.EFORBIDDEN)
+	wantCode(t, "suspend other", a.CanChangeAccountStatus(ctx, companyAdmin, homedInCompany), "")
 	self := domain.TargetUser{ID: 1, HomeTenantID: company, TenantIDs: []int64{company}}
-	wantCode(t, "suspend oneself", a.CanChangeAccountStatus(companyAdmin, self), domain.EFORBIDDEN)
-	wantCode(t, "R13 reset other's credentials", a.CanResetCredentials(companyAdmin, homedInCompany), "")
-	wantCode(t, "R13 reset own credentials", a.CanResetCredentials(companyAdmin, self), domain.EFORBIDDEN)
+	wantCode(t, "suspend oneself", a.CanChangeAccountStatus(ctx, companyAdmin, self), domain.EFORBIDDEN)
+	wantCode(t, "R13 reset other's credentials", a.CanResetCredentials(ctx, companyAdmin, homedInCompany), "")
+	wantCode(t, "R13 reset own credentials", a.CanResetCredentials(ctx, companyAdmin, self), domain.EFORBIDDEN)
 	staff := &domain.Viewer{UserID: 7, Status: domain.UserActive, PlatformAdmin: true}
-	wantCode(t, "R13 staff reset own credentials", a.CanResetCredentials(staff, domain.TargetUser{ID: 7}), domain.EFORBIDDEN)
-	wantCode(t, "R13 sharing admin resets credentials", a.CanResetCredentials(siteAdmin, homedInCompany), domain.EFORBIDDEN)
+	wantCode(t, "R13 staff reset own credentials", a.CanResetCredentials(ctx, staff, domain.TargetUser{ID: 7}), domain.EFORBIDDEN)
+	wantCode(t, "R13 sharing admin resets credentials", a.CanResetCredentials(ctx, siteAdmin, homedInCompany), domain.EFORBIDDEN)
 }
 
 func TestAuthorizerSelfServiceFields(t *testing.T) {
 	a := &domain.Authorizer{Hierarchy: tree}
+	ctx := context.Background()
 	admin := viewer(1, grant(company, productA, domain.CategoryAdmin, true))
 	operator := viewer(2, grant(company, productA, domain.CategoryOperator, true))
 	staff := &domain.Viewer{UserID: 7, Status: domain.UserActive, PlatformAdmin: true}
@@ -135,11 +137,11 @@ func TestAuthorizerSelfServiceFields(t *testing.T) {
 	wantCode(t, "R3 phone of an admin", a.CanSetOwnPhone(admin), "")
 	wantCode(t, "R3 phone of an operator", a.CanSetOwnPhone(operator), domain.EFORBIDDEN)
 
-	caps := a.Capabilities(admin, domain.TargetUser{ID: 9, HomeTenantID: company, TenantIDs: []int64{company}, NameVerified: true})
+	caps := a.Capabilities(ctx, admin, domain.TargetUser{ID: 9, HomeTenantID: company, TenantIDs: []int64{company}, NameVerified: true})
 	if !caps.EditIdentity || caps.EditNames || !caps.ChangeStatus || !caps.ResetCredentials || caps.ChangeEmail || caps.SetPhone {
 		t.Errorf("capabilities on a verified colleague: %+v", caps)
 	}
-	caps = a.Capabilities(admin, domain.TargetUser{ID: 1, HomeTenantID: company, TenantIDs: []int64{company}})
+	caps = a.Capabilities(ctx, admin, domain.TargetUser{ID: 1, HomeTenantID: company, TenantIDs: []int64{company}})
 	if caps.ResetCredentials || caps.ChangeStatus || !caps.ChangeEmail || !caps.SetPhone || !caps.EditPreferences {
 		t.Errorf("capabilities on oneself: %+v", caps)
 	}

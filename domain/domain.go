@@ -39,6 +39,18 @@ const (
 	KindService UserKind = "SERVICE"
 )
 
+// ReactivatedStatus is the account state a suspended account returns to
+// (R5): a person who never set a password is still INVITED (the invitation
+// is how they get one), a person with a password is ACTIVE. A service
+// account never has a password: it authenticates with its tokens (R27), so
+// it returns to ACTIVE and its live tokens work again.
+func ReactivatedStatus(kind UserKind, hasPassword bool) UserStatus {
+	if kind == KindService || hasPassword {
+		return UserActive
+	}
+	return UserInvited
+}
+
 // Supported interface languages (R4).
 var Languages = []string{"it", "fr", "en"}
 

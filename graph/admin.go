@@ -189,7 +189,7 @@ func (app *App) UpdateUserProfile(ctx context.Context, in model.UpdateUserProfil
 	upd := domain.ProfileUpdate{GivenName: in.GivenName, FamilyName: in.FamilyName, TaxCode: in.TaxCode,
 		TaxCountry: in.TaxCountry, Language: in.Language, TimeZone: in.TimeZone}
 	return app.Users.UpdateProfile(ctx, userID, &in.ExpectedVersion, upd,
-		func(t domain.TargetUser) error { return az.CanEditIdentity(v, t) }, auditContext(ctx))
+		func(t domain.TargetUser) error { return az.CanEditIdentity(ctx, v, t) }, auditContext(ctx))
 }
 
 // self authorizes changes a viewer makes to their own account.
@@ -390,7 +390,7 @@ func (app *App) SetAccountStatus(ctx context.Context, in model.UserStatusInput, 
 		return nil, err
 	}
 	u, err := app.Users.SetAccountStatus(ctx, userID, in.ExpectedVersion, suspend,
-		func(t domain.TargetUser) error { return az.CanChangeAccountStatus(v, t) }, auditContext(ctx))
+		func(t domain.TargetUser) error { return az.CanChangeAccountStatus(ctx, v, t) }, auditContext(ctx))
 	if err == nil && suspend {
 		app.revokeSessions(ctx, userID)
 	}

@@ -223,14 +223,31 @@ func visibleMembership(ctx context.Context, tenantID, userID int64) (bool, error
 	return u != nil, err
 }
 
-// target gathers the authorization facts of a user for capabilities.
+// target gathers the authorization facts of a user for capabilities: every
+// membership and every role, through the unscoped loaders (the same facts
+// storage reads under its lock before acting, db.targetOf).
 func target(ctx context.Context, u *domain.User) (domain.TargetUser, error) {
-	ms, err := loadersFrom(ctx).memberships.Load(ctx, u.ID)
-	t := domain.TargetUser{ID: u.ID, HomeTenantID: u.HomeTenantID, NameVerified: u.NameVerified}
-	for _, m := range ms {
-		t.TenantIDs = append(t.TenantIDs, m.TenantID)
+	l := loadersFrom(ctx)
+	t := domain.TargetUser{ID: u.ID, HomeTenantID: u.HomeTenantID, PlatformAdmin: u.PlatformAdmin, NameVerified: u.NameVerified}
+	ms, err := l.memberships.Load(ctx, u.ID)
+	if err != nil {
+		return t, err
 	}
-	return t, err
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		t.TenantIDs = append(t.TenantIDs, m.TenantID)
+		ids[i] = m.ID
+	}
+	ras, err := l.roleAssignments.LoadAll(ctx, ids)
+	if err != nil {
+		return t, err
+	}
+	for _, list := range ras {
+		for _, ra := range list {
+			t.Roles = append(t.Roles, domain.TargetRole{TenantID: ra.TenantID, ProductID: ra.ProductID, Category: ra.Category})
+		}
+	}
+	return t, nil
 }
 
 // userCapabilities is User.viewerCan.
@@ -240,7 +257,7 @@ func userCapabilities(ctx context.Context, u *domain.User) (*domain.UserCapabili
 		return nil, err
 	}
 	l := loadersFrom(ctx)
-	caps := l.authorizer.Capabilities(l.viewer, t)
+	caps := l.authorizer.Capabilities(ctx, l.viewer, t)
 	return &caps, nil
 }
 

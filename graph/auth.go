@@ -552,18 +552,19 @@ func (app *App) ResetPasswordWithToken(ctx context.Context, in model.ResetPasswo
 	return info.Username, nil
 }
 
-// credentialTarget decodes a user ID and checks that the viewer may manage
-// that user's credentials (domain.Authorizer decides).
-func (app *App) credentialTarget(ctx context.Context, gid string) (int64, error) {
+// credentialTarget decodes a user ID and returns the decision storage asks,
+// under the user's lock, with every membership and role of the user: may
+// the viewer manage that user's credentials (domain.Authorizer decides).
+func (app *App) credentialTarget(ctx context.Context, gid string) (int64, func(domain.TargetUser) error, error) {
 	id, err := decodeID("User", gid, "userId")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	tenants, err := loadersFrom(ctx).userTenantIDs(ctx, id)
-	if err != nil {
-		return 0, err
+	v, az := ViewerFrom(ctx), app.Authorizer
+	if err := domain.RequireViewer(v); err != nil {
+		return 0, nil, err
 	}
-	return id, app.Authorizer.CanManageCredentials(ctx, ViewerFrom(ctx), id, tenants)
+	return id, func(t domain.TargetUser) error { return az.CanManageCredentials(ctx, v, t) }, nil
 }
 
 // userTenantIDs returns every tenant the user belongs to, unscoped: the
@@ -579,12 +580,12 @@ func (l *Loaders) userTenantIDs(ctx context.Context, userID int64) ([]int64, err
 
 // ResendInvitation sends a new invitation link (R14).
 func (app *App) ResendInvitation(ctx context.Context, gid string) (*domain.User, error) {
-	id, err := app.credentialTarget(ctx, gid)
+	id, authorize, err := app.credentialTarget(ctx, gid)
 	if err != nil {
 		return nil, err
 	}
 	token, hash := auth.NewToken()
-	u, err := app.Credentials.ResendInvitation(ctx, id, hash, app.PublicURL+"/invitation#token="+token, auditContext(ctx))
+	u, err := app.Credentials.ResendInvitation(ctx, id, hash, app.PublicURL+"/invitation#token="+token, authorize, auditContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -594,21 +595,21 @@ func (app *App) ResendInvitation(ctx context.Context, gid string) (*domain.User,
 
 // UnlockUser reactivates a LOCKED account (R16).
 func (app *App) UnlockUser(ctx context.Context, gid string) (*domain.User, error) {
-	id, err := app.credentialTarget(ctx, gid)
+	id, authorize, err := app.credentialTarget(ctx, gid)
 	if err != nil {
 		return nil, err
 	}
-	return app.Credentials.UnlockUser(ctx, id, auditContext(ctx))
+	return app.Credentials.UnlockUser(ctx, id, authorize, auditContext(ctx))
 }
 
 // AdminResetPassword invalidates the password and emails a reset link (R17).
 func (app *App) AdminResetPassword(ctx context.Context, gid string) (*domain.User, error) {
-	id, err := app.credentialTarget(ctx, gid)
+	id, authorize, err := app.credentialTarget(ctx, gid)
 	if err != nil {
 		return nil, err
 	}
 	token, hash := auth.NewToken()
-	u, err := app.Credentials.AdminResetPassword(ctx, id, hash, app.PublicURL+"/reset-password#token="+token, auditContext(ctx))
+	u, err := app.Credentials.AdminResetPassword(ctx, id, hash, app.PublicURL+"/reset-password#token="+token, authorize, auditContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -618,11 +619,11 @@ func (app *App) AdminResetPassword(ctx context.Context, gid string) (*domain.Use
 
 // AdminResetSecondFactor clears the TOTP enrolment (R17).
 func (app *App) AdminResetSecondFactor(ctx context.Context, gid string) (*domain.User, error) {
-	id, err := app.credentialTarget(ctx, gid)
+	id, authorize, err := app.credentialTarget(ctx, gid)
 	if err != nil {
 		return nil, err
 	}
-	u, err := app.Credentials.AdminResetSecondFactor(ctx, id, auditContext(ctx))
+	u, err := app.Credentials.AdminResetSecondFactor(ctx, id, authorize, auditContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -688,10 +689,11 @@ func (app *App) FailedLogins(ctx context.Context, u *domain.User, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	if err := app.Authorizer.CanReadSecurityRecords(ctx, ViewerFrom(ctx), u.ID, tenants); err != nil {
+	scope, err := app.Authorizer.SecurityRecordsScope(ctx, ViewerFrom(ctx), u.ID, tenants)
+	if err != nil {
 		return nil, err
 	}
-	conn, err := app.Credentials.FailedLogins(ctx, u.ID, page)
+	conn, err := app.Credentials.FailedLogins(ctx, u.ID, scope, page)
 	if err != nil {
 		return nil, err
 	}

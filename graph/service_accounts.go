@@ -51,6 +51,16 @@ func (app *App) manageableServiceAccount(ctx context.Context, gid, field string)
 	return sa, nil
 }
 
+// tokenAuthorizer is the decision storage asks, under the service
+// account's lock and with its every role, before a token change: a token
+// acts with all of the account's roles (domain.Authorizer decides).
+func (app *App) tokenAuthorizer(ctx context.Context, tenantID int64) func(domain.TargetUser) error {
+	v := ViewerFrom(ctx)
+	return func(t domain.TargetUser) error {
+		return app.Authorizer.CanManageServiceAccountTokens(ctx, v, tenantID, t)
+	}
+}
+
 // manageableToken loads a token the viewer may manage.
 func (app *App) manageableToken(ctx context.Context, gid string) (*domain.ServiceAccountToken, error) {
 	id, err := decodeID("ServiceAccountToken", gid, "tokenId")
@@ -82,7 +92,7 @@ func (app *App) createServiceAccountToken(ctx context.Context, in model.CreateSe
 		return nil, "", err
 	}
 	secret, hash, hint := auth.NewServiceToken()
-	t, err := app.ServiceAccounts.CreateToken(ctx, req, hash, hint, auditContext(ctx))
+	t, err := app.ServiceAccounts.CreateToken(ctx, req, hash, hint, app.tokenAuthorizer(ctx, sa.TenantID), auditContext(ctx))
 	if err != nil {
 		return nil, "", err
 	}
@@ -103,7 +113,7 @@ func (app *App) rotateServiceAccountToken(ctx context.Context, in model.RotateSe
 		return nil, nil, "", err
 	}
 	secret, hash, hint := auth.NewServiceToken()
-	newTok, oldTok, err = app.ServiceAccounts.RotateToken(ctx, old.ID, overlap, hash, hint, auditContext(ctx))
+	newTok, oldTok, err = app.ServiceAccounts.RotateToken(ctx, old.ID, overlap, hash, hint, app.tokenAuthorizer(ctx, old.TenantID), auditContext(ctx))
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -115,7 +125,7 @@ func (app *App) revokeServiceAccountToken(ctx context.Context, in model.RevokeSe
 	if err != nil {
 		return nil, err
 	}
-	return app.ServiceAccounts.RevokeToken(ctx, t.ID, auditContext(ctx))
+	return app.ServiceAccounts.RevokeToken(ctx, t.ID, app.tokenAuthorizer(ctx, t.TenantID), auditContext(ctx))
 }
 
 // serviceAccounts lists a tenant's service accounts for viewers whose user

@@ -165,6 +165,7 @@ func TestEveryProducedTemplateRenders(t *testing.T) {
 	data := map[string]map[string]any{
 		"email-change-verification": {"link": "https://x.test/verify-email#token=t", "username": "mario.rossi"},
 		"email-change-requested":    {"username": "mario.rossi"},
+		"attached_to_tenant":        {"username": "mario.rossi", "givenName": "Mario", "tenantName": "Altra Azienda"},
 		"nomination": {"link": "https://x.test/nominations/t", "request": "NOM-000001", "tenantName": "Ente",
 			"nomineeName": "Anna Bianchi", "nomineeUsername": "anna.bianchi", "productName": "COB", "roleName": "Master",
 			"legalRepresentative": "Mario Rossi", "expiresAt": "2026-12-31T00:00:00Z"},

@@ -31,7 +31,7 @@ type content struct {
 // Templates names the templates the outbox may hold.
 var Templates = []string{"invitation", "account_recovery", "admin_password_reset", "email_verification",
 	"email-change-verification", "email-change-requested", "nomination", "monthly_digest",
-	"password_changed", "second_factor_enrolled", "second_factor_reset"}
+	"password_changed", "second_factor_enrolled", "second_factor_reset", "attached_to_tenant"}
 
 var catalog = map[string]map[string]content{
 	"invitation": {
@@ -204,6 +204,25 @@ var catalog = map[string]map[string]content{
 			Subject: "Second factor reset for the account {{.username}}",
 			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "an administrator reset the second factor of the account {{.username}}: you will set up a new one at your next sign-in."},
 			Outro:   []string{"If you did not ask for this, tell your administrator."},
+		},
+	},
+	// R1 (issue 13, item 7): another tenant attached the person's existing
+	// account, knowing its username and tax code.
+	"attached_to_tenant": {
+		"it": {
+			Subject: "Il tuo account {{.username}} è stato aggiunto a {{.tenantName}}",
+			Intro:   []string{"Ciao{{with .givenName}} {{.}}{{end}},", "un amministratore di {{.tenantName}} ha aggiunto il tuo account {{.username}} alla propria organizzazione, indicando il tuo nome utente e il tuo codice fiscale. Da ora i suoi amministratori vedono il tuo account."},
+			Outro:   []string{"Se non conosci questa organizzazione o non te lo aspettavi, avvisa subito il tuo amministratore."},
+		},
+		"fr": {
+			Subject: "Votre compte {{.username}} a été ajouté à {{.tenantName}}",
+			Intro:   []string{"Bonjour{{with .givenName}} {{.}}{{end}},", "un administrateur de {{.tenantName}} a ajouté votre compte {{.username}} à son organisation, en indiquant votre identifiant et votre numéro fiscal. Ses administrateurs voient désormais votre compte."},
+			Outro:   []string{"Si vous ne connaissez pas cette organisation ou ne vous y attendiez pas, prévenez tout de suite votre administrateur."},
+		},
+		"en": {
+			Subject: "Your account {{.username}} was added to {{.tenantName}}",
+			Intro:   []string{"Hello{{with .givenName}} {{.}}{{end}},", "an administrator of {{.tenantName}} added your account {{.username}} to their organisation, giving your username and tax code. Its administrators now see your account."},
+			Outro:   []string{"If you do not know this organisation or did not expect this, tell your administrator now."},
 		},
 	},
 	// R20: to the tenant's certified address, for the legal representative.

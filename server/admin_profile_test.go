@@ -48,6 +48,9 @@ func TestR3UpdateUserProfile(t *testing.T) {
 		w.unchanged(t, before)
 	})
 	t.Run("ErrNameVerified", func(t *testing.T) {
+		// The technician works on amisgest: editing the account needs
+		// authority over that product too (issue 13, item 6).
+		w.f.Assign(w.companyAdmin, w.company, "amisgest", "administration")
 		w.f.Exec("UPDATE users SET name_verified = true WHERE id = ?", w.technician)
 		before := w.snapshot(t)
 		if c := update(admin, w.technician, 1, map[string]any{"familyName": "Other"}).userError(t); c != "NAME_VERIFIED" {
@@ -412,6 +415,9 @@ func TestR5SuspendAndReactivateUser(t *testing.T) {
 		w.wantAudit(t, "user.reactivate", w.operator, w.companyAdmin, "USER_REACTIVATED", w.company)
 	})
 	t.Run("ReactivateToActiveWithPassword", func(t *testing.T) {
+		// The technician works on amisgest: suspending the account needs
+		// authority over that product too (issue 13, item 6).
+		w.f.Assign(w.companyAdmin, w.company, "amisgest", "administration")
 		w.f.Exec("INSERT INTO credentials (user_id, password_hash, failed_attempts) VALUES (?, 'x', 3)", w.technician)
 		status(admin, "suspendUser", w.technician, nil).ok(t)
 		if d := status(admin, "reactivateUser", w.technician, nil).ok(t); dig(d, "user", "status") != "ACTIVE" {

@@ -164,6 +164,9 @@ func TestResendInvitation(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotInvited", func(t *testing.T) {
+		// The technician works on amisgest: managing the account's
+		// credentials needs authority over it too (issue 13, item 6).
+		w.f.Assign(w.companyAdmin, w.company, "amisgest", "administration")
 		in := map[string]any{"input": map[string]any{"userId": globalIDFor("User", w.technician)}}
 		if code := authPayload(t, w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), resendMutation, in), "resendInvitation", nil); code != "NOT_INVITED" {
 			t.Fatalf("code %q", code)
