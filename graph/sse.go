@@ -26,8 +26,11 @@ type graphqlSSE struct {
 
 var _ graphql.Transport = graphqlSSE{}
 
+// Supports picks SSE for a client that asks for a stream only: urql, for
+// one, lists text/event-stream among JSON types in every request and wants
+// JSON for queries and mutations.
 func (graphqlSSE) Supports(r *http.Request) bool {
-	if r.Method != http.MethodPost || !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+	if r.Method != http.MethodPost || !acceptsOnlyEventStream(r.Header.Get("Accept")) {
 		return false
 	}
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -125,4 +128,21 @@ func writeRequestError(w http.ResponseWriter, status int, message, code string) 
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}}})
+}
+
+func acceptsOnlyEventStream(accept string) bool {
+	stream := false
+	for _, part := range strings.Split(accept, ",") {
+		mediaType, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mediaType {
+		case "text/event-stream":
+			stream = true
+		case "application/json", "application/graphql-response+json", "application/graphql+json", "*/*", "application/*":
+			return false
+		}
+	}
+	return stream
 }

@@ -304,6 +304,21 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 			t.Fatalf("got %d events: %v", len(events), lines.Err())
 		}
 	})
+	t.Run("URQLAcceptGetsJSON", func(t *testing.T) {
+		// urql lists text/event-stream among JSON types in every request.
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query": "{ viewer { __typename } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(ct, "text/event-stream") {
+			t.Fatalf("content type %q", ct)
+		}
+	})
 	t.Run("SSEValidationErrorIsAJSONAnswer", func(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query": "subscription { nope }"}`))
 		req.Header.Set("Content-Type", "application/json")
