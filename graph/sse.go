@@ -113,7 +113,7 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 			return
 		}
 	}
-	if ctx.Err() != nil {
+	if r.Context().Err() != nil {
 		return // the client went away
 	}
 	if errs := streamEndErrors(ctx); len(errs) > 0 {

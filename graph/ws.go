@@ -254,6 +254,9 @@ func (c *wsConn) run(ctx context.Context, stop context.CancelFunc, id string, pa
 		c.mu.Unlock()
 		stop()
 	}()
+	// Whether the client completed the operation (or the connection ended)
+	// is this context's: the operation's own may end with its last result.
+	completed := ctx
 	ctx = withStreaming(graphql.StartOperationTrace(ctx))
 	rc, errs := c.exec.CreateOperationContext(ctx, params)
 	if errs != nil {
@@ -278,7 +281,7 @@ func (c *wsConn) run(ctx context.Context, stop context.CancelFunc, id string, pa
 			return
 		}
 	}
-	if ctx.Err() != nil {
+	if completed.Err() != nil {
 		return // completed by the client, or the connection is closing
 	}
 	if errs := streamEndErrors(ctx); len(errs) > 0 {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -317,6 +318,21 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 		resp.Body.Close()
 		if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(ct, "text/event-stream") {
 			t.Fatalf("content type %q", ct)
+		}
+	})
+	t.Run("SSEQueryEndsWithComplete", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query": "{ viewer { __typename } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "text/event-stream")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if !strings.Contains(string(b), "event: next\ndata: {\"data\":{\"viewer\"") || !strings.HasSuffix(string(b), "event: complete\ndata:\n\n") {
+			t.Fatalf("stream %q", b)
 		}
 	})
 	t.Run("SSEValidationErrorIsAJSONAnswer", func(t *testing.T) {
