@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"tenantadmin/domain"
 )

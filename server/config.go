@@ -130,6 +130,12 @@ func (m *Main) ParseFlags(args []string) error {
 	if c.DevMailbox && c.Production {
 		return fmt.Errorf("DEV_MAILBOX=true is for development only; it cannot run in production")
 	}
+	if c.RedisURL == "" && c.Production {
+		// The in-process store is a stand-in for Redis that lets the
+		// development default run with one command: one process, nothing
+		// shared, sessions gone at restart.
+		return fmt.Errorf("REDIS_URL is required in production: the in-process store is for development (one replica, nothing kept across restarts)")
+	}
 	if c.SMTPURL != "" {
 		if _, err := mail.ParseSMTPURL(c.SMTPURL); err != nil {
 			return err

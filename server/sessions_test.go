@@ -356,6 +356,15 @@ func TestDeveloperMailbox(t *testing.T) {
 			t.Fatalf("errors %+v", res.Errors)
 		}
 	})
+	t.Run("ErrInProcessStoreInProduction", func(t *testing.T) {
+		t.Setenv("REDIS_URL", "")
+		if err := NewMain().ParseFlags([]string{"-production"}); err == nil || !strings.Contains(err.Error(), "REDIS_URL") {
+			t.Fatalf("production without REDIS_URL: %v", err)
+		}
+		if err := NewMain().ParseFlags([]string{"-production", "-redis-url", "redis://127.0.0.1:6379/0"}); err != nil {
+			t.Fatalf("production with REDIS_URL: %v", err)
+		}
+	})
 	t.Run("ErrDevMailboxInProduction", func(t *testing.T) {
 		if err := NewMain().ParseFlags([]string{"-dev-mailbox", "-production"}); err == nil {
 			t.Fatal("DEV_MAILBOX accepted in production")

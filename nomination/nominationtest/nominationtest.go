@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"go.mozilla.org/pkcs7"
+	"github.com/smallstep/pkcs7"
 )
 
 // CA is a test certification authority.
