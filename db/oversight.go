@@ -125,6 +125,14 @@ type PersonalDataRule struct {
 	TenantIDs []int64
 }
 
+// PersonalDataRuleFor is the rule of viewer in a report of tenantID, given
+// the viewer's domain.PersonalDataScope: the SQL form of
+// domain.CanSeePersonalData, which TestPersonalDataRuleAgreesWithDomain
+// checks on every combination of a small world.
+func PersonalDataRuleFor(viewerID int64, scope domain.Scope, tenantID int64) PersonalDataRule {
+	return PersonalDataRule{All: scope.All || scope.Contains(tenantID), ViewerID: viewerID, TenantIDs: scope.TenantIDs}
+}
+
 func (r PersonalDataRule) sql() (string, []any) {
 	if r.All {
 		return "true", nil

@@ -329,7 +329,7 @@ func (m *Main) reportHandler(report db.Report) http.Handler {
 			fail(err)
 			return
 		}
-		rule := db.PersonalDataRule{All: scope.All || scope.Contains(tenantID), ViewerID: v.UserID, TenantIDs: scope.TenantIDs}
+		rule := db.PersonalDataRuleFor(v.UserID, scope, tenantID)
 
 		h := w.Header()
 		h.Set("Content-Type", "text/csv; charset=utf-8")
