@@ -103,6 +103,24 @@ func TestIdleTimeout(t *testing.T) {
 	}
 }
 
+// TestIdleTimeoutSlides: each use of a session pushes its idle expiry back
+// (ASVS 3.3.2), so a session used more often than the idle timeout lives on
+// past it, until the absolute lifetime.
+func TestIdleTimeoutSlides(t *testing.T) {
+	m := MustRunMainWith(t, "-session-idle", "3s")
+	f := dbtest.NewFixture(t, m.DB)
+	u := f.User("ada.rossi", f.Tenant("Azienda", 0))
+	setPassword(t, m, u)
+	token, _ := m.login(t, "ada.rossi", goodPassword, nil)
+	start := time.Now()
+	for time.Since(start) < 6*time.Second { // twice the idle timeout
+		if m.viewerName(t, token) != "ada.rossi" {
+			t.Fatalf("a session in use expired %v after sign-in (idle timeout 3 s)", time.Since(start).Round(time.Millisecond))
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
 // TestRevocationAcrossProcesses runs two replicas on one database and one
 // Redis: a revocation through either takes effect on both at once (R18).
 func TestRevocationAcrossProcesses(t *testing.T) {
