@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,31 +15,71 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Store is a connected client plus how to release it.
+// Store is a connected client plus how to release it. The client is a
+// *redis.Client for one node or Sentinel, a *redis.ClusterClient for a
+// cluster.
 type Store struct {
 	redis.UniversalClient
 	// InProcess is true for the embedded single-node store.
 	InProcess bool
-	stop      func()
+	// Mode is the deployment REDIS_URL named.
+	Mode Mode
+	// Ack is how writes that must survive a failover are acknowledged
+	// (wait_replicas, wait_timeout in REDIS_URL).
+	Ack  Ack
+	stop func()
 }
 
-// Open connects to url, or starts the in-process store when url is empty.
+// Open connects to url (see ParseURL for its forms), or starts the
+// in-process store when url is empty.
 func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) {
 	if url == "" {
 		return openInProcess(logger)
 	}
-	opt, err := redis.ParseURL(url)
+	cfg, err := ParseURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("parse REDIS_URL: %w", err)
+		return nil, err
 	}
-	client := redis.NewClient(opt)
+	var client redis.UniversalClient
+	switch cfg.Mode {
+	case ModeCluster:
+		client = redis.NewClusterClient(cfg.Cluster)
+	case ModeSentinel:
+		client = redis.NewFailoverClient(cfg.Sentinel)
+	default:
+		client = redis.NewClient(cfg.Single)
+	}
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := client.Ping(pingCtx).Err(); err != nil {
 		client.Close()
-		return nil, fmt.Errorf("connect to Redis: %w", err)
+		return nil, fmt.Errorf("connect to Redis (%s): %w", cfg.Mode, err)
 	}
-	return &Store{UniversalClient: client, stop: func() {}}, nil
+	if cfg.Mode == ModeCluster {
+		// Every slot must be served, or some sessions would be unreachable.
+		info, err := client.ClusterInfo(pingCtx).Result()
+		if err != nil {
+			client.Close()
+			return nil, fmt.Errorf("connect to Redis Cluster: %w", err)
+		}
+		if !strings.Contains(info, "cluster_state:ok") {
+			client.Close()
+			return nil, fmt.Errorf("connect to Redis Cluster: the cluster is not ok (CLUSTER INFO: %s)", firstLine(info, "cluster_state:"))
+		}
+	}
+	if logger != nil {
+		logger.Info("connected to Redis", "mode", string(cfg.Mode), "waitReplicas", cfg.Ack.Replicas)
+	}
+	return &Store{UniversalClient: client, Mode: cfg.Mode, Ack: cfg.Ack, stop: func() {}}, nil
+}
+
+func firstLine(text, prefix string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return strings.TrimSpace(l)
+		}
+	}
+	return ""
 }
 
 // openInProcess runs a Redis-protocol server inside this process, so that
@@ -72,7 +113,7 @@ func openInProcess(logger *slog.Logger) (*Store, error) {
 		logger.Warn("REDIS_URL is not set: using the in-process store; sessions, rate limits and events are single-node only and lost on restart")
 	}
 	client := redis.NewClient(&redis.Options{Addr: m.Addr()})
-	return &Store{UniversalClient: client, InProcess: true, stop: func() {
+	return &Store{UniversalClient: client, InProcess: true, Mode: ModeInProcess, stop: func() {
 		close(done)
 		wg.Wait()
 		m.Close()
