@@ -59,10 +59,10 @@ func (r failoverResult) String() string {
 }
 
 // runFailover loads a 3-master cluster (one replica each) with session
-// creations, lookups, revocations and rate-limit counts; stalls the
-// replica of one master for a second (SIGSTOP: a replica that falls
-// behind, as on a slow disk or a paused VM), kills that master with
-// SIGKILL while its replica is behind, waits for the cluster to promote
+// creations, lookups, revocations and rate-limit counts; cuts one
+// master's replica off (SIGSTOP for 1.5 s, and the master drops its
+// replication link, as in a partition), lets the master take writes
+// alone for half a second, kills it with SIGKILL, waits for the cluster to promote
 // the replica, restarts the killed node (it rejoins as a replica, as a
 // supervisor would restart it), and then checks every acknowledged
 // session, revocation and used-up limit.
@@ -151,9 +151,18 @@ func runFailover(t *testing.T, opts string) failoverResult {
 	}
 
 	time.Sleep(time.Second)
+	// Cut the replica off: it stalls, the master drops its link (as a
+	// network partition would) and goes on taking writes alone for half a
+	// second, then dies.
 	stalled := make(chan struct{})
-	go func() { replica.Pause(time.Second); close(stalled) }()
-	time.Sleep(500 * time.Millisecond) // the replica is behind now
+	go func() { replica.Pause(1500 * time.Millisecond); close(stalled) }()
+	time.Sleep(50 * time.Millisecond)
+	vc := victim.Client()
+	if err := vc.Do(ctx, "client", "kill", "type", "replica").Err(); err != nil {
+		t.Fatal(err)
+	}
+	vc.Close()
+	time.Sleep(500 * time.Millisecond)
 	victim.Kill()
 	killed := time.Now()
 	var res failoverResult
