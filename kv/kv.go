@@ -43,7 +43,9 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 	var client redis.UniversalClient
 	switch cfg.Mode {
 	case ModeCluster:
-		client = redis.NewClusterClient(cfg.Cluster)
+		cc := redis.NewClusterClient(cfg.Cluster)
+		cc.AddHook(reloadOnFailure{cc})
+		client = cc
 	case ModeSentinel:
 		client = redis.NewFailoverClient(cfg.Sentinel)
 	default:

@@ -168,3 +168,33 @@ func retryable(err error) bool {
 	}
 	return false
 }
+
+// reloadOnFailure is a go-redis hook for cluster clients: after a
+// command fails because its node is gone or no longer serves the slot, it
+// asks the client to reload the slot map (go-redis otherwise keeps a map
+// that still names a dead master for up to its reload interval, and every
+// command for that master's slots fails until then). Reloads are
+// asynchronous and coalesced by go-redis.
+type reloadOnFailure struct{ c *redis.ClusterClient }
+
+func (h reloadOnFailure) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h reloadOnFailure) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if err != nil && retryable(err) {
+			h.c.ReloadState(ctx)
+		}
+		return err
+	}
+}
+
+func (h reloadOnFailure) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		if err != nil && retryable(err) {
+			h.c.ReloadState(ctx)
+		}
+		return err
+	}
+}
