@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -180,5 +181,20 @@ func TestSentinel(t *testing.T) {
 	}
 	if d.Replicas[0].Role() != "master" {
 		t.Fatal("the replica was not promoted")
+	}
+}
+
+// TestWarnFewReplicas: with wait_replicas above the replicas a master has,
+// Open says so in the log (writes on that master will be refused).
+func TestWarnFewReplicas(t *testing.T) {
+	c := kvtest.StartCluster(t, 3, 0)
+	var logs strings.Builder
+	s, err := kv.Open(context.Background(), c.URL("wait_replicas=1"), slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n := strings.Count(logs.String(), "fewer replicas than wait_replicas"); n != 3 {
+		t.Fatalf("%d warnings, want one per master:\n%s", n, logs.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -71,8 +72,35 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 	}
 	if logger != nil {
 		logger.Info("connected to Redis", "mode", string(cfg.Mode), "waitReplicas", cfg.Ack.Replicas)
+		if cfg.Ack.Replicas > 0 {
+			warnFewReplicas(pingCtx, client, cfg.Ack.Replicas, logger)
+		}
 	}
 	return &Store{UniversalClient: client, Mode: cfg.Mode, Ack: cfg.Ack, stop: func() {}}, nil
+}
+
+// warnFewReplicas logs the masters that have fewer replicas in sync than
+// wait_replicas asks for: writes of their keys will be refused until
+// enough replicas are connected.
+func warnFewReplicas(ctx context.Context, client redis.UniversalClient, want int, logger *slog.Logger) {
+	check := func(ctx context.Context, c *redis.Client) error {
+		info, err := c.Info(ctx, "replication").Result()
+		if err != nil {
+			return nil
+		}
+		n, _ := strconv.Atoi(strings.TrimPrefix(firstLine(info, "connected_slaves:"), "connected_slaves:"))
+		if n < want {
+			logger.Warn("Redis master has fewer replicas than wait_replicas: sessions and rate limits on it are refused until enough replicas connect",
+				"master", c.Options().Addr, "replicas", n, "waitReplicas", want)
+		}
+		return nil
+	}
+	switch c := client.(type) {
+	case *redis.ClusterClient:
+		_ = c.ForEachMaster(ctx, check)
+	case *redis.Client:
+		_ = check(ctx, c)
+	}
 }
 
 func firstLine(text, prefix string) string {
