@@ -271,3 +271,57 @@ func spread(v []float64) string {
 	slices.Sort(v)
 	return fmt.Sprintf("%.1f [%.1f..%.1f]", v[len(v)/2], v[0], v[len(v)-1])
 }
+
+// TestSessionsOnSentinel runs the session and rate-limit tests through
+// Sentinel (a master, two replicas, three Sentinels) with wait_replicas=1,
+// then kills the master: every session acknowledged before is on the
+// promoted replica, and with the other replica left sign-ins go on.
+func TestSessionsOnSentinel(t *testing.T) {
+	d := kvtest.StartSentinel(t, 2)
+	ctx := context.Background()
+	s, err := kv.Open(ctx, d.URL("wait_replicas=1"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	prefix := "test:" + strconv.Itoa(rand.IntN(1e9)) + ":"
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, s, prefix, s.Ack) })
+	t.Run("Revocation", func(t *testing.T) {
+		testSessionRevocation(t, auth.NewSessionStore(s, prefix, time.Minute, time.Hour).WithAck(s.Ack))
+	})
+	t.Run("RateLimiter", func(t *testing.T) {
+		testRateLimiter(t, map[string]*auth.RateLimiter{"Sentinel": auth.NewRateLimiter(s, prefix+"rate:").WithAck(s.Ack)})
+	})
+	t.Run("Failover", func(t *testing.T) {
+		store := auth.NewSessionStore(s, prefix, time.Hour, 12*time.Hour).WithAck(s.Ack)
+		var tokens []string
+		for i := range 200 {
+			tok, _, err := store.Create(ctx, int64(i), auth.KindBearer, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokens = append(tokens, tok)
+		}
+		d.Master.Kill()
+		killed := time.Now()
+		for {
+			if _, _, err := store.Create(ctx, 1, auth.KindBearer, "", ""); err == nil {
+				break
+			}
+			if time.Since(killed) > 60*time.Second {
+				t.Fatal("no sign-in 60 s after the master died")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("sentinel failover: sessions created again %.1f s after the master was killed", time.Since(killed).Seconds())
+		lost := 0
+		for _, tok := range tokens {
+			if _, err := store.Lookup(ctx, tok); err != nil {
+				lost++
+			}
+		}
+		if lost != 0 {
+			t.Fatalf("%d of %d acknowledged sessions lost", lost, len(tokens))
+		}
+	})
+}
