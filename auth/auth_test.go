@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"tenantadmin/auth"
 	"tenantadmin/db/dbtest"
+	"tenantadmin/kv"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -38,7 +41,12 @@ func TestPasswordHash(t *testing.T) {
 
 func TestSessions(t *testing.T) {
 	rdb, prefix := dbtest.MustRedis(t)
-	store := auth.NewSessionStore(rdb, prefix, time.Minute, time.Hour)
+	testSessions(t, rdb, prefix, kv.Ack{})
+}
+
+// testSessions runs on one node and on a cluster (cluster_test.go).
+func testSessions(t *testing.T, rdb redis.UniversalClient, prefix string, ack kv.Ack) {
+	store := auth.NewSessionStore(rdb, prefix, time.Minute, time.Hour).WithAck(ack)
 	ctx := context.Background()
 	token, sess, err := store.Create(ctx, 42, "cookie", "127.0.0.1", "Firefox")
 	if err != nil {
@@ -77,7 +85,7 @@ func TestSessions(t *testing.T) {
 		}
 	})
 	t.Run("IdleExpiry", func(t *testing.T) {
-		short := auth.NewSessionStore(rdb, prefix, time.Second, time.Hour)
+		short := auth.NewSessionStore(rdb, prefix, time.Second, time.Hour).WithAck(ack)
 		tok, _, _ := short.Create(ctx, 7, "cookie", "", "")
 		time.Sleep(1500 * time.Millisecond)
 		if _, err := short.Lookup(ctx, tok); !errors.Is(err, auth.ErrNoSession) {
@@ -85,7 +93,7 @@ func TestSessions(t *testing.T) {
 		}
 	})
 	t.Run("AbsoluteExpiry", func(t *testing.T) {
-		short := auth.NewSessionStore(rdb, prefix, time.Hour, time.Second)
+		short := auth.NewSessionStore(rdb, prefix, time.Hour, time.Second).WithAck(ack)
 		tok, _, _ := short.Create(ctx, 8, "cookie", "", "")
 		time.Sleep(1100 * time.Millisecond)
 		if _, err := short.Lookup(ctx, tok); !errors.Is(err, auth.ErrNoSession) {

@@ -18,10 +18,15 @@ func TestRateLimiter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer inproc.Close()
-	for name, lim := range map[string]*auth.RateLimiter{
+	testRateLimiter(t, map[string]*auth.RateLimiter{
 		"Redis":     auth.NewRateLimiter(rdb, prefix),
 		"InProcess": auth.NewRateLimiter(inproc, "ta:"),
-	} {
+	})
+}
+
+// testRateLimiter runs on one node, in process and on a cluster.
+func testRateLimiter(t *testing.T, limiters map[string]*auth.RateLimiter) {
+	for name, lim := range limiters {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			key := func(subject string) auth.LimitKey {
@@ -121,7 +126,10 @@ func TestTOTP(t *testing.T) {
 
 func TestSessionRevocation(t *testing.T) {
 	rdb, prefix := dbtest.MustRedis(t)
-	store := auth.NewSessionStore(rdb, prefix, time.Minute, time.Hour)
+	testSessionRevocation(t, auth.NewSessionStore(rdb, prefix, time.Minute, time.Hour))
+}
+
+func testSessionRevocation(t *testing.T, store *auth.SessionStore) {
 	ctx := context.Background()
 	a, sa, _ := store.Create(ctx, 1, auth.KindCookie, "", "")
 	b, sb, _ := store.Create(ctx, 1, auth.KindBearer, "", "")

@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
+
+	"tenantadmin/kv"
 )
 
 // Rate is a limit of the generic cell rate algorithm (GCRA): Count events
@@ -69,13 +71,31 @@ func ParseRate(s string) (Rate, error) {
 // events (GCRA through go-redis/redis_rate; it runs a Lua script, which the
 // in-process store supports too).
 type RateLimiter struct {
-	lim    *redis_rate.Limiter
+	rdb    redis.UniversalClient
+	ack    kv.Ack
 	prefix string
 }
 
 // NewRateLimiter returns a limiter whose keys start with prefix.
 func NewRateLimiter(rdb redis.UniversalClient, prefix string) *RateLimiter {
-	return &RateLimiter{lim: redis_rate.NewLimiter(rdb), prefix: prefix}
+	return &RateLimiter{rdb: rdb, prefix: prefix}
+}
+
+// WithAck makes every count wait for ack's replicas (REDIS_URL's
+// wait_replicas), so that a failover does not hand a fresh burst to a
+// client that had used its own. A count retried after a connection error
+// may be counted twice: stricter, never looser.
+func (l *RateLimiter) WithAck(ack kv.Ack) *RateLimiter {
+	l.ack = ack
+	return l
+}
+
+// bucket is the Redis key of a limit. It is one hash tag, {...}, so that
+// the key redis_rate derives from it (it adds "rate:" in front) and any
+// key a limit may need next to it stay in one Redis Cluster slot.
+func (l *RateLimiter) bucket(key LimitKey) string {
+	sum := sha256.Sum256([]byte(key.subject))
+	return "{" + l.prefix + key.kind + ":" + hex.EncodeToString(sum[:12]) + "}"
 }
 
 // LimitKey names one rate-limit bucket: a kind of event (login-account,
@@ -121,10 +141,13 @@ func (l *RateLimiter) Allow(ctx context.Context, key LimitKey, r Rate) (time.Dur
 	if l == nil || r.Unlimited() {
 		return 0, nil
 	}
-	sum := sha256.Sum256([]byte(key.subject))
-	res, err := l.lim.Allow(ctx, l.prefix+key.kind+":"+hex.EncodeToString(sum[:12]),
-		redis_rate.Limit{Rate: r.Count, Period: r.Period, Burst: max(r.Burst, 1)})
-	if err != nil {
+	bucket := l.bucket(key)
+	limit := redis_rate.Limit{Rate: r.Count, Period: r.Period, Burst: max(r.Burst, 1)}
+	var res *redis_rate.Result
+	if err := kv.Write(ctx, l.rdb, l.ack, bucket, func(c redis.Cmdable) (err error) {
+		res, err = redis_rate.NewLimiter(c).Allow(ctx, bucket, limit)
+		return err
+	}); err != nil {
 		return 0, err
 	}
 	if res.Allowed > 0 {

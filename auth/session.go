@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"tenantadmin/kv"
 )
 
 // Session is one signed-in device or API client. Its ID is the hex SHA-256
@@ -39,6 +41,7 @@ const (
 // a revocation takes effect everywhere at once.
 type SessionStore struct {
 	rdb      redis.UniversalClient
+	ack      kv.Ack
 	prefix   string
 	idle     time.Duration
 	absolute time.Duration
@@ -51,6 +54,22 @@ func NewSessionStore(rdb redis.UniversalClient, prefix string, idle, absolute ti
 	return &SessionStore{rdb: rdb, prefix: prefix, idle: idle, absolute: absolute}
 }
 
+// WithAck makes creations and revocations wait for ack's replicas
+// (REDIS_URL's wait_replicas): a session acknowledged to its user, or a
+// revocation acknowledged to an administrator, survives a Redis failover.
+func (s *SessionStore) WithAck(ack kv.Ack) *SessionStore {
+	s.ack = ack
+	return s
+}
+
+// Keys. A session and its user's index are never written in one command
+// or transaction (they live in different Redis Cluster slots: the session
+// is found by its ID alone, the index by the user's): Create adds to the
+// index before the session exists, and revocations delete the session
+// before they touch the index, so every live session is always in its
+// user's index and RevokeAll finds it, on a cluster as on one node. The
+// names are those of single-node deployments, unchanged: no session is
+// lost when one upgrades.
 func (s *SessionStore) key(id string) string { return s.prefix + "session:" + id }
 func (s *SessionStore) userKey(userID int64) string {
 	return fmt.Sprintf("%suser-sessions:%d", s.prefix, userID)
@@ -70,11 +89,21 @@ func (s *SessionStore) Create(ctx context.Context, userID int64, kind, ip, userA
 		sess.CSRF, _ = NewToken()
 	}
 	b, _ := json.Marshal(sess)
-	pipe := s.rdb.TxPipeline()
-	pipe.Set(ctx, s.key(sess.ID), b, s.idle)
-	pipe.SAdd(ctx, s.userKey(userID), sess.ID)
-	pipe.Expire(ctx, s.userKey(userID), s.absolute)
-	if _, err := pipe.Exec(ctx); err != nil {
+	index := s.userKey(userID)
+	if err := kv.Write(ctx, s.rdb, s.ack, index, func(c redis.Cmdable) error {
+		_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.SAdd(ctx, index, sess.ID)
+			p.Expire(ctx, index, s.absolute)
+			return nil
+		})
+		return err
+	}); err != nil {
+		return "", nil, err
+	}
+	key := s.key(sess.ID)
+	if err := kv.Write(ctx, s.rdb, s.ack, key, func(c redis.Cmdable) error {
+		return c.Set(ctx, key, b, s.idle).Err()
+	}); err != nil {
 		return "", nil, err
 	}
 	return token, sess, nil
@@ -139,11 +168,18 @@ func (s *SessionStore) List(ctx context.Context, userID int64) ([]*Session, erro
 
 // Revoke ends one session of the user.
 func (s *SessionStore) Revoke(ctx context.Context, userID int64, id string) error {
-	pipe := s.rdb.TxPipeline()
-	pipe.Del(ctx, s.key(id))
-	pipe.SRem(ctx, s.userKey(userID), id)
-	_, err := pipe.Exec(ctx)
-	return err
+	if err := s.del(ctx, id); err != nil {
+		return err
+	}
+	return s.rdb.SRem(ctx, s.userKey(userID), id).Err()
+}
+
+// del deletes one session, acknowledged as s.ack says.
+func (s *SessionStore) del(ctx context.Context, id string) error {
+	key := s.key(id)
+	return kv.Write(ctx, s.rdb, s.ack, key, func(c redis.Cmdable) error {
+		return c.Del(ctx, key).Err()
+	})
 }
 
 // RevokeOwned ends one session if it belongs to the user, and reports
@@ -193,11 +229,19 @@ func (s *SessionStore) RevokeAll(ctx context.Context, userID int64) error {
 	if err != nil {
 		return err
 	}
-	pipe := s.rdb.TxPipeline()
 	for _, id := range ids {
-		pipe.Del(ctx, s.key(id))
+		if err := s.del(ctx, id); err != nil {
+			return err
+		}
 	}
-	pipe.Del(ctx, s.userKey(userID))
-	_, err = pipe.Exec(ctx)
-	return err
+	if len(ids) == 0 {
+		return nil
+	}
+	// Forget only what was revoked: a session created meanwhile stays
+	// indexed, so a later RevokeAll still finds it.
+	members := make([]any, len(ids))
+	for i, id := range ids {
+		members[i] = id
+	}
+	return s.rdb.SRem(ctx, s.userKey(userID), members...).Err()
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tenantadmin/auth"
+	"tenantadmin/kv"
 	"tenantadmin/mail"
 )
 
@@ -73,7 +74,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", ""), "external base URL used in emailed links (PUBLIC_URL); default http://ADDR")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL); empty runs an embedded PostgreSQL")
-	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis URL (REDIS_URL); empty uses the in-process single-node store")
+	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis URL (REDIS_URL): redis://host:port/db, redis-cluster://h1:p1,h2:p2, redis-sentinel://s1:p1,s2:p2/master, options wait_replicas=N&wait_timeout=1s; empty uses the in-process single-node store")
 	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "data"), "folder of the embedded PostgreSQL's data (DATA_DIR)")
 	fs.StringVar(&c.KeyPrefix, "key-prefix", env("KEY_PREFIX", "ta:"), "prefix of every Redis key (KEY_PREFIX)")
 	origins := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated browser origins allowed to call the API with credentials (CORS_ORIGINS)")
@@ -135,6 +136,11 @@ func (m *Main) ParseFlags(args []string) error {
 		// development default run with one command: one process, nothing
 		// shared, sessions gone at restart.
 		return fmt.Errorf("REDIS_URL is required in production: the in-process store is for development (one replica, nothing kept across restarts)")
+	}
+	if c.RedisURL != "" {
+		if _, err := kv.ParseURL(c.RedisURL); err != nil {
+			return err
+		}
 	}
 	if c.SMTPURL != "" {
 		if _, err := mail.ParseSMTPURL(c.SMTPURL); err != nil {

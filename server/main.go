@@ -141,9 +141,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.KV, err = kv.Open(ctx, m.Config.RedisURL, m.Logger); err != nil {
 		return err
 	}
-	m.Sessions = auth.NewSessionStore(m.KV, m.Config.KeyPrefix, m.Config.SessionIdle, m.Config.SessionMaxAge)
+	// Writes that must survive a Redis failover wait for REDIS_URL's
+	// wait_replicas (docs/ha.md).
+	m.Sessions = auth.NewSessionStore(m.KV, m.Config.KeyPrefix, m.Config.SessionIdle, m.Config.SessionMaxAge).WithAck(m.KV.Ack)
 
-	m.RateLimiter = auth.NewRateLimiter(m.KV, m.Config.KeyPrefix+"rate:")
+	m.RateLimiter = auth.NewRateLimiter(m.KV, m.Config.KeyPrefix+"rate:").WithAck(m.KV.Ack)
 
 	tenants := db.NewTenantService(m.DB)
 	m.App = &graph.App{

@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"tenantadmin/db"
+	"tenantadmin/kv"
 )
 
 // DefaultDatabaseURL and DefaultRedisURL are the local services of the
@@ -163,25 +164,34 @@ func randomSuffix() string {
 }
 
 // MustRedis returns a Redis client and a key prefix unique to the test;
-// the test's keys are deleted at cleanup.
-func MustRedis(tb testing.TB) (*redis.Client, string) {
+// the test's keys are deleted at cleanup. REDIS_URL may name a single
+// node, a Redis Cluster or a Sentinel deployment (kv.ParseURL), so that
+// the tests run on each (scripts/test-redis-cluster.sh).
+func MustRedis(tb testing.TB) (redis.UniversalClient, string) {
 	tb.Helper()
-	opt, err := redis.ParseURL(RedisURL())
-	if err != nil {
-		tb.Fatalf("REDIS_URL: %v", err)
+	if _, err := kv.ParseURL(RedisURL()); err != nil {
+		tb.Fatal(err)
 	}
-	client := redis.NewClient(opt)
-	if err := client.Ping(context.Background()).Err(); err != nil {
+	store, err := kv.Open(context.Background(), RedisURL(), nil)
+	if err != nil {
 		unavailable(tb, "Redis", err)
 	}
 	prefix := "test:" + randomSuffix() + ":"
 	tb.Cleanup(func() {
 		ctx := context.Background()
-		iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			client.Del(ctx, iter.Val())
+		del := func(ctx context.Context, c *redis.Client) error {
+			iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+			for iter.Next(ctx) {
+				c.Del(ctx, iter.Val())
+			}
+			return nil
 		}
-		client.Close()
+		if cc, ok := store.UniversalClient.(*redis.ClusterClient); ok {
+			cc.ForEachMaster(ctx, del)
+		} else if c, ok := store.UniversalClient.(*redis.Client); ok {
+			del(ctx, c)
+		}
+		store.Close()
 	})
-	return client, prefix
+	return store.UniversalClient, prefix
 }
