@@ -101,3 +101,53 @@ func testSessions(t *testing.T, rdb redis.UniversalClient, prefix string, ack kv
 		}
 	})
 }
+
+// revokeBeforeRefresh revokes a session just before the idle refresh's
+// write reaches Redis: a revocation racing a request of the same session.
+type revokeBeforeRefresh struct {
+	store  *auth.SessionStore
+	userID int64
+	id     string
+	done   *bool
+}
+
+func (h revokeBeforeRefresh) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h revokeBeforeRefresh) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (h revokeBeforeRefresh) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if cmd.Name() == "set" && !*h.done {
+			*h.done = true
+			if err := h.store.Revoke(ctx, h.userID, h.id); err != nil {
+				return err
+			}
+		}
+		return next(ctx, cmd)
+	}
+}
+
+// TestSessionRefreshDoesNotReviveRevoked: the idle refresh rewrites the
+// session; a revocation landing between its read and its write used to be
+// undone by it.
+func TestSessionRefreshDoesNotReviveRevoked(t *testing.T) {
+	rdb, prefix := dbtest.MustRedis(t)
+	store := auth.NewSessionStore(rdb, prefix, 2*time.Second, time.Hour) // refreshed after 0.5 s
+	ctx := context.Background()
+	token, sess, err := store.Create(ctx, 42, "cookie", "127.0.0.1", "Firefox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(600 * time.Millisecond)
+	done := false
+	rdb.AddHook(revokeBeforeRefresh{store: store, userID: 42, id: sess.ID, done: &done})
+	if _, err := store.Lookup(ctx, token); !errors.Is(err, auth.ErrNoSession) {
+		t.Fatalf("lookup racing a revocation: %v", err)
+	}
+	if !done {
+		t.Fatal("the refresh did not write: the race was not exercised")
+	}
+	if _, err := store.Lookup(ctx, token); !errors.Is(err, auth.ErrNoSession) {
+		t.Fatalf("the revoked session came back: %v", err)
+	}
+}

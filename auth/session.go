@@ -136,7 +136,12 @@ func (s *SessionStore) Lookup(ctx context.Context, token string) (*Session, erro
 		sess.LastSeen = now
 		ttl := min(s.idle, time.Until(sess.ExpiresAt))
 		b, _ = json.Marshal(sess)
-		if err := s.rdb.Set(ctx, s.key(id), b, ttl).Err(); err != nil {
+		// XX: only while the session exists. A revocation between the read
+		// above and this write must not bring the session back.
+		err := s.rdb.SetArgs(ctx, s.key(id), b, redis.SetArgs{Mode: "XX", TTL: ttl}).Err()
+		if errors.Is(err, redis.Nil) {
+			return nil, ErrNoSession
+		} else if err != nil {
 			return nil, err
 		}
 	}
