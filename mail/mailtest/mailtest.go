@@ -4,8 +4,15 @@
 package mailtest
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"math/big"
 	"mime"
 	"mime/multipart"
 	"net"
@@ -21,10 +28,12 @@ import (
 // Received is one delivered message.
 type Received struct {
 	From, To string
-	Subject  string
-	Text     string
-	HTML     string
-	Raw      string
+	// TLS: whether the message came over an encrypted connection.
+	TLS     bool
+	Subject string
+	Text    string
+	HTML    string
+	Raw     string
 }
 
 // Server is an SMTP server on 127.0.0.1.
@@ -37,10 +46,25 @@ type Server struct {
 }
 
 // MustStart starts a server and stops it at cleanup.
-func MustStart(tb testing.TB) *Server {
+func MustStart(tb testing.TB) *Server { return mustStart(tb, nil, false) }
+
+// MustStartTLS starts a server with a certificate for 127.0.0.1 from a
+// fresh CA (returned, for the client to trust): implicit TLS (SMTPS) when
+// implicit is set, else STARTTLS offered on a plain connection.
+func MustStartTLS(tb testing.TB, implicit bool) (*Server, *x509.CertPool) {
+	tb.Helper()
+	cfg, roots := selfSignedTLS(tb)
+	return mustStart(tb, cfg, implicit), roots
+}
+
+func mustStart(tb testing.TB, tlsConfig *tls.Config, implicit bool) *Server {
 	tb.Helper()
 	s := &Server{}
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		_, tlsOn := c.TLSConnectionState()
+		return &session{s: s, tls: tlsOn}, nil
+	}))
+	s.srv.TLSConfig = tlsConfig
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
 	s.srv.ReadTimeout = 10 * time.Second
@@ -48,6 +72,9 @@ func MustStart(tb testing.TB) *Server {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if implicit {
+		l = tls.NewListener(l, tlsConfig)
 	}
 	go s.srv.Serve(l)
 	s.srv.Addr = l.Addr().String()
@@ -57,6 +84,9 @@ func MustStart(tb testing.TB) *Server {
 
 // URL is the SMTP_URL of the server.
 func (s *Server) URL() string { return "smtp+insecure://" + s.srv.Addr }
+
+// Addr is the server's host:port.
+func (s *Server) Addr() string { return s.srv.Addr }
 
 // FailNext makes the next n deliveries fail with 451.
 func (s *Server) FailNext(n int) {
@@ -93,6 +123,7 @@ func (s *Server) WaitFor(tb testing.TB, to string, timeout time.Duration) Receiv
 type session struct {
 	s        *Server
 	from, to string
+	tls      bool
 }
 
 func (x *session) Reset()        {}
@@ -117,7 +148,7 @@ func (x *session) Data(r io.Reader) error {
 		x.s.failNext--
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	}
-	rec := Received{From: x.from, To: x.to, Raw: string(raw)}
+	rec := Received{From: x.from, To: x.to, TLS: x.tls, Raw: string(raw)}
 	if err := parse(&rec, string(raw)); err != nil {
 		return err
 	}
@@ -153,4 +184,30 @@ func parse(rec *Received, raw string) error {
 			rec.Text = string(b)
 		}
 	}
+}
+
+// selfSignedTLS makes a CA and a certificate for 127.0.0.1 signed by it.
+func selfSignedTLS(tb testing.TB) (*tls.Config, *x509.CertPool) {
+	tb.Helper()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mailtest CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(caCert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, roots
 }
