@@ -196,7 +196,7 @@ func StartServerProcess(databaseURL string, extra ...string) (*Server, error) {
 	}
 	rdb := redis.NewClient(opt)
 	if err := rdb.Ping(context.Background()).Err(); err != nil {
-		return nil, fmt.Errorf("Redis at %s: %v", RedisURL(), err)
+		return nil, fmt.Errorf("cannot reach Redis at %s: %v", RedisURL(), err)
 	}
 	b := make([]byte, 6)
 	rand.Read(b)

@@ -319,7 +319,7 @@ func captureSQL(ctx context.Context, dbURL string, viewers []*viewer) error {
 	}
 	defer d.Close()
 	hook := &captureHook{}
-	d.AddQueryHook(hook)
+	d.DB = d.DB.WithQueryHook(hook)
 	svc := db.NewUserService(d)
 	for _, v := range viewers {
 		v.sql = map[string]listSQL{}

@@ -78,7 +78,7 @@ func applyAuditFilter(q *bun.SelectQuery, f domain.AuditFilter) {
 	case f.TenantID != nil:
 		q.Where("ae.tenant_id = ?", *f.TenantID)
 	case !f.Scope.All:
-		q.Where("ae.tenant_id IN (?)", bun.In(nonEmpty(f.Scope.TenantIDs)))
+		q.Where("ae.tenant_id IN (?)", bun.List(nonEmpty(f.Scope.TenantIDs)))
 	}
 	if f.ActorID != nil {
 		q.Where("ae.actor_id = ?", *f.ActorID)
@@ -103,9 +103,9 @@ func applyAuditFilter(q *bun.SelectQuery, f domain.AuditFilter) {
 // AuditEventsByIDs loads audit events for a dataloader, inside the scope.
 func (s *AuditService) AuditEventsByIDs(ctx context.Context, scope domain.Scope, ids []int64) ([]*domain.AuditEvent, error) {
 	var rows []auditEventModel
-	q := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids))
+	q := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids))
 	if !scope.All {
-		q.Where("tenant_id IN (?)", bun.In(nonEmpty(scope.TenantIDs)))
+		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, mapError(err)

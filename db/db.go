@@ -55,7 +55,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	sqldb.SetMaxIdleConns(20)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{DB: bun.NewDB(sqldb, pgdialect.New()), logger: logger, connConfig: cfg}
-	db.AddQueryHook(queryCounter{db})
+	db.DB = db.DB.WithQueryHook(queryCounter{db})
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {

@@ -137,7 +137,7 @@ func (s *EventStore) EventsAfter(ctx context.Context, scope domain.Scope, after,
 	var rows []eventModel
 	q := s.db.NewSelect().Model(&rows).Where("id > ? AND id <= ?", after, upTo).Order("id").Limit(int64(limit))
 	if !scope.All {
-		q.Where("tenant_id IN (?)", bun.In(nonEmpty(scope.TenantIDs)))
+		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, mapError(err)

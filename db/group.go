@@ -55,7 +55,7 @@ func (s *GroupService) FindGroups(ctx context.Context, f GroupFilter) ([]*domain
 	var rows []groupModel
 	q := s.db.NewSelect().Model(&rows).Order("g.tenant_id", "g.product_id", "g.name", "g.id")
 	if !f.Scope.All {
-		q.Where("g.tenant_id IN (?)", bun.In(nonEmpty(f.Scope.TenantIDs)))
+		q.Where("g.tenant_id IN (?)", bun.List(nonEmpty(f.Scope.TenantIDs)))
 	}
 	if f.TenantID != nil {
 		q.Where("g.tenant_id = ?", *f.TenantID)
@@ -83,7 +83,7 @@ func groupsOf(rows []groupModel) []*domain.Group {
 // GroupsByIDs loads groups for a dataloader; callers check visibility.
 func (s *GroupService) GroupsByIDs(ctx context.Context, ids []int64) ([]*domain.Group, error) {
 	var rows []groupModel
-	if err := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}
 	return groupsOf(rows), nil
@@ -93,7 +93,7 @@ func (s *GroupService) GroupsByIDs(ctx context.Context, ids []int64) ([]*domain.
 // for a dataloader.
 func (s *GroupService) GroupsOfTenants(ctx context.Context, tenantIDs []int64) ([]*domain.Group, error) {
 	var rows []groupModel
-	if err := s.db.NewSelect().Model(&rows).Where("tenant_id IN (?)", bun.In(tenantIDs)).
+	if err := s.db.NewSelect().Model(&rows).Where("tenant_id IN (?)", bun.List(tenantIDs)).
 		Order("product_id", "name", "id").Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}
@@ -107,7 +107,7 @@ func (s *GroupService) GroupIDsOfUsers(ctx context.Context, userIDs []int64) (ma
 		GroupID int64 `bun:"group_id"`
 	}
 	err := s.db.NewRaw("SELECT user_id, group_id FROM group_members WHERE user_id IN (?) ORDER BY user_id, group_id",
-		bun.In(userIDs)).Scan(ctx, &rows)
+		bun.List(userIDs)).Scan(ctx, &rows)
 	out := map[int64][]int64{}
 	for _, r := range rows {
 		out[r.UserID] = append(out[r.UserID], r.GroupID)

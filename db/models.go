@@ -136,14 +136,6 @@ func (m *membershipModel) domain() *domain.Membership {
 	return &domain.Membership{ID: m.ID, TenantID: m.TenantID, UserID: m.UserID, CreatedAt: m.CreatedAt}
 }
 
-type membershipProductModel struct {
-	bun.BaseModel `bun:"table:membership_products,alias:mp"`
-
-	MembershipID int64  `bun:"membership_id,pk"`
-	ProductID    int64  `bun:"product_id,pk"`
-	Category     string `bun:"category"`
-}
-
 type roleAssignmentModel struct {
 	bun.BaseModel `bun:"table:role_assignments,alias:ra"`
 

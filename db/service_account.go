@@ -168,7 +168,7 @@ func (s *ServiceAccountService) tokenQuery(idb bun.IDB, rows any) *bun.SelectQue
 // TokensByServiceAccountIDs returns the tokens' metadata, newest first.
 func (s *ServiceAccountService) TokensByServiceAccountIDs(ctx context.Context, ids []int64) ([]*domain.ServiceAccountToken, error) {
 	var rows []tokenModel
-	if err := s.tokenQuery(s.db, &rows).Where("sat.service_account_id IN (?)", bun.In(ids)).
+	if err := s.tokenQuery(s.db, &rows).Where("sat.service_account_id IN (?)", bun.List(ids)).
 		Order("sat.id DESC").Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}

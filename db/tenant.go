@@ -30,7 +30,7 @@ func (s *TenantService) FindTenantByID(ctx context.Context, id int64) (*domain.T
 // TenantsByIDs loads tenants for a dataloader, in no particular order.
 func (s *TenantService) TenantsByIDs(ctx context.Context, ids []int64) ([]*domain.Tenant, error) {
 	var rows []tenantModel
-	if err := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}
 	out := make([]*domain.Tenant, len(rows))
@@ -94,7 +94,7 @@ func (s *TenantService) FindTenants(ctx context.Context, f domain.TenantFilter, 
 
 func (s *TenantService) applyTenantFilter(q *bun.SelectQuery, f domain.TenantFilter) {
 	if !f.Scope.All {
-		q.Where("t.id IN (?)", bun.In(nonEmpty(f.Scope.TenantIDs)))
+		q.Where("t.id IN (?)", bun.List(nonEmpty(f.Scope.TenantIDs)))
 	}
 	if f.ParentID != nil {
 		q.Where("t.parent_id = ?", *f.ParentID)
@@ -122,7 +122,7 @@ func (s *TenantService) DescendantIDs(ctx context.Context, ids []int64) ([]int64
 	err := s.db.NewRaw(`WITH RECURSIVE sub AS (
 			SELECT id FROM tenants WHERE parent_id IN (?)
 			UNION SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
-		) SELECT id FROM sub ORDER BY id`, bun.In(ids)).Scan(ctx, &out)
+		) SELECT id FROM sub ORDER BY id`, bun.List(ids)).Scan(ctx, &out)
 	return out, mapError(err)
 }
 

@@ -204,7 +204,7 @@ func (q *userListQuery) page(after, before *string, dir string, limit int) (stri
 			// against the scope and the role filter until the page is full.
 			b.add("SELECT u.id AS user_id, u.username FROM users u WHERE true")
 			if !q.all {
-				b.add(" AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id IN (?)", bun.In(q.tenants))
+				b.add(" AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id IN (?)", bun.List(q.tenants))
 				if q.roleCond != "" {
 					b.add(probe, q.roleArgs...)
 				}
@@ -236,7 +236,7 @@ func (q *userListQuery) page(after, before *string, dir string, limit int) (stri
 			member("?", q.tenants[0])
 			return
 		}
-		b.add("SELECT DISTINCT ON (c.username) c.user_id, c.username FROM unnest(ARRAY[?]::bigint[]) AS s(tenant_id) CROSS JOIN LATERAL (", bun.In(q.tenants))
+		b.add("SELECT DISTINCT ON (c.username) c.user_id, c.username FROM unnest(ARRAY[?]::bigint[]) AS s(tenant_id) CROSS JOIN LATERAL (", bun.List(q.tenants))
 		member("s.tenant_id")
 		b.add(") c ORDER BY c.username "+dir+" LIMIT ?", limit)
 	}
@@ -254,7 +254,7 @@ func (q *userListQuery) page(after, before *string, dir string, limit int) (stri
 		few *= 8
 	}
 	b.add("WITH h AS MATERIALIZED (SELECT ra.tenant_id, ra.user_id FROM role_assignments ra WHERE ra.tenant_id IN (?) AND "+q.roleCond,
-		append([]any{bun.In(q.tenants)}, q.roleArgs...)...)
+		append([]any{bun.List(q.tenants)}, q.roleArgs...)...)
 	b.add(" LIMIT ?)", few)
 	// Each holder's membership (for the username) is probed one by one:
 	// OFFSET 0 keeps the planner, which overestimates the holders, from
@@ -290,7 +290,7 @@ func (q *userListQuery) count() (string, []any) {
 		b.add("SELECT count(DISTINCT ra.user_id)")
 		from("role_assignments", "ra")
 		if !q.all {
-			b.add(" AND ra.tenant_id IN (?)", bun.In(q.tenants))
+			b.add(" AND ra.tenant_id IN (?)", bun.List(q.tenants))
 		}
 		b.add(" AND "+q.roleCond, q.roleArgs...)
 	case q.all:
@@ -306,7 +306,7 @@ func (q *userListQuery) count() (string, []any) {
 			b.add("SELECT count(DISTINCT m.user_id)")
 		}
 		from("memberships", "m")
-		b.add(" AND m.tenant_id IN (?)", bun.In(q.tenants))
+		b.add(" AND m.tenant_id IN (?)", bun.List(q.tenants))
 	}
 	return b.query()
 }
@@ -320,7 +320,7 @@ func compactIDs(ids []int64) []int64 {
 // UsersByIDs loads users for a dataloader. Callers check visibility.
 func (s *UserService) UsersByIDs(ctx context.Context, ids []int64) ([]*domain.User, error) {
 	var rows []userModel
-	if err := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}
 	out := make([]*domain.User, len(rows))
@@ -334,9 +334,9 @@ func (s *UserService) UsersByIDs(ctx context.Context, ids []int64) ([]*domain.Us
 // scope, ordered by tenant.
 func (s *UserService) MembershipsByUserIDs(ctx context.Context, scope domain.Scope, userIDs []int64) ([]*domain.Membership, error) {
 	var rows []membershipModel
-	q := s.db.NewSelect().Model(&rows).Where("user_id IN (?)", bun.In(userIDs)).Order("tenant_id")
+	q := s.db.NewSelect().Model(&rows).Where("user_id IN (?)", bun.List(userIDs)).Order("tenant_id")
 	if !scope.All {
-		q.Where("tenant_id IN (?)", bun.In(nonEmpty(scope.TenantIDs)))
+		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, mapError(err)
@@ -352,7 +352,7 @@ func (s *UserService) MembershipsByUserIDs(ctx context.Context, scope domain.Sco
 // memberships; memberships were scoped when they were loaded.
 func (s *UserService) RoleAssignmentsByMembershipIDs(ctx context.Context, membershipIDs []int64) ([]*domain.RoleAssignment, error) {
 	var rows []roleAssignmentModel
-	if err := s.db.NewSelect().Model(&rows).Where("membership_id IN (?)", bun.In(membershipIDs)).
+	if err := s.db.NewSelect().Model(&rows).Where("membership_id IN (?)", bun.List(membershipIDs)).
 		Order("product_id", "id").Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}

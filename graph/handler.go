@@ -57,10 +57,13 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 	srv := newServer(app, limits, &apqCache{rdb: rdb, prefix: apqPrefix})
 
 	srv.AddTransport(graphqlTransportWS{
-		Accept:        websocket.AcceptOptions{OriginPatterns: limits.AllowedOrigins},
-		InitTimeout:   limits.WebsocketInitTimeout,
-		PingInterval:  15 * time.Second,
-		WriteTimeout:  10 * time.Second,
+		Accept:       websocket.AcceptOptions{OriginPatterns: limits.AllowedOrigins},
+		InitTimeout:  limits.WebsocketInitTimeout,
+		PingInterval: 15 * time.Second,
+		// A dashboard that reads slowly still gets its events (and the
+		// SLOW_CONSUMER notice when the hub drops it); one that reads
+		// nothing for a minute is gone.
+		WriteTimeout:  60 * time.Second,
 		MaxOperations: 100,
 		ReadLimit:     1 << 20,
 		Init: func(ctx context.Context, payload map[string]any) (context.Context, error) {

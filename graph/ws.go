@@ -352,7 +352,9 @@ func (c *wsConn) keepAlive() {
 		case <-c.life.Done():
 			return
 		case <-ticker.C:
-			ctx, cancel := context.WithTimeout(context.Background(), c.t.PingInterval)
+			// The pong comes once the peer reads again: a busy but live
+			// client gets a few intervals.
+			ctx, cancel := context.WithTimeout(context.Background(), 3*c.t.PingInterval)
 			err := c.conn.Ping(ctx)
 			cancel()
 			if err != nil && c.life.Err() == nil {

@@ -258,7 +258,9 @@ func TestPagination(t *testing.T) {
 // memberships, tenants, roles and products costs the same small number of
 // SQL statements as a page of 5.
 func TestUsersPageQueryCount(t *testing.T) {
-	w := newWorld(t)
+	// Only this test's requests on the database: no mail polling, no event
+	// relay (they counted in under load).
+	w := newWorldOn(t, MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
 	for i := range 60 {
 		u := w.f.User(fmt.Sprintf("bulk%02d", i), w.company)
 		w.f.Assign(u, w.company, "segmenti", "user")

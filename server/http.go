@@ -480,28 +480,6 @@ func originHosts(origins []string) []string {
 	return out
 }
 
-func (m *Main) viewerForToken(ctx context.Context, token string) (*domain.Viewer, error) {
-	if domain.IsServiceToken(token) {
-		return m.viewerForServiceToken(ctx, token)
-	}
-	sess, err := m.Sessions.Lookup(ctx, token)
-	if err != nil {
-		return nil, err
-	}
-	v, err := m.App.Users.LoadViewer(ctx, sess.UserID)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		_ = m.Sessions.RevokeAll(ctx, sess.UserID)
-		return nil, auth.ErrNoSession
-	} else if err != nil {
-		return nil, err
-	}
-	if v.Status != domain.UserActive {
-		return nil, auth.ErrNoSession
-	}
-	v.SessionID = sess.ID
-	return v, nil
-}
-
 // viewerForServiceToken authenticates a service account token (R27): the
 // viewer is the service account, with its grants, and carries the token id
 // for per-token rate limits.

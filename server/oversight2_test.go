@@ -397,8 +397,7 @@ func TestMonthlyDigest(t *testing.T) {
 		}
 	})
 	t.Run("OKCounts", func(t *testing.T) {
-		var raw string
-		raw = w.text(t, "SELECT to_address || '|' || language || '|' || data::text FROM email_outbox WHERE template = 'monthly_digest' AND tenant_id = ?", w.company)
+		raw := w.text(t, "SELECT to_address || '|' || language || '|' || data::text FROM email_outbox WHERE template = 'monthly_digest' AND tenant_id = ?", w.company)
 		parts := strings.SplitN(raw, "|", 3)
 		var data struct {
 			Period, UsersLink string
