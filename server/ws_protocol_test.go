@@ -254,12 +254,7 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 	body := `{"query": "subscription { changes { cursor type } }"}`
 
 	t.Run("PlainPOSTRefusedAtOnce", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+		resp, err := postWithAccept(m, token, "", body, 10*time.Second)
 		if err != nil {
 			t.Fatalf("no answer (it used to wait for the next event): %v", err)
 		}
@@ -271,13 +266,7 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 		}
 	})
 	t.Run("SSEStreamsEvents", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "text/event-stream")
-		req.Header.Set("Authorization", "Bearer "+token)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+		resp, err := postWithAccept(m, token, "text/event-stream", body, 30*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -307,11 +296,7 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 	})
 	t.Run("URQLAcceptGetsJSON", func(t *testing.T) {
 		// urql lists text/event-stream among JSON types in every request.
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query": "{ viewer { __typename } }"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed")
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := postWithAccept(m, token, "application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed", `{"query": "{ viewer { __typename } }"}`, 30*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -321,11 +306,7 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 		}
 	})
 	t.Run("SSEQueryEndsWithComplete", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query": "{ viewer { __typename } }"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "text/event-stream")
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := postWithAccept(m, token, "text/event-stream", `{"query": "{ viewer { __typename } }"}`, 30*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -336,11 +317,7 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 		}
 	})
 	t.Run("SSEValidationErrorIsAJSONAnswer", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query": "subscription { nope }"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "text/event-stream")
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := postWithAccept(m, token, "text/event-stream", `{"query": "subscription { nope }"}`, 30*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -351,6 +328,37 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 			t.Fatalf("status %d code %q", resp.StatusCode, r.code())
 		}
 	})
+}
+
+// postWithAccept posts a GraphQL request as token's bearer, with Accept
+// when not empty, and gives up after timeout.
+func postWithAccept(m *Main, token, accept, body string, timeout time.Duration) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, m.URL()+"/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	// The body holds the context: closing the body ends it.
+	resp.Body = cancelOnClose{resp.Body, cancel}
+	return resp, nil
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // TestOfficialGraphqlWsClient runs the graphql-ws library's own client
