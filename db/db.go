@@ -36,6 +36,8 @@ type DB struct {
 	*bun.DB
 	logger  *slog.Logger
 	queries atomic.Int64
+	// observe, when set, sees every statement's text (ObserveQueries).
+	observe atomic.Pointer[func(query string)]
 	// catalogVersion counts LoadCatalog calls: CatalogService's copy is
 	// dropped when it changes.
 	catalogVersion atomic.Int64
@@ -77,8 +79,18 @@ func (db *DB) QueryCount() int64 { return db.queries.Load() }
 
 type queryCounter struct{ db *DB }
 
-func (q queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+// ObserveQueries calls f with the text of every statement this handle runs
+// until stop is called; tests use it to check what SQL a request issues.
+func (db *DB) ObserveQueries(f func(query string)) (stop func()) {
+	db.observe.Store(&f)
+	return func() { db.observe.Store(nil) }
+}
+
+func (q queryCounter) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
 	q.db.queries.Add(1)
+	if f := q.db.observe.Load(); f != nil {
+		(*f)(e.Query)
+	}
 	return ctx
 }
 func (queryCounter) AfterQuery(context.Context, *bun.QueryEvent) {}

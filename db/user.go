@@ -349,16 +349,67 @@ func (s *UserService) MembershipsByUserIDs(ctx context.Context, scope domain.Sco
 }
 
 // RoleAssignmentsByMembershipIDs returns the role assignments of the given
-// memberships; memberships were scoped when they were loaded.
-func (s *UserService) RoleAssignmentsByMembershipIDs(ctx context.Context, membershipIDs []int64) ([]*domain.RoleAssignment, error) {
+// memberships in the tenants of scope.
+func (s *UserService) RoleAssignmentsByMembershipIDs(ctx context.Context, scope domain.Scope, membershipIDs []int64) ([]*domain.RoleAssignment, error) {
 	var rows []roleAssignmentModel
-	if err := s.db.NewSelect().Model(&rows).Where("membership_id IN (?)", bun.List(membershipIDs)).
-		Order("product_id", "id").Scan(ctx); err != nil {
+	q := s.db.NewSelect().Model(&rows).Where("membership_id IN (?)", bun.List(membershipIDs))
+	if !scope.All {
+		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
+	}
+	if err := q.Order("product_id", "id").Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}
 	out := make([]*domain.RoleAssignment, len(rows))
 	for i := range rows {
 		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// AuthorizationInputComment marks the only reads of memberships and role
+// assignments that are not scoped by the viewer's tenants: the facts an
+// authorization decision about a person needs (every tenant they belong to,
+// every role they hold), never shown as such. Tests look for it.
+const AuthorizationInputComment = "authorization input"
+
+// MemberTenantIDsByUserIDs returns, for each user, every tenant they are a
+// member of: the input of the personal-data rule and of visibility checks.
+func (s *UserService) MemberTenantIDsByUserIDs(ctx context.Context, userIDs []int64) (map[int64][]int64, error) {
+	var rows []struct {
+		UserID   int64 `bun:"user_id"`
+		TenantID int64 `bun:"tenant_id"`
+	}
+	err := s.db.NewSelect().Comment(AuthorizationInputComment).Table("memberships").Column("user_id", "tenant_id").
+		Where("user_id IN (?)", bun.List(userIDs)).Order("user_id", "tenant_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	out := make(map[int64][]int64, len(userIDs))
+	for _, r := range rows {
+		out[r.UserID] = append(out[r.UserID], r.TenantID)
+	}
+	return out, nil
+}
+
+// TargetRolesByUserIDs returns, for each user, every role they hold,
+// whatever its tenant, category or status: the input of account-wide
+// authorization (domain.CoversAccount), as targetRoles reads it under lock.
+func (s *UserService) TargetRolesByUserIDs(ctx context.Context, userIDs []int64) (map[int64][]domain.TargetRole, error) {
+	var rows []struct {
+		UserID    int64  `bun:"user_id"`
+		TenantID  int64  `bun:"tenant_id"`
+		ProductID int64  `bun:"product_id"`
+		Category  string `bun:"category"`
+	}
+	err := s.db.NewSelect().Comment(AuthorizationInputComment).Table("role_assignments").Distinct().
+		Column("user_id", "tenant_id", "product_id", "category").Where("user_id IN (?)", bun.List(userIDs)).
+		Order("user_id", "tenant_id", "product_id", "category").Scan(ctx, &rows)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	out := make(map[int64][]domain.TargetRole, len(userIDs))
+	for _, r := range rows {
+		out[r.UserID] = append(out[r.UserID], domain.TargetRole{TenantID: r.TenantID, ProductID: r.ProductID, Category: domain.RoleCategory(r.Category)})
 	}
 	return out, nil
 }
@@ -372,7 +423,7 @@ func (s *UserService) LoadViewer(ctx context.Context, userID int64) (*domain.Vie
 	}
 	v := &domain.Viewer{UserID: u.ID, Username: u.Username, Kind: domain.UserKind(u.Kind),
 		Status: domain.UserStatus(u.Status), PlatformAdmin: u.PlatformAdmin}
-	err := s.db.NewRaw(`SELECT ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
+	err := s.db.NewRaw("/* "+AuthorizationInputComment+" */ "+`SELECT ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
 		FROM role_assignments ra JOIN roles r ON r.id = ra.role_id
 		WHERE ra.user_id = ? AND ra.status = 'ACTIVE' ORDER BY ra.id`, userID).
 		Scan(ctx, &v.Grants)

@@ -229,23 +229,13 @@ func visibleMembership(ctx context.Context, tenantID, userID int64) (bool, error
 func target(ctx context.Context, u *domain.User) (domain.TargetUser, error) {
 	l := loadersFrom(ctx)
 	t := domain.TargetUser{ID: u.ID, HomeTenantID: u.HomeTenantID, PlatformAdmin: u.PlatformAdmin, NameVerified: u.NameVerified}
-	ms, err := l.memberships.Load(ctx, u.ID)
-	if err != nil {
+	var err error
+	if t.TenantIDs, err = l.memberTenants.Load(ctx, u.ID); err != nil {
 		return t, err
 	}
-	ids := make([]int64, len(ms))
-	for i, m := range ms {
-		t.TenantIDs = append(t.TenantIDs, m.TenantID)
-		ids[i] = m.ID
-	}
-	ras, err := l.roleAssignments.LoadAll(ctx, ids)
+	t.Roles, err = l.targetRoles.Load(ctx, u.ID)
 	if err != nil {
 		return t, err
-	}
-	for _, list := range ras {
-		for _, ra := range list {
-			t.Roles = append(t.Roles, domain.TargetRole{TenantID: ra.TenantID, ProductID: ra.ProductID, Category: ra.Category})
-		}
 	}
 	return t, nil
 }

@@ -570,12 +570,7 @@ func (app *App) credentialTarget(ctx context.Context, gid string) (int64, func(d
 // userTenantIDs returns every tenant the user belongs to, unscoped: the
 // input of authorization decisions about that user.
 func (l *Loaders) userTenantIDs(ctx context.Context, userID int64) ([]int64, error) {
-	ms, err := l.memberships.Load(ctx, userID)
-	ids := make([]int64, len(ms))
-	for i, m := range ms {
-		ids[i] = m.TenantID
-	}
-	return ids, err
+	return l.memberTenants.Load(ctx, userID)
 }
 
 // ResendInvitation sends a new invitation link (R14).

@@ -26,8 +26,12 @@ type Loaders struct {
 
 	tenant          *dataloadgen.Loader[int64, *domain.Tenant]
 	user            *dataloadgen.Loader[int64, *domain.User]
-	memberships     *dataloadgen.Loader[int64, []*domain.Membership]
+	memberships     *dataloadgen.Loader[int64, []*domain.Membership] // in the viewer's readable tenants
 	roleAssignments *dataloadgen.Loader[int64, []*domain.RoleAssignment]
+	// Authorization input, unscoped by design: every tenant of a person and
+	// every role they hold. Never shown; decisions about the person need all.
+	memberTenants *dataloadgen.Loader[int64, []int64]
+	targetRoles   *dataloadgen.Loader[int64, []domain.TargetRole]
 
 	catalogOnce sync.Once
 	catalog     catalogIndex
@@ -90,10 +94,14 @@ func NewLoaders(app *App, viewer *domain.Viewer) *Loaders {
 		}
 		return out, err
 	}, dataloadgen.WithWait(loaderWait))
-	// All memberships of a user, unscoped: the personal-data decision needs
-	// every tenant the person belongs to; resolvers filter what they show.
+	// Memberships and role assignments are read in the viewer's readable
+	// tenants, scoped in SQL, not filtered afterwards.
 	l.memberships = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.Membership, error) {
-		rows, err := app.Users.MembershipsByUserIDs(ctx, domain.Scope{All: true}, ids)
+		scope, err := l.ReadableTenants(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := app.Users.MembershipsByUserIDs(ctx, scope, ids)
 		out := make(map[int64][]*domain.Membership, len(ids))
 		for _, id := range ids {
 			out[id] = nil
@@ -104,7 +112,11 @@ func NewLoaders(app *App, viewer *domain.Viewer) *Loaders {
 		return out, err
 	}, dataloadgen.WithWait(loaderWait))
 	l.roleAssignments = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.RoleAssignment, error) {
-		rows, err := app.Users.RoleAssignmentsByMembershipIDs(ctx, ids)
+		scope, err := l.ReadableTenants(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := app.Users.RoleAssignmentsByMembershipIDs(ctx, scope, ids)
 		out := make(map[int64][]*domain.RoleAssignment, len(ids))
 		for _, id := range ids {
 			out[id] = nil
@@ -113,6 +125,14 @@ func NewLoaders(app *App, viewer *domain.Viewer) *Loaders {
 			out[ra.MembershipID] = append(out[ra.MembershipID], ra)
 		}
 		return out, err
+	}, dataloadgen.WithWait(loaderWait))
+	l.memberTenants = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64][]int64, error) {
+		out, err := app.Users.MemberTenantIDsByUserIDs(ctx, ids)
+		return everyKey(out, ids), err
+	}, dataloadgen.WithWait(loaderWait))
+	l.targetRoles = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64][]domain.TargetRole, error) {
+		out, err := app.Users.TargetRolesByUserIDs(ctx, ids)
+		return everyKey(out, ids), err
 	}, dataloadgen.WithWait(loaderWait))
 	l.tokens = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.ServiceAccountToken, error) {
 		rows, err := app.ServiceAccounts.TokensByServiceAccountIDs(ctx, ids)
@@ -226,13 +246,13 @@ func (l *Loaders) User(ctx context.Context, id int64) (*domain.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	memberships, err := l.memberships.Load(ctx, id)
+	tenantIDs, err := l.memberTenants.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	visible := scope.All
-	for _, m := range memberships {
-		visible = visible || scope.Contains(m.TenantID)
+	for _, t := range tenantIDs {
+		visible = visible || scope.Contains(t)
 	}
 	if !visible {
 		return nil, nil
@@ -242,21 +262,11 @@ func (l *Loaders) User(ctx context.Context, id int64) (*domain.User, error) {
 
 // VisibleMemberships returns the user's memberships of tenants the viewer may see.
 func (l *Loaders) VisibleMemberships(ctx context.Context, userID int64) ([]*domain.Membership, error) {
-	scope, err := l.ReadableTenants(ctx)
-	if err != nil {
-		return nil, err
+	out, err := l.memberships.Load(ctx, userID)
+	if out == nil {
+		out = []*domain.Membership{}
 	}
-	all, err := l.memberships.Load(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	out := []*domain.Membership{}
-	for _, m := range all {
-		if scope.Contains(m.TenantID) {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // RoleAssignments returns the role assignments of a membership already
@@ -281,13 +291,9 @@ func (l *Loaders) CanSeePersonalData(ctx context.Context, u *domain.User) (bool,
 	if scope.All {
 		return true, nil
 	}
-	memberships, err := l.memberships.Load(ctx, u.ID)
+	tenantIDs, err := l.memberTenants.Load(ctx, u.ID)
 	if err != nil {
 		return false, err
-	}
-	tenantIDs := make([]int64, len(memberships))
-	for i, m := range memberships {
-		tenantIDs[i] = m.TenantID
 	}
 	return domain.CanSeePersonalData(l.viewer, scope, u.ID, tenantIDs), nil
 }
@@ -314,8 +320,25 @@ func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 	for i, u := range users {
 		userIDs[i] = u.ID
 	}
-	rows, err := l.app.Users.MembershipsByUserIDs(ctx, domain.Scope{All: true}, userIDs)
+	scope, err := l.ReadableTenants(ctx)
 	if err != nil {
+		return
+	}
+	var wg sync.WaitGroup
+	// The personal-data rule needs every tenant of each person: read it
+	// beside the scoped memberships, unless the viewer sees all anyway.
+	if pd, err := l.PersonalData(ctx); err == nil && !pd.All {
+		wg.Go(func() {
+			if byUser, err := l.app.Users.MemberTenantIDsByUserIDs(ctx, userIDs); err == nil {
+				for id, tenants := range everyKey(byUser, userIDs) {
+					l.memberTenants.Prime(id, tenants)
+				}
+			}
+		})
+	}
+	rows, err := l.app.Users.MembershipsByUserIDs(ctx, scope, userIDs)
+	if err != nil {
+		wg.Wait()
 		return // the fields report it when they load
 	}
 	byUser := make(map[int64][]*domain.Membership, len(userIDs))
@@ -325,21 +348,14 @@ func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 	for _, id := range userIDs {
 		l.memberships.Prime(id, byUser[id])
 	}
-	scope, err := l.ReadableTenants(ctx)
-	if err != nil {
-		return
-	}
 	var membershipIDs, tenantIDs []int64
 	for _, m := range rows {
-		if scope.Contains(m.TenantID) {
-			membershipIDs = append(membershipIDs, m.ID)
-			tenantIDs = append(tenantIDs, m.TenantID)
-		}
+		membershipIDs = append(membershipIDs, m.ID)
+		tenantIDs = append(tenantIDs, m.TenantID)
 	}
-	var wg sync.WaitGroup
 	if len(membershipIDs) > 0 && selects(ctx, "memberships", "roleAssignments") {
 		wg.Go(func() {
-			rows, err := l.app.Users.RoleAssignmentsByMembershipIDs(ctx, membershipIDs)
+			rows, err := l.app.Users.RoleAssignmentsByMembershipIDs(ctx, scope, membershipIDs)
 			if err != nil {
 				return
 			}
