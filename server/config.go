@@ -48,6 +48,9 @@ type Config struct {
 	EventRetention      time.Duration
 	SubscriptionBuffer  int
 	SubscriptionRecheck time.Duration
+	// FailedLoginMinDuration and RecoveryMinDuration pad the answers that
+	// must not tell whether an account exists (R16).
+	FailedLoginMinDuration, RecoveryMinDuration time.Duration
 	// WebsocketInitTimeout closes a WebSocket that sends no connection_init.
 	WebsocketInitTimeout time.Duration
 	// Oversight (issue 6).
@@ -108,6 +111,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&c.AuditRetention, "audit-retention", durationEnv("AUDIT_RETENTION", 0), "delete audit events older than this, e.g. 2160h; 0 keeps them forever (AUDIT_RETENTION)")
 	fs.DurationVar(&c.EventRetention, "event-retention", durationEnv("EVENT_RETENTION", 7*24*time.Hour), "keep published change events this long for resuming subscriptions; 0 forever (EVENT_RETENTION)")
 	fs.IntVar(&c.SubscriptionBuffer, "subscription-buffer", 16, "event batches a subscriber may have waiting before it is dropped as too slow")
+	fs.DurationVar(&c.FailedLoginMinDuration, "failed-login-min-duration", durationEnv("FAILED_LOGIN_MIN_DURATION", 150*time.Millisecond), "every wrong sign-in answers after at least this long, known account or not; keep it above a password hash plus a failure's transaction (FAILED_LOGIN_MIN_DURATION)")
+	fs.DurationVar(&c.RecoveryMinDuration, "recovery-min-duration", durationEnv("RECOVERY_MIN_DURATION", 300*time.Millisecond), "account recovery answers after at least this long, account or not (RECOVERY_MIN_DURATION)")
 	fs.DurationVar(&c.WebsocketInitTimeout, "ws-init-timeout", durationEnv("WS_INIT_TIMEOUT", 5*time.Second), "close a WebSocket that sends no connection_init within this time, with 4408 (WS_INIT_TIMEOUT)")
 	fs.DurationVar(&c.SubscriptionRecheck, "subscription-recheck", durationEnv("SUBSCRIPTION_RECHECK", 5*time.Second), "how often subscriptions re-check their viewer's session and roles (SUBSCRIPTION_RECHECK)")
 	fs.StringVar(&c.NominationTrustRoots, "nomination-trust-roots", env("NOMINATION_TRUST_ROOTS", ""), "PEM file of the certification authorities trusted for signed nominations (NOMINATION_TRUST_ROOTS); empty accepts any issuer")

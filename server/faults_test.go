@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -28,40 +26,6 @@ import (
 // the server runs, and the server killed in the middle of mutations. The
 // PostgreSQL and Redis that are stopped are private to the test, never the
 // shared ones other tests use.
-
-// faultChildEnv makes the test binary run as a server process (see
-// TestMain) so that a test can SIGKILL it.
-const faultChildEnv = "TENANTADMIN_FAULT_CHILD_ARGS"
-
-func TestMain(m *testing.M) {
-	if args := os.Getenv(faultChildEnv); args != "" {
-		runFaultChild(args)
-		return
-	}
-	os.Exit(m.Run())
-}
-
-// runFaultChild serves like the real binary, prints its address, and runs
-// until it is killed.
-func runFaultChild(rawArgs string) {
-	var args []string
-	if err := json.Unmarshal([]byte(rawArgs), &args); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	m := NewMain()
-	m.Logger = slog.New(slog.DiscardHandler)
-	if err := m.ParseFlags(args); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	if err := m.Run(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fmt.Println("LISTENING", m.Addr())
-	select {}
-}
 
 // privatePostgres is a PostgreSQL cluster of the test's own, stopped and
 // started again on the same port.
@@ -410,51 +374,6 @@ func TestFaultRedisRestart(t *testing.T) {
 	})
 }
 
-// faultChild is a server process of the test binary.
-type faultChild struct {
-	cmd  *exec.Cmd
-	addr string
-}
-
-func startFaultChild(t *testing.T, args ...string) *faultChild {
-	t.Helper()
-	b, _ := json.Marshal(args)
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), faultChildEnv+"="+string(b))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	c := &faultChild{cmd: cmd}
-	t.Cleanup(func() { c.kill() })
-	lines := bufio.NewScanner(out)
-	for lines.Scan() {
-		if addr, ok := strings.CutPrefix(lines.Text(), "LISTENING "); ok {
-			c.addr = addr
-			break
-		}
-	}
-	if c.addr == "" {
-		t.Fatal("the server process did not start")
-	}
-	go func() {
-		for lines.Scan() {
-		}
-	}()
-	return c
-}
-
-func (c *faultChild) kill() {
-	if c.cmd.ProcessState == nil {
-		c.cmd.Process.Kill() // SIGKILL: no shutdown, no deferred cleanup
-		c.cmd.Wait()
-	}
-}
-
 // TestFaultServerKilledMidMutation SIGKILLs a server process while
 // several createUser transactions are open: PostgreSQL rolls back what was
 // not committed, so each user is afterwards either complete or absent, and
@@ -468,7 +387,7 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 	admin := w.token(t, w.companyAdmin)
 	input := w.userInputs(t)
 	childURL := dbURL + "&application_name=fault_child"
-	child := startFaultChild(t, "-addr", "127.0.0.1:0", "-database-url", childURL, "-redis-url", dbtest.RedisURL(),
+	child := startChildServer(t, "-addr", "127.0.0.1:0", "-database-url", childURL, "-redis-url", dbtest.RedisURL(),
 		"-key-prefix", prefix, "-log-level", "error", "-digest-interval", "0", "-event-relay=false")
 	var mu sync.Mutex
 	attempted := map[string]bool{}
@@ -545,7 +464,7 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 		t.Logf("%d createUser attempted, %d complete", len(attempted), complete)
 	})
 	t.Run("OKRestarted", func(t *testing.T) {
-		again := startFaultChild(t, "-addr", "127.0.0.1:0", "-database-url", dbURL, "-redis-url", dbtest.RedisURL(),
+		again := startChildServer(t, "-addr", "127.0.0.1:0", "-database-url", dbURL, "-redis-url", dbtest.RedisURL(),
 			"-key-prefix", prefix, "-log-level", "error", "-digest-interval", "0")
 		m := &Main{listener: fixedAddr(again.addr)}
 		// What was committed is there once (creating it again is refused as
@@ -576,15 +495,4 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 		}
 		t.Logf("%d rolled-back creations redone after the restart", retried)
 	})
-}
-
-// fixedAddr is a net.Listener stand-in that only reports an address, so
-// the test's HTTP helpers can talk to a server in another process.
-type fixedAddr string
-
-func (fixedAddr) Accept() (net.Conn, error) { return nil, net.ErrClosed }
-func (fixedAddr) Close() error              { return nil }
-func (a fixedAddr) Addr() net.Addr {
-	addr, _ := net.ResolveTCPAddr("tcp", string(a))
-	return addr
 }

@@ -157,16 +157,15 @@ func (m *Main) Run(ctx context.Context) error {
 		Authorizer: &domain.Authorizer{Hierarchy: tenants},
 		Logger:     m.Logger,
 
-		Credentials:         db.NewCredentialService(m.DB),
-		Sessions:            m.Sessions,
-		RateLimiter:         m.RateLimiter,
-		LoginRates:          graph.LoginRates{PerAccount: m.Config.RateLoginAccount, PerIP: m.Config.RateLoginIP},
-		Mailbox:             db.NewMailboxService(m.DB),
-		SMTPConfigured:      m.Config.SMTPURL != "",
-		DevMailbox:          m.Config.DevMailbox,
-		RecoveryMinDuration: 300 * time.Millisecond,
-		// Above the dummy hash's cost plus a failure's transaction.
-		FailedLoginMinDuration: 150 * time.Millisecond,
+		Credentials:            db.NewCredentialService(m.DB),
+		Sessions:               m.Sessions,
+		RateLimiter:            m.RateLimiter,
+		LoginRates:             graph.LoginRates{PerAccount: m.Config.RateLoginAccount, PerIP: m.Config.RateLoginIP},
+		Mailbox:                db.NewMailboxService(m.DB),
+		SMTPConfigured:         m.Config.SMTPURL != "",
+		DevMailbox:             m.Config.DevMailbox,
+		RecoveryMinDuration:    m.Config.RecoveryMinDuration,
+		FailedLoginMinDuration: m.Config.FailedLoginMinDuration,
 	}
 	m.startEvents()
 	if err := m.wireOversight(); err != nil {
