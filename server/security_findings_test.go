@@ -1,0 +1,187 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"tenantadmin/report"
+)
+
+const findingsQuery = `query($t: ID!, $first: Int, $after: String) {
+  securityFindings(tenantId: $t) {
+    tenant { name }
+    notActivated(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { user { username email } reasons } }
+    blocked(first: $first) { totalCount nodes { user { username } reasons } }
+    locked(first: $first) { totalCount nodes { user { username } reasons } }
+    suspended(first: $first) { totalCount nodes { user { username } reasons } }
+  }
+}`
+
+type findingList struct {
+	TotalCount int
+	PageInfo   struct {
+		HasNextPage bool
+		EndCursor   string
+	}
+	Nodes []struct {
+		User struct {
+			Username string
+			Email    *string
+		}
+		Reasons []string
+	}
+}
+
+func (l findingList) String() string {
+	var s []string
+	for _, n := range l.Nodes {
+		s = append(s, n.User.Username+":"+strings.Join(n.Reasons, "+"))
+	}
+	return strings.Join(s, ",")
+}
+
+func TestSecurityFindings(t *testing.T) {
+	w := newWorld(t)
+	enrolled := func(id int64, passwordAge string) {
+		w.f.Exec(`INSERT INTO credentials (user_id, password_hash, password_changed_at, totp_enrolled_at)
+			VALUES (?, 'x', now() - ?::interval, now())`, id, passwordAge)
+	}
+	// The admins and the technician are fine.
+	for _, id := range []int64{w.companyAdmin, w.technician} {
+		enrolled(id, "1 day")
+	}
+	invited := w.f.User("invited.user", w.company)
+	w.f.Assign(invited, w.company, "segmenti", "user")
+	w.f.Exec("UPDATE users SET status = 'INVITED' WHERE id = ?", invited)
+	noMFA := w.f.User("no.mfa", w.company)
+	w.f.Assign(noMFA, w.company, "segmenti", "user")
+	w.f.Exec("INSERT INTO credentials (user_id, password_hash, password_changed_at) VALUES (?, 'x', now())", noMFA)
+	expired := w.f.User("expired.pw", w.company)
+	w.f.Assign(expired, w.company, "segmenti", "user")
+	enrolled(expired, "100 days")
+	fresh := w.f.User("fresh.pw", w.company)
+	w.f.Assign(fresh, w.company, "segmenti", "user")
+	enrolled(fresh, "10 days")
+	w.f.Exec("UPDATE tenants SET password_max_age_days = 90 WHERE id = ?", w.company)
+	locked := w.f.User("locked.user", w.company)
+	w.f.Assign(locked, w.company, "segmenti", "user")
+	enrolled(locked, "1 day")
+	w.f.Exec("UPDATE users SET status = 'LOCKED' WHERE id = ?", locked)
+	suspended := w.f.User("suspended.user", w.company)
+	w.f.Assign(suspended, w.company, "segmenti", "user")
+	enrolled(suspended, "1 day")
+	w.f.Exec("UPDATE users SET status = 'SUSPENDED' WHERE id = ?", suspended)
+	roleSuspended := w.f.User("role.suspended", w.company)
+	ra := w.f.Assign(roleSuspended, w.company, "segmenti", "user")
+	enrolled(roleSuspended, "1 day")
+	w.f.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
+	// A member of another tenant never shows.
+	outsider := w.f.User("outsider", w.other)
+	w.f.Assign(outsider, w.other, "segmenti", "user")
+	w.f.Exec("UPDATE users SET status = 'LOCKED' WHERE id = ?", outsider)
+
+	var out struct {
+		SecurityFindings struct {
+			Tenant                                   struct{ Name string }
+			NotActivated, Blocked, Locked, Suspended findingList
+		}
+	}
+	t.Run("OK", func(t *testing.T) {
+		w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company), "first": 10}).decode(t, &out)
+		f := out.SecurityFindings
+		if got := f.NotActivated.String(); got != "invited.user:INVITED+MFA_NOT_ENROLLED,no.mfa:MFA_NOT_ENROLLED" {
+			t.Errorf("notActivated = %s", got)
+		}
+		if got := f.Blocked.String(); got != "expired.pw:PASSWORD_EXPIRED" {
+			t.Errorf("blocked = %s", got)
+		}
+		if got := f.Locked.String(); got != "locked.user:ACCOUNT_LOCKED" {
+			t.Errorf("locked = %s", got)
+		}
+		if got := f.Suspended.String(); got != "role.suspended:ROLE_ASSIGNMENT_SUSPENDED,suspended.user:ACCOUNT_SUSPENDED" {
+			t.Errorf("suspended = %s", got)
+		}
+		if f.NotActivated.TotalCount != 2 || f.Blocked.TotalCount != 1 || f.Locked.TotalCount != 1 || f.Suspended.TotalCount != 2 {
+			t.Errorf("counts = %d %d %d %d", f.NotActivated.TotalCount, f.Blocked.TotalCount, f.Locked.TotalCount, f.Suspended.TotalCount)
+		}
+		if e := f.NotActivated.Nodes[1].User.Email; e == nil || *e != "no.mfa@example.test" {
+			t.Errorf("an admin sees personal data: %v", e)
+		}
+	})
+	t.Run("Paging", func(t *testing.T) {
+		token := w.m.MustLogin(t, w.companyAdmin)
+		w.m.gql(t, token, findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company), "first": 1}).decode(t, &out)
+		page1 := out.SecurityFindings.NotActivated
+		if len(page1.Nodes) != 1 || !page1.PageInfo.HasNextPage || page1.TotalCount != 2 {
+			t.Fatalf("page 1 = %+v", page1)
+		}
+		w.m.gql(t, token, findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company), "first": 1, "after": page1.PageInfo.EndCursor}).decode(t, &out)
+		if got := out.SecurityFindings.NotActivated.String(); got != "no.mfa:MFA_NOT_ENROLLED" || out.SecurityFindings.NotActivated.PageInfo.HasNextPage {
+			t.Fatalf("page 2 = %s", got)
+		}
+	})
+	t.Run("PolicyOff", func(t *testing.T) {
+		w.f.Exec("UPDATE tenants SET password_max_age_days = NULL WHERE id = ?", w.company)
+		defer w.f.Exec("UPDATE tenants SET password_max_age_days = 90 WHERE id = ?", w.company)
+		w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).decode(t, &out)
+		if out.SecurityFindings.Blocked.TotalCount != 0 {
+			t.Fatalf("no policy, no expiry: %s", out.SecurityFindings.Blocked)
+		}
+	})
+	t.Run("AncestorAdminReads", func(t *testing.T) {
+		w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).decode(t, &out)
+		if out.SecurityFindings.Locked.TotalCount != 1 || out.SecurityFindings.Tenant.Name != "Filiale Srl" {
+			t.Fatalf("holding admin: %+v", out.SecurityFindings)
+		}
+	})
+	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
+		if c := w.m.gql(t, w.m.MustLogin(t, w.other_admin), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrForbiddenOperator", func(t *testing.T) {
+		if c := w.m.gql(t, w.m.MustLogin(t, w.technician), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+	t.Run("ErrUnauthenticated", func(t *testing.T) {
+		if c := w.m.gql(t, "", findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).code(); c != "UNAUTHENTICATED" {
+			t.Fatalf("code = %q", c)
+		}
+	})
+}
+
+// getReport downloads a report with a bearer token (or a session cookie
+// when cookie is true).
+func getReport(t *testing.T, m *Main, token, path string, tenantID int64, cookie bool) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/reports/%s?tenant=%s", m.URL(), path, globalIDFor("Tenant", tenantID)), nil)
+	if cookie {
+		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: token})
+	} else if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func readCSV(t *testing.T, body string) [][]string {
+	t.Helper()
+	if !strings.HasPrefix(body, report.BOM) {
+		t.Fatalf("no UTF-8 BOM: %q", body[:min(len(body), 20)])
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, report.BOM))).ReadAll()
+	if err != nil {
+		t.Fatalf("%v: %q", err, body)
+	}
+	return rows
+}
