@@ -297,6 +297,47 @@ func (s *UserService) AssignRole(ctx context.Context, userID, tenantID int64, ro
 	return ra.domain(), nil
 }
 
+// OnboardAdministrator grants a nomination-only role without a nomination:
+// platform staff's onboarding of a tenant's first administrator (R20's one
+// exception). authorize decides on the number of the tenant's active
+// holders of nomination-only roles on the product, counted under a lock
+// of the tenant so that two onboardings cannot both see none. The trail
+// records it as an onboarding, with the reason given.
+func (s *UserService) OnboardAdministrator(ctx context.Context, userID, tenantID int64, role *domain.Role, reason string,
+	authorize func(holders int) error, ac domain.AuditContext) (*domain.RoleAssignment, error) {
+	var ra *roleAssignmentModel
+	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var t tenantModel
+		if err := tx.NewSelect().Model(&t).Where("id = ?", tenantID).For("UPDATE").Scan(ctx); err != nil {
+			return notFoundOr(err, "Tenant not found.")
+		}
+		holders, err := tx.NewSelect().TableExpr("role_assignments AS ra").Join("JOIN roles AS r ON r.id = ra.role_id").
+			Where("ra.tenant_id = ? AND ra.product_id = ? AND r.requires_nomination AND ra.status = 'ACTIVE'", tenantID, role.ProductID).
+			Count(ctx)
+		if err != nil {
+			return mapError(err)
+		}
+		if err := authorize(int(holders)); err != nil {
+			return err
+		}
+		if _, err := lockUser(ctx, tx, userID); err != nil {
+			return err
+		}
+		if _, ra, err = addRole(ctx, tx, userID, tenantID, role, false); err != nil {
+			return err
+		}
+		after := assignmentDoc(ra)
+		after["reason"] = reason
+		return record(ctx, tx, ac, change{tenantID: &tenantID, action: "roleAssignment.onboardAdministrator", targetType: "RoleAssignment",
+			targetID: ra.ID, after: after, eventType: "ROLE_ASSIGNMENT_CREATED", eventTenant: []int64{tenantID},
+			payload: assignmentPayload(ra)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ra.domain(), nil
+}
+
 // lockAssignment authorizes a change of an assignment, then locks its
 // user and the assignment. The facts decided on (tenant, product, user)
 // never change, so a refused request locks nothing.

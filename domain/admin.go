@@ -25,17 +25,23 @@ const (
 	ReasonCategoryConflict   = "CATEGORY_CONFLICT"
 	ReasonRoleAlreadyHeld    = "ROLE_ALREADY_ASSIGNED"
 	ReasonNominationRequired = "NOMINATION_REQUIRED"
-	ReasonNotAMember         = "NOT_A_MEMBER"
-	ReasonAlreadyMember      = "ALREADY_MEMBER"
-	ReasonNoMatchingAccount  = "NO_MATCHING_ACCOUNT"
-	ReasonOtherOrganisation  = "OTHER_ORGANISATION"
-	ReasonAlreadySuspended   = "ALREADY_SUSPENDED"
-	ReasonNotSuspended       = "NOT_SUSPENDED"
-	ReasonGroupInactive      = "GROUP_INACTIVE"
-	ReasonNotOnProduct       = "NOT_ON_PRODUCT"
-	ReasonNotInGroup         = "NOT_IN_GROUP"
-	ReasonInvalidToken       = "INVALID_TOKEN"
-	ReasonNothingToChange    = "NOTHING_TO_CHANGE"
+	// ReasonNoNominationNeeded: onboarding is for nomination-only roles;
+	// the others are assigned with assignRole.
+	ReasonNoNominationNeeded = "NO_NOMINATION_NEEDED"
+	// ReasonAlreadyOnboarded: the tenant already has an administrator with
+	// a nomination-only role on the product; more come by nomination.
+	ReasonAlreadyOnboarded  = "ALREADY_ONBOARDED"
+	ReasonNotAMember        = "NOT_A_MEMBER"
+	ReasonAlreadyMember     = "ALREADY_MEMBER"
+	ReasonNoMatchingAccount = "NO_MATCHING_ACCOUNT"
+	ReasonOtherOrganisation = "OTHER_ORGANISATION"
+	ReasonAlreadySuspended  = "ALREADY_SUSPENDED"
+	ReasonNotSuspended      = "NOT_SUSPENDED"
+	ReasonGroupInactive     = "GROUP_INACTIVE"
+	ReasonNotOnProduct      = "NOT_ON_PRODUCT"
+	ReasonNotInGroup        = "NOT_IN_GROUP"
+	ReasonInvalidToken      = "INVALID_TOKEN"
+	ReasonNothingToChange   = "NOTHING_TO_CHANGE"
 )
 
 // StaleVersion is the optimistic-concurrency failure (code CONFLICT):
@@ -340,14 +346,74 @@ func CheckRoleOfProduct(role *Role, productID int64) error {
 }
 
 // CheckNomination refuses roles whose grant needs the legal
-// representative's signed nomination (R20): that workflow grants them.
-// Platform staff onboarding a tenant's first administrator are exempt.
-func CheckNomination(v *Viewer, role *Role) error {
-	if role.RequiresNomination && (v == nil || !v.PlatformAdmin) {
+// representative's signed nomination (R20), whoever asks: the nomination
+// workflow grants them. The one exception, platform staff onboarding a
+// tenant's first administrator, is its own operation
+// (CheckOnboardAdministrator), audited as such.
+func CheckNomination(role *Role) error {
+	if role.RequiresNomination {
 		return FieldError("roleId", ReasonNominationRequired,
 			"This role is granted through a nomination signed by the legal representative.")
 	}
 	return nil
+}
+
+// CheckOnboardAdministrator is the exception to R20: before a tenant has
+// any administrator holding a nomination-only role on a product, platform
+// staff may grant that role directly, so that someone can start the
+// nominations that follow. holders counts the tenant's active assignments
+// of nomination-only roles on the role's product. Tenant administrators
+// never may: for them every such role goes through a nomination.
+func CheckOnboardAdministrator(v *Viewer, role *Role, holders int) error {
+	if err := CanOnboardAdministrator(v); err != nil {
+		return err
+	}
+	if !role.RequiresNomination {
+		return FieldError("roleId", ReasonNoNominationNeeded, "This role needs no nomination: assign it as usual.")
+	}
+	if holders > 0 {
+		return &Error{Code: ECONFLICT, Field: "tenantId", Reason: ReasonAlreadyOnboarded,
+			Message: "This tenant already has an administrator for this product: further administrators are nominated by the legal representative."}
+	}
+	return nil
+}
+
+// ReasonInvalidReason: an onboarding without a usable reason.
+const ReasonInvalidReason = "INVALID_REASON"
+
+// NormalizeOnboardingReason trims the reason of an onboarding and requires
+// 3 to 500 characters: the trail must say why R20 was set aside.
+func NormalizeOnboardingReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if n := utf8.RuneCountInString(reason); n < 3 || n > 500 || strings.ContainsRune(reason, 0) {
+		return "", FieldError("reason", ReasonInvalidReason, "Give the reason for onboarding without a nomination (3 to 500 characters).")
+	}
+	return reason, nil
+}
+
+// CanOnboardAdministrator: platform staff only.
+func CanOnboardAdministrator(v *Viewer) error {
+	if err := RequireViewer(v); err != nil {
+		return err
+	}
+	if !v.PlatformAdmin {
+		return forbidden("Only platform staff onboard a tenant's first administrator; administrators are otherwise nominated by the legal representative.")
+	}
+	return nil
+}
+
+// SiteCreatorRoles are the roles the administrator who adds a site gets
+// there: their ADMIN roles on the parent, except those that need a
+// nomination (R20). Seed 002 makes a site's own managers its
+// administrators; the creator keeps what lets them add those managers.
+func SiteCreatorRoles(parentAdminRoles []*Role) []*Role {
+	var out []*Role
+	for _, r := range parentAdminRoles {
+		if r.Category == CategoryAdmin && !r.RequiresNomination {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // CheckAssignRole is R9 for one membership: held are the membership's

@@ -138,11 +138,41 @@ func TestRoleCategoryRules(t *testing.T) {
 		t.Errorf("role of another product: %v", e)
 	}
 	nominated := &domain.Role{ID: 4, ProductID: productA, Category: domain.CategoryAdmin, RequiresNomination: true}
-	if e := domain.AsError(domain.CheckNomination(viewer(1), nominated)); e == nil || e.Reason != domain.ReasonNominationRequired {
+	if e := domain.AsError(domain.CheckNomination(nominated)); e == nil || e.Reason != domain.ReasonNominationRequired {
 		t.Errorf("nomination: %v", e)
 	}
-	if err := domain.CheckNomination(&domain.Viewer{PlatformAdmin: true}, nominated); err != nil {
-		t.Errorf("staff onboarding a first admin: %v", err)
+	if err := domain.CheckNomination(admin); err != nil {
+		t.Errorf("a role without nomination refused: %v", err)
+	}
+}
+
+// TestR20CannotBeBypassed: nomination-only roles are granted by a
+// nomination, or once per tenant and product by platform staff's
+// onboarding; site creation never hands them out.
+func TestR20CannotBeBypassed(t *testing.T) {
+	nominated := &domain.Role{ID: 4, ProductID: 1, Category: domain.CategoryAdmin, RequiresNomination: true}
+	plain := &domain.Role{ID: 5, ProductID: 1, Category: domain.CategoryAdmin}
+	operator := &domain.Role{ID: 6, ProductID: 1, Category: domain.CategoryOperator}
+	staff := &domain.Viewer{UserID: 1, Status: domain.UserActive, PlatformAdmin: true}
+	tenantAdmin := &domain.Viewer{UserID: 2, Status: domain.UserActive, Grants: []domain.Grant{{TenantID: 10, ProductID: 1, RoleID: 4, Category: domain.CategoryAdmin}}}
+	if e := domain.AsError(domain.CheckNomination(nominated)); e == nil || e.Reason != domain.ReasonNominationRequired {
+		t.Errorf("platform staff's assignRole of a nomination-only role: %v", e)
+	}
+	if err := domain.CheckOnboardAdministrator(staff, nominated, 0); err != nil {
+		t.Errorf("staff onboarding the first administrator: %v", err)
+	}
+	if e := domain.AsError(domain.CheckOnboardAdministrator(staff, nominated, 1)); e == nil || e.Reason != domain.ReasonAlreadyOnboarded {
+		t.Errorf("onboarding a second administrator: %v", e)
+	}
+	if e := domain.AsError(domain.CheckOnboardAdministrator(staff, plain, 0)); e == nil || e.Reason != domain.ReasonNoNominationNeeded {
+		t.Errorf("onboarding with a role that needs no nomination: %v", e)
+	}
+	if e := domain.AsError(domain.CheckOnboardAdministrator(tenantAdmin, nominated, 0)); e == nil || e.Code != domain.EFORBIDDEN {
+		t.Errorf("a tenant administrator onboarding: %v", e)
+	}
+	got := domain.SiteCreatorRoles([]*domain.Role{nominated, plain, operator})
+	if len(got) != 1 || got[0] != plain {
+		t.Errorf("site creator gets %v, want only the ADMIN role without nomination", got)
 	}
 }
 

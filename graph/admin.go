@@ -130,7 +130,7 @@ func (app *App) CreateUser(ctx context.Context, in model.CreateUserInput) (*doma
 	if err := nu.Normalize(); err != nil {
 		return nil, nil, err
 	}
-	if err := domain.CheckNomination(v, role); err != nil {
+	if err := domain.CheckNomination(role); err != nil {
 		return nil, nil, err
 	}
 	token, hash := auth.NewToken()
@@ -170,7 +170,7 @@ func (app *App) AttachExistingUser(ctx context.Context, in model.AttachExistingU
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := domain.CheckNomination(v, role); err != nil {
+	if err := domain.CheckNomination(role); err != nil {
 		return nil, nil, err
 	}
 	return app.Users.AttachExistingUser(ctx, tenantID, username, taxCode, role, auditContext(ctx))
@@ -280,7 +280,7 @@ func (app *App) AttachUserToTenant(ctx context.Context, in model.AttachUserToTen
 	if err != nil {
 		return nil, err
 	}
-	if err := domain.CheckNomination(v, role); err != nil {
+	if err := domain.CheckNomination(role); err != nil {
 		return nil, err
 	}
 	return app.Users.AttachUserToTenant(ctx, userID, tenantID, role, func(t domain.TargetUser) error {
@@ -339,10 +339,41 @@ func (app *App) AssignRole(ctx context.Context, in model.AssignRoleInput) (*doma
 	if err := az.CanManageProduct(v, tenantID, role.ProductID); err != nil {
 		return nil, err
 	}
-	if err := domain.CheckNomination(v, role); err != nil {
+	if err := domain.CheckNomination(role); err != nil {
 		return nil, err
 	}
 	return app.Users.AssignRole(ctx, userID, tenantID, role, auditContext(ctx))
+}
+
+// OnboardTenantAdministrator is R20's one exception: platform staff grant a
+// tenant's first administrator a nomination-only role.
+func (app *App) OnboardTenantAdministrator(ctx context.Context, in model.OnboardTenantAdministratorInput) (*domain.RoleAssignment, error) {
+	v, _, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := domain.CanOnboardAdministrator(v); err != nil {
+		return nil, err // before any lookup: nothing about the tenant is told
+	}
+	userID, err := decodeID("User", in.UserID, "userId")
+	if err != nil {
+		return nil, err
+	}
+	tenantID, err := decodeID("Tenant", in.TenantID, "tenantId")
+	if err != nil {
+		return nil, err
+	}
+	role, err := app.roleOf(ctx, in.RoleID, nil)
+	if err != nil {
+		return nil, err
+	}
+	reason, err := domain.NormalizeOnboardingReason(in.Reason)
+	if err != nil {
+		return nil, err
+	}
+	return app.Users.OnboardAdministrator(ctx, userID, tenantID, role, reason, func(holders int) error {
+		return domain.CheckOnboardAdministrator(v, role, holders)
+	}, auditContext(ctx))
 }
 
 // SetAssignmentStatus suspends or reactivates a role assignment (R10).
@@ -515,12 +546,14 @@ func (app *App) CreateTenant(ctx context.Context, in model.CreateTenantInput) (*
 		}
 		creator = &v.UserID
 		seen := map[int64]bool{}
+		var parentRoles []*domain.Role
 		for _, g := range v.Grants {
 			if g.TenantID == *nt.ParentID && g.Category == domain.CategoryAdmin && !seen[g.RoleID] {
 				seen[g.RoleID] = true
-				roles = append(roles, idx.roleByID[g.RoleID])
+				parentRoles = append(parentRoles, idx.roleByID[g.RoleID])
 			}
 		}
+		roles = domain.SiteCreatorRoles(parentRoles)
 	}
 	t, err := app.Tenants.CreateTenant(ctx, nt, creator, roles, auditContext(ctx))
 	if err == nil && creator != nil {
@@ -566,6 +599,16 @@ func assignmentPayload(ra *domain.RoleAssignment, err error) (*model.RoleAssignm
 		return &model.RoleAssignmentPayload{UserErrors: errs}, err
 	}
 	return &model.RoleAssignmentPayload{RoleAssignment: ra, UserErrors: []*model.UserError{}}, nil
+}
+
+// assignRolePayload answers a new role assignment with its membership.
+func assignRolePayload(ra *domain.RoleAssignment, err error) (*model.AssignRolePayload, error) {
+	if err != nil {
+		errs, err := payloadErrors(err)
+		return &model.AssignRolePayload{UserErrors: errs}, err
+	}
+	m := &domain.Membership{ID: ra.MembershipID, TenantID: ra.TenantID, UserID: ra.UserID}
+	return &model.AssignRolePayload{RoleAssignment: ra, Membership: m, UserErrors: []*model.UserError{}}, nil
 }
 
 func groupPayload(g *domain.Group, err error) (*model.GroupPayload, error) {

@@ -161,13 +161,12 @@ func (r *mutationResolver) DetachUserFromTenant(ctx context.Context, input model
 
 // AssignRole is the resolver for the assignRole field.
 func (r *mutationResolver) AssignRole(ctx context.Context, input model.AssignRoleInput) (*model.AssignRolePayload, error) {
-	ra, err := r.App.AssignRole(ctx, input)
-	if err != nil {
-		errs, err := payloadErrors(err)
-		return &model.AssignRolePayload{UserErrors: errs}, err
-	}
-	m := &domain.Membership{ID: ra.MembershipID, TenantID: ra.TenantID, UserID: ra.UserID}
-	return &model.AssignRolePayload{RoleAssignment: ra, Membership: m, UserErrors: []*model.UserError{}}, nil
+	return assignRolePayload(r.App.AssignRole(ctx, input))
+}
+
+// OnboardTenantAdministrator is the resolver for the onboardTenantAdministrator field.
+func (r *mutationResolver) OnboardTenantAdministrator(ctx context.Context, input model.OnboardTenantAdministratorInput) (*model.AssignRolePayload, error) {
+	return assignRolePayload(r.App.OnboardTenantAdministrator(ctx, input))
 }
 
 // SuspendRoleAssignment is the resolver for the suspendRoleAssignment field.

@@ -306,52 +306,53 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptInvitation          func(childComplexity int, input model.AcceptInvitationInput) int
-		AddUserToGroup            func(childComplexity int, input model.GroupMemberInput) int
-		AdminResetPassword        func(childComplexity int, input model.AdminResetPasswordInput) int
-		AdminResetSecondFactor    func(childComplexity int, input model.AdminResetSecondFactorInput) int
-		AssignRole                func(childComplexity int, input model.AssignRoleInput) int
-		AttachExistingUser        func(childComplexity int, input model.AttachExistingUserInput) int
-		AttachUserToTenant        func(childComplexity int, input model.AttachUserToTenantInput) int
-		BeginTotpEnrollment       func(childComplexity int) int
-		BootstrapPlatformAdmin    func(childComplexity int, input model.BootstrapPlatformAdminInput) int
-		ChangeExpiredPassword     func(childComplexity int, input model.ChangeExpiredPasswordInput) int
-		ChangePassword            func(childComplexity int, input model.ChangePasswordInput) int
-		ConfirmEmailChange        func(childComplexity int, input model.ConfirmEmailChangeInput) int
-		ConfirmTotpEnrollment     func(childComplexity int, input model.ConfirmTotpEnrollmentInput) int
-		CreateGroup               func(childComplexity int, input model.CreateGroupInput) int
-		CreateServiceAccount      func(childComplexity int, input model.CreateServiceAccountInput) int
-		CreateServiceAccountToken func(childComplexity int, input model.CreateServiceAccountTokenInput) int
-		CreateTenant              func(childComplexity int, input model.CreateTenantInput) int
-		CreateUser                func(childComplexity int, input model.CreateUserInput) int
-		DeleteGroup               func(childComplexity int, input model.DeleteGroupInput) int
-		DetachUserFromTenant      func(childComplexity int, input model.DetachUserFromTenantInput) int
-		Login                     func(childComplexity int, input model.LoginInput) int
-		Logout                    func(childComplexity int) int
-		LookupUserCandidate       func(childComplexity int, input model.LookupUserCandidateInput) int
-		ReactivateRoleAssignment  func(childComplexity int, input model.RoleAssignmentInput) int
-		ReactivateUser            func(childComplexity int, input model.UserStatusInput) int
-		RejectNomination          func(childComplexity int, input model.RejectNominationInput) int
-		RemoveRoleAssignment      func(childComplexity int, input model.RoleAssignmentInput) int
-		RemoveUserFromGroup       func(childComplexity int, input model.GroupMemberInput) int
-		RequestAccountRecovery    func(childComplexity int, input model.RequestAccountRecoveryInput) int
-		RequestEmailChange        func(childComplexity int, input model.RequestEmailChangeInput) int
-		ResendInvitation          func(childComplexity int, input model.ResendInvitationInput) int
-		ResetPasswordWithToken    func(childComplexity int, input model.ResetPasswordWithTokenInput) int
-		RevokeOtherSessions       func(childComplexity int) int
-		RevokeServiceAccountToken func(childComplexity int, input model.RevokeServiceAccountTokenInput) int
-		RevokeSession             func(childComplexity int, input model.RevokeSessionInput) int
-		RotateServiceAccountToken func(childComplexity int, input model.RotateServiceAccountTokenInput) int
-		RunMonthlyDigest          func(childComplexity int, input model.RunMonthlyDigestInput) int
-		StartNomination           func(childComplexity int, input model.StartNominationInput) int
-		SuspendRoleAssignment     func(childComplexity int, input model.RoleAssignmentInput) int
-		SuspendUser               func(childComplexity int, input model.UserStatusInput) int
-		UnlockUser                func(childComplexity int, input model.UnlockUserInput) int
-		UpdateGroup               func(childComplexity int, input model.UpdateGroupInput) int
-		UpdateMyPhone             func(childComplexity int, input model.UpdateMyPhoneInput) int
-		UpdateMyPreferences       func(childComplexity int, input model.UpdateMyPreferencesInput) int
-		UpdateTenant              func(childComplexity int, input model.UpdateTenantInput) int
-		UpdateUserProfile         func(childComplexity int, input model.UpdateUserProfileInput) int
+		AcceptInvitation           func(childComplexity int, input model.AcceptInvitationInput) int
+		AddUserToGroup             func(childComplexity int, input model.GroupMemberInput) int
+		AdminResetPassword         func(childComplexity int, input model.AdminResetPasswordInput) int
+		AdminResetSecondFactor     func(childComplexity int, input model.AdminResetSecondFactorInput) int
+		AssignRole                 func(childComplexity int, input model.AssignRoleInput) int
+		AttachExistingUser         func(childComplexity int, input model.AttachExistingUserInput) int
+		AttachUserToTenant         func(childComplexity int, input model.AttachUserToTenantInput) int
+		BeginTotpEnrollment        func(childComplexity int) int
+		BootstrapPlatformAdmin     func(childComplexity int, input model.BootstrapPlatformAdminInput) int
+		ChangeExpiredPassword      func(childComplexity int, input model.ChangeExpiredPasswordInput) int
+		ChangePassword             func(childComplexity int, input model.ChangePasswordInput) int
+		ConfirmEmailChange         func(childComplexity int, input model.ConfirmEmailChangeInput) int
+		ConfirmTotpEnrollment      func(childComplexity int, input model.ConfirmTotpEnrollmentInput) int
+		CreateGroup                func(childComplexity int, input model.CreateGroupInput) int
+		CreateServiceAccount       func(childComplexity int, input model.CreateServiceAccountInput) int
+		CreateServiceAccountToken  func(childComplexity int, input model.CreateServiceAccountTokenInput) int
+		CreateTenant               func(childComplexity int, input model.CreateTenantInput) int
+		CreateUser                 func(childComplexity int, input model.CreateUserInput) int
+		DeleteGroup                func(childComplexity int, input model.DeleteGroupInput) int
+		DetachUserFromTenant       func(childComplexity int, input model.DetachUserFromTenantInput) int
+		Login                      func(childComplexity int, input model.LoginInput) int
+		Logout                     func(childComplexity int) int
+		LookupUserCandidate        func(childComplexity int, input model.LookupUserCandidateInput) int
+		OnboardTenantAdministrator func(childComplexity int, input model.OnboardTenantAdministratorInput) int
+		ReactivateRoleAssignment   func(childComplexity int, input model.RoleAssignmentInput) int
+		ReactivateUser             func(childComplexity int, input model.UserStatusInput) int
+		RejectNomination           func(childComplexity int, input model.RejectNominationInput) int
+		RemoveRoleAssignment       func(childComplexity int, input model.RoleAssignmentInput) int
+		RemoveUserFromGroup        func(childComplexity int, input model.GroupMemberInput) int
+		RequestAccountRecovery     func(childComplexity int, input model.RequestAccountRecoveryInput) int
+		RequestEmailChange         func(childComplexity int, input model.RequestEmailChangeInput) int
+		ResendInvitation           func(childComplexity int, input model.ResendInvitationInput) int
+		ResetPasswordWithToken     func(childComplexity int, input model.ResetPasswordWithTokenInput) int
+		RevokeOtherSessions        func(childComplexity int) int
+		RevokeServiceAccountToken  func(childComplexity int, input model.RevokeServiceAccountTokenInput) int
+		RevokeSession              func(childComplexity int, input model.RevokeSessionInput) int
+		RotateServiceAccountToken  func(childComplexity int, input model.RotateServiceAccountTokenInput) int
+		RunMonthlyDigest           func(childComplexity int, input model.RunMonthlyDigestInput) int
+		StartNomination            func(childComplexity int, input model.StartNominationInput) int
+		SuspendRoleAssignment      func(childComplexity int, input model.RoleAssignmentInput) int
+		SuspendUser                func(childComplexity int, input model.UserStatusInput) int
+		UnlockUser                 func(childComplexity int, input model.UnlockUserInput) int
+		UpdateGroup                func(childComplexity int, input model.UpdateGroupInput) int
+		UpdateMyPhone              func(childComplexity int, input model.UpdateMyPhoneInput) int
+		UpdateMyPreferences        func(childComplexity int, input model.UpdateMyPreferencesInput) int
+		UpdateTenant               func(childComplexity int, input model.UpdateTenantInput) int
+		UpdateUserProfile          func(childComplexity int, input model.UpdateUserProfileInput) int
 	}
 
 	Nomination struct {
@@ -783,6 +784,7 @@ type MutationResolver interface {
 	AttachUserToTenant(ctx context.Context, input model.AttachUserToTenantInput) (*model.AttachUserToTenantPayload, error)
 	DetachUserFromTenant(ctx context.Context, input model.DetachUserFromTenantInput) (*model.DetachUserFromTenantPayload, error)
 	AssignRole(ctx context.Context, input model.AssignRoleInput) (*model.AssignRolePayload, error)
+	OnboardTenantAdministrator(ctx context.Context, input model.OnboardTenantAdministratorInput) (*model.AssignRolePayload, error)
 	SuspendRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RoleAssignmentPayload, error)
 	ReactivateRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RoleAssignmentPayload, error)
 	RemoveRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RemoveRoleAssignmentPayload, error)
@@ -2081,6 +2083,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LookupUserCandidate(childComplexity, args["input"].(model.LookupUserCandidateInput)), true
+	case "Mutation.onboardTenantAdministrator":
+		if e.ComplexityRoot.Mutation.OnboardTenantAdministrator == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_onboardTenantAdministrator_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OnboardTenantAdministrator(childComplexity, args["input"].(model.OnboardTenantAdministratorInput)), true
 	case "Mutation.reactivateRoleAssignment":
 		if e.ComplexityRoot.Mutation.ReactivateRoleAssignment == nil {
 			break
@@ -3880,6 +3893,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LegalRepresentativeInput", ec.unmarshalInputLegalRepresentativeInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("LookupUserCandidateInput", ec.unmarshalInputLookupUserCandidateInput),
+			graphql.NewInputUnmarshaler("OnboardTenantAdministratorInput", ec.unmarshalInputOnboardTenantAdministratorInput),
 			graphql.NewInputUnmarshaler("RejectNominationInput", ec.unmarshalInputRejectNominationInput),
 			graphql.NewInputUnmarshaler("RequestAccountRecoveryInput", ec.unmarshalInputRequestAccountRecoveryInput),
 			graphql.NewInputUnmarshaler("RequestEmailChangeInput", ec.unmarshalInputRequestEmailChangeInput),
@@ -4080,6 +4094,16 @@ extend type Mutation {
   UNKNOWN_ROLE, NOMINATION_REQUIRED.
   """
   assignRole(input: AssignRoleInput!): AssignRolePayload!
+  """
+  Platform staff only: gives a member of a tenant a nomination-only ADMIN role
+  (R20) without a nomination, to onboard the tenant's first administrator for
+  that product, who can then start the nominations that follow. Refused once the
+  tenant has an active holder of a nomination-only role on the product. Audited
+  as roleAssignment.onboardAdministrator with the reason; emits
+  ROLE_ASSIGNMENT_CREATED. userErrors: NOT_A_MEMBER, NO_NOMINATION_NEEDED,
+  ALREADY_ONBOARDED, UNKNOWN_ROLE, INVALID_REASON.
+  """
+  onboardTenantAdministrator(input: OnboardTenantAdministratorInput!): AssignRolePayload!
   "Suspends one role assignment (R10). Needs an ADMIN role on its product in its tenant; never one's own. userErrors: ALREADY_SUSPENDED."
   suspendRoleAssignment(input: RoleAssignmentInput!): RoleAssignmentPayload!
   "Reactivates a suspended role assignment (R10). userErrors: NOT_SUSPENDED."
@@ -4296,6 +4320,17 @@ type DetachUserFromTenantPayload {
   userDeleted: Boolean!
   "Business-rule failures; empty on success."
   userErrors: [UserError!]!
+}
+
+input OnboardTenantAdministratorInput {
+  "The member to make the tenant's first administrator."
+  userId: ID!
+  "A tenant the user is a member of."
+  tenantId: ID!
+  "A nomination-only ADMIN role; its product is the role's."
+  roleId: ID!
+  "Why no nomination is possible yet (e.g. the contract reference); kept in the audit trail. 3 to 500 characters."
+  reason: String!
 }
 
 input AssignRoleInput {
@@ -7392,6 +7427,20 @@ func (ec *executionContext) field_Mutation_lookupUserCandidate_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LookupUserCandidateInput, error) {
 			return ec.unmarshalNLookupUserCandidateInput2tenantadminᚋgraphᚋmodelᚐLookupUserCandidateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_onboardTenantAdministrator_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OnboardTenantAdministratorInput, error) {
+			return ec.unmarshalNOnboardTenantAdministratorInput2tenantadminᚋgraphᚋmodelᚐOnboardTenantAdministratorInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12810,6 +12859,50 @@ func (ec *executionContext) fieldContext_Mutation_assignRole(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_assignRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_onboardTenantAdministrator(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_onboardTenantAdministrator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OnboardTenantAdministrator(ctx, fc.Args["input"].(model.OnboardTenantAdministratorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignRolePayload) graphql.Marshaler {
+			return ec.marshalNAssignRolePayload2ᚖtenantadminᚋgraphᚋmodelᚐAssignRolePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_onboardTenantAdministrator(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_onboardTenantAdministrator_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23165,6 +23258,69 @@ func UnmarshalLookupUserCandidateInput(ctx context.Context, raw any) (model.Look
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOnboardTenantAdministratorInput(ctx context.Context, obj any) (model.OnboardTenantAdministratorInput, error) {
+	var it model.OnboardTenantAdministratorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId", "tenantId", "roleId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "roleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOnboardTenantAdministratorInput unmarshals raw into the OnboardTenantAdministratorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOnboardTenantAdministratorInput(ctx context.Context, raw any) (model.OnboardTenantAdministratorInput, error) {
+	var out model.OnboardTenantAdministratorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OnboardTenantAdministratorInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRejectNominationInput(ctx context.Context, obj any) (model.RejectNominationInput, error) {
 	var it model.RejectNominationInput
 	if obj == nil {
@@ -26051,6 +26207,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "assignRole":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_assignRole(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onboardTenantAdministrator":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_onboardTenantAdministrator(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -29822,6 +29985,11 @@ func (ec *executionContext) unmarshalNNominationStatus2tenantadminᚋgraphᚋmod
 
 func (ec *executionContext) marshalNNominationStatus2tenantadminᚋgraphᚋmodelᚐNominationStatus(ctx context.Context, sel ast.SelectionSet, v model.NominationStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNOnboardTenantAdministratorInput2tenantadminᚋgraphᚋmodelᚐOnboardTenantAdministratorInput(ctx context.Context, v any) (model.OnboardTenantAdministratorInput, error) {
+	res, err := ec.unmarshalInputOnboardTenantAdministratorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖtenantadminᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {

@@ -381,6 +381,17 @@ type LookupUserCandidatePayload struct {
 type Mutation struct {
 }
 
+type OnboardTenantAdministratorInput struct {
+	// The member to make the tenant's first administrator.
+	UserID string `json:"userId"`
+	// A tenant the user is a member of.
+	TenantID string `json:"tenantId"`
+	// A nomination-only ADMIN role; its product is the role's.
+	RoleID string `json:"roleId"`
+	// Why no nomination is possible yet (e.g. the contract reference); kept in the audit trail. 3 to 500 characters.
+	Reason string `json:"reason"`
+}
+
 // Paging information of a cursor connection.
 type PageInfo struct {
 	// Whether a page follows the last edge.
