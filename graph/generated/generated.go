@@ -4132,7 +4132,8 @@ extend type Mutation {
   """
   Creates a tenant. Platform staff onboard any; a tenant's administrator adds
   sites directly below a tenant they administer, and becomes administrator of
-  the new site on the products they administer in the parent. userErrors:
+  the new site with the parent's ADMIN roles that need no nomination
+  (nomination-only roles come by nomination, R20). userErrors:
   INVALID_NAME, INVALID_COUNTRY, INVALID_TAX_CODE, INVALID_EMAIL,
   TENANT_TAX_CODE_TAKEN.
   """

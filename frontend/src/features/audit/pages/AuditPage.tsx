@@ -26,6 +26,7 @@ const KNOWN_ACTIONS = [
   'membership.create',
   'membership.delete',
   'roleAssignment.create',
+  'roleAssignment.onboardAdministrator',
   'roleAssignment.suspend',
   'roleAssignment.reactivate',
   'roleAssignment.delete',
