@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 	"go.yaml.in/yaml/v3"
 
 	"tenantadmin/domain"
@@ -21,6 +22,8 @@ type catalogFile struct {
 		Code        string `yaml:"code"`
 		Name        string `yaml:"name"`
 		Description string `yaml:"description"`
+		// SingleLevel: the roles are levels of a module, one per member.
+		SingleLevel bool `yaml:"singleLevel"`
 		Roles       []struct {
 			Code               string   `yaml:"code"`
 			Name               string   `yaml:"name"`
@@ -46,11 +49,20 @@ func (db *DB) LoadCatalog(ctx context.Context, doc []byte) error {
 			if p.Code == "" || p.Name == "" {
 				return fmt.Errorf("catalog: product without code or name")
 			}
-			product := &productModel{Code: p.Code, Name: p.Name, Description: p.Description}
+			product := &productModel{Code: p.Code, Name: p.Name, Description: p.Description, SingleLevel: p.SingleLevel}
 			if _, err := tx.NewInsert().Model(product).
 				On("CONFLICT (code) DO UPDATE").
-				Set("name = EXCLUDED.name, description = EXCLUDED.description").
+				Set("name = EXCLUDED.name, description = EXCLUDED.description, single_level = EXCLUDED.single_level").
 				Returning("id").Exec(ctx); err != nil {
+				return fmt.Errorf("catalog product %s: %w", p.Code, err)
+			}
+			codes := make([]string, 0, len(p.Roles))
+			for _, r := range p.Roles {
+				codes = append(codes, r.Code)
+			}
+			// A role the file no longer lists is retired, one it lists (again) is not.
+			if _, err := tx.NewUpdate().Model((*roleModel)(nil)).Set("retired = NOT (code = ANY(?))", pgdialect.Array(codes)).
+				Where("product_id = ?", product.ID).Exec(ctx); err != nil {
 				return fmt.Errorf("catalog product %s: %w", p.Code, err)
 			}
 			for _, r := range p.Roles {

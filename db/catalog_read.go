@@ -80,7 +80,7 @@ func (s *CatalogService) loadProducts(ctx context.Context) ([]*domain.Product, e
 
 func (s *CatalogService) loadRoles(ctx context.Context) ([]*domain.Role, error) {
 	var rows []roleModel
-	if err := s.db.NewSelect().Model(&rows).Order("product_id", "category", "name").Scan(ctx); err != nil {
+	if err := roleColumns(s.db.NewSelect().Model(&rows)).Order("product_id", "category", "name").Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}
 	out := make([]*domain.Role, len(rows))

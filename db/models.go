@@ -52,10 +52,11 @@ type productModel struct {
 	Code        string `bun:"code"`
 	Name        string `bun:"name"`
 	Description string `bun:"description"`
+	SingleLevel bool   `bun:"single_level"`
 }
 
 func (m *productModel) domain() *domain.Product {
-	return &domain.Product{ID: m.ID, Code: m.Code, Name: m.Name, Description: m.Description}
+	return &domain.Product{ID: m.ID, Code: m.Code, Name: m.Name, Description: m.Description, SingleLevel: m.SingleLevel}
 }
 
 type roleModel struct {
@@ -70,6 +71,14 @@ type roleModel struct {
 	RequiresNomination bool     `bun:"requires_nomination"`
 	PersonalDataAccess bool     `bun:"personal_data_access"`
 	RequiresSite       bool     `bun:"requires_site"`
+	Retired            bool     `bun:"retired"`
+	// SingleLevel is the product's (selected with roleColumns).
+	SingleLevel bool `bun:"single_level,scanonly"`
+}
+
+// roleColumns selects a role with its product's single_level.
+func roleColumns(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.ColumnExpr("r.*").ColumnExpr("(SELECT p.single_level FROM products AS p WHERE p.id = r.product_id) AS single_level")
 }
 
 func (m *roleModel) domain() *domain.Role {
@@ -77,7 +86,7 @@ func (m *roleModel) domain() *domain.Role {
 		ID: m.ID, ProductID: m.ProductID, Code: m.Code, Name: m.Name,
 		Category: domain.RoleCategory(m.Category), Permissions: m.Permissions,
 		RequiresNomination: m.RequiresNomination, PersonalDataAccess: m.PersonalDataAccess,
-		RequiresSite: m.RequiresSite,
+		RequiresSite: m.RequiresSite, SingleLevel: m.SingleLevel, Retired: m.Retired,
 	}
 }
 

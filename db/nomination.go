@@ -122,7 +122,7 @@ func (s *NominationService) Start(ctx context.Context, in StartNomination, ac do
 				"The tenant has no certified email address (PEC) to send the nomination to.")
 		}
 		var role roleModel
-		err := tx.NewSelect().Model(&role).Where("id = ? AND product_id = ?", in.RoleID, in.ProductID).Scan(ctx)
+		err := roleColumns(tx.NewSelect().Model(&role)).Where("r.id = ? AND r.product_id = ?", in.RoleID, in.ProductID).Scan(ctx)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.FieldError("roleId", "ROLE_NOT_OF_PRODUCT", "The role does not belong to the product.")
 		} else if err != nil {
@@ -130,6 +130,9 @@ func (s *NominationService) Start(ctx context.Context, in StartNomination, ac do
 		}
 		if !role.RequiresNomination {
 			return domain.FieldError("roleId", "NOMINATION_NOT_REQUIRED", "This role is assigned directly; it needs no nomination.")
+		}
+		if err := domain.CheckRoleFitsTenant(role.domain(), tenant.domain()); err != nil {
+			return err
 		}
 		var product productModel
 		if err := tx.NewSelect().Model(&product).Where("id = ?", in.ProductID).Scan(ctx); err != nil {

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -68,6 +69,9 @@ func (s *UserService) RecordLookup(ctx context.Context, ac domain.AuditContext, 
 // when needed, after checking R9 against the roles the membership holds.
 // It returns the membership and the new assignment.
 func addRole(ctx context.Context, tx bun.IDB, userID, tenantID int64, role *domain.Role, createMembership bool) (*membershipModel, *roleAssignmentModel, error) {
+	if err := checkRoleFitsTenant(ctx, tx, role, tenantID); err != nil {
+		return nil, nil, err
+	}
 	var m membershipModel
 	err := tx.NewSelect().Model(&m).Where("tenant_id = ? AND user_id = ?", tenantID, userID).For("UPDATE").Scan(ctx)
 	if err != nil {
@@ -107,6 +111,105 @@ func addRole(ctx context.Context, tx bun.IDB, userID, tenantID int64, role *doma
 		return nil, nil, mapError(err)
 	}
 	return &m, &ra, nil
+}
+
+// checkRoleFitsTenant applies R12's site rule with the tenant as stored.
+func checkRoleFitsTenant(ctx context.Context, tx bun.IDB, role *domain.Role, tenantID int64) error {
+	if !role.RequiresSite {
+		return nil
+	}
+	var t tenantModel
+	if err := tx.NewSelect().Model(&t).Column("id", "parent_id").Where("id = ?", tenantID).Scan(ctx); err != nil {
+		return notFoundOr(err, "Tenant not found.")
+	}
+	return domain.CheckRoleFitsTenant(role, t.domain())
+}
+
+// SetModuleLevel gives a member a level of a single-level module, or
+// replaces the level they hold, in one transaction: the member never holds
+// two levels, nor none in between (seed 003). The replaced level's status
+// (suspended or not) carries over. authorizeReplaced decides on taking the
+// old level away (the viewer must be able to manage it). It returns the
+// new assignment and the replaced one (nil when there was none).
+func (s *UserService) SetModuleLevel(ctx context.Context, userID, tenantID int64, role *domain.Role,
+	authorizeReplaced func(*domain.RoleAssignment) error, ac domain.AuditContext) (*domain.RoleAssignment, *domain.RoleAssignment, error) {
+	var ra, old *roleAssignmentModel
+	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := lockUser(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := checkRoleFitsTenant(ctx, tx, role, tenantID); err != nil {
+			return err
+		}
+		var m membershipModel
+		if err := tx.NewSelect().Model(&m).Where("tenant_id = ? AND user_id = ?", tenantID, userID).For("UPDATE").Scan(ctx); err != nil {
+			if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
+				return &domain.Error{Code: domain.EINVALID, Field: "tenantId", Reason: domain.ReasonNotAMember,
+					Message: "The user is not a member of this tenant; attach them first."}
+			}
+			return mapError(err)
+		}
+		var held []roleAssignmentModel
+		if err := tx.NewSelect().Model(&held).Where("membership_id = ? AND product_id = ?", m.ID, role.ProductID).Scan(ctx); err != nil {
+			return mapError(err)
+		}
+		heldDomain := make([]*domain.RoleAssignment, len(held))
+		for i := range held {
+			heldDomain[i] = held[i].domain()
+		}
+		replaced, err := domain.PlanLevelChange(role, heldDomain)
+		if err != nil {
+			return err
+		}
+		if replaced == nil {
+			if _, ra, err = addRole(ctx, tx, userID, tenantID, role, false); err != nil {
+				return err
+			}
+			return record(ctx, tx, ac, change{tenantID: &tenantID, action: "roleAssignment.create", targetType: "RoleAssignment",
+				targetID: ra.ID, after: assignmentDoc(ra), eventType: domain.EventRoleAssignmentCreated, eventTenant: []int64{tenantID},
+				payload: assignmentPayload(ra)})
+		}
+		if err := authorizeReplaced(replaced); err != nil {
+			return err
+		}
+		old = &held[slices.IndexFunc(held, func(h roleAssignmentModel) bool { return h.ID == replaced.ID })]
+		if old.Category == string(role.Category) {
+			// Same category: the assignment changes role in place.
+			ra = new(roleAssignmentModel)
+			if _, err := tx.NewUpdate().Model(ra).Set("role_id = ?", role.ID).Set("updated_at = now()").
+				Where("id = ?", old.ID).Returning("*").Exec(ctx); err != nil {
+				return mapError(err)
+			}
+		} else {
+			// ADMIN ↔ OPERATOR: the product's category changes with it (R9
+			// keys assignments by it), so the level is replaced by a new row.
+			if _, err := tx.NewDelete().Model((*roleAssignmentModel)(nil)).Where("id = ?", old.ID).Exec(ctx); err != nil {
+				return mapError(err)
+			}
+			if _, err := tx.NewRaw(`UPDATE membership_products SET category = ? WHERE membership_id = ? AND product_id = ?`,
+				string(role.Category), m.ID, role.ProductID).Exec(ctx); err != nil {
+				return mapError(err)
+			}
+			ra = &roleAssignmentModel{MembershipID: m.ID, TenantID: tenantID, UserID: userID, ProductID: role.ProductID,
+				RoleID: role.ID, Category: string(role.Category), Status: old.Status}
+			if _, err := tx.NewInsert().Model(ra).Returning("*").Exec(ctx); err != nil {
+				return mapError(err)
+			}
+		}
+		payload := assignmentPayload(ra)
+		payload["previousRoleId"] = old.RoleID
+		return record(ctx, tx, ac, change{tenantID: &tenantID, action: "roleAssignment.setLevel", targetType: "RoleAssignment",
+			targetID: ra.ID, before: assignmentDoc(old), after: assignmentDoc(ra), eventType: domain.EventRoleAssignmentLevelChanged,
+			eventTenant: []int64{tenantID}, payload: payload})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var replaced *domain.RoleAssignment
+	if old != nil {
+		replaced = old.domain()
+	}
+	return ra.domain(), replaced, nil
 }
 
 func assignmentDoc(ra *roleAssignmentModel) map[string]any {

@@ -42,6 +42,16 @@ const (
 	ReasonNotInGroup        = "NOT_IN_GROUP"
 	ReasonInvalidToken      = "INVALID_TOKEN"
 	ReasonNothingToChange   = "NOTHING_TO_CHANGE"
+	// ReasonOneLevelPerModule: the product is a module of seed 003 whose
+	// roles are levels; a member holds one, changed with setModuleLevel.
+	ReasonOneLevelPerModule = "ONE_LEVEL_PER_MODULE"
+	// ReasonNotALevel: setModuleLevel is for modules whose roles are levels.
+	ReasonNotALevel = "NOT_A_LEVEL"
+	// ReasonSiteRequired: the role works only on a site (R12), a tenant
+	// with a parent.
+	ReasonSiteRequired = "SITE_REQUIRED"
+	// ReasonRoleRetired: the role left the catalog; assignments kept, no new ones.
+	ReasonRoleRetired = "ROLE_RETIRED"
 )
 
 // StaleVersion is the optimistic-concurrency failure (code CONFLICT):
@@ -422,6 +432,9 @@ func SiteCreatorRoles(parentAdminRoles []*Role) []*Role {
 // category; a user never holds ADMIN and OPERATOR roles on one product in
 // one tenant (the database enforces it too).
 func CheckAssignRole(role *Role, held []*RoleAssignment) error {
+	if role.Retired {
+		return FieldError("roleId", ReasonRoleRetired, "This role is no longer offered; choose another one.")
+	}
 	for _, h := range held {
 		if h.ProductID != role.ProductID {
 			continue
@@ -433,8 +446,59 @@ func CheckAssignRole(role *Role, held []*RoleAssignment) error {
 			return &Error{Code: ECONFLICT, Field: "roleId", Reason: ReasonCategoryConflict,
 				Message: "A user cannot hold ADMIN and OPERATOR roles on the same product in the same tenant."}
 		}
+		if role.SingleLevel {
+			return &Error{Code: ECONFLICT, Field: "roleId", Reason: ReasonOneLevelPerModule,
+				Message: "The user already has a level on this module; change the level instead of adding one."}
+		}
 	}
 	return nil
+}
+
+// IsSite reports whether the tenant is a site (an establishment, a node)
+// of an organisation: one with a parent.
+func (t *Tenant) IsSite() bool { return t.ParentID != nil }
+
+// CheckRoleFitsTenant is R12's "some roles need an attachment to a site":
+// such a role (the external technician of seed 004, Clienti's USER and
+// GUEST of seed 003) is refused on a tenant that is not a site.
+func CheckRoleFitsTenant(role *Role, t *Tenant) error {
+	if role.RequiresSite && !t.IsSite() {
+		return FieldError("roleId", ReasonSiteRequired,
+			"This role works only on a site: give it on one of the organisation's sites.")
+	}
+	return nil
+}
+
+// PlanLevelChange is "one level per module" (seed 003): on a module whose
+// roles are levels, a member holds at most one, and changing it replaces
+// it in one step. held are the membership's assignments on the role's
+// product; the result is the level replaced, nil when the member had none
+// (the level is then simply given).
+func PlanLevelChange(role *Role, held []*RoleAssignment) (*RoleAssignment, error) {
+	if !role.SingleLevel {
+		return nil, FieldError("roleId", ReasonNotALevel,
+			"This product's roles are not levels: use assignRole and removeRoleAssignment.")
+	}
+	if role.Retired {
+		return nil, FieldError("roleId", ReasonRoleRetired, "This role is no longer offered; choose another one.")
+	}
+	var current *RoleAssignment
+	for _, h := range held {
+		if h.ProductID != role.ProductID {
+			continue
+		}
+		if current != nil {
+			// Only data from before the rule can hold two: replace them
+			// one at a time is not an atomic change; ask for a cleanup.
+			return nil, &Error{Code: ECONFLICT, Field: "roleId", Reason: ReasonOneLevelPerModule,
+				Message: "The user has more than one level on this module; remove all but one first."}
+		}
+		current = h
+	}
+	if current != nil && current.RoleID == role.ID {
+		return nil, &Error{Code: ECONFLICT, Field: "roleId", Reason: ReasonRoleAlreadyHeld, Message: "The user already has this level."}
+	}
+	return current, nil
 }
 
 // AssignableRoles are the roles of a product that CheckAssignRole accepts

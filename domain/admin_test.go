@@ -176,6 +176,88 @@ func TestR20CannotBeBypassed(t *testing.T) {
 	}
 }
 
+// TestOneLevelPerModule is seed 003's "livello di permessi per ogni
+// modulo" (issue 16.2): on a single-level module a member holds one level;
+// assignRole gives only the first, PlanLevelChange replaces it.
+func TestOneLevelPerModule(t *testing.T) {
+	admin := &domain.Role{ID: 1, ProductID: 7, Category: domain.CategoryAdmin, SingleLevel: true}
+	user := &domain.Role{ID: 2, ProductID: 7, Category: domain.CategoryOperator, SingleLevel: true}
+	guest := &domain.Role{ID: 3, ProductID: 7, Category: domain.CategoryOperator, SingleLevel: true}
+	retired := &domain.Role{ID: 4, ProductID: 7, Category: domain.CategoryOperator, SingleLevel: true, Retired: true}
+	plain := &domain.Role{ID: 5, ProductID: 8, Category: domain.CategoryOperator}
+	holds := func(r *domain.Role) *domain.RoleAssignment {
+		return &domain.RoleAssignment{ID: 100 + r.ID, ProductID: r.ProductID, RoleID: r.ID, Category: r.Category}
+	}
+	reason := func(err error) string {
+		if e := domain.AsError(err); e != nil {
+			return e.Reason
+		}
+		return ""
+	}
+	if r := reason(domain.CheckAssignRole(guest, []*domain.RoleAssignment{holds(user)})); r != domain.ReasonOneLevelPerModule {
+		t.Errorf("a second level of the same category: %q", r)
+	}
+	if r := reason(domain.CheckAssignRole(guest, nil)); r != "" {
+		t.Errorf("a first level: %q", r)
+	}
+	if got := domain.AssignableRoles([]*domain.Role{admin, user, guest}, []*domain.RoleAssignment{holds(user)}); len(got) != 0 {
+		t.Errorf("\"assign another role\" offered on a single-level module: %v", got)
+	}
+	if r := reason(domain.CheckAssignRole(retired, nil)); r != domain.ReasonRoleRetired {
+		t.Errorf("a retired role: %q", r)
+	}
+	for _, c := range []struct {
+		name         string
+		role         *domain.Role
+		held         []*domain.RoleAssignment
+		wantReplaced int64
+		wantReason   string
+	}{
+		{"FirstLevel", guest, nil, 0, ""},
+		{"SameCategory", guest, []*domain.RoleAssignment{holds(user)}, 102, ""},
+		{"OtherCategory", admin, []*domain.RoleAssignment{holds(guest)}, 103, ""},
+		{"OtherProductsIgnored", guest, []*domain.RoleAssignment{holds(plain)}, 0, ""},
+		{"ErrSameLevel", user, []*domain.RoleAssignment{holds(user)}, 0, domain.ReasonRoleAlreadyHeld},
+		{"ErrNotALevel", plain, nil, 0, domain.ReasonNotALevel},
+		{"ErrRetired", retired, []*domain.RoleAssignment{holds(user)}, 0, domain.ReasonRoleRetired},
+		{"ErrTwoLevelsFromOldData", admin, []*domain.RoleAssignment{holds(user), holds(guest)}, 0, domain.ReasonOneLevelPerModule},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			replaced, err := domain.PlanLevelChange(c.role, c.held)
+			if r := reason(err); r != c.wantReason {
+				t.Fatalf("reason %q, want %q (%v)", r, c.wantReason, err)
+			}
+			var got int64
+			if replaced != nil {
+				got = replaced.ID
+			}
+			if got != c.wantReplaced {
+				t.Fatalf("replaces %d, want %d", got, c.wantReplaced)
+			}
+		})
+	}
+}
+
+// TestRolesThatNeedASite is R12's "some roles need an attachment to a
+// site" (issue 16.3): refused on a tenant without a parent.
+func TestRolesThatNeedASite(t *testing.T) {
+	parent := int64(1)
+	company, site := &domain.Tenant{ID: 1}, &domain.Tenant{ID: 2, ParentID: &parent}
+	technician := &domain.Role{ID: 1, RequiresSite: true}
+	anywhere := &domain.Role{ID: 2}
+	if e := domain.AsError(domain.CheckRoleFitsTenant(technician, company)); e == nil || e.Reason != domain.ReasonSiteRequired || e.Field != "roleId" {
+		t.Errorf("a site role on a company: %v", e)
+	}
+	for _, c := range []struct {
+		role   *domain.Role
+		tenant *domain.Tenant
+	}{{technician, site}, {anywhere, company}, {anywhere, site}} {
+		if err := domain.CheckRoleFitsTenant(c.role, c.tenant); err != nil {
+			t.Errorf("role %d on tenant %d: %v", c.role.ID, c.tenant.ID, err)
+		}
+	}
+}
+
 // TestRemovalCascade is R10 (and R8's "detaching from every tenant ends
 // all access").
 func TestRemovalCascade(t *testing.T) {

@@ -79,6 +79,9 @@ type Product struct {
 	Code        string
 	Name        string
 	Description string
+	// SingleLevel marks a module whose roles are levels (seed 003): a
+	// member holds one of them per tenant, never two at once.
+	SingleLevel bool
 }
 
 // Role is a named set of permissions on one product.
@@ -95,6 +98,10 @@ type Role struct {
 	PersonalDataAccess bool
 	// RequiresSite marks roles that only work attached to a site (R12).
 	RequiresSite bool
+	// SingleLevel is the role's product's: the role is a level of a module.
+	SingleLevel bool
+	// Retired roles left the catalog: kept where assigned, never given again.
+	Retired bool
 }
 
 // User is a person or a service account. Personal data fields are empty on a

@@ -9,19 +9,22 @@ import (
 // and the values of the GraphQL enum ChangeEventType. Mutations use these
 // constants so that dashboards can rely on the list.
 const (
-	EventUserCreated                = "USER_CREATED"
-	EventUserUpdated                = "USER_UPDATED"
-	EventUserSuspended              = "USER_SUSPENDED"
-	EventUserReactivated            = "USER_REACTIVATED"
-	EventUserLocked                 = "USER_LOCKED"
-	EventUserUnlocked               = "USER_UNLOCKED"
-	EventUserDeleted                = "USER_DELETED"
-	EventMembershipCreated          = "MEMBERSHIP_CREATED"
-	EventMembershipDeleted          = "MEMBERSHIP_DELETED"
-	EventRoleAssignmentCreated      = "ROLE_ASSIGNMENT_CREATED"
-	EventRoleAssignmentSuspended    = "ROLE_ASSIGNMENT_SUSPENDED"
-	EventRoleAssignmentReactivated  = "ROLE_ASSIGNMENT_REACTIVATED"
-	EventRoleAssignmentDeleted      = "ROLE_ASSIGNMENT_DELETED"
+	EventUserCreated               = "USER_CREATED"
+	EventUserUpdated               = "USER_UPDATED"
+	EventUserSuspended             = "USER_SUSPENDED"
+	EventUserReactivated           = "USER_REACTIVATED"
+	EventUserLocked                = "USER_LOCKED"
+	EventUserUnlocked              = "USER_UNLOCKED"
+	EventUserDeleted               = "USER_DELETED"
+	EventMembershipCreated         = "MEMBERSHIP_CREATED"
+	EventMembershipDeleted         = "MEMBERSHIP_DELETED"
+	EventRoleAssignmentCreated     = "ROLE_ASSIGNMENT_CREATED"
+	EventRoleAssignmentSuspended   = "ROLE_ASSIGNMENT_SUSPENDED"
+	EventRoleAssignmentReactivated = "ROLE_ASSIGNMENT_REACTIVATED"
+	EventRoleAssignmentDeleted     = "ROLE_ASSIGNMENT_DELETED"
+	// EventRoleAssignmentLevelChanged: a module level replaced by another
+	// (payload previousRoleId and the new assignment).
+	EventRoleAssignmentLevelChanged = "ROLE_ASSIGNMENT_LEVEL_CHANGED"
 	EventGroupCreated               = "GROUP_CREATED"
 	EventGroupUpdated               = "GROUP_UPDATED"
 	EventGroupMemberAdded           = "GROUP_MEMBER_ADDED"
@@ -50,7 +53,7 @@ var EventTypes = []string{
 	EventGroupMemberAdded, EventGroupMemberRemoved, EventTenantCreated, EventTenantUpdated,
 	EventServiceAccountCreated, EventServiceAccountTokenCreated, EventServiceAccountTokenRevoked,
 	EventNominationCreated, EventNominationApproved, EventNominationRejected, EventNominationCancelled,
-	EventNominationExpired,
+	EventNominationExpired, EventRoleAssignmentLevelChanged,
 }
 
 // ChangeEvent is one committed change as subscribers see it. ID is the

@@ -345,6 +345,43 @@ func (app *App) AssignRole(ctx context.Context, in model.AssignRoleInput) (*doma
 	return app.Users.AssignRole(ctx, userID, tenantID, role, auditContext(ctx))
 }
 
+// SetModuleLevel sets a member's level on a single-level module (seed 003).
+func (app *App) SetModuleLevel(ctx context.Context, in model.SetModuleLevelInput) (*domain.RoleAssignment, *domain.Role, error) {
+	v, az, err := actor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	userID, err := decodeID("User", in.UserID, "userId")
+	if err != nil {
+		return nil, nil, err
+	}
+	tenantID, err := decodeID("Tenant", in.TenantID, "tenantId")
+	if err != nil {
+		return nil, nil, err
+	}
+	role, err := app.roleOf(ctx, in.RoleID, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := az.CanManageProduct(v, tenantID, role.ProductID); err != nil {
+		return nil, nil, err
+	}
+	if err := domain.CheckNomination(role); err != nil {
+		return nil, nil, err
+	}
+	ra, replaced, err := app.Users.SetModuleLevel(ctx, userID, tenantID, role, func(old *domain.RoleAssignment) error {
+		return az.CanManageAssignment(v, old)
+	}, auditContext(ctx))
+	if err != nil || replaced == nil {
+		return ra, nil, err
+	}
+	idx, err := loadersFrom(ctx).Catalog(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ra, idx.roleByID[replaced.RoleID], nil
+}
+
 // OnboardTenantAdministrator is R20's one exception: platform staff grant a
 // tenant's first administrator a nomination-only role.
 func (app *App) OnboardTenantAdministrator(ctx context.Context, in model.OnboardTenantAdministratorInput) (*domain.RoleAssignment, error) {
@@ -609,6 +646,14 @@ func assignRolePayload(ra *domain.RoleAssignment, err error) (*model.AssignRoleP
 	}
 	m := &domain.Membership{ID: ra.MembershipID, TenantID: ra.TenantID, UserID: ra.UserID}
 	return &model.AssignRolePayload{RoleAssignment: ra, Membership: m, UserErrors: []*model.UserError{}}, nil
+}
+
+func setModuleLevelPayload(ra *domain.RoleAssignment, previous *domain.Role, err error) (*model.SetModuleLevelPayload, error) {
+	if err != nil {
+		errs, err := payloadErrors(err)
+		return &model.SetModuleLevelPayload{UserErrors: errs}, err
+	}
+	return &model.SetModuleLevelPayload{RoleAssignment: ra, PreviousRole: previous, UserErrors: []*model.UserError{}}, nil
 }
 
 func groupPayload(g *domain.Group, err error) (*model.GroupPayload, error) {

@@ -76,6 +76,11 @@ func (r *membershipProductResolver) AssignableRoles(ctx context.Context, obj *mo
 	return cardAssignableRoles(ctx, obj)
 }
 
+// AssignableLevels is the resolver for the assignableLevels field.
+func (r *membershipProductResolver) AssignableLevels(ctx context.Context, obj *model.MembershipProduct) ([]*domain.Role, error) {
+	return cardAssignableLevels(ctx, obj)
+}
+
 // AssignableGroups is the resolver for the assignableGroups field.
 func (r *membershipProductResolver) AssignableGroups(ctx context.Context, obj *model.MembershipProduct) ([]*domain.Group, error) {
 	return cardAssignableGroups(ctx, obj)
@@ -167,6 +172,11 @@ func (r *mutationResolver) AssignRole(ctx context.Context, input model.AssignRol
 // OnboardTenantAdministrator is the resolver for the onboardTenantAdministrator field.
 func (r *mutationResolver) OnboardTenantAdministrator(ctx context.Context, input model.OnboardTenantAdministratorInput) (*model.AssignRolePayload, error) {
 	return assignRolePayload(r.App.OnboardTenantAdministrator(ctx, input))
+}
+
+// SetModuleLevel is the resolver for the setModuleLevel field.
+func (r *mutationResolver) SetModuleLevel(ctx context.Context, input model.SetModuleLevelInput) (*model.SetModuleLevelPayload, error) {
+	return setModuleLevelPayload(r.App.SetModuleLevel(ctx, input))
 }
 
 // SuspendRoleAssignment is the resolver for the suspendRoleAssignment field.

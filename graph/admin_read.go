@@ -374,7 +374,54 @@ func cardAssignableRoles(ctx context.Context, c *model.MembershipProduct) ([]*do
 	if err != nil {
 		return nil, err
 	}
-	return domain.AssignableRoles(idx.rolesByProduct[c.ProductID], c.RoleAssignments), nil
+	roles := domain.AssignableRoles(idx.rolesByProduct[c.ProductID], c.RoleAssignments)
+	if !slices.ContainsFunc(roles, func(r *domain.Role) bool { return r.RequiresSite }) {
+		return roles, nil // the tenant is read only when the site rule can matter
+	}
+	t, err := loadersFrom(ctx).Tenant(ctx, c.Membership.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := []*domain.Role{}
+	for _, r := range roles {
+		if domain.CheckRoleFitsTenant(r, t) == nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// cardAssignableLevels is setModuleLevel's choice on a single-level module:
+// the other levels that fit the tenant and need no nomination, when the
+// viewer may take the current level away.
+func cardAssignableLevels(ctx context.Context, c *model.MembershipProduct) ([]*domain.Role, error) {
+	l := loadersFrom(ctx)
+	idx, err := l.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []*domain.Role{}
+	if p := idx.productByID[c.ProductID]; p == nil || !p.SingleLevel || !cardManaged(ctx, c) {
+		return out, nil
+	}
+	for _, ra := range c.RoleAssignments {
+		if l.authorizer.CanManageAssignment(l.viewer, ra) != nil {
+			return out, nil
+		}
+	}
+	t, err := l.Tenant(ctx, c.Membership.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range idx.rolesByProduct[c.ProductID] {
+		if _, err := domain.PlanLevelChange(r, c.RoleAssignments); err != nil {
+			continue
+		}
+		if domain.CheckNomination(r) == nil && domain.CheckRoleFitsTenant(r, t) == nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // cardAssignableGroups is R11's "assign group".

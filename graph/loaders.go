@@ -190,7 +190,9 @@ func (l *Loaders) Catalog(ctx context.Context) (catalogIndex, error) {
 		}
 		for _, r := range roles {
 			idx.roleByID[r.ID] = r
-			idx.rolesByProduct[r.ProductID] = append(idx.rolesByProduct[r.ProductID], r)
+			if !r.Retired { // rolesByProduct: the roles offered
+				idx.rolesByProduct[r.ProductID] = append(idx.rolesByProduct[r.ProductID], r)
+			}
 		}
 		l.catalog = idx
 	})

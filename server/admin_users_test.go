@@ -233,12 +233,17 @@ func TestR1CreateUser(t *testing.T) {
 			w.unchanged(t, before)
 		})
 	}
-	t.Run("StaffGrantNominatedRole", func(t *testing.T) {
-		// Platform staff onboard a tenant's first administrator directly.
+	t.Run("ErrStaffGrantNominatedRole", func(t *testing.T) {
+		// R20 holds for platform staff too: a first administrator is
+		// created with another role, then onboarded (onboardTenantAdministrator).
 		in := input(func(in map[string]any) {
 			in["username"], in["taxCode"], in["productId"], in["roleId"] = "first.master", validCF(11), w.product(t, "cob"), w.role(t, "cob", "master")
 		})
-		create(w.token(t, w.staff), in).ok(t)
+		before := w.snapshot(t)
+		if got := create(w.token(t, w.staff), in).userError(t); got != "NOMINATION_REQUIRED" {
+			t.Fatalf("code = %q, want NOMINATION_REQUIRED", got)
+		}
+		w.unchanged(t, before)
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
 		if c := create("", input(func(in map[string]any) { in["username"] = "anon.user" })).code(); c != "UNAUTHENTICATED" {

@@ -265,7 +265,7 @@ func TestUsersPageQueryCount(t *testing.T) {
 		u := w.f.User(fmt.Sprintf("bulk%02d", i), w.company)
 		w.f.Assign(u, w.company, "segmenti", "user")
 		w.f.Assign(u, w.company, "clienti", "guest")
-		w.f.Assign(u, w.site, "send", "power-user")
+		w.f.Assign(u, w.site, "send", "solo-statistiche")
 	}
 	token := w.m.MustLogin(t, w.holdingAdmin)
 	statements := func(first int) int64 {

@@ -75,6 +75,7 @@ func TestRefusalShape(t *testing.T) {
 			"productId": segmenti, "roleId": guest}},
 		{"detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{"membershipId": membership}},
 		{"assignRole", "AssignRoleInput", map[string]any{"userId": operator, "tenantId": company, "roleId": guest}},
+		{"setModuleLevel", "SetModuleLevelInput", map[string]any{"userId": operator, "tenantId": company, "roleId": guest}},
 		{"onboardTenantAdministrator", "OnboardTenantAdministratorInput", map[string]any{"userId": operator, "tenantId": company,
 			"roleId": w.role(t, "io-platform", "amministratore"), "reason": "contract 42"}},
 		{"suspendRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": assignment}},

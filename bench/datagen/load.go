@@ -141,8 +141,8 @@ func ensureDatabase(ctx context.Context, databaseURL string, log io.Writer) erro
 }
 
 func readCatalog(ctx context.Context, conn *pgx.Conn) (catalog, error) {
-	rows, err := conn.Query(ctx, `SELECT p.id, p.code, r.id, r.code, r.category, r.requires_site
-		FROM products p JOIN roles r ON r.product_id = p.id ORDER BY p.code, r.code`)
+	rows, err := conn.Query(ctx, `SELECT p.id, p.code, p.single_level, r.id, r.code, r.category, r.requires_site
+		FROM products p JOIN roles r ON r.product_id = p.id WHERE NOT r.retired ORDER BY p.code, r.code`)
 	if err != nil {
 		return catalog{}, err
 	}
@@ -150,12 +150,12 @@ func readCatalog(ctx context.Context, conn *pgx.Conn) (catalog, error) {
 	for rows.Next() {
 		var pid, rid int64
 		var pcode, rcode, category string
-		var site bool
-		if err := rows.Scan(&pid, &pcode, &rid, &rcode, &category, &site); err != nil {
+		var site, singleLevel bool
+		if err := rows.Scan(&pid, &pcode, &singleLevel, &rid, &rcode, &category, &site); err != nil {
 			return catalog{}, err
 		}
 		if n := len(cat.products); n == 0 || cat.products[n-1].id != pid {
-			cat.products = append(cat.products, product{id: pid, code: pcode})
+			cat.products = append(cat.products, product{id: pid, code: pcode, singleLevel: singleLevel})
 		}
 		p := &cat.products[len(cat.products)-1]
 		r := role{id: rid, code: rcode, requiresSite: site}

@@ -59,6 +59,8 @@ type product struct {
 	code     string
 	admin    []role
 	operator []role
+	// singleLevel: one role (level) per member, never two (seed 003).
+	singleLevel bool
 }
 
 type role struct {
@@ -522,7 +524,7 @@ func (p *plan) memberRoles(r *rng, s *userShape, m *memberShape) {
 			continue
 		}
 		take := 1
-		if nc >= 2 && r.chance(0.15) {
+		if nc >= 2 && r.chance(0.15) && !prod.singleLevel {
 			take = 2
 		}
 		first := r.intn(nc)

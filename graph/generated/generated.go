@@ -297,6 +297,7 @@ type ComplexityRoot struct {
 
 	MembershipProduct struct {
 		AssignableGroups func(childComplexity int) int
+		AssignableLevels func(childComplexity int) int
 		AssignableRoles  func(childComplexity int) int
 		Category         func(childComplexity int) int
 		Groups           func(childComplexity int) int
@@ -344,6 +345,7 @@ type ComplexityRoot struct {
 		RevokeSession              func(childComplexity int, input model.RevokeSessionInput) int
 		RotateServiceAccountToken  func(childComplexity int, input model.RotateServiceAccountTokenInput) int
 		RunMonthlyDigest           func(childComplexity int, input model.RunMonthlyDigestInput) int
+		SetModuleLevel             func(childComplexity int, input model.SetModuleLevelInput) int
 		StartNomination            func(childComplexity int, input model.StartNominationInput) int
 		SuspendRoleAssignment      func(childComplexity int, input model.RoleAssignmentInput) int
 		SuspendUser                func(childComplexity int, input model.UserStatusInput) int
@@ -401,6 +403,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Roles       func(childComplexity int) int
+		SingleLevel func(childComplexity int) int
 	}
 
 	ProductUsers struct {
@@ -477,6 +480,7 @@ type ComplexityRoot struct {
 		Product            func(childComplexity int) int
 		RequiresNomination func(childComplexity int) int
 		RequiresSite       func(childComplexity int) int
+		Retired            func(childComplexity int) int
 	}
 
 	RoleAssignment struct {
@@ -580,6 +584,12 @@ type ComplexityRoot struct {
 		LastSeenAt      func(childComplexity int) int
 		OperatingSystem func(childComplexity int) int
 		UserAgent       func(childComplexity int) int
+	}
+
+	SetModuleLevelPayload struct {
+		PreviousRole   func(childComplexity int) int
+		RoleAssignment func(childComplexity int) int
+		UserErrors     func(childComplexity int) int
 	}
 
 	SignerCertificate struct {
@@ -769,6 +779,7 @@ type MembershipProductResolver interface {
 	Groups(ctx context.Context, obj *model.MembershipProduct) ([]*domain.Group, error)
 	ViewerCanManage(ctx context.Context, obj *model.MembershipProduct) (bool, error)
 	AssignableRoles(ctx context.Context, obj *model.MembershipProduct) ([]*domain.Role, error)
+	AssignableLevels(ctx context.Context, obj *model.MembershipProduct) ([]*domain.Role, error)
 	AssignableGroups(ctx context.Context, obj *model.MembershipProduct) ([]*domain.Group, error)
 }
 type MutationResolver interface {
@@ -785,6 +796,7 @@ type MutationResolver interface {
 	DetachUserFromTenant(ctx context.Context, input model.DetachUserFromTenantInput) (*model.DetachUserFromTenantPayload, error)
 	AssignRole(ctx context.Context, input model.AssignRoleInput) (*model.AssignRolePayload, error)
 	OnboardTenantAdministrator(ctx context.Context, input model.OnboardTenantAdministratorInput) (*model.AssignRolePayload, error)
+	SetModuleLevel(ctx context.Context, input model.SetModuleLevelInput) (*model.SetModuleLevelPayload, error)
 	SuspendRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RoleAssignmentPayload, error)
 	ReactivateRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RoleAssignmentPayload, error)
 	RemoveRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RemoveRoleAssignmentPayload, error)
@@ -1803,6 +1815,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipProduct.AssignableGroups(childComplexity), true
+	case "MembershipProduct.assignableLevels":
+		if e.ComplexityRoot.MembershipProduct.AssignableLevels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipProduct.AssignableLevels(childComplexity), true
 	case "MembershipProduct.assignableRoles":
 		if e.ComplexityRoot.MembershipProduct.AssignableRoles == nil {
 			break
@@ -2243,6 +2261,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunMonthlyDigest(childComplexity, args["input"].(model.RunMonthlyDigestInput)), true
+	case "Mutation.setModuleLevel":
+		if e.ComplexityRoot.Mutation.SetModuleLevel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setModuleLevel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetModuleLevel(childComplexity, args["input"].(model.SetModuleLevelInput)), true
 	case "Mutation.startNomination":
 		if e.ComplexityRoot.Mutation.StartNomination == nil {
 			break
@@ -2545,6 +2574,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Roles(childComplexity), true
+	case "Product.singleLevel":
+		if e.ComplexityRoot.Product.SingleLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.SingleLevel(childComplexity), true
 
 	case "ProductUsers.product":
 		if e.ComplexityRoot.ProductUsers.Product == nil {
@@ -2870,6 +2905,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.RequiresSite(childComplexity), true
+	case "Role.retired":
+		if e.ComplexityRoot.Role.Retired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Role.Retired(childComplexity), true
 
 	case "RoleAssignment.createdAt":
 		if e.ComplexityRoot.RoleAssignment.CreatedAt == nil {
@@ -3287,6 +3328,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.UserAgent(childComplexity), true
+
+	case "SetModuleLevelPayload.previousRole":
+		if e.ComplexityRoot.SetModuleLevelPayload.PreviousRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetModuleLevelPayload.PreviousRole(childComplexity), true
+	case "SetModuleLevelPayload.roleAssignment":
+		if e.ComplexityRoot.SetModuleLevelPayload.RoleAssignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetModuleLevelPayload.RoleAssignment(childComplexity), true
+	case "SetModuleLevelPayload.userErrors":
+		if e.ComplexityRoot.SetModuleLevelPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetModuleLevelPayload.UserErrors(childComplexity), true
 
 	case "SignerCertificate.issuer":
 		if e.ComplexityRoot.SignerCertificate.Issuer == nil {
@@ -3904,6 +3964,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RoleAssignmentInput", ec.unmarshalInputRoleAssignmentInput),
 			graphql.NewInputUnmarshaler("RotateServiceAccountTokenInput", ec.unmarshalInputRotateServiceAccountTokenInput),
 			graphql.NewInputUnmarshaler("RunMonthlyDigestInput", ec.unmarshalInputRunMonthlyDigestInput),
+			graphql.NewInputUnmarshaler("SetModuleLevelInput", ec.unmarshalInputSetModuleLevelInput),
 			graphql.NewInputUnmarshaler("StartNominationInput", ec.unmarshalInputStartNominationInput),
 			graphql.NewInputUnmarshaler("UnlockUserInput", ec.unmarshalInputUnlockUserInput),
 			graphql.NewInputUnmarshaler("UpdateGroupInput", ec.unmarshalInputUpdateGroupInput),
@@ -4040,14 +4101,15 @@ extend type Mutation {
   the product in the tenant. userErrors: USERNAME_TAKEN, TAX_CODE_HAS_ACCOUNT,
   USERNAME_*, INVALID_TAX_CODE, INVALID_COUNTRY, INVALID_NAME, INVALID_EMAIL,
   INVALID_LANGUAGE, INVALID_TIME_ZONE, ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE,
-  NOMINATION_REQUIRED.
+  NOMINATION_REQUIRED, SITE_REQUIRED, ROLE_RETIRED.
   """
   createUser(input: CreateUserInput!): CreateUserPayload!
   """
   Adds the existing account that has both the username and the tax code to the
   tenant with one role (R1: "attach that account instead"). Needs an ADMIN role
   on the product in the tenant. userErrors: NO_MATCHING_ACCOUNT, ALREADY_MEMBER,
-  ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE, NOMINATION_REQUIRED.
+  ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE, NOMINATION_REQUIRED,
+  SITE_REQUIRED, ROLE_RETIRED.
   """
   attachExistingUser(input: AttachExistingUserInput!): AttachExistingUserPayload!
   """
@@ -4078,7 +4140,8 @@ extend type Mutation {
   Attaches a user to another tenant of the same organisation (a site) with
   one role (R8). Needs an ADMIN role on the product in that tenant, and the
   user in the viewer's user list. userErrors: OTHER_ORGANISATION,
-  ALREADY_MEMBER, ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE, NOMINATION_REQUIRED.
+  ALREADY_MEMBER, ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE, NOMINATION_REQUIRED,
+  SITE_REQUIRED, ROLE_RETIRED.
   """
   attachUserToTenant(input: AttachUserToTenantInput!): AttachUserToTenantPayload!
   """
@@ -4089,9 +4152,11 @@ extend type Mutation {
   detachUserFromTenant(input: DetachUserFromTenantInput!): DetachUserFromTenantPayload!
   """
   Gives a member of a tenant a role (R9): on a product they have none on, or
-  another role of the same category. Needs an ADMIN role on the product there.
+  another role of the same category (on a single-level module, only a first
+  level: change it with setModuleLevel). Needs an ADMIN role on the product there.
   userErrors: NOT_A_MEMBER, CATEGORY_CONFLICT, ROLE_ALREADY_ASSIGNED,
-  UNKNOWN_ROLE, NOMINATION_REQUIRED.
+  ONE_LEVEL_PER_MODULE, SITE_REQUIRED, ROLE_RETIRED, UNKNOWN_ROLE,
+  NOMINATION_REQUIRED.
   """
   assignRole(input: AssignRoleInput!): AssignRolePayload!
   """
@@ -4104,6 +4169,18 @@ extend type Mutation {
   ALREADY_ONBOARDED, UNKNOWN_ROLE, INVALID_REASON.
   """
   onboardTenantAdministrator(input: OnboardTenantAdministratorInput!): AssignRolePayload!
+  """
+  Sets a member's level on a module whose roles are levels (Product.singleLevel,
+  seed 003): gives the first level, or replaces the one held in one step, so
+  the member never holds two levels nor none in between. The replaced level's
+  state (suspended or not) carries over. Needs an ADMIN role on the product in
+  the tenant. Audited as roleAssignment.setLevel (before/after); emits
+  ROLE_ASSIGNMENT_LEVEL_CHANGED (ROLE_ASSIGNMENT_CREATED for a first level).
+  userErrors: NOT_A_MEMBER, NOT_A_LEVEL, ROLE_ALREADY_ASSIGNED,
+  ONE_LEVEL_PER_MODULE, SITE_REQUIRED, ROLE_RETIRED, NOMINATION_REQUIRED,
+  UNKNOWN_ROLE.
+  """
+  setModuleLevel(input: SetModuleLevelInput!): SetModuleLevelPayload!
   "Suspends one role assignment (R10). Needs an ADMIN role on its product in its tenant; never one's own. userErrors: ALREADY_SUSPENDED."
   suspendRoleAssignment(input: RoleAssignmentInput!): RoleAssignmentPayload!
   "Reactivates a suspended role assignment (R10). userErrors: NOT_SUSPENDED."
@@ -4343,6 +4420,24 @@ input AssignRoleInput {
   roleId: ID!
 }
 
+input SetModuleLevelInput {
+  "The member whose level changes."
+  userId: ID!
+  "A tenant the user is a member of."
+  tenantId: ID!
+  "The new level: a role of a single-level product."
+  roleId: ID!
+}
+
+type SetModuleLevelPayload {
+  "The member's level now; null on failure."
+  roleAssignment: RoleAssignment
+  "The level replaced; null when the member had none, or on failure."
+  previousRole: Role
+  "Business-rule failures; empty on success."
+  userErrors: [UserError!]!
+}
+
 type AssignRolePayload {
   "The role assignment concerned; null on failure."
   roleAssignment: RoleAssignment
@@ -4546,6 +4641,11 @@ type MembershipProduct {
   viewerCanManage: Boolean!
   "Roles the viewer may add (\"assign another role\", R9); empty when none is left or the viewer may not."
   assignableRoles: [Role!]!
+  """
+  On a single-level module (Product.singleLevel), the levels the viewer may
+  change the user's level to with setModuleLevel; empty otherwise.
+  """
+  assignableLevels: [Role!]!
   "Active groups the user is not in (\"assign group\", R11); empty when none or the viewer may not."
   assignableGroups: [Group!]!
 }
@@ -5012,6 +5112,8 @@ enum ChangeEventType {
   ROLE_ASSIGNMENT_SUSPENDED
   ROLE_ASSIGNMENT_REACTIVATED
   ROLE_ASSIGNMENT_DELETED
+  "A module level replaced by another (setModuleLevel); the payload has previousRoleId."
+  ROLE_ASSIGNMENT_LEVEL_CHANGED
   GROUP_CREATED
   GROUP_UPDATED
   GROUP_MEMBER_ADDED
@@ -5788,8 +5890,13 @@ type Product implements Node {
   code: String!
   name: String!
   description: String!
-  "Roles of this product, administrators first."
+  "Roles of this product offered for assignment, administrators first (retired roles left out)."
   roles: [Role!]!
+  """
+  The roles are levels of a module (seed 003): a member holds at most one per
+  tenant; assignRole gives the first, setModuleLevel changes it.
+  """
+  singleLevel: Boolean!
 }
 
 "A named set of permissions on one product."
@@ -5803,8 +5910,10 @@ type Role implements Node {
   requiresNomination: Boolean!
   "False for restricted roles that never see other people's personal data (R12)."
   personalDataAccess: Boolean!
-  "The role works only attached to a site (R12)."
+  "The role works only on a site, a tenant with a parent (R12); elsewhere it is refused with SITE_REQUIRED."
   requiresSite: Boolean!
+  "The role left the catalog: holders keep it until changed, it is never given again."
+  retired: Boolean!
   product: Product!
 }
 
@@ -6298,6 +6407,8 @@ func (ec *executionContext) childFields_MembershipProduct(ctx context.Context, f
 		return ec.fieldContext_MembershipProduct_viewerCanManage(ctx, field)
 	case "assignableRoles":
 		return ec.fieldContext_MembershipProduct_assignableRoles(ctx, field)
+	case "assignableLevels":
+		return ec.fieldContext_MembershipProduct_assignableLevels(ctx, field)
 	case "assignableGroups":
 		return ec.fieldContext_MembershipProduct_assignableGroups(ctx, field)
 	}
@@ -6396,6 +6507,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_description(ctx, field)
 	case "roles":
 		return ec.fieldContext_Product_roles(ctx, field)
+	case "singleLevel":
+		return ec.fieldContext_Product_singleLevel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -6514,6 +6627,8 @@ func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.
 		return ec.fieldContext_Role_personalDataAccess(ctx, field)
 	case "requiresSite":
 		return ec.fieldContext_Role_requiresSite(ctx, field)
+	case "retired":
+		return ec.fieldContext_Role_retired(ctx, field)
 	case "product":
 		return ec.fieldContext_Role_product(ctx, field)
 	}
@@ -6724,6 +6839,18 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_browser(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_SetModuleLevelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleAssignment":
+		return ec.fieldContext_SetModuleLevelPayload_roleAssignment(ctx, field)
+	case "previousRole":
+		return ec.fieldContext_SetModuleLevelPayload_previousRole(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SetModuleLevelPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetModuleLevelPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SignerCertificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7624,6 +7751,20 @@ func (ec *executionContext) field_Mutation_runMonthlyDigest_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RunMonthlyDigestInput, error) {
 			return ec.unmarshalNRunMonthlyDigestInput2tenantadminᚋgraphᚋmodelᚐRunMonthlyDigestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setModuleLevel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetModuleLevelInput, error) {
+			return ec.unmarshalNSetModuleLevelInput2tenantadminᚋgraphᚋmodelᚐSetModuleLevelInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12306,6 +12447,38 @@ func (ec *executionContext) fieldContext_MembershipProduct_assignableRoles(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _MembershipProduct_assignableLevels(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipProduct_assignableLevels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MembershipProduct().AssignableLevels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕᚖtenantadminᚋdomainᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipProduct_assignableLevels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Role(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MembershipProduct_assignableGroups(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12904,6 +13077,50 @@ func (ec *executionContext) fieldContext_Mutation_onboardTenantAdministrator(ctx
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_onboardTenantAdministrator_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setModuleLevel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setModuleLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetModuleLevel(ctx, fc.Args["input"].(model.SetModuleLevelInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetModuleLevelPayload) graphql.Marshaler {
+			return ec.marshalNSetModuleLevelPayload2ᚖtenantadminᚋgraphᚋmodelᚐSetModuleLevelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setModuleLevel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetModuleLevelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setModuleLevel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15246,6 +15463,29 @@ func (ec *executionContext) fieldContext_Product_roles(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Product_singleLevel(ctx context.Context, field graphql.CollectedField, obj *domain.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_singleLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SingleLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_singleLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ProductUsers_product(ctx context.Context, field graphql.CollectedField, obj *model.ProductUsers) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16651,6 +16891,29 @@ func (ec *executionContext) _Role_requiresSite(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Role_requiresSite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Role", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Role_retired(ctx context.Context, field graphql.CollectedField, obj *domain.Role) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Role_retired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Role_retired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "Boolean")
 }
 
@@ -18438,6 +18701,102 @@ func (ec *executionContext) _Session_browser(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Session_browser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, "String")
+}
+
+func (ec *executionContext) _SetModuleLevelPayload_roleAssignment(ctx context.Context, field graphql.CollectedField, obj *model.SetModuleLevelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetModuleLevelPayload_roleAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleAssignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RoleAssignment) graphql.Marshaler {
+			return ec.marshalORoleAssignment2ᚖtenantadminᚋdomainᚐRoleAssignment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetModuleLevelPayload_roleAssignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetModuleLevelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleAssignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetModuleLevelPayload_previousRole(ctx context.Context, field graphql.CollectedField, obj *model.SetModuleLevelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetModuleLevelPayload_previousRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Role) graphql.Marshaler {
+			return ec.marshalORole2ᚖtenantadminᚋdomainᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetModuleLevelPayload_previousRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetModuleLevelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Role(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetModuleLevelPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SetModuleLevelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetModuleLevelPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetModuleLevelPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetModuleLevelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SignerCertificate_subject(ctx context.Context, field graphql.CollectedField, obj *domain.SignerCertificate) (ret graphql.Marshaler) {
@@ -23770,6 +24129,62 @@ func UnmarshalRunMonthlyDigestInput(ctx context.Context, raw any) (model.RunMont
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetModuleLevelInput(ctx context.Context, obj any) (model.SetModuleLevelInput, error) {
+	var it model.SetModuleLevelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId", "tenantId", "roleId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "roleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetModuleLevelInput unmarshals raw into the SetModuleLevelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetModuleLevelInput(ctx context.Context, raw any) (model.SetModuleLevelInput, error) {
+	var out model.SetModuleLevelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetModuleLevelInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStartNominationInput(ctx context.Context, obj any) (model.StartNominationInput, error) {
 	var it model.StartNominationInput
 	if obj == nil {
@@ -26087,6 +26502,11 @@ func (ec *executionContext) _MembershipProduct(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "assignableLevels":
+			out.Values[i] = ec._MembershipProduct_assignableLevels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "assignableGroups":
 			out.Values[i] = ec._MembershipProduct_assignableGroups(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26215,6 +26635,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "onboardTenantAdministrator":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_onboardTenantAdministrator(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setModuleLevel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setModuleLevel(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -26759,6 +27186,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "roles":
 			out.Values[i] = ec._Product_roles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "singleLevel":
+			out.Values[i] = ec._Product_singleLevel(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27312,6 +27744,11 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "requiresSite":
 			out.Values[i] = ec._Role_requiresSite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retired":
+			out.Values[i] = ec._Role_retired(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28001,6 +28438,49 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "browser":
 			out.Values[i] = ec._Session_browser(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var setModuleLevelPayloadImplementors = []string{"SetModuleLevelPayload"}
+
+func (ec *executionContext) _SetModuleLevelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetModuleLevelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setModuleLevelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetModuleLevelPayload")
+		case "roleAssignment":
+			out.Values[i] = ec._SetModuleLevelPayload_roleAssignment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previousRole":
+			out.Values[i] = ec._SetModuleLevelPayload_previousRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SetModuleLevelPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30463,6 +30943,19 @@ func (ec *executionContext) marshalNSession2ᚖtenantadminᚋgraphᚋmodelᚐSes
 	return ec._Session(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSetModuleLevelInput2tenantadminᚋgraphᚋmodelᚐSetModuleLevelInput(ctx context.Context, v any) (model.SetModuleLevelInput, error) {
+	res, err := ec.unmarshalInputSetModuleLevelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetModuleLevelPayload2ᚖtenantadminᚋgraphᚋmodelᚐSetModuleLevelPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetModuleLevelPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetModuleLevelPayload!")
+		return graphql.Null
+	}
+	return ec._SetModuleLevelPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNStartNominationInput2tenantadminᚋgraphᚋmodelᚐStartNominationInput(ctx context.Context, v any) (model.StartNominationInput, error) {
 	res, err := ec.unmarshalInputStartNominationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31117,6 +31610,13 @@ func (ec *executionContext) marshalONominationStatus2ᚖtenantadminᚋgraphᚋmo
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORole2ᚖtenantadminᚋdomainᚐRole(ctx context.Context, sel ast.SelectionSet, v *domain.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Role(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORoleAssignment2ᚖtenantadminᚋdomainᚐRoleAssignment(ctx context.Context, sel ast.SelectionSet, v *domain.RoleAssignment) graphql.Marshaler {

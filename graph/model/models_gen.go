@@ -543,6 +543,24 @@ type RunMonthlyDigestPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type SetModuleLevelInput struct {
+	// The member whose level changes.
+	UserID string `json:"userId"`
+	// A tenant the user is a member of.
+	TenantID string `json:"tenantId"`
+	// The new level: a role of a single-level product.
+	RoleID string `json:"roleId"`
+}
+
+type SetModuleLevelPayload struct {
+	// The member's level now; null on failure.
+	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
+	// The level replaced; null when the member had none, or on failure.
+	PreviousRole *domain.Role `json:"previousRole,omitempty"`
+	// Business-rule failures; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type StartNominationInput struct {
 	TenantID string `json:"tenantId"`
 	// The person to nominate.
@@ -747,19 +765,21 @@ func (e AssignmentStatus) MarshalJSON() ([]byte, error) {
 type ChangeEventType string
 
 const (
-	ChangeEventTypeUserCreated                ChangeEventType = "USER_CREATED"
-	ChangeEventTypeUserUpdated                ChangeEventType = "USER_UPDATED"
-	ChangeEventTypeUserSuspended              ChangeEventType = "USER_SUSPENDED"
-	ChangeEventTypeUserReactivated            ChangeEventType = "USER_REACTIVATED"
-	ChangeEventTypeUserLocked                 ChangeEventType = "USER_LOCKED"
-	ChangeEventTypeUserUnlocked               ChangeEventType = "USER_UNLOCKED"
-	ChangeEventTypeUserDeleted                ChangeEventType = "USER_DELETED"
-	ChangeEventTypeMembershipCreated          ChangeEventType = "MEMBERSHIP_CREATED"
-	ChangeEventTypeMembershipDeleted          ChangeEventType = "MEMBERSHIP_DELETED"
-	ChangeEventTypeRoleAssignmentCreated      ChangeEventType = "ROLE_ASSIGNMENT_CREATED"
-	ChangeEventTypeRoleAssignmentSuspended    ChangeEventType = "ROLE_ASSIGNMENT_SUSPENDED"
-	ChangeEventTypeRoleAssignmentReactivated  ChangeEventType = "ROLE_ASSIGNMENT_REACTIVATED"
-	ChangeEventTypeRoleAssignmentDeleted      ChangeEventType = "ROLE_ASSIGNMENT_DELETED"
+	ChangeEventTypeUserCreated               ChangeEventType = "USER_CREATED"
+	ChangeEventTypeUserUpdated               ChangeEventType = "USER_UPDATED"
+	ChangeEventTypeUserSuspended             ChangeEventType = "USER_SUSPENDED"
+	ChangeEventTypeUserReactivated           ChangeEventType = "USER_REACTIVATED"
+	ChangeEventTypeUserLocked                ChangeEventType = "USER_LOCKED"
+	ChangeEventTypeUserUnlocked              ChangeEventType = "USER_UNLOCKED"
+	ChangeEventTypeUserDeleted               ChangeEventType = "USER_DELETED"
+	ChangeEventTypeMembershipCreated         ChangeEventType = "MEMBERSHIP_CREATED"
+	ChangeEventTypeMembershipDeleted         ChangeEventType = "MEMBERSHIP_DELETED"
+	ChangeEventTypeRoleAssignmentCreated     ChangeEventType = "ROLE_ASSIGNMENT_CREATED"
+	ChangeEventTypeRoleAssignmentSuspended   ChangeEventType = "ROLE_ASSIGNMENT_SUSPENDED"
+	ChangeEventTypeRoleAssignmentReactivated ChangeEventType = "ROLE_ASSIGNMENT_REACTIVATED"
+	ChangeEventTypeRoleAssignmentDeleted     ChangeEventType = "ROLE_ASSIGNMENT_DELETED"
+	// A module level replaced by another (setModuleLevel); the payload has previousRoleId.
+	ChangeEventTypeRoleAssignmentLevelChanged ChangeEventType = "ROLE_ASSIGNMENT_LEVEL_CHANGED"
 	ChangeEventTypeGroupCreated               ChangeEventType = "GROUP_CREATED"
 	ChangeEventTypeGroupUpdated               ChangeEventType = "GROUP_UPDATED"
 	ChangeEventTypeGroupMemberAdded           ChangeEventType = "GROUP_MEMBER_ADDED"
@@ -791,6 +811,7 @@ var AllChangeEventType = []ChangeEventType{
 	ChangeEventTypeRoleAssignmentSuspended,
 	ChangeEventTypeRoleAssignmentReactivated,
 	ChangeEventTypeRoleAssignmentDeleted,
+	ChangeEventTypeRoleAssignmentLevelChanged,
 	ChangeEventTypeGroupCreated,
 	ChangeEventTypeGroupUpdated,
 	ChangeEventTypeGroupMemberAdded,
@@ -810,7 +831,7 @@ var AllChangeEventType = []ChangeEventType{
 
 func (e ChangeEventType) IsValid() bool {
 	switch e {
-	case ChangeEventTypeUserCreated, ChangeEventTypeUserUpdated, ChangeEventTypeUserSuspended, ChangeEventTypeUserReactivated, ChangeEventTypeUserLocked, ChangeEventTypeUserUnlocked, ChangeEventTypeUserDeleted, ChangeEventTypeMembershipCreated, ChangeEventTypeMembershipDeleted, ChangeEventTypeRoleAssignmentCreated, ChangeEventTypeRoleAssignmentSuspended, ChangeEventTypeRoleAssignmentReactivated, ChangeEventTypeRoleAssignmentDeleted, ChangeEventTypeGroupCreated, ChangeEventTypeGroupUpdated, ChangeEventTypeGroupMemberAdded, ChangeEventTypeGroupMemberRemoved, ChangeEventTypeTenantCreated, ChangeEventTypeTenantUpdated, ChangeEventTypeServiceAccountCreated, ChangeEventTypeServiceAccountTokenCreated, ChangeEventTypeServiceAccountTokenRevoked, ChangeEventTypeGroupDeleted, ChangeEventTypeNominationCreated, ChangeEventTypeNominationApproved, ChangeEventTypeNominationRejected, ChangeEventTypeNominationCancelled, ChangeEventTypeNominationExpired:
+	case ChangeEventTypeUserCreated, ChangeEventTypeUserUpdated, ChangeEventTypeUserSuspended, ChangeEventTypeUserReactivated, ChangeEventTypeUserLocked, ChangeEventTypeUserUnlocked, ChangeEventTypeUserDeleted, ChangeEventTypeMembershipCreated, ChangeEventTypeMembershipDeleted, ChangeEventTypeRoleAssignmentCreated, ChangeEventTypeRoleAssignmentSuspended, ChangeEventTypeRoleAssignmentReactivated, ChangeEventTypeRoleAssignmentDeleted, ChangeEventTypeRoleAssignmentLevelChanged, ChangeEventTypeGroupCreated, ChangeEventTypeGroupUpdated, ChangeEventTypeGroupMemberAdded, ChangeEventTypeGroupMemberRemoved, ChangeEventTypeTenantCreated, ChangeEventTypeTenantUpdated, ChangeEventTypeServiceAccountCreated, ChangeEventTypeServiceAccountTokenCreated, ChangeEventTypeServiceAccountTokenRevoked, ChangeEventTypeGroupDeleted, ChangeEventTypeNominationCreated, ChangeEventTypeNominationApproved, ChangeEventTypeNominationRejected, ChangeEventTypeNominationCancelled, ChangeEventTypeNominationExpired:
 		return true
 	}
 	return false

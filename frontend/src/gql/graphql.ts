@@ -101,6 +101,8 @@ export type ChangeEventType =
   | 'NOMINATION_REJECTED'
   | 'ROLE_ASSIGNMENT_CREATED'
   | 'ROLE_ASSIGNMENT_DELETED'
+  /** A module level replaced by another (setModuleLevel); the payload has previousRoleId. */
+  | 'ROLE_ASSIGNMENT_LEVEL_CHANGED'
   | 'ROLE_ASSIGNMENT_REACTIVATED'
   | 'ROLE_ASSIGNMENT_SUSPENDED'
   | 'SERVICE_ACCOUNT_CREATED'

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestModuleLevelsAsSeed003WritesThem (issue 16.2): the marketing
+// platform's modules carry the levels the guide lists, module by module,
+// and are single-level.
+func TestModuleLevelsAsSeed003WritesThem(t *testing.T) {
+	w := newAdminWorld(t)
+	var out struct {
+		Products []struct {
+			Code        string
+			SingleLevel bool
+			Roles       []struct {
+				Name         string
+				Category     string
+				RequiresSite bool
+			}
+		}
+	}
+	w.m.gql(t, w.token(t, w.companyAdmin), `{ products { code singleLevel roles { name category requiresSite } } }`, nil).decode(t, &out)
+	want := map[string]string{
+		"segmenti":    "ADMIN/ADMIN GUEST/OPERATOR POWER USER/OPERATOR USER/OPERATOR",
+		"automazioni": "ADMIN/ADMIN GUEST/OPERATOR USER/OPERATOR",
+		"clienti":     "ADMIN/ADMIN GUEST/OPERATOR/site USER/OPERATOR/site",
+		"send":        "DEFAULT/ADMIN NESSUNA COMUNICAZIONE/OPERATOR SOLO STATISTICHE/OPERATOR",
+	}
+	seen := 0
+	for _, p := range out.Products {
+		levels, isModule := want[p.Code]
+		if p.SingleLevel != isModule {
+			t.Errorf("%s: singleLevel = %v", p.Code, p.SingleLevel)
+		}
+		if !isModule {
+			continue
+		}
+		seen++
+		var got []string
+		for _, r := range p.Roles {
+			s := r.Name + "/" + r.Category
+			if r.RequiresSite {
+				s += "/site"
+			}
+			got = append(got, s)
+		}
+		sort.Strings(got)
+		if strings.Join(got, " ") != levels {
+			t.Errorf("%s levels: %s, want %s", p.Code, strings.Join(got, " "), levels)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("found %d of the %d modules", seen, len(want))
+	}
+}
+
+// TestOneLevelPerModule (issue 16.2): on a single-level module a member
+// holds one level; setModuleLevel changes it atomically, never two at once.
+func TestOneLevelPerModule(t *testing.T) {
+	w := newAdminWorld(t)
+	admin, staff := w.token(t, w.companyAdmin), w.token(t, w.staff)
+	const sel = `roleAssignment { id status role { code } } previousRole { code }`
+	setLevel := func(token string, userID, tenantID int64, product, role string) *payload {
+		return w.mutate(t, token, "setModuleLevel", "SetModuleLevelInput", sel, map[string]any{
+			"userId": globalIDFor("User", userID), "tenantId": globalIDFor("Tenant", tenantID), "roleId": w.role(t, product, role)})
+	}
+	levels := func(userID, tenantID int64, product string) []string {
+		var codes string
+		w.scalar(t, &codes, `SELECT coalesce(string_agg(r.code, ',' ORDER BY r.code), '') FROM role_assignments ra
+			JOIN roles r ON r.id = ra.role_id JOIN products p ON p.id = ra.product_id
+			WHERE ra.user_id = ? AND ra.tenant_id = ? AND p.code = ?`, userID, tenantID, product)
+		if codes == "" {
+			return nil
+		}
+		return strings.Split(codes, ",")
+	}
+	refusedWith := func(t *testing.T, p *payload, want string) {
+		t.Helper()
+		if c := p.userError(t); c != want {
+			t.Fatalf("code = %q, want %q", c, want)
+		}
+	}
+
+	t.Run("ErrAssignRoleAddsASecondLevel", func(t *testing.T) {
+		before := w.snapshot(t)
+		p := w.mutate(t, admin, "assignRole", "AssignRoleInput", assignSel, map[string]any{
+			"userId": globalIDFor("User", w.operator), "tenantId": globalIDFor("Tenant", w.company), "roleId": w.role(t, "segmenti", "power-user")})
+		refusedWith(t, p, "ONE_LEVEL_PER_MODULE")
+		w.unchanged(t, before)
+	})
+	t.Run("AssignAnotherRoleIsNotOffered", func(t *testing.T) {
+		q := `query($id: ID!) { node(id: $id) { ... on User { memberships { products { product { code }
+			assignableRoles { code } assignableLevels { code } } } } } }`
+		d := w.query(t, admin, q, map[string]any{"id": globalIDFor("User", w.operator)})
+		cards := dig(d, "node", "memberships").([]any)[0].(map[string]any)["products"].([]any)
+		card := cards[0].(map[string]any)
+		if len(card["assignableRoles"].([]any)) != 0 {
+			t.Errorf("assign another role offered on a module: %v", card["assignableRoles"])
+		}
+		var got []string
+		for _, r := range card["assignableLevels"].([]any) {
+			got = append(got, r.(map[string]any)["code"].(string))
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != "admin,guest,power-user" {
+			t.Errorf("levels offered: %v", got)
+		}
+	})
+	t.Run("SameCategoryKeepsTheAssignmentAndItsState", func(t *testing.T) {
+		ra := w.assignmentID(t, w.operator, w.company, "segmenti", "user")
+		w.f.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
+		d := setLevel(admin, w.operator, w.company, "segmenti", "guest").ok(t)
+		if dig(d, "roleAssignment", "id") != globalIDFor("RoleAssignment", ra) || dig(d, "roleAssignment", "status") != "SUSPENDED" ||
+			dig(d, "roleAssignment", "role", "code") != "guest" || dig(d, "previousRole", "code") != "user" {
+			t.Fatalf("payload %v", d)
+		}
+		if got := levels(w.operator, w.company, "segmenti"); !slices.Equal(got, []string{"guest"}) {
+			t.Fatalf("levels held: %v", got)
+		}
+		w.wantAudit(t, "roleAssignment.setLevel", ra, w.companyAdmin, "ROLE_ASSIGNMENT_LEVEL_CHANGED", w.company)
+		var before, after string
+		w.scalar(t, &before, "SELECT before->>'roleId' FROM audit_events WHERE action = 'roleAssignment.setLevel' AND target_id = ?", ra)
+		w.scalar(t, &after, "SELECT after->>'roleId' FROM audit_events WHERE action = 'roleAssignment.setLevel' AND target_id = ?", ra)
+		if before != strconv.FormatInt(w.roleID(t, "segmenti", "user"), 10) || after != strconv.FormatInt(w.roleID(t, "segmenti", "guest"), 10) {
+			t.Errorf("audit before/after roleId: %s → %s", before, after)
+		}
+		w.f.Exec("UPDATE role_assignments SET status = 'ACTIVE' WHERE id = ?", ra)
+	})
+	t.Run("AcrossCategories", func(t *testing.T) {
+		d := setLevel(admin, w.operator, w.company, "segmenti", "admin").ok(t)
+		if dig(d, "roleAssignment", "role", "code") != "admin" || dig(d, "previousRole", "code") != "guest" {
+			t.Fatalf("payload %v", d)
+		}
+		if got := levels(w.operator, w.company, "segmenti"); !slices.Equal(got, []string{"admin"}) {
+			t.Fatalf("levels held: %v", got)
+		}
+		var category string
+		w.scalar(t, &category, `SELECT mp.category FROM membership_products mp JOIN memberships m ON m.id = mp.membership_id
+			WHERE m.user_id = ? AND m.tenant_id = ? AND mp.product_id = ?`, w.operator, w.company, w.productID(t, "segmenti"))
+		if category != "ADMIN" {
+			t.Fatalf("the product's category stayed %s", category)
+		}
+		ra := w.assignmentID(t, w.operator, w.company, "segmenti", "admin")
+		w.wantAudit(t, "roleAssignment.setLevel", ra, w.companyAdmin, "ROLE_ASSIGNMENT_LEVEL_CHANGED", w.company)
+		setLevel(admin, w.operator, w.company, "segmenti", "user").ok(t)
+	})
+	t.Run("FirstLevel", func(t *testing.T) {
+		d := setLevel(staff, w.operator, w.company, "automazioni", "guest").ok(t)
+		if dig(d, "previousRole") != nil || dig(d, "roleAssignment", "role", "code") != "guest" {
+			t.Fatalf("payload %v", d)
+		}
+		ra := w.assignmentID(t, w.operator, w.company, "automazioni", "guest")
+		w.wantAudit(t, "roleAssignment.create", ra, w.staff, "ROLE_ASSIGNMENT_CREATED", w.company)
+	})
+	for _, c := range []struct {
+		name, product, role, want string
+		tenant                    func() int64
+	}{
+		{"ErrSameLevel", "segmenti", "user", "ROLE_ALREADY_ASSIGNED", func() int64 { return w.company }},
+		{"ErrNotALevel", "io-platform", "operatore-api", "NOT_A_LEVEL", func() int64 { return w.company }},
+		{"ErrNotAMember", "segmenti", "guest", "NOT_A_MEMBER", func() int64 { return w.other }},
+		{"ErrSiteRequired", "clienti", "user", "SITE_REQUIRED", func() int64 { return w.holding }},
+		{"ErrNominationRequired", "cob", "master", "NOMINATION_REQUIRED", func() int64 { return w.company }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.want == "SITE_REQUIRED" {
+				w.f.Assign(w.operator, w.holding, "segmenti", "guest")
+			}
+			before := w.snapshot(t)
+			refusedWith(t, setLevel(staff, w.operator, c.tenant(), c.product, c.role), c.want)
+			w.unchanged(t, before)
+		})
+	}
+	t.Run("ErrUnknownRole", func(t *testing.T) {
+		before := w.snapshot(t)
+		p := w.mutate(t, staff, "setModuleLevel", "SetModuleLevelInput", sel, map[string]any{
+			"userId": globalIDFor("User", w.operator), "tenantId": globalIDFor("Tenant", w.company), "roleId": globalIDFor("Role", 999999)})
+		refusedWith(t, p, "UNKNOWN_ROLE")
+		w.unchanged(t, before)
+	})
+	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
+		before := w.snapshot(t)
+		if c := setLevel(w.token(t, w.other_admin), w.operator, w.company, "segmenti", "guest").code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+		w.unchanged(t, before)
+	})
+	t.Run("ErrForbiddenParentAdmin", func(t *testing.T) {
+		before := w.snapshot(t)
+		if c := setLevel(w.token(t, w.holdingAdmin), w.operator, w.company, "segmenti", "guest").code(); c != "FORBIDDEN" {
+			t.Fatalf("code = %q", c)
+		}
+		w.unchanged(t, before)
+	})
+	t.Run("ConcurrentChangesLeaveOneLevel", func(t *testing.T) {
+		// Changes of one member's level race: whatever wins, one level.
+		member := w.f.User("racing.member", w.company)
+		w.f.Assign(member, w.company, "segmenti", "guest")
+		var wg sync.WaitGroup
+		for i, role := range []string{"admin", "user", "guest", "admin", "user", "guest"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if i%2 == 0 {
+					setLevel(staff, member, w.company, "send", map[string]string{"admin": "default", "user": "nessuna-comunicazione", "guest": "solo-statistiche"}[role])
+				} else {
+					w.mutate(t, staff, "assignRole", "AssignRoleInput", assignSel, map[string]any{"userId": globalIDFor("User", member),
+						"tenantId": globalIDFor("Tenant", w.company), "roleId": w.role(t, "send", "solo-statistiche")})
+				}
+			}()
+		}
+		wg.Wait()
+		if got := levels(member, w.company, "send"); len(got) != 1 {
+			t.Fatalf("levels held after racing changes: %v", got)
+		}
+	})
+}
+
+// TestRolesThatNeedASite (issue 16.3, R12): the external technician of
+// seed 004 and Clienti's USER and GUEST of seed 003 work only on a site (a
+// tenant with a parent); elsewhere every way of giving them is refused with
+// SITE_REQUIRED and nothing changes.
+func TestRolesThatNeedASite(t *testing.T) {
+	w := newAdminWorld(t)
+	staff := w.token(t, w.staff)
+	member := w.f.User("holding.member", w.holding)
+	w.f.Assign(member, w.holding, "segmenti", "guest")
+	holding, site := globalIDFor("Tenant", w.holding), globalIDFor("Tenant", w.site)
+	cases := []struct {
+		name, field, inputType string
+		input                  map[string]any
+	}{
+		{"CreateUser", "createUser", "CreateUserInput", map[string]any{"tenantId": holding, "username": "new.tech", "taxCode": validCF(40),
+			"givenName": "Nuovo", "familyName": "Tecnico", "email": "new.tech@example.test",
+			"productId": w.product(t, "amisgest"), "roleId": w.role(t, "amisgest", "external-technician")}},
+		{"AssignRole", "assignRole", "AssignRoleInput", map[string]any{"userId": globalIDFor("User", member), "tenantId": holding,
+			"roleId": w.role(t, "clienti", "guest")}},
+		{"AttachExistingUser", "attachExistingUser", "AttachExistingUserInput", map[string]any{"tenantId": holding,
+			"username": "operatore.uno", "taxCode": validCF(904), "productId": w.product(t, "clienti"), "roleId": w.role(t, "clienti", "user")}},
+		{"AttachUserToTenant", "attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": globalIDFor("User", w.technician),
+			"tenantId": holding, "productId": w.product(t, "amisgest"), "roleId": w.role(t, "amisgest", "external-technician")}},
+	}
+	for _, c := range cases {
+		t.Run("Err"+c.name, func(t *testing.T) {
+			before := w.snapshot(t)
+			p := w.mutate(t, staff, c.field, c.inputType, "__typename", c.input)
+			if got := p.userError(t); got != "SITE_REQUIRED" {
+				t.Fatalf("code = %q, want SITE_REQUIRED; errors %v", got, p.data["userErrors"])
+			}
+			if field := dig(p.data["userErrors"].([]any)[0], "field"); !strings.Contains(strings.Join(anyStrings(field), "."), "roleId") {
+				t.Errorf("field = %v, want roleId", field)
+			}
+			w.unchanged(t, before)
+		})
+	}
+	t.Run("OnASite", func(t *testing.T) {
+		in := map[string]any{"tenantId": site, "username": "tech.torino", "taxCode": validCF(41),
+			"givenName": "Tecnico", "familyName": "Torino", "email": "tech.torino@example.test",
+			"productId": w.product(t, "amisgest"), "roleId": w.role(t, "amisgest", "external-technician")}
+		w.mutate(t, staff, "createUser", "CreateUserInput", "user { id }", in).ok(t)
+	})
+	t.Run("NotOfferedOffASite", func(t *testing.T) {
+		// A Clienti ADMIN's card on the holding offers no level that needs a site.
+		w.f.Assign(member, w.other, "clienti", "admin")
+		w.f.Assign(member, w.site, "clienti", "admin")
+		q := `query($id: ID!) { node(id: $id) { ... on User { memberships { tenant { id } products { product { code } assignableLevels { code } } } } } }`
+		d := w.query(t, staff, q, map[string]any{"id": globalIDFor("User", member)})
+		offered := map[string][]string{}
+		for _, m := range dig(d, "node", "memberships").([]any) {
+			for _, card := range m.(map[string]any)["products"].([]any) {
+				if dig(card, "product", "code") != "clienti" {
+					continue
+				}
+				var codes []string
+				for _, r := range card.(map[string]any)["assignableLevels"].([]any) {
+					codes = append(codes, r.(map[string]any)["code"].(string))
+				}
+				sort.Strings(codes)
+				offered[dig(m, "tenant", "id").(string)] = codes
+			}
+		}
+		if got := offered[globalIDFor("Tenant", w.other)]; len(got) != 0 {
+			t.Errorf("levels offered off a site: %v", got)
+		}
+		if got := offered[site]; strings.Join(got, ",") != "guest,user" {
+			t.Errorf("levels offered on the site: %v", got)
+		}
+	})
+}
+
+func anyStrings(v any) []string {
+	var out []string
+	if list, ok := v.([]any); ok {
+		for _, x := range list {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
