@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { acceptInvitation, createUser, gql, italianTaxCode, mailLink, newPerson, roleId } from './support/api';
+import { acceptInvitation, createUser, gql, italianTaxCode, mailLink, newPerson, onboardAdministrator, roleId } from './support/api';
 import { REAL_API, useAdminSession } from './support/env';
 import { saveScreenshot } from './support/screenshots';
 
@@ -95,10 +95,11 @@ test.describe('tenant form and profile actions', () => {
     await expect(page.getByTestId('credentials-status')).toHaveText('Invitation sent again.');
 
     // A role that needs the legal representative's nomination (R20). Platform
-    // staff are exempt, so a tenant administrator (COB Master) gives it.
+    // staff onboard the tenant's first COB Master, who then asks for the next.
     const master = await roleId(page, 'COB – Comunicazioni obbligatorie', 'Master');
     const admin = newPerson('e2e.master');
-    await createUser(page, tenantId, admin, master);
+    const adminId = await createUser(page, tenantId, admin, await roleId(page, 'Sessions formateurs', 'Gestionnaire'));
+    await onboardAdministrator(page, adminId, tenantId, master.roleId);
     await acceptInvitation(page, admin.email, 'la torre di gallarate');
     const nominee = newPerson('e2e.nominee');
     const nomineeId = await createUser(page, tenantId, nominee, await roleId(page, 'Sessions conducteurs', 'Gestionnaire'));

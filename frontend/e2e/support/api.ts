@@ -62,6 +62,20 @@ export async function createUser(page: Page, tenantId: string, person: NewPerson
   return data.createUser.user?.id ?? '';
 }
 
+/**
+ * Platform staff's onboarding of a tenant's first administrator with a
+ * nomination-only role (R20's one exception: createUser and assignRole refuse
+ * such roles to everyone).
+ */
+export async function onboardAdministrator(page: Page, userId: string, tenantId: string, roleId: string): Promise<void> {
+  const data = await gql<{ onboardTenantAdministrator: { userErrors: unknown[] } }>(
+    page,
+    `mutation ($input: OnboardTenantAdministratorInput!) { onboardTenantAdministrator(input: $input) { userErrors { field code message } } }`,
+    { input: { userId, tenantId, roleId, reason: 'End-to-end test: first administrator of the tenant' } },
+  );
+  expect(data.onboardTenantAdministrator.userErrors).toEqual([]);
+}
+
 /** The first link in the newest email to `to` whose text contains `marker` (the developer mailbox). */
 export async function mailLink(page: Page, to: string, marker: string): Promise<string> {
   let found = '';
