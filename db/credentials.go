@@ -48,9 +48,14 @@ const loginAccountQuery = `SELECT u.id, u.username, coalesce(u.email, '') AS ema
 	coalesce(c.totp_secret, '') AS totp_secret,
 	coalesce(c.totp_pending_secret, '') AS totp_pending_secret,
 	coalesce(c.totp_enrollment_required, false) AS totp_enrollment_required,
-	(SELECT min(t.password_max_age_days) FROM memberships m JOIN tenants t ON t.id = m.tenant_id
-	 WHERE m.user_id = u.id) AS max_age_days
+	` + accountPasswordMaxAgeDays + ` AS max_age_days
 	FROM users u LEFT JOIN credentials c ON c.user_id = u.id `
+
+// accountPasswordMaxAgeDays is the password lifetime of account u: the
+// shortest of its tenants' (NULL: none). Sign-in (PASSWORD_EXPIRED) and the
+// security findings ("Bloccato") apply this one rule.
+const accountPasswordMaxAgeDays = `(SELECT min(pt.password_max_age_days) FROM memberships pm
+	JOIN tenants pt ON pt.id = pm.tenant_id WHERE pm.user_id = u.id)`
 
 // FindLoginAccounts returns the accounts an identifier names: the one with
 // that username, or (for an identifier with '@') the accounts with that

@@ -18,14 +18,13 @@ type OversightService struct{ db *DB }
 func NewOversightService(db *DB) *OversightService { return &OversightService{db: db} }
 
 // findingReasons is, per category, the SQL array of reasons that apply to
-// a member u (with credentials c, home tenant policy ht, listed tenant ?).
+// a member u (with credentials c, listed tenant ?).
 var findingReasons = map[domain.SecurityCategory]string{
 	domain.FindingNotActivated: `ARRAY[
 		CASE WHEN u.status = 'INVITED' THEN 'INVITED' END,
 		CASE WHEN u.kind = 'HUMAN' AND c.totp_enrolled_at IS NULL THEN 'MFA_NOT_ENROLLED' END]`,
 	domain.FindingBlocked: `ARRAY[
-		CASE WHEN ht.password_max_age_days IS NOT NULL AND c.password_changed_at IS NOT NULL
-			AND c.password_changed_at < now() - make_interval(days => ht.password_max_age_days)
+		CASE WHEN c.password_changed_at < now() - make_interval(days => ` + accountPasswordMaxAgeDays + `)
 		THEN 'PASSWORD_EXPIRED' END]`,
 	domain.FindingLocked: `ARRAY[CASE WHEN u.status = 'LOCKED' THEN 'ACCOUNT_LOCKED' END]`,
 	domain.FindingSuspended: `ARRAY[
@@ -40,8 +39,8 @@ type findingCursor struct {
 
 // FindSecurityFindings lists the members of one tenant in one category of
 // findings, ordered by username, each with the reasons that apply. The
-// password policy is the one of the user's home tenant (the tenant that
-// manages their credentials), else of the listed tenant.
+// password lifetime is the one sign-in applies: the shortest of the
+// account's tenants (accountPasswordMaxAgeDays).
 func (s *OversightService) FindSecurityFindings(ctx context.Context, tenantID int64, category domain.SecurityCategory, p domain.Page) (*domain.Connection[*domain.SecurityFinding], error) {
 	reasons, ok := findingReasons[category]
 	if !ok {
@@ -54,7 +53,6 @@ func (s *OversightService) FindSecurityFindings(ctx context.Context, tenantID in
 	inner := fmt.Sprintf(`SELECT u.id, u.username, array_remove(%s, NULL)::text[] AS reasons
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		LEFT JOIN credentials c ON c.user_id = u.id
-		JOIN tenants ht ON ht.id = coalesce(u.home_tenant_id, m.tenant_id)
 		WHERE m.tenant_id = ?`, reasons)
 	where, args := "cardinality(f.reasons) > 0", []any{tenantID}
 	if p.After != "" {

@@ -2,15 +2,31 @@ package db
 
 import (
 	"context"
+	"reflect"
+	"slices"
 
 	"github.com/uptrace/bun"
 
 	"tenantadmin/domain"
 )
 
+// changedFields names the fields of a change document (its keys but the
+// tenant and version), sorted.
+func changedFields(doc map[string]any) []string {
+	var out []string
+	for k := range doc {
+		if k != "tenantId" && k != "version" {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 func tenantDoc(t *tenantModel) map[string]any {
 	return map[string]any{"tenantId": t.ID, "parentId": t.ParentID, "name": t.Name, "country": t.Country,
-		"taxCode": deref(t.TaxCode), "certifiedEmail": deref(t.CertifiedEmail), "version": t.Version}
+		"taxCode": deref(t.TaxCode), "certifiedEmail": deref(t.CertifiedEmail), "passwordMaxAgeDays": t.PasswordMaxAgeDays,
+		"version": t.Version}
 }
 
 // CreateTenant onboards a tenant or adds a site below a parent. When
@@ -91,24 +107,25 @@ func (s *TenantService) UpdateTenant(ctx context.Context, id int64, expectedVers
 		}
 		before := tenantDoc(&t)
 		t.Name, t.TaxCode, t.CertifiedEmail = next.Name, nullable(next.TaxCode), nullable(next.CertifiedEmail)
+		t.PasswordMaxAgeDays = next.PasswordMaxAgeDays
 		after := tenantDoc(&t)
 		b, a := map[string]any{"tenantId": t.ID}, map[string]any{"tenantId": t.ID}
 		for k, v := range after {
-			if k != "parentId" && before[k] != v {
+			if k != "parentId" && !reflect.DeepEqual(before[k], v) {
 				b[k], a[k] = before[k], v
 			}
 		}
 		if len(a) == 1 {
 			return nil
 		}
-		if _, err := tx.NewUpdate().Model(&t).Column("name", "tax_code", "certified_email").
+		if _, err := tx.NewUpdate().Model(&t).Column("name", "tax_code", "certified_email", "password_max_age_days").
 			Set("version = version + 1, updated_at = now()").WherePK().Returning("*").Exec(ctx); err != nil {
 			return mapError(err)
 		}
 		b["version"], a["version"] = before["version"], t.Version
 		return record(ctx, tx, ac, change{tenantID: &t.ID, action: "tenant.update", targetType: "Tenant", targetID: t.ID,
 			before: b, after: a, eventType: "TENANT_UPDATED", eventTenant: []int64{t.ID},
-			payload: map[string]any{"tenantId": t.ID, "version": t.Version}})
+			payload: map[string]any{"tenantId": t.ID, "version": t.Version, "fields": changedFields(a)}})
 	})
 	if err != nil {
 		return nil, err

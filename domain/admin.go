@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones validate the same on every machine
@@ -644,6 +645,33 @@ type TenantUpdate struct {
 	Name           *string
 	TaxCode        *string
 	CertifiedEmail *string
+	// PasswordMaxAgeDays sets the password lifetime of the tenant's
+	// members (seed 003 "Bloccato"): 0 for none, else within Bounds.
+	PasswordMaxAgeDays *int
+	Bounds             PasswordLifetimeBounds
+}
+
+// PasswordLifetimeBounds are the platform's limits on the password
+// lifetime a tenant's administrators may set.
+type PasswordLifetimeBounds struct{ MinDays, MaxDays int }
+
+// DefaultPasswordLifetimeBounds: a month to two years.
+var DefaultPasswordLifetimeBounds = PasswordLifetimeBounds{MinDays: 30, MaxDays: 730}
+
+// ReasonInvalidPasswordLifetime: outside the platform's bounds.
+const ReasonInvalidPasswordLifetime = "INVALID_PASSWORD_LIFETIME"
+
+// Lifetime validates a requested lifetime: 0 means passwords do not
+// expire (nil), otherwise MinDays..MaxDays.
+func (b PasswordLifetimeBounds) Lifetime(days int) (*int, error) {
+	if days == 0 {
+		return nil, nil
+	}
+	if days < b.MinDays || days > b.MaxDays {
+		return nil, FieldError("passwordMaxAgeDays", ReasonInvalidPasswordLifetime,
+			fmt.Sprintf("The password lifetime is between %d and %d days, or 0 for none.", b.MinDays, b.MaxDays))
+	}
+	return &days, nil
 }
 
 // Identity reports whether the update touches identity fields.
@@ -665,5 +693,12 @@ func ApplyTenantUpdate(t Tenant, u TenantUpdate) (Tenant, error) {
 		return t, err
 	}
 	t.Name, t.TaxCode, t.CertifiedEmail = nt.Name, nt.TaxCode, nt.CertifiedEmail
+	if u.PasswordMaxAgeDays != nil {
+		lifetime, err := u.Bounds.Lifetime(*u.PasswordMaxAgeDays)
+		if err != nil {
+			return t, err
+		}
+		t.PasswordMaxAgeDays = lifetime
+	}
 	return t, nil
 }

@@ -614,7 +614,8 @@ func (app *App) UpdateTenant(ctx context.Context, in model.UpdateTenantInput) (*
 	if err != nil {
 		return nil, err
 	}
-	upd := domain.TenantUpdate{Name: in.Name, TaxCode: in.TaxCode, CertifiedEmail: in.CertifiedEmail}
+	upd := domain.TenantUpdate{Name: in.Name, TaxCode: in.TaxCode, CertifiedEmail: in.CertifiedEmail,
+		PasswordMaxAgeDays: in.PasswordMaxAgeDays, Bounds: app.PasswordLifetime}
 	return app.Tenants.UpdateTenant(ctx, id, &in.ExpectedVersion, upd, func(t *domain.Tenant) error {
 		return az.CanUpdateTenant(v, t.ID, upd.Identity())
 	}, auditContext(ctx))

@@ -43,6 +43,8 @@ type App struct {
 	// recording a known account's failure (a transaction) does not make it
 	// slower than an unknown account's.
 	FailedLoginMinDuration time.Duration
+	// PasswordLifetime bounds the password lifetime tenants may set.
+	PasswordLifetime domain.PasswordLifetimeBounds
 
 	// Groups reads and changes the groups of R11.
 	Groups *db.GroupService

@@ -172,6 +172,11 @@ func (r *queryResolver) DeveloperMailbox(ctx context.Context, first *int, after 
 	return r.App.DeveloperMailbox(ctx, first, after)
 }
 
+// PasswordLifetimeBounds is the resolver for the passwordLifetimeBounds field.
+func (r *tenantResolver) PasswordLifetimeBounds(ctx context.Context, obj *domain.Tenant) (*domain.PasswordLifetimeBounds, error) {
+	return &r.App.PasswordLifetime, nil
+}
+
 // FailedLogins is the resolver for the failedLogins field.
 func (r *userResolver) FailedLogins(ctx context.Context, obj *domain.User, first *int, after *string) (*model.FailedLoginConnection, error) {
 	return r.App.FailedLogins(ctx, obj, first, after)

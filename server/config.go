@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tenantadmin/auth"
+	"tenantadmin/domain"
 	"tenantadmin/kv"
 	"tenantadmin/mail"
 )
@@ -61,6 +62,8 @@ type Config struct {
 	PprofAddr string
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies trustedProxies
+	// PasswordLifetime bounds the password lifetime tenants may set.
+	PasswordLifetime domain.PasswordLifetimeBounds
 }
 
 func env(key, def string) string {
@@ -118,6 +121,9 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&c.NominationTrustRoots, "nomination-trust-roots", env("NOMINATION_TRUST_ROOTS", ""), "PEM file of the certification authorities trusted for signed nominations (NOMINATION_TRUST_ROOTS); empty accepts any issuer")
 	fs.DurationVar(&c.DigestInterval, "digest-interval", durationEnv("DIGEST_INTERVAL", time.Hour), "how often a replica checks whether last month's digest and nomination expiries are due (DIGEST_INTERVAL); 0 disables")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR); empty: off")
+	lifetime := fs.String("password-lifetime-bounds", env("PASSWORD_LIFETIME_BOUNDS", fmt.Sprintf("%d-%d",
+		domain.DefaultPasswordLifetimeBounds.MinDays, domain.DefaultPasswordLifetimeBounds.MaxDays)),
+		"MIN-MAX days of password lifetime a tenant's administrators may set (PASSWORD_LIFETIME_BOUNDS)")
 	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the load balancers whose X-Forwarded-For gives the client address (TRUSTED_PROXIES); empty: the TCP peer is the client")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -125,6 +131,10 @@ func (m *Main) ParseFlags(args []string) error {
 	var err error
 	if c.TrustedProxies, err = parseTrustedProxies(*proxies); err != nil {
 		return err
+	}
+	if _, err := fmt.Sscanf(*lifetime, "%d-%d", &c.PasswordLifetime.MinDays, &c.PasswordLifetime.MaxDays); err != nil ||
+		c.PasswordLifetime.MinDays < 1 || c.PasswordLifetime.MaxDays < c.PasswordLifetime.MinDays {
+		return fmt.Errorf("PASSWORD_LIFETIME_BOUNDS: want MIN-MAX days with 1 <= MIN <= MAX, got %q", *lifetime)
 	}
 	for i, r := range rates {
 		rate, err := auth.ParseRate(*rateStrs[i])

@@ -166,6 +166,7 @@ func (m *Main) Run(ctx context.Context) error {
 		DevMailbox:             m.Config.DevMailbox,
 		RecoveryMinDuration:    m.Config.RecoveryMinDuration,
 		FailedLoginMinDuration: m.Config.FailedLoginMinDuration,
+		PasswordLifetime:       m.Config.PasswordLifetime,
 	}
 	m.startEvents()
 	if err := m.wireOversight(); err != nil {

@@ -397,6 +397,11 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PasswordLifetimeBounds struct {
+		MaxDays func(childComplexity int) int
+		MinDays func(childComplexity int) int
+	}
+
 	Product struct {
 		Code        func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -613,24 +618,25 @@ type ComplexityRoot struct {
 	}
 
 	Tenant struct {
-		CertifiedEmail      func(childComplexity int) int
-		Children            func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Country             func(childComplexity int) int
-		CreatedAt           func(childComplexity int) int
-		Groups              func(childComplexity int, productID *string, includeInactive *bool) int
-		ID                  func(childComplexity int) int
-		LegalRepresentative func(childComplexity int) int
-		Name                func(childComplexity int) int
-		Parent              func(childComplexity int) int
-		PasswordMaxAgeDays  func(childComplexity int) int
-		Products            func(childComplexity int) int
-		ServiceAccounts     func(childComplexity int, first *int, after *string, last *int, before *string) int
-		TaxCode             func(childComplexity int) int
-		UpdatedAt           func(childComplexity int) int
-		Users               func(childComplexity int, filter *model.UserFilter, first *int, after *string, last *int, before *string) int
-		UsersByProduct      func(childComplexity int, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) int
-		Version             func(childComplexity int) int
-		ViewerCan           func(childComplexity int) int
+		CertifiedEmail         func(childComplexity int) int
+		Children               func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Country                func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		Groups                 func(childComplexity int, productID *string, includeInactive *bool) int
+		ID                     func(childComplexity int) int
+		LegalRepresentative    func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		Parent                 func(childComplexity int) int
+		PasswordLifetimeBounds func(childComplexity int) int
+		PasswordMaxAgeDays     func(childComplexity int) int
+		Products               func(childComplexity int) int
+		ServiceAccounts        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		TaxCode                func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
+		Users                  func(childComplexity int, filter *model.UserFilter, first *int, after *string, last *int, before *string) int
+		UsersByProduct         func(childComplexity int, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) int
+		Version                func(childComplexity int) int
+		ViewerCan              func(childComplexity int) int
 	}
 
 	TenantCapabilities struct {
@@ -941,6 +947,7 @@ type TenantResolver interface {
 	Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool) ([]*domain.Group, error)
 	ViewerCan(ctx context.Context, obj *domain.Tenant) (*model.TenantCapabilities, error)
 
+	PasswordLifetimeBounds(ctx context.Context, obj *domain.Tenant) (*domain.PasswordLifetimeBounds, error)
 	LegalRepresentative(ctx context.Context, obj *domain.Tenant) (*domain.LegalRepresentative, error)
 	ServiceAccounts(ctx context.Context, obj *domain.Tenant, first *int, after *string, last *int, before *string) (*model.ServiceAccountConnection, error)
 }
@@ -2544,6 +2551,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PasswordLifetimeBounds.maxDays":
+		if e.ComplexityRoot.PasswordLifetimeBounds.MaxDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordLifetimeBounds.MaxDays(childComplexity), true
+	case "PasswordLifetimeBounds.minDays":
+		if e.ComplexityRoot.PasswordLifetimeBounds.MinDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordLifetimeBounds.MinDays(childComplexity), true
+
 	case "Product.code":
 		if e.ComplexityRoot.Product.Code == nil {
 			break
@@ -3486,6 +3506,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.Parent(childComplexity), true
+	case "Tenant.passwordLifetimeBounds":
+		if e.ComplexityRoot.Tenant.PasswordLifetimeBounds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.PasswordLifetimeBounds(childComplexity), true
 	case "Tenant.passwordMaxAgeDays":
 		if e.ComplexityRoot.Tenant.PasswordMaxAgeDays == nil {
 			break
@@ -4216,9 +4242,11 @@ extend type Mutation {
   """
   createTenant(input: CreateTenantInput!): TenantPayload!
   """
-  Updates a tenant. Its administrators rename it; tax code and certified
-  email are for platform staff. userErrors: CONFLICT, INVALID_NAME,
-  INVALID_TAX_CODE, INVALID_EMAIL, TENANT_TAX_CODE_TAKEN.
+  Updates a tenant. Its administrators rename it and set its password
+  lifetime; tax code and certified email are for platform staff. Audited as
+  tenant.update (changed fields before/after); emits TENANT_UPDATED with the
+  changed fields. userErrors: CONFLICT, INVALID_NAME, INVALID_TAX_CODE,
+  INVALID_EMAIL, TENANT_TAX_CODE_TAKEN, INVALID_PASSWORD_LIFETIME.
   """
   updateTenant(input: UpdateTenantInput!): TenantPayload!
 }
@@ -4558,6 +4586,13 @@ input UpdateTenantInput {
   taxCode: String
   "Platform staff only."
   certifiedEmail: String
+  """
+  The password lifetime of the tenant's members in days (seed 003: an account
+  whose password is older is blocked until it is changed at sign-in); 0 for
+  none. Within the platform's bounds (Tenant.passwordLifetimeBounds), else
+  INVALID_PASSWORD_LIFETIME. The tenant's administrators may set it.
+  """
+  passwordMaxAgeDays: Int
 }
 
 type TenantPayload {
@@ -5058,8 +5093,22 @@ extend type Viewer {
 }
 
 extend type Tenant {
-  "Password expiry of the tenant's members in days (R15); null: passwords do not expire."
+  """
+  Password lifetime of the tenant's members in days (R15, seed 003 "Bloccato");
+  null: passwords do not expire. An account is held to the shortest lifetime
+  of its tenants.
+  """
   passwordMaxAgeDays: Int
+  "The platform's limits on passwordMaxAgeDays (updateTenant)."
+  passwordLifetimeBounds: PasswordLifetimeBounds!
+}
+
+"The platform's limits on a tenant's password lifetime, in days."
+type PasswordLifetimeBounds {
+  "Shortest lifetime a tenant may set."
+  minDays: Int!
+  "Longest lifetime a tenant may set."
+  maxDays: Int!
 }
 `, BuiltIn: false},
 	{Name: "../schema/events.graphqls", Input: `extend schema {
@@ -6495,6 +6544,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PasswordLifetimeBounds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minDays":
+		return ec.fieldContext_PasswordLifetimeBounds_minDays(ctx, field)
+	case "maxDays":
+		return ec.fieldContext_PasswordLifetimeBounds_maxDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PasswordLifetimeBounds", field.Name)
+}
+
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6919,6 +6978,8 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_viewerCan(ctx, field)
 	case "passwordMaxAgeDays":
 		return ec.fieldContext_Tenant_passwordMaxAgeDays(ctx, field)
+	case "passwordLifetimeBounds":
+		return ec.fieldContext_Tenant_passwordLifetimeBounds(ctx, field)
 	case "legalRepresentative":
 		return ec.fieldContext_Tenant_legalRepresentative(ctx, field)
 	case "serviceAccounts":
@@ -15339,6 +15400,52 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PasswordLifetimeBounds_minDays(ctx context.Context, field graphql.CollectedField, obj *domain.PasswordLifetimeBounds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordLifetimeBounds_minDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordLifetimeBounds_minDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordLifetimeBounds", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PasswordLifetimeBounds_maxDays(ctx context.Context, field graphql.CollectedField, obj *domain.PasswordLifetimeBounds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordLifetimeBounds_maxDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordLifetimeBounds_maxDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PasswordLifetimeBounds", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *domain.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19568,6 +19675,38 @@ func (ec *executionContext) _Tenant_passwordMaxAgeDays(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Tenant_passwordMaxAgeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Tenant_passwordLifetimeBounds(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_passwordLifetimeBounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Tenant().PasswordLifetimeBounds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PasswordLifetimeBounds) graphql.Marshaler {
+			return ec.marshalNPasswordLifetimeBounds2ᚖtenantadminᚋdomainᚐPasswordLifetimeBounds(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_passwordLifetimeBounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PasswordLifetimeBounds(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Tenant_legalRepresentative(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
@@ -24483,7 +24622,7 @@ func (ec *executionContext) unmarshalInputUpdateTenantInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"tenantId", "expectedVersion", "name", "taxCode", "certifiedEmail"}
+	fieldsInOrder := [...]string{"tenantId", "expectedVersion", "name", "taxCode", "certifiedEmail", "passwordMaxAgeDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24525,6 +24664,13 @@ func (ec *executionContext) unmarshalInputUpdateTenantInput(ctx context.Context,
 				return it, err
 			}
 			it.CertifiedEmail = data
+		case "passwordMaxAgeDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passwordMaxAgeDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PasswordMaxAgeDays = data
 		}
 	}
 	return it, nil
@@ -27153,6 +27299,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var passwordLifetimeBoundsImplementors = []string{"PasswordLifetimeBounds"}
+
+func (ec *executionContext) _PasswordLifetimeBounds(ctx context.Context, sel ast.SelectionSet, obj *domain.PasswordLifetimeBounds) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passwordLifetimeBoundsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PasswordLifetimeBounds")
+		case "minDays":
+			out.Values[i] = ec._PasswordLifetimeBounds_minDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxDays":
+			out.Values[i] = ec._PasswordLifetimeBounds_maxDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var productImplementors = []string{"Product", "Node"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *domain.Product) graphql.Marshaler {
@@ -28716,6 +28900,11 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 		case "passwordMaxAgeDays":
 			out.Values[i] = ec._Tenant_passwordMaxAgeDays(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "passwordLifetimeBounds":
+			out.Values[i] = ec._Tenant_passwordLifetimeBounds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "legalRepresentative":
@@ -30479,6 +30668,14 @@ func (ec *executionContext) marshalNPageInfo2ᚖtenantadminᚋgraphᚋmodelᚐPa
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPasswordLifetimeBounds2ᚖtenantadminᚋdomainᚐPasswordLifetimeBounds(ctx context.Context, sel ast.SelectionSet, v *domain.PasswordLifetimeBounds) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PasswordLifetimeBounds!")
+		return graphql.Null
+	}
+	return ec._PasswordLifetimeBounds(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProduct2ᚕᚖtenantadminᚋdomainᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Product) graphql.Marshaler {

@@ -638,6 +638,11 @@ type UpdateTenantInput struct {
 	TaxCode *string `json:"taxCode,omitempty"`
 	// Platform staff only.
 	CertifiedEmail *string `json:"certifiedEmail,omitempty"`
+	// The password lifetime of the tenant's members in days (seed 003: an account
+	// whose password is older is blocked until it is changed at sign-in); 0 for
+	// none. Within the platform's bounds (Tenant.passwordLifetimeBounds), else
+	// INVALID_PASSWORD_LIFETIME. The tenant's administrators may set it.
+	PasswordMaxAgeDays *int `json:"passwordMaxAgeDays,omitempty"`
 }
 
 type UpdateUserProfileInput struct {
