@@ -2,7 +2,6 @@ package domain
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones validate the same on every machine
@@ -669,7 +668,7 @@ func (b PasswordLifetimeBounds) Lifetime(days int) (*int, error) {
 	}
 	if days < b.MinDays || days > b.MaxDays {
 		return nil, FieldError("passwordMaxAgeDays", ReasonInvalidPasswordLifetime,
-			fmt.Sprintf("The password lifetime is between %d and %d days, or 0 for none.", b.MinDays, b.MaxDays))
+			"The password lifetime is between %d and %d days, or 0 for none.", b.MinDays, b.MaxDays)
 	}
 	return &days, nil
 }

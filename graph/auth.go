@@ -695,6 +695,33 @@ func (app *App) FailedLogins(ctx context.Context, u *domain.User, first *int, af
 	return model.NewFailedLoginConnection(conn), nil
 }
 
+// TenantFailedLogins lists a tenant's failed sign-ins for whoever
+// oversees it (issue 16.6).
+func (app *App) TenantFailedLogins(ctx context.Context, t *domain.Tenant, first *int, after *string, in *model.FailedLoginFilter) (*model.FailedLoginConnection, error) {
+	if err := app.Authorizer.CanOversee(ctx, ViewerFrom(ctx), t.ID); err != nil {
+		return nil, err
+	}
+	page, err := pageArgs(first, after, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var f domain.FailedLoginFilter
+	if in != nil {
+		f = domain.FailedLoginFilter{From: in.From, To: in.To, OperatingSystem: deref(in.OperatingSystem), Browser: deref(in.Browser), IP: deref(in.IP)}
+		if f.UserID, err = decodeOptionalID("User", in.UserID, "filter.userId"); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	conn, err := app.Credentials.TenantFailedLogins(ctx, t.ID, f, page)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewFailedLoginConnection(conn), nil
+}
+
 // DeveloperMailbox lists the outbox rendered, for development.
 func (app *App) DeveloperMailbox(ctx context.Context, first *int, after *string) (*model.MailMessageConnection, error) {
 	if err := app.Authorizer.CanReadDeveloperMailbox(ViewerFrom(ctx), app.SMTPConfigured, app.DevMailbox); err != nil {

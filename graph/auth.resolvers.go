@@ -8,8 +8,14 @@ package graph
 import (
 	"context"
 	"tenantadmin/domain"
+	"tenantadmin/graph/generated"
 	"tenantadmin/graph/model"
 )
+
+// User is the resolver for the user field.
+func (r *failedLoginResolver) User(ctx context.Context, obj *model.FailedLogin) (*domain.User, error) {
+	return loadersFrom(ctx).User(ctx, obj.UserID)
+}
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error) {
@@ -172,6 +178,11 @@ func (r *queryResolver) DeveloperMailbox(ctx context.Context, first *int, after 
 	return r.App.DeveloperMailbox(ctx, first, after)
 }
 
+// FailedLogins is the resolver for the failedLogins field.
+func (r *tenantResolver) FailedLogins(ctx context.Context, obj *domain.Tenant, first *int, after *string, filter *model.FailedLoginFilter) (*model.FailedLoginConnection, error) {
+	return r.App.TenantFailedLogins(ctx, obj, first, after, filter)
+}
+
 // PasswordLifetimeBounds is the resolver for the passwordLifetimeBounds field.
 func (r *tenantResolver) PasswordLifetimeBounds(ctx context.Context, obj *domain.Tenant) (*domain.PasswordLifetimeBounds, error) {
 	return &r.App.PasswordLifetime, nil
@@ -193,3 +204,8 @@ func (r *viewerResolver) SecondFactorEnrollmentRequired(ctx context.Context, obj
 	_, required, err := r.App.SecondFactor(ctx, obj)
 	return required, err
 }
+
+// FailedLogin returns generated.FailedLoginResolver implementation.
+func (r *Resolver) FailedLogin() generated.FailedLoginResolver { return &failedLoginResolver{r} }
+
+type failedLoginResolver struct{ *Resolver }

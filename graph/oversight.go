@@ -263,3 +263,8 @@ func (app *App) nominationNode(ctx context.Context, id int64) (*domain.Nominatio
 func DecodeTenantID(gid string) (int64, error) {
 	return decodeID("Tenant", gid, "tenant")
 }
+
+// DecodeUserID reads a User global ID given to a REST endpoint.
+func DecodeUserID(gid string) (int64, error) {
+	return decodeID("User", gid, "user")
+}

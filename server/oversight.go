@@ -58,6 +58,7 @@ func (m *Main) oversightRoutes(mux *http.ServeMux, metrics *httpMetrics) {
 	// Reports: session cookie or bearer token, like /graphql.
 	mux.Handle("GET /reports/users.csv", metrics.instrument("report", m.authenticate(m.reportHandler(db.ReportUsers))))
 	mux.Handle("GET /reports/permissions.csv", metrics.instrument("report", m.authenticate(m.reportHandler(db.ReportPermissions))))
+	mux.Handle("GET /reports/failed-logins.csv", metrics.instrument("report", m.authenticate(m.failedLoginsReport())))
 }
 
 var nominationPath = regexp.MustCompile(`^/nominations/[^/]+`)
@@ -290,8 +291,68 @@ var resultPage = template.Must(template.New("result").Parse(`<!doctype html>
 // reportHandler streams a CSV report of one tenant (R24) to a viewer who
 // may report on it: a tenant they administer or one of its first-level
 // children. Personal-data columns follow the viewer's personal-data scope
-// (R12). Rows go out as PostgreSQL sends them: memory stays flat.
+// (R12).
 func (m *Main) reportHandler(report db.Report) http.Handler {
+	return m.csvHandler(string(report), db.ReportHeader[report], func(r *http.Request, v *domain.Viewer, tenantID int64) (csvStream, error) {
+		ctx := r.Context()
+		if err := m.App.Authorizer.CanReport(ctx, v, tenantID); err != nil {
+			return nil, err
+		}
+		scope, err := m.App.Authorizer.PersonalDataScope(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		rule := db.PersonalDataRuleFor(v.UserID, scope, tenantID)
+		return func(row func([]string) error) error {
+			return m.App.Oversight.StreamReport(ctx, report, tenantID, rule, row)
+		}, nil
+	})
+}
+
+// failedLoginsReport is a tenant's failed sign-ins as CSV (issue 16.6), for
+// whoever oversees the tenant, with the filters of Tenant.failedLogins as
+// parameters: from and to (RFC 3339), user (a User ID), os, browser, ip.
+func (m *Main) failedLoginsReport() http.Handler {
+	return m.csvHandler("failed-logins", db.FailedLoginReportHeader, func(r *http.Request, v *domain.Viewer, tenantID int64) (csvStream, error) {
+		ctx := r.Context()
+		if err := m.App.Authorizer.CanOversee(ctx, v, tenantID); err != nil {
+			return nil, err
+		}
+		q := r.URL.Query()
+		f := domain.FailedLoginFilter{OperatingSystem: q.Get("os"), Browser: q.Get("browser"), IP: q.Get("ip")}
+		for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
+			if raw := q.Get(name); raw != "" {
+				at, err := time.Parse(time.RFC3339, raw)
+				if err != nil {
+					return nil, domain.FieldError(name, domain.ReasonInvalidFilter, "Give times in RFC 3339, e.g. 2026-11-01T00:00:00Z.")
+				}
+				*dst = &at
+			}
+		}
+		if raw := q.Get("user"); raw != "" {
+			id, err := graph.DecodeUserID(raw)
+			if err != nil {
+				return nil, err
+			}
+			f.UserID = &id
+		}
+		if err := f.Normalize(); err != nil {
+			return nil, err
+		}
+		return func(row func([]string) error) error {
+			return m.App.Credentials.StreamTenantFailedLogins(ctx, tenantID, f, row)
+		}, nil
+	})
+}
+
+// csvStream writes a report's rows through row.
+type csvStream func(row func([]string) error) error
+
+// csvHandler serves a CSV download of one tenant (?tenant=ID): prepare
+// authorizes the viewer and reads the request's parameters before anything
+// is sent, so refusals are JSON errors with their status; then the rows go
+// out as PostgreSQL sends them, flushed every 2,000: memory stays flat.
+func (m *Main) csvHandler(name string, header []string, prepare func(*http.Request, *domain.Viewer, int64) (csvStream, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		v := graph.ViewerFrom(ctx)
@@ -300,7 +361,7 @@ func (m *Main) reportHandler(report db.Report) http.Handler {
 				domain.ENOTFOUND: http.StatusNotFound, domain.EINVALID: http.StatusBadRequest, domain.EUNAVAILABLE: http.StatusServiceUnavailable}[domain.ErrorCode(err)]
 			if status == 0 {
 				status = http.StatusInternalServerError
-				m.Logger.ErrorContext(ctx, "report", "error", err)
+				m.Logger.ErrorContext(ctx, "report", "report", name, "error", err)
 			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
@@ -315,7 +376,8 @@ func (m *Main) reportHandler(report db.Report) http.Handler {
 			fail(err)
 			return
 		}
-		if err := m.App.Authorizer.CanReport(ctx, v, tenantID); err != nil {
+		stream, err := prepare(r, v, tenantID)
+		if err != nil {
 			fail(err)
 			return
 		}
@@ -324,25 +386,19 @@ func (m *Main) reportHandler(report db.Report) http.Handler {
 			fail(err)
 			return
 		}
-		scope, err := m.App.Authorizer.PersonalDataScope(ctx, v)
-		if err != nil {
-			fail(err)
-			return
-		}
-		rule := db.PersonalDataRuleFor(v.UserID, scope, tenantID)
 
 		h := w.Header()
 		h.Set("Content-Type", "text/csv; charset=utf-8")
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
-			"filename": fmt.Sprintf("%s-%s-%s.csv", report, slug(tenant.Name), time.Now().UTC().Format("2006-01-02"))}))
+			"filename": fmt.Sprintf("%s-%s-%s.csv", name, slug(tenant.Name), time.Now().UTC().Format("2006-01-02"))}))
 		h.Set("Cache-Control", "no-store")
-		cw, err := reportWriter(w, db.ReportHeader[report])
+		cw, err := reportWriter(w, header)
 		if err != nil {
 			return
 		}
 		flusher := http.NewResponseController(w)
 		rows := 0
-		err = m.App.Oversight.StreamReport(ctx, report, tenantID, rule, func(row []string) error {
+		err = stream(func(row []string) error {
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -361,7 +417,7 @@ func (m *Main) reportHandler(report db.Report) http.Handler {
 			// The status line is gone: cut the connection so that the
 			// client sees a failed download, not a short report.
 			if ctx.Err() == nil {
-				m.Logger.ErrorContext(ctx, "report stream", "error", err, "rows", rows)
+				m.Logger.ErrorContext(ctx, "report stream", "report", name, "error", err, "rows", rows)
 			}
 			panic(http.ErrAbortHandler)
 		}

@@ -33,6 +33,7 @@ type ResolverRoot interface {
 	AuditEvent() AuditEventResolver
 	AuditEventConnection() AuditEventConnectionResolver
 	ChangeEvent() ChangeEventResolver
+	FailedLogin() FailedLoginResolver
 	Group() GroupResolver
 	LegalRepresentative() LegalRepresentativeResolver
 	Membership() MembershipResolver
@@ -190,6 +191,7 @@ type ComplexityRoot struct {
 		IP              func(childComplexity int) int
 		OperatingSystem func(childComplexity int) int
 		Reason          func(childComplexity int) int
+		User            func(childComplexity int) int
 		UserAgent       func(childComplexity int) int
 	}
 
@@ -622,6 +624,7 @@ type ComplexityRoot struct {
 		Children               func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Country                func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
+		FailedLogins           func(childComplexity int, first *int, after *string, filter *model.FailedLoginFilter) int
 		Groups                 func(childComplexity int, productID *string, includeInactive *bool) int
 		ID                     func(childComplexity int) int
 		LegalRepresentative    func(childComplexity int) int
@@ -757,6 +760,9 @@ type ChangeEventResolver interface {
 	Tenant(ctx context.Context, obj *model.ChangeEvent) (*domain.Tenant, error)
 
 	AuditEvent(ctx context.Context, obj *model.ChangeEvent) (*domain.AuditEvent, error)
+}
+type FailedLoginResolver interface {
+	User(ctx context.Context, obj *model.FailedLogin) (*domain.User, error)
 }
 type GroupResolver interface {
 	ID(ctx context.Context, obj *domain.Group) (string, error)
@@ -946,6 +952,7 @@ type TenantResolver interface {
 	UsersByProduct(ctx context.Context, obj *domain.Tenant, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) ([]*model.ProductUsers, error)
 	Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool) ([]*domain.Group, error)
 	ViewerCan(ctx context.Context, obj *domain.Tenant) (*model.TenantCapabilities, error)
+	FailedLogins(ctx context.Context, obj *domain.Tenant, first *int, after *string, filter *model.FailedLoginFilter) (*model.FailedLoginConnection, error)
 
 	PasswordLifetimeBounds(ctx context.Context, obj *domain.Tenant) (*domain.PasswordLifetimeBounds, error)
 	LegalRepresentative(ctx context.Context, obj *domain.Tenant) (*domain.LegalRepresentative, error)
@@ -1430,6 +1437,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FailedLogin.Reason(childComplexity), true
+	case "FailedLogin.user":
+		if e.ComplexityRoot.FailedLogin.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedLogin.User(childComplexity), true
 	case "FailedLogin.userAgent":
 		if e.ComplexityRoot.FailedLogin.UserAgent == nil {
 			break
@@ -3471,6 +3484,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.CreatedAt(childComplexity), true
+	case "Tenant.failedLogins":
+		if e.ComplexityRoot.Tenant.FailedLogins == nil {
+			break
+		}
+
+		args, err := ec.field_Tenant_failedLogins_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tenant.FailedLogins(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.FailedLoginFilter)), true
 	case "Tenant.groups":
 		if e.ComplexityRoot.Tenant.Groups == nil {
 			break
@@ -3975,6 +3999,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DeleteGroupInput", ec.unmarshalInputDeleteGroupInput),
 			graphql.NewInputUnmarshaler("DetachUserFromTenantInput", ec.unmarshalInputDetachUserFromTenantInput),
+			graphql.NewInputUnmarshaler("FailedLoginFilter", ec.unmarshalInputFailedLoginFilter),
 			graphql.NewInputUnmarshaler("GroupMemberInput", ec.unmarshalInputGroupMemberInput),
 			graphql.NewInputUnmarshaler("LegalRepresentativeInput", ec.unmarshalInputLegalRepresentativeInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -5029,6 +5054,8 @@ type ConfirmTotpEnrollmentPayload {
 
 "A failed sign-in of an account (R23)."
 type FailedLogin {
+  "Whose sign-in failed (null when the viewer may not see the account any more)."
+  user: User
   at: DateTime!
   ip: String!
   userAgent: String!
@@ -5083,6 +5110,33 @@ extend type User {
   administrators of the user's tenants (read-only from parent tenants).
   """
   failedLogins(first: Int, after: String): FailedLoginConnection!
+}
+
+extend type Tenant {
+  """
+  Failed sign-ins recorded for this tenant (of accounts that belonged to it
+  when they happened), newest first, filtered (R23, seed 003): for whoever
+  oversees the tenant (its administrators, read-only from parent tenants, and
+  platform staff). The same list as CSV: GET /reports/failed-logins.csv with
+  tenant, from, to, user, os, browser and ip parameters.
+  """
+  failedLogins(first: Int, after: String, filter: FailedLoginFilter): FailedLoginConnection!
+}
+
+"Narrows a tenant's failed sign-ins; every condition given must hold."
+input FailedLoginFilter {
+  "At or after this time."
+  from: DateTime
+  "Before this time."
+  to: DateTime
+  "One account's."
+  userId: ID
+  "The operating system as listed (e.g. Windows, iOS), ignoring case."
+  operatingSystem: String
+  "The browser as listed (e.g. Chrome, Firefox), ignoring case."
+  browser: String
+  "An IP address, or a prefix in CIDR form (203.0.113.0/24); INVALID_FILTER otherwise."
+  ip: String
 }
 
 extend type Viewer {
@@ -6222,6 +6276,8 @@ func (ec *executionContext) childFields_DetachUserFromTenantPayload(ctx context.
 
 func (ec *executionContext) childFields_FailedLogin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "user":
+		return ec.fieldContext_FailedLogin_user(ctx, field)
 	case "at":
 		return ec.fieldContext_FailedLogin_at(ctx, field)
 	case "ip":
@@ -6976,6 +7032,8 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_groups(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_Tenant_viewerCan(ctx, field)
+	case "failedLogins":
+		return ec.fieldContext_Tenant_failedLogins(ctx, field)
 	case "passwordMaxAgeDays":
 		return ec.fieldContext_Tenant_passwordMaxAgeDays(ctx, field)
 	case "passwordLifetimeBounds":
@@ -8537,6 +8595,36 @@ func (ec *executionContext) field_Tenant_children_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Tenant_failedLogins_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.FailedLoginFilter, error) {
+			return ec.unmarshalOFailedLoginFilter2ᚖtenantadminᚋgraphᚋmodelᚐFailedLoginFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
 	return args, nil
 }
 
@@ -10565,6 +10653,38 @@ func (ec *executionContext) fieldContext_DetachUserFromTenantPayload_userErrors(
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailedLogin_user(ctx context.Context, field graphql.CollectedField, obj *model.FailedLogin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedLogin_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailedLogin().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FailedLogin_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailedLogin",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -19654,6 +19774,50 @@ func (ec *executionContext) fieldContext_Tenant_viewerCan(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Tenant_failedLogins(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_failedLogins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Tenant().FailedLogins(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.FailedLoginFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FailedLoginConnection) graphql.Marshaler {
+			return ec.marshalNFailedLoginConnection2ᚖtenantadminᚋgraphᚋmodelᚐFailedLoginConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_failedLogins(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailedLoginConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tenant_failedLogins_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Tenant_passwordMaxAgeDays(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23515,6 +23679,83 @@ func UnmarshalDetachUserFromTenantInput(ctx context.Context, raw any) (model.Det
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFailedLoginFilter(ctx context.Context, obj any) (model.FailedLoginFilter, error) {
+	var it model.FailedLoginFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to", "userId", "operatingSystem", "browser", "ip"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "operatingSystem":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSystem"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSystem = data
+		case "browser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("browser"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Browser = data
+		case "ip":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ip"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IP = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFailedLoginFilter unmarshals raw into the FailedLoginFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFailedLoginFilter(ctx context.Context, raw any) (model.FailedLoginFilter, error) {
+	var out model.FailedLoginFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FailedLoginFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputGroupMemberInput(ctx context.Context, obj any) (model.GroupMemberInput, error) {
 	var it model.GroupMemberInput
 	if obj == nil {
@@ -25868,6 +26109,11 @@ func (ec *executionContext) _FailedLogin(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("FailedLogin")
+		case "user":
+			out.Values[i] = ec._FailedLogin_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "at":
 			out.Values[i] = ec._FailedLogin_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28897,6 +29143,11 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "failedLogins":
+			out.Values[i] = ec._Tenant_failedLogins(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "passwordMaxAgeDays":
 			out.Values[i] = ec._Tenant_passwordMaxAgeDays(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -31669,6 +31920,14 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = ctx
 	res := model.MarshalDateTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOFailedLoginFilter2ᚖtenantadminᚋgraphᚋmodelᚐFailedLoginFilter(ctx context.Context, v any) (*model.FailedLoginFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFailedLoginFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOGroup2ᚖtenantadminᚋdomainᚐGroup(ctx context.Context, sel ast.SelectionSet, v *domain.Group) graphql.Marshaler {

@@ -23,6 +23,7 @@ type Session struct {
 
 // FailedLogin is one failed sign-in (R23).
 type FailedLogin struct {
+	UserID          int64
 	At              time.Time
 	IP              string
 	UserAgent       string
@@ -53,7 +54,7 @@ func NewFailedLoginConnection(c *domain.Connection[*domain.FailedLogin]) *Failed
 	out := &FailedLoginConnection{Nodes: []*FailedLogin{}, Edges: []*FailedLoginEdge{},
 		PageInfo: pageInfo(c.Cursors, c.HasNextPage, c.HasPreviousPage), count: c.Count}
 	for i, f := range c.Nodes {
-		n := &FailedLogin{At: f.CreatedAt, IP: f.IP, UserAgent: f.UserAgent, OperatingSystem: f.OperatingSystem,
+		n := &FailedLogin{UserID: f.UserID, At: f.CreatedAt, IP: f.IP, UserAgent: f.UserAgent, OperatingSystem: f.OperatingSystem,
 			Browser: f.Browser, Reason: f.Reason}
 		out.Nodes = append(out.Nodes, n)
 		out.Edges = append(out.Edges, &FailedLoginEdge{Cursor: c.Cursors[i], Node: n})

@@ -288,6 +288,22 @@ type DetachUserFromTenantPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Narrows a tenant's failed sign-ins; every condition given must hold.
+type FailedLoginFilter struct {
+	// At or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Before this time.
+	To *time.Time `json:"to,omitempty"`
+	// One account's.
+	UserID *string `json:"userId,omitempty"`
+	// The operating system as listed (e.g. Windows, iOS), ignoring case.
+	OperatingSystem *string `json:"operatingSystem,omitempty"`
+	// The browser as listed (e.g. Chrome, Firefox), ignoring case.
+	Browser *string `json:"browser,omitempty"`
+	// An IP address, or a prefix in CIDR form (203.0.113.0/24); INVALID_FILTER otherwise.
+	IP *string `json:"ip,omitempty"`
+}
+
 type GroupMemberInput struct {
 	// The group concerned.
 	GroupID string `json:"groupId"`
