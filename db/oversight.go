@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -291,7 +292,7 @@ func (s *OversightService) digestTenant(ctx context.Context, p domain.Period, te
 		if err := tx.NewSelect().Model(&t).Where("id = ?", tenantID).Scan(ctx); err != nil {
 			return err
 		}
-		products, err := digestProducts(ctx, tx, p, tenantID)
+		products, err := digestProducts(ctx, tx, p, p.End(), tenantID)
 		if err != nil {
 			return err
 		}
@@ -304,9 +305,8 @@ func (s *OversightService) digestTenant(ctx context.Context, p domain.Period, te
 			outcome = digestNoAddress
 		} else {
 			summary["sentTo"] = to
-			if err := EnqueueEmail(ctx, tx, Email{To: to, Template: "monthly_digest", Language: domain.TenantLanguage(t.Country),
-				TenantID: &tenantID, Data: map[string]any{"period": p.String(), "tenantName": t.Name, "usersLink": link(tenantID), "link": link(tenantID),
-					"products": products, "inactiveDays": int(domain.InactivityThreshold.Hours() / 24)}}); err != nil {
+			if err := EnqueueEmail(ctx, tx, Email{To: to, Template: digestTemplate, Language: domain.TenantLanguage(t.Country),
+				TenantID: &tenantID, Data: digestEmailData(p, t.Name, link(tenantID), products)}); err != nil {
 				return err
 			}
 		}
@@ -320,8 +320,46 @@ func (s *OversightService) digestTenant(ctx context.Context, p domain.Period, te
 	return outcome, mapError(err)
 }
 
-func digestProducts(ctx context.Context, idb bun.IDB, p domain.Period, tenantID int64) ([]domain.DigestProduct, error) {
-	inactiveBefore := p.End().Add(-domain.InactivityThreshold)
+const digestTemplate = "monthly_digest"
+
+// digestEmailData is the monthly digest email's data: the preview renders
+// the same.
+func digestEmailData(p domain.Period, tenantName, link string, products []domain.DigestProduct) map[string]any {
+	return map[string]any{"period": p.String(), "tenantName": tenantName, "usersLink": link, "link": link,
+		"products": products, "inactiveDays": int(domain.InactivityThreshold.Hours() / 24)}
+}
+
+// DigestPreview computes a tenant's digest of period up to until (the
+// month's end, or now for the current month) as the email would carry it,
+// and whether it was sent. It sends and records nothing.
+func (s *OversightService) DigestPreview(ctx context.Context, p domain.Period, until time.Time, tenantID int64, link DigestLink) (*domain.DigestPreview, error) {
+	var t tenantModel
+	if err := s.db.NewSelect().Model(&t).Where("id = ?", tenantID).Scan(ctx); err != nil {
+		return nil, notFoundOr(err, "Tenant not found.")
+	}
+	products, err := digestProducts(ctx, s.db, p, until, tenantID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	out := &domain.DigestPreview{Period: p, Until: until, Complete: !until.Before(p.End()), Products: products,
+		Template: digestTemplate, Language: domain.TenantLanguage(t.Country), Data: digestEmailData(p, t.Name, link(tenantID), products)}
+	var sent []struct {
+		SentTo    *string   `bun:"sent_to"`
+		CreatedAt time.Time `bun:"created_at"`
+	}
+	if err := s.db.NewRaw(`SELECT sent_to, created_at FROM digest_runs WHERE period = ? AND tenant_id = ?`, p.String(), tenantID).
+		Scan(ctx, &sent); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, mapError(err)
+	}
+	if len(sent) == 1 {
+		out.SentTo, out.SentAt = sent[0].SentTo, &sent[0].CreatedAt
+	}
+	return out, nil
+}
+
+// digestProducts computes a tenant's digest lines of period up to end.
+func digestProducts(ctx context.Context, idb bun.IDB, p domain.Period, end time.Time, tenantID int64) ([]domain.DigestProduct, error) {
+	inactiveBefore := end.Add(-domain.InactivityThreshold)
 	inactive := `u.kind = 'HUMAN' AND ra.status = 'ACTIVE' AND u.status IN ('ACTIVE', 'INVITED')
 		AND coalesce(u.last_login_at, u.created_at) < ?`
 	var rows []struct {
@@ -341,7 +379,7 @@ func digestProducts(ctx context.Context, idb bun.IDB, p domain.Period, tenantID 
 		FROM role_assignments ra JOIN users u ON u.id = ra.user_id JOIN products p ON p.id = ra.product_id
 		WHERE ra.tenant_id = ? AND ra.created_at < ?
 		GROUP BY p.id ORDER BY p.name, p.id`,
-		p.Start(), inactiveBefore, inactiveBefore, DigestInactiveListed, tenantID, p.End()).Scan(ctx, &rows)
+		p.Start(), inactiveBefore, inactiveBefore, DigestInactiveListed, tenantID, end).Scan(ctx, &rows)
 	if err != nil {
 		return nil, err
 	}

@@ -222,6 +222,24 @@ type DigestProduct struct {
 	InactiveUsernames []string `json:"inactiveUsernames"`
 }
 
+// DigestPreview is a tenant's monthly digest as the email carries it, for
+// an ended month or the current one so far (issue 16.5).
+type DigestPreview struct {
+	Period Period
+	// Until is the end of what the digest covers: the month's end, or now
+	// for the current month (Complete false).
+	Until    time.Time
+	Complete bool
+	Products []DigestProduct
+	// Template, Language and Data are the email's: rendering them gives
+	// the very text the tenant receives.
+	Template, Language string
+	Data               map[string]any
+	// SentTo and SentAt tell whether and where the period's digest went.
+	SentTo *string
+	SentAt *time.Time
+}
+
 // DigestResult counts what one run of the monthly digest did.
 type DigestResult struct {
 	Period Period

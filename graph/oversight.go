@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"tenantadmin/db"
 	"tenantadmin/domain"
 	"tenantadmin/graph/model"
+	"tenantadmin/mail"
 )
 
 // Oversight helpers (issue 6): nominations (R20), security findings (R22),
@@ -214,6 +216,54 @@ func (app *App) runMonthlyDigest(ctx context.Context, in model.RunMonthlyDigestI
 		return domain.DigestResult{}, domain.FieldError("period", "PERIOD_NOT_ENDED", "The digest covers a month that has ended.")
 	}
 	return app.Oversight.RunDigest(ctx, p, app.UsersPageLink, auditContext(ctx))
+}
+
+// monthlyDigest previews a tenant's digest of an ended month or of the
+// current month so far (issue 16.5), rendered as the mailer renders it.
+func (app *App) monthlyDigest(ctx context.Context, t *domain.Tenant, period string) (*model.MonthlyDigest, error) {
+	if err := app.Authorizer.CanOversee(ctx, ViewerFrom(ctx), t.ID); err != nil {
+		return nil, err
+	}
+	p, err := domain.ParsePeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if p.Start().After(now) {
+		return nil, domain.FieldError("period", "INVALID_PERIOD", "The month has not started yet.")
+	}
+	until := p.End()
+	if now.Before(until) {
+		until = now
+	}
+	d, err := app.Oversight.DigestPreview(ctx, p, until, t.ID, app.UsersPageLink)
+	if err != nil {
+		return nil, err
+	}
+	// The mailer renders the data as stored, in JSON: so does the preview.
+	raw, err := json.Marshal(d.Data)
+	if err != nil {
+		return nil, err
+	}
+	var data map[string]any
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return nil, err
+	}
+	msg, err := mail.Render(d.Template, d.Language, data)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := loadersFrom(ctx).Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.MonthlyDigest{Period: p.String(), Until: d.Until, Complete: d.Complete, Products: []*model.MonthlyDigestProduct{},
+		Subject: msg.Subject, Text: msg.Text, SentTo: d.SentTo, SentAt: d.SentAt}
+	for _, dp := range d.Products {
+		out.Products = append(out.Products, &model.MonthlyDigestProduct{Product: idx.productByID[dp.ProductID], Added: dp.Added,
+			NoLongerActive: dp.NoLongerActive, Inactive: dp.Inactive, InactiveUsernames: append([]string{}, dp.InactiveUsernames...)})
+	}
+	return out, nil
 }
 
 // legalRepresentativeOf shows a tenant's legal representative to viewers

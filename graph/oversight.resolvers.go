@@ -186,6 +186,11 @@ func (r *tenantResolver) LegalRepresentative(ctx context.Context, obj *domain.Te
 	return r.App.legalRepresentativeOf(ctx, obj)
 }
 
+// MonthlyDigest is the resolver for the monthlyDigest field.
+func (r *tenantResolver) MonthlyDigest(ctx context.Context, obj *domain.Tenant, period string) (*model.MonthlyDigest, error) {
+	return r.App.monthlyDigest(ctx, obj, period)
+}
+
 // LegalRepresentative returns generated.LegalRepresentativeResolver implementation.
 func (r *Resolver) LegalRepresentative() generated.LegalRepresentativeResolver {
 	return &legalRepresentativeResolver{r}

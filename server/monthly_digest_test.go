@@ -1,15 +1,16 @@
 package main
 
 import (
-	"tenantadmin/db/dbtest"
-
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"tenantadmin/db/dbtest"
 	"tenantadmin/domain"
+	mailpkg "tenantadmin/mail"
 )
 
 func TestMonthlyDigest(t *testing.T) {
@@ -169,4 +170,169 @@ func otherReplica(tb testing.TB, databaseURL string, args ...string) *Main {
 	tb.Helper()
 	_, prefix := dbtest.MustRedis(tb)
 	return MustRunMainOn(tb, databaseURL, prefix, args...)
+}
+
+const digestPreviewQuery = `query($t: ID!, $p: String!) { node(id: $t) { ... on Tenant { monthlyDigest(period: $p) {
+  period complete until subject text sentTo sentAt products { product { code } added noLongerActive inactive inactiveUsernames } } } } }`
+
+type digestPreview struct {
+	Node struct {
+		MonthlyDigest struct {
+			Period, Subject, Text string
+			Complete              bool
+			Until                 time.Time
+			SentTo                *string
+			SentAt                *time.Time
+			Products              []struct {
+				Product                         struct{ Code string }
+				Added, NoLongerActive, Inactive int
+				InactiveUsernames               []string
+			}
+		}
+	}
+}
+
+// TestMonthlyDigestPreview (issue 16.5, seed 001): platform staff and
+// whoever oversees a tenant preview its digest of an ended month, with the
+// very text of the email, or of the current month so far; previews send and
+// record nothing; a tenant created during a month gets that month's digest.
+func TestMonthlyDigestPreview(t *testing.T) {
+	w := newWorld(t)
+	staff := w.f.PlatformAdmin("platform.staff")
+	period := domain.PeriodOf(time.Now()).Previous()
+	w.f.Exec("UPDATE tenants SET created_at = ?", period.Start().AddDate(0, -3, 0))
+	w.f.Exec("UPDATE users SET created_at = ?, last_login_at = now()", period.Start().AddDate(0, -3, 0))
+	w.f.Exec("UPDATE role_assignments SET created_at = ?", period.Start().AddDate(0, -3, 0))
+	w.f.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.company)
+	added := w.f.User("added.last.month", w.company)
+	ra := w.f.Assign(added, w.company, "segmenti", "user")
+	w.f.Exec("UPDATE role_assignments SET created_at = ? WHERE id = ?", period.Start().Add(48*time.Hour), ra)
+	w.f.Exec("UPDATE users SET last_login_at = now() WHERE id = ?", added)
+	idle := w.f.User("idle.user", w.company)
+	w.f.Assign(idle, w.company, "segmenti", "user")
+	w.f.Exec("UPDATE role_assignments SET created_at = ? WHERE user_id = ?", period.Start().AddDate(0, -2, 0), idle)
+	w.f.Exec("UPDATE users SET last_login_at = ?, created_at = ? WHERE id = ?", period.Start().AddDate(0, -1, 0), period.Start().AddDate(0, -2, 0), idle)
+	thisMonth := w.f.User("added.this.month", w.company)
+	w.f.Assign(thisMonth, w.company, "segmenti", "user")
+	// A tenant created during the month, with a member added then.
+	newcomer := w.f.Tenant("Nuova Srl", 0)
+	w.f.Exec("UPDATE tenants SET created_at = ?, certified_email = 'nuova@pec.example.test' WHERE id = ?", period.Start().Add(72*time.Hour), newcomer)
+	first := w.f.User("first.member", newcomer)
+	w.f.Assign(first, newcomer, "segmenti", "admin")
+	w.f.Exec("UPDATE role_assignments SET created_at = ? WHERE user_id = ?", period.Start().Add(96*time.Hour), first)
+
+	preview := func(t *testing.T, viewer, tenantID int64, p string) (digestPreview, *gqlResponse) {
+		t.Helper()
+		res := w.m.gql(t, w.m.MustLogin(t, viewer), digestPreviewQuery, map[string]any{"t": globalIDFor("Tenant", tenantID), "p": p})
+		var out digestPreview
+		if len(res.Errors) == 0 {
+			res.decode(t, &out)
+		}
+		return out, res
+	}
+	segmenti := func(d digestPreview) string {
+		for _, p := range d.Node.MonthlyDigest.Products {
+			if p.Product.Code == "segmenti" {
+				return fmt.Sprintf("added %d, no longer active %d, inactive %d %v", p.Added, p.NoLongerActive, p.Inactive, p.InactiveUsernames)
+			}
+		}
+		return "none"
+	}
+	records := func() string {
+		return fmt.Sprint(w.scalar(t, "SELECT count(*) FROM digest_runs"), w.scalar(t, "SELECT count(*) FROM email_outbox"),
+			w.scalar(t, "SELECT count(*) FROM audit_events"))
+	}
+
+	var ended digestPreview
+	t.Run("EndedMonth", func(t *testing.T) {
+		before := records()
+		d, res := preview(t, w.companyAdmin, w.company, period.String())
+		if len(res.Errors) > 0 {
+			t.Fatal(res.Errors)
+		}
+		md := d.Node.MonthlyDigest
+		if md.Period != period.String() || !md.Complete || !md.Until.Equal(period.End()) || md.SentTo != nil || md.SentAt != nil {
+			t.Fatalf("digest %+v", md)
+		}
+		if got := segmenti(d); got != "added 1, no longer active 0, inactive 1 [idle.user]" {
+			t.Fatalf("segmenti: %s", got)
+		}
+		if !strings.Contains(md.Text, "Filiale Srl") || !strings.Contains(md.Text, "1 inattivi da 30 giorni") || md.Subject == "" {
+			t.Fatalf("text:\n%s", md.Text)
+		}
+		if records() != before {
+			t.Fatal("a preview recorded or sent something")
+		}
+		ended = d
+	})
+	t.Run("CurrentMonthSoFar", func(t *testing.T) {
+		d, res := preview(t, staff, w.company, domain.PeriodOf(time.Now()).String())
+		if len(res.Errors) > 0 {
+			t.Fatal(res.Errors)
+		}
+		md := d.Node.MonthlyDigest
+		// Added this month: one; idle.user has still not signed in.
+		if md.Complete || time.Since(md.Until) > time.Minute || segmenti(d) != "added 1, no longer active 0, inactive 1 [idle.user]" {
+			t.Fatalf("digest %+v, segmenti %s", md, segmenti(d))
+		}
+	})
+	t.Run("ParentAdminOversees", func(t *testing.T) {
+		if _, res := preview(t, w.holdingAdmin, w.company, period.String()); len(res.Errors) > 0 {
+			t.Fatal(res.Errors)
+		}
+	})
+	for name, p := range map[string]string{"ErrMalformedPeriod": "2026-13", "ErrFutureMonth": domain.PeriodOf(time.Now()).Start().AddDate(0, 2, 0).Format("2006-01")} {
+		t.Run(name, func(t *testing.T) {
+			_, res := preview(t, w.companyAdmin, w.company, p)
+			if len(res.Errors) == 0 {
+				t.Fatal("accepted")
+			}
+			if reason, _ := res.Errors[0].Extensions["reason"].(string); reason != "INVALID_PERIOD" && res.code() != "INVALID_PERIOD" {
+				t.Fatalf("errors %+v", res.Errors)
+			}
+		})
+	}
+	t.Run("ErrForbidden", func(t *testing.T) {
+		op := w.f.User("operatore.uno", w.company)
+		w.f.Assign(op, w.company, "segmenti", "user")
+		if _, res := preview(t, op, w.company, period.String()); res.code() != "FORBIDDEN" {
+			t.Fatalf("an operator: %+v", res.Errors)
+		}
+		if d, res := preview(t, w.other_admin, w.company, period.String()); d.Node.MonthlyDigest.Period != "" || len(res.Errors) > 0 && res.code() != "FORBIDDEN" {
+			t.Fatalf("another tenant's admin: %+v %+v", d, res.Errors)
+		}
+	})
+	t.Run("SameTextAsTheEmail", func(t *testing.T) {
+		var out struct {
+			RunMonthlyDigest struct{ Sent int }
+		}
+		w.m.gql(t, w.m.MustLogin(t, staff), `mutation($p: String!) { runMonthlyDigest(input: {period: $p}) { sent } }`,
+			map[string]any{"p": period.String()}).decode(t, &out)
+		raw := w.text(t, "SELECT language || '|' || data::text FROM email_outbox WHERE template = 'monthly_digest' AND tenant_id = ?", w.company)
+		lang, data, _ := strings.Cut(raw, "|")
+		var m map[string]any
+		if err := json.Unmarshal([]byte(data), &m); err != nil {
+			t.Fatal(err)
+		}
+		msg, err := mailpkg.Render("monthly_digest", lang, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg.Text != ended.Node.MonthlyDigest.Text || msg.Subject != ended.Node.MonthlyDigest.Subject {
+			t.Fatalf("email:\n%s\npreview:\n%s", msg.Text, ended.Node.MonthlyDigest.Text)
+		}
+		d, _ := preview(t, w.companyAdmin, w.company, period.String())
+		if s := d.Node.MonthlyDigest.SentTo; s == nil || *s != "filiale@pec.example.test" || d.Node.MonthlyDigest.SentAt == nil {
+			t.Fatalf("sent to %v at %v", s, d.Node.MonthlyDigest.SentAt)
+		}
+	})
+	t.Run("TenantCreatedDuringTheMonth", func(t *testing.T) {
+		if n := w.scalar(t, "SELECT count(*) FROM email_outbox WHERE template = 'monthly_digest' AND tenant_id = ? AND to_address = 'nuova@pec.example.test'", newcomer); n != 1 {
+			t.Fatalf("the new tenant's digests: %d", n)
+		}
+		d, _ := preview(t, staff, newcomer, period.String())
+		if got := segmenti(d); got != "added 1, no longer active 0, inactive 0 []" {
+			t.Fatalf("new tenant's segmenti: %s", got)
+		}
+	})
 }

@@ -308,6 +308,25 @@ type ComplexityRoot struct {
 		ViewerCanManage  func(childComplexity int) int
 	}
 
+	MonthlyDigest struct {
+		Complete func(childComplexity int) int
+		Period   func(childComplexity int) int
+		Products func(childComplexity int) int
+		SentAt   func(childComplexity int) int
+		SentTo   func(childComplexity int) int
+		Subject  func(childComplexity int) int
+		Text     func(childComplexity int) int
+		Until    func(childComplexity int) int
+	}
+
+	MonthlyDigestProduct struct {
+		Added             func(childComplexity int) int
+		Inactive          func(childComplexity int) int
+		InactiveUsernames func(childComplexity int) int
+		NoLongerActive    func(childComplexity int) int
+		Product           func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcceptInvitation           func(childComplexity int, input model.AcceptInvitationInput) int
 		AddUserToGroup             func(childComplexity int, input model.GroupMemberInput) int
@@ -628,6 +647,7 @@ type ComplexityRoot struct {
 		Groups                 func(childComplexity int, productID *string, includeInactive *bool) int
 		ID                     func(childComplexity int) int
 		LegalRepresentative    func(childComplexity int) int
+		MonthlyDigest          func(childComplexity int, period string) int
 		Name                   func(childComplexity int) int
 		Parent                 func(childComplexity int) int
 		PasswordLifetimeBounds func(childComplexity int) int
@@ -956,6 +976,7 @@ type TenantResolver interface {
 
 	PasswordLifetimeBounds(ctx context.Context, obj *domain.Tenant) (*domain.PasswordLifetimeBounds, error)
 	LegalRepresentative(ctx context.Context, obj *domain.Tenant) (*domain.LegalRepresentative, error)
+	MonthlyDigest(ctx context.Context, obj *domain.Tenant, period string) (*model.MonthlyDigest, error)
 	ServiceAccounts(ctx context.Context, obj *domain.Tenant, first *int, after *string, last *int, before *string) (*model.ServiceAccountConnection, error)
 }
 type TenantConnectionResolver interface {
@@ -1877,6 +1898,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipProduct.ViewerCanManage(childComplexity), true
+
+	case "MonthlyDigest.complete":
+		if e.ComplexityRoot.MonthlyDigest.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigest.Complete(childComplexity), true
+	case "MonthlyDigest.period":
+		if e.ComplexityRoot.MonthlyDigest.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigest.Period(childComplexity), true
+	case "MonthlyDigest.products":
+		if e.ComplexityRoot.MonthlyDigest.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigest.Products(childComplexity), true
+	case "MonthlyDigest.sentAt":
+		if e.ComplexityRoot.MonthlyDigest.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigest.SentAt(childComplexity), true
+	case "MonthlyDigest.sentTo":
+		if e.ComplexityRoot.MonthlyDigest.SentTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigest.SentTo(childComplexity), true
+	case "MonthlyDigest.subject":
+		if e.ComplexityRoot.MonthlyDigest.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigest.Subject(childComplexity), true
+	case "MonthlyDigest.text":
+		if e.ComplexityRoot.MonthlyDigest.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigest.Text(childComplexity), true
+	case "MonthlyDigest.until":
+		if e.ComplexityRoot.MonthlyDigest.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigest.Until(childComplexity), true
+
+	case "MonthlyDigestProduct.added":
+		if e.ComplexityRoot.MonthlyDigestProduct.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigestProduct.Added(childComplexity), true
+	case "MonthlyDigestProduct.inactive":
+		if e.ComplexityRoot.MonthlyDigestProduct.Inactive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigestProduct.Inactive(childComplexity), true
+	case "MonthlyDigestProduct.inactiveUsernames":
+		if e.ComplexityRoot.MonthlyDigestProduct.InactiveUsernames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigestProduct.InactiveUsernames(childComplexity), true
+	case "MonthlyDigestProduct.noLongerActive":
+		if e.ComplexityRoot.MonthlyDigestProduct.NoLongerActive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigestProduct.NoLongerActive(childComplexity), true
+	case "MonthlyDigestProduct.product":
+		if e.ComplexityRoot.MonthlyDigestProduct.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDigestProduct.Product(childComplexity), true
 
 	case "Mutation.acceptInvitation":
 		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
@@ -3518,6 +3619,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.LegalRepresentative(childComplexity), true
+	case "Tenant.monthlyDigest":
+		if e.ComplexityRoot.Tenant.MonthlyDigest == nil {
+			break
+		}
+
+		args, err := ec.field_Tenant_monthlyDigest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tenant.MonthlyDigest(childComplexity, args["period"].(string)), true
 	case "Tenant.name":
 		if e.ComplexityRoot.Tenant.Name == nil {
 			break
@@ -5575,6 +5687,50 @@ type SecurityFindingEdge {
   node: SecurityFinding!
 }
 
+extend type Tenant {
+  """
+  The monthly digest of a month (R25, seed 001) as the email carries it: a
+  month that has ended, or the current month so far. Sends and records
+  nothing. For platform staff and whoever oversees the tenant (its
+  administrators, read-only from parent tenants). INVALID_PERIOD for a
+  malformed month or one still to come.
+  """
+  monthlyDigest(period: String!): MonthlyDigest!
+}
+
+"A tenant's monthly digest (R25)."
+type MonthlyDigest {
+  "The month, YYYY-MM."
+  period: String!
+  "The end of what the digest covers: the month's end, or now for the current month."
+  until: DateTime!
+  "Whether the month has ended (false: the current month so far)."
+  complete: Boolean!
+  "One entry per product the tenant's users hold roles on."
+  products: [MonthlyDigestProduct!]!
+  "The email's subject, in the tenant's language."
+  subject: String!
+  "The email's text, exactly as the tenant receives it."
+  text: String!
+  "Where the month's digest was sent; null when not sent (yet) or there was no address."
+  sentTo: String
+  "When the month's digest was sent (or recorded without an address); null when not yet."
+  sentAt: DateTime
+}
+
+"One product's lines of a monthly digest."
+type MonthlyDigestProduct {
+  product: Product!
+  "Users given a role on the product during the month."
+  added: Int!
+  "Users no longer active: role suspended, account suspended or locked."
+  noLongerActive: Int!
+  "Users who have not signed in for 30 days before the end, flagged for removal."
+  inactive: Int!
+  "The first 20 of them, by username."
+  inactiveUsernames: [String!]!
+}
+
 input RunMonthlyDigestInput {
   "A month that has ended, written YYYY-MM."
   period: String!
@@ -6520,6 +6676,44 @@ func (ec *executionContext) childFields_MembershipProduct(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type MembershipProduct", field.Name)
 }
 
+func (ec *executionContext) childFields_MonthlyDigest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_MonthlyDigest_period(ctx, field)
+	case "until":
+		return ec.fieldContext_MonthlyDigest_until(ctx, field)
+	case "complete":
+		return ec.fieldContext_MonthlyDigest_complete(ctx, field)
+	case "products":
+		return ec.fieldContext_MonthlyDigest_products(ctx, field)
+	case "subject":
+		return ec.fieldContext_MonthlyDigest_subject(ctx, field)
+	case "text":
+		return ec.fieldContext_MonthlyDigest_text(ctx, field)
+	case "sentTo":
+		return ec.fieldContext_MonthlyDigest_sentTo(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_MonthlyDigest_sentAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthlyDigest", field.Name)
+}
+
+func (ec *executionContext) childFields_MonthlyDigestProduct(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_MonthlyDigestProduct_product(ctx, field)
+	case "added":
+		return ec.fieldContext_MonthlyDigestProduct_added(ctx, field)
+	case "noLongerActive":
+		return ec.fieldContext_MonthlyDigestProduct_noLongerActive(ctx, field)
+	case "inactive":
+		return ec.fieldContext_MonthlyDigestProduct_inactive(ctx, field)
+	case "inactiveUsernames":
+		return ec.fieldContext_MonthlyDigestProduct_inactiveUsernames(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthlyDigestProduct", field.Name)
+}
+
 func (ec *executionContext) childFields_Nomination(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7040,6 +7234,8 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_passwordLifetimeBounds(ctx, field)
 	case "legalRepresentative":
 		return ec.fieldContext_Tenant_legalRepresentative(ctx, field)
+	case "monthlyDigest":
+		return ec.fieldContext_Tenant_monthlyDigest(ctx, field)
 	case "serviceAccounts":
 		return ec.fieldContext_Tenant_serviceAccounts(ctx, field)
 	}
@@ -8647,6 +8843,20 @@ func (ec *executionContext) field_Tenant_groups_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["includeInactive"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Tenant_monthlyDigest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
 	return args, nil
 }
 
@@ -12690,6 +12900,323 @@ func (ec *executionContext) fieldContext_MembershipProduct_assignableGroups(_ co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MonthlyDigest_period(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigest_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigest_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigest", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonthlyDigest_until(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigest_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigest_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MonthlyDigest_complete(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigest_complete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigest_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigest", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MonthlyDigest_products(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigest_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MonthlyDigestProduct) graphql.Marshaler {
+			return ec.marshalNMonthlyDigestProduct2ᚕᚖtenantadminᚋgraphᚋmodelᚐMonthlyDigestProductᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigest_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonthlyDigest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthlyDigestProduct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonthlyDigest_subject(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigest_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigest_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigest", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonthlyDigest_text(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigest_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigest_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigest", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonthlyDigest_sentTo(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigest_sentTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigest_sentTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigest", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonthlyDigest_sentAt(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigest_sentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigest_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MonthlyDigestProduct_product(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigestProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigestProduct_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtenantadminᚋdomainᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigestProduct_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonthlyDigestProduct",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonthlyDigestProduct_added(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigestProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigestProduct_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigestProduct_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigestProduct", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthlyDigestProduct_noLongerActive(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigestProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigestProduct_noLongerActive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoLongerActive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigestProduct_noLongerActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigestProduct", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthlyDigestProduct_inactive(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigestProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigestProduct_inactive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inactive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigestProduct_inactive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigestProduct", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthlyDigestProduct_inactiveUsernames(ctx context.Context, field graphql.CollectedField, obj *model.MonthlyDigestProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyDigestProduct_inactiveUsernames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InactiveUsernames, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyDigestProduct_inactiveUsernames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyDigestProduct", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_bootstrapPlatformAdmin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -19905,6 +20432,50 @@ func (ec *executionContext) fieldContext_Tenant_legalRepresentative(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Tenant_monthlyDigest(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_monthlyDigest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Tenant().MonthlyDigest(ctx, obj, fc.Args["period"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MonthlyDigest) graphql.Marshaler {
+			return ec.marshalNMonthlyDigest2ᚖtenantadminᚋgraphᚋmodelᚐMonthlyDigest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_monthlyDigest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthlyDigest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tenant_monthlyDigest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Tenant_serviceAccounts(ctx context.Context, field graphql.CollectedField, obj *domain.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26921,6 +27492,127 @@ func (ec *executionContext) _MembershipProduct(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var monthlyDigestImplementors = []string{"MonthlyDigest"}
+
+func (ec *executionContext) _MonthlyDigest(ctx context.Context, sel ast.SelectionSet, obj *model.MonthlyDigest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthlyDigestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonthlyDigest")
+		case "period":
+			out.Values[i] = ec._MonthlyDigest_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._MonthlyDigest_until(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "complete":
+			out.Values[i] = ec._MonthlyDigest_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._MonthlyDigest_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._MonthlyDigest_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._MonthlyDigest_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentTo":
+			out.Values[i] = ec._MonthlyDigest_sentTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sentAt":
+			out.Values[i] = ec._MonthlyDigest_sentAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var monthlyDigestProductImplementors = []string{"MonthlyDigestProduct"}
+
+func (ec *executionContext) _MonthlyDigestProduct(ctx context.Context, sel ast.SelectionSet, obj *model.MonthlyDigestProduct) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthlyDigestProductImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonthlyDigestProduct")
+		case "product":
+			out.Values[i] = ec._MonthlyDigestProduct_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._MonthlyDigestProduct_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noLongerActive":
+			out.Values[i] = ec._MonthlyDigestProduct_noLongerActive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inactive":
+			out.Values[i] = ec._MonthlyDigestProduct_inactive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inactiveUsernames":
+			out.Values[i] = ec._MonthlyDigestProduct_inactiveUsernames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -29163,6 +29855,11 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "monthlyDigest":
+			out.Values[i] = ec._Tenant_monthlyDigest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "serviceAccounts":
 			out.Values[i] = ec._Tenant_serviceAccounts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30830,6 +31527,38 @@ func (ec *executionContext) marshalNMembershipProduct2ᚖtenantadminᚋgraphᚋm
 		return graphql.Null
 	}
 	return ec._MembershipProduct(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMonthlyDigest2ᚖtenantadminᚋgraphᚋmodelᚐMonthlyDigest(ctx context.Context, sel ast.SelectionSet, v *model.MonthlyDigest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MonthlyDigest!")
+		return graphql.Null
+	}
+	return ec._MonthlyDigest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMonthlyDigestProduct2ᚕᚖtenantadminᚋgraphᚋmodelᚐMonthlyDigestProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MonthlyDigestProduct) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonthlyDigestProduct2ᚖtenantadminᚋgraphᚋmodelᚐMonthlyDigestProduct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMonthlyDigestProduct2ᚖtenantadminᚋgraphᚋmodelᚐMonthlyDigestProduct(ctx context.Context, sel ast.SelectionSet, v *model.MonthlyDigestProduct) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MonthlyDigestProduct!")
+		return graphql.Null
+	}
+	return ec._MonthlyDigestProduct(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕtenantadminᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {

@@ -394,6 +394,39 @@ type LookupUserCandidatePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A tenant's monthly digest (R25).
+type MonthlyDigest struct {
+	// The month, YYYY-MM.
+	Period string `json:"period"`
+	// The end of what the digest covers: the month's end, or now for the current month.
+	Until time.Time `json:"until"`
+	// Whether the month has ended (false: the current month so far).
+	Complete bool `json:"complete"`
+	// One entry per product the tenant's users hold roles on.
+	Products []*MonthlyDigestProduct `json:"products"`
+	// The email's subject, in the tenant's language.
+	Subject string `json:"subject"`
+	// The email's text, exactly as the tenant receives it.
+	Text string `json:"text"`
+	// Where the month's digest was sent; null when not sent (yet) or there was no address.
+	SentTo *string `json:"sentTo,omitempty"`
+	// When the month's digest was sent (or recorded without an address); null when not yet.
+	SentAt *time.Time `json:"sentAt,omitempty"`
+}
+
+// One product's lines of a monthly digest.
+type MonthlyDigestProduct struct {
+	Product *domain.Product `json:"product"`
+	// Users given a role on the product during the month.
+	Added int `json:"added"`
+	// Users no longer active: role suspended, account suspended or locked.
+	NoLongerActive int `json:"noLongerActive"`
+	// Users who have not signed in for 30 days before the end, flagged for removal.
+	Inactive int `json:"inactive"`
+	// The first 20 of them, by username.
+	InactiveUsernames []string `json:"inactiveUsernames"`
+}
+
 type Mutation struct {
 }
 
