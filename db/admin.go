@@ -73,6 +73,7 @@ func userDoc(u *userModel) map[string]any {
 	return map[string]any{
 		"userId": u.ID, "username": u.Username, "taxCode": deref(u.TaxCode), "taxCountry": deref(u.TaxCountry),
 		"givenName": u.GivenName, "familyName": u.FamilyName, "email": deref(u.Email), "phone": deref(u.Phone),
+		"gender": deref(u.Gender), "birthDate": dateText(u.BirthDate),
 		"language": u.Language, "timeZone": u.TimeZone, "status": u.Status, "homeTenantId": derefInt(u.HomeTenantID),
 		"nameVerified": u.NameVerified, "version": u.Version,
 	}

@@ -93,26 +93,28 @@ func (m *roleModel) domain() *domain.Role {
 type userModel struct {
 	bun.BaseModel `bun:"table:users,alias:u"`
 
-	ID            int64     `bun:"id,pk,autoincrement"`
-	UID           string    `bun:"uid,nullzero,default:gen_random_uuid()"`
-	Kind          string    `bun:"kind"`
-	Username      string    `bun:"username"`
-	TaxCode       *string   `bun:"tax_code"`
-	TaxCountry    *string   `bun:"tax_country"`
-	GivenName     string    `bun:"given_name"`
-	FamilyName    string    `bun:"family_name"`
-	NameVerified  bool      `bun:"name_verified"`
-	Email         *string   `bun:"email"`
-	EmailVerified bool      `bun:"email_verified"`
-	Phone         *string   `bun:"phone"`
-	Language      string    `bun:"language"`
-	TimeZone      string    `bun:"time_zone"`
-	Status        string    `bun:"status"`
-	HomeTenantID  *int64    `bun:"home_tenant_id"`
-	PlatformAdmin bool      `bun:"platform_admin"`
-	Version       int       `bun:"version"`
-	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
-	UpdatedAt     time.Time `bun:"updated_at,nullzero,default:now()"`
+	ID            int64      `bun:"id,pk,autoincrement"`
+	UID           string     `bun:"uid,nullzero,default:gen_random_uuid()"`
+	Kind          string     `bun:"kind"`
+	Username      string     `bun:"username"`
+	TaxCode       *string    `bun:"tax_code"`
+	TaxCountry    *string    `bun:"tax_country"`
+	GivenName     string     `bun:"given_name"`
+	FamilyName    string     `bun:"family_name"`
+	NameVerified  bool       `bun:"name_verified"`
+	Email         *string    `bun:"email"`
+	EmailVerified bool       `bun:"email_verified"`
+	Phone         *string    `bun:"phone"`
+	Gender        *string    `bun:"gender"`
+	BirthDate     *time.Time `bun:"birth_date,type:date"`
+	Language      string     `bun:"language"`
+	TimeZone      string     `bun:"time_zone"`
+	Status        string     `bun:"status"`
+	HomeTenantID  *int64     `bun:"home_tenant_id"`
+	PlatformAdmin bool       `bun:"platform_admin"`
+	Version       int        `bun:"version"`
+	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()"`
 	// LastLoginAt is set by login (migration 0007; R25's inactivity flag).
 	LastLoginAt *time.Time `bun:"last_login_at"`
 }
@@ -123,10 +125,31 @@ func (m *userModel) domain() *domain.User {
 		TaxCode: deref(m.TaxCode), TaxCountry: deref(m.TaxCountry),
 		GivenName: m.GivenName, FamilyName: m.FamilyName, NameVerified: m.NameVerified,
 		Email: deref(m.Email), EmailVerified: m.EmailVerified, Phone: deref(m.Phone),
+		Gender: deref(m.Gender), BirthDate: dateText(m.BirthDate),
 		Language: m.Language, TimeZone: m.TimeZone, Status: domain.UserStatus(m.Status),
 		HomeTenantID: derefInt(m.HomeTenantID), PlatformAdmin: m.PlatformAdmin,
 		Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 	}
+}
+
+// dateText is a date column as YYYY-MM-DD ("" for NULL).
+func dateText(d *time.Time) string {
+	if d == nil {
+		return ""
+	}
+	return d.Format(time.DateOnly)
+}
+
+// parseDate is the reverse of dateText.
+func parseDate(s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil
+	}
+	return &d
 }
 
 type membershipModel struct {

@@ -18,6 +18,10 @@ import (
 type Invite struct {
 	TokenHash []byte
 	Link      string
+	// PasswordHash, when set, replaces the invitation: the administrator
+	// chose the first password (seed 000); the account is ACTIVE and must
+	// change it at the first sign-in. Nothing is emailed.
+	PasswordHash string
 }
 
 // LookupCandidate finds the accounts a username and a tax code belong to
@@ -231,6 +235,7 @@ func (s *UserService) CreateUser(ctx context.Context, in domain.NewUser, role *d
 		}
 		u = userModel{Kind: string(domain.KindHuman), Username: in.Username, TaxCode: &in.TaxCode, TaxCountry: &in.TaxCountry,
 			GivenName: in.GivenName, FamilyName: in.FamilyName, Email: &in.Email, Language: in.Language, TimeZone: in.TimeZone,
+			Phone: nullable(in.Phone), Gender: nullable(in.Gender), BirthDate: parseDate(in.BirthDate),
 			Status: string(domain.UserInvited), HomeTenantID: &in.TenantID, Version: 1}
 		if _, err := tx.NewInsert().Model(&u).Returning("*").Exec(ctx); err != nil {
 			return mapError(err)
@@ -240,17 +245,30 @@ func (s *UserService) CreateUser(ctx context.Context, in domain.NewUser, role *d
 		if m, ra, err = addRole(ctx, tx, u.ID, in.TenantID, role, true); err != nil {
 			return err
 		}
-		if err := CreateInvitation(ctx, tx, u.ID, &in.TenantID, ac.ActorID, inv.TokenHash); err != nil {
-			return err
-		}
-		if err := EnqueueEmail(ctx, tx, Email{To: in.Email, Template: "invitation", Language: in.Language,
-			TenantID: &in.TenantID, UserID: &u.ID, Data: map[string]any{
-				"link": inv.Link, "username": u.Username, "tenantName": tenantName, "invitedBy": actorName(ctx, tx, ac),
-				"givenName": u.GivenName, "hours": int(InvitationTTL.Hours()),
-			}}); err != nil {
-			return err
+		firstAccess := "invitation"
+		if inv.PasswordHash != "" {
+			firstAccess = "password"
+			if _, err := tx.NewRaw(`INSERT INTO credentials (user_id, password_hash, password_changed_at, must_change_password)
+				VALUES (?, ?, now(), true)`, u.ID, inv.PasswordHash).Exec(ctx); err != nil {
+				return mapError(err)
+			}
+			if _, err := tx.NewUpdate().Model(&u).Set("status = ?", string(domain.UserActive)).WherePK().Returning("*").Exec(ctx); err != nil {
+				return mapError(err)
+			}
+		} else {
+			if err := CreateInvitation(ctx, tx, u.ID, &in.TenantID, ac.ActorID, inv.TokenHash); err != nil {
+				return err
+			}
+			if err := EnqueueEmail(ctx, tx, Email{To: in.Email, Template: "invitation", Language: in.Language,
+				TenantID: &in.TenantID, UserID: &u.ID, Data: map[string]any{
+					"link": inv.Link, "username": u.Username, "tenantName": tenantName, "invitedBy": actorName(ctx, tx, ac),
+					"givenName": u.GivenName, "hours": int(InvitationTTL.Hours()),
+				}}); err != nil {
+				return err
+			}
 		}
 		after := userDoc(&u)
+		after["firstAccess"] = firstAccess
 		after["tenantId"], after["productId"], after["roleId"] = in.TenantID, role.ProductID, role.ID
 		if err := record(ctx, tx, ac, change{tenantID: &in.TenantID, action: "user.create", targetType: "User", targetID: u.ID,
 			after: after, eventType: "USER_CREATED", eventTenant: []int64{in.TenantID}, payload: map[string]any{"userId": u.ID}}); err != nil {
@@ -650,7 +668,8 @@ func (s *UserService) userChange(ctx context.Context, userID int64, expectedVers
 			return nil
 		}
 		if _, err := tx.NewUpdate().Model(u).
-			Column("given_name", "family_name", "tax_code", "tax_country", "email", "email_verified", "phone", "language", "time_zone", "status").
+			Column("given_name", "family_name", "tax_code", "tax_country", "email", "email_verified", "phone", "gender", "birth_date",
+				"language", "time_zone", "status").
 			Set("version = version + 1, updated_at = now()").WherePK().Returning("*").Exec(ctx); err != nil {
 			return mapError(err)
 		}
@@ -682,6 +701,7 @@ func (s *UserService) UpdateProfile(ctx context.Context, userID int64, expectedV
 		}
 		u.GivenName, u.FamilyName, u.TaxCode, u.TaxCountry = next.GivenName, next.FamilyName, nullable(next.TaxCode), nullable(next.TaxCountry)
 		u.Language, u.TimeZone = next.Language, next.TimeZone
+		u.Gender, u.BirthDate = nullable(next.Gender), parseDate(next.BirthDate)
 		return nil
 	}, ac)
 }
@@ -862,6 +882,20 @@ func (s *UserService) FindRoleAssignment(ctx context.Context, id int64) (*domain
 func (s *UserService) FindMembership(ctx context.Context, id int64) (*domain.Membership, error) {
 	var m membershipModel
 	if err := s.db.NewSelect().Model(&m).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, mapError(err)
+	}
+	return m.domain(), nil
+}
+
+// FindMembershipOf returns the user's membership of the tenant;
+// NOT_A_MEMBER when there is none.
+func (s *UserService) FindMembershipOf(ctx context.Context, userID, tenantID int64) (*domain.Membership, error) {
+	var m membershipModel
+	if err := s.db.NewSelect().Model(&m).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Scan(ctx); err != nil {
+		if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
+			return nil, &domain.Error{Code: domain.EINVALID, Field: "userId", Reason: domain.ReasonNotAMember,
+				Message: "The user is not a member of this tenant."}
+		}
 		return nil, mapError(err)
 	}
 	return m.domain(), nil

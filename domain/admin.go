@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones validate the same on every machine
@@ -235,6 +236,41 @@ type NewUser struct {
 	TimeZone   string
 	ProductID  int64
 	RoleID     int64
+	// Optional fields of the seeds: the work phone (000, 004), gender and
+	// birth date (003).
+	Phone, Gender, BirthDate string
+}
+
+// Genders are the values of User.Gender (seed 003's "genere").
+var Genders = []string{"FEMALE", "MALE", "OTHER"}
+
+// Reasons of the optional identity fields.
+const (
+	ReasonInvalidGender    = "INVALID_GENDER"
+	ReasonInvalidBirthDate = "INVALID_BIRTH_DATE"
+)
+
+// NormalizeGender accepts "" (not given) or one of Genders.
+func NormalizeGender(s string) (string, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if s != "" && !slices.Contains(Genders, s) {
+		return "", FieldError("gender", ReasonInvalidGender, "Gender is FEMALE, MALE or OTHER.")
+	}
+	return s, nil
+}
+
+// NormalizeBirthDate accepts "" (not given) or a date YYYY-MM-DD from 1900
+// to today.
+func NormalizeBirthDate(s string, today time.Time) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil || d.Year() < 1900 || d.After(today) {
+		return "", FieldError("birthDate", ReasonInvalidBirthDate, "Enter the birth date as YYYY-MM-DD, from 1900 to today.")
+	}
+	return d.Format(time.DateOnly), nil
 }
 
 // Normalize validates every field in place (R2 username, per-country tax
@@ -271,6 +307,19 @@ func (u *NewUser) Normalize() error {
 	if u.TimeZone, err = NormalizeTimeZone(u.TimeZone); err != nil {
 		return err
 	}
+	if strings.TrimSpace(u.Phone) != "" {
+		if u.Phone, err = NormalizePhone(u.Phone); err != nil {
+			return err
+		}
+	} else {
+		u.Phone = ""
+	}
+	if u.Gender, err = NormalizeGender(u.Gender); err != nil {
+		return err
+	}
+	if u.BirthDate, err = NormalizeBirthDate(u.BirthDate, time.Now()); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -286,6 +335,9 @@ type ProfileUpdate struct {
 	TaxCountry *string
 	Language   *string
 	TimeZone   *string
+	// Gender and BirthDate: "" clears them.
+	Gender    *string
+	BirthDate *string
 }
 
 // ApplyProfileUpdate returns u with the update applied, or the rule it
@@ -336,6 +388,16 @@ func ApplyProfileUpdate(u User, upd ProfileUpdate) (User, error) {
 	}
 	if upd.TimeZone != nil {
 		if u.TimeZone, err = NormalizeTimeZone(*upd.TimeZone); err != nil {
+			return u, err
+		}
+	}
+	if upd.Gender != nil {
+		if u.Gender, err = NormalizeGender(*upd.Gender); err != nil {
+			return u, err
+		}
+	}
+	if upd.BirthDate != nil {
+		if u.BirthDate, err = NormalizeBirthDate(*upd.BirthDate, time.Now()); err != nil {
 			return u, err
 		}
 	}
@@ -546,7 +608,7 @@ func PlanDetach(otherMemberships int, platformAdmin bool) RemovalEffect {
 
 // PersonalDataKeys are the keys of audit before/after documents that hold
 // a person's identifying data; a deleted user's are pseudonymised.
-var PersonalDataKeys = []string{"username", "givenName", "familyName", "email", "newEmail", "taxCode", "phone"}
+var PersonalDataKeys = []string{"username", "givenName", "familyName", "email", "newEmail", "taxCode", "phone", "gender", "birthDate"}
 
 // Pseudonym is what the audit trail says instead of a deleted user's
 // identity: stable for one user, meaningless outside the trail.

@@ -119,6 +119,10 @@ type User struct {
 	Email         string
 	EmailVerified bool
 	Phone         string
+	// Gender (FEMALE, MALE, OTHER) and BirthDate (YYYY-MM-DD) are optional
+	// (seed 003); empty when not given.
+	Gender        string
+	BirthDate     string
 	Language      string
 	TimeZone      string
 	Status        UserStatus

@@ -113,7 +113,11 @@ func (app *App) CreateUser(ctx context.Context, in model.CreateUserInput) (*doma
 	}
 	nu := domain.NewUser{Username: in.Username, TaxCode: in.TaxCode, TaxCountry: orDefault(in.TaxCountry, "IT"),
 		GivenName: in.GivenName, FamilyName: in.FamilyName, Email: in.Email,
-		Language: orDefault(in.Language, ""), TimeZone: orDefault(in.TimeZone, "")}
+		Language: orDefault(in.Language, ""), TimeZone: orDefault(in.TimeZone, ""),
+		Phone: orDefault(in.Phone, ""), BirthDate: orDefault(in.BirthDate, "")}
+	if in.Gender != nil {
+		nu.Gender = string(*in.Gender)
+	}
 	if nu.TenantID, err = decodeID("Tenant", in.TenantID, "tenantId"); err != nil {
 		return nil, nil, err
 	}
@@ -132,6 +136,17 @@ func (app *App) CreateUser(ctx context.Context, in model.CreateUserInput) (*doma
 	}
 	if err := domain.CheckNomination(role); err != nil {
 		return nil, nil, err
+	}
+	if in.InitialPassword != nil {
+		// Seed 000: the administrator chooses the first password.
+		if err := checkNewPassword("initialPassword", *in.InitialPassword, nu.Username, nu.Email, nu.GivenName, nu.FamilyName); err != nil {
+			return nil, nil, err
+		}
+		hash, err := auth.HashPassword(*in.InitialPassword, auth.DefaultArgon2)
+		if err != nil {
+			return nil, nil, err
+		}
+		return app.Users.CreateUser(ctx, nu, role, db.Invite{PasswordHash: hash}, auditContext(ctx))
 	}
 	token, hash := auth.NewToken()
 	return app.Users.CreateUser(ctx, nu, role, db.Invite{TokenHash: hash, Link: app.PublicURL + "/invitation#token=" + token}, auditContext(ctx))
@@ -187,7 +202,7 @@ func (app *App) UpdateUserProfile(ctx context.Context, in model.UpdateUserProfil
 		return nil, err
 	}
 	upd := domain.ProfileUpdate{GivenName: in.GivenName, FamilyName: in.FamilyName, TaxCode: in.TaxCode,
-		TaxCountry: in.TaxCountry, Language: in.Language, TimeZone: in.TimeZone}
+		TaxCountry: in.TaxCountry, Language: in.Language, TimeZone: in.TimeZone, Gender: in.Gender, BirthDate: in.BirthDate}
 	return app.Users.UpdateProfile(ctx, userID, &in.ExpectedVersion, upd,
 		func(t domain.TargetUser) error { return az.CanEditIdentity(ctx, v, t) }, auditContext(ctx))
 }
@@ -305,6 +320,34 @@ func (app *App) DetachUserFromTenant(ctx context.Context, in model.DetachUserFro
 		app.revokeSessions(ctx, res.UserID)
 	}
 	return res, err
+}
+
+// RemoveUserFromTenant is seed 004's "delete this user from my tenant":
+// DetachUserFromTenant named by user and tenant. Whether the user is a
+// member is told only to whoever administers the tenant.
+func (app *App) RemoveUserFromTenant(ctx context.Context, in model.RemoveUserFromTenantInput) (db.RemovalResult, string, error) {
+	v, az, err := actor(ctx)
+	if err != nil {
+		return db.RemovalResult{}, "", err
+	}
+	userID, err := decodeID("User", in.UserID, "userId")
+	if err != nil {
+		return db.RemovalResult{}, "", err
+	}
+	tenantID, err := decodeID("Tenant", in.TenantID, "tenantId")
+	if err != nil {
+		return db.RemovalResult{}, "", err
+	}
+	if err := az.CanAdministerTenant(v, tenantID); err != nil {
+		return db.RemovalResult{}, "", err
+	}
+	m, err := app.Users.FindMembershipOf(ctx, userID, tenantID)
+	if err != nil {
+		return db.RemovalResult{}, "", err
+	}
+	membershipID := globalID("Membership", m.ID)
+	res, err := app.DetachUserFromTenant(ctx, model.DetachUserFromTenantInput{MembershipID: membershipID})
+	return res, membershipID, err
 }
 
 // revokeSessions ends a user's sessions after a committed change (R18).
@@ -647,6 +690,15 @@ func assignRolePayload(ra *domain.RoleAssignment, err error) (*model.AssignRoleP
 	}
 	m := &domain.Membership{ID: ra.MembershipID, TenantID: ra.TenantID, UserID: ra.UserID}
 	return &model.AssignRolePayload{RoleAssignment: ra, Membership: m, UserErrors: []*model.UserError{}}, nil
+}
+
+func detachPayload(res db.RemovalResult, membershipID string, err error) (*model.DetachUserFromTenantPayload, error) {
+	if err != nil {
+		errs, err := payloadErrors(err)
+		return &model.DetachUserFromTenantPayload{UserErrors: errs}, err
+	}
+	return &model.DetachUserFromTenantPayload{DetachedMembershipID: &membershipID, UserDeleted: res.UserDeleted,
+		UserErrors: []*model.UserError{}}, nil
 }
 
 func setModuleLevelPayload(ra *domain.RoleAssignment, previous *domain.Role, err error) (*model.SetModuleLevelPayload, error) {

@@ -156,12 +156,12 @@ func (r *mutationResolver) AttachUserToTenant(ctx context.Context, input model.A
 // DetachUserFromTenant is the resolver for the detachUserFromTenant field.
 func (r *mutationResolver) DetachUserFromTenant(ctx context.Context, input model.DetachUserFromTenantInput) (*model.DetachUserFromTenantPayload, error) {
 	res, err := r.App.DetachUserFromTenant(ctx, input)
-	if err != nil {
-		errs, err := payloadErrors(err)
-		return &model.DetachUserFromTenantPayload{UserErrors: errs}, err
-	}
-	return &model.DetachUserFromTenantPayload{DetachedMembershipID: &input.MembershipID, UserDeleted: res.UserDeleted,
-		UserErrors: []*model.UserError{}}, nil
+	return detachPayload(res, input.MembershipID, err)
+}
+
+// RemoveUserFromTenant is the resolver for the removeUserFromTenant field.
+func (r *mutationResolver) RemoveUserFromTenant(ctx context.Context, input model.RemoveUserFromTenantInput) (*model.DetachUserFromTenantPayload, error) {
+	return detachPayload(r.App.RemoveUserFromTenant(ctx, input))
 }
 
 // AssignRole is the resolver for the assignRole field.

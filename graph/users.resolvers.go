@@ -136,6 +136,21 @@ func (r *userResolver) Phone(ctx context.Context, obj *domain.User) (*string, er
 	return personal(ctx, obj, obj.Phone)
 }
 
+// Gender is the resolver for the gender field.
+func (r *userResolver) Gender(ctx context.Context, obj *domain.User) (*model.Gender, error) {
+	g, err := personal(ctx, obj, obj.Gender)
+	if g == nil || err != nil {
+		return nil, err
+	}
+	gender := model.Gender(*g)
+	return &gender, nil
+}
+
+// BirthDate is the resolver for the birthDate field.
+func (r *userResolver) BirthDate(ctx context.Context, obj *domain.User) (*string, error) {
+	return personal(ctx, obj, obj.BirthDate)
+}
+
 // Status is the resolver for the status field.
 func (r *userResolver) Status(ctx context.Context, obj *domain.User) (model.UserStatus, error) {
 	return model.UserStatus(obj.Status), nil

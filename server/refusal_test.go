@@ -74,6 +74,7 @@ func TestRefusalShape(t *testing.T) {
 		{"attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": operator, "tenantId": globalIDFor("Tenant", w.site),
 			"productId": segmenti, "roleId": guest}},
 		{"detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{"membershipId": membership}},
+		{"removeUserFromTenant", "RemoveUserFromTenantInput", map[string]any{"userId": operator, "tenantId": company}},
 		{"assignRole", "AssignRoleInput", map[string]any{"userId": operator, "tenantId": company, "roleId": guest}},
 		{"setModuleLevel", "SetModuleLevelInput", map[string]any{"userId": operator, "tenantId": company, "roleId": guest}},
 		{"onboardTenantAdministrator", "OnboardTenantAdministratorInput", map[string]any{"userId": operator, "tenantId": company,

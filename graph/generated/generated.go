@@ -357,6 +357,7 @@ type ComplexityRoot struct {
 		RejectNomination           func(childComplexity int, input model.RejectNominationInput) int
 		RemoveRoleAssignment       func(childComplexity int, input model.RoleAssignmentInput) int
 		RemoveUserFromGroup        func(childComplexity int, input model.GroupMemberInput) int
+		RemoveUserFromTenant       func(childComplexity int, input model.RemoveUserFromTenantInput) int
 		RequestAccountRecovery     func(childComplexity int, input model.RequestAccountRecoveryInput) int
 		RequestEmailChange         func(childComplexity int, input model.RequestEmailChangeInput) int
 		ResendInvitation           func(childComplexity int, input model.ResendInvitationInput) int
@@ -697,11 +698,13 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
+		BirthDate     func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Email         func(childComplexity int) int
 		EmailVerified func(childComplexity int) int
 		FailedLogins  func(childComplexity int, first *int, after *string) int
 		FamilyName    func(childComplexity int) int
+		Gender        func(childComplexity int) int
 		GivenName     func(childComplexity int) int
 		HomeTenant    func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -826,6 +829,7 @@ type MutationResolver interface {
 	ConfirmEmailChange(ctx context.Context, input model.ConfirmEmailChangeInput) (*model.UpdateUserProfilePayload, error)
 	AttachUserToTenant(ctx context.Context, input model.AttachUserToTenantInput) (*model.AttachUserToTenantPayload, error)
 	DetachUserFromTenant(ctx context.Context, input model.DetachUserFromTenantInput) (*model.DetachUserFromTenantPayload, error)
+	RemoveUserFromTenant(ctx context.Context, input model.RemoveUserFromTenantInput) (*model.DetachUserFromTenantPayload, error)
 	AssignRole(ctx context.Context, input model.AssignRoleInput) (*model.AssignRolePayload, error)
 	OnboardTenantAdministrator(ctx context.Context, input model.OnboardTenantAdministratorInput) (*model.AssignRolePayload, error)
 	SetModuleLevel(ctx context.Context, input model.SetModuleLevelInput) (*model.SetModuleLevelPayload, error)
@@ -994,6 +998,8 @@ type UserResolver interface {
 	Email(ctx context.Context, obj *domain.User) (*string, error)
 
 	Phone(ctx context.Context, obj *domain.User) (*string, error)
+	Gender(ctx context.Context, obj *domain.User) (*model.Gender, error)
+	BirthDate(ctx context.Context, obj *domain.User) (*string, error)
 
 	Status(ctx context.Context, obj *domain.User) (model.UserStatus, error)
 	HomeTenant(ctx context.Context, obj *domain.User) (*domain.Tenant, error)
@@ -2288,6 +2294,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveUserFromGroup(childComplexity, args["input"].(model.GroupMemberInput)), true
+	case "Mutation.removeUserFromTenant":
+		if e.ComplexityRoot.Mutation.RemoveUserFromTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeUserFromTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveUserFromTenant(childComplexity, args["input"].(model.RemoveUserFromTenantInput)), true
 	case "Mutation.requestAccountRecovery":
 		if e.ComplexityRoot.Mutation.RequestAccountRecovery == nil {
 			break
@@ -3820,6 +3837,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateUserProfilePayload.UserErrors(childComplexity), true
 
+	case "User.birthDate":
+		if e.ComplexityRoot.User.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.BirthDate(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -3855,6 +3878,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.FamilyName(childComplexity), true
+	case "User.gender":
+		if e.ComplexityRoot.User.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Gender(childComplexity), true
 	case "User.givenName":
 		if e.ComplexityRoot.User.GivenName == nil {
 			break
@@ -4118,6 +4147,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LookupUserCandidateInput", ec.unmarshalInputLookupUserCandidateInput),
 			graphql.NewInputUnmarshaler("OnboardTenantAdministratorInput", ec.unmarshalInputOnboardTenantAdministratorInput),
 			graphql.NewInputUnmarshaler("RejectNominationInput", ec.unmarshalInputRejectNominationInput),
+			graphql.NewInputUnmarshaler("RemoveUserFromTenantInput", ec.unmarshalInputRemoveUserFromTenantInput),
 			graphql.NewInputUnmarshaler("RequestAccountRecoveryInput", ec.unmarshalInputRequestAccountRecoveryInput),
 			graphql.NewInputUnmarshaler("RequestEmailChangeInput", ec.unmarshalInputRequestEmailChangeInput),
 			graphql.NewInputUnmarshaler("ResendInvitationInput", ec.unmarshalInputResendInvitationInput),
@@ -4314,6 +4344,14 @@ extend type Mutation {
   """
   detachUserFromTenant(input: DetachUserFromTenantInput!): DetachUserFromTenantPayload!
   """
+  "Delete this user from my tenant" (seed 004's "Supprimer l'utilisateur"): the
+  same change as detachUserFromTenant, named by user and tenant. Every role the
+  user holds in the tenant ends; an account left without any tenant is deleted
+  (personal data erased, audit trail pseudonymised, R10). Needs an ADMIN role in
+  the tenant on each of the user's products there. userErrors: NOT_A_MEMBER.
+  """
+  removeUserFromTenant(input: RemoveUserFromTenantInput!): DetachUserFromTenantPayload!
+  """
   Gives a member of a tenant a role (R9): on a product they have none on, or
   another role of the same category (on a single-level module, only a first
   level: change it with setModuleLevel). Needs an ADMIN role on the product there.
@@ -4445,6 +4483,27 @@ input CreateUserInput {
   productId: ID!
   "The first role; it must belong to productId."
   roleId: ID!
+  "Work phone, e.g. of the site where the person works (seeds 000, 004); afterwards only the user changes it. Personal data."
+  phone: String
+  "FEMALE, MALE or OTHER; optional (seed 003). Personal data."
+  gender: Gender
+  "YYYY-MM-DD, from 1900 to today; optional (seed 003). Personal data."
+  birthDate: String
+  """
+  A first password chosen by the administrator instead of the emailed
+  invitation (seed 000): it must pass the password policy (the userErrors of
+  changePassword, on this field); the account is ACTIVE at once and must
+  change the password at the first sign-in (PASSWORD_CHANGE_REQUIRED). Nothing
+  is emailed: the administrator hands it over.
+  """
+  initialPassword: String
+}
+
+"A person's gender, as seed 003 records it."
+enum Gender {
+  FEMALE
+  MALE
+  OTHER
 }
 
 type CreateUserPayload {
@@ -4497,6 +4556,10 @@ input UpdateUserProfileInput {
   language: String
   "IANA time zone (R4)."
   timeZone: String
+  "FEMALE, MALE or OTHER (seed 003); an empty string clears it. INVALID_GENDER otherwise."
+  gender: String
+  "YYYY-MM-DD, from 1900 to today (seed 003); an empty string clears it. INVALID_BIRTH_DATE otherwise."
+  birthDate: String
 }
 
 "The payload of changes to one user."
@@ -4554,6 +4617,13 @@ type AttachUserToTenantPayload {
 input DetachUserFromTenantInput {
   "The membership to end."
   membershipId: ID!
+}
+
+input RemoveUserFromTenantInput {
+  "The user to remove."
+  userId: ID!
+  "The tenant to remove them from."
+  tenantId: ID!
 }
 
 type DetachUserFromTenantPayload {
@@ -6092,8 +6162,12 @@ type User implements Node {
   email: String
   "Whether the email was verified by a link."
   emailVerified: Boolean!
-  "Work phone; set by the user only. Personal data."
+  "Work phone; given at creation (seeds 000, 004), then set by the user only. Personal data."
   phone: String
+  "Gender, when recorded (seed 003). Personal data."
+  gender: Gender
+  "Birth date YYYY-MM-DD, when recorded (seed 003). Personal data."
+  birthDate: String
   "Preferred language: it, fr or en (R4)."
   language: String!
   "IANA time zone (R4)."
@@ -7334,6 +7408,10 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_emailVerified(ctx, field)
 	case "phone":
 		return ec.fieldContext_User_phone(ctx, field)
+	case "gender":
+		return ec.fieldContext_User_gender(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_User_birthDate(ctx, field)
 	case "language":
 		return ec.fieldContext_User_language(ctx, field)
 	case "timeZone":
@@ -7954,6 +8032,20 @@ func (ec *executionContext) field_Mutation_removeUserFromGroup_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.GroupMemberInput, error) {
 			return ec.unmarshalNGroupMemberInput2tenantadminᚋgraphᚋmodelᚐGroupMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeUserFromTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveUserFromTenantInput, error) {
+			return ec.unmarshalNRemoveUserFromTenantInput2tenantadminᚋgraphᚋmodelᚐRemoveUserFromTenantInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13697,6 +13789,50 @@ func (ec *executionContext) fieldContext_Mutation_detachUserFromTenant(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_detachUserFromTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeUserFromTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeUserFromTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveUserFromTenant(ctx, fc.Args["input"].(model.RemoveUserFromTenantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DetachUserFromTenantPayload) graphql.Marshaler {
+			return ec.marshalNDetachUserFromTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐDetachUserFromTenantPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeUserFromTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DetachUserFromTenantPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeUserFromTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21240,6 +21376,52 @@ func (ec *executionContext) fieldContext_User_phone(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("User", field, true, true, "String")
 }
 
+func (ec *executionContext) _User_gender(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().Gender(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Gender) graphql.Marshaler {
+			return ec.marshalOGender2ᚖtenantadminᚋgraphᚋmodelᚐGender(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, "Gender")
+}
+
+func (ec *executionContext) _User_birthDate(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().BirthDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+}
+
 func (ec *executionContext) _User_language(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24058,7 +24240,7 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"tenantId", "username", "taxCode", "taxCountry", "givenName", "familyName", "email", "language", "timeZone", "productId", "roleId"}
+	fieldsInOrder := [...]string{"tenantId", "username", "taxCode", "taxCountry", "givenName", "familyName", "email", "language", "timeZone", "productId", "roleId", "phone", "gender", "birthDate", "initialPassword"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24142,6 +24324,34 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 				return it, err
 			}
 			it.RoleID = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGender2ᚖtenantadminᚋgraphᚋmodelᚐGender(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "initialPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initialPassword"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitialPassword = data
 		}
 	}
 	return it, nil
@@ -24685,6 +24895,55 @@ func (ec *executionContext) unmarshalInputRejectNominationInput(ctx context.Cont
 func UnmarshalRejectNominationInput(ctx context.Context, raw any) (model.RejectNominationInput, error) {
 	var out model.RejectNominationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectNominationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveUserFromTenantInput(ctx context.Context, obj any) (model.RemoveUserFromTenantInput, error) {
+	var it model.RemoveUserFromTenantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId", "tenantId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveUserFromTenantInput unmarshals raw into the RemoveUserFromTenantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveUserFromTenantInput(ctx context.Context, raw any) (model.RemoveUserFromTenantInput, error) {
+	var out model.RemoveUserFromTenantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveUserFromTenantInput", raw, &out)
 	return out, err
 }
 
@@ -25511,7 +25770,7 @@ func (ec *executionContext) unmarshalInputUpdateUserProfileInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"userId", "expectedVersion", "givenName", "familyName", "taxCode", "taxCountry", "language", "timeZone"}
+	fieldsInOrder := [...]string{"userId", "expectedVersion", "givenName", "familyName", "taxCode", "taxCountry", "language", "timeZone", "gender", "birthDate"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25574,6 +25833,20 @@ func (ec *executionContext) unmarshalInputUpdateUserProfileInput(ctx context.Con
 				return it, err
 			}
 			it.TimeZone = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
 		}
 	}
 	return it, nil
@@ -27705,6 +27978,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "detachUserFromTenant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_detachUserFromTenant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeUserFromTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeUserFromTenant(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -30196,6 +30476,16 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "gender":
+			out.Values[i] = ec._User_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "birthDate":
+			out.Values[i] = ec._User_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "language":
 			out.Values[i] = ec._User_language(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31727,6 +32017,11 @@ func (ec *executionContext) marshalNRemoveRoleAssignmentPayload2ᚖtenantadmin�
 	return ec._RemoveRoleAssignmentPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRemoveUserFromTenantInput2tenantadminᚋgraphᚋmodelᚐRemoveUserFromTenantInput(ctx context.Context, v any) (model.RemoveUserFromTenantInput, error) {
+	res, err := ec.unmarshalInputRemoveUserFromTenantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRequestAccountRecoveryInput2tenantadminᚋgraphᚋmodelᚐRequestAccountRecoveryInput(ctx context.Context, v any) (model.RequestAccountRecoveryInput, error) {
 	res, err := ec.unmarshalInputRequestAccountRecoveryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32657,6 +32952,22 @@ func (ec *executionContext) unmarshalOFailedLoginFilter2ᚖtenantadminᚋgraph�
 	}
 	res, err := ec.unmarshalInputFailedLoginFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOGender2ᚖtenantadminᚋgraphᚋmodelᚐGender(ctx context.Context, v any) (*model.Gender, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Gender)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGender2ᚖtenantadminᚋgraphᚋmodelᚐGender(ctx context.Context, sel ast.SelectionSet, v *model.Gender) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOGroup2ᚖtenantadminᚋdomainᚐGroup(ctx context.Context, sel ast.SelectionSet, v *domain.Group) graphql.Marshaler {

@@ -249,6 +249,18 @@ type CreateUserInput struct {
 	ProductID string `json:"productId"`
 	// The first role; it must belong to productId.
 	RoleID string `json:"roleId"`
+	// Work phone, e.g. of the site where the person works (seeds 000, 004); afterwards only the user changes it. Personal data.
+	Phone *string `json:"phone,omitempty"`
+	// FEMALE, MALE or OTHER; optional (seed 003). Personal data.
+	Gender *Gender `json:"gender,omitempty"`
+	// YYYY-MM-DD, from 1900 to today; optional (seed 003). Personal data.
+	BirthDate *string `json:"birthDate,omitempty"`
+	// A first password chosen by the administrator instead of the emailed
+	// invitation (seed 000): it must pass the password policy (the userErrors of
+	// changePassword, on this field); the account is ACTIVE at once and must
+	// change the password at the first sign-in (PASSWORD_CHANGE_REQUIRED). Nothing
+	// is emailed: the administrator hands it over.
+	InitialPassword *string `json:"initialPassword,omitempty"`
 }
 
 type CreateUserPayload struct {
@@ -484,6 +496,13 @@ type RemoveRoleAssignmentPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+type RemoveUserFromTenantInput struct {
+	// The user to remove.
+	UserID string `json:"userId"`
+	// The tenant to remove them from.
+	TenantID string `json:"tenantId"`
+}
+
 type RequestAccountRecoveryInput struct {
 	// Username or email address.
 	UsernameOrEmail string `json:"usernameOrEmail"`
@@ -711,6 +730,10 @@ type UpdateUserProfileInput struct {
 	Language *string `json:"language,omitempty"`
 	// IANA time zone (R4).
 	TimeZone *string `json:"timeZone,omitempty"`
+	// FEMALE, MALE or OTHER (seed 003); an empty string clears it. INVALID_GENDER otherwise.
+	Gender *string `json:"gender,omitempty"`
+	// YYYY-MM-DD, from 1900 to today (seed 003); an empty string clears it. INVALID_BIRTH_DATE otherwise.
+	BirthDate *string `json:"birthDate,omitempty"`
 }
 
 // The payload of changes to one user.
@@ -921,6 +944,64 @@ func (e *ChangeEventType) UnmarshalJSON(b []byte) error {
 }
 
 func (e ChangeEventType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A person's gender, as seed 003 records it.
+type Gender string
+
+const (
+	GenderFemale Gender = "FEMALE"
+	GenderMale   Gender = "MALE"
+	GenderOther  Gender = "OTHER"
+)
+
+var AllGender = []Gender{
+	GenderFemale,
+	GenderMale,
+	GenderOther,
+}
+
+func (e Gender) IsValid() bool {
+	switch e {
+	case GenderFemale, GenderMale, GenderOther:
+		return true
+	}
+	return false
+}
+
+func (e Gender) String() string {
+	return string(e)
+}
+
+func (e *Gender) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Gender(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Gender", str)
+	}
+	return nil
+}
+
+func (e Gender) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Gender) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Gender) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -181,14 +181,28 @@ export type CreateTenantInput = {
 };
 
 export type CreateUserInput = {
+  /** YYYY-MM-DD, from 1900 to today; optional (seed 003). Personal data. */
+  birthDate?: string | null | undefined;
   /** Work email; the invitation is sent there. */
   email: string;
   /** Family name. */
   familyName: string;
+  /** FEMALE, MALE or OTHER; optional (seed 003). Personal data. */
+  gender?: Gender | null | undefined;
   /** Given name. */
   givenName: string;
+  /**
+   * A first password chosen by the administrator instead of the emailed
+   * invitation (seed 000): it must pass the password policy (the userErrors of
+   * changePassword, on this field); the account is ACTIVE at once and must
+   * change the password at the first sign-in (PASSWORD_CHANGE_REQUIRED). Nothing
+   * is emailed: the administrator hands it over.
+   */
+  initialPassword?: string | null | undefined;
   /** it, fr or en; it when omitted (R4). */
   language?: string | null | undefined;
+  /** Work phone, e.g. of the site where the person works (seeds 000, 004); afterwards only the user changes it. Personal data. */
+  phone?: string | null | undefined;
   /** The product of the first role. */
   productId: string | number;
   /** The first role; it must belong to productId. */
@@ -216,6 +230,12 @@ export type DetachUserFromTenantInput = {
   /** The membership to end. */
   membershipId: string | number;
 };
+
+/** A person's gender, as seed 003 records it. */
+export type Gender =
+  | 'FEMALE'
+  | 'MALE'
+  | 'OTHER';
 
 export type GroupMemberInput = {
   /** The group concerned. */
@@ -410,10 +430,14 @@ export type UpdateMyPreferencesInput = {
 };
 
 export type UpdateUserProfileInput = {
+  /** YYYY-MM-DD, from 1900 to today (seed 003); an empty string clears it. INVALID_BIRTH_DATE otherwise. */
+  birthDate?: string | null | undefined;
   /** The version the change is based on. */
   expectedVersion: number;
   /** Locked once nameVerified (R3). */
   familyName?: string | null | undefined;
+  /** FEMALE, MALE or OTHER (seed 003); an empty string clears it. INVALID_GENDER otherwise. */
+  gender?: string | null | undefined;
   /** Locked once nameVerified (R3). */
   givenName?: string | null | undefined;
   /** it, fr or en (R4). */

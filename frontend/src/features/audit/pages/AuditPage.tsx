@@ -27,6 +27,7 @@ const KNOWN_ACTIONS = [
   'membership.delete',
   'roleAssignment.create',
   'roleAssignment.onboardAdministrator',
+  'roleAssignment.setLevel',
   'roleAssignment.suspend',
   'roleAssignment.reactivate',
   'roleAssignment.delete',
