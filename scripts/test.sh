@@ -15,6 +15,8 @@ bash scripts/check-generated.sh
 
 echo "== Go tests"
 go vet ./...
+echo "== staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 go test ./... -count=1 -timeout 20m
 
 echo "== SPA unit tests"

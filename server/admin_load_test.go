@@ -38,7 +38,7 @@ func TestProductCardsQueryCount(t *testing.T) {
 		}
 		return w.m.DB.QueryCount() - before
 	}
-	five, fifty := statements(5), statements(50)
+	five, fifty := fewestStatements(statements, 5), fewestStatements(statements, 50)
 	t.Logf("SQL statements for a page with product cards: %d users → %d, %d users → %d", 5, five, 50, fifty)
 	// The bound does not depend on the page size: one statement per kind
 	// of row (users, memberships, tenants, role assignments, the tenant
@@ -112,4 +112,16 @@ func TestConcurrentLastRoleRemovals(t *testing.T) {
 			t.Fatalf("round %d: userDeleted %v, user rows %d", round, deleted, w.count(t, "SELECT count(*) FROM users WHERE id = ?", u))
 		}
 	}
+}
+
+// fewestStatements runs a page three times and keeps the fewest SQL
+// statements: the loaders batch what arrives within a short wait, and on a
+// starved machine a batch can split; a page that is not batched at all
+// costs more on every run.
+func fewestStatements(statements func(int) int64, first int) int64 {
+	n := statements(first)
+	for range 2 {
+		n = min(n, statements(first))
+	}
+	return n
 }
