@@ -70,7 +70,8 @@ export function AddUserPage() {
     tenantNode && !listed.some((tn) => tn.id === tenantNode.id) ? [{ id: tenantNode.id, name: tenantNode.name }, ...listed] : listed;
   const product = products.find((p) => p.id === productId) ?? products[0];
   const roles = product?.roles ?? [];
-  const role = roles.find((r) => r.id === roleId) ?? roles[0];
+  // No role is preselected: the most powerful one (Amministratore, nomination-only) comes first in the list.
+  const role = roles.find((r) => r.id === roleId);
 
   const fail = (result: { error?: import('@urql/core').CombinedError | undefined }): void => {
     setRequestError(result.error ? t(`error.${errorCode(result.error)}`) : t('error.UNKNOWN'));
@@ -108,8 +109,12 @@ export function AddUserPage() {
     e.preventDefault();
     if (busy || !lookup) return;
     setRequestError(null);
-    if (!product || !role) {
+    if (!product) {
       setRequestError(t('addUser.noProducts'));
+      return;
+    }
+    if (!role) {
+      setErrors(new Map([['roleId', { field: ['roleId'], code: 'REQUIRED', message: '' }]]));
       return;
     }
     if (lookup.outcome === 'TAX_CODE_HAS_ACCOUNT') {
@@ -207,9 +212,24 @@ export function AddUserPage() {
               ))}
             </select>
           </div>
-          <div className="field">
+          <div className={`field${errors.has('roleId') ? ' field-invalid' : ''}`}>
             <label htmlFor="add-role">{t('assign.role')}</label>
-            <select id="add-role" value={role?.id ?? ''} onChange={(e) => setRoleId(e.target.value)} data-testid="add-user-role">
+            {errors.has('roleId') && (
+              <p className="field-error" id="add-role-error" data-testid="add-user-role-error">
+                {t('assign.roleRequired')}
+              </p>
+            )}
+            <select
+              id="add-role"
+              value={role?.id ?? ''}
+              onChange={(e) => {
+                setRoleId(e.target.value);
+                setErrors(new Map());
+              }}
+              aria-describedby={errors.has('roleId') ? 'add-role-error' : undefined}
+              data-testid="add-user-role"
+            >
+              <option value="">{t('assign.chooseRole')}</option>
               {roles.map((r) => (
                 <option key={r.id} value={r.id}>
                   {r.name}
