@@ -6,7 +6,7 @@ import { PAGE_HEADING_ID } from '../components/PageHeading';
 import { useI18n } from '../i18n/context';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { LanguageSwitcher } from './LanguageSwitcher';
-import { useViewer } from './viewer';
+import { useViewerState } from './viewer';
 
 const MAIN_ID = 'main-content';
 
@@ -32,9 +32,18 @@ function useFocusHeadingOnNavigate(): void {
   }, [pathname]);
 }
 
+/** The header's menu on narrow screens: open or closed, closed again on every navigation. */
+function useMenu(): [boolean, () => void] {
+  const { pathname, search } = useLocation();
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [pathname, search]);
+  return [open, () => setOpen((o) => !o)];
+}
+
 export function AppShell() {
   const { t } = useI18n();
-  const viewer = useViewer();
+  const { viewer, loading } = useViewerState();
+  const [menuOpen, toggleMenu] = useMenu();
   useFocusHeadingOnNavigate();
 
   return (
@@ -42,21 +51,39 @@ export function AppShell() {
       <a className="skip-link" href={`#${MAIN_ID}`}>
         {t('app.skipToContent')}
       </a>
-      <header className="shell-header" data-testid="app-header">
+      <header className={`shell-header${menuOpen ? ' shell-header-open' : ''}`} data-testid="app-header">
         <div className="shell-header-inner">
           <p className="product-name" data-testid="product-name">
             {t('app.name')}
           </p>
           <div className="shell-tools">
             <ConnectionIndicator />
-            <LanguageSwitcher />
-            <p className="viewer" data-testid="viewer">
-              {viewer ? t('header.signedInAs', { name: viewer.user.username }) : t('header.anonymous')}
-            </p>
-            {viewer && <LogoutButton />}
+            {/* Narrow screens: the account tools and the navigation fold behind this button. */}
+            <button
+              type="button"
+              className="nav-toggle"
+              aria-expanded={menuOpen}
+              aria-controls="shell-menu shell-nav"
+              onClick={toggleMenu}
+              data-testid="nav-toggle"
+            >
+              <span aria-hidden="true" className="nav-toggle-bars" />
+              {t('header.menu')}
+            </button>
+            <div className="shell-account" id="shell-menu">
+              <LanguageSwitcher />
+              <p className="viewer" data-testid="viewer" aria-busy={loading}>
+                {viewer
+                  ? t('header.signedInAs', { name: viewer.user.username })
+                  : loading
+                    ? t('header.loading')
+                    : t('header.anonymous')}
+              </p>
+              {viewer && <LogoutButton />}
+            </div>
           </div>
         </div>
-        <nav aria-label={t('nav.label')} className="shell-nav" data-testid="main-nav">
+        <nav aria-label={t('nav.label')} className="shell-nav" id="shell-nav" data-testid="main-nav">
           <ul>
             <li>
               <NavLink to="/tenants" data-testid="nav-tenants">

@@ -322,6 +322,7 @@ export const en: Messages = {
   'live.listUpdated': "List updated at {time} after a change.",
 
   'assign.roleRequired': "Choose the role to give.",
+  'users.controls': "Products, organisation and filters",
   'assign.chooseRole': "Choose a role",
   'header.loading': "Checking your session…",
   'header.menu': "Menu",

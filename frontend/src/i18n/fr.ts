@@ -329,6 +329,7 @@ export const fr: Messages = {
   'live.listUpdated': "Liste mise à jour à {time} suite à une modification.",
 
   'assign.roleRequired': "Choisissez le rôle à attribuer.",
+  'users.controls': "Produits, organisation et filtres",
   'assign.chooseRole': "Choisissez un rôle",
   'header.loading': "Vérification de la connexion…",
   'header.menu': "Menu",
