@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { LogoutMutation } from '../features/auth/operations';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { readRememberedTenant, tenantStep, withTenant, writeRememberedTenant } from '../lib/tenantContext';
 import { PAGE_HEADING_ID } from '../components/PageHeading';
 import { useI18n } from '../i18n/context';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -40,10 +41,29 @@ function useMenu(): [boolean, () => void] {
   return [open, () => setOpen((o) => !o)];
 }
 
+/**
+ * The working tenant (issue 19.4): taken from the tenant pages' `?tenant=`,
+ * kept for the tab, carried by the navigation links, and given to a page that
+ * needs a tenant when it is opened without one.
+ */
+function useWorkingTenant(): string {
+  const { pathname, search } = useLocation();
+  const navigate = useNavigate();
+  const [tenant, setTenant] = useState(readRememberedTenant);
+  useEffect(() => {
+    const step = tenantStep(pathname, search, readRememberedTenant());
+    writeRememberedTenant(step.remembered);
+    setTenant(step.remembered);
+    if (step.redirect) void navigate(step.redirect, { replace: true });
+  }, [pathname, search, navigate]);
+  return tenant;
+}
+
 export function AppShell() {
   const { t } = useI18n();
   const { viewer, loading } = useViewerState();
   const [menuOpen, toggleMenu] = useMenu();
+  const tenant = useWorkingTenant();
   useFocusHeadingOnNavigate();
 
   return (
@@ -91,7 +111,7 @@ export function AppShell() {
               </NavLink>
             </li>
             <li>
-              <NavLink to="/users" data-testid="nav-users">
+              <NavLink to={withTenant('/users', tenant)} data-testid="nav-users">
                 {t('nav.users')}
               </NavLink>
             </li>
@@ -102,7 +122,7 @@ export function AppShell() {
             </li>
             {NAV_MORE.map(([to, key, testId]) => (
               <li key={to}>
-                <NavLink to={to} data-testid={testId}>
+                <NavLink to={withTenant(to, tenant)} data-testid={testId}>
                   {t(key)}
                 </NavLink>
               </li>
