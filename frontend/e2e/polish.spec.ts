@@ -113,13 +113,13 @@ test.describe('polish', () => {
     const own = await signIn(browser, person.username, 'la lingua resta scelta');
     await expect(own.locator('html')).toHaveAttribute('lang', 'it');
     await own.getByTestId('language-switcher').selectOption('fr');
-    await expect(own.getByTestId('nav-users')).toHaveText('Liste des utilisateurs');
+    await expect(own.getByTestId('nav-users')).toHaveText('Utilisateurs');
     await expect
       .poll(async () => (await gql<{ viewer: { user: { language: string } } }>(own, '{ viewer { user { language } } }')).viewer.user.language)
       .toBe('fr');
     await own.reload();
     await expect(own.locator('html')).toHaveAttribute('lang', 'fr');
-    await expect(own.getByTestId('nav-users')).toHaveText('Liste des utilisateurs');
+    await expect(own.getByTestId('nav-users')).toHaveText('Utilisateurs');
     const elsewhere = await signIn(browser, person.username, 'la lingua resta scelta');
     await expect(elsewhere.locator('html')).toHaveAttribute('lang', 'fr');
     await elsewhere.context().close();
