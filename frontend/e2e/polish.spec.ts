@@ -184,4 +184,42 @@ test.describe('polish', () => {
       await anon.close();
     });
   }
+
+  test('catalog localised; time zone and country as pickers; the edit form replaces the identity grid', async ({ page }) => {
+    await useAdminSession(page.context());
+    // The first administrator reads English: the catalog's Italian and French names are translated.
+    await page.goto('/products');
+    const cob = page.locator('[data-product-code="cob"]');
+    await expect(cob.getByTestId('catalog-product-name')).toHaveText('COB – Mandatory communications');
+    await expect(page.locator('[data-product-code="amisgest"]').getByTestId('product-description')).toHaveText(
+      'Attendance board, TV and door equipment of day-care centres.',
+    );
+    await expect(page.locator('[data-product-code="io-platform"] [data-role-code="amministratore"]').getByTestId('product-role-name')).toHaveText('Administrator');
+
+    // Country: a picker of countries named in the interface language.
+    await page.goto('/tenants');
+    await page.getByTestId('tenant-create-open').click();
+    const country = page.getByTestId('tenant-create-country');
+    await expect(country).toHaveValue('IT');
+    await expect(country.locator('option[value="FR"]')).toHaveText('France');
+    await expect(country.locator('option[value="DE"]')).toHaveText('Germany');
+
+    const tenantId = await createTenant(page, `Comune di Darfo ${Date.now().toString(36)}`);
+    const person = newPerson('e2e.identity');
+    const userId = await createUser(page, tenantId, person, await roleId(page, 'COB – Comunicazioni obbligatorie', 'Operatore'));
+    await page.goto(`/users/${encodeURIComponent(userId)}`);
+    await expect(page.getByTestId('identity-givenName')).toHaveText(person.givenName);
+    await page.getByTestId('identity-edit').click();
+    await expect(page.getByTestId('identity-form')).toBeVisible();
+    // One form, not the form and the grid it edits.
+    await expect(page.getByTestId('identity-givenName')).toHaveCount(0);
+    await expect(page.getByTestId('identity-timeZone-value')).toHaveCount(0);
+    const zone = page.locator('#identity-timeZone');
+    expect(await zone.evaluate((el) => el.tagName)).toBe('SELECT');
+    await expect(zone).toHaveValue('Europe/Rome');
+    await zone.selectOption('America/New_York');
+    await page.getByTestId('identity-save').click();
+    await expect(page.getByTestId('identity-form')).toHaveCount(0);
+    await expect(page.getByTestId('identity-timeZone-value')).toHaveText('America/New_York');
+  });
 });
