@@ -17,7 +17,7 @@ test.describe('product catalog', () => {
     await expect(catalog.products.getByTestId('catalog-product-name')).toHaveText([
       'Area Riservata Enti',
       'COB – Comunicazioni obbligatorie',
-      'Amisgest – présences et équipements',
+      'Amisgest – presenze e attrezzature',
     ]);
     const admin = catalog.role('io-platform', 'amministratore');
     await expect(admin.getByTestId('role-category')).toHaveText('Amministratore');
@@ -35,6 +35,9 @@ test.describe('product catalog', () => {
     await catalog.shell.switchLanguage('fr');
     await expect(catalog.shell.pageHeading).toHaveText('Fonctionnalités et rôles');
     await expect(admin.getByTestId('badge-nomination')).toHaveText('Nomination par le représentant légal');
+    // The catalog's names and descriptions follow the interface language.
+    await expect(catalog.product('cob').getByTestId('catalog-product-name')).toHaveText('COB – Communications obligatoires');
+    await expect(admin.getByTestId('product-role-name')).toHaveText('Administrateur');
     await saveScreenshot(page, 'products-fr');
   });
 

@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { LogoutMutation } from '../features/auth/operations';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { readRememberedTenant, tenantStep, withTenant, writeRememberedTenant } from '../lib/tenantContext';
 import { PAGE_HEADING_ID } from '../components/PageHeading';
 import { useI18n } from '../i18n/context';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { LanguageSwitcher } from './LanguageSwitcher';
-import { useViewer } from './viewer';
+import { useViewerState } from './viewer';
 
 const MAIN_ID = 'main-content';
 
@@ -32,9 +33,37 @@ function useFocusHeadingOnNavigate(): void {
   }, [pathname]);
 }
 
+/** The header's menu on narrow screens: open or closed, closed again on every navigation. */
+function useMenu(): [boolean, () => void] {
+  const { pathname, search } = useLocation();
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [pathname, search]);
+  return [open, () => setOpen((o) => !o)];
+}
+
+/**
+ * The working tenant (issue 19.4): taken from the tenant pages' `?tenant=`,
+ * kept for the tab, carried by the navigation links, and given to a page that
+ * needs a tenant when it is opened without one.
+ */
+function useWorkingTenant(): string {
+  const { pathname, search } = useLocation();
+  const navigate = useNavigate();
+  const [tenant, setTenant] = useState(readRememberedTenant);
+  useEffect(() => {
+    const step = tenantStep(pathname, search, readRememberedTenant());
+    writeRememberedTenant(step.remembered);
+    setTenant(step.remembered);
+    if (step.redirect) void navigate(step.redirect, { replace: true });
+  }, [pathname, search, navigate]);
+  return tenant;
+}
+
 export function AppShell() {
   const { t } = useI18n();
-  const viewer = useViewer();
+  const { viewer, loading } = useViewerState();
+  const [menuOpen, toggleMenu] = useMenu();
+  const tenant = useWorkingTenant();
   useFocusHeadingOnNavigate();
 
   return (
@@ -42,21 +71,39 @@ export function AppShell() {
       <a className="skip-link" href={`#${MAIN_ID}`}>
         {t('app.skipToContent')}
       </a>
-      <header className="shell-header" data-testid="app-header">
+      <header className={`shell-header${menuOpen ? ' shell-header-open' : ''}`} data-testid="app-header">
         <div className="shell-header-inner">
           <p className="product-name" data-testid="product-name">
             {t('app.name')}
           </p>
           <div className="shell-tools">
             <ConnectionIndicator />
-            <LanguageSwitcher />
-            <p className="viewer" data-testid="viewer">
-              {viewer ? t('header.signedInAs', { name: viewer.user.username }) : t('header.anonymous')}
-            </p>
-            {viewer && <LogoutButton />}
+            {/* Narrow screens: the account tools and the navigation fold behind this button. */}
+            <button
+              type="button"
+              className="nav-toggle"
+              aria-expanded={menuOpen}
+              aria-controls="shell-menu shell-nav"
+              onClick={toggleMenu}
+              data-testid="nav-toggle"
+            >
+              <span aria-hidden="true" className="nav-toggle-bars" />
+              {t('header.menu')}
+            </button>
+            <div className="shell-account" id="shell-menu">
+              <LanguageSwitcher />
+              <p className="viewer" data-testid="viewer" aria-busy={loading}>
+                {viewer
+                  ? t('header.signedInAs', { name: viewer.user.username })
+                  : loading
+                    ? t('header.loading')
+                    : t('header.anonymous')}
+              </p>
+              {viewer && <LogoutButton />}
+            </div>
           </div>
         </div>
-        <nav aria-label={t('nav.label')} className="shell-nav" data-testid="main-nav">
+        <nav aria-label={t('nav.label')} className="shell-nav" id="shell-nav" data-testid="main-nav">
           <ul>
             <li>
               <NavLink to="/tenants" data-testid="nav-tenants">
@@ -64,7 +111,7 @@ export function AppShell() {
               </NavLink>
             </li>
             <li>
-              <NavLink to="/users" data-testid="nav-users">
+              <NavLink to={withTenant('/users', tenant)} data-testid="nav-users">
                 {t('nav.users')}
               </NavLink>
             </li>
@@ -75,7 +122,7 @@ export function AppShell() {
             </li>
             {NAV_MORE.map(([to, key, testId]) => (
               <li key={to}>
-                <NavLink to={to} data-testid={testId}>
+                <NavLink to={withTenant(to, tenant)} data-testid={testId}>
                   {t(key)}
                 </NavLink>
               </li>

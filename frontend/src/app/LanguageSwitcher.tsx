@@ -1,10 +1,19 @@
 import { useId } from 'react';
+import { useMutation } from 'urql';
+import { UpdateMyPreferencesMutation } from '../features/account/operations';
 import { useI18n } from '../i18n/context';
 import { LOCALE_NAMES, LOCALES, matchLocale } from '../i18n/translate';
+import { useViewer } from './viewer';
 
-/** Picks the interface language; each language is named in itself. */
+/**
+ * Picks the interface language; each language is named in itself. The choice
+ * lasts: signed in, it becomes the account's language (`updateMyPreferences`,
+ * R4); otherwise it is kept in this browser (localStorage, by setLocale).
+ */
 export function LanguageSwitcher() {
   const { locale, setLocale, t } = useI18n();
+  const viewer = useViewer();
+  const [, savePreferences] = useMutation(UpdateMyPreferencesMutation);
   const id = useId();
   return (
     <div className="language-switcher">
@@ -15,7 +24,10 @@ export function LanguageSwitcher() {
         data-testid="language-switcher"
         onChange={(e) => {
           const next = matchLocale(e.target.value);
-          if (next) setLocale(next);
+          if (!next) return;
+          setLocale(next);
+          // A service account's viewer has no editable preferences; a failure leaves the local choice.
+          if (viewer && next !== viewer.user.language) void savePreferences({ input: { language: next } });
         }}
       >
         {LOCALES.map((l) => (

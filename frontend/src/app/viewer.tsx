@@ -6,10 +6,21 @@ import { I18nProvider } from '../i18n/I18nProvider';
 
 export type Viewer = NonNullable<ViewerData['viewer']>;
 
-const ViewerContext = createContext<Viewer | null>(null);
+interface ViewerState {
+  viewer: Viewer | null;
+  /** True until the first answer about the session (signed in or not) arrives. */
+  loading: boolean;
+}
+
+const ViewerContext = createContext<ViewerState>({ viewer: null, loading: false });
 
 /** The signed-in viewer, or null while unknown or anonymous. */
 export function useViewer(): Viewer | null {
+  return useContext(ViewerContext).viewer;
+}
+
+/** The viewer and whether the session is still being checked (then "not signed in" is not yet known). */
+export function useViewerState(): ViewerState {
   return useContext(ViewerContext);
 }
 
@@ -19,10 +30,11 @@ export function useViewer(): Viewer | null {
  * at once: a failed or slow viewer query only delays the preference.
  */
 export function ViewerProvider({ children }: { children: ReactNode }) {
-  const [{ data }] = useQuery({ query: ViewerQuery });
+  const [{ data, error, fetching }] = useQuery({ query: ViewerQuery });
   const viewer = data?.viewer ?? null;
+  const loading = !data && !error && (fetching || data === undefined);
   return (
-    <ViewerContext.Provider value={viewer}>
+    <ViewerContext.Provider value={{ viewer, loading }}>
       <I18nProvider preferred={viewer?.user.language}>{children}</I18nProvider>
     </ViewerContext.Provider>
   );

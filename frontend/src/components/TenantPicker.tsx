@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useQuery } from 'urql';
 import { TenantOptionsQuery } from '../features/tenants/operations';
 import { useI18n } from '../i18n/context';
@@ -31,6 +31,21 @@ export function TenantPicker({ value, onChange, allowAll = false, allLabel, test
   const tenants = data?.tenants.nodes ?? [];
   const known = tenants.some((tn) => tn.id === value);
   const many = (data?.tenants.totalCount ?? 0) > tenants.length || debounced !== '';
+  // A viewer with a single tenant has nothing to choose: it is taken, and named instead of a picker.
+  const only = !allowAll && debounced === '' && data?.tenants.totalCount === 1 ? tenants[0] : undefined;
+  useEffect(() => {
+    if (only && value !== only.id) onChange(only.id);
+  }, [only, value, onChange]);
+  if (only) {
+    return (
+      <div className="field">
+        <span className="field-label">{t('common.tenant')}</span>
+        <p className="field-static" data-testid={`${testId}-only`} data-tenant-id={only.id}>
+          {only.parent ? `${only.parent.name} › ${only.name}` : only.name}
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="field">
       <label htmlFor={id}>{t('common.tenant')}</label>

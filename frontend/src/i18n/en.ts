@@ -321,5 +321,11 @@ export const en: Messages = {
   'live.profileUpdated': "Profile updated at {time} after a change.",
   'live.listUpdated': "List updated at {time} after a change.",
 
+  'assign.roleRequired': "Choose the role to give.",
+  'users.controls': "Products, organisation and filters",
+  'assign.chooseRole': "Choose a role",
+  'header.loading': "Checking your session…",
+  'header.menu': "Menu",
+
   ...enScreens,
 };

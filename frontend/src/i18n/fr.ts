@@ -328,5 +328,11 @@ export const fr: Messages = {
   'live.profileUpdated': "Fiche mise à jour à {time} suite à une modification.",
   'live.listUpdated': "Liste mise à jour à {time} suite à une modification.",
 
+  'assign.roleRequired': "Choisissez le rôle à attribuer.",
+  'users.controls': "Produits, organisation et filtres",
+  'assign.chooseRole': "Choisissez un rôle",
+  'header.loading': "Vérification de la connexion…",
+  'header.menu': "Menu",
+
   ...frScreens,
 };

@@ -329,5 +329,11 @@ export const it = {
   'live.profileUpdated': "Scheda aggiornata alle {time} per una modifica.",
   'live.listUpdated': "Elenco aggiornato alle {time} per una modifica.",
 
+  'assign.roleRequired': "Scegli il ruolo da assegnare.",
+  'users.controls': "Prodotti, ente e filtri",
+  'assign.chooseRole': "Scegli un ruolo",
+  'header.loading': "Verifica dell’accesso…",
+  'header.menu': "Menu",
+
   ...itScreens,
 } as const;

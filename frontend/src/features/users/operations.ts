@@ -309,6 +309,11 @@ export const AddUserTenantsQuery = graphql(`
       nodes {
         id
         name
+        viewerCan {
+          manageableProducts {
+            id
+          }
+        }
       }
     }
   }

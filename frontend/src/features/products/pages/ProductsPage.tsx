@@ -5,6 +5,7 @@ import { QueryError } from '../../../components/QueryError';
 import { CategoryBadge } from '../../../components/StatusBadge';
 import { getFragmentData } from '../../../gql';
 import { useI18n } from '../../../i18n/context';
+import { productDescription, productName, roleName } from '../../../i18n/productCatalog';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { CatalogRoleFragment, ProductCatalogQuery } from '../operations';
 
@@ -14,7 +15,7 @@ import { CatalogRoleFragment, ProductCatalogQuery } from '../operations';
  * R20; no personal data, R12; attachment to a site, R12).
  */
 export function ProductsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   useDocumentTitle(t('products.title'));
   const [{ data, error, fetching }, reexecute] = useQuery({ query: ProductCatalogQuery });
 
@@ -47,12 +48,12 @@ export function ProductsPage() {
               data-product-code={product.code}
             >
               <h2 id={headingId} data-testid="catalog-product-name">
-                {product.name}
+                {productName(locale, product)}
               </h2>
               <p className="muted small">
                 {t('products.code')} <code>{product.code}</code>
               </p>
-              {product.description && <p data-testid="product-description">{product.description}</p>}
+              {product.description && <p data-testid="product-description">{productDescription(locale, product)}</p>}
               <table className="data-table" aria-labelledby={headingId}>
                 <thead>
                   <tr>
@@ -68,12 +69,12 @@ export function ProductsPage() {
                     return (
                       <tr key={role.id} data-testid="product-role" data-role-code={role.code}>
                         <th scope="row" data-testid="product-role-name">
-                          {role.name}
+                          {roleName(locale, role)}
                         </th>
-                        <td>
+                        <td data-label={t('products.column.category')}>
                           <CategoryBadge category={role.category} />
                         </td>
-                        <td>
+                        <td data-label={t('products.column.notes')}>
                           <ul className="chips">
                             {role.requiresNomination && (
                               <li className="badge badge-admin" title={t('role.requiresNominationHint')} data-testid="badge-nomination">
@@ -95,7 +96,7 @@ export function ProductsPage() {
                             )}
                           </ul>
                         </td>
-                        <td>
+                        <td data-label={t('products.column.permissions')}>
                           <ul className="permission-list">
                             {role.permissions.map((p) => (
                               <li key={p}>

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useMutation } from 'urql';
 import { useViewer } from '../../../app/viewer';
 import { FormError, FormField } from '../../../components/FormField';
+import { CountryField } from '../../../components/PreferenceFields';
 import { Progress } from '../../../components/Progress';
 import { TenantPicker } from '../../../components/TenantPicker';
 import { useI18n } from '../../../i18n/context';
@@ -85,7 +86,7 @@ export function CreateTenantForm() {
         </p>
       )}
       <FormField id="tenant-name" label={t('tenants.name')} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} error={errors['name']} required />
-      <FormField id="tenant-country" label={t('tenants.country')} value={country} onChange={(e) => setCountry(e.target.value)} maxLength={2} error={errors['country']} />
+      <CountryField id="tenant-country" label={t('tenants.country')} value={country} onChange={setCountry} error={errors['country']} testId="tenant-create-country" />
       <FormField id="tenant-taxCode" label={t('tenants.taxCode')} value={taxCode} onChange={(e) => setTaxCode(e.target.value)} error={errors['taxCode']} />
       <FormField
         id="tenant-certifiedEmail"

@@ -18,6 +18,11 @@ import {
   TenantManageableProductsQuery,
 } from '../operations';
 
+/** The tenants where the viewer may add a user: those where they may give a role on some product. */
+export function addableTenants<T extends { viewerCan: { manageableProducts: readonly unknown[] } }>(tenants: readonly T[]): T[] {
+  return tenants.filter((tn) => tn.viewerCan.manageableProducts.length > 0);
+}
+
 type Outcome = 'ALREADY_MEMBER' | 'USERNAME_TAKEN' | 'TAX_CODE_HAS_ACCOUNT' | 'NEW_PERSON';
 
 interface Lookup {
@@ -61,16 +66,19 @@ export function AddUserPage() {
     if (lookup || created) outcomeRef.current?.focus();
   }, [lookup, created]);
 
+  // Only the tenants where the viewer may add someone (gives roles on some product there).
+  const listed = addableTenants(tenants.data?.tenants.nodes ?? []);
+  const onlyTenant = listed.length === 1 && tenants.data ? listed[0] : undefined;
   useEffect(() => {
-    if (tenantId === '' && tenants.data?.tenants.nodes.length === 1) setTenantId(tenants.data.tenants.nodes[0]?.id ?? '');
-  }, [tenantId, tenants.data]);
-  const listed = tenants.data?.tenants.nodes ?? [];
+    if (tenantId === '' && onlyTenant) setTenantId(onlyTenant.id);
+  }, [tenantId, onlyTenant]);
   // The tenant of the link is offered even beyond the first page of tenants.
   const tenantOptions =
     tenantNode && !listed.some((tn) => tn.id === tenantNode.id) ? [{ id: tenantNode.id, name: tenantNode.name }, ...listed] : listed;
   const product = products.find((p) => p.id === productId) ?? products[0];
   const roles = product?.roles ?? [];
-  const role = roles.find((r) => r.id === roleId) ?? roles[0];
+  // No role is preselected: the most powerful one (Amministratore, nomination-only) comes first in the list.
+  const role = roles.find((r) => r.id === roleId);
 
   const fail = (result: { error?: import('@urql/core').CombinedError | undefined }): void => {
     setRequestError(result.error ? t(`error.${errorCode(result.error)}`) : t('error.UNKNOWN'));
@@ -108,8 +116,12 @@ export function AddUserPage() {
     e.preventDefault();
     if (busy || !lookup) return;
     setRequestError(null);
-    if (!product || !role) {
+    if (!product) {
       setRequestError(t('addUser.noProducts'));
+      return;
+    }
+    if (!role) {
+      setErrors(new Map([['roleId', { field: ['roleId'], code: 'REQUIRED', message: '' }]]));
       return;
     }
     if (lookup.outcome === 'TAX_CODE_HAS_ACCOUNT') {
@@ -207,9 +219,24 @@ export function AddUserPage() {
               ))}
             </select>
           </div>
-          <div className="field">
+          <div className={`field${errors.has('roleId') ? ' field-invalid' : ''}`}>
             <label htmlFor="add-role">{t('assign.role')}</label>
-            <select id="add-role" value={role?.id ?? ''} onChange={(e) => setRoleId(e.target.value)} data-testid="add-user-role">
+            {errors.has('roleId') && (
+              <p className="field-error" id="add-role-error" data-testid="add-user-role-error">
+                {t('assign.roleRequired')}
+              </p>
+            )}
+            <select
+              id="add-role"
+              value={role?.id ?? ''}
+              onChange={(e) => {
+                setRoleId(e.target.value);
+                setErrors(new Map());
+              }}
+              aria-describedby={errors.has('roleId') ? 'add-role-error' : undefined}
+              data-testid="add-user-role"
+            >
+              <option value="">{t('assign.chooseRole')}</option>
               {roles.map((r) => (
                 <option key={r.id} value={r.id}>
                   {r.name}
@@ -237,6 +264,15 @@ export function AddUserPage() {
       )}
       <form className="form" noValidate onSubmit={onLookup} aria-busy={looking} data-testid="add-user-lookup">
         <div className={`field${errors.has('tenantId') ? ' field-invalid' : ''}`}>
+          {onlyTenant && onlyTenant.id === tenantId ? (
+            <>
+              <span className="field-label">{t('addUser.tenant')}</span>
+              <p className="field-static" data-testid="add-user-tenant-only">
+                {onlyTenant.name}
+              </p>
+            </>
+          ) : (
+            <>
           <label htmlFor="add-tenant">{t('addUser.tenant')}</label>
           {errors.has('tenantId') && (
             <p className="field-error" id="add-tenant-error">
@@ -261,6 +297,8 @@ export function AddUserPage() {
               </option>
             ))}
           </select>
+            </>
+          )}
         </div>
         <FormField
           id="add-username"

@@ -49,10 +49,24 @@ describe('AssignRoleForm', () => {
       assignRole: { roleAssignment: null, userErrors: [{ field: ['input', 'roleId'], code: 'CATEGORY_CONFLICT', message: 'x' }] },
     });
     await user.click(screen.getByRole('button', { name: 'Assegna ruolo' }));
+    await user.selectOptions(screen.getByLabelText('Ruolo'), 'R1');
     await user.click(screen.getByRole('button', { name: 'Assegna' }));
     expect(screen.getByRole('alert').textContent).toBe(
       'Non si possono avere ruoli di amministratore e di operatore sullo stesso prodotto.',
     );
+    expect(onDone).not.toHaveBeenCalled();
+  });
+
+  test('no role is preselected: submitting without one asks for it and gives nothing', async () => {
+    const user = userEvent.setup();
+    const { executeMutation, onDone } = setup({ assignRole: { roleAssignment: { id: 'RA', status: 'ACTIVE' }, userErrors: [] } });
+    await user.click(screen.getByRole('button', { name: 'Assegna ruolo' }));
+    const role = screen.getByLabelText('Ruolo') as HTMLSelectElement;
+    expect(role.value).toBe('');
+    expect(role.selectedOptions[0]?.textContent).toBe('Scegli un ruolo');
+    await user.click(screen.getByRole('button', { name: 'Assegna' }));
+    expect(screen.getByRole('alert').textContent).toBe('Scegli il ruolo da assegnare.');
+    expect(executeMutation).not.toHaveBeenCalled();
     expect(onDone).not.toHaveBeenCalled();
   });
 });

@@ -44,8 +44,12 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
   const onSubmit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();
     if (fetching) return;
-    const chosen = roleId || roles[0]?.id;
-    if (!chosen) return;
+    // No role is preselected: the most powerful one comes first in the list.
+    const chosen = roleId;
+    if (!chosen) {
+      setProblem(t('assign.roleRequired'));
+      return;
+    }
     setProblem(null);
     const result = await assign({ input: { userId, tenantId, roleId: chosen } });
     const payload = result.data?.assignRole;
@@ -122,11 +126,12 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
         <label htmlFor={`${id}-role`}>{t('assign.role')}</label>
         <select
           id={`${id}-role`}
-          value={roleId || roles[0]?.id || ''}
+          value={roleId}
           onChange={(e) => setRoleId(e.target.value)}
           data-testid={`${testId}-role`}
           autoFocus={kind === 'assignAnotherRole'}
         >
+          <option value="">{t('assign.chooseRole')}</option>
           {roles.map((r) => (
             <option key={r.id} value={r.id}>
               {r.name}

@@ -350,11 +350,16 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
   const products = data?.node?.__typename === 'Tenant' ? data.node.viewerCan.manageableProducts : [];
   const product = products.find((p) => p.id === productId) ?? products[0];
   const roles = product?.roles ?? [];
-  const role = roles.find((r) => r.id === roleId) ?? roles[0];
+  // No role is preselected: the most powerful one comes first in the list.
+  const role = roles.find((r) => r.id === roleId);
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();
-    if (fetching || !product || !role) return;
+    if (fetching || !product) return;
+    if (!role) {
+      setErrors({ roleId: t('assign.roleRequired') });
+      return;
+    }
     setFormError(null);
     const result = await attach({ input: { userId, tenantId, productId: product.id, roleId: role.id } });
     const outcome = mutationOutcome(t, result, result.data?.attachUserToTenant, ['tenantId', 'roleId']);
@@ -403,8 +408,9 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
           </div>
           <div className="field">
             <label htmlFor={`${id}-role`}>{t('assign.role')}</label>
-            {errors['roleId'] && <p className="field-error">{errors['roleId']}</p>}
+            {errors['roleId'] && <p className="field-error" data-testid="attach-site-role-error">{errors['roleId']}</p>}
             <select id={`${id}-role`} value={role?.id ?? ''} onChange={(e) => setRoleId(e.target.value)} data-testid="attach-site-role">
+              <option value="">{t('assign.chooseRole')}</option>
               {roles.map((r) => (
                 <option key={r.id} value={r.id}>
                   {r.name}
@@ -417,7 +423,7 @@ export function AttachSiteForm({ userId, onDone }: { userId: string; onDone: () 
       )}
       <FormError message={formError} testId="attach-site-error" />
       <div className="form-actions">
-        <button type="submit" className="button button-small" disabled={fetching || !role} data-testid="attach-site-submit">
+        <button type="submit" className="button button-small" disabled={fetching || products.length === 0} data-testid="attach-site-submit">
           {t('sites.attachSubmit')}
         </button>
         <button type="button" className="button button-secondary button-small" onClick={() => setOpen(false)} disabled={fetching}>

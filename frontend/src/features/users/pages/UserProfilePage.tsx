@@ -154,85 +154,88 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
             }}
           />
         )}
-        <dl className="details">
-          <div>
-            <dt>{t('profile.givenName')}</dt>
-            <dd data-testid="identity-givenName">
-              <PersonalValue value={user.givenName} />
-            </dd>
-          </div>
-          <div>
-            <dt>{t('profile.familyName')}</dt>
-            <dd data-testid="identity-familyName">
-              <PersonalValue value={user.familyName} />
-            </dd>
-          </div>
-          <div>
-            <dt>{t('profile.taxCode')}</dt>
-            <dd data-testid="identity-taxCode">
-              {restricted ? <PersonalValue value={user.taxCode} /> : user.taxCode ? <span className="mono">{user.taxCode}</span> : <EmptyValue />}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('profile.username')}</dt>
-            <dd data-testid="identity-username" className="mono">
-              {user.username}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('profile.email')}</dt>
-            <dd data-testid="identity-email">
-              {restricted ? (
-                <PersonalValue value={user.email} />
-              ) : user.email ? (
-                <>
-                  {user.email}{' '}
-                  <span className={`badge badge-${user.emailVerified ? 'ok' : 'warn'}`} data-testid="email-verified">
-                    {user.emailVerified ? t('profile.emailVerified') : t('profile.emailNotVerified')}
-                  </span>
-                </>
-              ) : (
-                <EmptyValue />
-              )}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('profile.phone')}</dt>
-            <dd data-testid="identity-phone">
-              {restricted ? <PersonalValue value={user.phone} /> : user.phone ?? <EmptyValue />}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('profile.homeTenant')}</dt>
-            <dd data-testid="identity-homeTenant">
-              {user.homeTenant ? user.homeTenant.name : <span className="muted">{t('profile.homeTenantHidden')}</span>}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('profile.language')}</dt>
-            <dd>{language ? LOCALE_NAMES[language] : user.language}</dd>
-          </div>
-          <div>
-            <dt>{t('profile.timeZone')}</dt>
-            <dd>{user.timeZone}</dd>
-          </div>
-          <div>
-            <dt>{t('profile.createdAt')}</dt>
-            <dd data-testid="identity-createdAt">
-              <time dateTime={user.createdAt}>{fmt.dateTime(user.createdAt)}</time>
-            </dd>
-          </div>
-          <div>
-            <dt>{t('profile.updatedAt')}</dt>
-            <dd data-testid="identity-updatedAt">
-              <time dateTime={user.updatedAt}>{fmt.dateTime(user.updatedAt)}</time>
-            </dd>
-          </div>
-          <div>
-            <dt>{t('profile.uid')}</dt>
-            <dd className="mono small">{user.uid}</dd>
-          </div>
-        </dl>
+        {/* The edit form takes the read-only grid's place. */}
+        {!editing && (
+          <dl className="details">
+            <div>
+              <dt>{t('profile.givenName')}</dt>
+              <dd data-testid="identity-givenName">
+                <PersonalValue value={user.givenName} />
+              </dd>
+            </div>
+            <div>
+              <dt>{t('profile.familyName')}</dt>
+              <dd data-testid="identity-familyName">
+                <PersonalValue value={user.familyName} />
+              </dd>
+            </div>
+            <div>
+              <dt>{t('profile.taxCode')}</dt>
+              <dd data-testid="identity-taxCode">
+                {restricted ? <PersonalValue value={user.taxCode} /> : user.taxCode ? <span className="mono">{user.taxCode}</span> : <EmptyValue />}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('profile.username')}</dt>
+              <dd data-testid="identity-username" className="mono">
+                {user.username}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('profile.email')}</dt>
+              <dd data-testid="identity-email">
+                {restricted ? (
+                  <PersonalValue value={user.email} />
+                ) : user.email ? (
+                  <>
+                    {user.email}{' '}
+                    <span className={`badge badge-${user.emailVerified ? 'ok' : 'warn'}`} data-testid="email-verified">
+                      {user.emailVerified ? t('profile.emailVerified') : t('profile.emailNotVerified')}
+                    </span>
+                  </>
+                ) : (
+                  <EmptyValue />
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('profile.phone')}</dt>
+              <dd data-testid="identity-phone">
+                {restricted ? <PersonalValue value={user.phone} /> : user.phone ?? <EmptyValue />}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('profile.homeTenant')}</dt>
+              <dd data-testid="identity-homeTenant">
+                {user.homeTenant ? user.homeTenant.name : <span className="muted">{t('profile.homeTenantHidden')}</span>}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('profile.language')}</dt>
+              <dd>{language ? LOCALE_NAMES[language] : user.language}</dd>
+            </div>
+            <div>
+              <dt>{t('profile.timeZone')}</dt>
+              <dd data-testid="identity-timeZone-value">{user.timeZone}</dd>
+            </div>
+            <div>
+              <dt>{t('profile.createdAt')}</dt>
+              <dd data-testid="identity-createdAt">
+                <time dateTime={user.createdAt}>{fmt.dateTime(user.createdAt)}</time>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('profile.updatedAt')}</dt>
+              <dd data-testid="identity-updatedAt">
+                <time dateTime={user.updatedAt}>{fmt.dateTime(user.updatedAt)}</time>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('profile.uid')}</dt>
+              <dd className="mono small">{user.uid}</dd>
+            </div>
+          </dl>
+        )}
         <ul className="identity-notes">
           {user.nameVerified && (
             <li data-testid="name-verified">

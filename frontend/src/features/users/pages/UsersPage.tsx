@@ -61,6 +61,7 @@ export function UsersPage() {
   const retry = (): void => reexecute({ requestPolicy: 'network-only' });
   // Another administrator's changes show here live (R28).
   const [liveNote, setLiveNote] = useState('');
+  const [controlsOpen, setControlsOpen] = useState(false);
   const refetchList = useCallback(() => {
     reexecute({ requestPolicy: 'network-only' });
     setLiveNote(t('live.listUpdated', { time: new Date().toLocaleTimeString() }));
@@ -190,6 +191,18 @@ export function UsersPage() {
         </p>
       )}
 
+      {/* Narrow screens: products, tenant and filters fold behind this button so that the first screen shows users. */}
+      <button
+        type="button"
+        className="button button-secondary button-small controls-toggle"
+        aria-expanded={controlsOpen}
+        aria-controls="users-controls"
+        onClick={() => setControlsOpen((o) => !o)}
+        data-testid="users-controls-toggle"
+      >
+        {t('users.controls')}
+      </button>
+      <div id="users-controls" className={`users-controls${controlsOpen ? ' users-controls-open' : ''}`}>
       <nav className="tabs" aria-label={t('users.tabs.label')} data-testid="users-tabs">
         <ul>
           <li>
@@ -253,6 +266,7 @@ export function UsersPage() {
         onChange={onFilter}
         onReset={() => go(withoutFilters(params))}
       />
+      </div>
 
       <div
         ref={region}
