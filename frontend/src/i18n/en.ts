@@ -1,5 +1,6 @@
 import type { Messages } from './translate';
 import { enScreens } from './screens/en';
+import { enBehaviours } from './behaviours/en';
 
 /** English catalog. */
 export const en: Messages = {
@@ -322,4 +323,5 @@ export const en: Messages = {
   'live.listUpdated': "List updated at {time} after a change.",
 
   ...enScreens,
+  ...enBehaviours,
 };

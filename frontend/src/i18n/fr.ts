@@ -1,5 +1,6 @@
 import type { Messages } from './translate';
 import { frScreens } from './screens/fr';
+import { frBehaviours } from './behaviours/fr';
 
 /** French catalog (words of the HubProTransport and Amisgest guides). */
 export const fr: Messages = {
@@ -329,4 +330,5 @@ export const fr: Messages = {
   'live.listUpdated': "Liste mise à jour à {time} suite à une modification.",
 
   ...frScreens,
+  ...frBehaviours,
 };

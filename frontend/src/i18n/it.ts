@@ -1,4 +1,5 @@
 import { itScreens } from './screens/it';
+import { itBehaviours } from './behaviours/it';
 
 /**
  * Italian catalog: the source of the message keys. The words are the ones the
@@ -330,4 +331,5 @@ export const it = {
   'live.listUpdated': "Elenco aggiornato alle {time} per una modifica.",
 
   ...itScreens,
+  ...itBehaviours,
 } as const;
