@@ -22,7 +22,7 @@ import {
 import { inputError } from '../inputErrors';
 import { FailedLoginsUserQuery, TenantFailedLoginsQuery } from '../operations';
 
-const PAGE_SIZE = 25;
+const PAGE_SIZE = 10;
 const OPERATING_SYSTEMS = ['Windows', 'macOS', 'Linux', 'Android', 'iOS', 'ChromeOS'];
 const BROWSERS = ['Chrome', 'Firefox', 'Safari', 'Edge', 'Opera'];
 
