@@ -13,6 +13,7 @@ import { MailboxPage } from '../features/dev/pages/MailboxPage';
 import { ProductsPage } from '../features/products/pages/ProductsPage';
 import { SetupPage } from '../features/setup/pages/SetupPage';
 import { TenantsPage } from '../features/tenants/pages/TenantsPage';
+import { FailedLoginsPage } from '../features/tenantSecurity/pages/FailedLoginsPage';
 import { AddUserPage } from '../features/users/add/AddUserPage';
 import { UserProfilePage } from '../features/users/pages/UserProfilePage';
 import { UsersPage } from '../features/users/pages/UsersPage';
@@ -42,6 +43,7 @@ export function App() {
         <Route path="groups" element={<GroupsPage />} />
         <Route path="service-accounts" element={<ServiceAccountsPage />} />
         <Route path="security" element={<SecurityPage />} />
+        <Route path="failed-logins" element={<FailedLoginsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />

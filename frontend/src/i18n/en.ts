@@ -1,5 +1,6 @@
 import type { Messages } from './translate';
 import { enScreens } from './screens/en';
+import { enBehaviours } from './behaviours/en';
 
 /** English catalog. */
 export const en: Messages = {
@@ -328,4 +329,5 @@ export const en: Messages = {
   'header.menu': "Menu",
 
   ...enScreens,
+  ...enBehaviours,
 };

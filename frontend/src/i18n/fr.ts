@@ -1,5 +1,6 @@
 import type { Messages } from './translate';
 import { frScreens } from './screens/fr';
+import { frBehaviours } from './behaviours/fr';
 
 /** French catalog (words of the HubProTransport and Amisgest guides). */
 export const fr: Messages = {
@@ -335,4 +336,5 @@ export const fr: Messages = {
   'header.menu': "Menu",
 
   ...frScreens,
+  ...frBehaviours,
 };

@@ -1,4 +1,5 @@
 import { itScreens } from './screens/it';
+import { itBehaviours } from './behaviours/it';
 
 /**
  * Italian catalog: the source of the message keys. The words are the ones the
@@ -336,4 +337,5 @@ export const it = {
   'header.menu': "Menu",
 
   ...itScreens,
+  ...itBehaviours,
 } as const;

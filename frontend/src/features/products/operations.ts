@@ -22,6 +22,7 @@ export const ProductCatalogQuery = graphql(`
       code
       name
       description
+      singleLevel
       roles {
         id
         ...CatalogRole

@@ -150,6 +150,11 @@ export const UserProfileQuery = graphql(`
               name
               category
             }
+            assignableLevels {
+              id
+              name
+              requiresSite
+            }
           }
           tenant {
             id
@@ -169,6 +174,7 @@ export const UserProfileQuery = graphql(`
               id
               code
               name
+              singleLevel
             }
             role {
               id

@@ -53,6 +53,11 @@ export function ProductsPage() {
               <p className="muted small">
                 {t('products.code')} <code>{product.code}</code>
               </p>
+              {product.singleLevel && (
+                <p className="notice notice-small" data-testid="product-single-level">
+                  <span className="badge badge-info badge-inline">{t('level.singleLevel')}</span> {t('level.singleLevelHint')}
+                </p>
+              )}
               {product.description && <p data-testid="product-description">{productDescription(locale, product)}</p>}
               <table className="data-table" aria-labelledby={headingId}>
                 <thead>

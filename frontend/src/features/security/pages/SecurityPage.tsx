@@ -10,6 +10,7 @@ import type { SecurityFindingListFragment as FindingList } from '../../../gql/gr
 import { useI18n } from '../../../i18n/context';
 import { displayName } from '../../users/grouping';
 import { useLiveRefetch } from '../../users/useLiveRefetch';
+import { TenantSecuritySection } from '../../tenantSecurity/components/TenantSecuritySection';
 import { SecurityFindingListFragment, SecurityFindingsQuery } from '../operations';
 import { reportUrl } from '../reports';
 
@@ -24,7 +25,12 @@ export function SecurityPage() {
   const { t } = useI18n();
   return (
     <TenantScopedPage path="/security" title={t('security.title')} intro={t('security.intro')} testId="security-page" pickerTestId="security-tenant">
-      {(tenantId) => <Findings tenantId={tenantId} />}
+      {(tenantId) => (
+        <>
+          <Findings tenantId={tenantId} />
+          <TenantSecuritySection tenantId={tenantId} />
+        </>
+      )}
     </TenantScopedPage>
   );
 }

@@ -17,6 +17,8 @@ import {
   LookupUserCandidateMutation,
   TenantManageableProductsQuery,
 } from '../operations';
+import { TaxCountryField } from './TaxCountryField';
+import { taxCodeLabelKey } from './taxCountry';
 
 /** The tenants where the viewer may add a user: those where they may give a role on some product. */
 export function addableTenants<T extends { viewerCan: { manageableProducts: readonly unknown[] } }>(tenants: readonly T[]): T[] {
@@ -50,6 +52,7 @@ export function AddUserPage() {
 
   const [username, setUsername] = useState('');
   const [taxCode, setTaxCode] = useState('');
+  const [taxCountry, setTaxCountry] = useState('IT');
   const [lookup, setLookup] = useState<Lookup | null>(null);
   const [errors, setErrors] = useState<Map<string, UserErrorLike>>(new Map());
   const [requestError, setRequestError] = useState<string | null>(null);
@@ -99,12 +102,12 @@ export function AddUserPage() {
     if (taxCode.trim() === '') missing.set('taxCode', { field: ['taxCode'], code: 'REQUIRED', message: '' });
     setErrors(missing);
     if (missing.size > 0) return;
-    const result = await lookupCandidate({ input: { tenantId, username: username.trim(), taxCode: taxCode.trim() } });
+    const result = await lookupCandidate({ input: { tenantId, username: username.trim(), taxCode: taxCode.trim(), taxCountry } });
     const payload = result.data?.lookupUserCandidate;
     if (result.error || !payload) return fail(result);
     if (payload.userErrors.length > 0 || !payload.outcome) {
       setErrors(errorsByField(payload.userErrors));
-      if (payload.userErrors.some((u) => !['username', 'taxCode', 'tenantId'].includes(fieldOf(u)))) {
+      if (payload.userErrors.some((u) => !['username', 'taxCode', 'taxCountry', 'tenantId'].includes(fieldOf(u)))) {
         setRequestError(payload.userErrors.map((u) => describeUserError(t, u)).join(' '));
       }
       return;
@@ -126,7 +129,7 @@ export function AddUserPage() {
     }
     if (lookup.outcome === 'TAX_CODE_HAS_ACCOUNT') {
       const result = await attach({
-        input: { tenantId, username: lookup.existingUsername ?? '', taxCode: taxCode.trim(), productId: product.id, roleId: role.id },
+        input: { tenantId, username: lookup.existingUsername ?? '', taxCode: taxCode.trim(), taxCountry, productId: product.id, roleId: role.id },
       });
       const payload = result.data?.attachExistingUser;
       if (result.error || !payload) return fail(result);
@@ -148,6 +151,7 @@ export function AddUserPage() {
         tenantId,
         username: username.trim(),
         taxCode: taxCode.trim(),
+        taxCountry,
         givenName: person.givenName.trim(),
         familyName: person.familyName.trim(),
         email: person.email.trim(),
@@ -161,7 +165,7 @@ export function AddUserPage() {
     if (payload.userErrors.length > 0 || !payload.user) {
       const byField = errorsByField(payload.userErrors);
       setErrors(byField);
-      const general = payload.userErrors.filter((u) => !['givenName', 'familyName', 'email'].includes(fieldOf(u)));
+      const general = payload.userErrors.filter((u) => !['givenName', 'familyName', 'email', 'taxCode', 'taxCountry'].includes(fieldOf(u)));
       if (general.length > 0 || byField.size === 0) {
         setRequestError(general.map((u) => describeUserError(t, u)).join(' ') || t('error.UNKNOWN'));
       }
@@ -316,9 +320,19 @@ export function AddUserPage() {
           maxLength={64}
           required
         />
+        <TaxCountryField
+          id="add-taxCountry"
+          tenantId={tenantId}
+          value={taxCountry}
+          onChange={(c) => {
+            setTaxCountry(c);
+            setLookup(null);
+          }}
+          error={fieldError('taxCountry')}
+        />
         <FormField
           id="add-taxCode"
-          label={t('profile.taxCode')}
+          label={t(taxCodeLabelKey(taxCountry))}
           error={fieldError('taxCode')}
           value={taxCode}
           onChange={(e) => {

@@ -14,6 +14,7 @@ import type { UserProfileQuery as UserProfileData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { LOCALE_NAMES, matchLocale } from '../../../i18n/translate';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
+import { ModuleLevelControl } from '../../moduleLevels/ModuleLevelControl';
 import { AssignmentActions } from '../components/AssignmentActions';
 import { AssignRoleForm } from '../components/AssignRoleForm';
 import { UserNominations } from '../components/UserNominations';
@@ -355,6 +356,7 @@ function ProductCardView({ card, user, userLabel, showTenant, perform, refetch }
   const membership = user.memberships.find((m) => m.id === card.membershipId);
   const apiCard = membership?.products?.find((p) => p.product.id === card.product.id);
   const assignable = apiCard?.assignableRoles ?? [];
+  const singleLevel = membership?.roleAssignments.some((a) => a.product.id === card.product.id && a.product.singleLevel) ?? false;
   const fmt = useDateFormat();
   const headingId = `card-${card.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   return (
@@ -408,6 +410,16 @@ function ProductCardView({ card, user, userLabel, showTenant, perform, refetch }
           </li>
         ))}
       </ul>
+      {singleLevel && (
+        <ModuleLevelControl
+          userId={user.id}
+          tenantId={card.tenant.id}
+          productName={card.product.name}
+          current={card.assignments[0]?.role}
+          levels={apiCard?.assignableLevels ?? []}
+          onDone={refetch}
+        />
+      )}
       <CardGroups
         userId={user.id}
         groups={apiCard?.groups ?? []}
