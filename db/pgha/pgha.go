@@ -30,6 +30,11 @@ type Options struct {
 	// commit (synchronous_standby_names = '*'): no acknowledged commit is
 	// lost when the primary crashes and the standby is promoted.
 	Synchronous bool
+	// RetrieveRetryInterval, when set, is the standby's
+	// wal_retrieve_retry_interval (PostgreSQL's default 5s): how long it
+	// waits before asking for WAL again once its primary is gone, which can
+	// delay a promotion by as much.
+	RetrieveRetryInterval string
 }
 
 // Node is one PostgreSQL server of the cluster.
@@ -109,6 +114,13 @@ func Start(tb testing.TB, opt Options) *Cluster {
 	tb.Cleanup(func() { c.Primary.Kill() })
 	c.run("pg_basebackup", "-h", "127.0.0.1", "-p", strconv.Itoa(c.Primary.Port), "-U", "postgres",
 		"-D", c.Standby.DataDir, "-R", "-X", "stream", "-c", "fast", "--no-sync")
+	// The standby, once promoted, has no standby of its own: it must not
+	// wait for a synchronous one (its commits would hang).
+	standbyConf := "synchronous_standby_names = ''\n"
+	if opt.RetrieveRetryInterval != "" {
+		standbyConf += "wal_retrieve_retry_interval = '" + opt.RetrieveRetryInterval + "'\n"
+	}
+	appendFile(tb, filepath.Join(c.Standby.DataDir, "postgresql.conf"), standbyConf)
 	c.Standby.start()
 	tb.Cleanup(func() { c.Standby.Kill() })
 	c.waitStreaming()
