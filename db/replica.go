@@ -367,6 +367,12 @@ func (db *DB) lagTolerant(ctx context.Context) *replica {
 // the primary: a replica going away costs no error to the client. fn
 // returns unmapped errors.
 func (db *DB) readLagTolerant(ctx context.Context, fn func(bun.IDB) error) error {
+	return db.readLagTolerantIf(ctx, fn, nil)
+}
+
+// readLagTolerantIf is readLagTolerant where canRetry, when set, tells
+// whether fn may run again on the primary after the replica failed.
+func (db *DB) readLagTolerantIf(ctx context.Context, fn func(bun.IDB) error, canRetry func() bool) error {
 	r := db.lagTolerant(ctx)
 	if r == nil {
 		if db.replicas != nil {
@@ -376,7 +382,7 @@ func (db *DB) readLagTolerant(ctx context.Context, fn func(bun.IDB) error) error
 	}
 	db.replicas.replicaReads.Add(1)
 	err := fn(r.db)
-	if err != nil && Unavailable(err) && ctx.Err() == nil {
+	if err != nil && Unavailable(err) && ctx.Err() == nil && (canRetry == nil || canRetry()) {
 		r.markDown()
 		db.replicas.primaryReads.Add(1)
 		return fn(db.DB)

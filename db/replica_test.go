@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"testing"
@@ -182,4 +183,89 @@ func TestReplicaDownOrLagging(t *testing.T) {
 			t.Fatalf("count = %d, %v", n, err)
 		}
 	})
+}
+
+// lagTolerantReads are every read that may go to a replica, each returning
+// what it read as text.
+func (r *replicated) lagTolerantReads() map[string]func(ctx context.Context) (string, error) {
+	scope := domain.Scope{TenantIDs: []int64{r.tenant}}
+	users := db.NewUserService(r.d)
+	return map[string]func(ctx context.Context) (string, error){
+		"users": func(ctx context.Context) (string, error) {
+			c, err := users.FindUsers(ctx, domain.UserFilter{Scope: scope}, domain.Page{First: 10})
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(len(c.Nodes)), nil
+		},
+		"usersCount": func(ctx context.Context) (string, error) {
+			n, err := users.CountUsers(ctx, domain.UserFilter{Scope: scope})
+			return fmt.Sprint(n), err
+		},
+		"tenants": func(ctx context.Context) (string, error) {
+			c, err := db.NewTenantService(r.d).FindTenants(ctx, domain.TenantFilter{Scope: scope}, domain.Page{First: 10})
+			if err != nil {
+				return "", err
+			}
+			n, err := c.Count(ctx)
+			return fmt.Sprint(len(c.Nodes), n), err
+		},
+		"audit": func(ctx context.Context) (string, error) {
+			c, err := db.NewAuditService(r.d).FindAuditEvents(ctx, domain.AuditFilter{Scope: scope}, domain.Page{First: 10})
+			if err != nil {
+				return "", err
+			}
+			n, err := c.Count(ctx)
+			return fmt.Sprint(len(c.Nodes), n), err
+		},
+		"securityFindings": func(ctx context.Context) (string, error) {
+			c, err := db.NewOversightService(r.d).FindSecurityFindings(ctx, r.tenant, domain.FindingNotActivated, domain.Page{First: 10})
+			if err != nil {
+				return "", err
+			}
+			n, err := c.Count(ctx)
+			return fmt.Sprint(len(c.Nodes), n), err
+		},
+		"report": func(ctx context.Context) (string, error) {
+			var rows []string
+			err := db.NewOversightService(r.d).StreamReport(ctx, db.ReportUsers, r.tenant, db.PersonalDataRule{All: true}, func(row []string) error {
+				rows = append(rows, row[0])
+				return nil
+			})
+			return fmt.Sprint(rows), err
+		},
+	}
+}
+
+// TestLagTolerantReadsUseTheReplica: lists, counts, audit queries,
+// security findings and reports are served by the replica while it is in
+// use, and by the primary, without an error, once it has died.
+func TestLagTolerantReadsUseTheReplica(t *testing.T) {
+	r := startReplicated(t, db.ReplicaOptions{MaxLag: time.Hour, PollInterval: time.Hour})
+	reads := r.lagTolerantReads()
+	want := map[string]string{}
+	for name, read := range reads {
+		before, _ := r.d.LagTolerantReads()
+		got, err := read(request("bob"))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if after, _ := r.d.LagTolerantReads(); after == before {
+			t.Errorf("%s: not served by the replica", name)
+		}
+		want[name] = got
+	}
+	r.c.Standby.Kill()
+	for name, read := range reads {
+		// Each kind of read meets the dead replica and falls back.
+		r.d.BelieveReplicasHealthy()
+		_, primaryBefore := r.d.LagTolerantReads()
+		got, err := read(request("bob"))
+		if _, primaryAfter := r.d.LagTolerantReads(); primaryAfter == primaryBefore {
+			t.Errorf("%s: the primary did not take over", name)
+		}
+		if err != nil || got != want[name] {
+			t.Errorf("%s with the replica dead: %q, %v; want %q", name, got, err, want[name])
+		}
+	}
 }

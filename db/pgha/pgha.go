@@ -168,12 +168,6 @@ func (n *Node) start() {
 	cmd := n.c.command("postgres", "-D", n.DataDir, "-p", strconv.Itoa(n.Port),
 		"-c", "unix_socket_directories="+n.DataDir, "-c", "listen_addresses=127.0.0.1")
 	cmd.Stdout, cmd.Stderr = log, log
-	// Its own process group: Kill ends the postmaster and its backends at
-	// once.
-	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-	}
-	cmd.SysProcAttr.Setpgid = true
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
@@ -218,9 +212,15 @@ func (n *Node) Kill() {
 		return
 	default:
 	}
-	// The whole process group: the postmaster and every backend and WAL
-	// sender at the same instant, so nothing more is written or sent.
-	syscall.Kill(-n.cmd.Process.Pid, syscall.SIGKILL)
+	// PostgreSQL's children each call setsid(), so the process group holds
+	// only the postmaster. Freeze it (no new children), kill every child
+	// (backends, WAL senders), then it: nothing more is written or sent.
+	pid := n.cmd.Process.Pid
+	syscall.Kill(pid, syscall.SIGSTOP)
+	for _, child := range childrenOf(pid) {
+		syscall.Kill(child, syscall.SIGKILL)
+	}
+	syscall.Kill(pid, syscall.SIGKILL)
 	<-n.done
 }
 
@@ -342,4 +342,30 @@ func appendFile(tb testing.TB, path, text string) {
 	if _, err := f.WriteString(text); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// childrenOf lists the processes whose parent is pid (from /proc).
+func childrenOf(pid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so read after ')'.
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, child)
+		}
+	}
+	return out
 }
