@@ -2,9 +2,9 @@
 // (made with pg_basebackup -R) for tests of replicas and failover: real
 // server processes on free ports, data directories in a temporary folder,
 // removed at cleanup. It uses the PostgreSQL binaries of the machine
-// (PG_BINDIR, else the Debian path of PostgreSQL 15); PostgreSQL refuses to
-// run as root, so under root the servers run as the postgres (or nobody)
-// user.
+// (PG_BINDIR, else the newest /usr/lib/postgresql/N/bin with initdb).
+// PostgreSQL refuses to run as root, so under root the servers run as the
+// postgres (or nobody) user.
 package pgha
 
 import (
@@ -56,11 +56,20 @@ type Cluster struct {
 	tb               testing.TB
 }
 
+// binDir is PG_BINDIR, else the newest Debian PostgreSQL with a server.
 func binDir() string {
 	if d := os.Getenv("PG_BINDIR"); d != "" {
 		return d
 	}
-	return "/usr/lib/postgresql/15/bin"
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	best, bestVersion := "/usr/lib/postgresql/15/bin", 0
+	for _, d := range dirs {
+		v, err := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(d))))
+		if err == nil && v > bestVersion {
+			best, bestVersion = filepath.Dir(d), v
+		}
+	}
+	return best
 }
 
 // Start initialises and starts a primary, takes a base backup of it and
@@ -69,7 +78,7 @@ func binDir() string {
 func Start(tb testing.TB, opt Options) *Cluster {
 	tb.Helper()
 	bin := binDir()
-	if _, err := os.Stat(filepath.Join(bin, "pg_basebackup")); err != nil {
+	if _, err := os.Stat(filepath.Join(bin, "initdb")); err != nil {
 		if os.Getenv("CI") == "true" {
 			tb.Fatalf("PostgreSQL binaries not found in %s (set PG_BINDIR): %v", bin, err)
 		}
