@@ -272,6 +272,27 @@ func WithSession(ctx context.Context, key string) context.Context {
 	return context.WithValue(ctx, sessionKey{}, &session{key: key})
 }
 
+// RenewSession gives an operation its own read-your-writes state for the
+// same writer: the operations of one WebSocket connection each read the
+// writer's current mark, and one operation's write does not send the
+// connection's later reads to the primary for good.
+func RenewSession(ctx context.Context) context.Context {
+	if s := sessionFrom(ctx); s != nil {
+		return WithSession(ctx, s.key)
+	}
+	return ctx
+}
+
+// CheckReplicaURLs parses DATABASE_REPLICA_URL without connecting.
+func CheckReplicaURLs(s string) error {
+	for _, u := range SplitReplicaURLs(s) {
+		if _, err := replicaConnConfig(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func sessionFrom(ctx context.Context) *session {
 	s, _ := ctx.Value(sessionKey{}).(*session)
 	return s
@@ -291,7 +312,7 @@ func noteQuery(ctx context.Context, query string) {
 // isWrite tells statements that may change data from plain reads; anything
 // unknown counts as a write (the safe side: it only costs replica use).
 func isWrite(query string) bool {
-	q := strings.TrimLeft(query, " \t\r\n(")
+	q := skipComments(query)
 	word := q
 	if i := strings.IndexAny(q, " \t\r\n("); i >= 0 {
 		word = q[:i]
@@ -304,6 +325,31 @@ func isWrite(query string) bool {
 		return strings.Contains(u, "INSERT ") || strings.Contains(u, "UPDATE ") || strings.Contains(u, "DELETE ") || strings.Contains(u, "MERGE ")
 	}
 	return true
+}
+
+// skipComments drops the blanks, opening parentheses and comments (/* … */,
+// -- …) before a statement's first keyword: marked queries start with a
+// comment naming them.
+func skipComments(q string) string {
+	for {
+		q = strings.TrimLeft(q, " \t\r\n(")
+		switch {
+		case strings.HasPrefix(q, "/*"):
+			end := strings.Index(q, "*/")
+			if end < 0 {
+				return ""
+			}
+			q = q[end+2:]
+		case strings.HasPrefix(q, "--"):
+			end := strings.IndexByte(q, '\n')
+			if end < 0 {
+				return ""
+			}
+			q = q[end+1:]
+		default:
+			return q
+		}
+	}
 }
 
 // RecordWrites records the primary's WAL position after this request's

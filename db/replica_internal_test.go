@@ -37,6 +37,8 @@ func TestIsWrite(t *testing.T) {
 		"INSERT INTO t VALUES (1)": true, "update t set a = 1": true, "DELETE FROM t": true,
 		"WITH x AS (SELECT 1) SELECT * FROM x": false, "WITH x AS (DELETE FROM t RETURNING id) SELECT * FROM x": true,
 		"NOTIFY c": true, "CALL p()": true,
+		"/* authorization input */ SELECT 1": false, "-- list\n  /* a */ /* b */ SELECT 1": false,
+		"/* marked */ UPDATE users SET a = 1": true, "/* unterminated SELECT": true,
 	} {
 		if got := isWrite(q); got != want {
 			t.Errorf("isWrite(%q) = %v", q, got)

@@ -160,6 +160,9 @@ func (m *Main) ParseFlags(args []string) error {
 	if c.ReplicaMaxLag <= 0 {
 		return fmt.Errorf("REPLICA_MAX_LAG must be positive")
 	}
+	if err := db.CheckReplicaURLs(c.DatabaseReplicaURL); err != nil {
+		return err
+	}
 	if c.SMTPURL != "" {
 		if _, err := mail.ParseSMTPURL(c.SMTPURL); err != nil {
 			return err

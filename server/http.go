@@ -63,6 +63,9 @@ func (m *Main) routes() http.Handler {
 	// After an operation's writes, before its answer: record where the
 	// primary's WAL stood, so that the writer's next request reads from a
 	// replica only once it has replayed them.
+	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(db.RenewSession(ctx))
+	})
 	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
 		if err := m.DB.RecordWrites(ctx); err != nil {

@@ -57,6 +57,7 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 		t.Fatalf("before: %q from replica %v", name, fromReplica)
 	}
 
+	c.WaitReplayed(t)
 	c.PauseReplay(t)
 	res := m.gql(t, companyAdmin, `mutation($input: UpdateUserProfileInput!) { updateUserProfile(input: $input) { user { givenName } userErrors { code } } }`,
 		map[string]any{"input": map[string]any{"userId": globalIDFor("User", operator), "expectedVersion": 1, "givenName": "Mario"}})
@@ -67,7 +68,7 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 		t.Fatalf("the writer's next request reads %q (from replica %v): its own write is lost", name, fromReplica)
 	}
 	if name, fromReplica := operatorName(holdingAdmin); name != "Givenoperatore.uno" || !fromReplica {
-		t.Fatalf("another administrator reads %q (from replica %v); want the lagging replica's old name", name, fromReplica)
+		t.Fatalf("another administrator reads %q (from replica %v); want the lagging replica's old name (%+v)", name, fromReplica, m.DB.ReplicaStatus())
 	}
 
 	c.ResumeReplay(t)
@@ -95,5 +96,26 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Fatalf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// TestReplicaFlagsRefused: replica settings that cannot work are refused at
+// start, naming the variable.
+func TestReplicaFlagsRefused(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-database-replica-url", "postgres://r/db"}, "DATABASE_REPLICA_URL needs DATABASE_URL"},
+		{[]string{"-database-url", "postgres://p/db", "-database-replica-url", "postgres://r/db", "-replica-max-lag", "0s"}, "REPLICA_MAX_LAG"},
+		{[]string{"-database-url", "postgres://p/db", "-database-replica-url", "postgres://r:notaport/db"}, "DATABASE_REPLICA_URL"},
+	} {
+		err := NewMain().ParseFlags(c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v; want an error about %q", c.args, err, c.want)
+		}
+	}
+	if err := NewMain().ParseFlags([]string{"-database-url", "postgres://p1,p2/db", "-database-replica-url", "postgres://r1:5432,r2:5433/db,postgres://r3/db"}); err != nil {
+		t.Fatal(err)
 	}
 }
