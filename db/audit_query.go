@@ -55,7 +55,11 @@ func (s *AuditService) FindAuditEvents(ctx context.Context, f domain.AuditFilter
 	} else {
 		q.Order("ae.id DESC")
 	}
-	if err := q.Scan(ctx); err != nil {
+	// Audit queries tolerate lag: a replica may serve them (replica.go).
+	if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
+		rows = rows[:0]
+		return q.Conn(idb).Scan(ctx)
+	}); err != nil {
 		return nil, mapError(err)
 	}
 	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
@@ -65,7 +69,11 @@ func (s *AuditService) FindAuditEvents(ctx context.Context, f domain.AuditFilter
 		conn.Cursors = append(conn.Cursors, encodeCursor(auditCursor{rows[i].ID}))
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
-		n, err := countQ.Count(ctx)
+		var n int64
+		err := s.db.readLagTolerant(ctx, func(idb bun.IDB) (err error) {
+			n, err = countQ.Clone().Conn(idb).Count(ctx)
+			return err
+		})
 		return int(n), mapError(err)
 	}
 	return conn, nil

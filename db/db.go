@@ -43,6 +43,8 @@ type DB struct {
 	catalogVersion atomic.Int64
 	// connConfig opens dedicated connections outside the pool (LISTEN).
 	connConfig *pgx.ConnConfig
+	// replicas serve lag-tolerant reads (OpenReplicas); nil without any.
+	replicas *replicaSet
 }
 
 // Open connects to dsn (a postgres:// URL) through pgx and checks the
@@ -88,6 +90,7 @@ func (db *DB) ObserveQueries(f func(query string)) (stop func()) {
 
 func (q queryCounter) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
 	q.db.queries.Add(1)
+	noteQuery(ctx, e.Query)
 	if f := q.db.observe.Load(); f != nil {
 		(*f)(e.Query)
 	}

@@ -81,8 +81,12 @@ func (s *OversightService) FindSecurityFindings(ctx context.Context, tenantID in
 		Username string   `bun:"username"`
 		Reasons  []string `bun:"reasons,array"`
 	}
-	if err := s.db.NewRaw(fmt.Sprintf(`SELECT f.id, f.username, f.reasons FROM (%s) f WHERE %s ORDER BY f.username %s LIMIT ?`,
-		inner, where, order), append(args, limit)...).Scan(ctx, &rows); err != nil {
+	// Security findings tolerate lag: a replica may serve them (replica.go).
+	if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
+		rows = rows[:0]
+		return idb.NewRaw(fmt.Sprintf(`SELECT f.id, f.username, f.reasons FROM (%s) f WHERE %s ORDER BY f.username %s LIMIT ?`,
+			inner, where, order), append(args, limit)...).Scan(ctx, &rows)
+	}); err != nil {
 		return nil, mapError(err)
 	}
 	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
@@ -109,7 +113,9 @@ func (s *OversightService) FindSecurityFindings(ctx context.Context, tenantID in
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
 		var n int
-		err := s.db.NewRaw(fmt.Sprintf(`SELECT count(*) FROM (%s) f WHERE cardinality(f.reasons) > 0`, inner), tenantID).Scan(ctx, &n)
+		err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
+			return idb.NewRaw(fmt.Sprintf(`SELECT count(*) FROM (%s) f WHERE cardinality(f.reasons) > 0`, inner), tenantID).Scan(ctx, &n)
+		})
 		return n, mapError(err)
 	}
 	return conn, nil
@@ -194,12 +200,25 @@ func (s *OversightService) StreamReport(ctx context.Context, report Report, tena
 	if report == ReportPermissions {
 		args = append(args, tenantID)
 	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	// Reports tolerate lag: a replica may serve them (replica.go). Once a
+	// row is out, a failure ends the report; before, the primary takes over.
+	sent := false
+	err := s.db.readLagTolerantIf(ctx, func(idb bun.IDB) error {
+		return streamRows(ctx, idb, len(ReportHeader[report]), query, args, func(r []string) error {
+			sent = true
+			return row(r)
+		})
+	}, func() bool { return !sent })
+	return mapError(err)
+}
+
+// streamRows runs query on idb and hands each row, as text, to row.
+func streamRows(ctx context.Context, idb bun.IDB, n int, query string, args []any, row func([]string) error) error {
+	rows, err := idb.QueryContext(ctx, query, args...)
 	if err != nil {
-		return mapError(err)
+		return err
 	}
 	defer rows.Close()
-	n := len(ReportHeader[report])
 	vals := make([]sql.RawBytes, n)
 	dest := make([]any, n)
 	for i := range vals {
@@ -217,7 +236,7 @@ func (s *OversightService) StreamReport(ctx context.Context, report Report, tena
 			return err
 		}
 	}
-	return mapError(rows.Err())
+	return rows.Err()
 }
 
 // DigestLink builds the link to a tenant's users page for its digest.

@@ -2,14 +2,51 @@ package db
 
 import (
 	"fmt"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
+// defaultConnectTimeout bounds each host's connection attempt of a
+// multi-host URL when the URL sets no connect_timeout: a host that drops
+// packets instead of refusing must not hold up the move to the next one.
+const defaultConnectTimeout = 5 * time.Second
+
+// pgconnConfig parses the primary's URL (DATABASE_URL). A multi-host URL
+// (postgres://h1:5432,h2:5432/db) defaults to target_session_attrs=read-write:
+// every new connection goes to the host that accepts writes, so after a
+// failover the pool finds the promoted standby (docs/ha.md).
 func pgconnConfig(dsn string) (*pgx.ConnConfig, error) {
+	cfg, err := parseConfig(dsn, "DATABASE_URL")
+	if err != nil {
+		return nil, err
+	}
+	if multiHost(&cfg.Config) && !dsnSets(dsn, "target_session_attrs", "PGTARGETSESSIONATTRS") {
+		cfg.ValidateConnect = pgconn.ValidateConnectTargetSessionAttrsReadWrite
+	}
+	return cfg, nil
+}
+
+// replicaConnConfig parses one replica URL (DATABASE_REPLICA_URL). A
+// multi-host replica URL defaults to target_session_attrs=prefer-standby.
+func replicaConnConfig(dsn string) (*pgx.ConnConfig, error) {
+	cfg, err := parseConfig(dsn, "DATABASE_REPLICA_URL")
+	if err != nil {
+		return nil, err
+	}
+	if multiHost(&cfg.Config) && !dsnSets(dsn, "target_session_attrs", "PGTARGETSESSIONATTRS") {
+		cfg.ValidateConnect = pgconn.ValidateConnectTargetSessionAttrsPreferStandby
+	}
+	return cfg, nil
+}
+
+func parseConfig(dsn, name string) (*pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
+		return nil, fmt.Errorf("parse %s: %w", name, err)
 	}
 	// bun formats every argument into the SQL text, so no two statements
 	// with different values share a text: pgx's default statement cache
@@ -22,5 +59,28 @@ func pgconnConfig(dsn string) (*pgx.ConnConfig, error) {
 	if _, set := cfg.RuntimeParams["max_parallel_workers_per_gather"]; !set {
 		cfg.RuntimeParams["max_parallel_workers_per_gather"] = "0"
 	}
+	if multiHost(&cfg.Config) && !dsnSets(dsn, "connect_timeout", "PGCONNECT_TIMEOUT") {
+		cfg.ConnectTimeout = defaultConnectTimeout
+	}
 	return cfg, nil
+}
+
+// multiHost reports whether the config names more than one server (pgx
+// also lists a host twice, with and without TLS, for sslmode=prefer).
+func multiHost(cfg *pgconn.Config) bool {
+	for _, f := range cfg.Fallbacks {
+		if f.Host != cfg.Host || f.Port != cfg.Port {
+			return true
+		}
+	}
+	return false
+}
+
+// dsnSets reports whether the URL or key/value string, or the libpq
+// environment variable, sets the parameter.
+func dsnSets(dsn, param, envVar string) bool {
+	if os.Getenv(envVar) != "" {
+		return true
+	}
+	return strings.Contains(dsn, param+"=")
 }

@@ -76,7 +76,10 @@ func (s *TenantService) FindTenants(ctx context.Context, f domain.TenantFilter, 
 	} else {
 		q.Order("t.name ASC", "t.id ASC")
 	}
-	if err := q.Scan(ctx); err != nil {
+	if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
+		rows = rows[:0]
+		return q.Conn(idb).Scan(ctx)
+	}); err != nil {
 		return nil, mapError(err)
 	}
 	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
@@ -86,7 +89,11 @@ func (s *TenantService) FindTenants(ctx context.Context, f domain.TenantFilter, 
 		conn.Cursors = append(conn.Cursors, encodeCursor(tenantCursor{rows[i].Name, rows[i].ID}))
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
-		n, err := countQ.Count(ctx)
+		var n int64
+		err := s.db.readLagTolerant(ctx, func(idb bun.IDB) (err error) {
+			n, err = countQ.Clone().Conn(idb).Count(ctx)
+			return err
+		})
 		return int(n), mapError(err)
 	}
 	return conn, nil

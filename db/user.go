@@ -62,8 +62,12 @@ func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p doma
 			dir = "DESC"
 		}
 		sql, args := lq.page(after, before, dir, limit)
-		if err := s.db.NewSelect().Model(&rows).Join("JOIN ("+sql+") AS p ON p.user_id = u.id", args...).
-			OrderExpr("p.username " + dir).Scan(ctx); err != nil {
+		// A list tolerates lag: a replica may serve it (replica.go).
+		if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
+			rows = rows[:0]
+			return idb.NewSelect().Model(&rows).Join("JOIN ("+sql+") AS p ON p.user_id = u.id", args...).
+				OrderExpr("p.username " + dir).Scan(ctx)
+		}); err != nil {
 			return nil, mapError(err)
 		}
 	}
@@ -86,7 +90,7 @@ func (s *UserService) CountUsers(ctx context.Context, f domain.UserFilter) (int,
 	}
 	var n int
 	sql, args := lq.count()
-	err := s.db.NewRaw(sql, args...).Scan(ctx, &n)
+	err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error { return idb.NewRaw(sql, args...).Scan(ctx, &n) })
 	return n, mapError(err)
 }
 

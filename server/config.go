@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tenantadmin/auth"
+	"tenantadmin/db"
 	"tenantadmin/domain"
 	"tenantadmin/kv"
 	"tenantadmin/mail"
@@ -16,20 +17,24 @@ import (
 // Config is the server's configuration, from flags with environment
 // variables as defaults. See the README's configuration table.
 type Config struct {
-	Addr           string
-	PublicURL      string
-	DatabaseURL    string
-	RedisURL       string
-	DataDir        string
-	KeyPrefix      string
-	CORSOrigins    []string
-	Introspection  bool
-	Production     bool
-	CatalogFile    string
-	LogLevel       string
-	SessionIdle    time.Duration
-	SessionMaxAge  time.Duration
-	MaxRequestSize int64
+	Addr        string
+	PublicURL   string
+	DatabaseURL string
+	// DatabaseReplicaURL lists streaming replicas for lag-tolerant reads;
+	// ReplicaMaxLag is the largest lag at which one is read (docs/ha.md).
+	DatabaseReplicaURL string
+	ReplicaMaxLag      time.Duration
+	RedisURL           string
+	DataDir            string
+	KeyPrefix          string
+	CORSOrigins        []string
+	Introspection      bool
+	Production         bool
+	CatalogFile        string
+	LogLevel           string
+	SessionIdle        time.Duration
+	SessionMaxAge      time.Duration
+	MaxRequestSize     int64
 
 	// Mail (issue 3): SMTP delivery, or the developer mailbox.
 	SMTPURL          string
@@ -80,6 +85,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", ""), "external base URL used in emailed links (PUBLIC_URL); default http://ADDR")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL); empty runs an embedded PostgreSQL")
+	fs.StringVar(&c.DatabaseReplicaURL, "database-replica-url", env("DATABASE_REPLICA_URL", ""), "streaming replicas for reads that tolerate lag (DATABASE_REPLICA_URL): postgres:// URLs separated by commas, each possibly multi-host; empty reads everything from DATABASE_URL")
+	fs.DurationVar(&c.ReplicaMaxLag, "replica-max-lag", durationEnv("REPLICA_MAX_LAG", db.DefaultReplicaMaxLag), "a replica further behind the primary than this is not read (REPLICA_MAX_LAG)")
 	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis URL (REDIS_URL): redis://host:port/db, redis-cluster://h1:p1,h2:p2, redis-sentinel://s1:p1,s2:p2/master, options wait_replicas=N&wait_timeout=1s; empty uses the in-process single-node store")
 	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "data"), "folder of the embedded PostgreSQL's data (DATA_DIR)")
 	fs.StringVar(&c.KeyPrefix, "key-prefix", env("KEY_PREFIX", "ta:"), "prefix of every Redis key (KEY_PREFIX)")
@@ -156,6 +163,15 @@ func (m *Main) ParseFlags(args []string) error {
 		if _, err := kv.ParseURL(c.RedisURL); err != nil {
 			return err
 		}
+	}
+	if c.DatabaseReplicaURL != "" && c.DatabaseURL == "" {
+		return fmt.Errorf("DATABASE_REPLICA_URL needs DATABASE_URL: the embedded PostgreSQL has no replicas")
+	}
+	if c.ReplicaMaxLag <= 0 {
+		return fmt.Errorf("REPLICA_MAX_LAG must be positive")
+	}
+	if err := db.CheckReplicaURLs(c.DatabaseReplicaURL); err != nil {
+		return err
 	}
 	if c.SMTPURL != "" {
 		if _, err := mail.ParseSMTPURL(c.SMTPURL); err != nil {

@@ -17,12 +17,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 
 	"tenantadmin/auth"
+	"tenantadmin/db"
 	"tenantadmin/domain"
 	"tenantadmin/graph"
 )
@@ -58,6 +60,20 @@ func (m *Main) routes() http.Handler {
 		)
 	}
 	gql := graph.NewHandler(m.App, m.KV, m.Config.KeyPrefix, limits, m.authenticateBearer)
+	// After an operation's writes, before its answer: record where the
+	// primary's WAL stood, so that the writer's next request reads from a
+	// replica only once it has replayed them.
+	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(db.RenewSession(ctx))
+	})
+	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if err := m.DB.RecordWrites(ctx); err != nil {
+			m.Logger.WarnContext(ctx, "record write position: the writer's next reads may come from the primary's replicas before they have the write", "error", err)
+		}
+		return resp
+	})
+	m.registerReplicaMetrics(reg)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", metrics.instrument("graphql", graph.RequestGate(m.authenticate(m.rateLimit(m.App.LoaderMiddleware(gql))))))
@@ -201,6 +217,9 @@ func (m *Main) authenticate(next http.Handler) http.Handler {
 					ctx = graph.WithCSRFToken(ctx, sess.CSRF)
 				}
 				ctx = graph.WithViewer(ctx, v)
+				// Read-your-writes is per user: any of their sessions
+				// reads what any of them wrote (docs/ha.md).
+				ctx = db.WithSession(ctx, "user:"+strconv.FormatInt(v.UserID, 10))
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))

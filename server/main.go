@@ -145,6 +145,15 @@ func (m *Main) Run(ctx context.Context) error {
 	// wait_replicas (docs/ha.md).
 	m.Sessions = auth.NewSessionStore(m.KV, m.Config.KeyPrefix, m.Config.SessionIdle, m.Config.SessionMaxAge).WithAck(m.KV.Ack)
 
+	if m.Config.DatabaseReplicaURL != "" {
+		// Lag-tolerant reads on replicas; each user's writes are marked in
+		// Redis so that their next requests, on any replica of this
+		// server, read them (docs/ha.md).
+		if err := m.DB.OpenReplicas(ctx, db.ReplicaOptions{URLs: m.Config.DatabaseReplicaURL, MaxLag: m.Config.ReplicaMaxLag,
+			Marks: kv.NewWriteMarks(m.KV, m.Config.KeyPrefix)}); err != nil {
+			return err
+		}
+	}
 	m.RateLimiter = auth.NewRateLimiter(m.KV, m.Config.KeyPrefix+"rate:").WithAck(m.KV.Ack)
 
 	tenants := db.NewTenantService(m.DB)
