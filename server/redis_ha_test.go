@@ -34,10 +34,12 @@ func TestRedisURLRefused(t *testing.T) {
 // TestServerOnRedisCluster: the server runs on a local Redis Cluster with
 // wait_replicas=1: sign-in, the session's requests, the rate limits and
 // revocation work, and the session the server acknowledged is on the
-// replica of its master (it survives that master's death).
+// replica of its master (it survives that master's death). The wait is
+// generous: it bounds the replica's acknowledgement on a busy machine, and
+// the test is about where the session is, not how fast.
 func TestServerOnRedisCluster(t *testing.T) {
 	c := kvtest.StartCluster(t, 3, 1)
-	m := MustRunMainOn(t, dbtest.NewDatabaseURL(t), "ta:", "-redis-url", c.URL("wait_replicas=1&wait_timeout=200ms"),
+	m := MustRunMainOn(t, dbtest.NewDatabaseURL(t), "ta:", "-redis-url", c.URL("wait_replicas=1&wait_timeout=1s"),
 		"-rate-login-account", "3/1h", "-rate-login-ip", "0")
 	if m.KV.Mode != kv.ModeCluster || m.KV.Ack.Replicas != 1 {
 		t.Fatalf("mode %s ack %+v", m.KV.Mode, m.KV.Ack)
@@ -81,7 +83,7 @@ func TestServerOnRedisCluster(t *testing.T) {
 			if n.Role() == "slave" {
 				ch := make(chan struct{})
 				done = append(done, ch)
-				go func() { n.Pause(1500 * time.Millisecond); close(ch) }()
+				go func() { n.Pause(3500 * time.Millisecond); close(ch) }() // longer than a sign-in plus the 1 s wait
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
