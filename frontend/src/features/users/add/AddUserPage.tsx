@@ -17,6 +17,7 @@ import {
   LookupUserCandidateMutation,
   TenantManageableProductsQuery,
 } from '../operations';
+import { emptyExtras, extrasFields, extrasInput, PersonExtrasFields, type PersonExtras } from './PersonExtrasFields';
 import { TaxCountryField } from './TaxCountryField';
 import { taxCodeLabelKey } from './taxCountry';
 
@@ -59,7 +60,8 @@ export function AddUserPage() {
   const [person, setPerson] = useState({ givenName: '', familyName: '', email: '', language: 'it' });
   const [productId, setProductId] = useState('');
   const [roleId, setRoleId] = useState('');
-  const [created, setCreated] = useState<{ id: string; username: string; attached: boolean } | null>(null);
+  const [extras, setExtras] = useState<PersonExtras>(emptyExtras);
+  const [created, setCreated] = useState<{ id: string; username: string; attached: boolean; withPassword?: boolean } | null>(null);
   const [{ fetching: looking }, lookupCandidate] = useMutation(LookupUserCandidateMutation);
   const [{ fetching: creating }, createUser] = useMutation(CreateUserMutation);
   const [{ fetching: attaching }, attach] = useMutation(AttachExistingUserMutation);
@@ -144,6 +146,9 @@ export function AddUserPage() {
     for (const k of ['givenName', 'familyName', 'email'] as const) {
       if (person[k].trim() === '') missing.set(k, { field: [k], code: 'REQUIRED', message: '' });
     }
+    if (extras.firstAccess === 'password' && extras.initialPassword === '') {
+      missing.set('initialPassword', { field: ['initialPassword'], code: 'REQUIRED', message: '' });
+    }
     setErrors(missing);
     if (missing.size > 0) return;
     const result = await createUser({
@@ -158,6 +163,7 @@ export function AddUserPage() {
         language: person.language,
         productId: product.id,
         roleId: role.id,
+        ...extrasInput(extras),
       },
     });
     const payload = result.data?.createUser;
@@ -165,13 +171,13 @@ export function AddUserPage() {
     if (payload.userErrors.length > 0 || !payload.user) {
       const byField = errorsByField(payload.userErrors);
       setErrors(byField);
-      const general = payload.userErrors.filter((u) => !['givenName', 'familyName', 'email', 'taxCode', 'taxCountry'].includes(fieldOf(u)));
+      const general = payload.userErrors.filter((u) => !['givenName', 'familyName', 'email', 'taxCode', 'taxCountry', ...extrasFields].includes(fieldOf(u)));
       if (general.length > 0 || byField.size === 0) {
         setRequestError(general.map((u) => describeUserError(t, u)).join(' ') || t('error.UNKNOWN'));
       }
       return;
     }
-    setCreated({ id: payload.user.id, username: payload.user.username, attached: false });
+    setCreated({ id: payload.user.id, username: payload.user.username, attached: false, withPassword: extras.firstAccess === 'password' });
   };
 
   if (created) {
@@ -182,7 +188,7 @@ export function AddUserPage() {
           <p>
             {created.attached
               ? t('addUser.attached', { username: created.username })
-              : t('addUser.created', { username: created.username })}
+              : t(created.withPassword ? 'addUser.createdWithPassword' : 'addUser.created', { username: created.username })}
           </p>
         </div>
         <p className="form-actions">
@@ -376,12 +382,17 @@ export function AddUserPage() {
                   <FormField id="add-familyName" label={t('setup.field.familyName')} error={fieldError('familyName')} value={person.familyName} onChange={(e) => setPerson({ ...person, familyName: e.target.value })} maxLength={100} required />
                   <FormField id="add-email" type="email" label={t('profile.email')} hint={t('addUser.emailHint')} error={fieldError('email')} value={person.email} onChange={(e) => setPerson({ ...person, email: e.target.value })} required />
                   <LanguageField id="add-language" value={person.language} onChange={(language) => setPerson({ ...person, language })} />
+                  <PersonExtrasFields value={extras} onChange={setExtras} error={fieldError} />
                 </>
               )}
               {roleFields}
               <div className="form-actions">
                 <button type="submit" className="button" disabled={busy || products.length === 0} data-testid="add-user-submit">
-                  {busy ? t('common.working') : lookup.outcome === 'NEW_PERSON' ? t('addUser.create') : t('addUser.attach')}
+                  {busy
+                    ? t('common.working')
+                    : lookup.outcome === 'NEW_PERSON'
+                      ? t(extras.firstAccess === 'password' ? 'addUser.createWithPassword' : 'addUser.create')
+                      : t('addUser.attach')}
                 </button>
                 <button type="button" className="button button-secondary" onClick={() => setLookup(null)} disabled={busy}>
                   {t('common.cancel')}
