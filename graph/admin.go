@@ -361,59 +361,55 @@ func (app *App) revokeSessions(ctx context.Context, userID int64) {
 	}
 }
 
+// roleGrant is what giving a member a role is decided on: the viewer, the
+// member and tenant, and the role, checked as R6 (the viewer manages the
+// role's product there) and R20 (no nomination-only role outside a
+// nomination) require.
+type roleGrant struct {
+	v                *domain.Viewer
+	az               *domain.Authorizer
+	userID, tenantID int64
+	role             *domain.Role
+}
+
+func (app *App) decideRoleGrant(ctx context.Context, userGID, tenantGID, roleGID string) (roleGrant, error) {
+	var g roleGrant
+	var err error
+	if g.v, g.az, err = actor(ctx); err != nil {
+		return g, err
+	}
+	if g.userID, err = decodeID("User", userGID, "userId"); err != nil {
+		return g, err
+	}
+	if g.tenantID, err = decodeID("Tenant", tenantGID, "tenantId"); err != nil {
+		return g, err
+	}
+	if g.role, err = app.roleOf(ctx, roleGID, nil); err != nil {
+		return g, err
+	}
+	if err := g.az.CanManageProduct(g.v, g.tenantID, g.role.ProductID); err != nil {
+		return g, err
+	}
+	return g, domain.CheckNomination(g.role)
+}
+
 // AssignRole is R9.
 func (app *App) AssignRole(ctx context.Context, in model.AssignRoleInput) (*domain.RoleAssignment, error) {
-	v, az, err := actor(ctx)
+	g, err := app.decideRoleGrant(ctx, in.UserID, in.TenantID, in.RoleID)
 	if err != nil {
 		return nil, err
 	}
-	userID, err := decodeID("User", in.UserID, "userId")
-	if err != nil {
-		return nil, err
-	}
-	tenantID, err := decodeID("Tenant", in.TenantID, "tenantId")
-	if err != nil {
-		return nil, err
-	}
-	role, err := app.roleOf(ctx, in.RoleID, nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := az.CanManageProduct(v, tenantID, role.ProductID); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckNomination(role); err != nil {
-		return nil, err
-	}
-	return app.Users.AssignRole(ctx, userID, tenantID, role, auditContext(ctx))
+	return app.Users.AssignRole(ctx, g.userID, g.tenantID, g.role, auditContext(ctx))
 }
 
 // SetModuleLevel sets a member's level on a single-level module (seed 003).
 func (app *App) SetModuleLevel(ctx context.Context, in model.SetModuleLevelInput) (*domain.RoleAssignment, *domain.Role, error) {
-	v, az, err := actor(ctx)
+	g, err := app.decideRoleGrant(ctx, in.UserID, in.TenantID, in.RoleID)
 	if err != nil {
 		return nil, nil, err
 	}
-	userID, err := decodeID("User", in.UserID, "userId")
-	if err != nil {
-		return nil, nil, err
-	}
-	tenantID, err := decodeID("Tenant", in.TenantID, "tenantId")
-	if err != nil {
-		return nil, nil, err
-	}
-	role, err := app.roleOf(ctx, in.RoleID, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := az.CanManageProduct(v, tenantID, role.ProductID); err != nil {
-		return nil, nil, err
-	}
-	if err := domain.CheckNomination(role); err != nil {
-		return nil, nil, err
-	}
-	ra, replaced, err := app.Users.SetModuleLevel(ctx, userID, tenantID, role, func(old *domain.RoleAssignment) error {
-		return az.CanManageAssignment(v, old)
+	ra, replaced, err := app.Users.SetModuleLevel(ctx, g.userID, g.tenantID, g.role, func(old *domain.RoleAssignment) error {
+		return g.az.CanManageAssignment(g.v, old)
 	}, auditContext(ctx))
 	if err != nil || replaced == nil {
 		return ra, nil, err
