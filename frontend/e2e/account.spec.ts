@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { acceptInvitation, createTenant, createUser, gql, newPerson, roleId, totp } from './support/api';
+import { expect, test } from '@playwright/test';
+import { acceptInvitation, createTenant, createUser, gql, newPerson, roleId, signIn, totp } from './support/api';
 import { REAL_API, useAdminSession } from './support/env';
 import { saveScreenshot } from './support/screenshots';
 
@@ -9,17 +9,6 @@ import { saveScreenshot } from './support/screenshots';
  * password next to its field; TOTP enrolment with a real code, after which
  * sign-in asks for the code; failed sign-ins are listed (R23).
  */
-
-async function signIn(browser: Browser, username: string, password: string): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome' });
-  const page = await ctx.newPage();
-  await page.goto('/login');
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await expect(page).toHaveURL(/\/tenants$/);
-  return page;
-}
 
 test.describe('my account', () => {
   test.skip(!REAL_API, 'needs the Go server (scripts/e2e.sh)');

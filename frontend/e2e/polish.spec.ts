@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { acceptInvitation, createTenant, createUser, gql, newPerson, roleId } from './support/api';
+import { expect, test, type Page } from '@playwright/test';
+import { acceptInvitation, createTenant, createUser, gql, newPerson, roleId, signIn } from './support/api';
 import { REAL_API, useAdminSession } from './support/env';
 import { saveScreenshot } from './support/screenshots';
 
@@ -9,17 +9,6 @@ import { saveScreenshot } from './support/screenshots';
  * signed in" is never shown while the session is being checked; the
  * interface follows the system's dark mode with WCAG AA text contrast.
  */
-
-async function signIn(browser: Browser, username: string, password: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome', colorScheme });
-  const page = await ctx.newPage();
-  await page.goto('/login');
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await expect(page).toHaveURL(/\/tenants$/);
-  return page;
-}
 
 interface LowContrast {
   text: string;

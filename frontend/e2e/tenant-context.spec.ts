@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { acceptInvitation, createTenant, createUser, gql, italianTaxCode, newPerson, roleId } from './support/api';
+import { expect, test } from '@playwright/test';
+import { acceptInvitation, createTenant, createUser, gql, italianTaxCode, newPerson, roleId, signIn } from './support/api';
 import { REAL_API, useAdminSession } from './support/env';
 
 /**
@@ -8,17 +8,6 @@ import { REAL_API, useAdminSession } from './support/env';
  * gets no picker; the add-user picker offers only the tenants where the viewer
  * may add someone. And no role is preselected when adding a user (19.5).
  */
-
-async function signIn(browser: Browser, username: string, password: string): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome' });
-  const page = await ctx.newPage();
-  await page.goto('/login');
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await expect(page).toHaveURL(/\/tenants$/);
-  return page;
-}
 
 test.describe('working tenant', () => {
   test.skip(!REAL_API, 'needs the Go server (scripts/e2e.sh)');

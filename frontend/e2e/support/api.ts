@@ -1,5 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 /**
  * Calls to the real API for the specs' set-up (tenants and users to work
@@ -160,4 +160,19 @@ export function totp(secret: string, at = Date.now()): string {
   const offset = (mac[mac.length - 1] ?? 0) & 0xf;
   const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(code).padStart(6, '0');
+}
+
+/**
+ * Signs in through /login in a new Italian browser context (Europe/Rome,
+ * the given colour scheme) and waits for the landing page.
+ */
+export async function signIn(browser: Browser, username: string, password: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const ctx = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome', colorScheme });
+  const page = await ctx.newPage();
+  await page.goto('/login');
+  await page.locator('#login-username').fill(username);
+  await page.locator('#login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/tenants$/);
+  return page;
 }

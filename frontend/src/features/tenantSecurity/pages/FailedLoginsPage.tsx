@@ -69,9 +69,15 @@ export function FailedLoginsPage() {
     apply(draft);
   };
 
-  const field = (name: 'os' | 'browser' | 'ip', label: string, suggestions?: string[], placeholder?: string): ReactNode => {
+  /** One filter input with its error: text (with suggestions) or a local date and time. */
+  const field = (
+    name: 'from' | 'to' | 'os' | 'browser' | 'ip',
+    label: string,
+    opts: { type?: 'datetime-local'; suggestions?: string[]; placeholder?: string } = {},
+  ): ReactNode => {
     const err = filterError(name);
     const id = `${formId}-${name}`;
+    const { type, suggestions, placeholder } = opts;
     return (
       <div className={`field${err ? ' field-invalid' : ''}`}>
         <label htmlFor={id}>{label}</label>
@@ -83,6 +89,7 @@ export function FailedLoginsPage() {
         )}
         <input
           id={id}
+          type={type}
           value={draft[name]}
           onChange={(e) => setDraft({ ...draft, [name]: e.target.value })}
           list={suggestions ? `${id}-list` : undefined}
@@ -98,30 +105,6 @@ export function FailedLoginsPage() {
             ))}
           </datalist>
         )}
-      </div>
-    );
-  };
-  const timeField = (name: 'from' | 'to', label: string): ReactNode => {
-    const err = filterError(name);
-    const id = `${formId}-${name}`;
-    return (
-      <div className={`field${err ? ' field-invalid' : ''}`}>
-        <label htmlFor={id}>{label}</label>
-        {err && (
-          <p className="field-error" id={`${id}-error`} data-testid={`failed-filter-${name}-error`}>
-            <span className="visually-hidden">{t('form.errorPrefix')} </span>
-            {err}
-          </p>
-        )}
-        <input
-          id={id}
-          type="datetime-local"
-          value={draft[name]}
-          onChange={(e) => setDraft({ ...draft, [name]: e.target.value })}
-          aria-invalid={err ? true : undefined}
-          aria-describedby={err ? `${id}-error` : undefined}
-          data-testid={`failed-filter-${name}`}
-        />
       </div>
     );
   };
@@ -200,11 +183,11 @@ export function FailedLoginsPage() {
       <p className="lead">{t('tenantFailedLogins.intro')}</p>
       <form className="filters form-grid" onSubmit={onSubmit} aria-label={t('audit.filters')} data-testid="tenant-failed-logins-filters">
         <TenantPicker value={draft.tenant} onChange={(tenantId) => setDraft({ ...draft, tenant: tenantId })} testId="failed-filter-tenant" />
-        {timeField('from', t('audit.from'))}
-        {timeField('to', t('audit.to'))}
-        {field('os', t('tenantFailedLogins.os'), OPERATING_SYSTEMS)}
-        {field('browser', t('tenantFailedLogins.browser'), BROWSERS)}
-        {field('ip', t('tenantFailedLogins.ip'), undefined, '203.0.113.0/24')}
+        {field('from', t('audit.from'), { type: 'datetime-local' })}
+        {field('to', t('audit.to'), { type: 'datetime-local' })}
+        {field('os', t('tenantFailedLogins.os'), { suggestions: OPERATING_SYSTEMS })}
+        {field('browser', t('tenantFailedLogins.browser'), { suggestions: BROWSERS })}
+        {field('ip', t('tenantFailedLogins.ip'), { placeholder: '203.0.113.0/24' })}
         <div className="form-actions">
           <button type="submit" className="button" data-testid="failed-filter-apply">
             {t('audit.apply')}
