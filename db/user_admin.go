@@ -142,9 +142,6 @@ func (s *UserService) SetModuleLevel(ctx context.Context, userID, tenantID int64
 		if _, err := lockUser(ctx, tx, userID); err != nil {
 			return err
 		}
-		if err := checkRoleFitsTenant(ctx, tx, role, tenantID); err != nil {
-			return err
-		}
 		var m membershipModel
 		if err := tx.NewSelect().Model(&m).Where("tenant_id = ? AND user_id = ?", tenantID, userID).For("UPDATE").Scan(ctx); err != nil {
 			if domain.ErrorCode(mapError(err)) == domain.ENOTFOUND {
@@ -174,6 +171,10 @@ func (s *UserService) SetModuleLevel(ctx context.Context, userID, tenantID int64
 				payload: assignmentPayload(ra)})
 		}
 		if err := authorizeReplaced(replaced); err != nil {
+			return err
+		}
+		// A first level goes through addRole, which applies the site rule.
+		if err := checkRoleFitsTenant(ctx, tx, role, tenantID); err != nil {
 			return err
 		}
 		old = &held[slices.IndexFunc(held, func(h roleAssignmentModel) bool { return h.ID == replaced.ID })]

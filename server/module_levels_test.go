@@ -166,11 +166,15 @@ func TestOneLevelPerModule(t *testing.T) {
 		{"ErrNotALevel", "io-platform", "operatore-api", "NOT_A_LEVEL", func() int64 { return w.company }},
 		{"ErrNotAMember", "segmenti", "guest", "NOT_A_MEMBER", func() int64 { return w.other }},
 		{"ErrSiteRequired", "clienti", "user", "SITE_REQUIRED", func() int64 { return w.holding }},
+		{"ErrSiteRequiredOnChange", "clienti", "guest", "SITE_REQUIRED", func() int64 { return w.holding }},
 		{"ErrNominationRequired", "cob", "master", "NOMINATION_REQUIRED", func() int64 { return w.company }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if c.want == "SITE_REQUIRED" {
+			switch c.name {
+			case "ErrSiteRequired": // a first level
 				w.f.Assign(w.operator, w.holding, "segmenti", "guest")
+			case "ErrSiteRequiredOnChange": // replacing the level held
+				w.f.Assign(w.operator, w.holding, "clienti", "admin")
 			}
 			before := w.snapshot(t)
 			refusedWith(t, setLevel(staff, w.operator, c.tenant(), c.product, c.role), c.want)
