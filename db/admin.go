@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -80,11 +81,12 @@ func userDoc(u *userModel) map[string]any {
 }
 
 // changedDocs keeps, of two audit documents, the keys whose values differ
-// (and userId), so that the trail shows what changed.
-func changedDocs(before, after map[string]any) (map[string]any, map[string]any) {
-	b, a := map[string]any{"userId": before["userId"]}, map[string]any{"userId": after["userId"]}
+// (and idKey, the subject's), so that the trail shows what changed. Values
+// are compared deeply: documents hold pointers for optional fields.
+func changedDocs(idKey string, before, after map[string]any) (map[string]any, map[string]any) {
+	b, a := map[string]any{idKey: before[idKey]}, map[string]any{idKey: after[idKey]}
 	for k, v := range after {
-		if before[k] != v {
+		if !reflect.DeepEqual(before[k], v) {
 			b[k], a[k] = before[k], v
 		}
 	}

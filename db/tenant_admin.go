@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"reflect"
 	"slices"
 
 	"github.com/uptrace/bun"
@@ -109,12 +108,7 @@ func (s *TenantService) UpdateTenant(ctx context.Context, id int64, expectedVers
 		t.Name, t.TaxCode, t.CertifiedEmail = next.Name, nullable(next.TaxCode), nullable(next.CertifiedEmail)
 		t.PasswordMaxAgeDays = next.PasswordMaxAgeDays
 		after := tenantDoc(&t)
-		b, a := map[string]any{"tenantId": t.ID}, map[string]any{"tenantId": t.ID}
-		for k, v := range after {
-			if k != "parentId" && !reflect.DeepEqual(before[k], v) {
-				b[k], a[k] = before[k], v
-			}
-		}
+		b, a := changedDocs("tenantId", before, after)
 		if len(a) == 1 {
 			return nil
 		}

@@ -664,7 +664,7 @@ func (s *UserService) userChange(ctx context.Context, userID int64, expectedVers
 			return err
 		}
 		after := userDoc(u)
-		b, a := changedDocs(before, after)
+		b, a := changedDocs("userId", before, after)
 		if len(a) == 1 { // only userId: nothing changed, nothing to record
 			return nil
 		}
@@ -852,7 +852,7 @@ func (s *UserService) userChangeTx(ctx context.Context, tx bun.Tx, userID int64,
 		Set("version = version + 1, updated_at = now()").WherePK().Returning("*").Exec(ctx); err != nil {
 		return nil, mapError(err)
 	}
-	b, a := changedDocs(before, userDoc(u))
+	b, a := changedDocs("userId", before, userDoc(u))
 	return u, record(ctx, tx, ac, change{tenantID: u.HomeTenantID, action: action, targetType: "User", targetID: u.ID,
 		before: b, after: a, eventType: eventType, eventTenant: tenants,
 		payload: map[string]any{"userId": u.ID, "status": u.Status, "version": u.Version}})
