@@ -1,5 +1,8 @@
 /// <reference types="vitest/config" />
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin, type ProxyOptions } from 'vite';
 
@@ -14,6 +17,36 @@ function keepGitkeep(): Plugin {
     apply: 'build',
     generateBundle() {
       this.emitFile({ type: 'asset', fileName: '.gitkeep', source: '' });
+    },
+  };
+}
+
+// Compressed copies of the bundle (issue 15.8): NAME.br and NAME.gz beside
+// every text file of at least 1 KiB, kept only where they save a tenth or
+// more. The server embeds them and answers by Accept-Encoding (server/spa.go),
+// so nothing is compressed per request.
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|webmanifest)$/;
+export function precompress(): Plugin {
+  return {
+    name: 'tenantadmin:precompress',
+    apply: 'build',
+    writeBundle(options) {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((name) => {
+          const path = join(dir, name);
+          return statSync(path).isDirectory() ? walk(path) : [path];
+        });
+      for (const file of walk(options.dir ?? '')) {
+        if (!COMPRESSIBLE.test(file)) continue;
+        const source = readFileSync(file);
+        if (source.length < 1024) continue;
+        const br = brotliCompressSync(source, {
+          params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: source.length },
+        });
+        const gz = gzipSync(source, { level: 9 });
+        if (br.length <= source.length * 0.9) writeFileSync(`${file}.br`, br);
+        if (gz.length <= source.length * 0.9) writeFileSync(`${file}.gz`, gz);
+      }
     },
   };
 }
@@ -38,12 +71,19 @@ export default defineConfig(({ command, isPreview }) => {
     // One dependency cache, next to the one node_modules (at the repository root).
     cacheDir: '../node_modules/.vite',
     publicDir: 'public',
-    plugins: [react(), keepGitkeep()],
+    plugins: [react(), keepGitkeep(), precompress()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,
       target: 'es2022',
       sourcemap: false,
+      rolldownOptions: {
+        output: {
+          // The libraries in a chunk of their own: it changes less often than
+          // the app, so browsers keep it across most releases.
+          codeSplitting: { groups: [{ name: 'vendor', test: /node_modules[\\/](?!uqr[\\/])/ }] },
+        },
+      },
     },
     server: { proxy: graphqlProxy(backend) },
     // Without BACKEND_URL the preview has no /graphql (the SPA shows its

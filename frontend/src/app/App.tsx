@@ -1,25 +1,29 @@
+import { lazy } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
-import { AccountPage } from '../features/account/pages/AccountPage';
-import { AuditPage } from '../features/audit/pages/AuditPage';
-import { GroupsPage } from '../features/groups/pages/GroupsPage';
-import { SecurityPage } from '../features/security/pages/SecurityPage';
-import { ServiceAccountsPage } from '../features/serviceAccounts/pages/ServiceAccountsPage';
-import { ForgotPasswordPage } from '../features/auth/pages/ForgotPasswordPage';
-import { InvitationPage } from '../features/auth/pages/InvitationPage';
-import { ResetPasswordPage } from '../features/auth/pages/ResetPasswordPage';
-import { VerifyEmailPage } from '../features/auth/pages/VerifyEmailPage';
-import { LoginPage } from '../features/auth/pages/LoginPage';
-import { MailboxPage } from '../features/dev/pages/MailboxPage';
-import { ProductsPage } from '../features/products/pages/ProductsPage';
-import { SetupPage } from '../features/setup/pages/SetupPage';
-import { TenantsPage } from '../features/tenants/pages/TenantsPage';
-import { FailedLoginsPage } from '../features/tenantSecurity/pages/FailedLoginsPage';
-import { AddUserPage } from '../features/users/add/AddUserPage';
-import { UserProfilePage } from '../features/users/pages/UserProfilePage';
-import { UsersPage } from '../features/users/pages/UsersPage';
 import { AppShell } from './AppShell';
 import { NotFoundPage } from './NotFoundPage';
 import { PublicLayout } from './PublicLayout';
+
+// One chunk per page (issue 19.7): the first load fetches only the shell and
+// the page it opens; the layouts' Suspense reserves the page's space meanwhile.
+const AccountPage = lazy(() => import('../features/account/pages/AccountPage').then((m) => ({ default: m.AccountPage })));
+const AuditPage = lazy(() => import('../features/audit/pages/AuditPage').then((m) => ({ default: m.AuditPage })));
+const GroupsPage = lazy(() => import('../features/groups/pages/GroupsPage').then((m) => ({ default: m.GroupsPage })));
+const SecurityPage = lazy(() => import('../features/security/pages/SecurityPage').then((m) => ({ default: m.SecurityPage })));
+const ServiceAccountsPage = lazy(() => import('../features/serviceAccounts/pages/ServiceAccountsPage').then((m) => ({ default: m.ServiceAccountsPage })));
+const ForgotPasswordPage = lazy(() => import('../features/auth/pages/ForgotPasswordPage').then((m) => ({ default: m.ForgotPasswordPage })));
+const InvitationPage = lazy(() => import('../features/auth/pages/InvitationPage').then((m) => ({ default: m.InvitationPage })));
+const ResetPasswordPage = lazy(() => import('../features/auth/pages/ResetPasswordPage').then((m) => ({ default: m.ResetPasswordPage })));
+const VerifyEmailPage = lazy(() => import('../features/auth/pages/VerifyEmailPage').then((m) => ({ default: m.VerifyEmailPage })));
+const LoginPage = lazy(() => import('../features/auth/pages/LoginPage').then((m) => ({ default: m.LoginPage })));
+const MailboxPage = lazy(() => import('../features/dev/pages/MailboxPage').then((m) => ({ default: m.MailboxPage })));
+const ProductsPage = lazy(() => import('../features/products/pages/ProductsPage').then((m) => ({ default: m.ProductsPage })));
+const SetupPage = lazy(() => import('../features/setup/pages/SetupPage').then((m) => ({ default: m.SetupPage })));
+const TenantsPage = lazy(() => import('../features/tenants/pages/TenantsPage').then((m) => ({ default: m.TenantsPage })));
+const FailedLoginsPage = lazy(() => import('../features/tenantSecurity/pages/FailedLoginsPage').then((m) => ({ default: m.FailedLoginsPage })));
+const AddUserPage = lazy(() => import('../features/users/add/AddUserPage').then((m) => ({ default: m.AddUserPage })));
+const UserProfilePage = lazy(() => import('../features/users/pages/UserProfilePage').then((m) => ({ default: m.UserProfilePage })));
+const UsersPage = lazy(() => import('../features/users/pages/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 export function App() {
   return (

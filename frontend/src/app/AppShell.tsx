@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { LogoutMutation } from '../features/auth/operations';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
@@ -7,6 +7,7 @@ import { PAGE_HEADING_ID } from '../components/PageHeading';
 import { useI18n } from '../i18n/context';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { LanguageSwitcher } from './LanguageSwitcher';
+import { PageFallback } from './PageFallback';
 import { useViewerState } from './viewer';
 
 const MAIN_ID = 'main-content';
@@ -132,7 +133,9 @@ export function AppShell() {
       </header>
       <main id={MAIN_ID} className="shell-main" tabIndex={-1}>
         {viewer?.secondFactorEnrollmentRequired && <EnrolSecondFactorBanner />}
-        <Outlet />
+        <Suspense fallback={<PageFallback />}>
+          <Outlet />
+        </Suspense>
       </main>
       <footer className="shell-footer">
         <p>{t('app.footer')}</p>

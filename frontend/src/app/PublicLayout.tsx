@@ -1,6 +1,8 @@
+import { Suspense } from 'react';
 import { Outlet } from 'react-router';
 import { useI18n } from '../i18n/context';
 import { LanguageSwitcher } from './LanguageSwitcher';
+import { PageFallback } from './PageFallback';
 
 const MAIN_ID = 'main-content';
 
@@ -23,7 +25,9 @@ export function PublicLayout() {
         </div>
       </header>
       <main id={MAIN_ID} className="shell-main shell-main-narrow" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<PageFallback />}>
+          <Outlet />
+        </Suspense>
       </main>
       <footer className="shell-footer">
         <p>{t('app.footer')}</p>

@@ -7,6 +7,7 @@ export const en: Messages = {
   'app.name': 'User management',
   'app.skipToContent': 'Skip to main content',
   'app.footer': 'Delegated user administration for organisations and their sites',
+  'app.pageLoading': 'Loading the page…',
 
   'header.signedInAs': 'Signed in as {name}',
   'header.anonymous': 'Not signed in',

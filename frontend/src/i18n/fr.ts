@@ -7,6 +7,7 @@ export const fr: Messages = {
   'app.name': 'Gestion des utilisateurs',
   'app.skipToContent': 'Aller au contenu principal',
   'app.footer': 'Administration déléguée des utilisateurs pour les établissements et leurs établissements secondaires',
+  'app.pageLoading': 'Chargement de la page…',
 
   'header.signedInAs': 'Connecté en tant que {name}',
   'header.anonymous': 'Non connecté',

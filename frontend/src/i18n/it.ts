@@ -11,6 +11,7 @@ export const it = {
   'app.name': 'Gestione utenze',
   'app.skipToContent': 'Passa al contenuto principale',
   'app.footer': 'Amministrazione delegata degli utenti per enti e sedi operative',
+  'app.pageLoading': 'Caricamento della pagina…',
 
   'header.signedInAs': 'Accesso come {name}',
   'header.anonymous': 'Accesso non effettuato',

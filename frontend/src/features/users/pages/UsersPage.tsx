@@ -22,7 +22,7 @@ import {
   type UsersListParams,
 } from '../listParams';
 import { UserListRowFragment, UsersListQuery, UsersProductsQuery, UsersTenantQuery } from '../operations';
-import { useViewer } from '../../../app/viewer';
+import { useViewerState } from '../../../app/viewer';
 import { useLiveRefetch } from '../useLiveRefetch';
 
 /**
@@ -31,7 +31,7 @@ import { useLiveRefetch } from '../useLiveRefetch';
  */
 export function UsersPage() {
   const { t, locale } = useI18n();
-  const viewer = useViewer();
+  const { viewer, loading: viewerLoading } = useViewerState();
   useDocumentTitle(t('users.title'));
   const [searchParams, setSearchParams] = useSearchParams();
   const params = useMemo(() => parseUsersParams(searchParams), [searchParams]);
@@ -95,7 +95,7 @@ export function UsersPage() {
     body = list.error ? (
       <QueryError error={list.error} onRetry={retry} testId="users-error" />
     ) : (
-      <p role="status" className="loading" data-testid="users-loading">
+      <p role="status" className="loading page-pending" data-testid="users-loading">
         {list.fetching ? t('users.loading') : ''}
       </p>
     );
@@ -169,6 +169,21 @@ export function UsersPage() {
           </nav>
         )}
       </>
+    );
+  }
+
+  // Until the viewer (the "Nuovo utente" button) and the products (the tabs)
+  // are known, a screen-high placeholder holds their place: they arrive
+  // together with the rest instead of pushing it down (issue 19.7, CLS).
+  if (viewerLoading || (!products.data && !products.error)) {
+    return (
+      <section data-testid="users-page" aria-labelledby="page-heading">
+        <PageHeading>{t('users.title')}</PageHeading>
+        <p className="lead">{t('users.intro')}</p>
+        <div className="page-pending" role="status" aria-busy="true" data-testid="users-pending">
+          <span className="visually-hidden">{t('users.loading')}</span>
+        </div>
+      </section>
     );
   }
 
