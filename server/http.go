@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"tenantadmin/auth"
 	"tenantadmin/db"
@@ -66,6 +67,15 @@ func (m *Main) routes() http.Handler {
 	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(db.RenewSession(ctx))
 	})
+	// Only queries' answers may be compressed (gzipJSON): mutations carry
+	// sign-in results and secrets shown once, and the developer mailbox
+	// carries reset links (BREACH; SECURITY.md).
+	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Query || selectsField(op.SelectionSet, "developerMailbox") {
+			noCompress(ctx)
+		}
+		return next(ctx)
+	})
 	gql.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
 		if err := m.DB.RecordWrites(ctx); err != nil {
@@ -76,7 +86,7 @@ func (m *Main) routes() http.Handler {
 	m.registerReplicaMetrics(reg)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", metrics.instrument("graphql", graph.RequestGate(m.authenticate(m.rateLimit(m.App.LoaderMiddleware(gql))))))
+	mux.Handle("/graphql", metrics.instrument("graphql", gzipJSON(graph.RequestGate(m.authenticate(m.rateLimit(m.App.LoaderMiddleware(gql)))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
