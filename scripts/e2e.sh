@@ -42,3 +42,10 @@ BASE_URL="$E2E_BASE_URL" npx playwright test "$@"
 
 echo "== GraphQL over HTTP audit (graphql-http)"
 AUDIT_URL="$E2E_BASE_URL/graphql" node scripts/graphql-http-audit.mjs
+
+# Lighthouse budgets of /login and /users (issue 19.7): on the whole suite,
+# or when LIGHTHOUSE=1 with a few specs (it takes a few minutes).
+if [ $# -eq 0 ] || [ "${LIGHTHOUSE:-0}" = 1 ]; then
+  echo "== Lighthouse (mobile, performance)"
+  LH_BASE_URL="$E2E_BASE_URL" node scripts/lighthouse.mjs
+fi

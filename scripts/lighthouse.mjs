@@ -169,10 +169,11 @@ let failed = false;
 const report = {};
 try {
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}`, defaultViewport: null });
+  const only = process.env.LH_PAGES?.split(',');
   const pages = [
     { path: '/login', cookies: [] },
     { path: '/users', cookies: sessionCookies },
-  ];
+  ].filter((p) => !only || only.includes(p.path));
   for (const { path, cookies } of pages) {
     const results = [];
     for (let i = 0; i < runs; i++) {

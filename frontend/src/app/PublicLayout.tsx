@@ -25,7 +25,7 @@ export function PublicLayout() {
         </div>
       </header>
       <main id={MAIN_ID} className="shell-main shell-main-narrow" tabIndex={-1}>
-        <Suspense fallback={<PageFallback />}>
+        <Suspense fallback={<PageFallback reserve={false} />}>
           <Outlet />
         </Suspense>
       </main>
