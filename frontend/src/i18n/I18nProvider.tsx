@@ -38,7 +38,16 @@ export function I18nProvider({ children, preferred }: Props) {
 
   useEffect(() => {
     const fromApi = matchLocale(preferred);
-    if (fromApi) setLocaleState(fromApi);
+    if (!fromApi) return;
+    setLocaleState(fromApi);
+    // Kept for the next start, which then paints in this language at once
+    // instead of re-laying out every text when the viewer arrives (issue
+    // 19.7: that moved the whole page, CLS).
+    try {
+      window.localStorage.setItem(LOCALE_STORAGE_KEY, fromApi);
+    } catch {
+      // storage disabled
+    }
   }, [preferred]);
 
   useEffect(() => {

@@ -186,9 +186,9 @@ export function UsersPage() {
       <section data-testid="users-page" aria-labelledby="page-heading">
         <PageHeading>{t('users.title')}</PageHeading>
         <p className="lead">{t('users.intro')}</p>
-        <div className="page-pending" role="status" aria-busy="true" data-testid="users-pending">
-          <span className="visually-hidden">{t('users.loading')}</span>
-        </div>
+        <p role="status" className="loading page-pending" data-testid="users-loading">
+          {t('users.loading')}
+        </p>
       </section>
     );
   }
