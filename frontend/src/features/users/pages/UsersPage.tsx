@@ -185,9 +185,11 @@ export function UsersPage() {
     return (
       <section data-testid="users-page" aria-labelledby="page-heading">
         <PageHeading>{t('users.title')}</PageHeading>
+        <p role="status" className="visually-hidden" data-testid="users-live-status" />
         <p className="lead">{t('users.intro')}</p>
-        <p role="status" className="loading page-pending" data-testid="users-loading">
-          {t('users.loading')}
+        {/* Keyed, so that React never reuses it for what comes next; its text is for screen readers only: visible, it moved when the language switched to the viewer's. */}
+        <p key="pending" role="status" className="page-pending" data-testid="users-loading">
+          <span className="visually-hidden">{t('users.loading')}</span>
         </p>
       </section>
     );
