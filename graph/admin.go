@@ -142,7 +142,7 @@ func (app *App) CreateUser(ctx context.Context, in model.CreateUserInput) (*doma
 		if err := checkNewPassword("initialPassword", *in.InitialPassword, nu.Username, nu.Email, nu.GivenName, nu.FamilyName); err != nil {
 			return nil, nil, err
 		}
-		hash, err := auth.HashPassword(*in.InitialPassword, auth.DefaultArgon2)
+		hash, err := app.hashPassword(ctx, *in.InitialPassword, auth.DefaultArgon2)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,6 +51,26 @@ func (app *App) limit(ctx context.Context, kind, subject string, r auth.Rate) er
 			Message: "Too many attempts. Try again in " + roundUp(wait).String() + "."}
 	}
 	return nil
+}
+
+// hashPassword hashes a new password in a slot of the hashing pool.
+func (app *App) hashPassword(ctx context.Context, password string, p auth.Argon2Params) (string, error) {
+	hash, err := app.Hashing.Hash(ctx, password, p)
+	if err != nil {
+		return "", app.hashingError(err)
+	}
+	return hash, nil
+}
+
+// hashingError turns a saturated hashing pool into RATE_LIMITED with the
+// wait to retry after (issue 17.4); other errors pass unchanged.
+func (app *App) hashingError(err error) error {
+	if errors.Is(err, auth.ErrHashBusy) {
+		wait := app.Hashing.RetryAfter()
+		return &domain.Error{Code: domain.ERATELIMITED, RetryAfter: wait,
+			Message: "The server is busy signing other people in. Try again in " + roundUp(wait).String() + "."}
+	}
+	return err
 }
 
 func roundUp(d time.Duration) time.Duration { return (d + time.Second - 1).Truncate(time.Second) }
@@ -156,7 +177,11 @@ func (app *App) verifyLogin(ctx context.Context, identifier, password, totpCode 
 	if acct != nil {
 		hash = acct.PasswordHash
 	}
-	if !auth.VerifyPasswordOrDummy(hash, password) {
+	ok, err := app.Hashing.VerifyOrDummy(ctx, hash, password)
+	if err != nil {
+		return nil, app.hashingError(err)
+	}
+	if !ok {
 		if acct != nil {
 			if err := app.recordFailure(ctx, acct, domain.ReasonInvalidCredentials); err != nil {
 				return nil, err
@@ -309,7 +334,7 @@ func (app *App) ChangeExpiredPassword(ctx context.Context, in model.ChangeExpire
 	if err := app.checkSecondFactor(ctx, a, deref(in.TotpCode)); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(in.NewPassword, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.NewPassword, auth.DefaultArgon2)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +366,11 @@ func (app *App) ChangePassword(ctx context.Context, in model.ChangePasswordInput
 	if err != nil {
 		return nil, err
 	}
-	if !auth.VerifyPasswordOrDummy(a.PasswordHash, in.CurrentPassword) {
+	ok, err := app.Hashing.VerifyOrDummy(ctx, a.PasswordHash, in.CurrentPassword)
+	if err != nil {
+		return nil, app.hashingError(err)
+	}
+	if !ok {
 		if err := app.recordFailure(ctx, a, domain.ReasonInvalidCredentials); err != nil {
 			return nil, err
 		}
@@ -353,7 +382,7 @@ func (app *App) ChangePassword(ctx context.Context, in model.ChangePasswordInput
 	if in.NewPassword == in.CurrentPassword {
 		return nil, domain.FieldError("newPassword", "PASSWORD_REUSED", "Choose a password different from the current one.")
 	}
-	hash, err := auth.HashPassword(in.NewPassword, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.NewPassword, auth.DefaultArgon2)
 	if err != nil {
 		return nil, err
 	}
@@ -472,7 +501,7 @@ func (app *App) AcceptInvitation(ctx context.Context, in model.AcceptInvitationI
 	if err := checkNewPassword("password", in.Password, info.Username, info.Email, info.GivenName, info.FamilyName); err != nil {
 		return "", err
 	}
-	hash, err := auth.HashPassword(in.Password, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
 	if err != nil {
 		return "", err
 	}
@@ -539,7 +568,7 @@ func (app *App) ResetPasswordWithToken(ctx context.Context, in model.ResetPasswo
 	if err := checkNewPassword("password", in.Password, info.Username, info.Email, info.GivenName, info.FamilyName); err != nil {
 		return "", err
 	}
-	hash, err := auth.HashPassword(in.Password, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
 	if err != nil {
 		return "", err
 	}

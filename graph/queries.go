@@ -169,7 +169,7 @@ func (app *App) BootstrapPlatformAdmin(ctx context.Context, in model.BootstrapPl
 	if err := (domain.PasswordPolicy{}).Check(in.Password, username, email); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(in.Password, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
 	if err != nil {
 		return nil, err
 	}
