@@ -30,7 +30,8 @@ const (
 var errInvalidCredentials = &domain.Error{Code: domain.EINVALID, Reason: domain.ReasonInvalidCredentials,
 	Message: "Wrong username or password."}
 
-func requestInfo(ctx context.Context) RequestInfo {
+// RequestInfoFrom is where the request of ctx comes from (zero when unknown).
+func RequestInfoFrom(ctx context.Context) RequestInfo {
 	info, _ := ctx.Value(requestInfoKey{}).(RequestInfo)
 	return info
 }
@@ -85,7 +86,7 @@ func roundUp(d time.Duration) time.Duration { return (d + time.Second - 1).Trunc
 // known one and the limit does not tell which exist. The IP is counted
 // before the lookup, so a flood from one address never reaches PostgreSQL.
 func (app *App) limitLogin(ctx context.Context, identifier string, maxAccounts int) ([]*db.LoginAccount, error) {
-	if err := app.limit(ctx, "login-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
+	if err := app.limit(ctx, "login-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
 		return nil, err
 	}
 	identifier = strings.TrimSpace(identifier)
@@ -242,7 +243,7 @@ func (app *App) checkSecondFactor(ctx context.Context, acct *db.LoginAccount, co
 }
 
 func (app *App) recordFailure(ctx context.Context, acct *db.LoginAccount, reason string) error {
-	info := requestInfo(ctx)
+	info := RequestInfoFrom(ctx)
 	os, browser := domain.ParseUserAgent(info.UserAgent)
 	locked, err := app.Credentials.RecordFailedLogin(ctx, db.FailedAttempt{UserID: acct.UserID, Reason: reason,
 		IP: info.IP, UserAgent: info.UserAgent, OperatingSystem: os, Browser: browser}, auditContext(ctx))
@@ -258,7 +259,7 @@ func (app *App) recordFailure(ctx context.Context, acct *db.LoginAccount, reason
 // startSession creates the session of a successful sign-in: cookies for the
 // SPA, or a bearer token in the payload when the client asked for one.
 func (app *App) startSession(ctx context.Context, acct *db.LoginAccount, kind *model.TokenKind) (*model.LoginPayload, error) {
-	info := requestInfo(ctx)
+	info := RequestInfoFrom(ctx)
 	bearer := kind != nil && *kind == model.TokenKindBearer
 	var cookies SessionCookies
 	sessionKind := auth.KindBearer
@@ -465,7 +466,7 @@ func validToken(token string) bool { return token != "" && len(token) <= domain.
 
 // InvitationStatus tells the invitation page what a link is worth.
 func (app *App) InvitationStatus(ctx context.Context, token string) (*model.InvitationStatus, error) {
-	if err := app.limit(ctx, "token-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
+	if err := app.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
 		return nil, err
 	}
 	if !validToken(token) {
@@ -484,7 +485,7 @@ func (app *App) InvitationStatus(ctx context.Context, token string) (*model.Invi
 
 // AcceptInvitation sets the invited user's password and activates them.
 func (app *App) AcceptInvitation(ctx context.Context, in model.AcceptInvitationInput) (string, error) {
-	if err := app.limit(ctx, "token-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
+	if err := app.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
 		return "", err
 	}
 	if !validToken(in.Token) {
@@ -551,7 +552,7 @@ func (app *App) RequestAccountRecovery(ctx context.Context, identifier string) e
 // ResetPasswordWithToken sets a new password from a reset link; a LOCKED
 // account is reactivated; every session of the user ends.
 func (app *App) ResetPasswordWithToken(ctx context.Context, in model.ResetPasswordWithTokenInput) (string, error) {
-	if err := app.limit(ctx, "token-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
+	if err := app.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
 		return "", err
 	}
 	if !validToken(in.Token) {

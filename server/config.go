@@ -49,6 +49,7 @@ type Config struct {
 	RateAPISession   auth.Rate
 	RateAPITenant    auth.Rate
 	RateAPIIP        auth.Rate
+	RateWSConnectIP  auth.Rate
 	// Events, audit retention and subscriptions (R26, R28).
 	EventRelay          bool
 	AuditRetention      time.Duration
@@ -118,6 +119,7 @@ func (m *Main) ParseFlags(args []string) error {
 		{&c.RateAPISession, "rate-api-session", "RATE_API_SESSION", "1200/1m", "API requests per session or bearer token"},
 		{&c.RateAPITenant, "rate-api-tenant", "RATE_API_TENANT", "12000/1m", "API requests per tenant (of the viewer's roles)"},
 		{&c.RateAPIIP, "rate-api-ip", "RATE_API_IP", "600/1m", "anonymous API requests per client IP"},
+		{&c.RateWSConnectIP, "rate-ws-connect-ip", "RATE_WS_CONNECT_IP", "1200/1m", "WebSocket connections opened per client IP (each operation on a connection counts under the API limits of its viewer)"},
 	}
 	rateStrs := make([]*string, len(rates))
 	for i, r := range rates {

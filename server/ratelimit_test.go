@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"tenantadmin/auth"
 	"tenantadmin/domain"
@@ -211,4 +216,59 @@ func TestChangePasswordSharesLoginBucket(t *testing.T) {
 	if res.code() != "RATE_LIMITED" {
 		t.Fatalf("changePassword after the account's budget was spent: %q %s", res.code(), res.Data)
 	}
+}
+
+// TestWebsocketUpgradeCountsAsOneConnection: opening a WebSocket counts
+// once, in its client IP's connection bucket (RATE_WS_CONNECT_IP), not as
+// anonymous API traffic: more connections than the anonymous API limit
+// open, and the one beyond the connection limit gets 429.
+func TestWebsocketUpgradeCountsAsOneConnection(t *testing.T) {
+	m := MustRunMainWith(t, "-rate-api-ip", "3/1m", "-rate-ws-connect-ip", "6/1m", "-rate-api-session", "0", "-rate-api-tenant", "0")
+	w := newWorldOn(t, m)
+	token := m.MustLogin(t, w.companyAdmin)
+	for i := range 6 {
+		c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
+		c.init(token)
+		c.send(map[string]any{"type": "subscribe", "id": "q", "payload": map[string]any{"query": "{ viewer { user { username } } }"}})
+		if msg := c.expect("next"); !strings.Contains(string(msg.Payload), "company.admin") {
+			t.Fatalf("connection %d: %s", i+1, msg.Payload)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, res, err := websocket.Dial(ctx, "ws://"+m.Addr()+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("7th connection: %v %+v, want 429 with Retry-After", err, res)
+	}
+}
+
+// TestWebsocketOperationsCountUnderTheViewersLimits: each operation a
+// WebSocket carries counts like an HTTP request of its viewer; beyond the
+// limit the operation gets an error message RATE_LIMITED with retryAfter
+// and the connection stays open.
+func TestWebsocketOperationsCountUnderTheViewersLimits(t *testing.T) {
+	m := MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0", "-rate-ws-connect-ip", "0")
+	w := newWorldOn(t, m)
+	c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
+	c.init(m.MustLogin(t, w.companyAdmin))
+	for i := range 3 {
+		id := strconv.Itoa(i)
+		c.send(map[string]any{"type": "subscribe", "id": id, "payload": map[string]any{"query": "{ viewer { user { username } } }"}})
+		c.expect("next")
+		c.expect("complete")
+	}
+	c.send(map[string]any{"type": "subscribe", "id": "4th", "payload": map[string]any{"query": "{ viewer { user { username } } }"}})
+	msg := c.expect("error")
+	var errs []struct {
+		Extensions struct {
+			Code       string
+			RetryAfter int
+		}
+	}
+	if err := json.Unmarshal(msg.Payload, &errs); err != nil || msg.ID != "4th" || len(errs) != 1 ||
+		errs[0].Extensions.Code != "RATE_LIMITED" || errs[0].Extensions.RetryAfter < 1 {
+		t.Fatalf("4th operation: %+v %s", msg, msg.Payload)
+	}
+	c.send(map[string]any{"type": "ping"})
+	c.expect("pong")
 }
