@@ -5882,7 +5882,12 @@ type UserError {
 type Query {
   "Fetches any object by its global ID; null when it does not exist or the viewer may not see it."
   node(id: ID!): Node
-  "Fetches several objects by global ID, in the same order."
+  """
+  Fetches several objects by global ID, in the same order (at most 100). A
+  position is null when its object does not exist or the viewer may not see
+  it; an ID that is not valid nulls only its own position, with an error whose
+  path names that position (` + "`" + `["nodes", i]` + "`" + `).
+  """
   nodes(ids: [ID!]!): [Node]!
   "The signed-in person or service account; null when anonymous."
   viewer: Viewer
