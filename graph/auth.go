@@ -426,24 +426,29 @@ func (app *App) MySessions(ctx context.Context) ([]*model.Session, error) {
 		if s.Kind == auth.KindCookie {
 			kind = model.TokenKindCookie
 		}
-		out = append(out, &model.Session{ID: s.ID, Kind: kind, Current: s.ID == v.SessionID, CreatedAt: s.CreatedAt,
+		out = append(out, &model.Session{ID: keyedGlobalID("Session", s.ID), Kind: kind, Current: s.ID == v.SessionID, CreatedAt: s.CreatedAt,
 			LastSeenAt: s.LastSeen, ExpiresAt: s.ExpiresAt, IP: s.IP, UserAgent: s.UserAgent, OperatingSystem: os, Browser: browser})
 	}
 	return out, nil
 }
 
 // RevokeSession ends one of the viewer's sessions.
-func (app *App) RevokeSession(ctx context.Context, id string) error {
+func (app *App) RevokeSession(ctx context.Context, gid string) error {
 	v := ViewerFrom(ctx)
 	if err := domain.RequireViewer(v); err != nil {
 		return err
+	}
+	notFound := &domain.Error{Code: domain.ENOTFOUND, Field: "sessionId", Reason: "SESSION_NOT_FOUND", Message: "You have no such session."}
+	id, valid := parseKeyedGlobalID("Session", gid)
+	if !valid {
+		return notFound
 	}
 	ok, err := app.Sessions.RevokeOwned(ctx, v.UserID, id)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return &domain.Error{Code: domain.ENOTFOUND, Field: "sessionId", Reason: "SESSION_NOT_FOUND", Message: "You have no such session."}
+		return notFound
 	}
 	if id == v.SessionID {
 		if c := sessionCookiesFrom(ctx); c != nil {

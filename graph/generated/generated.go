@@ -5110,7 +5110,7 @@ type RevokeOtherSessionsPayload {
 
 "A signed-in device or API client."
 type Session {
-  "Opaque session ID (not the token)."
+  "Global ID of the session (not its token): pass it to ` + "`" + `revokeSession` + "`" + `."
   id: ID!
   kind: TokenKind!
   "Whether this is the session making the request."
@@ -5262,6 +5262,7 @@ type FailedLoginEdge {
 
 "An email of the outbox, as the developer mailbox shows it."
 type MailMessage {
+  "Global ID of the message."
   id: ID!
   to: String!
   "invitation, account_recovery, admin_password_reset or email_verification."
