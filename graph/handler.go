@@ -137,6 +137,7 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 	srv.AroundOperations(operationDeadline(limits.OperationTimeout))
 	srv.Use(singleRootField{})
 	srv.Use(subscriptionsNeedStreams{})
+	srv.AroundResponses(costExtensions)
 
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, app.Logger, err)

@@ -96,7 +96,7 @@ func (m *Main) routes() http.Handler {
 		AllowedOrigins:   m.Config.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-CSRF-Token", "X-Request-ID"},
-		ExposedHeaders:   []string{"X-Request-ID", "Retry-After"},
+		ExposedHeaders:   []string{"X-Request-ID", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"},
 		AllowCredentials: true,
 		MaxAge:           600,
 	})
@@ -359,15 +359,24 @@ func (m *Main) rateLimit(next http.Handler) http.Handler {
 			writeGraphQLError(w, http.StatusInternalServerError, "Internal server error.", domain.EINTERNAL, 0)
 			return
 		}
-		wait, err := m.allow(ctx, limits)
+		budget, err := m.allow(ctx, limits)
 		if err != nil {
 			m.Logger.ErrorContext(ctx, "rate limit", "error", err)
 			writeGraphQLError(w, http.StatusServiceUnavailable, "Service unavailable.", domain.EUNAVAILABLE, 0)
 			return
 		}
-		if wait > 0 {
-			writeGraphQLError(w, http.StatusTooManyRequests, "Too many requests. Try again later.", domain.ERATELIMITED, wait)
+		if budget.RetryAfter > 0 {
+			writeGraphQLError(w, http.StatusTooManyRequests, "Too many requests. Try again later.", domain.ERATELIMITED, budget.RetryAfter)
 			return
+		}
+		if budget.Limit > 0 {
+			// What is left, for clients that pace themselves; the same in
+			// the answer's extensions.rateLimit.
+			h := w.Header()
+			h.Set("X-RateLimit-Limit", strconv.Itoa(budget.Limit))
+			h.Set("X-RateLimit-Remaining", strconv.Itoa(budget.Remaining))
+			h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(budget.ResetAfter).Unix(), 10))
+			r = r.WithContext(graph.WithRateBudget(ctx, budget))
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -380,27 +389,32 @@ func (m *Main) admitWebsocketOperation(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	wait, err := m.allow(ctx, limits)
+	budget, err := m.allow(ctx, limits)
 	if err != nil {
 		m.Logger.ErrorContext(ctx, "rate limit", "error", err)
 		return domain.Errorf(domain.EUNAVAILABLE, "Service unavailable.")
 	}
-	if wait > 0 {
-		return &domain.Error{Code: domain.ERATELIMITED, RetryAfter: wait, Message: "Too many requests. Try again later."}
+	if budget.RetryAfter > 0 {
+		return &domain.Error{Code: domain.ERATELIMITED, RetryAfter: budget.RetryAfter, Message: "Too many requests. Try again later."}
 	}
 	return nil
 }
 
-// allow takes one token from each bucket in turn, and returns the wait of
-// the first that has none.
-func (m *Main) allow(ctx context.Context, limits []apiLimit) (time.Duration, error) {
+// allow takes one token from each bucket in turn. It returns the budget of
+// the first bucket that has none (RetryAfter set), else of the one with the
+// fewest left: the budget a client must pace itself by.
+func (m *Main) allow(ctx context.Context, limits []apiLimit) (auth.Budget, error) {
+	var tightest auth.Budget
 	for _, l := range limits {
-		wait, err := m.RateLimiter.Allow(ctx, l.key, l.rate)
-		if err != nil || wait > 0 {
-			return wait, err
+		b, err := m.RateLimiter.Take(ctx, l.key, l.rate)
+		if err != nil || b.RetryAfter > 0 {
+			return b, err
+		}
+		if b.Limit > 0 && (tightest.Limit == 0 || b.Remaining < tightest.Remaining) {
+			tightest = b
 		}
 	}
-	return 0, nil
+	return tightest, nil
 }
 
 // isWebsocketUpgrade reports a request that asks to become a WebSocket.

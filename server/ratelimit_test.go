@@ -272,3 +272,60 @@ func TestWebsocketOperationsCountUnderTheViewersLimits(t *testing.T) {
 	c.send(map[string]any{"type": "ping"})
 	c.expect("pong")
 }
+
+// TestAnswersTellCostAndRateBudget (issue 15.8): a query's answer says what
+// it cost against the complexity limit and what is left of the viewer's
+// rate budget, in extensions and in X-RateLimit-* headers; each request
+// takes one from the budget.
+func TestAnswersTellCostAndRateBudget(t *testing.T) {
+	m := MustRunMainWith(t, "-rate-api-session", "100/1m", "-rate-api-tenant", "0")
+	w := newWorldOn(t, m)
+	token := m.MustLogin(t, w.companyAdmin)
+	type answer struct {
+		Extensions struct {
+			Cost      struct{ Requested, Limit int }
+			RateLimit struct {
+				Limit, Remaining int
+				ResetAt          time.Time
+			}
+		}
+		header http.Header
+	}
+	ask := func() answer {
+		body, _ := json.Marshal(map[string]any{"query": "{ viewer { user { username } } tenants(first: 5) { nodes { name } } }"})
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var a answer
+		if err := json.NewDecoder(res.Body).Decode(&a); err != nil {
+			t.Fatal(err)
+		}
+		a.header = res.Header
+		return a
+	}
+	first, second := ask(), ask()
+	if first.Extensions.Cost.Requested < 2 || first.Extensions.Cost.Limit != 5000 {
+		t.Fatalf("cost %+v", first.Extensions.Cost)
+	}
+	rl := second.Extensions.RateLimit
+	if rl.Limit != 100 || rl.Remaining > first.Extensions.RateLimit.Remaining || rl.Remaining >= 100 || !rl.ResetAt.After(time.Now().Add(-time.Second)) {
+		t.Fatalf("rate budget %+v then %+v", first.Extensions.RateLimit, rl)
+	}
+	// Ten more requests take ten (the bucket refills one every 600 ms, and
+	// remaining is rounded down: allow two of slack).
+	var last answer
+	for range 10 {
+		last = ask()
+	}
+	if last.Extensions.RateLimit.Remaining > rl.Remaining-8 {
+		t.Fatalf("after 10 requests: %d left, before %d", last.Extensions.RateLimit.Remaining, rl.Remaining)
+	}
+	if second.header.Get("X-RateLimit-Limit") != "100" || second.header.Get("X-RateLimit-Remaining") != strconv.Itoa(rl.Remaining) {
+		t.Fatalf("headers %v", second.header)
+	}
+}
