@@ -191,7 +191,11 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 				r, res := w.bulk(t, admin, field, w.company, c.users...)
 				if r == nil || len(r.UserErrors) != 1 || r.UserErrors[0].Code != c.code || r.UserErrors[0].UserID != nil ||
 					r.UserErrors[0].Index != nil || len(r.Succeeded)+len(r.RemovedUserIds) != 0 {
-					t.Errorf("%s %s: %+v %+v", field, name, r, res.Errors)
+					if r == nil {
+						t.Errorf("%s %s: errors %+v", field, name, res.Errors)
+					} else {
+						t.Errorf("%s %s: succeeded %d, removed %d, userErrors %s", field, name, len(r.Succeeded), len(r.RemovedUserIds), r.failures())
+					}
 				}
 			}
 		}
@@ -199,7 +203,7 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 		// 100 is allowed.
 		r, _ := w.bulk(t, admin, "suspendUsers", w.company, tooMany[:100]...)
 		if r == nil || len(r.UserErrors) != 100 || r.UserErrors[99].Code != "NOT_A_MEMBER" {
-			t.Fatalf("100 users: %+v", r)
+			t.Fatalf("100 users: %v", r != nil && len(r.UserErrors) == 100)
 		}
 	})
 }
