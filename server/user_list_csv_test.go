@@ -27,6 +27,8 @@ func TestUserListCSV(t *testing.T) {
 	w.f.Exec(`UPDATE users SET last_login_at = now() - interval '2 days', status = 'SUSPENDED' WHERE id = ?`, w.technician)
 	w.f.Exec(`UPDATE role_assignments SET status = 'SUSPENDED' WHERE user_id = ?`, w.operator)
 	w.f.Assign(w.operator, w.site, "segmenti", "guest")
+	// A tenant the company's admin does not see.
+	w.f.Assign(w.operator, w.other, "clienti", "guest")
 
 	get := func(token string, tenantID int64, params url.Values) (*http.Response, string) {
 		t.Helper()
@@ -83,10 +85,11 @@ func TestUserListCSV(t *testing.T) {
 		if e[1] != `'=HYPERLINK("http://x") Rossi` || e[2] != "'@evil.example" || e[3] != "ACTIVE" || e[6] != "" {
 			t.Fatalf("evil row %q", e)
 		}
-		// Every tenant the viewer sees the user in, with the roles there.
+		// Every tenant the viewer sees the user in (not the other
+		// company), with the roles there.
 		op := byName(rows, "operatore.uno")
 		if !strings.HasPrefix(op[4], "Filiale Srl (segmenti ") || !strings.Contains(op[4], "[SUSPENDED]") ||
-			!strings.Contains(op[4], "; Sede operativa Torino (segmenti ") || op[1] != "Givenoperatore.uno Familyoperatore.uno" {
+			!strings.HasSuffix(op[4], "; Sede operativa Torino (segmenti GUEST)") || op[1] != "Givenoperatore.uno Familyoperatore.uno" {
 			t.Fatalf("operator row %q", op)
 		}
 		if tech := byName(rows, "tech.amisgest"); tech[3] != "SUSPENDED" || !utcStamp.MatchString(tech[5]) || !utcStamp.MatchString(tech[6]) {
