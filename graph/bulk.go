@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strconv"
 
 	"tenantadmin/domain"
 	"tenantadmin/graph/model"
@@ -70,7 +71,8 @@ func (app *App) bulkUsers(ctx context.Context, in model.BulkUsersInput, each fun
 			code = e.Code
 		}
 		gid, index := u.gid, u.index
-		errs = append(errs, &model.BulkUserError{UserID: &gid, Index: &index, Code: code, Message: e.Message})
+		errs = append(errs, &model.BulkUserError{UserID: &gid, Index: &index, Field: []string{"input", "userIds", strconv.Itoa(index)},
+			Code: code, Message: e.Message})
 	}
 	return errs, nil
 }
@@ -81,7 +83,7 @@ func bulkInputError(err error) ([]*model.BulkUserError, error) {
 	if e == nil || e.Code != domain.EINVALID {
 		return nil, err
 	}
-	return []*model.BulkUserError{{Code: e.Reason, Message: e.Message}}, nil
+	return []*model.BulkUserError{{Field: []string{"input", e.Field}, Code: e.Reason, Message: e.Message}}, nil
 }
 
 // SetAccountStatuses is suspendUsers and reactivateUsers: SetAccountStatus

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -15,6 +16,7 @@ type bulkResult struct {
 	UserErrors     []struct {
 		UserID        *string
 		Index         *int
+		Field         []string
 		Code, Message string
 	}
 }
@@ -27,7 +29,7 @@ func (w *adminWorld) bulk(t *testing.T, token, field string, tenantID int64, use
 	if field == "removeUsersFromTenant" {
 		selection = "removedUserIds deletedUserIds"
 	}
-	q := fmt.Sprintf(`mutation($input: BulkUsersInput!) { %s(input: $input) { %s userErrors { userId index code message } } }`, field, selection)
+	q := fmt.Sprintf(`mutation($input: BulkUsersInput!) { %s(input: $input) { %s userErrors { userId index field code message } } }`, field, selection)
 	if users == nil {
 		users = []string{}
 	}
@@ -58,6 +60,9 @@ func (r *bulkResult) failures() string {
 		s := "-"
 		if e.Index != nil {
 			s = fmt.Sprint(*e.Index)
+			if want := []string{"input", "userIds", s}; !slices.Equal(e.Field, want) {
+				return fmt.Sprintf("field %v, want %v", e.Field, want)
+			}
 		}
 		if e.UserID != nil {
 			s += "/" + *e.UserID
@@ -190,7 +195,7 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 			for _, field := range []string{"suspendUsers", "reactivateUsers", "removeUsersFromTenant"} {
 				r, res := w.bulk(t, admin, field, w.company, c.users...)
 				if r == nil || len(r.UserErrors) != 1 || r.UserErrors[0].Code != c.code || r.UserErrors[0].UserID != nil ||
-					r.UserErrors[0].Index != nil || len(r.Succeeded)+len(r.RemovedUserIds) != 0 {
+					r.UserErrors[0].Index != nil || !slices.Equal(r.UserErrors[0].Field, []string{"input", "userIds"}) || len(r.Succeeded)+len(r.RemovedUserIds) != 0 {
 					if r == nil {
 						t.Errorf("%s %s: errors %+v", field, name, res.Errors)
 					} else {

@@ -144,6 +144,7 @@ type ComplexityRoot struct {
 
 	BulkUserError struct {
 		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
 		Index   func(childComplexity int) int
 		Message func(childComplexity int) int
 		UserID  func(childComplexity int) int
@@ -1325,6 +1326,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BulkUserError.Code(childComplexity), true
+	case "BulkUserError.field":
+		if e.ComplexityRoot.BulkUserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkUserError.Field(childComplexity), true
 	case "BulkUserError.index":
 		if e.ComplexityRoot.BulkUserError.Index == nil {
 			break
@@ -4874,6 +4881,11 @@ type BulkUserError {
   userId: ID
   "The user's position in input.userIds; null for the input as a whole."
   index: Int
+  """
+  The input field at fault, as UserError.field: ["input", "userIds", "<index>"]
+  for a user, ["input", "userIds"] or ["input", "tenantId"] for the input.
+  """
+  field: [String!]!
   "A stable machine-readable reason, e.g. ALREADY_SUSPENDED, FORBIDDEN."
   code: String!
   "A human-readable explanation in English."
@@ -6616,6 +6628,8 @@ func (ec *executionContext) childFields_BulkUserError(ctx context.Context, field
 		return ec.fieldContext_BulkUserError_userId(ctx, field)
 	case "index":
 		return ec.fieldContext_BulkUserError_index(ctx, field)
+	case "field":
+		return ec.fieldContext_BulkUserError_field(ctx, field)
 	case "code":
 		return ec.fieldContext_BulkUserError_code(ctx, field)
 	case "message":
@@ -10642,6 +10656,29 @@ func (ec *executionContext) _BulkUserError_index(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_BulkUserError_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BulkUserError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BulkUserError_field(ctx context.Context, field graphql.CollectedField, obj *model.BulkUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkUserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkUserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkUserError", field, false, false, "String")
 }
 
 func (ec *executionContext) _BulkUserError_code(ctx context.Context, field graphql.CollectedField, obj *model.BulkUserError) (ret graphql.Marshaler) {
@@ -27347,6 +27384,11 @@ func (ec *executionContext) _BulkUserError(ctx context.Context, sel ast.Selectio
 		case "index":
 			out.Values[i] = ec._BulkUserError_index(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._BulkUserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "code":

@@ -159,6 +159,9 @@ type BulkUserError struct {
 	UserID *string `json:"userId,omitempty"`
 	// The user's position in input.userIds; null for the input as a whole.
 	Index *int `json:"index,omitempty"`
+	// The input field at fault, as UserError.field: ["input", "userIds", "<index>"]
+	// for a user, ["input", "userIds"] or ["input", "tenantId"] for the input.
+	Field []string `json:"field"`
 	// A stable machine-readable reason, e.g. ALREADY_SUSPENDED, FORBIDDEN.
 	Code string `json:"code"`
 	// A human-readable explanation in English.
