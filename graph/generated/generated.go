@@ -4531,6 +4531,10 @@ extend type Mutation {
   own audit record (user.suspend) and event (USER_SUSPENDED); the ones
   that fail are in userErrors with their userId and a code: NOT_A_MEMBER,
   FORBIDDEN (the single mutation's refusal), ALREADY_SUSPENDED, INVALID_ID.
+  A failure of the service itself (database unavailable) stops the action
+  with a GraphQL error; the users before it stay processed, as their audit
+  records tell. A tenantId that is no Tenant ID is the userError INVALID_ID
+  (field input.tenantId).
   """
   suspendUsers(input: BulkUsersInput!): BulkUserStatusPayload!
   """
