@@ -204,6 +204,11 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 				}
 			}
 		}
+		res := w.m.gql(t, admin, `mutation($input: BulkUsersInput!) { suspendUsers(input: $input) { userErrors { userId field code } } }`,
+			map[string]any{"input": map[string]any{"tenantId": "nope", "userIds": []string{uid(w.operator)}}})
+		if !strings.Contains(string(res.Data), `{"userId":null,"field":["input","tenantId"],"code":"INVALID_ID"}`) {
+			t.Errorf("bad tenant ID: %s %+v", res.Data, res.Errors)
+		}
 		w.unchanged(t, before)
 		// 100 is allowed.
 		r, _ := w.bulk(t, admin, "suspendUsers", w.company, tooMany[:100]...)
