@@ -353,7 +353,7 @@ func TestChangesEndWhenAccessEnds(t *testing.T) {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM role_assignments WHERE id = ?", ra); err != nil {
 				return err
 			}
-			return db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "roleAssignment.remove"},
+			return db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "roleAssignment.delete"},
 				&db.Event{TenantID: &w.company, Type: domain.EventRoleAssignmentDeleted, SubjectType: "RoleAssignment", SubjectID: &ra,
 					Payload: map[string]any{"userId": admin}})
 		})
