@@ -60,7 +60,14 @@ export type AttachUserToTenantInput = {
 
 /** Filters of the audit trail (R26). All given filters must match. */
 export type AuditEventFilter = {
-  /** Only this action, e.g. `serviceAccount.create`. */
+  /**
+   * Only changes about this user (a User's global ID): of the user itself and
+   * of its memberships, role assignments, group memberships, lookups and
+   * nominations, i.e. every event whose `subjectUser` is this user. The
+   * user's history on the profile page.
+   */
+  aboutUserId?: string | number | null | undefined;
+  /** Only this action, e.g. `serviceAccount.create` (one of `auditActions`). */
   action?: string | null | undefined;
   /** Only changes made by this user or service account. */
   actorId?: string | number | null | undefined;
