@@ -565,11 +565,11 @@ export function FailedLoginsSection({ userId }: { userId: string }) {
   );
 }
 
-/** Link to the audit log filtered on this user. */
+/** Link to the audit log filtered on every change about this user. */
 export function AuditLink({ userId }: { userId: string }) {
   const { t } = useI18n();
   return (
-    <Link to={`/audit?${new URLSearchParams({ target: userId }).toString()}`} className="small" data-testid="profile-audit-link">
+    <Link to={`/audit?${new URLSearchParams({ user: userId }).toString()}`} className="small" data-testid="profile-audit-link">
       {t('profile.auditLink')}
     </Link>
   );

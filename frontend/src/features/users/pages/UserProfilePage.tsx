@@ -14,6 +14,7 @@ import type { UserProfileQuery as UserProfileData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { LOCALE_NAMES, matchLocale } from '../../../i18n/translate';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
+import { UserHistory } from '../../audit/components/UserHistory';
 import { ModuleLevelControl } from '../../moduleLevels/ModuleLevelControl';
 import { AssignmentActions } from '../components/AssignmentActions';
 import { AssignRoleForm } from '../components/AssignRoleForm';
@@ -338,6 +339,8 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
       ))}
 
       <FailedLoginsSection userId={user.id} />
+
+      <UserHistory userId={user.id} watch={user} />
     </>
   );
 }
