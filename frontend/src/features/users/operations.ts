@@ -101,6 +101,8 @@ export const UserProfileQuery = graphql(`
         email
         emailVerified
         phone
+        gender
+        birthDate
         language
         timeZone
         status

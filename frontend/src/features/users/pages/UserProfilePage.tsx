@@ -149,6 +149,7 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
         {editing && (
           <IdentityEditForm
             user={user}
+            personalVisible={!restricted}
             onCancel={() => setEditing(false)}
             onDone={() => {
               setEditing(false);
@@ -206,6 +207,18 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
                 {restricted ? <PersonalValue value={user.phone} /> : user.phone ?? <EmptyValue />}
               </dd>
             </div>
+            {!restricted && (
+              <>
+                <div>
+                  <dt>{t('extras.gender')}</dt>
+                  <dd data-testid="identity-gender">{user.gender ? t(`extras.gender.${user.gender}`) : <EmptyValue />}</dd>
+                </div>
+                <div>
+                  <dt>{t('extras.birthDate')}</dt>
+                  <dd data-testid="identity-birthDate">{user.birthDate ? fmt.date(user.birthDate) : <EmptyValue />}</dd>
+                </div>
+              </>
+            )}
             <div>
               <dt>{t('profile.homeTenant')}</dt>
               <dd data-testid="identity-homeTenant">
