@@ -18,6 +18,7 @@ import { UserHistory } from '../../audit/components/UserHistory';
 import { ModuleLevelControl } from '../../moduleLevels/ModuleLevelControl';
 import { AssignmentActions } from '../components/AssignmentActions';
 import { AssignRoleForm } from '../components/AssignRoleForm';
+import { RemoveFromTenant } from '../components/RemoveFromTenant';
 import { UserNominations } from '../components/UserNominations';
 import {
   AttachSiteForm,
@@ -352,6 +353,14 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
       ))}
 
       <FailedLoginsSection userId={user.id} />
+
+      <RemoveFromTenant
+        userId={user.id}
+        userLabel={userLabel}
+        tenants={user.memberships.filter((m) => m.viewerCanDetach).map((m) => m.tenant)}
+        visibleMemberships={user.memberships.length}
+        onDone={refetch}
+      />
 
       <UserHistory userId={user.id} watch={user} />
     </>
