@@ -96,4 +96,9 @@ export const enBehaviours: Record<keyof typeof itBehaviours, string> = {
   "removeTenant.done": "{user} was removed from {name}.",
   "removeTenant.deleted": "{user} was removed from {name} and, having no other tenant, the account was deleted with its personal data.",
   "removeTenant.backToUsers": "Back to the users list",
+  // Issue 16 leftovers: a refused tax code names the identifier of its country (NIR, codice fiscale…).
+  "userError.INVALID_TAX_CODE.named": "{identifier}: not valid, check what was typed.",
+  "taxCountry.org.IT": "Italian tax code or VAT number (partita IVA)",
+  "taxCountry.org.FR": "SIREN or SIRET number",
+  "taxCountry.org.other": "Tax identification number",
 };

@@ -96,4 +96,9 @@ export const frBehaviours: Record<keyof typeof itBehaviours, string> = {
   "removeTenant.done": "{user} a été retiré de {name}.",
   "removeTenant.deleted": "{user} a été retiré de {name} et, n’ayant aucune autre organisation, son compte a été supprimé avec ses données personnelles.",
   "removeTenant.backToUsers": "Retour à la liste des utilisateurs",
+  // Issue 16 leftovers: a refused tax code names the identifier of its country (NIR, codice fiscale…).
+  "userError.INVALID_TAX_CODE.named": "{identifier} : valeur non valide, vérifiez la saisie.",
+  "taxCountry.org.IT": "Code fiscal ou numéro de TVA italien (partita IVA)",
+  "taxCountry.org.FR": "Numéro SIREN ou SIRET",
+  "taxCountry.org.other": "Numéro d’identification fiscale",
 };

@@ -98,4 +98,9 @@ export const itBehaviours = {
   "removeTenant.done": "{user} è stato rimosso da {name}.",
   "removeTenant.deleted": "{user} è stato rimosso da {name} e, non avendo altre organizzazioni, l’account è stato eliminato con i suoi dati personali.",
   "removeTenant.backToUsers": "Torna all’elenco utenti",
+  // Issue 16 leftovers: a refused tax code names the identifier of its country (NIR, codice fiscale…).
+  "userError.INVALID_TAX_CODE.named": "{identifier}: valore non valido, controlla quanto scritto.",
+  "taxCountry.org.IT": "Codice fiscale o partita IVA",
+  "taxCountry.org.FR": "Numero SIREN o SIRET",
+  "taxCountry.org.other": "Codice di identificazione fiscale",
 } as const;
