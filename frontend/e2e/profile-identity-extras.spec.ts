@@ -84,4 +84,29 @@ test.describe('profile: identity extras and delete from tenant', () => {
     await section.getByTestId('remove-tenant-back').click();
     await expect(page).toHaveURL(/\/users/);
   });
+
+  test('a refused tax code names the identifier of its country', async ({ page }) => {
+    await useAdminSession(page.context());
+    const tenantId = await createTenant(page, `Comune di Lodi Vecchio ${Date.now().toString(36)}`);
+    await page.goto(`/users/new?tenant=${encodeURIComponent(tenantId)}`);
+    await page.locator('#add-username').fill(`e2e.nir.${Date.now().toString(36)}`);
+    await page.locator('#add-taxCountry').selectOption('FR');
+    await page.locator('#add-taxCode').fill('12');
+    await page.getByTestId('add-user-lookup-submit').click();
+    await expect(page.getByTestId('field-add-taxCode-error')).toContainText('NIR');
+    await expect(page.getByTestId('field-add-taxCode-error')).not.toContainText('Codice fiscale');
+    await page.locator('#add-taxCountry').selectOption('IT');
+    await page.locator('#add-taxCode').fill('RSSMRA85T10A56');
+    await page.getByTestId('add-user-lookup-submit').click();
+    await expect(page.getByTestId('field-add-taxCode-error')).toContainText('Codice fiscale');
+
+    // A French tenant's tax code: SIREN or SIRET.
+    await page.goto('/tenants');
+    await page.getByTestId('tenant-create-open').click();
+    await page.locator('#tenant-name').fill(`Mairie de Lyon ${Date.now().toString(36)}`);
+    await page.getByTestId('tenant-create-country').selectOption('FR');
+    await page.locator('#tenant-taxCode').fill('12345678A');
+    await page.getByTestId('tenant-create-submit').click();
+    await expect(page.getByTestId('field-tenant-taxCode-error')).toContainText('SIREN or SIRET');
+  });
 });
