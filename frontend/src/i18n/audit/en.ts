@@ -15,6 +15,7 @@ export const enAudit: Record<keyof typeof itAudit, string> = {
   "audit.history.empty": "No changes about this person in the tenants whose audit log you can read.",
   "audit.history.all": "Open in the audit log",
   "audit.openProfile": "Open the profile of {name}",
+  "audit.profile": "Profile",
   "auditAction.user.create": "User created",
   "auditLine.user.create": "{actor} created the user {subject}",
   "auditAction.user.update": "Profile changed",

@@ -15,6 +15,7 @@ export const frAudit: Record<keyof typeof itAudit, string> = {
   "audit.history.empty": "Aucune modification concernant cette personne dans les organisations dont vous pouvez lire le journal.",
   "audit.history.all": "Ouvrir dans le journal d’audit",
   "audit.openProfile": "Ouvrir le profil de {name}",
+  "audit.profile": "Profil",
   "auditAction.user.create": "Utilisateur créé",
   "auditLine.user.create": "{actor} a créé l’utilisateur {subject}",
   "auditAction.user.update": "Profil modifié",

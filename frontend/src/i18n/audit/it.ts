@@ -18,6 +18,7 @@ export const itAudit = {
   "audit.history.empty": "Nessuna modifica su questa persona nelle organizzazioni di cui puoi leggere il registro.",
   "audit.history.all": "Apri nel registro attività",
   "audit.openProfile": "Apri il profilo di {name}",
+  "audit.profile": "Profilo",
   "auditAction.user.create": "Utente creato",
   "auditLine.user.create": "{actor} ha creato l’utente {subject}",
   "auditAction.user.update": "Profilo modificato",

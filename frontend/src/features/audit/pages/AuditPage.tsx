@@ -266,7 +266,7 @@ function AuditRow({ event: e, onFilter, dateTime }: { event: AuditEvent; onFilte
               aria-label={t('audit.openProfile', { name: e.subjectLabel ?? '' })}
               data-testid="audit-event-subject"
             >
-              {t('audit.target')}
+              {t('audit.profile')}
             </Link>
           </>
         )}
