@@ -22,10 +22,11 @@ func (m *auditEventModel) domain() *domain.AuditEvent {
 
 // auditSubjectUserSQL is the user an audit event is about (see
 // domain.AuditEvent.SubjectUserID): the target user, else the userId of its
-// documents, else the nominee of its nomination. Numbers in the documents
-// are written by the server, so the cast cannot fail.
+// documents, else the nominee of its nomination. Only digits are cast, so
+// that no document can make the trail unreadable.
 const auditSubjectUserSQL = `COALESCE(CASE WHEN ae.target_type = 'User' THEN ae.target_id END,
-	(ae.after ->> 'userId')::bigint, (ae.before ->> 'userId')::bigint,
+	CASE WHEN ae.after ->> 'userId' ~ '^[0-9]{1,18}$' THEN (ae.after ->> 'userId')::bigint END,
+	CASE WHEN ae.before ->> 'userId' ~ '^[0-9]{1,18}$' THEN (ae.before ->> 'userId')::bigint END,
 	(SELECT n.user_id FROM nominations n WHERE ae.target_type = 'Nomination' AND n.id = ae.target_id))`
 
 type auditCursor struct {
