@@ -181,6 +181,10 @@ type AuditEvent struct {
 	UserAgent  string
 	RequestID  string
 	CreatedAt  time.Time
+	// SubjectUserID is the user the change is about: the target when it is
+	// a user, else the userId its documents name (membership, role
+	// assignment, group membership, lookup) or the nominee of a nomination.
+	SubjectUserID *int64
 }
 
 // Page asks for one page of a keyset-paginated list. After and Before are

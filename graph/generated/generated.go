@@ -98,19 +98,23 @@ type ComplexityRoot struct {
 	}
 
 	AuditEvent struct {
-		Action     func(childComplexity int) int
-		Actor      func(childComplexity int) int
-		ActorLabel func(childComplexity int) int
-		After      func(childComplexity int) int
-		Before     func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		IP         func(childComplexity int) int
-		RequestID  func(childComplexity int) int
-		TargetID   func(childComplexity int) int
-		TargetType func(childComplexity int) int
-		Tenant     func(childComplexity int) int
-		UserAgent  func(childComplexity int) int
+		Action       func(childComplexity int) int
+		Actor        func(childComplexity int) int
+		ActorLabel   func(childComplexity int) int
+		ActorName    func(childComplexity int) int
+		After        func(childComplexity int) int
+		Before       func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		IP           func(childComplexity int) int
+		ObjectLabel  func(childComplexity int) int
+		RequestID    func(childComplexity int) int
+		SubjectLabel func(childComplexity int) int
+		SubjectUser  func(childComplexity int) int
+		TargetID     func(childComplexity int) int
+		TargetType   func(childComplexity int) int
+		Tenant       func(childComplexity int) int
+		UserAgent    func(childComplexity int) int
 	}
 
 	AuditEventConnection struct {
@@ -461,6 +465,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AuditActions     func(childComplexity int) int
 		AuditEvents      func(childComplexity int, filter *model.AuditEventFilter, first *int, after *string, last *int, before *string) int
 		DeveloperMailbox func(childComplexity int, first *int, after *string) int
 		Groups           func(childComplexity int, tenantID string, productID *string, includeInactive *bool) int
@@ -792,7 +797,12 @@ type AuditEventResolver interface {
 	Tenant(ctx context.Context, obj *domain.AuditEvent) (*domain.Tenant, error)
 	Actor(ctx context.Context, obj *domain.AuditEvent) (*domain.User, error)
 
+	ActorName(ctx context.Context, obj *domain.AuditEvent) (string, error)
+
 	TargetID(ctx context.Context, obj *domain.AuditEvent) (*string, error)
+	SubjectUser(ctx context.Context, obj *domain.AuditEvent) (*domain.User, error)
+	SubjectLabel(ctx context.Context, obj *domain.AuditEvent) (*string, error)
+	ObjectLabel(ctx context.Context, obj *domain.AuditEvent) (*string, error)
 	Before(ctx context.Context, obj *domain.AuditEvent) (model.JSON, error)
 	After(ctx context.Context, obj *domain.AuditEvent) (model.JSON, error)
 	IP(ctx context.Context, obj *domain.AuditEvent) (*string, error)
@@ -934,6 +944,7 @@ type QueryResolver interface {
 	InvitationStatus(ctx context.Context, token string) (*model.InvitationStatus, error)
 	DeveloperMailbox(ctx context.Context, first *int, after *string) (*model.MailMessageConnection, error)
 	AuditEvents(ctx context.Context, filter *model.AuditEventFilter, first *int, after *string, last *int, before *string) (*model.AuditEventConnection, error)
+	AuditActions(ctx context.Context) ([]string, error)
 	Nominations(ctx context.Context, tenantID string, status *model.NominationStatus, first *int, after *string, last *int, before *string) (*model.NominationConnection, error)
 	SecurityFindings(ctx context.Context, tenantID string) (*model.SecurityFindings, error)
 }
@@ -1170,6 +1181,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.ActorLabel(childComplexity), true
+	case "AuditEvent.actorName":
+		if e.ComplexityRoot.AuditEvent.ActorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ActorName(childComplexity), true
 	case "AuditEvent.after":
 		if e.ComplexityRoot.AuditEvent.After == nil {
 			break
@@ -1200,12 +1217,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.IP(childComplexity), true
+	case "AuditEvent.objectLabel":
+		if e.ComplexityRoot.AuditEvent.ObjectLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ObjectLabel(childComplexity), true
 	case "AuditEvent.requestId":
 		if e.ComplexityRoot.AuditEvent.RequestID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AuditEvent.RequestID(childComplexity), true
+	case "AuditEvent.subjectLabel":
+		if e.ComplexityRoot.AuditEvent.SubjectLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.SubjectLabel(childComplexity), true
+	case "AuditEvent.subjectUser":
+		if e.ComplexityRoot.AuditEvent.SubjectUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.SubjectUser(childComplexity), true
 	case "AuditEvent.targetId":
 		if e.ComplexityRoot.AuditEvent.TargetID == nil {
 			break
@@ -2871,6 +2906,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductUsers.Users(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
+	case "Query.auditActions":
+		if e.ComplexityRoot.Query.AuditActions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AuditActions(childComplexity), true
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
 			break
@@ -5649,7 +5690,14 @@ input AuditEventFilter {
   actorId: ID
   "Only changes of this object (any global ID: User, Tenant, ServiceAccount...)."
   targetId: ID
-  "Only this action, e.g. ` + "`" + `serviceAccount.create` + "`" + `."
+  """
+  Only changes about this user (a User's global ID): of the user itself and
+  of its memberships, role assignments, group memberships, lookups and
+  nominations, i.e. every event whose ` + "`" + `subjectUser` + "`" + ` is this user. The
+  user's history on the profile page.
+  """
+  aboutUserId: ID
+  "Only this action, e.g. ` + "`" + `serviceAccount.create` + "`" + ` (one of ` + "`" + `auditActions` + "`" + `)."
   action: String
   "Only changes at or after this time."
   from: DateTime
@@ -5668,10 +5716,36 @@ type AuditEvent implements Node {
   actor: User
   "The actor's username at the time, or a pseudonym once the account is deleted."
   actorLabel: String!
+  """
+  The actor as a person reads it: given and family name when the actor is
+  visible and the viewer may read their personal data (R12), else
+  ` + "`" + `actorLabel` + "`" + ` (a username, a service account's name or a pseudonym).
+  """
+  actorName: String!
   "Type of the changed object."
   targetType: String!
   "Global ID of the changed object."
   targetId: ID
+  """
+  The user the change is about: the changed user, or the user of the
+  changed membership, role assignment, group membership, lookup or
+  nomination. Null when there is none or the viewer may not see the user.
+  """
+  subjectUser: User
+  """
+  What the change is about, in words: for a change about a user, their
+  given and family name when the viewer may read their personal data (R12),
+  else their username (a pseudonym once the user is deleted); for a tenant,
+  its name; for a group, its name; for a service account token, the
+  service account's name. Null when unknown.
+  """
+  subjectLabel: String
+  """
+  The other object of the change, in words: the product and role of a role
+  assignment or nomination (` + "`" + `Product: Role` + "`" + `), the group of a group
+  membership change, the tenant of a lookup. Null when there is none.
+  """
+  objectLabel: String
   "State before the change; personal data only for viewers who may read it (R12)."
   before: JSON
   "State after the change; personal data only for viewers who may read it (R12)."
@@ -5714,6 +5788,11 @@ extend type Query {
     last: Int
     before: String
   ): AuditEventConnection!
+  """
+  Every action code the audit trail records (` + "`" + `AuditEvent.action` + "`" + `), for an
+  action filter offered as a list. The server records no other code.
+  """
+  auditActions: [String!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/oversight.graphqls", Input: `# Oversight (issue 6): admin nominations (R20), security findings (R22) and
@@ -6554,10 +6633,18 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_actor(ctx, field)
 	case "actorLabel":
 		return ec.fieldContext_AuditEvent_actorLabel(ctx, field)
+	case "actorName":
+		return ec.fieldContext_AuditEvent_actorName(ctx, field)
 	case "targetType":
 		return ec.fieldContext_AuditEvent_targetType(ctx, field)
 	case "targetId":
 		return ec.fieldContext_AuditEvent_targetId(ctx, field)
+	case "subjectUser":
+		return ec.fieldContext_AuditEvent_subjectUser(ctx, field)
+	case "subjectLabel":
+		return ec.fieldContext_AuditEvent_subjectLabel(ctx, field)
+	case "objectLabel":
+		return ec.fieldContext_AuditEvent_objectLabel(ctx, field)
 	case "before":
 		return ec.fieldContext_AuditEvent_before(ctx, field)
 	case "after":
@@ -10044,6 +10131,29 @@ func (ec *executionContext) fieldContext_AuditEvent_actorLabel(_ context.Context
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
+func (ec *executionContext) _AuditEvent_actorName(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_actorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().ActorName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, true, true, "String")
+}
+
 func (ec *executionContext) _AuditEvent_targetType(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10088,6 +10198,84 @@ func (ec *executionContext) _AuditEvent_targetId(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_AuditEvent_targetId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, true, true, "ID")
+}
+
+func (ec *executionContext) _AuditEvent_subjectUser(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_subjectUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().SubjectUser(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_subjectUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEvent_subjectLabel(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_subjectLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().SubjectLabel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_subjectLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _AuditEvent_objectLabel(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_objectLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().ObjectLabel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_objectLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, true, true, "String")
 }
 
 func (ec *executionContext) _AuditEvent_before(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEvent) (ret graphql.Marshaler) {
@@ -17583,6 +17771,29 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_auditActions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AuditActions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
 func (ec *executionContext) _Query_nominations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24324,7 +24535,7 @@ func (ec *executionContext) unmarshalInputAuditEventFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"tenantId", "actorId", "targetId", "action", "from", "to"}
+	fieldsInOrder := [...]string{"tenantId", "actorId", "targetId", "aboutUserId", "action", "from", "to"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24352,6 +24563,13 @@ func (ec *executionContext) unmarshalInputAuditEventFilter(ctx context.Context, 
 				return it, err
 			}
 			it.TargetID = data
+		case "aboutUserId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aboutUserId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AboutUserID = data
 		case "action":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27108,6 +27326,11 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "actorName":
+			out.Values[i] = ec._AuditEvent_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "targetType":
 			out.Values[i] = ec._AuditEvent_targetType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27115,6 +27338,21 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "targetId":
 			out.Values[i] = ec._AuditEvent_targetId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subjectUser":
+			out.Values[i] = ec._AuditEvent_subjectUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subjectLabel":
+			out.Values[i] = ec._AuditEvent_subjectLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "objectLabel":
+			out.Values[i] = ec._AuditEvent_objectLabel(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -29629,6 +29867,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEvents(ctx, field)
+				})
+		case "auditActions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditActions(ctx, field)
 				})
 		case "nominations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -109,7 +109,12 @@ type AuditEventFilter struct {
 	ActorID *string `json:"actorId,omitempty"`
 	// Only changes of this object (any global ID: User, Tenant, ServiceAccount...).
 	TargetID *string `json:"targetId,omitempty"`
-	// Only this action, e.g. `serviceAccount.create`.
+	// Only changes about this user (a User's global ID): of the user itself and
+	// of its memberships, role assignments, group memberships, lookups and
+	// nominations, i.e. every event whose `subjectUser` is this user. The
+	// user's history on the profile page.
+	AboutUserID *string `json:"aboutUserId,omitempty"`
+	// Only this action, e.g. `serviceAccount.create` (one of `auditActions`).
 	Action *string `json:"action,omitempty"`
 	// Only changes at or after this time.
 	From *time.Time `json:"from,omitempty"`
