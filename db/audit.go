@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -16,7 +17,12 @@ func insertAudit(ctx context.Context, tx bun.IDB, ac domain.AuditContext, ev dom
 }
 
 // insertAuditID is insertAudit returning the new row's id.
+// Unknown action codes are refused, so that the list the admin app labels
+// (domain.AuditActions) is complete.
 func insertAuditID(ctx context.Context, tx bun.IDB, ac domain.AuditContext, ev domain.AuditEvent) (int64, error) {
+	if !domain.IsAuditAction(ev.Action) {
+		return 0, fmt.Errorf("db: unknown audit action %q: add it to domain/audit_actions.json and label it in the admin app", ev.Action)
+	}
 	m := auditEventModel{
 		TenantID: ev.TenantID, ActorID: ac.ActorID, ActorLabel: ac.ActorLabel,
 		Action: ev.Action, TargetType: ev.TargetType, TargetID: ev.TargetID,

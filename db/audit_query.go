@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/uptrace/bun"
 
@@ -16,8 +17,17 @@ func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
 func (m *auditEventModel) domain() *domain.AuditEvent {
 	return &domain.AuditEvent{ID: m.ID, TenantID: m.TenantID, ActorID: m.ActorID, ActorLabel: m.ActorLabel,
 		Action: m.Action, TargetType: m.TargetType, TargetID: m.TargetID, Before: m.Before, After: m.After,
-		IP: m.IP, UserAgent: m.UserAgent, RequestID: m.RequestID, CreatedAt: m.CreatedAt.UTC()}
+		IP: m.IP, UserAgent: m.UserAgent, RequestID: m.RequestID, CreatedAt: m.CreatedAt.UTC(), SubjectUserID: m.SubjectUserID}
 }
+
+// auditSubjectUserSQL is the user an audit event is about (see
+// domain.AuditEvent.SubjectUserID): the target user, else the userId of its
+// documents, else the nominee of its nomination. Only digits are cast, so
+// that no document can make the trail unreadable.
+const auditSubjectUserSQL = `COALESCE(CASE WHEN ae.target_type = 'User' THEN ae.target_id END,
+	CASE WHEN ae.after ->> 'userId' ~ '^[0-9]{1,18}$' THEN (ae.after ->> 'userId')::bigint END,
+	CASE WHEN ae.before ->> 'userId' ~ '^[0-9]{1,18}$' THEN (ae.before ->> 'userId')::bigint END,
+	(SELECT n.user_id FROM nominations n WHERE ae.target_type = 'Nomination' AND n.id = ae.target_id))`
 
 type auditCursor struct {
 	ID int64 `json:"i"`
@@ -33,6 +43,7 @@ func (s *AuditService) FindAuditEvents(ctx context.Context, f domain.AuditFilter
 	q := s.db.NewSelect().Model((*auditEventModel)(nil))
 	applyAuditFilter(q, f)
 	countQ := q.Clone()
+	q.ColumnExpr("ae.*").ColumnExpr(auditSubjectUserSQL + " AS subject_user_id")
 
 	var rows []auditEventModel
 	q = q.Model(&rows).Limit(int64(limit))
@@ -97,6 +108,17 @@ func applyAuditFilter(q *bun.SelectQuery, f domain.AuditFilter) {
 	if f.TargetID != nil {
 		q.Where("ae.target_id = ?", *f.TargetID)
 	}
+	if f.AboutUserID != nil {
+		// Each branch has its index: the target's, the documents' userId
+		// (migration 0004) and the nominations' user (migration 0012).
+		id := *f.AboutUserID
+		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("ae.target_type = 'User' AND ae.target_id = ?", id).
+				WhereOr("ae.before ->> 'userId' = ?", strconv.FormatInt(id, 10)).
+				WhereOr("ae.after ->> 'userId' = ?", strconv.FormatInt(id, 10)).
+				WhereOr("ae.target_type = 'Nomination' AND ae.target_id IN (SELECT n.id FROM nominations n WHERE n.user_id = ?)", id)
+		})
+	}
 	if f.Action != nil {
 		q.Where("ae.action = ?", *f.Action)
 	}
@@ -111,9 +133,10 @@ func applyAuditFilter(q *bun.SelectQuery, f domain.AuditFilter) {
 // AuditEventsByIDs loads audit events for a dataloader, inside the scope.
 func (s *AuditService) AuditEventsByIDs(ctx context.Context, scope domain.Scope, ids []int64) ([]*domain.AuditEvent, error) {
 	var rows []auditEventModel
-	q := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids))
+	q := s.db.NewSelect().Model(&rows).ColumnExpr("ae.*").ColumnExpr(auditSubjectUserSQL+" AS subject_user_id").
+		Where("ae.id IN (?)", bun.List(ids))
 	if !scope.All {
-		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
+		q.Where("ae.tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, mapError(err)

@@ -175,7 +175,7 @@ func TestRecordChangeAndOutbox(t *testing.T) {
 	}
 	t.Run("RollbackKeepsNothing", func(t *testing.T) {
 		_ = d.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "x"}, &db.Event{Type: "X", SubjectType: "User"})
+			db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "user.update"}, &db.Event{Type: "X", SubjectType: "User"})
 			return errors.New("abort")
 		})
 		var n int

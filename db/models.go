@@ -207,6 +207,8 @@ type auditEventModel struct {
 	UserAgent  string         `bun:"user_agent"`
 	RequestID  string         `bun:"request_id"`
 	CreatedAt  time.Time      `bun:"created_at,nullzero,default:now()"`
+	// SubjectUserID is computed by reads (auditSubjectUserSQL), never stored.
+	SubjectUserID *int64 `bun:"subject_user_id,scanonly"`
 }
 
 func deref(s *string) string {

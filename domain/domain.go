@@ -181,6 +181,10 @@ type AuditEvent struct {
 	UserAgent  string
 	RequestID  string
 	CreatedAt  time.Time
+	// SubjectUserID is the user the change is about: the target when it is
+	// a user, else the userId its documents name (membership, role
+	// assignment, group membership, lookup) or the nominee of a nomination.
+	SubjectUserID *int64
 }
 
 // Page asks for one page of a keyset-paginated list. After and Before are
@@ -223,6 +227,21 @@ type UserFilter struct {
 	Search           *string
 	// GroupID narrows the list to the members of one group (R11).
 	GroupID *int64
+	// InactiveSinceDays keeps the users with no sign-in for that many days:
+	// last signed in, or created when they never did, before then (seed
+	// 001's monthly clean-up). See CheckInactiveSinceDays.
+	InactiveSinceDays *int
+}
+
+// MaxInactiveSinceDays bounds UserFilter.InactiveSinceDays (ten years).
+const MaxInactiveSinceDays = 3650
+
+// CheckInactiveSinceDays validates a "no sign-in for N days" filter.
+func CheckInactiveSinceDays(days int) error {
+	if days < 1 || days > MaxInactiveSinceDays {
+		return FieldError("inactiveSinceDays", ReasonInvalidFilter, "Give a number of days from 1 to %d.", MaxInactiveSinceDays)
+	}
+	return nil
 }
 
 // Connection is one page of a list plus what a client needs to page on.

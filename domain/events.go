@@ -143,7 +143,11 @@ type AuditFilter struct {
 	ActorID    *int64
 	TargetType *string
 	TargetID   *int64
-	Action     *string
-	From       *time.Time
-	To         *time.Time
+	// AboutUserID keeps the changes about this user: of the user itself
+	// and of its memberships, role assignments, group memberships,
+	// lookups and nominations (AuditEvent.SubjectUserID).
+	AboutUserID *int64
+	Action      *string
+	From        *time.Time
+	To          *time.Time
 }

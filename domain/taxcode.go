@@ -31,6 +31,10 @@ type TaxCodeValidator interface {
 type taxCodeRegistry struct {
 	mu         sync.RWMutex
 	validators map[string]TaxCodeValidator
+	// identifier names a country's tax code in the messages of the
+	// generic fallback ("NIR" for a French person), so that a refusal
+	// never names another country's identifier.
+	identifier func(country string) string
 }
 
 func (r *taxCodeRegistry) register(v TaxCodeValidator) {
@@ -55,13 +59,41 @@ func (r *taxCodeRegistry) lookup(country string) TaxCodeValidator {
 	if v, ok := r.validators[taxCountryKey(country)]; ok {
 		return v
 	}
-	return genericTaxCode{}
+	name := "tax identification number"
+	if r.identifier != nil {
+		name = r.identifier(taxCountryKey(country))
+	}
+	return genericTaxCode{name: name}
 }
 
 var (
-	personTaxCodes       taxCodeRegistry
-	organizationTaxCodes taxCodeRegistry
+	personTaxCodes       = taxCodeRegistry{identifier: PersonTaxIdentifier}
+	organizationTaxCodes = taxCodeRegistry{identifier: OrganizationTaxIdentifier}
 )
+
+// PersonTaxIdentifier is what a person's tax code is called in a country,
+// as refusals name it: the codice fiscale in Italy, the NIR in France.
+func PersonTaxIdentifier(country string) string {
+	switch taxCountryKey(country) {
+	case "IT", "":
+		return "Italian tax code (codice fiscale)"
+	case "FR":
+		return "French NIR (social security number)"
+	}
+	return "tax identification number"
+}
+
+// OrganizationTaxIdentifier is what an organisation's tax code is called in
+// a country: codice fiscale or partita IVA in Italy, SIREN or SIRET in France.
+func OrganizationTaxIdentifier(country string) string {
+	switch taxCountryKey(country) {
+	case "IT", "":
+		return "Italian tax code or VAT number (partita IVA)"
+	case "FR":
+		return "SIREN or SIRET number"
+	}
+	return "tax identification number"
+}
 
 func init() {
 	RegisterTaxCodeValidator(ItalianPersonTaxCode{})
@@ -147,19 +179,24 @@ func taxCodeError(format string, args ...any) error {
 	return FieldError("taxCode", ReasonInvalidTaxCode, format, args...)
 }
 
-// genericTaxCode is the fallback for countries without a validator.
-type genericTaxCode struct{}
+// genericTaxCode is the fallback for countries without a validator; its
+// messages use the country's name for the identifier.
+type genericTaxCode struct{ name string }
 
 func (genericTaxCode) Country() string              { return "" }
 func (genericTaxCode) Normalize(code string) string { return compactTaxCode(code) }
 
-func (genericTaxCode) Validate(code string) error {
+func (g genericTaxCode) Validate(code string) error {
+	name := g.name
+	if name == "" {
+		name = "tax identification number"
+	}
 	if n := utf8.RuneCountInString(code); n < 4 || n > 20 {
-		return taxCodeError("A tax code has 4 to 20 letters and digits, not %d.", n)
+		return taxCodeError("A %s has 4 to 20 letters and digits, not %d.", name, n)
 	}
 	for i := 0; i < len(code); i++ {
 		if !tcIsDigit(code[i]) && !tcIsUpper(code[i]) {
-			return taxCodeError("A tax code may contain only letters A-Z and digits.")
+			return taxCodeError("A %s may contain only letters A-Z and digits.", name)
 		}
 	}
 	return nil

@@ -375,3 +375,34 @@ func TestValidateOrganizationTaxCodeSingleDigitChanges(t *testing.T) {
 		})
 	}
 }
+
+// A refusal names the identifier of the tax code's country (issue 16
+// leftovers): never the Italian codice fiscale for a French person or
+// organisation.
+func TestTaxCodeMessageNamesTheCountrysIdentifier(t *testing.T) {
+	cases := []struct {
+		name, want string
+		validate   func() error
+	}{
+		{"FrenchPerson", "NIR", func() error { _, err := domain.ValidatePersonTaxCode("fr", "12"); return err }},
+		{"FrenchPersonCharacters", "NIR", func() error { _, err := domain.ValidatePersonTaxCode("FR", "1234_é5678"); return err }},
+		{"FrenchOrganization", "SIREN", func() error { _, err := domain.ValidateOrganizationTaxCode("FR", "12345678A"); return err }},
+		{"ItalianPerson", "Italian tax code", func() error { _, err := domain.ValidatePersonTaxCode("IT", "RSSMRA85T10A562"); return err }},
+		{"GermanPerson", "tax identification number", func() error { _, err := domain.ValidatePersonTaxCode("DE", "12"); return err }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.validate()
+			e := domain.AsError(err)
+			if e == nil || e.Reason != domain.ReasonInvalidTaxCode {
+				t.Fatalf("err = %v", err)
+			}
+			if !strings.Contains(e.Message, c.want) {
+				t.Fatalf("message %q does not name %q", e.Message, c.want)
+			}
+			if c.name != "ItalianPerson" && strings.Contains(strings.ToLower(e.Message), "italian") {
+				t.Fatalf("message %q names the Italian identifier", e.Message)
+			}
+		})
+	}
+}

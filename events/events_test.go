@@ -42,7 +42,7 @@ func newEnv(t *testing.T) *env {
 func record(t testing.TB, ctx context.Context, tx bun.IDB, tenant int64, typ string, payload map[string]any) int64 {
 	t.Helper()
 	err := db.RecordChange(ctx, tx, domain.AuditContext{ActorLabel: "test"},
-		domain.AuditEvent{TenantID: &tenant, Action: "test." + typ},
+		domain.AuditEvent{TenantID: &tenant, Action: "user.update"},
 		&db.Event{TenantID: &tenant, Type: typ, SubjectType: "User", Payload: payload})
 	if err != nil {
 		t.Fatal(err)

@@ -262,6 +262,9 @@ func (app *App) auditEvents(ctx context.Context, in *model.AuditEventFilter, fir
 			}
 			f.TargetType, f.TargetID = &typ, &id
 		}
+		if f.AboutUserID, err = decodeOptionalID("User", in.AboutUserID, "aboutUserId"); err != nil {
+			return nil, err
+		}
 		if in.Action != nil {
 			if len(*in.Action) > 100 {
 				return nil, domain.FieldError("action", "INVALID_ACTION", "An action is at most 100 characters.")

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"tenantadmin/domain"
 	"tenantadmin/graph/generated"
 	"tenantadmin/graph/model"
@@ -33,6 +34,11 @@ func (r *auditEventResolver) Actor(ctx context.Context, obj *domain.AuditEvent) 
 	return loadersFrom(ctx).User(ctx, *obj.ActorID)
 }
 
+// ActorName is the resolver for the actorName field.
+func (r *auditEventResolver) ActorName(ctx context.Context, obj *domain.AuditEvent) (string, error) {
+	return auditActorName(ctx, obj)
+}
+
 // TargetID is the resolver for the targetId field.
 func (r *auditEventResolver) TargetID(ctx context.Context, obj *domain.AuditEvent) (*string, error) {
 	if obj.TargetID == nil || obj.TargetType == "" {
@@ -40,6 +46,21 @@ func (r *auditEventResolver) TargetID(ctx context.Context, obj *domain.AuditEven
 	}
 	gid := globalID(obj.TargetType, *obj.TargetID)
 	return &gid, nil
+}
+
+// SubjectUser is the resolver for the subjectUser field.
+func (r *auditEventResolver) SubjectUser(ctx context.Context, obj *domain.AuditEvent) (*domain.User, error) {
+	return auditSubjectUser(ctx, obj)
+}
+
+// SubjectLabel is the resolver for the subjectLabel field.
+func (r *auditEventResolver) SubjectLabel(ctx context.Context, obj *domain.AuditEvent) (*string, error) {
+	return auditSubjectLabel(ctx, r.App, obj)
+}
+
+// ObjectLabel is the resolver for the objectLabel field.
+func (r *auditEventResolver) ObjectLabel(ctx context.Context, obj *domain.AuditEvent) (*string, error) {
+	return auditObjectLabel(ctx, r.App, obj)
 }
 
 // Before is the resolver for the before field.
@@ -86,6 +107,11 @@ func (r *changeEventResolver) AuditEvent(ctx context.Context, obj *model.ChangeE
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, filter *model.AuditEventFilter, first *int, after *string, last *int, before *string) (*model.AuditEventConnection, error) {
 	return r.App.auditEvents(ctx, filter, first, after, last, before)
+}
+
+// AuditActions is the resolver for the auditActions field.
+func (r *queryResolver) AuditActions(ctx context.Context) ([]string, error) {
+	return slices.Clone(domain.AuditActions), nil
 }
 
 // Changes is the resolver for the changes field.

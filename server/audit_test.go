@@ -65,7 +65,7 @@ func TestAuditEvents(t *testing.T) {
 	audit(t, w.m, w.companyAdmin, &w.site, "user.update", w.technician, after)
 	audit(t, w.m, w.holdingAdmin, &w.holding, "user.update", w.holdingAdmin, after)
 	audit(t, w.m, w.other_admin, &w.other, "user.update", w.other_admin, after)
-	audit(t, w.m, w.holdingAdmin, nil, "platform.change", w.holdingAdmin, after)
+	audit(t, w.m, w.holdingAdmin, nil, "platform.bootstrap", w.holdingAdmin, after)
 	query := func(t *testing.T, viewer int64, vars map[string]any) (auditPage, string) {
 		t.Helper()
 		res := w.m.gql(t, w.m.MustLogin(t, viewer), auditQuery, vars)
@@ -96,7 +96,7 @@ func TestAuditEvents(t *testing.T) {
 	})
 	t.Run("PlatformAdminReadsAll", func(t *testing.T) {
 		p, _ := query(t, w.f.PlatformAdmin("auditor"), map[string]any{"first": 10})
-		if p.AuditEvents.TotalCount != 5 || p.AuditEvents.Nodes[0].Action != "platform.change" {
+		if p.AuditEvents.TotalCount != 5 || p.AuditEvents.Nodes[0].Action != "platform.bootstrap" {
 			t.Fatalf("platform admin sees %s", p.actions())
 		}
 	})

@@ -25,12 +25,28 @@ func recordChange(t testing.TB, m *Main, tenant int64, typ, subjectType string, 
 	t.Helper()
 	err := m.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
 		return db.RecordChange(ctx, tx, domain.AuditContext{ActorLabel: "test"},
-			domain.AuditEvent{TenantID: &tenant, Action: strings.ToLower(typ), TargetType: subjectType, TargetID: &subjectID},
+			domain.AuditEvent{TenantID: &tenant, Action: auditActionOf(typ), TargetType: subjectType, TargetID: &subjectID},
 			&db.Event{TenantID: &tenant, Type: typ, SubjectType: subjectType, SubjectID: &subjectID, Payload: payload})
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// auditActionOf is the audit action a mutation records with a change
+// event of this type (storage refuses unlisted actions).
+func auditActionOf(typ string) string {
+	switch typ {
+	case domain.EventUserCreated:
+		return "user.create"
+	case domain.EventUserSuspended:
+		return "user.suspend"
+	case domain.EventUserDeleted:
+		return "user.delete"
+	case domain.EventMembershipCreated:
+		return "membership.create"
+	}
+	return "user.update"
 }
 
 // waitSubscribers waits until the server's hub holds n subscriptions.
@@ -353,7 +369,7 @@ func TestChangesEndWhenAccessEnds(t *testing.T) {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM role_assignments WHERE id = ?", ra); err != nil {
 				return err
 			}
-			return db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "roleAssignment.remove"},
+			return db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "roleAssignment.delete"},
 				&db.Event{TenantID: &w.company, Type: domain.EventRoleAssignmentDeleted, SubjectType: "RoleAssignment", SubjectID: &ra,
 					Payload: map[string]any{"userId": admin}})
 		})

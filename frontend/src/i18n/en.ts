@@ -1,6 +1,7 @@
 import type { Messages } from './translate';
 import { enScreens } from './screens/en';
 import { enBehaviours } from './behaviours/en';
+import { enAudit } from './audit/en';
 
 /** English catalog. */
 export const en: Messages = {
@@ -331,4 +332,5 @@ export const en: Messages = {
 
   ...enScreens,
   ...enBehaviours,
+  ...enAudit,
 };

@@ -1,6 +1,7 @@
 import type { Messages } from './translate';
 import { frScreens } from './screens/fr';
 import { frBehaviours } from './behaviours/fr';
+import { frAudit } from './audit/fr';
 
 /** French catalog (words of the HubProTransport and Amisgest guides). */
 export const fr: Messages = {
@@ -338,4 +339,5 @@ export const fr: Messages = {
 
   ...frScreens,
   ...frBehaviours,
+  ...frAudit,
 };

@@ -1,5 +1,6 @@
 import { itScreens } from './screens/it';
 import { itBehaviours } from './behaviours/it';
+import { itAudit } from './audit/it';
 
 /**
  * Italian catalog: the source of the message keys. The words are the ones the
@@ -339,4 +340,5 @@ export const it = {
 
   ...itScreens,
   ...itBehaviours,
+  ...itAudit,
 } as const;

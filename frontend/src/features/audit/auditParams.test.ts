@@ -4,7 +4,7 @@ import { auditFilter, changedKeys, readAuditParams, writeAuditParams, zonedToUtc
 describe('audit params', () => {
   it('round-trips through the URL', () => {
     const p = readAuditParams('?tenant=VGVuYW50OjE%3D&action=user.suspend&from=2026-03-01T08:00&to=2026-03-02T18:30');
-    expect(p).toEqual({ tenant: 'VGVuYW50OjE=', actor: '', target: '', action: 'user.suspend', from: '2026-03-01T08:00', to: '2026-03-02T18:30' });
+    expect(p).toEqual({ tenant: 'VGVuYW50OjE=', actor: '', target: '', user: '', action: 'user.suspend', from: '2026-03-01T08:00', to: '2026-03-02T18:30' });
     expect(readAuditParams(writeAuditParams(p))).toEqual(p);
   });
 
@@ -17,10 +17,19 @@ describe('audit params', () => {
   });
 });
 
+describe('user history', () => {
+  it('asks for every change about the user', () => {
+    const p = readAuditParams('?user=VXNlcjo3');
+    expect(p.user).toBe('VXNlcjo3');
+    expect(writeAuditParams(p)).toBe('?user=VXNlcjo3');
+    expect(auditFilter(p)).toEqual({ aboutUserId: 'VXNlcjo3' });
+  });
+});
+
 describe('auditFilter', () => {
   it('reads times in the viewer’s zone and makes the end minute inclusive', () => {
     const f = auditFilter(
-      { tenant: 't', actor: 'a', target: '', action: 'user.create', from: '2026-07-01T10:00', to: '2026-01-15T09:30' },
+      { tenant: 't', actor: 'a', target: '', user: '', action: 'user.create', from: '2026-07-01T10:00', to: '2026-01-15T09:30' },
       'Europe/Rome',
     );
     expect(f).toEqual({
@@ -33,7 +42,7 @@ describe('auditFilter', () => {
   });
 
   it('leaves out what is not set', () => {
-    expect(auditFilter({ tenant: '', actor: '', target: '', action: '', from: '', to: '' }, 'Europe/Paris')).toEqual({});
+    expect(auditFilter({ tenant: '', actor: '', target: '', user: '', action: '', from: '', to: '' }, 'Europe/Paris')).toEqual({});
   });
 });
 

@@ -1,24 +1,28 @@
 import type { AuditEventFilter } from '../../gql/graphql';
 
-/** The audit page's filters as they live in the URL (`/audit?tenant=…&action=…`). */
+/** The audit page's filters as they live in the URL (`/audit?tenant=…&action=…&user=…`). */
+export const NO_AUDIT_PARAMS: AuditParams = { tenant: '', actor: '', target: '', user: '', action: '', from: '', to: '' };
+
 export interface AuditParams {
   tenant: string;
   actor: string;
   target: string;
+  /** A user's global ID: every change about that user (`aboutUserId`). */
+  user: string;
   action: string;
   /** `YYYY-MM-DDTHH:mm` in the viewer's wall clock (a datetime-local value). */
   from: string;
   to: string;
 }
 
-const KEYS = ['tenant', 'actor', 'target', 'action', 'from', 'to'] as const;
+const KEYS = ['tenant', 'actor', 'target', 'user', 'action', 'from', 'to'] as const;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
 export function readAuditParams(search: string): AuditParams {
   const q = new URLSearchParams(search);
   const get = (k: string): string => q.get(k)?.trim() ?? '';
   const time = (k: string): string => (LOCAL_DATE_TIME.test(get(k)) ? get(k) : '');
-  return { tenant: get('tenant'), actor: get('actor'), target: get('target'), action: get('action'), from: time('from'), to: time('to') };
+  return { tenant: get('tenant'), actor: get('actor'), target: get('target'), user: get('user'), action: get('action'), from: time('from'), to: time('to') };
 }
 
 export function writeAuditParams(p: AuditParams): string {
@@ -38,6 +42,7 @@ export function auditFilter(p: AuditParams, timeZone?: string): AuditEventFilter
   if (p.tenant) f.tenantId = p.tenant;
   if (p.actor) f.actorId = p.actor;
   if (p.target) f.targetId = p.target;
+  if (p.user) f.aboutUserId = p.user;
   if (p.action) f.action = p.action;
   if (p.from) f.from = zonedToUtc(p.from, timeZone).toISOString();
   if (p.to) f.to = new Date(zonedToUtc(p.to, timeZone).getTime() + 60_000).toISOString();

@@ -1,5 +1,61 @@
 import { graphql } from '../../gql';
 
+/** Every action code the server records, for the action filter. */
+export const AuditActionsQuery = graphql(`
+  query AuditActions {
+    auditActions
+  }
+`);
+
+/** A user's history: every change about them, newest first. */
+export const UserHistoryQuery = graphql(`
+  query UserHistory($userId: ID!, $first: Int, $after: String) {
+    auditEvents(filter: { aboutUserId: $userId }, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        action
+        actorLabel
+        actorName
+        actor {
+          id
+        }
+        subjectLabel
+        objectLabel
+        subjectUser {
+          id
+        }
+        tenant {
+          id
+          name
+        }
+        targetType
+        targetId
+        createdAt
+      }
+    }
+  }
+`);
+
+/** The name of the user a history is filtered on. */
+export const AuditUserQuery = graphql(`
+  query AuditUser($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on User {
+        username
+        givenName
+        familyName
+      }
+    }
+  }
+`);
+
 /** A page of the audit trail (R26), newest first. */
 export const AuditEventsQuery = graphql(`
   query AuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {
@@ -13,7 +69,13 @@ export const AuditEventsQuery = graphql(`
         id
         action
         actorLabel
+        actorName
         actor {
+          id
+        }
+        subjectLabel
+        objectLabel
+        subjectUser {
           id
         }
         tenant {
@@ -22,11 +84,11 @@ export const AuditEventsQuery = graphql(`
         }
         targetType
         targetId
+        createdAt
         before
         after
         ip
         requestId
-        createdAt
       }
     }
   }

@@ -101,6 +101,8 @@ export const UserProfileQuery = graphql(`
         email
         emailVerified
         phone
+        gender
+        birthDate
         language
         timeZone
         status
@@ -418,6 +420,21 @@ export const AttachUserToTenantMutation = graphql(`
 `);
 
 /** Detaches the user from a site, ending its roles there (R8, R10). */
+/** "Delete this user from my tenant" (seed 004): every role there ends; an account left without a tenant is deleted (R10). */
+export const RemoveUserFromTenantMutation = graphql(`
+  mutation RemoveUserFromTenant($input: RemoveUserFromTenantInput!) {
+    removeUserFromTenant(input: $input) {
+      detachedMembershipId
+      userDeleted
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
 export const DetachUserFromTenantMutation = graphql(`
   mutation DetachUserFromTenant($input: DetachUserFromTenantInput!) {
     detachUserFromTenant(input: $input) {

@@ -76,6 +76,14 @@ describe('identityChanges', () => {
   const same = { givenName: 'Mario', familyName: 'Rossi', taxCode: '', language: 'it', timeZone: 'Europe/Rome' };
   const all = { names: true, taxCode: true, preferences: true };
 
+  test('gender and birth date: sent when changed, emptied to clear, never without the capability', () => {
+    const withExtras = { ...current, gender: 'FEMALE', birthDate: '1980-05-01' };
+    const draft = { ...same, gender: 'FEMALE', birthDate: '1980-05-01' };
+    expect(identityChanges(withExtras, draft, { ...all, extras: true })).toEqual({});
+    expect(identityChanges(withExtras, { ...draft, gender: '', birthDate: '1981-01-02' }, { ...all, extras: true })).toEqual({ gender: '', birthDate: '1981-01-02' });
+    expect(identityChanges(withExtras, { ...draft, gender: 'MALE' }, all)).toEqual({});
+  });
+
   test('nothing changed, nothing sent', () => {
     expect(identityChanges(current, { ...same, givenName: ' Mario ' }, all)).toEqual({});
   });

@@ -108,6 +108,8 @@ export interface IdentityCaps {
   names: boolean;
   taxCode: boolean;
   preferences: boolean;
+  /** Gender and birth date: identity fields, and personal data the viewer must see to edit (R12). */
+  extras?: boolean;
 }
 
 export interface IdentityDraft {
@@ -116,6 +118,10 @@ export interface IdentityDraft {
   taxCode: string;
   language: string;
   timeZone: string;
+  /** `''` for none; FEMALE, MALE or OTHER. */
+  gender?: string;
+  /** `YYYY-MM-DD` or `''` for none. */
+  birthDate?: string;
 }
 
 /**
@@ -125,7 +131,7 @@ export interface IdentityDraft {
  * viewer may not edit cannot be refused.
  */
 export function identityChanges(
-  current: { givenName: string | null; familyName: string | null; language: string; timeZone: string },
+  current: { givenName: string | null; familyName: string | null; language: string; timeZone: string; gender?: string | null; birthDate?: string | null },
   draft: IdentityDraft,
   caps: IdentityCaps,
 ): Partial<IdentityDraft> {
@@ -135,5 +141,8 @@ export function identityChanges(
   if (caps.taxCode && draft.taxCode.trim() !== '') out.taxCode = draft.taxCode.trim();
   if (caps.preferences && draft.language !== current.language) out.language = draft.language;
   if (caps.preferences && draft.timeZone.trim() !== current.timeZone) out.timeZone = draft.timeZone.trim();
+  // An emptied field is sent as '' to clear it.
+  if (caps.extras && draft.gender !== undefined && draft.gender !== (current.gender ?? '')) out.gender = draft.gender;
+  if (caps.extras && draft.birthDate !== undefined && draft.birthDate !== (current.birthDate ?? '')) out.birthDate = draft.birthDate;
   return out;
 }

@@ -85,4 +85,20 @@ export const enBehaviours: Record<keyof typeof itBehaviours, string> = {
   "addUser.createdWithPassword": "User {username} created and active: at the first sign-in they must change the password you chose.",
   "userError.INVALID_GENDER": "Invalid gender.",
   "userError.INVALID_BIRTH_DATE": "Invalid birth date: from 1900 to today.",
+  // Issue 16 leftovers: delete a user from a tenant (removeUserFromTenant, R10).
+  "removeTenant.title": "Delete from this tenant",
+  "removeTenant.tenant": "Tenant",
+  "removeTenant.button": "Delete from {name}",
+  "removeTenant.body": "{user} loses every role in {name} and leaves its groups.",
+  "removeTenant.erasure": "If {name} is the last tenant {user} belongs to, the account is deleted: personal data are erased and the audit log keeps only a pseudonym. This cannot be undone.",
+  "removeTenant.lastVisible": "{name} is the only tenant of {user} you can see: the account will probably be deleted.",
+  "removeTenant.confirm": "Delete",
+  "removeTenant.done": "{user} was removed from {name}.",
+  "removeTenant.deleted": "{user} was removed from {name} and, having no other tenant, the account was deleted with its personal data.",
+  "removeTenant.backToUsers": "Back to the users list",
+  // Issue 16 leftovers: a refused tax code names the identifier of its country (NIR, codice fiscale…).
+  "userError.INVALID_TAX_CODE.named": "{identifier}: not valid, check what was typed.",
+  "taxCountry.org.IT": "Italian tax code or VAT number (partita IVA)",
+  "taxCountry.org.FR": "SIREN or SIRET number",
+  "taxCountry.org.other": "Tax identification number",
 };

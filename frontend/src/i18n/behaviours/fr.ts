@@ -85,4 +85,20 @@ export const frBehaviours: Record<keyof typeof itBehaviours, string> = {
   "addUser.createdWithPassword": "Utilisateur {username} créé et actif : à la première connexion, il devra changer le mot de passe que vous avez choisi.",
   "userError.INVALID_GENDER": "Genre non valide.",
   "userError.INVALID_BIRTH_DATE": "Date de naissance non valide : de 1900 à aujourd’hui.",
+  // Issue 16 leftovers: delete a user from a tenant (removeUserFromTenant, R10).
+  "removeTenant.title": "Supprimer de cette organisation",
+  "removeTenant.tenant": "Organisation",
+  "removeTenant.button": "Supprimer de {name}",
+  "removeTenant.body": "{user} perd tous ses rôles dans {name} et quitte ses groupes.",
+  "removeTenant.erasure": "Si {name} est la dernière organisation de {user}, le compte est supprimé : les données personnelles sont effacées et le journal d’audit ne garde qu’un pseudonyme. C’est irréversible.",
+  "removeTenant.lastVisible": "{name} est la seule organisation de {user} que vous voyez : le compte sera probablement supprimé.",
+  "removeTenant.confirm": "Supprimer",
+  "removeTenant.done": "{user} a été retiré de {name}.",
+  "removeTenant.deleted": "{user} a été retiré de {name} et, n’ayant aucune autre organisation, son compte a été supprimé avec ses données personnelles.",
+  "removeTenant.backToUsers": "Retour à la liste des utilisateurs",
+  // Issue 16 leftovers: a refused tax code names the identifier of its country (NIR, codice fiscale…).
+  "userError.INVALID_TAX_CODE.named": "{identifier} : valeur non valide, vérifiez la saisie.",
+  "taxCountry.org.IT": "Code fiscal ou numéro de TVA italien (partita IVA)",
+  "taxCountry.org.FR": "Numéro SIREN ou SIRET",
+  "taxCountry.org.other": "Numéro d’identification fiscale",
 };

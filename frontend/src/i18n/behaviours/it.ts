@@ -87,4 +87,20 @@ export const itBehaviours = {
   "addUser.createdWithPassword": "Utente {username} creato e attivo: al primo accesso dovrà cambiare la password che hai scelto.",
   "userError.INVALID_GENDER": "Genere non valido.",
   "userError.INVALID_BIRTH_DATE": "Data di nascita non valida: dal 1900 a oggi.",
+  // Issue 16 leftovers: delete a user from a tenant (removeUserFromTenant, R10).
+  "removeTenant.title": "Elimina da questa organizzazione",
+  "removeTenant.tenant": "Organizzazione",
+  "removeTenant.button": "Elimina da {name}",
+  "removeTenant.body": "{user} perde ogni ruolo in {name} ed esce dai suoi gruppi.",
+  "removeTenant.erasure": "Se {name} è l’ultima organizzazione di {user}, l’account viene eliminato: i dati personali sono cancellati e il registro attività conserva solo uno pseudonimo. Non si può annullare.",
+  "removeTenant.lastVisible": "{name} è l’unica organizzazione di {user} che vedi: probabilmente l’account verrà eliminato.",
+  "removeTenant.confirm": "Elimina",
+  "removeTenant.done": "{user} è stato rimosso da {name}.",
+  "removeTenant.deleted": "{user} è stato rimosso da {name} e, non avendo altre organizzazioni, l’account è stato eliminato con i suoi dati personali.",
+  "removeTenant.backToUsers": "Torna all’elenco utenti",
+  // Issue 16 leftovers: a refused tax code names the identifier of its country (NIR, codice fiscale…).
+  "userError.INVALID_TAX_CODE.named": "{identifier}: valore non valido, controlla quanto scritto.",
+  "taxCountry.org.IT": "Codice fiscale o partita IVA",
+  "taxCountry.org.FR": "Numero SIREN o SIRET",
+  "taxCountry.org.other": "Codice di identificazione fiscale",
 } as const;

@@ -11,36 +11,12 @@ import { useI18n } from '../../../i18n/context';
 import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { useLiveRefetch } from '../../users/useLiveRefetch';
-import { auditFilter, changedKeys, readAuditParams, writeAuditParams, type AuditParams } from '../auditParams';
-import { AuditEventsQuery } from '../operations';
+import { actionLabel, eventLine } from '../actionLabels';
+import { auditFilter, changedKeys, NO_AUDIT_PARAMS, readAuditParams, writeAuditParams, type AuditParams } from '../auditParams';
+import { AuditActionsQuery, AuditEventsQuery, AuditUserQuery } from '../operations';
+import { displayName } from '../../users/grouping';
 
 const PAGE_SIZE = 25;
-
-/** Actions offered as suggestions in the action filter (the field takes any action). */
-const KNOWN_ACTIONS = [
-  'user.create',
-  'user.update',
-  'user.suspend',
-  'user.reactivate',
-  'user.recovery_requested',
-  'membership.create',
-  'membership.delete',
-  'roleAssignment.create',
-  'roleAssignment.onboardAdministrator',
-  'roleAssignment.setLevel',
-  'roleAssignment.suspend',
-  'roleAssignment.reactivate',
-  'roleAssignment.delete',
-  'group.create',
-  'group.update',
-  'group.delete',
-  'tenant.create',
-  'tenant.update',
-  'serviceAccount.create',
-  'serviceAccountToken.create',
-  'serviceAccountToken.rotate',
-  'serviceAccountToken.revoke',
-];
 
 type AuditEvent = AuditData['auditEvents']['nodes'][number];
 
@@ -89,22 +65,7 @@ export function AuditPage() {
           allLabel={t('audit.allTenants')}
           testId="audit-tenant"
         />
-        <div className="field">
-          <label htmlFor={`${formId}-action`}>{t('audit.action')}</label>
-          <input
-            id={`${formId}-action`}
-            list={`${formId}-actions`}
-            value={draft.action}
-            onChange={(e) => setDraft({ ...draft, action: e.target.value })}
-            placeholder="user.suspend"
-            data-testid="audit-action"
-          />
-          <datalist id={`${formId}-actions`}>
-            {KNOWN_ACTIONS.map((a) => (
-              <option key={a} value={a} />
-            ))}
-          </datalist>
-        </div>
+        <ActionSelect id={`${formId}-action`} value={draft.action} onChange={(action) => setDraft({ ...draft, action })} />
         <div className="field">
           <label htmlFor={`${formId}-from`}>{t('audit.from')}</label>
           <input
@@ -132,19 +93,27 @@ export function AuditPage() {
           <button
             type="button"
             className="button button-secondary"
-            onClick={() => apply({ tenant: '', actor: '', target: '', action: '', from: '', to: '' })}
+            onClick={() => apply(NO_AUDIT_PARAMS)}
             data-testid="audit-clear"
           >
             {t('audit.clear')}
           </button>
         </div>
       </form>
-      {(params.actor || params.target) && (
+      {(params.actor || params.target || params.user) && (
         <ul className="chips" aria-label={t('audit.activeFilters')} data-testid="audit-chips">
           {params.actor && (
             <li className="chip">
               {t('audit.byActor', { id: params.actor })}{' '}
               <button type="button" className="chip-remove" onClick={() => apply({ ...params, actor: '' })} aria-label={t('audit.removeFilter')} data-testid="audit-chip-actor">
+                ×
+              </button>
+            </li>
+          )}
+          {params.user && (
+            <li className="chip">
+              <AboutUserChipText userId={params.user} />{' '}
+              <button type="button" className="chip-remove" onClick={() => apply({ ...params, user: '' })} aria-label={t('audit.removeFilter')} data-testid="audit-chip-user">
                 ×
               </button>
             </li>
@@ -246,8 +215,8 @@ function AuditPageRows({ filter, after, first, liveTick, onFilter, onMore, hasMo
             <tr>
               <th scope="col">{t('audit.when')}</th>
               <th scope="col">{t('audit.action')}</th>
+              <th scope="col">{t('audit.whatHappened')}</th>
               <th scope="col">{t('audit.actor')}</th>
-              <th scope="col">{t('audit.target')}</th>
               <th scope="col">{t('common.tenant')}</th>
               <th scope="col">{t('audit.changes')}</th>
             </tr>
@@ -283,32 +252,23 @@ function AuditRow({ event: e, onFilter, dateTime }: { event: AuditEvent; onFilte
       <td>
         <time dateTime={e.createdAt}>{dateTime}</time>
       </td>
-      <td className="mono small" data-testid="audit-event-action">
-        {e.action}
+      <td data-testid="audit-event-action" title={t('audit.actionCode', { code: e.action })}>
+        {actionLabel(t, e.action)}
       </td>
       <td>
-        <span data-testid="audit-event-actor">{e.actorLabel}</span>
-        {e.actor && (
+        <span data-testid="audit-event-line">{eventLine(t, e)}</span>
+        {e.subjectUser && (
           <>
             {' '}
-            <button
-              type="button"
-              className="link-button small"
-              onClick={() => onFilter({ actor: e.actor?.id ?? '' })}
-              aria-label={t('audit.filterActor', { name: e.actorLabel })}
-              data-testid="audit-filter-actor"
+            <Link
+              to={`/users/${encodeURIComponent(e.subjectUser.id)}`}
+              className="small"
+              aria-label={t('audit.openProfile', { name: e.subjectLabel ?? '' })}
+              data-testid="audit-event-subject"
             >
-              {t('audit.filter')}
-            </button>
+              {t('audit.profile')}
+            </Link>
           </>
-        )}
-        {e.ip && <div className="muted small mono">{e.ip}</div>}
-      </td>
-      <td>
-        {e.targetType === 'User' && e.targetId ? (
-          <Link to={`/users/${encodeURIComponent(e.targetId)}`}>{e.targetType}</Link>
-        ) : (
-          e.targetType
         )}
         {e.targetId && (
           <>
@@ -324,6 +284,26 @@ function AuditRow({ event: e, onFilter, dateTime }: { event: AuditEvent; onFilte
             </button>
           </>
         )}
+      </td>
+      <td>
+        <span data-testid="audit-event-actor" title={e.actorLabel}>
+          {e.actorName}
+        </span>
+        {e.actor && (
+          <>
+            {' '}
+            <button
+              type="button"
+              className="link-button small"
+              onClick={() => onFilter({ actor: e.actor?.id ?? '' })}
+              aria-label={t('audit.filterActor', { name: e.actorName })}
+              data-testid="audit-filter-actor"
+            >
+              {t('audit.filter')}
+            </button>
+          </>
+        )}
+        {e.ip && <div className="muted small mono">{e.ip}</div>}
       </td>
       <td>{e.tenant?.name ?? <span className="muted">—</span>}</td>
       <td>
@@ -360,4 +340,38 @@ function show(v: unknown): string {
   if (v === undefined) return '∅';
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
+}
+
+/** The action filter: every code the server records, by its translated label. */
+function ActionSelect({ id, value, onChange }: { id: string; value: string; onChange: (action: string) => void }) {
+  const { t } = useI18n();
+  const [{ data }] = useQuery({ query: AuditActionsQuery });
+  const codes = data?.auditActions ?? [];
+  const options = codes
+    .map((code) => ({ code, label: actionLabel(t, code) }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+  // A code typed in the URL that the list lacks stays selectable.
+  if (value && !codes.includes(value)) options.unshift({ code: value, label: actionLabel(t, value) });
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('audit.action')}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid="audit-action">
+        <option value="">{t('audit.allActions')}</option>
+        {options.map((o) => (
+          <option key={o.code} value={o.code}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** "About: Luca Bianchi" for the user filter (the ID when the user is not visible). */
+function AboutUserChipText({ userId }: { userId: string }) {
+  const { t } = useI18n();
+  const [{ data }] = useQuery({ query: AuditUserQuery, variables: { id: userId } });
+  const node = data?.node;
+  const name = node && node.__typename === 'User' ? (displayName(node) ?? node.username) : userId;
+  return <span data-testid="audit-chip-user-name">{t('audit.aboutUser', { name })}</span>;
 }

@@ -10,6 +10,7 @@ import { useI18n } from '../../../i18n/context';
 import { mutationOutcome } from '../../../lib/mutationOutcome';
 import { CreateTenantMutation } from '../operations';
 import { tenantUsersPath } from './TenantTree';
+import { organizationTaxCodeLabelKey } from '../../users/add/taxCountry';
 
 /**
  * "New site" under a parent the viewer administers (R8), or, for platform
@@ -66,7 +67,13 @@ export function CreateTenantForm() {
     });
     const outcome = mutationOutcome(t, result, result.data?.createTenant, ['name', 'country', 'taxCode', 'certifiedEmail', 'parentId']);
     if (!outcome.ok) {
-      setErrors(outcome.fieldErrors);
+      // A refused tax code names the identifier of the tenant's country (SIREN or SIRET in France).
+      const taxRefused = result.data?.createTenant.userErrors.some((u) => u.code === 'INVALID_TAX_CODE');
+      setErrors(
+        taxRefused
+          ? { ...outcome.fieldErrors, taxCode: t('userError.INVALID_TAX_CODE.named', { identifier: t(organizationTaxCodeLabelKey(country)) }) }
+          : outcome.fieldErrors,
+      );
       setFormError(outcome.formError);
       return;
     }

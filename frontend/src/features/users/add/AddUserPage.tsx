@@ -90,7 +90,11 @@ export function AddUserPage() {
   };
   const fieldError = (name: string): string | undefined => {
     const e = errors.get(name);
-    return e ? (e.code === 'REQUIRED' ? t('form.required') : describeUserError(t, e)) : undefined;
+    if (!e) return undefined;
+    if (e.code === 'REQUIRED') return t('form.required');
+    // The tax code is called differently in each country: name the one typed (NIR, codice fiscale…).
+    if (e.code === 'INVALID_TAX_CODE' && name === 'taxCode') return t('userError.INVALID_TAX_CODE.named', { identifier: t(taxCodeLabelKey(taxCountry)) });
+    return describeUserError(t, e);
   };
 
   const onLookup = async (e: FormEvent<HTMLFormElement>): Promise<void> => {

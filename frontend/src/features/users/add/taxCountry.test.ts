@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { taxCodeLabelKey, taxCountryName, TAX_COUNTRIES } from './taxCountry';
+import { organizationTaxCodeLabelKey, taxCodeLabelKey, taxCountryName, TAX_COUNTRIES } from './taxCountry';
 
 describe('tax code country', () => {
   it('offers Italy and France at least', () => {
@@ -17,5 +17,13 @@ describe('tax code country', () => {
     expect(taxCountryName('FR', 'it')).toBe('Francia');
     expect(taxCountryName('IT', 'fr')).toBe('Italie');
     expect(taxCountryName('FR', 'en')).toBe('France');
+  });
+});
+
+describe('organizationTaxCodeLabelKey', () => {
+  it('names SIREN or SIRET in France, the codice fiscale or partita IVA in Italy', () => {
+    expect(organizationTaxCodeLabelKey('fr')).toBe('taxCountry.org.FR');
+    expect(organizationTaxCodeLabelKey('IT')).toBe('taxCountry.org.IT');
+    expect(organizationTaxCodeLabelKey('DE')).toBe('taxCountry.org.other');
   });
 });

@@ -22,3 +22,16 @@ export function taxCodeLabelKey(country: string): 'taxCountry.code.IT' | 'taxCou
       return 'taxCountry.code.other';
   }
 }
+
+/** What an organisation's tax code is called in that country: codice fiscale or partita IVA, SIREN or SIRET, else a tax identification number. */
+export function organizationTaxCodeLabelKey(country: string): 'taxCountry.org.IT' | 'taxCountry.org.FR' | 'taxCountry.org.other' {
+  switch (country.trim().toUpperCase()) {
+    case 'FR':
+      return 'taxCountry.org.FR';
+    case 'IT':
+    case '':
+      return 'taxCountry.org.IT';
+    default:
+      return 'taxCountry.org.other';
+  }
+}

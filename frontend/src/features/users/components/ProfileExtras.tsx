@@ -144,6 +144,8 @@ export interface EditableUser {
   nameVerified: boolean;
   language: string;
   timeZone: string;
+  gender: string | null;
+  birthDate: string | null;
   viewerCan: { editIdentity: boolean; editNames: boolean; editPreferences: boolean };
 }
 
@@ -153,19 +155,33 @@ export interface EditableUser {
  * not verified; a tax code only when the account has none; language and
  * time zone. Only changed fields are sent, with the version they were read at.
  */
-export function IdentityEditForm({ user, onDone, onCancel }: { user: EditableUser; onDone: () => void; onCancel: () => void }) {
+export function IdentityEditForm({
+  user,
+  personalVisible,
+  onDone,
+  onCancel,
+}: {
+  user: EditableUser;
+  /** Whether the viewer may read the user's personal data (R12): gender and birth date are edited only then. */
+  personalVisible: boolean;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const [givenName, setGivenName] = useState(user.givenName ?? '');
   const [familyName, setFamilyName] = useState(user.familyName ?? '');
   const [taxCode, setTaxCode] = useState('');
   const [language, setLanguage] = useState(user.language);
   const [timeZone, setTimeZone] = useState(user.timeZone);
+  const [gender, setGender] = useState(user.gender ?? '');
+  const [birthDate, setBirthDate] = useState(user.birthDate ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [{ fetching }, update] = useMutation(UpdateUserProfileMutation);
   const canNames = user.viewerCan.editNames;
   const canTaxCode = user.viewerCan.editIdentity && !user.taxCode;
   const canPrefs = user.viewerCan.editPreferences || user.viewerCan.editIdentity;
+  const canExtras = user.viewerCan.editIdentity && personalVisible;
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
     e.preventDefault();
@@ -173,15 +189,15 @@ export function IdentityEditForm({ user, onDone, onCancel }: { user: EditableUse
     setFormError(null);
     const changes = identityChanges(
       user,
-      { givenName, familyName, taxCode, language, timeZone },
-      { names: canNames, taxCode: canTaxCode, preferences: canPrefs },
+      { givenName, familyName, taxCode, language, timeZone, gender, birthDate },
+      { names: canNames, taxCode: canTaxCode, preferences: canPrefs, extras: canExtras },
     );
     if (Object.keys(changes).length === 0) {
       onCancel();
       return;
     }
     const result = await update({ input: { userId: user.id, expectedVersion: user.version, ...changes } });
-    const outcome = mutationOutcome(t, result, result.data?.updateUserProfile, ['givenName', 'familyName', 'taxCode', 'language', 'timeZone']);
+    const outcome = mutationOutcome(t, result, result.data?.updateUserProfile, ['givenName', 'familyName', 'taxCode', 'language', 'timeZone', 'gender', 'birthDate']);
     if (!outcome.ok) {
       setErrors(outcome.fieldErrors);
       setFormError(outcome.formError);
@@ -218,6 +234,41 @@ export function IdentityEditForm({ user, onDone, onCancel }: { user: EditableUse
           spellCheck={false}
           error={errors['taxCode']}
         />
+      )}
+      {canExtras && (
+        <>
+          <div className={`field${errors['gender'] ? ' field-invalid' : ''}`}>
+            <label htmlFor="identity-gender">{t('extras.gender')}</label>
+            {errors['gender'] && (
+              <p className="field-error" id="identity-gender-error">
+                {errors['gender']}
+              </p>
+            )}
+            <select
+              id="identity-gender"
+              value={gender}
+              aria-describedby={errors['gender'] ? 'identity-gender-error' : undefined}
+              onChange={(e) => setGender(e.target.value)}
+              data-testid="identity-gender-select"
+            >
+              <option value="">{t('extras.gender.none')}</option>
+              {(['FEMALE', 'MALE', 'OTHER'] as const).map((g) => (
+                <option key={g} value={g}>
+                  {t(`extras.gender.${g}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <FormField
+            id="identity-birthDate"
+            type="date"
+            label={t('extras.birthDate')}
+            value={birthDate}
+            min="1900-01-01"
+            onChange={(e) => setBirthDate(e.target.value)}
+            error={errors['birthDate']}
+          />
+        </>
       )}
       {canPrefs && (
         <PreferenceFields prefix="identity" language={language} timeZone={timeZone} onLanguage={setLanguage} onTimeZone={setTimeZone} errors={errors} />
@@ -565,11 +616,11 @@ export function FailedLoginsSection({ userId }: { userId: string }) {
   );
 }
 
-/** Link to the audit log filtered on this user. */
+/** Link to the audit log filtered on every change about this user. */
 export function AuditLink({ userId }: { userId: string }) {
   const { t } = useI18n();
   return (
-    <Link to={`/audit?${new URLSearchParams({ target: userId }).toString()}`} className="small" data-testid="profile-audit-link">
+    <Link to={`/audit?${new URLSearchParams({ user: userId }).toString()}`} className="small" data-testid="profile-audit-link">
       {t('profile.auditLink')}
     </Link>
   );

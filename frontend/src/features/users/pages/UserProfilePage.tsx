@@ -14,9 +14,11 @@ import type { UserProfileQuery as UserProfileData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { LOCALE_NAMES, matchLocale } from '../../../i18n/translate';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
+import { UserHistory } from '../../audit/components/UserHistory';
 import { ModuleLevelControl } from '../../moduleLevels/ModuleLevelControl';
 import { AssignmentActions } from '../components/AssignmentActions';
 import { AssignRoleForm } from '../components/AssignRoleForm';
+import { RemoveFromTenant } from '../components/RemoveFromTenant';
 import { UserNominations } from '../components/UserNominations';
 import {
   AttachSiteForm,
@@ -148,6 +150,7 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
         {editing && (
           <IdentityEditForm
             user={user}
+            personalVisible={!restricted}
             onCancel={() => setEditing(false)}
             onDone={() => {
               setEditing(false);
@@ -205,6 +208,18 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
                 {restricted ? <PersonalValue value={user.phone} /> : user.phone ?? <EmptyValue />}
               </dd>
             </div>
+            {!restricted && (
+              <>
+                <div>
+                  <dt>{t('extras.gender')}</dt>
+                  <dd data-testid="identity-gender">{user.gender ? t(`extras.gender.${user.gender}`) : <EmptyValue />}</dd>
+                </div>
+                <div>
+                  <dt>{t('extras.birthDate')}</dt>
+                  <dd data-testid="identity-birthDate">{user.birthDate ? fmt.date(user.birthDate) : <EmptyValue />}</dd>
+                </div>
+              </>
+            )}
             <div>
               <dt>{t('profile.homeTenant')}</dt>
               <dd data-testid="identity-homeTenant">
@@ -338,6 +353,16 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
       ))}
 
       <FailedLoginsSection userId={user.id} />
+
+      <RemoveFromTenant
+        userId={user.id}
+        userLabel={userLabel}
+        tenants={user.memberships.filter((m) => m.viewerCanDetach).map((m) => m.tenant)}
+        visibleMemberships={user.memberships.length}
+        onDone={refetch}
+      />
+
+      <UserHistory userId={user.id} watch={user} />
     </>
   );
 }

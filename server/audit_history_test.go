@@ -1,0 +1,160 @@
+package main
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const historyQuery = `query($filter: AuditEventFilter) {
+  auditEvents(filter: $filter, first: 100) {
+    totalCount
+    nodes { action actorName actorLabel subjectLabel objectLabel subjectUser { id } targetType }
+  }
+}`
+
+type historyPage struct {
+	AuditEvents struct {
+		TotalCount int
+		Nodes      []struct {
+			Action, ActorName, ActorLabel, TargetType string
+			SubjectLabel, ObjectLabel                 *string
+			SubjectUser                               *struct{ ID string }
+		}
+	}
+}
+
+func (p historyPage) actionSet() []string {
+	var out []string
+	for _, n := range p.AuditEvents.Nodes {
+		if !slices.Contains(out, n.Action) {
+			out = append(out, n.Action)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// A user's history (issue 19.6) lists every change about them, not only
+// those whose target is the user: role assignments, memberships, group
+// memberships and nominations too; labels name people as R12 allows.
+func TestAuditUserHistory(t *testing.T) {
+	nw := newNominationWorld(t)
+	w := &adminWorld{world: nw.world, tokens: map[int64]string{}}
+	w.f.Assign(w.companyAdmin, w.company, "clienti", "admin")
+	admin := w.token(t, w.companyAdmin)
+
+	created := w.mutate(t, admin, "createUser", "CreateUserInput", "user { id }", map[string]any{
+		"tenantId": globalIDFor("Tenant", w.company), "username": "luca.rossi", "taxCode": validCF(700), "givenName": "Luca",
+		"familyName": "Rossi", "email": "luca.rossi@example.test", "productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "user")}).ok(t)
+	userGID := dig(created, "user", "id").(string)
+	var user int64
+	w.scalar(t, &user, "SELECT id FROM users WHERE username = 'luca.rossi'")
+	w.f.Exec("UPDATE users SET status = 'ACTIVE' WHERE id = ?", user)
+	setPassword(t, w.m, user)
+	byID := map[string]any{"userId": userGID}
+
+	w.mutate(t, admin, "updateUserProfile", "UpdateUserProfileInput", "user { id }", map[string]any{"userId": userGID, "expectedVersion": w.version(t, "users", user), "givenName": "Lucio"}).ok(t)
+	w.mutate(t, admin, "assignRole", "AssignRoleInput", "roleAssignment { id }", map[string]any{
+		"userId": userGID, "tenantId": globalIDFor("Tenant", w.company), "roleId": w.role(t, "clienti", "guest")}).ok(t)
+	w.f.Assign(w.companyAdmin, w.site, "segmenti", "admin")
+	w.mutate(t, admin, "attachUserToTenant", "AttachUserToTenantInput", "membership { id }", map[string]any{
+		"userId": userGID, "tenantId": globalIDFor("Tenant", w.site), "productId": w.product(t, "segmenti"),
+		"roleId": w.role(t, "segmenti", "user")}).ok(t)
+	w.mutate(t, admin, "suspendRoleAssignment", "RoleAssignmentInput", "roleAssignment { id }", map[string]any{
+		"roleAssignmentId": globalIDFor("RoleAssignment", w.assignmentID(t, user, w.company, "clienti", "guest"))}).ok(t)
+	w.mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }", byID).ok(t)
+	w.mutate(t, admin, "reactivateUser", "UserStatusInput", "user { id }", byID).ok(t)
+	group := w.mutate(t, admin, "createGroup", "CreateGroupInput", "group { id }", map[string]any{
+		"tenantId": globalIDFor("Tenant", w.company), "productId": w.product(t, "segmenti"), "name": "Magazzino"}).ok(t)
+	w.mutate(t, admin, "addUserToGroup", "GroupMemberInput", "group { id }", map[string]any{
+		"groupId": dig(group, "group", "id"), "userId": userGID}).ok(t)
+	w.mutate(t, admin, "adminResetPassword", "AdminResetPasswordInput", "user { id }", byID).ok(t)
+	if s := nw.start(t, nw.cobAdmin, nw.input(user, nw.master, mario(), false)); s.StartNomination.Nomination == nil {
+		t.Fatalf("nomination: %+v", s.StartNomination)
+	}
+	var rej rejected
+	w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": nw.linkToken(t), "reason": "No"}}).decode(t, &rej)
+	// Noise: a change about someone else must not show.
+	w.mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }", map[string]any{"userId": globalIDFor("User", nw.nominee)}).ok(t)
+
+	query := func(t *testing.T, token string, filter map[string]any) historyPage {
+		t.Helper()
+		var p historyPage
+		w.m.gql(t, token, historyQuery, map[string]any{"filter": filter}).decode(t, &p)
+		return p
+	}
+	want := []string{"group.addMember", "membership.create", "nomination.reject", "nomination.start", "roleAssignment.create",
+		"roleAssignment.suspend", "user.create", "user.password_reset", "user.reactivate", "user.suspend", "user.update"}
+
+	t.Run("TargetOnlyMissesMost", func(t *testing.T) {
+		// What the profile's link showed before: only the user's own rows.
+		p := query(t, admin, map[string]any{"targetId": userGID})
+		got := p.actionSet()
+		all := query(t, admin, map[string]any{"aboutUserId": userGID})
+		t.Logf("targetId: %d events %v; aboutUserId: %d events %v", p.AuditEvents.TotalCount, got, all.AuditEvents.TotalCount, all.actionSet())
+		if slices.Contains(got, "roleAssignment.create") || slices.Contains(got, "group.addMember") {
+			t.Fatalf("targetId now matches related rows: %v", got)
+		}
+	})
+	t.Run("EveryKindOfEvent", func(t *testing.T) {
+		p := query(t, w.token(t, w.holdingAdmin), map[string]any{"aboutUserId": userGID})
+		if got := p.actionSet(); !slices.Equal(got, want) {
+			t.Fatalf("history = %v\nwant      %v", got, want)
+		}
+		for _, n := range p.AuditEvents.Nodes {
+			if n.SubjectUser == nil || n.SubjectUser.ID != userGID {
+				t.Errorf("%s: subjectUser %+v", n.Action, n.SubjectUser)
+			}
+			if n.SubjectLabel == nil || *n.SubjectLabel != "Lucio Rossi" {
+				t.Errorf("%s: subjectLabel %v", n.Action, n.SubjectLabel)
+			}
+		}
+	})
+	t.Run("Labels", func(t *testing.T) {
+		p := query(t, admin, map[string]any{"aboutUserId": userGID, "action": "roleAssignment.suspend"})
+		if len(p.AuditEvents.Nodes) != 1 {
+			t.Fatalf("nodes = %+v", p.AuditEvents.Nodes)
+		}
+		n := p.AuditEvents.Nodes[0]
+		if n.ActorName != "Givencompany.admin Familycompany.admin" || n.ActorLabel != "company.admin" ||
+			n.ObjectLabel == nil || !strings.Contains(*n.ObjectLabel, ": ") {
+			t.Fatalf("node = %+v %v", n, n.ObjectLabel)
+		}
+		g := query(t, admin, map[string]any{"aboutUserId": userGID, "action": "group.addMember"}).AuditEvents.Nodes
+		if len(g) != 1 || g[0].ObjectLabel == nil || *g[0].ObjectLabel != "Magazzino" {
+			t.Fatalf("group event = %+v", g)
+		}
+	})
+	t.Run("PersonalDataHiddenShowsUsername", func(t *testing.T) {
+		// An administrator whose role has no personal-data access (R12).
+		w.f.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
+			AND product_id = (SELECT id FROM products WHERE code = 'clienti')`)
+		restricted := w.f.User("restricted.admin", w.company)
+		w.f.Assign(restricted, w.company, "clienti", "admin")
+		p := query(t, w.m.MustLogin(t, restricted), map[string]any{"aboutUserId": userGID})
+		if len(p.AuditEvents.Nodes) == 0 {
+			t.Fatal("restricted admin reads no history")
+		}
+		for _, n := range p.AuditEvents.Nodes {
+			if n.SubjectLabel == nil || *n.SubjectLabel != "luca.rossi" || strings.Contains(n.ActorName, "Given") {
+				t.Fatalf("%s: subjectLabel %v actorName %q", n.Action, n.SubjectLabel, n.ActorName)
+			}
+		}
+	})
+	t.Run("ScopedByTenant", func(t *testing.T) {
+		if p := query(t, w.token(t, w.other_admin), map[string]any{"aboutUserId": userGID}); p.AuditEvents.TotalCount != 0 {
+			t.Fatalf("another tenant's admin reads %v", p.actionSet())
+		}
+	})
+	t.Run("AuditActionsListed", func(t *testing.T) {
+		var out struct{ AuditActions []string }
+		w.m.gql(t, admin, `{ auditActions }`, nil).decode(t, &out)
+		for _, a := range want {
+			if !slices.Contains(out.AuditActions, a) {
+				t.Errorf("auditActions misses %s", a)
+			}
+		}
+	})
+}
