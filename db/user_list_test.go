@@ -170,6 +170,12 @@ func head(s []string) string {
 // filters: every user, members of no tenant included).
 func reference(t *testing.T, conn *pgx.Conn, f domain.UserFilter) []string {
 	t.Helper()
+	return referenceOrdered(t, conn, f, "u.username")
+}
+
+// referenceOrdered is reference sorted by an ORDER BY clause.
+func referenceOrdered(t *testing.T, conn *pgx.Conn, f domain.UserFilter, order string) []string {
+	t.Helper()
 	tenants := f.Scope.TenantIDs
 	if f.TenantID != nil {
 		if !f.Scope.Contains(*f.TenantID) {
@@ -196,7 +202,7 @@ func reference(t *testing.T, conn *pgx.Conn, f domain.UserFilter) []string {
 				AND ($6::text IS NULL OR ra.category = $6) AND ($7::text IS NULL OR ra.status = $7)))))
 		AND ($8::text IS NULL OR u.status = $8)
 		AND ($9::text IS NULL OR (u.username || ' ' || coalesce(u.tax_code, '') || ' ' || u.given_name || ' ' || u.family_name || ' ' || coalesce(u.email, '')) ILIKE '%' || $9 || '%')
-		ORDER BY u.username`, all, tenants, byRole, f.RoleID, f.ProductID, category, assignment, st, f.Search)
+		ORDER BY `+order, all, tenants, byRole, f.RoleID, f.ProductID, category, assignment, st, f.Search)
 	if err != nil {
 		t.Fatal(err)
 	}
