@@ -1,6 +1,7 @@
 import type { Messages } from './translate';
 import { enScreens } from './screens/en';
 import { enBehaviours } from './behaviours/en';
+import { enTeam } from './team/en';
 
 /** English catalog. */
 export const en: Messages = {
@@ -330,4 +331,5 @@ export const en: Messages = {
 
   ...enScreens,
   ...enBehaviours,
+  ...enTeam,
 };

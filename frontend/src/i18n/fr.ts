@@ -1,6 +1,7 @@
 import type { Messages } from './translate';
 import { frScreens } from './screens/fr';
 import { frBehaviours } from './behaviours/fr';
+import { frTeam } from './team/fr';
 
 /** French catalog (words of the HubProTransport and Amisgest guides). */
 export const fr: Messages = {
@@ -337,4 +338,5 @@ export const fr: Messages = {
 
   ...frScreens,
   ...frBehaviours,
+  ...frTeam,
 };

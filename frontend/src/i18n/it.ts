@@ -1,5 +1,6 @@
 import { itScreens } from './screens/it';
 import { itBehaviours } from './behaviours/it';
+import { itTeam } from './team/it';
 
 /**
  * Italian catalog: the source of the message keys. The words are the ones the
@@ -338,4 +339,5 @@ export const it = {
 
   ...itScreens,
   ...itBehaviours,
+  ...itTeam,
 } as const;
