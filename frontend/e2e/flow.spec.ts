@@ -82,10 +82,11 @@ test.describe('add user → invitation → set password → sign in → assign �
     await page.getByTestId('add-user-role').selectOption({ label: 'Operatore' });
     await saveScreenshot(page, 'add-user-form');
     await page.getByTestId('add-user-submit').click();
+    // Added: the new user's profile opens, saying so (seed 001).
+    await expect(page).toHaveURL(/\/users\/[^/?]+$/);
     await expect(page.getByTestId('add-user-success')).toContainText(NEW_USER.username);
-    await saveScreenshot(page, 'add-user-done');
-    await page.getByTestId('add-user-profile').click();
     await expect(page.getByTestId('identity-username')).toHaveText(NEW_USER.username);
+    await saveScreenshot(page, 'add-user-done');
     const profileUrl = page.url();
 
     // The same person again: the lookup says they are a member.
@@ -206,7 +207,6 @@ test.describe('add user → invitation → set password → sign in → assign �
     await page.getByTestId('add-user-role').selectOption({ label: 'Operatore' });
     await page.getByTestId('add-user-submit').click();
     await expect(page.getByTestId('add-user-success')).toContainText(NEW_USER.username);
-    await page.getByTestId('add-user-profile').click();
     await expect(page.getByTestId('site')).toHaveCount(2);
 
     await watcher.close();
