@@ -22,8 +22,8 @@ test.describe('users list views', () => {
   /** People whose username order is the reverse of their email order. */
   function people(prefix: string, n: number): NewPerson[] {
     return Array.from({ length: n }, (_, i) => {
-      const p = newPerson(`${prefix}${String.fromCharCode(97 + i)}`);
-      return { ...p, email: `${String.fromCharCode(122 - i)}.${p.username}@example.org` };
+      const p = newPerson(`${prefix}${String(i).padStart(2, '0')}`);
+      return { ...p, email: `${String(99 - i)}.${p.username}@example.org` };
     });
   }
 
@@ -54,13 +54,13 @@ test.describe('users list views', () => {
     await expect(page.getByTestId('users-tabs')).toHaveCount(0);
     const rows = page.getByTestId('team-row');
     await expect(rows).toHaveCount(25);
-    await expect(page.getByTestId('users-summary')).toHaveText('27 utenti');
+    await expect(page.getByTestId('users-summary')).toHaveText('27 users');
     expect(await usernamesShown(page)).toEqual(byUsername.slice(0, 25));
     const first = rows.filter({ hasText: team[0]?.username ?? '' });
     await expect(first.getByTestId('user-role')).toHaveCount(2);
     await expect(first.getByTestId('user-role').first()).toContainText('·');
-    await expect(first.getByTestId('user-last-sign-in')).toHaveText('Mai');
-    await saveScreenshot(page, 'users-team-it');
+    await expect(first.getByTestId('user-last-sign-in')).toHaveText('Never');
+    await saveScreenshot(page, 'users-team-en');
 
     // Sort by email: the server's order, the header says so; again: descending.
     await page.getByTestId('team-sort-EMAIL').click();
@@ -96,23 +96,24 @@ test.describe('users list views', () => {
     const target = rows.filter({ has: page.getByTestId('user-username').getByText(byUsername[3] ?? '', { exact: true }) });
     await target.getByTestId('row-menu-button').click();
     await expect(target.getByRole('menu')).toBeVisible();
-    await expect(target.getByRole('menuitem')).toHaveText(['Modifica', 'Sospendi']); // invited: no credentials to reset yet
+    await expect(target.getByRole('menuitem')).toHaveText(['Edit', 'Suspend']); // invited: no credentials to reset yet
     await target.getByTestId('row-menu-suspend').click();
     await expect(page.getByTestId('confirm-dialog')).toBeVisible();
     await page.getByTestId('confirm-dialog-confirm').click();
-    await expect(target.getByTestId('row-menu-result')).toContainText('è sospeso');
-    await expect(target.getByTestId('user-status')).toHaveText('Sospeso');
+    await expect(target.getByTestId('row-menu-result')).toContainText('is suspended');
+    await expect(target.getByTestId('user-status')).toHaveText('Suspended');
     await target.getByTestId('row-menu-button').click();
-    await expect(target.getByRole('menuitem')).toHaveText(['Modifica', 'Riattiva']);
+    await expect(target.getByRole('menuitem')).toHaveText(['Edit', 'Reactivate']);
     await target.getByTestId('row-menu-reactivate').click();
     await page.getByTestId('confirm-dialog-confirm').click();
-    await expect(target.getByTestId('row-menu-result')).toContainText('riattivato');
-    await expect(target.getByTestId('user-status')).toHaveText('Invitato');
+    await expect(target.getByTestId('row-menu-result')).toContainText('was reactivated');
+    await expect(target.getByTestId('user-status')).toHaveText('Invited');
 
     // Modifica opens the profile's edit form.
     await target.getByTestId('row-menu-button').click();
     await target.getByTestId('row-menu-edit').click();
     await expect(page).toHaveURL(new RegExp(`/users/${encodeURIComponent(ids[team.findIndex((p) => p.username === byUsername[3])] ?? '')}$`));
+    await expect(page.getByTestId('identity-form')).toBeVisible();
     await expect(page.getByTestId('identity-edit')).toHaveCount(0); // the form is open, not its button
 
     // The view persists in the URL: back to the list, still "Team".
@@ -134,7 +135,7 @@ test.describe('users list views', () => {
     const groups = page.getByTestId('users-group');
     await expect(groups).toHaveCount(2);
     await expect(page.getByTestId('users-group-title')).toHaveText([/^Area Riservata Enti/, /^COB – Comunicazioni obbligatorie/]);
-    await expect(page.getByTestId('users-group-count')).toHaveText(['(3 in questa pagina)', '(2 in questa pagina)']);
+    await expect(page.getByTestId('users-group-count')).toHaveText(['(3 on this page)', '(2 on this page)']);
     // The first section is open, the others closed until asked.
     await expect(groups.nth(0)).toHaveAttribute('open', '');
     await expect(groups.nth(1)).not.toHaveAttribute('open', '');
@@ -145,7 +146,7 @@ test.describe('users list views', () => {
     await expect(groups.nth(1).getByTestId('user-row').first()).toBeVisible();
     await groups.nth(0).locator('summary').click();
     await expect(groups.nth(0).getByTestId('user-row').first()).toBeHidden();
-    await saveScreenshot(page, 'users-all-sections-it');
+    await saveScreenshot(page, 'users-all-sections-en');
 
     // A tenant on one product: a single list, no section to open.
     await page.goto(`/users?tenant=${encodeURIComponent(one)}`);

@@ -76,6 +76,9 @@ test.describe('users list', () => {
     const users = new UsersPage(page);
     await users.goto();
     await expect(users.restricted).toHaveText('Alcuni dati personali non sono visibili con il tuo ruolo.');
+    // The user's product section is collapsed: open it (the first section is open).
+    const section = users.groups.filter({ has: page.getByTestId('user-username').getByText('tech.amisgest', { exact: true }) });
+    if ((await section.getAttribute('open')) === null) await section.locator('summary').click();
     const tech = users.row('tech.amisgest');
     const lock = tech.getByTestId('user-name').getByTestId('personal-hidden');
     await expect(lock).toBeVisible();

@@ -156,8 +156,8 @@ export function UsersPage() {
               <summary className="section-summary">
                 <h2 id={headingId} className="group-title" data-testid="users-group-title">
                   {title}
+                  {' '}
                   <span className="group-count" data-testid="users-group-count">
-                    {' '}
                     {t(`users.groupCount.${pluralForm(locale, group.rows.length)}`, { count: group.rows.length })}
                   </span>
                 </h2>
