@@ -103,7 +103,7 @@ test.describe('users list views', () => {
     await expect(target.getByTestId('row-menu-result')).toContainText('is suspended');
     await expect(target.getByTestId('user-status')).toHaveText('Suspended');
     await target.getByTestId('row-menu-button').click();
-    await expect(target.getByRole('menuitem')).toHaveText(['Edit', 'Reactivate']);
+    await expect(target.getByRole('menuitem')).toHaveText(['Edit', 'Reset PIN', 'Reset password', 'Reactivate']); // same rule as the profile's credential actions
     await target.getByTestId('row-menu-reactivate').click();
     await page.getByTestId('confirm-dialog-confirm').click();
     await expect(target.getByTestId('row-menu-result')).toContainText('was reactivated');
