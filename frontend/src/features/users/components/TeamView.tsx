@@ -76,7 +76,8 @@ export function TeamView({
   useLiveRefetch(refetch);
   const connection = list.data?.users;
   const rows = useMemo(() => connection?.edges.map((e) => getFragmentData(TeamRowDoc, e.node)) ?? [], [connection]);
-  const restricted = rows.some((u) => u.givenName === null && u.familyName === null);
+  // Names withheld from a person (not a service account, which has none): personal data is hidden (R12).
+  const restricted = rows.some((u) => u.kind === 'HUMAN' && u.givenName === null && u.familyName === null);
   const sort = sortOf(params);
   const busy = list.fetching || list.stale;
   const size = pageSizeOf(params);
@@ -203,9 +204,10 @@ export function TeamView({
                       <ul className="chips">
                         {chips.map((c) => (
                           <li key={c.id} className={`chip${c.status === 'SUSPENDED' ? ' chip-suspended' : ''}`} data-testid="user-role" data-role-id={c.roleId} data-status={c.status}>
-                            <span className="chip-product">{c.product}</span>
-                            <span> · {c.role}</span>
-                            {c.tenant && <span className="chip-detail"> · {c.tenant}</span>}
+                            <span>
+                              <span className="chip-product">{c.product}</span> · {c.role}
+                              {c.tenant && <span className="chip-detail"> · {c.tenant}</span>}
+                            </span>
                             <AssignmentStatusBadge status={c.status} />
                           </li>
                         ))}
