@@ -134,6 +134,7 @@ test.describe('users list views', () => {
     await page.goto(`/users?tenant=${encodeURIComponent(two)}`);
     const groups = page.getByTestId('users-group');
     await expect(groups).toHaveCount(2);
+    await expect(page.getByTestId('users-tab')).toHaveText(['Area Riservata Enti', 'COB – Comunicazioni obbligatorie']);
     await expect(page.getByTestId('users-group-title')).toHaveText([/^Area Riservata Enti/, /^COB – Comunicazioni obbligatorie/]);
     await expect(page.getByTestId('users-group-count')).toHaveText(['(3 on this page)', '(2 on this page)']);
     // The first section is open, the others closed until asked.
@@ -153,6 +154,8 @@ test.describe('users list views', () => {
     await expect(page.getByTestId('user-row')).toHaveCount(2);
     await expect(page.getByTestId('users-group-count')).toHaveCount(0);
     await expect(page.locator('details.product-group')).toHaveCount(0);
+    // Its product tabs: only the product it has joined.
+    await expect(page.getByTestId('users-tab')).toHaveText(['COB – Comunicazioni obbligatorie']);
   });
 
   test('adding a user lands on the new user\'s profile', async ({ page }) => {

@@ -132,7 +132,7 @@ export const UsersProductsQuery = graphql(`
   }
 `);
 
-/** The name of the tenant the list is filtered on. */
+/** The name of the tenant the list is filtered on, and the products it has joined (its product tabs). */
 export const UsersTenantQuery = graphql(`
   query UsersTenant($id: ID!) {
     node(id: $id) {
@@ -140,6 +140,9 @@ export const UsersTenantQuery = graphql(`
       id
       ... on Tenant {
         name
+        products {
+          id
+        }
       }
     }
   }

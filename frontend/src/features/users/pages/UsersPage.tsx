@@ -76,7 +76,13 @@ export function UsersPage() {
   }, [reexecute, t, team]);
   useLiveRefetch(refetchList);
 
-  const productList = products.data?.products ?? [];
+  const catalog = products.data?.products;
+  // A tenant's list shows only the products it has joined (seed 001); across tenants, the catalog.
+  const joined = tenant.data?.node?.__typename === 'Tenant' ? tenant.data.node.products : undefined;
+  const productList = useMemo(
+    () => (catalog ?? []).filter((p) => !joined || joined.some((j) => j.id === p.id) || p.id === params.product),
+    [catalog, joined, params.product],
+  );
   const currentProduct = params.product ? productList.find((p) => p.id === params.product) : undefined;
   const tenantName = tenant.data?.node?.__typename === 'Tenant' ? tenant.data.node.name : undefined;
 
