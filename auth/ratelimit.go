@@ -135,11 +135,28 @@ func (k LimitKey) String() string { return k.kind + ":" + k.subject }
 // how long to wait. Subjects are hashed: no account name or address is
 // stored in Redis in clear. The zero key is an error, whatever the rate.
 func (l *RateLimiter) Allow(ctx context.Context, key LimitKey, r Rate) (time.Duration, error) {
+	b, err := l.Take(ctx, key, r)
+	return b.RetryAfter, err
+}
+
+// Budget is what is left of a bucket after one event: RetryAfter is 0 when
+// the event was allowed. Limit is 0 for an unlimited rate.
+type Budget struct {
+	RetryAfter time.Duration
+	Limit      int
+	Remaining  int
+	// ResetAfter is when the bucket is full again.
+	ResetAfter time.Duration
+}
+
+// Take is Allow that also tells what is left, for clients that pace
+// themselves (the extensions.rateLimit of API answers).
+func (l *RateLimiter) Take(ctx context.Context, key LimitKey, r Rate) (Budget, error) {
 	if key.kind == "" || key.subject == "" {
-		return 0, ErrEmptyLimitKey
+		return Budget{}, ErrEmptyLimitKey
 	}
 	if l == nil || r.Unlimited() {
-		return 0, nil
+		return Budget{}, nil
 	}
 	bucket := l.bucket(key)
 	limit := redis_rate.Limit{Rate: r.Count, Period: r.Period, Burst: max(r.Burst, 1)}
@@ -148,10 +165,11 @@ func (l *RateLimiter) Allow(ctx context.Context, key LimitKey, r Rate) (time.Dur
 		res, err = redis_rate.NewLimiter(c).Allow(ctx, bucket, limit)
 		return err
 	}); err != nil {
-		return 0, err
+		return Budget{}, err
 	}
-	if res.Allowed > 0 {
-		return 0, nil
+	b := Budget{Limit: limit.Burst, Remaining: res.Remaining, ResetAfter: max(res.ResetAfter, 0)}
+	if res.Allowed == 0 {
+		b.RetryAfter = max(res.RetryAfter, time.Second)
 	}
-	return max(res.RetryAfter, time.Second), nil
+	return b, nil
 }

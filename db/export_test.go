@@ -17,3 +17,11 @@ func (db *DB) BelieveReplicasHealthy() {
 		r.mu.Unlock()
 	}
 }
+
+// SetUserListExportPage changes how many users StreamUserList reads at a
+// time, so that a test crosses pages; it returns the undo.
+func SetUserListExportPage(n int) func() {
+	old := userListExportPage
+	userListExportPage = n
+	return func() { userListExportPage = old }
+}

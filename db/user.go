@@ -300,6 +300,10 @@ func newUserListQuery(f domain.UserFilter) *userListQuery {
 		users = append(users, userSearchExpr+" ILIKE ?")
 		q.userArgs = append(q.userArgs, "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
 	}
+	if f.InactiveSinceDays != nil {
+		users = append(users, "coalesce(u.last_login_at, u.created_at) < now() - make_interval(days => ?)")
+		q.userArgs = append(q.userArgs, *f.InactiveSinceDays)
+	}
 	q.userCond = strings.Join(users, " AND ")
 	return q
 }

@@ -65,6 +65,12 @@ func TestFindUsersMatchesReference(t *testing.T) {
 	status := func(s domain.UserStatus) *domain.UserStatus { return &s }
 	category := func(c domain.RoleCategory) *domain.RoleCategory { return &c }
 	assignment := domain.AssignmentStatus("SUSPENDED")
+	inactiveDays := 30
+	// Some users signed in lately, some long ago, some never.
+	if _, err := conn.Exec(ctx, `UPDATE users SET last_login_at = CASE WHEN id % 3 = 0 THEN now() - interval '2 days'
+		WHEN id % 3 = 1 THEN now() - interval '45 days' END, created_at = now() - (id % 90) * interval '1 day'`); err != nil {
+		t.Fatal(err)
+	}
 	scopes := map[string]domain.Scope{
 		"OneTenant":    {TenantIDs: []int64{largest}},
 		"Organisation": {TenantIDs: org},
@@ -81,6 +87,8 @@ func TestFindUsersMatchesReference(t *testing.T) {
 		"ProductSuspended":     {ProductID: &product, AssignmentStatus: &assignment},
 		"OperatorActiveSearch": {Category: category("OPERATOR"), Status: status("ACTIVE"), Search: ptr("an")},
 		"Tenant":               {TenantID: &largest},
+		"Inactive":             {InactiveSinceDays: &inactiveDays},
+		"InactiveOperators":    {InactiveSinceDays: &inactiveDays, Category: category("OPERATOR")},
 	}
 	svc := db.NewUserService(d)
 	for _, plan := range []struct {
@@ -125,6 +133,21 @@ func checkFindUsers(t *testing.T, conn *pgx.Conn, svc *db.UserService, scopes ma
 				}
 				if !slices.Equal(got, want[:min(len(want), 200)]) {
 					t.Fatalf("forward pages differ:\n got  %d %v\n want %d %v", len(got), head(got), len(want), head(want))
+				}
+				// The CSV export streams the same users, all of them,
+				// a page at a time.
+				got = got[:0]
+				undo := db.SetUserListExportPage(97)
+				err := svc.StreamUserList(ctx, f, domain.Scope{All: true}, db.PersonalDataRule{All: true}, func(r []string) error {
+					got = append(got, r[0])
+					return nil
+				})
+				undo()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("export differs:\n got  %d %v\n want %d %v", len(got), head(got), len(want), head(want))
 				}
 				// Backwards from the end, and the page before that.
 				last, err := svc.FindUsers(ctx, f, domain.Page{Last: 30})
@@ -201,8 +224,9 @@ func referenceOrdered(t *testing.T, conn *pgx.Conn, f domain.UserFilter, order s
 				AND ($4::bigint IS NULL OR ra.role_id = $4) AND ($5::bigint IS NULL OR ra.product_id = $5)
 				AND ($6::text IS NULL OR ra.category = $6) AND ($7::text IS NULL OR ra.status = $7)))))
 		AND ($8::text IS NULL OR u.status = $8)
+		AND ($10::int IS NULL OR coalesce(u.last_login_at, u.created_at) < now() - $10 * interval '1 day')
 		AND ($9::text IS NULL OR (u.username || ' ' || coalesce(u.tax_code, '') || ' ' || u.given_name || ' ' || u.family_name || ' ' || coalesce(u.email, '')) ILIKE '%' || $9 || '%')
-		ORDER BY `+order, all, tenants, byRole, f.RoleID, f.ProductID, category, assignment, st, f.Search)
+		ORDER BY `+order, all, tenants, byRole, f.RoleID, f.ProductID, category, assignment, st, f.Search, f.InactiveSinceDays)
 	if err != nil {
 		t.Fatal(err)
 	}

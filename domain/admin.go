@@ -763,3 +763,33 @@ func ApplyTenantUpdate(t Tenant, u TenantUpdate) (Tenant, error) {
 	}
 	return t, nil
 }
+
+// MaxBulkUsers is the most users one bulk action acts on (issue 19).
+const MaxBulkUsers = 100
+
+// Reasons a bulk action's input is refused as a whole.
+const (
+	ReasonTooFewUsers   = "TOO_FEW_USERS"
+	ReasonTooManyUsers  = "TOO_MANY_USERS"
+	ReasonDuplicateUser = "DUPLICATE_USER"
+)
+
+// CheckBulkUsers decides whether a bulk action may run on these users (1 to
+// MaxBulkUsers, each once): otherwise nothing is done. Users are compared
+// by ID; an ID of 0 (not decodable) is left to the per-user checks.
+func CheckBulkUsers(ids []int64) error {
+	switch {
+	case len(ids) == 0:
+		return FieldError("userIds", ReasonTooFewUsers, "Select at least one user.")
+	case len(ids) > MaxBulkUsers:
+		return FieldError("userIds", ReasonTooManyUsers, "Select at most %d users at once.", MaxBulkUsers)
+	}
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if id != 0 && seen[id] {
+			return FieldError("userIds", ReasonDuplicateUser, "A user is selected more than once.")
+		}
+		seen[id] = true
+	}
+	return nil
+}

@@ -228,6 +228,10 @@ type UserFilter struct {
 	// Order is the sort order of the list, not a filter (counts ignore
 	// it); the zero value is username ascending.
 	Order UserOrder
+	// InactiveSinceDays keeps the users with no sign-in for that many days:
+	// last signed in, or created when they never did, before then (seed
+	// 001's monthly clean-up). See CheckInactiveSinceDays.
+	InactiveSinceDays *int
 }
 
 // UserOrderField is a key a users list can be sorted by.
@@ -280,6 +284,17 @@ func CanOrderByPersonalData(list Scope, tenantID *int64, personal Scope) bool {
 		}
 	}
 	return true
+}
+
+// MaxInactiveSinceDays bounds UserFilter.InactiveSinceDays (ten years).
+const MaxInactiveSinceDays = 3650
+
+// CheckInactiveSinceDays validates a "no sign-in for N days" filter.
+func CheckInactiveSinceDays(days int) error {
+	if days < 1 || days > MaxInactiveSinceDays {
+		return FieldError("inactiveSinceDays", ReasonInvalidFilter, "Give a number of days from 1 to %d.", MaxInactiveSinceDays)
+	}
+	return nil
 }
 
 // Connection is one page of a list plus what a client needs to page on.

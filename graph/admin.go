@@ -142,7 +142,7 @@ func (app *App) CreateUser(ctx context.Context, in model.CreateUserInput) (*doma
 		if err := checkNewPassword("initialPassword", *in.InitialPassword, nu.Username, nu.Email, nu.GivenName, nu.FamilyName); err != nil {
 			return nil, nil, err
 		}
-		hash, err := auth.HashPassword(*in.InitialPassword, auth.DefaultArgon2)
+		hash, err := app.hashPassword(ctx, *in.InitialPassword, auth.DefaultArgon2)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -313,7 +313,13 @@ func (app *App) DetachUserFromTenant(ctx context.Context, in model.DetachUserFro
 	if err != nil {
 		return db.RemovalResult{}, err
 	}
-	res, err := app.Users.DetachUserFromTenant(ctx, id, func(tenantID, userID int64, productIDs []int64) error {
+	return app.detachMembership(ctx, v, az, id)
+}
+
+// detachMembership ends one membership as v (R8, R10), ending the
+// sessions of an account it deletes.
+func (app *App) detachMembership(ctx context.Context, v *domain.Viewer, az *domain.Authorizer, membershipID int64) (db.RemovalResult, error) {
+	res, err := app.Users.DetachUserFromTenant(ctx, membershipID, func(tenantID, userID int64, productIDs []int64) error {
 		return az.CanManageMembership(v, tenantID, userID, productIDs)
 	}, auditContext(ctx))
 	if err == nil && res.UserDeleted {
@@ -341,13 +347,22 @@ func (app *App) RemoveUserFromTenant(ctx context.Context, in model.RemoveUserFro
 	if err := az.CanAdministerTenant(v, tenantID); err != nil {
 		return db.RemovalResult{}, "", err
 	}
+	res, m, err := app.removeMember(ctx, v, az, userID, tenantID)
+	if err != nil {
+		return res, "", err
+	}
+	return res, globalID("Membership", m.ID), nil
+}
+
+// removeMember detaches a user from a tenant that v is already known to
+// administer: NOT_A_MEMBER when the user is not one of its members.
+func (app *App) removeMember(ctx context.Context, v *domain.Viewer, az *domain.Authorizer, userID, tenantID int64) (db.RemovalResult, *domain.Membership, error) {
 	m, err := app.Users.FindMembershipOf(ctx, userID, tenantID)
 	if err != nil {
-		return db.RemovalResult{}, "", err
+		return db.RemovalResult{}, nil, err
 	}
-	membershipID := globalID("Membership", m.ID)
-	res, err := app.DetachUserFromTenant(ctx, model.DetachUserFromTenantInput{MembershipID: membershipID})
-	return res, membershipID, err
+	res, err := app.detachMembership(ctx, v, az, m.ID)
+	return res, m, err
 }
 
 // revokeSessions ends a user's sessions after a committed change (R18).
@@ -496,7 +511,12 @@ func (app *App) SetAccountStatus(ctx context.Context, in model.UserStatusInput, 
 	if err != nil {
 		return nil, err
 	}
-	u, err := app.Users.SetAccountStatus(ctx, userID, in.ExpectedVersion, suspend,
+	return app.setAccountStatus(ctx, v, az, userID, in.ExpectedVersion, suspend)
+}
+
+// setAccountStatus suspends or reactivates one account as v (R5, R7).
+func (app *App) setAccountStatus(ctx context.Context, v *domain.Viewer, az *domain.Authorizer, userID int64, expectedVersion *int, suspend bool) (*domain.User, error) {
+	u, err := app.Users.SetAccountStatus(ctx, userID, expectedVersion, suspend,
 		func(t domain.TargetUser) error { return az.CanChangeAccountStatus(ctx, v, t) }, auditContext(ctx))
 	if err == nil && suspend {
 		app.revokeSessions(ctx, userID)

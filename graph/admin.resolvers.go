@@ -210,6 +210,21 @@ func (r *mutationResolver) ReactivateUser(ctx context.Context, input model.UserS
 	return userPayload(r.App.SetAccountStatus(ctx, input, false))
 }
 
+// SuspendUsers is the resolver for the suspendUsers field.
+func (r *mutationResolver) SuspendUsers(ctx context.Context, input model.BulkUsersInput) (*model.BulkUserStatusPayload, error) {
+	return r.App.SetAccountStatuses(ctx, input, true)
+}
+
+// ReactivateUsers is the resolver for the reactivateUsers field.
+func (r *mutationResolver) ReactivateUsers(ctx context.Context, input model.BulkUsersInput) (*model.BulkUserStatusPayload, error) {
+	return r.App.SetAccountStatuses(ctx, input, false)
+}
+
+// RemoveUsersFromTenant is the resolver for the removeUsersFromTenant field.
+func (r *mutationResolver) RemoveUsersFromTenant(ctx context.Context, input model.BulkUsersInput) (*model.BulkRemoveUsersPayload, error) {
+	return r.App.RemoveUsersFromTenant(ctx, input)
+}
+
 // CreateGroup is the resolver for the createGroup field.
 func (r *mutationResolver) CreateGroup(ctx context.Context, input model.CreateGroupInput) (*model.GroupPayload, error) {
 	return groupPayload(r.App.CreateGroup(ctx, input))

@@ -45,6 +45,10 @@ type App struct {
 	FailedLoginMinDuration time.Duration
 	// PasswordLifetime bounds the password lifetime tenants may set.
 	PasswordLifetime domain.PasswordLifetimeBounds
+	// Hashing bounds the argon2id work running at once (sign-ins, password
+	// changes): beyond it callers get RATE_LIMITED instead of starving the
+	// rest of the traffic. Nil hashes without a bound.
+	Hashing *auth.HashPool
 
 	// Groups reads and changes the groups of R11.
 	Groups *db.GroupService

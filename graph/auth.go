@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +30,8 @@ const (
 var errInvalidCredentials = &domain.Error{Code: domain.EINVALID, Reason: domain.ReasonInvalidCredentials,
 	Message: "Wrong username or password."}
 
-func requestInfo(ctx context.Context) RequestInfo {
+// RequestInfoFrom is where the request of ctx comes from (zero when unknown).
+func RequestInfoFrom(ctx context.Context) RequestInfo {
 	info, _ := ctx.Value(requestInfoKey{}).(RequestInfo)
 	return info
 }
@@ -52,6 +54,26 @@ func (app *App) limit(ctx context.Context, kind, subject string, r auth.Rate) er
 	return nil
 }
 
+// hashPassword hashes a new password in a slot of the hashing pool.
+func (app *App) hashPassword(ctx context.Context, password string, p auth.Argon2Params) (string, error) {
+	hash, err := app.Hashing.Hash(ctx, password, p)
+	if err != nil {
+		return "", app.hashingError(err)
+	}
+	return hash, nil
+}
+
+// hashingError turns a saturated hashing pool into RATE_LIMITED with the
+// wait to retry after (issue 17.4); other errors pass unchanged.
+func (app *App) hashingError(err error) error {
+	if errors.Is(err, auth.ErrHashBusy) {
+		wait := app.Hashing.RetryAfter()
+		return &domain.Error{Code: domain.ERATELIMITED, RetryAfter: wait,
+			Message: "The server is busy signing other people in. Try again in " + roundUp(wait).String() + "."}
+	}
+	return err
+}
+
 func roundUp(d time.Duration) time.Duration { return (d + time.Second - 1).Truncate(time.Second) }
 
 // limitLogin counts one sign-in or recovery attempt per client IP
@@ -64,7 +86,7 @@ func roundUp(d time.Duration) time.Duration { return (d + time.Second - 1).Trunc
 // known one and the limit does not tell which exist. The IP is counted
 // before the lookup, so a flood from one address never reaches PostgreSQL.
 func (app *App) limitLogin(ctx context.Context, identifier string, maxAccounts int) ([]*db.LoginAccount, error) {
-	if err := app.limit(ctx, "login-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
+	if err := app.limit(ctx, "login-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
 		return nil, err
 	}
 	identifier = strings.TrimSpace(identifier)
@@ -156,7 +178,11 @@ func (app *App) verifyLogin(ctx context.Context, identifier, password, totpCode 
 	if acct != nil {
 		hash = acct.PasswordHash
 	}
-	if !auth.VerifyPasswordOrDummy(hash, password) {
+	ok, err := app.Hashing.VerifyOrDummy(ctx, hash, password)
+	if err != nil {
+		return nil, app.hashingError(err)
+	}
+	if !ok {
 		if acct != nil {
 			if err := app.recordFailure(ctx, acct, domain.ReasonInvalidCredentials); err != nil {
 				return nil, err
@@ -217,7 +243,7 @@ func (app *App) checkSecondFactor(ctx context.Context, acct *db.LoginAccount, co
 }
 
 func (app *App) recordFailure(ctx context.Context, acct *db.LoginAccount, reason string) error {
-	info := requestInfo(ctx)
+	info := RequestInfoFrom(ctx)
 	os, browser := domain.ParseUserAgent(info.UserAgent)
 	locked, err := app.Credentials.RecordFailedLogin(ctx, db.FailedAttempt{UserID: acct.UserID, Reason: reason,
 		IP: info.IP, UserAgent: info.UserAgent, OperatingSystem: os, Browser: browser}, auditContext(ctx))
@@ -233,7 +259,7 @@ func (app *App) recordFailure(ctx context.Context, acct *db.LoginAccount, reason
 // startSession creates the session of a successful sign-in: cookies for the
 // SPA, or a bearer token in the payload when the client asked for one.
 func (app *App) startSession(ctx context.Context, acct *db.LoginAccount, kind *model.TokenKind) (*model.LoginPayload, error) {
-	info := requestInfo(ctx)
+	info := RequestInfoFrom(ctx)
 	bearer := kind != nil && *kind == model.TokenKindBearer
 	var cookies SessionCookies
 	sessionKind := auth.KindBearer
@@ -309,7 +335,7 @@ func (app *App) ChangeExpiredPassword(ctx context.Context, in model.ChangeExpire
 	if err := app.checkSecondFactor(ctx, a, deref(in.TotpCode)); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(in.NewPassword, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.NewPassword, auth.DefaultArgon2)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +367,11 @@ func (app *App) ChangePassword(ctx context.Context, in model.ChangePasswordInput
 	if err != nil {
 		return nil, err
 	}
-	if !auth.VerifyPasswordOrDummy(a.PasswordHash, in.CurrentPassword) {
+	ok, err := app.Hashing.VerifyOrDummy(ctx, a.PasswordHash, in.CurrentPassword)
+	if err != nil {
+		return nil, app.hashingError(err)
+	}
+	if !ok {
 		if err := app.recordFailure(ctx, a, domain.ReasonInvalidCredentials); err != nil {
 			return nil, err
 		}
@@ -353,7 +383,7 @@ func (app *App) ChangePassword(ctx context.Context, in model.ChangePasswordInput
 	if in.NewPassword == in.CurrentPassword {
 		return nil, domain.FieldError("newPassword", "PASSWORD_REUSED", "Choose a password different from the current one.")
 	}
-	hash, err := auth.HashPassword(in.NewPassword, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.NewPassword, auth.DefaultArgon2)
 	if err != nil {
 		return nil, err
 	}
@@ -396,24 +426,29 @@ func (app *App) MySessions(ctx context.Context) ([]*model.Session, error) {
 		if s.Kind == auth.KindCookie {
 			kind = model.TokenKindCookie
 		}
-		out = append(out, &model.Session{ID: s.ID, Kind: kind, Current: s.ID == v.SessionID, CreatedAt: s.CreatedAt,
+		out = append(out, &model.Session{ID: keyedGlobalID("Session", s.ID), Kind: kind, Current: s.ID == v.SessionID, CreatedAt: s.CreatedAt,
 			LastSeenAt: s.LastSeen, ExpiresAt: s.ExpiresAt, IP: s.IP, UserAgent: s.UserAgent, OperatingSystem: os, Browser: browser})
 	}
 	return out, nil
 }
 
 // RevokeSession ends one of the viewer's sessions.
-func (app *App) RevokeSession(ctx context.Context, id string) error {
+func (app *App) RevokeSession(ctx context.Context, gid string) error {
 	v := ViewerFrom(ctx)
 	if err := domain.RequireViewer(v); err != nil {
 		return err
+	}
+	notFound := &domain.Error{Code: domain.ENOTFOUND, Field: "sessionId", Reason: "SESSION_NOT_FOUND", Message: "You have no such session."}
+	id, valid := parseKeyedGlobalID("Session", gid)
+	if !valid {
+		return notFound
 	}
 	ok, err := app.Sessions.RevokeOwned(ctx, v.UserID, id)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return &domain.Error{Code: domain.ENOTFOUND, Field: "sessionId", Reason: "SESSION_NOT_FOUND", Message: "You have no such session."}
+		return notFound
 	}
 	if id == v.SessionID {
 		if c := sessionCookiesFrom(ctx); c != nil {
@@ -436,7 +471,7 @@ func validToken(token string) bool { return token != "" && len(token) <= domain.
 
 // InvitationStatus tells the invitation page what a link is worth.
 func (app *App) InvitationStatus(ctx context.Context, token string) (*model.InvitationStatus, error) {
-	if err := app.limit(ctx, "token-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
+	if err := app.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
 		return nil, err
 	}
 	if !validToken(token) {
@@ -455,7 +490,7 @@ func (app *App) InvitationStatus(ctx context.Context, token string) (*model.Invi
 
 // AcceptInvitation sets the invited user's password and activates them.
 func (app *App) AcceptInvitation(ctx context.Context, in model.AcceptInvitationInput) (string, error) {
-	if err := app.limit(ctx, "token-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
+	if err := app.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
 		return "", err
 	}
 	if !validToken(in.Token) {
@@ -472,7 +507,7 @@ func (app *App) AcceptInvitation(ctx context.Context, in model.AcceptInvitationI
 	if err := checkNewPassword("password", in.Password, info.Username, info.Email, info.GivenName, info.FamilyName); err != nil {
 		return "", err
 	}
-	hash, err := auth.HashPassword(in.Password, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
 	if err != nil {
 		return "", err
 	}
@@ -522,7 +557,7 @@ func (app *App) RequestAccountRecovery(ctx context.Context, identifier string) e
 // ResetPasswordWithToken sets a new password from a reset link; a LOCKED
 // account is reactivated; every session of the user ends.
 func (app *App) ResetPasswordWithToken(ctx context.Context, in model.ResetPasswordWithTokenInput) (string, error) {
-	if err := app.limit(ctx, "token-ip", requestInfo(ctx).IP, app.LoginRates.PerIP); err != nil {
+	if err := app.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
 		return "", err
 	}
 	if !validToken(in.Token) {
@@ -539,7 +574,7 @@ func (app *App) ResetPasswordWithToken(ctx context.Context, in model.ResetPasswo
 	if err := checkNewPassword("password", in.Password, info.Username, info.Email, info.GivenName, info.FamilyName); err != nil {
 		return "", err
 	}
-	hash, err := auth.HashPassword(in.Password, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
 	if err != nil {
 		return "", err
 	}

@@ -14,6 +14,26 @@ func globalID(typ string, id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + strconv.FormatInt(id, 10)))
 }
 
+// keyedGlobalID is the global ID of an object known by a string key rather
+// than a row id (a session): unique across types like every other ID, so
+// that clients' caches (Relay, Apollo) never confuse two objects.
+func keyedGlobalID(typ, key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + key))
+}
+
+// parseKeyedGlobalID returns the key of a keyedGlobalID of type typ.
+func parseKeyedGlobalID(typ, gid string) (string, bool) {
+	if len(gid) > 256 {
+		return "", false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(gid)
+	if err != nil {
+		return "", false
+	}
+	key, ok := strings.CutPrefix(string(b), typ+":")
+	return key, ok && key != ""
+}
+
 // parseGlobalID decodes any global ID into its type and database id.
 func parseGlobalID(gid string) (typ string, id int64, err error) {
 	invalid := domain.Errorf(domain.EINVALID, "Invalid ID.")

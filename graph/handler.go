@@ -40,6 +40,11 @@ type Limits struct {
 	// AllowedOrigins are the browser origins allowed to open a WebSocket
 	// (host patterns as in coder/websocket's OriginPatterns).
 	AllowedOrigins []string
+	// AdmitWebsocketOperation, when set, admits each operation a
+	// WebSocket carries, as the HTTP middleware admits each request: the
+	// upgrade is one request, its operations are counted one by one under
+	// the viewer's API rate limits (R19). Its error answers that operation.
+	AdmitWebsocketOperation func(ctx context.Context) error
 }
 
 // DefaultLimits suit the admin SPA and integrators' reasonable queries.
@@ -66,6 +71,15 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 		WriteTimeout:  60 * time.Second,
 		MaxOperations: 100,
 		ReadLimit:     1 << 20,
+		Admit: func(ctx context.Context) *gqlerror.Error {
+			if limits.AdmitWebsocketOperation == nil {
+				return nil
+			}
+			if err := limits.AdmitWebsocketOperation(ctx); err != nil {
+				return presentError(ctx, app.Logger, err)
+			}
+			return nil
+		},
 		Init: func(ctx context.Context, payload map[string]any) (context.Context, error) {
 			p := transport.InitPayload(payload)
 			if err := checkWebsocketCSRF(ctx, p); err != nil {
@@ -123,6 +137,7 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 	srv.AroundOperations(operationDeadline(limits.OperationTimeout))
 	srv.Use(singleRootField{})
 	srv.Use(subscriptionsNeedStreams{})
+	srv.AroundResponses(costExtensions)
 
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, app.Logger, err)

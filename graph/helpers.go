@@ -67,6 +67,12 @@ func userFilter(in *model.UserFilter, scope domain.Scope) (domain.UserFilter, er
 		}
 		f.Search = in.Search
 	}
+	if in.InactiveSinceDays != nil {
+		if err := domain.CheckInactiveSinceDays(*in.InactiveSinceDays); err != nil {
+			return f, err
+		}
+		f.InactiveSinceDays = in.InactiveSinceDays
+	}
 	return f, nil
 }
 

@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"strconv"
-
 	"tenantadmin/db"
 	"tenantadmin/graph/model"
 	"tenantadmin/mail"
@@ -13,6 +11,6 @@ func renderMail(m *db.OutboxEmail) (*model.MailMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &model.MailMessage{ID: strconv.FormatInt(m.ID, 10), To: m.To, Template: m.Template, Language: m.Language,
+	return &model.MailMessage{ID: globalID("MailMessage", m.ID), To: m.To, Template: m.Template, Language: m.Language,
 		Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML, CreatedAt: m.CreatedAt}, nil
 }

@@ -2,15 +2,41 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"tenantadmin/auth"
 	"tenantadmin/db"
 	"tenantadmin/domain"
 	"tenantadmin/graph/model"
 )
+
+// nodes fetches several objects by global ID, in order. One bad ID nulls
+// only its own position, with an error on that position's path (issue
+// 15.5): the other objects are still answered.
+func (app *App) nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > domain.MaxPageSize {
+		return nil, domain.FieldError("ids", "TOO_MANY_IDS", "At most %d IDs per call.", domain.MaxPageSize)
+	}
+	if err := domain.RequireViewer(ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	out := make([]model.Node, len(ids))
+	for i, id := range ids {
+		n, err := app.node(ctx, id)
+		if err != nil {
+			graphql.AddError(ctx, &gqlerror.Error{Err: err, Message: err.Error(),
+				Path: append(slices.Clone(graphql.GetPath(ctx)), ast.PathIndex(i))})
+			continue
+		}
+		out[i] = n
+	}
+	return out, nil
+}
 
 // node resolves a global ID to an object the viewer may see, or nil.
 func (app *App) node(ctx context.Context, gid string) (model.Node, error) {
@@ -184,7 +210,7 @@ func (app *App) BootstrapPlatformAdmin(ctx context.Context, in model.BootstrapPl
 	if err := (domain.PasswordPolicy{}).Check(in.Password, username, email); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(in.Password, auth.DefaultArgon2)
+	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
 	if err != nil {
 		return nil, err
 	}

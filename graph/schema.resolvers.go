@@ -29,18 +29,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	if len(ids) > domain.MaxPageSize {
-		return nil, domain.FieldError("ids", "TOO_MANY_IDS", "At most %d IDs per call.", domain.MaxPageSize)
-	}
-	out := make([]model.Node, len(ids))
-	for i, id := range ids {
-		n, err := r.App.node(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = n
-	}
-	return out, nil
+	return r.App.nodes(ctx, ids)
 }
 
 // Viewer is the resolver for the viewer field.

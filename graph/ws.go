@@ -37,6 +37,9 @@ type graphqlTransportWS struct {
 	MaxOperations int
 	// ReadLimit bounds one message from the client.
 	ReadLimit int64
+	// Admit, when set, is asked before each operation runs; its error
+	// answers the operation (an error message; the connection stays).
+	Admit func(ctx context.Context) *gqlerror.Error
 }
 
 const transportWSProtocol = "graphql-transport-ws"
@@ -257,6 +260,12 @@ func (c *wsConn) run(ctx context.Context, stop context.CancelFunc, id string, pa
 	// Whether the client completed the operation (or the connection ended)
 	// is this context's: the operation's own may end with its last result.
 	completed := ctx
+	if c.t.Admit != nil {
+		if err := c.t.Admit(ctx); err != nil {
+			c.write(map[string]any{"type": "error", "id": id, "payload": gqlerror.List{err}})
+			return
+		}
+	}
 	ctx = withStreaming(graphql.StartOperationTrace(ctx))
 	rc, errs := c.exec.CreateOperationContext(ctx, params)
 	if errs != nil {

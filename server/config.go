@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,6 +49,7 @@ type Config struct {
 	RateAPISession   auth.Rate
 	RateAPITenant    auth.Rate
 	RateAPIIP        auth.Rate
+	RateWSConnectIP  auth.Rate
 	// Events, audit retention and subscriptions (R26, R28).
 	EventRelay          bool
 	AuditRetention      time.Duration
@@ -57,6 +59,11 @@ type Config struct {
 	// FailedLoginMinDuration and RecoveryMinDuration pad the answers that
 	// must not tell whether an account exists (R16).
 	FailedLoginMinDuration, RecoveryMinDuration time.Duration
+	// HashConcurrency, HashQueue and HashMaxWait bound the argon2id work
+	// of sign-ins and password changes (issue 17.4): so many at once, so
+	// many waiting, each waiting so long; beyond, RATE_LIMITED.
+	HashConcurrency, HashQueue int
+	HashMaxWait                time.Duration
 	// WebsocketInitTimeout closes a WebSocket that sends no connection_init.
 	WebsocketInitTimeout time.Duration
 	// Oversight (issue 6).
@@ -112,6 +119,7 @@ func (m *Main) ParseFlags(args []string) error {
 		{&c.RateAPISession, "rate-api-session", "RATE_API_SESSION", "1200/1m", "API requests per session or bearer token"},
 		{&c.RateAPITenant, "rate-api-tenant", "RATE_API_TENANT", "12000/1m", "API requests per tenant (of the viewer's roles)"},
 		{&c.RateAPIIP, "rate-api-ip", "RATE_API_IP", "600/1m", "anonymous API requests per client IP"},
+		{&c.RateWSConnectIP, "rate-ws-connect-ip", "RATE_WS_CONNECT_IP", "1200/1m", "WebSocket connections opened per client IP (each operation on a connection counts under the API limits of its viewer)"},
 	}
 	rateStrs := make([]*string, len(rates))
 	for i, r := range rates {
@@ -126,6 +134,9 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&c.WebsocketInitTimeout, "ws-init-timeout", durationEnv("WS_INIT_TIMEOUT", 5*time.Second), "close a WebSocket that sends no connection_init within this time, with 4408 (WS_INIT_TIMEOUT)")
 	fs.DurationVar(&c.SubscriptionRecheck, "subscription-recheck", durationEnv("SUBSCRIPTION_RECHECK", 5*time.Second), "how often subscriptions re-check their viewer's session and roles (SUBSCRIPTION_RECHECK)")
 	fs.StringVar(&c.NominationTrustRoots, "nomination-trust-roots", env("NOMINATION_TRUST_ROOTS", ""), "PEM file of the certification authorities trusted for signed nominations (NOMINATION_TRUST_ROOTS); empty accepts any issuer")
+	fs.IntVar(&c.HashConcurrency, "hash-concurrency", intEnv("HASH_CONCURRENCY", auth.DefaultHashConcurrency()), "password hashes (argon2id, one core each) running at once; default half the cores, so a burst of sign-ins leaves the other half to the rest of the traffic (HASH_CONCURRENCY)")
+	fs.IntVar(&c.HashQueue, "hash-queue", intEnv("HASH_QUEUE", 32), "sign-ins and password changes that may wait for a hashing slot; beyond, they get RATE_LIMITED with retryAfter (HASH_QUEUE)")
+	fs.DurationVar(&c.HashMaxWait, "hash-max-wait", durationEnv("HASH_MAX_WAIT", time.Second), "longest wait for a hashing slot before RATE_LIMITED (HASH_MAX_WAIT)")
 	fs.DurationVar(&c.DigestInterval, "digest-interval", durationEnv("DIGEST_INTERVAL", time.Hour), "how often a replica checks whether last month's digest and nomination expiries are due (DIGEST_INTERVAL); 0 disables")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR); empty: off")
 	lifetime := fs.String("password-lifetime-bounds", env("PASSWORD_LIFETIME_BOUNDS", fmt.Sprintf("%d-%d",
@@ -203,6 +214,17 @@ func durationEnv(key string, def time.Duration) time.Duration {
 	if v := os.Getenv(key); v != "" {
 		if d, err := time.ParseDuration(v); err == nil {
 			return d
+		}
+	}
+	return def
+}
+
+// intEnv is the integer in the environment variable key, else def (like
+// durationEnv).
+func intEnv(key string, def int) int {
+	if v := os.Getenv(key); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
 		}
 	}
 	return def

@@ -346,3 +346,23 @@ func TestPersistedQueries(t *testing.T) {
 func globalIDFor(typ string, id int64) string {
 	return base64URL(fmt.Sprintf("%s:%d", typ, id))
 }
+
+// TestNodesNullsOnlyTheBadPosition (issue 15.5): in nodes(ids:), a
+// malformed ID nulls its own position with an error on that position's
+// path; the objects before and after it are answered, and an object the
+// viewer may not see is null without an error.
+func TestNodesNullsOnlyTheBadPosition(t *testing.T) {
+	w := newWorld(t)
+	ids := []string{globalIDFor("Tenant", w.company), "not-an-id", globalIDFor("User", w.companyAdmin), globalIDFor("Tenant", w.other)}
+	res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`, map[string]any{"ids": ids})
+	var data struct{ Nodes []*struct{ ID, Typename string } }
+	if err := json.Unmarshal(res.Data, &data); err != nil || len(data.Nodes) != 4 {
+		t.Fatalf("data %s: %v", res.Data, err)
+	}
+	if data.Nodes[0] == nil || data.Nodes[0].ID != ids[0] || data.Nodes[1] != nil || data.Nodes[2] == nil || data.Nodes[2].ID != ids[2] || data.Nodes[3] != nil {
+		t.Fatalf("nodes %s, want [company, null, admin, null]", res.Data)
+	}
+	if len(res.Errors) != 1 || res.code() != "BAD_USER_INPUT" || fmt.Sprint(res.Errors[0].Path) != "[nodes 1]" {
+		t.Fatalf("errors %+v, want one BAD_USER_INPUT at [nodes 1]", res.Errors)
+	}
+}

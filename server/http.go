@@ -48,6 +48,7 @@ func (m *Main) routes() http.Handler {
 	limits.Introspection = m.Config.Introspection
 	limits.AllowedOrigins = originHosts(m.Config.CORSOrigins)
 	limits.WebsocketInitTimeout = m.Config.WebsocketInitTimeout
+	limits.AdmitWebsocketOperation = m.admitWebsocketOperation
 	if m.Hub != nil {
 		hub := m.Hub
 		reg.MustRegister(
@@ -95,7 +96,7 @@ func (m *Main) routes() http.Handler {
 		AllowedOrigins:   m.Config.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-CSRF-Token", "X-Request-ID"},
-		ExposedHeaders:   []string{"X-Request-ID", "Retry-After"},
+		ExposedHeaders:   []string{"X-Request-ID", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"},
 		AllowCredentials: true,
 		MaxAge:           600,
 	})
@@ -331,8 +332,11 @@ func (m *Main) secureCookies() bool {
 
 // rateLimit applies the API rate limits of R19 in Redis: per service
 // account token, per session, per tenant of the viewer's roles, and per
-// client IP for anonymous requests (apiLimits). A limited request gets 429
-// with Retry-After and a GraphQL error RATE_LIMITED with
+// client IP for anonymous requests (apiLimits). A WebSocket upgrade counts
+// once, as a connection of its client IP (RATE_WS_CONNECT_IP), not as
+// anonymous API traffic: the operations it carries are counted one by one
+// under their viewer's limits (admitWebsocketOperation). A limited request
+// gets 429 with Retry-After and a GraphQL error RATE_LIMITED with
 // extensions.retryAfter.
 func (m *Main) rateLimit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -341,7 +345,13 @@ func (m *Main) rateLimit(next http.Handler) http.Handler {
 			return
 		}
 		ctx := r.Context()
-		limits, err := m.apiLimits(graph.ViewerFrom(ctx), clientIP(r))
+		var limits []apiLimit
+		var err error
+		if isWebsocketUpgrade(r) {
+			limits, err = m.connectLimits(clientIP(r))
+		} else {
+			limits, err = m.apiLimits(graph.ViewerFrom(ctx), clientIP(r))
+		}
 		if err != nil {
 			// A viewer the limiter cannot tell apart is refused rather
 			// than counted in a bucket shared with others.
@@ -349,20 +359,76 @@ func (m *Main) rateLimit(next http.Handler) http.Handler {
 			writeGraphQLError(w, http.StatusInternalServerError, "Internal server error.", domain.EINTERNAL, 0)
 			return
 		}
-		for _, l := range limits {
-			wait, err := m.RateLimiter.Allow(ctx, l.key, l.rate)
-			if err != nil {
-				m.Logger.ErrorContext(ctx, "rate limit", "error", err)
-				writeGraphQLError(w, http.StatusServiceUnavailable, "Service unavailable.", domain.EUNAVAILABLE, 0)
-				return
-			}
-			if wait > 0 {
-				writeGraphQLError(w, http.StatusTooManyRequests, "Too many requests. Try again later.", domain.ERATELIMITED, wait)
-				return
-			}
+		budget, err := m.allow(ctx, limits)
+		if err != nil {
+			m.Logger.ErrorContext(ctx, "rate limit", "error", err)
+			writeGraphQLError(w, http.StatusServiceUnavailable, "Service unavailable.", domain.EUNAVAILABLE, 0)
+			return
+		}
+		if budget.RetryAfter > 0 {
+			writeGraphQLError(w, http.StatusTooManyRequests, "Too many requests. Try again later.", domain.ERATELIMITED, budget.RetryAfter)
+			return
+		}
+		if budget.Limit > 0 {
+			// What is left, for clients that pace themselves; the same in
+			// the answer's extensions.rateLimit.
+			h := w.Header()
+			h.Set("X-RateLimit-Limit", strconv.Itoa(budget.Limit))
+			h.Set("X-RateLimit-Remaining", strconv.Itoa(budget.Remaining))
+			h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(budget.ResetAfter).Unix(), 10))
+			r = r.WithContext(graph.WithRateBudget(ctx, budget))
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// admitWebsocketOperation counts one operation of a WebSocket under the
+// limits of its viewer, as if it were an HTTP request of that viewer.
+func (m *Main) admitWebsocketOperation(ctx context.Context) error {
+	limits, err := m.apiLimits(graph.ViewerFrom(ctx), graph.RequestInfoFrom(ctx).IP)
+	if err != nil {
+		return err
+	}
+	budget, err := m.allow(ctx, limits)
+	if err != nil {
+		m.Logger.ErrorContext(ctx, "rate limit", "error", err)
+		return domain.Errorf(domain.EUNAVAILABLE, "Service unavailable.")
+	}
+	if budget.RetryAfter > 0 {
+		return &domain.Error{Code: domain.ERATELIMITED, RetryAfter: budget.RetryAfter, Message: "Too many requests. Try again later."}
+	}
+	return nil
+}
+
+// allow takes one token from each bucket in turn. It returns the budget of
+// the first bucket that has none (RetryAfter set), else of the one with the
+// fewest left: the budget a client must pace itself by.
+func (m *Main) allow(ctx context.Context, limits []apiLimit) (auth.Budget, error) {
+	var tightest auth.Budget
+	for _, l := range limits {
+		b, err := m.RateLimiter.Take(ctx, l.key, l.rate)
+		if err != nil || b.RetryAfter > 0 {
+			return b, err
+		}
+		if b.Limit > 0 && (tightest.Limit == 0 || b.Remaining < tightest.Remaining) {
+			tightest = b
+		}
+	}
+	return tightest, nil
+}
+
+// isWebsocketUpgrade reports a request that asks to become a WebSocket.
+func isWebsocketUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// connectLimits is the bucket of a WebSocket upgrade: its client IP.
+func (m *Main) connectLimits(ip string) ([]apiLimit, error) {
+	key, err := auth.NewLimitKey("ws-connect-ip", ip)
+	if err != nil {
+		return nil, err
+	}
+	return []apiLimit{{key, m.Config.RateWSConnectIP}}, nil
 }
 
 // apiLimit is one bucket an API request counts against.

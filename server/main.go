@@ -176,6 +176,7 @@ func (m *Main) Run(ctx context.Context) error {
 		RecoveryMinDuration:    m.Config.RecoveryMinDuration,
 		FailedLoginMinDuration: m.Config.FailedLoginMinDuration,
 		PasswordLifetime:       m.Config.PasswordLifetime,
+		Hashing:                auth.NewHashPool(m.Config.HashConcurrency, m.Config.HashQueue, m.Config.HashMaxWait),
 	}
 	m.startEvents()
 	if err := m.wireOversight(); err != nil {

@@ -59,6 +59,7 @@ func (m *Main) oversightRoutes(mux *http.ServeMux, metrics *httpMetrics) {
 	mux.Handle("GET /reports/users.csv", metrics.instrument("report", m.authenticate(m.reportHandler(db.ReportUsers))))
 	mux.Handle("GET /reports/permissions.csv", metrics.instrument("report", m.authenticate(m.reportHandler(db.ReportPermissions))))
 	mux.Handle("GET /reports/failed-logins.csv", metrics.instrument("report", m.authenticate(m.failedLoginsReport())))
+	mux.Handle("GET /reports/user-list.csv", metrics.instrument("report", m.authenticate(m.userListReport())))
 }
 
 var nominationPath = regexp.MustCompile(`^/nominations/[^/]+`)

@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"tenantadmin/auth"
 	"tenantadmin/domain"
@@ -210,5 +215,117 @@ func TestChangePasswordSharesLoginBucket(t *testing.T) {
 		map[string]any{"input": map[string]any{"currentPassword": "guess number one", "newPassword": otherPassword}})
 	if res.code() != "RATE_LIMITED" {
 		t.Fatalf("changePassword after the account's budget was spent: %q %s", res.code(), res.Data)
+	}
+}
+
+// TestWebsocketUpgradeCountsAsOneConnection: opening a WebSocket counts
+// once, in its client IP's connection bucket (RATE_WS_CONNECT_IP), not as
+// anonymous API traffic: more connections than the anonymous API limit
+// open, and the one beyond the connection limit gets 429.
+func TestWebsocketUpgradeCountsAsOneConnection(t *testing.T) {
+	m := MustRunMainWith(t, "-rate-api-ip", "3/1m", "-rate-ws-connect-ip", "6/1m", "-rate-api-session", "0", "-rate-api-tenant", "0")
+	w := newWorldOn(t, m)
+	token := m.MustLogin(t, w.companyAdmin)
+	for i := range 6 {
+		c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
+		c.init(token)
+		c.send(map[string]any{"type": "subscribe", "id": "q", "payload": map[string]any{"query": "{ viewer { user { username } } }"}})
+		if msg := c.expect("next"); !strings.Contains(string(msg.Payload), "company.admin") {
+			t.Fatalf("connection %d: %s", i+1, msg.Payload)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, res, err := websocket.Dial(ctx, "ws://"+m.Addr()+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("7th connection: %v %+v, want 429 with Retry-After", err, res)
+	}
+}
+
+// TestWebsocketOperationsCountUnderTheViewersLimits: each operation a
+// WebSocket carries counts like an HTTP request of its viewer; beyond the
+// limit the operation gets an error message RATE_LIMITED with retryAfter
+// and the connection stays open.
+func TestWebsocketOperationsCountUnderTheViewersLimits(t *testing.T) {
+	m := MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0", "-rate-ws-connect-ip", "0")
+	w := newWorldOn(t, m)
+	c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
+	c.init(m.MustLogin(t, w.companyAdmin))
+	for i := range 3 {
+		id := strconv.Itoa(i)
+		c.send(map[string]any{"type": "subscribe", "id": id, "payload": map[string]any{"query": "{ viewer { user { username } } }"}})
+		c.expect("next")
+		c.expect("complete")
+	}
+	c.send(map[string]any{"type": "subscribe", "id": "4th", "payload": map[string]any{"query": "{ viewer { user { username } } }"}})
+	msg := c.expect("error")
+	var errs []struct {
+		Extensions struct {
+			Code       string
+			RetryAfter int
+		}
+	}
+	if err := json.Unmarshal(msg.Payload, &errs); err != nil || msg.ID != "4th" || len(errs) != 1 ||
+		errs[0].Extensions.Code != "RATE_LIMITED" || errs[0].Extensions.RetryAfter < 1 {
+		t.Fatalf("4th operation: %+v %s", msg, msg.Payload)
+	}
+	c.send(map[string]any{"type": "ping"})
+	c.expect("pong")
+}
+
+// TestAnswersTellCostAndRateBudget (issue 15.8): a query's answer says what
+// it cost against the complexity limit and what is left of the viewer's
+// rate budget, in extensions and in X-RateLimit-* headers; each request
+// takes one from the budget.
+func TestAnswersTellCostAndRateBudget(t *testing.T) {
+	m := MustRunMainWith(t, "-rate-api-session", "100/1m", "-rate-api-tenant", "0")
+	w := newWorldOn(t, m)
+	token := m.MustLogin(t, w.companyAdmin)
+	type answer struct {
+		Extensions struct {
+			Cost      struct{ Requested, Limit int }
+			RateLimit struct {
+				Limit, Remaining int
+				ResetAt          time.Time
+			}
+		}
+		header http.Header
+	}
+	ask := func() answer {
+		body, _ := json.Marshal(map[string]any{"query": "{ viewer { user { username } } tenants(first: 5) { nodes { name } } }"})
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var a answer
+		if err := json.NewDecoder(res.Body).Decode(&a); err != nil {
+			t.Fatal(err)
+		}
+		a.header = res.Header
+		return a
+	}
+	first, second := ask(), ask()
+	if first.Extensions.Cost.Requested < 2 || first.Extensions.Cost.Limit != 5000 {
+		t.Fatalf("cost %+v", first.Extensions.Cost)
+	}
+	rl := second.Extensions.RateLimit
+	if rl.Limit != 100 || rl.Remaining > first.Extensions.RateLimit.Remaining || rl.Remaining >= 100 || !rl.ResetAt.After(time.Now().Add(-time.Second)) {
+		t.Fatalf("rate budget %+v then %+v", first.Extensions.RateLimit, rl)
+	}
+	// Ten more requests take ten (the bucket refills one every 600 ms, and
+	// remaining is rounded down: allow two of slack).
+	var last answer
+	for range 10 {
+		last = ask()
+	}
+	if last.Extensions.RateLimit.Remaining > rl.Remaining-8 {
+		t.Fatalf("after 10 requests: %d left, before %d", last.Extensions.RateLimit.Remaining, rl.Remaining)
+	}
+	if second.header.Get("X-RateLimit-Limit") != "100" || second.header.Get("X-RateLimit-Remaining") != strconv.Itoa(rl.Remaining) {
+		t.Fatalf("headers %v", second.header)
 	}
 }

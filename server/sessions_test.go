@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -46,6 +47,9 @@ func TestMySessionsAndRevocation(t *testing.T) {
 	}
 	if current == "" || other == "" {
 		t.Fatal("current session not marked")
+	}
+	if typ := globalIDType(t, current); typ != "Session" {
+		t.Fatalf("session id %q is not a global Session ID (%q)", current, typ)
 	}
 	t.Run("ErrOtherUsersSession", func(t *testing.T) {
 		if code := authPayload(t, w.m.gql(t, stranger, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": current}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
@@ -339,7 +343,7 @@ func TestFailedLoginsQuery(t *testing.T) {
 	})
 }
 
-const mailboxQuery = `{ developerMailbox(first: 5) { totalCount nodes { to template subject text html } } }`
+const mailboxQuery = `{ developerMailbox(first: 5) { totalCount nodes { id to template subject text html } } }`
 
 func TestDeveloperMailbox(t *testing.T) {
 	w := newWorld(t)
@@ -348,7 +352,7 @@ func TestDeveloperMailbox(t *testing.T) {
 		var out struct {
 			DeveloperMailbox struct {
 				TotalCount int
-				Nodes      []struct{ To, Template, Subject, Text, HTML string }
+				Nodes      []struct{ ID, To, Template, Subject, Text, HTML string }
 			}
 		}
 		w.m.gql(t, w.m.MustLogin(t, w.f.PlatformAdmin("staff")), mailboxQuery, nil).decode(t, &out)
@@ -356,6 +360,9 @@ func TestDeveloperMailbox(t *testing.T) {
 		if mb.TotalCount != 1 || mb.Nodes[0].To != "company.admin@example.test" || mb.Nodes[0].Template != "account_recovery" ||
 			!strings.Contains(mb.Nodes[0].Subject, "company.admin") || !strings.Contains(mb.Nodes[0].Text, "/reset-password#token=") || !strings.Contains(mb.Nodes[0].HTML, "<a href=") {
 			t.Fatalf("mailbox %+v", mb)
+		}
+		if typ := globalIDType(t, mb.Nodes[0].ID); typ != "MailMessage" {
+			t.Fatalf("message id %q is not a global MailMessage ID (%q)", mb.Nodes[0].ID, typ)
 		}
 	})
 	t.Run("ErrTenantAdmin", func(t *testing.T) {
@@ -473,4 +480,16 @@ func TestWebsocketCSRF(t *testing.T) {
 			t.Fatal("a forged CSRF token was accepted")
 		}
 	})
+}
+
+// globalIDType is the type a global ID names ("" when it is not one), so
+// that an id field a client caches by (Relay, Apollo) is unique across types.
+func globalIDType(t *testing.T, gid string) string {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(gid)
+	if err != nil {
+		return ""
+	}
+	typ, _, _ := strings.Cut(string(b), ":")
+	return typ
 }

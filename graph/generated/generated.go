@@ -136,6 +136,25 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	BulkRemoveUsersPayload struct {
+		DeletedUserIds func(childComplexity int) int
+		RemovedUserIds func(childComplexity int) int
+		UserErrors     func(childComplexity int) int
+	}
+
+	BulkUserError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Index   func(childComplexity int) int
+		Message func(childComplexity int) int
+		UserID  func(childComplexity int) int
+	}
+
+	BulkUserStatusPayload struct {
+		Succeeded  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	ChangeEvent struct {
 		AuditEvent  func(childComplexity int) int
 		Cursor      func(childComplexity int) int
@@ -354,10 +373,12 @@ type ComplexityRoot struct {
 		OnboardTenantAdministrator func(childComplexity int, input model.OnboardTenantAdministratorInput) int
 		ReactivateRoleAssignment   func(childComplexity int, input model.RoleAssignmentInput) int
 		ReactivateUser             func(childComplexity int, input model.UserStatusInput) int
+		ReactivateUsers            func(childComplexity int, input model.BulkUsersInput) int
 		RejectNomination           func(childComplexity int, input model.RejectNominationInput) int
 		RemoveRoleAssignment       func(childComplexity int, input model.RoleAssignmentInput) int
 		RemoveUserFromGroup        func(childComplexity int, input model.GroupMemberInput) int
 		RemoveUserFromTenant       func(childComplexity int, input model.RemoveUserFromTenantInput) int
+		RemoveUsersFromTenant      func(childComplexity int, input model.BulkUsersInput) int
 		RequestAccountRecovery     func(childComplexity int, input model.RequestAccountRecoveryInput) int
 		RequestEmailChange         func(childComplexity int, input model.RequestEmailChangeInput) int
 		ResendInvitation           func(childComplexity int, input model.ResendInvitationInput) int
@@ -371,6 +392,7 @@ type ComplexityRoot struct {
 		StartNomination            func(childComplexity int, input model.StartNominationInput) int
 		SuspendRoleAssignment      func(childComplexity int, input model.RoleAssignmentInput) int
 		SuspendUser                func(childComplexity int, input model.UserStatusInput) int
+		SuspendUsers               func(childComplexity int, input model.BulkUsersInput) int
 		UnlockUser                 func(childComplexity int, input model.UnlockUserInput) int
 		UpdateGroup                func(childComplexity int, input model.UpdateGroupInput) int
 		UpdateMyPhone              func(childComplexity int, input model.UpdateMyPhoneInput) int
@@ -839,6 +861,9 @@ type MutationResolver interface {
 	RemoveRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RemoveRoleAssignmentPayload, error)
 	SuspendUser(ctx context.Context, input model.UserStatusInput) (*model.UpdateUserProfilePayload, error)
 	ReactivateUser(ctx context.Context, input model.UserStatusInput) (*model.UpdateUserProfilePayload, error)
+	SuspendUsers(ctx context.Context, input model.BulkUsersInput) (*model.BulkUserStatusPayload, error)
+	ReactivateUsers(ctx context.Context, input model.BulkUsersInput) (*model.BulkUserStatusPayload, error)
+	RemoveUsersFromTenant(ctx context.Context, input model.BulkUsersInput) (*model.BulkRemoveUsersPayload, error)
 	CreateGroup(ctx context.Context, input model.CreateGroupInput) (*model.GroupPayload, error)
 	UpdateGroup(ctx context.Context, input model.UpdateGroupInput) (*model.GroupPayload, error)
 	DeleteGroup(ctx context.Context, input model.DeleteGroupInput) (*model.DeleteGroupPayload, error)
@@ -1276,6 +1301,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BootstrapPlatformAdminPayload.UserErrors(childComplexity), true
+
+	case "BulkRemoveUsersPayload.deletedUserIds":
+		if e.ComplexityRoot.BulkRemoveUsersPayload.DeletedUserIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkRemoveUsersPayload.DeletedUserIds(childComplexity), true
+	case "BulkRemoveUsersPayload.removedUserIds":
+		if e.ComplexityRoot.BulkRemoveUsersPayload.RemovedUserIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkRemoveUsersPayload.RemovedUserIds(childComplexity), true
+	case "BulkRemoveUsersPayload.userErrors":
+		if e.ComplexityRoot.BulkRemoveUsersPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkRemoveUsersPayload.UserErrors(childComplexity), true
+
+	case "BulkUserError.code":
+		if e.ComplexityRoot.BulkUserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkUserError.Code(childComplexity), true
+	case "BulkUserError.field":
+		if e.ComplexityRoot.BulkUserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkUserError.Field(childComplexity), true
+	case "BulkUserError.index":
+		if e.ComplexityRoot.BulkUserError.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkUserError.Index(childComplexity), true
+	case "BulkUserError.message":
+		if e.ComplexityRoot.BulkUserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkUserError.Message(childComplexity), true
+	case "BulkUserError.userId":
+		if e.ComplexityRoot.BulkUserError.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkUserError.UserID(childComplexity), true
+
+	case "BulkUserStatusPayload.succeeded":
+		if e.ComplexityRoot.BulkUserStatusPayload.Succeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkUserStatusPayload.Succeeded(childComplexity), true
+	case "BulkUserStatusPayload.userErrors":
+		if e.ComplexityRoot.BulkUserStatusPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkUserStatusPayload.UserErrors(childComplexity), true
 
 	case "ChangeEvent.auditEvent":
 		if e.ComplexityRoot.ChangeEvent.AuditEvent == nil {
@@ -2262,6 +2350,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReactivateUser(childComplexity, args["input"].(model.UserStatusInput)), true
+	case "Mutation.reactivateUsers":
+		if e.ComplexityRoot.Mutation.ReactivateUsers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reactivateUsers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReactivateUsers(childComplexity, args["input"].(model.BulkUsersInput)), true
 	case "Mutation.rejectNomination":
 		if e.ComplexityRoot.Mutation.RejectNomination == nil {
 			break
@@ -2306,6 +2405,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveUserFromTenant(childComplexity, args["input"].(model.RemoveUserFromTenantInput)), true
+	case "Mutation.removeUsersFromTenant":
+		if e.ComplexityRoot.Mutation.RemoveUsersFromTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeUsersFromTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveUsersFromTenant(childComplexity, args["input"].(model.BulkUsersInput)), true
 	case "Mutation.requestAccountRecovery":
 		if e.ComplexityRoot.Mutation.RequestAccountRecovery == nil {
 			break
@@ -2444,6 +2554,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SuspendUser(childComplexity, args["input"].(model.UserStatusInput)), true
+	case "Mutation.suspendUsers":
+		if e.ComplexityRoot.Mutation.SuspendUsers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendUsers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendUsers(childComplexity, args["input"].(model.BulkUsersInput)), true
 	case "Mutation.unlockUser":
 		if e.ComplexityRoot.Mutation.UnlockUser == nil {
 			break
@@ -4136,6 +4257,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AttachUserToTenantInput", ec.unmarshalInputAttachUserToTenantInput),
 			graphql.NewInputUnmarshaler("AuditEventFilter", ec.unmarshalInputAuditEventFilter),
 			graphql.NewInputUnmarshaler("BootstrapPlatformAdminInput", ec.unmarshalInputBootstrapPlatformAdminInput),
+			graphql.NewInputUnmarshaler("BulkUsersInput", ec.unmarshalInputBulkUsersInput),
 			graphql.NewInputUnmarshaler("ChangeExpiredPasswordInput", ec.unmarshalInputChangeExpiredPasswordInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
 			graphql.NewInputUnmarshaler("ConfirmEmailChangeInput", ec.unmarshalInputConfirmEmailChangeInput),
@@ -4405,6 +4527,40 @@ extend type Mutation {
   suspendUser(input: UserStatusInput!): UpdateUserProfilePayload!
   "Reactivates a suspended account (R5): ACTIVE, or INVITED when no password was ever set. userErrors: CONFLICT, NOT_SUSPENDED."
   reactivateUser(input: UserStatusInput!): UpdateUserProfilePayload!
+  """
+  Suspends several accounts at once (issue 19), each exactly as suspendUser
+  would (R5, R7: home-tenant administrators only, never oneself; sessions
+  ended). tenantId is the tenant the administrator acts in: the viewer must
+  administer it (else the whole call is a FORBIDDEN error and nothing is
+  done), and each user must be one of its members. userIds: 1 to 100
+  distinct IDs, else one userError (TOO_FEW_USERS, TOO_MANY_USERS,
+  DUPLICATE_USER) and nothing is done. Partial success: every user is
+  processed on its own, in input order, in its own transaction, with its
+  own audit record (user.suspend) and event (USER_SUSPENDED); the ones
+  that fail are in userErrors with their userId and a code: NOT_A_MEMBER,
+  FORBIDDEN (the single mutation's refusal), ALREADY_SUSPENDED, INVALID_ID.
+  A failure of the service itself (database unavailable) stops the action
+  with a GraphQL error; the users before it stay processed, as their audit
+  records tell. A tenantId that is no Tenant ID is the userError INVALID_ID
+  (field input.tenantId).
+  """
+  suspendUsers(input: BulkUsersInput!): BulkUserStatusPayload!
+  """
+  Reactivates several suspended accounts at once, each exactly as
+  reactivateUser would; same input rules, tenant rule and partial success
+  as suspendUsers. Per-user codes: NOT_A_MEMBER, FORBIDDEN, NOT_SUSPENDED,
+  INVALID_ID.
+  """
+  reactivateUsers(input: BulkUsersInput!): BulkUserStatusPayload!
+  """
+  Removes several users from a tenant at once (seed 001's clean-up of
+  inactive users), each exactly as removeUserFromTenant would (R8, R10: an
+  ADMIN role on each of the user's products there, never oneself; an
+  account with no membership left is deleted). Same input rules, tenant rule
+  and partial success as suspendUsers; per-user codes: NOT_A_MEMBER,
+  FORBIDDEN, INVALID_ID.
+  """
+  removeUsersFromTenant(input: BulkUsersInput!): BulkRemoveUsersPayload!
   "Creates an active group of a tenant on a product (R11). Needs an ADMIN role on the product there. userErrors: INVALID_NAME, GROUP_NAME_TAKEN."
   createGroup(input: CreateGroupInput!): GroupPayload!
   "Renames, activates or deactivates a group (R11). userErrors: CONFLICT, INVALID_NAME, GROUP_NAME_TAKEN."
@@ -4718,6 +4874,52 @@ input UserStatusInput {
   userId: ID!
   "When given, a stale version is a CONFLICT."
   expectedVersion: Int
+}
+
+"The users of a bulk action (issue 19) and the tenant it is done in."
+input BulkUsersInput {
+  "The tenant the administrator acts in; every user must be one of its members."
+  tenantId: ID!
+  "1 to 100 distinct users, processed in this order."
+  userIds: [ID!]!
+}
+
+"""
+A bulk action's failure about one user, or about the whole input (userId
+and index null: nothing was done).
+"""
+type BulkUserError {
+  "The user it concerns, as given in the input; null for the input as a whole."
+  userId: ID
+  "The user's position in input.userIds; null for the input as a whole."
+  index: Int
+  """
+  The input field at fault, as UserError.field: ["input", "userIds", "<index>"]
+  for a user, ["input", "userIds"] or ["input", "tenantId"] for the input.
+  """
+  field: [String!]!
+  "A stable machine-readable reason, e.g. ALREADY_SUSPENDED, FORBIDDEN."
+  code: String!
+  "A human-readable explanation in English."
+  message: String!
+}
+
+"The result of suspendUsers or reactivateUsers."
+type BulkUserStatusPayload {
+  "The users changed, in input order."
+  succeeded: [User!]!
+  "The users not changed, each with its reason; empty when all succeeded."
+  userErrors: [BulkUserError!]!
+}
+
+"The result of removeUsersFromTenant."
+type BulkRemoveUsersPayload {
+  "The users removed from the tenant, in input order (they may no longer be visible)."
+  removedUserIds: [ID!]!
+  "Those of removedUserIds whose account was deleted, having no membership left (R10)."
+  deletedUserIds: [ID!]!
+  "The users not removed, each with its reason; empty when all succeeded."
+  userErrors: [BulkUserError!]!
 }
 
 input CreateGroupInput {
@@ -5118,7 +5320,7 @@ type RevokeOtherSessionsPayload {
 
 "A signed-in device or API client."
 type Session {
-  "Opaque session ID (not the token)."
+  "Global ID of the session (not its token): pass it to ` + "`" + `revokeSession` + "`" + `."
   id: ID!
   kind: TokenKind!
   "Whether this is the session making the request."
@@ -5270,6 +5472,7 @@ type FailedLoginEdge {
 
 "An email of the outbox, as the developer mailbox shows it."
 type MailMessage {
+  "Global ID of the message."
   id: ID!
   to: String!
   "invitation, account_recovery, admin_password_reset or email_verification."
@@ -5890,7 +6093,12 @@ type UserError {
 type Query {
   "Fetches any object by its global ID; null when it does not exist or the viewer may not see it."
   node(id: ID!): Node
-  "Fetches several objects by global ID, in the same order."
+  """
+  Fetches several objects by global ID, in the same order (at most 100). A
+  position is null when its object does not exist or the viewer may not see
+  it; an ID that is not valid nulls only its own position, with an error whose
+  path names that position (` + "`" + `["nodes", i]` + "`" + `).
+  """
   nodes(ids: [ID!]!): [Node]!
   "The signed-in person or service account; null when anonymous."
   viewer: Viewer
@@ -6163,6 +6371,12 @@ input UserFilter {
   assignmentStatus: AssignmentStatus
   "Case-insensitive substring of name, email, username or tax code."
   search: String
+  """
+  Only users with no sign-in for this many days (1 to 3650): last signed in,
+  or created if they never did, before now minus the days (seed 001's
+  monthly clean-up of inactive users).
+  """
+  inactiveSinceDays: Int
 }
 
 """
@@ -6474,6 +6688,44 @@ func (ec *executionContext) childFields_BootstrapPlatformAdminPayload(ctx contex
 		return ec.fieldContext_BootstrapPlatformAdminPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BootstrapPlatformAdminPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_BulkRemoveUsersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedUserIds":
+		return ec.fieldContext_BulkRemoveUsersPayload_removedUserIds(ctx, field)
+	case "deletedUserIds":
+		return ec.fieldContext_BulkRemoveUsersPayload_deletedUserIds(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_BulkRemoveUsersPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkRemoveUsersPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_BulkUserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userId":
+		return ec.fieldContext_BulkUserError_userId(ctx, field)
+	case "index":
+		return ec.fieldContext_BulkUserError_index(ctx, field)
+	case "field":
+		return ec.fieldContext_BulkUserError_field(ctx, field)
+	case "code":
+		return ec.fieldContext_BulkUserError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_BulkUserError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkUserError", field.Name)
+}
+
+func (ec *executionContext) childFields_BulkUserStatusPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "succeeded":
+		return ec.fieldContext_BulkUserStatusPayload_succeeded(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_BulkUserStatusPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkUserStatusPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ChangeEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8070,6 +8322,20 @@ func (ec *executionContext) field_Mutation_reactivateUser_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reactivateUsers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BulkUsersInput, error) {
+			return ec.unmarshalNBulkUsersInput2tenantadminᚋgraphᚋmodelᚐBulkUsersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_rejectNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8118,6 +8384,20 @@ func (ec *executionContext) field_Mutation_removeUserFromTenant_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RemoveUserFromTenantInput, error) {
 			return ec.unmarshalNRemoveUserFromTenantInput2tenantadminᚋgraphᚋmodelᚐRemoveUserFromTenantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeUsersFromTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BulkUsersInput, error) {
+			return ec.unmarshalNBulkUsersInput2tenantadminᚋgraphᚋmodelᚐBulkUsersInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8286,6 +8566,20 @@ func (ec *executionContext) field_Mutation_suspendUser_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UserStatusInput, error) {
 			return ec.unmarshalNUserStatusInput2tenantadminᚋgraphᚋmodelᚐUserStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_suspendUsers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BulkUsersInput, error) {
+			return ec.unmarshalNBulkUsersInput2tenantadminᚋgraphᚋmodelᚐBulkUsersInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10333,6 +10627,263 @@ func (ec *executionContext) fieldContext_BootstrapPlatformAdminPayload_userError
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulkRemoveUsersPayload_removedUserIds(ctx context.Context, field graphql.CollectedField, obj *model.BulkRemoveUsersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkRemoveUsersPayload_removedUserIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedUserIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkRemoveUsersPayload_removedUserIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkRemoveUsersPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BulkRemoveUsersPayload_deletedUserIds(ctx context.Context, field graphql.CollectedField, obj *model.BulkRemoveUsersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkRemoveUsersPayload_deletedUserIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedUserIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkRemoveUsersPayload_deletedUserIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkRemoveUsersPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BulkRemoveUsersPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.BulkRemoveUsersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkRemoveUsersPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BulkUserError) graphql.Marshaler {
+			return ec.marshalNBulkUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐBulkUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkRemoveUsersPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BulkRemoveUsersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkUserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulkUserError_userId(ctx context.Context, field graphql.CollectedField, obj *model.BulkUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkUserError_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkUserError_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkUserError", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BulkUserError_index(ctx context.Context, field graphql.CollectedField, obj *model.BulkUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkUserError_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkUserError_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkUserError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BulkUserError_field(ctx context.Context, field graphql.CollectedField, obj *model.BulkUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkUserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkUserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkUserError_code(ctx context.Context, field graphql.CollectedField, obj *model.BulkUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkUserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkUserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkUserError_message(ctx context.Context, field graphql.CollectedField, obj *model.BulkUserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkUserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkUserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkUserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkUserStatusPayload_succeeded(ctx context.Context, field graphql.CollectedField, obj *model.BulkUserStatusPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkUserStatusPayload_succeeded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Succeeded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚕᚖtenantadminᚋdomainᚐUserᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkUserStatusPayload_succeeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BulkUserStatusPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulkUserStatusPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.BulkUserStatusPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkUserStatusPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BulkUserError) graphql.Marshaler {
+			return ec.marshalNBulkUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐBulkUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkUserStatusPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BulkUserStatusPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkUserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14273,6 +14824,138 @@ func (ec *executionContext) fieldContext_Mutation_reactivateUser(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_reactivateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_suspendUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_suspendUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SuspendUsers(ctx, fc.Args["input"].(model.BulkUsersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkUserStatusPayload) graphql.Marshaler {
+			return ec.marshalNBulkUserStatusPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserStatusPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_suspendUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkUserStatusPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_suspendUsers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reactivateUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reactivateUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReactivateUsers(ctx, fc.Args["input"].(model.BulkUsersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkUserStatusPayload) graphql.Marshaler {
+			return ec.marshalNBulkUserStatusPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserStatusPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reactivateUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkUserStatusPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reactivateUsers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeUsersFromTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeUsersFromTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveUsersFromTenant(ctx, fc.Args["input"].(model.BulkUsersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkRemoveUsersPayload) graphql.Marshaler {
+			return ec.marshalNBulkRemoveUsersPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkRemoveUsersPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeUsersFromTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkRemoveUsersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeUsersFromTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23895,6 +24578,55 @@ func UnmarshalBootstrapPlatformAdminInput(ctx context.Context, raw any) (model.B
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBulkUsersInput(ctx context.Context, obj any) (model.BulkUsersInput, error) {
+	var it model.BulkUsersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantId", "userIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		case "userIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBulkUsersInput unmarshals raw into the BulkUsersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBulkUsersInput(ctx context.Context, raw any) (model.BulkUsersInput, error) {
+	var out model.BulkUsersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BulkUsersInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChangeExpiredPasswordInput(ctx context.Context, obj any) (model.ChangeExpiredPasswordInput, error) {
 	var it model.ChangeExpiredPasswordInput
 	if obj == nil {
@@ -25986,7 +26718,7 @@ func (ec *executionContext) unmarshalInputUserFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"tenantId", "productId", "category", "roleId", "status", "assignmentStatus", "search"}
+	fieldsInOrder := [...]string{"tenantId", "productId", "category", "roleId", "status", "assignmentStatus", "search", "inactiveSinceDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26042,6 +26774,13 @@ func (ec *executionContext) unmarshalInputUserFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.Search = data
+		case "inactiveSinceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inactiveSinceDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InactiveSinceDays = data
 		}
 	}
 	return it, nil
@@ -26733,6 +27472,140 @@ func (ec *executionContext) _BootstrapPlatformAdminPayload(ctx context.Context, 
 			}
 		case "userErrors":
 			out.Values[i] = ec._BootstrapPlatformAdminPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bulkRemoveUsersPayloadImplementors = []string{"BulkRemoveUsersPayload"}
+
+func (ec *executionContext) _BulkRemoveUsersPayload(ctx context.Context, sel ast.SelectionSet, obj *model.BulkRemoveUsersPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulkRemoveUsersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulkRemoveUsersPayload")
+		case "removedUserIds":
+			out.Values[i] = ec._BulkRemoveUsersPayload_removedUserIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletedUserIds":
+			out.Values[i] = ec._BulkRemoveUsersPayload_deletedUserIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._BulkRemoveUsersPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bulkUserErrorImplementors = []string{"BulkUserError"}
+
+func (ec *executionContext) _BulkUserError(ctx context.Context, sel ast.SelectionSet, obj *model.BulkUserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulkUserErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulkUserError")
+		case "userId":
+			out.Values[i] = ec._BulkUserError_userId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "index":
+			out.Values[i] = ec._BulkUserError_index(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._BulkUserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._BulkUserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._BulkUserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bulkUserStatusPayloadImplementors = []string{"BulkUserStatusPayload"}
+
+func (ec *executionContext) _BulkUserStatusPayload(ctx context.Context, sel ast.SelectionSet, obj *model.BulkUserStatusPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulkUserStatusPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulkUserStatusPayload")
+		case "succeeded":
+			out.Values[i] = ec._BulkUserStatusPayload_succeeded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._BulkUserStatusPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28201,6 +29074,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "reactivateUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reactivateUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspendUsers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_suspendUsers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reactivateUsers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reactivateUsers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeUsersFromTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeUsersFromTenant(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -31502,6 +32396,51 @@ func (ec *executionContext) marshalNBootstrapPlatformAdminPayload2ᚖtenantadmin
 		return graphql.Null
 	}
 	return ec._BootstrapPlatformAdminPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBulkRemoveUsersPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkRemoveUsersPayload(ctx context.Context, sel ast.SelectionSet, v *model.BulkRemoveUsersPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BulkRemoveUsersPayload!")
+		return graphql.Null
+	}
+	return ec._BulkRemoveUsersPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBulkUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐBulkUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BulkUserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBulkUserError2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBulkUserError2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserError(ctx context.Context, sel ast.SelectionSet, v *model.BulkUserError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BulkUserError!")
+		return graphql.Null
+	}
+	return ec._BulkUserError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBulkUserStatusPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserStatusPayload(ctx context.Context, sel ast.SelectionSet, v *model.BulkUserStatusPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BulkUserStatusPayload!")
+		return graphql.Null
+	}
+	return ec._BulkUserStatusPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBulkUsersInput2tenantadminᚋgraphᚋmodelᚐBulkUsersInput(ctx context.Context, v any) (model.BulkUsersInput, error) {
+	res, err := ec.unmarshalInputBulkUsersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNChangeEvent2ᚖtenantadminᚋgraphᚋmodelᚐChangeEvent(ctx context.Context, sel ast.SelectionSet, v *model.ChangeEvent) graphql.Marshaler {

@@ -142,6 +142,48 @@ type BootstrapPlatformAdminPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The result of removeUsersFromTenant.
+type BulkRemoveUsersPayload struct {
+	// The users removed from the tenant, in input order (they may no longer be visible).
+	RemovedUserIds []string `json:"removedUserIds"`
+	// Those of removedUserIds whose account was deleted, having no membership left (R10).
+	DeletedUserIds []string `json:"deletedUserIds"`
+	// The users not removed, each with its reason; empty when all succeeded.
+	UserErrors []*BulkUserError `json:"userErrors"`
+}
+
+// A bulk action's failure about one user, or about the whole input (userId
+// and index null: nothing was done).
+type BulkUserError struct {
+	// The user it concerns, as given in the input; null for the input as a whole.
+	UserID *string `json:"userId,omitempty"`
+	// The user's position in input.userIds; null for the input as a whole.
+	Index *int `json:"index,omitempty"`
+	// The input field at fault, as UserError.field: ["input", "userIds", "<index>"]
+	// for a user, ["input", "userIds"] or ["input", "tenantId"] for the input.
+	Field []string `json:"field"`
+	// A stable machine-readable reason, e.g. ALREADY_SUSPENDED, FORBIDDEN.
+	Code string `json:"code"`
+	// A human-readable explanation in English.
+	Message string `json:"message"`
+}
+
+// The result of suspendUsers or reactivateUsers.
+type BulkUserStatusPayload struct {
+	// The users changed, in input order.
+	Succeeded []*domain.User `json:"succeeded"`
+	// The users not changed, each with its reason; empty when all succeeded.
+	UserErrors []*BulkUserError `json:"userErrors"`
+}
+
+// The users of a bulk action (issue 19) and the tenant it is done in.
+type BulkUsersInput struct {
+	// The tenant the administrator acts in; every user must be one of its members.
+	TenantID string `json:"tenantId"`
+	// 1 to 100 distinct users, processed in this order.
+	UserIds []string `json:"userIds"`
+}
+
 type ChangeExpiredPasswordInput struct {
 	// Username, or an email address that names exactly one account.
 	Username    string     `json:"username"`
@@ -773,6 +815,10 @@ type UserFilter struct {
 	AssignmentStatus *AssignmentStatus `json:"assignmentStatus,omitempty"`
 	// Case-insensitive substring of name, email, username or tax code.
 	Search *string `json:"search,omitempty"`
+	// Only users with no sign-in for this many days (1 to 3650): last signed in,
+	// or created if they never did, before now minus the days (seed 001's
+	// monthly clean-up of inactive users).
+	InactiveSinceDays *int `json:"inactiveSinceDays,omitempty"`
 }
 
 // Sort order of a users connection. Ties are broken by the user's creation

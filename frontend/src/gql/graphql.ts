@@ -521,6 +521,12 @@ export type UserFilter = {
   assignmentStatus?: AssignmentStatus | null | undefined;
   /** Only users with a role of this category. */
   category?: RoleCategory | null | undefined;
+  /**
+   * Only users with no sign-in for this many days (1 to 3650): last signed in,
+   * or created if they never did, before now minus the days (seed 001's
+   * monthly clean-up of inactive users).
+   */
+  inactiveSinceDays?: number | null | undefined;
   /** Only users with a role on this product. */
   productId?: string | number | null | undefined;
   /** Only users with this role. */
