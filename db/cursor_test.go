@@ -9,7 +9,8 @@ import (
 // FuzzDecodeCursor: any client-supplied cursor either decodes or fails with
 // BAD_USER_INPUT; it never panics.
 func FuzzDecodeCursor(f *testing.F) {
-	f.Add(encodeCursor(userCursor{"mario.rossi"}))
+	f.Add(encodeCursor(userCursor{Username: "mario.rossi"}))
+	f.Add(encodeCursor(userCursor{Order: "EMAIL_DESC", ID: 7}))
 	f.Add(encodeCursor(tenantCursor{"Ente", 3}))
 	f.Add("!!")
 	f.Add("")

@@ -117,6 +117,8 @@ type userModel struct {
 	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()"`
 	// LastLoginAt is set by login (migration 0007; R25's inactivity flag).
 	LastLoginAt *time.Time `bun:"last_login_at"`
+	// SortKey is the sort key of a users list page, as text (FindUsers).
+	SortKey *string `bun:"sort_key,scanonly"`
 }
 
 func (m *userModel) domain() *domain.User {
@@ -129,6 +131,7 @@ func (m *userModel) domain() *domain.User {
 		Language: m.Language, TimeZone: m.TimeZone, Status: domain.UserStatus(m.Status),
 		HomeTenantID: derefInt(m.HomeTenantID), PlatformAdmin: m.PlatformAdmin,
 		Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		LastSignInAt: m.LastLoginAt,
 	}
 }
 

@@ -22,14 +22,72 @@ var _ domain.UserService = (*UserService)(nil)
 // users_search_trgm_idx, or the index is not used.
 const userSearchExpr = `(u.username || ' ' || coalesce(u.tax_code, '') || ' ' || u.given_name || ' ' || u.family_name || ' ' || coalesce(u.email, ''))`
 
+// userCursor is the sort key of a row. Under the default order (username
+// ascending) it is the username alone, as it always was; under any other
+// order it also names the order (O), so that a cursor is refused under an
+// order it was not made for, and carries the key as text (K, absent for a
+// missing value) with the id as tie-breaker (I).
 type userCursor struct {
-	Username string `json:"u"`
+	Username string  `json:"u,omitempty"`
+	Order    string  `json:"o,omitempty"`
+	Key      *string `json:"k,omitempty"`
+	ID       int64   `json:"i,omitempty"`
 }
 
-// FindUsers lists the users with a membership in the filter's scope, ordered
-// by username (unique, so the order is stable and the cursor is one key).
+// userOrderColumn is how a users list is sorted by one field: the
+// expression on users u, the type its text key is cast back to, whether it
+// may be null.
+type userOrderColumn struct {
+	expr     string
+	typ      string
+	nullable bool
+}
+
+// The expressions must stay identical to those of the indexes of migration
+// 0012, or the indexes are not used.
+var userOrderColumns = map[domain.UserOrderField]userOrderColumn{
+	domain.UserOrderDisplayName:  {"(u.given_name || ' ' || u.family_name)", "text", false},
+	domain.UserOrderEmail:        {"lower(u.email)", "text", true},
+	domain.UserOrderCreatedAt:    {"u.created_at", "timestamptz", false},
+	domain.UserOrderLastSignInAt: {"u.last_login_at", "timestamptz", true},
+}
+
+// orderTag names an order in cursors; "" is the default order.
+func orderTag(o domain.UserOrder) string {
+	field := o.Field
+	if field == "" {
+		field = domain.UserOrderUsername
+	}
+	if field == domain.UserOrderUsername && !o.Desc {
+		return ""
+	}
+	if o.Desc {
+		return string(field) + "_DESC"
+	}
+	return string(field) + "_ASC"
+}
+
+// decodeUserCursor reads a cursor and checks it was made under the order.
+func decodeUserCursor(cursor, field string, o domain.UserOrder) (*userCursor, error) {
+	var c userCursor
+	if err := decodeCursor(cursor, &c); err != nil {
+		return nil, &domain.Error{Code: domain.EINVALID, Field: field, Reason: "INVALID_CURSOR", Message: "The cursor is not valid."}
+	}
+	tag := orderTag(o)
+	_, generic := userOrderColumns[o.Field]
+	if c.Order != tag || (generic && c.ID == 0) || (!generic && c.Username == "") {
+		return nil, &domain.Error{Code: domain.EINVALID, Field: field, Reason: "INVALID_CURSOR",
+			Message: "The cursor was made for another order of the list: start again from the first page."}
+	}
+	return &c, nil
+}
+
+// FindUsers lists the users with a membership in the filter's scope, in the
+// filter's order: by username by default (unique, so the order is stable
+// and the cursor is one key), else by another key with the id as
+// tie-breaker (pageByKey).
 //
-// The page is read in username order from an index and stops after the
+// The username page is read in username order from an index and stops after the
 // page: from memberships (tenant_id, username) tenant by tenant for a few
 // tenants, from users (username) with a membership probe for a large scope
 // or the whole platform. The count reads the narrowest index that answers
@@ -39,46 +97,131 @@ func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p doma
 	if err != nil {
 		return nil, err
 	}
-	var after, before *string
+	var after, before *userCursor
 	if p.After != "" {
-		var c userCursor
-		if err := decodeCursor(p.After, &c); err != nil {
+		if after, err = decodeUserCursor(p.After, "after", f.Order); err != nil {
 			return nil, err
 		}
-		after = &c.Username
 	}
 	if p.Before != "" {
-		var c userCursor
-		if err := decodeCursor(p.Before, &c); err != nil {
+		if before, err = decodeUserCursor(p.Before, "before", f.Order); err != nil {
 			return nil, err
 		}
-		before = &c.Username
+	}
+	col, generic := userOrderColumns[f.Order.Field]
+	// The page is read upwards (ascending) or downwards: forwards in the
+	// order's direction, backwards against it.
+	up := f.Order.Desc == backward
+	dir := "DESC"
+	if up {
+		dir = "ASC"
 	}
 	lq := newUserListQuery(f)
 	var rows []userModel
 	if !lq.empty {
-		dir := "ASC"
-		if backward {
-			dir = "DESC"
+		var sql, order string
+		var args []any
+		if generic {
+			sql, args = lq.pageByKey(col, f.Order.Desc, after, before, up, limit)
+			order = col.orderBy(up)
+		} else {
+			var a, b *string
+			if after != nil {
+				a = &after.Username
+			}
+			if before != nil {
+				b = &before.Username
+			}
+			if f.Order.Desc {
+				a, b = b, a // after a cursor is below it
+			}
+			sql, args = lq.page(a, b, dir, limit)
+			order = "p.username " + dir
 		}
-		sql, args := lq.page(after, before, dir, limit)
 		// A list tolerates lag: a replica may serve it (replica.go).
 		if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
 			rows = rows[:0]
-			return idb.NewSelect().Model(&rows).Join("JOIN ("+sql+") AS p ON p.user_id = u.id", args...).
-				OrderExpr("p.username " + dir).Scan(ctx)
+			q := idb.NewSelect().Model(&rows)
+			if generic {
+				q = q.ColumnExpr("u.*, p.sort_key")
+			}
+			return q.Join("JOIN ("+sql+") AS p ON p.user_id = u.id", args...).OrderExpr(order).Scan(ctx)
 		}); err != nil {
 			return nil, mapError(err)
 		}
 	}
 	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
 	conn := &domain.Connection[*domain.User]{HasNextPage: hasNext, HasPreviousPage: hasPrev}
+	tag := orderTag(f.Order)
 	for i := range rows {
 		conn.Nodes = append(conn.Nodes, rows[i].domain())
-		conn.Cursors = append(conn.Cursors, encodeCursor(userCursor{rows[i].Username}))
+		c := userCursor{Username: rows[i].Username, Order: tag}
+		if generic {
+			c = userCursor{Order: tag, Key: rows[i].SortKey, ID: rows[i].ID}
+		}
+		conn.Cursors = append(conn.Cursors, encodeCursor(c))
 	}
 	conn.Count = func(ctx context.Context) (int, error) { return s.CountUsers(ctx, f) }
 	return conn, nil
+}
+
+// orderBy is the ORDER BY of a page read upwards (a missing value first)
+// or downwards (a missing value last), the id breaking ties.
+func (c userOrderColumn) orderBy(up bool) string {
+	if up {
+		return c.expr + " ASC NULLS FIRST, u.id ASC"
+	}
+	return c.expr + " DESC NULLS LAST, u.id DESC"
+}
+
+// pageByKey returns the query of one page of (user_id, sort_key) rows
+// sorted by col: users of the scope (a membership probe) matching the
+// filters, after and before the cursors, read upwards or downwards. In the
+// order of the list a missing value sorts before every value.
+func (q *userListQuery) pageByKey(col userOrderColumn, desc bool, after, before *userCursor, up bool, limit int) (string, []any) {
+	b := &sqlBuf{}
+	b.add("SELECT u.id AS user_id, (" + col.expr + ")::text AS sort_key FROM users u WHERE true")
+	if !q.all {
+		b.add(" AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id IN (?)", bun.List(q.tenants))
+		if q.roleCond != "" {
+			b.add(" AND (SELECT true FROM role_assignments ra WHERE ra.tenant_id = m.tenant_id AND ra.user_id = m.user_id AND "+q.roleCond+" LIMIT 1)", q.roleArgs...)
+		}
+		b.add(")")
+	} else if q.roleCond != "" {
+		b.add(" AND (SELECT true FROM role_assignments ra WHERE ra.user_id = u.id AND "+q.roleCond+" LIMIT 1)", q.roleArgs...)
+	}
+	if q.userCond != "" {
+		b.add(" AND "+q.userCond, q.userArgs...)
+	}
+	// above adds the rows after c upwards, below the rows before it.
+	above := func(c *userCursor) {
+		if c.Key == nil {
+			b.add(" AND ("+col.expr+" IS NOT NULL OR u.id > ?)", c.ID)
+			return
+		}
+		b.add(" AND ("+col.expr+", u.id) > (?::"+col.typ+", ?)", *c.Key, c.ID)
+	}
+	below := func(c *userCursor) {
+		switch {
+		case c.Key == nil:
+			b.add(" AND "+col.expr+" IS NULL AND u.id < ?", c.ID)
+		case col.nullable:
+			b.add(" AND ("+col.expr+" IS NULL OR ("+col.expr+", u.id) < (?::"+col.typ+", ?))", *c.Key, c.ID)
+		default:
+			b.add(" AND ("+col.expr+", u.id) < (?::"+col.typ+", ?)", *c.Key, c.ID)
+		}
+	}
+	if desc {
+		after, before = before, after
+	}
+	if after != nil {
+		above(after)
+	}
+	if before != nil {
+		below(before)
+	}
+	b.add(" ORDER BY "+col.orderBy(up)+" LIMIT ?", limit)
+	return b.query()
 }
 
 // CountUsers counts the users FindUsers lists for the filter, over all

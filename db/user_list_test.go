@@ -193,6 +193,12 @@ func head(s []string) string {
 // filters: every user, members of no tenant included).
 func reference(t *testing.T, conn *pgx.Conn, f domain.UserFilter) []string {
 	t.Helper()
+	return referenceOrdered(t, conn, f, "u.username")
+}
+
+// referenceOrdered is reference sorted by an ORDER BY clause.
+func referenceOrdered(t *testing.T, conn *pgx.Conn, f domain.UserFilter, order string) []string {
+	t.Helper()
 	tenants := f.Scope.TenantIDs
 	if f.TenantID != nil {
 		if !f.Scope.Contains(*f.TenantID) {
@@ -220,7 +226,7 @@ func reference(t *testing.T, conn *pgx.Conn, f domain.UserFilter) []string {
 		AND ($8::text IS NULL OR u.status = $8)
 		AND ($10::int IS NULL OR coalesce(u.last_login_at, u.created_at) < now() - $10 * interval '1 day')
 		AND ($9::text IS NULL OR (u.username || ' ' || coalesce(u.tax_code, '') || ' ' || u.given_name || ' ' || u.family_name || ' ' || coalesce(u.email, '')) ILIKE '%' || $9 || '%')
-		ORDER BY u.username`, all, tenants, byRole, f.RoleID, f.ProductID, category, assignment, st, f.Search, f.InactiveSinceDays)
+		ORDER BY `+order, all, tenants, byRole, f.RoleID, f.ProductID, category, assignment, st, f.Search, f.InactiveSinceDays)
 	if err != nil {
 		t.Fatal(err)
 	}

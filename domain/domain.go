@@ -131,6 +131,8 @@ type User struct {
 	Version       int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// LastSignInAt is the last successful sign-in; nil if never signed in.
+	LastSignInAt *time.Time
 }
 
 // Membership attaches a user to one tenant.
@@ -227,10 +229,65 @@ type UserFilter struct {
 	Search           *string
 	// GroupID narrows the list to the members of one group (R11).
 	GroupID *int64
+	// Order is the sort order of the list, not a filter (counts ignore
+	// it); the zero value is username ascending.
+	Order UserOrder
 	// InactiveSinceDays keeps the users with no sign-in for that many days:
 	// last signed in, or created when they never did, before then (seed
 	// 001's monthly clean-up). See CheckInactiveSinceDays.
 	InactiveSinceDays *int
+}
+
+// UserOrderField is a key a users list can be sorted by.
+type UserOrderField string
+
+const (
+	UserOrderUsername     UserOrderField = "USERNAME"
+	UserOrderDisplayName  UserOrderField = "DISPLAY_NAME"
+	UserOrderEmail        UserOrderField = "EMAIL"
+	UserOrderCreatedAt    UserOrderField = "CREATED_AT"
+	UserOrderLastSignInAt UserOrderField = "LAST_SIGN_IN_AT"
+)
+
+// UserOrder is the sort order of a users list. Ties are broken by the
+// user's id in the same direction; a missing value (no email, never signed
+// in) sorts before every value, so first ascending and last descending.
+type UserOrder struct {
+	Field UserOrderField // "" is USERNAME
+	Desc  bool
+}
+
+// PersonalDataOrder reports whether the order sorts by personal data
+// (R12): the order itself would then tell a viewer who may not read those
+// fields how the hidden values compare.
+func (o UserOrder) PersonalDataOrder() bool {
+	return o.Field == UserOrderDisplayName || o.Field == UserOrderEmail
+}
+
+// CanOrderByPersonalData decides whether a viewer may sort a users list by
+// personal data (R12): only when it may read the personal data of every
+// user the list can hold, i.e. the personal-data scope holds every tenant
+// of the list (the one tenant, or the whole directory scope).
+func CanOrderByPersonalData(list Scope, tenantID *int64, personal Scope) bool {
+	if personal.All {
+		return true
+	}
+	if tenantID != nil {
+		return personal.Contains(*tenantID)
+	}
+	if list.All {
+		return false
+	}
+	readable := make(map[int64]bool, len(personal.TenantIDs))
+	for _, t := range personal.TenantIDs {
+		readable[t] = true
+	}
+	for _, t := range list.TenantIDs {
+		if !readable[t] {
+			return false
+		}
+	}
+	return true
 }
 
 // MaxInactiveSinceDays bounds UserFilter.InactiveSinceDays (ten years).

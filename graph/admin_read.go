@@ -130,7 +130,7 @@ func (app *App) productUsers(ctx context.Context, pu *model.ProductUsers, first 
 	f := pu.Filter
 	pid := globalID("Product", pu.ProductID)
 	f.ProductID = &pid
-	return app.users(ctx, &f, &pu.TenantID, first, after, last, before)
+	return app.users(ctx, &f, nil, &pu.TenantID, first, after, last, before)
 }
 
 // groupMembers lists a group's members.

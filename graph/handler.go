@@ -166,7 +166,7 @@ func connectionComplexity(child int, first *int, _ *string, last *int, _ *string
 	return 1 + child*pageSize(first, last)
 }
 
-func usersComplexity(child int, _ *model.UserFilter, first *int, _ *string, last *int, _ *string) int {
+func usersComplexity(child int, _ *model.UserFilter, _ *model.UserOrder, first *int, _ *string, last *int, _ *string) int {
 	return 1 + child*pageSize(first, last)
 }
 

@@ -105,7 +105,7 @@ func (app *App) product(ctx context.Context, id int64) (*domain.Product, error) 
 
 // users lists users in the viewer's directory scope, optionally of one
 // tenant (tenantID from the parent object wins over the filter's).
-func (app *App) users(ctx context.Context, in *model.UserFilter, tenantID *int64, first *int, after *string, last *int, before *string) (*model.UserConnection, error) {
+func (app *App) users(ctx context.Context, in *model.UserFilter, orderBy *model.UserOrder, tenantID *int64, first *int, after *string, last *int, before *string) (*model.UserConnection, error) {
 	page, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -123,6 +123,21 @@ func (app *App) users(ctx context.Context, in *model.UserFilter, tenantID *int64
 	}
 	if f.TenantID != nil && !scope.Contains(*f.TenantID) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "You cannot list the users of this tenant.")
+	}
+	if orderBy != nil {
+		f.Order = domain.UserOrder{Field: domain.UserOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
+	}
+	if f.Order.PersonalDataOrder() {
+		// R12: sorting by names or emails would rank values the viewer
+		// may not read; refused unless it may read them all.
+		personal, err := loadersFrom(ctx).PersonalData(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !domain.CanOrderByPersonalData(scope, f.TenantID, personal) {
+			return nil, domain.FieldError("orderBy", "PERSONAL_DATA_ORDER",
+				"You cannot sort these users by name or email: some of them have personal data you may not see. Sort by username instead.")
+		}
 	}
 	// The count is often the slowest statement of a users page: when it is
 	// selected it runs alongside the page and its relations, not after.

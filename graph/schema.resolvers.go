@@ -59,8 +59,8 @@ func (r *queryResolver) Tenants(ctx context.Context, parentID *string, rootsOnly
 }
 
 // Users is the resolver for the users field.
-func (r *queryResolver) Users(ctx context.Context, filter *model.UserFilter, first *int, after *string, last *int, before *string) (*model.UserConnection, error) {
-	return r.App.users(ctx, filter, nil, first, after, last, before)
+func (r *queryResolver) Users(ctx context.Context, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) (*model.UserConnection, error) {
+	return r.App.users(ctx, filter, orderBy, nil, first, after, last, before)
 }
 
 // Products is the resolver for the products field.

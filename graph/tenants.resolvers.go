@@ -53,8 +53,8 @@ func (r *tenantResolver) Children(ctx context.Context, obj *domain.Tenant, first
 }
 
 // Users is the resolver for the users field.
-func (r *tenantResolver) Users(ctx context.Context, obj *domain.Tenant, filter *model.UserFilter, first *int, after *string, last *int, before *string) (*model.UserConnection, error) {
-	return r.App.users(ctx, filter, &obj.ID, first, after, last, before)
+func (r *tenantResolver) Users(ctx context.Context, obj *domain.Tenant, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) (*model.UserConnection, error) {
+	return r.App.users(ctx, filter, orderBy, &obj.ID, first, after, last, before)
 }
 
 // TotalCount is the resolver for the totalCount field.

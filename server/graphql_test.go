@@ -355,7 +355,9 @@ func TestNodesNullsOnlyTheBadPosition(t *testing.T) {
 	w := newWorld(t)
 	ids := []string{globalIDFor("Tenant", w.company), "not-an-id", globalIDFor("User", w.companyAdmin), globalIDFor("Tenant", w.other)}
 	res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`, map[string]any{"ids": ids})
-	var data struct{ Nodes []*struct{ ID, Typename string } }
+	var data struct {
+		Nodes []*struct{ ID, Typename string }
+	}
 	if err := json.Unmarshal(res.Data, &data); err != nil || len(data.Nodes) != 4 {
 		t.Fatalf("data %s: %v", res.Data, err)
 	}

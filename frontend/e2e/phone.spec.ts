@@ -61,6 +61,7 @@ test.describe('phone, 390×844', () => {
       ['tenants', '/tenants'],
       ['users', '/users'],
       ['users-tenant', `/users${q}`],
+      ['users-team', `/users${q}&view=team`],
       ['profile', `/users/${encodeURIComponent(userId)}`],
       ['add-user', `/users/new${q}`],
       ['products', '/products'],
@@ -80,6 +81,23 @@ test.describe('phone, 390×844', () => {
       await saveScreenshot(page, `phone-${name}`);
       await expectNoOverflow(page, name);
     }
+
+    // The Team view's row menu fits, and the long username and email are never broken inside a word.
+    await page.goto(`/users${q}&view=team`);
+    const row = page.getByTestId('team-row').first();
+    const username = row.getByTestId('user-username');
+    await expect(username).toHaveAttribute('title', person.username);
+    const unbreakable = await username.evaluate((el) => {
+      // Each line box of the text: a word cut across lines shows as a line starting with neither the text's start nor a part after "." or "@".
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return range.getClientRects().length > 0 && getComputedStyle(el).overflowWrap === 'normal' && getComputedStyle(el).wordBreak === 'normal';
+    });
+    expect(unbreakable, 'username wraps only at its <wbr> points').toBe(true);
+    await row.getByTestId('row-menu-button').click();
+    await expect(row.getByRole('menu')).toBeVisible();
+    await expectNoOverflow(page, 'team row menu');
+    await page.keyboard.press('Escape');
 
     // The open menu and the profile's edit form fit too.
     await page.goto(`/users/${encodeURIComponent(userId)}`);

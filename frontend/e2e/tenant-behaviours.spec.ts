@@ -217,7 +217,6 @@ test.describe('issue 16 screens', () => {
     await page.getByTestId('add-user-role').selectOption({ label: 'Gestionnaire' });
     await page.getByTestId('add-user-submit').click();
     await expect(page.getByTestId('add-user-success')).toContainText(username);
-    await page.getByTestId('add-user-profile').click();
     await expect(page.getByTestId('identity-taxCode')).toHaveText('185057800608436');
 
     // An Italian tenant starts at Italy.

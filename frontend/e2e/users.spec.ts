@@ -76,6 +76,9 @@ test.describe('users list', () => {
     const users = new UsersPage(page);
     await users.goto();
     await expect(users.restricted).toHaveText('Alcuni dati personali non sono visibili con il tuo ruolo.');
+    // The user's product section is collapsed: open it (the first section is open).
+    const section = users.groups.filter({ has: page.getByTestId('user-username').getByText('tech.amisgest', { exact: true }) });
+    if ((await section.getAttribute('open')) === null) await section.locator('summary').click();
     const tech = users.row('tech.amisgest');
     const lock = tech.getByTestId('user-name').getByTestId('personal-hidden');
     await expect(lock).toBeVisible();
@@ -259,6 +262,29 @@ test.describe('users list', () => {
     await expect(users.category.locator('option')).toHaveText(['All', 'Administrator', 'Operator']);
   });
 
+  test('"Team": a refused order by personal data (R12) is explained where the list goes, and undone in one click', async ({ page }) => {
+    const seen = await mockGraphQL(page, {
+      UsersProducts: () => usersProducts(),
+      UsersTeam: (v) =>
+        v['orderBy']
+          ? { body: { data: null, errors: [{ message: 'refused', extensions: { code: 'BAD_USER_INPUT', reason: 'PERSONAL_DATA_ORDER' } }] } }
+          : teamList([TECH, ROSSI]),
+    });
+    const users = new UsersPage(page);
+    await users.goto('?view=team&sort=EMAIL');
+    await expect(users.error).toHaveText(/Con il tuo ruolo non puoi ordinare per nome o email/);
+    await expect(users.error).toHaveAttribute('data-error-reason', 'PERSONAL_DATA_ORDER');
+    await page.getByTestId('team-error-reset').click();
+    await expect(page).toHaveURL(/\/users\?view=team$/);
+    await expect(page.getByTestId('team-row')).toHaveCount(2);
+    expect(seen.filter((op) => op.operationName === 'UsersTeam').at(-1)?.variables).toEqual({ filter: {}, first: 25 });
+    // Names are hidden from this viewer: the name and email headers do not sort.
+    await expect(page.getByTestId('team-sort-DISPLAY_NAME')).toBeDisabled();
+    await expect(page.getByTestId('team-sort-EMAIL')).toBeDisabled();
+    await expect(page.getByTestId('team-sort-LAST_SIGN_IN_AT')).toBeEnabled();
+    await expect(page.getByTestId('team-sort').locator('option[value="EMAIL"]')).toBeDisabled();
+  });
+
   test('against the real API, anonymous: the error says to sign in', async ({ page }) => {
     test.skip(!REAL_API, 'needs the Go server (scripts/e2e.sh)');
     await page.goto('/users');
@@ -268,5 +294,15 @@ test.describe('users list', () => {
     await saveScreenshot(page, 'users-unauthenticated-it');
   });
 });
+
+/** A page of the Team view from user fixtures. */
+function teamList(list: ReadonlyArray<typeof ROSSI>) {
+  const page = usersList(list);
+  const body = page.body as { data: { users: { edges: Array<{ node: Record<string, unknown> }> } } };
+  for (const e of body.data.users.edges) {
+    e.node = { ...e.node, version: 1, lastSignInAt: null, viewerCan: { __typename: 'UserCapabilities', changeStatus: true, resetCredentials: true } };
+  }
+  return page;
+}
 
 const COB_ADMIN = { ...ROSSI, roles: [[BRESCIA, [[COB, 0, 'ACTIVE']]]] } as typeof ROSSI;

@@ -477,7 +477,7 @@ type ComplexityRoot struct {
 		Products         func(childComplexity int) int
 		SecurityFindings func(childComplexity int, tenantID string) int
 		Tenants          func(childComplexity int, parentID *string, rootsOnly *bool, search *string, first *int, after *string, last *int, before *string) int
-		Users            func(childComplexity int, filter *model.UserFilter, first *int, after *string, last *int, before *string) int
+		Users            func(childComplexity int, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) int
 		Viewer           func(childComplexity int) int
 	}
 
@@ -684,7 +684,7 @@ type ComplexityRoot struct {
 		ServiceAccounts        func(childComplexity int, first *int, after *string, last *int, before *string) int
 		TaxCode                func(childComplexity int) int
 		UpdatedAt              func(childComplexity int) int
-		Users                  func(childComplexity int, filter *model.UserFilter, first *int, after *string, last *int, before *string) int
+		Users                  func(childComplexity int, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) int
 		UsersByProduct         func(childComplexity int, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) int
 		Version                func(childComplexity int) int
 		ViewerCan              func(childComplexity int) int
@@ -737,6 +737,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Language      func(childComplexity int) int
+		LastSignInAt  func(childComplexity int) int
 		Memberships   func(childComplexity int) int
 		NameVerified  func(childComplexity int) int
 		PendingEmail  func(childComplexity int) int
@@ -937,7 +938,7 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Viewer(ctx context.Context) (*domain.Viewer, error)
 	Tenants(ctx context.Context, parentID *string, rootsOnly *bool, search *string, first *int, after *string, last *int, before *string) (*model.TenantConnection, error)
-	Users(ctx context.Context, filter *model.UserFilter, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
+	Users(ctx context.Context, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
 	Products(ctx context.Context) ([]*domain.Product, error)
 	Groups(ctx context.Context, tenantID string, productID *string, includeInactive *bool) ([]*domain.Group, error)
 	MySessions(ctx context.Context) ([]*model.Session, error)
@@ -1006,7 +1007,7 @@ type TenantResolver interface {
 	CertifiedEmail(ctx context.Context, obj *domain.Tenant) (*string, error)
 	Parent(ctx context.Context, obj *domain.Tenant) (*domain.Tenant, error)
 	Children(ctx context.Context, obj *domain.Tenant, first *int, after *string, last *int, before *string) (*model.TenantConnection, error)
-	Users(ctx context.Context, obj *domain.Tenant, filter *model.UserFilter, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
+	Users(ctx context.Context, obj *domain.Tenant, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
 
 	Products(ctx context.Context, obj *domain.Tenant) ([]*domain.Product, error)
 	UsersByProduct(ctx context.Context, obj *domain.Tenant, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) ([]*model.ProductUsers, error)
@@ -3034,7 +3035,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Users(childComplexity, args["filter"].(*model.UserFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Users(childComplexity, args["filter"].(*model.UserFilter), args["orderBy"].(*model.UserOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -3872,7 +3873,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Tenant.Users(childComplexity, args["filter"].(*model.UserFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Tenant.Users(childComplexity, args["filter"].(*model.UserFilter), args["orderBy"].(*model.UserOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Tenant.usersByProduct":
 		if e.ComplexityRoot.Tenant.UsersByProduct == nil {
 			break
@@ -4076,6 +4077,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Language(childComplexity), true
+	case "User.lastSignInAt":
+		if e.ComplexityRoot.User.LastSignInAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.LastSignInAt(childComplexity), true
 	case "User.memberships":
 		if e.ComplexityRoot.User.Memberships == nil {
 			break
@@ -4329,6 +4336,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateTenantInput", ec.unmarshalInputUpdateTenantInput),
 			graphql.NewInputUnmarshaler("UpdateUserProfileInput", ec.unmarshalInputUpdateUserProfileInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
+			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserStatusInput", ec.unmarshalInputUserStatusInput),
 		)
 	}
@@ -6186,9 +6194,16 @@ type Query {
     last: Int
     before: String
   ): TenantConnection!
-  "Users of the tenants the viewer administers (and their descendants, read-only), ordered by username. R21."
+  """
+  Users of the tenants the viewer administers (and their descendants,
+  read-only), ordered by username unless orderBy says otherwise. R21.
+  Cursors hold the sort key: a cursor made under another orderBy is refused
+  with the error reason INVALID_CURSOR.
+  """
   users(
     filter: UserFilter
+    "Sort order; by username ascending when omitted. See UserOrderField for the orders by personal data."
+    orderBy: UserOrder
     first: Int
     after: String
     last: Int
@@ -6355,8 +6370,20 @@ type Tenant implements Node {
   parent: Tenant
   "The direct children of this tenant that the viewer may see."
   children(first: Int, after: String, last: Int, before: String): TenantConnection!
-  "Users with a membership of this tenant. R21."
-  users(filter: UserFilter, first: Int, after: String, last: Int, before: String): UserConnection!
+  """
+  Users with a membership of this tenant, ordered by username unless
+  orderBy says otherwise (a cursor made under another order is refused with
+  INVALID_CURSOR). R21.
+  """
+  users(
+    filter: UserFilter
+    "Sort order; by username ascending when omitted. See UserOrderField for the orders by personal data."
+    orderBy: UserOrder
+    first: Int
+    after: String
+    last: Int
+    before: String
+  ): UserConnection!
   "Optimistic-concurrency version; updates pass the version they expect."
   version: Int!
   createdAt: DateTime!
@@ -6473,6 +6500,49 @@ type User implements Node {
   version: Int!
   createdAt: DateTime!
   updatedAt: DateTime!
+  "The user's last successful sign-in; null if the user never signed in. Not personal data: shown to whoever sees the user."
+  lastSignInAt: DateTime
+}
+
+"""
+Sort order of a users connection. Ties are broken by the user's creation
+order (its internal id), in the same direction. A missing value (no email,
+never signed in) sorts before every value: first ascending, last descending.
+"""
+input UserOrder {
+  "The key the list is sorted by."
+  field: UserOrderField!
+  "Ascending or descending."
+  direction: OrderDirection!
+}
+
+"""
+A key a users connection can be sorted by. DISPLAY_NAME and EMAIL sort by
+personal data (R12): they are refused with the error reason
+PERSONAL_DATA_ORDER unless the viewer may read the personal data of every
+user the list can hold (the tenant of Tenant.users, or every tenant of the
+viewer's directory for Query.users); otherwise the order alone would tell
+how hidden names and emails compare. Sort by USERNAME instead.
+"""
+enum UserOrderField {
+  "The login name (unique). The default order, ascending."
+  USERNAME
+  "Given name then family name, as displayed. Personal data (see above)."
+  DISPLAY_NAME
+  "The work email, case-insensitively. Personal data (see above)."
+  EMAIL
+  "When the user was created."
+  CREATED_AT
+  "When the user last signed in (User.lastSignInAt)."
+  LAST_SIGN_IN_AT
+}
+
+"Direction of a sort order."
+enum OrderDirection {
+  "Smallest first (A to Z, oldest first)."
+  ASC
+  "Largest first (Z to A, newest first)."
+  DESC
 }
 
 "A page of users."
@@ -7767,6 +7837,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_User_updatedAt(ctx, field)
+	case "lastSignInAt":
+		return ec.fieldContext_User_lastSignInAt(ctx, field)
 	case "pendingEmail":
 		return ec.fieldContext_User_pendingEmail(ctx, field)
 	case "viewerCan":
@@ -9020,38 +9092,46 @@ func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.UserOrder, error) {
+			return ec.unmarshalOUserOrder2ᚖtenantadminᚋgraphᚋmodelᚐUserOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg4
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -9428,38 +9508,46 @@ func (ec *executionContext) field_Tenant_users_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.UserOrder, error) {
+			return ec.unmarshalOUserOrder2ᚖtenantadminᚋgraphᚋmodelᚐUserOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg4
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -17497,7 +17585,7 @@ func (ec *executionContext) _Query_users(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Users(ctx, fc.Args["filter"].(*model.UserFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Users(ctx, fc.Args["filter"].(*model.UserFilter), fc.Args["orderBy"].(*model.UserOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
@@ -21076,7 +21164,7 @@ func (ec *executionContext) _Tenant_users(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Tenant().Users(ctx, obj, fc.Args["filter"].(*model.UserFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Tenant().Users(ctx, obj, fc.Args["filter"].(*model.UserFilter), fc.Args["orderBy"].(*model.UserOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
@@ -22515,6 +22603,29 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _User_lastSignInAt(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_lastSignInAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSignInAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_lastSignInAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "DateTime")
 }
 
@@ -26902,6 +27013,55 @@ func (ec *executionContext) unmarshalInputUserFilter(ctx context.Context, obj an
 func UnmarshalUserFilter(ctx context.Context, raw any) (model.UserFilter, error) {
 	var out model.UserFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUserOrder(ctx context.Context, obj any) (model.UserOrder, error) {
+	var it model.UserOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNUserOrderField2tenantadminᚋgraphᚋmodelᚐUserOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserOrder unmarshals raw into the UserOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserOrder(ctx context.Context, raw any) (model.UserOrder, error) {
+	var out model.UserOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserOrder", raw, &out)
 	return out, err
 }
 
@@ -31664,6 +31824,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "lastSignInAt":
+			out.Values[i] = ec._User_lastSignInAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "pendingEmail":
 			out.Values[i] = ec._User_pendingEmail(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -33115,6 +33280,16 @@ func (ec *executionContext) unmarshalNOnboardTenantAdministratorInput2tenantadmi
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {
+	var res model.OrderDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v model.OrderDirection) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖtenantadminᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -33893,6 +34068,16 @@ func (ec *executionContext) marshalNUserKind2tenantadminᚋgraphᚋmodelᚐUserK
 	return v
 }
 
+func (ec *executionContext) unmarshalNUserOrderField2tenantadminᚋgraphᚋmodelᚐUserOrderField(ctx context.Context, v any) (model.UserOrderField, error) {
+	var res model.UserOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUserOrderField2tenantadminᚋgraphᚋmodelᚐUserOrderField(ctx context.Context, sel ast.SelectionSet, v model.UserOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNUserStatus2tenantadminᚋgraphᚋmodelᚐUserStatus(ctx context.Context, v any) (model.UserStatus, error) {
 	var res model.UserStatus
 	err := res.UnmarshalGQL(v)
@@ -34411,6 +34596,14 @@ func (ec *executionContext) unmarshalOUserFilter2ᚖtenantadminᚋgraphᚋmodel�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputUserFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUserOrder2ᚖtenantadminᚋgraphᚋmodelᚐUserOrder(ctx context.Context, v any) (*model.UserOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUserOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -2,6 +2,7 @@ import type { Messages } from './translate';
 import { enScreens } from './screens/en';
 import { enBehaviours } from './behaviours/en';
 import { enAudit } from './audit/en';
+import { enTeam } from './team/en';
 
 /** English catalog. */
 export const en: Messages = {
@@ -333,4 +334,5 @@ export const en: Messages = {
   ...enScreens,
   ...enBehaviours,
   ...enAudit,
+  ...enTeam,
 };

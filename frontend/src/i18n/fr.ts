@@ -2,6 +2,7 @@ import type { Messages } from './translate';
 import { frScreens } from './screens/fr';
 import { frBehaviours } from './behaviours/fr';
 import { frAudit } from './audit/fr';
+import { frTeam } from './team/fr';
 
 /** French catalog (words of the HubProTransport and Amisgest guides). */
 export const fr: Messages = {
@@ -340,4 +341,5 @@ export const fr: Messages = {
   ...frScreens,
   ...frBehaviours,
   ...frAudit,
+  ...frTeam,
 };

@@ -1,6 +1,7 @@
 import { itScreens } from './screens/it';
 import { itBehaviours } from './behaviours/it';
 import { itAudit } from './audit/it';
+import { itTeam } from './team/it';
 
 /**
  * Italian catalog: the source of the message keys. The words are the ones the
@@ -341,4 +342,5 @@ export const it = {
   ...itScreens,
   ...itBehaviours,
   ...itAudit,
+  ...itTeam,
 } as const;

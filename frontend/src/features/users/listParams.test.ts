@@ -9,6 +9,12 @@ import {
   withoutFilters,
   withPage,
   withTab,
+  nextSort,
+  teamListVariables,
+  toUserOrder,
+  withSize,
+  withSort,
+  withView,
 } from './listParams';
 
 const parse = (s: string) => parseUsersParams(new URLSearchParams(s));
@@ -105,5 +111,46 @@ describe('query variables', () => {
     expect(usersListVariables({}, 25)).toEqual({ filter: {}, first: 25 });
     expect(usersListVariables({ after: 'c' }, 25)).toEqual({ filter: {}, first: 25, after: 'c' });
     expect(usersListVariables({ before: 'c', q: 'x' }, 10)).toEqual({ filter: { search: 'x' }, last: 10, before: 'c' });
+  });
+});
+
+describe('"Team" view params (issue 19.1)', () => {
+  test('view, sort and size are read only in the Team view', () => {
+    expect(parse('view=team&sort=-LAST_SIGN_IN_AT&size=50')).toEqual({ view: 'team', sort: '-LAST_SIGN_IN_AT', size: '50' });
+    expect(parse('sort=-EMAIL&size=100')).toEqual({});
+    expect(parse('view=team&sort=NAME&size=30')).toEqual({ view: 'team' });
+    // The default order is not written.
+    expect(parse('view=team&sort=USERNAME')).toEqual({ view: 'team' });
+    // No product tab in the Team view.
+    expect(parse('view=team&product=P1')).toEqual({ view: 'team' });
+  });
+
+  test('header clicks: a new column ascending, the same one flips', () => {
+    const p = parse('view=team');
+    expect(nextSort(p, 'EMAIL')).toBe('EMAIL');
+    expect(nextSort(p, 'USERNAME')).toBe('-USERNAME');
+    expect(nextSort(parse('view=team&sort=EMAIL'), 'EMAIL')).toBe('-EMAIL');
+    expect(nextSort(parse('view=team&sort=-EMAIL'), 'EMAIL')).toBe('EMAIL');
+  });
+
+  test('sort and size changes start from the first page; the view switch resets them', () => {
+    const p = parse('view=team&sort=EMAIL&after=c1&q=ro');
+    expect(withSort(p, '-CREATED_AT')).toEqual({ view: 'team', sort: '-CREATED_AT', q: 'ro' });
+    expect(withSize(p, 100)).toEqual({ view: 'team', sort: 'EMAIL', size: '100', q: 'ro' });
+    expect(withSize(parse('view=team&size=50'), 25)).toEqual({ view: 'team' });
+    expect(withView(p, undefined)).toEqual({ q: 'ro' });
+    expect(withView(parse('product=P1&role=R1&status=ACTIVE'), 'team')).toEqual({ view: 'team', status: 'ACTIVE' });
+    expect(toSearchParams(withSort(p, 'LAST_SIGN_IN_AT')).toString()).toBe('view=team&q=ro&sort=LAST_SIGN_IN_AT');
+  });
+
+  test('query variables carry orderBy and the page size', () => {
+    expect(teamListVariables(parse('view=team'))).toEqual({ filter: {}, first: 25 });
+    expect(teamListVariables(parse('view=team&sort=-LAST_SIGN_IN_AT&size=50&before=c9'))).toEqual({
+      filter: {},
+      orderBy: { field: 'LAST_SIGN_IN_AT', direction: 'DESC' },
+      last: 50,
+      before: 'c9',
+    });
+    expect(toUserOrder(parse('view=team&sort=EMAIL'))).toEqual({ field: 'EMAIL', direction: 'ASC' });
   });
 });

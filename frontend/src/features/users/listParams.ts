@@ -1,4 +1,4 @@
-import type { AssignmentStatus, RoleCategory, UserFilter, UserStatus } from '../../gql/graphql';
+import type { AssignmentStatus, RoleCategory, UserFilter, UserOrder, UserOrderField, UserStatus } from '../../gql/graphql';
 
 /**
  * The users list's state lives in the URL (`/users?product=…&q=…`) so that
@@ -12,10 +12,22 @@ export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['ACTIVE', 'SUSP
 
 /** Users per page. */
 export const USERS_PAGE_SIZE = 25;
+/** Page sizes offered by the "Team" view. */
+export const TEAM_PAGE_SIZES = [25, 50, 100] as const;
+/** Keys the "Team" view sorts by (server-side, UserOrder). */
+export const USER_ORDER_FIELDS: readonly UserOrderField[] = ['USERNAME', 'DISPLAY_NAME', 'EMAIL', 'CREATED_AT', 'LAST_SIGN_IN_AT'];
+/** A sort of the "Team" view as written in the URL: FIELD or -FIELD (descending). */
+export type TeamSort = `${'' | '-'}${UserOrderField}`;
 /** Longest search text the API accepts. */
 export const MAX_SEARCH_LENGTH = 200;
 
 export interface UsersListParams {
+  /** "team": one row per person (seed 003); absent for "Tutti" by product (seed 001). */
+  view?: 'team';
+  /** The "Team" view's order; absent is by username, ascending. */
+  sort?: TeamSort;
+  /** The "Team" view's page size, when not the default. */
+  size?: '50' | '100';
   /** The product tab; absent for "Tutti" (all, grouped by product). */
   product?: string;
   /** Role category; only in "Tutti" (a product tab filters by role only, as in the seed). */
@@ -34,7 +46,7 @@ export interface UsersListParams {
 }
 
 /** The keys in the order they are written to the URL. */
-const KEYS = ['product', 'tenant', 'category', 'role', 'status', 'roleStatus', 'q', 'after', 'before'] as const;
+const KEYS = ['view', 'product', 'tenant', 'category', 'role', 'status', 'roleStatus', 'q', 'sort', 'size', 'after', 'before'] as const;
 
 function oneOf<T extends string>(allowed: readonly T[], value: string | null): T | undefined {
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
@@ -47,8 +59,13 @@ function text(value: string | null): string | undefined {
 
 /** Reads the list state from the URL; unknown or invalid values are dropped. */
 export function parseUsersParams(search: URLSearchParams): UsersListParams {
+  const view = search.get('view') === 'team' ? 'team' : undefined;
+  const sort = search.get('sort') ?? '';
   const p: UsersListParams = {
-    product: text(search.get('product')),
+    view,
+    sort: view && USER_ORDER_FIELDS.includes(sort.replace(/^-/, '') as UserOrderField) && sort !== 'USERNAME' ? (sort as TeamSort) : undefined,
+    size: view ? oneOf(['50', '100'] as const, search.get('size')) : undefined,
+    product: view ? undefined : text(search.get('product')),
     tenant: text(search.get('tenant')),
     category: oneOf(ROLE_CATEGORIES, search.get('category')),
     role: text(search.get('role')),
@@ -103,6 +120,9 @@ export function withFilters(p: UsersListParams, patch: UsersFilterPatch): UsersL
  */
 export function withTab(p: UsersListParams, product: string | undefined): UsersListParams {
   const next: UsersListParams = { ...p, product };
+  delete next.view;
+  delete next.sort;
+  delete next.size;
   delete next.role;
   delete next.category;
   delete next.after;
@@ -118,6 +138,59 @@ export function withPage(p: UsersListParams, page: { after: string } | { before:
   return compact({ ...next, ...page });
 }
 
+/** Switches between "Tutti" (undefined) and "Team"; the product tab, the order and paging reset. */
+export function withView(p: UsersListParams, view: 'team' | undefined): UsersListParams {
+  const next: UsersListParams = { ...p, view };
+  delete next.product;
+  delete next.role;
+  delete next.sort;
+  delete next.size;
+  delete next.after;
+  delete next.before;
+  return compact(next);
+}
+
+/** Sorts the "Team" view (from the first page: cursors belong to one order). */
+export function withSort(p: UsersListParams, sort: TeamSort): UsersListParams {
+  const next: UsersListParams = { ...p, sort: sort === 'USERNAME' ? undefined : sort };
+  delete next.after;
+  delete next.before;
+  return compact(next);
+}
+
+/** The "Team" view's page size (from the first page). */
+export function withSize(p: UsersListParams, size: number): UsersListParams {
+  const next: UsersListParams = { ...p, size: size === 50 ? '50' : size === 100 ? '100' : undefined };
+  delete next.after;
+  delete next.before;
+  return compact(next);
+}
+
+/** The sort of a list state: field and direction. */
+export function sortOf(p: UsersListParams): { field: UserOrderField; desc: boolean } {
+  const sort = p.sort ?? 'USERNAME';
+  return { field: sort.replace(/^-/, '') as UserOrderField, desc: sort.startsWith('-') };
+}
+
+/** The sort a click on a column header asks for: its field ascending, or the other direction when already sorted by it. */
+export function nextSort(p: UsersListParams, field: UserOrderField): TeamSort {
+  const current = sortOf(p);
+  if (current.field !== field) return field;
+  return current.desc ? field : `-${field}`;
+}
+
+/** The GraphQL order of a list state; undefined for the default order. */
+export function toUserOrder(p: UsersListParams): UserOrder | undefined {
+  if (!p.sort) return undefined;
+  const { field, desc } = sortOf(p);
+  return { field, direction: desc ? 'DESC' : 'ASC' };
+}
+
+/** Users per page of a list state. */
+export function pageSizeOf(p: UsersListParams): number {
+  return p.size ? Number(p.size) : USERS_PAGE_SIZE;
+}
+
 /** Whether any filter other than the tab is set. */
 export function hasFilters(p: UsersListParams): boolean {
   return Boolean(p.category || p.role || p.status || p.roleStatus || p.q || p.tenant);
@@ -125,7 +198,7 @@ export function hasFilters(p: UsersListParams): boolean {
 
 /** Drops every filter but the tab. */
 export function withoutFilters(p: UsersListParams): UsersListParams {
-  return compact({ product: p.product });
+  return compact({ view: p.view, product: p.product, sort: p.sort, size: p.size });
 }
 
 /** The GraphQL `UserFilter` of a list state (global IDs passed as they are). */
@@ -143,6 +216,7 @@ export function toUserFilter(p: UsersListParams): UserFilter {
 
 export interface UsersListVariables {
   filter: UserFilter;
+  orderBy?: UserOrder;
   first?: number;
   after?: string;
   last?: number;
@@ -154,4 +228,11 @@ export function usersListVariables(p: UsersListParams, pageSize: number = USERS_
   const filter = toUserFilter(p);
   if (p.before) return { filter, last: pageSize, before: p.before };
   return p.after ? { filter, first: pageSize, after: p.after } : { filter, first: pageSize };
+}
+
+/** Variables of the UsersTeam query: the list's, with its order and page size. */
+export function teamListVariables(p: UsersListParams): UsersListVariables {
+  const v = usersListVariables(p, pageSizeOf(p));
+  const orderBy = toUserOrder(p);
+  return orderBy ? { ...v, orderBy } : v;
 }

@@ -56,6 +56,67 @@ export const UsersListQuery = graphql(`
   }
 `);
 
+/** One row of the "Team" view (seed 003): identity, roles, last sign-in, and what the row menu may do. */
+export const TeamRowFragment = graphql(`
+  fragment TeamRow on User {
+    id
+    kind
+    username
+    givenName
+    familyName
+    email
+    status
+    version
+    lastSignInAt
+    viewerCan {
+      changeStatus
+      resetCredentials
+    }
+    memberships {
+      id
+      tenant {
+        id
+        name
+      }
+      roleAssignments {
+        id
+        status
+        product {
+          id
+          name
+        }
+        role {
+          id
+          name
+          category
+        }
+      }
+    }
+  }
+`);
+
+/** A page of the "Team" view: every member once, in the chosen server-side order. */
+export const UsersTeamQuery = graphql(`
+  query UsersTeam($filter: UserFilter, $orderBy: UserOrder, $first: Int, $after: String, $last: Int, $before: String) {
+    users(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          id
+          ...TeamRow
+        }
+      }
+    }
+  }
+`);
+
 /** Products and their roles for the tabs and the role filter. */
 export const UsersProductsQuery = graphql(`
   query UsersProducts {
@@ -71,7 +132,7 @@ export const UsersProductsQuery = graphql(`
   }
 `);
 
-/** The name of the tenant the list is filtered on. */
+/** The name of the tenant the list is filtered on, and the products it has joined (its product tabs). */
 export const UsersTenantQuery = graphql(`
   query UsersTenant($id: ID!) {
     node(id: $id) {
@@ -79,6 +140,9 @@ export const UsersTenantQuery = graphql(`
       id
       ... on Tenant {
         name
+        products {
+          id
+        }
       }
     }
   }

@@ -61,15 +61,21 @@ export function AddUserPage() {
   const [productId, setProductId] = useState('');
   const [roleId, setRoleId] = useState('');
   const [extras, setExtras] = useState<PersonExtras>(emptyExtras);
-  const [created, setCreated] = useState<{ id: string; username: string; attached: boolean; withPassword?: boolean } | null>(null);
+  // Once added, the new user's profile opens (seed 001), saying what happened.
+  const setCreated = (created: { id: string; username: string; attached: boolean; withPassword?: boolean }): void => {
+    const added = created.attached
+      ? t('addUser.attached', { username: created.username })
+      : t(created.withPassword ? 'addUser.createdWithPassword' : 'addUser.created', { username: created.username });
+    navigate(`/users/${encodeURIComponent(created.id)}`, { state: { added } });
+  };
   const [{ fetching: looking }, lookupCandidate] = useMutation(LookupUserCandidateMutation);
   const [{ fetching: creating }, createUser] = useMutation(CreateUserMutation);
   const [{ fetching: attaching }, attach] = useMutation(AttachExistingUserMutation);
   const busy = looking || creating || attaching;
   const outcomeRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (lookup || created) outcomeRef.current?.focus();
-  }, [lookup, created]);
+    if (lookup) outcomeRef.current?.focus();
+  }, [lookup]);
 
   // Only the tenants where the viewer may add someone (gives roles on some product there).
   const listed = addableTenants(tenants.data?.tenants.nodes ?? []);
@@ -183,29 +189,6 @@ export function AddUserPage() {
     }
     setCreated({ id: payload.user.id, username: payload.user.username, attached: false, withPassword: extras.firstAccess === 'password' });
   };
-
-  if (created) {
-    return (
-      <section data-testid="add-user-done" aria-labelledby="page-heading">
-        <PageHeading>{t('addUser.title')}</PageHeading>
-        <div ref={outcomeRef} tabIndex={-1} className="alert alert-success" role="status" data-testid="add-user-success">
-          <p>
-            {created.attached
-              ? t('addUser.attached', { username: created.username })
-              : t(created.withPassword ? 'addUser.createdWithPassword' : 'addUser.created', { username: created.username })}
-          </p>
-        </div>
-        <p className="form-actions">
-          <Link to={`/users/${encodeURIComponent(created.id)}`} className="button" data-testid="add-user-profile">
-            {t('addUser.openProfile')}
-          </Link>
-          <button type="button" className="button button-secondary" onClick={() => navigate(0)}>
-            {t('addUser.another')}
-          </button>
-        </p>
-      </section>
-    );
-  }
 
   const roleFields = (
     <>

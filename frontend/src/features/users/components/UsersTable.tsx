@@ -1,6 +1,7 @@
 import type { MouseEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ChevronIcon } from '../../../components/Icons';
+import { Ident } from '../../../components/Ident';
 import { EmptyValue, PersonalValue } from '../../../components/PersonalValue';
 import { AssignmentStatusBadge, UserStatusBadge } from '../../../components/StatusBadge';
 import type { UserListRowFragment } from '../../../gql/graphql';
@@ -84,11 +85,11 @@ export function UsersTable({ rows, labelledBy, testId = 'users-table', busy = fa
               </th>
               <td data-testid="user-username">
                 <Link to={profilePath(user.id)} state={state} data-testid="user-link">
-                  {user.username}
+                  <Ident text={user.username} />
                 </Link>
               </td>
               <td data-testid="user-email" className="cell-email">
-                {hidden ? <PersonalValue value={null} /> : (user.email ?? <EmptyValue />)}
+                {hidden ? <PersonalValue value={null} /> : user.email ? <Ident text={user.email} /> : <EmptyValue />}
               </td>
               <td>
                 <UserStatusBadge status={user.status} />

@@ -52,6 +52,8 @@ export function UserProfilePage() {
   const { id = '' } = useParams();
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from ?? '';
+  // Landing here right after adding the user (seed 001): what the wizard did.
+  const added = (location.state as { added?: string } | null)?.added;
   const [{ data, error, fetching }, reexecute] = useQuery({ query: UserProfileQuery, variables: { id } });
   const user = data?.node?.__typename === 'User' ? (data.node as ProfileUser) : undefined;
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
@@ -101,6 +103,11 @@ export function UserProfilePage() {
           t('profile.title')
         )}
       </PageHeading>
+      {added && (
+        <div className="alert alert-success" role="status" data-testid="add-user-success">
+          <p>{added}</p>
+        </div>
+      )}
       <p role="status" className="visually-hidden" data-testid="profile-live-status">
         {liveNote}
       </p>
@@ -118,7 +125,9 @@ function Profile({ user, refetch }: { user: ProfileUser; refetch: () => void }) 
   const userLabel = displayName(user) ?? user.username;
   const language = matchLocale(user.language);
   const perform = usePerformAssignmentAction(refetch);
-  const [editing, setEditing] = useState(false);
+  // "Modifica" in the users list's row menu opens the edit form directly.
+  const editAsked = (useLocation().state as { edit?: boolean } | null)?.edit === true;
+  const [editing, setEditing] = useState(() => editAsked && (user.viewerCan.editIdentity || user.viewerCan.editPreferences));
   const navigate = useNavigate();
 
   return (

@@ -8,6 +8,7 @@ import { useI18n } from '../../../i18n/context';
 import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { UsersFilters } from '../components/UsersFilters';
+import { TeamView } from '../components/TeamView';
 import { UsersTable } from '../components/UsersTable';
 import { groupUsersByProduct } from '../grouping';
 import {
@@ -18,6 +19,7 @@ import {
   withoutFilters,
   withPage,
   withTab,
+  withView,
   type UsersFilterPatch,
   type UsersListParams,
 } from '../listParams';
@@ -26,8 +28,12 @@ import { useViewerState } from '../../../app/viewer';
 import { useLiveRefetch } from '../useLiveRefetch';
 
 /**
- * Users list (R21, seed "Utenti"): "Tutti" grouped by product, or one
- * product's list; filters and paging live in the URL.
+ * Users list (R21): two views of the same list, chosen in the URL
+ * (`view=team`). "Tutti" (seed 001 "Utenti") groups a page of users by
+ * product in collapsible sections with counts, only the products someone
+ * holds a role on, and no section chrome when there is one; a product tab
+ * lists one product. "Team" (seed 003) is one row per person, sorted by the
+ * server, with a row menu. Filters, order and paging live in the URL.
  */
 export function UsersPage() {
   const { t, locale } = useI18n();
@@ -57,18 +63,26 @@ export function UsersPage() {
     pause: !params.tenant,
   });
   const variables = useMemo(() => usersListVariables(params), [params]);
-  const [list, reexecute] = useQuery({ query: UsersListQuery, variables });
+  const team = params.view === 'team';
+  const [list, reexecute] = useQuery({ query: UsersListQuery, variables, pause: team });
   const retry = (): void => reexecute({ requestPolicy: 'network-only' });
   // Another administrator's changes show here live (R28).
   const [liveNote, setLiveNote] = useState('');
   const [controlsOpen, setControlsOpen] = useState(false);
   const refetchList = useCallback(() => {
+    if (team) return; // the Team view reads its own page again
     reexecute({ requestPolicy: 'network-only' });
     setLiveNote(t('live.listUpdated', { time: new Date().toLocaleTimeString() }));
-  }, [reexecute, t]);
+  }, [reexecute, t, team]);
   useLiveRefetch(refetchList);
 
-  const productList = products.data?.products ?? [];
+  const catalog = products.data?.products;
+  // A tenant's list shows only the products it has joined (seed 001); across tenants, the catalog.
+  const joined = tenant.data?.node?.__typename === 'Tenant' ? tenant.data.node.products : undefined;
+  const productList = useMemo(
+    () => (catalog ?? []).filter((p) => !joined || joined.some((j) => j.id === p.id) || p.id === params.product),
+    [catalog, joined, params.product],
+  );
   const currentProduct = params.product ? productList.find((p) => p.id === params.product) : undefined;
   const tenantName = tenant.data?.node?.__typename === 'Tenant' ? tenant.data.node.name : undefined;
 
@@ -91,7 +105,9 @@ export function UsersPage() {
   const someHidden = users.some((u) => u.givenName === null && u.familyName === null);
 
   let body;
-  if (!connection) {
+  if (team) {
+    body = <TeamView params={params} go={go} />;
+  } else if (!connection) {
     body = list.error ? (
       <QueryError error={list.error} onRetry={retry} testId="users-error" />
     ) : (
@@ -123,23 +139,37 @@ export function UsersPage() {
         {groups.map((group, i) => {
           const headingId = `${headingPrefix}-group-${i}`;
           const title = group.product ? group.product.name : t('users.group.noRoles');
+          const key = group.product?.id ?? 'none';
+          // One product (a product tab, or a tenant on one product): a single list, no section chrome (seed 001).
+          if (groups.length === 1 && group.product) {
+            return (
+              <section key={key} className="product-group product-group-single" aria-labelledby={headingId} data-testid="users-group" data-product-id={group.product.id}>
+                <h2 id={headingId} className="visually-hidden" data-testid="users-group-title">
+                  {title}
+                </h2>
+                <UsersTable rows={group.rows} labelledBy={headingId} busy={busy} />
+              </section>
+            );
+          }
           return (
-            <section
-              key={group.product?.id ?? 'none'}
-              className="product-group"
-              aria-labelledby={headingId}
+            <details
+              key={key}
+              className="product-group product-section"
+              open={i === 0}
               data-testid="users-group"
               data-product-id={group.product?.id ?? ''}
             >
-              <h2 id={headingId} className={params.product && group.product ? 'visually-hidden' : 'group-title'} data-testid="users-group-title">
-                {title}
-                <span className="group-count">
+              <summary className="section-summary">
+                <h2 id={headingId} className="group-title" data-testid="users-group-title">
+                  {title}
                   {' '}
-                  {t(`users.groupCount.${pluralForm(locale, group.rows.length)}`, { count: group.rows.length })}
-                </span>
-              </h2>
+                  <span className="group-count" data-testid="users-group-count">
+                    {t(`users.groupCount.${pluralForm(locale, group.rows.length)}`, { count: group.rows.length })}
+                  </span>
+                </h2>
+              </summary>
               <UsersTable rows={group.rows} labelledBy={headingId} busy={busy} />
-            </section>
+            </details>
           );
         })}
         {(pageInfo.hasPreviousPage || pageInfo.hasNextPage) && (
@@ -214,6 +244,25 @@ export function UsersPage() {
         </p>
       )}
 
+      <nav className="view-switch" aria-label={t('users.view.label')} data-testid="users-view">
+        <Link
+          to={{ search: toSearchParams(withView(params, undefined)).toString() }}
+          aria-current={!team ? 'page' : undefined}
+          className="view-switch-option"
+          data-testid="users-view-all"
+        >
+          {t('users.view.all')}
+        </Link>
+        <Link
+          to={{ search: toSearchParams(withView(params, 'team')).toString() }}
+          aria-current={team ? 'page' : undefined}
+          className="view-switch-option"
+          data-testid="users-view-team"
+        >
+          {t('users.view.team')}
+        </Link>
+      </nav>
+
       {/* Narrow screens: products, tenant and filters fold behind this button so that the first screen shows users. */}
       <button
         type="button"
@@ -226,6 +275,7 @@ export function UsersPage() {
         {t('users.controls')}
       </button>
       <div id="users-controls" className={`users-controls${controlsOpen ? ' users-controls-open' : ''}`}>
+      {!team && (
       <nav className="tabs" aria-label={t('users.tabs.label')} data-testid="users-tabs">
         <ul>
           <li>
@@ -251,6 +301,7 @@ export function UsersPage() {
           ))}
         </ul>
       </nav>
+      )}
       {products.error && !products.data && (
         <QueryError error={products.error} testId="users-products-error" />
       )}
@@ -296,7 +347,7 @@ export function UsersPage() {
         tabIndex={-1}
         className="region"
         aria-busy={busy}
-        aria-label={currentProduct ? t('users.resultsFor', { product: currentProduct.name }) : t('users.results')}
+        aria-label={currentProduct && !team ? t('users.resultsFor', { product: currentProduct.name }) : t('users.results')}
         role="region"
         data-testid="users-region"
       >
