@@ -202,12 +202,18 @@ export function UsersPage() {
     );
   }
 
-  // Until the viewer (the "Nuovo utente" button), the products (the tabs) and
-  // the first page of users are known, a screen-high placeholder holds their
-  // place: they arrive together instead of pushing one another down (issue
-  // 19.7, CLS). That first full render is deferred, so React renders it in
-  // slices instead of one long task that would hold up the browser (TBT).
-  const settled = !viewerLoading && Boolean(products.data || products.error) && Boolean(list.data || list.error);
+  // Until the viewer (the "Nuovo utente" button), the products and the
+  // working tenant's products (the tabs) and the first page of users (not
+  // asked in the Team view, which loads its own) are known, a screen-high
+  // placeholder holds their place: they arrive together instead of pushing
+  // one another down (issue 19.7, CLS). That first full render is deferred,
+  // so React renders it in slices instead of one long task that would hold up
+  // the browser (TBT).
+  const settled =
+    !viewerLoading &&
+    Boolean(products.data || products.error) &&
+    Boolean(!params.tenant || tenant.data || tenant.error) &&
+    Boolean(team || list.data || list.error);
   const [shown, setShown] = useState(false);
   if (settled && !shown) setShown(true);
   const ready = useDeferredValue(shown);
