@@ -17,3 +17,6 @@ func (db *DB) BelieveReplicasHealthy() {
 		r.mu.Unlock()
 	}
 }
+
+// UnlockAdvisory is unlockAdvisory, for the test of a failed unlock.
+var UnlockAdvisory = unlockAdvisory
