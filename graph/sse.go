@@ -56,7 +56,7 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		json.NewEncoder(w).Encode(resp)
+		_ = json.NewEncoder(w).Encode(resp) // status sent: nothing left to tell the client
 		return
 	}
 	ctx = graphql.WithOperationContext(ctx, rc)
@@ -127,7 +127,7 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 func writeRequestError(w http.ResponseWriter, status int, message, code string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}}})
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}}}) // status sent: nothing left to tell the client
 }
 
 func acceptsOnlyEventStream(accept string) bool {
