@@ -218,7 +218,21 @@ func TestChangesResumeFromCursor(t *testing.T) {
 		if _, err := w.m.DB.ExecContext(ctx, "UPDATE events SET created_at = now() - interval '30 days'"); err != nil {
 			t.Fatal(err)
 		}
-		r := &events.Retention{Store: db.NewEventStore(w.m.DB), Events: 7 * 24 * time.Hour, Logger: w.m.Logger}
+		store := db.NewEventStore(w.m.DB)
+		// Only published events are pruned; a subscriber may see the last one
+		// before the relay records it as published.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			var newest int64
+			if err := w.m.DB.QueryRowContext(ctx, "SELECT max(id) FROM events").Scan(&newest); err != nil {
+				t.Fatal(err)
+			}
+			if published, _, err := store.RelayState(ctx); err != nil || published >= newest {
+				break
+			} else if time.Now().After(deadline) {
+				t.Fatalf("published through %d of %d", published, newest)
+			}
+		}
+		r := &events.Retention{Store: store, Events: 7 * 24 * time.Hour, Logger: w.m.Logger}
 		if _, n, err := r.RunOnce(ctx); err != nil || n != 12 {
 			t.Fatalf("pruned %d: %v", n, err)
 		}
