@@ -80,6 +80,7 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 
 	stopPing := make(chan struct{})
 	defer close(stopPing)
+	gone := ctx.Done() // not ctx itself: DispatchOperation below replaces it while this goroutine runs
 	go func() {
 		ticker := time.NewTicker(t.PingInterval)
 		defer ticker.Stop()
@@ -87,7 +88,7 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 			select {
 			case <-stopPing:
 				return
-			case <-ctx.Done():
+			case <-gone:
 				return
 			case <-ticker.C:
 				send(":\n\n")
