@@ -219,13 +219,13 @@ func startServer(t *testing.T, databaseURL, prefix string) *server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Process.Signal(os.Interrupt) // fails only if it already exited; Wait reaps it either way
 		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
+		go func() { _ = cmd.Wait(); close(done) }() // teardown: its exit status is not under test
 		select {
 		case <-done:
 		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
+			_ = cmd.Process.Kill() // may have exited meanwhile
 		}
 	})
 	s := &server{addr: addr, cmd: cmd}
@@ -345,7 +345,9 @@ func dial(addr, token string, rec *receipts) (*benchClient, error) {
 			// server under test.
 			switch {
 			case bytes.Contains(b, []byte(`"type":"ping"`)):
-				conn.Write(context.Background(), websocket.MessageText, []byte(`{"type":"pong"}`))
+				if err := conn.Write(context.Background(), websocket.MessageText, []byte(`{"type":"pong"}`)); err != nil {
+					return // the connection is gone
+				}
 			case bytes.Contains(b, []byte(`"type":"next"`)):
 				i := bytes.Index(b, []byte(`"cursor":"`))
 				if i < 0 {

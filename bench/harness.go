@@ -235,20 +235,20 @@ func StartServerProcess(databaseURL string, extra ...string) (*Server, error) {
 		s.Stop()
 		return nil, fmt.Errorf("the server did not start:\n%s", strings.Join(log, "\n"))
 	}
-	go io.Copy(io.Discard, stderr)
+	go func() { _, _ = io.Copy(io.Discard, stderr) }() // drains until the process exits
 	return s, nil
 }
 
 // Stop stops the server and deletes its Redis keys.
 func (s *Server) Stop() {
 	if s.cmd.Process != nil {
-		s.cmd.Process.Signal(os.Interrupt)
+		_ = s.cmd.Process.Signal(os.Interrupt) // fails only if it already exited; Wait reaps it either way
 		done := make(chan struct{})
-		go func() { s.cmd.Wait(); close(done) }()
+		go func() { _ = s.cmd.Wait(); close(done) }() // stopping: its exit status is not measured
 		select {
 		case <-done:
 		case <-time.After(20 * time.Second):
-			s.cmd.Process.Kill()
+			_ = s.cmd.Process.Kill() // may have exited meanwhile
 		}
 	}
 	ctx := context.Background()
@@ -279,7 +279,7 @@ func (s *Server) Profile(b *testing.B, name string, op func() error) {
 		return
 	}
 	seconds := 10
-	fmt.Sscan(os.Getenv("BENCH_PROFILE_SECONDS"), &seconds)
+	_, _ = fmt.Sscan(os.Getenv("BENCH_PROFILE_SECONDS"), &seconds) // unset or unreadable: the default
 	done := make(chan error, 1)
 	go func() {
 		res, err := http.Get(fmt.Sprintf("%sprofile?seconds=%d", s.PprofURL, seconds))
@@ -325,8 +325,9 @@ func (s *Server) CPUTime() time.Duration {
 		return 0
 	}
 	var utime, stime int64
-	fmt.Sscan(f[11], &utime)
-	fmt.Sscan(f[12], &stime)
+	if _, err := fmt.Sscan(f[11]+" "+f[12], &utime, &stime); err != nil {
+		return 0
+	}
 	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
 }
 

@@ -319,7 +319,7 @@ func captureSQL(ctx context.Context, dbURL string, viewers []*viewer) error {
 	}
 	defer d.Close()
 	hook := &captureHook{}
-	d.DB = d.DB.WithQueryHook(hook)
+	d.DB = d.WithQueryHook(hook)
 	svc := db.NewUserService(d)
 	for _, v := range viewers {
 		v.sql = map[string]listSQL{}

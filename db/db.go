@@ -6,6 +6,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -59,7 +60,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	sqldb.SetMaxIdleConns(20)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{DB: bun.NewDB(sqldb, pgdialect.New()), logger: logger, connConfig: cfg}
-	db.DB = db.DB.WithQueryHook(queryCounter{db})
+	db.DB = db.WithQueryHook(queryCounter{db})
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
@@ -109,7 +110,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLockID); err != nil {
 		return fmt.Errorf("migration lock: %w", err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLockID)
+	defer unlockAdvisory(ctx, conn, migrationLockID)
 
 	migrations := migrate.NewMigrations()
 	if err := migrations.Discover(migrationFiles); err != nil {
@@ -129,9 +130,20 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// unlockAdvisory releases a session advisory lock taken on conn. If that
+// fails, the connection must not go back to the pool still holding the lock
+// (the next Migrate or Prune would wait on it, or skip, for as long as the
+// pooled connection lives): it is discarded, and PostgreSQL drops the
+// session's locks with it.
+func unlockAdvisory(ctx context.Context, conn bun.Conn, id int64) {
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", id); err != nil {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // ErrBadConn makes database/sql close it; that error is the one returned
+	}
+}
+
 // InTx runs fn in a transaction; nested calls use savepoints (bun).
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return db.DB.RunInTx(ctx, nil, fn)
+	return db.RunInTx(ctx, nil, fn)
 }
 
 // uniqueViolations maps unique constraints to the application errors they

@@ -3,7 +3,9 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -41,7 +43,9 @@ func TestMigrateAndCatalogAreIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 		var name string
-		d.QueryRowContext(ctx, "SELECT name FROM products WHERE code = 'factures'").Scan(&name)
+		if err := d.QueryRowContext(ctx, "SELECT name FROM products WHERE code = 'factures'").Scan(&name); err != nil {
+			t.Fatal(err)
+		}
 		if name != "Factures et avoirs" || count("products") != products {
 			t.Fatalf("name %q, products %d", name, count("products"))
 		}
@@ -167,21 +171,68 @@ func TestRecordChangeAndOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	var link, username, after string
-	d.QueryRowContext(ctx, "SELECT data->>'link' FROM email_outbox").Scan(&link)
-	d.QueryRowContext(ctx, "SELECT payload->>'username' FROM events").Scan(&username)
-	d.QueryRowContext(ctx, "SELECT after->>'username' FROM audit_events").Scan(&after)
+	if err := d.QueryRowContext(ctx, "SELECT data->>'link' FROM email_outbox").Scan(&link); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.QueryRowContext(ctx, "SELECT payload->>'username' FROM events").Scan(&username); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.QueryRowContext(ctx, "SELECT after->>'username' FROM audit_events").Scan(&after); err != nil {
+		t.Fatal(err)
+	}
 	if link != "x" || username != "luca.verdi" || after != "luca.verdi" {
 		t.Fatalf("outbox %q, event %q, audit %q", link, username, after)
 	}
 	t.Run("RollbackKeepsNothing", func(t *testing.T) {
 		_ = d.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "user.update"}, &db.Event{Type: "X", SubjectType: "User"})
+			if err := db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "user.update"}, &db.Event{Type: "USER_UPDATED", SubjectType: "User"}); err != nil {
+				t.Fatal(err)
+			}
 			return errors.New("abort")
 		})
 		var n int
-		d.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&n)
+		if err := d.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if n != 1 {
 			t.Fatalf("events after rollback = %d", n)
 		}
 	})
+}
+
+// A session advisory lock whose unlock fails must not go back to the pool
+// with its connection (Migrate and Prune would wait on it, or skip): the
+// connection is discarded and PostgreSQL drops the lock with the session.
+func TestFailedAdvisoryUnlockDiscardsTheConnection(t *testing.T) {
+	d := dbtest.MustOpen(t)
+	ctx := context.Background()
+	const id = 0x7e4a_00ff
+	conn, err := d.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An unlock that fails on a healthy connection: a function of the same
+	// name found first on this session's search_path.
+	for _, stmt := range []string{
+		"CREATE FUNCTION public.pg_advisory_unlock(bigint) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'unlock refused'; END $$",
+		"SET search_path = public, pg_catalog",
+		fmt.Sprintf("SELECT pg_catalog.pg_advisory_lock(%d)", id),
+	} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.UnlockAdvisory(ctx, conn, id)
+	conn.Close()
+	held := func() (n int) {
+		if err := d.QueryRowContext(ctx, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = ?", id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for deadline := time.Now().Add(10 * time.Second); held() > 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the lock is still held: its connection went back to the pool")
+		}
+	}
 }

@@ -166,7 +166,7 @@ func (s *EventStore) Prune(ctx context.Context, auditBefore, eventsBefore time.T
 	if err := conn.NewRaw("SELECT pg_try_advisory_lock(?)", retentionLockID).Scan(ctx, &ran); err != nil || !ran {
 		return 0, 0, false, mapError(err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", retentionLockID)
+	defer unlockAdvisory(ctx, conn, retentionLockID)
 
 	if !auditBefore.IsZero() {
 		for {

@@ -25,3 +25,6 @@ func SetUserListExportPage(n int) func() {
 	userListExportPage = n
 	return func() { userListExportPage = old }
 }
+
+// UnlockAdvisory is unlockAdvisory, for the test of a failed unlock.
+var UnlockAdvisory = unlockAdvisory

@@ -54,7 +54,7 @@ func FuzzItalianTaxCode(f *testing.F) {
 			t.Fatalf("accepted %q as %q (normalized %q)", in, got, n)
 		}
 		for i := 0; i < len(got); i++ {
-			if c := got[i]; !('A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			if c := got[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
 				t.Fatalf("accepted %q with character %q", got, c)
 			}
 		}
@@ -86,7 +86,7 @@ func FuzzUsername(f *testing.F) {
 		}
 		for i := 0; i < len(got); i++ {
 			c := got[i]
-			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '.' && c != '_' && c != '-' {
 				t.Fatalf("accepted %q with character %q", got, c)
 			}
 		}

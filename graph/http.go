@@ -94,9 +94,9 @@ func (graphqlGET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 			}
 		}
 		w.WriteHeader(status)
-		json.NewEncoder(w).Encode(exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+		_ = json.NewEncoder(w).Encode(exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)) // status sent: nothing left to tell the client
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	json.NewEncoder(w).Encode(responses(ctx))
+	_ = json.NewEncoder(w).Encode(responses(ctx)) // status sent: nothing left to tell the client
 }

@@ -56,7 +56,7 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		json.NewEncoder(w).Encode(resp)
+		_ = json.NewEncoder(w).Encode(resp) // status sent: nothing left to tell the client
 		return
 	}
 	ctx = graphql.WithOperationContext(ctx, rc)
@@ -80,6 +80,7 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 
 	stopPing := make(chan struct{})
 	defer close(stopPing)
+	gone := ctx.Done() // not ctx itself: DispatchOperation below replaces it while this goroutine runs
 	go func() {
 		ticker := time.NewTicker(t.PingInterval)
 		defer ticker.Stop()
@@ -87,7 +88,7 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 			select {
 			case <-stopPing:
 				return
-			case <-ctx.Done():
+			case <-gone:
 				return
 			case <-ticker.C:
 				send(":\n\n")
@@ -127,7 +128,7 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 func writeRequestError(w http.ResponseWriter, status int, message, code string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}}})
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}}}) // status sent: nothing left to tell the client
 }
 
 func acceptsOnlyEventStream(accept string) bool {

@@ -76,7 +76,9 @@ func TestWorkerDeliversOverSMTP(t *testing.T) {
 			t.Fatalf("received %+v", got)
 		}
 		var sentAt *time.Time
-		d.QueryRow("SELECT sent_at FROM email_outbox WHERE to_address = 'anna@example.test'").Scan(&sentAt)
+		if err := d.QueryRow("SELECT sent_at FROM email_outbox WHERE to_address = 'anna@example.test'").Scan(&sentAt); err != nil {
+			t.Fatal(err)
+		}
 		if sentAt == nil {
 			t.Fatal("sent_at not set")
 		}
@@ -92,7 +94,9 @@ func TestWorkerDeliversOverSMTP(t *testing.T) {
 		}
 		var attempts int
 		var lastError string
-		d.QueryRow("SELECT attempts, last_error FROM email_outbox WHERE to_address = 'bruno@example.test'").Scan(&attempts, &lastError)
+		if err := d.QueryRow("SELECT attempts, last_error FROM email_outbox WHERE to_address = 'bruno@example.test'").Scan(&attempts, &lastError); err != nil {
+			t.Fatal(err)
+		}
 		if attempts != 1 || !strings.Contains(lastError, "451") {
 			t.Fatalf("attempts %d last_error %q", attempts, lastError)
 		}
@@ -116,7 +120,9 @@ func TestWorkerDeliversOverSMTP(t *testing.T) {
 		for i := range 10 {
 			enqueue("many"+string(rune('a'+i))+"@example.test", "en")
 		}
-		d.Exec("UPDATE email_outbox SET next_attempt_at = now() WHERE sent_at IS NULL")
+		if _, err := d.Exec("UPDATE email_outbox SET next_attempt_at = now() WHERE sent_at IS NULL"); err != nil {
+			t.Fatal(err)
+		}
 		before := len(smtpServer.Messages())
 		done := make(chan int, 2)
 		for range 2 {
@@ -139,7 +145,9 @@ func TestWorkerDeliversOverSMTP(t *testing.T) {
 	})
 	t.Run("ErrTooOldToSend", func(t *testing.T) {
 		enqueue("old@example.test", "en")
-		d.Exec("UPDATE email_outbox SET created_at = now() - interval '4 days' WHERE to_address = 'old@example.test'")
+		if _, err := d.Exec("UPDATE email_outbox SET created_at = now() - interval '4 days' WHERE to_address = 'old@example.test'"); err != nil {
+			t.Fatal(err)
+		}
 		if sent, failed, _ := w.RunOnce(ctx); sent+failed != 0 {
 			t.Fatal("a message older than its links was sent")
 		}

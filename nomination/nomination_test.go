@@ -90,7 +90,9 @@ func TestFormPDF(t *testing.T) {
 			t.Skip("pdftotext (poppler-utils) not installed")
 		}
 		path := filepath.Join(t.TempDir(), "form.pdf")
-		os.WriteFile(path, pdf, 0o600)
+		if err := os.WriteFile(path, pdf, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		out, err := exec.Command(bin, path, "-").CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "Modulo di nomina") || strings.Contains(string(out), "Syntax Error") {
 			t.Fatalf("pdftotext: %v\n%s", err, out)

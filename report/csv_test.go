@@ -34,8 +34,12 @@ func TestWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Write([]string{"a.b", `=cmd|' /C calc'!A0`})
-	w.Write([]string{"c,d", "line\nbreak \"q\""})
+	if err := w.Write([]string{"a.b", `=cmd|' /C calc'!A0`}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write([]string{"c,d", "line\nbreak \"q\""}); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,13 @@ echo "== Go tests"
 go vet ./...
 echo "== staticcheck"
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
-go test ./... -count=1 -timeout 20m
+echo "== golangci-lint (.golangci.yml: zero findings)"
+go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0 run ./...
+# Under the race detector, all of it: the tests wait on PostgreSQL, Redis
+# and child servers far more than they compute, so -race costs little here
+# (measured back to back on a shared 2-core machine: the whole suite
+# 7m11s with -race, 5m55s without; ./server 328 s against 268 s).
+go test -race ./... -count=1 -timeout 30m
 
 echo "== SPA unit tests"
 npm run test:unit

@@ -171,7 +171,9 @@ func TestR1CreateUser(t *testing.T) {
 		var raw string
 		w.scalar(t, &raw, "SELECT data::text FROM email_outbox WHERE user_id = ?", id)
 		var data map[string]any
-		json.Unmarshal([]byte(raw), &data)
+		if err := json.Unmarshal([]byte(raw), &data); err != nil {
+			t.Fatal(err)
+		}
 		if msg, err := mailpkg.Render("invitation", "fr", data); err != nil || !strings.Contains(msg.Text, "valable 72 heures") {
 			t.Fatalf("rendered invitation lacks its validity: %v\n%s", err, msg.Text)
 		}

@@ -67,7 +67,9 @@ func authPayload(tb testing.TB, res *gqlResponse, field string, v any) string {
 	var errs struct {
 		UserErrors []struct{ Code, Message string }
 	}
-	json.Unmarshal(raw[field], &errs)
+	if err := json.Unmarshal(raw[field], &errs); err != nil {
+		tb.Fatal(err)
+	}
 	if len(errs.UserErrors) == 0 {
 		return ""
 	}
@@ -163,7 +165,9 @@ func latestEmail(tb testing.TB, m *Main, to string) *db.OutboxEmail {
 func emailCount(tb testing.TB, m *Main, to string) int {
 	tb.Helper()
 	var n int
-	m.DB.QueryRow("SELECT count(*) FROM email_outbox WHERE to_address = ?", to).Scan(&n)
+	if err := m.DB.QueryRow("SELECT count(*) FROM email_outbox WHERE to_address = ?", to).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
 	return n
 }
 
@@ -190,21 +194,27 @@ func tokenFromLink(tb testing.TB, link string) string {
 func auditCount(tb testing.TB, m *Main, action string, target int64) int {
 	tb.Helper()
 	var n int
-	m.DB.QueryRow("SELECT count(*) FROM audit_events WHERE action = ? AND target_id = ?", action, target).Scan(&n)
+	if err := m.DB.QueryRow("SELECT count(*) FROM audit_events WHERE action = ? AND target_id = ?", action, target).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
 	return n
 }
 
 func eventCount(tb testing.TB, m *Main, subject int64) int {
 	tb.Helper()
 	var n int
-	m.DB.QueryRow("SELECT count(*) FROM events WHERE subject_type = 'User' AND subject_id = ? AND type = 'USER_UPDATED'", subject).Scan(&n)
+	if err := m.DB.QueryRow("SELECT count(*) FROM events WHERE subject_type = 'User' AND subject_id = ? AND type = 'USER_UPDATED'", subject).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
 	return n
 }
 
 func userStatus(tb testing.TB, m *Main, userID int64) string {
 	tb.Helper()
 	var s string
-	m.DB.QueryRow("SELECT status FROM users WHERE id = ?", userID).Scan(&s)
+	if err := m.DB.QueryRow("SELECT status FROM users WHERE id = ?", userID).Scan(&s); err != nil {
+		tb.Fatal(err)
+	}
 	return s
 }
 

@@ -24,7 +24,9 @@ func TestLogin(t *testing.T) {
 			t.Fatalf("token authenticates %q", got)
 		}
 		var seen bool
-		w.m.DB.QueryRow("SELECT last_login_at > now() - interval '1 minute' FROM users WHERE id = ?", w.companyAdmin).Scan(&seen)
+		if err := w.m.DB.QueryRow("SELECT last_login_at > now() - interval '1 minute' FROM users WHERE id = ?", w.companyAdmin).Scan(&seen); err != nil {
+			t.Fatal(err)
+		}
 		if !seen {
 			t.Fatal("a sign-in must record last_login_at (the digest's inactivity flag, R25)")
 		}
@@ -39,7 +41,9 @@ func TestLogin(t *testing.T) {
 			t.Fatalf("code %q", code)
 		}
 		var os, browser, reason string
-		w.m.DB.QueryRow("SELECT operating_system, browser, reason FROM failed_logins WHERE user_id = ?", w.companyAdmin).Scan(&os, &browser, &reason)
+		if err := w.m.DB.QueryRow("SELECT operating_system, browser, reason FROM failed_logins WHERE user_id = ?", w.companyAdmin).Scan(&os, &browser, &reason); err != nil {
+			t.Fatal(err)
+		}
 		if os != "Windows" || browser != "Chrome" || reason != "INVALID_CREDENTIALS" {
 			t.Fatalf("failed login recorded as %q %q %q", os, browser, reason)
 		}
@@ -66,12 +70,16 @@ func TestLogin(t *testing.T) {
 	})
 	t.Run("ErrOversizedPassword", func(t *testing.T) {
 		var before int
-		w.m.DB.QueryRow("SELECT count(*) FROM failed_logins").Scan(&before)
+		if err := w.m.DB.QueryRow("SELECT count(*) FROM failed_logins").Scan(&before); err != nil {
+			t.Fatal(err)
+		}
 		if _, code := w.m.login(t, "company.admin", strings.Repeat("x", 5000), nil); code != "PASSWORD_TOO_LONG" {
 			t.Fatalf("code %q", code)
 		}
 		var after int
-		w.m.DB.QueryRow("SELECT count(*) FROM failed_logins").Scan(&after)
+		if err := w.m.DB.QueryRow("SELECT count(*) FROM failed_logins").Scan(&after); err != nil {
+			t.Fatal(err)
+		}
 		if after != before {
 			t.Fatal("an oversized password was hashed and counted")
 		}
@@ -158,7 +166,9 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 		}
 		defer res.Body.Close()
 		var out gqlResponse
-		json.NewDecoder(res.Body).Decode(&out)
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
 		if string(out.Data) != `{"viewer":{"platformAdmin":false}}` {
 			t.Fatalf("GET with the cookie: %s", out.Data)
 		}
@@ -321,7 +331,9 @@ func TestLockoutAndRecovery(t *testing.T) {
 		}
 		token = tokenFromLink(t, link)
 		var stored int
-		w.m.DB.QueryRow("SELECT count(*) FROM password_reset_tokens WHERE token_hash = ? AND purpose = 'RECOVERY'", []byte(token)).Scan(&stored)
+		if err := w.m.DB.QueryRow("SELECT count(*) FROM password_reset_tokens WHERE token_hash = ? AND purpose = 'RECOVERY'", []byte(token)).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
 		if stored != 0 {
 			t.Fatal("the token is stored in clear")
 		}
@@ -389,7 +401,9 @@ func TestLockoutAndRecovery(t *testing.T) {
 	t.Run("RecoveryTokenLivesThirtyMinutes", func(t *testing.T) {
 		w.m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno"}})
 		var minutes float64
-		w.m.DB.QueryRow("SELECT extract(epoch FROM expires_at - created_at) / 60 FROM password_reset_tokens ORDER BY id DESC LIMIT 1").Scan(&minutes)
+		if err := w.m.DB.QueryRow("SELECT extract(epoch FROM expires_at - created_at) / 60 FROM password_reset_tokens ORDER BY id DESC LIMIT 1").Scan(&minutes); err != nil {
+			t.Fatal(err)
+		}
 		if minutes < 29.9 || minutes > 30.1 {
 			t.Fatalf("lifetime %.1f min", minutes)
 		}
@@ -417,7 +431,9 @@ func TestAccountRecoveryNoEnumeration(t *testing.T) {
 		t.Fatalf("existing account got %d emails, want 2", n)
 	}
 	var total int
-	w.m.DB.QueryRow("SELECT count(*) FROM email_outbox").Scan(&total)
+	if err := w.m.DB.QueryRow("SELECT count(*) FROM email_outbox").Scan(&total); err != nil {
+		t.Fatal(err)
+	}
 	if total != 2 {
 		t.Fatalf("outbox has %d emails: unknown accounts got mail", total)
 	}

@@ -59,7 +59,9 @@ func TestBootstrapPlatformAdmin(t *testing.T) {
 			t.Fatalf("got %+v", out)
 		}
 		var audits int
-		m.DB.QueryRow("SELECT count(*) FROM audit_events WHERE action = 'platform.bootstrap'").Scan(&audits)
+		if err := m.DB.QueryRow("SELECT count(*) FROM audit_events WHERE action = 'platform.bootstrap'").Scan(&audits); err != nil {
+			t.Fatal(err)
+		}
 		if audits != 1 {
 			t.Fatalf("audit events = %d", audits)
 		}
@@ -69,7 +71,9 @@ func TestBootstrapPlatformAdmin(t *testing.T) {
 			t.Fatalf("code = %q", c)
 		}
 		var n int
-		m.DB.QueryRow("SELECT count(*) FROM users").Scan(&n)
+		if err := m.DB.QueryRow("SELECT count(*) FROM users").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if n != 1 {
 			t.Fatalf("users = %d", n)
 		}

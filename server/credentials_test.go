@@ -87,7 +87,9 @@ func TestInvitation(t *testing.T) {
 			t.Fatal("not activated")
 		}
 		var verified bool
-		w.m.DB.QueryRow("SELECT email_verified FROM users WHERE id = ?", id).Scan(&verified)
+		if err := w.m.DB.QueryRow("SELECT email_verified FROM users WHERE id = ?", id).Scan(&verified); err != nil {
+			t.Fatal(err)
+		}
 		if !verified {
 			t.Fatal("the invited address is not marked verified")
 		}
@@ -123,7 +125,9 @@ func TestInvitation(t *testing.T) {
 	})
 	t.Run("InvitationLives72Hours", func(t *testing.T) {
 		var hours float64
-		w.m.DB.QueryRow("SELECT extract(epoch FROM expires_at - created_at) / 3600 FROM invitations ORDER BY id LIMIT 1").Scan(&hours)
+		if err := w.m.DB.QueryRow("SELECT extract(epoch FROM expires_at - created_at) / 3600 FROM invitations ORDER BY id LIMIT 1").Scan(&hours); err != nil {
+			t.Fatal(err)
+		}
 		if hours < 71.9 || hours > 72.1 {
 			t.Fatalf("%.1f h", hours)
 		}
@@ -437,7 +441,9 @@ func TestSecondFactor(t *testing.T) {
 			t.Fatalf("code %q", code)
 		}
 		var n int
-		w.m.DB.QueryRow("SELECT count(*) FROM failed_logins WHERE user_id = ? AND reason = 'TOTP_INVALID'", op).Scan(&n)
+		if err := w.m.DB.QueryRow("SELECT count(*) FROM failed_logins WHERE user_id = ? AND reason = 'TOTP_INVALID'", op).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if n != 1 {
 			t.Fatal("a wrong code is not a failed sign-in")
 		}

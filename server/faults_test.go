@@ -99,8 +99,8 @@ func (r *privateRedis) stop(t *testing.T) {
 	if r.cmd == nil || r.cmd.Process == nil {
 		return
 	}
-	r.cmd.Process.Signal(syscall.SIGTERM)
-	r.cmd.Wait()
+	_ = r.cmd.Process.Signal(syscall.SIGTERM) // fails only if it already exited; Wait reaps it either way
+	_ = r.cmd.Wait()                          // "signal: terminated" is the expected outcome
 	r.cmd = nil
 }
 
@@ -419,7 +419,7 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 					return // the process is gone
 				}
 				var out gqlResponse
-				json.NewDecoder(res.Body).Decode(&out)
+				_ = json.NewDecoder(res.Body).Decode(&out) // an answer cut off by the kill leaves out empty: not counted as created
 				res.Body.Close()
 				if createdOK(&out) {
 					mu.Lock()

@@ -60,7 +60,9 @@ func BenchmarkAdminLatencyUnderHostileDocuments(b *testing.B) {
 	}
 	cpu := func() time.Duration {
 		var ru syscall.Rusage
-		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatal(err)
+		}
 		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	for name, doc := range hostile {

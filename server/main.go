@@ -341,7 +341,11 @@ func (m *Main) servePprof() error {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	m.pprofServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go m.pprofServer.Serve(ln)
+	go func() {
+		if err := m.pprofServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("pprof server", "error", err)
+		}
+	}()
 	m.Logger.Info("serving pprof", "url", "http://"+m.pprofAddr+"/debug/pprof/")
 	return nil
 }

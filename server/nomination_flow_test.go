@@ -176,7 +176,9 @@ func (w *nominationWorld) form(t *testing.T, token string) []byte {
 func TestNomination(t *testing.T) {
 	ca := nominationtest.NewCA(t, "Test Qualified CA")
 	roots := filepath.Join(t.TempDir(), "roots.pem")
-	os.WriteFile(roots, ca.PEM(), 0o600)
+	if err := os.WriteFile(roots, ca.PEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("NOMINATION_TRUST_ROOTS", roots)
 	w := newNominationWorld(t)
 	rep := ca.Issue(t, nominationtest.Holder{CommonName: "Mario Rossi", SerialNumber: "TINIT-" + repTaxCode})
@@ -349,7 +351,9 @@ func TestNomination(t *testing.T) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
 		fw, _ := mw.CreateFormFile("file", "modulo.pdf.p7m")
-		fw.Write([]byte(base64.StdEncoding.EncodeToString(der)))
+		if _, err := fw.Write([]byte(base64.StdEncoding.EncodeToString(der))); err != nil {
+			t.Fatal(err)
+		}
 		mw.Close()
 		a := w.upload(t, token, buf.Bytes(), mw.FormDataContentType())
 		fp := sha256.Sum256(rep.Cert.Raw)

@@ -128,12 +128,14 @@ func (m *Main) nominationResult(w http.ResponseWriter, r *http.Request, n *domai
 		if err != nil {
 			msg = domain.ErrorMessage(err)
 		}
-		resultPage.Execute(w, map[string]string{"Message": msg})
+		if terr := resultPage.Execute(w, map[string]string{"Message": msg}); terr != nil {
+			m.Logger.DebugContext(r.Context(), "nomination result page", "error", terr) // mostly a client gone away
+		}
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(body)
+	_ = json.NewEncoder(w).Encode(body) // the status is sent: nothing left to tell the client
 }
 
 func nStatus(n *domain.Nomination) domain.NominationStatus {
@@ -158,7 +160,7 @@ func (m *Main) nominationForm(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/pdf")
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": nomination.RequestReference(link.Nomination.ID) + ".pdf"}))
 	h.Set("Cache-Control", "no-store")
-	w.Write(link.FormPDF)
+	_, _ = w.Write(link.FormPDF) // a client gone away mid-download: nothing to do
 }
 
 func openLink(n *domain.Nomination) error {
@@ -240,19 +242,24 @@ func (m *Main) nominationPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(linkStatus(err))
-		resultPage.Execute(w, map[string]string{"Message": domain.ErrorMessage(err)})
+		if terr := resultPage.Execute(w, map[string]string{"Message": domain.ErrorMessage(err)}); terr != nil {
+			m.Logger.DebugContext(r.Context(), "nomination page", "error", terr) // mostly a client gone away
+		}
 		return
 	}
 	n := link.Nomination
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	nominationPageTmpl.Execute(w, map[string]any{
+	err = nominationPageTmpl.Execute(w, map[string]any{
 		"L": pageLabels[link.Language], "Lang": link.Language, "Base": "/nominations/" + token,
 		"Open": openLink(n) == nil, "Status": n.EffectiveStatus(time.Now()),
 		"Reference": nomination.RequestReference(n.ID), "Tenant": link.TenantName, "Nominee": link.NomineeName,
 		"Product": link.ProductName, "Role": link.RoleName, "Rep": n.LegalRepresentative.FullName(),
 		"Expires": n.ExpiresAt.UTC().Format("2006-01-02"),
 	})
+	if err != nil {
+		m.Logger.DebugContext(r.Context(), "nomination page", "error", err) // mostly a client gone away
+	}
 }
 
 var pageLabels = map[string]map[string]string{
@@ -366,7 +373,7 @@ func (m *Main) csvHandler(name string, header []string, prepare func(*http.Reque
 			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
-			json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": domain.ErrorCode(err), "message": domain.ErrorMessage(err)}})
+			_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": domain.ErrorCode(err), "message": domain.ErrorMessage(err)}}) // the status is sent: nothing left to tell the client
 		}
 		if err := domain.RequireViewer(v); err != nil {
 			fail(err)

@@ -196,13 +196,17 @@ func TestServiceAccountTokens(t *testing.T) {
 			t.Fatalf("default expiry in %v", d)
 		}
 		var stored int
-		w.m.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM service_account_tokens WHERE position(convert_to(?, 'UTF8') in token_hash) > 0 OR hint = ?",
-			secret, secret).Scan(&stored)
+		if err := w.m.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM service_account_tokens WHERE position(convert_to(?, 'UTF8') in token_hash) > 0 OR hint = ?",
+			secret, secret).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
 		if stored != 0 {
 			t.Fatal("the secret is stored in clear")
 		}
 		var evType string
-		w.m.DB.QueryRowContext(context.Background(), "SELECT type FROM events ORDER BY id DESC LIMIT 1").Scan(&evType)
+		if err := w.m.DB.QueryRowContext(context.Background(), "SELECT type FROM events ORDER BY id DESC LIMIT 1").Scan(&evType); err != nil {
+			t.Fatal(err)
+		}
 		if evType != "SERVICE_ACCOUNT_TOKEN_CREATED" {
 			t.Fatalf("event %s", evType)
 		}
@@ -218,14 +222,18 @@ func TestServiceAccountTokens(t *testing.T) {
 			t.Fatalf("service account sees %d users", page.Users.TotalCount)
 		}
 		var lastUsed *time.Time
-		w.m.DB.QueryRowContext(context.Background(), "SELECT last_used_at FROM service_account_tokens WHERE hint = ?", tok.Hint).Scan(&lastUsed)
+		if err := w.m.DB.QueryRowContext(context.Background(), "SELECT last_used_at FROM service_account_tokens WHERE hint = ?", tok.Hint).Scan(&lastUsed); err != nil {
+			t.Fatal(err)
+		}
 		if lastUsed == nil {
 			t.Fatal("last-used time not recorded")
 		}
 		// At most one write a minute: a second request keeps the time.
 		w.m.whoAmI(t, secret)
 		var again *time.Time
-		w.m.DB.QueryRowContext(context.Background(), "SELECT last_used_at FROM service_account_tokens WHERE hint = ?", tok.Hint).Scan(&again)
+		if err := w.m.DB.QueryRowContext(context.Background(), "SELECT last_used_at FROM service_account_tokens WHERE hint = ?", tok.Hint).Scan(&again); err != nil {
+			t.Fatal(err)
+		}
 		if !again.Equal(*lastUsed) {
 			t.Fatalf("last-used rewritten within a minute: %v then %v", lastUsed, again)
 		}
@@ -368,7 +376,9 @@ func TestRotateAndRevokeServiceAccountToken(t *testing.T) {
 			t.Fatal("a token does not work during the overlap")
 		}
 		var action string
-		w.m.DB.QueryRowContext(context.Background(), "SELECT action FROM audit_events ORDER BY id DESC LIMIT 1").Scan(&action)
+		if err := w.m.DB.QueryRowContext(context.Background(), "SELECT action FROM audit_events ORDER BY id DESC LIMIT 1").Scan(&action); err != nil {
+			t.Fatal(err)
+		}
 		if action != "serviceAccountToken.rotate" {
 			t.Fatalf("audit %s", action)
 		}
@@ -424,7 +434,9 @@ func TestRotateAndRevokeServiceAccountToken(t *testing.T) {
 			t.Fatalf("subscription of a revoked token ended with %s", code)
 		}
 		var evType string
-		w.m.DB.QueryRowContext(context.Background(), "SELECT type FROM events ORDER BY id DESC LIMIT 1").Scan(&evType)
+		if err := w.m.DB.QueryRowContext(context.Background(), "SELECT type FROM events ORDER BY id DESC LIMIT 1").Scan(&evType); err != nil {
+			t.Fatal(err)
+		}
 		if evType != "SERVICE_ACCOUNT_TOKEN_REVOKED" {
 			t.Fatalf("event %s", evType)
 		}

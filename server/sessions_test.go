@@ -234,7 +234,9 @@ func TestRateLimits(t *testing.T) {
 		}
 		defer res.Body.Close()
 		var body gqlResponse
-		json.NewDecoder(res.Body).Decode(&body)
+		if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || body.code() != "RATE_LIMITED" || body.Errors[0].Extensions["retryAfter"] == nil {
 			t.Fatalf("status %d Retry-After %q body %+v", res.StatusCode, res.Header.Get("Retry-After"), body)
 		}
@@ -430,7 +432,9 @@ func TestMailOverSMTP(t *testing.T) {
 		t.Fatal("the emailed link did not reactivate the account")
 	}
 	var sent int
-	m.DB.QueryRow("SELECT count(*) FROM email_outbox WHERE sent_at IS NOT NULL").Scan(&sent)
+	if err := m.DB.QueryRow("SELECT count(*) FROM email_outbox WHERE sent_at IS NOT NULL").Scan(&sent); err != nil {
+		t.Fatal(err)
+	}
 	if sent != 1 {
 		t.Fatalf("sent rows %d", sent)
 	}
@@ -462,7 +466,9 @@ func TestWebsocketCSRF(t *testing.T) {
 			return "closed: " + err.Error()
 		}
 		var reply struct{ Type string }
-		json.Unmarshal(data, &reply)
+		if err := json.Unmarshal(data, &reply); err != nil {
+			t.Fatal(err)
+		}
 		return reply.Type
 	}
 	t.Run("OK", func(t *testing.T) {

@@ -260,7 +260,9 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		var r gqlResponse
-		json.NewDecoder(resp.Body).Decode(&r)
+		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+			t.Fatal(err)
+		}
 		if resp.StatusCode < 400 || r.code() != "SUBSCRIPTION_NEEDS_STREAM" {
 			t.Fatalf("status %d code %q", resp.StatusCode, r.code())
 		}
@@ -323,7 +325,9 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		var r gqlResponse
-		json.NewDecoder(resp.Body).Decode(&r)
+		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+			t.Fatal(err)
+		}
 		if resp.StatusCode != http.StatusBadRequest || r.code() != "GRAPHQL_VALIDATION_FAILED" {
 			t.Fatalf("status %d code %q", resp.StatusCode, r.code())
 		}
@@ -384,7 +388,11 @@ func TestOfficialGraphqlWsClient(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Wait()
+	defer func() {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("graphql-ws client: %v", err)
+		}
+	}()
 	lines := bufio.NewScanner(out)
 	var steps []map[string]json.RawMessage
 	for lines.Scan() {

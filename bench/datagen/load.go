@@ -184,7 +184,7 @@ func (l *loader) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback(context.Background())
+	defer func() { _ = tx.Rollback(context.Background()) }() // after Commit only ErrTxClosed
 	mem := l.plan.cfg.MaintenanceWorkMem
 	if mem == "" {
 		mem = "512MB"

@@ -51,7 +51,7 @@ func run(ctx context.Context, url, onlyViewer, onlyFilter string) error {
 	}
 	defer d.Close()
 	c := &capture{}
-	d.DB = d.DB.WithQueryHook(c)
+	d.DB = d.WithQueryHook(c)
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return err

@@ -167,8 +167,9 @@ func machine() string {
 	parts = append(parts, fmt.Sprintf("%d cores", runtime.NumCPU()))
 	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
 		var kb float64
-		fmt.Sscanf(strings.SplitN(string(b), "\n", 2)[0], "MemTotal: %f kB", &kb)
-		parts = append(parts, fmt.Sprintf("%.0f GiB RAM", kb/1024/1024))
+		if _, err := fmt.Sscanf(strings.SplitN(string(b), "\n", 2)[0], "MemTotal: %f kB", &kb); err == nil {
+			parts = append(parts, fmt.Sprintf("%.0f GiB RAM", kb/1024/1024))
+		}
 	}
 	if out, err := exec.Command("uname", "-sr").Output(); err == nil {
 		parts = append(parts, strings.TrimSpace(string(out)))

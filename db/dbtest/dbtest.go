@@ -81,7 +81,9 @@ func NewDatabaseURL(tb testing.TB) string {
 			return
 		}
 		defer c.Close(context.Background())
-		c.Exec(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+		if _, err := c.Exec(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name)); err != nil {
+			tb.Logf("drop test database %s: %v", name, err)
+		}
 	})
 	return withDatabase(AdminURL(), name)
 }
@@ -104,7 +106,7 @@ func ensureTemplate(ctx context.Context, admin *pgx.Conn, template string) error
 	if _, err := admin.Exec(ctx, "SELECT pg_advisory_lock(42424242)"); err != nil {
 		return err
 	}
-	defer admin.Exec(context.Background(), "SELECT pg_advisory_unlock(42424242)")
+	defer func() { _, _ = admin.Exec(context.Background(), "SELECT pg_advisory_unlock(42424242)") }() // closing admin releases it too
 	var exists bool
 	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", template).Scan(&exists); err != nil {
 		return err
@@ -113,7 +115,9 @@ func ensureTemplate(ctx context.Context, admin *pgx.Conn, template string) error
 		return nil
 	}
 	building := template + "_build"
-	admin.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", building))
+	if _, err := admin.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", building)); err != nil {
+		return err
+	}
 	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s", building)); err != nil {
 		return err
 	}
@@ -187,9 +191,9 @@ func MustRedis(tb testing.TB) (redis.UniversalClient, string) {
 			return nil
 		}
 		if cc, ok := store.UniversalClient.(*redis.ClusterClient); ok {
-			cc.ForEachMaster(ctx, del)
+			_ = cc.ForEachMaster(ctx, del) // best effort: leftover keys carry a random prefix
 		} else if c, ok := store.UniversalClient.(*redis.Client); ok {
-			del(ctx, c)
+			_ = del(ctx, c)
 		}
 		store.Close()
 	})

@@ -181,7 +181,7 @@ func (n *Node) start() {
 		tb.Fatal(err)
 	}
 	n.cmd, n.done = cmd, make(chan struct{})
-	go func() { cmd.Wait(); log.Close(); close(n.done) }()
+	go func() { _ = cmd.Wait(); log.Close(); close(n.done) }() // stopped or killed on purpose: the exit status tells nothing
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		conn, err := pgx.Connect(context.Background(), n.URL("postgres"))
@@ -225,11 +225,12 @@ func (n *Node) Kill() {
 	// only the postmaster. Freeze it (no new children), kill every child
 	// (backends, WAL senders), then it: nothing more is written or sent.
 	pid := n.cmd.Process.Pid
-	syscall.Kill(pid, syscall.SIGSTOP)
+	// Errors below are ESRCH at most: a process that already exited.
+	_ = syscall.Kill(pid, syscall.SIGSTOP)
 	for _, child := range childrenOf(pid) {
-		syscall.Kill(child, syscall.SIGKILL)
+		_ = syscall.Kill(child, syscall.SIGKILL)
 	}
-	syscall.Kill(pid, syscall.SIGKILL)
+	_ = syscall.Kill(pid, syscall.SIGKILL)
 	<-n.done
 }
 

@@ -12,18 +12,20 @@ import (
 // JSON is the JSON scalar: a JSON object.
 type JSON map[string]any
 
-// MarshalGQL writes the object as JSON.
+// MarshalGQL writes the object as JSON. It has no way to report a write
+// error: gqlgen writes to its own buffer, and a failed response write is
+// seen where the response is sent.
 func (j JSON) MarshalGQL(w io.Writer) {
 	if j == nil {
-		io.WriteString(w, "{}")
+		_, _ = io.WriteString(w, "{}")
 		return
 	}
 	b, err := json.Marshal(map[string]any(j))
 	if err != nil {
-		io.WriteString(w, "{}")
+		_, _ = io.WriteString(w, "{}")
 		return
 	}
-	w.Write(b)
+	_, _ = w.Write(b)
 }
 
 // UnmarshalGQL accepts an object.

@@ -71,7 +71,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	go http.Serve(ln, base)
+	go func() { _ = http.Serve(ln, base) }() // serves until the harness exits
 	// Rate limits off: the tests measure throughput, not the limits.
 	srv, err := bench.StartServerProcess(c.dbURL, "-rate-login-account", "0", "-rate-login-ip", "0",
 		"-rate-api-session", "0", "-rate-api-tenant", "0", "-rate-api-ip", "0", "-digest-interval", "0")

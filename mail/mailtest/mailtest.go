@@ -76,7 +76,7 @@ func mustStart(tb testing.TB, tlsConfig *tls.Config, implicit bool) *Server {
 	if implicit {
 		l = tls.NewListener(l, tlsConfig)
 	}
-	go s.srv.Serve(l)
+	go func() { _ = s.srv.Serve(l) }() // returns when Cleanup closes the server
 	s.srv.Addr = l.Addr().String()
 	tb.Cleanup(func() { s.srv.Close() })
 	return s
