@@ -102,7 +102,7 @@ func (w *gzipResponseWriter) pass() {
 	w.decided, w.passthrough = true, true
 	w.ResponseWriter.WriteHeader(w.status)
 	if len(w.buf) > 0 {
-		w.ResponseWriter.Write(w.buf)
+		_, _ = w.ResponseWriter.Write(w.buf) // a gone client fails the handler's next Write too
 		w.buf = nil
 	}
 }
@@ -121,7 +121,7 @@ func (w *gzipResponseWriter) compress() {
 	w.ResponseWriter.WriteHeader(w.status)
 	w.gz = gzipWriters.Get().(*gzip.Writer)
 	w.gz.Reset(w.ResponseWriter)
-	w.gz.Write(w.buf)
+	_, _ = w.gz.Write(w.buf) // into the compressor's buffer: a gone client shows on later writes
 	w.buf = nil
 }
 

@@ -36,7 +36,7 @@ func gzipped(t *testing.T, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := gzip.NewWriter(&buf)
-	w.Write(b)
+	_, _ = w.Write(b)
 	w.Close()
 	return buf.Bytes()
 }
@@ -159,12 +159,12 @@ func TestGzipJSON(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/large", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(large[:100]) // in pieces, as encoders write
-		w.Write(large[100:])
+		_, _ = w.Write(large[:100]) // in pieces, as encoders write
+		_, _ = w.Write(large[100:])
 	})
 	mux.HandleFunc("/small", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/graphql-response+json")
-		w.Write(small)
+		_, _ = w.Write(small)
 	})
 	mux.HandleFunc("/sse", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")

@@ -154,7 +154,9 @@ func spaHandler() http.Handler {
 // at start (the build is embedded in the binary).
 func spaHandlerFS(dist fs.FS) http.Handler {
 	files := map[string]*spaFile{}
-	fs.WalkDir(dist, ".", func(name string, d fs.DirEntry, err error) error {
+	// The walk never fails: unreadable entries are skipped (index.html has
+	// a placeholder below).
+	_ = fs.WalkDir(dist, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || name == ".gitkeep" {
 			return nil
 		}
