@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { catalogs } from '../../i18n/catalogs';
+import { createTranslator } from '../../i18n/translate';
+import { pluralForm } from '../../lib/plural';
 import { afterAction, bulkResult, keepListed, pageState, toggleOne, togglePage } from './bulk';
 
 const ids = (s: ReadonlySet<string>) => [...s].sort();
@@ -50,5 +53,17 @@ describe('"Team" multi-select (issue 19.2)', () => {
     expect(result.deleted).toEqual(['b']);
     expect(result.refused).toEqual([{ userId: null, code: 'TOO_MANY_USERS', message: 'x' }]);
     expect(ids(afterAction(new Set(['a', 'b', 'c']), result))).toEqual(['c']);
+  });
+});
+
+describe('bulk confirmation and summary wording', () => {
+  test('the confirmation names the count in each language', () => {
+    const ask = (locale: 'it' | 'fr' | 'en', n: number) =>
+      createTranslator(catalogs[locale])(`teamBulk.confirm.suspend.${pluralForm(locale, n)}`, { count: n });
+    expect(ask('it', 3)).toBe('Sospendere 3 utenti?');
+    expect(ask('fr', 3)).toBe('Suspendre 3 utilisateurs ?');
+    expect(ask('en', 3)).toBe('Suspend 3 users?');
+    expect(ask('it', 1)).toBe('Sospendere 1 utente?');
+    expect(createTranslator(catalogs.it)('teamBulk.refused.one', { count: 1 })).toBe('1 rifiutato');
   });
 });
