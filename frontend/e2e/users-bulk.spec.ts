@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createTenant, createUser, newPerson, roleId, type NewPerson } from './support/api';
 import { REAL_API, useAdminSession } from './support/env';
+import { saveScreenshot } from './support/screenshots';
 
 /**
  * Bulk actions and export of the "Team" view against the real server
@@ -79,6 +80,7 @@ test.describe('users list bulk actions and export', () => {
     // The refused one stays selected, to act on again.
     await expect(page.getByTestId('bulk-count')).toHaveText('1 selected');
     await expect(rowOf(page, carla).getByTestId('team-select')).toBeChecked();
+    await saveScreenshot(page, 'users-team-bulk-en');
     await page.getByTestId('bulk-clear').click();
 
     // Export: the link carries the list's filter; the CSV lists the users it shows.
