@@ -98,6 +98,10 @@ test.describe('phone, 390×844', () => {
     await expect(row.getByRole('menu')).toBeVisible();
     await expectNoOverflow(page, 'team row menu');
     await page.keyboard.press('Escape');
+    // The bulk bar (issue 19.2) wraps: a row selected, all its buttons within the screen.
+    await row.getByTestId('team-select').check();
+    await expect(page.getByTestId('bulk-bar')).toBeVisible();
+    await expectNoOverflow(page, 'team bulk bar');
 
     // The open menu and the profile's edit form fit too.
     await page.goto(`/users/${encodeURIComponent(userId)}`);

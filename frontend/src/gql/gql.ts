@@ -99,6 +99,9 @@ type Documents = {
     "\n  mutation AdminResetPassword($input: AdminResetPasswordInput!) {\n    adminResetPassword(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.AdminResetPasswordDocument,
     "\n  mutation AdminResetSecondFactor($input: AdminResetSecondFactorInput!) {\n    adminResetSecondFactor(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.AdminResetSecondFactorDocument,
     "\n  mutation ResendInvitation($input: ResendInvitationInput!) {\n    resendInvitation(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.ResendInvitationDocument,
+    "\n  mutation SuspendUsers($input: BulkUsersInput!) {\n    suspendUsers(input: $input) {\n      succeeded {\n        id\n        status\n        version\n      }\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.SuspendUsersDocument,
+    "\n  mutation ReactivateUsers($input: BulkUsersInput!) {\n    reactivateUsers(input: $input) {\n      succeeded {\n        id\n        status\n        version\n      }\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.ReactivateUsersDocument,
+    "\n  mutation RemoveUsersFromTenant($input: BulkUsersInput!) {\n    removeUsersFromTenant(input: $input) {\n      removedUserIds\n      deletedUserIds\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.RemoveUsersFromTenantDocument,
     "\n  query Viewer {\n    viewer {\n      platformAdmin\n      secondFactorEnrollmentRequired\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
@@ -187,6 +190,9 @@ const documents: Documents = {
     "\n  mutation AdminResetPassword($input: AdminResetPasswordInput!) {\n    adminResetPassword(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.AdminResetPasswordDocument,
     "\n  mutation AdminResetSecondFactor($input: AdminResetSecondFactorInput!) {\n    adminResetSecondFactor(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.AdminResetSecondFactorDocument,
     "\n  mutation ResendInvitation($input: ResendInvitationInput!) {\n    resendInvitation(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.ResendInvitationDocument,
+    "\n  mutation SuspendUsers($input: BulkUsersInput!) {\n    suspendUsers(input: $input) {\n      succeeded {\n        id\n        status\n        version\n      }\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n": types.SuspendUsersDocument,
+    "\n  mutation ReactivateUsers($input: BulkUsersInput!) {\n    reactivateUsers(input: $input) {\n      succeeded {\n        id\n        status\n        version\n      }\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n": types.ReactivateUsersDocument,
+    "\n  mutation RemoveUsersFromTenant($input: BulkUsersInput!) {\n    removeUsersFromTenant(input: $input) {\n      removedUserIds\n      deletedUserIds\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n": types.RemoveUsersFromTenantDocument,
     "\n  query Viewer {\n    viewer {\n      platformAdmin\n      secondFactorEnrollmentRequired\n      user {\n        id\n        username\n        language\n        timeZone\n      }\n    }\n  }\n": types.ViewerDocument,
 };
 
@@ -544,6 +550,18 @@ export function graphql(source: "\n  mutation AdminResetSecondFactor($input: Adm
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ResendInvitation($input: ResendInvitationInput!) {\n    resendInvitation(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResendInvitation($input: ResendInvitationInput!) {\n    resendInvitation(input: $input) {\n      user {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SuspendUsers($input: BulkUsersInput!) {\n    suspendUsers(input: $input) {\n      succeeded {\n        id\n        status\n        version\n      }\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SuspendUsers($input: BulkUsersInput!) {\n    suspendUsers(input: $input) {\n      succeeded {\n        id\n        status\n        version\n      }\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReactivateUsers($input: BulkUsersInput!) {\n    reactivateUsers(input: $input) {\n      succeeded {\n        id\n        status\n        version\n      }\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ReactivateUsers($input: BulkUsersInput!) {\n    reactivateUsers(input: $input) {\n      succeeded {\n        id\n        status\n        version\n      }\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveUsersFromTenant($input: BulkUsersInput!) {\n    removeUsersFromTenant(input: $input) {\n      removedUserIds\n      deletedUserIds\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveUsersFromTenant($input: BulkUsersInput!) {\n    removeUsersFromTenant(input: $input) {\n      removedUserIds\n      deletedUserIds\n      userErrors {\n        userId\n        index\n        field\n        code\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -15,6 +15,7 @@ import {
   withSize,
   withSort,
   withView,
+  userListCsvUrl,
 } from './listParams';
 
 const parse = (s: string) => parseUsersParams(new URLSearchParams(s));
@@ -152,5 +153,49 @@ describe('"Team" view params (issue 19.1)', () => {
       before: 'c9',
     });
     expect(toUserOrder(parse('view=team&sort=EMAIL'))).toEqual({ field: 'EMAIL', direction: 'ASC' });
+  });
+});
+
+describe('"Team" inactive filter and CSV export (issue 19.2)', () => {
+  test('inactive days are read in the Team view only, written to the URL and fed to the filter', () => {
+    expect(parse('view=team&inactive=90')).toEqual({ view: 'team', inactive: '90' });
+    expect(parse('view=team&inactive=45')).toEqual({ view: 'team' });
+    expect(parse('inactive=90')).toEqual({});
+    expect(toSearchParams({ view: 'team', tenant: 'T1', inactive: '30' }).toString()).toBe('view=team&tenant=T1&inactive=30');
+    expect(toUserFilter({ view: 'team', inactive: '180' })).toEqual({ inactiveSinceDays: 180 });
+    expect(hasFilters({ view: 'team', inactive: '30' })).toBe(true);
+    // Leaving the Team view drops it; changing it starts from the first page.
+    expect(withView({ view: 'team', inactive: '30', tenant: 'T1' }, undefined)).toEqual({ tenant: 'T1' });
+    expect(withFilters({ view: 'team', after: 'c1' }, { inactive: '60' })).toEqual({ view: 'team', inactive: '60' });
+  });
+
+  test('the CSV link carries the list\'s filter, spelt as UserFilter, for the list\'s tenant', () => {
+    const url = userListCsvUrl({
+      view: 'team',
+      tenant: 'VGVuYW50OjE=',
+      status: 'ACTIVE',
+      roleStatus: 'SUSPENDED',
+      category: 'ADMIN',
+      role: 'Um9sZTo0',
+      q: 'rossi & co',
+      inactive: '30',
+      sort: '-EMAIL',
+      size: '50',
+      after: 'cursor',
+    });
+    expect(url?.startsWith('/reports/user-list.csv?')).toBe(true);
+    const q = new URLSearchParams(url?.split('?')[1]);
+    expect(Object.fromEntries(q)).toEqual({
+      tenant: 'VGVuYW50OjE=',
+      roleId: 'Um9sZTo0',
+      category: 'ADMIN',
+      status: 'ACTIVE',
+      assignmentStatus: 'SUSPENDED',
+      search: 'rossi & co',
+      inactiveSinceDays: '30',
+    });
+    expect(userListCsvUrl({ view: 'team', tenant: 'T1' })).toBe('/reports/user-list.csv?tenant=T1');
+    // No tenant, no report: the export is a tenant's.
+    expect(userListCsvUrl({ view: 'team', status: 'ACTIVE' })).toBeUndefined();
   });
 });

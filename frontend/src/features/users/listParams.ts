@@ -18,6 +18,9 @@ export const TEAM_PAGE_SIZES = [25, 50, 100] as const;
 export const USER_ORDER_FIELDS: readonly UserOrderField[] = ['USERNAME', 'DISPLAY_NAME', 'EMAIL', 'CREATED_AT', 'LAST_SIGN_IN_AT'];
 /** A sort of the "Team" view as written in the URL: FIELD or -FIELD (descending). */
 export type TeamSort = `${'' | '-'}${UserOrderField}`;
+/** "Inactive for N days" choices of the "Team" view (seed 001's monthly clean-up). */
+export const INACTIVE_DAYS = ['30', '60', '90', '180'] as const;
+export type InactiveDays = (typeof INACTIVE_DAYS)[number];
 /** Longest search text the API accepts. */
 export const MAX_SEARCH_LENGTH = 200;
 
@@ -40,13 +43,15 @@ export interface UsersListParams {
   q?: string;
   /** Only members of this tenant (from the tenants tree). */
   tenant?: string;
+  /** "Team" view: no sign-in for this many days (UserFilter.inactiveSinceDays). */
+  inactive?: InactiveDays;
   /** Paging: the page after this cursor, or before that one. */
   after?: string;
   before?: string;
 }
 
 /** The keys in the order they are written to the URL. */
-const KEYS = ['view', 'product', 'tenant', 'category', 'role', 'status', 'roleStatus', 'q', 'sort', 'size', 'after', 'before'] as const;
+const KEYS = ['view', 'product', 'tenant', 'category', 'role', 'status', 'roleStatus', 'q', 'inactive', 'sort', 'size', 'after', 'before'] as const;
 
 function oneOf<T extends string>(allowed: readonly T[], value: string | null): T | undefined {
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
@@ -72,6 +77,7 @@ export function parseUsersParams(search: URLSearchParams): UsersListParams {
     status: oneOf(USER_STATUSES, search.get('status')),
     roleStatus: oneOf(ASSIGNMENT_STATUSES, search.get('roleStatus')),
     q: text(search.get('q'))?.slice(0, MAX_SEARCH_LENGTH),
+    inactive: view ? oneOf(INACTIVE_DAYS, search.get('inactive')) : undefined,
     after: text(search.get('after')),
     before: text(search.get('before')),
   };
@@ -103,7 +109,7 @@ export function toSearchParams(p: UsersListParams): URLSearchParams {
   return search;
 }
 
-export type UsersFilterPatch = Partial<Pick<UsersListParams, 'category' | 'role' | 'status' | 'roleStatus' | 'q' | 'tenant'>>;
+export type UsersFilterPatch = Partial<Pick<UsersListParams, 'category' | 'role' | 'status' | 'roleStatus' | 'q' | 'tenant' | 'inactive'>>;
 
 /** Changes filters; any change starts again from the first page. */
 export function withFilters(p: UsersListParams, patch: UsersFilterPatch): UsersListParams {
@@ -141,6 +147,7 @@ export function withPage(p: UsersListParams, page: { after: string } | { before:
 /** Switches between "Tutti" (undefined) and "Team"; the product tab, the order and paging reset. */
 export function withView(p: UsersListParams, view: 'team' | undefined): UsersListParams {
   const next: UsersListParams = { ...p, view };
+  if (!view) delete next.inactive;
   delete next.product;
   delete next.role;
   delete next.sort;
@@ -193,7 +200,7 @@ export function pageSizeOf(p: UsersListParams): number {
 
 /** Whether any filter other than the tab is set. */
 export function hasFilters(p: UsersListParams): boolean {
-  return Boolean(p.category || p.role || p.status || p.roleStatus || p.q || p.tenant);
+  return Boolean(p.category || p.role || p.status || p.roleStatus || p.q || p.tenant || p.inactive);
 }
 
 /** Drops every filter but the tab. */
@@ -211,7 +218,25 @@ export function toUserFilter(p: UsersListParams): UserFilter {
   if (p.status) f.status = p.status;
   if (p.roleStatus) f.assignmentStatus = p.roleStatus;
   if (p.q) f.search = p.q;
+  if (p.inactive) f.inactiveSinceDays = Number(p.inactive);
   return f;
+}
+
+/**
+ * The server's CSV of the list (`/reports/user-list.csv`, issue 19.2) with
+ * the list's filter, parameters spelt as UserFilter's fields; undefined
+ * without a tenant (the report is a tenant's).
+ */
+export function userListCsvUrl(p: UsersListParams): string | undefined {
+  if (!p.tenant) return undefined;
+  const f = toUserFilter(p);
+  const q = new URLSearchParams({ tenant: p.tenant });
+  const fields = ['productId', 'roleId', 'category', 'status', 'assignmentStatus', 'search', 'inactiveSinceDays'] as const;
+  for (const key of fields) {
+    const value = f[key];
+    if (value !== undefined && value !== null && value !== '') q.set(key, String(value));
+  }
+  return `/reports/user-list.csv?${q.toString()}`;
 }
 
 export interface UsersListVariables {

@@ -600,3 +600,60 @@ export const ResendInvitationMutation = graphql(`
     }
   }
 `);
+
+/** Suspends the selected users of the "Team" view (partial success). */
+export const SuspendUsersMutation = graphql(`
+  mutation SuspendUsers($input: BulkUsersInput!) {
+    suspendUsers(input: $input) {
+      succeeded {
+        id
+        status
+        version
+      }
+      userErrors {
+        userId
+        index
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Reactivates the selected users of the "Team" view (partial success). */
+export const ReactivateUsersMutation = graphql(`
+  mutation ReactivateUsers($input: BulkUsersInput!) {
+    reactivateUsers(input: $input) {
+      succeeded {
+        id
+        status
+        version
+      }
+      userErrors {
+        userId
+        index
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Removes the selected users from the tenant (R10; partial success). */
+export const RemoveUsersFromTenantMutation = graphql(`
+  mutation RemoveUsersFromTenant($input: BulkUsersInput!) {
+    removeUsersFromTenant(input: $input) {
+      removedUserIds
+      deletedUserIds
+      userErrors {
+        userId
+        index
+        field
+        code
+        message
+      }
+    }
+  }
+`);

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, type MouseEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import type { CombinedError } from '@urql/core';
@@ -11,22 +11,28 @@ import { getFragmentData } from '../../../gql';
 import type { TeamRowFragment, UserOrderField } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { pluralForm } from '../../../lib/plural';
+import { afterAction, keepListed, pageState, toggleOne, togglePage, type BulkResult } from '../bulk';
 import {
+  INACTIVE_DAYS,
   nextSort,
   pageSizeOf,
   sortOf,
   TEAM_PAGE_SIZES,
   teamListVariables,
   USER_ORDER_FIELDS,
+  userListCsvUrl,
+  withFilters,
   withPage,
   withSize,
   withSort,
+  type InactiveDays,
   type TeamSort,
   type UsersListParams,
 } from '../listParams';
 import { TeamRowFragment as TeamRowDoc, UsersTeamQuery } from '../operations';
 import { displayName } from '../grouping';
 import { useLiveRefetch } from '../useLiveRefetch';
+import { TeamBulkBar } from './TeamBulk';
 import { UserRowMenu } from './UserRowMenu';
 import { profilePath } from './UsersTable';
 
@@ -81,6 +87,32 @@ export function TeamView({
   const sort = sortOf(params);
   const busy = list.fetching || list.stale;
   const size = pageSizeOf(params);
+
+  // Multi-select (issue 19.2): the selection is of the rows listed; a new page or filter keeps only those still shown.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const rowIds = useMemo(() => rows.map((u) => u.id), [rows]);
+  useEffect(() => {
+    if (!connection) return;
+    setSelected((s) => {
+      const kept = keepListed(s, rowIds);
+      return kept.size === s.size ? s : kept;
+    });
+  }, [connection, rowIds]);
+  const usernames = useMemo(() => new Map(rows.map((u) => [u.id, u.username])), [rows]);
+  const selectedInOrder = useMemo(() => rowIds.filter((id) => selected.has(id)), [rowIds, selected]);
+  const page = pageState(selected, rowIds);
+  const pageBox = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (pageBox.current) pageBox.current.indeterminate = page === 'some';
+  });
+  const onBulkDone = useCallback(
+    (result: BulkResult): void => {
+      setSelected((s) => afterAction(s, result));
+      refetch();
+    },
+    [refetch],
+  );
+  const csvUrl = userListCsvUrl(params);
 
   const header = (field: UserOrderField | null, label: string, className?: string): ReactNode => {
     if (!field) return <th scope="col" className={className}>{label}</th>;
@@ -154,6 +186,23 @@ export function TeamView({
           {t(`users.total.${pluralForm(locale, connection.totalCount)}`, { count: connection.totalCount })}
           {busy && <span className="refreshing"> · {t('users.refreshing')}</span>}
         </p>
+        <label className="select-page" data-testid="team-select-page-label">
+          <input
+            ref={pageBox}
+            type="checkbox"
+            checked={page === 'all'}
+            onChange={() => setSelected((s) => togglePage(s, rowIds))}
+            data-testid="team-select-page"
+          />{' '}
+          {t('teamBulk.selectPage')}
+        </label>
+        <TeamBulkBar
+          selected={selectedInOrder}
+          usernames={usernames}
+          tenantId={params.tenant}
+          onClear={() => setSelected(new Set())}
+          onDone={onBulkDone}
+        />
         {restricted && (
           <p className="notice notice-small" data-testid="users-restricted">
             {t('users.restricted')}
@@ -161,6 +210,7 @@ export function TeamView({
         )}
         <table className="data-table team-table" aria-busy={busy} aria-label={t('users.view.team')} data-testid="team-table">
           <colgroup>
+            <col className="col-select" />
             <col className="col-person" />
             <col className="col-email" />
             <col />
@@ -170,6 +220,9 @@ export function TeamView({
           </colgroup>
           <thead>
             <tr>
+              <th scope="col" className="cell-select">
+                <span className="visually-hidden">{t('teamBulk.selectColumn')}</span>
+              </th>
               {header('DISPLAY_NAME', t('team.column.person'))}
               {header('EMAIL', t('team.column.email'))}
               {header(null, t('team.column.roles'))}
@@ -186,6 +239,15 @@ export function TeamView({
               const chips = roleChips(user);
               return (
                 <tr key={user.id} className="clickable-row" onClick={(e) => onRowClick(e, user.id)} data-testid="team-row" data-user-id={user.id}>
+                  <td className="cell-select">
+                    <input
+                      type="checkbox"
+                      checked={selected.has(user.id)}
+                      onChange={() => setSelected((s) => toggleOne(s, user.id))}
+                      aria-label={t('teamBulk.select', { user: label })}
+                      data-testid="team-select"
+                    />
+                  </td>
                   <th scope="row" data-testid="user-name" className="cell-person">
                     <span className="person-name">
                       <PersonalValue value={name} />
@@ -274,6 +336,21 @@ export function TeamView({
           </select>
         </label>
         <label className="inline-field">
+          <span>{t('teamBulk.inactive')}</span>
+          <select
+            value={params.inactive ?? ''}
+            onChange={(e) => go(withFilters(params, { inactive: (e.target.value || undefined) as InactiveDays | undefined }))}
+            data-testid="team-inactive"
+          >
+            <option value="">{t('teamBulk.inactive.any')}</option>
+            {INACTIVE_DAYS.map((d) => (
+              <option key={d} value={d}>
+                {t('teamBulk.inactive.days', { count: d })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
           <span>{t('team.pageSize')}</span>
           <select value={String(size)} onChange={(e) => go(withSize(params, Number(e.target.value)))} data-testid="team-page-size">
             {TEAM_PAGE_SIZES.map((n) => (
@@ -283,6 +360,15 @@ export function TeamView({
             ))}
           </select>
         </label>
+        {csvUrl ? (
+          <a href={csvUrl} download className="button button-secondary button-small" data-testid="team-export">
+            {t('teamBulk.export')}
+          </a>
+        ) : (
+          <button type="button" className="button button-secondary button-small" disabled title={t('teamBulk.exportNoTenant')} data-testid="team-export">
+            {t('teamBulk.export')}
+          </button>
+        )}
       </div>
       {body}
     </>
