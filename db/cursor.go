@@ -1,29 +1,57 @@
 package db
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"reflect"
 
 	"tenantadmin/domain"
 )
 
-// Cursors are opaque to clients: base64url of the JSON sort key of a row.
-// They carry only sort keys that every viewer of the list may see.
+// Cursors are opaque to clients: base64url of the kind of list they belong
+// to (the Go type of its sort key) and the JSON sort key of a row. They
+// carry only sort keys that every viewer of the list may see. A cursor is
+// accepted only as the server wrote it: from a list of the same kind, with
+// every key field and nothing else (issue 15.5: a cursor of another list,
+// or an empty key, used to restart silently at the first page).
 
 func encodeCursor(key any) string {
 	b, _ := json.Marshal(key)
-	return base64.RawURLEncoding.EncodeToString(b)
+	return base64.RawURLEncoding.EncodeToString(append([]byte(cursorKind(key)+":"), b...))
 }
 
 func decodeCursor(cursor string, key any) error {
+	invalid := &domain.Error{Code: domain.EINVALID, Field: "after", Reason: "INVALID_CURSOR", Message: "The cursor is not valid for this list."}
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err == nil {
-		err = json.Unmarshal(b, key)
-	}
 	if err != nil {
-		return &domain.Error{Code: domain.EINVALID, Field: "after", Reason: "INVALID_CURSOR", Message: "The cursor is not valid."}
+		return invalid
+	}
+	kind, body, ok := bytes.Cut(b, []byte(":"))
+	if !ok || string(kind) != cursorKind(key) {
+		return invalid
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(key); err != nil || dec.More() {
+		return invalid
+	}
+	// Written back, the key must give the same bytes: no field missing, no
+	// other spelling, and not empty.
+	again, err := json.Marshal(key)
+	if err != nil || !bytes.Equal(again, body) || string(again) == "{}" {
+		return invalid
 	}
 	return nil
+}
+
+// cursorKind names the list a cursor belongs to: its key's type.
+func cursorKind(key any) string {
+	t := reflect.TypeOf(key)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Name()
 }
 
 // pageWindow validates a page request and returns how many rows to read

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"encoding/base64"
 	"testing"
 
 	"tenantadmin/domain"
@@ -44,5 +45,37 @@ func TestPageWindow(t *testing.T) {
 		if (err != nil) != tc.invalid || limit != tc.limit || back != tc.back {
 			t.Errorf("%+v: limit %d back %v err %v", tc.page, limit, back, err)
 		}
+	}
+}
+
+// TestCursorIsAcceptedOnlyAsWritten (issue 15.5): a cursor of another
+// list, an empty key, a key missing a field or carrying another one is
+// INVALID_CURSOR, never a silent restart at the first page.
+func TestCursorIsAcceptedOnlyAsWritten(t *testing.T) {
+	var tc tenantCursor
+	if err := decodeCursor(encodeCursor(tenantCursor{"Ente", 3}), &tc); err != nil || tc != (tenantCursor{"Ente", 3}) {
+		t.Fatalf("round trip: %+v %v", tc, err)
+	}
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for name, cursor := range map[string]string{
+		"another list's":  encodeCursor(auditCursor{ID: 3}),
+		"same key, other": encodeCursor(findingCursor{Username: "Ente"}),
+		"empty key":       b64(`tenantCursor:{}`),
+		"missing field":   b64(`tenantCursor:{"n":"Ente"}`),
+		"unknown field":   b64(`tenantCursor:{"n":"Ente","i":3,"x":1}`),
+		"no kind":         b64(`{"n":"Ente","i":3}`),
+		"trailing data":   b64(`tenantCursor:{"n":"Ente","i":3}{}`),
+		"not base64":      "!!",
+	} {
+		var got tenantCursor
+		if err := decodeCursor(cursor, &got); domain.AsError(err) == nil || domain.AsError(err).Reason != "INVALID_CURSOR" {
+			t.Errorf("%s cursor: %v (decoded %+v)", name, err, got)
+		}
+	}
+	// Two lists whose keys have the same shape still do not take each
+	// other's cursors.
+	var audit auditCursor
+	if err := decodeCursor(encodeCursor(nominationCursor{ID: 3}), &audit); domain.AsError(err) == nil {
+		t.Errorf("a nominations cursor read as an audit cursor: %+v", audit)
 	}
 }

@@ -368,3 +368,20 @@ func TestNodesNullsOnlyTheBadPosition(t *testing.T) {
 		t.Fatalf("errors %+v, want one BAD_USER_INPUT at [nodes 1]", res.Errors)
 	}
 }
+
+// TestForeignCursorIsRefused (issue 15.5): a cursor of one connection
+// passed to another is BAD_USER_INPUT INVALID_CURSOR, not the first page.
+func TestForeignCursorIsRefused(t *testing.T) {
+	w := newWorld(t)
+	token := w.m.MustLogin(t, w.companyAdmin)
+	var page usersPage
+	w.m.gql(t, token, usersPageQuery, map[string]any{"first": 1}).decode(t, &page)
+	if len(page.Users.Edges) == 0 {
+		t.Fatal("no users")
+	}
+	res := w.m.gql(t, token, `query($after: String) { tenants(first: 5, after: $after) { nodes { name } } }`,
+		map[string]any{"after": page.Users.Edges[0].Cursor})
+	if res.code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "INVALID_CURSOR" {
+		t.Fatalf("a users cursor given to tenants: %s %+v", res.Data, res.Errors)
+	}
+}
