@@ -3,7 +3,7 @@ import { useMutation } from 'urql';
 import { LogoutMutation } from '../features/auth/operations';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { readRememberedTenant, tenantStep, withTenant, writeRememberedTenant } from '../lib/tenantContext';
-import { PAGE_HEADING_ID } from '../components/PageHeading';
+import { focusPageHeading } from '../components/PageHeading';
 import { useI18n } from '../i18n/context';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { LanguageSwitcher } from './LanguageSwitcher';
@@ -30,7 +30,7 @@ function useFocusHeadingOnNavigate(): void {
       first.current = false;
       return;
     }
-    document.getElementById(PAGE_HEADING_ID)?.focus();
+    focusPageHeading(pathname);
   }, [pathname]);
 }
 

@@ -3,7 +3,7 @@ import { useMutation } from 'urql';
 import { UpdateMyPreferencesMutation } from '../features/account/operations';
 import { useI18n } from '../i18n/context';
 import { LOCALE_NAMES, LOCALES, matchLocale } from '../i18n/translate';
-import { useViewer } from './viewer';
+import { useViewerState } from './viewer';
 
 /**
  * Picks the interface language; each language is named in itself. The choice
@@ -12,7 +12,9 @@ import { useViewer } from './viewer';
  */
 export function LanguageSwitcher() {
   const { locale, setLocale, t } = useI18n();
-  const viewer = useViewer();
+  // While the session is being checked the choice could be neither saved to
+  // the account nor kept: the viewer's answer would switch the page back.
+  const { viewer, checking } = useViewerState();
   const [, savePreferences] = useMutation(UpdateMyPreferencesMutation);
   const id = useId();
   return (
@@ -22,6 +24,7 @@ export function LanguageSwitcher() {
         id={id}
         value={locale}
         data-testid="language-switcher"
+        disabled={checking}
         onChange={(e) => {
           const next = matchLocale(e.target.value);
           if (!next) return;

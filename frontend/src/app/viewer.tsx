@@ -10,9 +10,11 @@ interface ViewerState {
   viewer: Viewer | null;
   /** True until the first answer about the session (signed in or not) arrives. */
   loading: boolean;
+  /** True while the session is being (re)checked and no signed-in viewer is known yet (e.g. right after signing in). */
+  checking: boolean;
 }
 
-const ViewerContext = createContext<ViewerState>({ viewer: null, loading: false });
+const ViewerContext = createContext<ViewerState>({ viewer: null, loading: false, checking: false });
 
 /** The signed-in viewer, or null while unknown or anonymous. */
 export function useViewer(): Viewer | null {
@@ -34,7 +36,7 @@ export function ViewerProvider({ children }: { children: ReactNode }) {
   const viewer = data?.viewer ?? null;
   const loading = !data && !error && (fetching || data === undefined);
   return (
-    <ViewerContext.Provider value={{ viewer, loading }}>
+    <ViewerContext.Provider value={{ viewer, loading, checking: !viewer && (loading || fetching) }}>
       <I18nProvider preferred={viewer?.user.language}>{children}</I18nProvider>
     </ViewerContext.Provider>
   );
