@@ -312,6 +312,13 @@ type Connection[T any] struct {
 	Count func(ctx context.Context) (int, error)
 }
 
+// Count is a list's total: exact, or an estimate when counting every match
+// would cost more than the page (Exact false).
+type Count struct {
+	N     int
+	Exact bool
+}
+
 // Service interfaces implemented by the storage layer.
 
 // TenantService reads and changes tenants.

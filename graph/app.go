@@ -45,6 +45,9 @@ type App struct {
 	FailedLoginMinDuration time.Duration
 	// PasswordLifetime bounds the password lifetime tenants may set.
 	PasswordLifetime domain.PasswordLifetimeBounds
+	// ExactCountLimit is how many users a users list counts exactly before
+	// it estimates (0: db.DefaultExactCountLimit).
+	ExactCountLimit int
 	// Hashing bounds the argon2id work running at once (sign-ins, password
 	// changes): beyond it callers get RATE_LIMITED instead of starving the
 	// rest of the traffic. Nil hashes without a bound.

@@ -141,19 +141,21 @@ func (app *App) users(ctx context.Context, in *model.UserFilter, orderBy *model.
 	}
 	// The count is often the slowest statement of a users page: when it is
 	// selected it runs alongside the page and its relations, not after.
-	var count func(context.Context) (int, error)
-	if selectsField(ctx, "totalCount") {
-		count = countAsync(ctx, func(ctx context.Context) (int, error) { return app.Users.CountUsers(ctx, f) })
+	// It is bounded (issue 17.2): exact up to a limit, estimated past it.
+	var total func(context.Context) (domain.Count, error)
+	if selectsField(ctx, "totalCount") || selectsField(ctx, "totalCountIsExact") {
+		total = countAsync(ctx, func(ctx context.Context) (domain.Count, error) {
+			return app.Users.EstimateUsers(ctx, f, app.ExactCountLimit)
+		})
 	}
 	conn, err := app.Users.FindUsers(ctx, f, page)
 	if err != nil {
 		return nil, err
 	}
-	if count != nil {
-		conn.Count = count
-	}
 	loadersFrom(ctx).PrefetchUserPage(ctx, conn.Nodes)
-	return model.NewUserConnection(conn), nil
+	out := model.NewUserConnection(conn)
+	out.Total = total
+	return out, nil
 }
 
 // selectsField reports whether the current field's selection has the
@@ -172,9 +174,9 @@ func selectsField(ctx context.Context, name string) bool {
 
 // countAsync starts count now and returns a function that waits for its
 // result.
-func countAsync(ctx context.Context, count func(context.Context) (int, error)) func(context.Context) (int, error) {
+func countAsync[T any](ctx context.Context, count func(context.Context) (T, error)) func(context.Context) (T, error) {
 	type result struct {
-		n   int
+		n   T
 		err error
 	}
 	done := make(chan result, 1)
@@ -184,7 +186,7 @@ func countAsync(ctx context.Context, count func(context.Context) (int, error)) f
 	}()
 	var once sync.Once
 	var r result
-	return func(context.Context) (int, error) {
+	return func(context.Context) (T, error) {
 		once.Do(func() { r = <-done })
 		return r.n, r.err
 	}

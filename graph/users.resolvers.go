@@ -171,7 +171,14 @@ func (r *userResolver) Memberships(ctx context.Context, obj *domain.User) ([]*do
 
 // TotalCount is the resolver for the totalCount field.
 func (r *userConnectionResolver) TotalCount(ctx context.Context, obj *model.UserConnection) (int, error) {
-	return obj.Count(ctx)
+	c, err := obj.TotalCount(ctx)
+	return c.N, err
+}
+
+// TotalCountIsExact is the resolver for the totalCountIsExact field.
+func (r *userConnectionResolver) TotalCountIsExact(ctx context.Context, obj *model.UserConnection) (bool, error) {
+	c, err := obj.TotalCount(ctx)
+	return c.Exact, err
 }
 
 // User is the resolver for the user field.

@@ -64,6 +64,8 @@ type Config struct {
 	// many waiting, each waiting so long; beyond, RATE_LIMITED.
 	HashConcurrency, HashQueue int
 	HashMaxWait                time.Duration
+	// ExactCountLimit bounds the exact count of a users list (issue 17.2).
+	ExactCountLimit int
 	// WebsocketInitTimeout closes a WebSocket that sends no connection_init.
 	WebsocketInitTimeout time.Duration
 	// Oversight (issue 6).
@@ -134,6 +136,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&c.WebsocketInitTimeout, "ws-init-timeout", durationEnv("WS_INIT_TIMEOUT", 5*time.Second), "close a WebSocket that sends no connection_init within this time, with 4408 (WS_INIT_TIMEOUT)")
 	fs.DurationVar(&c.SubscriptionRecheck, "subscription-recheck", durationEnv("SUBSCRIPTION_RECHECK", 5*time.Second), "how often subscriptions re-check their viewer's session and roles (SUBSCRIPTION_RECHECK)")
 	fs.StringVar(&c.NominationTrustRoots, "nomination-trust-roots", env("NOMINATION_TRUST_ROOTS", ""), "PEM file of the certification authorities trusted for signed nominations (NOMINATION_TRUST_ROOTS); empty accepts any issuer")
+	fs.IntVar(&c.ExactCountLimit, "exact-count-limit", intEnv("EXACT_COUNT_LIMIT", db.DefaultExactCountLimit), "users lists count exactly up to this many matches, then report PostgreSQL's estimate with totalCountIsExact false, so a count costs the same at any size (EXACT_COUNT_LIMIT)")
 	fs.IntVar(&c.HashConcurrency, "hash-concurrency", intEnv("HASH_CONCURRENCY", auth.DefaultHashConcurrency()), "password hashes (argon2id, one core each) running at once; default half the cores, so a burst of sign-ins leaves the other half to the rest of the traffic (HASH_CONCURRENCY)")
 	fs.IntVar(&c.HashQueue, "hash-queue", intEnv("HASH_QUEUE", 32), "sign-ins and password changes that may wait for a hashing slot; beyond, they get RATE_LIMITED with retryAfter (HASH_QUEUE)")
 	fs.DurationVar(&c.HashMaxWait, "hash-max-wait", durationEnv("HASH_MAX_WAIT", time.Second), "longest wait for a hashing slot before RATE_LIMITED (HASH_MAX_WAIT)")

@@ -385,3 +385,32 @@ func TestForeignCursorIsRefused(t *testing.T) {
 		t.Fatalf("a users cursor given to tenants: %s %+v", res.Data, res.Errors)
 	}
 }
+
+// TestUsersCountIsBounded (issue 17.2): a users list counts exactly up to
+// EXACT_COUNT_LIMIT and says so; past it totalCount is an estimate above
+// the limit and totalCountIsExact is false.
+func TestUsersCountIsBounded(t *testing.T) {
+	m := MustRunMainWith(t, "-exact-count-limit", "4")
+	w := newWorldOn(t, m)
+	for i := range 6 {
+		w.f.Assign(w.f.User(fmt.Sprintf("counted.user%d", i), w.other), w.other, "segmenti", "user")
+	}
+	token := m.MustLogin(t, w.other_admin)
+	count := func(filter map[string]any) (n int, exact bool) {
+		var out struct {
+			Users struct {
+				TotalCount        int
+				TotalCountIsExact bool
+			}
+		}
+		m.gql(t, token, `query($f: UserFilter) { users(first: 1, filter: $f) { totalCount totalCountIsExact } }`,
+			map[string]any{"f": filter}).decode(t, &out)
+		return out.Users.TotalCount, out.Users.TotalCountIsExact
+	}
+	if n, exact := count(nil); exact || n <= 4 {
+		t.Fatalf("7 members, limit 4: totalCount %d exact %v, want an estimate above 4", n, exact)
+	}
+	if n, exact := count(map[string]any{"search": "counted.user1"}); !exact || n != 1 {
+		t.Fatalf("one match: totalCount %d exact %v", n, exact)
+	}
+}

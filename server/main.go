@@ -176,6 +176,7 @@ func (m *Main) Run(ctx context.Context) error {
 		RecoveryMinDuration:    m.Config.RecoveryMinDuration,
 		FailedLoginMinDuration: m.Config.FailedLoginMinDuration,
 		PasswordLifetime:       m.Config.PasswordLifetime,
+		ExactCountLimit:        m.Config.ExactCountLimit,
 		Hashing:                auth.NewHashPool(m.Config.HashConcurrency, m.Config.HashQueue, m.Config.HashMaxWait),
 	}
 	m.startEvents()

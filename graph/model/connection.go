@@ -29,6 +29,18 @@ type UserConnection struct {
 	Nodes    []*domain.User
 	PageInfo *PageInfo
 	Count    func(ctx context.Context) (int, error)
+	// Total, when set, is the list's bounded count (exact or estimated);
+	// else Count is exact.
+	Total func(ctx context.Context) (domain.Count, error)
+}
+
+// TotalCount is the connection's total, exact or estimated.
+func (c *UserConnection) TotalCount(ctx context.Context) (domain.Count, error) {
+	if c.Total != nil {
+		return c.Total(ctx)
+	}
+	n, err := c.Count(ctx)
+	return domain.Count{N: n, Exact: true}, err
 }
 
 // UserEdge is a user and its cursor.
