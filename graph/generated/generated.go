@@ -4466,7 +4466,10 @@ extend type Mutation {
   an account elsewhere only its username is (to attach it instead). The lookup
   is audited. userErrors: USERNAME_*, INVALID_TAX_CODE, INVALID_COUNTRY.
   """
-  lookupUserCandidate(input: LookupUserCandidateInput!): LookupUserCandidatePayload!
+  lookupUserCandidate(
+    "The mutation's parameters, each described on LookupUserCandidateInput."
+    input: LookupUserCandidateInput!
+  ): LookupUserCandidatePayload!
   """
   Creates a person INVITED in the tenant (their home tenant) with one role on
   one product, and emails the invitation (R1–R3, R14). Needs an ADMIN role on
@@ -4475,7 +4478,10 @@ extend type Mutation {
   INVALID_LANGUAGE, INVALID_TIME_ZONE, ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE,
   NOMINATION_REQUIRED, SITE_REQUIRED, ROLE_RETIRED.
   """
-  createUser(input: CreateUserInput!): CreateUserPayload!
+  createUser(
+    "The mutation's parameters, each described on CreateUserInput."
+    input: CreateUserInput!
+  ): CreateUserPayload!
   """
   Adds the existing account that has both the username and the tax code to the
   tenant with one role (R1: "attach that account instead"). Needs an ADMIN role
@@ -4483,31 +4489,49 @@ extend type Mutation {
   ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE, NOMINATION_REQUIRED,
   SITE_REQUIRED, ROLE_RETIRED.
   """
-  attachExistingUser(input: AttachExistingUserInput!): AttachExistingUserPayload!
+  attachExistingUser(
+    "The mutation's parameters, each described on AttachExistingUserInput."
+    input: AttachExistingUserInput!
+  ): AttachExistingUserPayload!
   """
   Edits a user's identity and preferences (R3, R4). Only administrators of the
   user's home tenant may (R7). userErrors: CONFLICT, NAME_VERIFIED,
   TAX_CODE_IMMUTABLE, INVALID_NAME, INVALID_TAX_CODE, INVALID_LANGUAGE,
   INVALID_TIME_ZONE.
   """
-  updateUserProfile(input: UpdateUserProfileInput!): UpdateUserProfilePayload!
+  updateUserProfile(
+    "The mutation's parameters, each described on UpdateUserProfileInput."
+    input: UpdateUserProfileInput!
+  ): UpdateUserProfilePayload!
   "Changes the viewer's own language and time zone (R4). userErrors: CONFLICT, INVALID_LANGUAGE, INVALID_TIME_ZONE."
-  updateMyPreferences(input: UpdateMyPreferencesInput!): UpdateUserProfilePayload!
+  updateMyPreferences(
+    "The mutation's parameters, each described on UpdateMyPreferencesInput."
+    input: UpdateMyPreferencesInput!
+  ): UpdateUserProfilePayload!
   """
   Sets or clears the viewer's own work phone (R3). Only users holding an
   ADMIN role somewhere have one (FORBIDDEN otherwise). userErrors: CONFLICT,
   INVALID_PHONE.
   """
-  updateMyPhone(input: UpdateMyPhoneInput!): UpdateUserProfilePayload!
+  updateMyPhone(
+    "The mutation's parameters, each described on UpdateMyPhoneInput."
+    input: UpdateMyPhoneInput!
+  ): UpdateUserProfilePayload!
   """
   Asks to change the viewer's own email (R3): a link is sent to the new
   address, which is used only once confirmed; the current address is told.
   Nobody can change another person's email. userErrors: INVALID_EMAIL,
   NOTHING_TO_CHANGE.
   """
-  requestEmailChange(input: RequestEmailChangeInput!): UpdateUserProfilePayload!
+  requestEmailChange(
+    "The mutation's parameters, each described on RequestEmailChangeInput."
+    input: RequestEmailChangeInput!
+  ): UpdateUserProfilePayload!
   "Confirms an email change with the token of the emailed link (R3); works signed out. userErrors: INVALID_TOKEN."
-  confirmEmailChange(input: ConfirmEmailChangeInput!): UpdateUserProfilePayload!
+  confirmEmailChange(
+    "The mutation's parameters, each described on ConfirmEmailChangeInput."
+    input: ConfirmEmailChangeInput!
+  ): UpdateUserProfilePayload!
   """
   Attaches a user to another tenant of the same organisation (a site) with
   one role (R8). Needs an ADMIN role on the product in that tenant, and the
@@ -4515,13 +4539,19 @@ extend type Mutation {
   ALREADY_MEMBER, ROLE_NOT_OF_PRODUCT, UNKNOWN_ROLE, NOMINATION_REQUIRED,
   SITE_REQUIRED, ROLE_RETIRED.
   """
-  attachUserToTenant(input: AttachUserToTenantInput!): AttachUserToTenantPayload!
+  attachUserToTenant(
+    "The mutation's parameters, each described on AttachUserToTenantInput."
+    input: AttachUserToTenantInput!
+  ): AttachUserToTenantPayload!
   """
   Detaches a user from a tenant, ending every role the membership holds (R8).
   Needs an ADMIN role there on each of those products. Detaching from the last
   tenant deletes the account (R10).
   """
-  detachUserFromTenant(input: DetachUserFromTenantInput!): DetachUserFromTenantPayload!
+  detachUserFromTenant(
+    "The mutation's parameters, each described on DetachUserFromTenantInput."
+    input: DetachUserFromTenantInput!
+  ): DetachUserFromTenantPayload!
   """
   "Delete this user from my tenant" (seed 004's "Supprimer l'utilisateur"): the
   same change as detachUserFromTenant, named by user and tenant. Every role the
@@ -4529,7 +4559,10 @@ extend type Mutation {
   (personal data erased, audit trail pseudonymised, R10). Needs an ADMIN role in
   the tenant on each of the user's products there. userErrors: NOT_A_MEMBER.
   """
-  removeUserFromTenant(input: RemoveUserFromTenantInput!): DetachUserFromTenantPayload!
+  removeUserFromTenant(
+    "The mutation's parameters, each described on RemoveUserFromTenantInput."
+    input: RemoveUserFromTenantInput!
+  ): DetachUserFromTenantPayload!
   """
   Gives a member of a tenant a role (R9): on a product they have none on, or
   another role of the same category (on a single-level module, only a first
@@ -4538,7 +4571,10 @@ extend type Mutation {
   ONE_LEVEL_PER_MODULE, SITE_REQUIRED, ROLE_RETIRED, UNKNOWN_ROLE,
   NOMINATION_REQUIRED.
   """
-  assignRole(input: AssignRoleInput!): AssignRolePayload!
+  assignRole(
+    "The mutation's parameters, each described on AssignRoleInput."
+    input: AssignRoleInput!
+  ): AssignRolePayload!
   """
   Platform staff only: gives a member of a tenant a nomination-only ADMIN role
   (R20) without a nomination, to onboard the tenant's first administrator for
@@ -4548,7 +4584,10 @@ extend type Mutation {
   ROLE_ASSIGNMENT_CREATED. userErrors: NOT_A_MEMBER, NO_NOMINATION_NEEDED,
   ALREADY_ONBOARDED, UNKNOWN_ROLE, INVALID_REASON.
   """
-  onboardTenantAdministrator(input: OnboardTenantAdministratorInput!): AssignRolePayload!
+  onboardTenantAdministrator(
+    "The mutation's parameters, each described on OnboardTenantAdministratorInput."
+    input: OnboardTenantAdministratorInput!
+  ): AssignRolePayload!
   """
   Sets a member's level on a module whose roles are levels (Product.singleLevel,
   seed 003): gives the first level, or replaces the one held in one step, so
@@ -4560,22 +4599,40 @@ extend type Mutation {
   ONE_LEVEL_PER_MODULE, SITE_REQUIRED, ROLE_RETIRED, NOMINATION_REQUIRED,
   UNKNOWN_ROLE.
   """
-  setModuleLevel(input: SetModuleLevelInput!): SetModuleLevelPayload!
+  setModuleLevel(
+    "The mutation's parameters, each described on SetModuleLevelInput."
+    input: SetModuleLevelInput!
+  ): SetModuleLevelPayload!
   "Suspends one role assignment (R10). Needs an ADMIN role on its product in its tenant; never one's own. userErrors: ALREADY_SUSPENDED."
-  suspendRoleAssignment(input: RoleAssignmentInput!): RoleAssignmentPayload!
+  suspendRoleAssignment(
+    "The mutation's parameters, each described on RoleAssignmentInput."
+    input: RoleAssignmentInput!
+  ): RoleAssignmentPayload!
   "Reactivates a suspended role assignment (R10). userErrors: NOT_SUSPENDED."
-  reactivateRoleAssignment(input: RoleAssignmentInput!): RoleAssignmentPayload!
+  reactivateRoleAssignment(
+    "The mutation's parameters, each described on RoleAssignmentInput."
+    input: RoleAssignmentInput!
+  ): RoleAssignmentPayload!
   """
   Removes one role assignment (R10). The last role on a product takes the user
   out of its groups; the last role in the tenant ends the membership; the last
   membership anywhere deletes the account (personal data erased, audit trail
   kept under a pseudonym).
   """
-  removeRoleAssignment(input: RoleAssignmentInput!): RemoveRoleAssignmentPayload!
+  removeRoleAssignment(
+    "The mutation's parameters, each described on RoleAssignmentInput."
+    input: RoleAssignmentInput!
+  ): RemoveRoleAssignmentPayload!
   "Suspends a whole account and ends its sessions (R5). Home-tenant administrators only (R7); never oneself. userErrors: CONFLICT, ALREADY_SUSPENDED."
-  suspendUser(input: UserStatusInput!): UpdateUserProfilePayload!
+  suspendUser(
+    "The mutation's parameters, each described on UserStatusInput."
+    input: UserStatusInput!
+  ): UpdateUserProfilePayload!
   "Reactivates a suspended account (R5): ACTIVE, or INVITED when no password was ever set. userErrors: CONFLICT, NOT_SUSPENDED."
-  reactivateUser(input: UserStatusInput!): UpdateUserProfilePayload!
+  reactivateUser(
+    "The mutation's parameters, each described on UserStatusInput."
+    input: UserStatusInput!
+  ): UpdateUserProfilePayload!
   """
   Suspends several accounts at once (issue 19), each exactly as suspendUser
   would (R5, R7: home-tenant administrators only, never oneself; sessions
@@ -4593,14 +4650,20 @@ extend type Mutation {
   records tell. A tenantId that is no Tenant ID is the userError INVALID_ID
   (field input.tenantId).
   """
-  suspendUsers(input: BulkUsersInput!): BulkUserStatusPayload!
+  suspendUsers(
+    "The mutation's parameters, each described on BulkUsersInput."
+    input: BulkUsersInput!
+  ): BulkUserStatusPayload!
   """
   Reactivates several suspended accounts at once, each exactly as
   reactivateUser would; same input rules, tenant rule and partial success
   as suspendUsers. Per-user codes: NOT_A_MEMBER, FORBIDDEN, NOT_SUSPENDED,
   INVALID_ID.
   """
-  reactivateUsers(input: BulkUsersInput!): BulkUserStatusPayload!
+  reactivateUsers(
+    "The mutation's parameters, each described on BulkUsersInput."
+    input: BulkUsersInput!
+  ): BulkUserStatusPayload!
   """
   Removes several users from a tenant at once (seed 001's clean-up of
   inactive users), each exactly as removeUserFromTenant would (R8, R10: an
@@ -4609,17 +4672,35 @@ extend type Mutation {
   and partial success as suspendUsers; per-user codes: NOT_A_MEMBER,
   FORBIDDEN, INVALID_ID.
   """
-  removeUsersFromTenant(input: BulkUsersInput!): BulkRemoveUsersPayload!
+  removeUsersFromTenant(
+    "The mutation's parameters, each described on BulkUsersInput."
+    input: BulkUsersInput!
+  ): BulkRemoveUsersPayload!
   "Creates an active group of a tenant on a product (R11). Needs an ADMIN role on the product there. userErrors: INVALID_NAME, GROUP_NAME_TAKEN."
-  createGroup(input: CreateGroupInput!): GroupPayload!
+  createGroup(
+    "The mutation's parameters, each described on CreateGroupInput."
+    input: CreateGroupInput!
+  ): GroupPayload!
   "Renames, activates or deactivates a group (R11). userErrors: CONFLICT, INVALID_NAME, GROUP_NAME_TAKEN."
-  updateGroup(input: UpdateGroupInput!): GroupPayload!
+  updateGroup(
+    "The mutation's parameters, each described on UpdateGroupInput."
+    input: UpdateGroupInput!
+  ): GroupPayload!
   "Deletes a group (R11). userErrors: CONFLICT."
-  deleteGroup(input: DeleteGroupInput!): DeleteGroupPayload!
+  deleteGroup(
+    "The mutation's parameters, each described on DeleteGroupInput."
+    input: DeleteGroupInput!
+  ): DeleteGroupPayload!
   "Adds a user to an active group (R11). userErrors: GROUP_INACTIVE, NOT_ON_PRODUCT, ALREADY_IN_GROUP."
-  addUserToGroup(input: GroupMemberInput!): GroupMemberPayload!
+  addUserToGroup(
+    "The mutation's parameters, each described on GroupMemberInput."
+    input: GroupMemberInput!
+  ): GroupMemberPayload!
   "Takes a user out of a group (R11). userErrors: NOT_IN_GROUP."
-  removeUserFromGroup(input: GroupMemberInput!): GroupMemberPayload!
+  removeUserFromGroup(
+    "The mutation's parameters, each described on GroupMemberInput."
+    input: GroupMemberInput!
+  ): GroupMemberPayload!
   """
   Creates a tenant. Platform staff onboard any; a tenant's administrator adds
   sites directly below a tenant they administer, and becomes administrator of
@@ -4628,7 +4709,10 @@ extend type Mutation {
   INVALID_NAME, INVALID_COUNTRY, INVALID_TAX_CODE, INVALID_EMAIL,
   TENANT_TAX_CODE_TAKEN.
   """
-  createTenant(input: CreateTenantInput!): TenantPayload!
+  createTenant(
+    "The mutation's parameters, each described on CreateTenantInput."
+    input: CreateTenantInput!
+  ): TenantPayload!
   """
   Updates a tenant. Its administrators rename it and set its password
   lifetime; tax code and certified email are for platform staff. Audited as
@@ -4636,7 +4720,10 @@ extend type Mutation {
   changed fields. userErrors: CONFLICT, INVALID_NAME, INVALID_TAX_CODE,
   INVALID_EMAIL, TENANT_TAX_CODE_TAKEN, INVALID_PASSWORD_LIFETIME.
   """
-  updateTenant(input: UpdateTenantInput!): TenantPayload!
+  updateTenant(
+    "The mutation's parameters, each described on UpdateTenantInput."
+    input: UpdateTenantInput!
+  ): TenantPayload!
 }
 
 "The outcomes of looking up a username and a tax code (R1)."
@@ -4651,6 +4738,7 @@ enum UserCandidateOutcome {
   NEW_PERSON
 }
 
+"Input of the lookupUserCandidate mutation."
 input LookupUserCandidateInput {
   "The tenant the person is being added to."
   tenantId: ID!
@@ -4662,6 +4750,7 @@ input LookupUserCandidateInput {
   taxCountry: String
 }
 
+"Result of the lookupUserCandidate mutation: userErrors lists the refusals, empty on success."
 type LookupUserCandidatePayload {
   "Null when the input is invalid (see userErrors)."
   outcome: UserCandidateOutcome
@@ -4673,6 +4762,7 @@ type LookupUserCandidatePayload {
   userErrors: [UserError!]!
 }
 
+"Input of the createUser mutation."
 input CreateUserInput {
   "The tenant creating the person: it becomes their home tenant (R7)."
   tenantId: ID!
@@ -4714,11 +4804,15 @@ input CreateUserInput {
 
 "A person's gender, as seed 003 records it."
 enum Gender {
+  "Female."
   FEMALE
+  "Male."
   MALE
+  "Other."
   OTHER
 }
 
+"Result of the createUser mutation: userErrors lists the refusals, empty on success."
 type CreateUserPayload {
   "The user concerned; null on failure."
   user: User
@@ -4728,6 +4822,7 @@ type CreateUserPayload {
   userErrors: [UserError!]!
 }
 
+"Input of the attachExistingUser mutation."
 input AttachExistingUserInput {
   "The tenant to add the account to."
   tenantId: ID!
@@ -4743,6 +4838,7 @@ input AttachExistingUserInput {
   roleId: ID!
 }
 
+"Result of the attachExistingUser mutation: userErrors lists the refusals, empty on success."
 type AttachExistingUserPayload {
   "The user concerned; null on failure."
   user: User
@@ -4752,6 +4848,7 @@ type AttachExistingUserPayload {
   userErrors: [UserError!]!
 }
 
+"Input of the updateUserProfile mutation."
 input UpdateUserProfileInput {
   "The user to edit."
   userId: ID!
@@ -4783,6 +4880,7 @@ type UpdateUserProfilePayload {
   userErrors: [UserError!]!
 }
 
+"Input of the updateMyPreferences mutation."
 input UpdateMyPreferencesInput {
   "it, fr or en."
   language: String
@@ -4792,6 +4890,7 @@ input UpdateMyPreferencesInput {
   expectedVersion: Int
 }
 
+"Input of the updateMyPhone mutation."
 input UpdateMyPhoneInput {
   "The work phone; null or empty clears it."
   phone: String
@@ -4799,16 +4898,19 @@ input UpdateMyPhoneInput {
   expectedVersion: Int
 }
 
+"Input of the requestEmailChange mutation."
 input RequestEmailChangeInput {
   "The new work email."
   email: String!
 }
 
+"Input of the confirmEmailChange mutation."
 input ConfirmEmailChangeInput {
   "The token of the emailed link."
   token: String!
 }
 
+"Input of the attachUserToTenant mutation."
 input AttachUserToTenantInput {
   "A user the viewer may list."
   userId: ID!
@@ -4820,6 +4922,7 @@ input AttachUserToTenantInput {
   roleId: ID!
 }
 
+"Result of the attachUserToTenant mutation: userErrors lists the refusals, empty on success."
 type AttachUserToTenantPayload {
   "The membership concerned; null on failure."
   membership: Membership
@@ -4827,11 +4930,13 @@ type AttachUserToTenantPayload {
   userErrors: [UserError!]!
 }
 
+"Input of the detachUserFromTenant mutation."
 input DetachUserFromTenantInput {
   "The membership to end."
   membershipId: ID!
 }
 
+"Input of the removeUserFromTenant mutation."
 input RemoveUserFromTenantInput {
   "The user to remove."
   userId: ID!
@@ -4839,6 +4944,7 @@ input RemoveUserFromTenantInput {
   tenantId: ID!
 }
 
+"Result of the detachUserFromTenant and removeUserFromTenant mutations: userErrors lists the refusals, empty on success."
 type DetachUserFromTenantPayload {
   "The ended membership's ID."
   detachedMembershipId: ID
@@ -4848,6 +4954,7 @@ type DetachUserFromTenantPayload {
   userErrors: [UserError!]!
 }
 
+"Input of the onboardTenantAdministrator mutation."
 input OnboardTenantAdministratorInput {
   "The member to make the tenant's first administrator."
   userId: ID!
@@ -4859,6 +4966,7 @@ input OnboardTenantAdministratorInput {
   reason: String!
 }
 
+"Input of the assignRole mutation."
 input AssignRoleInput {
   "The member to give the role to."
   userId: ID!
@@ -4868,6 +4976,7 @@ input AssignRoleInput {
   roleId: ID!
 }
 
+"Input of the setModuleLevel mutation."
 input SetModuleLevelInput {
   "The member whose level changes."
   userId: ID!
@@ -4877,6 +4986,7 @@ input SetModuleLevelInput {
   roleId: ID!
 }
 
+"Result of the setModuleLevel mutation: userErrors lists the refusals, empty on success."
 type SetModuleLevelPayload {
   "The member's level now; null on failure."
   roleAssignment: RoleAssignment
@@ -4886,6 +4996,7 @@ type SetModuleLevelPayload {
   userErrors: [UserError!]!
 }
 
+"Result of the assignRole and onboardTenantAdministrator mutations: userErrors lists the refusals, empty on success."
 type AssignRolePayload {
   "The role assignment concerned; null on failure."
   roleAssignment: RoleAssignment
@@ -4895,11 +5006,13 @@ type AssignRolePayload {
   userErrors: [UserError!]!
 }
 
+"Input of the suspendRoleAssignment, reactivateRoleAssignment and removeRoleAssignment mutations."
 input RoleAssignmentInput {
   "The role assignment concerned."
   roleAssignmentId: ID!
 }
 
+"Result of the suspendRoleAssignment and reactivateRoleAssignment mutations: userErrors lists the refusals, empty on success."
 type RoleAssignmentPayload {
   "The role assignment concerned; null on failure."
   roleAssignment: RoleAssignment
@@ -4907,6 +5020,7 @@ type RoleAssignmentPayload {
   userErrors: [UserError!]!
 }
 
+"Result of the removeRoleAssignment mutation: userErrors lists the refusals, empty on success."
 type RemoveRoleAssignmentPayload {
   "The removed assignment's ID; null on failure."
   removedRoleAssignmentId: ID
@@ -4918,6 +5032,7 @@ type RemoveRoleAssignmentPayload {
   userErrors: [UserError!]!
 }
 
+"Input of the suspendUser and reactivateUser mutations."
 input UserStatusInput {
   "The account to suspend or reactivate."
   userId: ID!
@@ -4971,6 +5086,7 @@ type BulkRemoveUsersPayload {
   userErrors: [BulkUserError!]!
 }
 
+"Input of the createGroup mutation."
 input CreateGroupInput {
   "The tenant the group belongs to."
   tenantId: ID!
@@ -4980,6 +5096,7 @@ input CreateGroupInput {
   name: String!
 }
 
+"Input of the updateGroup mutation."
 input UpdateGroupInput {
   "The group concerned."
   groupId: ID!
@@ -4991,6 +5108,7 @@ input UpdateGroupInput {
   active: Boolean
 }
 
+"Input of the deleteGroup mutation."
 input DeleteGroupInput {
   "The group concerned."
   groupId: ID!
@@ -4998,6 +5116,7 @@ input DeleteGroupInput {
   expectedVersion: Int
 }
 
+"Result of the createGroup and updateGroup mutations: userErrors lists the refusals, empty on success."
 type GroupPayload {
   "The group concerned; null on failure."
   group: Group
@@ -5005,6 +5124,7 @@ type GroupPayload {
   userErrors: [UserError!]!
 }
 
+"Result of the deleteGroup mutation: userErrors lists the refusals, empty on success."
 type DeleteGroupPayload {
   "The deleted group's ID; null on failure."
   deletedGroupId: ID
@@ -5012,6 +5132,7 @@ type DeleteGroupPayload {
   userErrors: [UserError!]!
 }
 
+"Input of the addUserToGroup and removeUserFromGroup mutations."
 input GroupMemberInput {
   "The group concerned."
   groupId: ID!
@@ -5019,6 +5140,7 @@ input GroupMemberInput {
   userId: ID!
 }
 
+"Result of the addUserToGroup and removeUserFromGroup mutations: userErrors lists the refusals, empty on success."
 type GroupMemberPayload {
   "The group concerned; null on failure."
   group: Group
@@ -5028,6 +5150,7 @@ type GroupMemberPayload {
   userErrors: [UserError!]!
 }
 
+"Input of the createTenant mutation."
 input CreateTenantInput {
   "The tenant above the new one; null onboards an organisation (platform staff)."
   parentId: ID
@@ -5041,6 +5164,7 @@ input CreateTenantInput {
   certifiedEmail: String
 }
 
+"Input of the updateTenant mutation."
 input UpdateTenantInput {
   "The tenant concerned."
   tenantId: ID!
@@ -5061,6 +5185,7 @@ input UpdateTenantInput {
   passwordMaxAgeDays: Int
 }
 
+"Result of the createTenant and updateTenant mutations: userErrors lists the refusals, empty on success."
 type TenantPayload {
   "The tenant concerned; null on failure."
   tenant: Tenant
@@ -5081,7 +5206,16 @@ type Group implements Node {
   "The product the group is about."
   product: Product!
   "The group's members, ordered by username."
-  members(first: Int, after: String, last: Int, before: String): UserConnection!
+  members(
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
+    last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
+    before: String
+  ): UserConnection!
   "Optimistic-concurrency version; updates pass the version they expect."
   version: Int!
   "When it was created."
@@ -5095,7 +5229,16 @@ type ProductUsers {
   "The product of this section."
   product: Product!
   "The product's users, filtered as asked on Tenant.usersByProduct, ordered by username."
-  users(first: Int, after: String, last: Int, before: String): UserConnection!
+  users(
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
+    last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
+    before: String
+  ): UserConnection!
 }
 
 "What the viewer may do on a tenant, from the same decisions the mutations use."
@@ -5173,7 +5316,12 @@ extend type Tenant {
     search: String
   ): [ProductUsers!]!
   "The tenant's groups, ordered by product and name (R11)."
-  groups(productId: ID, includeInactive: Boolean = false): [Group!]!
+  groups(
+    "Only the groups of this product."
+    productId: ID
+    "Include deactivated groups."
+    includeInactive: Boolean = false
+  ): [Group!]!
   "What the viewer may do on this tenant."
   viewerCan: TenantCapabilities!
 }
@@ -5199,20 +5347,27 @@ extend type RoleAssignment {
   viewerCanManage: Boolean!
 }
 `, BuiltIn: false},
-	{Name: "../schema/auth.graphqls", Input: `input BootstrapPlatformAdminInput {
+	{Name: "../schema/auth.graphqls", Input: `"Input of the bootstrapPlatformAdmin mutation."
+input BootstrapPlatformAdminInput {
   "The one-time token printed by the server at first start."
   token: String!
+  "3–64 letters, digits, '.', '_', '-'; never changes."
   username: String!
+  "The administrator's email address."
   email: String!
+  "Given name, 1 to 100 characters."
   givenName: String!
+  "Family name, 1 to 100 characters."
   familyName: String!
   "The administrator's password (policy after NIST SP 800-63B)."
   password: String!
 }
 
+"Result of the bootstrapPlatformAdmin mutation: userErrors lists the refusals, empty on success."
 type BootstrapPlatformAdminPayload {
   "The created administrator; null on failure."
   user: User
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
@@ -5223,14 +5378,22 @@ extend type Query {
   What an invitation link is worth, for the page that accepts it: no
   personal data beyond the username. Anonymous.
   """
-  invitationStatus(token: String!): InvitationStatus!
+  invitationStatus(
+    "The token from the invitation link."
+    token: String!
+  ): InvitationStatus!
   """
   Emails queued by the server, newest first: the developer mailbox. Exists
   only while no SMTP server is configured (NOT_FOUND otherwise); readable by
   platform administrators, or by anyone when the server runs with the
   development-only DEV_MAILBOX=true.
   """
-  developerMailbox(first: Int, after: String): MailMessageConnection!
+  developerMailbox(
+    "Page size, 1 to 100 (default 20)."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+  ): MailMessageConnection!
 }
 
 extend type Mutation {
@@ -5245,18 +5408,30 @@ extend type Mutation {
   requestAccountRecovery), ACCOUNT_SUSPENDED. Rate-limited per account and
   per IP (RATE_LIMITED with extensions.retryAfter).
   """
-  login(input: LoginInput!): LoginPayload!
+  login(
+    "The mutation's parameters, each described on LoginInput."
+    input: LoginInput!
+  ): LoginPayload!
   "Ends the current session and clears the session cookies."
   logout: LogoutPayload!
   "Changes the signed-in user's password; other sessions are signed out."
-  changePassword(input: ChangePasswordInput!): ChangePasswordPayload!
+  changePassword(
+    "The mutation's parameters, each described on ChangePasswordInput."
+    input: ChangePasswordInput!
+  ): ChangePasswordPayload!
   """
   Sets a new password when login answered PASSWORD_EXPIRED or
   PASSWORD_CHANGE_REQUIRED, proving the old one, and signs in.
   """
-  changeExpiredPassword(input: ChangeExpiredPasswordInput!): LoginPayload!
+  changeExpiredPassword(
+    "The mutation's parameters, each described on ChangeExpiredPasswordInput."
+    input: ChangeExpiredPasswordInput!
+  ): LoginPayload!
   "Ends one of the signed-in user's sessions."
-  revokeSession(input: RevokeSessionInput!): RevokeSessionPayload!
+  revokeSession(
+    "The mutation's parameters, each described on RevokeSessionInput."
+    input: RevokeSessionInput!
+  ): RevokeSessionPayload!
   "Ends every session of the signed-in user but the current one."
   revokeOtherSessions: RevokeOtherSessionsPayload!
   """
@@ -5265,35 +5440,59 @@ extend type Mutation {
   INVITATION_USED, INVITATION_REVOKED (a newer link was sent),
   INVITATION_INVALID.
   """
-  acceptInvitation(input: AcceptInvitationInput!): AcceptInvitationPayload!
+  acceptInvitation(
+    "The mutation's parameters, each described on AcceptInvitationInput."
+    input: AcceptInvitationInput!
+  ): AcceptInvitationPayload!
   "Sends a new invitation link to an INVITED user, replacing the old one (R14). Administrators of the user's tenants."
-  resendInvitation(input: ResendInvitationInput!): ResendInvitationPayload!
+  resendInvitation(
+    "The mutation's parameters, each described on ResendInvitationInput."
+    input: ResendInvitationInput!
+  ): ResendInvitationPayload!
   """
   "Send me a reset link and reactivate my account" (R16). Always answers
   the same, whether or not the account exists; the email goes only to an
   existing account's address. The link works once, for 30 minutes.
   """
-  requestAccountRecovery(input: RequestAccountRecoveryInput!): RequestAccountRecoveryPayload!
+  requestAccountRecovery(
+    "The mutation's parameters, each described on RequestAccountRecoveryInput."
+    input: RequestAccountRecoveryInput!
+  ): RequestAccountRecoveryPayload!
   "Sets a new password from a reset link; a LOCKED account becomes ACTIVE again."
-  resetPasswordWithToken(input: ResetPasswordWithTokenInput!): ResetPasswordWithTokenPayload!
+  resetPasswordWithToken(
+    "The mutation's parameters, each described on ResetPasswordWithTokenInput."
+    input: ResetPasswordWithTokenInput!
+  ): ResetPasswordWithTokenPayload!
   "Reactivates a LOCKED account (R16). Administrators of the user's tenants."
-  unlockUser(input: UnlockUserInput!): UnlockUserPayload!
+  unlockUser(
+    "The mutation's parameters, each described on UnlockUserInput."
+    input: UnlockUserInput!
+  ): UnlockUserPayload!
   """
   Invalidates the user's password and emails a reset link; the user must
   choose a new password (R17). Administrators of the user's tenants, never
   on themselves (R13). The user's sessions end.
   """
-  adminResetPassword(input: AdminResetPasswordInput!): AdminResetPasswordPayload!
+  adminResetPassword(
+    "The mutation's parameters, each described on AdminResetPasswordInput."
+    input: AdminResetPasswordInput!
+  ): AdminResetPasswordPayload!
   """
   Clears the user's TOTP enrolment: the user enrols again at next sign-in
   (R17, the seeds' PIN reset). Administrators of the user's tenants, never
   on themselves (R13). The user's sessions end.
   """
-  adminResetSecondFactor(input: AdminResetSecondFactorInput!): AdminResetSecondFactorPayload!
+  adminResetSecondFactor(
+    "The mutation's parameters, each described on AdminResetSecondFactorInput."
+    input: AdminResetSecondFactorInput!
+  ): AdminResetSecondFactorPayload!
   "Starts TOTP enrolment for the signed-in user: a secret to put in an authenticator app."
   beginTotpEnrollment: BeginTotpEnrollmentPayload!
   "Finishes TOTP enrolment with a code from the authenticator app."
-  confirmTotpEnrollment(input: ConfirmTotpEnrollmentInput!): ConfirmTotpEnrollmentPayload!
+  confirmTotpEnrollment(
+    "The mutation's parameters, each described on ConfirmTotpEnrollmentInput."
+    input: ConfirmTotpEnrollmentInput!
+  ): ConfirmTotpEnrollmentPayload!
 }
 
 "How a client holds its session."
@@ -5304,9 +5503,11 @@ enum TokenKind {
   BEARER
 }
 
+"Input of the login mutation."
 input LoginInput {
   "Username, or an email address that names exactly one account."
   username: String!
+  "The account's password."
   password: String!
   "The 6-digit code of the authenticator app, when the account has a second factor."
   totpCode: String
@@ -5314,6 +5515,7 @@ input LoginInput {
   tokenKind: TokenKind = COOKIE
 }
 
+"Result of the login and changeExpiredPassword mutations: userErrors lists the refusals, empty on success."
 type LoginPayload {
   "The signed-in viewer; null on failure."
   viewer: Viewer
@@ -5323,47 +5525,67 @@ type LoginPayload {
   expiresAt: DateTime
   "An administrator reset the second factor: enrol again now (beginTotpEnrollment)."
   totpEnrollmentRequired: Boolean!
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Result of logout."
 type LogoutPayload {
   "Whether a session was ended."
   ok: Boolean!
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the changePassword mutation."
 input ChangePasswordInput {
+  "The viewer's current password, checked again."
   currentPassword: String!
+  "The new password (policy after NIST SP 800-63B)."
   newPassword: String!
 }
 
+"Result of the changePassword mutation: userErrors lists the refusals, empty on success."
 type ChangePasswordPayload {
+  "The user concerned; null on failure."
   user: User
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the changeExpiredPassword mutation."
 input ChangeExpiredPasswordInput {
   "Username, or an email address that names exactly one account."
   username: String!
+  "The expired (or administrator-set) password."
   oldPassword: String!
+  "The new password (policy after NIST SP 800-63B)."
   newPassword: String!
+  "The 6-digit code of the authenticator app, when the account has a second factor."
   totpCode: String
+  "COOKIE (default) for the SPA, BEARER for API clients."
   tokenKind: TokenKind = COOKIE
 }
 
+"Input of the revokeSession mutation."
 input RevokeSessionInput {
+  "Global ID of one of the viewer's sessions (Session.id)."
   sessionId: ID!
 }
 
+"Result of the revokeSession mutation: userErrors lists the refusals, empty on success."
 type RevokeSessionPayload {
   "Whether a session was ended."
   ok: Boolean!
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Result of revokeOtherSessions."
 type RevokeOtherSessionsPayload {
   "How many sessions were ended."
   revokedCount: Int!
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
@@ -5371,14 +5593,19 @@ type RevokeOtherSessionsPayload {
 type Session {
   "Global ID of the session (not its token): pass it to ` + "`" + `revokeSession` + "`" + `."
   id: ID!
+  "How the client holds the session: cookie (SPA) or bearer token."
   kind: TokenKind!
   "Whether this is the session making the request."
   current: Boolean!
+  "When the session started (the sign-in)."
   createdAt: DateTime!
+  "When the session last authenticated a request (updated at most once a minute)."
   lastSeenAt: DateTime!
   "When the session ends at the latest."
   expiresAt: DateTime!
+  "The client IP address of the sign-in."
   ip: String!
+  "The client's User-Agent header at sign-in."
   userAgent: String!
   "Windows, macOS, iOS, Android, Linux, ChromeOS or Other."
   operatingSystem: String!
@@ -5386,8 +5613,11 @@ type Session {
   browser: String!
 }
 
+"Whether an invitation link can still be used."
 enum InvitationState {
+  "Usable: the account can be activated with it."
   VALID
+  "Past its expiry; an administrator can resend the invitation."
   EXPIRED
   "Already accepted."
   USED
@@ -5397,7 +5627,9 @@ enum InvitationState {
   INVALID
 }
 
+"What an invitation link is worth, checked before asking for a password."
 type InvitationStatus {
+  "Whether the link can be used, and if not why."
   state: InvitationState!
   "The account's username; null for an INVALID token."
   username: String
@@ -5405,91 +5637,129 @@ type InvitationStatus {
   expiresAt: DateTime
 }
 
+"Input of the acceptInvitation mutation."
 input AcceptInvitationInput {
+  "The token from the invitation link."
   token: String!
   "The chosen password (policy after NIST SP 800-63B)."
   password: String!
 }
 
+"Result of the acceptInvitation mutation: userErrors lists the refusals, empty on success."
 type AcceptInvitationPayload {
   "The activated account's username, to sign in with."
   username: String
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the resendInvitation mutation."
 input ResendInvitationInput {
+  "Global ID of the invited user."
   userId: ID!
 }
 
+"Result of the resendInvitation mutation: userErrors lists the refusals, empty on success."
 type ResendInvitationPayload {
+  "The user concerned; null on failure."
   user: User
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the requestAccountRecovery mutation."
 input RequestAccountRecoveryInput {
   "Username or email address."
   usernameOrEmail: String!
 }
 
+"Result of the requestAccountRecovery mutation: userErrors lists the refusals, empty on success."
 type RequestAccountRecoveryPayload {
   "Always true: the answer never tells whether the account exists."
   accepted: Boolean!
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the resetPasswordWithToken mutation."
 input ResetPasswordWithTokenInput {
+  "The token from the recovery or reset link."
   token: String!
+  "The new password (policy after NIST SP 800-63B)."
   password: String!
 }
 
+"Result of the resetPasswordWithToken mutation: userErrors lists the refusals, empty on success."
 type ResetPasswordWithTokenPayload {
   "The account's username, to sign in with."
   username: String
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the unlockUser mutation."
 input UnlockUserInput {
+  "Global ID of the locked user."
   userId: ID!
 }
 
+"Result of the unlockUser mutation: userErrors lists the refusals, empty on success."
 type UnlockUserPayload {
+  "The user concerned; null on failure."
   user: User
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the adminResetPassword mutation."
 input AdminResetPasswordInput {
+  "Global ID of the user whose password to reset."
   userId: ID!
 }
 
+"Result of the adminResetPassword mutation: userErrors lists the refusals, empty on success."
 type AdminResetPasswordPayload {
+  "The user concerned; null on failure."
   user: User
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the adminResetSecondFactor mutation."
 input AdminResetSecondFactorInput {
+  "Global ID of the user whose second factor to reset."
   userId: ID!
 }
 
+"Result of the adminResetSecondFactor mutation: userErrors lists the refusals, empty on success."
 type AdminResetSecondFactorPayload {
+  "The user concerned; null on failure."
   user: User
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Result of beginTotpEnrollment: the secret to enter in an authenticator app; confirm it with confirmTotpEnrollment."
 type BeginTotpEnrollmentPayload {
   "Base32 secret, for manual entry."
   secret: String
   "otpauth:// URI, for a QR code."
   otpauthUri: String
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the confirmTotpEnrollment mutation."
 input ConfirmTotpEnrollmentInput {
   "A current 6-digit code of the authenticator app."
   code: String!
 }
 
+"Result of the confirmTotpEnrollment mutation: userErrors lists the refusals, empty on success."
 type ConfirmTotpEnrollmentPayload {
+  "The viewer concerned; null on failure."
   viewer: Viewer
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
@@ -5497,10 +5767,15 @@ type ConfirmTotpEnrollmentPayload {
 type FailedLogin {
   "Whose sign-in failed (null when the viewer may not see the account any more)."
   user: User
+  "When the sign-in failed."
   at: DateTime!
+  "The client IP address the attempt came from."
   ip: String!
+  "The client's User-Agent header as sent."
   userAgent: String!
+  "Windows, macOS, iOS, Android, Linux, ChromeOS or Other (from the User-Agent)."
   operatingSystem: String!
+  "Chrome, Firefox, Safari, Edge, Opera or Other (from the User-Agent)."
   browser: String!
   "INVALID_CREDENTIALS (wrong password) or TOTP_INVALID."
   reason: String!
@@ -5508,14 +5783,21 @@ type FailedLogin {
 
 "A page of failed sign-ins, newest first."
 type FailedLoginConnection {
+  "The page, one edge (cursor and FailedLogin) per item."
   edges: [FailedLoginEdge!]!
+  "The page's FailedLogin items, in edge order (a shortcut for edges.node)."
   nodes: [FailedLogin!]!
+  "Cursors and whether more items exist before or after this page."
   pageInfo: PageInfo!
+  "How many items the whole list holds, across all pages."
   totalCount: Int!
 }
 
+"One FailedLogin of a FailedLoginConnection page, with its cursor."
 type FailedLoginEdge {
+  "Opaque cursor of this FailedLogin, for after/before on the same list."
   cursor: String!
+  "The FailedLogin."
   node: FailedLogin!
 }
 
@@ -5523,26 +5805,39 @@ type FailedLoginEdge {
 type MailMessage {
   "Global ID of the message."
   id: ID!
+  "The recipient's email address."
   to: String!
   "invitation, account_recovery, admin_password_reset or email_verification."
   template: String!
+  "The language the email is written in: it, fr or en."
   language: String!
+  "The subject line."
   subject: String!
+  "The plain-text body."
   text: String!
+  "The HTML body."
   html: String!
+  "When the server queued the email."
   createdAt: DateTime!
 }
 
 "A page of the developer mailbox, newest first."
 type MailMessageConnection {
+  "The page, one edge (cursor and MailMessage) per item."
   edges: [MailMessageEdge!]!
+  "The page's MailMessage items, in edge order (a shortcut for edges.node)."
   nodes: [MailMessage!]!
+  "Cursors and whether more items exist before or after this page."
   pageInfo: PageInfo!
+  "How many items the whole list holds, across all pages."
   totalCount: Int!
 }
 
+"One MailMessage of a MailMessageConnection page, with its cursor."
 type MailMessageEdge {
+  "Opaque cursor of this MailMessage, for after/before on the same list."
   cursor: String!
+  "The MailMessage."
   node: MailMessage!
 }
 
@@ -5551,7 +5846,12 @@ extend type User {
   Failed sign-ins of this user, newest first (R23): the user, and the
   administrators of the user's tenants (read-only from parent tenants).
   """
-  failedLogins(first: Int, after: String): FailedLoginConnection!
+  failedLogins(
+    "Page size, 1 to 100 (default 20)."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+  ): FailedLoginConnection!
 }
 
 extend type Tenant {
@@ -5562,7 +5862,14 @@ extend type Tenant {
   platform staff). The same list as CSV: GET /reports/failed-logins.csv with
   tenant, from, to, user, os, browser and ip parameters.
   """
-  failedLogins(first: Int, after: String, filter: FailedLoginFilter): FailedLoginConnection!
+  failedLogins(
+    "Page size, 1 to 100 (default 20)."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+    "Only failed sign-ins matching every given filter; all when omitted."
+    filter: FailedLoginFilter
+  ): FailedLoginConnection!
 }
 
 "Narrows a tenant's failed sign-ins; every condition given must hold."
@@ -5612,8 +5919,9 @@ type PasswordLifetimeBounds {
 }
 
 "A JSON object."
-scalar JSON
+scalar JSON @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc8259")
 
+"The root of live updates, over graphql-transport-ws (or SSE) on /graphql."
 type Subscription {
   """
   Changes of users, memberships, role assignments, groups and service
@@ -5644,35 +5952,63 @@ type Subscription {
 
 "What changed."
 enum ChangeEventType {
+  "A user or service account was created."
   USER_CREATED
+  "A user's identity, contact data or preferences changed."
   USER_UPDATED
+  "A user was suspended."
   USER_SUSPENDED
+  "A suspended user was reactivated."
   USER_REACTIVATED
+  "A user was locked after repeated wrong passwords."
   USER_LOCKED
+  "A locked user was unlocked."
   USER_UNLOCKED
+  "A user was deleted (left without any tenant)."
   USER_DELETED
+  "A user was attached to a tenant."
   MEMBERSHIP_CREATED
+  "A user was detached from a tenant."
   MEMBERSHIP_DELETED
+  "A role was assigned to a member."
   ROLE_ASSIGNMENT_CREATED
+  "A role assignment was suspended."
   ROLE_ASSIGNMENT_SUSPENDED
+  "A suspended role assignment was reactivated."
   ROLE_ASSIGNMENT_REACTIVATED
+  "A role assignment was removed."
   ROLE_ASSIGNMENT_DELETED
   "A module level replaced by another (setModuleLevel); the payload has previousRoleId."
   ROLE_ASSIGNMENT_LEVEL_CHANGED
+  "A group was created."
   GROUP_CREATED
+  "A group was renamed, deactivated or reactivated."
   GROUP_UPDATED
+  "A user was added to a group."
   GROUP_MEMBER_ADDED
+  "A user was removed from a group."
   GROUP_MEMBER_REMOVED
+  "A tenant was created."
   TENANT_CREATED
+  "A tenant's data changed."
   TENANT_UPDATED
+  "A service account was created."
   SERVICE_ACCOUNT_CREATED
+  "A service account token was created (or issued by a rotation)."
   SERVICE_ACCOUNT_TOKEN_CREATED
+  "A service account token was revoked."
   SERVICE_ACCOUNT_TOKEN_REVOKED
+  "A group was deleted."
   GROUP_DELETED
+  "A nomination request was started."
   NOMINATION_CREATED
+  "A nomination was signed and the role granted."
   NOMINATION_APPROVED
+  "A nomination was rejected by the legal representative."
   NOMINATION_REJECTED
+  "A nomination was withdrawn by an administrator."
   NOMINATION_CANCELLED
+  "A nomination was found past its validity."
   NOMINATION_EXPIRED
 }
 
@@ -5680,6 +6016,7 @@ enum ChangeEventType {
 type ChangeEvent {
   "Opaque position of this event; pass it as ` + "`" + `changes(after:)` + "`" + ` to resume."
   cursor: String!
+  "What changed."
   type: ChangeEventType!
   "The tenant the change happened in; null for platform-wide changes."
   tenant: Tenant
@@ -5687,6 +6024,7 @@ type ChangeEvent {
   subjectType: String!
   "Global ID of the changed object (refetch it with ` + "`" + `node(id:)` + "`" + `)."
   subjectId: ID
+  "When the change was committed."
   occurredAt: DateTime!
   """
   What changed. Identifiers, states and usernames always; personal data
@@ -5723,6 +6061,7 @@ input AuditEventFilter {
 
 "One change in the audit trail: who did it, from where, before and after (R26)."
 type AuditEvent implements Node {
+  "Global ID of the AuditEvent (opaque; usable with node(id:))."
   id: ID!
   "What was done, e.g. ` + "`" + `user.suspend` + "`" + `, ` + "`" + `serviceAccountToken.rotate` + "`" + `."
   action: String!
@@ -5772,13 +6111,17 @@ type AuditEvent implements Node {
   userAgent: String
   "Request ID, to correlate with server logs."
   requestId: String!
+  "When the change was committed."
   createdAt: DateTime!
 }
 
 "A page of audit events, newest first."
 type AuditEventConnection {
+  "The page, one edge (cursor and AuditEvent) per item."
   edges: [AuditEventEdge!]!
+  "The page's AuditEvent items, in edge order (a shortcut for edges.node)."
   nodes: [AuditEvent!]!
+  "Cursors and whether more items exist before or after this page."
   pageInfo: PageInfo!
   "Number of audit events matching, over all pages."
   totalCount: Int!
@@ -5786,7 +6129,9 @@ type AuditEventConnection {
 
 "An audit event and its cursor."
 type AuditEventEdge {
+  "Opaque cursor of this AuditEvent, for after/before on the same list."
   cursor: String!
+  "The AuditEvent."
   node: AuditEvent!
 }
 
@@ -5798,10 +6143,15 @@ extend type Query {
   the server's retention setting (AUDIT_RETENTION) are deleted.
   """
   auditEvents(
+    "Only records matching every given filter; the whole visible trail when omitted."
     filter: AuditEventFilter
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
     after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
     last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
     before: String
   ): AuditEventConnection!
   """
@@ -5821,12 +6171,17 @@ extend type Query {
   admins of the tenant and of its ancestors.
   """
   nominations(
+    "The tenant whose nomination requests to list."
     tenantId: ID!
     "Only requests in this state (a pending request past its expiry is EXPIRED)."
     status: NominationStatus
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
     after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
     last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
     before: String
   ): NominationConnection!
   """
@@ -5834,7 +6189,10 @@ extend type Query {
   accounts not activated, blocked, locked and suspended. Visible to the
   admins of the tenant and of its ancestors.
   """
-  securityFindings(tenantId: ID!): SecurityFindings!
+  securityFindings(
+    "The tenant whose members to check."
+    tenantId: ID!
+  ): SecurityFindings!
 }
 
 extend type Mutation {
@@ -5847,19 +6205,28 @@ extend type Mutation {
   (CAdES .p7m) through that link. Only an administrator of the product in
   the tenant, or platform staff, may start it.
   """
-  startNomination(input: StartNominationInput!): StartNominationPayload!
+  startNomination(
+    "The mutation's parameters, each described on StartNominationInput."
+    input: StartNominationInput!
+  ): StartNominationPayload!
   """
   Closes a pending nomination without granting the role: by the legal
   representative with the emailed ` + "`" + `token` + "`" + ` (REJECTED), or by an
   administrator who may nominate on the product with ` + "`" + `nominationId` + "`" + `
   (CANCELLED).
   """
-  rejectNomination(input: RejectNominationInput!): RejectNominationPayload!
+  rejectNomination(
+    "The mutation's parameters, each described on RejectNominationInput."
+    input: RejectNominationInput!
+  ): RejectNominationPayload!
   """
   Sends the monthly digest of a past month to every tenant that has not had
   it (R25); a tenant never gets a period's digest twice. Platform staff only.
   """
-  runMonthlyDigest(input: RunMonthlyDigestInput!): RunMonthlyDigestPayload!
+  runMonthlyDigest(
+    "The mutation's parameters, each described on RunMonthlyDigestInput."
+    input: RunMonthlyDigestInput!
+  ): RunMonthlyDigestPayload!
 }
 
 extend type Tenant {
@@ -5869,7 +6236,9 @@ extend type Tenant {
 
 "The person who legally represents a tenant and signs nominations (R20)."
 type LegalRepresentative {
+  "Given name."
   givenName: String!
+  "Family name."
   familyName: String!
   "National tax code; it must match the signing certificate when the certificate carries one."
   taxCode: String!
@@ -5893,14 +6262,19 @@ enum NominationStatus {
 
 "A request to grant a role that requires the legal representative's signed nomination (R20)."
 type Nomination implements Node {
+  "Global ID of the Nomination (opaque; usable with node(id:))."
   id: ID!
   "Human-readable reference printed on the form, e.g. NOM-00000042."
   reference: String!
+  "Where the request stands (a pending request past its expiry reads EXPIRED)."
   status: NominationStatus!
+  "The tenant the role is for."
   tenant: Tenant!
   "The nominee; null if the viewer may not see them."
   user: User
+  "The product of the role."
   product: Product!
+  "The role requested."
   role: Role!
   "The legal representative the form is addressed to."
   legalRepresentative: LegalRepresentative!
@@ -5908,9 +6282,11 @@ type Nomination implements Node {
   sentTo: String!
   "Who started the request; null if not visible or gone."
   requestedBy: User
+  "When the request was started."
   requestedAt: DateTime!
   "The link stops working at this time."
   expiresAt: DateTime!
+  "When the request left PENDING (approved, rejected, cancelled, or found expired); null before."
   decidedAt: DateTime
   "Why it was rejected or cancelled, if said."
   reason: String
@@ -5932,7 +6308,9 @@ type SignerCertificate {
   issuer: String!
   "Certificate serial number (hex)."
   serialNumber: String!
+  "Start of the certificate's validity."
   notBefore: DateTime!
+  "End of the certificate's validity."
   notAfter: DateTime!
   "SHA-256 fingerprint (hex) of the DER certificate."
   sha256Fingerprint: String!
@@ -5944,20 +6322,29 @@ type SignerCertificate {
 
 "A page of nominations."
 type NominationConnection {
+  "The page, one edge (cursor and Nomination) per item."
   edges: [NominationEdge!]!
+  "The page's Nomination items, in edge order (a shortcut for edges.node)."
   nodes: [Nomination!]!
+  "Cursors and whether more items exist before or after this page."
   pageInfo: PageInfo!
+  "How many items the whole list holds, across all pages."
   totalCount: Int!
 }
 
 "A nomination and its cursor."
 type NominationEdge {
+  "Opaque cursor of this Nomination, for after/before on the same list."
   cursor: String!
+  "The Nomination."
   node: Nomination!
 }
 
+"The legal representative who signs nomination forms."
 input LegalRepresentativeInput {
+  "Given name."
   givenName: String!
+  "Family name."
   familyName: String!
   "National tax code, validated by the tenant's country rules."
   taxCode: String!
@@ -5965,10 +6352,13 @@ input LegalRepresentativeInput {
   email: String
 }
 
+"Input of the startNomination mutation."
 input StartNominationInput {
+  "Global ID of the tenant the role is for."
   tenantId: ID!
   "The person to nominate."
   userId: ID!
+  "Global ID of the product of the role."
   productId: ID!
   "A role of the product with requiresNomination."
   roleId: ID!
@@ -5981,12 +6371,15 @@ input StartNominationInput {
   confirmLegalRepresentativeChange: Boolean
 }
 
+"Result of the startNomination mutation: userErrors lists the refusals, empty on success."
 type StartNominationPayload {
   "The pending request; null on failure."
   nomination: Nomination
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the rejectNomination mutation."
 input RejectNominationInput {
   "The token of the emailed link (legal representative)."
   token: String
@@ -5996,11 +6389,13 @@ input RejectNominationInput {
   reason: String
 }
 
+"Result of the rejectNomination mutation: userErrors lists the refusals, empty on success."
 type RejectNominationPayload {
   "The closed request; null on failure or when the caller may not see it (link holders)."
   nomination: Nomination
   "The request's state after the call."
   status: NominationStatus
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
@@ -6022,19 +6417,57 @@ enum SecurityFindingReason {
 
 "The security findings page of one tenant (R22), each list ordered by username."
 type SecurityFindings {
+  "The tenant checked."
   tenant: Tenant!
   "Not activated: invited, or no second factor enrolled."
-  notActivated(first: Int, after: String, last: Int, before: String): SecurityFindingConnection!
+  notActivated(
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
+    last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
+    before: String
+  ): SecurityFindingConnection!
   "Blocked: password expired under the tenant's policy."
-  blocked(first: Int, after: String, last: Int, before: String): SecurityFindingConnection!
+  blocked(
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
+    last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
+    before: String
+  ): SecurityFindingConnection!
   "Locked after repeated wrong passwords."
-  locked(first: Int, after: String, last: Int, before: String): SecurityFindingConnection!
+  locked(
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
+    last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
+    before: String
+  ): SecurityFindingConnection!
   "Suspended: the account, or a role assignment in this tenant."
-  suspended(first: Int, after: String, last: Int, before: String): SecurityFindingConnection!
+  suspended(
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
+    last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
+    before: String
+  ): SecurityFindingConnection!
 }
 
 "One member in one category of findings."
 type SecurityFinding {
+  "The member concerned."
   user: User!
   "Every reason of the category that applies."
   reasons: [SecurityFindingReason!]!
@@ -6042,8 +6475,11 @@ type SecurityFinding {
 
 "A page of findings."
 type SecurityFindingConnection {
+  "The page, one edge (cursor and SecurityFinding) per item."
   edges: [SecurityFindingEdge!]!
+  "The page's SecurityFinding items, in edge order (a shortcut for edges.node)."
   nodes: [SecurityFinding!]!
+  "Cursors and whether more items exist before or after this page."
   pageInfo: PageInfo!
   "Number of members in this category."
   totalCount: Int!
@@ -6051,7 +6487,9 @@ type SecurityFindingConnection {
 
 "A finding and its cursor."
 type SecurityFindingEdge {
+  "Opaque cursor of this SecurityFinding, for after/before on the same list."
   cursor: String!
+  "The SecurityFinding."
   node: SecurityFinding!
 }
 
@@ -6063,7 +6501,10 @@ extend type Tenant {
   administrators, read-only from parent tenants). INVALID_PERIOD for a
   malformed month or one still to come.
   """
-  monthlyDigest(period: String!): MonthlyDigest!
+  monthlyDigest(
+    "The month, YYYY-MM: ended or current (INVALID_PERIOD otherwise)."
+    period: String!
+  ): MonthlyDigest!
 }
 
 "A tenant's monthly digest (R25)."
@@ -6088,6 +6529,7 @@ type MonthlyDigest {
 
 "One product's lines of a monthly digest."
 type MonthlyDigestProduct {
+  "The product these counts are about."
   product: Product!
   "Users given a role on the product during the month."
   added: Int!
@@ -6099,11 +6541,13 @@ type MonthlyDigestProduct {
   inactiveUsernames: [String!]!
 }
 
+"Input of the runMonthlyDigest mutation."
 input RunMonthlyDigestInput {
   "A month that has ended, written YYYY-MM."
   period: String!
 }
 
+"Result of the runMonthlyDigest mutation: userErrors lists the refusals, empty on success."
 type RunMonthlyDigestPayload {
   "The period run."
   period: String
@@ -6113,6 +6557,7 @@ type RunMonthlyDigestPayload {
   alreadySent: Int!
   "Tenants without a certified or contact address: recorded, nothing sent."
   noAddress: Int!
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 `, BuiltIn: false},
@@ -6142,7 +6587,7 @@ schema {
 }
 
 "An RFC 3339 timestamp in UTC."
-scalar DateTime
+scalar DateTime @specifiedBy(url: "https://scalars.graphql.org/andimarek/date-time")
 
 "An object with an opaque, globally unique ID."
 interface Node {
@@ -6177,16 +6622,23 @@ type UserError {
   message: String!
 }
 
+"The root of reads: objects by global ID, the viewer, tenants, users, products, audit trail and the lists of each area."
 type Query {
   "Fetches any object by its global ID; null when it does not exist or the viewer may not see it."
-  node(id: ID!): Node
+  node(
+    "Global ID of any object implementing Node."
+    id: ID!
+  ): Node
   """
   Fetches several objects by global ID, in the same order (at most 100). A
   position is null when its object does not exist or the viewer may not see
   it; an ID that is not valid nulls only its own position, with an error whose
   path names that position (` + "`" + `["nodes", i]` + "`" + `).
   """
-  nodes(ids: [ID!]!): [Node]!
+  nodes(
+    "Global IDs, at most 100 (TOO_MANY_IDS otherwise)."
+    ids: [ID!]!
+  ): [Node]!
   "The signed-in person or service account; null when anonymous."
   viewer: Viewer
   "Tenants the viewer may see, ordered by name."
@@ -6197,9 +6649,13 @@ type Query {
     rootsOnly: Boolean
     "Case-insensitive substring of the name."
     search: String
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
     after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
     last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
     before: String
   ): TenantConnection!
   """
@@ -6209,24 +6665,33 @@ type Query {
   with the error reason INVALID_CURSOR.
   """
   users(
+    "Only users matching every given filter; all the viewer may list when omitted."
     filter: UserFilter
     "Sort order; by username ascending when omitted. See UserOrderField for the orders by personal data."
     orderBy: UserOrder
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
     after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
     last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
     before: String
   ): UserConnection!
   "The products of the platform and their roles."
   products: [Product!]!
 }
 
+"The root of writes. Every mutation returns a payload whose userErrors lists refusals tied to the input; a missing permission or an invisible object is a GraphQL error with extensions.code instead."
 type Mutation {
   """
   Creates the first platform administrator with the one-time setup token
   printed by the server at its first start. Fails once an administrator exists.
   """
-  bootstrapPlatformAdmin(input: BootstrapPlatformAdminInput!): BootstrapPlatformAdminPayload!
+  bootstrapPlatformAdmin(
+    "The mutation's parameters, each described on BootstrapPlatformAdminInput."
+    input: BootstrapPlatformAdminInput!
+  ): BootstrapPlatformAdminPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/service_accounts.graphqls", Input: `"""
@@ -6235,12 +6700,15 @@ of kind SERVICE (see ` + "`" + `user` + "`" + `): roles are assigned to it like 
 and it authenticates with bearer tokens ` + "`" + `Authorization: Bearer sat_…` + "`" + `.
 """
 type ServiceAccount implements Node {
+  "Global ID of the ServiceAccount (opaque; usable with node(id:))."
   id: ID!
   "Stable unique identifier, never reused; give it to the systems that log its actions."
   uid: String!
   "Unique login name; never changes."
   username: String!
+  "What the account is for (empty when not given)."
   description: String!
+  "The account's state, as for a user (e.g. SUSPENDED by an administrator)."
   status: UserStatus!
   "The tenant the account belongs to."
   tenant: Tenant
@@ -6248,28 +6716,37 @@ type ServiceAccount implements Node {
   user: User
   "Its tokens, newest first (metadata only: a secret is shown once, at creation)."
   tokens: [ServiceAccountToken!]!
+  "When the account was created."
   createdAt: DateTime!
 }
 
 "State of a service account token."
 enum ServiceAccountTokenStatus {
+  "Authenticates requests until its expiry."
   ACTIVE
   "Past its expiry (or past the overlap after a rotation)."
   EXPIRED
+  "Ended by revokeServiceAccountToken (or a rotation with no overlap)."
   REVOKED
 }
 
 "A bearer token of a service account (metadata: the secret is never shown again)."
 type ServiceAccountToken implements Node {
+  "Global ID of the ServiceAccountToken (opaque; usable with node(id:))."
   id: ID!
+  "The name given at creation, to recognise the token by."
   name: String!
   "The token's recognisable beginning, e.g. ` + "`" + `sat_Xy12ab` + "`" + `."
   hint: String!
+  "Whether the token still authenticates requests."
   status: ServiceAccountTokenStatus!
+  "When the token was created."
   createdAt: DateTime!
+  "When the token stops working."
   expiresAt: DateTime!
   "When the token last authenticated a request (recorded at most once a minute)."
   lastUsedAt: DateTime
+  "When the token was revoked; null unless REVOKED."
   revokedAt: DateTime
   "The token this one replaced by rotation."
   rotatedFrom: ServiceAccountToken
@@ -6277,8 +6754,11 @@ type ServiceAccountToken implements Node {
 
 "A page of service accounts."
 type ServiceAccountConnection {
+  "The page, one edge (cursor and ServiceAccount) per item."
   edges: [ServiceAccountEdge!]!
+  "The page's ServiceAccount items, in edge order (a shortcut for edges.node)."
   nodes: [ServiceAccount!]!
+  "Cursors and whether more items exist before or after this page."
   pageInfo: PageInfo!
   "Number of service accounts of the tenant."
   totalCount: Int!
@@ -6286,16 +6766,29 @@ type ServiceAccountConnection {
 
 "A service account and its cursor."
 type ServiceAccountEdge {
+  "Opaque cursor of this ServiceAccount, for after/before on the same list."
   cursor: String!
+  "The ServiceAccount."
   node: ServiceAccount!
 }
 
 extend type Tenant {
   "Service accounts of this tenant, by username (its administrators and their ancestors' see them)."
-  serviceAccounts(first: Int, after: String, last: Int, before: String): ServiceAccountConnection!
+  serviceAccounts(
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
+    last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
+    before: String
+  ): ServiceAccountConnection!
 }
 
+"Input of the createServiceAccount mutation."
 input CreateServiceAccountInput {
+  "Global ID of the tenant the account belongs to."
   tenantId: ID!
   "3–64 letters, digits, ` + "`" + `.` + "`" + `, ` + "`" + `_` + "`" + `, ` + "`" + `-` + "`" + `; unique among users and service accounts."
   username: String!
@@ -6303,12 +6796,17 @@ input CreateServiceAccountInput {
   description: String
 }
 
+"Result of the createServiceAccount mutation: userErrors lists the refusals, empty on success."
 type CreateServiceAccountPayload {
+  "The serviceAccount concerned; null on failure."
   serviceAccount: ServiceAccount
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the createServiceAccountToken mutation."
 input CreateServiceAccountTokenInput {
+  "Global ID of the service account."
   serviceAccountId: ID!
   "A name to recognise the token by, e.g. where it is deployed."
   name: String!
@@ -6316,14 +6814,19 @@ input CreateServiceAccountTokenInput {
   expiresAt: DateTime
 }
 
+"Result of the createServiceAccountToken mutation: userErrors lists the refusals, empty on success."
 type CreateServiceAccountTokenPayload {
+  "The token concerned; null on failure."
   token: ServiceAccountToken
   "The token itself, shown this once: store it now. Null on failure."
   secret: String
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the rotateServiceAccountToken mutation."
 input RotateServiceAccountTokenInput {
+  "Global ID of the live token to replace."
   tokenId: ID!
   """
   How long the old token keeps working, in seconds, so that a deployment
@@ -6333,6 +6836,7 @@ input RotateServiceAccountTokenInput {
   overlapSeconds: Int
 }
 
+"Result of the rotateServiceAccountToken mutation: userErrors lists the refusals, empty on success."
 type RotateServiceAccountTokenPayload {
   "The new token, with the old one's name and lifetime."
   token: ServiceAccountToken
@@ -6340,31 +6844,50 @@ type RotateServiceAccountTokenPayload {
   secret: String
   "The old token with its shortened expiry (or revoked)."
   previousToken: ServiceAccountToken
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
+"Input of the revokeServiceAccountToken mutation."
 input RevokeServiceAccountTokenInput {
+  "Global ID of the token to end."
   tokenId: ID!
 }
 
+"Result of the revokeServiceAccountToken mutation: userErrors lists the refusals, empty on success."
 type RevokeServiceAccountTokenPayload {
+  "The token concerned; null on failure."
   token: ServiceAccountToken
+  "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
 
 extend type Mutation {
   "Creates a service account in a tenant; administrators of that tenant and platform staff may (R27)."
-  createServiceAccount(input: CreateServiceAccountInput!): CreateServiceAccountPayload!
+  createServiceAccount(
+    "The mutation's parameters, each described on CreateServiceAccountInput."
+    input: CreateServiceAccountInput!
+  ): CreateServiceAccountPayload!
   "Creates a token; its secret is in the payload, once (R27)."
-  createServiceAccountToken(input: CreateServiceAccountTokenInput!): CreateServiceAccountTokenPayload!
+  createServiceAccountToken(
+    "The mutation's parameters, each described on CreateServiceAccountTokenInput."
+    input: CreateServiceAccountTokenInput!
+  ): CreateServiceAccountTokenPayload!
   "Replaces a live token by a new one; the old one works for the overlap, then expires."
-  rotateServiceAccountToken(input: RotateServiceAccountTokenInput!): RotateServiceAccountTokenPayload!
+  rotateServiceAccountToken(
+    "The mutation's parameters, each described on RotateServiceAccountTokenInput."
+    input: RotateServiceAccountTokenInput!
+  ): RotateServiceAccountTokenPayload!
   "Ends a token at once."
-  revokeServiceAccountToken(input: RevokeServiceAccountTokenInput!): RevokeServiceAccountTokenPayload!
+  revokeServiceAccountToken(
+    "The mutation's parameters, each described on RevokeServiceAccountTokenInput."
+    input: RevokeServiceAccountTokenInput!
+  ): RevokeServiceAccountTokenPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/tenants.graphqls", Input: `"An organisation or one of its sites (head office → sites, holding → child companies)."
 type Tenant implements Node {
+  "Global ID of the Tenant (opaque; usable with node(id:))."
   id: ID!
   "Display name."
   name: String!
@@ -6377,31 +6900,50 @@ type Tenant implements Node {
   "The tenant above this one; null at the top or when the viewer may not see it."
   parent: Tenant
   "The direct children of this tenant that the viewer may see."
-  children(first: Int, after: String, last: Int, before: String): TenantConnection!
+  children(
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
+    first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
+    after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
+    last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
+    before: String
+  ): TenantConnection!
   """
   Users with a membership of this tenant, ordered by username unless
   orderBy says otherwise (a cursor made under another order is refused with
   INVALID_CURSOR). R21.
   """
   users(
+    "Only members matching every given filter; all members when omitted."
     filter: UserFilter
     "Sort order; by username ascending when omitted. See UserOrderField for the orders by personal data."
     orderBy: UserOrder
+    "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
+    "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
     after: String
+    "Page size counting backwards from before (or from the end), 1 to 100; not together with first."
     last: Int
+    "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
     before: String
   ): UserConnection!
   "Optimistic-concurrency version; updates pass the version they expect."
   version: Int!
+  "When the tenant was created."
   createdAt: DateTime!
+  "When the tenant last changed."
   updatedAt: DateTime!
 }
 
 "A page of tenants."
 type TenantConnection {
+  "The page, one edge (cursor and Tenant) per item."
   edges: [TenantEdge!]!
+  "The page's Tenant items, in edge order (a shortcut for edges.node)."
   nodes: [Tenant!]!
+  "Cursors and whether more items exist before or after this page."
   pageInfo: PageInfo!
   "Number of tenants matching, over all pages."
   totalCount: Int!
@@ -6409,7 +6951,9 @@ type TenantConnection {
 
 "A tenant and its cursor."
 type TenantEdge {
+  "Opaque cursor of this Tenant, for after/before on the same list."
   cursor: String!
+  "The Tenant."
   node: Tenant!
 }
 `, BuiltIn: false},
@@ -6417,6 +6961,7 @@ type TenantEdge {
 enum UserStatus {
   "Created, invitation not yet accepted."
   INVITED
+  "Invitation accepted; the account can sign in."
   ACTIVE
   "Suspended by an administrator; reversible."
   SUSPENDED
@@ -6426,19 +6971,25 @@ enum UserStatus {
 
 "Whether a user is a person or a service account (R27)."
 enum UserKind {
+  "A person."
   HUMAN
+  "A service account (API integration, R27)."
   SERVICE
 }
 
 "Category of a role: administrators manage people on the product; operators use it."
 enum RoleCategory {
+  "Administrators: manage the people of the product in their tenants."
   ADMIN
+  "Operators: use the product."
   OPERATOR
 }
 
 "State of one role assignment (per-product suspension, R5/R10)."
 enum AssignmentStatus {
+  "The role is in force."
   ACTIVE
+  "The role is suspended on this product; it can be reactivated."
   SUSPENDED
 }
 
@@ -6472,9 +7023,11 @@ code) are null when the viewer's roles do not grant access to personal data
 (R12): the restriction is enforced here, not only in the UI.
 """
 type User implements Node {
+  "Global ID of the User (opaque; usable with node(id:))."
   id: ID!
   "Stable unique identifier, never reused."
   uid: String!
+  "Person or service account."
   kind: UserKind!
   "Unique login name; never changes (R2)."
   username: String!
@@ -6500,13 +7053,17 @@ type User implements Node {
   language: String!
   "IANA time zone (R4)."
   timeZone: String!
+  "The account's state."
   status: UserStatus!
   "The tenant that created the user; only its admins edit identity fields (R7). Null if not visible."
   homeTenant: Tenant
   "The user's memberships of tenants the viewer may see."
   memberships: [Membership!]!
+  "Optimistic-concurrency version; updates pass it as expectedVersion (a stale one is CONFLICT)."
   version: Int!
+  "When the user was created."
   createdAt: DateTime!
+  "When the user last changed."
   updatedAt: DateTime!
   "The user's last successful sign-in; null if the user never signed in. Not personal data: shown to whoever sees the user."
   lastSignInAt: DateTime
@@ -6555,8 +7112,11 @@ enum OrderDirection {
 
 "A page of users."
 type UserConnection {
+  "The page, one edge (cursor and User) per item."
   edges: [UserEdge!]!
+  "The page's User items, in edge order (a shortcut for edges.node)."
   nodes: [User!]!
+  "Cursors and whether more items exist before or after this page."
   pageInfo: PageInfo!
   """
   Number of users matching, over all pages. Exact up to 10,000 matches; past
@@ -6570,35 +7130,49 @@ type UserConnection {
 
 "A user and its cursor."
 type UserEdge {
+  "Opaque cursor of this User, for after/before on the same list."
   cursor: String!
+  "The User."
   node: User!
 }
 
 "A user's attachment to one tenant, holding role assignments."
 type Membership implements Node {
+  "Global ID of the Membership (opaque; usable with node(id:))."
   id: ID!
+  "The tenant the user is attached to."
   tenant: Tenant!
+  "The attached user."
   user: User!
   "Role assignments of this membership, ordered by product."
   roleAssignments: [RoleAssignment!]!
+  "When the user was attached to the tenant."
   createdAt: DateTime!
 }
 
 "One role on one product, held through a membership."
 type RoleAssignment implements Node {
+  "Global ID of the RoleAssignment (opaque; usable with node(id:))."
   id: ID!
+  "The product the role is on."
   product: Product!
+  "The role held."
   role: Role!
+  "Whether the role is in force or suspended."
   status: AssignmentStatus!
+  "When the role was assigned."
   createdAt: DateTime!
 }
 
 "A module of the platform that users get roles on."
 type Product implements Node {
+  "Global ID of the Product (opaque; usable with node(id:))."
   id: ID!
   "Stable code, e.g. sessions-conducteurs."
   code: String!
+  "Display name."
   name: String!
+  "What the product does, for administrators choosing roles."
   description: String!
   "Roles of this product offered for assignment, administrators first (retired roles left out)."
   roles: [Role!]!
@@ -6611,10 +7185,15 @@ type Product implements Node {
 
 "A named set of permissions on one product."
 type Role implements Node {
+  "Global ID of the Role (opaque; usable with node(id:))."
   id: ID!
+  "Stable code of the role."
   code: String!
+  "Display name."
   name: String!
+  "Administrator or operator role."
   category: RoleCategory!
+  "The permission codes the role grants on its product."
   permissions: [String!]!
   "Granting this role needs the legal representative's signed nomination (R20)."
   requiresNomination: Boolean!
@@ -6624,11 +7203,13 @@ type Role implements Node {
   requiresSite: Boolean!
   "The role left the catalog: holders keep it until changed, it is never given again."
   retired: Boolean!
+  "The product the role belongs to."
   product: Product!
 }
 
 "Who is making the request."
 type Viewer {
+  "The signed-in user (for a service account, its user of kind SERVICE)."
   user: User!
   "Whether the viewer is platform staff (tenant onboarding, catalog)."
   platformAdmin: Boolean!

@@ -11,36 +11,51 @@ import (
 	"time"
 )
 
+// Input of the acceptInvitation mutation.
 type AcceptInvitationInput struct {
+	// The token from the invitation link.
 	Token string `json:"token"`
 	// The chosen password (policy after NIST SP 800-63B).
 	Password string `json:"password"`
 }
 
+// Result of the acceptInvitation mutation: userErrors lists the refusals, empty on success.
 type AcceptInvitationPayload struct {
 	// The activated account's username, to sign in with.
-	Username   *string      `json:"username,omitempty"`
+	Username *string `json:"username,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the adminResetPassword mutation.
 type AdminResetPasswordInput struct {
+	// Global ID of the user whose password to reset.
 	UserID string `json:"userId"`
 }
 
+// Result of the adminResetPassword mutation: userErrors lists the refusals, empty on success.
 type AdminResetPasswordPayload struct {
-	User       *domain.User `json:"user,omitempty"`
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the adminResetSecondFactor mutation.
 type AdminResetSecondFactorInput struct {
+	// Global ID of the user whose second factor to reset.
 	UserID string `json:"userId"`
 }
 
+// Result of the adminResetSecondFactor mutation: userErrors lists the refusals, empty on success.
 type AdminResetSecondFactorPayload struct {
-	User       *domain.User `json:"user,omitempty"`
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the assignRole mutation.
 type AssignRoleInput struct {
 	// The member to give the role to.
 	UserID string `json:"userId"`
@@ -50,6 +65,7 @@ type AssignRoleInput struct {
 	RoleID string `json:"roleId"`
 }
 
+// Result of the assignRole and onboardTenantAdministrator mutations: userErrors lists the refusals, empty on success.
 type AssignRolePayload struct {
 	// The role assignment concerned; null on failure.
 	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
@@ -59,6 +75,7 @@ type AssignRolePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the attachExistingUser mutation.
 type AttachExistingUserInput struct {
 	// The tenant to add the account to.
 	TenantID string `json:"tenantId"`
@@ -74,6 +91,7 @@ type AttachExistingUserInput struct {
 	RoleID string `json:"roleId"`
 }
 
+// Result of the attachExistingUser mutation: userErrors lists the refusals, empty on success.
 type AttachExistingUserPayload struct {
 	// The user concerned; null on failure.
 	User *domain.User `json:"user,omitempty"`
@@ -83,6 +101,7 @@ type AttachExistingUserPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the attachUserToTenant mutation.
 type AttachUserToTenantInput struct {
 	// A user the viewer may list.
 	UserID string `json:"userId"`
@@ -94,6 +113,7 @@ type AttachUserToTenantInput struct {
 	RoleID string `json:"roleId"`
 }
 
+// Result of the attachUserToTenant mutation: userErrors lists the refusals, empty on success.
 type AttachUserToTenantPayload struct {
 	// The membership concerned; null on failure.
 	Membership *domain.Membership `json:"membership,omitempty"`
@@ -122,28 +142,37 @@ type AuditEventFilter struct {
 	To *time.Time `json:"to,omitempty"`
 }
 
+// Result of beginTotpEnrollment: the secret to enter in an authenticator app; confirm it with confirmTotpEnrollment.
 type BeginTotpEnrollmentPayload struct {
 	// Base32 secret, for manual entry.
 	Secret *string `json:"secret,omitempty"`
 	// otpauth:// URI, for a QR code.
-	OtpauthURI *string      `json:"otpauthUri,omitempty"`
+	OtpauthURI *string `json:"otpauthUri,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the bootstrapPlatformAdmin mutation.
 type BootstrapPlatformAdminInput struct {
 	// The one-time token printed by the server at first start.
-	Token      string `json:"token"`
-	Username   string `json:"username"`
-	Email      string `json:"email"`
-	GivenName  string `json:"givenName"`
+	Token string `json:"token"`
+	// 3–64 letters, digits, '.', '_', '-'; never changes.
+	Username string `json:"username"`
+	// The administrator's email address.
+	Email string `json:"email"`
+	// Given name, 1 to 100 characters.
+	GivenName string `json:"givenName"`
+	// Family name, 1 to 100 characters.
 	FamilyName string `json:"familyName"`
 	// The administrator's password (policy after NIST SP 800-63B).
 	Password string `json:"password"`
 }
 
+// Result of the bootstrapPlatformAdmin mutation: userErrors lists the refusals, empty on success.
 type BootstrapPlatformAdminPayload struct {
 	// The created administrator; null on failure.
-	User       *domain.User `json:"user,omitempty"`
+	User *domain.User `json:"user,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -189,40 +218,57 @@ type BulkUsersInput struct {
 	UserIds []string `json:"userIds"`
 }
 
+// Input of the changeExpiredPassword mutation.
 type ChangeExpiredPasswordInput struct {
 	// Username, or an email address that names exactly one account.
-	Username    string     `json:"username"`
-	OldPassword string     `json:"oldPassword"`
-	NewPassword string     `json:"newPassword"`
-	TotpCode    *string    `json:"totpCode,omitempty"`
-	TokenKind   *TokenKind `json:"tokenKind,omitempty"`
+	Username string `json:"username"`
+	// The expired (or administrator-set) password.
+	OldPassword string `json:"oldPassword"`
+	// The new password (policy after NIST SP 800-63B).
+	NewPassword string `json:"newPassword"`
+	// The 6-digit code of the authenticator app, when the account has a second factor.
+	TotpCode *string `json:"totpCode,omitempty"`
+	// COOKIE (default) for the SPA, BEARER for API clients.
+	TokenKind *TokenKind `json:"tokenKind,omitempty"`
 }
 
+// Input of the changePassword mutation.
 type ChangePasswordInput struct {
+	// The viewer's current password, checked again.
 	CurrentPassword string `json:"currentPassword"`
-	NewPassword     string `json:"newPassword"`
+	// The new password (policy after NIST SP 800-63B).
+	NewPassword string `json:"newPassword"`
 }
 
+// Result of the changePassword mutation: userErrors lists the refusals, empty on success.
 type ChangePasswordPayload struct {
-	User       *domain.User `json:"user,omitempty"`
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the confirmEmailChange mutation.
 type ConfirmEmailChangeInput struct {
 	// The token of the emailed link.
 	Token string `json:"token"`
 }
 
+// Input of the confirmTotpEnrollment mutation.
 type ConfirmTotpEnrollmentInput struct {
 	// A current 6-digit code of the authenticator app.
 	Code string `json:"code"`
 }
 
+// Result of the confirmTotpEnrollment mutation: userErrors lists the refusals, empty on success.
 type ConfirmTotpEnrollmentPayload struct {
-	Viewer     *domain.Viewer `json:"viewer,omitempty"`
-	UserErrors []*UserError   `json:"userErrors"`
+	// The viewer concerned; null on failure.
+	Viewer *domain.Viewer `json:"viewer,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the createGroup mutation.
 type CreateGroupInput struct {
 	// The tenant the group belongs to.
 	TenantID string `json:"tenantId"`
@@ -232,7 +278,9 @@ type CreateGroupInput struct {
 	Name string `json:"name"`
 }
 
+// Input of the createServiceAccount mutation.
 type CreateServiceAccountInput struct {
+	// Global ID of the tenant the account belongs to.
 	TenantID string `json:"tenantId"`
 	// 3–64 letters, digits, `.`, `_`, `-`; unique among users and service accounts.
 	Username string `json:"username"`
@@ -240,12 +288,17 @@ type CreateServiceAccountInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
+// Result of the createServiceAccount mutation: userErrors lists the refusals, empty on success.
 type CreateServiceAccountPayload struct {
+	// The serviceAccount concerned; null on failure.
 	ServiceAccount *domain.ServiceAccount `json:"serviceAccount,omitempty"`
-	UserErrors     []*UserError           `json:"userErrors"`
+	// Why the mutation was refused, one entry per problem; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the createServiceAccountToken mutation.
 type CreateServiceAccountTokenInput struct {
+	// Global ID of the service account.
 	ServiceAccountID string `json:"serviceAccountId"`
 	// A name to recognise the token by, e.g. where it is deployed.
 	Name string `json:"name"`
@@ -253,13 +306,17 @@ type CreateServiceAccountTokenInput struct {
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
+// Result of the createServiceAccountToken mutation: userErrors lists the refusals, empty on success.
 type CreateServiceAccountTokenPayload struct {
+	// The token concerned; null on failure.
 	Token *domain.ServiceAccountToken `json:"token,omitempty"`
 	// The token itself, shown this once: store it now. Null on failure.
-	Secret     *string      `json:"secret,omitempty"`
+	Secret *string `json:"secret,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the createTenant mutation.
 type CreateTenantInput struct {
 	// The tenant above the new one; null onboards an organisation (platform staff).
 	ParentID *string `json:"parentId,omitempty"`
@@ -273,6 +330,7 @@ type CreateTenantInput struct {
 	CertifiedEmail *string `json:"certifiedEmail,omitempty"`
 }
 
+// Input of the createUser mutation.
 type CreateUserInput struct {
 	// The tenant creating the person: it becomes their home tenant (R7).
 	TenantID string `json:"tenantId"`
@@ -310,6 +368,7 @@ type CreateUserInput struct {
 	InitialPassword *string `json:"initialPassword,omitempty"`
 }
 
+// Result of the createUser mutation: userErrors lists the refusals, empty on success.
 type CreateUserPayload struct {
 	// The user concerned; null on failure.
 	User *domain.User `json:"user,omitempty"`
@@ -319,6 +378,7 @@ type CreateUserPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the deleteGroup mutation.
 type DeleteGroupInput struct {
 	// The group concerned.
 	GroupID string `json:"groupId"`
@@ -326,6 +386,7 @@ type DeleteGroupInput struct {
 	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }
 
+// Result of the deleteGroup mutation: userErrors lists the refusals, empty on success.
 type DeleteGroupPayload struct {
 	// The deleted group's ID; null on failure.
 	DeletedGroupID *string `json:"deletedGroupId,omitempty"`
@@ -333,11 +394,13 @@ type DeleteGroupPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the detachUserFromTenant mutation.
 type DetachUserFromTenantInput struct {
 	// The membership to end.
 	MembershipID string `json:"membershipId"`
 }
 
+// Result of the detachUserFromTenant and removeUserFromTenant mutations: userErrors lists the refusals, empty on success.
 type DetachUserFromTenantPayload struct {
 	// The ended membership's ID.
 	DetachedMembershipID *string `json:"detachedMembershipId,omitempty"`
@@ -363,6 +426,7 @@ type FailedLoginFilter struct {
 	IP *string `json:"ip,omitempty"`
 }
 
+// Input of the addUserToGroup and removeUserFromGroup mutations.
 type GroupMemberInput struct {
 	// The group concerned.
 	GroupID string `json:"groupId"`
@@ -370,6 +434,7 @@ type GroupMemberInput struct {
 	UserID string `json:"userId"`
 }
 
+// Result of the addUserToGroup and removeUserFromGroup mutations: userErrors lists the refusals, empty on success.
 type GroupMemberPayload struct {
 	// The group concerned; null on failure.
 	Group *domain.Group `json:"group,omitempty"`
@@ -379,6 +444,7 @@ type GroupMemberPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Result of the createGroup and updateGroup mutations: userErrors lists the refusals, empty on success.
 type GroupPayload struct {
 	// The group concerned; null on failure.
 	Group *domain.Group `json:"group,omitempty"`
@@ -386,7 +452,9 @@ type GroupPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// What an invitation link is worth, checked before asking for a password.
 type InvitationStatus struct {
+	// Whether the link can be used, and if not why.
 	State InvitationState `json:"state"`
 	// The account's username; null for an INVALID token.
 	Username *string `json:"username,omitempty"`
@@ -394,8 +462,11 @@ type InvitationStatus struct {
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
+// The legal representative who signs nomination forms.
 type LegalRepresentativeInput struct {
-	GivenName  string `json:"givenName"`
+	// Given name.
+	GivenName string `json:"givenName"`
+	// Family name.
 	FamilyName string `json:"familyName"`
 	// National tax code, validated by the tenant's country rules.
 	TaxCode string `json:"taxCode"`
@@ -403,9 +474,11 @@ type LegalRepresentativeInput struct {
 	Email *string `json:"email,omitempty"`
 }
 
+// Input of the login mutation.
 type LoginInput struct {
 	// Username, or an email address that names exactly one account.
 	Username string `json:"username"`
+	// The account's password.
 	Password string `json:"password"`
 	// The 6-digit code of the authenticator app, when the account has a second factor.
 	TotpCode *string `json:"totpCode,omitempty"`
@@ -413,6 +486,7 @@ type LoginInput struct {
 	TokenKind *TokenKind `json:"tokenKind,omitempty"`
 }
 
+// Result of the login and changeExpiredPassword mutations: userErrors lists the refusals, empty on success.
 type LoginPayload struct {
 	// The signed-in viewer; null on failure.
 	Viewer *domain.Viewer `json:"viewer,omitempty"`
@@ -421,16 +495,20 @@ type LoginPayload struct {
 	// When the session ends at the latest (absolute timeout).
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 	// An administrator reset the second factor: enrol again now (beginTotpEnrollment).
-	TotpEnrollmentRequired bool         `json:"totpEnrollmentRequired"`
-	UserErrors             []*UserError `json:"userErrors"`
-}
-
-type LogoutPayload struct {
-	// Whether a session was ended.
-	Ok         bool         `json:"ok"`
+	TotpEnrollmentRequired bool `json:"totpEnrollmentRequired"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Result of logout.
+type LogoutPayload struct {
+	// Whether a session was ended.
+	Ok bool `json:"ok"`
+	// Why the mutation was refused, one entry per problem; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Input of the lookupUserCandidate mutation.
 type LookupUserCandidateInput struct {
 	// The tenant the person is being added to.
 	TenantID string `json:"tenantId"`
@@ -442,6 +520,7 @@ type LookupUserCandidateInput struct {
 	TaxCountry *string `json:"taxCountry,omitempty"`
 }
 
+// Result of the lookupUserCandidate mutation: userErrors lists the refusals, empty on success.
 type LookupUserCandidatePayload struct {
 	// Null when the input is invalid (see userErrors).
 	Outcome *UserCandidateOutcome `json:"outcome,omitempty"`
@@ -475,6 +554,7 @@ type MonthlyDigest struct {
 
 // One product's lines of a monthly digest.
 type MonthlyDigestProduct struct {
+	// The product these counts are about.
 	Product *domain.Product `json:"product"`
 	// Users given a role on the product during the month.
 	Added int `json:"added"`
@@ -486,9 +566,11 @@ type MonthlyDigestProduct struct {
 	InactiveUsernames []string `json:"inactiveUsernames"`
 }
 
+// The root of writes. Every mutation returns a payload whose userErrors lists refusals tied to the input; a missing permission or an invisible object is a GraphQL error with extensions.code instead.
 type Mutation struct {
 }
 
+// Input of the onboardTenantAdministrator mutation.
 type OnboardTenantAdministratorInput struct {
 	// The member to make the tenant's first administrator.
 	UserID string `json:"userId"`
@@ -512,9 +594,11 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// The root of reads: objects by global ID, the viewer, tenants, users, products, audit trail and the lists of each area.
 type Query struct {
 }
 
+// Input of the rejectNomination mutation.
 type RejectNominationInput struct {
 	// The token of the emailed link (legal representative).
 	Token *string `json:"token,omitempty"`
@@ -524,14 +608,17 @@ type RejectNominationInput struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
+// Result of the rejectNomination mutation: userErrors lists the refusals, empty on success.
 type RejectNominationPayload struct {
 	// The closed request; null on failure or when the caller may not see it (link holders).
 	Nomination *domain.Nomination `json:"nomination,omitempty"`
 	// The request's state after the call.
-	Status     *NominationStatus `json:"status,omitempty"`
-	UserErrors []*UserError      `json:"userErrors"`
+	Status *NominationStatus `json:"status,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Result of the removeRoleAssignment mutation: userErrors lists the refusals, empty on success.
 type RemoveRoleAssignmentPayload struct {
 	// The removed assignment's ID; null on failure.
 	RemovedRoleAssignmentID *string `json:"removedRoleAssignmentId,omitempty"`
@@ -543,6 +630,7 @@ type RemoveRoleAssignmentPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the removeUserFromTenant mutation.
 type RemoveUserFromTenantInput struct {
 	// The user to remove.
 	UserID string `json:"userId"`
@@ -550,72 +638,99 @@ type RemoveUserFromTenantInput struct {
 	TenantID string `json:"tenantId"`
 }
 
+// Input of the requestAccountRecovery mutation.
 type RequestAccountRecoveryInput struct {
 	// Username or email address.
 	UsernameOrEmail string `json:"usernameOrEmail"`
 }
 
+// Result of the requestAccountRecovery mutation: userErrors lists the refusals, empty on success.
 type RequestAccountRecoveryPayload struct {
 	// Always true: the answer never tells whether the account exists.
-	Accepted   bool         `json:"accepted"`
+	Accepted bool `json:"accepted"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the requestEmailChange mutation.
 type RequestEmailChangeInput struct {
 	// The new work email.
 	Email string `json:"email"`
 }
 
+// Input of the resendInvitation mutation.
 type ResendInvitationInput struct {
+	// Global ID of the invited user.
 	UserID string `json:"userId"`
 }
 
+// Result of the resendInvitation mutation: userErrors lists the refusals, empty on success.
 type ResendInvitationPayload struct {
-	User       *domain.User `json:"user,omitempty"`
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the resetPasswordWithToken mutation.
 type ResetPasswordWithTokenInput struct {
-	Token    string `json:"token"`
+	// The token from the recovery or reset link.
+	Token string `json:"token"`
+	// The new password (policy after NIST SP 800-63B).
 	Password string `json:"password"`
 }
 
+// Result of the resetPasswordWithToken mutation: userErrors lists the refusals, empty on success.
 type ResetPasswordWithTokenPayload struct {
 	// The account's username, to sign in with.
-	Username   *string      `json:"username,omitempty"`
+	Username *string `json:"username,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Result of revokeOtherSessions.
 type RevokeOtherSessionsPayload struct {
 	// How many sessions were ended.
-	RevokedCount int          `json:"revokedCount"`
-	UserErrors   []*UserError `json:"userErrors"`
+	RevokedCount int `json:"revokedCount"`
+	// Why the mutation was refused, one entry per problem; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the revokeServiceAccountToken mutation.
 type RevokeServiceAccountTokenInput struct {
+	// Global ID of the token to end.
 	TokenID string `json:"tokenId"`
 }
 
+// Result of the revokeServiceAccountToken mutation: userErrors lists the refusals, empty on success.
 type RevokeServiceAccountTokenPayload struct {
-	Token      *domain.ServiceAccountToken `json:"token,omitempty"`
-	UserErrors []*UserError                `json:"userErrors"`
-}
-
-type RevokeSessionInput struct {
-	SessionID string `json:"sessionId"`
-}
-
-type RevokeSessionPayload struct {
-	// Whether a session was ended.
-	Ok         bool         `json:"ok"`
+	// The token concerned; null on failure.
+	Token *domain.ServiceAccountToken `json:"token,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the revokeSession mutation.
+type RevokeSessionInput struct {
+	// Global ID of one of the viewer's sessions (Session.id).
+	SessionID string `json:"sessionId"`
+}
+
+// Result of the revokeSession mutation: userErrors lists the refusals, empty on success.
+type RevokeSessionPayload struct {
+	// Whether a session was ended.
+	Ok bool `json:"ok"`
+	// Why the mutation was refused, one entry per problem; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Input of the suspendRoleAssignment, reactivateRoleAssignment and removeRoleAssignment mutations.
 type RoleAssignmentInput struct {
 	// The role assignment concerned.
 	RoleAssignmentID string `json:"roleAssignmentId"`
 }
 
+// Result of the suspendRoleAssignment and reactivateRoleAssignment mutations: userErrors lists the refusals, empty on success.
 type RoleAssignmentPayload struct {
 	// The role assignment concerned; null on failure.
 	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
@@ -623,7 +738,9 @@ type RoleAssignmentPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the rotateServiceAccountToken mutation.
 type RotateServiceAccountTokenInput struct {
+	// Global ID of the live token to replace.
 	TokenID string `json:"tokenId"`
 	// How long the old token keeps working, in seconds, so that a deployment
 	// can switch without downtime: 0 revokes it at once; default 3600, at most
@@ -631,6 +748,7 @@ type RotateServiceAccountTokenInput struct {
 	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
 }
 
+// Result of the rotateServiceAccountToken mutation: userErrors lists the refusals, empty on success.
 type RotateServiceAccountTokenPayload struct {
 	// The new token, with the old one's name and lifetime.
 	Token *domain.ServiceAccountToken `json:"token,omitempty"`
@@ -638,14 +756,17 @@ type RotateServiceAccountTokenPayload struct {
 	Secret *string `json:"secret,omitempty"`
 	// The old token with its shortened expiry (or revoked).
 	PreviousToken *domain.ServiceAccountToken `json:"previousToken,omitempty"`
-	UserErrors    []*UserError                `json:"userErrors"`
+	// Why the mutation was refused, one entry per problem; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the runMonthlyDigest mutation.
 type RunMonthlyDigestInput struct {
 	// A month that has ended, written YYYY-MM.
 	Period string `json:"period"`
 }
 
+// Result of the runMonthlyDigest mutation: userErrors lists the refusals, empty on success.
 type RunMonthlyDigestPayload struct {
 	// The period run.
 	Period *string `json:"period,omitempty"`
@@ -654,10 +775,12 @@ type RunMonthlyDigestPayload struct {
 	// Tenants that had this period's digest already.
 	AlreadySent int `json:"alreadySent"`
 	// Tenants without a certified or contact address: recorded, nothing sent.
-	NoAddress  int          `json:"noAddress"`
+	NoAddress int `json:"noAddress"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the setModuleLevel mutation.
 type SetModuleLevelInput struct {
 	// The member whose level changes.
 	UserID string `json:"userId"`
@@ -667,6 +790,7 @@ type SetModuleLevelInput struct {
 	RoleID string `json:"roleId"`
 }
 
+// Result of the setModuleLevel mutation: userErrors lists the refusals, empty on success.
 type SetModuleLevelPayload struct {
 	// The member's level now; null on failure.
 	RoleAssignment *domain.RoleAssignment `json:"roleAssignment,omitempty"`
@@ -676,10 +800,13 @@ type SetModuleLevelPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the startNomination mutation.
 type StartNominationInput struct {
+	// Global ID of the tenant the role is for.
 	TenantID string `json:"tenantId"`
 	// The person to nominate.
-	UserID    string `json:"userId"`
+	UserID string `json:"userId"`
+	// Global ID of the product of the role.
 	ProductID string `json:"productId"`
 	// A role of the product with requiresNomination.
 	RoleID string `json:"roleId"`
@@ -690,15 +817,19 @@ type StartNominationInput struct {
 	ConfirmLegalRepresentativeChange *bool `json:"confirmLegalRepresentativeChange,omitempty"`
 }
 
+// Result of the startNomination mutation: userErrors lists the refusals, empty on success.
 type StartNominationPayload struct {
 	// The pending request; null on failure.
 	Nomination *domain.Nomination `json:"nomination,omitempty"`
-	UserErrors []*UserError       `json:"userErrors"`
+	// Why the mutation was refused, one entry per problem; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The root of live updates, over graphql-transport-ws (or SSE) on /graphql.
 type Subscription struct {
 }
 
+// Result of the createTenant and updateTenant mutations: userErrors lists the refusals, empty on success.
 type TenantPayload struct {
 	// The tenant concerned; null on failure.
 	Tenant *domain.Tenant `json:"tenant,omitempty"`
@@ -706,15 +837,21 @@ type TenantPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the unlockUser mutation.
 type UnlockUserInput struct {
+	// Global ID of the locked user.
 	UserID string `json:"userId"`
 }
 
+// Result of the unlockUser mutation: userErrors lists the refusals, empty on success.
 type UnlockUserPayload struct {
-	User       *domain.User `json:"user,omitempty"`
+	// The user concerned; null on failure.
+	User *domain.User `json:"user,omitempty"`
+	// Why the mutation was refused, one entry per problem; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Input of the updateGroup mutation.
 type UpdateGroupInput struct {
 	// The group concerned.
 	GroupID string `json:"groupId"`
@@ -726,6 +863,7 @@ type UpdateGroupInput struct {
 	Active *bool `json:"active,omitempty"`
 }
 
+// Input of the updateMyPhone mutation.
 type UpdateMyPhoneInput struct {
 	// The work phone; null or empty clears it.
 	Phone *string `json:"phone,omitempty"`
@@ -733,6 +871,7 @@ type UpdateMyPhoneInput struct {
 	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }
 
+// Input of the updateMyPreferences mutation.
 type UpdateMyPreferencesInput struct {
 	// it, fr or en.
 	Language *string `json:"language,omitempty"`
@@ -742,6 +881,7 @@ type UpdateMyPreferencesInput struct {
 	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }
 
+// Input of the updateTenant mutation.
 type UpdateTenantInput struct {
 	// The tenant concerned.
 	TenantID string `json:"tenantId"`
@@ -760,6 +900,7 @@ type UpdateTenantInput struct {
 	PasswordMaxAgeDays *int `json:"passwordMaxAgeDays,omitempty"`
 }
 
+// Input of the updateUserProfile mutation.
 type UpdateUserProfileInput struct {
 	// The user to edit.
 	UserID string `json:"userId"`
@@ -836,6 +977,7 @@ type UserOrder struct {
 	Direction OrderDirection `json:"direction"`
 }
 
+// Input of the suspendUser and reactivateUser mutations.
 type UserStatusInput struct {
 	// The account to suspend or reactivate.
 	UserID string `json:"userId"`
@@ -847,7 +989,9 @@ type UserStatusInput struct {
 type AssignmentStatus string
 
 const (
-	AssignmentStatusActive    AssignmentStatus = "ACTIVE"
+	// The role is in force.
+	AssignmentStatusActive AssignmentStatus = "ACTIVE"
+	// The role is suspended on this product; it can be reactivated.
 	AssignmentStatusSuspended AssignmentStatus = "SUSPENDED"
 )
 
@@ -903,36 +1047,64 @@ func (e AssignmentStatus) MarshalJSON() ([]byte, error) {
 type ChangeEventType string
 
 const (
-	ChangeEventTypeUserCreated               ChangeEventType = "USER_CREATED"
-	ChangeEventTypeUserUpdated               ChangeEventType = "USER_UPDATED"
-	ChangeEventTypeUserSuspended             ChangeEventType = "USER_SUSPENDED"
-	ChangeEventTypeUserReactivated           ChangeEventType = "USER_REACTIVATED"
-	ChangeEventTypeUserLocked                ChangeEventType = "USER_LOCKED"
-	ChangeEventTypeUserUnlocked              ChangeEventType = "USER_UNLOCKED"
-	ChangeEventTypeUserDeleted               ChangeEventType = "USER_DELETED"
-	ChangeEventTypeMembershipCreated         ChangeEventType = "MEMBERSHIP_CREATED"
-	ChangeEventTypeMembershipDeleted         ChangeEventType = "MEMBERSHIP_DELETED"
-	ChangeEventTypeRoleAssignmentCreated     ChangeEventType = "ROLE_ASSIGNMENT_CREATED"
-	ChangeEventTypeRoleAssignmentSuspended   ChangeEventType = "ROLE_ASSIGNMENT_SUSPENDED"
+	// A user or service account was created.
+	ChangeEventTypeUserCreated ChangeEventType = "USER_CREATED"
+	// A user's identity, contact data or preferences changed.
+	ChangeEventTypeUserUpdated ChangeEventType = "USER_UPDATED"
+	// A user was suspended.
+	ChangeEventTypeUserSuspended ChangeEventType = "USER_SUSPENDED"
+	// A suspended user was reactivated.
+	ChangeEventTypeUserReactivated ChangeEventType = "USER_REACTIVATED"
+	// A user was locked after repeated wrong passwords.
+	ChangeEventTypeUserLocked ChangeEventType = "USER_LOCKED"
+	// A locked user was unlocked.
+	ChangeEventTypeUserUnlocked ChangeEventType = "USER_UNLOCKED"
+	// A user was deleted (left without any tenant).
+	ChangeEventTypeUserDeleted ChangeEventType = "USER_DELETED"
+	// A user was attached to a tenant.
+	ChangeEventTypeMembershipCreated ChangeEventType = "MEMBERSHIP_CREATED"
+	// A user was detached from a tenant.
+	ChangeEventTypeMembershipDeleted ChangeEventType = "MEMBERSHIP_DELETED"
+	// A role was assigned to a member.
+	ChangeEventTypeRoleAssignmentCreated ChangeEventType = "ROLE_ASSIGNMENT_CREATED"
+	// A role assignment was suspended.
+	ChangeEventTypeRoleAssignmentSuspended ChangeEventType = "ROLE_ASSIGNMENT_SUSPENDED"
+	// A suspended role assignment was reactivated.
 	ChangeEventTypeRoleAssignmentReactivated ChangeEventType = "ROLE_ASSIGNMENT_REACTIVATED"
-	ChangeEventTypeRoleAssignmentDeleted     ChangeEventType = "ROLE_ASSIGNMENT_DELETED"
+	// A role assignment was removed.
+	ChangeEventTypeRoleAssignmentDeleted ChangeEventType = "ROLE_ASSIGNMENT_DELETED"
 	// A module level replaced by another (setModuleLevel); the payload has previousRoleId.
 	ChangeEventTypeRoleAssignmentLevelChanged ChangeEventType = "ROLE_ASSIGNMENT_LEVEL_CHANGED"
-	ChangeEventTypeGroupCreated               ChangeEventType = "GROUP_CREATED"
-	ChangeEventTypeGroupUpdated               ChangeEventType = "GROUP_UPDATED"
-	ChangeEventTypeGroupMemberAdded           ChangeEventType = "GROUP_MEMBER_ADDED"
-	ChangeEventTypeGroupMemberRemoved         ChangeEventType = "GROUP_MEMBER_REMOVED"
-	ChangeEventTypeTenantCreated              ChangeEventType = "TENANT_CREATED"
-	ChangeEventTypeTenantUpdated              ChangeEventType = "TENANT_UPDATED"
-	ChangeEventTypeServiceAccountCreated      ChangeEventType = "SERVICE_ACCOUNT_CREATED"
+	// A group was created.
+	ChangeEventTypeGroupCreated ChangeEventType = "GROUP_CREATED"
+	// A group was renamed, deactivated or reactivated.
+	ChangeEventTypeGroupUpdated ChangeEventType = "GROUP_UPDATED"
+	// A user was added to a group.
+	ChangeEventTypeGroupMemberAdded ChangeEventType = "GROUP_MEMBER_ADDED"
+	// A user was removed from a group.
+	ChangeEventTypeGroupMemberRemoved ChangeEventType = "GROUP_MEMBER_REMOVED"
+	// A tenant was created.
+	ChangeEventTypeTenantCreated ChangeEventType = "TENANT_CREATED"
+	// A tenant's data changed.
+	ChangeEventTypeTenantUpdated ChangeEventType = "TENANT_UPDATED"
+	// A service account was created.
+	ChangeEventTypeServiceAccountCreated ChangeEventType = "SERVICE_ACCOUNT_CREATED"
+	// A service account token was created (or issued by a rotation).
 	ChangeEventTypeServiceAccountTokenCreated ChangeEventType = "SERVICE_ACCOUNT_TOKEN_CREATED"
+	// A service account token was revoked.
 	ChangeEventTypeServiceAccountTokenRevoked ChangeEventType = "SERVICE_ACCOUNT_TOKEN_REVOKED"
-	ChangeEventTypeGroupDeleted               ChangeEventType = "GROUP_DELETED"
-	ChangeEventTypeNominationCreated          ChangeEventType = "NOMINATION_CREATED"
-	ChangeEventTypeNominationApproved         ChangeEventType = "NOMINATION_APPROVED"
-	ChangeEventTypeNominationRejected         ChangeEventType = "NOMINATION_REJECTED"
-	ChangeEventTypeNominationCancelled        ChangeEventType = "NOMINATION_CANCELLED"
-	ChangeEventTypeNominationExpired          ChangeEventType = "NOMINATION_EXPIRED"
+	// A group was deleted.
+	ChangeEventTypeGroupDeleted ChangeEventType = "GROUP_DELETED"
+	// A nomination request was started.
+	ChangeEventTypeNominationCreated ChangeEventType = "NOMINATION_CREATED"
+	// A nomination was signed and the role granted.
+	ChangeEventTypeNominationApproved ChangeEventType = "NOMINATION_APPROVED"
+	// A nomination was rejected by the legal representative.
+	ChangeEventTypeNominationRejected ChangeEventType = "NOMINATION_REJECTED"
+	// A nomination was withdrawn by an administrator.
+	ChangeEventTypeNominationCancelled ChangeEventType = "NOMINATION_CANCELLED"
+	// A nomination was found past its validity.
+	ChangeEventTypeNominationExpired ChangeEventType = "NOMINATION_EXPIRED"
 )
 
 var AllChangeEventType = []ChangeEventType{
@@ -1014,9 +1186,12 @@ func (e ChangeEventType) MarshalJSON() ([]byte, error) {
 type Gender string
 
 const (
+	// Female.
 	GenderFemale Gender = "FEMALE"
-	GenderMale   Gender = "MALE"
-	GenderOther  Gender = "OTHER"
+	// Male.
+	GenderMale Gender = "MALE"
+	// Other.
+	GenderOther Gender = "OTHER"
 )
 
 var AllGender = []Gender{
@@ -1068,10 +1243,13 @@ func (e Gender) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Whether an invitation link can still be used.
 type InvitationState string
 
 const (
-	InvitationStateValid   InvitationState = "VALID"
+	// Usable: the account can be activated with it.
+	InvitationStateValid InvitationState = "VALID"
+	// Past its expiry; an administrator can resend the invitation.
 	InvitationStateExpired InvitationState = "EXPIRED"
 	// Already accepted.
 	InvitationStateUsed InvitationState = "USED"
@@ -1261,7 +1439,9 @@ func (e OrderDirection) MarshalJSON() ([]byte, error) {
 type RoleCategory string
 
 const (
-	RoleCategoryAdmin    RoleCategory = "ADMIN"
+	// Administrators: manage the people of the product in their tenants.
+	RoleCategoryAdmin RoleCategory = "ADMIN"
+	// Operators: use the product.
 	RoleCategoryOperator RoleCategory = "OPERATOR"
 )
 
@@ -1387,9 +1567,11 @@ func (e SecurityFindingReason) MarshalJSON() ([]byte, error) {
 type ServiceAccountTokenStatus string
 
 const (
+	// Authenticates requests until its expiry.
 	ServiceAccountTokenStatusActive ServiceAccountTokenStatus = "ACTIVE"
 	// Past its expiry (or past the overlap after a rotation).
 	ServiceAccountTokenStatusExpired ServiceAccountTokenStatus = "EXPIRED"
+	// Ended by revokeServiceAccountToken (or a rotation with no overlap).
 	ServiceAccountTokenStatusRevoked ServiceAccountTokenStatus = "REVOKED"
 )
 
@@ -1568,7 +1750,9 @@ func (e UserCandidateOutcome) MarshalJSON() ([]byte, error) {
 type UserKind string
 
 const (
-	UserKindHuman   UserKind = "HUMAN"
+	// A person.
+	UserKindHuman UserKind = "HUMAN"
+	// A service account (API integration, R27).
 	UserKindService UserKind = "SERVICE"
 )
 
@@ -1698,7 +1882,8 @@ type UserStatus string
 const (
 	// Created, invitation not yet accepted.
 	UserStatusInvited UserStatus = "INVITED"
-	UserStatusActive  UserStatus = "ACTIVE"
+	// Invitation accepted; the account can sign in.
+	UserStatusActive UserStatus = "ACTIVE"
 	// Suspended by an administrator; reversible.
 	UserStatusSuspended UserStatus = "SUSPENDED"
 	// Locked after repeated wrong passwords.

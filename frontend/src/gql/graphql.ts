@@ -4,20 +4,27 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Input of the acceptInvitation mutation. */
 export type AcceptInvitationInput = {
   /** The chosen password (policy after NIST SP 800-63B). */
   password: string;
+  /** The token from the invitation link. */
   token: string;
 };
 
+/** Input of the adminResetPassword mutation. */
 export type AdminResetPasswordInput = {
+  /** Global ID of the user whose password to reset. */
   userId: string | number;
 };
 
+/** Input of the adminResetSecondFactor mutation. */
 export type AdminResetSecondFactorInput = {
+  /** Global ID of the user whose second factor to reset. */
   userId: string | number;
 };
 
+/** Input of the assignRole mutation. */
 export type AssignRoleInput = {
   /** The role to give; its product is the role's. */
   roleId: string | number;
@@ -29,9 +36,12 @@ export type AssignRoleInput = {
 
 /** State of one role assignment (per-product suspension, R5/R10). */
 export type AssignmentStatus =
+  /** The role is in force. */
   | 'ACTIVE'
+  /** The role is suspended on this product; it can be reactivated. */
   | 'SUSPENDED';
 
+/** Input of the attachExistingUser mutation. */
 export type AttachExistingUserInput = {
   /** The product of the role. */
   productId: string | number;
@@ -47,6 +57,7 @@ export type AttachExistingUserInput = {
   username: string;
 };
 
+/** Input of the attachUserToTenant mutation. */
 export type AttachUserToTenantInput = {
   /** The product of the role. */
   productId: string | number;
@@ -81,14 +92,19 @@ export type AuditEventFilter = {
   to?: string | null | undefined;
 };
 
+/** Input of the bootstrapPlatformAdmin mutation. */
 export type BootstrapPlatformAdminInput = {
+  /** The administrator's email address. */
   email: string;
+  /** Family name, 1 to 100 characters. */
   familyName: string;
+  /** Given name, 1 to 100 characters. */
   givenName: string;
   /** The administrator's password (policy after NIST SP 800-63B). */
   password: string;
   /** The one-time token printed by the server at first start. */
   token: string;
+  /** 3–64 letters, digits, '.', '_', '-'; never changes. */
   username: string;
 };
 
@@ -102,61 +118,100 @@ export type BulkUsersInput = {
 
 /** What changed. */
 export type ChangeEventType =
+  /** A group was created. */
   | 'GROUP_CREATED'
+  /** A group was deleted. */
   | 'GROUP_DELETED'
+  /** A user was added to a group. */
   | 'GROUP_MEMBER_ADDED'
+  /** A user was removed from a group. */
   | 'GROUP_MEMBER_REMOVED'
+  /** A group was renamed, deactivated or reactivated. */
   | 'GROUP_UPDATED'
+  /** A user was attached to a tenant. */
   | 'MEMBERSHIP_CREATED'
+  /** A user was detached from a tenant. */
   | 'MEMBERSHIP_DELETED'
+  /** A nomination was signed and the role granted. */
   | 'NOMINATION_APPROVED'
+  /** A nomination was withdrawn by an administrator. */
   | 'NOMINATION_CANCELLED'
+  /** A nomination request was started. */
   | 'NOMINATION_CREATED'
+  /** A nomination was found past its validity. */
   | 'NOMINATION_EXPIRED'
+  /** A nomination was rejected by the legal representative. */
   | 'NOMINATION_REJECTED'
+  /** A role was assigned to a member. */
   | 'ROLE_ASSIGNMENT_CREATED'
+  /** A role assignment was removed. */
   | 'ROLE_ASSIGNMENT_DELETED'
   /** A module level replaced by another (setModuleLevel); the payload has previousRoleId. */
   | 'ROLE_ASSIGNMENT_LEVEL_CHANGED'
+  /** A suspended role assignment was reactivated. */
   | 'ROLE_ASSIGNMENT_REACTIVATED'
+  /** A role assignment was suspended. */
   | 'ROLE_ASSIGNMENT_SUSPENDED'
+  /** A service account was created. */
   | 'SERVICE_ACCOUNT_CREATED'
+  /** A service account token was created (or issued by a rotation). */
   | 'SERVICE_ACCOUNT_TOKEN_CREATED'
+  /** A service account token was revoked. */
   | 'SERVICE_ACCOUNT_TOKEN_REVOKED'
+  /** A tenant was created. */
   | 'TENANT_CREATED'
+  /** A tenant's data changed. */
   | 'TENANT_UPDATED'
+  /** A user or service account was created. */
   | 'USER_CREATED'
+  /** A user was deleted (left without any tenant). */
   | 'USER_DELETED'
+  /** A user was locked after repeated wrong passwords. */
   | 'USER_LOCKED'
+  /** A suspended user was reactivated. */
   | 'USER_REACTIVATED'
+  /** A user was suspended. */
   | 'USER_SUSPENDED'
+  /** A locked user was unlocked. */
   | 'USER_UNLOCKED'
+  /** A user's identity, contact data or preferences changed. */
   | 'USER_UPDATED';
 
+/** Input of the changeExpiredPassword mutation. */
 export type ChangeExpiredPasswordInput = {
+  /** The new password (policy after NIST SP 800-63B). */
   newPassword: string;
+  /** The expired (or administrator-set) password. */
   oldPassword: string;
+  /** COOKIE (default) for the SPA, BEARER for API clients. */
   tokenKind?: TokenKind | null | undefined;
+  /** The 6-digit code of the authenticator app, when the account has a second factor. */
   totpCode?: string | null | undefined;
   /** Username, or an email address that names exactly one account. */
   username: string;
 };
 
+/** Input of the changePassword mutation. */
 export type ChangePasswordInput = {
+  /** The viewer's current password, checked again. */
   currentPassword: string;
+  /** The new password (policy after NIST SP 800-63B). */
   newPassword: string;
 };
 
+/** Input of the confirmEmailChange mutation. */
 export type ConfirmEmailChangeInput = {
   /** The token of the emailed link. */
   token: string;
 };
 
+/** Input of the confirmTotpEnrollment mutation. */
 export type ConfirmTotpEnrollmentInput = {
   /** A current 6-digit code of the authenticator app. */
   code: string;
 };
 
+/** Input of the createGroup mutation. */
 export type CreateGroupInput = {
   /** 1 to 100 characters, unique per tenant and product. */
   name: string;
@@ -166,22 +221,27 @@ export type CreateGroupInput = {
   tenantId: string | number;
 };
 
+/** Input of the createServiceAccount mutation. */
 export type CreateServiceAccountInput = {
   /** What the account is for (at most 500 characters). */
   description?: string | null | undefined;
+  /** Global ID of the tenant the account belongs to. */
   tenantId: string | number;
   /** 3–64 letters, digits, `.`, `_`, `-`; unique among users and service accounts. */
   username: string;
 };
 
+/** Input of the createServiceAccountToken mutation. */
 export type CreateServiceAccountTokenInput = {
   /** When the token stops working: in the future, at most 366 days away; default 90 days. */
   expiresAt?: string | null | undefined;
   /** A name to recognise the token by, e.g. where it is deployed. */
   name: string;
+  /** Global ID of the service account. */
   serviceAccountId: string | number;
 };
 
+/** Input of the createTenant mutation. */
 export type CreateTenantInput = {
   /** Certified email address (PEC) for nominations. */
   certifiedEmail?: string | null | undefined;
@@ -195,6 +255,7 @@ export type CreateTenantInput = {
   taxCode?: string | null | undefined;
 };
 
+/** Input of the createUser mutation. */
 export type CreateUserInput = {
   /** YYYY-MM-DD, from 1900 to today; optional (seed 003). Personal data. */
   birthDate?: string | null | undefined;
@@ -234,6 +295,7 @@ export type CreateUserInput = {
   username: string;
 };
 
+/** Input of the deleteGroup mutation. */
 export type DeleteGroupInput = {
   /** When given, a stale version is a CONFLICT. */
   expectedVersion?: number | null | undefined;
@@ -241,6 +303,7 @@ export type DeleteGroupInput = {
   groupId: string | number;
 };
 
+/** Input of the detachUserFromTenant mutation. */
 export type DetachUserFromTenantInput = {
   /** The membership to end. */
   membershipId: string | number;
@@ -264,10 +327,14 @@ export type FailedLoginFilter = {
 
 /** A person's gender, as seed 003 records it. */
 export type Gender =
+  /** Female. */
   | 'FEMALE'
+  /** Male. */
   | 'MALE'
+  /** Other. */
   | 'OTHER';
 
+/** Input of the addUserToGroup and removeUserFromGroup mutations. */
 export type GroupMemberInput = {
   /** The group concerned. */
   groupId: string | number;
@@ -275,7 +342,9 @@ export type GroupMemberInput = {
   userId: string | number;
 };
 
+/** Whether an invitation link can still be used. */
 export type InvitationState =
+  /** Past its expiry; an administrator can resend the invitation. */
   | 'EXPIRED'
   /** Unknown or malformed token. */
   | 'INVALID'
@@ -283,18 +352,24 @@ export type InvitationState =
   | 'REVOKED'
   /** Already accepted. */
   | 'USED'
+  /** Usable: the account can be activated with it. */
   | 'VALID';
 
+/** The legal representative who signs nomination forms. */
 export type LegalRepresentativeInput = {
   /** Optional contact email. */
   email?: string | null | undefined;
+  /** Family name. */
   familyName: string;
+  /** Given name. */
   givenName: string;
   /** National tax code, validated by the tenant's country rules. */
   taxCode: string;
 };
 
+/** Input of the login mutation. */
 export type LoginInput = {
+  /** The account's password. */
   password: string;
   /** COOKIE (default) for the SPA, BEARER for API clients. */
   tokenKind?: TokenKind | null | undefined;
@@ -304,6 +379,7 @@ export type LoginInput = {
   username: string;
 };
 
+/** Input of the lookupUserCandidate mutation. */
 export type LookupUserCandidateInput = {
   /** The national tax code, as typed (spaces and separators are ignored). */
   taxCode: string;
@@ -335,6 +411,7 @@ export type OrderDirection =
   /** Largest first (Z to A, newest first). */
   | 'DESC';
 
+/** Input of the rejectNomination mutation. */
 export type RejectNominationInput = {
   /** The request to cancel (administrator). */
   nominationId?: string | number | null | undefined;
@@ -344,6 +421,7 @@ export type RejectNominationInput = {
   token?: string | null | undefined;
 };
 
+/** Input of the removeUserFromTenant mutation. */
 export type RemoveUserFromTenantInput = {
   /** The tenant to remove them from. */
   tenantId: string | number;
@@ -351,33 +429,45 @@ export type RemoveUserFromTenantInput = {
   userId: string | number;
 };
 
+/** Input of the requestAccountRecovery mutation. */
 export type RequestAccountRecoveryInput = {
   /** Username or email address. */
   usernameOrEmail: string;
 };
 
+/** Input of the requestEmailChange mutation. */
 export type RequestEmailChangeInput = {
   /** The new work email. */
   email: string;
 };
 
+/** Input of the resendInvitation mutation. */
 export type ResendInvitationInput = {
+  /** Global ID of the invited user. */
   userId: string | number;
 };
 
+/** Input of the resetPasswordWithToken mutation. */
 export type ResetPasswordWithTokenInput = {
+  /** The new password (policy after NIST SP 800-63B). */
   password: string;
+  /** The token from the recovery or reset link. */
   token: string;
 };
 
+/** Input of the revokeServiceAccountToken mutation. */
 export type RevokeServiceAccountTokenInput = {
+  /** Global ID of the token to end. */
   tokenId: string | number;
 };
 
+/** Input of the revokeSession mutation. */
 export type RevokeSessionInput = {
+  /** Global ID of one of the viewer's sessions (Session.id). */
   sessionId: string | number;
 };
 
+/** Input of the suspendRoleAssignment, reactivateRoleAssignment and removeRoleAssignment mutations. */
 export type RoleAssignmentInput = {
   /** The role assignment concerned. */
   roleAssignmentId: string | number;
@@ -385,9 +475,12 @@ export type RoleAssignmentInput = {
 
 /** Category of a role: administrators manage people on the product; operators use it. */
 export type RoleCategory =
+  /** Administrators: manage the people of the product in their tenants. */
   | 'ADMIN'
+  /** Operators: use the product. */
   | 'OPERATOR';
 
+/** Input of the rotateServiceAccountToken mutation. */
 export type RotateServiceAccountTokenInput = {
   /**
    * How long the old token keeps working, in seconds, so that a deployment
@@ -395,6 +488,7 @@ export type RotateServiceAccountTokenInput = {
    * 604800 (7 days). The old token never lives longer than it would have.
    */
   overlapSeconds?: number | null | undefined;
+  /** Global ID of the live token to replace. */
   tokenId: string | number;
 };
 
@@ -415,11 +509,14 @@ export type SecurityFindingReason =
 
 /** State of a service account token. */
 export type ServiceAccountTokenStatus =
+  /** Authenticates requests until its expiry. */
   | 'ACTIVE'
   /** Past its expiry (or past the overlap after a rotation). */
   | 'EXPIRED'
+  /** Ended by revokeServiceAccountToken (or a rotation with no overlap). */
   | 'REVOKED';
 
+/** Input of the setModuleLevel mutation. */
 export type SetModuleLevelInput = {
   /** The new level: a role of a single-level product. */
   roleId: string | number;
@@ -429,6 +526,7 @@ export type SetModuleLevelInput = {
   userId: string | number;
 };
 
+/** Input of the startNomination mutation. */
 export type StartNominationInput = {
   /**
    * Must be true to replace the tenant's recorded legal representative with
@@ -437,9 +535,11 @@ export type StartNominationInput = {
   confirmLegalRepresentativeChange?: boolean | null | undefined;
   /** The legal representative who will sign: the recorded one, or a replacement. */
   legalRepresentative: LegalRepresentativeInput;
+  /** Global ID of the product of the role. */
   productId: string | number;
   /** A role of the product with requiresNomination. */
   roleId: string | number;
+  /** Global ID of the tenant the role is for. */
   tenantId: string | number;
   /** The person to nominate. */
   userId: string | number;
@@ -452,10 +552,13 @@ export type TokenKind =
   /** An HttpOnly cookie (the SPA), with CSRF protection. */
   | 'COOKIE';
 
+/** Input of the unlockUser mutation. */
 export type UnlockUserInput = {
+  /** Global ID of the locked user. */
   userId: string | number;
 };
 
+/** Input of the updateGroup mutation. */
 export type UpdateGroupInput = {
   /** false deactivates: nobody can be added to an inactive group. */
   active?: boolean | null | undefined;
@@ -467,6 +570,7 @@ export type UpdateGroupInput = {
   name?: string | null | undefined;
 };
 
+/** Input of the updateMyPhone mutation. */
 export type UpdateMyPhoneInput = {
   /** When given, a stale version is a CONFLICT. */
   expectedVersion?: number | null | undefined;
@@ -474,6 +578,7 @@ export type UpdateMyPhoneInput = {
   phone?: string | null | undefined;
 };
 
+/** Input of the updateMyPreferences mutation. */
 export type UpdateMyPreferencesInput = {
   /** When given, a stale version is a CONFLICT. */
   expectedVersion?: number | null | undefined;
@@ -483,6 +588,7 @@ export type UpdateMyPreferencesInput = {
   timeZone?: string | null | undefined;
 };
 
+/** Input of the updateTenant mutation. */
 export type UpdateTenantInput = {
   /** Platform staff only. */
   certifiedEmail?: string | null | undefined;
@@ -503,6 +609,7 @@ export type UpdateTenantInput = {
   tenantId: string | number;
 };
 
+/** Input of the updateUserProfile mutation. */
 export type UpdateUserProfileInput = {
   /** YYYY-MM-DD, from 1900 to today (seed 003); an empty string clears it. INVALID_BIRTH_DATE otherwise. */
   birthDate?: string | null | undefined;
@@ -563,7 +670,9 @@ export type UserFilter = {
 
 /** Whether a user is a person or a service account (R27). */
 export type UserKind =
+  /** A person. */
   | 'HUMAN'
+  /** A service account (API integration, R27). */
   | 'SERVICE';
 
 /**
@@ -600,6 +709,7 @@ export type UserOrderField =
 
 /** Account state of a user (R5). */
 export type UserStatus =
+  /** Invitation accepted; the account can sign in. */
   | 'ACTIVE'
   /** Created, invitation not yet accepted. */
   | 'INVITED'
@@ -608,6 +718,7 @@ export type UserStatus =
   /** Suspended by an administrator; reversible. */
   | 'SUSPENDED';
 
+/** Input of the suspendUser and reactivateUser mutations. */
 export type UserStatusInput = {
   /** When given, a stale version is a CONFLICT. */
   expectedVersion?: number | null | undefined;
