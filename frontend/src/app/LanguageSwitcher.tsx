@@ -30,7 +30,9 @@ export function LanguageSwitcher() {
           if (!next) return;
           setLocale(next);
           // A service account's viewer has no editable preferences; a failure leaves the local choice.
-          if (viewer && next !== viewer.user.language) void savePreferences({ input: { language: next } });
+          // Saved even when it equals the viewer's language as last loaded: a save of
+          // another pick may still be in flight, and would otherwise win.
+          if (viewer) void savePreferences({ input: { language: next } });
         }}
       >
         {LOCALES.map((l) => (
