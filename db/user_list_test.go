@@ -22,22 +22,7 @@ import (
 // forwards and backwards, and the count, on a small generated dataset.
 func TestFindUsersMatchesReference(t *testing.T) {
 	ctx := context.Background()
-	url := dbtest.NewDatabaseURL(t)
-	cfg := datagen.Scaled(0.001)
-	cfg.Tenants, cfg.Orgs, cfg.Users, cfg.AuditEvents = 100, 10, 2500, 0
-	if _, err := datagen.Generate(ctx, cfg, url, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	d, err := db.Open(ctx, url, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	d, conn := generatedUsers(t, 2500)
 	ids := func(sql string, args ...any) []int64 {
 		t.Helper()
 		rows, err := conn.Query(ctx, sql, args...)
@@ -99,6 +84,32 @@ func TestFindUsersMatchesReference(t *testing.T) {
 		t.Run(plan.name, func(t *testing.T) { checkFindUsers(t, conn, svc, scopes, filters) })
 		undo()
 	}
+}
+
+// generatedUsers loads a small generated dataset (100 tenants in 10
+// organisations, users as given, no audit events) into a fresh database and
+// returns the service layer's and a plain connection to it, both closed when
+// the test ends.
+func generatedUsers(t *testing.T, users int) (*db.DB, *pgx.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	url := dbtest.NewDatabaseURL(t)
+	cfg := datagen.Scaled(0.001)
+	cfg.Tenants, cfg.Orgs, cfg.Users, cfg.AuditEvents = 100, 10, users, 0
+	if _, err := datagen.Generate(ctx, cfg, url, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Open(ctx, url, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return d, conn
 }
 
 func checkFindUsers(t *testing.T, conn *pgx.Conn, svc *db.UserService, scopes map[string]domain.Scope, filters map[string]domain.UserFilter) {

@@ -3,16 +3,12 @@ package db_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
-	"tenantadmin/bench/datagen"
 	"tenantadmin/db"
-	"tenantadmin/db/dbtest"
 	"tenantadmin/domain"
 )
 
@@ -23,22 +19,7 @@ import (
 // another order is refused.
 func TestFindUsersOrders(t *testing.T) {
 	ctx := context.Background()
-	url := dbtest.NewDatabaseURL(t)
-	cfg := datagen.Scaled(0.001)
-	cfg.Tenants, cfg.Orgs, cfg.Users, cfg.AuditEvents = 100, 10, 1500, 0
-	if _, err := datagen.Generate(ctx, cfg, url, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	d, err := db.Open(ctx, url, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	d, conn := generatedUsers(t, 1500)
 	// Ties on every key, missing emails and sign-ins, mixed-case emails,
 	// sign-ins with microseconds (the cursor must keep them).
 	if _, err := conn.Exec(ctx, `UPDATE users SET
