@@ -27,6 +27,7 @@ import (
 	"tenantadmin/domain"
 	"tenantadmin/events"
 	"tenantadmin/graph"
+	"tenantadmin/jobs"
 	"tenantadmin/kv"
 	"tenantadmin/mail"
 )
@@ -85,7 +86,7 @@ type Main struct {
 	postgres   *embedded.Postgres
 	listener   net.Listener
 	httpServer *http.Server
-	jobs       *jobs
+	jobs       *jobs.Scheduler
 	// pprofServer serves runtime profiles when PPROF_ADDR is set.
 	pprofServer *http.Server
 	pprofAddr   string
