@@ -137,6 +137,11 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 	}
 	cfg.Schema = Schema()
 	srv := handler.New(generated.NewExecutableSchema(cfg))
+	cursors := app.Cursors
+	if cursors == nil {
+		cursors, _ = NewCursors("") // the development key is always valid
+	}
+	srv.AroundFields(cursors.middleware)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if limits.Introspection {
 		srv.Use(extension.Introspection{})
