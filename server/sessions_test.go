@@ -388,7 +388,7 @@ func TestDeveloperMailbox(t *testing.T) {
 		if err := NewMain().ParseFlags([]string{"-production"}); err == nil || !strings.Contains(err.Error(), "REDIS_URL") {
 			t.Fatalf("production without REDIS_URL: %v", err)
 		}
-		if err := NewMain().ParseFlags([]string{"-production", "-redis-url", "redis://127.0.0.1:6379/0"}); err != nil {
+		if err := NewMain().ParseFlags([]string{"-production", "-redis-url", "redis://127.0.0.1:6379/0", "-cursor-secret", testCursorSecret}); err != nil {
 			t.Fatalf("production with REDIS_URL: %v", err)
 		}
 	})
