@@ -644,6 +644,288 @@ export type UserCandidateOutcome =
   /** Another account has this username: choose another. */
   | 'USERNAME_TAKEN';
 
+/**
+ * Why a mutation refused its input (UserError.code, BulkUserError.code), also
+ * the extensions.reason of GraphQL errors that have one. Values are stable:
+ * once released, a code keeps its name and meaning; new codes may be added, so
+ * a client handles an unknown value (e.g. by showing the message).
+ */
+export type UserErrorCode =
+  /** The account is locked after too many failed sign-ins. */
+  | 'ACCOUNT_LOCKED'
+  /** The account is suspended. */
+  | 'ACCOUNT_SUSPENDED'
+  /** The user is already in this group. */
+  | 'ALREADY_IN_GROUP'
+  /** The user is already a member of this tenant. */
+  | 'ALREADY_MEMBER'
+  /** The tenant already has an administrator. */
+  | 'ALREADY_ONBOARDED'
+  /** A platform administrator already exists. */
+  | 'ALREADY_SET_UP'
+  /** The account or role is already suspended. */
+  | 'ALREADY_SUSPENDED'
+  /** This list pages forward only: last and before are not accepted. */
+  | 'BACKWARD_PAGING_UNSUPPORTED'
+  /** The input breaks a rule that has no more precise code; the message says which. */
+  | 'BAD_USER_INPUT'
+  /** A user cannot hold ADMIN and OPERATOR roles on the same product in the same tenant. */
+  | 'CATEGORY_CONFLICT'
+  /** The signer's certificate was not valid when it signed. */
+  | 'CERTIFICATE_NOT_VALID_AT_SIGNING_TIME'
+  /** The signer's certificate is not issued by a trusted authority. */
+  | 'CERTIFICATE_UNTRUSTED'
+  /** The object changed meanwhile or the change conflicts with existing data: reload and try again. */
+  | 'CONFLICT'
+  /** A cookie session is started over HTTP POST only; ask for a bearer token here. */
+  | 'COOKIES_UNAVAILABLE'
+  /** The event cursor is older than the events the server still keeps. */
+  | 'CURSOR_EXPIRED'
+  /** The description is longer than 500 characters. */
+  | 'DESCRIPTION_TOO_LONG'
+  /** A user is listed more than once. */
+  | 'DUPLICATE_USER'
+  /** The expiry is not in the future. */
+  | 'EXPIRY_IN_PAST'
+  /** A token lives at most 366 days. */
+  | 'EXPIRY_TOO_FAR'
+  /** No signed file was attached. */
+  | 'FILE_MISSING'
+  /** first and last were both given. */
+  | 'FIRST_AND_LAST'
+  /** In a bulk action's userErrors only: the viewer may not act on this user (elsewhere a refusal is a GraphQL error). */
+  | 'FORBIDDEN'
+  /** The signed document is not the nomination form that was sent. */
+  | 'FORM_MISMATCH'
+  /** Users can be added to active groups only. */
+  | 'GROUP_INACTIVE'
+  /** Another group of this tenant and product has this name. */
+  | 'GROUP_NAME_TAKEN'
+  /** The audit action filter is longer than 100 characters. */
+  | 'INVALID_ACTION'
+  /** The birth date is not a date from 1900 to today written YYYY-MM-DD. */
+  | 'INVALID_BIRTH_DATE'
+  /** Unknown category of findings. */
+  | 'INVALID_CATEGORY'
+  /** The country is not a two-letter ISO 3166 code. */
+  | 'INVALID_COUNTRY'
+  /** The username or password is wrong. */
+  | 'INVALID_CREDENTIALS'
+  /** The cursor was not made by this list, with these arguments. */
+  | 'INVALID_CURSOR'
+  /** The e-mail address is not valid. */
+  | 'INVALID_EMAIL'
+  /** A filter value is not valid (unknown value, malformed time or IP prefix, days out of range). */
+  | 'INVALID_FILTER'
+  /** The gender is not FEMALE, MALE or OTHER. */
+  | 'INVALID_GENDER'
+  /** An ID is not a valid global ID of the expected type. */
+  | 'INVALID_ID'
+  /** The language is not one of it, fr, en. */
+  | 'INVALID_LANGUAGE'
+  /** A name is empty, too long or contains invalid or invisible characters. */
+  | 'INVALID_NAME'
+  /** The overlap of a rotated token is outside the allowed range. */
+  | 'INVALID_OVERLAP'
+  /** first or last is outside 1 to 100. */
+  | 'INVALID_PAGE_SIZE'
+  /** The password lifetime is outside the allowed bounds. */
+  | 'INVALID_PASSWORD_LIFETIME'
+  /** The period is not a month written YYYY-MM that has started. */
+  | 'INVALID_PERIOD'
+  /** The phone number is not valid (6 to 15 digits, optional leading +). */
+  | 'INVALID_PHONE'
+  /** The reason is missing or not 3 to 500 characters. */
+  | 'INVALID_REASON'
+  /** The setup token is not the one the server printed. */
+  | 'INVALID_SETUP_TOKEN'
+  /** The tax code is not valid for its country. */
+  | 'INVALID_TAX_CODE'
+  /** The start of a time range is not before its end. */
+  | 'INVALID_TIME_RANGE'
+  /** The time zone is not an IANA time zone. */
+  | 'INVALID_TIME_ZONE'
+  /** The link's token is invalid, used or expired. */
+  | 'INVALID_TOKEN'
+  /** The token name is empty or longer than 100 characters. */
+  | 'INVALID_TOKEN_NAME'
+  /** The invitation has expired: ask for a new one. */
+  | 'INVITATION_EXPIRED'
+  /** The invitation link is not valid. */
+  | 'INVITATION_INVALID'
+  /** The invitation was replaced by a newer one. */
+  | 'INVITATION_REVOKED'
+  /** The invitation was already used. */
+  | 'INVITATION_USED'
+  /** The legal representative differs from the tenant's: confirm the change. */
+  | 'LEGAL_REPRESENTATIVE_CHANGE_NEEDS_CONFIRMATION'
+  /** The names were verified by an identity provider and cannot be edited. */
+  | 'NAME_VERIFIED'
+  /** A page size is negative. */
+  | 'NEGATIVE_PAGE_SIZE'
+  /** The nomination was already decided. */
+  | 'NOMINATION_CLOSED'
+  /** The nomination has expired. */
+  | 'NOMINATION_EXPIRED'
+  /** The nomination link is not valid. */
+  | 'NOMINATION_LINK_INVALID'
+  /** No such nomination. */
+  | 'NOMINATION_NOT_FOUND'
+  /** The role is assigned directly; it needs no nomination. */
+  | 'NOMINATION_NOT_REQUIRED'
+  /** A nomination of this user for this role is already waiting for signature. */
+  | 'NOMINATION_PENDING'
+  /** This role is given by nomination only (startNomination). */
+  | 'NOMINATION_REQUIRED'
+  /** Only a person can be nominated. */
+  | 'NOMINEE_NOT_A_PERSON'
+  /** The new value equals the current one. */
+  | 'NOTHING_TO_CHANGE'
+  /** The role is not a level of a module. */
+  | 'NOT_A_LEVEL'
+  /** The user is not a member of this tenant. */
+  | 'NOT_A_MEMBER'
+  /** In a bulk action's userErrors only: the user does not exist or is not visible (elsewhere a GraphQL error). */
+  | 'NOT_FOUND'
+  /** The user already activated the account: there is no invitation to resend. */
+  | 'NOT_INVITED'
+  /** The user is not in this group. */
+  | 'NOT_IN_GROUP'
+  /** The account is not locked. */
+  | 'NOT_LOCKED'
+  /** The user has no role on the group's product in its tenant. */
+  | 'NOT_ON_PRODUCT'
+  /** The account or role is not suspended. */
+  | 'NOT_SUSPENDED'
+  /** The user has no e-mail address to write to. */
+  | 'NO_EMAIL'
+  /** No account matches the username and tax code given. */
+  | 'NO_MATCHING_ACCOUNT'
+  /** This role needs no nomination: assign it directly. */
+  | 'NO_NOMINATION_NEEDED'
+  /** The user already has another level of this module. */
+  | 'ONE_LEVEL_PER_MODULE'
+  /** Users are attached to sites of their own organisation only. */
+  | 'OTHER_ORGANISATION'
+  /** A page size is above the maximum. */
+  | 'PAGE_TOO_LARGE'
+  /** The password is right but must be changed first (changeExpiredPassword). */
+  | 'PASSWORD_CHANGE_REQUIRED'
+  /** The password is among the most common ones. */
+  | 'PASSWORD_COMMON'
+  /** The password contains the username, name or e-mail. */
+  | 'PASSWORD_CONTAINS_USERNAME'
+  /** The password is right but expired: change it (changeExpiredPassword). */
+  | 'PASSWORD_EXPIRED'
+  /** The password is one repeated character or sequence. */
+  | 'PASSWORD_REPETITIVE'
+  /** The new password equals the current one. */
+  | 'PASSWORD_REUSED'
+  /** The password is longer than the maximum. */
+  | 'PASSWORD_TOO_LONG'
+  /** The password is shorter than the policy's minimum. */
+  | 'PASSWORD_TOO_SHORT'
+  /** The digest covers a month that has ended. */
+  | 'PERIOD_NOT_ENDED'
+  /** Ordering by personal data the viewer may not see. */
+  | 'PERSONAL_DATA_ORDER'
+  /** The reason is longer than 500 characters. */
+  | 'REASON_TOO_LONG'
+  /** The password reset link has expired. */
+  | 'RESET_TOKEN_EXPIRED'
+  /** The password reset link is not valid. */
+  | 'RESET_TOKEN_INVALID'
+  /** The password reset link was already used. */
+  | 'RESET_TOKEN_USED'
+  /** The user already has this role. */
+  | 'ROLE_ALREADY_ASSIGNED'
+  /** The role does not belong to the product. */
+  | 'ROLE_NOT_OF_PRODUCT'
+  /** The role is no longer offered. */
+  | 'ROLE_RETIRED'
+  /** The search text is longer than 200 characters. */
+  | 'SEARCH_TOO_LONG'
+  /** No such service account. */
+  | 'SERVICE_ACCOUNT_NOT_FOUND'
+  /** The viewer has no such session. */
+  | 'SESSION_NOT_FOUND'
+  /** The server is shutting down; resubscribe from the last cursor. */
+  | 'SHUTTING_DOWN'
+  /** The signature uses a weak algorithm. */
+  | 'SIGNATURE_ALGORITHM_WEAK'
+  /** The signature does not contain the signed document. */
+  | 'SIGNATURE_DETACHED'
+  /** The signature does not verify. */
+  | 'SIGNATURE_INVALID'
+  /** The file is not a readable CAdES (.p7m) signature. */
+  | 'SIGNATURE_MALFORMED'
+  /** The file has not exactly one signer. */
+  | 'SIGNATURE_SIGNER_COUNT'
+  /** The signature has no signed attributes. */
+  | 'SIGNED_ATTRIBUTES_MISSING'
+  /** The signer's certificate is not in the file. */
+  | 'SIGNER_CERTIFICATE_MISSING'
+  /** The signing-certificate attribute does not match the signer's certificate. */
+  | 'SIGNING_CERTIFICATE_MISMATCH'
+  /** This role is assigned on a site (a child tenant), not on the organisation. */
+  | 'SITE_REQUIRED'
+  /** The subscriber read too slowly and was disconnected; resubscribe from the last cursor. */
+  | 'SLOW_CONSUMER'
+  /** Another account has this tax code. */
+  | 'TAX_CODE_HAS_ACCOUNT'
+  /** The tax code (or its country) cannot change once set. */
+  | 'TAX_CODE_IMMUTABLE'
+  /** The signer is not the legal representative named in the nomination. */
+  | 'TAX_CODE_MISMATCH'
+  /** The tenant has no certified e-mail (PEC) to send the nomination to. */
+  | 'TENANT_HAS_NO_CERTIFIED_EMAIL'
+  /** Another tenant of this country has this tax code. */
+  | 'TENANT_TAX_CODE_TAKEN'
+  /** The token is already revoked. */
+  | 'TOKEN_ALREADY_REVOKED'
+  /** The token is revoked or expired. */
+  | 'TOKEN_NOT_ACTIVE'
+  /** No such token. */
+  | 'TOKEN_NOT_FOUND'
+  /** Give either the link's token or the nomination's ID, not both or neither. */
+  | 'TOKEN_OR_NOMINATION_ID'
+  /** A bulk action needs at least one user. */
+  | 'TOO_FEW_USERS'
+  /** Too many refused signed files for this nomination: it is closed. */
+  | 'TOO_MANY_FAILED_UPLOADS'
+  /** More IDs than one call accepts. */
+  | 'TOO_MANY_IDS'
+  /** The service account has the most active tokens it may have. */
+  | 'TOO_MANY_TOKENS'
+  /** A bulk action takes at most 100 users. */
+  | 'TOO_MANY_USERS'
+  /** The account already has a second factor. */
+  | 'TOTP_ALREADY_ENROLLED'
+  /** The enrolment changed meanwhile: start again. */
+  | 'TOTP_ENROLLMENT_CHANGED'
+  /** The second-factor code is wrong. */
+  | 'TOTP_INVALID'
+  /** Confirming a second factor whose enrolment was not started. */
+  | 'TOTP_NOT_STARTED'
+  /** The account has a second factor: send its current code. */
+  | 'TOTP_REQUIRED'
+  /** The role ID names no role. */
+  | 'UNKNOWN_ROLE'
+  /** The upload could not be read. */
+  | 'UNREADABLE'
+  /** The username contains a character other than letters, digits, dot, dash and underscore. */
+  | 'USERNAME_INVALID_CHARACTER'
+  /** Another account has this username. */
+  | 'USERNAME_TAKEN'
+  /** The username is longer than the maximum length. */
+  | 'USERNAME_TOO_LONG'
+  /** The username is shorter than the minimum length. */
+  | 'USERNAME_TOO_SHORT'
+  /** The user has not activated the account yet: resend the invitation instead. */
+  | 'USER_INVITED'
+  /** The user ID names no user the viewer can reach. */
+  | 'USER_NOT_FOUND';
+
 /** Filters of the users list (R21). All given filters must match. */
 export type UserFilter = {
   /** Only users whose matching role assignment has this state. */
@@ -736,52 +1018,52 @@ export type RevokeSessionMutationVariables = Exact<{
 }>;
 
 
-export type RevokeSessionMutation = { revokeSession: { ok: boolean, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type RevokeSessionMutation = { revokeSession: { ok: boolean, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type RevokeOtherSessionsMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RevokeOtherSessionsMutation = { revokeOtherSessions: { revokedCount: number, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type RevokeOtherSessionsMutation = { revokeOtherSessions: { revokedCount: number, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ChangePasswordMutationVariables = Exact<{
   input: ChangePasswordInput;
 }>;
 
 
-export type ChangePasswordMutation = { changePassword: { user: { id: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type ChangePasswordMutation = { changePassword: { user: { id: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type BeginTotpEnrollmentMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BeginTotpEnrollmentMutation = { beginTotpEnrollment: { secret: string | null, otpauthUri: string | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type BeginTotpEnrollmentMutation = { beginTotpEnrollment: { secret: string | null, otpauthUri: string | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ConfirmTotpEnrollmentMutationVariables = Exact<{
   input: ConfirmTotpEnrollmentInput;
 }>;
 
 
-export type ConfirmTotpEnrollmentMutation = { confirmTotpEnrollment: { viewer: { secondFactorEnrolled: boolean } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type ConfirmTotpEnrollmentMutation = { confirmTotpEnrollment: { viewer: { secondFactorEnrolled: boolean } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type UpdateMyPreferencesMutationVariables = Exact<{
   input: UpdateMyPreferencesInput;
 }>;
 
 
-export type UpdateMyPreferencesMutation = { updateMyPreferences: { user: { id: string, language: string, timeZone: string, version: number } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type UpdateMyPreferencesMutation = { updateMyPreferences: { user: { id: string, language: string, timeZone: string, version: number } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type RequestEmailChangeMutationVariables = Exact<{
   input: RequestEmailChangeInput;
 }>;
 
 
-export type RequestEmailChangeMutation = { requestEmailChange: { user: { id: string, pendingEmail: string | null } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type RequestEmailChangeMutation = { requestEmailChange: { user: { id: string, pendingEmail: string | null } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type UpdateMyPhoneMutationVariables = Exact<{
   input: UpdateMyPhoneInput;
 }>;
 
 
-export type UpdateMyPhoneMutation = { updateMyPhone: { user: { id: string, phone: string | null, version: number } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type UpdateMyPhoneMutation = { updateMyPhone: { user: { id: string, phone: string | null, version: number } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type AuditActionsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -851,19 +1133,19 @@ export type LoginMutationVariables = Exact<{
 }>;
 
 
-export type LoginMutation = { login: { totpEnrollmentRequired: boolean, viewer: { user: { id: string, username: string } } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type LoginMutation = { login: { totpEnrollmentRequired: boolean, viewer: { user: { id: string, username: string } } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ChangeExpiredPasswordMutationVariables = Exact<{
   input: ChangeExpiredPasswordInput;
 }>;
 
 
-export type ChangeExpiredPasswordMutation = { changeExpiredPassword: { viewer: { user: { id: string, username: string } } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type ChangeExpiredPasswordMutation = { changeExpiredPassword: { viewer: { user: { id: string, username: string } } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LogoutMutation = { logout: { ok: boolean, userErrors: Array<{ code: string, message: string }> } };
+export type LogoutMutation = { logout: { ok: boolean, userErrors: Array<{ code: UserErrorCode, message: string }> } };
 
 export type InvitationStatusQueryVariables = Exact<{
   token: string;
@@ -877,7 +1159,7 @@ export type AcceptInvitationMutationVariables = Exact<{
 }>;
 
 
-export type AcceptInvitationMutation = { acceptInvitation: { username: string | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type AcceptInvitationMutation = { acceptInvitation: { username: string | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type DeveloperMailboxQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -891,21 +1173,21 @@ export type RequestAccountRecoveryMutationVariables = Exact<{
 }>;
 
 
-export type RequestAccountRecoveryMutation = { requestAccountRecovery: { accepted: boolean, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type RequestAccountRecoveryMutation = { requestAccountRecovery: { accepted: boolean, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ResetPasswordWithTokenMutationVariables = Exact<{
   input: ResetPasswordWithTokenInput;
 }>;
 
 
-export type ResetPasswordWithTokenMutation = { resetPasswordWithToken: { username: string | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type ResetPasswordWithTokenMutation = { resetPasswordWithToken: { username: string | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ConfirmEmailChangeMutationVariables = Exact<{
   input: ConfirmEmailChangeInput;
 }>;
 
 
-export type ConfirmEmailChangeMutation = { confirmEmailChange: { user: { id: string, email: string | null } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type ConfirmEmailChangeMutation = { confirmEmailChange: { user: { id: string, email: string | null } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type TenantGroupsQueryVariables = Exact<{
   tenantId: string | number;
@@ -931,35 +1213,35 @@ export type CreateGroupMutationVariables = Exact<{
 }>;
 
 
-export type CreateGroupMutation = { createGroup: { group: { id: string, name: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type CreateGroupMutation = { createGroup: { group: { id: string, name: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type UpdateGroupMutationVariables = Exact<{
   input: UpdateGroupInput;
 }>;
 
 
-export type UpdateGroupMutation = { updateGroup: { group: { id: string, name: string, active: boolean, version: number } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type UpdateGroupMutation = { updateGroup: { group: { id: string, name: string, active: boolean, version: number } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type DeleteGroupMutationVariables = Exact<{
   input: DeleteGroupInput;
 }>;
 
 
-export type DeleteGroupMutation = { deleteGroup: { deletedGroupId: string | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type DeleteGroupMutation = { deleteGroup: { deletedGroupId: string | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type AddUserToGroupMutationVariables = Exact<{
   input: GroupMemberInput;
 }>;
 
 
-export type AddUserToGroupMutation = { addUserToGroup: { group: { id: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type AddUserToGroupMutation = { addUserToGroup: { group: { id: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type RemoveUserFromGroupMutationVariables = Exact<{
   input: GroupMemberInput;
 }>;
 
 
-export type RemoveUserFromGroupMutation = { removeUserFromGroup: { group: { id: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type RemoveUserFromGroupMutation = { removeUserFromGroup: { group: { id: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type GroupCandidatesQueryVariables = Exact<{
   tenantId: string | number;
@@ -974,7 +1256,7 @@ export type SetModuleLevelMutationVariables = Exact<{
 }>;
 
 
-export type SetModuleLevelMutation = { setModuleLevel: { roleAssignment: { id: string, status: AssignmentStatus, role: { id: string, name: string } } | null, previousRole: { id: string, name: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type SetModuleLevelMutation = { setModuleLevel: { roleAssignment: { id: string, status: AssignmentStatus, role: { id: string, name: string } } | null, previousRole: { id: string, name: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type NominationTenantQueryVariables = Exact<{
   id: string | number;
@@ -1002,14 +1284,14 @@ export type StartNominationMutationVariables = Exact<{
 }>;
 
 
-export type StartNominationMutation = { startNomination: { nomination: { ' $fragmentRefs'?: { 'NominationFieldsFragment': NominationFieldsFragment } } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type StartNominationMutation = { startNomination: { nomination: { ' $fragmentRefs'?: { 'NominationFieldsFragment': NominationFieldsFragment } } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type CancelNominationMutationVariables = Exact<{
   input: RejectNominationInput;
 }>;
 
 
-export type CancelNominationMutation = { rejectNomination: { status: NominationStatus | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type CancelNominationMutation = { rejectNomination: { status: NominationStatus | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type NominationsQueryVariables = Exact<{
   tenantId: string | number;
@@ -1062,35 +1344,35 @@ export type CreateServiceAccountMutationVariables = Exact<{
 }>;
 
 
-export type CreateServiceAccountMutation = { createServiceAccount: { serviceAccount: { id: string, username: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type CreateServiceAccountMutation = { createServiceAccount: { serviceAccount: { id: string, username: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type CreateServiceAccountTokenMutationVariables = Exact<{
   input: CreateServiceAccountTokenInput;
 }>;
 
 
-export type CreateServiceAccountTokenMutation = { createServiceAccountToken: { secret: string | null, token: { id: string, name: string, hint: string, expiresAt: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type CreateServiceAccountTokenMutation = { createServiceAccountToken: { secret: string | null, token: { id: string, name: string, hint: string, expiresAt: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type RotateServiceAccountTokenMutationVariables = Exact<{
   input: RotateServiceAccountTokenInput;
 }>;
 
 
-export type RotateServiceAccountTokenMutation = { rotateServiceAccountToken: { secret: string | null, token: { id: string, name: string, hint: string, expiresAt: string } | null, previousToken: { id: string, expiresAt: string, status: ServiceAccountTokenStatus } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type RotateServiceAccountTokenMutation = { rotateServiceAccountToken: { secret: string | null, token: { id: string, name: string, hint: string, expiresAt: string } | null, previousToken: { id: string, expiresAt: string, status: ServiceAccountTokenStatus } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type RevokeServiceAccountTokenMutationVariables = Exact<{
   input: RevokeServiceAccountTokenInput;
 }>;
 
 
-export type RevokeServiceAccountTokenMutation = { revokeServiceAccountToken: { token: { id: string, status: ServiceAccountTokenStatus } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type RevokeServiceAccountTokenMutation = { revokeServiceAccountToken: { token: { id: string, status: ServiceAccountTokenStatus } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type BootstrapPlatformAdminMutationVariables = Exact<{
   input: BootstrapPlatformAdminInput;
 }>;
 
 
-export type BootstrapPlatformAdminMutation = { bootstrapPlatformAdmin: { user: { id: string, username: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type BootstrapPlatformAdminMutation = { bootstrapPlatformAdmin: { user: { id: string, username: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type TenantPasswordLifetimeQueryVariables = Exact<{
   tenantId: string | number;
@@ -1116,7 +1398,7 @@ export type UpdateTenantPasswordLifetimeMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantPasswordLifetimeMutation = { updateTenant: { tenant: { id: string, version: number, passwordMaxAgeDays: number | null } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type UpdateTenantPasswordLifetimeMutation = { updateTenant: { tenant: { id: string, version: number, passwordMaxAgeDays: number | null } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type TenantFailedLoginsQueryVariables = Exact<{
   tenantId: string | number;
@@ -1258,7 +1540,7 @@ export type CreateTenantMutationVariables = Exact<{
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { tenant: { id: string, name: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type CreateTenantMutation = { createTenant: { tenant: { id: string, name: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type UserListRowFragment = { id: string, kind: UserKind, username: string, givenName: string | null, familyName: string | null, email: string | null, taxCode: string | null, status: UserStatus, memberships: Array<{ id: string, tenant: { id: string, name: string }, roleAssignments: Array<{ id: string, status: AssignmentStatus, product: { id: string, name: string }, role: { id: string, name: string, category: RoleCategory } }> }> } & { ' $fragmentName'?: 'UserListRowFragment' };
 
@@ -1341,42 +1623,42 @@ export type SuspendRoleAssignmentMutationVariables = Exact<{
 }>;
 
 
-export type SuspendRoleAssignmentMutation = { suspendRoleAssignment: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type SuspendRoleAssignmentMutation = { suspendRoleAssignment: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ReactivateRoleAssignmentMutationVariables = Exact<{
   input: RoleAssignmentInput;
 }>;
 
 
-export type ReactivateRoleAssignmentMutation = { reactivateRoleAssignment: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type ReactivateRoleAssignmentMutation = { reactivateRoleAssignment: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type RemoveRoleAssignmentMutationVariables = Exact<{
   input: RoleAssignmentInput;
 }>;
 
 
-export type RemoveRoleAssignmentMutation = { removeRoleAssignment: { removedRoleAssignmentId: string | null, membershipRemoved: boolean, userDeleted: boolean, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type RemoveRoleAssignmentMutation = { removeRoleAssignment: { removedRoleAssignmentId: string | null, membershipRemoved: boolean, userDeleted: boolean, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type AssignRoleMutationVariables = Exact<{
   input: AssignRoleInput;
 }>;
 
 
-export type AssignRoleMutation = { assignRole: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type AssignRoleMutation = { assignRole: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type SuspendUserMutationVariables = Exact<{
   input: UserStatusInput;
 }>;
 
 
-export type SuspendUserMutation = { suspendUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type SuspendUserMutation = { suspendUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ReactivateUserMutationVariables = Exact<{
   input: UserStatusInput;
 }>;
 
 
-export type ReactivateUserMutation = { reactivateUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type ReactivateUserMutation = { reactivateUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ChangesSubscriptionVariables = Exact<{
   tenantIds?: Array<string | number> | string | number | null | undefined;
@@ -1395,49 +1677,49 @@ export type LookupUserCandidateMutationVariables = Exact<{
 }>;
 
 
-export type LookupUserCandidateMutation = { lookupUserCandidate: { outcome: UserCandidateOutcome | null, existingUsername: string | null, user: { id: string, username: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type LookupUserCandidateMutation = { lookupUserCandidate: { outcome: UserCandidateOutcome | null, existingUsername: string | null, user: { id: string, username: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
 }>;
 
 
-export type CreateUserMutation = { createUser: { user: { id: string, username: string, email: string | null } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type CreateUserMutation = { createUser: { user: { id: string, username: string, email: string | null } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type AttachExistingUserMutationVariables = Exact<{
   input: AttachExistingUserInput;
 }>;
 
 
-export type AttachExistingUserMutation = { attachExistingUser: { user: { id: string, username: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type AttachExistingUserMutation = { attachExistingUser: { user: { id: string, username: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type UpdateUserProfileMutationVariables = Exact<{
   input: UpdateUserProfileInput;
 }>;
 
 
-export type UpdateUserProfileMutation = { updateUserProfile: { user: { id: string, givenName: string | null, familyName: string | null, taxCode: string | null, language: string, timeZone: string, version: number } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type UpdateUserProfileMutation = { updateUserProfile: { user: { id: string, givenName: string | null, familyName: string | null, taxCode: string | null, language: string, timeZone: string, version: number } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type AttachUserToTenantMutationVariables = Exact<{
   input: AttachUserToTenantInput;
 }>;
 
 
-export type AttachUserToTenantMutation = { attachUserToTenant: { membership: { id: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type AttachUserToTenantMutation = { attachUserToTenant: { membership: { id: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type RemoveUserFromTenantMutationVariables = Exact<{
   input: RemoveUserFromTenantInput;
 }>;
 
 
-export type RemoveUserFromTenantMutation = { removeUserFromTenant: { detachedMembershipId: string | null, userDeleted: boolean, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type RemoveUserFromTenantMutation = { removeUserFromTenant: { detachedMembershipId: string | null, userDeleted: boolean, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type DetachUserFromTenantMutationVariables = Exact<{
   input: DetachUserFromTenantInput;
 }>;
 
 
-export type DetachUserFromTenantMutation = { detachUserFromTenant: { detachedMembershipId: string | null, userDeleted: boolean, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type DetachUserFromTenantMutation = { detachUserFromTenant: { detachedMembershipId: string | null, userDeleted: boolean, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type TenantManageableProductsQueryVariables = Exact<{
   id: string | number;
@@ -1463,49 +1745,49 @@ export type UnlockUserMutationVariables = Exact<{
 }>;
 
 
-export type UnlockUserMutation = { unlockUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type UnlockUserMutation = { unlockUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type AdminResetPasswordMutationVariables = Exact<{
   input: AdminResetPasswordInput;
 }>;
 
 
-export type AdminResetPasswordMutation = { adminResetPassword: { user: { id: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type AdminResetPasswordMutation = { adminResetPassword: { user: { id: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type AdminResetSecondFactorMutationVariables = Exact<{
   input: AdminResetSecondFactorInput;
 }>;
 
 
-export type AdminResetSecondFactorMutation = { adminResetSecondFactor: { user: { id: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type AdminResetSecondFactorMutation = { adminResetSecondFactor: { user: { id: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ResendInvitationMutationVariables = Exact<{
   input: ResendInvitationInput;
 }>;
 
 
-export type ResendInvitationMutation = { resendInvitation: { user: { id: string } | null, userErrors: Array<{ field: Array<string>, code: string, message: string }> } };
+export type ResendInvitationMutation = { resendInvitation: { user: { id: string } | null, userErrors: Array<{ field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type SuspendUsersMutationVariables = Exact<{
   input: BulkUsersInput;
 }>;
 
 
-export type SuspendUsersMutation = { suspendUsers: { succeeded: Array<{ id: string, status: UserStatus, version: number }>, userErrors: Array<{ userId: string | null, index: number | null, field: Array<string>, code: string, message: string }> } };
+export type SuspendUsersMutation = { suspendUsers: { succeeded: Array<{ id: string, status: UserStatus, version: number }>, userErrors: Array<{ userId: string | null, index: number | null, field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ReactivateUsersMutationVariables = Exact<{
   input: BulkUsersInput;
 }>;
 
 
-export type ReactivateUsersMutation = { reactivateUsers: { succeeded: Array<{ id: string, status: UserStatus, version: number }>, userErrors: Array<{ userId: string | null, index: number | null, field: Array<string>, code: string, message: string }> } };
+export type ReactivateUsersMutation = { reactivateUsers: { succeeded: Array<{ id: string, status: UserStatus, version: number }>, userErrors: Array<{ userId: string | null, index: number | null, field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type RemoveUsersFromTenantMutationVariables = Exact<{
   input: BulkUsersInput;
 }>;
 
 
-export type RemoveUsersFromTenantMutation = { removeUsersFromTenant: { removedUserIds: Array<string>, deletedUserIds: Array<string>, userErrors: Array<{ userId: string | null, index: number | null, field: Array<string>, code: string, message: string }> } };
+export type RemoveUsersFromTenantMutation = { removeUsersFromTenant: { removedUserIds: Array<string>, deletedUserIds: Array<string>, userErrors: Array<{ userId: string | null, index: number | null, field: Array<string>, code: UserErrorCode, message: string }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
