@@ -200,4 +200,3 @@ func isErrorLiteral(x *ast.CompositeLit) bool {
 	}
 	return false
 }
-
