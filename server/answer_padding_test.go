@@ -56,7 +56,8 @@ func TestAnswersThatMustNotTellAnAccountExistsArePadded(t *testing.T) {
 // milliseconds against an argon2id check's tens, a ratio near 0.05; with
 // it the ratio is near 1 (a known account also records its failure). The
 // test fails only when the whole 99% interval of the median ratio lies
-// under 1/2: no absolute time is compared, only the two populations
+// under 1/3 (measured on a loaded machine: upper bounds 0.81–1.64 with the
+// dummy hash, 0.11 without): no absolute time is compared, only the two populations
 // measured in the same run.
 func TestUnknownAccountTakesAsLongAsAWrongPassword(t *testing.T) {
 	m := MustRunMainWith(t, "-failed-login-min-duration", "0", "-rate-login-account", "0", "-rate-login-ip", "0")
@@ -92,7 +93,7 @@ func TestUnknownAccountTakesAsLongAsAWrongPassword(t *testing.T) {
 	median, low, high := bootstrapMedian(ratios, 2000, 0.99)
 	t.Logf("median time of a wrong password %v, of an unknown account %v; median ratio unknown/known %.2f (99%% interval %.2f–%.2f, %d pairs)",
 		medianDuration(known), medianDuration(unknown), median, low, high, pairs)
-	if high < 0.5 {
+	if high < 1.0/3 {
 		t.Errorf("an unknown account answers in %.2f of the time of a wrong password (99%% interval %.2f–%.2f): the answer time tells whether the account exists (is the dummy hash gone?)",
 			median, low, high)
 	}
