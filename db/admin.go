@@ -149,6 +149,16 @@ func deleteUser(ctx context.Context, tx bun.IDB, ac domain.AuditContext, u *user
 		pseudonym, keys, pseudonym, keys, id, idText, idText).Exec(ctx); err != nil {
 		return mapError(err)
 	}
+	// Change events still retained name the user too (payload and its
+	// before/after).
+	if _, err := tx.NewRaw(`UPDATE events SET payload = pseudonymize_personal_data(payload, ?, ?)
+			|| jsonb_strip_nulls(jsonb_build_object(
+				'before', pseudonymize_personal_data(payload -> 'before', ?, ?),
+				'after', pseudonymize_personal_data(payload -> 'after', ?, ?)))
+		WHERE (subject_type = 'User' AND subject_id = ?) OR payload ->> 'userId' = ?`,
+		pseudonym, keys, pseudonym, keys, pseudonym, keys, id, idText).Exec(ctx); err != nil {
+		return mapError(err)
+	}
 	if _, err := tx.NewRaw("UPDATE audit_events SET actor_label = ? WHERE actor_id = ?", pseudonym, id).Exec(ctx); err != nil {
 		return mapError(err)
 	}

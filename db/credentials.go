@@ -225,7 +225,7 @@ func recordUserChange(ctx context.Context, tx bun.IDB, ac domain.AuditContext, u
 	}
 	for _, t := range tenants {
 		if _, err := tx.NewRaw(`INSERT INTO events (tenant_id, type, subject_type, subject_id, payload)
-			VALUES (?, 'USER_UPDATED', 'User', ?, ?)`, t, userID, map[string]any{"action": action, "after": after}).Exec(ctx); err != nil {
+			VALUES (?, 'USER_UPDATED', 'User', ?, ?)`, t, userID, withUserNames(ctx, tx, map[string]any{"userId": userID, "action": action, "before": before, "after": after})).Exec(ctx); err != nil {
 			return err
 		}
 	}

@@ -175,8 +175,11 @@ func (s *GroupService) UpdateGroup(ctx context.Context, id int64, expectedVersio
 			WherePK().Returning("*").Exec(ctx); err != nil {
 			return mapError(err)
 		}
+		after := groupDoc(g)
+		payload := groupPayload(g)
+		payload["before"], payload["after"] = changedDocs("groupId", before, after)
 		return record(ctx, tx, ac, change{tenantID: &g.TenantID, action: "group.update", targetType: "Group", targetID: g.ID,
-			before: before, after: groupDoc(g), eventType: "GROUP_UPDATED", eventTenant: []int64{g.TenantID}, payload: groupPayload(g)})
+			before: before, after: after, eventType: "GROUP_UPDATED", eventTenant: []int64{g.TenantID}, payload: payload})
 	})
 	if err != nil {
 		return nil, err

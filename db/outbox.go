@@ -77,7 +77,40 @@ func RecordChange(ctx context.Context, idb bun.IDB, ac domain.AuditContext, audi
 	if ev.Payload == nil {
 		ev.Payload = map[string]any{}
 	}
+	withUserNames(ctx, idb, ev.Payload)
 	_, err = idb.NewRaw(`INSERT INTO events (tenant_id, type, subject_type, subject_id, payload, audit_event_id)
 		VALUES (?, ?, ?, ?, ?, ?)`, ev.TenantID, ev.Type, ev.SubjectType, ev.SubjectID, ev.Payload, auditID).Exec(ctx)
 	return mapError(err)
+}
+
+// withUserNames adds, to an event payload about a user ("userId"), the
+// user's username and given and family name at the time of the change, so
+// that subscribers read who it is without a query per event (the API shows
+// the names only to viewers who may read them, R12). A user already gone
+// (deleted in the same change) leaves the payload as it is. It returns the
+// payload.
+func withUserNames(ctx context.Context, idb bun.IDB, payload map[string]any) map[string]any {
+	var id int64
+	switch v := payload["userId"].(type) {
+	case int64:
+		id = v
+	case float64:
+		id = int64(v)
+	case int:
+		id = int64(v)
+	default:
+		return payload
+	}
+	var username, given, family string
+	// Names only decorate the event: a failed read must not fail the change,
+	// and the transaction reports any real failure on its next statement.
+	if err := idb.NewRaw("SELECT username, given_name, family_name FROM users WHERE id = ?", id).
+		Scan(ctx, &username, &given, &family); err != nil {
+		return payload
+	}
+	if _, ok := payload["username"]; !ok {
+		payload["username"] = username
+	}
+	payload["givenName"], payload["familyName"] = given, family
+	return payload
 }

@@ -119,7 +119,7 @@ func (s *TenantService) UpdateTenant(ctx context.Context, id int64, expectedVers
 		b["version"], a["version"] = before["version"], t.Version
 		return record(ctx, tx, ac, change{tenantID: &t.ID, action: "tenant.update", targetType: "Tenant", targetID: t.ID,
 			before: b, after: a, eventType: "TENANT_UPDATED", eventTenant: []int64{t.ID},
-			payload: map[string]any{"tenantId": t.ID, "version": t.Version, "fields": changedFields(a)}})
+			payload: map[string]any{"tenantId": t.ID, "version": t.Version, "fields": changedFields(a), "before": b, "after": a}})
 	})
 	if err != nil {
 		return nil, err

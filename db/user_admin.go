@@ -684,7 +684,7 @@ func (s *UserService) userChange(ctx context.Context, userID int64, expectedVers
 		}
 		return record(ctx, tx, ac, change{tenantID: tenant, action: action, targetType: "User", targetID: u.ID,
 			before: b, after: a, eventType: eventType, eventTenant: t.TenantIDs,
-			payload: map[string]any{"userId": u.ID, "status": u.Status, "version": u.Version}})
+			payload: map[string]any{"userId": u.ID, "status": u.Status, "version": u.Version, "before": b, "after": a}})
 	})
 	if err != nil {
 		return nil, err

@@ -72,6 +72,24 @@ type ChangeEvent struct {
 	// payload is computed once.
 	redactOnce sync.Once
 	redacted   map[string]any
+
+	// What the API makes of the event, once per replica for each of the
+	// two views (with and without personal data): see Presented.
+	presentOnce [2]sync.Once
+	presented   [2]any
+}
+
+// Presented returns build's result for the personal (true) or redacted
+// (false) view of the event, computing it once: an event fans out to every
+// subscriber of a replica, and only the choice of view depends on the
+// subscriber.
+func (e *ChangeEvent) Presented(personal bool, build func() any) any {
+	i := 0
+	if personal {
+		i = 1
+	}
+	e.presentOnce[i].Do(func() { e.presented[i] = build() })
+	return e.presented[i]
 }
 
 // Concerns reports whether the event is about the given user: its subject,
@@ -97,12 +115,17 @@ func (e *ChangeEvent) Concerns(userID int64) bool {
 // phone, tax code, free text) is personal data or may contain it (R12).
 var nonPersonalKeys = map[string]bool{
 	"id": true, "uid": true, "userId": true, "tenantId": true, "membershipId": true,
-	"roleAssignmentId": true, "roleId": true, "roleCode": true, "productId": true, "productCode": true,
+	"roleAssignmentId": true, "roleId": true, "previousRoleId": true, "nominationId": true, "roleCode": true, "productId": true, "productCode": true,
 	"groupId": true, "serviceAccountId": true, "tokenId": true, "parentId": true,
 	"username": true, "kind": true, "status": true, "previousStatus": true, "category": true,
 	"active": true, "version": true, "platformAdmin": true, "emailVerified": true, "nameVerified": true,
 	"changedFields": true, "expiresAt": true, "before": true, "after": true,
 }
+
+// IsPersonalKey reports whether a payload or audit document key holds
+// personal data (or may), i.e. is not one of the keys every subscriber may
+// read: the rule RedactPersonal applies.
+func IsPersonalKey(k string) bool { return !nonPersonalKeys[k] }
 
 // PersonalPayload returns the payload for a viewer who may read the personal
 // data of the event's subject: all of it.

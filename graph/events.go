@@ -222,12 +222,11 @@ func (s *subscriber) changeEvent(ev *domain.ChangeEvent) *model.ChangeEvent {
 	if ev.TenantID != nil {
 		tenants = []int64{*ev.TenantID}
 	}
-	payload := ev.RedactedPayload()
-	if domain.CanSeePersonalData(s.viewer, s.personalData, subjectUser, tenants) {
-		payload = ev.PersonalPayload()
-	}
+	// The only per-subscriber work: which of the event's two views it gets;
+	// each view is built once per event (presentEvent).
+	personal := domain.CanSeePersonalData(s.viewer, s.personalData, subjectUser, tenants)
 	m := &model.ChangeEvent{Event: ev, Cursor: eventCursor(ev.ID), Type: model.ChangeEventType(ev.Type),
-		SubjectType: ev.SubjectType, OccurredAt: ev.OccurredAt, Payload: payload}
+		SubjectType: ev.SubjectType, OccurredAt: ev.OccurredAt, Payload: presentEvent(ev, personal).payload, Personal: personal}
 	if ev.SubjectID != nil {
 		gid := globalID(ev.SubjectType, *ev.SubjectID)
 		m.SubjectID = &gid
@@ -327,9 +326,23 @@ func auditState(ctx context.Context, ev *domain.AuditEvent, state map[string]any
 		return nil, err
 	}
 	if !ok {
-		return domain.RedactPersonal(state), nil
+		return globalizeIDs(domain.RedactPersonal(state)), nil
 	}
-	return state, nil
+	return globalizeIDs(state), nil
+}
+
+// auditChanges lists the fields an audit event changed, values cut to
+// what the viewer may read (R12), identifiers as global IDs.
+func auditChanges(ctx context.Context, ev *domain.AuditEvent) ([]*model.FieldChange, error) {
+	ok, err := auditPersonalData(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	visBefore, visAfter := ev.Before, ev.After
+	if !ok {
+		visBefore, visAfter = domain.RedactPersonal(ev.Before), domain.RedactPersonal(ev.After)
+	}
+	return fieldChanges(ev.Before, ev.After, visBefore, visAfter), nil
 }
 
 func auditPersonalField(ctx context.Context, ev *domain.AuditEvent, value string) (*string, error) {

@@ -73,6 +73,11 @@ func (r *auditEventResolver) After(ctx context.Context, obj *domain.AuditEvent) 
 	return auditState(ctx, obj, obj.After)
 }
 
+// Changes is the resolver for the changes field.
+func (r *auditEventResolver) Changes(ctx context.Context, obj *domain.AuditEvent) ([]*model.FieldChange, error) {
+	return auditChanges(ctx, obj)
+}
+
 // IP is the resolver for the ip field.
 func (r *auditEventResolver) IP(ctx context.Context, obj *domain.AuditEvent) (*string, error) {
 	return auditPersonalField(ctx, obj, obj.IP)
@@ -94,6 +99,11 @@ func (r *changeEventResolver) Tenant(ctx context.Context, obj *model.ChangeEvent
 		return nil, nil
 	}
 	return loadersFrom(ctx).Tenant(ctx, *obj.Event.TenantID)
+}
+
+// Details is the resolver for the details field.
+func (r *changeEventResolver) Details(ctx context.Context, obj *model.ChangeEvent) (model.ChangeEventDetails, error) {
+	return presentEvent(obj.Event, obj.Personal).details, nil
 }
 
 // AuditEvent is the resolver for the auditEvent field.

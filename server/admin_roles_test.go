@@ -322,6 +322,19 @@ func TestR10RoleAssignmentLifecycle(t *testing.T) {
 		if !strings.Contains(trail, pseudonym) || w.audits(t, "roleAssignment.delete", last) != 1 || w.audits(t, "user.delete", w.operator) != 1 {
 			t.Fatalf("trail not kept under the pseudonym %s:\n%s", pseudonym, trail)
 		}
+		// …and from the change events still retained, whose payloads name
+		// the user (issue 15.4).
+		var evs string
+		w.scalar(t, &evs, `SELECT coalesce(string_agg(payload::text, E'\n' ORDER BY id), '') FROM events
+			WHERE (subject_type = 'User' AND subject_id = ?) OR payload->>'userId' = ?::text`, w.operator, w.operator)
+		for _, leak := range []string{"operatore.uno", "Givenoperatore", "Familyoperatore"} {
+			if strings.Contains(evs, leak) {
+				t.Fatalf("the change events still hold %q:\n%s", leak, evs)
+			}
+		}
+		if evs == "" {
+			t.Fatal("no change events about the user")
+		}
 		if w.count(t, "SELECT count(*) FROM audit_events WHERE actor_id = ? AND actor_label = ?", w.operator, pseudonym) == 0 {
 			t.Fatal("actor label not pseudonymised")
 		}

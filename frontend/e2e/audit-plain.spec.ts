@@ -48,6 +48,20 @@ test.describe('audit log in plain language', () => {
     await expect(update.getByTestId('audit-event-action')).toHaveText('Profile changed');
     await expect(update.getByTestId('audit-event-line')).toHaveText(`${admin} changed the profile of Lucio Bianchi in ${tenantName}`);
     await expect(update.getByTestId('audit-event-actor')).toHaveText(admin);
+    // What changed, in words, from the record's typed changes (issue 15.4).
+    await expect(update.getByTestId('audit-changes-summary')).toContainText('Given name');
+    await update.getByTestId('audit-changes-summary').click();
+    const given = update.locator('[data-testid="field-change"][data-field="givenName"]');
+    await expect(given).toContainText('Given name');
+    await expect(given.locator('.audit-before')).toHaveText('Luca');
+    await expect(given.locator('.audit-after')).toHaveText('Lucio');
+    // Identifiers are global IDs: the new user's tenant is a link.
+    const created = page.locator('[data-testid="audit-event"][data-action="user.create"]');
+    await created.getByTestId('audit-changes-summary').click();
+    await expect(created.locator('[data-field="homeTenantId"]').getByTestId('change-link-tenant')).toHaveAttribute(
+      'href',
+      `/users?tenant=${encodeURIComponent(tenantId)}`,
+    );
     const role = page.locator('[data-testid="audit-event"][data-action="roleAssignment.create"]').first();
     await expect(role.getByTestId('audit-event-line')).toContainText(`${admin} gave Lucio Bianchi the role `);
 

@@ -175,6 +175,15 @@ test.describe('add user → invitation → set password → sign in → assign �
     await page.getByRole('dialog').getByTestId('confirm-dialog-confirm').click();
     await expect(watcherPage.getByTestId('user-suspend')).toBeVisible();
 
+    // A change of the person's data reaches the watcher in words, from the
+    // event's typed details (issue 15.4).
+    const userId = decodeURIComponent(new URL(profileUrl).pathname.split('/').pop() ?? '');
+    const current = await gql<{ node: { version: number } }>(page, `query ($id: ID!) { node(id: $id) { ... on User { version } } }`, { id: userId });
+    await gql(page, `mutation ($input: UpdateUserProfileInput!) { updateUserProfile(input: $input) { userErrors { code } } }`, {
+      input: { userId, expectedVersion: current.node.version, timeZone: 'Europe/Paris' },
+    });
+    await expect(watcherPage.getByTestId('profile-live-status')).toContainText(`${NEW_USER.givenName} ${NEW_USER.familyName} was just changed: Time zone`);
+
     // Remove the suspended role: the card goes away, here and live there.
     await ioCard.getByTestId('action-remove').click();
     await page.getByRole('dialog').getByTestId('confirm-dialog-confirm').click();

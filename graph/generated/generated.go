@@ -104,6 +104,7 @@ type ComplexityRoot struct {
 		ActorName    func(childComplexity int) int
 		After        func(childComplexity int) int
 		Before       func(childComplexity int) int
+		Changes      func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		ID           func(childComplexity int) int
 		IP           func(childComplexity int) int
@@ -162,12 +163,19 @@ type ComplexityRoot struct {
 	ChangeEvent struct {
 		AuditEvent  func(childComplexity int) int
 		Cursor      func(childComplexity int) int
+		Details     func(childComplexity int) int
 		OccurredAt  func(childComplexity int) int
 		Payload     func(childComplexity int) int
 		SubjectID   func(childComplexity int) int
 		SubjectType func(childComplexity int) int
 		Tenant      func(childComplexity int) int
 		Type        func(childComplexity int) int
+	}
+
+	ChangeEventUser struct {
+		DisplayName func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Username    func(childComplexity int) int
 	}
 
 	ChangePasswordPayload struct {
@@ -230,6 +238,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	FieldChange struct {
+		Field    func(childComplexity int) int
+		Hidden   func(childComplexity int) int
+		NewValue func(childComplexity int) int
+		OldValue func(childComplexity int) int
+		Personal func(childComplexity int) int
+	}
+
 	Group struct {
 		Active    func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
@@ -239,6 +255,15 @@ type ComplexityRoot struct {
 		Product   func(childComplexity int) int
 		Tenant    func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	GroupChange struct {
+		Active    func(childComplexity int) int
+		Changes   func(childComplexity int) int
+		GroupID   func(childComplexity int) int
+		ProductID func(childComplexity int) int
+		User      func(childComplexity int) int
 		Version   func(childComplexity int) int
 	}
 
@@ -318,6 +343,11 @@ type ComplexityRoot struct {
 		Tenant             func(childComplexity int) int
 		User               func(childComplexity int) int
 		ViewerCanDetach    func(childComplexity int) int
+	}
+
+	MembershipChange struct {
+		MembershipID func(childComplexity int) int
+		User         func(childComplexity int) int
 	}
 
 	MembershipProduct struct {
@@ -424,6 +454,15 @@ type ComplexityRoot struct {
 		Status              func(childComplexity int) int
 		Tenant              func(childComplexity int) int
 		User                func(childComplexity int) int
+	}
+
+	NominationChange struct {
+		NominationID     func(childComplexity int) int
+		ProductID        func(childComplexity int) int
+		RoleAssignmentID func(childComplexity int) int
+		RoleID           func(childComplexity int) int
+		Status           func(childComplexity int) int
+		User             func(childComplexity int) int
 	}
 
 	NominationConnection struct {
@@ -546,6 +585,15 @@ type ComplexityRoot struct {
 		ViewerCanManage func(childComplexity int) int
 	}
 
+	RoleAssignmentChange struct {
+		PreviousRoleID   func(childComplexity int) int
+		ProductID        func(childComplexity int) int
+		RoleAssignmentID func(childComplexity int) int
+		RoleID           func(childComplexity int) int
+		Status           func(childComplexity int) int
+		User             func(childComplexity int) int
+	}
+
 	RoleAssignmentPayload struct {
 		RoleAssignment func(childComplexity int) int
 		UserErrors     func(childComplexity int) int
@@ -601,6 +649,13 @@ type ComplexityRoot struct {
 		UID         func(childComplexity int) int
 		User        func(childComplexity int) int
 		Username    func(childComplexity int) int
+	}
+
+	ServiceAccountChange struct {
+		ExpiresAt        func(childComplexity int) int
+		ServiceAccountID func(childComplexity int) int
+		TokenID          func(childComplexity int) int
+		Username         func(childComplexity int) int
 	}
 
 	ServiceAccountConnection struct {
@@ -697,6 +752,13 @@ type ComplexityRoot struct {
 		UpdateIdentity     func(childComplexity int) int
 	}
 
+	TenantChange struct {
+		Changes  func(childComplexity int) int
+		ParentID func(childComplexity int) int
+		TenantID func(childComplexity int) int
+		Version  func(childComplexity int) int
+	}
+
 	TenantConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -762,6 +824,13 @@ type ComplexityRoot struct {
 		SetPhone         func(childComplexity int) int
 	}
 
+	UserChange struct {
+		Changes func(childComplexity int) int
+		Status  func(childComplexity int) int
+		User    func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
 	UserConnection struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
@@ -807,6 +876,7 @@ type AuditEventResolver interface {
 	ObjectLabel(ctx context.Context, obj *domain.AuditEvent) (*string, error)
 	Before(ctx context.Context, obj *domain.AuditEvent) (model.JSON, error)
 	After(ctx context.Context, obj *domain.AuditEvent) (model.JSON, error)
+	Changes(ctx context.Context, obj *domain.AuditEvent) ([]*model.FieldChange, error)
 	IP(ctx context.Context, obj *domain.AuditEvent) (*string, error)
 	UserAgent(ctx context.Context, obj *domain.AuditEvent) (*string, error)
 }
@@ -816,6 +886,7 @@ type AuditEventConnectionResolver interface {
 type ChangeEventResolver interface {
 	Tenant(ctx context.Context, obj *model.ChangeEvent) (*domain.Tenant, error)
 
+	Details(ctx context.Context, obj *model.ChangeEvent) (model.ChangeEventDetails, error)
 	AuditEvent(ctx context.Context, obj *model.ChangeEvent) (*domain.AuditEvent, error)
 }
 type FailedLoginResolver interface {
@@ -1202,6 +1273,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.Before(childComplexity), true
+	case "AuditEvent.changes":
+		if e.ComplexityRoot.AuditEvent.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Changes(childComplexity), true
 	case "AuditEvent.createdAt":
 		if e.ComplexityRoot.AuditEvent.CreatedAt == nil {
 			break
@@ -1414,6 +1491,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangeEvent.Cursor(childComplexity), true
+	case "ChangeEvent.details":
+		if e.ComplexityRoot.ChangeEvent.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Details(childComplexity), true
 	case "ChangeEvent.occurredAt":
 		if e.ComplexityRoot.ChangeEvent.OccurredAt == nil {
 			break
@@ -1450,6 +1533,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangeEvent.Type(childComplexity), true
+
+	case "ChangeEventUser.displayName":
+		if e.ComplexityRoot.ChangeEventUser.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEventUser.DisplayName(childComplexity), true
+	case "ChangeEventUser.id":
+		if e.ComplexityRoot.ChangeEventUser.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEventUser.ID(childComplexity), true
+	case "ChangeEventUser.username":
+		if e.ComplexityRoot.ChangeEventUser.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEventUser.Username(childComplexity), true
 
 	case "ChangePasswordPayload.user":
 		if e.ComplexityRoot.ChangePasswordPayload.User == nil {
@@ -1641,6 +1743,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FailedLoginEdge.Node(childComplexity), true
 
+	case "FieldChange.field":
+		if e.ComplexityRoot.FieldChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
+	case "FieldChange.hidden":
+		if e.ComplexityRoot.FieldChange.Hidden == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Hidden(childComplexity), true
+	case "FieldChange.newValue":
+		if e.ComplexityRoot.FieldChange.NewValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.NewValue(childComplexity), true
+	case "FieldChange.oldValue":
+		if e.ComplexityRoot.FieldChange.OldValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.OldValue(childComplexity), true
+	case "FieldChange.personal":
+		if e.ComplexityRoot.FieldChange.Personal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Personal(childComplexity), true
+
 	case "Group.active":
 		if e.ComplexityRoot.Group.Active == nil {
 			break
@@ -1700,6 +1833,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Group.Version(childComplexity), true
+
+	case "GroupChange.active":
+		if e.ComplexityRoot.GroupChange.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupChange.Active(childComplexity), true
+	case "GroupChange.changes":
+		if e.ComplexityRoot.GroupChange.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupChange.Changes(childComplexity), true
+	case "GroupChange.groupId":
+		if e.ComplexityRoot.GroupChange.GroupID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupChange.GroupID(childComplexity), true
+	case "GroupChange.productId":
+		if e.ComplexityRoot.GroupChange.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupChange.ProductID(childComplexity), true
+	case "GroupChange.user":
+		if e.ComplexityRoot.GroupChange.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupChange.User(childComplexity), true
+	case "GroupChange.version":
+		if e.ComplexityRoot.GroupChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupChange.Version(childComplexity), true
 
 	case "GroupMemberPayload.group":
 		if e.ComplexityRoot.GroupMemberPayload.Group == nil {
@@ -1981,6 +2151,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.ViewerCanDetach(childComplexity), true
+
+	case "MembershipChange.membershipId":
+		if e.ComplexityRoot.MembershipChange.MembershipID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.MembershipID(childComplexity), true
+	case "MembershipChange.user":
+		if e.ComplexityRoot.MembershipChange.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.User(childComplexity), true
 
 	case "MembershipProduct.assignableGroups":
 		if e.ComplexityRoot.MembershipProduct.AssignableGroups == nil {
@@ -2778,6 +2961,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Nomination.User(childComplexity), true
 
+	case "NominationChange.nominationId":
+		if e.ComplexityRoot.NominationChange.NominationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationChange.NominationID(childComplexity), true
+	case "NominationChange.productId":
+		if e.ComplexityRoot.NominationChange.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationChange.ProductID(childComplexity), true
+	case "NominationChange.roleAssignmentId":
+		if e.ComplexityRoot.NominationChange.RoleAssignmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationChange.RoleAssignmentID(childComplexity), true
+	case "NominationChange.roleId":
+		if e.ComplexityRoot.NominationChange.RoleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationChange.RoleID(childComplexity), true
+	case "NominationChange.status":
+		if e.ComplexityRoot.NominationChange.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationChange.Status(childComplexity), true
+	case "NominationChange.user":
+		if e.ComplexityRoot.NominationChange.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationChange.User(childComplexity), true
+
 	case "NominationConnection.edges":
 		if e.ComplexityRoot.NominationConnection.Edges == nil {
 			break
@@ -3265,6 +3485,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RoleAssignment.ViewerCanManage(childComplexity), true
 
+	case "RoleAssignmentChange.previousRoleId":
+		if e.ComplexityRoot.RoleAssignmentChange.PreviousRoleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleAssignmentChange.PreviousRoleID(childComplexity), true
+	case "RoleAssignmentChange.productId":
+		if e.ComplexityRoot.RoleAssignmentChange.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleAssignmentChange.ProductID(childComplexity), true
+	case "RoleAssignmentChange.roleAssignmentId":
+		if e.ComplexityRoot.RoleAssignmentChange.RoleAssignmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleAssignmentChange.RoleAssignmentID(childComplexity), true
+	case "RoleAssignmentChange.roleId":
+		if e.ComplexityRoot.RoleAssignmentChange.RoleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleAssignmentChange.RoleID(childComplexity), true
+	case "RoleAssignmentChange.status":
+		if e.ComplexityRoot.RoleAssignmentChange.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleAssignmentChange.Status(childComplexity), true
+	case "RoleAssignmentChange.user":
+		if e.ComplexityRoot.RoleAssignmentChange.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleAssignmentChange.User(childComplexity), true
+
 	case "RoleAssignmentPayload.roleAssignment":
 		if e.ComplexityRoot.RoleAssignmentPayload.RoleAssignment == nil {
 			break
@@ -3490,6 +3747,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServiceAccount.Username(childComplexity), true
+
+	case "ServiceAccountChange.expiresAt":
+		if e.ComplexityRoot.ServiceAccountChange.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAccountChange.ExpiresAt(childComplexity), true
+	case "ServiceAccountChange.serviceAccountId":
+		if e.ComplexityRoot.ServiceAccountChange.ServiceAccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAccountChange.ServiceAccountID(childComplexity), true
+	case "ServiceAccountChange.tokenId":
+		if e.ComplexityRoot.ServiceAccountChange.TokenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAccountChange.TokenID(childComplexity), true
+	case "ServiceAccountChange.username":
+		if e.ComplexityRoot.ServiceAccountChange.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAccountChange.Username(childComplexity), true
 
 	case "ServiceAccountConnection.edges":
 		if e.ComplexityRoot.ServiceAccountConnection.Edges == nil {
@@ -3925,6 +4207,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TenantCapabilities.UpdateIdentity(childComplexity), true
 
+	case "TenantChange.changes":
+		if e.ComplexityRoot.TenantChange.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantChange.Changes(childComplexity), true
+	case "TenantChange.parentId":
+		if e.ComplexityRoot.TenantChange.ParentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantChange.ParentID(childComplexity), true
+	case "TenantChange.tenantId":
+		if e.ComplexityRoot.TenantChange.TenantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantChange.TenantID(childComplexity), true
+	case "TenantChange.version":
+		if e.ComplexityRoot.TenantChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantChange.Version(childComplexity), true
+
 	case "TenantConnection.edges":
 		if e.ComplexityRoot.TenantConnection.Edges == nil {
 			break
@@ -4200,6 +4507,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UserCapabilities.SetPhone(childComplexity), true
+
+	case "UserChange.changes":
+		if e.ComplexityRoot.UserChange.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserChange.Changes(childComplexity), true
+	case "UserChange.status":
+		if e.ComplexityRoot.UserChange.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserChange.Status(childComplexity), true
+	case "UserChange.user":
+		if e.ComplexityRoot.UserChange.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserChange.User(childComplexity), true
+	case "UserChange.version":
+		if e.ComplexityRoot.UserChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserChange.Version(childComplexity), true
 
 	case "UserConnection.edges":
 		if e.ComplexityRoot.UserConnection.Edges == nil {
@@ -6312,13 +6644,155 @@ type ChangeEvent {
   "When the change was committed."
   occurredAt: DateTime!
   """
-  What changed. Identifiers, states and usernames always; personal data
-  (names, email, phone, tax code, free text) only when the viewer may read
-  the personal data of the tenant's members (R12).
+  What changed, untyped. Identifiers are global IDs (usable with
+  ` + "`" + `node(id:)` + "`" + `); states and usernames always; personal data (names, email,
+  phone, tax code, free text) only when the viewer may read the personal
+  data of the tenant's members (R12).
   """
-  payload: JSON!
+  payload: JSON! @deprecated(reason: "Use ` + "`" + `details` + "`" + `: typed per kind of change, with the changed fields. ` + "`" + `payload` + "`" + ` will be removed.")
+  """
+  What changed, typed by the kind of the changed object, with global IDs
+  and, for updates, the changed fields. Personal data only when the viewer
+  may read it (R12), as in ` + "`" + `payload` + "`" + `.
+  """
+  details: ChangeEventDetails!
   "The audit record of the change, when the viewer may read the tenant's audit trail."
   auditEvent: AuditEvent
+}
+
+"""
+The typed details of a change event: one type per kind of changed object
+(` + "`" + `ChangeEvent.subjectType` + "`" + `).
+"""
+union ChangeEventDetails =
+  | UserChange
+  | MembershipChange
+  | RoleAssignmentChange
+  | GroupChange
+  | TenantChange
+  | ServiceAccountChange
+  | NominationChange
+
+"A user a change event is about."
+type ChangeEventUser {
+  "Global ID of the User (refetch it with ` + "`" + `node(id:)` + "`" + `); a deleted user no longer resolves."
+  id: ID!
+  "The user's username at the time of the change; null when unknown (e.g. a deleted user)."
+  username: String
+  """
+  Given and family name at the time of the change, when the viewer may read
+  the user's personal data (R12); else null.
+  """
+  displayName: String
+}
+
+"""
+One changed field: its name always, its values only when the viewer may
+read them (personal data, R12). Identifiers are global IDs.
+"""
+type FieldChange {
+  "Name of the field, e.g. ` + "`" + `email` + "`" + `, ` + "`" + `status` + "`" + `, ` + "`" + `givenName` + "`" + `, ` + "`" + `name` + "`" + `."
+  field: String!
+  "Whether the field is personal data (names, email, phone, tax code...) (R12)."
+  personal: Boolean!
+  "Whether the values are withheld from this viewer: personal data the viewer may not read (R12)."
+  hidden: Boolean!
+  "Value before the change, as text; null when there was none or it is hidden."
+  oldValue: String
+  "Value after the change, as text; null when there is none or it is hidden."
+  newValue: String
+}
+
+"A change of a user: created, updated, suspended, reactivated, locked, unlocked or deleted."
+type UserChange {
+  "The changed user (nullable like ` + "`" + `user` + "`" + ` in the other details types, so that one selection fits all)."
+  user: ChangeEventUser
+  "The user's status after the change (` + "`" + `ACTIVE` + "`" + `, ` + "`" + `SUSPENDED` + "`" + `...), when known."
+  status: String
+  "The user's version after the change, when known."
+  version: Int
+  "The changed fields (USER_UPDATED); empty for other kinds."
+  changes: [FieldChange!]!
+}
+
+"A user attached to or detached from a tenant."
+type MembershipChange {
+  "Global ID of the Membership; a deleted membership no longer resolves."
+  membershipId: ID
+  "The member."
+  user: ChangeEventUser
+}
+
+"A role assignment created, suspended, reactivated, removed or replaced by another level."
+type RoleAssignmentChange {
+  "Global ID of the RoleAssignment."
+  roleAssignmentId: ID
+  "The user holding the role."
+  user: ChangeEventUser
+  "Global ID of the Product."
+  productId: ID
+  "Global ID of the Role."
+  roleId: ID
+  "Global ID of the replaced Role (ROLE_ASSIGNMENT_LEVEL_CHANGED)."
+  previousRoleId: ID
+  "The assignment's status after the change."
+  status: String
+}
+
+"A group created, updated or deleted, or a member added or removed."
+type GroupChange {
+  "Global ID of the Group; a deleted group no longer resolves."
+  groupId: ID!
+  "Global ID of the group's Product."
+  productId: ID
+  "The member added or removed (GROUP_MEMBER_ADDED, GROUP_MEMBER_REMOVED)."
+  user: ChangeEventUser
+  "Whether the group is active after the change, when known."
+  active: Boolean
+  "The group's version after the change, when known."
+  version: Int
+  "The changed fields (GROUP_UPDATED); empty for other kinds."
+  changes: [FieldChange!]!
+}
+
+"A tenant created or updated."
+type TenantChange {
+  "Global ID of the Tenant."
+  tenantId: ID!
+  "Global ID of the parent Tenant (TENANT_CREATED), when there is one."
+  parentId: ID
+  "The tenant's version after the change, when known."
+  version: Int
+  "The changed fields (TENANT_UPDATED); empty for other kinds."
+  changes: [FieldChange!]!
+}
+
+"A service account created, or one of its tokens created or revoked."
+type ServiceAccountChange {
+  "Global ID of the ServiceAccount."
+  serviceAccountId: ID!
+  "The service account's username."
+  username: String
+  "Global ID of the ServiceAccountToken (token events)."
+  tokenId: ID
+  "When the token expires (token events)."
+  expiresAt: DateTime
+}
+
+"A nomination started, approved, rejected, withdrawn or expired."
+type NominationChange {
+  "Global ID of the Nomination."
+  nominationId: ID!
+  "The nominated user."
+  user: ChangeEventUser
+  "Global ID of the Product."
+  productId: ID
+  "Global ID of the Role."
+  roleId: ID
+  "Global ID of the RoleAssignment granted (NOMINATION_APPROVED)."
+  roleAssignmentId: ID
+  "The nomination's status after the change."
+  status: String
 }
 
 "Filters of the audit trail (R26). All given filters must match."
@@ -6386,10 +6860,21 @@ type AuditEvent implements Node {
   membership change, the tenant of a lookup. Null when there is none.
   """
   objectLabel: String
-  "State before the change; personal data only for viewers who may read it (R12)."
+  """
+  State before the change; identifiers are global IDs; personal data only
+  for viewers who may read it (R12).
+  """
   before: JSON
-  "State after the change; personal data only for viewers who may read it (R12)."
+  """
+  State after the change; identifiers are global IDs; personal data only
+  for viewers who may read it (R12).
+  """
   after: JSON
+  """
+  The fields that differ between ` + "`" + `before` + "`" + ` and ` + "`" + `after` + "`" + `, by name; values
+  only where the viewer may read them (R12).
+  """
+  changes: [FieldChange!]!
   "IP address the change came from; personal data."
   ip: String
   "User agent the change came from; personal data."
@@ -7612,6 +8097,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_before(ctx, field)
 	case "after":
 		return ec.fieldContext_AuditEvent_after(ctx, field)
+	case "changes":
+		return ec.fieldContext_AuditEvent_changes(ctx, field)
 	case "ip":
 		return ec.fieldContext_AuditEvent_ip(ctx, field)
 	case "userAgent":
@@ -7724,10 +8211,24 @@ func (ec *executionContext) childFields_ChangeEvent(ctx context.Context, field g
 		return ec.fieldContext_ChangeEvent_occurredAt(ctx, field)
 	case "payload":
 		return ec.fieldContext_ChangeEvent_payload(ctx, field)
+	case "details":
+		return ec.fieldContext_ChangeEvent_details(ctx, field)
 	case "auditEvent":
 		return ec.fieldContext_ChangeEvent_auditEvent(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangeEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEventUser(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChangeEventUser_id(ctx, field)
+	case "username":
+		return ec.fieldContext_ChangeEventUser_username(ctx, field)
+	case "displayName":
+		return ec.fieldContext_ChangeEventUser_displayName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEventUser", field.Name)
 }
 
 func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7848,6 +8349,22 @@ func (ec *executionContext) childFields_FailedLoginEdge(ctx context.Context, fie
 		return ec.fieldContext_FailedLoginEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FailedLoginEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_FieldChange_field(ctx, field)
+	case "personal":
+		return ec.fieldContext_FieldChange_personal(ctx, field)
+	case "hidden":
+		return ec.fieldContext_FieldChange_hidden(ctx, field)
+	case "oldValue":
+		return ec.fieldContext_FieldChange_oldValue(ctx, field)
+	case "newValue":
+		return ec.fieldContext_FieldChange_newValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Group(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11307,6 +11824,38 @@ func (ec *executionContext) fieldContext_AuditEvent_after(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEvent", field, true, true, "JSON")
 }
 
+func (ec *executionContext) _AuditEvent_changes(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldChange) graphql.Marshaler {
+			return ec.marshalNFieldChange2ᚕᚖtenantadminᚋgraphᚋmodelᚐFieldChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditEvent_ip(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12142,6 +12691,29 @@ func (ec *executionContext) fieldContext_ChangeEvent_payload(_ context.Context, 
 	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "JSON")
 }
 
+func (ec *executionContext) _ChangeEvent_details(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_details(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChangeEvent().Details(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeEventDetails) graphql.Marshaler {
+			return ec.marshalNChangeEventDetails2tenantadminᚋgraphᚋmodelᚐChangeEventDetails(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_details(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, true, true, "ChangeEventDetails")
+}
+
 func (ec *executionContext) _ChangeEvent_auditEvent(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12172,6 +12744,75 @@ func (ec *executionContext) fieldContext_ChangeEvent_auditEvent(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChangeEventUser_id(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEventUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEventUser_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEventUser_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEventUser", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeEventUser_username(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEventUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEventUser_username(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Username, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEventUser_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEventUser", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeEventUser_displayName(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEventUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEventUser_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEventUser_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEventUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _ChangePasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
@@ -13026,6 +13667,121 @@ func (ec *executionContext) fieldContext_FailedLoginEdge_node(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *model.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldChange_personal(ctx context.Context, field graphql.CollectedField, obj *model.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_personal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Personal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_personal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FieldChange_hidden(ctx context.Context, field graphql.CollectedField, obj *model.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_hidden(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hidden, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_hidden(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FieldChange_oldValue(ctx context.Context, field graphql.CollectedField, obj *model.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_oldValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OldValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_oldValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldChange_newValue(ctx context.Context, field graphql.CollectedField, obj *model.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_newValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_newValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
 func (ec *executionContext) _Group_id(ctx context.Context, field graphql.CollectedField, obj *domain.Group) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13270,6 +14026,162 @@ func (ec *executionContext) _Group_updatedAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Group_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _GroupChange_groupId(ctx context.Context, field graphql.CollectedField, obj *model.GroupChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupChange_groupId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupChange_groupId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupChange_productId(ctx context.Context, field graphql.CollectedField, obj *model.GroupChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupChange_productId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupChange_productId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupChange_user(ctx context.Context, field graphql.CollectedField, obj *model.GroupChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupChange_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEventUser) graphql.Marshaler {
+			return ec.marshalOChangeEventUser2ᚖtenantadminᚋgraphᚋmodelᚐChangeEventUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupChange_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEventUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupChange_active(ctx context.Context, field graphql.CollectedField, obj *model.GroupChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupChange_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupChange_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _GroupChange_version(ctx context.Context, field graphql.CollectedField, obj *model.GroupChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupChange_changes(ctx context.Context, field graphql.CollectedField, obj *model.GroupChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupChange_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldChange) graphql.Marshaler {
+			return ec.marshalNFieldChange2ᚕᚖtenantadminᚋgraphᚋmodelᚐFieldChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupChange_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _GroupMemberPayload_group(ctx context.Context, field graphql.CollectedField, obj *model.GroupMemberPayload) (ret graphql.Marshaler) {
@@ -14476,6 +15388,61 @@ func (ec *executionContext) _Membership_viewerCanDetach(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_Membership_viewerCanDetach(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _MembershipChange_membershipId(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_membershipId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembershipID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_membershipId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MembershipChange_user(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEventUser) graphql.Marshaler {
+			return ec.marshalOChangeEventUser2ᚖtenantadminᚋgraphᚋmodelᚐChangeEventUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEventUser(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MembershipProduct_product(ctx context.Context, field graphql.CollectedField, obj *model.MembershipProduct) (ret graphql.Marshaler) {
@@ -17771,6 +18738,153 @@ func (ec *executionContext) fieldContext_Nomination_roleAssignment(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _NominationChange_nominationId(ctx context.Context, field graphql.CollectedField, obj *model.NominationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationChange_nominationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationChange_nominationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NominationChange_user(ctx context.Context, field graphql.CollectedField, obj *model.NominationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationChange_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEventUser) graphql.Marshaler {
+			return ec.marshalOChangeEventUser2ᚖtenantadminᚋgraphᚋmodelᚐChangeEventUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationChange_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEventUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationChange_productId(ctx context.Context, field graphql.CollectedField, obj *model.NominationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationChange_productId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationChange_productId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NominationChange_roleId(ctx context.Context, field graphql.CollectedField, obj *model.NominationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationChange_roleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationChange_roleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NominationChange_roleAssignmentId(ctx context.Context, field graphql.CollectedField, obj *model.NominationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationChange_roleAssignmentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleAssignmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationChange_roleAssignmentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NominationChange_status(ctx context.Context, field graphql.CollectedField, obj *model.NominationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationChange_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationChange_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationChange", field, false, false, "String")
+}
+
 func (ec *executionContext) _NominationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NominationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19872,6 +20986,153 @@ func (ec *executionContext) fieldContext_RoleAssignment_viewerCanManage(_ contex
 	return graphql.NewScalarFieldContext("RoleAssignment", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _RoleAssignmentChange_roleAssignmentId(ctx context.Context, field graphql.CollectedField, obj *model.RoleAssignmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleAssignmentChange_roleAssignmentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleAssignmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleAssignmentChange_roleAssignmentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleAssignmentChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoleAssignmentChange_user(ctx context.Context, field graphql.CollectedField, obj *model.RoleAssignmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleAssignmentChange_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEventUser) graphql.Marshaler {
+			return ec.marshalOChangeEventUser2ᚖtenantadminᚋgraphᚋmodelᚐChangeEventUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleAssignmentChange_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoleAssignmentChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEventUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoleAssignmentChange_productId(ctx context.Context, field graphql.CollectedField, obj *model.RoleAssignmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleAssignmentChange_productId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleAssignmentChange_productId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleAssignmentChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoleAssignmentChange_roleId(ctx context.Context, field graphql.CollectedField, obj *model.RoleAssignmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleAssignmentChange_roleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleAssignmentChange_roleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleAssignmentChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoleAssignmentChange_previousRoleId(ctx context.Context, field graphql.CollectedField, obj *model.RoleAssignmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleAssignmentChange_previousRoleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousRoleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleAssignmentChange_previousRoleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleAssignmentChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoleAssignmentChange_status(ctx context.Context, field graphql.CollectedField, obj *model.RoleAssignmentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleAssignmentChange_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleAssignmentChange_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleAssignmentChange", field, false, false, "String")
+}
+
 func (ec *executionContext) _RoleAssignmentPayload_roleAssignment(ctx context.Context, field graphql.CollectedField, obj *model.RoleAssignmentPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20848,6 +22109,98 @@ func (ec *executionContext) _ServiceAccount_createdAt(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ServiceAccount_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceAccount", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ServiceAccountChange_serviceAccountId(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccountChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAccountChange_serviceAccountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceAccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAccountChange_serviceAccountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAccountChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ServiceAccountChange_username(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccountChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAccountChange_username(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Username, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAccountChange_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAccountChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceAccountChange_tokenId(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccountChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAccountChange_tokenId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAccountChange_tokenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAccountChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ServiceAccountChange_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccountChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAccountChange_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAccountChange_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAccountChange", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ServiceAccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccountConnection) (ret graphql.Marshaler) {
@@ -22634,6 +23987,107 @@ func (ec *executionContext) fieldContext_TenantCapabilities_updateIdentity(_ con
 	return graphql.NewScalarFieldContext("TenantCapabilities", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _TenantChange_tenantId(ctx context.Context, field graphql.CollectedField, obj *model.TenantChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantChange_tenantId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantChange_tenantId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TenantChange_parentId(ctx context.Context, field graphql.CollectedField, obj *model.TenantChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantChange_parentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TenantChange_parentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TenantChange_version(ctx context.Context, field graphql.CollectedField, obj *model.TenantChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TenantChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TenantChange_changes(ctx context.Context, field graphql.CollectedField, obj *model.TenantChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantChange_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldChange) graphql.Marshaler {
+			return ec.marshalNFieldChange2ᚕᚖtenantadminᚋgraphᚋmodelᚐFieldChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantChange_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TenantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TenantConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23782,6 +25236,116 @@ func (ec *executionContext) _UserCapabilities_editPreferences(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_UserCapabilities_editPreferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserCapabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UserChange_user(ctx context.Context, field graphql.CollectedField, obj *model.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserChange_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEventUser) graphql.Marshaler {
+			return ec.marshalOChangeEventUser2ᚖtenantadminᚋgraphᚋmodelᚐChangeEventUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserChange_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEventUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserChange_status(ctx context.Context, field graphql.CollectedField, obj *model.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserChange_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserChange_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _UserChange_version(ctx context.Context, field graphql.CollectedField, obj *model.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UserChange_changes(ctx context.Context, field graphql.CollectedField, obj *model.UserChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserChange_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldChange) graphql.Marshaler {
+			return ec.marshalNFieldChange2ᚕᚖtenantadminᚋgraphᚋmodelᚐFieldChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserChange_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
@@ -28036,6 +29600,68 @@ func UnmarshalUserStatusInput(ctx context.Context, raw any) (model.UserStatusInp
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _ChangeEventDetails(ctx context.Context, sel ast.SelectionSet, obj model.ChangeEventDetails) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.UserChange:
+		return ec._UserChange(ctx, sel, &obj)
+	case *model.UserChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UserChange(ctx, sel, obj)
+	case model.TenantChange:
+		return ec._TenantChange(ctx, sel, &obj)
+	case *model.TenantChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TenantChange(ctx, sel, obj)
+	case model.ServiceAccountChange:
+		return ec._ServiceAccountChange(ctx, sel, &obj)
+	case *model.ServiceAccountChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ServiceAccountChange(ctx, sel, obj)
+	case model.RoleAssignmentChange:
+		return ec._RoleAssignmentChange(ctx, sel, &obj)
+	case *model.RoleAssignmentChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RoleAssignmentChange(ctx, sel, obj)
+	case model.NominationChange:
+		return ec._NominationChange(ctx, sel, &obj)
+	case *model.NominationChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NominationChange(ctx, sel, obj)
+	case model.MembershipChange:
+		return ec._MembershipChange(ctx, sel, &obj)
+	case *model.MembershipChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MembershipChange(ctx, sel, obj)
+	case model.GroupChange:
+		return ec._GroupChange(ctx, sel, &obj)
+	case *model.GroupChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._GroupChange(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ChangeEventDetails must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _DisplayableError(ctx context.Context, sel ast.SelectionSet, obj model.DisplayableError) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -28471,6 +30097,11 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "changes":
+			out.Values[i] = ec._AuditEvent_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "ip":
 			out.Values[i] = ec._AuditEvent_ip(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -28855,8 +30486,56 @@ func (ec *executionContext) _ChangeEvent(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "details":
+			out.Values[i] = ec._ChangeEvent_details(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "auditEvent":
 			out.Values[i] = ec._ChangeEvent_auditEvent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeEventUserImplementors = []string{"ChangeEventUser"}
+
+func (ec *executionContext) _ChangeEventUser(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEventUser) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventUserImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeEventUser")
+		case "id":
+			out.Values[i] = ec._ChangeEventUser_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "username":
+			out.Values[i] = ec._ChangeEventUser_username(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._ChangeEventUser_displayName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -29307,6 +30986,59 @@ func (ec *executionContext) _FailedLoginEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var fieldChangeImplementors = []string{"FieldChange"}
+
+func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *model.FieldChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldChange")
+		case "field":
+			out.Values[i] = ec._FieldChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "personal":
+			out.Values[i] = ec._FieldChange_personal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hidden":
+			out.Values[i] = ec._FieldChange_hidden(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "oldValue":
+			out.Values[i] = ec._FieldChange_oldValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newValue":
+			out.Values[i] = ec._FieldChange_newValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var groupImplementors = []string{"Group", "Node"}
 
 func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, obj *domain.Group) graphql.Marshaler {
@@ -29360,6 +31092,64 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Group_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupChangeImplementors = []string{"GroupChange", "ChangeEventDetails"}
+
+func (ec *executionContext) _GroupChange(ctx context.Context, sel ast.SelectionSet, obj *model.GroupChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupChange")
+		case "groupId":
+			out.Values[i] = ec._GroupChange_groupId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productId":
+			out.Values[i] = ec._GroupChange_productId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._GroupChange_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._GroupChange_active(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._GroupChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._GroupChange_changes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29894,6 +31684,44 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 		case "viewerCanDetach":
 			out.Values[i] = ec._Membership_viewerCanDetach(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipChangeImplementors = []string{"MembershipChange", "ChangeEventDetails"}
+
+func (ec *executionContext) _MembershipChange(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipChange")
+		case "membershipId":
+			out.Values[i] = ec._MembershipChange_membershipId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._MembershipChange_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -30600,6 +32428,64 @@ func (ec *executionContext) _Nomination(ctx context.Context, sel ast.SelectionSe
 			}
 		case "roleAssignment":
 			out.Values[i] = ec._Nomination_roleAssignment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nominationChangeImplementors = []string{"NominationChange", "ChangeEventDetails"}
+
+func (ec *executionContext) _NominationChange(ctx context.Context, sel ast.SelectionSet, obj *model.NominationChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nominationChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NominationChange")
+		case "nominationId":
+			out.Values[i] = ec._NominationChange_nominationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._NominationChange_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "productId":
+			out.Values[i] = ec._NominationChange_productId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "roleId":
+			out.Values[i] = ec._NominationChange_roleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "roleAssignmentId":
+			out.Values[i] = ec._NominationChange_roleAssignmentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._NominationChange_status(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -31477,6 +33363,64 @@ func (ec *executionContext) _RoleAssignment(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var roleAssignmentChangeImplementors = []string{"RoleAssignmentChange", "ChangeEventDetails"}
+
+func (ec *executionContext) _RoleAssignmentChange(ctx context.Context, sel ast.SelectionSet, obj *model.RoleAssignmentChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roleAssignmentChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoleAssignmentChange")
+		case "roleAssignmentId":
+			out.Values[i] = ec._RoleAssignmentChange_roleAssignmentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._RoleAssignmentChange_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "productId":
+			out.Values[i] = ec._RoleAssignmentChange_productId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "roleId":
+			out.Values[i] = ec._RoleAssignmentChange_roleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previousRoleId":
+			out.Values[i] = ec._RoleAssignmentChange_previousRoleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._RoleAssignmentChange_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var roleAssignmentPayloadImplementors = []string{"RoleAssignmentPayload"}
 
 func (ec *executionContext) _RoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RoleAssignmentPayload) graphql.Marshaler {
@@ -31847,6 +33791,54 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 		case "createdAt":
 			out.Values[i] = ec._ServiceAccount_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceAccountChangeImplementors = []string{"ServiceAccountChange", "ChangeEventDetails"}
+
+func (ec *executionContext) _ServiceAccountChange(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceAccountChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceAccountChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceAccountChange")
+		case "serviceAccountId":
+			out.Values[i] = ec._ServiceAccountChange_serviceAccountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "username":
+			out.Values[i] = ec._ServiceAccountChange_username(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tokenId":
+			out.Values[i] = ec._ServiceAccountChange_tokenId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ServiceAccountChange_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -32453,6 +34445,54 @@ func (ec *executionContext) _TenantCapabilities(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var tenantChangeImplementors = []string{"TenantChange", "ChangeEventDetails"}
+
+func (ec *executionContext) _TenantChange(ctx context.Context, sel ast.SelectionSet, obj *model.TenantChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantChange")
+		case "tenantId":
+			out.Values[i] = ec._TenantChange_tenantId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parentId":
+			out.Values[i] = ec._TenantChange_parentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._TenantChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._TenantChange_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var tenantConnectionImplementors = []string{"TenantConnection"}
 
 func (ec *executionContext) _TenantConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TenantConnection) graphql.Marshaler {
@@ -32849,6 +34889,54 @@ func (ec *executionContext) _UserCapabilities(ctx context.Context, sel ast.Selec
 			}
 		case "editPreferences":
 			out.Values[i] = ec._UserCapabilities_editPreferences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userChangeImplementors = []string{"UserChange", "ChangeEventDetails"}
+
+func (ec *executionContext) _UserChange(ctx context.Context, sel ast.SelectionSet, obj *model.UserChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserChange")
+		case "user":
+			out.Values[i] = ec._UserChange_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._UserChange_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._UserChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._UserChange_changes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33645,6 +35733,14 @@ func (ec *executionContext) marshalNChangeEvent2ᚖtenantadminᚋgraphᚋmodel�
 	return ec._ChangeEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChangeEventDetails2tenantadminᚋgraphᚋmodelᚐChangeEventDetails(ctx context.Context, sel ast.SelectionSet, v model.ChangeEventDetails) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeEventDetails!")
+		return graphql.Null
+	}
+	return ec._ChangeEventDetails(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChangeEventType2tenantadminᚋgraphᚋmodelᚐChangeEventType(ctx context.Context, v any) (model.ChangeEventType, error) {
 	var res model.ChangeEventType
 	err := res.UnmarshalGQL(v)
@@ -33834,6 +35930,30 @@ func (ec *executionContext) marshalNFailedLoginEdge2ᚖtenantadminᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._FailedLoginEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFieldChange2ᚕᚖtenantadminᚋgraphᚋmodelᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FieldChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldChange2ᚖtenantadminᚋgraphᚋmodelᚐFieldChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFieldChange2ᚖtenantadminᚋgraphᚋmodelᚐFieldChange(ctx context.Context, sel ast.SelectionSet, v *model.FieldChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FieldChange!")
+		return graphql.Null
+	}
+	return ec._FieldChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNGroup2ᚕᚖtenantadminᚋdomainᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
@@ -35254,6 +37374,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOChangeEventUser2ᚖtenantadminᚋgraphᚋmodelᚐChangeEventUser(ctx context.Context, sel ast.SelectionSet, v *model.ChangeEventUser) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChangeEventUser(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

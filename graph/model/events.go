@@ -48,6 +48,9 @@ type ChangeEvent struct {
 	SubjectID   *string
 	OccurredAt  time.Time
 	Payload     JSON
+	// Personal tells which view of the event the subscriber gets: with
+	// personal data (R12) or without.
+	Personal bool
 }
 
 // AuditEventConnection is a page of the audit trail.

@@ -11,6 +11,12 @@ import (
 	"time"
 )
 
+// The typed details of a change event: one type per kind of changed object
+// (`ChangeEvent.subjectType`).
+type ChangeEventDetails interface {
+	IsChangeEventDetails()
+}
+
 // A failure a client shows to a person, next to the input field at fault when
 // there is one. Every payload lists them in `userErrors`, one per failure: a
 // mutation reports all the fields it refuses at once, and changes nothing when
@@ -247,6 +253,17 @@ type BulkUsersInput struct {
 	UserIds []string `json:"userIds"`
 }
 
+// A user a change event is about.
+type ChangeEventUser struct {
+	// Global ID of the User (refetch it with `node(id:)`); a deleted user no longer resolves.
+	ID string `json:"id"`
+	// The user's username at the time of the change; null when unknown (e.g. a deleted user).
+	Username *string `json:"username,omitempty"`
+	// Given and family name at the time of the change, when the viewer may read
+	// the user's personal data (R12); else null.
+	DisplayName *string `json:"displayName,omitempty"`
+}
+
 // Input of the changeExpiredPassword mutation.
 type ChangeExpiredPasswordInput struct {
 	// Username, or an email address that names exactly one account.
@@ -455,6 +472,39 @@ type FailedLoginFilter struct {
 	IP *string `json:"ip,omitempty"`
 }
 
+// One changed field: its name always, its values only when the viewer may
+// read them (personal data, R12). Identifiers are global IDs.
+type FieldChange struct {
+	// Name of the field, e.g. `email`, `status`, `givenName`, `name`.
+	Field string `json:"field"`
+	// Whether the field is personal data (names, email, phone, tax code...) (R12).
+	Personal bool `json:"personal"`
+	// Whether the values are withheld from this viewer: personal data the viewer may not read (R12).
+	Hidden bool `json:"hidden"`
+	// Value before the change, as text; null when there was none or it is hidden.
+	OldValue *string `json:"oldValue,omitempty"`
+	// Value after the change, as text; null when there is none or it is hidden.
+	NewValue *string `json:"newValue,omitempty"`
+}
+
+// A group created, updated or deleted, or a member added or removed.
+type GroupChange struct {
+	// Global ID of the Group; a deleted group no longer resolves.
+	GroupID string `json:"groupId"`
+	// Global ID of the group's Product.
+	ProductID *string `json:"productId,omitempty"`
+	// The member added or removed (GROUP_MEMBER_ADDED, GROUP_MEMBER_REMOVED).
+	User *ChangeEventUser `json:"user,omitempty"`
+	// Whether the group is active after the change, when known.
+	Active *bool `json:"active,omitempty"`
+	// The group's version after the change, when known.
+	Version *int `json:"version,omitempty"`
+	// The changed fields (GROUP_UPDATED); empty for other kinds.
+	Changes []*FieldChange `json:"changes"`
+}
+
+func (GroupChange) IsChangeEventDetails() {}
+
 // Input of the addUserToGroup and removeUserFromGroup mutations.
 type GroupMemberInput struct {
 	// The group concerned.
@@ -561,6 +611,16 @@ type LookupUserCandidatePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A user attached to or detached from a tenant.
+type MembershipChange struct {
+	// Global ID of the Membership; a deleted membership no longer resolves.
+	MembershipID *string `json:"membershipId,omitempty"`
+	// The member.
+	User *ChangeEventUser `json:"user,omitempty"`
+}
+
+func (MembershipChange) IsChangeEventDetails() {}
+
 // A tenant's monthly digest (R25).
 type MonthlyDigest struct {
 	// The month, YYYY-MM.
@@ -598,6 +658,24 @@ type MonthlyDigestProduct struct {
 // The root of writes. Every mutation returns a payload whose userErrors lists refusals tied to the input; a missing permission or an invisible object is a GraphQL error with extensions.code instead.
 type Mutation struct {
 }
+
+// A nomination started, approved, rejected, withdrawn or expired.
+type NominationChange struct {
+	// Global ID of the Nomination.
+	NominationID string `json:"nominationId"`
+	// The nominated user.
+	User *ChangeEventUser `json:"user,omitempty"`
+	// Global ID of the Product.
+	ProductID *string `json:"productId,omitempty"`
+	// Global ID of the Role.
+	RoleID *string `json:"roleId,omitempty"`
+	// Global ID of the RoleAssignment granted (NOMINATION_APPROVED).
+	RoleAssignmentID *string `json:"roleAssignmentId,omitempty"`
+	// The nomination's status after the change.
+	Status *string `json:"status,omitempty"`
+}
+
+func (NominationChange) IsChangeEventDetails() {}
 
 // Input of the onboardTenantAdministrator mutation.
 type OnboardTenantAdministratorInput struct {
@@ -753,6 +831,24 @@ type RevokeSessionPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A role assignment created, suspended, reactivated, removed or replaced by another level.
+type RoleAssignmentChange struct {
+	// Global ID of the RoleAssignment.
+	RoleAssignmentID *string `json:"roleAssignmentId,omitempty"`
+	// The user holding the role.
+	User *ChangeEventUser `json:"user,omitempty"`
+	// Global ID of the Product.
+	ProductID *string `json:"productId,omitempty"`
+	// Global ID of the Role.
+	RoleID *string `json:"roleId,omitempty"`
+	// Global ID of the replaced Role (ROLE_ASSIGNMENT_LEVEL_CHANGED).
+	PreviousRoleID *string `json:"previousRoleId,omitempty"`
+	// The assignment's status after the change.
+	Status *string `json:"status,omitempty"`
+}
+
+func (RoleAssignmentChange) IsChangeEventDetails() {}
+
 // Input of the suspendRoleAssignment, reactivateRoleAssignment and removeRoleAssignment mutations.
 type RoleAssignmentInput struct {
 	// The role assignment concerned.
@@ -809,6 +905,20 @@ type RunMonthlyDigestPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A service account created, or one of its tokens created or revoked.
+type ServiceAccountChange struct {
+	// Global ID of the ServiceAccount.
+	ServiceAccountID string `json:"serviceAccountId"`
+	// The service account's username.
+	Username *string `json:"username,omitempty"`
+	// Global ID of the ServiceAccountToken (token events).
+	TokenID *string `json:"tokenId,omitempty"`
+	// When the token expires (token events).
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+func (ServiceAccountChange) IsChangeEventDetails() {}
+
 // Input of the setModuleLevel mutation.
 type SetModuleLevelInput struct {
 	// The member whose level changes.
@@ -857,6 +967,20 @@ type StartNominationPayload struct {
 // The root of live updates, over graphql-transport-ws (or SSE) on /graphql.
 type Subscription struct {
 }
+
+// A tenant created or updated.
+type TenantChange struct {
+	// Global ID of the Tenant.
+	TenantID string `json:"tenantId"`
+	// Global ID of the parent Tenant (TENANT_CREATED), when there is one.
+	ParentID *string `json:"parentId,omitempty"`
+	// The tenant's version after the change, when known.
+	Version *int `json:"version,omitempty"`
+	// The changed fields (TENANT_UPDATED); empty for other kinds.
+	Changes []*FieldChange `json:"changes"`
+}
+
+func (TenantChange) IsChangeEventDetails() {}
 
 // Result of the createTenant and updateTenant mutations: userErrors lists the refusals, empty on success.
 type TenantPayload struct {
@@ -960,6 +1084,20 @@ type UpdateUserProfilePayload struct {
 	// Business-rule failures; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
 }
+
+// A change of a user: created, updated, suspended, reactivated, locked, unlocked or deleted.
+type UserChange struct {
+	// The changed user (nullable like `user` in the other details types, so that one selection fits all).
+	User *ChangeEventUser `json:"user,omitempty"`
+	// The user's status after the change (`ACTIVE`, `SUSPENDED`...), when known.
+	Status *string `json:"status,omitempty"`
+	// The user's version after the change, when known.
+	Version *int `json:"version,omitempty"`
+	// The changed fields (USER_UPDATED); empty for other kinds.
+	Changes []*FieldChange `json:"changes"`
+}
+
+func (UserChange) IsChangeEventDetails() {}
 
 // A business-rule failure of a mutation, reported beside its payload. A refusal
 // is never a UserError: every mutation refuses a viewer who may not act

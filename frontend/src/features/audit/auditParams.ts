@@ -77,12 +77,3 @@ export function zonedToUtc(local: string, zone?: string): Date {
   t = guess - offsetMinutes(new Date(t), zone) * 60_000;
   return new Date(t);
 }
-
-/** The changed keys between an event's `before` and `after` JSON objects, sorted. */
-export function changedKeys(before: unknown, after: unknown): string[] {
-  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-  const b = obj(before);
-  const a = obj(after);
-  const keys = new Set([...Object.keys(b), ...Object.keys(a)]);
-  return [...keys].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).sort();
-}

@@ -85,8 +85,12 @@ export const AuditEventsQuery = graphql(`
         targetType
         targetId
         createdAt
-        before
-        after
+        changes {
+          field
+          hidden
+          oldValue
+          newValue
+        }
         ip
         requestId
       }

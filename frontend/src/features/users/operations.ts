@@ -358,6 +358,22 @@ export const ChangesSubscription = graphql(`
       type
       subjectType
       subjectId
+      details {
+        __typename
+        ... on UserChange {
+          user {
+            id
+            username
+            displayName
+          }
+          changes {
+            field
+            hidden
+            oldValue
+            newValue
+          }
+        }
+      }
     }
   }
 `);

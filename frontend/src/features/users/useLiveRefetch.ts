@@ -41,7 +41,8 @@ const REFETCH_DELAY_MS = 250;
  * administrator's change shows at once.
  */
 export function useLiveRefetch(
-  refetch: () => void,
+  /** Called once per burst, with the burst's last matching event. */
+  refetch: (last: ChangeEventLike) => void,
   matches: (e: ChangeEventLike) => boolean = () => true,
   /** Event types to react to; 'all' for every change (the audit log). */
   types: ReadonlySet<string> | 'all' = USER_CHANGE_TYPES,
@@ -58,7 +59,7 @@ export function useLiveRefetch(
     if (wanted !== 'all' && !wanted.has(event.type)) return;
     if (!latest.current.matches(event)) return;
     window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => latest.current.refetch(), REFETCH_DELAY_MS);
+    timer.current = window.setTimeout(() => latest.current.refetch(event), REFETCH_DELAY_MS);
   }, [event]);
   useEffect(() => () => window.clearTimeout(timer.current), []);
 }

@@ -12,9 +12,10 @@ import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { useLiveRefetch } from '../../users/useLiveRefetch';
 import { actionLabel, eventLine } from '../actionLabels';
-import { auditFilter, changedKeys, NO_AUDIT_PARAMS, readAuditParams, writeAuditParams, type AuditParams } from '../auditParams';
+import { auditFilter, NO_AUDIT_PARAMS, readAuditParams, writeAuditParams, type AuditParams } from '../auditParams';
 import { AuditActionsQuery, AuditEventsQuery, AuditUserQuery } from '../operations';
 import { displayName } from '../../users/grouping';
+import { FieldChanges, useFieldLabel } from '../components/FieldChanges';
 
 const PAGE_SIZE = 25;
 
@@ -246,7 +247,7 @@ function AuditPageRows({ filter, after, first, liveTick, onFilter, onMore, hasMo
 
 function AuditRow({ event: e, onFilter, dateTime }: { event: AuditEvent; onFilter: RowsProps['onFilter']; dateTime: string }) {
   const { t } = useI18n();
-  const keys = changedKeys(e.before, e.after);
+  const fieldLabel = useFieldLabel();
   return (
     <tr data-testid="audit-event" data-action={e.action}>
       <td>
@@ -307,21 +308,12 @@ function AuditRow({ event: e, onFilter, dateTime }: { event: AuditEvent; onFilte
       </td>
       <td>{e.tenant?.name ?? <span className="muted">—</span>}</td>
       <td>
-        {keys.length === 0 ? (
+        {e.changes.length === 0 ? (
           <span className="muted">—</span>
         ) : (
           <details>
-            <summary>{keys.join(', ')}</summary>
-            <dl className="audit-diff">
-              {keys.map((k) => (
-                <div key={k}>
-                  <dt className="mono">{k}</dt>
-                  <dd>
-                    <span className="audit-before">{show(field(e.before, k))}</span> → <span className="audit-after">{show(field(e.after, k))}</span>
-                  </dd>
-                </div>
-              ))}
-            </dl>
+            <summary data-testid="audit-changes-summary">{e.changes.map((c) => fieldLabel(c.field)).join(', ')}</summary>
+            <FieldChanges changes={e.changes} />
             <p className="muted small">
               {t('audit.requestId')} <span className="mono">{e.requestId}</span>
             </p>
@@ -330,16 +322,6 @@ function AuditRow({ event: e, onFilter, dateTime }: { event: AuditEvent; onFilte
       </td>
     </tr>
   );
-}
-
-function field(obj: unknown, key: string): unknown {
-  return obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined;
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return '∅';
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v);
 }
 
 /** The action filter: every code the server records, by its translated label. */

@@ -30,7 +30,8 @@ import {
   IdentityEditForm,
 } from '../components/ProfileExtras';
 import { usePerformAssignmentAction } from '../useProfileActions';
-import { useLiveRefetch } from '../useLiveRefetch';
+import { useLiveRefetch, type ChangeEventLike } from '../useLiveRefetch';
+import { useFieldLabel } from '../../audit/components/FieldChanges';
 import { displayName } from '../grouping';
 import { ReactivateUserMutation, SuspendUserMutation, UserProfileQuery } from '../operations';
 import { productCards, sites, type ProductCard } from '../profile';
@@ -60,10 +61,22 @@ export function UserProfilePage() {
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   // Another administrator's change to this user shows here live (R28).
   const [liveNote, setLiveNote] = useState('');
-  const onLiveChange = useCallback(() => {
-    refetch();
-    setLiveNote(t('live.profileUpdated', { time: new Date().toLocaleTimeString() }));
-  }, [refetch, t]);
+  const fieldLabel = useFieldLabel();
+  const onLiveChange = useCallback(
+    (e: ChangeEventLike) => {
+      refetch();
+      let note = t('live.profileUpdated', { time: new Date().toLocaleTimeString() });
+      // What changed, in words, from the event's typed details.
+      const d = e.details;
+      if (d.__typename === 'UserChange' && d.user?.id === id && d.changes.length > 0) {
+        const name = d.user.displayName ?? d.user.username ?? t('changes.live.someone');
+        const fields = d.changes.filter((c) => c.field !== 'version').map((c) => fieldLabel(c.field));
+        if (fields.length > 0) note += ' ' + t('changes.live.userUpdated', { name, fields: fields.join(', ') });
+      }
+      setLiveNote(note);
+    },
+    [refetch, t, id, fieldLabel],
+  );
   useLiveRefetch(onLiveChange, (e) => e.subjectId === id || e.subjectType !== 'User');
   const title = user ? (displayName(user) ?? user.username) : t('profile.title');
   useDocumentTitle(title);
