@@ -33,12 +33,15 @@ export default [
       // entities: mutation payloads, connections, edges, errors, and the
       // listed value types (a viewer, capabilities, paging, a digest, a
       // certificate, an invitation's state, a change event identified by
-      // its cursor, a failed sign-in or finding, which belong to their user).
+      // its cursor, a failed sign-in or finding, which belong to their user;
+      // the typed details of a change event, *Change, which describe a change
+      // to an object as the event saw it and carry that object's global ID
+      // under its own name, e.g. userId, rather than being the object).
       '@graphql-eslint/strict-id-in-types': ['error', {
         acceptedIdNames: ['id'],
         acceptedIdTypes: ['ID'],
         exceptions: {
-          suffixes: ['Payload', 'Connection', 'Edge', 'Error'],
+          suffixes: ['Payload', 'Connection', 'Edge', 'Error', 'Change'],
           types: [
             'ChangeEvent', 'FailedLogin', 'InvitationStatus', 'LegalRepresentative', 'MembershipProduct',
             'MonthlyDigest', 'MonthlyDigestProduct', 'PageInfo', 'PasswordLifetimeBounds', 'ProductUsers',
