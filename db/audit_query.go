@@ -33,8 +33,8 @@ const auditSubjectUserSQL = `COALESCE(CASE WHEN ae.target_type = 'User' THEN ae.
 // descending (newest first) is the default. CREATED_AT is the recording
 // order, the id: it follows time and every index of the trail ends with it.
 var auditOrderColumns = map[string]orderColumn{
-	"CREATED_AT": {"ae.id", "bigint", false},
-	"ACTION":     {"ae.action", "text", false},
+	"CREATED_AT": {"ae.id", "bigint", false, false},
+	"ACTION":     {"ae.action", "text", false, false},
 }
 
 // FindAuditEvents lists audit events in the filter's order (newest first

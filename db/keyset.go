@@ -6,17 +6,22 @@ import "tenantadmin/domain"
 // column, its unique id breaking ties in the same direction, a missing
 // value (NULL) before every value, so first ascending and last descending.
 // A page is read upwards (ASC NULLS FIRST) or downwards (DESC NULLS LAST):
-// forwards in the order's direction, backwards against it, so that a
-// btree index on (expr NULLS FIRST, id) serves both.
+// forwards in the order's direction, backwards against it, so that one
+// btree index on (expr, id) serves both (see orderColumn on NULLS).
 
 // orderColumn is how a list is sorted by one field: the SQL expression, the
 // type its text key is cast back to in a cursor, whether it may be null.
 // The expression must stay identical to its index's, or the index is not
-// used.
+// used; so must the NULLS placement: a nullable column's index says NULLS
+// FIRST, and so does the index of a column with nullsFirstIndex (those of
+// migration 0013); other columns are sorted without NULLS, as a plain
+// index (PostgreSQL does not match NULLS FIRST to a plain index even on a
+// NOT NULL column: TestListOrderPlansUseIndexes saw every page sorted).
 type orderColumn struct {
-	expr     string
-	typ      string
-	nullable bool
+	expr            string
+	typ             string
+	nullable        bool
+	nullsFirstIndex bool
 }
 
 // keyCursor is the cursor of a keyset list: the list and its order (O),
@@ -80,6 +85,12 @@ func (k keyset) sortKey() string { return "(" + k.col.expr + ")::text" }
 
 // orderBy is the ORDER BY of a page read upwards or downwards.
 func (k keyset) orderBy(up bool) string {
+	if !k.col.nullable && !k.col.nullsFirstIndex {
+		if up {
+			return k.col.expr + " ASC, " + k.id + " ASC"
+		}
+		return k.col.expr + " DESC, " + k.id + " DESC"
+	}
 	if up {
 		return k.col.expr + " ASC NULLS FIRST, " + k.id + " ASC"
 	}

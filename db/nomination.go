@@ -562,8 +562,8 @@ func (s *NominationService) NominationByToken(ctx context.Context, tokenHash []b
 // recording order, the id (nominations_tenant_idx); EXPIRES_AT has its
 // index in migration 0014.
 var nominationOrderColumns = map[string]orderColumn{
-	"CREATED_AT": {"n.id", "bigint", false},
-	"EXPIRES_AT": {"n.expires_at", "timestamptz", false},
+	"CREATED_AT": {"n.id", "bigint", false, false},
+	"EXPIRES_AT": {"n.expires_at", "timestamptz", false, false},
 }
 
 // FindNominations lists a tenant's nominations in the order asked (newest

@@ -39,9 +39,9 @@ var findingReasons = map[domain.SecurityCategory]string{
 // f of the tenant (a tenant's members are read from its memberships and
 // sorted); USERNAME ascending is the default. None is personal data (R12).
 var findingOrderColumns = map[string]orderColumn{
-	"USERNAME":        {"f.username", "text", false},
-	"CREATED_AT":      {"f.created_at", "timestamptz", false},
-	"LAST_SIGN_IN_AT": {"f.last_login_at", "timestamptz", true},
+	"USERNAME":        {"f.username", "text", false, false},
+	"CREATED_AT":      {"f.created_at", "timestamptz", false, false},
+	"LAST_SIGN_IN_AT": {"f.last_login_at", "timestamptz", true, false},
 }
 
 // FindSecurityFindings lists the members of one tenant in one category of

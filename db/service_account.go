@@ -119,8 +119,8 @@ func (s *ServiceAccountService) ServiceAccountByID(ctx context.Context, id int64
 // are few, USERNAME reads them from service_accounts_tenant_idx and sorts);
 // USERNAME ascending is the default.
 var serviceAccountOrderColumns = map[string]orderColumn{
-	"USERNAME":   {"u.username", "text", false},
-	"CREATED_AT": {"sa.created_at", "timestamptz", false},
+	"USERNAME":   {"u.username", "text", false, false},
+	"CREATED_AT": {"sa.created_at", "timestamptz", false, false},
 }
 
 // FindServiceAccounts lists the service accounts of one tenant in the

@@ -43,9 +43,9 @@ func (s *TenantService) TenantsByIDs(ctx context.Context, ids []int64) ([]*domai
 // tenantOrderColumns are the orders of a tenants list (migration 0014 has
 // their indexes); NAME ascending is the default.
 var tenantOrderColumns = map[string]orderColumn{
-	"NAME":       {"t.name", "text", false},
-	"COUNTRY":    {"t.country", "text", false},
-	"CREATED_AT": {"t.created_at", "timestamptz", false},
+	"NAME":       {"t.name", "text", false, false},
+	"COUNTRY":    {"t.country", "text", false, false},
+	"CREATED_AT": {"t.created_at", "timestamptz", false, false},
 }
 
 // FindTenants lists tenants in the filter's order (by name by default),

@@ -39,10 +39,10 @@ type userCursor struct {
 // The expressions must stay identical to those of the indexes of migration
 // 0012, or the indexes are not used.
 var userOrderColumns = map[domain.UserOrderField]orderColumn{
-	domain.UserOrderDisplayName:  {"(u.given_name || ' ' || u.family_name)", "text", false},
-	domain.UserOrderEmail:        {"lower(u.email)", "text", true},
-	domain.UserOrderCreatedAt:    {"u.created_at", "timestamptz", false},
-	domain.UserOrderLastSignInAt: {"u.last_login_at", "timestamptz", true},
+	domain.UserOrderDisplayName:  {"(u.given_name || ' ' || u.family_name)", "text", false, true},
+	domain.UserOrderEmail:        {"lower(u.email)", "text", true, true},
+	domain.UserOrderCreatedAt:    {"u.created_at", "timestamptz", false, true},
+	domain.UserOrderLastSignInAt: {"u.last_login_at", "timestamptz", true, true},
 }
 
 // orderTag names an order in cursors; "" is the default order.
