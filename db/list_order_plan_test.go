@@ -151,7 +151,10 @@ func TestListOrderPlansUseIndexes(t *testing.T) {
 				t.Run(tc.name+"/"+field+map[bool]string{false: "_ASC", true: "_DESC"}[desc], func(t *testing.T) {
 					plan := explain(t, func(p domain.Page) ([]string, error) { return tc.list(o, p) })
 					t.Logf("\n%s", plan)
-					if !strings.Contains(plan, tc.index) && !(field == "CREATED_AT" && strings.Contains(plan, "_pkey")) {
+					// CREATED_AT of the trail and of nominations is the id: its
+					// primary key serves it.
+					byPkey := field == "CREATED_AT" && strings.Contains(plan, "_pkey")
+					if !strings.Contains(plan, tc.index) && !byPkey {
 						t.Fatalf("the page does not read an index %s*:\n%s", tc.index, plan)
 					}
 					if strings.Contains(plan, "Sort Key") {

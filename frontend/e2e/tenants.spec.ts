@@ -191,4 +191,22 @@ test.describe('tenants tree', () => {
     expect(['tree', 'empty', 'error']).toContain(outcome);
     await saveScreenshot(page, `tenants-live-${outcome}`);
   });
+
+  test('the Order choice sorts the tree through orderBy (issue 15.3)', async ({ page }) => {
+    const seen = await mockGraphQL(page, handlers());
+    const tenants = new TenantsPage(page);
+    await tenants.goto();
+    await expect(tenants.items).toHaveCount(3);
+    const roots = () => seen.filter((r) => r.operationName === 'TenantRoots');
+    expect(roots().every((r) => r.variables['orderBy'] === undefined || r.variables['orderBy'] === null)).toBe(true);
+    await page.getByTestId('tenants-sort').selectOption('-NAME');
+    await expect(page).toHaveURL(/sort=-NAME/);
+    await expect.poll(() => roots().at(-1)?.variables['orderBy']).toEqual({ field: 'NAME', direction: 'DESC' });
+    await expect(tenants.items).toHaveCount(3);
+    // Children are asked in the same order.
+    await tenants.item('Provincia di Brescia').getByTestId('tenant-node-toggle').click();
+    await expect
+      .poll(() => seen.filter((r) => r.operationName === 'TenantChildren').at(-1)?.variables['orderBy'])
+      .toEqual({ field: 'NAME', direction: 'DESC' });
+  });
 });
