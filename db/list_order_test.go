@@ -339,3 +339,62 @@ func headIDs(s []int64) string {
 	}
 	return fmt.Sprint(s)
 }
+
+// TestFindGroupsOrderAndSearch (issue 15.3): the groups list (not paged)
+// in each order, both directions, and by name search, against a plain
+// query, keeping to the asked tenant while others hold matching groups.
+func TestFindGroupsOrderAndSearch(t *testing.T) {
+	ctx := context.Background()
+	d, conn := generatedUsers(t, 400)
+	var tenant, other int64
+	if err := conn.QueryRow(ctx, "SELECT min(id), max(id) FROM tenants").Scan(&tenant, &other); err != nil {
+		t.Fatal(err)
+	}
+	// 24 groups in the tenant, 8 in another: names tied across products,
+	// creation times tied.
+	if _, err := conn.Exec(ctx, `INSERT INTO groups (tenant_id, product_id, name, created_at)
+		SELECT CASE WHEN g <= 24 THEN $1::bigint ELSE $2::bigint END, p.id, 'Turno ' || chr(65 + g % 5),
+			'2026-01-01T00:00:00.25Z'::timestamptz + (g % 3) * interval '1 day'
+		FROM generate_series(1, 32) g, LATERAL (SELECT id FROM products ORDER BY id OFFSET g % 8 LIMIT 1) p
+		ON CONFLICT DO NOTHING`, tenant, other); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(sql string, args ...any) []int64 {
+		t.Helper()
+		rows, err := conn.Query(ctx, sql, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if n := ids("SELECT count(*) FROM groups WHERE tenant_id <> $1 AND name ILIKE '%a%'", tenant)[0]; n < 3 {
+		t.Fatal("dataset: no matching group in other tenants")
+	}
+	svc := db.NewGroupService(d)
+	search := "a"
+	for field, expr := range map[string]string{"NAME": "g.name", "CREATED_AT": "g.created_at"} {
+		for _, desc := range []bool{false, true} {
+			dir := map[bool]string{false: "ASC", true: "DESC"}[desc]
+			for _, s := range []*string{nil, &search} {
+				got, err := svc.FindGroups(ctx, db.GroupFilter{Scope: domain.Scope{TenantIDs: []int64{tenant}}, TenantID: &tenant,
+					IncludeInactive: true, Search: s, Order: domain.ListOrder{Field: field, Desc: desc}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var gotIDs []int64
+				for _, g := range got {
+					gotIDs = append(gotIDs, g.ID)
+				}
+				want := ids(`SELECT g.id FROM groups g WHERE g.tenant_id = $1 AND ($2::text IS NULL OR g.name ILIKE '%' || $2 || '%')
+					ORDER BY `+expr+" "+dir+", g.id "+dir, tenant, s)
+				if len(want) < 3 || !slices.Equal(gotIDs, want) {
+					t.Fatalf("%s %s search %v: got %v, want %v", field, dir, s != nil, gotIDs, want)
+				}
+			}
+		}
+	}
+}

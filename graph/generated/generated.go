@@ -468,7 +468,7 @@ type ComplexityRoot struct {
 		AuditActions     func(childComplexity int) int
 		AuditEvents      func(childComplexity int, filter *model.AuditEventFilter, orderBy *model.AuditEventOrder, first *int, after *string, last *int, before *string) int
 		DeveloperMailbox func(childComplexity int, first *int, after *string) int
-		Groups           func(childComplexity int, tenantID string, productID *string, includeInactive *bool) int
+		Groups           func(childComplexity int, tenantID string, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) int
 		InvitationStatus func(childComplexity int, token string) int
 		MySessions       func(childComplexity int) int
 		Node             func(childComplexity int, id string) int
@@ -672,7 +672,7 @@ type ComplexityRoot struct {
 		Country                func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
 		FailedLogins           func(childComplexity int, first *int, after *string, filter *model.FailedLoginFilter) int
-		Groups                 func(childComplexity int, productID *string, includeInactive *bool) int
+		Groups                 func(childComplexity int, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) int
 		ID                     func(childComplexity int) int
 		LegalRepresentative    func(childComplexity int) int
 		MonthlyDigest          func(childComplexity int, period string) int
@@ -941,7 +941,7 @@ type QueryResolver interface {
 	Tenants(ctx context.Context, parentID *string, rootsOnly *bool, search *string, country *string, orderBy *model.TenantOrder, first *int, after *string, last *int, before *string) (*model.TenantConnection, error)
 	Users(ctx context.Context, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
 	Products(ctx context.Context) ([]*domain.Product, error)
-	Groups(ctx context.Context, tenantID string, productID *string, includeInactive *bool) ([]*domain.Group, error)
+	Groups(ctx context.Context, tenantID string, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) ([]*domain.Group, error)
 	MySessions(ctx context.Context) ([]*model.Session, error)
 	InvitationStatus(ctx context.Context, token string) (*model.InvitationStatus, error)
 	DeveloperMailbox(ctx context.Context, first *int, after *string) (*model.MailMessageConnection, error)
@@ -1012,7 +1012,7 @@ type TenantResolver interface {
 
 	Products(ctx context.Context, obj *domain.Tenant) ([]*domain.Product, error)
 	UsersByProduct(ctx context.Context, obj *domain.Tenant, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) ([]*model.ProductUsers, error)
-	Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool) ([]*domain.Group, error)
+	Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) ([]*domain.Group, error)
 	ViewerCan(ctx context.Context, obj *domain.Tenant) (*model.TenantCapabilities, error)
 	FailedLogins(ctx context.Context, obj *domain.Tenant, first *int, after *string, filter *model.FailedLoginFilter) (*model.FailedLoginConnection, error)
 
@@ -2947,7 +2947,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Groups(childComplexity, args["tenantId"].(string), args["productId"].(*string), args["includeInactive"].(*bool)), true
+		return e.ComplexityRoot.Query.Groups(childComplexity, args["tenantId"].(string), args["productId"].(*string), args["includeInactive"].(*bool), args["search"].(*string), args["orderBy"].(*model.GroupOrder)), true
 
 	case "Query.invitationStatus":
 		if e.ComplexityRoot.Query.InvitationStatus == nil {
@@ -3788,7 +3788,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Tenant.Groups(childComplexity, args["productId"].(*string), args["includeInactive"].(*bool)), true
+		return e.ComplexityRoot.Tenant.Groups(childComplexity, args["productId"].(*string), args["includeInactive"].(*bool), args["search"].(*string), args["orderBy"].(*model.GroupOrder)), true
 	case "Tenant.id":
 		if e.ComplexityRoot.Tenant.ID == nil {
 			break
@@ -4321,6 +4321,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DetachUserFromTenantInput", ec.unmarshalInputDetachUserFromTenantInput),
 			graphql.NewInputUnmarshaler("FailedLoginFilter", ec.unmarshalInputFailedLoginFilter),
 			graphql.NewInputUnmarshaler("GroupMemberInput", ec.unmarshalInputGroupMemberInput),
+			graphql.NewInputUnmarshaler("GroupOrder", ec.unmarshalInputGroupOrder),
 			graphql.NewInputUnmarshaler("LegalRepresentativeInput", ec.unmarshalInputLegalRepresentativeInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("LookupUserCandidateInput", ec.unmarshalInputLookupUserCandidateInput),
@@ -4452,7 +4453,10 @@ var sources = []*ast.Source{
 # userError CONFLICT (field expectedVersion) and changes nothing.
 
 extend type Query {
-  "Groups of a tenant whose users the viewer may list, ordered by product and name. R11."
+  """
+  Groups of a tenant whose users the viewer may list, ordered by product and
+  name unless orderBy says otherwise. R11.
+  """
   groups(
     "The tenant whose groups to list."
     tenantId: ID!
@@ -4460,6 +4464,10 @@ extend type Query {
     productId: ID
     "Include deactivated groups."
     includeInactive: Boolean = false
+    "Case-insensitive substring of the name."
+    search: String
+    "Sort order; by product then name when omitted."
+    orderBy: GroupOrder
   ): [Group!]!
 }
 
@@ -5320,12 +5328,16 @@ extend type Tenant {
     "Case-insensitive substring of name, email, username or tax code."
     search: String
   ): [ProductUsers!]!
-  "The tenant's groups, ordered by product and name (R11)."
+  "The tenant's groups, ordered by product and name unless orderBy says otherwise (R11)."
   groups(
     "Only the groups of this product."
     productId: ID
     "Include deactivated groups."
     includeInactive: Boolean = false
+    "Case-insensitive substring of the name."
+    search: String
+    "Sort order; by product then name when omitted."
+    orderBy: GroupOrder
   ): [Group!]!
   "What the viewer may do on this tenant."
   viewerCan: TenantCapabilities!
@@ -5350,6 +5362,22 @@ extend type Membership {
 extend type RoleAssignment {
   "Whether the viewer may suspend, reactivate or remove this assignment (R10)."
   viewerCanManage: Boolean!
+}
+
+"Sort order of a groups list. Ties are broken by the group's creation order, in the same direction."
+input GroupOrder {
+  "The key the list is sorted by."
+  field: GroupOrderField!
+  "Ascending or descending."
+  direction: OrderDirection!
+}
+
+"A key a groups list can be sorted by (none is personal data)."
+enum GroupOrderField {
+  "The group's name."
+  NAME
+  "When the group was created."
+  CREATED_AT
 }
 `, BuiltIn: false},
 	{Name: "../schema/auth.graphqls", Input: `"Input of the bootstrapPlatformAdmin mutation."
@@ -9658,6 +9686,22 @@ func (ec *executionContext) field_Query_groups_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["includeInactive"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.GroupOrder, error) {
+			return ec.unmarshalOGroupOrder2ᚖtenantadminᚋgraphᚋmodelᚐGroupOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
 	return args, nil
 }
 
@@ -10244,6 +10288,22 @@ func (ec *executionContext) field_Tenant_groups_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["includeInactive"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.GroupOrder, error) {
+			return ec.unmarshalOGroupOrder2ᚖtenantadminᚋgraphᚋmodelᚐGroupOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
 	return args, nil
 }
 
@@ -18525,7 +18585,7 @@ func (ec *executionContext) _Query_groups(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Groups(ctx, fc.Args["tenantId"].(string), fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool))
+			return ec.Resolvers.Query().Groups(ctx, fc.Args["tenantId"].(string), fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool), fc.Args["search"].(*string), fc.Args["orderBy"].(*model.GroupOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
@@ -22217,7 +22277,7 @@ func (ec *executionContext) _Tenant_groups(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Tenant().Groups(ctx, obj, fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool))
+			return ec.Resolvers.Tenant().Groups(ctx, obj, fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool), fc.Args["search"].(*string), fc.Args["orderBy"].(*model.GroupOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
@@ -26580,6 +26640,55 @@ func (ec *executionContext) unmarshalInputGroupMemberInput(ctx context.Context, 
 func UnmarshalGroupMemberInput(ctx context.Context, raw any) (model.GroupMemberInput, error) {
 	var out model.GroupMemberInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupMemberInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupOrder(ctx context.Context, obj any) (model.GroupOrder, error) {
+	var it model.GroupOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNGroupOrderField2tenantadminᚋgraphᚋmodelᚐGroupOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupOrder unmarshals raw into the GroupOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupOrder(ctx context.Context, raw any) (model.GroupOrder, error) {
+	var out model.GroupOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupOrder", raw, &out)
 	return out, err
 }
 
@@ -34070,6 +34179,16 @@ func (ec *executionContext) marshalNGroupMemberPayload2ᚖtenantadminᚋgraphᚋ
 	return ec._GroupMemberPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNGroupOrderField2tenantadminᚋgraphᚋmodelᚐGroupOrderField(ctx context.Context, v any) (model.GroupOrderField, error) {
+	var res model.GroupOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupOrderField2tenantadminᚋgraphᚋmodelᚐGroupOrderField(ctx context.Context, sel ast.SelectionSet, v model.GroupOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx context.Context, sel ast.SelectionSet, v *model.GroupPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GroupPayload!")
@@ -35538,6 +35657,14 @@ func (ec *executionContext) marshalOGroup2ᚖtenantadminᚋdomainᚐGroup(ctx co
 		return graphql.Null
 	}
 	return ec._Group(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOGroupOrder2ᚖtenantadminᚋgraphᚋmodelᚐGroupOrder(ctx context.Context, v any) (*model.GroupOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGroupOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -453,6 +453,14 @@ type GroupMemberPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Sort order of a groups list. Ties are broken by the group's creation order, in the same direction.
+type GroupOrder struct {
+	// The key the list is sorted by.
+	Field GroupOrderField `json:"field"`
+	// Ascending or descending.
+	Direction OrderDirection `json:"direction"`
+}
+
 // Result of the createGroup and updateGroup mutations: userErrors lists the refusals, empty on success.
 type GroupPayload struct {
 	// The group concerned; null on failure.
@@ -1342,6 +1350,64 @@ func (e *Gender) UnmarshalJSON(b []byte) error {
 }
 
 func (e Gender) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key a groups list can be sorted by (none is personal data).
+type GroupOrderField string
+
+const (
+	// The group's name.
+	GroupOrderFieldName GroupOrderField = "NAME"
+	// When the group was created.
+	GroupOrderFieldCreatedAt GroupOrderField = "CREATED_AT"
+)
+
+var AllGroupOrderField = []GroupOrderField{
+	GroupOrderFieldName,
+	GroupOrderFieldCreatedAt,
+}
+
+func (e GroupOrderField) IsValid() bool {
+	switch e {
+	case GroupOrderFieldName, GroupOrderFieldCreatedAt:
+		return true
+	}
+	return false
+}
+
+func (e GroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *GroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GroupOrderField", str)
+	}
+	return nil
+}
+
+func (e GroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GroupOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -41,6 +41,14 @@ func (o *NominationOrder) Domain() domain.ListOrder {
 	return listOrder(o.Field, o.Direction)
 }
 
+// Domain is the order of a groups list.
+func (o *GroupOrder) Domain() domain.ListOrder {
+	if o == nil {
+		return domain.ListOrder{}
+	}
+	return listOrder(o.Field, o.Direction)
+}
+
 // Domain is the order of a security findings list.
 func (o *SecurityFindingOrder) Domain() domain.ListOrder {
 	if o == nil {
