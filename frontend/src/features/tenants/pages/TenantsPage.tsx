@@ -18,7 +18,6 @@ export function TenantsPage() {
     <section data-testid="tenants-page" aria-labelledby="page-heading">
       <PageHeading>{t('tenants.title')}</PageHeading>
       <p className="lead">{t('tenants.intro')}</p>
-      <CreateTenantForm />
       <div className="field">
         <label htmlFor={`${id}-sort`}>{t('tenants.sort.label')}</label>
         <select
@@ -39,6 +38,7 @@ export function TenantsPage() {
           ))}
         </select>
       </div>
+      <CreateTenantForm />
       <p className="field-hint" id="tenant-tree-help" data-testid="tenant-tree-help">
         {t('tenants.tree.help')}
       </p>
