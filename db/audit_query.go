@@ -29,43 +29,32 @@ const auditSubjectUserSQL = `COALESCE(CASE WHEN ae.target_type = 'User' THEN ae.
 	CASE WHEN ae.before ->> 'userId' ~ '^[0-9]{1,18}$' THEN (ae.before ->> 'userId')::bigint END,
 	(SELECT n.user_id FROM nominations n WHERE ae.target_type = 'Nomination' AND n.id = ae.target_id))`
 
-type auditCursor struct {
-	ID int64 `json:"i"`
+// auditOrderColumns are the orders of the audit trail; CREATED_AT
+// descending (newest first) is the default. CREATED_AT is the recording
+// order, the id: it follows time and every index of the trail ends with it.
+var auditOrderColumns = map[string]orderColumn{
+	"CREATED_AT": {"ae.id", "bigint", false, false},
+	"ACTION":     {"ae.action", "text", false, false},
 }
 
-// FindAuditEvents lists audit events newest first (keyset on id, which
-// follows time), filtered by tenant, actor, target, action and time range.
+// FindAuditEvents lists audit events in the filter's order (newest first
+// by default), filtered by tenant, actor, target, action and time range.
 func (s *AuditService) FindAuditEvents(ctx context.Context, f domain.AuditFilter, p domain.Page) (*domain.Connection[*domain.AuditEvent], error) {
-	limit, backward, err := pageWindow(p)
+	k, err := newKeyset("auditEvents", auditOrderColumns, domain.ListOrder{Field: "CREATED_AT", Desc: true}, f.Order, "ae.id")
+	if err != nil {
+		return nil, err
+	}
+	w, err := k.window(p)
 	if err != nil {
 		return nil, err
 	}
 	q := s.db.NewSelect().Model((*auditEventModel)(nil))
 	applyAuditFilter(q, f)
 	countQ := q.Clone()
-	q.ColumnExpr("ae.*").ColumnExpr(auditSubjectUserSQL + " AS subject_user_id")
+	q.ColumnExpr("ae.*").ColumnExpr(auditSubjectUserSQL + " AS subject_user_id").ColumnExpr(k.sortKey() + " AS sort_key")
 
 	var rows []auditEventModel
-	q = q.Model(&rows).Limit(int64(limit))
-	if p.After != "" {
-		var c auditCursor
-		if err := decodeCursor(p.After, &c); err != nil {
-			return nil, err
-		}
-		q.Where("ae.id < ?", c.ID)
-	}
-	if p.Before != "" {
-		var c auditCursor
-		if err := decodeCursor(p.Before, &c); err != nil {
-			return nil, err
-		}
-		q.Where("ae.id > ?", c.ID)
-	}
-	if backward {
-		q.Order("ae.id ASC")
-	} else {
-		q.Order("ae.id DESC")
-	}
+	q = q.Model(&rows).Where(w.where, w.args...).OrderExpr(k.orderBy(w.up)).Limit(int64(w.limit))
 	// Audit queries tolerate lag: a replica may serve them (replica.go).
 	if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
 		rows = rows[:0]
@@ -73,11 +62,11 @@ func (s *AuditService) FindAuditEvents(ctx context.Context, f domain.AuditFilter
 	}); err != nil {
 		return nil, mapError(err)
 	}
-	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
+	rows, hasNext, hasPrev := trimPage(rows, w.limit, w.backward, p)
 	conn := &domain.Connection[*domain.AuditEvent]{HasNextPage: hasNext, HasPreviousPage: hasPrev}
 	for i := range rows {
 		conn.Nodes = append(conn.Nodes, rows[i].domain())
-		conn.Cursors = append(conn.Cursors, encodeCursor(auditCursor{rows[i].ID}))
+		conn.Cursors = append(conn.Cursors, k.cursor(rows[i].SortKey, rows[i].ID))
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
 		var n int64

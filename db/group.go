@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -48,12 +49,36 @@ type GroupFilter struct {
 	TenantID        *int64
 	ProductID       *int64
 	IncludeInactive bool
+	// Search keeps the groups whose name holds it (case-insensitive).
+	Search *string
+	// Order sorts the list; the zero value is by tenant, product and name.
+	Order domain.ListOrder
 }
 
-// FindGroups lists groups ordered by tenant, product and name.
+// groupOrderColumns are the orders of a groups list (issue 15.3). A
+// tenant's groups are few and the list is not paged: they are sorted.
+var groupOrderColumns = map[string]orderColumn{
+	"NAME":       {"g.name", "text", false, false},
+	"CREATED_AT": {"g.created_at", "timestamptz", false, false},
+}
+
+// FindGroups lists groups ordered by tenant, product and name, or in the
+// filter's order (the id breaking ties).
 func (s *GroupService) FindGroups(ctx context.Context, f GroupFilter) ([]*domain.Group, error) {
 	var rows []groupModel
-	q := s.db.NewSelect().Model(&rows).Order("g.tenant_id", "g.product_id", "g.name", "g.id")
+	q := s.db.NewSelect().Model(&rows)
+	if f.Order.Field == "" {
+		q.Order("g.tenant_id", "g.product_id", "g.name", "g.id")
+	} else {
+		k, err := newKeyset("groups", groupOrderColumns, domain.ListOrder{}, f.Order, "g.id")
+		if err != nil {
+			return nil, err
+		}
+		q.OrderExpr(k.orderBy(!k.desc))
+	}
+	if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
+		q.Where("g.name ILIKE ?", "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
+	}
 	if !f.Scope.All {
 		q.Where("g.tenant_id IN (?)", bun.List(nonEmpty(f.Scope.TenantIDs)))
 	}

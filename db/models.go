@@ -14,8 +14,10 @@ import (
 type tenantModel struct {
 	bun.BaseModel `bun:"table:tenants,alias:t"`
 
-	ID             int64     `bun:"id,pk,autoincrement"`
-	ParentID       *int64    `bun:"parent_id"`
+	ID       int64  `bun:"id,pk,autoincrement"`
+	ParentID *int64 `bun:"parent_id"`
+	// SortKey is the sort key of a tenants list page, as text (FindTenants).
+	SortKey        *string   `bun:"sort_key,scanonly"`
 	Name           string    `bun:"name"`
 	Country        string    `bun:"country"`
 	TaxCode        *string   `bun:"tax_code"`
@@ -212,6 +214,8 @@ type auditEventModel struct {
 	CreatedAt  time.Time      `bun:"created_at,nullzero,default:now()"`
 	// SubjectUserID is computed by reads (auditSubjectUserSQL), never stored.
 	SubjectUserID *int64 `bun:"subject_user_id,scanonly"`
+	// SortKey is the sort key of an audit trail page, as text (FindAuditEvents).
+	SortKey *string `bun:"sort_key,scanonly"`
 }
 
 func deref(s *string) string {

@@ -26,8 +26,10 @@ var _ domain.NominationService = (*NominationService)(nil)
 type nominationModel struct {
 	bun.BaseModel `bun:"table:nominations,alias:n"`
 
-	ID                 int64      `bun:"id,pk,autoincrement"`
-	TenantID           int64      `bun:"tenant_id"`
+	ID       int64 `bun:"id,pk,autoincrement"`
+	TenantID int64 `bun:"tenant_id"`
+	// SortKey is the sort key of a nominations page, as text (FindNominations).
+	SortKey            *string    `bun:"sort_key,scanonly"`
 	UserID             int64      `bun:"user_id"`
 	ProductID          int64      `bun:"product_id"`
 	RoleID             int64      `bun:"role_id"`
@@ -555,15 +557,24 @@ func (s *NominationService) NominationByToken(ctx context.Context, tokenHash []b
 	return out, mapError(err)
 }
 
-type nominationCursor struct {
-	ID int64 `json:"i"`
+// nominationOrderColumns are the orders of a tenant's nominations;
+// CREATED_AT descending (newest first) is the default. CREATED_AT is the
+// recording order, the id (nominations_tenant_idx); EXPIRES_AT has its
+// index in migration 0014.
+var nominationOrderColumns = map[string]orderColumn{
+	"CREATED_AT": {"n.id", "bigint", false, false},
+	"EXPIRES_AT": {"n.expires_at", "timestamptz", false, false},
 }
 
-// FindNominations lists a tenant's nominations, newest first; status
-// filters on the effective status (a pending request past its expiry is
-// expired).
-func (s *NominationService) FindNominations(ctx context.Context, tenantID int64, status *domain.NominationStatus, p domain.Page) (*domain.Connection[*domain.Nomination], error) {
-	limit, backward, err := pageWindow(p)
+// FindNominations lists a tenant's nominations in the order asked (newest
+// first by default); status filters on the effective status (a pending
+// request past its expiry is expired).
+func (s *NominationService) FindNominations(ctx context.Context, tenantID int64, status *domain.NominationStatus, order domain.ListOrder, p domain.Page) (*domain.Connection[*domain.Nomination], error) {
+	k, err := newKeyset("nominations", nominationOrderColumns, domain.ListOrder{Field: "CREATED_AT", Desc: true}, order, "n.id")
+	if err != nil {
+		return nil, err
+	}
+	w, err := k.window(p)
 	if err != nil {
 		return nil, err
 	}
@@ -580,34 +591,16 @@ func (s *NominationService) FindNominations(ctx context.Context, tenantID int64,
 	}
 	countQ := q.Clone()
 	var rows []nominationModel
-	q = q.Model(&rows).Column(nominationColumns...).Limit(int64(limit))
-	if p.After != "" {
-		var c nominationCursor
-		if err := decodeCursor(p.After, &c); err != nil {
-			return nil, err
-		}
-		q.Where("n.id < ?", c.ID)
-	}
-	if p.Before != "" {
-		var c nominationCursor
-		if err := decodeCursor(p.Before, &c); err != nil {
-			return nil, err
-		}
-		q.Where("n.id > ?", c.ID)
-	}
-	if backward {
-		q.Order("n.id ASC")
-	} else {
-		q.Order("n.id DESC")
-	}
+	q = q.Model(&rows).Column(nominationColumns...).ColumnExpr(k.sortKey()+" AS sort_key").
+		Where(w.where, w.args...).OrderExpr(k.orderBy(w.up)).Limit(int64(w.limit))
 	if err := q.Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}
-	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
+	rows, hasNext, hasPrev := trimPage(rows, w.limit, w.backward, p)
 	conn := &domain.Connection[*domain.Nomination]{HasNextPage: hasNext, HasPreviousPage: hasPrev}
 	for i := range rows {
 		conn.Nodes = append(conn.Nodes, rows[i].domain())
-		conn.Cursors = append(conn.Cursors, encodeCursor(nominationCursor{rows[i].ID}))
+		conn.Cursors = append(conn.Cursors, k.cursor(rows[i].SortKey, rows[i].ID))
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
 		n, err := countQ.Count(ctx)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -34,62 +35,56 @@ var findingReasons = map[domain.SecurityCategory]string{
 			AND ra.status = 'SUSPENDED') THEN 'ROLE_ASSIGNMENT_SUSPENDED' END]`,
 }
 
-type findingCursor struct {
-	Username string `json:"u"`
+// findingOrderColumns are the orders of a findings list, on the members
+// f of the tenant (a tenant's members are read from its memberships and
+// sorted); USERNAME ascending is the default. None is personal data (R12).
+var findingOrderColumns = map[string]orderColumn{
+	"USERNAME":        {"f.username", "text", false, false},
+	"CREATED_AT":      {"f.created_at", "timestamptz", false, false},
+	"LAST_SIGN_IN_AT": {"f.last_login_at", "timestamptz", true, false},
 }
 
 // FindSecurityFindings lists the members of one tenant in one category of
-// findings, ordered by username, each with the reasons that apply. The
+// findings, in the order asked (by username by default), each with the
+// reasons that apply; reason keeps the members with that reason. The
 // password lifetime is the one sign-in applies: the shortest of the
 // account's tenants (accountPasswordMaxAgeDays).
-func (s *OversightService) FindSecurityFindings(ctx context.Context, tenantID int64, category domain.SecurityCategory, p domain.Page) (*domain.Connection[*domain.SecurityFinding], error) {
+func (s *OversightService) FindSecurityFindings(ctx context.Context, tenantID int64, category domain.SecurityCategory, reason *string, order domain.ListOrder, p domain.Page) (*domain.Connection[*domain.SecurityFinding], error) {
 	reasons, ok := findingReasons[category]
 	if !ok {
 		return nil, domain.FieldError("category", "INVALID_CATEGORY", "Unknown category of findings.")
 	}
-	limit, backward, err := pageWindow(p)
+	k, err := newKeyset("securityFindings:"+string(category), findingOrderColumns, domain.ListOrder{Field: "USERNAME"}, order, "f.id")
 	if err != nil {
 		return nil, err
 	}
-	inner := fmt.Sprintf(`SELECT u.id, u.username, array_remove(%s, NULL)::text[] AS reasons
+	w, err := k.window(p)
+	if err != nil {
+		return nil, err
+	}
+	inner := fmt.Sprintf(`SELECT u.id, u.username, u.created_at, u.last_login_at, array_remove(%s, NULL)::text[] AS reasons
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		LEFT JOIN credentials c ON c.user_id = u.id
 		WHERE m.tenant_id = ?`, reasons)
-	where, args := "cardinality(f.reasons) > 0", []any{tenantID}
-	if p.After != "" {
-		var c findingCursor
-		if err := decodeCursor(p.After, &c); err != nil {
-			return nil, err
-		}
-		where += " AND f.username > ?"
-		args = append(args, c.Username)
+	filter, filterArgs := "cardinality(f.reasons) > 0", []any{tenantID}
+	if reason != nil {
+		filter, filterArgs = filter+" AND ? = ANY(f.reasons)", append(filterArgs, *reason)
 	}
-	if p.Before != "" {
-		var c findingCursor
-		if err := decodeCursor(p.Before, &c); err != nil {
-			return nil, err
-		}
-		where += " AND f.username < ?"
-		args = append(args, c.Username)
-	}
-	order := "ASC"
-	if backward {
-		order = "DESC"
-	}
+	args := append(slices.Clone(filterArgs), w.args...)
 	var rows []struct {
-		ID       int64    `bun:"id"`
-		Username string   `bun:"username"`
-		Reasons  []string `bun:"reasons,array"`
+		ID      int64    `bun:"id"`
+		SortKey *string  `bun:"sort_key"`
+		Reasons []string `bun:"reasons,array"`
 	}
 	// Security findings tolerate lag: a replica may serve them (replica.go).
 	if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
 		rows = rows[:0]
-		return idb.NewRaw(fmt.Sprintf(`SELECT f.id, f.username, f.reasons FROM (%s) f WHERE %s ORDER BY f.username %s LIMIT ?`,
-			inner, where, order), append(args, limit)...).Scan(ctx, &rows)
+		return idb.NewRaw(fmt.Sprintf(`SELECT f.id, %s AS sort_key, f.reasons FROM (%s) f WHERE %s AND %s ORDER BY %s LIMIT ?`,
+			k.sortKey(), inner, filter, w.where, k.orderBy(w.up)), append(args, w.limit)...).Scan(ctx, &rows)
 	}); err != nil {
 		return nil, mapError(err)
 	}
-	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
+	rows, hasNext, hasPrev := trimPage(rows, w.limit, w.backward, p)
 	conn := &domain.Connection[*domain.SecurityFinding]{HasNextPage: hasNext, HasPreviousPage: hasPrev}
 	if len(rows) > 0 {
 		ids := make([]int64, len(rows))
@@ -107,14 +102,14 @@ func (s *OversightService) FindSecurityFindings(ctx context.Context, tenantID in
 		for _, r := range rows {
 			if u := byID[r.ID]; u != nil {
 				conn.Nodes = append(conn.Nodes, &domain.SecurityFinding{User: u, Reasons: r.Reasons})
-				conn.Cursors = append(conn.Cursors, encodeCursor(findingCursor{r.Username}))
+				conn.Cursors = append(conn.Cursors, k.cursor(r.SortKey, r.ID))
 			}
 		}
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
 		var n int
 		err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
-			return idb.NewRaw(fmt.Sprintf(`SELECT count(*) FROM (%s) f WHERE cardinality(f.reasons) > 0`, inner), tenantID).Scan(ctx, &n)
+			return idb.NewRaw(fmt.Sprintf(`SELECT count(*) FROM (%s) f WHERE %s`, inner, filter), filterArgs...).Scan(ctx, &n)
 		})
 		return n, mapError(err)
 	}

@@ -219,7 +219,7 @@ func (r *replicated) lagTolerantReads() map[string]func(ctx context.Context) (st
 			return fmt.Sprint(len(c.Nodes), n), err
 		},
 		"securityFindings": func(ctx context.Context) (string, error) {
-			c, err := db.NewOversightService(r.d).FindSecurityFindings(ctx, r.tenant, domain.FindingNotActivated, domain.Page{First: 10})
+			c, err := db.NewOversightService(r.d).FindSecurityFindings(ctx, r.tenant, domain.FindingNotActivated, nil, domain.ListOrder{}, domain.Page{First: 10})
 			if err != nil {
 				return "", err
 			}

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -25,6 +26,7 @@ type serviceAccountRow struct {
 	TenantID    int64     `bun:"tenant_id"`
 	CreatedBy   *int64    `bun:"created_by"`
 	CreatedAt   time.Time `bun:"created_at"`
+	SortKey     *string   `bun:"sort_key"`
 }
 
 func (r *serviceAccountRow) domain() *domain.ServiceAccount {
@@ -112,49 +114,46 @@ func (s *ServiceAccountService) ServiceAccountByID(ctx context.Context, id int64
 	return row.domain(), nil
 }
 
-type serviceAccountCursor struct {
-	Username string `json:"u"`
+// serviceAccountOrderColumns are the orders of a tenant's service
+// accounts (migration 0014 has the CREATED_AT index; a tenant's accounts
+// are few, USERNAME reads them from service_accounts_tenant_idx and sorts);
+// USERNAME ascending is the default.
+var serviceAccountOrderColumns = map[string]orderColumn{
+	"USERNAME":   {"u.username", "text", false, false},
+	"CREATED_AT": {"sa.created_at", "timestamptz", false, false},
 }
 
-// FindServiceAccounts lists the service accounts of one tenant by username.
-func (s *ServiceAccountService) FindServiceAccounts(ctx context.Context, tenantID int64, p domain.Page) (*domain.Connection[*domain.ServiceAccount], error) {
-	limit, backward, err := pageWindow(p)
+// FindServiceAccounts lists the service accounts of one tenant in the
+// order asked (by username by default), optionally in one account state.
+func (s *ServiceAccountService) FindServiceAccounts(ctx context.Context, tenantID int64, status *domain.UserStatus, order domain.ListOrder, p domain.Page) (*domain.Connection[*domain.ServiceAccount], error) {
+	k, err := newKeyset("serviceAccounts", serviceAccountOrderColumns, domain.ListOrder{Field: "USERNAME"}, order, "u.id")
+	if err != nil {
+		return nil, err
+	}
+	w, err := k.window(p)
 	if err != nil {
 		return nil, err
 	}
 	where, args := "sa.tenant_id = ?", []any{tenantID}
-	if p.After != "" {
-		var c serviceAccountCursor
-		if err := decodeCursor(p.After, &c); err != nil {
-			return nil, err
-		}
-		where, args = where+" AND u.username > ?", append(args, c.Username)
+	if status != nil {
+		where, args = where+" AND u.status = ?", append(args, string(*status))
 	}
-	if p.Before != "" {
-		var c serviceAccountCursor
-		if err := decodeCursor(p.Before, &c); err != nil {
-			return nil, err
-		}
-		where, args = where+" AND u.username < ?", append(args, c.Username)
-	}
-	order := "ASC"
-	if backward {
-		order = "DESC"
-	}
+	countWhere, countArgs := where, slices.Clone(args)
+	where, args = where+" AND "+w.where, append(args, w.args...)
 	var rows []serviceAccountRow
-	if err := s.db.NewRaw("SELECT "+serviceAccountColumns+" WHERE "+where+" ORDER BY u.username "+order+" LIMIT ?",
-		append(args, limit)...).Scan(ctx, &rows); err != nil {
+	if err := s.db.NewRaw("SELECT "+k.sortKey()+" AS sort_key, "+serviceAccountColumns+" WHERE "+where+" ORDER BY "+k.orderBy(w.up)+" LIMIT ?",
+		append(args, w.limit)...).Scan(ctx, &rows); err != nil {
 		return nil, mapError(err)
 	}
-	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
+	rows, hasNext, hasPrev := trimPage(rows, w.limit, w.backward, p)
 	conn := &domain.Connection[*domain.ServiceAccount]{HasNextPage: hasNext, HasPreviousPage: hasPrev}
 	for i := range rows {
 		conn.Nodes = append(conn.Nodes, rows[i].domain())
-		conn.Cursors = append(conn.Cursors, encodeCursor(serviceAccountCursor{rows[i].Username}))
+		conn.Cursors = append(conn.Cursors, k.cursor(rows[i].SortKey, rows[i].ID))
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
 		var n int
-		err := s.db.NewRaw("SELECT count(*) FROM service_accounts WHERE tenant_id = ?", tenantID).Scan(ctx, &n)
+		err := s.db.NewRaw("SELECT count(*) FROM service_accounts sa JOIN users u ON u.id = sa.user_id WHERE "+countWhere, countArgs...).Scan(ctx, &n)
 		return n, mapError(err)
 	}
 	return conn, nil

@@ -46,14 +46,22 @@ func (s *TenantService) TenantsByIDs(ctx context.Context, scope domain.Scope, id
 	return out, nil
 }
 
-type tenantCursor struct {
-	Name string `json:"n"`
-	ID   int64  `json:"i"`
+// tenantOrderColumns are the orders of a tenants list (migration 0014 has
+// their indexes); NAME ascending is the default.
+var tenantOrderColumns = map[string]orderColumn{
+	"NAME":       {"t.name", "text", false, false},
+	"COUNTRY":    {"t.country", "text", false, false},
+	"CREATED_AT": {"t.created_at", "timestamptz", false, false},
 }
 
-// FindTenants lists tenants ordered by name, then id, with keyset paging.
+// FindTenants lists tenants in the filter's order (by name by default),
+// the id breaking ties, with keyset paging.
 func (s *TenantService) FindTenants(ctx context.Context, f domain.TenantFilter, p domain.Page) (*domain.Connection[*domain.Tenant], error) {
-	limit, backward, err := pageWindow(p)
+	k, err := newKeyset("tenants", tenantOrderColumns, domain.ListOrder{Field: "NAME"}, f.Order, "t.id")
+	if err != nil {
+		return nil, err
+	}
+	w, err := k.window(p)
 	if err != nil {
 		return nil, err
 	}
@@ -62,37 +70,19 @@ func (s *TenantService) FindTenants(ctx context.Context, f domain.TenantFilter, 
 	countQ := q.Clone()
 
 	var rows []tenantModel
-	q = q.Model(&rows).Limit(int64(limit))
-	if p.After != "" {
-		var c tenantCursor
-		if err := decodeCursor(p.After, &c); err != nil {
-			return nil, err
-		}
-		q.Where("(t.name, t.id) > (?, ?)", c.Name, c.ID)
-	}
-	if p.Before != "" {
-		var c tenantCursor
-		if err := decodeCursor(p.Before, &c); err != nil {
-			return nil, err
-		}
-		q.Where("(t.name, t.id) < (?, ?)", c.Name, c.ID)
-	}
-	if backward {
-		q.Order("t.name DESC", "t.id DESC")
-	} else {
-		q.Order("t.name ASC", "t.id ASC")
-	}
+	q = q.Model(&rows).ColumnExpr("t.*").ColumnExpr(k.sortKey()+" AS sort_key").
+		Where(w.where, w.args...).OrderExpr(k.orderBy(w.up)).Limit(int64(w.limit))
 	if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
 		rows = rows[:0]
 		return q.Conn(idb).Scan(ctx)
 	}); err != nil {
 		return nil, mapError(err)
 	}
-	rows, hasNext, hasPrev := trimPage(rows, limit, backward, p)
+	rows, hasNext, hasPrev := trimPage(rows, w.limit, w.backward, p)
 	conn := &domain.Connection[*domain.Tenant]{HasNextPage: hasNext, HasPreviousPage: hasPrev}
 	for i := range rows {
 		conn.Nodes = append(conn.Nodes, rows[i].domain())
-		conn.Cursors = append(conn.Cursors, encodeCursor(tenantCursor{rows[i].Name, rows[i].ID}))
+		conn.Cursors = append(conn.Cursors, k.cursor(rows[i].SortKey, rows[i].ID))
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
 		var n int64
@@ -120,6 +110,9 @@ func (s *TenantService) applyTenantFilter(q *bun.SelectQuery, f domain.TenantFil
 			SELECT id FROM tenants WHERE parent_id = ?
 			UNION ALL SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
 		) SELECT id FROM sub)`, *f.DescendantsOf)
+	}
+	if f.Country != nil {
+		q.Where("t.country = ?", strings.ToUpper(*f.Country))
 	}
 	if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
 		q.Where("t.name ILIKE ?", "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")

@@ -36,22 +36,13 @@ type userCursor struct {
 	ID       int64   `json:"i,omitempty"`
 }
 
-// userOrderColumn is how a users list is sorted by one field: the
-// expression on users u, the type its text key is cast back to, whether it
-// may be null.
-type userOrderColumn struct {
-	expr     string
-	typ      string
-	nullable bool
-}
-
 // The expressions must stay identical to those of the indexes of migration
 // 0012, or the indexes are not used.
-var userOrderColumns = map[domain.UserOrderField]userOrderColumn{
-	domain.UserOrderDisplayName:  {"(u.given_name || ' ' || u.family_name)", "text", false},
-	domain.UserOrderEmail:        {"lower(u.email)", "text", true},
-	domain.UserOrderCreatedAt:    {"u.created_at", "timestamptz", false},
-	domain.UserOrderLastSignInAt: {"u.last_login_at", "timestamptz", true},
+var userOrderColumns = map[domain.UserOrderField]orderColumn{
+	domain.UserOrderDisplayName:  {"(u.given_name || ' ' || u.family_name)", "text", false, true},
+	domain.UserOrderEmail:        {"lower(u.email)", "text", true, true},
+	domain.UserOrderCreatedAt:    {"u.created_at", "timestamptz", false, true},
+	domain.UserOrderLastSignInAt: {"u.last_login_at", "timestamptz", true, true},
 }
 
 // orderTag names an order in cursors; "" is the default order.
@@ -125,7 +116,7 @@ func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p doma
 		var args []any
 		if generic {
 			sql, args = lq.pageByKey(col, f.Order.Desc, after, before, up, limit)
-			order = col.orderBy(up)
+			order = keyset{col: col, id: "u.id"}.orderBy(up)
 		} else {
 			var a, b *string
 			if after != nil {
@@ -167,20 +158,11 @@ func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p doma
 	return conn, nil
 }
 
-// orderBy is the ORDER BY of a page read upwards (a missing value first)
-// or downwards (a missing value last), the id breaking ties.
-func (c userOrderColumn) orderBy(up bool) string {
-	if up {
-		return c.expr + " ASC NULLS FIRST, u.id ASC"
-	}
-	return c.expr + " DESC NULLS LAST, u.id DESC"
-}
-
 // pageByKey returns the query of one page of (user_id, sort_key) rows
 // sorted by col: users of the scope (a membership probe) matching the
 // filters, after and before the cursors, read upwards or downwards. In the
 // order of the list a missing value sorts before every value.
-func (q *userListQuery) pageByKey(col userOrderColumn, desc bool, after, before *userCursor, up bool, limit int) (string, []any) {
+func (q *userListQuery) pageByKey(col orderColumn, desc bool, after, before *userCursor, up bool, limit int) (string, []any) {
 	b := &sqlBuf{}
 	b.add("SELECT u.id AS user_id, (" + col.expr + ")::text AS sort_key FROM users u WHERE true")
 	if !q.all {
@@ -195,34 +177,17 @@ func (q *userListQuery) pageByKey(col userOrderColumn, desc bool, after, before 
 	if q.userCond != "" {
 		b.add(" AND "+q.userCond, q.userArgs...)
 	}
-	// above adds the rows after c upwards, below the rows before it.
-	above := func(c *userCursor) {
-		if c.Key == nil {
-			b.add(" AND ("+col.expr+" IS NOT NULL OR u.id > ?)", c.ID)
-			return
-		}
-		b.add(" AND ("+col.expr+", u.id) > (?::"+col.typ+", ?)", *c.Key, c.ID)
-	}
-	below := func(c *userCursor) {
-		switch {
-		case c.Key == nil:
-			b.add(" AND "+col.expr+" IS NULL AND u.id < ?", c.ID)
-		case col.nullable:
-			b.add(" AND ("+col.expr+" IS NULL OR ("+col.expr+", u.id) < (?::"+col.typ+", ?))", *c.Key, c.ID)
-		default:
-			b.add(" AND ("+col.expr+", u.id) < (?::"+col.typ+", ?)", *c.Key, c.ID)
-		}
-	}
-	if desc {
-		after, before = before, after
-	}
+	k := keyset{col: col, id: "u.id", desc: desc}
+	var a, z *keyCursor
 	if after != nil {
-		above(after)
+		a = &keyCursor{Key: after.Key, ID: after.ID}
 	}
 	if before != nil {
-		below(before)
+		z = &keyCursor{Key: before.Key, ID: before.ID}
 	}
-	b.add(" ORDER BY "+col.orderBy(up)+" LIMIT ?", limit)
+	where, args := k.bounds(a, z)
+	b.add(" AND "+where, args...)
+	b.add(" ORDER BY "+k.orderBy(up)+" LIMIT ?", limit)
 	return b.query()
 }
 

@@ -209,6 +209,10 @@ type TenantFilter struct {
 	// DescendantsOf selects every tenant below this one, at any depth.
 	DescendantsOf *int64
 	Search        *string
+	// Country selects the tenants of one ISO 3166-1 alpha-2 country.
+	Country *string
+	// Order is the sort order (not a filter); the zero value is by name.
+	Order ListOrder
 	// Scope limits the result to tenants the viewer may see; the
 	// authorization module computes it. It is mandatory: the zero Scope
 	// matches nothing.
@@ -236,6 +240,15 @@ type UserFilter struct {
 	// last signed in, or created when they never did, before then (seed
 	// 001's monthly clean-up). See CheckInactiveSinceDays.
 	InactiveSinceDays *int
+}
+
+// ListOrder is the sort order of a list other than users (issue 15.3):
+// one of the list's order fields ("" is its default) and the direction.
+// Ties are broken by the row's id in the same direction; a missing value
+// sorts first ascending and last descending.
+type ListOrder struct {
+	Field string
+	Desc  bool
 }
 
 // UserOrderField is a key a users list can be sorted by.

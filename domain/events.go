@@ -173,4 +173,7 @@ type AuditFilter struct {
 	Action      *string
 	From        *time.Time
 	To          *time.Time
+	// Order is the sort order (not a filter); the zero value is newest
+	// first.
+	Order ListOrder
 }

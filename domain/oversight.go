@@ -267,5 +267,5 @@ func TenantLanguage(country string) string {
 
 // NominationService is what the nomination workflow needs from storage.
 type NominationService interface {
-	FindNominations(ctx context.Context, tenantID int64, status *NominationStatus, page Page) (*Connection[*Nomination], error)
+	FindNominations(ctx context.Context, tenantID int64, status *NominationStatus, order ListOrder, page Page) (*Connection[*Nomination], error)
 }

@@ -275,12 +275,12 @@ func (r *productUsersResolver) Users(ctx context.Context, obj *model.ProductUser
 }
 
 // Groups is the resolver for the groups field.
-func (r *queryResolver) Groups(ctx context.Context, tenantID string, productID *string, includeInactive *bool) ([]*domain.Group, error) {
+func (r *queryResolver) Groups(ctx context.Context, tenantID string, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) ([]*domain.Group, error) {
 	id, err := decodeID("Tenant", tenantID, "tenantId")
 	if err != nil {
 		return nil, err
 	}
-	return r.App.groups(ctx, id, productID, includeInactive)
+	return r.App.groups(ctx, id, productID, includeInactive, search, orderBy)
 }
 
 // ViewerCanManage is the resolver for the viewerCanManage field.
@@ -300,8 +300,8 @@ func (r *tenantResolver) UsersByProduct(ctx context.Context, obj *domain.Tenant,
 }
 
 // Groups is the resolver for the groups field.
-func (r *tenantResolver) Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool) ([]*domain.Group, error) {
-	return r.App.groups(ctx, obj.ID, productID, includeInactive)
+func (r *tenantResolver) Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) ([]*domain.Group, error) {
+	return r.App.groups(ctx, obj.ID, productID, includeInactive, search, orderBy)
 }
 
 // ViewerCan is the resolver for the viewerCan field.

@@ -155,7 +155,7 @@ func (app *App) groupMembers(ctx context.Context, g *domain.Group, first *int, a
 }
 
 // groups lists a tenant's groups (R11).
-func (app *App) groups(ctx context.Context, tenantID int64, productGID *string, includeInactive *bool) ([]*domain.Group, error) {
+func (app *App) groups(ctx context.Context, tenantID int64, productGID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) ([]*domain.Group, error) {
 	if err := requireDirectory(ctx, tenantID); err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (app *App) groups(ctx context.Context, tenantID int64, productGID *string, 
 		return nil, err
 	}
 	return app.Groups.FindGroups(ctx, db.GroupFilter{Scope: scope, TenantID: &tenantID, ProductID: productID,
-		IncludeInactive: includeInactive != nil && *includeInactive})
+		IncludeInactive: includeInactive != nil && *includeInactive, Search: search, Order: orderBy.Domain()})
 }
 
 // groupNode resolves a group visible to the viewer, or nil.

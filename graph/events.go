@@ -235,7 +235,7 @@ func (s *subscriber) changeEvent(ev *domain.ChangeEvent) *model.ChangeEvent {
 }
 
 // auditEvents lists the audit trail inside the viewer's audit scope.
-func (app *App) auditEvents(ctx context.Context, in *model.AuditEventFilter, first *int, after *string, last *int, before *string) (*model.AuditEventConnection, error) {
+func (app *App) auditEvents(ctx context.Context, in *model.AuditEventFilter, orderBy *model.AuditEventOrder, first *int, after *string, last *int, before *string) (*model.AuditEventConnection, error) {
 	page, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -244,7 +244,7 @@ func (app *App) auditEvents(ctx context.Context, in *model.AuditEventFilter, fir
 	if err != nil {
 		return nil, err
 	}
-	f := domain.AuditFilter{Scope: scope}
+	f := domain.AuditFilter{Scope: scope, Order: orderBy.Domain()}
 	if in != nil {
 		if f.TenantID, err = decodeOptionalID("Tenant", in.TenantID, "tenantId"); err != nil {
 			return nil, err

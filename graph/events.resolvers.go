@@ -115,8 +115,8 @@ func (r *changeEventResolver) AuditEvent(ctx context.Context, obj *model.ChangeE
 }
 
 // AuditEvents is the resolver for the auditEvents field.
-func (r *queryResolver) AuditEvents(ctx context.Context, filter *model.AuditEventFilter, first *int, after *string, last *int, before *string) (*model.AuditEventConnection, error) {
-	return r.App.auditEvents(ctx, filter, first, after, last, before)
+func (r *queryResolver) AuditEvents(ctx context.Context, filter *model.AuditEventFilter, orderBy *model.AuditEventOrder, first *int, after *string, last *int, before *string) (*model.AuditEventConnection, error) {
+	return r.App.auditEvents(ctx, filter, orderBy, first, after, last, before)
 }
 
 // AuditActions is the resolver for the auditActions field.

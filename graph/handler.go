@@ -129,10 +129,10 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 	cfg.Complexity.Query.Users = usersComplexity
 	cfg.Complexity.Group.Members = connectionComplexity
 	cfg.Complexity.ProductUsers.Users = connectionComplexity
-	cfg.Complexity.Tenant.Children = func(child int, first *int, _ *string, last *int, _ *string) int {
+	cfg.Complexity.Tenant.Children = func(child int, _ *model.TenantOrder, first *int, _ *string, last *int, _ *string) int {
 		return 1 + child*pageSize(first, last)
 	}
-	cfg.Complexity.Query.Tenants = func(child int, _ *string, _ *bool, _ *string, first *int, _ *string, last *int, _ *string) int {
+	cfg.Complexity.Query.Tenants = func(child int, _ *string, _ *bool, _ *string, _ *string, _ *model.TenantOrder, first *int, _ *string, last *int, _ *string) int {
 		return 1 + child*pageSize(first, last)
 	}
 	cfg.Schema = Schema()

@@ -129,7 +129,7 @@ func (app *App) visibleNomination(ctx context.Context, n *domain.Nomination) *do
 	return n
 }
 
-func (app *App) nominations(ctx context.Context, tenantGID string, status *model.NominationStatus, first *int, after *string, last *int, before *string) (*model.NominationConnection, error) {
+func (app *App) nominations(ctx context.Context, tenantGID string, status *model.NominationStatus, orderBy *model.NominationOrder, first *int, after *string, last *int, before *string) (*model.NominationConnection, error) {
 	page, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ func (app *App) nominations(ctx context.Context, tenantGID string, status *model
 		s := domain.NominationStatus(*status)
 		st = &s
 	}
-	conn, err := app.Nominations.FindNominations(ctx, tenantID, st, page)
+	conn, err := app.Nominations.FindNominations(ctx, tenantID, st, orderBy.Domain(), page)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (app *App) securityFindings(ctx context.Context, tenantGID string) (*model.
 	return &model.SecurityFindings{Tenant: t}, nil
 }
 
-func (app *App) findings(ctx context.Context, obj *model.SecurityFindings, cat domain.SecurityCategory, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
+func (app *App) findings(ctx context.Context, obj *model.SecurityFindings, cat domain.SecurityCategory, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
 	page, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -192,7 +192,7 @@ func (app *App) findings(ctx context.Context, obj *model.SecurityFindings, cat d
 	if err := app.oversee(ctx, obj.Tenant.ID); err != nil {
 		return nil, err
 	}
-	conn, err := app.Oversight.FindSecurityFindings(ctx, obj.Tenant.ID, cat, page)
+	conn, err := app.Oversight.FindSecurityFindings(ctx, obj.Tenant.ID, cat, (*string)(reason), orderBy.Domain(), page)
 	if err != nil {
 		return nil, err
 	}

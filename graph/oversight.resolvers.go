@@ -133,8 +133,8 @@ func (r *nominationConnectionResolver) TotalCount(ctx context.Context, obj *mode
 }
 
 // Nominations is the resolver for the nominations field.
-func (r *queryResolver) Nominations(ctx context.Context, tenantID string, status *model.NominationStatus, first *int, after *string, last *int, before *string) (*model.NominationConnection, error) {
-	return r.App.nominations(ctx, tenantID, status, first, after, last, before)
+func (r *queryResolver) Nominations(ctx context.Context, tenantID string, status *model.NominationStatus, orderBy *model.NominationOrder, first *int, after *string, last *int, before *string) (*model.NominationConnection, error) {
+	return r.App.nominations(ctx, tenantID, status, orderBy, first, after, last, before)
 }
 
 // SecurityFindings is the resolver for the securityFindings field.
@@ -157,23 +157,23 @@ func (r *securityFindingConnectionResolver) TotalCount(ctx context.Context, obj 
 }
 
 // NotActivated is the resolver for the notActivated field.
-func (r *securityFindingsResolver) NotActivated(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
-	return r.App.findings(ctx, obj, domain.FindingNotActivated, first, after, last, before)
+func (r *securityFindingsResolver) NotActivated(ctx context.Context, obj *model.SecurityFindings, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
+	return r.App.findings(ctx, obj, domain.FindingNotActivated, reason, orderBy, first, after, last, before)
 }
 
 // Blocked is the resolver for the blocked field.
-func (r *securityFindingsResolver) Blocked(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
-	return r.App.findings(ctx, obj, domain.FindingBlocked, first, after, last, before)
+func (r *securityFindingsResolver) Blocked(ctx context.Context, obj *model.SecurityFindings, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
+	return r.App.findings(ctx, obj, domain.FindingBlocked, reason, orderBy, first, after, last, before)
 }
 
 // Locked is the resolver for the locked field.
-func (r *securityFindingsResolver) Locked(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
-	return r.App.findings(ctx, obj, domain.FindingLocked, first, after, last, before)
+func (r *securityFindingsResolver) Locked(ctx context.Context, obj *model.SecurityFindings, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
+	return r.App.findings(ctx, obj, domain.FindingLocked, reason, orderBy, first, after, last, before)
 }
 
 // Suspended is the resolver for the suspended field.
-func (r *securityFindingsResolver) Suspended(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
-	return r.App.findings(ctx, obj, domain.FindingSuspended, first, after, last, before)
+func (r *securityFindingsResolver) Suspended(ctx context.Context, obj *model.SecurityFindings, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error) {
+	return r.App.findings(ctx, obj, domain.FindingSuspended, reason, orderBy, first, after, last, before)
 }
 
 // TaxCode is the resolver for the taxCode field.

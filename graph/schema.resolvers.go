@@ -38,7 +38,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*domain.Viewer, error) {
 }
 
 // Tenants is the resolver for the tenants field.
-func (r *queryResolver) Tenants(ctx context.Context, parentID *string, rootsOnly *bool, search *string, first *int, after *string, last *int, before *string) (*model.TenantConnection, error) {
+func (r *queryResolver) Tenants(ctx context.Context, parentID *string, rootsOnly *bool, search *string, country *string, orderBy *model.TenantOrder, first *int, after *string, last *int, before *string) (*model.TenantConnection, error) {
 	page, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func (r *queryResolver) Tenants(ctx context.Context, parentID *string, rootsOnly
 	if err != nil {
 		return nil, err
 	}
-	f := domain.TenantFilter{Scope: scope, Search: search, RootsOnly: rootsOnly != nil && *rootsOnly}
+	f := domain.TenantFilter{Scope: scope, Search: search, Country: country, RootsOnly: rootsOnly != nil && *rootsOnly, Order: orderBy.Domain()}
 	if f.ParentID, err = decodeOptionalID("Tenant", parentID, "parentId"); err != nil {
 		return nil, err
 	}

@@ -130,7 +130,7 @@ func (app *App) revokeServiceAccountToken(ctx context.Context, in model.RevokeSe
 
 // serviceAccounts lists a tenant's service accounts for viewers whose user
 // directory holds the tenant.
-func (app *App) serviceAccounts(ctx context.Context, tenantID int64, first *int, after *string, last *int, before *string) (*model.ServiceAccountConnection, error) {
+func (app *App) serviceAccounts(ctx context.Context, tenantID int64, status *model.UserStatus, orderBy *model.ServiceAccountOrder, first *int, after *string, last *int, before *string) (*model.ServiceAccountConnection, error) {
 	page, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (app *App) serviceAccounts(ctx context.Context, tenantID int64, first *int,
 	if !scope.Contains(tenantID) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "You cannot see the service accounts of this tenant.")
 	}
-	conn, err := app.ServiceAccounts.FindServiceAccounts(ctx, tenantID, page)
+	conn, err := app.ServiceAccounts.FindServiceAccounts(ctx, tenantID, (*domain.UserStatus)(status), orderBy.Domain(), page)
 	if err != nil {
 		return nil, err
 	}

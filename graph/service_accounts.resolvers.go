@@ -102,8 +102,8 @@ func (r *serviceAccountTokenResolver) RotatedFrom(ctx context.Context, obj *doma
 }
 
 // ServiceAccounts is the resolver for the serviceAccounts field.
-func (r *tenantResolver) ServiceAccounts(ctx context.Context, obj *domain.Tenant, first *int, after *string, last *int, before *string) (*model.ServiceAccountConnection, error) {
-	return r.App.serviceAccounts(ctx, obj.ID, first, after, last, before)
+func (r *tenantResolver) ServiceAccounts(ctx context.Context, obj *domain.Tenant, status *model.UserStatus, orderBy *model.ServiceAccountOrder, first *int, after *string, last *int, before *string) (*model.ServiceAccountConnection, error) {
+	return r.App.serviceAccounts(ctx, obj.ID, status, orderBy, first, after, last, before)
 }
 
 // ServiceAccount returns generated.ServiceAccountResolver implementation.

@@ -36,7 +36,7 @@ func (r *tenantResolver) Parent(ctx context.Context, obj *domain.Tenant) (*domai
 }
 
 // Children is the resolver for the children field.
-func (r *tenantResolver) Children(ctx context.Context, obj *domain.Tenant, first *int, after *string, last *int, before *string) (*model.TenantConnection, error) {
+func (r *tenantResolver) Children(ctx context.Context, obj *domain.Tenant, orderBy *model.TenantOrder, first *int, after *string, last *int, before *string) (*model.TenantConnection, error) {
 	page, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func (r *tenantResolver) Children(ctx context.Context, obj *domain.Tenant, first
 	if err != nil {
 		return nil, err
 	}
-	conn, err := r.App.Tenants.FindTenants(ctx, domain.TenantFilter{Scope: scope, ParentID: &obj.ID}, page)
+	conn, err := r.App.Tenants.FindTenants(ctx, domain.TenantFilter{Scope: scope, ParentID: &obj.ID, Order: orderBy.Domain()}, page)
 	if err != nil {
 		return nil, err
 	}

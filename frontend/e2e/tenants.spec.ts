@@ -82,7 +82,8 @@ test.describe('tenants tree', () => {
     await tenants.goto();
     await expect(tenants.items).toHaveCount(3);
 
-    await page.getByTestId('tenant-tree-help').click(); // focus starts before the tree
+    // Focus starts before the tree: on the Order choice, the last control above it.
+    await page.getByTestId('tenants-sort').focus();
     await page.keyboard.press('Tab');
     const brescia = tenants.item('Provincia di Brescia');
     await expect(brescia).toBeFocused();
@@ -190,5 +191,23 @@ test.describe('tenants tree', () => {
     const outcome = await tenants.settled();
     expect(['tree', 'empty', 'error']).toContain(outcome);
     await saveScreenshot(page, `tenants-live-${outcome}`);
+  });
+
+  test('the Order choice sorts the tree through orderBy (issue 15.3)', async ({ page }) => {
+    const seen = await mockGraphQL(page, handlers());
+    const tenants = new TenantsPage(page);
+    await tenants.goto();
+    await expect(tenants.items).toHaveCount(3);
+    const roots = () => seen.filter((r) => r.operationName === 'TenantRoots');
+    expect(roots().every((r) => r.variables['orderBy'] === undefined || r.variables['orderBy'] === null)).toBe(true);
+    await page.getByTestId('tenants-sort').selectOption('-NAME');
+    await expect(page).toHaveURL(/sort=-NAME/);
+    await expect.poll(() => roots().at(-1)?.variables['orderBy']).toEqual({ field: 'NAME', direction: 'DESC' });
+    await expect(tenants.items).toHaveCount(3);
+    // Children are asked in the same order.
+    await tenants.item('Provincia di Brescia').getByTestId('tenant-node-toggle').click();
+    await expect
+      .poll(() => seen.filter((r) => r.operationName === 'TenantChildren').at(-1)?.variables['orderBy'])
+      .toEqual({ field: 'NAME', direction: 'DESC' });
   });
 });

@@ -505,17 +505,17 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditActions     func(childComplexity int) int
-		AuditEvents      func(childComplexity int, filter *model.AuditEventFilter, first *int, after *string, last *int, before *string) int
+		AuditEvents      func(childComplexity int, filter *model.AuditEventFilter, orderBy *model.AuditEventOrder, first *int, after *string, last *int, before *string) int
 		DeveloperMailbox func(childComplexity int, first *int, after *string) int
-		Groups           func(childComplexity int, tenantID string, productID *string, includeInactive *bool) int
+		Groups           func(childComplexity int, tenantID string, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) int
 		InvitationStatus func(childComplexity int, token string) int
 		MySessions       func(childComplexity int) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
-		Nominations      func(childComplexity int, tenantID string, status *model.NominationStatus, first *int, after *string, last *int, before *string) int
+		Nominations      func(childComplexity int, tenantID string, status *model.NominationStatus, orderBy *model.NominationOrder, first *int, after *string, last *int, before *string) int
 		Products         func(childComplexity int) int
 		SecurityFindings func(childComplexity int, tenantID string) int
-		Tenants          func(childComplexity int, parentID *string, rootsOnly *bool, search *string, first *int, after *string, last *int, before *string) int
+		Tenants          func(childComplexity int, parentID *string, rootsOnly *bool, search *string, country *string, orderBy *model.TenantOrder, first *int, after *string, last *int, before *string) int
 		Users            func(childComplexity int, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) int
 		Viewer           func(childComplexity int) int
 	}
@@ -632,10 +632,10 @@ type ComplexityRoot struct {
 	}
 
 	SecurityFindings struct {
-		Blocked      func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Locked       func(childComplexity int, first *int, after *string, last *int, before *string) int
-		NotActivated func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Suspended    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Blocked      func(childComplexity int, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) int
+		Locked       func(childComplexity int, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) int
+		NotActivated func(childComplexity int, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) int
+		Suspended    func(childComplexity int, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) int
 		Tenant       func(childComplexity int) int
 	}
 
@@ -723,11 +723,11 @@ type ComplexityRoot struct {
 
 	Tenant struct {
 		CertifiedEmail         func(childComplexity int) int
-		Children               func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Children               func(childComplexity int, orderBy *model.TenantOrder, first *int, after *string, last *int, before *string) int
 		Country                func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
 		FailedLogins           func(childComplexity int, first *int, after *string, filter *model.FailedLoginFilter) int
-		Groups                 func(childComplexity int, productID *string, includeInactive *bool) int
+		Groups                 func(childComplexity int, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) int
 		ID                     func(childComplexity int) int
 		LegalRepresentative    func(childComplexity int) int
 		MonthlyDigest          func(childComplexity int, period string) int
@@ -736,7 +736,7 @@ type ComplexityRoot struct {
 		PasswordLifetimeBounds func(childComplexity int) int
 		PasswordMaxAgeDays     func(childComplexity int) int
 		Products               func(childComplexity int) int
-		ServiceAccounts        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		ServiceAccounts        func(childComplexity int, status *model.UserStatus, orderBy *model.ServiceAccountOrder, first *int, after *string, last *int, before *string) int
 		TaxCode                func(childComplexity int) int
 		UpdatedAt              func(childComplexity int) int
 		Users                  func(childComplexity int, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) int
@@ -1009,16 +1009,16 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Viewer(ctx context.Context) (*domain.Viewer, error)
-	Tenants(ctx context.Context, parentID *string, rootsOnly *bool, search *string, first *int, after *string, last *int, before *string) (*model.TenantConnection, error)
+	Tenants(ctx context.Context, parentID *string, rootsOnly *bool, search *string, country *string, orderBy *model.TenantOrder, first *int, after *string, last *int, before *string) (*model.TenantConnection, error)
 	Users(ctx context.Context, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
 	Products(ctx context.Context) ([]*domain.Product, error)
-	Groups(ctx context.Context, tenantID string, productID *string, includeInactive *bool) ([]*domain.Group, error)
+	Groups(ctx context.Context, tenantID string, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) ([]*domain.Group, error)
 	MySessions(ctx context.Context) ([]*model.Session, error)
 	InvitationStatus(ctx context.Context, token string) (*model.InvitationStatus, error)
 	DeveloperMailbox(ctx context.Context, first *int, after *string) (*model.MailMessageConnection, error)
-	AuditEvents(ctx context.Context, filter *model.AuditEventFilter, first *int, after *string, last *int, before *string) (*model.AuditEventConnection, error)
+	AuditEvents(ctx context.Context, filter *model.AuditEventFilter, orderBy *model.AuditEventOrder, first *int, after *string, last *int, before *string) (*model.AuditEventConnection, error)
 	AuditActions(ctx context.Context) ([]string, error)
-	Nominations(ctx context.Context, tenantID string, status *model.NominationStatus, first *int, after *string, last *int, before *string) (*model.NominationConnection, error)
+	Nominations(ctx context.Context, tenantID string, status *model.NominationStatus, orderBy *model.NominationOrder, first *int, after *string, last *int, before *string) (*model.NominationConnection, error)
 	SecurityFindings(ctx context.Context, tenantID string) (*model.SecurityFindings, error)
 }
 type RoleResolver interface {
@@ -1043,10 +1043,10 @@ type SecurityFindingConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.SecurityFindingConnection) (int, error)
 }
 type SecurityFindingsResolver interface {
-	NotActivated(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
-	Blocked(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
-	Locked(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
-	Suspended(ctx context.Context, obj *model.SecurityFindings, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
+	NotActivated(ctx context.Context, obj *model.SecurityFindings, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
+	Blocked(ctx context.Context, obj *model.SecurityFindings, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
+	Locked(ctx context.Context, obj *model.SecurityFindings, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
+	Suspended(ctx context.Context, obj *model.SecurityFindings, reason *model.SecurityFindingReason, orderBy *model.SecurityFindingOrder, first *int, after *string, last *int, before *string) (*model.SecurityFindingConnection, error)
 }
 type ServiceAccountResolver interface {
 	ID(ctx context.Context, obj *domain.ServiceAccount) (string, error)
@@ -1078,19 +1078,19 @@ type TenantResolver interface {
 	TaxCode(ctx context.Context, obj *domain.Tenant) (*string, error)
 	CertifiedEmail(ctx context.Context, obj *domain.Tenant) (*string, error)
 	Parent(ctx context.Context, obj *domain.Tenant) (*domain.Tenant, error)
-	Children(ctx context.Context, obj *domain.Tenant, first *int, after *string, last *int, before *string) (*model.TenantConnection, error)
+	Children(ctx context.Context, obj *domain.Tenant, orderBy *model.TenantOrder, first *int, after *string, last *int, before *string) (*model.TenantConnection, error)
 	Users(ctx context.Context, obj *domain.Tenant, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) (*model.UserConnection, error)
 
 	Products(ctx context.Context, obj *domain.Tenant) ([]*domain.Product, error)
 	UsersByProduct(ctx context.Context, obj *domain.Tenant, category *model.RoleCategory, roleID *string, status *model.UserStatus, assignmentStatus *model.AssignmentStatus, search *string) ([]*model.ProductUsers, error)
-	Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool) ([]*domain.Group, error)
+	Groups(ctx context.Context, obj *domain.Tenant, productID *string, includeInactive *bool, search *string, orderBy *model.GroupOrder) ([]*domain.Group, error)
 	ViewerCan(ctx context.Context, obj *domain.Tenant) (*model.TenantCapabilities, error)
 	FailedLogins(ctx context.Context, obj *domain.Tenant, first *int, after *string, filter *model.FailedLoginFilter) (*model.FailedLoginConnection, error)
 
 	PasswordLifetimeBounds(ctx context.Context, obj *domain.Tenant) (*domain.PasswordLifetimeBounds, error)
 	LegalRepresentative(ctx context.Context, obj *domain.Tenant) (*domain.LegalRepresentative, error)
 	MonthlyDigest(ctx context.Context, obj *domain.Tenant, period string) (*model.MonthlyDigest, error)
-	ServiceAccounts(ctx context.Context, obj *domain.Tenant, first *int, after *string, last *int, before *string) (*model.ServiceAccountConnection, error)
+	ServiceAccounts(ctx context.Context, obj *domain.Tenant, status *model.UserStatus, orderBy *model.ServiceAccountOrder, first *int, after *string, last *int, before *string) (*model.ServiceAccountConnection, error)
 }
 type TenantConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.TenantConnection) (int, error)
@@ -3145,7 +3145,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["filter"].(*model.AuditEventFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["filter"].(*model.AuditEventFilter), args["orderBy"].(*model.AuditEventOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.developerMailbox":
 		if e.ComplexityRoot.Query.DeveloperMailbox == nil {
 			break
@@ -3167,7 +3167,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Groups(childComplexity, args["tenantId"].(string), args["productId"].(*string), args["includeInactive"].(*bool)), true
+		return e.ComplexityRoot.Query.Groups(childComplexity, args["tenantId"].(string), args["productId"].(*string), args["includeInactive"].(*bool), args["search"].(*string), args["orderBy"].(*model.GroupOrder)), true
 
 	case "Query.invitationStatus":
 		if e.ComplexityRoot.Query.InvitationStatus == nil {
@@ -3218,7 +3218,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Nominations(childComplexity, args["tenantId"].(string), args["status"].(*model.NominationStatus), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Nominations(childComplexity, args["tenantId"].(string), args["status"].(*model.NominationStatus), args["orderBy"].(*model.NominationOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.products":
 		if e.ComplexityRoot.Query.Products == nil {
 			break
@@ -3246,7 +3246,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Tenants(childComplexity, args["parentId"].(*string), args["rootsOnly"].(*bool), args["search"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Tenants(childComplexity, args["parentId"].(*string), args["rootsOnly"].(*bool), args["search"].(*string), args["country"].(*string), args["orderBy"].(*model.TenantOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -3652,7 +3652,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SecurityFindings.Blocked(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.SecurityFindings.Blocked(childComplexity, args["reason"].(*model.SecurityFindingReason), args["orderBy"].(*model.SecurityFindingOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SecurityFindings.locked":
 		if e.ComplexityRoot.SecurityFindings.Locked == nil {
 			break
@@ -3663,7 +3663,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SecurityFindings.Locked(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.SecurityFindings.Locked(childComplexity, args["reason"].(*model.SecurityFindingReason), args["orderBy"].(*model.SecurityFindingOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SecurityFindings.notActivated":
 		if e.ComplexityRoot.SecurityFindings.NotActivated == nil {
 			break
@@ -3674,7 +3674,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SecurityFindings.NotActivated(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.SecurityFindings.NotActivated(childComplexity, args["reason"].(*model.SecurityFindingReason), args["orderBy"].(*model.SecurityFindingOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SecurityFindings.suspended":
 		if e.ComplexityRoot.SecurityFindings.Suspended == nil {
 			break
@@ -3685,7 +3685,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SecurityFindings.Suspended(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.SecurityFindings.Suspended(childComplexity, args["reason"].(*model.SecurityFindingReason), args["orderBy"].(*model.SecurityFindingOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SecurityFindings.tenant":
 		if e.ComplexityRoot.SecurityFindings.Tenant == nil {
 			break
@@ -4036,7 +4036,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Tenant.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Tenant.Children(childComplexity, args["orderBy"].(*model.TenantOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Tenant.country":
 		if e.ComplexityRoot.Tenant.Country == nil {
 			break
@@ -4070,7 +4070,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Tenant.Groups(childComplexity, args["productId"].(*string), args["includeInactive"].(*bool)), true
+		return e.ComplexityRoot.Tenant.Groups(childComplexity, args["productId"].(*string), args["includeInactive"].(*bool), args["search"].(*string), args["orderBy"].(*model.GroupOrder)), true
 	case "Tenant.id":
 		if e.ComplexityRoot.Tenant.ID == nil {
 			break
@@ -4134,7 +4134,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Tenant.ServiceAccounts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Tenant.ServiceAccounts(childComplexity, args["status"].(*model.UserStatus), args["orderBy"].(*model.ServiceAccountOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Tenant.taxCode":
 		if e.ComplexityRoot.Tenant.TaxCode == nil {
 			break
@@ -4637,6 +4637,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AttachExistingUserInput", ec.unmarshalInputAttachExistingUserInput),
 			graphql.NewInputUnmarshaler("AttachUserToTenantInput", ec.unmarshalInputAttachUserToTenantInput),
 			graphql.NewInputUnmarshaler("AuditEventFilter", ec.unmarshalInputAuditEventFilter),
+			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("BootstrapPlatformAdminInput", ec.unmarshalInputBootstrapPlatformAdminInput),
 			graphql.NewInputUnmarshaler("BulkUsersInput", ec.unmarshalInputBulkUsersInput),
 			graphql.NewInputUnmarshaler("ChangeExpiredPasswordInput", ec.unmarshalInputChangeExpiredPasswordInput),
@@ -4652,9 +4653,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DetachUserFromTenantInput", ec.unmarshalInputDetachUserFromTenantInput),
 			graphql.NewInputUnmarshaler("FailedLoginFilter", ec.unmarshalInputFailedLoginFilter),
 			graphql.NewInputUnmarshaler("GroupMemberInput", ec.unmarshalInputGroupMemberInput),
+			graphql.NewInputUnmarshaler("GroupOrder", ec.unmarshalInputGroupOrder),
 			graphql.NewInputUnmarshaler("LegalRepresentativeInput", ec.unmarshalInputLegalRepresentativeInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("LookupUserCandidateInput", ec.unmarshalInputLookupUserCandidateInput),
+			graphql.NewInputUnmarshaler("NominationOrder", ec.unmarshalInputNominationOrder),
 			graphql.NewInputUnmarshaler("OnboardTenantAdministratorInput", ec.unmarshalInputOnboardTenantAdministratorInput),
 			graphql.NewInputUnmarshaler("RejectNominationInput", ec.unmarshalInputRejectNominationInput),
 			graphql.NewInputUnmarshaler("RemoveUserFromTenantInput", ec.unmarshalInputRemoveUserFromTenantInput),
@@ -4667,8 +4670,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RoleAssignmentInput", ec.unmarshalInputRoleAssignmentInput),
 			graphql.NewInputUnmarshaler("RotateServiceAccountTokenInput", ec.unmarshalInputRotateServiceAccountTokenInput),
 			graphql.NewInputUnmarshaler("RunMonthlyDigestInput", ec.unmarshalInputRunMonthlyDigestInput),
+			graphql.NewInputUnmarshaler("SecurityFindingOrder", ec.unmarshalInputSecurityFindingOrder),
+			graphql.NewInputUnmarshaler("ServiceAccountOrder", ec.unmarshalInputServiceAccountOrder),
 			graphql.NewInputUnmarshaler("SetModuleLevelInput", ec.unmarshalInputSetModuleLevelInput),
 			graphql.NewInputUnmarshaler("StartNominationInput", ec.unmarshalInputStartNominationInput),
+			graphql.NewInputUnmarshaler("TenantOrder", ec.unmarshalInputTenantOrder),
 			graphql.NewInputUnmarshaler("UnlockUserInput", ec.unmarshalInputUnlockUserInput),
 			graphql.NewInputUnmarshaler("UpdateGroupInput", ec.unmarshalInputUpdateGroupInput),
 			graphql.NewInputUnmarshaler("UpdateMyPhoneInput", ec.unmarshalInputUpdateMyPhoneInput),
@@ -4779,7 +4785,10 @@ var sources = []*ast.Source{
 # userError CONFLICT (field expectedVersion) and changes nothing.
 
 extend type Query {
-  "Groups of a tenant whose users the viewer may list, ordered by product and name. R11."
+  """
+  Groups of a tenant whose users the viewer may list, ordered by product and
+  name unless orderBy says otherwise. R11.
+  """
   groups(
     "The tenant whose groups to list."
     tenantId: ID!
@@ -4787,6 +4796,10 @@ extend type Query {
     productId: ID
     "Include deactivated groups."
     includeInactive: Boolean = false
+    "Case-insensitive substring of the name."
+    search: String
+    "Sort order; by product then name when omitted."
+    orderBy: GroupOrder
   ): [Group!]!
 }
 
@@ -5647,12 +5660,16 @@ extend type Tenant {
     "Case-insensitive substring of name, email, username or tax code."
     search: String
   ): [ProductUsers!]!
-  "The tenant's groups, ordered by product and name (R11)."
+  "The tenant's groups, ordered by product and name unless orderBy says otherwise (R11)."
   groups(
     "Only the groups of this product."
     productId: ID
     "Include deactivated groups."
     includeInactive: Boolean = false
+    "Case-insensitive substring of the name."
+    search: String
+    "Sort order; by product then name when omitted."
+    orderBy: GroupOrder
   ): [Group!]!
   "What the viewer may do on this tenant."
   viewerCan: TenantCapabilities!
@@ -5677,6 +5694,22 @@ extend type Membership {
 extend type RoleAssignment {
   "Whether the viewer may suspend, reactivate or remove this assignment (R10)."
   viewerCanManage: Boolean!
+}
+
+"Sort order of a groups list. Ties are broken by the group's creation order, in the same direction."
+input GroupOrder {
+  "The key the list is sorted by."
+  field: GroupOrderField!
+  "Ascending or descending."
+  direction: OrderDirection!
+}
+
+"A key a groups list can be sorted by (none is personal data)."
+enum GroupOrderField {
+  "The group's name."
+  NAME
+  "When the group was created."
+  CREATED_AT
 }
 `, BuiltIn: false},
 	{Name: "../schema/auth.graphqls", Input: `"Input of the bootstrapPlatformAdmin mutation."
@@ -6907,7 +6940,8 @@ type AuditEventEdge {
 
 extend type Query {
   """
-  The audit trail (R26), newest first: visible to administrators of a
+  The audit trail (R26), newest first unless orderBy says otherwise (a
+  cursor made under another order is refused with INVALID_CURSOR): visible to administrators of a
   tenant (and, read-only, to administrators of its ancestors) and platform
   staff. Stream changes with the ` + "`" + `changes` + "`" + ` subscription. Records older than
   the server's retention setting (AUDIT_RETENTION) are deleted.
@@ -6915,6 +6949,8 @@ extend type Query {
   auditEvents(
     "Only records matching every given filter; the whole visible trail when omitted."
     filter: AuditEventFilter
+    "Sort order; newest first (CREATED_AT descending) when omitted."
+    orderBy: AuditEventOrder
     "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
@@ -6930,6 +6966,25 @@ extend type Query {
   """
   auditActions: [String!]!
 }
+
+"""
+Sort order of the audit trail. Ties are broken by the recording order, in
+the same direction.
+"""
+input AuditEventOrder {
+  "The key the trail is sorted by."
+  field: AuditEventOrderField!
+  "Ascending or descending."
+  direction: OrderDirection!
+}
+
+"A key the audit trail can be sorted by (none is personal data)."
+enum AuditEventOrderField {
+  "When the change was recorded (the recording order). The default order, descending."
+  CREATED_AT
+  "The action code (` + "`" + `AuditEvent.action` + "`" + `), then the recording order."
+  ACTION
+}
 `, BuiltIn: false},
 	{Name: "../schema/oversight.graphqls", Input: `# Oversight (issue 6): admin nominations (R20), security findings (R22) and
 # the monthly digest (R25). The CSV reports (R24) are plain HTTP endpoints:
@@ -6937,7 +6992,8 @@ extend type Query {
 
 extend type Query {
   """
-  Nomination requests of a tenant, newest first (R20). Visible to the
+  Nomination requests of a tenant, newest first unless orderBy says
+  otherwise (R20). Visible to the
   admins of the tenant and of its ancestors.
   """
   nominations(
@@ -6945,6 +7001,8 @@ extend type Query {
     tenantId: ID!
     "Only requests in this state (a pending request past its expiry is EXPIRED)."
     status: NominationStatus
+    "Sort order; newest first (CREATED_AT descending) when omitted."
+    orderBy: NominationOrder
     "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
@@ -7185,12 +7243,16 @@ enum SecurityFindingReason {
   ROLE_ASSIGNMENT_SUSPENDED
 }
 
-"The security findings page of one tenant (R22), each list ordered by username."
+"The security findings page of one tenant (R22), each list ordered by username unless its orderBy says otherwise."
 type SecurityFindings {
   "The tenant checked."
   tenant: Tenant!
   "Not activated: invited, or no second factor enrolled."
   notActivated(
+    "Only members with this reason (one of the category's)."
+    reason: SecurityFindingReason
+    "Sort order; by username ascending when omitted."
+    orderBy: SecurityFindingOrder
     "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
@@ -7202,6 +7264,10 @@ type SecurityFindings {
   ): SecurityFindingConnection!
   "Blocked: password expired under the tenant's policy."
   blocked(
+    "Only members with this reason (one of the category's)."
+    reason: SecurityFindingReason
+    "Sort order; by username ascending when omitted."
+    orderBy: SecurityFindingOrder
     "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
@@ -7213,6 +7279,10 @@ type SecurityFindings {
   ): SecurityFindingConnection!
   "Locked after repeated wrong passwords."
   locked(
+    "Only members with this reason (one of the category's)."
+    reason: SecurityFindingReason
+    "Sort order; by username ascending when omitted."
+    orderBy: SecurityFindingOrder
     "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
@@ -7224,6 +7294,10 @@ type SecurityFindings {
   ): SecurityFindingConnection!
   "Suspended: the account, or a role assignment in this tenant."
   suspended(
+    "Only members with this reason (one of the category's)."
+    reason: SecurityFindingReason
+    "Sort order; by username ascending when omitted."
+    orderBy: SecurityFindingOrder
     "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
@@ -7330,6 +7404,51 @@ type RunMonthlyDigestPayload {
   "Why the mutation was refused, one entry per problem; empty on success."
   userErrors: [UserError!]!
 }
+
+"""
+Sort order of a nominations connection. Ties are broken by the request's
+creation order, in the same direction.
+"""
+input NominationOrder {
+  "The key the list is sorted by."
+  field: NominationOrderField!
+  "Ascending or descending."
+  direction: OrderDirection!
+}
+
+"A key a nominations connection can be sorted by (none is personal data)."
+enum NominationOrderField {
+  "When the request was made (the creation order). The default order, descending."
+  CREATED_AT
+  "When the request's link expires."
+  EXPIRES_AT
+}
+
+"""
+Sort order of a security findings connection. Ties are broken by the
+member's creation order (internal id), in the same direction. A missing
+value (never signed in) sorts first ascending, last descending.
+"""
+input SecurityFindingOrder {
+  "The key the list is sorted by."
+  field: SecurityFindingOrderField!
+  "Ascending or descending."
+  direction: OrderDirection!
+}
+
+"""
+A key a security findings connection can be sorted by. None is personal
+data (R12): names and emails are not offered, as on the users lists
+without personal-data access (PERSONAL_DATA_ORDER).
+"""
+enum SecurityFindingOrderField {
+  "The member's login name (unique). The default order, ascending."
+  USERNAME
+  "When the member's account was created."
+  CREATED_AT
+  "When the member last signed in (User.lastSignInAt)."
+  LAST_SIGN_IN_AT
+}
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 Delegated tenant user administration API.
@@ -7424,7 +7543,10 @@ type Query {
   ): [Node]!
   "The signed-in person or service account; null when anonymous."
   viewer: Viewer
-  "Tenants the viewer may see, ordered by name."
+  """
+  Tenants the viewer may see, ordered by name unless orderBy says otherwise
+  (a cursor made under another order is refused with INVALID_CURSOR).
+  """
   tenants(
     "Only the direct children of this tenant."
     parentId: ID
@@ -7432,6 +7554,10 @@ type Query {
     rootsOnly: Boolean
     "Case-insensitive substring of the name."
     search: String
+    "Only tenants of this country (ISO 3166-1 alpha-2 code, e.g. IT)."
+    country: String
+    "Sort order; by name ascending when omitted."
+    orderBy: TenantOrder
     "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
@@ -7556,8 +7682,15 @@ type ServiceAccountEdge {
 }
 
 extend type Tenant {
-  "Service accounts of this tenant, by username (its administrators and their ancestors' see them)."
+  """
+  Service accounts of this tenant, by username unless orderBy says
+  otherwise (its administrators and their ancestors' see them).
+  """
   serviceAccounts(
+    "Only accounts in this state (ACTIVE or SUSPENDED)."
+    status: UserStatus
+    "Sort order; by username ascending when omitted."
+    orderBy: ServiceAccountOrder
     "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
@@ -7667,6 +7800,25 @@ extend type Mutation {
     input: RevokeServiceAccountTokenInput!
   ): RevokeServiceAccountTokenPayload!
 }
+
+"""
+Sort order of a service accounts connection. Ties are broken by the
+account's creation order (its internal id), in the same direction.
+"""
+input ServiceAccountOrder {
+  "The key the list is sorted by."
+  field: ServiceAccountOrderField!
+  "Ascending or descending."
+  direction: OrderDirection!
+}
+
+"A key a service accounts connection can be sorted by."
+enum ServiceAccountOrderField {
+  "The account's login name (unique). The default order, ascending."
+  USERNAME
+  "When the account was created."
+  CREATED_AT
+}
 `, BuiltIn: false},
 	{Name: "../schema/tenants.graphqls", Input: `"An organisation or one of its sites (head office → sites, holding → child companies)."
 type Tenant implements Node {
@@ -7682,8 +7834,10 @@ type Tenant implements Node {
   certifiedEmail: String
   "The tenant above this one; null at the top or when the viewer may not see it."
   parent: Tenant
-  "The direct children of this tenant that the viewer may see."
+  "The direct children of this tenant that the viewer may see, by name unless orderBy says otherwise."
   children(
+    "Sort order; by name ascending when omitted."
+    orderBy: TenantOrder
     "Page size counting forwards, 1 to 100 (default 20); not together with last."
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
@@ -7738,6 +7892,27 @@ type TenantEdge {
   cursor: String!
   "The Tenant."
   node: Tenant!
+}
+
+"""
+Sort order of a tenants connection. Ties are broken by the tenant's
+creation order (its internal id), in the same direction.
+"""
+input TenantOrder {
+  "The key the list is sorted by."
+  field: TenantOrderField!
+  "Ascending or descending."
+  direction: OrderDirection!
+}
+
+"A key a tenants connection can be sorted by (none is personal data)."
+enum TenantOrderField {
+  "The display name. The default order, ascending."
+  NAME
+  "The ISO 3166-1 alpha-2 country code."
+  COUNTRY
+  "When the tenant was created."
+  CREATED_AT
 }
 `, BuiltIn: false},
 	{Name: "../schema/users.graphqls", Input: `"Account state of a user (R5)."
@@ -10234,38 +10409,46 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.AuditEventOrder, error) {
+			return ec.unmarshalOAuditEventOrder2ᚖtenantadminᚋgraphᚋmodelᚐAuditEventOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg4
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -10318,6 +10501,22 @@ func (ec *executionContext) field_Query_groups_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["includeInactive"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.GroupOrder, error) {
+			return ec.unmarshalOGroupOrder2ᚖtenantadminᚋgraphᚋmodelᚐGroupOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
 	return args, nil
 }
 
@@ -10382,38 +10581,46 @@ func (ec *executionContext) field_Query_nominations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["status"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.NominationOrder, error) {
+			return ec.unmarshalONominationOrder2ᚖtenantadminᚋgraphᚋmodelᚐNominationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg5
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -10458,38 +10665,54 @@ func (ec *executionContext) field_Query_tenants_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["search"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "country",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["country"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.TenantOrder, error) {
+			return ec.unmarshalOTenantOrder2ᚖtenantadminᚋgraphᚋmodelᚐTenantOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["after"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg8
 	return args, nil
 }
 
@@ -10550,152 +10773,216 @@ func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs 
 func (ec *executionContext) field_SecurityFindings_blocked_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*model.SecurityFindingReason, error) {
+			return ec.unmarshalOSecurityFindingReason2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.SecurityFindingOrder, error) {
+			return ec.unmarshalOSecurityFindingOrder2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg3
+	args["before"] = arg5
 	return args, nil
 }
 
 func (ec *executionContext) field_SecurityFindings_locked_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*model.SecurityFindingReason, error) {
+			return ec.unmarshalOSecurityFindingReason2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.SecurityFindingOrder, error) {
+			return ec.unmarshalOSecurityFindingOrder2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg3
+	args["before"] = arg5
 	return args, nil
 }
 
 func (ec *executionContext) field_SecurityFindings_notActivated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*model.SecurityFindingReason, error) {
+			return ec.unmarshalOSecurityFindingReason2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.SecurityFindingOrder, error) {
+			return ec.unmarshalOSecurityFindingOrder2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg3
+	args["before"] = arg5
 	return args, nil
 }
 
 func (ec *executionContext) field_SecurityFindings_suspended_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*model.SecurityFindingReason, error) {
+			return ec.unmarshalOSecurityFindingReason2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.SecurityFindingOrder, error) {
+			return ec.unmarshalOSecurityFindingOrder2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg3
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -10724,38 +11011,46 @@ func (ec *executionContext) field_Subscription_changes_args(ctx context.Context,
 func (ec *executionContext) field_Tenant_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.TenantOrder, error) {
+			return ec.unmarshalOTenantOrder2ᚖtenantadminᚋgraphᚋmodelᚐTenantOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg3
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -10808,6 +11103,22 @@ func (ec *executionContext) field_Tenant_groups_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["includeInactive"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.GroupOrder, error) {
+			return ec.unmarshalOGroupOrder2ᚖtenantadminᚋgraphᚋmodelᚐGroupOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
 	return args, nil
 }
 
@@ -10828,38 +11139,54 @@ func (ec *executionContext) field_Tenant_monthlyDigest_args(ctx context.Context,
 func (ec *executionContext) field_Tenant_serviceAccounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.UserStatus, error) {
+			return ec.unmarshalOUserStatus2ᚖtenantadminᚋgraphᚋmodelᚐUserStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ServiceAccountOrder, error) {
+			return ec.unmarshalOServiceAccountOrder2ᚖtenantadminᚋgraphᚋmodelᚐServiceAccountOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg3
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -19550,7 +19877,7 @@ func (ec *executionContext) _Query_tenants(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Tenants(ctx, fc.Args["parentId"].(*string), fc.Args["rootsOnly"].(*bool), fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Tenants(ctx, fc.Args["parentId"].(*string), fc.Args["rootsOnly"].(*bool), fc.Args["search"].(*string), fc.Args["country"].(*string), fc.Args["orderBy"].(*model.TenantOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantConnection) graphql.Marshaler {
@@ -19670,7 +19997,7 @@ func (ec *executionContext) _Query_groups(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Groups(ctx, fc.Args["tenantId"].(string), fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool))
+			return ec.Resolvers.Query().Groups(ctx, fc.Args["tenantId"].(string), fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool), fc.Args["search"].(*string), fc.Args["orderBy"].(*model.GroupOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
@@ -19834,7 +20161,7 @@ func (ec *executionContext) _Query_auditEvents(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AuditEvents(ctx, fc.Args["filter"].(*model.AuditEventFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().AuditEvents(ctx, fc.Args["filter"].(*model.AuditEventFilter), fc.Args["orderBy"].(*model.AuditEventOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEventConnection) graphql.Marshaler {
@@ -19901,7 +20228,7 @@ func (ec *executionContext) _Query_nominations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Nominations(ctx, fc.Args["tenantId"].(string), fc.Args["status"].(*model.NominationStatus), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Nominations(ctx, fc.Args["tenantId"].(string), fc.Args["status"].(*model.NominationStatus), fc.Args["orderBy"].(*model.NominationOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NominationConnection) graphql.Marshaler {
@@ -21711,7 +22038,7 @@ func (ec *executionContext) _SecurityFindings_notActivated(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SecurityFindings().NotActivated(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.SecurityFindings().NotActivated(ctx, obj, fc.Args["reason"].(*model.SecurityFindingReason), fc.Args["orderBy"].(*model.SecurityFindingOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindingConnection) graphql.Marshaler {
@@ -21755,7 +22082,7 @@ func (ec *executionContext) _SecurityFindings_blocked(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SecurityFindings().Blocked(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.SecurityFindings().Blocked(ctx, obj, fc.Args["reason"].(*model.SecurityFindingReason), fc.Args["orderBy"].(*model.SecurityFindingOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindingConnection) graphql.Marshaler {
@@ -21799,7 +22126,7 @@ func (ec *executionContext) _SecurityFindings_locked(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SecurityFindings().Locked(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.SecurityFindings().Locked(ctx, obj, fc.Args["reason"].(*model.SecurityFindingReason), fc.Args["orderBy"].(*model.SecurityFindingOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindingConnection) graphql.Marshaler {
@@ -21843,7 +22170,7 @@ func (ec *executionContext) _SecurityFindings_suspended(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SecurityFindings().Suspended(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.SecurityFindings().Suspended(ctx, obj, fc.Args["reason"].(*model.SecurityFindingReason), fc.Args["orderBy"].(*model.SecurityFindingOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindingConnection) graphql.Marshaler {
@@ -23368,7 +23695,7 @@ func (ec *executionContext) _Tenant_children(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Tenant().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Tenant().Children(ctx, obj, fc.Args["orderBy"].(*model.TenantOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantConnection) graphql.Marshaler {
@@ -23601,7 +23928,7 @@ func (ec *executionContext) _Tenant_groups(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Tenant().Groups(ctx, obj, fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool))
+			return ec.Resolvers.Tenant().Groups(ctx, obj, fc.Args["productId"].(*string), fc.Args["includeInactive"].(*bool), fc.Args["search"].(*string), fc.Args["orderBy"].(*model.GroupOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
@@ -23852,7 +24179,7 @@ func (ec *executionContext) _Tenant_serviceAccounts(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Tenant().ServiceAccounts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Tenant().ServiceAccounts(ctx, obj, fc.Args["status"].(*model.UserStatus), fc.Args["orderBy"].(*model.ServiceAccountOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceAccountConnection) graphql.Marshaler {
@@ -27201,6 +27528,55 @@ func UnmarshalAuditEventFilter(ctx context.Context, raw any) (model.AuditEventFi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAuditEventOrder(ctx context.Context, obj any) (model.AuditEventOrder, error) {
+	var it model.AuditEventOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAuditEventOrderField2tenantadminᚋgraphᚋmodelᚐAuditEventOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuditEventOrder unmarshals raw into the AuditEventOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuditEventOrder(ctx context.Context, raw any) (model.AuditEventOrder, error) {
+	var out model.AuditEventOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditEventOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBootstrapPlatformAdminInput(ctx context.Context, obj any) (model.BootstrapPlatformAdminInput, error) {
 	var it model.BootstrapPlatformAdminInput
 	if obj == nil {
@@ -28129,6 +28505,55 @@ func UnmarshalGroupMemberInput(ctx context.Context, raw any) (model.GroupMemberI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputGroupOrder(ctx context.Context, obj any) (model.GroupOrder, error) {
+	var it model.GroupOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNGroupOrderField2tenantadminᚋgraphᚋmodelᚐGroupOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupOrder unmarshals raw into the GroupOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupOrder(ctx context.Context, raw any) (model.GroupOrder, error) {
+	var out model.GroupOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLegalRepresentativeInput(ctx context.Context, obj any) (model.LegalRepresentativeInput, error) {
 	var it model.LegalRepresentativeInput
 	if obj == nil {
@@ -28319,6 +28744,55 @@ func (ec *executionContext) unmarshalInputLookupUserCandidateInput(ctx context.C
 func UnmarshalLookupUserCandidateInput(ctx context.Context, raw any) (model.LookupUserCandidateInput, error) {
 	var out model.LookupUserCandidateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LookupUserCandidateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNominationOrder(ctx context.Context, obj any) (model.NominationOrder, error) {
+	var it model.NominationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNominationOrderField2tenantadminᚋgraphᚋmodelᚐNominationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNominationOrder unmarshals raw into the NominationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNominationOrder(ctx context.Context, raw any) (model.NominationOrder, error) {
+	var out model.NominationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NominationOrder", raw, &out)
 	return out, err
 }
 
@@ -28882,6 +29356,104 @@ func UnmarshalRunMonthlyDigestInput(ctx context.Context, raw any) (model.RunMont
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSecurityFindingOrder(ctx context.Context, obj any) (model.SecurityFindingOrder, error) {
+	var it model.SecurityFindingOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSecurityFindingOrderField2tenantadminᚋgraphᚋmodelᚐSecurityFindingOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSecurityFindingOrder unmarshals raw into the SecurityFindingOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSecurityFindingOrder(ctx context.Context, raw any) (model.SecurityFindingOrder, error) {
+	var out model.SecurityFindingOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SecurityFindingOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceAccountOrder(ctx context.Context, obj any) (model.ServiceAccountOrder, error) {
+	var it model.ServiceAccountOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNServiceAccountOrderField2tenantadminᚋgraphᚋmodelᚐServiceAccountOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceAccountOrder unmarshals raw into the ServiceAccountOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceAccountOrder(ctx context.Context, raw any) (model.ServiceAccountOrder, error) {
+	var out model.ServiceAccountOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceAccountOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSetModuleLevelInput(ctx context.Context, obj any) (model.SetModuleLevelInput, error) {
 	var it model.SetModuleLevelInput
 	if obj == nil {
@@ -29012,6 +29584,55 @@ func (ec *executionContext) unmarshalInputStartNominationInput(ctx context.Conte
 func UnmarshalStartNominationInput(ctx context.Context, raw any) (model.StartNominationInput, error) {
 	var out model.StartNominationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartNominationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTenantOrder(ctx context.Context, obj any) (model.TenantOrder, error) {
+	var it model.TenantOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTenantOrderField2tenantadminᚋgraphᚋmodelᚐTenantOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2tenantadminᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTenantOrder unmarshals raw into the TenantOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTenantOrder(ctx context.Context, raw any) (model.TenantOrder, error) {
+	var out model.TenantOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TenantOrder", raw, &out)
 	return out, err
 }
 
@@ -35645,6 +36266,16 @@ func (ec *executionContext) marshalNAuditEventEdge2ᚖtenantadminᚋgraphᚋmode
 	return ec._AuditEventEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAuditEventOrderField2tenantadminᚋgraphᚋmodelᚐAuditEventOrderField(ctx context.Context, v any) (model.AuditEventOrderField, error) {
+	var res model.AuditEventOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAuditEventOrderField2tenantadminᚋgraphᚋmodelᚐAuditEventOrderField(ctx context.Context, sel ast.SelectionSet, v model.AuditEventOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNBeginTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐBeginTotpEnrollmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.BeginTotpEnrollmentPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BeginTotpEnrollmentPayload!")
@@ -35993,6 +36624,16 @@ func (ec *executionContext) marshalNGroupMemberPayload2ᚖtenantadminᚋgraphᚋ
 	return ec._GroupMemberPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNGroupOrderField2tenantadminᚋgraphᚋmodelᚐGroupOrderField(ctx context.Context, v any) (model.GroupOrderField, error) {
+	var res model.GroupOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupOrderField2tenantadminᚋgraphᚋmodelᚐGroupOrderField(ctx context.Context, sel ast.SelectionSet, v model.GroupOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx context.Context, sel ast.SelectionSet, v *model.GroupPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GroupPayload!")
@@ -36333,6 +36974,16 @@ func (ec *executionContext) marshalNNominationEdge2ᚖtenantadminᚋgraphᚋmode
 		return graphql.Null
 	}
 	return ec._NominationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNominationOrderField2tenantadminᚋgraphᚋmodelᚐNominationOrderField(ctx context.Context, v any) (model.NominationOrderField, error) {
+	var res model.NominationOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNominationOrderField2tenantadminᚋgraphᚋmodelᚐNominationOrderField(ctx context.Context, sel ast.SelectionSet, v model.NominationOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNNominationStatus2tenantadminᚋgraphᚋmodelᚐNominationStatus(ctx context.Context, v any) (model.NominationStatus, error) {
@@ -36681,6 +37332,16 @@ func (ec *executionContext) marshalNSecurityFindingEdge2ᚖtenantadminᚋgraph�
 	return ec._SecurityFindingEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSecurityFindingOrderField2tenantadminᚋgraphᚋmodelᚐSecurityFindingOrderField(ctx context.Context, v any) (model.SecurityFindingOrderField, error) {
+	var res model.SecurityFindingOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSecurityFindingOrderField2tenantadminᚋgraphᚋmodelᚐSecurityFindingOrderField(ctx context.Context, sel ast.SelectionSet, v model.SecurityFindingOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNSecurityFindingReason2tenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx context.Context, v any) (model.SecurityFindingReason, error) {
 	var res model.SecurityFindingReason
 	err := res.UnmarshalGQL(v)
@@ -36783,6 +37444,16 @@ func (ec *executionContext) marshalNServiceAccountEdge2ᚖtenantadminᚋgraphᚋ
 		return graphql.Null
 	}
 	return ec._ServiceAccountEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNServiceAccountOrderField2tenantadminᚋgraphᚋmodelᚐServiceAccountOrderField(ctx context.Context, v any) (model.ServiceAccountOrderField, error) {
+	var res model.ServiceAccountOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceAccountOrderField2tenantadminᚋgraphᚋmodelᚐServiceAccountOrderField(ctx context.Context, sel ast.SelectionSet, v model.ServiceAccountOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNServiceAccountToken2ᚕᚖtenantadminᚋdomainᚐServiceAccountTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ServiceAccountToken) graphql.Marshaler {
@@ -36974,6 +37645,16 @@ func (ec *executionContext) marshalNTenantEdge2ᚖtenantadminᚋgraphᚋmodelᚐ
 		return graphql.Null
 	}
 	return ec._TenantEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTenantOrderField2tenantadminᚋgraphᚋmodelᚐTenantOrderField(ctx context.Context, v any) (model.TenantOrderField, error) {
+	var res model.TenantOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTenantOrderField2tenantadminᚋgraphᚋmodelᚐTenantOrderField(ctx context.Context, sel ast.SelectionSet, v model.TenantOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.TenantPayload) graphql.Marshaler {
@@ -37346,6 +38027,14 @@ func (ec *executionContext) unmarshalOAuditEventFilter2ᚖtenantadminᚋgraphᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOAuditEventOrder2ᚖtenantadminᚋgraphᚋmodelᚐAuditEventOrder(ctx context.Context, v any) (*model.AuditEventOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuditEventOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37430,6 +38119,14 @@ func (ec *executionContext) marshalOGroup2ᚖtenantadminᚋdomainᚐGroup(ctx co
 		return graphql.Null
 	}
 	return ec._Group(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOGroupOrder2ᚖtenantadminᚋgraphᚋmodelᚐGroupOrder(ctx context.Context, v any) (*model.GroupOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGroupOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -37547,6 +38244,14 @@ func (ec *executionContext) marshalONomination2ᚖtenantadminᚋdomainᚐNominat
 	return ec._Nomination(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalONominationOrder2ᚖtenantadminᚋgraphᚋmodelᚐNominationOrder(ctx context.Context, v any) (*model.NominationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNominationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalONominationStatus2ᚖtenantadminᚋgraphᚋmodelᚐNominationStatus(ctx context.Context, v any) (*model.NominationStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -37593,11 +38298,43 @@ func (ec *executionContext) marshalORoleCategory2ᚖtenantadminᚋgraphᚋmodel�
 	return v
 }
 
+func (ec *executionContext) unmarshalOSecurityFindingOrder2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingOrder(ctx context.Context, v any) (*model.SecurityFindingOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSecurityFindingOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSecurityFindingReason2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx context.Context, v any) (*model.SecurityFindingReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SecurityFindingReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSecurityFindingReason2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingReason(ctx context.Context, sel ast.SelectionSet, v *model.SecurityFindingReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOServiceAccount2ᚖtenantadminᚋdomainᚐServiceAccount(ctx context.Context, sel ast.SelectionSet, v *domain.ServiceAccount) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ServiceAccount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOServiceAccountOrder2ᚖtenantadminᚋgraphᚋmodelᚐServiceAccountOrder(ctx context.Context, v any) (*model.ServiceAccountOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceAccountOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOServiceAccountToken2ᚖtenantadminᚋdomainᚐServiceAccountToken(ctx context.Context, sel ast.SelectionSet, v *domain.ServiceAccountToken) graphql.Marshaler {
@@ -37637,6 +38374,14 @@ func (ec *executionContext) marshalOTenant2ᚖtenantadminᚋdomainᚐTenant(ctx 
 		return graphql.Null
 	}
 	return ec._Tenant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTenantOrder2ᚖtenantadminᚋgraphᚋmodelᚐTenantOrder(ctx context.Context, v any) (*model.TenantOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTenantOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTokenKind2ᚖtenantadminᚋgraphᚋmodelᚐTokenKind(ctx context.Context, v any) (*model.TokenKind, error) {

@@ -160,6 +160,15 @@ type AuditEventFilter struct {
 	To *time.Time `json:"to,omitempty"`
 }
 
+// Sort order of the audit trail. Ties are broken by the recording order, in
+// the same direction.
+type AuditEventOrder struct {
+	// The key the trail is sorted by.
+	Field AuditEventOrderField `json:"field"`
+	// Ascending or descending.
+	Direction OrderDirection `json:"direction"`
+}
+
 // Result of beginTotpEnrollment: the secret to enter in an authenticator app; confirm it with confirmTotpEnrollment.
 type BeginTotpEnrollmentPayload struct {
 	// Base32 secret, for manual entry.
@@ -523,6 +532,14 @@ type GroupMemberPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Sort order of a groups list. Ties are broken by the group's creation order, in the same direction.
+type GroupOrder struct {
+	// The key the list is sorted by.
+	Field GroupOrderField `json:"field"`
+	// Ascending or descending.
+	Direction OrderDirection `json:"direction"`
+}
+
 // Result of the createGroup and updateGroup mutations: userErrors lists the refusals, empty on success.
 type GroupPayload struct {
 	// The group concerned; null on failure.
@@ -676,6 +693,15 @@ type NominationChange struct {
 }
 
 func (NominationChange) IsChangeEventDetails() {}
+
+// Sort order of a nominations connection. Ties are broken by the request's
+// creation order, in the same direction.
+type NominationOrder struct {
+	// The key the list is sorted by.
+	Field NominationOrderField `json:"field"`
+	// Ascending or descending.
+	Direction OrderDirection `json:"direction"`
+}
 
 // Input of the onboardTenantAdministrator mutation.
 type OnboardTenantAdministratorInput struct {
@@ -905,6 +931,16 @@ type RunMonthlyDigestPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// Sort order of a security findings connection. Ties are broken by the
+// member's creation order (internal id), in the same direction. A missing
+// value (never signed in) sorts first ascending, last descending.
+type SecurityFindingOrder struct {
+	// The key the list is sorted by.
+	Field SecurityFindingOrderField `json:"field"`
+	// Ascending or descending.
+	Direction OrderDirection `json:"direction"`
+}
+
 // A service account created, or one of its tokens created or revoked.
 type ServiceAccountChange struct {
 	// Global ID of the ServiceAccount.
@@ -918,6 +954,15 @@ type ServiceAccountChange struct {
 }
 
 func (ServiceAccountChange) IsChangeEventDetails() {}
+
+// Sort order of a service accounts connection. Ties are broken by the
+// account's creation order (its internal id), in the same direction.
+type ServiceAccountOrder struct {
+	// The key the list is sorted by.
+	Field ServiceAccountOrderField `json:"field"`
+	// Ascending or descending.
+	Direction OrderDirection `json:"direction"`
+}
 
 // Input of the setModuleLevel mutation.
 type SetModuleLevelInput struct {
@@ -981,6 +1026,15 @@ type TenantChange struct {
 }
 
 func (TenantChange) IsChangeEventDetails() {}
+
+// Sort order of a tenants connection. Ties are broken by the tenant's
+// creation order (its internal id), in the same direction.
+type TenantOrder struct {
+	// The key the list is sorted by.
+	Field TenantOrderField `json:"field"`
+	// Ascending or descending.
+	Direction OrderDirection `json:"direction"`
+}
 
 // Result of the createTenant and updateTenant mutations: userErrors lists the refusals, empty on success.
 type TenantPayload struct {
@@ -1227,6 +1281,64 @@ func (e AssignmentStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key the audit trail can be sorted by (none is personal data).
+type AuditEventOrderField string
+
+const (
+	// When the change was recorded (the recording order). The default order, descending.
+	AuditEventOrderFieldCreatedAt AuditEventOrderField = "CREATED_AT"
+	// The action code (`AuditEvent.action`), then the recording order.
+	AuditEventOrderFieldAction AuditEventOrderField = "ACTION"
+)
+
+var AllAuditEventOrderField = []AuditEventOrderField{
+	AuditEventOrderFieldCreatedAt,
+	AuditEventOrderFieldAction,
+}
+
+func (e AuditEventOrderField) IsValid() bool {
+	switch e {
+	case AuditEventOrderFieldCreatedAt, AuditEventOrderFieldAction:
+		return true
+	}
+	return false
+}
+
+func (e AuditEventOrderField) String() string {
+	return string(e)
+}
+
+func (e *AuditEventOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AuditEventOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AuditEventOrderField", str)
+	}
+	return nil
+}
+
+func (e AuditEventOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AuditEventOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AuditEventOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What changed.
 type ChangeEventType string
 
@@ -1427,6 +1539,64 @@ func (e Gender) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key a groups list can be sorted by (none is personal data).
+type GroupOrderField string
+
+const (
+	// The group's name.
+	GroupOrderFieldName GroupOrderField = "NAME"
+	// When the group was created.
+	GroupOrderFieldCreatedAt GroupOrderField = "CREATED_AT"
+)
+
+var AllGroupOrderField = []GroupOrderField{
+	GroupOrderFieldName,
+	GroupOrderFieldCreatedAt,
+}
+
+func (e GroupOrderField) IsValid() bool {
+	switch e {
+	case GroupOrderFieldName, GroupOrderFieldCreatedAt:
+		return true
+	}
+	return false
+}
+
+func (e GroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *GroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GroupOrderField", str)
+	}
+	return nil
+}
+
+func (e GroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Whether an invitation link can still be used.
 type InvitationState string
 
@@ -1489,6 +1659,64 @@ func (e *InvitationState) UnmarshalJSON(b []byte) error {
 }
 
 func (e InvitationState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key a nominations connection can be sorted by (none is personal data).
+type NominationOrderField string
+
+const (
+	// When the request was made (the creation order). The default order, descending.
+	NominationOrderFieldCreatedAt NominationOrderField = "CREATED_AT"
+	// When the request's link expires.
+	NominationOrderFieldExpiresAt NominationOrderField = "EXPIRES_AT"
+)
+
+var AllNominationOrderField = []NominationOrderField{
+	NominationOrderFieldCreatedAt,
+	NominationOrderFieldExpiresAt,
+}
+
+func (e NominationOrderField) IsValid() bool {
+	switch e {
+	case NominationOrderFieldCreatedAt, NominationOrderFieldExpiresAt:
+		return true
+	}
+	return false
+}
+
+func (e NominationOrderField) String() string {
+	return string(e)
+}
+
+func (e *NominationOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NominationOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NominationOrderField", str)
+	}
+	return nil
+}
+
+func (e NominationOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NominationOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NominationOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1677,6 +1905,69 @@ func (e RoleCategory) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key a security findings connection can be sorted by. None is personal
+// data (R12): names and emails are not offered, as on the users lists
+// without personal-data access (PERSONAL_DATA_ORDER).
+type SecurityFindingOrderField string
+
+const (
+	// The member's login name (unique). The default order, ascending.
+	SecurityFindingOrderFieldUsername SecurityFindingOrderField = "USERNAME"
+	// When the member's account was created.
+	SecurityFindingOrderFieldCreatedAt SecurityFindingOrderField = "CREATED_AT"
+	// When the member last signed in (User.lastSignInAt).
+	SecurityFindingOrderFieldLastSignInAt SecurityFindingOrderField = "LAST_SIGN_IN_AT"
+)
+
+var AllSecurityFindingOrderField = []SecurityFindingOrderField{
+	SecurityFindingOrderFieldUsername,
+	SecurityFindingOrderFieldCreatedAt,
+	SecurityFindingOrderFieldLastSignInAt,
+}
+
+func (e SecurityFindingOrderField) IsValid() bool {
+	switch e {
+	case SecurityFindingOrderFieldUsername, SecurityFindingOrderFieldCreatedAt, SecurityFindingOrderFieldLastSignInAt:
+		return true
+	}
+	return false
+}
+
+func (e SecurityFindingOrderField) String() string {
+	return string(e)
+}
+
+func (e *SecurityFindingOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SecurityFindingOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SecurityFindingOrderField", str)
+	}
+	return nil
+}
+
+func (e SecurityFindingOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SecurityFindingOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SecurityFindingOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Why an account appears in the security findings.
 type SecurityFindingReason string
 
@@ -1747,6 +2038,64 @@ func (e SecurityFindingReason) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key a service accounts connection can be sorted by.
+type ServiceAccountOrderField string
+
+const (
+	// The account's login name (unique). The default order, ascending.
+	ServiceAccountOrderFieldUsername ServiceAccountOrderField = "USERNAME"
+	// When the account was created.
+	ServiceAccountOrderFieldCreatedAt ServiceAccountOrderField = "CREATED_AT"
+)
+
+var AllServiceAccountOrderField = []ServiceAccountOrderField{
+	ServiceAccountOrderFieldUsername,
+	ServiceAccountOrderFieldCreatedAt,
+}
+
+func (e ServiceAccountOrderField) IsValid() bool {
+	switch e {
+	case ServiceAccountOrderFieldUsername, ServiceAccountOrderFieldCreatedAt:
+		return true
+	}
+	return false
+}
+
+func (e ServiceAccountOrderField) String() string {
+	return string(e)
+}
+
+func (e *ServiceAccountOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ServiceAccountOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ServiceAccountOrderField", str)
+	}
+	return nil
+}
+
+func (e ServiceAccountOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ServiceAccountOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ServiceAccountOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // State of a service account token.
 type ServiceAccountTokenStatus string
 
@@ -1803,6 +2152,67 @@ func (e *ServiceAccountTokenStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ServiceAccountTokenStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key a tenants connection can be sorted by (none is personal data).
+type TenantOrderField string
+
+const (
+	// The display name. The default order, ascending.
+	TenantOrderFieldName TenantOrderField = "NAME"
+	// The ISO 3166-1 alpha-2 country code.
+	TenantOrderFieldCountry TenantOrderField = "COUNTRY"
+	// When the tenant was created.
+	TenantOrderFieldCreatedAt TenantOrderField = "CREATED_AT"
+)
+
+var AllTenantOrderField = []TenantOrderField{
+	TenantOrderFieldName,
+	TenantOrderFieldCountry,
+	TenantOrderFieldCreatedAt,
+}
+
+func (e TenantOrderField) IsValid() bool {
+	switch e {
+	case TenantOrderFieldName, TenantOrderFieldCountry, TenantOrderFieldCreatedAt:
+		return true
+	}
+	return false
+}
+
+func (e TenantOrderField) String() string {
+	return string(e)
+}
+
+func (e *TenantOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TenantOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TenantOrderField", str)
+	}
+	return nil
+}
+
+func (e TenantOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TenantOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TenantOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

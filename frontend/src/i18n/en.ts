@@ -102,6 +102,12 @@ export const en: Messages = {
   'tenants.intro': 'The organisations and operational sites you can administer. Pick one to see its users.',
   'tenants.loading': 'Loading tenants…',
   'tenants.empty': 'No tenants to show.',
+  'tenants.sort.label': 'Order',
+  'tenants.sort.NAME': 'Name, A to Z',
+  'tenants.sort.-NAME': 'Name, Z to A',
+  'tenants.sort.COUNTRY': 'Country',
+  'tenants.sort.-CREATED_AT': 'Newest first',
+  'tenants.sort.CREATED_AT': 'Oldest first',
   'tenants.tree.label': 'Tenants and sites',
   'tenants.tree.help':
     'With the keyboard: up and down arrows to move, right and left to open and close sites, Enter to see the tenant’s users.',

@@ -108,6 +108,12 @@ export const fr: Messages = {
     'Les établissements et établissements secondaires que vous administrez. Choisissez un établissement pour voir ses utilisateurs.',
   'tenants.loading': 'Chargement des établissements…',
   'tenants.empty': 'Aucun établissement à afficher.',
+  'tenants.sort.label': 'Ordre',
+  'tenants.sort.NAME': 'Nom, de A à Z',
+  'tenants.sort.-NAME': 'Nom, de Z à A',
+  'tenants.sort.COUNTRY': 'Pays',
+  'tenants.sort.-CREATED_AT': 'Les plus récents d’abord',
+  'tenants.sort.CREATED_AT': 'Les plus anciens d’abord',
   'tenants.tree.label': 'Établissements',
   'tenants.tree.help':
     'Au clavier : flèches haut et bas pour se déplacer, droite et gauche pour ouvrir et fermer les établissements secondaires, Entrée pour voir les utilisateurs.',

@@ -109,6 +109,12 @@ export const it = {
   'tenants.intro': 'Gli enti e le sedi operative che puoi amministrare. Scegli un ente per vederne gli utenti.',
   'tenants.loading': 'Caricamento degli enti…',
   'tenants.empty': 'Nessun ente da mostrare.',
+  'tenants.sort.label': 'Ordine',
+  'tenants.sort.NAME': 'Nome, dalla A alla Z',
+  'tenants.sort.-NAME': 'Nome, dalla Z alla A',
+  'tenants.sort.COUNTRY': 'Paese',
+  'tenants.sort.-CREATED_AT': 'Più recenti prima',
+  'tenants.sort.CREATED_AT': 'Meno recenti prima',
   'tenants.tree.label': 'Enti e sedi operative',
   'tenants.tree.help':
     'Con la tastiera: frecce su e giù per spostarti, destra e sinistra per aprire e chiudere le sedi, Invio per vedere gli utenti dell’ente.',

@@ -1,7 +1,7 @@
-import type { AuditEventFilter } from '../../gql/graphql';
+import type { AuditEventFilter, AuditEventOrder, AuditEventOrderField } from '../../gql/graphql';
 
 /** The audit page's filters as they live in the URL (`/audit?tenant=…&action=…&user=…`). */
-export const NO_AUDIT_PARAMS: AuditParams = { tenant: '', actor: '', target: '', user: '', action: '', from: '', to: '' };
+export const NO_AUDIT_PARAMS: AuditParams = { tenant: '', actor: '', target: '', user: '', action: '', from: '', to: '', sort: '' };
 
 export interface AuditParams {
   tenant: string;
@@ -13,16 +13,59 @@ export interface AuditParams {
   /** `YYYY-MM-DDTHH:mm` in the viewer's wall clock (a datetime-local value). */
   from: string;
   to: string;
+  /** The order (issue 15.3): `ACTION`, `-ACTION`, `CREATED_AT`; '' is newest first (`-CREATED_AT`). */
+  sort: AuditSort | '';
 }
 
-const KEYS = ['tenant', 'actor', 'target', 'user', 'action', 'from', 'to'] as const;
+/** Keys the audit trail sorts by (server-side, AuditEventOrder). */
+export const AUDIT_ORDER_FIELDS: readonly AuditEventOrderField[] = ['CREATED_AT', 'ACTION'];
+export type AuditSort = `${'' | '-'}${AuditEventOrderField}`;
+const DEFAULT_SORT: AuditSort = '-CREATED_AT';
+
+const KEYS = ['tenant', 'actor', 'target', 'user', 'action', 'from', 'to', 'sort'] as const;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
 export function readAuditParams(search: string): AuditParams {
   const q = new URLSearchParams(search);
   const get = (k: string): string => q.get(k)?.trim() ?? '';
   const time = (k: string): string => (LOCAL_DATE_TIME.test(get(k)) ? get(k) : '');
-  return { tenant: get('tenant'), actor: get('actor'), target: get('target'), user: get('user'), action: get('action'), from: time('from'), to: time('to') };
+  const sort = get('sort');
+  const known = AUDIT_ORDER_FIELDS.includes(sort.replace(/^-/, '') as AuditEventOrderField) && sort !== DEFAULT_SORT;
+  return {
+    tenant: get('tenant'),
+    actor: get('actor'),
+    target: get('target'),
+    user: get('user'),
+    action: get('action'),
+    from: time('from'),
+    to: time('to'),
+    sort: known ? (sort as AuditSort) : '',
+  };
+}
+
+/** The current order of the trail: its field and direction. */
+export function auditSortOf(p: AuditParams): { field: AuditEventOrderField; desc: boolean } {
+  const sort = p.sort || DEFAULT_SORT;
+  return { field: sort.replace(/^-/, '') as AuditEventOrderField, desc: sort.startsWith('-') };
+}
+
+/**
+ * The order after a click on a column: the same column flips direction; another
+ * column starts newest first for the time, A to Z for the action.
+ */
+export function nextAuditSort(p: AuditParams, field: AuditEventOrderField): AuditSort | '' {
+  const cur = auditSortOf(p);
+  let next: AuditSort;
+  if (cur.field === field) next = cur.desc ? field : `-${field}`;
+  else next = field === 'CREATED_AT' ? '-CREATED_AT' : field;
+  return next === DEFAULT_SORT ? '' : next;
+}
+
+/** The API order; undefined for the default (newest first). */
+export function auditOrder(p: AuditParams): AuditEventOrder | undefined {
+  if (!p.sort) return undefined;
+  const { field, desc } = auditSortOf(p);
+  return { field, direction: desc ? 'DESC' : 'ASC' };
 }
 
 export function writeAuditParams(p: AuditParams): string {

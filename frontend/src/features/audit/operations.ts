@@ -58,8 +58,8 @@ export const AuditUserQuery = graphql(`
 
 /** A page of the audit trail (R26), newest first. */
 export const AuditEventsQuery = graphql(`
-  query AuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {
-    auditEvents(filter: $filter, first: $first, after: $after) {
+  query AuditEvents($filter: AuditEventFilter, $orderBy: AuditEventOrder, $first: Int, $after: String) {
+    auditEvents(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
       totalCount
       pageInfo {
         hasNextPage

@@ -20,8 +20,8 @@ export const TenantTreeItemFragment = graphql(`
 
 /** Top of the tree: tenants without a parent (head offices, holdings). */
 export const TenantRootsQuery = graphql(`
-  query TenantRoots($first: Int!, $after: String) {
-    tenants(rootsOnly: true, first: $first, after: $after) {
+  query TenantRoots($first: Int!, $after: String, $orderBy: TenantOrder) {
+    tenants(rootsOnly: true, first: $first, after: $after, orderBy: $orderBy) {
       totalCount
       pageInfo {
         hasNextPage
@@ -41,8 +41,8 @@ export const TenantRootsQuery = graphql(`
  * tenants whose parent is hidden.
  */
 export const VisibleTenantsQuery = graphql(`
-  query VisibleTenants($first: Int!, $after: String) {
-    tenants(first: $first, after: $after) {
+  query VisibleTenants($first: Int!, $after: String, $orderBy: TenantOrder) {
+    tenants(first: $first, after: $after, orderBy: $orderBy) {
       totalCount
       pageInfo {
         hasNextPage
@@ -58,12 +58,12 @@ export const VisibleTenantsQuery = graphql(`
 
 /** The direct children of one tenant, a page at a time. */
 export const TenantChildrenQuery = graphql(`
-  query TenantChildren($id: ID!, $first: Int!, $after: String) {
+  query TenantChildren($id: ID!, $first: Int!, $after: String, $orderBy: TenantOrder) {
     node(id: $id) {
       __typename
       id
       ... on Tenant {
-        children(first: $first, after: $after) {
+        children(first: $first, after: $after, orderBy: $orderBy) {
           totalCount
           pageInfo {
             hasNextPage

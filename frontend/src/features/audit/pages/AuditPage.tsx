@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
@@ -6,13 +6,22 @@ import { useViewer } from '../../../app/viewer';
 import { PageHeading } from '../../../components/PageHeading';
 import { QueryError } from '../../../components/QueryError';
 import { TenantPicker } from '../../../components/TenantPicker';
-import type { AuditEventFilter, AuditEventsQuery as AuditData } from '../../../gql/graphql';
+import type { AuditEventFilter, AuditEventOrder, AuditEventOrderField, AuditEventsQuery as AuditData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { useLiveRefetch } from '../../users/useLiveRefetch';
 import { actionLabel, eventLine } from '../actionLabels';
-import { auditFilter, NO_AUDIT_PARAMS, readAuditParams, writeAuditParams, type AuditParams } from '../auditParams';
+import {
+  auditFilter,
+  auditOrder,
+  auditSortOf,
+  nextAuditSort,
+  NO_AUDIT_PARAMS,
+  readAuditParams,
+  writeAuditParams,
+  type AuditParams,
+} from '../auditParams';
 import { AuditActionsQuery, AuditEventsQuery, AuditUserQuery } from '../operations';
 import { displayName } from '../../users/grouping';
 import { FieldChanges, useFieldLabel } from '../components/FieldChanges';
@@ -22,9 +31,10 @@ const PAGE_SIZE = 25;
 type AuditEvent = AuditData['auditEvents']['nodes'][number];
 
 /**
- * `/audit` (R26): the audit trail, newest first, filtered by tenant, actor,
- * target, action and time range (all in the URL); "show more" pages on with
- * the cursor. New changes refresh the first page live.
+ * `/audit` (R26): the audit trail, newest first unless the When or Action
+ * column sorts it otherwise (issue 15.3), filtered by tenant, actor, target,
+ * action and time range (all in the URL); "show more" pages on with the
+ * cursor. New changes refresh the first page live.
  */
 export function AuditPage() {
   const { t } = useI18n();
@@ -34,6 +44,9 @@ export function AuditPage() {
   const zone = useViewer()?.user.timeZone;
   const params = readAuditParams(location.search);
   const filter = auditFilter(params, zone);
+  const orderBy = auditOrder(params);
+  const sort = auditSortOf(params);
+  const onSort = (field: AuditEventOrderField): void => apply({ ...params, sort: nextAuditSort(params, field) });
   const [draft, setDraft] = useState(params);
   const key = location.search;
   useEffect(() => setDraft(readAuditParams(key)), [key]);
@@ -94,7 +107,7 @@ export function AuditPage() {
           <button
             type="button"
             className="button button-secondary"
-            onClick={() => apply(NO_AUDIT_PARAMS)}
+            onClick={() => apply({ ...NO_AUDIT_PARAMS, sort: params.sort })}
             data-testid="audit-clear"
           >
             {t('audit.clear')}
@@ -131,6 +144,9 @@ export function AuditPage() {
       )}
       <AuditPageRows
         filter={filter}
+        orderBy={orderBy}
+        sort={sort}
+        onSort={onSort}
         after={null}
         first
         liveTick={liveTick}
@@ -142,6 +158,9 @@ export function AuditPage() {
         <AuditPageRows
           key={c}
           filter={filter}
+          orderBy={orderBy}
+          sort={sort}
+          onSort={onSort}
           after={c}
           first={false}
           liveTick={0}
@@ -156,6 +175,9 @@ export function AuditPage() {
 
 interface RowsProps {
   filter: AuditEventFilter;
+  orderBy: AuditEventOrder | undefined;
+  sort: { field: AuditEventOrderField; desc: boolean };
+  onSort: (field: AuditEventOrderField) => void;
   after: string | null;
   first: boolean;
   /** Changes seen live so far; each new one refetches (first page only). */
@@ -166,12 +188,12 @@ interface RowsProps {
 }
 
 /** One page of events: the first page has the table header, the count and the live refresh. */
-function AuditPageRows({ filter, after, first, liveTick, onFilter, onMore, hasMoreShown }: RowsProps) {
+function AuditPageRows({ filter, orderBy, sort, onSort, after, first, liveTick, onFilter, onMore, hasMoreShown }: RowsProps) {
   const { t, locale } = useI18n();
   const fmt = useDateFormat();
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: AuditEventsQuery,
-    variables: { filter, first: PAGE_SIZE, after },
+    variables: { filter, orderBy, first: PAGE_SIZE, after },
     requestPolicy: 'cache-and-network',
   });
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
@@ -214,8 +236,8 @@ function AuditPageRows({ filter, after, first, liveTick, onFilter, onMore, hasMo
           {first && <caption className="visually-hidden">{t('audit.title')}</caption>}
           <thead className={first ? undefined : 'visually-hidden'}>
             <tr>
-              <th scope="col">{t('audit.when')}</th>
-              <th scope="col">{t('audit.action')}</th>
+              <SortHeader field="CREATED_AT" label={t('audit.when')} sort={sort} onSort={onSort} />
+              <SortHeader field="ACTION" label={t('audit.action')} sort={sort} onSort={onSort} />
               <th scope="col">{t('audit.whatHappened')}</th>
               <th scope="col">{t('audit.actor')}</th>
               <th scope="col">{t('common.tenant')}</th>
@@ -242,6 +264,30 @@ function AuditPageRows({ filter, after, first, liveTick, onFilter, onMore, hasMo
         </p>
       )}
     </>
+  );
+}
+
+/** A column header that sorts the trail by its key (a second click flips the direction). */
+function SortHeader({ field, label, sort, onSort }: { field: AuditEventOrderField; label: string; sort: RowsProps['sort']; onSort: RowsProps['onSort'] }): ReactNode {
+  const { t } = useI18n();
+  const active = sort.field === field;
+  return (
+    <th scope="col" aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+      <button
+        type="button"
+        className="sort-button"
+        title={t('team.sortBy', { column: label })}
+        onClick={() => onSort(field)}
+        data-testid={`audit-sort-${field}`}
+        data-active={active ? (sort.desc ? 'desc' : 'asc') : undefined}
+      >
+        {label}
+        <span aria-hidden="true" className="sort-mark">
+          {active ? (sort.desc ? ' ▼' : ' ▲') : ''}
+        </span>
+        {active && <span className="visually-hidden">, {t(sort.desc ? 'team.sorted.desc' : 'team.sorted.asc')}</span>}
+      </button>
+    </th>
   );
 }
 

@@ -13,6 +13,7 @@ import { useQuery } from 'urql';
 import { ChevronIcon } from '../../../components/Icons';
 import { QueryError } from '../../../components/QueryError';
 import { getFragmentData, type FragmentType } from '../../../gql';
+import type { TenantOrder } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { pluralForm } from '../../../lib/plural';
 import { TenantChildrenQuery, TenantRootsQuery, TenantTreeItemFragment, VisibleTenantsQuery } from '../operations';
@@ -32,6 +33,8 @@ interface TreeState {
 }
 
 const TreeContext = createContext<TreeState | null>(null);
+/** The order of every level of the tree (issue 15.3); undefined: by name. */
+const OrderContext = createContext<TenantOrder | undefined>(undefined);
 
 function useTree(): TreeState {
   const tree = useContext(TreeContext);
@@ -64,7 +67,8 @@ function readItems(tree: HTMLElement): { elements: HTMLElement[]; states: TreeIt
  * `*` opens the siblings, typing a letter jumps to the next name; Enter (or
  * a click) opens the tenant's users. Children load when a node opens.
  */
-export function TenantTree() {
+/** The tree; remount it (a key) when the order changes, so that no level keeps a cursor of the old order. */
+export function TenantTree({ orderBy }: { orderBy?: TenantOrder | undefined }) {
   const { t } = useI18n();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [active, setActive] = useState<string | null>(null);
@@ -122,21 +126,23 @@ export function TenantTree() {
 
   return (
     <TreeContext.Provider value={state}>
-      <ul
-        ref={ref}
-        role="tree"
-        aria-label={t('tenants.tree.label')}
-        aria-describedby="tenant-tree-help"
-        className="tree"
-        onKeyDown={onKeyDown}
-        onFocus={(e) => {
-          const id = (e.target as HTMLElement).dataset['id'];
-          if (id && (e.target as HTMLElement).getAttribute('role') === 'treeitem') setActive(id);
-        }}
-        data-testid="tenant-tree"
-      >
-        <Roots />
-      </ul>
+      <OrderContext.Provider value={orderBy}>
+        <ul
+          ref={ref}
+          role="tree"
+          aria-label={t('tenants.tree.label')}
+          aria-describedby="tenant-tree-help"
+          className="tree"
+          onKeyDown={onKeyDown}
+          onFocus={(e) => {
+            const id = (e.target as HTMLElement).dataset['id'];
+            if (id && (e.target as HTMLElement).getAttribute('role') === 'treeitem') setActive(id);
+          }}
+          data-testid="tenant-tree"
+        >
+          <Roots />
+        </ul>
+      </OrderContext.Provider>
     </TreeContext.Provider>
   );
 }
@@ -146,7 +152,8 @@ type ItemFragment = FragmentType<typeof TenantTreeItemFragment>;
 /** The top level, page by page; viewers who see no root start at the visible tenants whose parent is hidden. */
 function Roots() {
   const [after, setAfter] = useState<Array<string | null>>([null]);
-  const [first] = useQuery({ query: TenantRootsQuery, variables: { first: TREE_PAGE_SIZE, after: null } });
+  const orderBy = useContext(OrderContext);
+  const [first] = useQuery({ query: TenantRootsQuery, variables: { first: TREE_PAGE_SIZE, after: null, orderBy } });
   const noRoots = first.data?.tenants.totalCount === 0;
   if (noRoots) return <VisibleTops />;
   return (
@@ -175,9 +182,10 @@ function RootsPage({
   last: boolean;
   onMore: (cursor: string) => void;
 }) {
+  const orderBy = useContext(OrderContext);
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: TenantRootsQuery,
-    variables: { first: TREE_PAGE_SIZE, after },
+    variables: { first: TREE_PAGE_SIZE, after, orderBy },
   });
   const conn = data?.tenants;
   return (
@@ -196,9 +204,10 @@ function RootsPage({
 }
 
 function VisibleTops() {
+  const orderBy = useContext(OrderContext);
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: VisibleTenantsQuery,
-    variables: { first: VISIBLE_LIMIT, after: null },
+    variables: { first: VISIBLE_LIMIT, after: null, orderBy },
   });
   const tops = useMemo(() => {
     const nodes = data?.tenants.nodes ?? [];
@@ -391,9 +400,10 @@ function ChildrenPage({
   last: boolean;
   onMore: (cursor: string) => void;
 }) {
+  const orderBy = useContext(OrderContext);
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: TenantChildrenQuery,
-    variables: { id: parentId, first: TREE_PAGE_SIZE, after },
+    variables: { id: parentId, first: TREE_PAGE_SIZE, after, orderBy },
   });
   const conn = data?.node?.__typename === 'Tenant' ? data.node.children : undefined;
   return (
