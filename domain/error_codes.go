@@ -31,6 +31,7 @@ var ErrorCodes = []ErrorCodeInfo{
 
 	// Paging and filters (also extensions.reason of query errors).
 	{"INVALID_CURSOR", "The cursor was not made by this list, with these arguments."},
+	{"INVALID_ORDER", "The list cannot be sorted by that field."},
 	{"CURSOR_EXPIRED", "The event cursor is older than the events the server still keeps."},
 	{"INVALID_PAGE_SIZE", "first or last is outside 1 to 100."},
 	{"NEGATIVE_PAGE_SIZE", "A page size is negative."},

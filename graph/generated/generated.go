@@ -6362,6 +6362,8 @@ enum UserErrorCode {
   INVALID_LANGUAGE
   "A name is empty, too long or contains invalid or invisible characters."
   INVALID_NAME
+  "The list cannot be sorted by that field."
+  INVALID_ORDER
   "The overlap of a rotated token is outside the allowed range."
   INVALID_OVERLAP
   "first or last is outside 1 to 100."

@@ -10,6 +10,7 @@ export const enUserErrors: Record<keyof typeof itUserErrors, string> = {
   'userError.NOT_FOUND': 'The user does not exist or is not visible to you.',
   'userError.USER_NOT_FOUND': 'No such user.',
   'userError.INVALID_CURSOR': 'The list changed: reload it.',
+  'userError.INVALID_ORDER': 'This list cannot be sorted that way.',
   'userError.CURSOR_EXPIRED': 'The event history moved on: reload.',
   'userError.INVALID_PAGE_SIZE': 'A page has 1 to 100 items.',
   'userError.NEGATIVE_PAGE_SIZE': 'A page size cannot be negative.',

@@ -6,6 +6,7 @@ export const frUserErrors: Record<keyof typeof itUserErrors, string> = {
   'userError.NOT_FOUND': 'L’utilisateur n’existe pas ou ne vous est pas visible.',
   'userError.USER_NOT_FOUND': 'Utilisateur inexistant.',
   'userError.INVALID_CURSOR': 'La liste a changé : rechargez-la.',
+  'userError.INVALID_ORDER': 'Cette liste ne peut pas être triée ainsi.',
   'userError.CURSOR_EXPIRED': 'L’historique des événements a avancé : rechargez.',
   'userError.INVALID_PAGE_SIZE': 'Une page compte de 1 à 100 éléments.',
   'userError.NEGATIVE_PAGE_SIZE': 'La taille d’une page ne peut pas être négative.',

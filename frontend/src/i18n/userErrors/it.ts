@@ -4,6 +4,7 @@ export const itUserErrors = {
   'userError.NOT_FOUND': 'L’utente non esiste o non è visibile per te.',
   'userError.USER_NOT_FOUND': 'Utente inesistente.',
   'userError.INVALID_CURSOR': 'L’elenco è cambiato: ricaricalo.',
+  'userError.INVALID_ORDER': 'Questo elenco non si può ordinare così.',
   'userError.CURSOR_EXPIRED': 'Lo storico degli eventi è avanzato: ricarica.',
   'userError.INVALID_PAGE_SIZE': 'Una pagina ha da 1 a 100 elementi.',
   'userError.NEGATIVE_PAGE_SIZE': 'La dimensione della pagina non può essere negativa.',
