@@ -18,7 +18,7 @@ import { displayName } from '../../users/grouping';
 
 const PAGE_SIZE = 25;
 
-type AuditEvent = AuditData['auditEvents']['nodes'][number];
+type AuditEvent = NonNullable<AuditData['auditEvents']>['nodes'][number];
 
 /**
  * `/audit` (R26): the audit trail, newest first, filtered by tenant, actor,

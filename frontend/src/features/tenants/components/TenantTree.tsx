@@ -147,7 +147,7 @@ type ItemFragment = FragmentType<typeof TenantTreeItemFragment>;
 function Roots() {
   const [after, setAfter] = useState<Array<string | null>>([null]);
   const [first] = useQuery({ query: TenantRootsQuery, variables: { first: TREE_PAGE_SIZE, after: null } });
-  const noRoots = first.data?.tenants.totalCount === 0;
+  const noRoots = first.data?.tenants?.totalCount === 0;
   if (noRoots) return <VisibleTops />;
   return (
     <>
@@ -201,13 +201,13 @@ function VisibleTops() {
     variables: { first: VISIBLE_LIMIT, after: null },
   });
   const tops = useMemo(() => {
-    const nodes = data?.tenants.nodes ?? [];
+    const nodes = data?.tenants?.nodes ?? [];
     return nodes.filter((n) => getFragmentData(TenantTreeItemFragment, n).parent === null);
   }, [data]);
   return (
     <LevelPage
       level={1}
-      nodes={data ? tops : undefined}
+      nodes={data?.tenants ? tops : undefined}
       total={tops.length}
       offset={0}
       error={error}
