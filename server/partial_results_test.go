@@ -76,10 +76,7 @@ func TestQueryDocumentAnswersBesideAFailingField(t *testing.T) {
 	if string(data["theirs"]) != "null" {
 		t.Fatalf("theirs = %s, want null", data["theirs"])
 	}
-	if len(res.Errors) != 1 || fmt.Sprint(res.Errors[0].Path) != "[theirs]" {
-		t.Fatalf("errors %+v, want one at [theirs]", res.Errors)
-	}
-	if c := res.code(); c != "FORBIDDEN" && c != "NOT_FOUND" {
-		t.Fatalf("code %q, want FORBIDDEN or NOT_FOUND", c)
+	if len(res.Errors) != 1 || res.code() != "FORBIDDEN" || fmt.Sprint(res.Errors[0].Path) != "[theirs]" {
+		t.Fatalf("errors %+v, want one FORBIDDEN at [theirs]", res.Errors)
 	}
 }

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { tenantRoots } from './support/fixtures';
-import { mockGraphQL } from './support/graphql';
+import { mockGraphQL, type MockResponse, type OperationData } from './support/graphql';
 import { REAL_API } from './support/env';
 import { saveScreenshot } from './support/screenshots';
 
 const userError = (code: string, message = code) => ({ field: ['input'], code, message });
-const failedLogin = (code: string) => ({
+const failedLogin = (code: string): MockResponse<OperationData<'Login'>> => ({
   body: { data: { login: { viewer: null, totpEnrollmentRequired: false, userErrors: [userError(code)] } } },
 });
 

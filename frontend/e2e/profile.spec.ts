@@ -96,7 +96,7 @@ test.describe('user profile', () => {
     let fail = true;
     await mockGraphQL(page, {
       ...PROFILE_SIDE_QUERIES,
-      UserProfile: () => (fail ? graphqlError('INTERNAL') : { body: { data: { node: null } } }),
+      UserProfile: () => (fail ? graphqlError('INTERNAL', 'node') : { body: { data: { node: null } } }),
     });
     const profile = new UserProfilePage(page);
     await profile.goto('VXNlcjo5OTk=');
