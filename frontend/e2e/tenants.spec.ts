@@ -5,8 +5,10 @@ import { gid, graphqlError, tenantChildren, tenantName, tenantRoots, usersList, 
 import { mockGraphQL, type OperationVariables } from './support/graphql';
 import { saveScreenshot } from './support/screenshots';
 
-// Tenants need a signed-in viewer (login API: issue 3): mocked, except the
-// last test against whatever /graphql the target has.
+// Mocked (typed by the generated documents): a fixed tree, more roots than a
+// page and a viewer who sees no root, which the shared real server does not
+// hold; moving them to tenants made through the API is left to do (issue
+// 14.8). The last test runs against whatever /graphql the target has.
 
 const t = (n: number, name: string, parent: string | null, children: number, users: number, country = 'IT'): TenantFx => ({
   id: gid('Tenant', n),
