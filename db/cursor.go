@@ -9,8 +9,9 @@ import (
 	"tenantadmin/domain"
 )
 
-// Cursors are opaque to clients: base64url of the kind of list they belong
-// to (the Go type of its sort key) and the JSON sort key of a row. They
+// Storage cursors: base64url of the kind of list they belong to (the Go
+// type of its sort key) and the JSON sort key of a row. Clients never see
+// them as written: the API seals them (graph/cursors.go, issue 15.5). They
 // carry only sort keys that every viewer of the list may see. A cursor is
 // accepted only as the server wrote it: from a list of the same kind, with
 // every key field and nothing else (issue 15.5: a cursor of another list,

@@ -165,11 +165,15 @@ func (s *ServiceAccountService) tokenQuery(idb bun.IDB, rows any) *bun.SelectQue
 		Join("JOIN service_accounts sa ON sa.user_id = sat.service_account_id")
 }
 
-// TokensByServiceAccountIDs returns the tokens' metadata, newest first.
-func (s *ServiceAccountService) TokensByServiceAccountIDs(ctx context.Context, ids []int64) ([]*domain.ServiceAccountToken, error) {
+// TokensByServiceAccountIDs returns the tokens' metadata, newest first, of
+// the service accounts of tenants in scope (the viewer's user directory).
+func (s *ServiceAccountService) TokensByServiceAccountIDs(ctx context.Context, scope domain.Scope, ids []int64) ([]*domain.ServiceAccountToken, error) {
 	var rows []tokenModel
-	if err := s.tokenQuery(s.db, &rows).Where("sat.service_account_id IN (?)", bun.List(ids)).
-		Order("sat.id DESC").Scan(ctx); err != nil {
+	q := s.tokenQuery(s.db, &rows).Where("sat.service_account_id IN (?)", bun.List(ids))
+	if !scope.All {
+		q.Where("sa.tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
+	}
+	if err := q.Order("sat.id DESC").Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}
 	out := make([]*domain.ServiceAccountToken, len(rows))

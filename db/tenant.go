@@ -27,10 +27,16 @@ func (s *TenantService) FindTenantByID(ctx context.Context, id int64) (*domain.T
 	return m.domain(), nil
 }
 
-// TenantsByIDs loads tenants for a dataloader, in no particular order.
-func (s *TenantService) TenantsByIDs(ctx context.Context, ids []int64) ([]*domain.Tenant, error) {
+// TenantsByIDs loads tenants for a dataloader, in no particular order,
+// only those in scope (the viewer's readable tenants): a tenant outside it
+// is never read.
+func (s *TenantService) TenantsByIDs(ctx context.Context, scope domain.Scope, ids []int64) ([]*domain.Tenant, error) {
 	var rows []tenantModel
-	if err := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+	q := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids))
+	if !scope.All {
+		q.Where("id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
+	}
+	if err := q.Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}
 	out := make([]*domain.Tenant, len(rows))

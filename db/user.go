@@ -565,6 +565,26 @@ func (s *UserService) UsersByIDs(ctx context.Context, ids []int64) ([]*domain.Us
 	return out, nil
 }
 
+// VisibleUsersByIDs loads users for a dataloader, only those the viewer's
+// user directory holds: the viewer themself, or a member of a tenant in
+// scope. A user outside it is never read.
+func (s *UserService) VisibleUsersByIDs(ctx context.Context, viewerID int64, scope domain.Scope, ids []int64) ([]*domain.User, error) {
+	var rows []userModel
+	q := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids))
+	if !scope.All {
+		q.Where("(u.id = ? OR EXISTS (SELECT 1 FROM memberships vm WHERE vm.user_id = u.id AND vm.tenant_id IN (?)))",
+			viewerID, bun.List(nonEmpty(scope.TenantIDs)))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, mapError(err)
+	}
+	out := make([]*domain.User, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
 // MembershipsByUserIDs returns the memberships of the given users inside the
 // scope, ordered by tenant.
 func (s *UserService) MembershipsByUserIDs(ctx context.Context, scope domain.Scope, userIDs []int64) ([]*domain.Membership, error) {

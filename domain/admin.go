@@ -274,53 +274,54 @@ func NormalizeBirthDate(s string, today time.Time) (string, error) {
 }
 
 // Normalize validates every field in place (R2 username, per-country tax
-// code, names, work email, language) and reports the first failure.
+// code, names, work email, language) and reports every failure, one per
+// field (an Errors), or nil.
 func (u *NewUser) Normalize() error {
+	var errs Errors
 	var err error
 	if u.Username, err = NormalizeUsername(u.Username); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if u.TaxCountry, err = NormalizeCountry("taxCountry", u.TaxCountry); err != nil {
-		return err
-	}
-	if u.TaxCode, err = ValidatePersonTaxCode(u.TaxCountry, u.TaxCode); err != nil {
-		return err
+		errs.Add(err)
+	} else if u.TaxCode, err = ValidatePersonTaxCode(u.TaxCountry, u.TaxCode); err != nil {
+		errs.Add(err)
 	}
 	if u.GivenName, err = NormalizeName("givenName", u.GivenName); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if u.FamilyName, err = NormalizeName("familyName", u.FamilyName); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if u.Email, err = NormalizeEmail(u.Email); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if u.Language == "" {
 		u.Language = "it"
 	}
 	if u.Language, err = NormalizeLanguage(u.Language); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if u.TimeZone == "" {
 		u.TimeZone = "Europe/Rome"
 	}
 	if u.TimeZone, err = NormalizeTimeZone(u.TimeZone); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if strings.TrimSpace(u.Phone) != "" {
 		if u.Phone, err = NormalizePhone(u.Phone); err != nil {
-			return err
+			errs.Add(err)
 		}
 	} else {
 		u.Phone = ""
 	}
 	if u.Gender, err = NormalizeGender(u.Gender); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if u.BirthDate, err = NormalizeBirthDate(u.BirthDate, time.Now()); err != nil {
-		return err
+		errs.Add(err)
 	}
-	return nil
+	return errs.Err()
 }
 
 // ProfileUpdate is an administrator's change to a user's identity and
@@ -340,10 +341,11 @@ type ProfileUpdate struct {
 	BirthDate *string
 }
 
-// ApplyProfileUpdate returns u with the update applied, or the rule it
-// breaks: names are locked once verified by an identity provider, a tax
-// code never changes once set.
+// ApplyProfileUpdate returns u with the update applied, or every rule it
+// breaks (an Errors, one per field): names are locked once verified by an
+// identity provider, a tax code never changes once set.
 func ApplyProfileUpdate(u User, upd ProfileUpdate) (User, error) {
+	var errs Errors
 	var err error
 	if upd.GivenName != nil || upd.FamilyName != nil {
 		if u.NameVerified {
@@ -351,57 +353,56 @@ func ApplyProfileUpdate(u User, upd ProfileUpdate) (User, error) {
 			if upd.GivenName == nil {
 				field = "familyName"
 			}
-			return u, FieldError(field, ReasonNameVerified, "The names were verified by an identity provider and cannot be edited.")
-		}
-		if upd.GivenName != nil {
-			if u.GivenName, err = NormalizeName("givenName", *upd.GivenName); err != nil {
-				return u, err
+			errs.Add(FieldError(field, ReasonNameVerified, "The names were verified by an identity provider and cannot be edited."))
+		} else {
+			if upd.GivenName != nil {
+				if u.GivenName, err = NormalizeName("givenName", *upd.GivenName); err != nil {
+					errs.Add(err)
+				}
 			}
-		}
-		if upd.FamilyName != nil {
-			if u.FamilyName, err = NormalizeName("familyName", *upd.FamilyName); err != nil {
-				return u, err
+			if upd.FamilyName != nil {
+				if u.FamilyName, err = NormalizeName("familyName", *upd.FamilyName); err != nil {
+					errs.Add(err)
+				}
 			}
 		}
 	}
 	if upd.TaxCode != nil {
-		if u.TaxCode != "" {
-			return u, FieldError("taxCode", ReasonTaxCodeImmutable, "A tax code cannot be changed once set.")
-		}
 		country := "IT"
 		if upd.TaxCountry != nil {
 			country = *upd.TaxCountry
 		}
-		if u.TaxCountry, err = NormalizeCountry("taxCountry", country); err != nil {
-			return u, err
-		}
-		if u.TaxCode, err = ValidatePersonTaxCode(u.TaxCountry, *upd.TaxCode); err != nil {
-			return u, err
+		if u.TaxCode != "" {
+			errs.Add(FieldError("taxCode", ReasonTaxCodeImmutable, "A tax code cannot be changed once set."))
+		} else if u.TaxCountry, err = NormalizeCountry("taxCountry", country); err != nil {
+			errs.Add(err)
+		} else if u.TaxCode, err = ValidatePersonTaxCode(u.TaxCountry, *upd.TaxCode); err != nil {
+			errs.Add(err)
 		}
 	} else if upd.TaxCountry != nil {
-		return u, FieldError("taxCountry", ReasonTaxCodeImmutable, "The tax code's country is set with the tax code.")
+		errs.Add(FieldError("taxCountry", ReasonTaxCodeImmutable, "The tax code's country is set with the tax code."))
 	}
 	if upd.Language != nil {
 		if u.Language, err = NormalizeLanguage(*upd.Language); err != nil {
-			return u, err
+			errs.Add(err)
 		}
 	}
 	if upd.TimeZone != nil {
 		if u.TimeZone, err = NormalizeTimeZone(*upd.TimeZone); err != nil {
-			return u, err
+			errs.Add(err)
 		}
 	}
 	if upd.Gender != nil {
 		if u.Gender, err = NormalizeGender(*upd.Gender); err != nil {
-			return u, err
+			errs.Add(err)
 		}
 	}
 	if upd.BirthDate != nil {
 		if u.BirthDate, err = NormalizeBirthDate(*upd.BirthDate, time.Now()); err != nil {
-			return u, err
+			errs.Add(err)
 		}
 	}
-	return u, nil
+	return u, errs.Err()
 }
 
 // EmailChangeTTL is how long the link that confirms a new email works.
@@ -675,29 +676,30 @@ type NewTenant struct {
 	CertifiedEmail string
 }
 
-// Normalize validates the fields in place.
+// Normalize validates the fields in place and reports every failure, one
+// per field (an Errors), or nil.
 func (t *NewTenant) Normalize() error {
+	var errs Errors
 	var err error
 	if t.Name, err = normalizeText("name", t.Name, MaxTenantNameLength); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if t.Country == "" {
 		t.Country = "IT"
 	}
 	if t.Country, err = NormalizeCountry("country", t.Country); err != nil {
-		return err
-	}
-	if t.TaxCode != "" {
+		errs.Add(err)
+	} else if t.TaxCode != "" {
 		if t.TaxCode, err = ValidateOrganizationTaxCode(t.Country, t.TaxCode); err != nil {
-			return err
+			errs.Add(err)
 		}
 	}
 	if t.CertifiedEmail != "" {
 		if t.CertifiedEmail, err = NormalizeEmail(t.CertifiedEmail); err != nil {
-			return &Error{Code: EINVALID, Field: "certifiedEmail", Reason: ReasonInvalidEmail, Message: ErrorMessage(err)}
+			errs.Add(&Error{Code: EINVALID, Field: "certifiedEmail", Reason: ReasonInvalidEmail, Message: ErrorMessage(err)})
 		}
 	}
-	return nil
+	return errs.Err()
 }
 
 // TenantUpdate changes a tenant; nil fields are left alone. Identity
@@ -750,17 +752,18 @@ func ApplyTenantUpdate(t Tenant, u TenantUpdate) (Tenant, error) {
 	if u.CertifiedEmail != nil {
 		nt.CertifiedEmail = *u.CertifiedEmail
 	}
-	if err := nt.Normalize(); err != nil {
+	var errs Errors
+	errs.Add(nt.Normalize())
+	if u.PasswordMaxAgeDays != nil {
+		lifetime, err := u.Bounds.Lifetime(*u.PasswordMaxAgeDays)
+		if errs.Add(err) {
+			t.PasswordMaxAgeDays = lifetime
+		}
+	}
+	if err := errs.Err(); err != nil {
 		return t, err
 	}
 	t.Name, t.TaxCode, t.CertifiedEmail = nt.Name, nt.TaxCode, nt.CertifiedEmail
-	if u.PasswordMaxAgeDays != nil {
-		lifetime, err := u.Bounds.Lifetime(*u.PasswordMaxAgeDays)
-		if err != nil {
-			return t, err
-		}
-		t.PasswordMaxAgeDays = lifetime
-	}
 	return t, nil
 }
 

@@ -6,6 +6,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -82,6 +83,67 @@ func AsError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	return nil
+}
+
+// Errors is every failure of one input, one per field at fault, reported
+// together so that a client can show them all at once. Validation collects
+// into it (Add) and returns Err(): nil when nothing failed.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap lets errors.As and AsError find the first failure, so callers that
+// look at one error (extensions.code of a GraphQL error) keep working.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// Add records err's application errors (all of them for an Errors) and
+// reports whether err was nil. Any other error is recorded as internal.
+func (es *Errors) Add(err error) bool {
+	if err == nil {
+		return true
+	}
+	var many Errors
+	if errors.As(err, &many) {
+		*es = append(*es, many...)
+	} else if e := AsError(err); e != nil {
+		*es = append(*es, e)
+	} else {
+		*es = append(*es, &Error{Code: EINTERNAL, Message: "Internal error."})
+	}
+	return false
+}
+
+// Err returns the collected failures as one error, nil when there are none.
+func (es Errors) Err() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es
+}
+
+// AllErrors returns the application errors in err: every one of an Errors,
+// else the single one, else nil.
+func AllErrors(err error) []*Error {
+	var many Errors
+	if errors.As(err, &many) {
+		return many
+	}
+	if e := AsError(err); e != nil {
+		return []*Error{e}
 	}
 	return nil
 }

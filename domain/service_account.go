@@ -92,18 +92,19 @@ type NewServiceAccount struct {
 	Description string
 }
 
-// Validate normalises and checks the input.
+// Validate normalises and checks the input; it reports every failure, one
+// per field (an Errors), or nil.
 func (n *NewServiceAccount) Validate() error {
+	var errs Errors
 	username, err := NormalizeUsername(n.Username)
-	if err != nil {
-		return err
+	if errs.Add(err) {
+		n.Username = username
 	}
-	n.Username = username
 	n.Description = strings.TrimSpace(n.Description)
 	if len(n.Description) > 500 {
-		return FieldError("description", "DESCRIPTION_TOO_LONG", "The description is at most 500 characters.")
+		errs.Add(FieldError("description", "DESCRIPTION_TOO_LONG", "The description is at most 500 characters."))
 	}
-	return nil
+	return errs.Err()
 }
 
 // NewTokenRequest asks for a token of a service account.
@@ -116,19 +117,19 @@ type NewTokenRequest struct {
 // Validate checks the token name and expiry at now and fills the default
 // expiry.
 func (r *NewTokenRequest) Validate(now time.Time) error {
+	var errs Errors
 	r.Name = strings.TrimSpace(r.Name)
 	if r.Name == "" || len(r.Name) > 100 {
-		return FieldError("name", "INVALID_TOKEN_NAME", "The token name is required (at most 100 characters).")
+		errs.Add(FieldError("name", "INVALID_TOKEN_NAME", "The token name is required (at most 100 characters)."))
 	}
 	if r.ExpiresAt == nil {
 		exp := now.Add(DefaultTokenLifetime)
 		r.ExpiresAt = &exp
 	}
 	if !r.ExpiresAt.After(now) {
-		return FieldError("expiresAt", "EXPIRY_IN_PAST", "The expiry must be in the future.")
+		errs.Add(FieldError("expiresAt", "EXPIRY_IN_PAST", "The expiry must be in the future."))
+	} else if r.ExpiresAt.After(now.Add(MaxTokenLifetime)) {
+		errs.Add(FieldError("expiresAt", "EXPIRY_TOO_FAR", "A token lives at most 366 days."))
 	}
-	if r.ExpiresAt.After(now.Add(MaxTokenLifetime)) {
-		return FieldError("expiresAt", "EXPIRY_TOO_FAR", "A token lives at most 366 days.")
-	}
-	return nil
+	return errs.Err()
 }

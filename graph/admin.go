@@ -131,17 +131,18 @@ func (app *App) CreateUser(ctx context.Context, in model.CreateUserInput) (*doma
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := nu.Normalize(); err != nil {
-		return nil, nil, err
+	// Every bad field is reported at once (issue 15.2).
+	var errs domain.Errors
+	errs.Add(nu.Normalize())
+	errs.Add(domain.CheckNomination(role))
+	if in.InitialPassword != nil {
+		// Seed 000: the administrator chooses the first password.
+		errs.Add(checkNewPassword("initialPassword", *in.InitialPassword, nu.Username, nu.Email, nu.GivenName, nu.FamilyName))
 	}
-	if err := domain.CheckNomination(role); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, nil, err
 	}
 	if in.InitialPassword != nil {
-		// Seed 000: the administrator chooses the first password.
-		if err := checkNewPassword("initialPassword", *in.InitialPassword, nu.Username, nu.Email, nu.GivenName, nu.FamilyName); err != nil {
-			return nil, nil, err
-		}
 		hash, err := app.hashPassword(ctx, *in.InitialPassword, auth.DefaultArgon2)
 		if err != nil {
 			return nil, nil, err
@@ -173,19 +174,17 @@ func (app *App) AttachExistingUser(ctx context.Context, in model.AttachExistingU
 	if err != nil {
 		return nil, nil, err
 	}
+	var errs domain.Errors
 	username, err := domain.NormalizeUsername(in.Username)
-	if err != nil {
-		return nil, nil, err
-	}
+	errs.Add(err)
+	var taxCode string
 	country, err := domain.NormalizeCountry("taxCountry", orDefault(in.TaxCountry, "IT"))
-	if err != nil {
-		return nil, nil, err
+	if errs.Add(err) {
+		taxCode, err = domain.ValidatePersonTaxCode(country, in.TaxCode)
+		errs.Add(err)
 	}
-	taxCode, err := domain.ValidatePersonTaxCode(country, in.TaxCode)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := domain.CheckNomination(role); err != nil {
+	errs.Add(domain.CheckNomination(role))
+	if err := errs.Err(); err != nil {
 		return nil, nil, err
 	}
 	return app.Users.AttachExistingUser(ctx, tenantID, username, taxCode, role, auditContext(ctx))

@@ -21,6 +21,9 @@ type App struct {
 	Setup      *db.SetupService
 	Authorizer *domain.Authorizer
 	Logger     *slog.Logger
+	// Cursors seals the cursors clients get and opens those they send
+	// (nil: the development key).
+	Cursors *Cursors
 	// PublicURL is the external base URL for links in emails.
 	PublicURL string
 

@@ -66,9 +66,9 @@ func (app *App) bulkUsers(ctx context.Context, in model.BulkUsersInput, each fun
 			e.Code == domain.EUNAUTHENTICATED || e.Code == domain.ERATELIMITED {
 			return nil, err
 		}
-		code := e.Reason
-		if code == "" {
-			code = e.Code
+		code, err := userErrorCode(e)
+		if err != nil {
+			return nil, err
 		}
 		gid, index := u.gid, u.index
 		errs = append(errs, &model.BulkUserError{UserID: &gid, Index: &index, Field: []string{"input", "userIds", strconv.Itoa(index)},
@@ -83,7 +83,11 @@ func bulkInputError(err error) ([]*model.BulkUserError, error) {
 	if e == nil || e.Code != domain.EINVALID {
 		return nil, err
 	}
-	return []*model.BulkUserError{{Field: []string{"input", e.Field}, Code: e.Reason, Message: e.Message}}, nil
+	code, err := userErrorCode(e)
+	if err != nil {
+		return nil, err
+	}
+	return []*model.BulkUserError{{Field: fieldPath(e.Field), Code: code, Message: e.Message}}, nil
 }
 
 // SetAccountStatuses is suspendUsers and reactivateUsers: SetAccountStatus

@@ -15,8 +15,9 @@ import (
 	"tenantadmin/graph/model"
 )
 
-// Change event cursors are base64url("ev:" + id): opaque to clients, and
-// the same for every viewer (ids are the global order of events).
+// Change event cursors are base64url("ev:" + id), the same for every viewer
+// (ids are the global order of events), sealed for clients like every
+// cursor (cursors.go).
 
 func eventCursor(id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("ev:" + strconv.FormatInt(id, 10)))

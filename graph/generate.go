@@ -1,3 +1,4 @@
 package graph
 
+//go:generate sh -c "cd .. && go run ./cmd/errorschema"
 //go:generate sh -c "cd .. && go run ./cmd/gqlgen"

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -105,6 +107,20 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 	return srv
 }
 
+// Schema is the schema the server serves: the generated one without
+// @defer. gqlparser's prelude declares @defer in every schema and gqlgen
+// cannot leave it out, but the server has no incremental delivery
+// (multipart/mixed), so advertising it would promise what is not done
+// (issue 15.6): introspection does not list it, and a document using it is
+// refused at validation ("Unknown directive "@defer"."). The copy shares the
+// generated schema's types, which nothing modifies.
+var Schema = sync.OnceValue(func() *ast.Schema {
+	s := *generated.NewExecutableSchema(generated.Config{}).Schema()
+	s.Directives = maps.Clone(s.Directives)
+	delete(s.Directives, "defer")
+	return &s
+})
+
 // newServer is the executable schema with its limits, persisted queries
 // (when apq is not nil) and error handling, without transports.
 func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Server {
@@ -119,7 +135,13 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 	cfg.Complexity.Query.Tenants = func(child int, _ *string, _ *bool, _ *string, first *int, _ *string, last *int, _ *string) int {
 		return 1 + child*pageSize(first, last)
 	}
+	cfg.Schema = Schema()
 	srv := handler.New(generated.NewExecutableSchema(cfg))
+	cursors := app.Cursors
+	if cursors == nil {
+		cursors, _ = NewCursors("") // the development key is always valid
+	}
+	srv.AroundFields(cursors.middleware)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if limits.Introspection {
 		srv.Use(extension.Introspection{})

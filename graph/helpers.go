@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"tenantadmin/domain"
 	"tenantadmin/graph/model"
@@ -82,22 +84,59 @@ func userFilter(in *model.UserFilter, scope domain.Scope) (domain.UserFilter, er
 // error names no business reason; so are UNAUTHENTICATED, RATE_LIMITED,
 // UNAVAILABLE and INTERNAL. Business-rule failures (a reason such as
 // USERNAME_TAKEN, or a CONFLICT, BAD_USER_INPUT) become the payload's
-// userErrors.
+// userErrors, every one of them when validation reports several
+// (domain.Errors), each with a code of the enum UserErrorCode.
 func userErrors(err error) ([]*model.UserError, error) {
-	e := domain.AsError(err)
-	if e == nil || e.Code == domain.EINTERNAL || e.Code == domain.EUNAVAILABLE ||
-		e.Code == domain.EUNAUTHENTICATED || e.Code == domain.ERATELIMITED || isRefusal(e) {
+	all := domain.AllErrors(err)
+	if len(all) == 0 {
 		return nil, err
 	}
+	out := make([]*model.UserError, 0, len(all))
+	for _, e := range all {
+		if !isBusinessFailure(e) {
+			if len(all) == 1 {
+				return nil, err
+			}
+			return nil, e
+		}
+		code, cerr := userErrorCode(e)
+		if cerr != nil {
+			return nil, cerr
+		}
+		out = append(out, &model.UserError{Field: fieldPath(e.Field), Code: code, Message: e.Message})
+	}
+	return out, nil
+}
+
+// isBusinessFailure reports whether e belongs in userErrors rather than in
+// the GraphQL errors.
+func isBusinessFailure(e *domain.Error) bool {
+	return e.Code != domain.EINTERNAL && e.Code != domain.EUNAVAILABLE &&
+		e.Code != domain.EUNAUTHENTICATED && e.Code != domain.ERATELIMITED && !isRefusal(e)
+}
+
+// userErrorCode is e's code in the enum UserErrorCode: its reason, else its
+// code. A code missing from domain.ErrorCodes (which the enum is generated
+// from) is a server bug, answered as an internal error rather than as a
+// value outside the schema; graph/errorcheck keeps it from happening.
+func userErrorCode(e *domain.Error) (model.UserErrorCode, error) {
 	code := e.Reason
 	if code == "" {
 		code = e.Code
 	}
-	field := []string{}
-	if e.Field != "" {
-		field = []string{"input", e.Field}
+	if c := model.UserErrorCode(code); c.IsValid() {
+		return c, nil
 	}
-	return []*model.UserError{{Field: field, Code: code, Message: e.Message}}, nil
+	return "", fmt.Errorf("error code %q is not in domain.ErrorCodes: %w", code, e)
+}
+
+// fieldPath is an input field as a path from the mutation's arguments:
+// "legalRepresentative.givenName" → ["input", "legalRepresentative", "givenName"].
+func fieldPath(field string) []string {
+	if field == "" {
+		return []string{}
+	}
+	return append([]string{"input"}, strings.Split(field, ".")...)
 }
 
 // isRefusal reports whether e refuses the viewer rather than the input: an

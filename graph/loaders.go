@@ -78,8 +78,18 @@ func NewLoaders(app *App, viewer *domain.Viewer) *Loaders {
 	// The three scopes below all walk the tenant tree from the same
 	// tenants: one walk per request is enough.
 	l.authorizer = &domain.Authorizer{Hierarchy: &memoHierarchy{Hierarchy: app.Authorizer.Hierarchy}}
+	// Every loader reads in the viewer's scope, in SQL: tenants in the
+	// readable tenants, users in the user directory, memberships and role
+	// assignments in the readable tenants, tokens in the user directory.
+	// The one exception is the authorization input (memberTenants,
+	// targetRoles: every tenant and role of a person, never shown), whose
+	// queries carry db.AuthorizationInputComment.
 	l.tenant = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.Tenant, error) {
-		rows, err := app.Tenants.TenantsByIDs(ctx, ids)
+		scope, err := l.ReadableTenants(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := app.Tenants.TenantsByIDs(ctx, scope, ids)
 		out := make(map[int64]*domain.Tenant, len(rows))
 		for _, t := range rows {
 			out[t.ID] = t
@@ -87,7 +97,16 @@ func NewLoaders(app *App, viewer *domain.Viewer) *Loaders {
 		return out, err
 	}, dataloadgen.WithWait(loaderWait))
 	l.user = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.User, error) {
-		rows, err := app.Users.UsersByIDs(ctx, ids)
+		// The viewer alone (the viewer query) needs no directory: the SQL
+		// reads the viewer's own row whatever the scope.
+		var scope domain.Scope
+		if slices.ContainsFunc(ids, func(id int64) bool { return id != l.viewerID() }) {
+			var err error
+			if scope, err = l.UserDirectory(ctx); err != nil {
+				return nil, err
+			}
+		}
+		rows, err := app.Users.VisibleUsersByIDs(ctx, l.viewerID(), scope, ids)
 		out := make(map[int64]*domain.User, len(rows))
 		for _, u := range rows {
 			out[u.ID] = u
@@ -135,7 +154,11 @@ func NewLoaders(app *App, viewer *domain.Viewer) *Loaders {
 		return everyKey(out, ids), err
 	}, dataloadgen.WithWait(loaderWait))
 	l.tokens = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.ServiceAccountToken, error) {
-		rows, err := app.ServiceAccounts.TokensByServiceAccountIDs(ctx, ids)
+		scope, err := l.UserDirectory(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := app.ServiceAccounts.TokensByServiceAccountIDs(ctx, scope, ids)
 		out := make(map[int64][]*domain.ServiceAccountToken, len(ids))
 		for _, id := range ids {
 			out[id] = []*domain.ServiceAccountToken{}
@@ -222,6 +245,14 @@ func (l *Loaders) AuditScope(ctx context.Context) (domain.Scope, error) {
 
 // ServiceAccountTokens returns the tokens of a service account already known
 // to be visible, newest first.
+// viewerID is the signed-in user's ID, 0 when anonymous.
+func (l *Loaders) viewerID() int64 {
+	if l.viewer == nil {
+		return 0
+	}
+	return l.viewer.UserID
+}
+
 func (l *Loaders) ServiceAccountTokens(ctx context.Context, serviceAccountID int64) ([]*domain.ServiceAccountToken, error) {
 	return l.tokens.Load(ctx, serviceAccountID)
 }
@@ -400,7 +431,11 @@ func (l *Loaders) primeTenants(ctx context.Context, ids []int64) []*domain.Tenan
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := l.app.Tenants.TenantsByIDs(ctx, ids)
+	scope, err := l.ReadableTenants(ctx)
+	if err != nil {
+		return nil
+	}
+	rows, err := l.app.Tenants.TenantsByIDs(ctx, scope, ids)
 	if err != nil {
 		return nil
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,4 +138,44 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("accepted a signature of tax code %q", s.TaxCode)
 		}
 	})
+}
+
+// TestBERSeedWithinItsBudget (issue 14.6) runs the FuzzVerify seed that
+// once kept a CPU busy for minutes (a BER child overrunning its parent)
+// under a time budget of its own: with the structure check it is refused
+// in microseconds; without it the test fails after the budget, instead of
+// the whole package hitting go test's 10-minute timeout.
+func TestBERSeedWithinItsBudget(t *testing.T) {
+	const budget = 10 * time.Second
+	raw, err := os.ReadFile("testdata/fuzz/FuzzVerify/ber-child-overruns-parent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "go test fuzz v1\n[]byte(\"…\")\n"
+	_, lit, _ := strings.Cut(strings.TrimSpace(string(raw)), "\n")
+	quoted, ok := strings.CutPrefix(lit, "[]byte(")
+	quoted, ok2 := strings.CutSuffix(quoted, ")")
+	body, err := strconv.Unquote(quoted)
+	if !ok || !ok2 || err != nil {
+		t.Fatalf("seed file not in the go test fuzz v1 format: %v", err)
+	}
+	_, form, roots := realSignature(t)
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		der, err := nomination.DecodeSignature([]byte(body))
+		if err == nil {
+			_, err = nomination.Verify(der, nomination.Expectation{IssuedForm: form, LegalRepresentativeTaxCode: repTaxCode, Roots: roots, Now: time.Now()})
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Logf("refused after %v: %v", time.Since(start), err)
+		if reasonOf(err) != nomination.ReasonMalformed {
+			t.Fatalf("the overrunning BER seed: %v, want reason %s", err, nomination.ReasonMalformed)
+		}
+	case <-time.After(budget):
+		t.Fatalf("the overrunning BER seed still being verified after %v: the BER structure check is gone", budget)
+	}
 }

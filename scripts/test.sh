@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine against the real PostgreSQL and Redis
 # (DATABASE_URL / REDIS_URL, default the local services, started if down):
-# generated code in sync, Go tests, SPA unit tests and the browser suite.
+# generated code in sync, GraphQL lint and schema compatibility, Go tests,
+# SPA unit tests and the browser suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"   # a missing service fails the run, never skips
@@ -12,6 +13,12 @@ go mod download
 
 echo "== generated code in sync"
 bash scripts/check-generated.sh
+
+echo "== GraphQL lint (eslint.config.mjs: schema and SPA operations, zero findings)"
+npm run lint:graphql
+echo "== schema compatibility: breaking changes since the last release are in CHANGELOG.md"
+node --test scripts/schema-check.test.mjs
+node scripts/schema-check.mjs
 
 echo "== Go tests"
 go vet ./...

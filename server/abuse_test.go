@@ -62,7 +62,7 @@ func TestAbuseIntrospection(t *testing.T) {
 }
 
 func TestAbuseIntrospectionOffInProduction(t *testing.T) {
-	m := MustRunMainWith(t, "-production")
+	m := MustRunMainWith(t, "-production", "-cursor-secret", testCursorSecret)
 	for name, q := range map[string]string{
 		"Schema":   `{ __schema { queryType { name } } }`,
 		"Fragment": `query { ...F } fragment F on Query { __schema { queryType { name } } }`,
@@ -83,7 +83,7 @@ func TestAbuseIntrospectionOffInProduction(t *testing.T) {
 		}
 	})
 	t.Run("OKExplicitlyEnabled", func(t *testing.T) {
-		m := MustRunMainWith(t, "-production", "-introspection", "true")
+		m := MustRunMainWith(t, "-production", "-cursor-secret", testCursorSecret, "-introspection", "true")
 		if res := m.gql(t, "", `{ __schema { queryType { name } } }`, nil); len(res.Errors) > 0 {
 			t.Fatalf("errors %+v", res.Errors)
 		}

@@ -255,6 +255,53 @@ func TestR1CreateUser(t *testing.T) {
 }
 
 // TestR1AttachExistingUser is R1's "attach that account instead".
+// TestCreateUserReportsEveryBadField (issue 15.2): one userError per bad
+// field, all in one answer, each at its field with its code, and nothing
+// stored.
+func TestCreateUserReportsEveryBadField(t *testing.T) {
+	w := newAdminWorld(t)
+	admin := w.token(t, w.companyAdmin)
+	in := map[string]any{"tenantId": globalIDFor("Tenant", w.company), "productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "user"),
+		"username": "gv", "taxCode": "RSSMRA85T10A562X", "givenName": " ", "familyName": "", "email": "not-an-email",
+		"language": "de", "timeZone": "Europe/Atlantis", "phone": "call me", "birthDate": "1800-01-01", "initialPassword": "short"}
+	want := map[string]string{
+		"input.username": "USERNAME_TOO_SHORT", "input.taxCode": "INVALID_TAX_CODE", "input.givenName": "INVALID_NAME",
+		"input.familyName": "INVALID_NAME", "input.email": "INVALID_EMAIL", "input.language": "INVALID_LANGUAGE",
+		"input.timeZone": "INVALID_TIME_ZONE", "input.phone": "INVALID_PHONE", "input.birthDate": "INVALID_BIRTH_DATE",
+		"input.initialPassword": "PASSWORD_TOO_SHORT",
+	}
+	before := w.snapshot(t)
+	p := w.mutate(t, admin, "createUser", "CreateUserInput", createUserSel, in)
+	if len(p.res.Errors) > 0 {
+		t.Fatalf("unexpected errors %+v", p.res.Errors)
+	}
+	if p.data["user"] != nil {
+		t.Fatalf("user created: %v", p.data["user"])
+	}
+	got := map[string]string{}
+	for _, e := range p.data["userErrors"].([]any) {
+		m := e.(map[string]any)
+		var path []string
+		for _, f := range m["field"].([]any) {
+			path = append(path, f.(string))
+		}
+		field := strings.Join(path, ".")
+		if _, dup := got[field]; dup {
+			t.Errorf("field %s reported twice", field)
+		}
+		got[field] = m["code"].(string)
+	}
+	for field, code := range want {
+		if got[field] != code {
+			t.Errorf("%s: code %q, want %q", field, got[field], code)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("userErrors = %v, want one per field of %v", got, want)
+	}
+	w.unchanged(t, before)
+}
+
 func TestR1AttachExistingUser(t *testing.T) {
 	w := newAdminWorld(t)
 	admin := w.token(t, w.companyAdmin)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -43,4 +45,87 @@ func TestAnswersThatMustNotTellAnAccountExistsArePadded(t *testing.T) {
 	timed("unknown account", login("nobody.here"), "INVALID_CREDENTIALS")
 	timed("recovery of a known account", recovery("company.admin"), "")
 	timed("recovery of an unknown account", recovery("nobody.here@example.test"), "")
+}
+
+// TestUnknownAccountTakesAsLongAsAWrongPassword (R16, ASVS 2.2.1) measures
+// the dummy hash itself: with the answer pad off, sign-ins of an unknown
+// account and wrong passwords of a known one are interleaved in pairs (in
+// alternating order, so that a change in the machine's load hits both),
+// and the median of the pairs' ratios unknown/known is estimated with a
+// bootstrap. Without the dummy hash an unknown account answers in a few
+// milliseconds against an argon2id check's tens, a ratio near 0.05; with
+// it the ratio is near 1 (a known account also records its failure). The
+// test fails only when the whole 99% interval of the median ratio lies
+// under 1/2: no absolute time is compared, only the two populations
+// measured in the same run.
+func TestUnknownAccountTakesAsLongAsAWrongPassword(t *testing.T) {
+	m := MustRunMainWith(t, "-failed-login-min-duration", "0", "-rate-login-account", "0", "-rate-login-ip", "0")
+	w := newWorldOn(t, m)
+	setPassword(t, m, w.companyAdmin)
+	signIn := func(username string) time.Duration {
+		t.Helper()
+		start := time.Now()
+		_, code := m.login(t, username, "not the password", nil)
+		elapsed := time.Since(start)
+		if code != "INVALID_CREDENTIALS" {
+			t.Fatalf("%s: got %q, want INVALID_CREDENTIALS", username, code)
+		}
+		return elapsed
+	}
+	for range 3 { // warm-up: connections, the dummy hash made once per process
+		signIn("company.admin")
+		signIn("nobody.here")
+	}
+	const pairs = 30
+	ratios := make([]float64, pairs)
+	var known, unknown []time.Duration
+	for i := range pairs {
+		var k, u time.Duration
+		if i%2 == 0 {
+			k, u = signIn("company.admin"), signIn("nobody.here")
+		} else {
+			u, k = signIn("nobody.here"), signIn("company.admin")
+		}
+		known, unknown = append(known, k), append(unknown, u)
+		ratios[i] = float64(u) / float64(k)
+	}
+	median, low, high := bootstrapMedian(ratios, 2000, 0.99)
+	t.Logf("median time of a wrong password %v, of an unknown account %v; median ratio unknown/known %.2f (99%% interval %.2f–%.2f, %d pairs)",
+		medianDuration(known), medianDuration(unknown), median, low, high, pairs)
+	if high < 0.5 {
+		t.Errorf("an unknown account answers in %.2f of the time of a wrong password (99%% interval %.2f–%.2f): the answer time tells whether the account exists (is the dummy hash gone?)",
+			median, low, high)
+	}
+}
+
+// bootstrapMedian returns the median of xs and a percentile bootstrap
+// interval of the given confidence for it (a fixed seed: reproducible).
+func bootstrapMedian(xs []float64, resamples int, confidence float64) (median, low, high float64) {
+	medianOf := func(v []float64) float64 {
+		s := slices.Clone(v)
+		slices.Sort(s)
+		if n := len(s); n%2 == 1 {
+			return s[n/2]
+		} else {
+			return (s[n/2-1] + s[n/2]) / 2
+		}
+	}
+	rng := rand.New(rand.NewPCG(14, 3))
+	meds := make([]float64, resamples)
+	sample := make([]float64, len(xs))
+	for i := range meds {
+		for j := range sample {
+			sample[j] = xs[rng.IntN(len(xs))]
+		}
+		meds[i] = medianOf(sample)
+	}
+	slices.Sort(meds)
+	tail := (1 - confidence) / 2
+	return medianOf(xs), meds[int(tail*float64(resamples))], meds[min(resamples-1, int((1-tail)*float64(resamples)))]
+}
+
+func medianDuration(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }

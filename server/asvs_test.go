@@ -73,6 +73,16 @@ func TestSecurityHeaders(t *testing.T) {
 					t.Errorf("CSP %s is %q, want %q", directive, got, want)
 				}
 			}
+			// What must never be in a script source, said outright (the
+			// exact match above already refuses it).
+			for _, directive := range []string{"script-src", "default-src", "object-src"} {
+				for _, source := range csp[directive] {
+					if s := strings.ToLower(source); s == "'unsafe-inline'" || s == "'unsafe-eval'" || s == "data:" || s == "*" ||
+						s == "http:" || s == "https:" || s == "blob:" || strings.HasPrefix(s, "'unsafe-") {
+						t.Errorf("CSP %s allows %s", directive, source)
+					}
+				}
+			}
 			if len(csp) != 9 {
 				t.Errorf("CSP has %d directives, want 9: %v", len(csp), csp)
 			}
@@ -332,7 +342,14 @@ func parseCSP(header string) map[string][]string {
 		if len(fields) == 0 {
 			continue
 		}
-		out[strings.ToLower(fields[0])] = fields[1:]
+		name := strings.ToLower(fields[0])
+		if _, dup := out[name]; dup {
+			// A browser obeys the first occurrence and ignores the rest:
+			// keep the first, and mark the duplicate so a test sees it.
+			out["duplicate "+name] = fields[1:]
+			continue
+		}
+		out[name] = fields[1:]
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"tenantadmin/auth"
 	"tenantadmin/db"
 	"tenantadmin/domain"
+	"tenantadmin/graph"
 	"tenantadmin/kv"
 	"tenantadmin/mail"
 )
@@ -66,6 +67,9 @@ type Config struct {
 	HashMaxWait                time.Duration
 	// ExactCountLimit bounds the exact count of a users list (issue 17.2).
 	ExactCountLimit int
+	// CursorSecret seals the cursors clients get (issue 15.5): the same on
+	// every replica, required in production.
+	CursorSecret string
 	// WebsocketInitTimeout closes a WebSocket that sends no connection_init.
 	WebsocketInitTimeout time.Duration
 	// Oversight (issue 6).
@@ -141,6 +145,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.IntVar(&c.HashQueue, "hash-queue", intEnv("HASH_QUEUE", 32), "sign-ins and password changes that may wait for a hashing slot; beyond, they get RATE_LIMITED with retryAfter (HASH_QUEUE)")
 	fs.DurationVar(&c.HashMaxWait, "hash-max-wait", durationEnv("HASH_MAX_WAIT", time.Second), "longest wait for a hashing slot before RATE_LIMITED (HASH_MAX_WAIT)")
 	fs.DurationVar(&c.DigestInterval, "digest-interval", durationEnv("DIGEST_INTERVAL", time.Hour), "how often a replica checks whether last month's digest and nomination expiries are due (DIGEST_INTERVAL); 0 disables")
+	fs.StringVar(&c.CursorSecret, "cursor-secret", env("CURSOR_SECRET", ""), "secret sealing the list cursors clients get, at least 32 characters, the same on every replica (CURSOR_SECRET); required in production, else a public development key")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR); empty: off")
 	lifetime := fs.String("password-lifetime-bounds", env("PASSWORD_LIFETIME_BOUNDS", fmt.Sprintf("%d-%d",
 		domain.DefaultPasswordLifetimeBounds.MinDays, domain.DefaultPasswordLifetimeBounds.MaxDays)),
@@ -172,6 +177,12 @@ func (m *Main) ParseFlags(args []string) error {
 		// development default run with one command: one process, nothing
 		// shared, sessions gone at restart.
 		return fmt.Errorf("REDIS_URL is required in production: the in-process store is for development (one replica, nothing kept across restarts)")
+	}
+	if c.CursorSecret == "" && c.Production {
+		return fmt.Errorf("CURSOR_SECRET is required in production: every replica seals and opens cursors with it (at least %d characters)", graph.MinCursorSecretLen)
+	}
+	if _, err := graph.NewCursors(c.CursorSecret); err != nil {
+		return err
 	}
 	if c.RedisURL != "" {
 		if _, err := kv.ParseURL(c.RedisURL); err != nil {

@@ -28,6 +28,7 @@ import (
 	"tenantadmin/db"
 	"tenantadmin/domain"
 	"tenantadmin/graph"
+	"tenantadmin/httpapi"
 )
 
 // SessionCookie is the SPA's session cookie name on plain-http development
@@ -150,7 +151,7 @@ func (m *Main) requestContext(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r.WithContext(ctx))
 		if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
-			m.Logger.InfoContext(ctx, "request", "method", r.Method, "path", redactPath(r.URL.Path),
+			m.Logger.InfoContext(ctx, "request", "method", r.Method, "path", httpapi.RedactPath(r.URL.Path),
 				"status", sw.status, "duration_ms", time.Since(start).Milliseconds())
 		}
 	})

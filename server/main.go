@@ -27,6 +27,7 @@ import (
 	"tenantadmin/domain"
 	"tenantadmin/events"
 	"tenantadmin/graph"
+	"tenantadmin/jobs"
 	"tenantadmin/kv"
 	"tenantadmin/mail"
 )
@@ -85,7 +86,7 @@ type Main struct {
 	postgres   *embedded.Postgres
 	listener   net.Listener
 	httpServer *http.Server
-	jobs       *jobs
+	jobs       *jobs.Scheduler
 	// pprofServer serves runtime profiles when PPROF_ADDR is set.
 	pprofServer *http.Server
 	pprofAddr   string
@@ -156,8 +157,16 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.RateLimiter = auth.NewRateLimiter(m.KV, m.Config.KeyPrefix+"rate:").WithAck(m.KV.Ack)
 
+	cursors, err := graph.NewCursors(m.Config.CursorSecret)
+	if err != nil {
+		return err
+	}
+	if m.Config.CursorSecret == "" {
+		m.Logger.Info("CURSOR_SECRET is not set: cursors are sealed with the public development key (set it, the same on every replica, in production)")
+	}
 	tenants := db.NewTenantService(m.DB)
 	m.App = &graph.App{
+		Cursors:    cursors,
 		Tenants:    tenants,
 		Users:      db.NewUserService(m.DB),
 		Catalog:    db.NewCatalogService(m.DB),

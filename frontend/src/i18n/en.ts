@@ -1,5 +1,6 @@
 import type { Messages } from './translate';
 import { enScreens } from './screens/en';
+import { enUserErrors } from './userErrors/en';
 import { enBehaviours } from './behaviours/en';
 import { enAudit } from './audit/en';
 import { enTeam } from './team/en';
@@ -332,6 +333,7 @@ export const en: Messages = {
   'header.menu': "Menu",
 
   ...enScreens,
+  ...enUserErrors,
   ...enBehaviours,
   ...enAudit,
   ...enTeam,

@@ -1,5 +1,6 @@
 import type { Messages } from './translate';
 import { frScreens } from './screens/fr';
+import { frUserErrors } from './userErrors/fr';
 import { frBehaviours } from './behaviours/fr';
 import { frAudit } from './audit/fr';
 import { frTeam } from './team/fr';
@@ -339,6 +340,7 @@ export const fr: Messages = {
   'header.menu': "Menu",
 
   ...frScreens,
+  ...frUserErrors,
   ...frBehaviours,
   ...frAudit,
   ...frTeam,

@@ -1,4 +1,5 @@
 import { itScreens } from './screens/it';
+import { itUserErrors } from './userErrors/it';
 import { itBehaviours } from './behaviours/it';
 import { itAudit } from './audit/it';
 import { itTeam } from './team/it';
@@ -340,6 +341,7 @@ export const it = {
   'header.menu': "Menu",
 
   ...itScreens,
+  ...itUserErrors,
   ...itBehaviours,
   ...itAudit,
   ...itTeam,

@@ -4,8 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { catalogs } from '../i18n/catalogs';
 import { createTranslator } from '../i18n/translate';
 import { mutationOutcome, outcomeMessage } from './mutationOutcome';
+import type { MaskedUserErrors } from './userErrors';
 
 const t = createTranslator(catalogs.en);
+
+/** userErrors as a document's UserErrorFields spread returns them (masked types). */
+const masked = (errors: { field: string[]; code: string; message: string }[]) => errors as unknown as MaskedUserErrors;
 
 describe('mutationOutcome', () => {
   it('OK: the payload when there are no userErrors', () => {
@@ -15,12 +19,12 @@ describe('mutationOutcome', () => {
 
   it('userErrors go next to their field, translated; unknown codes keep the API message', () => {
     const out = mutationOutcome(t, {}, {
-      userErrors: [
+      userErrors: masked([
         { field: ['input', 'name'], code: 'GROUP_NAME_TAKEN', message: 'taken' },
         { field: ['input', 'name'], code: 'INVALID_NAME', message: 'second error of the same field is dropped' },
         { field: ['input', 'legalRepresentative', 'taxCode'], code: 'INVALID_TAX_CODE', message: 'bad' },
         { field: [], code: 'SOMETHING_NEW', message: 'The API says why.' },
-      ],
+      ]),
     });
     expect(out).toEqual({
       ok: false,
@@ -38,10 +42,10 @@ describe('mutationOutcome', () => {
       t,
       {},
       {
-        userErrors: [
+        userErrors: masked([
           { field: ['input', 'name'], code: 'INVALID_NAME', message: 'x' },
           { field: ['input', 'expectedVersion'], code: 'CONFLICT', message: 'stale' },
-        ],
+        ]),
       },
       ['name'],
     );

@@ -2,7 +2,7 @@ import type { CombinedError } from '@urql/core';
 import type { Translate } from '../i18n/translate';
 import { describeUserError } from './describeUserError';
 import { errorCode, type ErrorCode } from './graphql/errors';
-import { errorsByField, type UserErrorLike } from './userErrors';
+import { errorsByField, userErrorsOf, type MaskedUserErrors } from './userErrors';
 
 /** What a mutation's answer means for a form: the payload, or the messages to show and where. */
 export type Outcome<P> =
@@ -24,7 +24,7 @@ export type Outcome<P> =
  * shows only those inputs: an error on any other field joins the form-level
  * message, so that no error goes unseen.
  */
-export function mutationOutcome<P extends { userErrors: readonly UserErrorLike[] }>(
+export function mutationOutcome<P extends { userErrors: MaskedUserErrors }>(
   t: Translate,
   result: { error?: CombinedError | undefined },
   payload: P | null | undefined,
@@ -34,17 +34,18 @@ export function mutationOutcome<P extends { userErrors: readonly UserErrorLike[]
     const code: ErrorCode = result.error ? errorCode(result.error) : 'UNKNOWN';
     return { ok: false, formError: t(`error.${code}`), fieldErrors: {}, code };
   }
-  if (payload.userErrors.length === 0) return { ok: true, payload };
+  const userErrors = userErrorsOf(payload.userErrors);
+  if (userErrors.length === 0) return { ok: true, payload };
   const fieldErrors: Record<string, string> = {};
   let formError: string | null = null;
   const elsewhere: string[] = [];
-  for (const [field, e] of errorsByField(payload.userErrors)) {
+  for (const [field, e] of errorsByField(userErrors)) {
     if (field === '') formError = describeUserError(t, e);
     else if (fields && !fields.includes(field)) elsewhere.push(describeUserError(t, e));
     else fieldErrors[field] = describeUserError(t, e);
   }
   if (elsewhere.length > 0) formError = [formError, ...elsewhere].filter(Boolean).join(' ');
-  return { ok: false, formError, fieldErrors, code: payload.userErrors[0]?.code ?? 'UNKNOWN' };
+  return { ok: false, formError, fieldErrors, code: userErrors[0]?.code ?? 'UNKNOWN' };
 }
 
 /**

@@ -1,8 +1,21 @@
-/** A mutation's business-rule failure (`userErrors { field code message }`, SPEC §4). */
+import { getFragmentData, type FragmentType } from '../gql';
+import type { UserErrorCode } from '../gql/graphql';
+import { UserErrorFieldsFragmentDoc } from '../features/shared/operations';
+
+/** A mutation's business-rule failure (the UserErrorFields fragment, SPEC §4). */
 export interface UserErrorLike {
   readonly field: readonly string[];
-  readonly code: string;
+  /** An API code (UserErrorCode), or a check of the form itself such as REQUIRED. */
+  readonly code: UserErrorCode | (string & {});
   readonly message: string;
+}
+
+/** A payload's userErrors as the documents select them: `{ ...UserErrorFields }` (masked). */
+export type MaskedUserErrors = readonly FragmentType<typeof UserErrorFieldsFragmentDoc>[];
+
+/** The fields of a payload's userErrors (unmasks the UserErrorFields fragment). */
+export function userErrorsOf(errors: MaskedUserErrors): readonly UserErrorLike[] {
+  return getFragmentData(UserErrorFieldsFragmentDoc, errors);
 }
 
 /**

@@ -52,9 +52,7 @@ export const RevokeSessionMutation = graphql(`
     revokeSession(input: $input) {
       ok
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -66,9 +64,7 @@ export const RevokeOtherSessionsMutation = graphql(`
     revokeOtherSessions {
       revokedCount
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -82,9 +78,7 @@ export const ChangePasswordMutation = graphql(`
         id
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -97,9 +91,7 @@ export const BeginTotpEnrollmentMutation = graphql(`
       secret
       otpauthUri
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -113,9 +105,7 @@ export const ConfirmTotpEnrollmentMutation = graphql(`
         secondFactorEnrolled
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -132,9 +122,7 @@ export const UpdateMyPreferencesMutation = graphql(`
         version
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -149,9 +137,7 @@ export const RequestEmailChangeMutation = graphql(`
         pendingEmail
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -167,9 +153,7 @@ export const UpdateMyPhoneMutation = graphql(`
         version
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -12,9 +12,7 @@ export const LoginMutation = graphql(`
       }
       totpEnrollmentRequired
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -31,9 +29,7 @@ export const ChangeExpiredPasswordMutation = graphql(`
         }
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -45,8 +41,7 @@ export const LogoutMutation = graphql(`
     logout {
       ok
       userErrors {
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -69,9 +64,7 @@ export const AcceptInvitationMutation = graphql(`
     acceptInvitation(input: $input) {
       username
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -101,9 +94,7 @@ export const RequestAccountRecoveryMutation = graphql(`
     requestAccountRecovery(input: $input) {
       accepted
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -115,9 +106,7 @@ export const ResetPasswordWithTokenMutation = graphql(`
     resetPasswordWithToken(input: $input) {
       username
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -132,9 +121,7 @@ export const ConfirmEmailChangeMutation = graphql(`
         email
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -46,9 +46,7 @@ export const CreateGroupMutation = graphql(`
         name
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -64,9 +62,7 @@ export const UpdateGroupMutation = graphql(`
         version
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -77,9 +73,7 @@ export const DeleteGroupMutation = graphql(`
     deleteGroup(input: $input) {
       deletedGroupId
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -92,9 +86,7 @@ export const AddUserToGroupMutation = graphql(`
         id
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -107,9 +99,7 @@ export const RemoveUserFromGroupMutation = graphql(`
         id
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -20,9 +20,7 @@ export const SetModuleLevelMutation = graphql(`
         name
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -57,9 +57,7 @@ export const StartNominationMutation = graphql(`
         ...NominationFields
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -71,9 +69,7 @@ export const CancelNominationMutation = graphql(`
     rejectNomination(input: $input) {
       status
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

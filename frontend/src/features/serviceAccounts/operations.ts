@@ -45,9 +45,7 @@ export const CreateServiceAccountMutation = graphql(`
         username
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -64,9 +62,7 @@ export const CreateServiceAccountTokenMutation = graphql(`
       }
       secret
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -88,9 +84,7 @@ export const RotateServiceAccountTokenMutation = graphql(`
         status
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -104,9 +98,7 @@ export const RevokeServiceAccountTokenMutation = graphql(`
         status
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -9,9 +9,7 @@ export const BootstrapPlatformAdminMutation = graphql(`
         username
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

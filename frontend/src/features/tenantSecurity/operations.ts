@@ -32,9 +32,7 @@ export const UpdateTenantPasswordLifetimeMutation = graphql(`
         passwordMaxAgeDays
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -105,9 +105,7 @@ export const CreateTenantMutation = graphql(`
         name
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -3,6 +3,12 @@ import { catalogs } from '../../i18n/catalogs';
 import { createTranslator } from '../../i18n/translate';
 import { pluralForm } from '../../lib/plural';
 import { afterAction, bulkResult, keepListed, pageState, toggleOne, togglePage } from './bulk';
+import type { FragmentType } from '../../gql';
+import type { BulkUserErrorFieldsFragmentDoc } from '../shared/operations';
+
+/** Bulk userErrors as the BulkUserErrorFields spread returns them (masked types). */
+const bulkErrors = (errors: { userId: string | null; code: string; message: string }[]) =>
+  errors as unknown as FragmentType<typeof BulkUserErrorFieldsFragmentDoc>[];
 
 const ids = (s: ReadonlySet<string>) => [...s].sort();
 
@@ -32,7 +38,7 @@ describe('"Team" multi-select (issue 19.2)', () => {
   test('after an action, the users changed leave the selection and the refused ones stay', () => {
     const result = bulkResult('suspend', {
       succeeded: [{ id: 'a' }, { id: 'c' }],
-      userErrors: [{ userId: 'b', code: 'ALREADY_SUSPENDED', message: 'Already suspended.' }],
+      userErrors: bulkErrors([{ userId: 'b', code: 'ALREADY_SUSPENDED', message: 'Already suspended.' }]),
     });
     expect(result).toEqual({
       action: 'suspend',
@@ -47,7 +53,7 @@ describe('"Team" multi-select (issue 19.2)', () => {
     const result = bulkResult('remove', {
       removedUserIds: ['a', 'b'],
       deletedUserIds: ['b'],
-      userErrors: [{ userId: null, code: 'TOO_MANY_USERS', message: 'x' }],
+      userErrors: bulkErrors([{ userId: null, code: 'TOO_MANY_USERS', message: 'x' }]),
     });
     expect(result.done).toEqual(['a', 'b']);
     expect(result.deleted).toEqual(['b']);

@@ -4,6 +4,9 @@
  * summary shown in place. Pure functions, so that the rules are unit-tested.
  */
 
+import { getFragmentData, type FragmentType } from '../../gql';
+import { BulkUserErrorFieldsFragmentDoc } from '../shared/operations';
+
 export type BulkAction = 'suspend' | 'reactivate' | 'remove';
 
 /** Most users one bulk call accepts (BulkUsersInput.userIds). */
@@ -61,14 +64,14 @@ export function bulkResult(
     succeeded?: readonly { id: string }[];
     removedUserIds?: readonly string[];
     deletedUserIds?: readonly string[];
-    userErrors: readonly { userId?: string | null; code: string; message: string }[];
+    userErrors: readonly FragmentType<typeof BulkUserErrorFieldsFragmentDoc>[];
   },
 ): BulkResult {
   return {
     action,
     done: payload.removedUserIds ? [...payload.removedUserIds] : (payload.succeeded ?? []).map((u) => u.id),
     deleted: [...(payload.deletedUserIds ?? [])],
-    refused: payload.userErrors.map((e) => ({ userId: e.userId ?? null, code: e.code, message: e.message })),
+    refused: getFragmentData(BulkUserErrorFieldsFragmentDoc, payload.userErrors).map((e) => ({ userId: e.userId ?? null, code: e.code, message: e.message })),
   };
 }
 

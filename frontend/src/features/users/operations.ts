@@ -268,9 +268,7 @@ export const SuspendRoleAssignmentMutation = graphql(`
         status
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -285,9 +283,7 @@ export const ReactivateRoleAssignmentMutation = graphql(`
         status
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -301,9 +297,7 @@ export const RemoveRoleAssignmentMutation = graphql(`
       membershipRemoved
       userDeleted
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -318,9 +312,7 @@ export const AssignRoleMutation = graphql(`
         status
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -336,9 +328,7 @@ export const SuspendUserMutation = graphql(`
         version
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -354,9 +344,7 @@ export const ReactivateUserMutation = graphql(`
         version
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -402,9 +390,7 @@ export const LookupUserCandidateMutation = graphql(`
         username
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -420,9 +406,7 @@ export const CreateUserMutation = graphql(`
         email
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -437,9 +421,7 @@ export const AttachExistingUserMutation = graphql(`
         username
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -459,9 +441,7 @@ export const UpdateUserProfileMutation = graphql(`
         version
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -475,9 +455,7 @@ export const AttachUserToTenantMutation = graphql(`
         id
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -491,9 +469,7 @@ export const RemoveUserFromTenantMutation = graphql(`
       detachedMembershipId
       userDeleted
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -505,9 +481,7 @@ export const DetachUserFromTenantMutation = graphql(`
       detachedMembershipId
       userDeleted
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -548,9 +522,7 @@ export const UnlockUserMutation = graphql(`
         version
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -563,9 +535,7 @@ export const AdminResetPasswordMutation = graphql(`
         id
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -578,9 +548,7 @@ export const AdminResetSecondFactorMutation = graphql(`
         id
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -593,9 +561,7 @@ export const ResendInvitationMutation = graphql(`
         id
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -611,11 +577,7 @@ export const SuspendUsersMutation = graphql(`
         version
       }
       userErrors {
-        userId
-        index
-        field
-        code
-        message
+        ...BulkUserErrorFields
       }
     }
   }
@@ -631,11 +593,7 @@ export const ReactivateUsersMutation = graphql(`
         version
       }
       userErrors {
-        userId
-        index
-        field
-        code
-        message
+        ...BulkUserErrorFields
       }
     }
   }
@@ -648,11 +606,7 @@ export const RemoveUsersFromTenantMutation = graphql(`
       removedUserIds
       deletedUserIds
       userErrors {
-        userId
-        index
-        field
-        code
-        message
+        ...BulkUserErrorFields
       }
     }
   }

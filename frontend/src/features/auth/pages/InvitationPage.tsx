@@ -12,6 +12,7 @@ import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { tokenFromHash } from '../../setup/token';
 import { AcceptInvitationMutation, InvitationStatusQuery } from '../operations';
+import { userErrorsOf } from '../../../lib/userErrors';
 
 /**
  * `/invitation#token=…` (R14): the invited person chooses a password and the
@@ -48,7 +49,7 @@ export function InvitationPage() {
       setProblem(result.error ? t(`error.${errorCode(result.error)}`) : t('error.UNKNOWN'));
       return;
     }
-    const first = payload.userErrors[0];
+    const first = userErrorsOf(payload.userErrors)[0];
     if (first || !payload.username) {
       setProblem(first ? describeUserError(t, first) : t('error.UNKNOWN'));
       if (first?.code.startsWith('INVITATION_')) reexecute({ requestPolicy: 'network-only' });

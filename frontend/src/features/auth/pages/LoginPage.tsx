@@ -8,6 +8,7 @@ import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { ChangeExpiredPasswordMutation, LoginMutation } from '../operations';
+import { userErrorsOf } from '../../../lib/userErrors';
 
 /** Where to go after signing in: `?next=` when it is a path of this app, else the tenants. */
 export function nextPath(search: string): string {
@@ -67,7 +68,7 @@ export function LoginPage() {
       fail('REQUEST', result.error ? t(`error.${errorCode(result.error)}`) : t('error.UNKNOWN'));
       return;
     }
-    const first = payload.userErrors[0];
+    const first = userErrorsOf(payload.userErrors)[0];
     if (!first && payload.viewer) {
       done(payload.totpEnrollmentRequired);
       return;
@@ -83,7 +84,7 @@ export function LoginPage() {
         return;
       case 'PASSWORD_EXPIRED':
       case 'PASSWORD_CHANGE_REQUIRED':
-        setMustChange(first.code);
+        setMustChange(first.code === 'PASSWORD_EXPIRED' ? 'PASSWORD_EXPIRED' : 'PASSWORD_CHANGE_REQUIRED');
         setError(null);
         return;
       default:
@@ -112,7 +113,7 @@ export function LoginPage() {
       fail('REQUEST', result.error ? t(`error.${errorCode(result.error)}`) : t('error.UNKNOWN'));
       return;
     }
-    const first = payload.userErrors[0];
+    const first = userErrorsOf(payload.userErrors)[0];
     if (first) {
       if (first.code === 'TOTP_REQUIRED') setNeedTotp(true);
       fail(first.code, describeUserError(t, first));

@@ -9,7 +9,7 @@ import { translateDynamic } from '../../../i18n/translate';
 import { catalogs } from '../../../i18n/catalogs';
 import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { errorsByField, type UserErrorLike } from '../../../lib/userErrors';
+import { errorsByField, userErrorsOf, type UserErrorLike } from '../../../lib/userErrors';
 import { BootstrapPlatformAdminMutation } from '../operations';
 import { tokenFromHash } from '../token';
 
@@ -91,7 +91,7 @@ export function SetupPage() {
       return;
     }
     if (payload.userErrors.length > 0 || !payload.user) {
-      setProblems(toProblems(payload.userErrors));
+      setProblems(toProblems(userErrorsOf(payload.userErrors)));
       setFocusSummary((n) => n + 1);
       return;
     }

@@ -9,7 +9,7 @@ import { useI18n } from '../../../i18n/context';
 import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { errorsByField, fieldOf, type UserErrorLike } from '../../../lib/userErrors';
+import { errorsByField, fieldOf, userErrorsOf, type UserErrorLike } from '../../../lib/userErrors';
 import {
   AddUserTenantsQuery,
   AttachExistingUserMutation,
@@ -117,10 +117,11 @@ export function AddUserPage() {
     const result = await lookupCandidate({ input: { tenantId, username: username.trim(), taxCode: taxCode.trim(), taxCountry } });
     const payload = result.data?.lookupUserCandidate;
     if (result.error || !payload) return fail(result);
-    if (payload.userErrors.length > 0 || !payload.outcome) {
-      setErrors(errorsByField(payload.userErrors));
-      if (payload.userErrors.some((u) => !['username', 'taxCode', 'taxCountry', 'tenantId'].includes(fieldOf(u)))) {
-        setRequestError(payload.userErrors.map((u) => describeUserError(t, u)).join(' '));
+    const lookupErrors = userErrorsOf(payload.userErrors);
+    if (lookupErrors.length > 0 || !payload.outcome) {
+      setErrors(errorsByField(lookupErrors));
+      if (lookupErrors.some((u) => !['username', 'taxCode', 'taxCountry', 'tenantId'].includes(fieldOf(u)))) {
+        setRequestError(lookupErrors.map((u) => describeUserError(t, u)).join(' '));
       }
       return;
     }
@@ -145,8 +146,9 @@ export function AddUserPage() {
       });
       const payload = result.data?.attachExistingUser;
       if (result.error || !payload) return fail(result);
-      if (payload.userErrors.length > 0 || !payload.user) {
-        setRequestError(payload.userErrors.map((u) => describeUserError(t, u)).join(' ') || t('error.UNKNOWN'));
+      const attachErrors = userErrorsOf(payload.userErrors);
+      if (attachErrors.length > 0 || !payload.user) {
+        setRequestError(attachErrors.map((u) => describeUserError(t, u)).join(' ') || t('error.UNKNOWN'));
         return;
       }
       setCreated({ id: payload.user.id, username: payload.user.username, attached: true });
@@ -178,10 +180,11 @@ export function AddUserPage() {
     });
     const payload = result.data?.createUser;
     if (result.error || !payload) return fail(result);
-    if (payload.userErrors.length > 0 || !payload.user) {
-      const byField = errorsByField(payload.userErrors);
+    const createErrors = userErrorsOf(payload.userErrors);
+    if (createErrors.length > 0 || !payload.user) {
+      const byField = errorsByField(createErrors);
       setErrors(byField);
-      const general = payload.userErrors.filter((u) => !['givenName', 'familyName', 'email', 'taxCode', 'taxCountry', ...extrasFields].includes(fieldOf(u)));
+      const general = createErrors.filter((u) => !['givenName', 'familyName', 'email', 'taxCode', 'taxCountry', ...extrasFields].includes(fieldOf(u)));
       if (general.length > 0 || byField.size === 0) {
         setRequestError(general.map((u) => describeUserError(t, u)).join(' ') || t('error.UNKNOWN'));
       }

@@ -6,6 +6,7 @@ import { describeUserError } from '../../../lib/describeUserError';
 import { errorCode } from '../../../lib/graphql/errors';
 import { AssignRoleMutation } from '../operations';
 import { NominationForm, type NominationTarget } from './NominationForm';
+import { userErrorsOf } from '../../../lib/userErrors';
 
 export interface AssignableProduct {
   product: { id: string; name: string };
@@ -57,7 +58,7 @@ export function AssignRoleForm({ userId, tenantId, options, kind, onDone }: Prop
       setProblem(result.error ? t(`error.${errorCode(result.error)}`) : t('error.UNKNOWN'));
       return;
     }
-    const first = payload.userErrors[0];
+    const first = userErrorsOf(payload.userErrors)[0];
     if (first?.code === 'NOMINATION_REQUIRED' && product) {
       setNomination({ productId: product.product.id, roleId: chosen, roleName: roles.find((r) => r.id === chosen)?.name ?? '' });
       return;

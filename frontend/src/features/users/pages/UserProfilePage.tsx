@@ -34,6 +34,7 @@ import { useLiveRefetch } from '../useLiveRefetch';
 import { displayName } from '../grouping';
 import { ReactivateUserMutation, SuspendUserMutation, UserProfileQuery } from '../operations';
 import { productCards, sites, type ProductCard } from '../profile';
+import { userErrorsOf } from '../../../lib/userErrors';
 
 type ProfileUser = Extract<NonNullable<UserProfileData['node']>, { __typename: 'User' }>;
 
@@ -492,7 +493,7 @@ function UserStatusAction({ user, userLabel, onDone }: { user: ProfileUser; user
       return;
     }
     const payload = result.data && ('suspendUser' in result.data ? result.data.suspendUser : result.data.reactivateUser);
-    const first = payload?.userErrors[0];
+    const first = payload ? userErrorsOf(payload.userErrors)[0] : undefined;
     if (!payload || first) {
       setProblem(first ? describeUserError(t, first) : t('error.UNKNOWN'));
       return;

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"net/http"
@@ -16,13 +16,13 @@ import (
 // category, status, assignmentStatus (enum values), search, and
 // inactiveSinceDays (whole days). Who may list the tenant's users in
 // GraphQL may export them, with the same personal-data blanking (R12).
-func (m *Main) userListReport() http.Handler {
-	return m.csvHandler("user-list", db.UserListHeader, func(r *http.Request, v *domain.Viewer, tenantID int64) (csvStream, error) {
+func (h *Handlers) userListReport() http.Handler {
+	return h.csvHandler("user-list", db.UserListHeader, func(r *http.Request, v *domain.Viewer, tenantID int64) (csvStream, error) {
 		f, err := userFilterParams(r)
 		if err != nil {
 			return nil, err
 		}
-		return m.App.UserListExport(r.Context(), v, tenantID, f)
+		return h.App.UserListExport(r.Context(), v, tenantID, f)
 	})
 }
 

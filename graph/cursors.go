@@ -1,0 +1,168 @@
+package graph
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"tenantadmin/domain"
+)
+
+// Cursors are sealed at the API's edge (issue 15.5). The storage layer
+// writes a cursor as the sort key of a row and the kind of list it belongs
+// to (db/cursor.go, eventCursor): readable, with internal IDs. Clients get
+// it sealed with AES-256-GCM under a key derived from CURSOR_SECRET, so it
+// is opaque (no ID, no key, no list name visible) and cannot be forged or
+// edited: a cursor that does not open is INVALID_CURSOR, and one that opens
+// is still checked by its list (another list's cursor is INVALID_CURSOR
+// there). Every replica configured with the same secret opens the others'
+// cursors.
+//
+// The sealing is one field middleware over the Relay names, which the
+// schema lint (eslint.config.mjs, relay rules) holds every connection to:
+// fields named cursor, startCursor and endCursor are sealed on the way out,
+// String arguments named after and before are opened on the way in.
+//
+// The nonce is an HMAC of the cursor (a synthetic IV): the same row gives
+// the same cursor on every replica and every request, and two different
+// cursors never share a nonce. What that reveals is only that two cursors
+// are equal, which the client knows anyway.
+
+// DevelopmentCursorSecret seals cursors when CURSOR_SECRET is not set:
+// development and tests only (the server refuses to start in production
+// without CURSOR_SECRET). It is public, so it hides nothing.
+const DevelopmentCursorSecret = "tenantadmin development cursor secret: not for production"
+
+// MinCursorSecretLen is the shortest CURSOR_SECRET accepted.
+const MinCursorSecretLen = 32
+
+// maxSealedCursor bounds what a client may send as a cursor: ours carry a
+// sort key of at most a few hundred characters (two 100-character names),
+// and a longer string is refused before any work.
+const maxSealedCursor = 4096
+
+// cursorAAD binds a sealed cursor to this format.
+var cursorAAD = []byte("tenantadmin cursor v1")
+
+// Cursors seals and opens cursors with one secret.
+type Cursors struct {
+	aead     cipher.AEAD
+	nonceKey []byte
+}
+
+// NewCursors derives the sealing keys from secret (CURSOR_SECRET); an empty
+// secret is DevelopmentCursorSecret.
+func NewCursors(secret string) (*Cursors, error) {
+	if secret == "" {
+		secret = DevelopmentCursorSecret
+	}
+	if len(secret) < MinCursorSecretLen {
+		return nil, fmt.Errorf("CURSOR_SECRET must be at least %d characters", MinCursorSecretLen)
+	}
+	encKey, err := hkdf.Key(sha256.New, []byte(secret), nil, "tenantadmin cursor aes-256-gcm", 32)
+	if err != nil {
+		return nil, err
+	}
+	nonceKey, err := hkdf.Key(sha256.New, []byte(secret), nil, "tenantadmin cursor nonce", 32)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(encKey)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &Cursors{aead: aead, nonceKey: nonceKey}, nil
+}
+
+// Seal makes a storage cursor opaque. Storage cursors are base64url: their
+// bytes are sealed (a leading 1), else the string itself (a leading 0).
+func (c *Cursors) Seal(cursor string) string {
+	plain := append([]byte{0}, cursor...)
+	if raw, err := base64.RawURLEncoding.DecodeString(cursor); err == nil && base64.RawURLEncoding.EncodeToString(raw) == cursor {
+		plain = append([]byte{1}, raw...)
+	}
+	mac := hmac.New(sha256.New, c.nonceKey)
+	mac.Write(plain)
+	nonce := mac.Sum(nil)[:c.aead.NonceSize()]
+	return base64.RawURLEncoding.EncodeToString(c.aead.Seal(nonce, nonce, plain, cursorAAD))
+}
+
+// Open returns the storage cursor of a sealed one, or false when it was not
+// sealed with this secret, or was changed.
+func (c *Cursors) Open(sealed string) (string, bool) {
+	if len(sealed) > maxSealedCursor {
+		return "", false
+	}
+	// Strict: one spelling per cursor (no stray bits in the last character).
+	b, err := base64.RawURLEncoding.Strict().DecodeString(sealed)
+	n := c.aead.NonceSize()
+	if err != nil || len(b) < n+c.aead.Overhead()+1 {
+		return "", false
+	}
+	plain, err := c.aead.Open(nil, b[:n], b[n:], cursorAAD)
+	if err != nil || len(plain) == 0 {
+		return "", false
+	}
+	switch plain[0] {
+	case 0:
+		return string(plain[1:]), true
+	case 1:
+		return base64.RawURLEncoding.EncodeToString(plain[1:]), true
+	}
+	return "", false
+}
+
+// cursorFields are the Relay fields that carry a cursor out.
+var cursorFields = map[string]bool{"cursor": true, "startCursor": true, "endCursor": true}
+
+// cursorArgs are the Relay arguments that bring one in.
+var cursorArgs = []string{"after", "before"}
+
+// middleware seals cursor fields and opens cursor arguments.
+func (c *Cursors) middleware(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return next(ctx)
+	}
+	for _, name := range cursorArgs {
+		arg := fc.Field.Definition.Arguments.ForName(name)
+		if arg == nil || arg.Type.NamedType != "String" {
+			continue
+		}
+		sealed, ok := fc.Args[name].(*string)
+		if !ok || sealed == nil {
+			continue
+		}
+		plain, ok := c.Open(*sealed)
+		if !ok {
+			return nil, &domain.Error{Code: domain.EINVALID, Field: name, Reason: "INVALID_CURSOR",
+				Message: "The cursor is not valid: pass a cursor this API returned for this list."}
+		}
+		fc.Args[name] = &plain
+	}
+	res, err := next(ctx)
+	if err != nil || !cursorFields[fc.Field.Name] || fc.Field.Definition.Type.NamedType != "String" {
+		return res, err
+	}
+	switch v := res.(type) {
+	case string:
+		return c.Seal(v), nil
+	case *string:
+		if v != nil {
+			sealed := c.Seal(*v)
+			return &sealed, nil
+		}
+	}
+	return res, err
+}
