@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { tenantRoots } from './support/fixtures';
-import { mockGraphQL } from './support/graphql';
+import type { UserErrorCode } from '../src/gql/graphql';
+import { mockGraphQL, type MockResponse, type OperationData } from './support/graphql';
 import { REAL_API } from './support/env';
 import { saveScreenshot } from './support/screenshots';
 
-const userError = (code: string, message = code) => ({ field: ['input'], code, message });
-const failedLogin = (code: string) => ({
+const userError = (code: UserErrorCode, message: string = code) => ({ field: ['input'], code, message });
+const failedLogin = (code: UserErrorCode): MockResponse<OperationData<'Login'>> => ({
   body: { data: { login: { viewer: null, totpEnrollmentRequired: false, userErrors: [userError(code)] } } },
 });
 
@@ -13,7 +14,7 @@ const failedLogin = (code: string) => ({
 // the browser (a second factor, an expired password, a locked account): mocked.
 test.describe('sign-in states', () => {
   test('TOTP_REQUIRED adds the code field; ACCOUNT_LOCKED explains itself', async ({ page }) => {
-    const codes = ['TOTP_REQUIRED', 'ACCOUNT_LOCKED'];
+    const codes: UserErrorCode[] = ['TOTP_REQUIRED', 'ACCOUNT_LOCKED'];
     const seen = await mockGraphQL(page, { Login: () => failedLogin(codes.shift() ?? 'INVALID_CREDENTIALS') });
     await page.goto('/login');
     await expect(page.locator('#login-totp')).toHaveCount(0);

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { AppShell } from './pages/AppShell';
 import { TenantsPage } from './pages/TenantsPage';
 import { UsersPage } from './pages/UsersPage';
-import { tenantRoots, usersList, usersProducts } from './support/fixtures';
+import { tenantRoots, usersList, usersProducts, viewer } from './support/fixtures';
 import { mockGraphQL } from './support/graphql';
 import { saveScreenshot } from './support/screenshots';
 
@@ -125,19 +125,7 @@ test.describe('default language', () => {
   });
 
   test('the viewer preference from the API wins over the browser', async ({ page }) => {
-    await mockGraphQL(page, {
-      Viewer: () => ({
-        body: {
-          data: {
-            viewer: {
-              __typename: 'Viewer',
-              platformAdmin: false,
-              user: { __typename: 'User', id: 'VXNlcjox', username: 'g.martin', language: 'en' },
-            },
-          },
-        },
-      }),
-    });
+    await mockGraphQL(page, { Viewer: () => viewer({ username: 'g.martin', language: 'en' }) });
     const shell = new AppShell(page);
     await shell.goto('/users');
     await expect(shell.productName).toHaveText('User management');

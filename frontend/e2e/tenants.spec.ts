@@ -2,11 +2,13 @@ import { REAL_API, useAdminSession } from './support/env';
 import { expect, test } from '@playwright/test';
 import { TenantsPage } from './pages/TenantsPage';
 import { gid, graphqlError, tenantChildren, tenantName, tenantRoots, usersList, usersProducts, ROSSI, type TenantFx } from './support/fixtures';
-import { mockGraphQL } from './support/graphql';
+import { mockGraphQL, type OperationVariables } from './support/graphql';
 import { saveScreenshot } from './support/screenshots';
 
-// Tenants need a signed-in viewer (login API: issue 3): mocked, except the
-// last test against whatever /graphql the target has.
+// Mocked (typed by the generated documents): a fixed tree, more roots than a
+// page and a viewer who sees no root, which the shared real server does not
+// hold; moving them to tenants made through the API is left to do (issue
+// 14.8). The last test runs against whatever /graphql the target has.
 
 const t = (n: number, name: string, parent: string | null, children: number, users: number, country = 'IT'): TenantFx => ({
   id: gid('Tenant', n),
@@ -26,8 +28,8 @@ const HOLDING = t(6, 'Holding Amisgest', null, 1, 3, 'CA');
 function handlers(roots: TenantFx[] = [BRESCIA, HOLDING, MARTIN]) {
   return {
     TenantRoots: () => tenantRoots(roots),
-    TenantChildren: (v: Record<string, unknown>) => {
-      const id = String(v['id']);
+    TenantChildren: (v: OperationVariables<'TenantChildren'>) => {
+      const id = String(v.id);
       if (id === BRESCIA.id) return tenantChildren(id, [CEFALONIA, LONATO]);
       if (id === CEFALONIA.id) return tenantChildren(id, [SPORTELLO]);
       if (id === HOLDING.id) return tenantChildren(id, [t(7, 'Garderie Les Petits', HOLDING.id, 0, 5, 'CA')]);
@@ -75,7 +77,7 @@ test.describe('tenants tree', () => {
     await mockGraphQL(page, {
       ...handlers(),
       UsersProducts: () => usersProducts(),
-      UsersTenant: (v) => tenantName(String(v['id']), 'Sede operativa via Cefalonia'),
+      UsersTenant: (v) => tenantName(String(v.id), 'Sede operativa via Cefalonia'),
       UsersList: () => usersList([ROSSI]),
     });
     const tenants = new TenantsPage(page);
@@ -132,7 +134,7 @@ test.describe('tenants tree', () => {
     await mockGraphQL(page, {
       TenantRoots: () => tenantRoots([]),
       VisibleTenants: () => tenantRoots([CEFALONIA, SPORTELLO].map((x) => (x === CEFALONIA ? { ...x, parent: null } : x))),
-      TenantChildren: (v) => tenantChildren(String(v['id']), [SPORTELLO]),
+      TenantChildren: (v) => tenantChildren(String(v.id), [SPORTELLO]),
     });
     const tenants = new TenantsPage(page);
     await tenants.goto();
@@ -144,7 +146,7 @@ test.describe('tenants tree', () => {
     const first = Array.from({ length: 50 }, (_, i) => t(100 + i, `Ente ${String(i).padStart(2, '0')}`, null, 0, 1));
     await mockGraphQL(page, {
       TenantRoots: (v) =>
-        v['after'] === 'r1'
+        v.after === 'r1'
           ? tenantRoots([t(200, 'Ente 50', null, 0, 1)], { totalCount: 51 })
           : tenantRoots(first, { totalCount: 51, hasNextPage: true, endCursor: 'r1' }),
     });
@@ -159,7 +161,7 @@ test.describe('tenants tree', () => {
   test('empty, and errors with a retry', async ({ page }) => {
     let fail = true;
     await mockGraphQL(page, {
-      TenantRoots: () => (fail ? graphqlError('FORBIDDEN') : tenantRoots([])),
+      TenantRoots: () => (fail ? graphqlError('FORBIDDEN', 'tenants') : tenantRoots([])),
       VisibleTenants: () => tenantRoots([]),
     });
     const tenants = new TenantsPage(page);

@@ -16,12 +16,14 @@ import {
   VERDI,
   viewer,
 } from './support/fixtures';
-import { mockGraphQL } from './support/graphql';
+import { mockGraphQL, type MockResponse, type OperationData } from './support/graphql';
 import { saveScreenshot } from './support/screenshots';
 
-// The users list needs a signed-in administrator, which the API cannot give
-// before the login API (issue 3): its responses are mocked, except in the
-// last test, which checks what the real API answers an anonymous browser.
+// Mocked (typed by the generated documents): a fixed population (a viewer
+// restricted by R12, a service account, pages of cursors, a refused order)
+// that the shared real server does not hold. The sign-in that once forced
+// these mocks exists now: moving them to users made through the API is left
+// to do (issue 14.8). The last test checks the real API, anonymous.
 
 const ALL = [ROSSI, BIANCHI, VERDI, TECH, BOT];
 
@@ -92,7 +94,7 @@ test.describe('users list', () => {
   test('a product tab lists that product and filters by its roles', async ({ page }) => {
     const seen = await mockGraphQL(page, {
       UsersProducts: () => usersProducts(),
-      UsersList: (v) => usersList((v['filter'] as { productId?: string }).productId === AREA.id ? [ROSSI, BIANCHI] : ALL),
+      UsersList: (v) => usersList(v.filter?.productId === AREA.id ? [ROSSI, BIANCHI] : ALL),
     });
     const users = new UsersPage(page);
     await users.goto('?category=ADMIN');
@@ -166,7 +168,7 @@ test.describe('users list', () => {
     const seen = await mockGraphQL(page, {
       UsersProducts: () => usersProducts(),
       UsersList: (v) =>
-        v['after'] === 'p1:end'
+        v.after === 'p1:end'
           ? usersList([VERDI], { totalCount: 26, hasPreviousPage: true, page: 'p2' })
           : usersList([ROSSI, BIANCHI], { totalCount: 26, hasNextPage: true, page: 'p1' }),
     });
@@ -205,7 +207,7 @@ test.describe('users list', () => {
   test('from a tenant: the list is filtered on it, and the filter can be removed', async ({ page }) => {
     const seen = await mockGraphQL(page, {
       UsersProducts: () => usersProducts(),
-      UsersTenant: (v) => tenantName(String(v['id']), BRESCIA.name),
+      UsersTenant: (v) => tenantName(String(v.id), BRESCIA.name),
       UsersList: () => usersList([ROSSI]),
     });
     const users = new UsersPage(page);
@@ -235,7 +237,7 @@ test.describe('users list', () => {
     release();
     await expect(users.empty).toHaveText('Nessun utente corrisponde ai filtri scelti.');
 
-    answer = graphqlError('FORBIDDEN');
+    answer = graphqlError('FORBIDDEN', 'users');
     await users.status.selectOption('LOCKED');
     await expect(users.error).toContainText('Non hai i permessi necessari per questa operazione.');
     await expect(users.error).toHaveAttribute('role', 'alert');
@@ -266,8 +268,8 @@ test.describe('users list', () => {
     const seen = await mockGraphQL(page, {
       UsersProducts: () => usersProducts(),
       UsersTeam: (v) =>
-        v['orderBy']
-          ? { body: { data: null, errors: [{ message: 'refused', extensions: { code: 'BAD_USER_INPUT', reason: 'PERSONAL_DATA_ORDER' } }] } }
+        v.orderBy
+          ? { body: { data: { users: null }, errors: [{ message: 'refused', path: ['users'], extensions: { code: 'BAD_USER_INPUT', reason: 'PERSONAL_DATA_ORDER' } }] } }
           : teamList([TECH, ROSSI]),
     });
     const users = new UsersPage(page);
@@ -296,13 +298,14 @@ test.describe('users list', () => {
 });
 
 /** A page of the Team view from user fixtures. */
-function teamList(list: ReadonlyArray<typeof ROSSI>) {
-  const page = usersList(list);
-  const body = page.body as { data: { users: { edges: Array<{ node: Record<string, unknown> }> } } };
-  for (const e of body.data.users.edges) {
-    e.node = { ...e.node, version: 1, lastSignInAt: null, viewerCan: { __typename: 'UserCapabilities', changeStatus: true, resetCredentials: true } };
-  }
-  return page;
+function teamList(list: ReadonlyArray<typeof ROSSI>): MockResponse<OperationData<'UsersTeam'>> {
+  const users = usersList(list).body.data?.users;
+  if (!users) throw new Error('fixture: no users');
+  const edges = users.edges.map((e) => ({
+    ...e,
+    node: { ...e.node, version: 1, lastSignInAt: null, viewerCan: { __typename: 'UserCapabilities', changeStatus: true, resetCredentials: true } },
+  }));
+  return { body: { data: { users: { ...users, edges } } } };
 }
 
 const COB_ADMIN = { ...ROSSI, roles: [[BRESCIA, [[COB, 0, 'ACTIVE']]]] } as typeof ROSSI;

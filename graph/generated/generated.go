@@ -4800,7 +4800,7 @@ extend type Query {
     search: String
     "Sort order; by product then name when omitted."
     orderBy: GroupOrder
-  ): [Group!]!
+  ): [Group!]
 }
 
 extend type Mutation {
@@ -4814,7 +4814,7 @@ extend type Mutation {
   lookupUserCandidate(
     "The mutation's parameters, each described on LookupUserCandidateInput."
     input: LookupUserCandidateInput!
-  ): LookupUserCandidatePayload!
+  ): LookupUserCandidatePayload
   """
   Creates a person INVITED in the tenant (their home tenant) with one role on
   one product, and emails the invitation (R1–R3, R14). Needs an ADMIN role on
@@ -4826,7 +4826,7 @@ extend type Mutation {
   createUser(
     "The mutation's parameters, each described on CreateUserInput."
     input: CreateUserInput!
-  ): CreateUserPayload!
+  ): CreateUserPayload
   """
   Adds the existing account that has both the username and the tax code to the
   tenant with one role (R1: "attach that account instead"). Needs an ADMIN role
@@ -4837,7 +4837,7 @@ extend type Mutation {
   attachExistingUser(
     "The mutation's parameters, each described on AttachExistingUserInput."
     input: AttachExistingUserInput!
-  ): AttachExistingUserPayload!
+  ): AttachExistingUserPayload
   """
   Edits a user's identity and preferences (R3, R4). Only administrators of the
   user's home tenant may (R7). userErrors: CONFLICT, NAME_VERIFIED,
@@ -4847,12 +4847,12 @@ extend type Mutation {
   updateUserProfile(
     "The mutation's parameters, each described on UpdateUserProfileInput."
     input: UpdateUserProfileInput!
-  ): UpdateUserProfilePayload!
+  ): UpdateUserProfilePayload
   "Changes the viewer's own language and time zone (R4). userErrors: CONFLICT, INVALID_LANGUAGE, INVALID_TIME_ZONE."
   updateMyPreferences(
     "The mutation's parameters, each described on UpdateMyPreferencesInput."
     input: UpdateMyPreferencesInput!
-  ): UpdateUserProfilePayload!
+  ): UpdateUserProfilePayload
   """
   Sets or clears the viewer's own work phone (R3). Only users holding an
   ADMIN role somewhere have one (FORBIDDEN otherwise). userErrors: CONFLICT,
@@ -4861,7 +4861,7 @@ extend type Mutation {
   updateMyPhone(
     "The mutation's parameters, each described on UpdateMyPhoneInput."
     input: UpdateMyPhoneInput!
-  ): UpdateUserProfilePayload!
+  ): UpdateUserProfilePayload
   """
   Asks to change the viewer's own email (R3): a link is sent to the new
   address, which is used only once confirmed; the current address is told.
@@ -4871,12 +4871,12 @@ extend type Mutation {
   requestEmailChange(
     "The mutation's parameters, each described on RequestEmailChangeInput."
     input: RequestEmailChangeInput!
-  ): UpdateUserProfilePayload!
+  ): UpdateUserProfilePayload
   "Confirms an email change with the token of the emailed link (R3); works signed out. userErrors: INVALID_TOKEN."
   confirmEmailChange(
     "The mutation's parameters, each described on ConfirmEmailChangeInput."
     input: ConfirmEmailChangeInput!
-  ): UpdateUserProfilePayload!
+  ): UpdateUserProfilePayload
   """
   Attaches a user to another tenant of the same organisation (a site) with
   one role (R8). Needs an ADMIN role on the product in that tenant, and the
@@ -4887,7 +4887,7 @@ extend type Mutation {
   attachUserToTenant(
     "The mutation's parameters, each described on AttachUserToTenantInput."
     input: AttachUserToTenantInput!
-  ): AttachUserToTenantPayload!
+  ): AttachUserToTenantPayload
   """
   Detaches a user from a tenant, ending every role the membership holds (R8).
   Needs an ADMIN role there on each of those products. Detaching from the last
@@ -4896,7 +4896,7 @@ extend type Mutation {
   detachUserFromTenant(
     "The mutation's parameters, each described on DetachUserFromTenantInput."
     input: DetachUserFromTenantInput!
-  ): DetachUserFromTenantPayload!
+  ): DetachUserFromTenantPayload
   """
   "Delete this user from my tenant" (seed 004's "Supprimer l'utilisateur"): the
   same change as detachUserFromTenant, named by user and tenant. Every role the
@@ -4907,7 +4907,7 @@ extend type Mutation {
   removeUserFromTenant(
     "The mutation's parameters, each described on RemoveUserFromTenantInput."
     input: RemoveUserFromTenantInput!
-  ): DetachUserFromTenantPayload!
+  ): DetachUserFromTenantPayload
   """
   Gives a member of a tenant a role (R9): on a product they have none on, or
   another role of the same category (on a single-level module, only a first
@@ -4919,7 +4919,7 @@ extend type Mutation {
   assignRole(
     "The mutation's parameters, each described on AssignRoleInput."
     input: AssignRoleInput!
-  ): AssignRolePayload!
+  ): AssignRolePayload
   """
   Platform staff only: gives a member of a tenant a nomination-only ADMIN role
   (R20) without a nomination, to onboard the tenant's first administrator for
@@ -4932,7 +4932,7 @@ extend type Mutation {
   onboardTenantAdministrator(
     "The mutation's parameters, each described on OnboardTenantAdministratorInput."
     input: OnboardTenantAdministratorInput!
-  ): AssignRolePayload!
+  ): AssignRolePayload
   """
   Sets a member's level on a module whose roles are levels (Product.singleLevel,
   seed 003): gives the first level, or replaces the one held in one step, so
@@ -4947,17 +4947,17 @@ extend type Mutation {
   setModuleLevel(
     "The mutation's parameters, each described on SetModuleLevelInput."
     input: SetModuleLevelInput!
-  ): SetModuleLevelPayload!
+  ): SetModuleLevelPayload
   "Suspends one role assignment (R10). Needs an ADMIN role on its product in its tenant; never one's own. userErrors: ALREADY_SUSPENDED."
   suspendRoleAssignment(
     "The mutation's parameters, each described on RoleAssignmentInput."
     input: RoleAssignmentInput!
-  ): RoleAssignmentPayload!
+  ): RoleAssignmentPayload
   "Reactivates a suspended role assignment (R10). userErrors: NOT_SUSPENDED."
   reactivateRoleAssignment(
     "The mutation's parameters, each described on RoleAssignmentInput."
     input: RoleAssignmentInput!
-  ): RoleAssignmentPayload!
+  ): RoleAssignmentPayload
   """
   Removes one role assignment (R10). The last role on a product takes the user
   out of its groups; the last role in the tenant ends the membership; the last
@@ -4967,17 +4967,17 @@ extend type Mutation {
   removeRoleAssignment(
     "The mutation's parameters, each described on RoleAssignmentInput."
     input: RoleAssignmentInput!
-  ): RemoveRoleAssignmentPayload!
+  ): RemoveRoleAssignmentPayload
   "Suspends a whole account and ends its sessions (R5). Home-tenant administrators only (R7); never oneself. userErrors: CONFLICT, ALREADY_SUSPENDED."
   suspendUser(
     "The mutation's parameters, each described on UserStatusInput."
     input: UserStatusInput!
-  ): UpdateUserProfilePayload!
+  ): UpdateUserProfilePayload
   "Reactivates a suspended account (R5): ACTIVE, or INVITED when no password was ever set. userErrors: CONFLICT, NOT_SUSPENDED."
   reactivateUser(
     "The mutation's parameters, each described on UserStatusInput."
     input: UserStatusInput!
-  ): UpdateUserProfilePayload!
+  ): UpdateUserProfilePayload
   """
   Suspends several accounts at once (issue 19), each exactly as suspendUser
   would (R5, R7: home-tenant administrators only, never oneself; sessions
@@ -4998,7 +4998,7 @@ extend type Mutation {
   suspendUsers(
     "The mutation's parameters, each described on BulkUsersInput."
     input: BulkUsersInput!
-  ): BulkUserStatusPayload!
+  ): BulkUserStatusPayload
   """
   Reactivates several suspended accounts at once, each exactly as
   reactivateUser would; same input rules, tenant rule and partial success
@@ -5008,7 +5008,7 @@ extend type Mutation {
   reactivateUsers(
     "The mutation's parameters, each described on BulkUsersInput."
     input: BulkUsersInput!
-  ): BulkUserStatusPayload!
+  ): BulkUserStatusPayload
   """
   Removes several users from a tenant at once (seed 001's clean-up of
   inactive users), each exactly as removeUserFromTenant would (R8, R10: an
@@ -5020,32 +5020,32 @@ extend type Mutation {
   removeUsersFromTenant(
     "The mutation's parameters, each described on BulkUsersInput."
     input: BulkUsersInput!
-  ): BulkRemoveUsersPayload!
+  ): BulkRemoveUsersPayload
   "Creates an active group of a tenant on a product (R11). Needs an ADMIN role on the product there. userErrors: INVALID_NAME, GROUP_NAME_TAKEN."
   createGroup(
     "The mutation's parameters, each described on CreateGroupInput."
     input: CreateGroupInput!
-  ): GroupPayload!
+  ): GroupPayload
   "Renames, activates or deactivates a group (R11). userErrors: CONFLICT, INVALID_NAME, GROUP_NAME_TAKEN."
   updateGroup(
     "The mutation's parameters, each described on UpdateGroupInput."
     input: UpdateGroupInput!
-  ): GroupPayload!
+  ): GroupPayload
   "Deletes a group (R11). userErrors: CONFLICT."
   deleteGroup(
     "The mutation's parameters, each described on DeleteGroupInput."
     input: DeleteGroupInput!
-  ): DeleteGroupPayload!
+  ): DeleteGroupPayload
   "Adds a user to an active group (R11). userErrors: GROUP_INACTIVE, NOT_ON_PRODUCT, ALREADY_IN_GROUP."
   addUserToGroup(
     "The mutation's parameters, each described on GroupMemberInput."
     input: GroupMemberInput!
-  ): GroupMemberPayload!
+  ): GroupMemberPayload
   "Takes a user out of a group (R11). userErrors: NOT_IN_GROUP."
   removeUserFromGroup(
     "The mutation's parameters, each described on GroupMemberInput."
     input: GroupMemberInput!
-  ): GroupMemberPayload!
+  ): GroupMemberPayload
   """
   Creates a tenant. Platform staff onboard any; a tenant's administrator adds
   sites directly below a tenant they administer, and becomes administrator of
@@ -5057,7 +5057,7 @@ extend type Mutation {
   createTenant(
     "The mutation's parameters, each described on CreateTenantInput."
     input: CreateTenantInput!
-  ): TenantPayload!
+  ): TenantPayload
   """
   Updates a tenant. Its administrators rename it and set its password
   lifetime; tax code and certified email are for platform staff. Audited as
@@ -5068,7 +5068,7 @@ extend type Mutation {
   updateTenant(
     "The mutation's parameters, each described on UpdateTenantInput."
     input: UpdateTenantInput!
-  ): TenantPayload!
+  ): TenantPayload
 }
 
 "The outcomes of looking up a username and a tax code (R1)."
@@ -5738,7 +5738,7 @@ type BootstrapPlatformAdminPayload {
 
 extend type Query {
   "The signed-in user's live sessions (devices and API clients), newest first; the current one is marked. R18."
-  mySessions: [Session!]!
+  mySessions: [Session!]
   """
   What an invitation link is worth, for the page that accepts it: no
   personal data beyond the username. Anonymous.
@@ -5746,7 +5746,7 @@ extend type Query {
   invitationStatus(
     "The token from the invitation link."
     token: String!
-  ): InvitationStatus!
+  ): InvitationStatus
   """
   Emails queued by the server, newest first: the developer mailbox. Exists
   only while no SMTP server is configured (NOT_FOUND otherwise); readable by
@@ -5758,7 +5758,7 @@ extend type Query {
     first: Int
     "Returns the items after this cursor (an edge's cursor or pageInfo.endCursor of this same list)."
     after: String
-  ): MailMessageConnection!
+  ): MailMessageConnection
 }
 
 extend type Mutation {
@@ -5776,14 +5776,14 @@ extend type Mutation {
   login(
     "The mutation's parameters, each described on LoginInput."
     input: LoginInput!
-  ): LoginPayload!
+  ): LoginPayload
   "Ends the current session and clears the session cookies."
-  logout: LogoutPayload!
+  logout: LogoutPayload
   "Changes the signed-in user's password; other sessions are signed out."
   changePassword(
     "The mutation's parameters, each described on ChangePasswordInput."
     input: ChangePasswordInput!
-  ): ChangePasswordPayload!
+  ): ChangePasswordPayload
   """
   Sets a new password when login answered PASSWORD_EXPIRED or
   PASSWORD_CHANGE_REQUIRED, proving the old one, and signs in.
@@ -5791,14 +5791,14 @@ extend type Mutation {
   changeExpiredPassword(
     "The mutation's parameters, each described on ChangeExpiredPasswordInput."
     input: ChangeExpiredPasswordInput!
-  ): LoginPayload!
+  ): LoginPayload
   "Ends one of the signed-in user's sessions."
   revokeSession(
     "The mutation's parameters, each described on RevokeSessionInput."
     input: RevokeSessionInput!
-  ): RevokeSessionPayload!
+  ): RevokeSessionPayload
   "Ends every session of the signed-in user but the current one."
-  revokeOtherSessions: RevokeOtherSessionsPayload!
+  revokeOtherSessions: RevokeOtherSessionsPayload
   """
   Sets the password of an INVITED user from the emailed link and activates
   the account (R14). The link works once, for 72 hours: INVITATION_EXPIRED,
@@ -5808,12 +5808,12 @@ extend type Mutation {
   acceptInvitation(
     "The mutation's parameters, each described on AcceptInvitationInput."
     input: AcceptInvitationInput!
-  ): AcceptInvitationPayload!
+  ): AcceptInvitationPayload
   "Sends a new invitation link to an INVITED user, replacing the old one (R14). Administrators of the user's tenants."
   resendInvitation(
     "The mutation's parameters, each described on ResendInvitationInput."
     input: ResendInvitationInput!
-  ): ResendInvitationPayload!
+  ): ResendInvitationPayload
   """
   "Send me a reset link and reactivate my account" (R16). Always answers
   the same, whether or not the account exists; the email goes only to an
@@ -5822,17 +5822,17 @@ extend type Mutation {
   requestAccountRecovery(
     "The mutation's parameters, each described on RequestAccountRecoveryInput."
     input: RequestAccountRecoveryInput!
-  ): RequestAccountRecoveryPayload!
+  ): RequestAccountRecoveryPayload
   "Sets a new password from a reset link; a LOCKED account becomes ACTIVE again."
   resetPasswordWithToken(
     "The mutation's parameters, each described on ResetPasswordWithTokenInput."
     input: ResetPasswordWithTokenInput!
-  ): ResetPasswordWithTokenPayload!
+  ): ResetPasswordWithTokenPayload
   "Reactivates a LOCKED account (R16). Administrators of the user's tenants."
   unlockUser(
     "The mutation's parameters, each described on UnlockUserInput."
     input: UnlockUserInput!
-  ): UnlockUserPayload!
+  ): UnlockUserPayload
   """
   Invalidates the user's password and emails a reset link; the user must
   choose a new password (R17). Administrators of the user's tenants, never
@@ -5841,7 +5841,7 @@ extend type Mutation {
   adminResetPassword(
     "The mutation's parameters, each described on AdminResetPasswordInput."
     input: AdminResetPasswordInput!
-  ): AdminResetPasswordPayload!
+  ): AdminResetPasswordPayload
   """
   Clears the user's TOTP enrolment: the user enrols again at next sign-in
   (R17, the seeds' PIN reset). Administrators of the user's tenants, never
@@ -5850,14 +5850,14 @@ extend type Mutation {
   adminResetSecondFactor(
     "The mutation's parameters, each described on AdminResetSecondFactorInput."
     input: AdminResetSecondFactorInput!
-  ): AdminResetSecondFactorPayload!
+  ): AdminResetSecondFactorPayload
   "Starts TOTP enrolment for the signed-in user: a secret to put in an authenticator app."
-  beginTotpEnrollment: BeginTotpEnrollmentPayload!
+  beginTotpEnrollment: BeginTotpEnrollmentPayload
   "Finishes TOTP enrolment with a code from the authenticator app."
   confirmTotpEnrollment(
     "The mutation's parameters, each described on ConfirmTotpEnrollmentInput."
     input: ConfirmTotpEnrollmentInput!
-  ): ConfirmTotpEnrollmentPayload!
+  ): ConfirmTotpEnrollmentPayload
 }
 
 "How a client holds its session."
@@ -6961,7 +6961,7 @@ extend type Query {
     last: Int
     "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
     before: String
-  ): AuditEventConnection!
+  ): AuditEventConnection
   """
   Every action code the audit trail records (` + "`" + `AuditEvent.action` + "`" + `), for an
   action filter offered as a list. The server records no other code.
@@ -7013,7 +7013,7 @@ extend type Query {
     last: Int
     "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
     before: String
-  ): NominationConnection!
+  ): NominationConnection
   """
   The security findings of a tenant's members (R22): read-only lists of
   accounts not activated, blocked, locked and suspended. Visible to the
@@ -7022,7 +7022,7 @@ extend type Query {
   securityFindings(
     "The tenant whose members to check."
     tenantId: ID!
-  ): SecurityFindings!
+  ): SecurityFindings
 }
 
 extend type Mutation {
@@ -7038,7 +7038,7 @@ extend type Mutation {
   startNomination(
     "The mutation's parameters, each described on StartNominationInput."
     input: StartNominationInput!
-  ): StartNominationPayload!
+  ): StartNominationPayload
   """
   Closes a pending nomination without granting the role: by the legal
   representative with the emailed ` + "`" + `token` + "`" + ` (REJECTED), or by an
@@ -7048,7 +7048,7 @@ extend type Mutation {
   rejectNomination(
     "The mutation's parameters, each described on RejectNominationInput."
     input: RejectNominationInput!
-  ): RejectNominationPayload!
+  ): RejectNominationPayload
   """
   Sends the monthly digest of a past month to every tenant that has not had
   it (R25); a tenant never gets a period's digest twice. Platform staff only.
@@ -7056,7 +7056,7 @@ extend type Mutation {
   runMonthlyDigest(
     "The mutation's parameters, each described on RunMonthlyDigestInput."
     input: RunMonthlyDigestInput!
-  ): RunMonthlyDigestPayload!
+  ): RunMonthlyDigestPayload
 }
 
 extend type Tenant {
@@ -7526,7 +7526,12 @@ type UserError implements DisplayableError {
   message: String!
 }
 
-"The root of reads: objects by global ID, the viewer, tenants, users, products, audit trail and the lists of each area."
+"""
+The root of reads: objects by global ID, the viewer, tenants, users,
+products, audit trail and the lists of each area. Every field that can fail
+is nullable: a failing one answers null with an error whose ` + "`" + `path` + "`" + ` names it,
+and the other fields of the same document still answer.
+"""
 type Query {
   "Fetches any object by its global ID; null when it does not exist or the viewer may not see it."
   node(
@@ -7542,7 +7547,7 @@ type Query {
   nodes(
     "Global IDs, at most 100 (TOO_MANY_IDS otherwise)."
     ids: [ID!]!
-  ): [Node]!
+  ): [Node]
   "The signed-in person or service account; null when anonymous."
   viewer: Viewer
   """
@@ -7568,7 +7573,7 @@ type Query {
     last: Int
     "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
     before: String
-  ): TenantConnection!
+  ): TenantConnection
   """
   Users of the tenants the viewer administers (and their descendants,
   read-only), ordered by username unless orderBy says otherwise. R21.
@@ -7588,12 +7593,19 @@ type Query {
     last: Int
     "Returns the items before this cursor (an edge's cursor or pageInfo.startCursor of this same list)."
     before: String
-  ): UserConnection!
+  ): UserConnection
   "The products of the platform and their roles."
-  products: [Product!]!
+  products: [Product!]
 }
 
-"The root of writes. Every mutation returns a payload whose userErrors lists refusals tied to the input; a missing permission or an invisible object is a GraphQL error with extensions.code instead."
+"""
+The root of writes. Every mutation returns a payload whose userErrors lists
+refusals tied to the input; a missing permission or an invisible object is a
+GraphQL error with extensions.code instead, and the payload is null. Every
+mutation is nullable: in a document of several mutations (run one after
+another), one that fails nulls only its own payload, and the results of
+those that ran before it stay in ` + "`" + `data` + "`" + `.
+"""
 type Mutation {
   """
   Creates the first platform administrator with the one-time setup token
@@ -7602,7 +7614,7 @@ type Mutation {
   bootstrapPlatformAdmin(
     "The mutation's parameters, each described on BootstrapPlatformAdminInput."
     input: BootstrapPlatformAdminInput!
-  ): BootstrapPlatformAdminPayload!
+  ): BootstrapPlatformAdminPayload
 }
 `, BuiltIn: false},
 	{Name: "../schema/service_accounts.graphqls", Input: `"""
@@ -7785,22 +7797,22 @@ extend type Mutation {
   createServiceAccount(
     "The mutation's parameters, each described on CreateServiceAccountInput."
     input: CreateServiceAccountInput!
-  ): CreateServiceAccountPayload!
+  ): CreateServiceAccountPayload
   "Creates a token; its secret is in the payload, once (R27)."
   createServiceAccountToken(
     "The mutation's parameters, each described on CreateServiceAccountTokenInput."
     input: CreateServiceAccountTokenInput!
-  ): CreateServiceAccountTokenPayload!
+  ): CreateServiceAccountTokenPayload
   "Replaces a live token by a new one; the old one works for the overlap, then expires."
   rotateServiceAccountToken(
     "The mutation's parameters, each described on RotateServiceAccountTokenInput."
     input: RotateServiceAccountTokenInput!
-  ): RotateServiceAccountTokenPayload!
+  ): RotateServiceAccountTokenPayload
   "Ends a token at once."
   revokeServiceAccountToken(
     "The mutation's parameters, each described on RevokeServiceAccountTokenInput."
     input: RevokeServiceAccountTokenInput!
-  ): RevokeServiceAccountTokenPayload!
+  ): RevokeServiceAccountTokenPayload
 }
 
 """
@@ -16343,10 +16355,10 @@ func (ec *executionContext) _Mutation_bootstrapPlatformAdmin(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BootstrapPlatformAdminPayload) graphql.Marshaler {
-			return ec.marshalNBootstrapPlatformAdminPayload2ᚖtenantadminᚋgraphᚋmodelᚐBootstrapPlatformAdminPayload(ctx, selections, v)
+			return ec.marshalOBootstrapPlatformAdminPayload2ᚖtenantadminᚋgraphᚋmodelᚐBootstrapPlatformAdminPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_bootstrapPlatformAdmin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16387,10 +16399,10 @@ func (ec *executionContext) _Mutation_lookupUserCandidate(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LookupUserCandidatePayload) graphql.Marshaler {
-			return ec.marshalNLookupUserCandidatePayload2ᚖtenantadminᚋgraphᚋmodelᚐLookupUserCandidatePayload(ctx, selections, v)
+			return ec.marshalOLookupUserCandidatePayload2ᚖtenantadminᚋgraphᚋmodelᚐLookupUserCandidatePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_lookupUserCandidate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16431,10 +16443,10 @@ func (ec *executionContext) _Mutation_createUser(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
-			return ec.marshalNCreateUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateUserPayload(ctx, selections, v)
+			return ec.marshalOCreateUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateUserPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16475,10 +16487,10 @@ func (ec *executionContext) _Mutation_attachExistingUser(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachExistingUserPayload) graphql.Marshaler {
-			return ec.marshalNAttachExistingUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachExistingUserPayload(ctx, selections, v)
+			return ec.marshalOAttachExistingUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachExistingUserPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_attachExistingUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16519,10 +16531,10 @@ func (ec *executionContext) _Mutation_updateUserProfile(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
-			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+			return ec.marshalOUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateUserProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16563,10 +16575,10 @@ func (ec *executionContext) _Mutation_updateMyPreferences(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
-			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+			return ec.marshalOUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateMyPreferences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16607,10 +16619,10 @@ func (ec *executionContext) _Mutation_updateMyPhone(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
-			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+			return ec.marshalOUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateMyPhone(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16651,10 +16663,10 @@ func (ec *executionContext) _Mutation_requestEmailChange(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
-			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+			return ec.marshalOUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_requestEmailChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16695,10 +16707,10 @@ func (ec *executionContext) _Mutation_confirmEmailChange(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
-			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+			return ec.marshalOUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_confirmEmailChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16739,10 +16751,10 @@ func (ec *executionContext) _Mutation_attachUserToTenant(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachUserToTenantPayload) graphql.Marshaler {
-			return ec.marshalNAttachUserToTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachUserToTenantPayload(ctx, selections, v)
+			return ec.marshalOAttachUserToTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachUserToTenantPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_attachUserToTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16783,10 +16795,10 @@ func (ec *executionContext) _Mutation_detachUserFromTenant(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DetachUserFromTenantPayload) graphql.Marshaler {
-			return ec.marshalNDetachUserFromTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐDetachUserFromTenantPayload(ctx, selections, v)
+			return ec.marshalODetachUserFromTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐDetachUserFromTenantPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_detachUserFromTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16827,10 +16839,10 @@ func (ec *executionContext) _Mutation_removeUserFromTenant(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DetachUserFromTenantPayload) graphql.Marshaler {
-			return ec.marshalNDetachUserFromTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐDetachUserFromTenantPayload(ctx, selections, v)
+			return ec.marshalODetachUserFromTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐDetachUserFromTenantPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_removeUserFromTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16871,10 +16883,10 @@ func (ec *executionContext) _Mutation_assignRole(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignRolePayload) graphql.Marshaler {
-			return ec.marshalNAssignRolePayload2ᚖtenantadminᚋgraphᚋmodelᚐAssignRolePayload(ctx, selections, v)
+			return ec.marshalOAssignRolePayload2ᚖtenantadminᚋgraphᚋmodelᚐAssignRolePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_assignRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16915,10 +16927,10 @@ func (ec *executionContext) _Mutation_onboardTenantAdministrator(ctx context.Con
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignRolePayload) graphql.Marshaler {
-			return ec.marshalNAssignRolePayload2ᚖtenantadminᚋgraphᚋmodelᚐAssignRolePayload(ctx, selections, v)
+			return ec.marshalOAssignRolePayload2ᚖtenantadminᚋgraphᚋmodelᚐAssignRolePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_onboardTenantAdministrator(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16959,10 +16971,10 @@ func (ec *executionContext) _Mutation_setModuleLevel(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SetModuleLevelPayload) graphql.Marshaler {
-			return ec.marshalNSetModuleLevelPayload2ᚖtenantadminᚋgraphᚋmodelᚐSetModuleLevelPayload(ctx, selections, v)
+			return ec.marshalOSetModuleLevelPayload2ᚖtenantadminᚋgraphᚋmodelᚐSetModuleLevelPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_setModuleLevel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17003,10 +17015,10 @@ func (ec *executionContext) _Mutation_suspendRoleAssignment(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleAssignmentPayload) graphql.Marshaler {
-			return ec.marshalNRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRoleAssignmentPayload(ctx, selections, v)
+			return ec.marshalORoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRoleAssignmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_suspendRoleAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17047,10 +17059,10 @@ func (ec *executionContext) _Mutation_reactivateRoleAssignment(ctx context.Conte
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleAssignmentPayload) graphql.Marshaler {
-			return ec.marshalNRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRoleAssignmentPayload(ctx, selections, v)
+			return ec.marshalORoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRoleAssignmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_reactivateRoleAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17091,10 +17103,10 @@ func (ec *executionContext) _Mutation_removeRoleAssignment(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveRoleAssignmentPayload) graphql.Marshaler {
-			return ec.marshalNRemoveRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRemoveRoleAssignmentPayload(ctx, selections, v)
+			return ec.marshalORemoveRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRemoveRoleAssignmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_removeRoleAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17135,10 +17147,10 @@ func (ec *executionContext) _Mutation_suspendUser(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
-			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+			return ec.marshalOUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_suspendUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17179,10 +17191,10 @@ func (ec *executionContext) _Mutation_reactivateUser(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
-			return ec.marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
+			return ec.marshalOUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_reactivateUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17223,10 +17235,10 @@ func (ec *executionContext) _Mutation_suspendUsers(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkUserStatusPayload) graphql.Marshaler {
-			return ec.marshalNBulkUserStatusPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserStatusPayload(ctx, selections, v)
+			return ec.marshalOBulkUserStatusPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserStatusPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_suspendUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17267,10 +17279,10 @@ func (ec *executionContext) _Mutation_reactivateUsers(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkUserStatusPayload) graphql.Marshaler {
-			return ec.marshalNBulkUserStatusPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserStatusPayload(ctx, selections, v)
+			return ec.marshalOBulkUserStatusPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserStatusPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_reactivateUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17311,10 +17323,10 @@ func (ec *executionContext) _Mutation_removeUsersFromTenant(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkRemoveUsersPayload) graphql.Marshaler {
-			return ec.marshalNBulkRemoveUsersPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkRemoveUsersPayload(ctx, selections, v)
+			return ec.marshalOBulkRemoveUsersPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkRemoveUsersPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_removeUsersFromTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17355,10 +17367,10 @@ func (ec *executionContext) _Mutation_createGroup(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GroupPayload) graphql.Marshaler {
-			return ec.marshalNGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx, selections, v)
+			return ec.marshalOGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17399,10 +17411,10 @@ func (ec *executionContext) _Mutation_updateGroup(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GroupPayload) graphql.Marshaler {
-			return ec.marshalNGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx, selections, v)
+			return ec.marshalOGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17443,10 +17455,10 @@ func (ec *executionContext) _Mutation_deleteGroup(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteGroupPayload) graphql.Marshaler {
-			return ec.marshalNDeleteGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐDeleteGroupPayload(ctx, selections, v)
+			return ec.marshalODeleteGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐDeleteGroupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17487,10 +17499,10 @@ func (ec *executionContext) _Mutation_addUserToGroup(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GroupMemberPayload) graphql.Marshaler {
-			return ec.marshalNGroupMemberPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupMemberPayload(ctx, selections, v)
+			return ec.marshalOGroupMemberPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupMemberPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_addUserToGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17531,10 +17543,10 @@ func (ec *executionContext) _Mutation_removeUserFromGroup(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GroupMemberPayload) graphql.Marshaler {
-			return ec.marshalNGroupMemberPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupMemberPayload(ctx, selections, v)
+			return ec.marshalOGroupMemberPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupMemberPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_removeUserFromGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17575,10 +17587,10 @@ func (ec *executionContext) _Mutation_createTenant(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantPayload) graphql.Marshaler {
-			return ec.marshalNTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx, selections, v)
+			return ec.marshalOTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17619,10 +17631,10 @@ func (ec *executionContext) _Mutation_updateTenant(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantPayload) graphql.Marshaler {
-			return ec.marshalNTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx, selections, v)
+			return ec.marshalOTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17663,10 +17675,10 @@ func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
-			return ec.marshalNLoginPayload2ᚖtenantadminᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
+			return ec.marshalOLoginPayload2ᚖtenantadminᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17706,10 +17718,10 @@ func (ec *executionContext) _Mutation_logout(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LogoutPayload) graphql.Marshaler {
-			return ec.marshalNLogoutPayload2ᚖtenantadminᚋgraphᚋmodelᚐLogoutPayload(ctx, selections, v)
+			return ec.marshalOLogoutPayload2ᚖtenantadminᚋgraphᚋmodelᚐLogoutPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17739,10 +17751,10 @@ func (ec *executionContext) _Mutation_changePassword(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangePasswordPayload) graphql.Marshaler {
-			return ec.marshalNChangePasswordPayload2ᚖtenantadminᚋgraphᚋmodelᚐChangePasswordPayload(ctx, selections, v)
+			return ec.marshalOChangePasswordPayload2ᚖtenantadminᚋgraphᚋmodelᚐChangePasswordPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17783,10 +17795,10 @@ func (ec *executionContext) _Mutation_changeExpiredPassword(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
-			return ec.marshalNLoginPayload2ᚖtenantadminᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
+			return ec.marshalOLoginPayload2ᚖtenantadminᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_changeExpiredPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17827,10 +17839,10 @@ func (ec *executionContext) _Mutation_revokeSession(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RevokeSessionPayload) graphql.Marshaler {
-			return ec.marshalNRevokeSessionPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeSessionPayload(ctx, selections, v)
+			return ec.marshalORevokeSessionPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeSessionPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_revokeSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17870,10 +17882,10 @@ func (ec *executionContext) _Mutation_revokeOtherSessions(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RevokeOtherSessionsPayload) graphql.Marshaler {
-			return ec.marshalNRevokeOtherSessionsPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeOtherSessionsPayload(ctx, selections, v)
+			return ec.marshalORevokeOtherSessionsPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeOtherSessionsPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_revokeOtherSessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17903,10 +17915,10 @@ func (ec *executionContext) _Mutation_acceptInvitation(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AcceptInvitationPayload) graphql.Marshaler {
-			return ec.marshalNAcceptInvitationPayload2ᚖtenantadminᚋgraphᚋmodelᚐAcceptInvitationPayload(ctx, selections, v)
+			return ec.marshalOAcceptInvitationPayload2ᚖtenantadminᚋgraphᚋmodelᚐAcceptInvitationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_acceptInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17947,10 +17959,10 @@ func (ec *executionContext) _Mutation_resendInvitation(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ResendInvitationPayload) graphql.Marshaler {
-			return ec.marshalNResendInvitationPayload2ᚖtenantadminᚋgraphᚋmodelᚐResendInvitationPayload(ctx, selections, v)
+			return ec.marshalOResendInvitationPayload2ᚖtenantadminᚋgraphᚋmodelᚐResendInvitationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_resendInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17991,10 +18003,10 @@ func (ec *executionContext) _Mutation_requestAccountRecovery(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestAccountRecoveryPayload) graphql.Marshaler {
-			return ec.marshalNRequestAccountRecoveryPayload2ᚖtenantadminᚋgraphᚋmodelᚐRequestAccountRecoveryPayload(ctx, selections, v)
+			return ec.marshalORequestAccountRecoveryPayload2ᚖtenantadminᚋgraphᚋmodelᚐRequestAccountRecoveryPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_requestAccountRecovery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18035,10 +18047,10 @@ func (ec *executionContext) _Mutation_resetPasswordWithToken(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ResetPasswordWithTokenPayload) graphql.Marshaler {
-			return ec.marshalNResetPasswordWithTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐResetPasswordWithTokenPayload(ctx, selections, v)
+			return ec.marshalOResetPasswordWithTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐResetPasswordWithTokenPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_resetPasswordWithToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18079,10 +18091,10 @@ func (ec *executionContext) _Mutation_unlockUser(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UnlockUserPayload) graphql.Marshaler {
-			return ec.marshalNUnlockUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐUnlockUserPayload(ctx, selections, v)
+			return ec.marshalOUnlockUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐUnlockUserPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlockUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18123,10 +18135,10 @@ func (ec *executionContext) _Mutation_adminResetPassword(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AdminResetPasswordPayload) graphql.Marshaler {
-			return ec.marshalNAdminResetPasswordPayload2ᚖtenantadminᚋgraphᚋmodelᚐAdminResetPasswordPayload(ctx, selections, v)
+			return ec.marshalOAdminResetPasswordPayload2ᚖtenantadminᚋgraphᚋmodelᚐAdminResetPasswordPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_adminResetPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18167,10 +18179,10 @@ func (ec *executionContext) _Mutation_adminResetSecondFactor(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AdminResetSecondFactorPayload) graphql.Marshaler {
-			return ec.marshalNAdminResetSecondFactorPayload2ᚖtenantadminᚋgraphᚋmodelᚐAdminResetSecondFactorPayload(ctx, selections, v)
+			return ec.marshalOAdminResetSecondFactorPayload2ᚖtenantadminᚋgraphᚋmodelᚐAdminResetSecondFactorPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_adminResetSecondFactor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18210,10 +18222,10 @@ func (ec *executionContext) _Mutation_beginTotpEnrollment(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BeginTotpEnrollmentPayload) graphql.Marshaler {
-			return ec.marshalNBeginTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐBeginTotpEnrollmentPayload(ctx, selections, v)
+			return ec.marshalOBeginTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐBeginTotpEnrollmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_beginTotpEnrollment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18243,10 +18255,10 @@ func (ec *executionContext) _Mutation_confirmTotpEnrollment(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConfirmTotpEnrollmentPayload) graphql.Marshaler {
-			return ec.marshalNConfirmTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐConfirmTotpEnrollmentPayload(ctx, selections, v)
+			return ec.marshalOConfirmTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐConfirmTotpEnrollmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_confirmTotpEnrollment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18287,10 +18299,10 @@ func (ec *executionContext) _Mutation_startNomination(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StartNominationPayload) graphql.Marshaler {
-			return ec.marshalNStartNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐStartNominationPayload(ctx, selections, v)
+			return ec.marshalOStartNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐStartNominationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_startNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18331,10 +18343,10 @@ func (ec *executionContext) _Mutation_rejectNomination(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RejectNominationPayload) graphql.Marshaler {
-			return ec.marshalNRejectNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐRejectNominationPayload(ctx, selections, v)
+			return ec.marshalORejectNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐRejectNominationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_rejectNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18375,10 +18387,10 @@ func (ec *executionContext) _Mutation_runMonthlyDigest(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RunMonthlyDigestPayload) graphql.Marshaler {
-			return ec.marshalNRunMonthlyDigestPayload2ᚖtenantadminᚋgraphᚋmodelᚐRunMonthlyDigestPayload(ctx, selections, v)
+			return ec.marshalORunMonthlyDigestPayload2ᚖtenantadminᚋgraphᚋmodelᚐRunMonthlyDigestPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_runMonthlyDigest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18419,10 +18431,10 @@ func (ec *executionContext) _Mutation_createServiceAccount(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateServiceAccountPayload) graphql.Marshaler {
-			return ec.marshalNCreateServiceAccountPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateServiceAccountPayload(ctx, selections, v)
+			return ec.marshalOCreateServiceAccountPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateServiceAccountPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createServiceAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18463,10 +18475,10 @@ func (ec *executionContext) _Mutation_createServiceAccountToken(ctx context.Cont
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateServiceAccountTokenPayload) graphql.Marshaler {
-			return ec.marshalNCreateServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateServiceAccountTokenPayload(ctx, selections, v)
+			return ec.marshalOCreateServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateServiceAccountTokenPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createServiceAccountToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18507,10 +18519,10 @@ func (ec *executionContext) _Mutation_rotateServiceAccountToken(ctx context.Cont
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RotateServiceAccountTokenPayload) graphql.Marshaler {
-			return ec.marshalNRotateServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐRotateServiceAccountTokenPayload(ctx, selections, v)
+			return ec.marshalORotateServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐRotateServiceAccountTokenPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_rotateServiceAccountToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18551,10 +18563,10 @@ func (ec *executionContext) _Mutation_revokeServiceAccountToken(ctx context.Cont
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RevokeServiceAccountTokenPayload) graphql.Marshaler {
-			return ec.marshalNRevokeServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeServiceAccountTokenPayload(ctx, selections, v)
+			return ec.marshalORevokeServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeServiceAccountTokenPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_revokeServiceAccountToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19807,10 +19819,10 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕtenantadminᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			return ec.marshalONode2ᚕtenantadminᚋgraphᚋmodelᚐNode(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19883,10 +19895,10 @@ func (ec *executionContext) _Query_tenants(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantConnection) graphql.Marshaler {
-			return ec.marshalNTenantConnection2ᚖtenantadminᚋgraphᚋmodelᚐTenantConnection(ctx, selections, v)
+			return ec.marshalOTenantConnection2ᚖtenantadminᚋgraphᚋmodelᚐTenantConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_tenants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19927,10 +19939,10 @@ func (ec *executionContext) _Query_users(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
-			return ec.marshalNUserConnection2ᚖtenantadminᚋgraphᚋmodelᚐUserConnection(ctx, selections, v)
+			return ec.marshalOUserConnection2ᚖtenantadminᚋgraphᚋmodelᚐUserConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19970,10 +19982,10 @@ func (ec *executionContext) _Query_products(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚕᚖtenantadminᚋdomainᚐProductᚄ(ctx, selections, v)
+			return ec.marshalOProduct2ᚕᚖtenantadminᚋdomainᚐProductᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20003,10 +20015,10 @@ func (ec *executionContext) _Query_groups(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
-			return ec.marshalNGroup2ᚕᚖtenantadminᚋdomainᚐGroupᚄ(ctx, selections, v)
+			return ec.marshalOGroup2ᚕᚖtenantadminᚋdomainᚐGroupᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_groups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20046,10 +20058,10 @@ func (ec *executionContext) _Query_mySessions(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Session) graphql.Marshaler {
-			return ec.marshalNSession2ᚕᚖtenantadminᚋgraphᚋmodelᚐSessionᚄ(ctx, selections, v)
+			return ec.marshalOSession2ᚕᚖtenantadminᚋgraphᚋmodelᚐSessionᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_mySessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20079,10 +20091,10 @@ func (ec *executionContext) _Query_invitationStatus(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InvitationStatus) graphql.Marshaler {
-			return ec.marshalNInvitationStatus2ᚖtenantadminᚋgraphᚋmodelᚐInvitationStatus(ctx, selections, v)
+			return ec.marshalOInvitationStatus2ᚖtenantadminᚋgraphᚋmodelᚐInvitationStatus(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_invitationStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20123,10 +20135,10 @@ func (ec *executionContext) _Query_developerMailbox(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MailMessageConnection) graphql.Marshaler {
-			return ec.marshalNMailMessageConnection2ᚖtenantadminᚋgraphᚋmodelᚐMailMessageConnection(ctx, selections, v)
+			return ec.marshalOMailMessageConnection2ᚖtenantadminᚋgraphᚋmodelᚐMailMessageConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_developerMailbox(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20167,10 +20179,10 @@ func (ec *executionContext) _Query_auditEvents(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEventConnection) graphql.Marshaler {
-			return ec.marshalNAuditEventConnection2ᚖtenantadminᚋgraphᚋmodelᚐAuditEventConnection(ctx, selections, v)
+			return ec.marshalOAuditEventConnection2ᚖtenantadminᚋgraphᚋmodelᚐAuditEventConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20234,10 +20246,10 @@ func (ec *executionContext) _Query_nominations(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NominationConnection) graphql.Marshaler {
-			return ec.marshalNNominationConnection2ᚖtenantadminᚋgraphᚋmodelᚐNominationConnection(ctx, selections, v)
+			return ec.marshalONominationConnection2ᚖtenantadminᚋgraphᚋmodelᚐNominationConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_nominations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20278,10 +20290,10 @@ func (ec *executionContext) _Query_securityFindings(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityFindings) graphql.Marshaler {
-			return ec.marshalNSecurityFindings2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindings(ctx, selections, v)
+			return ec.marshalOSecurityFindings2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindings(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_securityFindings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -32576,364 +32588,364 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_bootstrapPlatformAdmin(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "lookupUserCandidate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_lookupUserCandidate(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "attachExistingUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_attachExistingUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateUserProfile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateUserProfile(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateMyPreferences":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMyPreferences(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateMyPhone":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMyPhone(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "requestEmailChange":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_requestEmailChange(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "confirmEmailChange":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_confirmEmailChange(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "attachUserToTenant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_attachUserToTenant(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "detachUserFromTenant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_detachUserFromTenant(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "removeUserFromTenant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeUserFromTenant(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "assignRole":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_assignRole(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "onboardTenantAdministrator":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_onboardTenantAdministrator(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "setModuleLevel":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setModuleLevel(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "suspendRoleAssignment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_suspendRoleAssignment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "reactivateRoleAssignment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reactivateRoleAssignment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "removeRoleAssignment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeRoleAssignment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "suspendUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_suspendUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "reactivateUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reactivateUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "suspendUsers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_suspendUsers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "reactivateUsers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reactivateUsers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "removeUsersFromTenant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeUsersFromTenant(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createGroup":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createGroup(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateGroup":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateGroup(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteGroup":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteGroup(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "addUserToGroup":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addUserToGroup(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "removeUserFromGroup":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeUserFromGroup(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createTenant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createTenant(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateTenant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateTenant(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "login":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_login(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "logout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_logout(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "changePassword":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_changePassword(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "changeExpiredPassword":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_changeExpiredPassword(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "revokeSession":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeSession(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "revokeOtherSessions":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeOtherSessions(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "acceptInvitation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_acceptInvitation(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "resendInvitation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resendInvitation(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "requestAccountRecovery":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_requestAccountRecovery(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "resetPasswordWithToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resetPasswordWithToken(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlockUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlockUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "adminResetPassword":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_adminResetPassword(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "adminResetSecondFactor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_adminResetSecondFactor(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "beginTotpEnrollment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_beginTotpEnrollment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "confirmTotpEnrollment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_confirmTotpEnrollment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "startNomination":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startNomination(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "rejectNomination":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rejectNomination(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "runMonthlyDigest":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_runMonthlyDigest(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createServiceAccount":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createServiceAccount(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createServiceAccountToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createServiceAccountToken(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "rotateServiceAccountToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rotateServiceAccountToken(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "revokeServiceAccountToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeServiceAccountToken(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -33424,7 +33436,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "nodes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
@@ -33436,49 +33448,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "tenants":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tenants(ctx, field)
 				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
 				})
 		case "products":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_products(ctx, field)
 				})
 		case "groups":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_groups(ctx, field)
 				})
 		case "mySessions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_mySessions(ctx, field)
 				})
 		case "invitationStatus":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_invitationStatus(ctx, field)
 				})
 		case "developerMailbox":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_developerMailbox(ctx, field)
 				})
 		case "auditEvents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEvents(ctx, field)
 				})
@@ -33490,13 +33502,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "nominations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nominations(ctx, field)
 				})
 		case "securityFindings":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_securityFindings(ctx, field)
 				})
@@ -36129,25 +36141,9 @@ func (ec *executionContext) unmarshalNAcceptInvitationInput2tenantadminᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAcceptInvitationPayload2ᚖtenantadminᚋgraphᚋmodelᚐAcceptInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *model.AcceptInvitationPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AcceptInvitationPayload!")
-		return graphql.Null
-	}
-	return ec._AcceptInvitationPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNAdminResetPasswordInput2tenantadminᚋgraphᚋmodelᚐAdminResetPasswordInput(ctx context.Context, v any) (model.AdminResetPasswordInput, error) {
 	res, err := ec.unmarshalInputAdminResetPasswordInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNAdminResetPasswordPayload2ᚖtenantadminᚋgraphᚋmodelᚐAdminResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdminResetPasswordPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AdminResetPasswordPayload!")
-		return graphql.Null
-	}
-	return ec._AdminResetPasswordPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAdminResetSecondFactorInput2tenantadminᚋgraphᚋmodelᚐAdminResetSecondFactorInput(ctx context.Context, v any) (model.AdminResetSecondFactorInput, error) {
@@ -36155,25 +36151,9 @@ func (ec *executionContext) unmarshalNAdminResetSecondFactorInput2tenantadminᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAdminResetSecondFactorPayload2ᚖtenantadminᚋgraphᚋmodelᚐAdminResetSecondFactorPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdminResetSecondFactorPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AdminResetSecondFactorPayload!")
-		return graphql.Null
-	}
-	return ec._AdminResetSecondFactorPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNAssignRoleInput2tenantadminᚋgraphᚋmodelᚐAssignRoleInput(ctx context.Context, v any) (model.AssignRoleInput, error) {
 	res, err := ec.unmarshalInputAssignRoleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNAssignRolePayload2ᚖtenantadminᚋgraphᚋmodelᚐAssignRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.AssignRolePayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AssignRolePayload!")
-		return graphql.Null
-	}
-	return ec._AssignRolePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAssignmentStatus2tenantadminᚋgraphᚋmodelᚐAssignmentStatus(ctx context.Context, v any) (model.AssignmentStatus, error) {
@@ -36191,25 +36171,9 @@ func (ec *executionContext) unmarshalNAttachExistingUserInput2tenantadminᚋgrap
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAttachExistingUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachExistingUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.AttachExistingUserPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AttachExistingUserPayload!")
-		return graphql.Null
-	}
-	return ec._AttachExistingUserPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNAttachUserToTenantInput2tenantadminᚋgraphᚋmodelᚐAttachUserToTenantInput(ctx context.Context, v any) (model.AttachUserToTenantInput, error) {
 	res, err := ec.unmarshalInputAttachUserToTenantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNAttachUserToTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachUserToTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.AttachUserToTenantPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AttachUserToTenantPayload!")
-		return graphql.Null
-	}
-	return ec._AttachUserToTenantPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditEvent2ᚕᚖtenantadminᚋdomainᚐAuditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AuditEvent) graphql.Marshaler {
@@ -36234,14 +36198,6 @@ func (ec *executionContext) marshalNAuditEvent2ᚖtenantadminᚋdomainᚐAuditEv
 		return graphql.Null
 	}
 	return ec._AuditEvent(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNAuditEventConnection2ᚖtenantadminᚋgraphᚋmodelᚐAuditEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEventConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AuditEventConnection!")
-		return graphql.Null
-	}
-	return ec._AuditEventConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditEventEdge2ᚕᚖtenantadminᚋgraphᚋmodelᚐAuditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEventEdge) graphql.Marshaler {
@@ -36278,14 +36234,6 @@ func (ec *executionContext) marshalNAuditEventOrderField2tenantadminᚋgraphᚋm
 	return v
 }
 
-func (ec *executionContext) marshalNBeginTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐBeginTotpEnrollmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.BeginTotpEnrollmentPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "BeginTotpEnrollmentPayload!")
-		return graphql.Null
-	}
-	return ec._BeginTotpEnrollmentPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36303,22 +36251,6 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 func (ec *executionContext) unmarshalNBootstrapPlatformAdminInput2tenantadminᚋgraphᚋmodelᚐBootstrapPlatformAdminInput(ctx context.Context, v any) (model.BootstrapPlatformAdminInput, error) {
 	res, err := ec.unmarshalInputBootstrapPlatformAdminInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNBootstrapPlatformAdminPayload2ᚖtenantadminᚋgraphᚋmodelᚐBootstrapPlatformAdminPayload(ctx context.Context, sel ast.SelectionSet, v *model.BootstrapPlatformAdminPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "BootstrapPlatformAdminPayload!")
-		return graphql.Null
-	}
-	return ec._BootstrapPlatformAdminPayload(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNBulkRemoveUsersPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkRemoveUsersPayload(ctx context.Context, sel ast.SelectionSet, v *model.BulkRemoveUsersPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "BulkRemoveUsersPayload!")
-		return graphql.Null
-	}
-	return ec._BulkRemoveUsersPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBulkUserError2ᚕᚖtenantadminᚋgraphᚋmodelᚐBulkUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BulkUserError) graphql.Marshaler {
@@ -36343,14 +36275,6 @@ func (ec *executionContext) marshalNBulkUserError2ᚖtenantadminᚋgraphᚋmodel
 		return graphql.Null
 	}
 	return ec._BulkUserError(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNBulkUserStatusPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserStatusPayload(ctx context.Context, sel ast.SelectionSet, v *model.BulkUserStatusPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "BulkUserStatusPayload!")
-		return graphql.Null
-	}
-	return ec._BulkUserStatusPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBulkUsersInput2tenantadminᚋgraphᚋmodelᚐBulkUsersInput(ctx context.Context, v any) (model.BulkUsersInput, error) {
@@ -36394,14 +36318,6 @@ func (ec *executionContext) unmarshalNChangePasswordInput2tenantadminᚋgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChangePasswordPayload2ᚖtenantadminᚋgraphᚋmodelᚐChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, v *model.ChangePasswordPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ChangePasswordPayload!")
-		return graphql.Null
-	}
-	return ec._ChangePasswordPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNConfirmEmailChangeInput2tenantadminᚋgraphᚋmodelᚐConfirmEmailChangeInput(ctx context.Context, v any) (model.ConfirmEmailChangeInput, error) {
 	res, err := ec.unmarshalInputConfirmEmailChangeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36410,14 +36326,6 @@ func (ec *executionContext) unmarshalNConfirmEmailChangeInput2tenantadminᚋgrap
 func (ec *executionContext) unmarshalNConfirmTotpEnrollmentInput2tenantadminᚋgraphᚋmodelᚐConfirmTotpEnrollmentInput(ctx context.Context, v any) (model.ConfirmTotpEnrollmentInput, error) {
 	res, err := ec.unmarshalInputConfirmTotpEnrollmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNConfirmTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐConfirmTotpEnrollmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConfirmTotpEnrollmentPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ConfirmTotpEnrollmentPayload!")
-		return graphql.Null
-	}
-	return ec._ConfirmTotpEnrollmentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateGroupInput2tenantadminᚋgraphᚋmodelᚐCreateGroupInput(ctx context.Context, v any) (model.CreateGroupInput, error) {
@@ -36430,25 +36338,9 @@ func (ec *executionContext) unmarshalNCreateServiceAccountInput2tenantadminᚋgr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCreateServiceAccountPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateServiceAccountPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CreateServiceAccountPayload!")
-		return graphql.Null
-	}
-	return ec._CreateServiceAccountPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNCreateServiceAccountTokenInput2tenantadminᚋgraphᚋmodelᚐCreateServiceAccountTokenInput(ctx context.Context, v any) (model.CreateServiceAccountTokenInput, error) {
 	res, err := ec.unmarshalInputCreateServiceAccountTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCreateServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateServiceAccountTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateServiceAccountTokenPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CreateServiceAccountTokenPayload!")
-		return graphql.Null
-	}
-	return ec._CreateServiceAccountTokenPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateTenantInput2tenantadminᚋgraphᚋmodelᚐCreateTenantInput(ctx context.Context, v any) (model.CreateTenantInput, error) {
@@ -36459,14 +36351,6 @@ func (ec *executionContext) unmarshalNCreateTenantInput2tenantadminᚋgraphᚋmo
 func (ec *executionContext) unmarshalNCreateUserInput2tenantadminᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCreateUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CreateUserPayload!")
-		return graphql.Null
-	}
-	return ec._CreateUserPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -36488,25 +36372,9 @@ func (ec *executionContext) unmarshalNDeleteGroupInput2tenantadminᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDeleteGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐDeleteGroupPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteGroupPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "DeleteGroupPayload!")
-		return graphql.Null
-	}
-	return ec._DeleteGroupPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNDetachUserFromTenantInput2tenantadminᚋgraphᚋmodelᚐDetachUserFromTenantInput(ctx context.Context, v any) (model.DetachUserFromTenantInput, error) {
 	res, err := ec.unmarshalInputDetachUserFromTenantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNDetachUserFromTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐDetachUserFromTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.DetachUserFromTenantPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "DetachUserFromTenantPayload!")
-		return graphql.Null
-	}
-	return ec._DetachUserFromTenantPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFailedLogin2ᚕᚖtenantadminᚋgraphᚋmodelᚐFailedLoginᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FailedLogin) graphql.Marshaler {
@@ -36618,14 +36486,6 @@ func (ec *executionContext) unmarshalNGroupMemberInput2tenantadminᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNGroupMemberPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupMemberPayload(ctx context.Context, sel ast.SelectionSet, v *model.GroupMemberPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GroupMemberPayload!")
-		return graphql.Null
-	}
-	return ec._GroupMemberPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNGroupOrderField2tenantadminᚋgraphᚋmodelᚐGroupOrderField(ctx context.Context, v any) (model.GroupOrderField, error) {
 	var res model.GroupOrderField
 	err := res.UnmarshalGQL(v)
@@ -36634,14 +36494,6 @@ func (ec *executionContext) unmarshalNGroupOrderField2tenantadminᚋgraphᚋmode
 
 func (ec *executionContext) marshalNGroupOrderField2tenantadminᚋgraphᚋmodelᚐGroupOrderField(ctx context.Context, sel ast.SelectionSet, v model.GroupOrderField) graphql.Marshaler {
 	return v
-}
-
-func (ec *executionContext) marshalNGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx context.Context, sel ast.SelectionSet, v *model.GroupPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GroupPayload!")
-		return graphql.Null
-	}
-	return ec._GroupPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -36711,14 +36563,6 @@ func (ec *executionContext) marshalNInvitationState2tenantadminᚋgraphᚋmodel�
 	return v
 }
 
-func (ec *executionContext) marshalNInvitationStatus2ᚖtenantadminᚋgraphᚋmodelᚐInvitationStatus(ctx context.Context, sel ast.SelectionSet, v *model.InvitationStatus) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "InvitationStatus!")
-		return graphql.Null
-	}
-	return ec._InvitationStatus(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNJSON2tenantadminᚋgraphᚋmodelᚐJSON(ctx context.Context, v any) (model.JSON, error) {
 	var res model.JSON
 	err := res.UnmarshalGQL(v)
@@ -36747,33 +36591,9 @@ func (ec *executionContext) unmarshalNLoginInput2tenantadminᚋgraphᚋmodelᚐL
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNLoginPayload2ᚖtenantadminᚋgraphᚋmodelᚐLoginPayload(ctx context.Context, sel ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LoginPayload!")
-		return graphql.Null
-	}
-	return ec._LoginPayload(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNLogoutPayload2ᚖtenantadminᚋgraphᚋmodelᚐLogoutPayload(ctx context.Context, sel ast.SelectionSet, v *model.LogoutPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LogoutPayload!")
-		return graphql.Null
-	}
-	return ec._LogoutPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNLookupUserCandidateInput2tenantadminᚋgraphᚋmodelᚐLookupUserCandidateInput(ctx context.Context, v any) (model.LookupUserCandidateInput, error) {
 	res, err := ec.unmarshalInputLookupUserCandidateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNLookupUserCandidatePayload2ᚖtenantadminᚋgraphᚋmodelᚐLookupUserCandidatePayload(ctx context.Context, sel ast.SelectionSet, v *model.LookupUserCandidatePayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LookupUserCandidatePayload!")
-		return graphql.Null
-	}
-	return ec._LookupUserCandidatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMailMessage2ᚕᚖtenantadminᚋgraphᚋmodelᚐMailMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MailMessage) graphql.Marshaler {
@@ -36798,14 +36618,6 @@ func (ec *executionContext) marshalNMailMessage2ᚖtenantadminᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._MailMessage(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNMailMessageConnection2ᚖtenantadminᚋgraphᚋmodelᚐMailMessageConnection(ctx context.Context, sel ast.SelectionSet, v *model.MailMessageConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "MailMessageConnection!")
-		return graphql.Null
-	}
-	return ec._MailMessageConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMailMessageEdge2ᚕᚖtenantadminᚋgraphᚋmodelᚐMailMessageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MailMessageEdge) graphql.Marshaler {
@@ -36912,16 +36724,6 @@ func (ec *executionContext) marshalNMonthlyDigestProduct2ᚖtenantadminᚋgraph�
 	return ec._MonthlyDigestProduct(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNode2ᚕtenantadminᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalONode2tenantadminᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
 func (ec *executionContext) marshalNNomination2ᚕᚖtenantadminᚋdomainᚐNominationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Nomination) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -36944,14 +36746,6 @@ func (ec *executionContext) marshalNNomination2ᚖtenantadminᚋdomainᚐNominat
 		return graphql.Null
 	}
 	return ec._Nomination(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNNominationConnection2ᚖtenantadminᚋgraphᚋmodelᚐNominationConnection(ctx context.Context, sel ast.SelectionSet, v *model.NominationConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "NominationConnection!")
-		return graphql.Null
-	}
-	return ec._NominationConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNominationEdge2ᚕᚖtenantadminᚋgraphᚋmodelᚐNominationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NominationEdge) graphql.Marshaler {
@@ -37082,22 +36876,6 @@ func (ec *executionContext) unmarshalNRejectNominationInput2tenantadminᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRejectNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐRejectNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.RejectNominationPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RejectNominationPayload!")
-		return graphql.Null
-	}
-	return ec._RejectNominationPayload(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNRemoveRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRemoveRoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveRoleAssignmentPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RemoveRoleAssignmentPayload!")
-		return graphql.Null
-	}
-	return ec._RemoveRoleAssignmentPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNRemoveUserFromTenantInput2tenantadminᚋgraphᚋmodelᚐRemoveUserFromTenantInput(ctx context.Context, v any) (model.RemoveUserFromTenantInput, error) {
 	res, err := ec.unmarshalInputRemoveUserFromTenantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37106,14 +36884,6 @@ func (ec *executionContext) unmarshalNRemoveUserFromTenantInput2tenantadminᚋgr
 func (ec *executionContext) unmarshalNRequestAccountRecoveryInput2tenantadminᚋgraphᚋmodelᚐRequestAccountRecoveryInput(ctx context.Context, v any) (model.RequestAccountRecoveryInput, error) {
 	res, err := ec.unmarshalInputRequestAccountRecoveryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNRequestAccountRecoveryPayload2ᚖtenantadminᚋgraphᚋmodelᚐRequestAccountRecoveryPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequestAccountRecoveryPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RequestAccountRecoveryPayload!")
-		return graphql.Null
-	}
-	return ec._RequestAccountRecoveryPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRequestEmailChangeInput2tenantadminᚋgraphᚋmodelᚐRequestEmailChangeInput(ctx context.Context, v any) (model.RequestEmailChangeInput, error) {
@@ -37126,33 +36896,9 @@ func (ec *executionContext) unmarshalNResendInvitationInput2tenantadminᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNResendInvitationPayload2ᚖtenantadminᚋgraphᚋmodelᚐResendInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResendInvitationPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ResendInvitationPayload!")
-		return graphql.Null
-	}
-	return ec._ResendInvitationPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNResetPasswordWithTokenInput2tenantadminᚋgraphᚋmodelᚐResetPasswordWithTokenInput(ctx context.Context, v any) (model.ResetPasswordWithTokenInput, error) {
 	res, err := ec.unmarshalInputResetPasswordWithTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNResetPasswordWithTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐResetPasswordWithTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResetPasswordWithTokenPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ResetPasswordWithTokenPayload!")
-		return graphql.Null
-	}
-	return ec._ResetPasswordWithTokenPayload(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNRevokeOtherSessionsPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeOtherSessionsPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeOtherSessionsPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RevokeOtherSessionsPayload!")
-		return graphql.Null
-	}
-	return ec._RevokeOtherSessionsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRevokeServiceAccountTokenInput2tenantadminᚋgraphᚋmodelᚐRevokeServiceAccountTokenInput(ctx context.Context, v any) (model.RevokeServiceAccountTokenInput, error) {
@@ -37160,25 +36906,9 @@ func (ec *executionContext) unmarshalNRevokeServiceAccountTokenInput2tenantadmin
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRevokeServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeServiceAccountTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeServiceAccountTokenPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RevokeServiceAccountTokenPayload!")
-		return graphql.Null
-	}
-	return ec._RevokeServiceAccountTokenPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNRevokeSessionInput2tenantadminᚋgraphᚋmodelᚐRevokeSessionInput(ctx context.Context, v any) (model.RevokeSessionInput, error) {
 	res, err := ec.unmarshalInputRevokeSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNRevokeSessionPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeSessionPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RevokeSessionPayload!")
-		return graphql.Null
-	}
-	return ec._RevokeSessionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖtenantadminᚋdomainᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Role) graphql.Marshaler {
@@ -37234,14 +36964,6 @@ func (ec *executionContext) unmarshalNRoleAssignmentInput2tenantadminᚋgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RoleAssignmentPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RoleAssignmentPayload!")
-		return graphql.Null
-	}
-	return ec._RoleAssignmentPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNRoleCategory2tenantadminᚋgraphᚋmodelᚐRoleCategory(ctx context.Context, v any) (model.RoleCategory, error) {
 	var res model.RoleCategory
 	err := res.UnmarshalGQL(v)
@@ -37257,25 +36979,9 @@ func (ec *executionContext) unmarshalNRotateServiceAccountTokenInput2tenantadmin
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRotateServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐRotateServiceAccountTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.RotateServiceAccountTokenPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RotateServiceAccountTokenPayload!")
-		return graphql.Null
-	}
-	return ec._RotateServiceAccountTokenPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNRunMonthlyDigestInput2tenantadminᚋgraphᚋmodelᚐRunMonthlyDigestInput(ctx context.Context, v any) (model.RunMonthlyDigestInput, error) {
 	res, err := ec.unmarshalInputRunMonthlyDigestInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNRunMonthlyDigestPayload2ᚖtenantadminᚋgraphᚋmodelᚐRunMonthlyDigestPayload(ctx context.Context, sel ast.SelectionSet, v *model.RunMonthlyDigestPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RunMonthlyDigestPayload!")
-		return graphql.Null
-	}
-	return ec._RunMonthlyDigestPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSecurityFinding2ᚕᚖtenantadminᚋdomainᚐSecurityFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SecurityFinding) graphql.Marshaler {
@@ -37384,14 +37090,6 @@ func (ec *executionContext) marshalNSecurityFindingReason2ᚕtenantadminᚋgraph
 	return ret
 }
 
-func (ec *executionContext) marshalNSecurityFindings2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindings(ctx context.Context, sel ast.SelectionSet, v *model.SecurityFindings) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SecurityFindings!")
-		return graphql.Null
-	}
-	return ec._SecurityFindings(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNServiceAccount2ᚕᚖtenantadminᚋdomainᚐServiceAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ServiceAccount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -37492,22 +37190,6 @@ func (ec *executionContext) marshalNServiceAccountTokenStatus2tenantadminᚋgrap
 	return v
 }
 
-func (ec *executionContext) marshalNSession2ᚕᚖtenantadminᚋgraphᚋmodelᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Session) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSession2ᚖtenantadminᚋgraphᚋmodelᚐSession(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNSession2ᚖtenantadminᚋgraphᚋmodelᚐSession(ctx context.Context, sel ast.SelectionSet, v *model.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Session!")
@@ -37521,25 +37203,9 @@ func (ec *executionContext) unmarshalNSetModuleLevelInput2tenantadminᚋgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSetModuleLevelPayload2ᚖtenantadminᚋgraphᚋmodelᚐSetModuleLevelPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetModuleLevelPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SetModuleLevelPayload!")
-		return graphql.Null
-	}
-	return ec._SetModuleLevelPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNStartNominationInput2tenantadminᚋgraphᚋmodelᚐStartNominationInput(ctx context.Context, v any) (model.StartNominationInput, error) {
 	res, err := ec.unmarshalInputStartNominationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNStartNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐStartNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.StartNominationPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "StartNominationPayload!")
-		return graphql.Null
-	}
-	return ec._StartNominationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -37659,14 +37325,6 @@ func (ec *executionContext) marshalNTenantOrderField2tenantadminᚋgraphᚋmodel
 	return v
 }
 
-func (ec *executionContext) marshalNTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.TenantPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "TenantPayload!")
-		return graphql.Null
-	}
-	return ec._TenantPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNTokenKind2tenantadminᚋgraphᚋmodelᚐTokenKind(ctx context.Context, v any) (model.TokenKind, error) {
 	var res model.TokenKind
 	err := res.UnmarshalGQL(v)
@@ -37680,14 +37338,6 @@ func (ec *executionContext) marshalNTokenKind2tenantadminᚋgraphᚋmodelᚐToke
 func (ec *executionContext) unmarshalNUnlockUserInput2tenantadminᚋgraphᚋmodelᚐUnlockUserInput(ctx context.Context, v any) (model.UnlockUserInput, error) {
 	res, err := ec.unmarshalInputUnlockUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNUnlockUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐUnlockUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnlockUserPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "UnlockUserPayload!")
-		return graphql.Null
-	}
-	return ec._UnlockUserPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateGroupInput2tenantadminᚋgraphᚋmodelᚐUpdateGroupInput(ctx context.Context, v any) (model.UpdateGroupInput, error) {
@@ -37713,14 +37363,6 @@ func (ec *executionContext) unmarshalNUpdateTenantInput2tenantadminᚋgraphᚋmo
 func (ec *executionContext) unmarshalNUpdateUserProfileInput2tenantadminᚋgraphᚋmodelᚐUpdateUserProfileInput(ctx context.Context, v any) (model.UpdateUserProfileInput, error) {
 	res, err := ec.unmarshalInputUpdateUserProfileInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "UpdateUserProfilePayload!")
-		return graphql.Null
-	}
-	return ec._UpdateUserProfilePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2ᚕᚖtenantadminᚋdomainᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.User) graphql.Marshaler {
@@ -37998,6 +37640,34 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAcceptInvitationPayload2ᚖtenantadminᚋgraphᚋmodelᚐAcceptInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *model.AcceptInvitationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AcceptInvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAdminResetPasswordPayload2ᚖtenantadminᚋgraphᚋmodelᚐAdminResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdminResetPasswordPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AdminResetPasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAdminResetSecondFactorPayload2ᚖtenantadminᚋgraphᚋmodelᚐAdminResetSecondFactorPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdminResetSecondFactorPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AdminResetSecondFactorPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAssignRolePayload2ᚖtenantadminᚋgraphᚋmodelᚐAssignRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.AssignRolePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AssignRolePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAssignmentStatus2ᚖtenantadminᚋgraphᚋmodelᚐAssignmentStatus(ctx context.Context, v any) (*model.AssignmentStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -38014,11 +37684,32 @@ func (ec *executionContext) marshalOAssignmentStatus2ᚖtenantadminᚋgraphᚋmo
 	return v
 }
 
+func (ec *executionContext) marshalOAttachExistingUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachExistingUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.AttachExistingUserPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttachExistingUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAttachUserToTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐAttachUserToTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.AttachUserToTenantPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttachUserToTenantPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAuditEvent2ᚖtenantadminᚋdomainᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *domain.AuditEvent) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._AuditEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAuditEventConnection2ᚖtenantadminᚋgraphᚋmodelᚐAuditEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEventConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuditEventConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAuditEventFilter2ᚖtenantadminᚋgraphᚋmodelᚐAuditEventFilter(ctx context.Context, v any) (*model.AuditEventFilter, error) {
@@ -38035,6 +37726,13 @@ func (ec *executionContext) unmarshalOAuditEventOrder2ᚖtenantadminᚋgraphᚋm
 	}
 	res, err := ec.unmarshalInputAuditEventOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBeginTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐBeginTotpEnrollmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.BeginTotpEnrollmentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BeginTotpEnrollmentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -38067,11 +37765,67 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBootstrapPlatformAdminPayload2ᚖtenantadminᚋgraphᚋmodelᚐBootstrapPlatformAdminPayload(ctx context.Context, sel ast.SelectionSet, v *model.BootstrapPlatformAdminPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BootstrapPlatformAdminPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBulkRemoveUsersPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkRemoveUsersPayload(ctx context.Context, sel ast.SelectionSet, v *model.BulkRemoveUsersPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BulkRemoveUsersPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBulkUserStatusPayload2ᚖtenantadminᚋgraphᚋmodelᚐBulkUserStatusPayload(ctx context.Context, sel ast.SelectionSet, v *model.BulkUserStatusPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BulkUserStatusPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOChangeEventUser2ᚖtenantadminᚋgraphᚋmodelᚐChangeEventUser(ctx context.Context, sel ast.SelectionSet, v *model.ChangeEventUser) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ChangeEventUser(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChangePasswordPayload2ᚖtenantadminᚋgraphᚋmodelᚐChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, v *model.ChangePasswordPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChangePasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOConfirmTotpEnrollmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐConfirmTotpEnrollmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConfirmTotpEnrollmentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConfirmTotpEnrollmentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateServiceAccountPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateServiceAccountPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateServiceAccountPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateServiceAccountTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateServiceAccountTokenPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateServiceAccountTokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐCreateUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateUserPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateUserPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
@@ -38090,6 +37844,20 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = ctx
 	res := model.MarshalDateTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalODeleteGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐDeleteGroupPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteGroupPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteGroupPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODetachUserFromTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐDetachUserFromTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.DetachUserFromTenantPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DetachUserFromTenantPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFailedLoginFilter2ᚖtenantadminᚋgraphᚋmodelᚐFailedLoginFilter(ctx context.Context, v any) (*model.FailedLoginFilter, error) {
@@ -38116,11 +37884,37 @@ func (ec *executionContext) marshalOGender2ᚖtenantadminᚋgraphᚋmodelᚐGend
 	return v
 }
 
+func (ec *executionContext) marshalOGroup2ᚕᚖtenantadminᚋdomainᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Group) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroup2ᚖtenantadminᚋdomainᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOGroup2ᚖtenantadminᚋdomainᚐGroup(ctx context.Context, sel ast.SelectionSet, v *domain.Group) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Group(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOGroupMemberPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupMemberPayload(ctx context.Context, sel ast.SelectionSet, v *model.GroupMemberPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GroupMemberPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOGroupOrder2ᚖtenantadminᚋgraphᚋmodelᚐGroupOrder(ctx context.Context, v any) (*model.GroupOrder, error) {
@@ -38129,6 +37923,13 @@ func (ec *executionContext) unmarshalOGroupOrder2ᚖtenantadminᚋgraphᚋmodel�
 	}
 	res, err := ec.unmarshalInputGroupOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGroupPayload2ᚖtenantadminᚋgraphᚋmodelᚐGroupPayload(ctx context.Context, sel ast.SelectionSet, v *model.GroupPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GroupPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -38202,6 +38003,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOInvitationStatus2ᚖtenantadminᚋgraphᚋmodelᚐInvitationStatus(ctx context.Context, sel ast.SelectionSet, v *model.InvitationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InvitationStatus(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOJSON2tenantadminᚋgraphᚋmodelᚐJSON(ctx context.Context, v any) (model.JSON, error) {
 	if v == nil {
 		return nil, nil
@@ -38225,6 +38033,34 @@ func (ec *executionContext) marshalOLegalRepresentative2ᚖtenantadminᚋdomain�
 	return ec._LegalRepresentative(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLoginPayload2ᚖtenantadminᚋgraphᚋmodelᚐLoginPayload(ctx context.Context, sel ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoginPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLogoutPayload2ᚖtenantadminᚋgraphᚋmodelᚐLogoutPayload(ctx context.Context, sel ast.SelectionSet, v *model.LogoutPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LogoutPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLookupUserCandidatePayload2ᚖtenantadminᚋgraphᚋmodelᚐLookupUserCandidatePayload(ctx context.Context, sel ast.SelectionSet, v *model.LookupUserCandidatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LookupUserCandidatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMailMessageConnection2ᚖtenantadminᚋgraphᚋmodelᚐMailMessageConnection(ctx context.Context, sel ast.SelectionSet, v *model.MailMessageConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MailMessageConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMembership2ᚖtenantadminᚋdomainᚐMembership(ctx context.Context, sel ast.SelectionSet, v *domain.Membership) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38239,11 +38075,31 @@ func (ec *executionContext) marshalONode2tenantadminᚋgraphᚋmodelᚐNode(ctx 
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalONode2ᚕtenantadminᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2tenantadminᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalONomination2ᚖtenantadminᚋdomainᚐNomination(ctx context.Context, sel ast.SelectionSet, v *domain.Nomination) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Nomination(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONominationConnection2ᚖtenantadminᚋgraphᚋmodelᚐNominationConnection(ctx context.Context, sel ast.SelectionSet, v *model.NominationConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NominationConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalONominationOrder2ᚖtenantadminᚋgraphᚋmodelᚐNominationOrder(ctx context.Context, v any) (*model.NominationOrder, error) {
@@ -38270,6 +38126,81 @@ func (ec *executionContext) marshalONominationStatus2ᚖtenantadminᚋgraphᚋmo
 	return v
 }
 
+func (ec *executionContext) marshalOProduct2ᚕᚖtenantadminᚋdomainᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Product) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProduct2ᚖtenantadminᚋdomainᚐProduct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalORejectNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐRejectNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.RejectNominationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RejectNominationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORemoveRoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRemoveRoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveRoleAssignmentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RemoveRoleAssignmentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORequestAccountRecoveryPayload2ᚖtenantadminᚋgraphᚋmodelᚐRequestAccountRecoveryPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequestAccountRecoveryPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RequestAccountRecoveryPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOResendInvitationPayload2ᚖtenantadminᚋgraphᚋmodelᚐResendInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResendInvitationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ResendInvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOResetPasswordWithTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐResetPasswordWithTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResetPasswordWithTokenPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ResetPasswordWithTokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORevokeOtherSessionsPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeOtherSessionsPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeOtherSessionsPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RevokeOtherSessionsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORevokeServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeServiceAccountTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeServiceAccountTokenPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RevokeServiceAccountTokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORevokeSessionPayload2ᚖtenantadminᚋgraphᚋmodelᚐRevokeSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeSessionPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RevokeSessionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalORole2ᚖtenantadminᚋdomainᚐRole(ctx context.Context, sel ast.SelectionSet, v *domain.Role) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38282,6 +38213,13 @@ func (ec *executionContext) marshalORoleAssignment2ᚖtenantadminᚋdomainᚐRol
 		return graphql.Null
 	}
 	return ec._RoleAssignment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORoleAssignmentPayload2ᚖtenantadminᚋgraphᚋmodelᚐRoleAssignmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RoleAssignmentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RoleAssignmentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORoleCategory2ᚖtenantadminᚋgraphᚋmodelᚐRoleCategory(ctx context.Context, v any) (*model.RoleCategory, error) {
@@ -38298,6 +38236,20 @@ func (ec *executionContext) marshalORoleCategory2ᚖtenantadminᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORotateServiceAccountTokenPayload2ᚖtenantadminᚋgraphᚋmodelᚐRotateServiceAccountTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.RotateServiceAccountTokenPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RotateServiceAccountTokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORunMonthlyDigestPayload2ᚖtenantadminᚋgraphᚋmodelᚐRunMonthlyDigestPayload(ctx context.Context, sel ast.SelectionSet, v *model.RunMonthlyDigestPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RunMonthlyDigestPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSecurityFindingOrder2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindingOrder(ctx context.Context, v any) (*model.SecurityFindingOrder, error) {
@@ -38324,6 +38276,13 @@ func (ec *executionContext) marshalOSecurityFindingReason2ᚖtenantadminᚋgraph
 	return v
 }
 
+func (ec *executionContext) marshalOSecurityFindings2ᚖtenantadminᚋgraphᚋmodelᚐSecurityFindings(ctx context.Context, sel ast.SelectionSet, v *model.SecurityFindings) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SecurityFindings(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOServiceAccount2ᚖtenantadminᚋdomainᚐServiceAccount(ctx context.Context, sel ast.SelectionSet, v *domain.ServiceAccount) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38346,11 +38305,44 @@ func (ec *executionContext) marshalOServiceAccountToken2ᚖtenantadminᚋdomain�
 	return ec._ServiceAccountToken(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOSession2ᚕᚖtenantadminᚋgraphᚋmodelᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Session) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSession2ᚖtenantadminᚋgraphᚋmodelᚐSession(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSetModuleLevelPayload2ᚖtenantadminᚋgraphᚋmodelᚐSetModuleLevelPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetModuleLevelPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SetModuleLevelPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOSignerCertificate2ᚖtenantadminᚋdomainᚐSignerCertificate(ctx context.Context, sel ast.SelectionSet, v *domain.SignerCertificate) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._SignerCertificate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStartNominationPayload2ᚖtenantadminᚋgraphᚋmodelᚐStartNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.StartNominationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StartNominationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -38378,12 +38370,26 @@ func (ec *executionContext) marshalOTenant2ᚖtenantadminᚋdomainᚐTenant(ctx 
 	return ec._Tenant(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOTenantConnection2ᚖtenantadminᚋgraphᚋmodelᚐTenantConnection(ctx context.Context, sel ast.SelectionSet, v *model.TenantConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TenantConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOTenantOrder2ᚖtenantadminᚋgraphᚋmodelᚐTenantOrder(ctx context.Context, v any) (*model.TenantOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputTenantOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTenantPayload2ᚖtenantadminᚋgraphᚋmodelᚐTenantPayload(ctx context.Context, sel ast.SelectionSet, v *model.TenantPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TenantPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOTokenKind2ᚖtenantadminᚋgraphᚋmodelᚐTokenKind(ctx context.Context, v any) (*model.TokenKind, error) {
@@ -38400,6 +38406,20 @@ func (ec *executionContext) marshalOTokenKind2ᚖtenantadminᚋgraphᚋmodelᚐT
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOUnlockUserPayload2ᚖtenantadminᚋgraphᚋmodelᚐUnlockUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnlockUserPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnlockUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateUserProfilePayload2ᚖtenantadminᚋgraphᚋmodelᚐUpdateUserProfilePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateUserProfilePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateUserProfilePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOUser2ᚖtenantadminᚋdomainᚐUser(ctx context.Context, sel ast.SelectionSet, v *domain.User) graphql.Marshaler {
@@ -38423,6 +38443,13 @@ func (ec *executionContext) marshalOUserCandidateOutcome2ᚖtenantadminᚋgraph�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOUserConnection2ᚖtenantadminᚋgraphᚋmodelᚐUserConnection(ctx context.Context, sel ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UserConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOUserFilter2ᚖtenantadminᚋgraphᚋmodelᚐUserFilter(ctx context.Context, v any) (*model.UserFilter, error) {

@@ -672,7 +672,12 @@ type MonthlyDigestProduct struct {
 	InactiveUsernames []string `json:"inactiveUsernames"`
 }
 
-// The root of writes. Every mutation returns a payload whose userErrors lists refusals tied to the input; a missing permission or an invisible object is a GraphQL error with extensions.code instead.
+// The root of writes. Every mutation returns a payload whose userErrors lists
+// refusals tied to the input; a missing permission or an invisible object is a
+// GraphQL error with extensions.code instead, and the payload is null. Every
+// mutation is nullable: in a document of several mutations (run one after
+// another), one that fails nulls only its own payload, and the results of
+// those that ran before it stay in `data`.
 type Mutation struct {
 }
 
@@ -727,7 +732,10 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
-// The root of reads: objects by global ID, the viewer, tenants, users, products, audit trail and the lists of each area.
+// The root of reads: objects by global ID, the viewer, tenants, users,
+// products, audit trail and the lists of each area. Every field that can fail
+// is nullable: a failing one answers null with an error whose `path` names it,
+// and the other fields of the same document still answer.
 type Query struct {
 }
 

@@ -1,10 +1,12 @@
-import type { MockResponse } from './graphql';
+import type { MockResponse, OperationData, OperationVariables, Unmasked } from './graphql';
+import type { TenantTreeItemFragment, UserListRowFragment } from '../../src/gql/graphql';
 
 /**
- * GraphQL responses for the pages that need a signed-in viewer. The login
- * API does not exist yet (issue 3), so the real server can only answer them
- * with UNAUTHENTICATED: these fixtures stand in for those responses only.
- * Shapes follow the operations in src/features/<feature>/operations.ts.
+ * GraphQL responses for the mocked specs: states the real server cannot be
+ * put in from a browser test (see each spec). Each answer is typed by the
+ * generated document of its operation (OperationData<'X'>, from
+ * src/features/<feature>/operations.ts through `npm run codegen`): a schema
+ * or operation change that a fixture does not follow fails the type check.
  */
 
 export const gid = (type: string, id: number | string): string => Buffer.from(`${type}:${id}`).toString('base64');
@@ -24,6 +26,8 @@ export interface ProductFx {
   code: string;
   name: string;
   description: string;
+  /** A product whose roles have no levels (defaults to false). */
+  singleLevel?: boolean;
   roles: RoleFx[];
 }
 
@@ -104,7 +108,7 @@ export interface UserFx {
 }
 
 let assignmentSeq = 0;
-export function userRow(u: UserFx) {
+export function userRow(u: UserFx): Unmasked<UserListRowFragment> {
   return {
     __typename: 'User',
     id: u.id,
@@ -190,7 +194,7 @@ export const BOT: UserFx = {
   roles: [[BRESCIA, [[COB, 1, 'ACTIVE']]]],
 };
 
-export function usersProducts(products: readonly ProductFx[] = PRODUCTS): MockResponse {
+export function usersProducts(products: readonly ProductFx[] = PRODUCTS): MockResponse<OperationData<'UsersProducts'>> {
   return {
     body: {
       data: {
@@ -205,7 +209,7 @@ export function usersProducts(products: readonly ProductFx[] = PRODUCTS): MockRe
   };
 }
 
-export function productCatalog(products: readonly ProductFx[] = PRODUCTS): MockResponse {
+export function productCatalog(products: readonly ProductFx[] = PRODUCTS): MockResponse<OperationData<'ProductCatalog'>> {
   return {
     body: {
       data: {
@@ -215,6 +219,7 @@ export function productCatalog(products: readonly ProductFx[] = PRODUCTS): MockR
           code: p.code,
           name: p.name,
           description: p.description,
+          singleLevel: p.singleLevel ?? false,
           roles: p.roles.map((r) => ({ __typename: 'Role', ...r })),
         })),
       },
@@ -225,7 +230,7 @@ export function productCatalog(products: readonly ProductFx[] = PRODUCTS): MockR
 export function usersList(
   users: readonly UserFx[],
   options: { totalCount?: number; hasNextPage?: boolean; hasPreviousPage?: boolean; page?: string } = {},
-): MockResponse {
+): MockResponse<OperationData<'UsersList'>> {
   const page = options.page ?? 'p1';
   return {
     body: {
@@ -247,13 +252,14 @@ export function usersList(
   };
 }
 
-export function viewer(options: { timeZone?: string; language?: string; username?: string } = {}): MockResponse {
+export function viewer(options: { timeZone?: string; language?: string; username?: string } = {}): MockResponse<OperationData<'Viewer'>> {
   return {
     body: {
       data: {
         viewer: {
           __typename: 'Viewer',
           platformAdmin: false,
+          secondFactorEnrollmentRequired: false,
           user: {
             __typename: 'User',
             id: gid('User', 1),
@@ -267,25 +273,38 @@ export function viewer(options: { timeZone?: string; language?: string; username
   };
 }
 
-export const graphqlError = (code: string): MockResponse => ({
-  body: { data: null, errors: [{ message: code.toLowerCase(), extensions: { code } }] },
-});
+/**
+ * A root field that failed, as the server answers it: that field null in
+ * `data`, with the error at its path. Only a nullable root field can answer
+ * so: the type check refuses it for a non-null one.
+ */
+export function graphqlError<F extends string>(code: string, field: F): MockResponse<Record<F, null>> {
+  return {
+    body: {
+      data: { [field]: null } as Record<F, null>,
+      errors: [{ message: code.toLowerCase(), path: [field], extensions: { code } }],
+    },
+  };
+}
 
 /** A full profile (UserProfile query) of a user fixture. */
 export function userProfile(
   u: UserFx,
   extra: Partial<{ nameVerified: boolean; emailVerified: boolean; phone: string | null; homeTenant: { id: string; name: string } | null; createdAt: string; timeZone: string }> = {},
-): MockResponse {
+): MockResponse<OperationData<'UserProfile'>> {
   const row = userRow(u);
   return {
     body: {
       data: {
         node: {
           ...row,
+          __typename: 'User',
           uid: '4f1c2b9e-7d3a-4c55-9a8e-2f6b1d0c9e11',
           nameVerified: extra.nameVerified ?? false,
           emailVerified: extra.emailVerified ?? true,
           phone: extra.phone ?? null,
+          gender: null,
+          birthDate: null,
           language: 'it',
           timeZone: extra.timeZone ?? 'Europe/Rome',
           version: 3,
@@ -305,6 +324,17 @@ export function userProfile(
             __typename: 'Membership',
             id: gid('Membership', `${u.id}-${i}`),
             createdAt: '2025-01-15T08:30:00Z',
+            // Read-only: nothing to give, detach or manage.
+            assignableProducts: [],
+            viewerCanDetach: false,
+            products: [...new Set(list.map(([p]) => p))].map((p) => ({
+              product: { __typename: 'Product', id: p.id },
+              groups: [],
+              assignableGroups: [],
+              viewerCanManage: false,
+              assignableRoles: [],
+              assignableLevels: [],
+            })),
             tenant: {
               __typename: 'Tenant',
               id: tenant.id,
@@ -319,7 +349,8 @@ export function userProfile(
                 id: gid('RoleAssignment', ++assignmentSeq),
                 status,
                 createdAt: '2025-02-03T09:00:00Z',
-                product: { __typename: 'Product', id: p.id, code: p.code, name: p.name },
+                viewerCanManage: false,
+                product: { __typename: 'Product', id: p.id, code: p.code, name: p.name, singleLevel: p.singleLevel ?? false },
                 role: {
                   __typename: 'Role',
                   id: rr.id,
@@ -348,7 +379,7 @@ export interface TenantFx {
   users: number;
 }
 
-export function treeItem(t: TenantFx) {
+export function treeItem(t: TenantFx): Unmasked<TenantTreeItemFragment> {
   return {
     __typename: 'Tenant',
     id: t.id,
@@ -360,7 +391,10 @@ export function treeItem(t: TenantFx) {
   };
 }
 
-function tenantConnection(items: readonly TenantFx[], options: { totalCount?: number; hasNextPage?: boolean; endCursor?: string } = {}) {
+/** The connection of TenantRoots and VisibleTenants (the same selection). */
+type TenantPage = NonNullable<OperationData<'TenantRoots'>['tenants']> & NonNullable<OperationData<'VisibleTenants'>['tenants']>;
+
+function tenantConnection(items: readonly TenantFx[], options: { totalCount?: number; hasNextPage?: boolean; endCursor?: string } = {}): TenantPage {
   return {
     __typename: 'TenantConnection',
     totalCount: options.totalCount ?? items.length,
@@ -369,33 +403,36 @@ function tenantConnection(items: readonly TenantFx[], options: { totalCount?: nu
   };
 }
 
-export function tenantRoots(items: readonly TenantFx[], options: { totalCount?: number; hasNextPage?: boolean; endCursor?: string } = {}): MockResponse {
+export function tenantRoots(
+  items: readonly TenantFx[],
+  options: { totalCount?: number; hasNextPage?: boolean; endCursor?: string } = {},
+): MockResponse<OperationData<'TenantRoots'> & OperationData<'VisibleTenants'>> {
   return { body: { data: { tenants: tenantConnection(items, options) } } };
 }
 
-export function tenantChildren(parentId: string, items: readonly TenantFx[]): MockResponse {
+export function tenantChildren(parentId: string, items: readonly TenantFx[]): MockResponse<OperationData<'TenantChildren'>> {
   return {
     body: { data: { node: { __typename: 'Tenant', id: parentId, children: tenantConnection(items) } } },
   };
 }
 
-export function tenantName(id: string, name: string): MockResponse {
-  return { body: { data: { node: { __typename: 'Tenant', id, name } } } };
+export function tenantName(id: string, name: string, products: readonly ProductFx[] = PRODUCTS): MockResponse<OperationData<'UsersTenant'>> {
+  return { body: { data: { node: { __typename: 'Tenant', id, name, products: products.map((p) => ({ __typename: 'Product', id: p.id })) } } } };
 }
 
 /** The profile's side queries (failed sign-ins, nominations), answered empty. */
 export const PROFILE_SIDE_QUERIES = {
-  FailedLogins: (variables: Record<string, unknown>): MockResponse => ({
+  FailedLogins: (variables: OperationVariables<'FailedLogins'>): MockResponse<OperationData<'FailedLogins'>> => ({
     body: {
       data: {
         node: {
           __typename: 'User',
-          id: String(variables['id'] ?? ''),
+          id: String(variables.id),
           username: 'user',
           failedLogins: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
         },
       },
     },
   }),
-  Nominations: (): MockResponse => ({ body: { data: { nominations: { totalCount: 0, nodes: [] } } } }),
+  Nominations: (): MockResponse<OperationData<'Nominations'>> => ({ body: { data: { nominations: { totalCount: 0, nodes: [] } } } }),
 };

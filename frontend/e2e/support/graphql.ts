@@ -1,12 +1,67 @@
+import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
 import type { Page, Route, WebSocketRoute } from '@playwright/test';
+import type * as Generated from '../../src/gql/graphql';
 
-/** What a mocked operation answers: a GraphQL response body, optionally with an HTTP status. */
-export interface MockResponse {
-  status?: number;
-  body: { data?: unknown; errors?: unknown[] };
+/*
+ * Mocked answers are typed from the SPA's generated documents
+ * (frontend/src/gql, `npm run codegen`): a handler for operation `X`
+ * answers `data` of type OperationData<'X'>, so a change of the schema or of
+ * an operation that the mock does not follow fails `npm run typecheck`
+ * (tsconfig.node.json includes e2e) instead of leaving a mock that the real
+ * server would never send.
+ */
+
+/** Every generated document, by operation name (`UsersListDocument` → `UsersList`). */
+type Documents = {
+  [K in keyof typeof Generated as K extends `${infer Name}Document` ? Name : never]: (typeof Generated)[K];
+};
+/** The name of an operation of the SPA. */
+export type OperationName = keyof Documents;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type FragmentsOf<T> = ' $fragmentRefs' extends keyof T
+  ? T extends { ' $fragmentRefs'?: infer R }
+    ? UnionToIntersection<{ [F in keyof NonNullable<R>]: Unmasked<NonNullable<R>[F]> }[keyof NonNullable<R>]>
+    : never
+  : unknown;
+/**
+ * A generated result type as the server sends it: the generated types mask
+ * fragments (`' $fragmentRefs'`), a response carries their fields. Every
+ * object may carry `__typename` (urql asks for it).
+ */
+export type Unmasked<T> = T extends readonly (infer E)[]
+  ? Array<Unmasked<E>>
+  : T extends object
+    ? FragmentsOf<T> & { [K in keyof T as K extends ' $fragmentRefs' | ' $fragmentName' ? never : K]: Unmasked<T[K]> } & {
+        __typename?: string;
+      }
+    : T;
+
+/** The `data` of operation N, as the server would answer it. */
+export type OperationData<N extends OperationName> = Unmasked<ResultOf<Documents[N]>>;
+/** The variables the SPA sends with operation N. */
+export type OperationVariables<N extends OperationName> = VariablesOf<Documents[N]>;
+
+/** A GraphQL error of a mocked response. */
+export interface MockError {
+  message: string;
+  path?: Array<string | number>;
+  extensions?: { code: string; [key: string]: unknown };
 }
 
-export type OperationHandler = (variables: Record<string, unknown>) => MockResponse | Promise<MockResponse>;
+/** What a mocked operation answers: a GraphQL response body, optionally with an HTTP status. */
+export interface MockResponse<D = never> {
+  status?: number;
+  body: { data?: D | null; errors?: MockError[] };
+}
+
+/** Answers one operation from its variables. */
+export type OperationHandler<N extends OperationName> = (
+  variables: OperationVariables<N>,
+) => MockResponse<OperationData<N>> | Promise<MockResponse<OperationData<N>>>;
+
+/** Handlers by operation name; only the SPA's operations, each typed by its document. */
+export type Handlers = { [N in OperationName]?: OperationHandler<N> };
 
 interface GraphQLRequestBody {
   operationName?: string;
@@ -21,7 +76,7 @@ interface GraphQLRequestBody {
  */
 export async function mockGraphQL(
   page: Page,
-  handlers: Record<string, OperationHandler>,
+  handlers: Handlers,
 ): Promise<Array<{ operationName: string; variables: Record<string, unknown>; headers: Record<string, string> }>> {
   const seen: Array<{ operationName: string; variables: Record<string, unknown>; headers: Record<string, string> }> =
     [];
@@ -32,8 +87,11 @@ export async function mockGraphQL(
     const operationName = body.operationName ?? '';
     const variables = body.variables ?? {};
     seen.push({ operationName, variables, headers: request.headers() });
-    const handler = handlers[operationName];
-    const response: MockResponse = handler
+    // The SPA sends the variables its document declares (typed by the handler).
+    const handler = handlers[operationName as OperationName] as
+      | ((variables: Record<string, unknown>) => MockResponse<unknown> | Promise<MockResponse<unknown>>)
+      | undefined;
+    const response: MockResponse<unknown> = handler
       ? await handler(variables)
       : operationName === 'Viewer'
         ? { body: { data: { viewer: null } } }

@@ -28,11 +28,11 @@ export function TenantPicker({ value, onChange, allowAll = false, allLabel, test
     query: TenantOptionsQuery,
     variables: debounced ? { search: debounced } : {},
   });
-  const tenants = data?.tenants.nodes ?? [];
+  const tenants = data?.tenants?.nodes ?? [];
   const known = tenants.some((tn) => tn.id === value);
-  const many = (data?.tenants.totalCount ?? 0) > tenants.length || debounced !== '';
+  const many = (data?.tenants?.totalCount ?? 0) > tenants.length || debounced !== '';
   // A viewer with a single tenant has nothing to choose: it is taken, and named instead of a picker.
-  const only = !allowAll && debounced === '' && data?.tenants.totalCount === 1 ? tenants[0] : undefined;
+  const only = !allowAll && debounced === '' && data?.tenants?.totalCount === 1 ? tenants[0] : undefined;
   useEffect(() => {
     if (only && value !== only.id) onChange(only.id);
   }, [only, value, onChange]);

@@ -1051,59 +1051,59 @@ export type UserStatusInput = {
 export type MyAccountQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyAccountQuery = { viewer: { secondFactorEnrolled: boolean, secondFactorEnrollmentRequired: boolean, user: { id: string, username: string, givenName: string | null, familyName: string | null, email: string | null, pendingEmail: string | null, phone: string | null, language: string, timeZone: string, version: number, viewerCan: { setPhone: boolean }, failedLogins: { totalCount: number, nodes: Array<{ at: string, ip: string, browser: string, operatingSystem: string, reason: string }> } } } | null, mySessions: Array<{ id: string, kind: TokenKind, current: boolean, createdAt: string, lastSeenAt: string, expiresAt: string, ip: string, browser: string, operatingSystem: string }> };
+export type MyAccountQuery = { viewer: { secondFactorEnrolled: boolean, secondFactorEnrollmentRequired: boolean, user: { id: string, username: string, givenName: string | null, familyName: string | null, email: string | null, pendingEmail: string | null, phone: string | null, language: string, timeZone: string, version: number, viewerCan: { setPhone: boolean }, failedLogins: { totalCount: number, nodes: Array<{ at: string, ip: string, browser: string, operatingSystem: string, reason: string }> } } } | null, mySessions: Array<{ id: string, kind: TokenKind, current: boolean, createdAt: string, lastSeenAt: string, expiresAt: string, ip: string, browser: string, operatingSystem: string }> | null };
 
 export type RevokeSessionMutationVariables = Exact<{
   input: RevokeSessionInput;
 }>;
 
 
-export type RevokeSessionMutation = { revokeSession: { ok: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type RevokeSessionMutation = { revokeSession: { ok: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type RevokeOtherSessionsMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RevokeOtherSessionsMutation = { revokeOtherSessions: { revokedCount: number, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type RevokeOtherSessionsMutation = { revokeOtherSessions: { revokedCount: number, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type ChangePasswordMutationVariables = Exact<{
   input: ChangePasswordInput;
 }>;
 
 
-export type ChangePasswordMutation = { changePassword: { user: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type ChangePasswordMutation = { changePassword: { user: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type BeginTotpEnrollmentMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BeginTotpEnrollmentMutation = { beginTotpEnrollment: { secret: string | null, otpauthUri: string | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type BeginTotpEnrollmentMutation = { beginTotpEnrollment: { secret: string | null, otpauthUri: string | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type ConfirmTotpEnrollmentMutationVariables = Exact<{
   input: ConfirmTotpEnrollmentInput;
 }>;
 
 
-export type ConfirmTotpEnrollmentMutation = { confirmTotpEnrollment: { viewer: { secondFactorEnrolled: boolean } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type ConfirmTotpEnrollmentMutation = { confirmTotpEnrollment: { viewer: { secondFactorEnrolled: boolean } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type UpdateMyPreferencesMutationVariables = Exact<{
   input: UpdateMyPreferencesInput;
 }>;
 
 
-export type UpdateMyPreferencesMutation = { updateMyPreferences: { user: { id: string, language: string, timeZone: string, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type UpdateMyPreferencesMutation = { updateMyPreferences: { user: { id: string, language: string, timeZone: string, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type RequestEmailChangeMutationVariables = Exact<{
   input: RequestEmailChangeInput;
 }>;
 
 
-export type RequestEmailChangeMutation = { requestEmailChange: { user: { id: string, pendingEmail: string | null } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type RequestEmailChangeMutation = { requestEmailChange: { user: { id: string, pendingEmail: string | null } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type UpdateMyPhoneMutationVariables = Exact<{
   input: UpdateMyPhoneInput;
 }>;
 
 
-export type UpdateMyPhoneMutation = { updateMyPhone: { user: { id: string, phone: string | null, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type UpdateMyPhoneMutation = { updateMyPhone: { user: { id: string, phone: string | null, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type AuditActionsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1117,7 +1117,7 @@ export type UserHistoryQueryVariables = Exact<{
 }>;
 
 
-export type UserHistoryQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: string, actorLabel: string, actorName: string, subjectLabel: string | null, objectLabel: string | null, targetType: string, targetId: string | null, createdAt: string, actor: { id: string } | null, subjectUser: { id: string } | null, tenant: { id: string, name: string } | null }> } };
+export type UserHistoryQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: string, actorLabel: string, actorName: string, subjectLabel: string | null, objectLabel: string | null, targetType: string, targetId: string | null, createdAt: string, actor: { id: string } | null, subjectUser: { id: string } | null, tenant: { id: string, name: string } | null }> } | null };
 
 export type AuditUserQueryVariables = Exact<{
   id: string | number;
@@ -1146,7 +1146,7 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: string, actorLabel: string, actorName: string, subjectLabel: string | null, objectLabel: string | null, targetType: string, targetId: string | null, createdAt: string, ip: string | null, requestId: string, actor: { id: string } | null, subjectUser: { id: string } | null, tenant: { id: string, name: string } | null, changes: Array<{ field: string, hidden: boolean, oldValue: string | null, newValue: string | null }> }> } };
+export type AuditEventsQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: string, actorLabel: string, actorName: string, subjectLabel: string | null, objectLabel: string | null, targetType: string, targetId: string | null, createdAt: string, ip: string | null, requestId: string, actor: { id: string } | null, subjectUser: { id: string } | null, tenant: { id: string, name: string } | null, changes: Array<{ field: string, hidden: boolean, oldValue: string | null, newValue: string | null }> }> } | null };
 
 export type FailedLoginsQueryVariables = Exact<{
   id: string | number;
@@ -1174,61 +1174,61 @@ export type LoginMutationVariables = Exact<{
 }>;
 
 
-export type LoginMutation = { login: { totpEnrollmentRequired: boolean, viewer: { user: { id: string, username: string } } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type LoginMutation = { login: { totpEnrollmentRequired: boolean, viewer: { user: { id: string, username: string } } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type ChangeExpiredPasswordMutationVariables = Exact<{
   input: ChangeExpiredPasswordInput;
 }>;
 
 
-export type ChangeExpiredPasswordMutation = { changeExpiredPassword: { viewer: { user: { id: string, username: string } } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type ChangeExpiredPasswordMutation = { changeExpiredPassword: { viewer: { user: { id: string, username: string } } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LogoutMutation = { logout: { ok: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type LogoutMutation = { logout: { ok: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type InvitationStatusQueryVariables = Exact<{
   token: string;
 }>;
 
 
-export type InvitationStatusQuery = { invitationStatus: { state: InvitationState, username: string | null, expiresAt: string | null } };
+export type InvitationStatusQuery = { invitationStatus: { state: InvitationState, username: string | null, expiresAt: string | null } | null };
 
 export type AcceptInvitationMutationVariables = Exact<{
   input: AcceptInvitationInput;
 }>;
 
 
-export type AcceptInvitationMutation = { acceptInvitation: { username: string | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type AcceptInvitationMutation = { acceptInvitation: { username: string | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type DeveloperMailboxQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
 
 
-export type DeveloperMailboxQuery = { developerMailbox: { totalCount: number, nodes: Array<{ id: string, to: string, template: string, language: string, subject: string, text: string, createdAt: string }> } };
+export type DeveloperMailboxQuery = { developerMailbox: { totalCount: number, nodes: Array<{ id: string, to: string, template: string, language: string, subject: string, text: string, createdAt: string }> } | null };
 
 export type RequestAccountRecoveryMutationVariables = Exact<{
   input: RequestAccountRecoveryInput;
 }>;
 
 
-export type RequestAccountRecoveryMutation = { requestAccountRecovery: { accepted: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type RequestAccountRecoveryMutation = { requestAccountRecovery: { accepted: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type ResetPasswordWithTokenMutationVariables = Exact<{
   input: ResetPasswordWithTokenInput;
 }>;
 
 
-export type ResetPasswordWithTokenMutation = { resetPasswordWithToken: { username: string | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type ResetPasswordWithTokenMutation = { resetPasswordWithToken: { username: string | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type ConfirmEmailChangeMutationVariables = Exact<{
   input: ConfirmEmailChangeInput;
 }>;
 
 
-export type ConfirmEmailChangeMutation = { confirmEmailChange: { user: { id: string, email: string | null } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type ConfirmEmailChangeMutation = { confirmEmailChange: { user: { id: string, email: string | null } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type TenantGroupsQueryVariables = Exact<{
   tenantId: string | number;
@@ -1254,35 +1254,35 @@ export type CreateGroupMutationVariables = Exact<{
 }>;
 
 
-export type CreateGroupMutation = { createGroup: { group: { id: string, name: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type CreateGroupMutation = { createGroup: { group: { id: string, name: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type UpdateGroupMutationVariables = Exact<{
   input: UpdateGroupInput;
 }>;
 
 
-export type UpdateGroupMutation = { updateGroup: { group: { id: string, name: string, active: boolean, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type UpdateGroupMutation = { updateGroup: { group: { id: string, name: string, active: boolean, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type DeleteGroupMutationVariables = Exact<{
   input: DeleteGroupInput;
 }>;
 
 
-export type DeleteGroupMutation = { deleteGroup: { deletedGroupId: string | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type DeleteGroupMutation = { deleteGroup: { deletedGroupId: string | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type AddUserToGroupMutationVariables = Exact<{
   input: GroupMemberInput;
 }>;
 
 
-export type AddUserToGroupMutation = { addUserToGroup: { group: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type AddUserToGroupMutation = { addUserToGroup: { group: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type RemoveUserFromGroupMutationVariables = Exact<{
   input: GroupMemberInput;
 }>;
 
 
-export type RemoveUserFromGroupMutation = { removeUserFromGroup: { group: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type RemoveUserFromGroupMutation = { removeUserFromGroup: { group: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type GroupCandidatesQueryVariables = Exact<{
   tenantId: string | number;
@@ -1290,14 +1290,14 @@ export type GroupCandidatesQueryVariables = Exact<{
 }>;
 
 
-export type GroupCandidatesQuery = { users: { nodes: Array<{ id: string, username: string, givenName: string | null, familyName: string | null }> } };
+export type GroupCandidatesQuery = { users: { nodes: Array<{ id: string, username: string, givenName: string | null, familyName: string | null }> } | null };
 
 export type SetModuleLevelMutationVariables = Exact<{
   input: SetModuleLevelInput;
 }>;
 
 
-export type SetModuleLevelMutation = { setModuleLevel: { roleAssignment: { id: string, status: AssignmentStatus, role: { id: string, name: string } } | null, previousRole: { id: string, name: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type SetModuleLevelMutation = { setModuleLevel: { roleAssignment: { id: string, status: AssignmentStatus, role: { id: string, name: string } } | null, previousRole: { id: string, name: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type NominationTenantQueryVariables = Exact<{
   id: string | number;
@@ -1325,14 +1325,14 @@ export type StartNominationMutationVariables = Exact<{
 }>;
 
 
-export type StartNominationMutation = { startNomination: { nomination: { ' $fragmentRefs'?: { 'NominationFieldsFragment': NominationFieldsFragment } } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type StartNominationMutation = { startNomination: { nomination: { ' $fragmentRefs'?: { 'NominationFieldsFragment': NominationFieldsFragment } } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type CancelNominationMutationVariables = Exact<{
   input: RejectNominationInput;
 }>;
 
 
-export type CancelNominationMutation = { rejectNomination: { status: NominationStatus | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type CancelNominationMutation = { rejectNomination: { status: NominationStatus | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type NominationsQueryVariables = Exact<{
   tenantId: string | number;
@@ -1340,7 +1340,7 @@ export type NominationsQueryVariables = Exact<{
 }>;
 
 
-export type NominationsQuery = { nominations: { totalCount: number, nodes: Array<{ ' $fragmentRefs'?: { 'NominationFieldsFragment': NominationFieldsFragment } }> } };
+export type NominationsQuery = { nominations: { totalCount: number, nodes: Array<{ ' $fragmentRefs'?: { 'NominationFieldsFragment': NominationFieldsFragment } }> } | null };
 
 export type CatalogRoleFragment = { id: string, code: string, name: string, category: RoleCategory, permissions: Array<string>, requiresNomination: boolean, personalDataAccess: boolean, requiresSite: boolean } & { ' $fragmentName'?: 'CatalogRoleFragment' };
 
@@ -1350,7 +1350,7 @@ export type ProductCatalogQueryVariables = Exact<{ [key: string]: never; }>;
 export type ProductCatalogQuery = { products: Array<{ id: string, code: string, name: string, description: string, singleLevel: boolean, roles: Array<(
       { id: string }
       & { ' $fragmentRefs'?: { 'CatalogRoleFragment': CatalogRoleFragment } }
-    )> }> };
+    )> }> | null };
 
 export type SecurityFindingListFragment = { totalCount: number, nodes: Array<{ reasons: Array<SecurityFindingReason>, user: { id: string, username: string, givenName: string | null, familyName: string | null, status: UserStatus } }> } & { ' $fragmentName'?: 'SecurityFindingListFragment' };
 
@@ -1359,7 +1359,7 @@ export type SecurityFindingsQueryVariables = Exact<{
 }>;
 
 
-export type SecurityFindingsQuery = { securityFindings: { tenant: { id: string, name: string }, notActivated: { ' $fragmentRefs'?: { 'SecurityFindingListFragment': SecurityFindingListFragment } }, blocked: { ' $fragmentRefs'?: { 'SecurityFindingListFragment': SecurityFindingListFragment } }, locked: { ' $fragmentRefs'?: { 'SecurityFindingListFragment': SecurityFindingListFragment } }, suspended: { ' $fragmentRefs'?: { 'SecurityFindingListFragment': SecurityFindingListFragment } } } };
+export type SecurityFindingsQuery = { securityFindings: { tenant: { id: string, name: string }, notActivated: { ' $fragmentRefs'?: { 'SecurityFindingListFragment': SecurityFindingListFragment } }, blocked: { ' $fragmentRefs'?: { 'SecurityFindingListFragment': SecurityFindingListFragment } }, locked: { ' $fragmentRefs'?: { 'SecurityFindingListFragment': SecurityFindingListFragment } }, suspended: { ' $fragmentRefs'?: { 'SecurityFindingListFragment': SecurityFindingListFragment } } } | null };
 
 export type ServiceAccountsQueryVariables = Exact<{
   tenantId: string | number;
@@ -1385,35 +1385,35 @@ export type CreateServiceAccountMutationVariables = Exact<{
 }>;
 
 
-export type CreateServiceAccountMutation = { createServiceAccount: { serviceAccount: { id: string, username: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type CreateServiceAccountMutation = { createServiceAccount: { serviceAccount: { id: string, username: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type CreateServiceAccountTokenMutationVariables = Exact<{
   input: CreateServiceAccountTokenInput;
 }>;
 
 
-export type CreateServiceAccountTokenMutation = { createServiceAccountToken: { secret: string | null, token: { id: string, name: string, hint: string, expiresAt: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type CreateServiceAccountTokenMutation = { createServiceAccountToken: { secret: string | null, token: { id: string, name: string, hint: string, expiresAt: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type RotateServiceAccountTokenMutationVariables = Exact<{
   input: RotateServiceAccountTokenInput;
 }>;
 
 
-export type RotateServiceAccountTokenMutation = { rotateServiceAccountToken: { secret: string | null, token: { id: string, name: string, hint: string, expiresAt: string } | null, previousToken: { id: string, expiresAt: string, status: ServiceAccountTokenStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type RotateServiceAccountTokenMutation = { rotateServiceAccountToken: { secret: string | null, token: { id: string, name: string, hint: string, expiresAt: string } | null, previousToken: { id: string, expiresAt: string, status: ServiceAccountTokenStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type RevokeServiceAccountTokenMutationVariables = Exact<{
   input: RevokeServiceAccountTokenInput;
 }>;
 
 
-export type RevokeServiceAccountTokenMutation = { revokeServiceAccountToken: { token: { id: string, status: ServiceAccountTokenStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type RevokeServiceAccountTokenMutation = { revokeServiceAccountToken: { token: { id: string, status: ServiceAccountTokenStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type BootstrapPlatformAdminMutationVariables = Exact<{
   input: BootstrapPlatformAdminInput;
 }>;
 
 
-export type BootstrapPlatformAdminMutation = { bootstrapPlatformAdmin: { user: { id: string, username: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type BootstrapPlatformAdminMutation = { bootstrapPlatformAdmin: { user: { id: string, username: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type UserErrorFieldsFragment = { field: Array<string>, code: UserErrorCode, message: string } & { ' $fragmentName'?: 'UserErrorFieldsFragment' };
 
@@ -1443,7 +1443,7 @@ export type UpdateTenantPasswordLifetimeMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantPasswordLifetimeMutation = { updateTenant: { tenant: { id: string, version: number, passwordMaxAgeDays: number | null } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type UpdateTenantPasswordLifetimeMutation = { updateTenant: { tenant: { id: string, version: number, passwordMaxAgeDays: number | null } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type TenantFailedLoginsQueryVariables = Exact<{
   tenantId: string | number;
@@ -1537,7 +1537,7 @@ export type TenantRootsQueryVariables = Exact<{
 export type TenantRootsQuery = { tenants: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<(
       { id: string }
       & { ' $fragmentRefs'?: { 'TenantTreeItemFragment': TenantTreeItemFragment } }
-    )> } };
+    )> } | null };
 
 export type VisibleTenantsQueryVariables = Exact<{
   first: number;
@@ -1549,7 +1549,7 @@ export type VisibleTenantsQueryVariables = Exact<{
 export type VisibleTenantsQuery = { tenants: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<(
       { id: string }
       & { ' $fragmentRefs'?: { 'TenantTreeItemFragment': TenantTreeItemFragment } }
-    )> } };
+    )> } | null };
 
 export type TenantChildrenQueryVariables = Exact<{
   id: string | number;
@@ -1581,14 +1581,14 @@ export type TenantOptionsQueryVariables = Exact<{
 }>;
 
 
-export type TenantOptionsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, name: string, parent: { id: string, name: string } | null }> } };
+export type TenantOptionsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, name: string, parent: { id: string, name: string } | null }> } | null };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { tenant: { id: string, name: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type CreateTenantMutation = { createTenant: { tenant: { id: string, name: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type UserListRowFragment = { id: string, kind: UserKind, username: string, givenName: string | null, familyName: string | null, email: string | null, taxCode: string | null, status: UserStatus, memberships: Array<{ id: string, tenant: { id: string, name: string }, roleAssignments: Array<{ id: string, status: AssignmentStatus, product: { id: string, name: string }, role: { id: string, name: string, category: RoleCategory } }> }> } & { ' $fragmentName'?: 'UserListRowFragment' };
 
@@ -1604,7 +1604,7 @@ export type UsersListQueryVariables = Exact<{
 export type UsersListQuery = { users: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: (
         { id: string }
         & { ' $fragmentRefs'?: { 'UserListRowFragment': UserListRowFragment } }
-      ) }> } };
+      ) }> } | null };
 
 export type TeamRowFragment = { id: string, kind: UserKind, username: string, givenName: string | null, familyName: string | null, email: string | null, status: UserStatus, version: number, lastSignInAt: string | null, viewerCan: { changeStatus: boolean, resetCredentials: boolean }, memberships: Array<{ id: string, tenant: { id: string, name: string }, roleAssignments: Array<{ id: string, status: AssignmentStatus, product: { id: string, name: string }, role: { id: string, name: string, category: RoleCategory } }> }> } & { ' $fragmentName'?: 'TeamRowFragment' };
 
@@ -1621,12 +1621,12 @@ export type UsersTeamQueryVariables = Exact<{
 export type UsersTeamQuery = { users: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: (
         { id: string }
         & { ' $fragmentRefs'?: { 'TeamRowFragment': TeamRowFragment } }
-      ) }> } };
+      ) }> } | null };
 
 export type UsersProductsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type UsersProductsQuery = { products: Array<{ id: string, name: string, roles: Array<{ id: string, name: string, category: RoleCategory }> }> };
+export type UsersProductsQuery = { products: Array<{ id: string, name: string, roles: Array<{ id: string, name: string, category: RoleCategory }> }> | null };
 
 export type UsersTenantQueryVariables = Exact<{
   id: string | number;
@@ -1671,42 +1671,42 @@ export type SuspendRoleAssignmentMutationVariables = Exact<{
 }>;
 
 
-export type SuspendRoleAssignmentMutation = { suspendRoleAssignment: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type SuspendRoleAssignmentMutation = { suspendRoleAssignment: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type ReactivateRoleAssignmentMutationVariables = Exact<{
   input: RoleAssignmentInput;
 }>;
 
 
-export type ReactivateRoleAssignmentMutation = { reactivateRoleAssignment: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type ReactivateRoleAssignmentMutation = { reactivateRoleAssignment: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type RemoveRoleAssignmentMutationVariables = Exact<{
   input: RoleAssignmentInput;
 }>;
 
 
-export type RemoveRoleAssignmentMutation = { removeRoleAssignment: { removedRoleAssignmentId: string | null, membershipRemoved: boolean, userDeleted: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type RemoveRoleAssignmentMutation = { removeRoleAssignment: { removedRoleAssignmentId: string | null, membershipRemoved: boolean, userDeleted: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type AssignRoleMutationVariables = Exact<{
   input: AssignRoleInput;
 }>;
 
 
-export type AssignRoleMutation = { assignRole: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type AssignRoleMutation = { assignRole: { roleAssignment: { id: string, status: AssignmentStatus } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type SuspendUserMutationVariables = Exact<{
   input: UserStatusInput;
 }>;
 
 
-export type SuspendUserMutation = { suspendUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type SuspendUserMutation = { suspendUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type ReactivateUserMutationVariables = Exact<{
   input: UserStatusInput;
 }>;
 
 
-export type ReactivateUserMutation = { reactivateUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type ReactivateUserMutation = { reactivateUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type ChangesSubscriptionVariables = Exact<{
   tenantIds?: Array<string | number> | string | number | null | undefined;
@@ -1726,56 +1726,56 @@ export type ChangesSubscription = { changes: { cursor: string, type: ChangeEvent
 export type AddUserTenantsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AddUserTenantsQuery = { tenants: { nodes: Array<{ id: string, name: string, viewerCan: { manageableProducts: Array<{ id: string }> } }> } };
+export type AddUserTenantsQuery = { tenants: { nodes: Array<{ id: string, name: string, viewerCan: { manageableProducts: Array<{ id: string }> } }> } | null };
 
 export type LookupUserCandidateMutationVariables = Exact<{
   input: LookupUserCandidateInput;
 }>;
 
 
-export type LookupUserCandidateMutation = { lookupUserCandidate: { outcome: UserCandidateOutcome | null, existingUsername: string | null, user: { id: string, username: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type LookupUserCandidateMutation = { lookupUserCandidate: { outcome: UserCandidateOutcome | null, existingUsername: string | null, user: { id: string, username: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
 }>;
 
 
-export type CreateUserMutation = { createUser: { user: { id: string, username: string, email: string | null } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type CreateUserMutation = { createUser: { user: { id: string, username: string, email: string | null } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type AttachExistingUserMutationVariables = Exact<{
   input: AttachExistingUserInput;
 }>;
 
 
-export type AttachExistingUserMutation = { attachExistingUser: { user: { id: string, username: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type AttachExistingUserMutation = { attachExistingUser: { user: { id: string, username: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type UpdateUserProfileMutationVariables = Exact<{
   input: UpdateUserProfileInput;
 }>;
 
 
-export type UpdateUserProfileMutation = { updateUserProfile: { user: { id: string, givenName: string | null, familyName: string | null, taxCode: string | null, language: string, timeZone: string, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type UpdateUserProfileMutation = { updateUserProfile: { user: { id: string, givenName: string | null, familyName: string | null, taxCode: string | null, language: string, timeZone: string, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type AttachUserToTenantMutationVariables = Exact<{
   input: AttachUserToTenantInput;
 }>;
 
 
-export type AttachUserToTenantMutation = { attachUserToTenant: { membership: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type AttachUserToTenantMutation = { attachUserToTenant: { membership: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type RemoveUserFromTenantMutationVariables = Exact<{
   input: RemoveUserFromTenantInput;
 }>;
 
 
-export type RemoveUserFromTenantMutation = { removeUserFromTenant: { detachedMembershipId: string | null, userDeleted: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type RemoveUserFromTenantMutation = { removeUserFromTenant: { detachedMembershipId: string | null, userDeleted: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type DetachUserFromTenantMutationVariables = Exact<{
   input: DetachUserFromTenantInput;
 }>;
 
 
-export type DetachUserFromTenantMutation = { detachUserFromTenant: { detachedMembershipId: string | null, userDeleted: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type DetachUserFromTenantMutation = { detachUserFromTenant: { detachedMembershipId: string | null, userDeleted: boolean, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type TenantManageableProductsQueryVariables = Exact<{
   id: string | number;
@@ -1801,49 +1801,49 @@ export type UnlockUserMutationVariables = Exact<{
 }>;
 
 
-export type UnlockUserMutation = { unlockUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type UnlockUserMutation = { unlockUser: { user: { id: string, status: UserStatus, version: number } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type AdminResetPasswordMutationVariables = Exact<{
   input: AdminResetPasswordInput;
 }>;
 
 
-export type AdminResetPasswordMutation = { adminResetPassword: { user: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type AdminResetPasswordMutation = { adminResetPassword: { user: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type AdminResetSecondFactorMutationVariables = Exact<{
   input: AdminResetSecondFactorInput;
 }>;
 
 
-export type AdminResetSecondFactorMutation = { adminResetSecondFactor: { user: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type AdminResetSecondFactorMutation = { adminResetSecondFactor: { user: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type ResendInvitationMutationVariables = Exact<{
   input: ResendInvitationInput;
 }>;
 
 
-export type ResendInvitationMutation = { resendInvitation: { user: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } };
+export type ResendInvitationMutation = { resendInvitation: { user: { id: string } | null, userErrors: Array<{ ' $fragmentRefs'?: { 'UserErrorFieldsFragment': UserErrorFieldsFragment } }> } | null };
 
 export type SuspendUsersMutationVariables = Exact<{
   input: BulkUsersInput;
 }>;
 
 
-export type SuspendUsersMutation = { suspendUsers: { succeeded: Array<{ id: string, status: UserStatus, version: number }>, userErrors: Array<{ ' $fragmentRefs'?: { 'BulkUserErrorFieldsFragment': BulkUserErrorFieldsFragment } }> } };
+export type SuspendUsersMutation = { suspendUsers: { succeeded: Array<{ id: string, status: UserStatus, version: number }>, userErrors: Array<{ ' $fragmentRefs'?: { 'BulkUserErrorFieldsFragment': BulkUserErrorFieldsFragment } }> } | null };
 
 export type ReactivateUsersMutationVariables = Exact<{
   input: BulkUsersInput;
 }>;
 
 
-export type ReactivateUsersMutation = { reactivateUsers: { succeeded: Array<{ id: string, status: UserStatus, version: number }>, userErrors: Array<{ ' $fragmentRefs'?: { 'BulkUserErrorFieldsFragment': BulkUserErrorFieldsFragment } }> } };
+export type ReactivateUsersMutation = { reactivateUsers: { succeeded: Array<{ id: string, status: UserStatus, version: number }>, userErrors: Array<{ ' $fragmentRefs'?: { 'BulkUserErrorFieldsFragment': BulkUserErrorFieldsFragment } }> } | null };
 
 export type RemoveUsersFromTenantMutationVariables = Exact<{
   input: BulkUsersInput;
 }>;
 
 
-export type RemoveUsersFromTenantMutation = { removeUsersFromTenant: { removedUserIds: Array<string>, deletedUserIds: Array<string>, userErrors: Array<{ ' $fragmentRefs'?: { 'BulkUserErrorFieldsFragment': BulkUserErrorFieldsFragment } }> } };
+export type RemoveUsersFromTenantMutation = { removeUsersFromTenant: { removedUserIds: Array<string>, deletedUserIds: Array<string>, userErrors: Array<{ ' $fragmentRefs'?: { 'BulkUserErrorFieldsFragment': BulkUserErrorFieldsFragment } }> } | null };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 

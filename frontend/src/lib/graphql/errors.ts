@@ -1,4 +1,4 @@
-import type { CombinedError } from '@urql/core';
+import { CombinedError } from '@urql/core';
 
 /** Error codes the UI explains; the API's `extensions.code` values (SPEC §4) plus NETWORK. */
 export const ERROR_CODES = [
@@ -47,4 +47,20 @@ export function errorCode(error: CombinedError): ErrorCode {
     return fromStatus(response?.status);
   }
   return 'UNKNOWN';
+}
+
+/**
+ * The part of a query's error that concerns one root field (by its alias):
+ * root fields are nullable, so one that fails answers null with an error at
+ * its path while the others still answer. Gives the errors whose path starts
+ * at `field`, the whole error when the request failed as a whole (network,
+ * HTTP status, an error without a path), undefined when `field` answered.
+ */
+export function errorAt(error: CombinedError | undefined, field: string): CombinedError | undefined {
+  if (!error) return undefined;
+  if (error.networkError || error.graphQLErrors.some((e) => !e.path || e.path.length === 0)) return error;
+  const own = error.graphQLErrors.filter((e) => e.path?.[0] === field);
+  if (own.length === 0) return undefined;
+  if (own.length === error.graphQLErrors.length) return error;
+  return new CombinedError({ graphQLErrors: own, response: error.response });
 }

@@ -11,6 +11,7 @@ import { QrCode } from '../../../components/QrCode';
 import { QueryError } from '../../../components/QueryError';
 import type { MyAccountQuery as MyAccountData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
+import { errorAt } from '../../../lib/graphql/errors';
 import { mutationOutcome, outcomeMessage } from '../../../lib/mutationOutcome';
 import { pluralForm } from '../../../lib/plural';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
@@ -27,7 +28,7 @@ import {
   UpdateMyPreferencesMutation,
 } from '../operations';
 
-type Session = MyAccountData['mySessions'][number];
+type Session = NonNullable<MyAccountData['mySessions']>[number];
 type AccountViewer = NonNullable<MyAccountData['viewer']>;
 
 /**
@@ -41,11 +42,17 @@ export function AccountPage() {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: MyAccountQuery, requestPolicy: 'cache-and-network' });
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const viewer = data?.viewer;
+  const sessionsError = errorAt(error, 'mySessions');
   let body;
   if (viewer && data) {
     body = (
       <>
-        <SessionsCard sessions={data.mySessions} onChange={refetch} />
+        {data.mySessions ? (
+          <SessionsCard sessions={data.mySessions} onChange={refetch} />
+        ) : (
+          // The sessions failed on their own: said here, the rest of the account still answers.
+          sessionsError && <QueryError error={sessionsError} onRetry={refetch} testId="sessions-error" />
+        )}
         <div className="card-grid">
           <PasswordCard onChange={refetch} />
           <SecondFactorCard viewer={viewer} onChange={refetch} />

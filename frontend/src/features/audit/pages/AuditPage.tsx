@@ -28,7 +28,7 @@ import { FieldChanges, useFieldLabel } from '../components/FieldChanges';
 
 const PAGE_SIZE = 25;
 
-type AuditEvent = AuditData['auditEvents']['nodes'][number];
+type AuditEvent = NonNullable<AuditData['auditEvents']>['nodes'][number];
 
 /**
  * `/audit` (R26): the audit trail, newest first unless the When or Action

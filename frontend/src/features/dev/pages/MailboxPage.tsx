@@ -24,7 +24,7 @@ export function MailboxPage() {
     variables: { first: 50 },
     requestPolicy: 'network-only',
   });
-  const messages = data?.developerMailbox.nodes ?? [];
+  const messages = data?.developerMailbox?.nodes ?? [];
   return (
     <section data-testid="mailbox-page" aria-labelledby="page-heading">
       <PageHeading>{t('mailbox.title')}</PageHeading>

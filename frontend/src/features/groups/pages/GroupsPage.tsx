@@ -320,7 +320,7 @@ function AddMemberForm({ group, tenantId, onDone }: { group: Group; tenantId: st
   });
   const [{ fetching }, add] = useMutation(AddUserToGroupMutation);
   const memberIds = new Set(group.members.nodes.map((m) => m.id));
-  const candidates = (data?.users.nodes ?? []).filter((u) => !memberIds.has(u.id));
+  const candidates = (data?.users?.nodes ?? []).filter((u) => !memberIds.has(u.id));
   if (!open) {
     return (
       <button type="button" className="button button-secondary button-small" onClick={() => setOpen(true)} data-testid="group-add-member-open">

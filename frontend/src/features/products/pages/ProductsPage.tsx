@@ -20,7 +20,7 @@ export function ProductsPage() {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: ProductCatalogQuery });
 
   let body;
-  if (!data) {
+  if (!data?.products) {
     body = error ? (
       <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} testId="products-error" />
     ) : (

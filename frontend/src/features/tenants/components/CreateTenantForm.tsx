@@ -69,7 +69,7 @@ export function CreateTenantForm() {
     const outcome = mutationOutcome(t, result, result.data?.createTenant, ['name', 'country', 'taxCode', 'certifiedEmail', 'parentId']);
     if (!outcome.ok) {
       // A refused tax code names the identifier of the tenant's country (SIREN or SIRET in France).
-      const taxRefused = userErrorsOf(result.data?.createTenant.userErrors ?? []).some((u) => u.code === 'INVALID_TAX_CODE');
+      const taxRefused = userErrorsOf(result.data?.createTenant?.userErrors ?? []).some((u) => u.code === 'INVALID_TAX_CODE');
       setErrors(
         taxRefused
           ? { ...outcome.fieldErrors, taxCode: t('userError.INVALID_TAX_CODE.named', { identifier: t(organizationTaxCodeLabelKey(country)) }) }

@@ -154,7 +154,7 @@ function Roots() {
   const [after, setAfter] = useState<Array<string | null>>([null]);
   const orderBy = useContext(OrderContext);
   const [first] = useQuery({ query: TenantRootsQuery, variables: { first: TREE_PAGE_SIZE, after: null, orderBy } });
-  const noRoots = first.data?.tenants.totalCount === 0;
+  const noRoots = first.data?.tenants?.totalCount === 0;
   if (noRoots) return <VisibleTops />;
   return (
     <>
@@ -210,13 +210,13 @@ function VisibleTops() {
     variables: { first: VISIBLE_LIMIT, after: null, orderBy },
   });
   const tops = useMemo(() => {
-    const nodes = data?.tenants.nodes ?? [];
+    const nodes = data?.tenants?.nodes ?? [];
     return nodes.filter((n) => getFragmentData(TenantTreeItemFragment, n).parent === null);
   }, [data]);
   return (
     <LevelPage
       level={1}
-      nodes={data ? tops : undefined}
+      nodes={data?.tenants ? tops : undefined}
       total={tops.length}
       offset={0}
       error={error}

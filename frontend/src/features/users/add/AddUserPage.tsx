@@ -78,7 +78,7 @@ export function AddUserPage() {
   }, [lookup]);
 
   // Only the tenants where the viewer may add someone (gives roles on some product there).
-  const listed = addableTenants(tenants.data?.tenants.nodes ?? []);
+  const listed = addableTenants(tenants.data?.tenants?.nodes ?? []);
   const onlyTenant = listed.length === 1 && tenants.data ? listed[0] : undefined;
   useEffect(() => {
     if (tenantId === '' && onlyTenant) setTenantId(onlyTenant.id);

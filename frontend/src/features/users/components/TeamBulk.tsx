@@ -54,15 +54,15 @@ export function TeamBulkBar({
     if (action === 'suspend') {
       const r = await suspend(input);
       error = r.error;
-      if (r.data) outcome = bulkResult(action, r.data.suspendUsers);
+      if (r.data?.suspendUsers) outcome = bulkResult(action, r.data.suspendUsers);
     } else if (action === 'reactivate') {
       const r = await reactivate(input);
       error = r.error;
-      if (r.data) outcome = bulkResult(action, r.data.reactivateUsers);
+      if (r.data?.reactivateUsers) outcome = bulkResult(action, r.data.reactivateUsers);
     } else {
       const r = await remove(input);
       error = r.error;
-      if (r.data) outcome = bulkResult(action, r.data.removeUsersFromTenant);
+      if (r.data?.removeUsersFromTenant) outcome = bulkResult(action, r.data.removeUsersFromTenant);
     }
     if (!outcome) {
       setProblem(t(`error.${error ? errorCode(error) : 'UNKNOWN'}`));

@@ -29,7 +29,7 @@ export function UserNominations({ tenantId, tenantName, userId }: { tenantId: st
   const [cancelling, setCancelling] = useState<{ id: string; reference: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [{ fetching }, cancel] = useMutation(CancelNominationMutation);
-  const list = (data?.nominations.nodes ?? []).map((n) => getFragmentData(NominationFieldsFragment, n)).filter((n) => n.user?.id === userId);
+  const list = (data?.nominations?.nodes ?? []).map((n) => getFragmentData(NominationFieldsFragment, n)).filter((n) => n.user?.id === userId);
   if (list.length === 0) return null;
   const confirm = async (): Promise<void> => {
     if (!cancelling) return;

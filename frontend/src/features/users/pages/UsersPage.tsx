@@ -308,7 +308,7 @@ export function UsersPage() {
         </ul>
       </nav>
       )}
-      {products.error && !products.data && (
+      {products.error && !products.data?.products && (
         <QueryError error={products.error} testId="users-products-error" />
       )}
 
