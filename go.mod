@@ -2,6 +2,10 @@ module tenantadmin
 
 go 1.26.0
 
+// npm packages may carry Go code of their own (flatted does): not ours to
+// build, vet or test.
+ignore ./node_modules
+
 require (
 	github.com/99designs/gqlgen v0.17.98
 	github.com/alicebob/miniredis/v2 v2.40.0
