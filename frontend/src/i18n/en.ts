@@ -330,6 +330,7 @@ export const en: Messages = {
   'userError.INVALID_TIME_ZONE': "Invalid time zone.",
 
   'live.profileUpdated': "Profile updated at {time} after a change.",
+  'live.profileDeleted': "This account was deleted at {time}.",
   'live.listUpdated': "List updated at {time} after a change.",
 
   'assign.roleRequired': "Choose the role to give.",

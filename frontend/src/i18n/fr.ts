@@ -337,6 +337,7 @@ export const fr: Messages = {
   'userError.INVALID_TIME_ZONE': "Fuseau horaire non valide.",
 
   'live.profileUpdated': "Fiche mise à jour à {time} suite à une modification.",
+  'live.profileDeleted': "Ce compte a été supprimé à {time}.",
   'live.listUpdated': "Liste mise à jour à {time} suite à une modification.",
 
   'assign.roleRequired': "Choisissez le rôle à attribuer.",

@@ -338,6 +338,7 @@ export const it = {
   'userError.INVALID_TIME_ZONE': "Fuso orario non valido.",
 
   'live.profileUpdated': "Scheda aggiornata alle {time} per una modifica.",
+  'live.profileDeleted': "Questo account è stato eliminato alle {time}.",
   'live.listUpdated': "Elenco aggiornato alle {time} per una modifica.",
 
   'assign.roleRequired': "Scegli il ruolo da assegnare.",

@@ -64,6 +64,13 @@ export function UserProfilePage() {
   const fieldLabel = useFieldLabel();
   const onLiveChange = useCallback(
     (e: ChangeEventLike) => {
+      // Since events carry global IDs (issue 15.4) this user's own deletion
+      // matches too: say so, and keep the page as it is rather than
+      // reloading it into "not found" under the deletion's result.
+      if (e.type === 'USER_DELETED' && e.subjectId === id) {
+        setLiveNote(t('live.profileDeleted', { time: new Date().toLocaleTimeString() }));
+        return;
+      }
       refetch();
       let note = t('live.profileUpdated', { time: new Date().toLocaleTimeString() });
       // What changed, in words, from the event's typed details.
