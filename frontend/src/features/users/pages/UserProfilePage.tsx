@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
@@ -88,9 +88,18 @@ export function UserProfilePage() {
   const title = user ? (displayName(user) ?? user.username) : t('profile.title');
   useDocumentTitle(title);
 
+  // The user this page showed, kept when a reload finds the account gone
+  // (deleted here or by another administrator): the page stays as it was,
+  // with what was done still on it, instead of turning into "not found".
+  const shown = useRef<ProfileUser | undefined>(undefined);
+  if (user) shown.current = user;
+  const gone = !user && !error && data?.node === null && shown.current?.id === id ? shown.current : undefined;
+
+  const profileUser = user ?? gone;
+
   let body;
-  if (user) {
-    body = <Profile user={user} refetch={refetch} />;
+  if (profileUser) {
+    body = <Profile user={profileUser} refetch={refetch} />;
   } else if (error) {
     body = <QueryError error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} testId="profile-error" />;
   } else if (data) {
