@@ -2,8 +2,6 @@ package db_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
@@ -11,7 +9,6 @@ import (
 
 	"tenantadmin/bench/datagen"
 	"tenantadmin/db"
-	"tenantadmin/db/dbtest"
 	"tenantadmin/domain"
 )
 
@@ -25,22 +22,9 @@ func TestListOrderPlansUseIndexes(t *testing.T) {
 		t.Skip("generates a large dataset")
 	}
 	ctx := context.Background()
-	url := dbtest.NewDatabaseURL(t)
 	cfg := datagen.Scaled(0.001)
 	cfg.Tenants, cfg.Orgs, cfg.Users, cfg.AuditEvents = 10_000, 2_000, 14_000, 300_000
-	if _, err := datagen.Generate(ctx, cfg, url, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	d, err := db.Open(ctx, url, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	d, conn := generatedDataset(t, cfg)
 	exec := func(sql string, args ...any) {
 		t.Helper()
 		if _, err := conn.Exec(ctx, sql, args...); err != nil {

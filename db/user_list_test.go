@@ -92,10 +92,18 @@ func TestFindUsersMatchesReference(t *testing.T) {
 // the test ends.
 func generatedUsers(t *testing.T, users int) (*db.DB, *pgx.Conn) {
 	t.Helper()
-	ctx := context.Background()
-	url := dbtest.NewDatabaseURL(t)
 	cfg := datagen.Scaled(0.001)
 	cfg.Tenants, cfg.Orgs, cfg.Users, cfg.AuditEvents = 100, 10, users, 0
+	return generatedDataset(t, cfg)
+}
+
+// generatedDataset loads the dataset cfg describes into a fresh database
+// and returns the service layer's and a plain connection to it, both closed
+// when the test ends.
+func generatedDataset(t *testing.T, cfg datagen.Config) (*db.DB, *pgx.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	url := dbtest.NewDatabaseURL(t)
 	if _, err := datagen.Generate(ctx, cfg, url, io.Discard); err != nil {
 		t.Fatal(err)
 	}
