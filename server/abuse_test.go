@@ -29,7 +29,7 @@ func introspectionQuery(t *testing.T) string {
 func TestAbuseIntrospection(t *testing.T) {
 	m := MustRunMain(t)
 	t.Run("OKStandardQuery", func(t *testing.T) {
-		res := m.gql(t, "", introspectionQuery(t), nil)
+		res := m.GQL(t, "", introspectionQuery(t), nil)
 		if len(res.Errors) > 0 || !bytes.Contains(res.Data, []byte(`"queryType":{"name":"Query"`)) {
 			t.Fatalf("errors %+v, data %.200s", res.Errors, res.Data)
 		}
@@ -42,9 +42,9 @@ func TestAbuseIntrospection(t *testing.T) {
 		"ErrNestedListsUnderType": `{ __type(name: "User") { fields { type { fields { type { fields { type { fields { name } } } } } } } } }`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			res := m.gql(t, "", q, nil)
-			if res.code() != "GRAPHQL_VALIDATION_FAILED" || !strings.Contains(res.Errors[0].Message, "introspection depth") {
-				t.Fatalf("code %q, errors %+v", res.code(), res.Errors)
+			res := m.GQL(t, "", q, nil)
+			if res.Code() != "GRAPHQL_VALIDATION_FAILED" || !strings.Contains(res.Errors[0].Message, "introspection depth") {
+				t.Fatalf("code %q, errors %+v", res.Code(), res.Errors)
 			}
 		})
 	}
@@ -55,8 +55,8 @@ func TestAbuseIntrospection(t *testing.T) {
 		body, _ := json.Marshal(map[string]any{"query": q, "operationName": "IntrospectionQuery"})
 		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		if res := doGQL(t, req); res.code() != "QUERY_TOO_DEEP" {
-			t.Fatalf("code %q, errors %+v", res.code(), res.Errors)
+		if res := Do(t, req); res.Code() != "QUERY_TOO_DEEP" {
+			t.Fatalf("code %q, errors %+v", res.Code(), res.Errors)
 		}
 	})
 }
@@ -70,21 +70,21 @@ func TestAbuseIntrospectionOffInProduction(t *testing.T) {
 		"Standard": introspectionQuery(t),
 	} {
 		t.Run(name, func(t *testing.T) {
-			res := m.gql(t, "", q, nil)
-			if res.code() != "INTROSPECTION_DISABLED" || bytes.Contains(res.Data, []byte("User")) || bytes.Contains(res.Data, []byte("Query")) {
-				t.Fatalf("introspection answered in production: code %q, data %.200s", res.code(), res.Data)
+			res := m.GQL(t, "", q, nil)
+			if res.Code() != "INTROSPECTION_DISABLED" || bytes.Contains(res.Data, []byte("User")) || bytes.Contains(res.Data, []byte("Query")) {
+				t.Fatalf("introspection answered in production: code %q, data %.200s", res.Code(), res.Data)
 			}
 		})
 	}
 	t.Run("OKTypename", func(t *testing.T) {
 		// __typename is not introspection: clients (urql) rely on it.
-		if res := m.gql(t, "", `{ __typename }`, nil); string(res.Data) != `{"__typename":"Query"}` {
+		if res := m.GQL(t, "", `{ __typename }`, nil); string(res.Data) != `{"__typename":"Query"}` {
 			t.Fatalf("data %s, errors %+v", res.Data, res.Errors)
 		}
 	})
 	t.Run("OKExplicitlyEnabled", func(t *testing.T) {
 		m := MustRunMainWith(t, "-production", "-cursor-secret", testCursorSecret, "-introspection", "true")
-		if res := m.gql(t, "", `{ __schema { queryType { name } } }`, nil); len(res.Errors) > 0 {
+		if res := m.GQL(t, "", `{ __schema { queryType { name } } }`, nil); len(res.Errors) > 0 {
 			t.Fatalf("errors %+v", res.Errors)
 		}
 	})
@@ -103,13 +103,13 @@ func aliasedQuery(n int) string {
 func TestAbuseAliases(t *testing.T) {
 	m := MustRunMain(t)
 	t.Run("OKAtTheLimit", func(t *testing.T) {
-		if res := m.gql(t, "", aliasedQuery(50), nil); len(res.Errors) > 0 {
+		if res := m.GQL(t, "", aliasedQuery(50), nil); len(res.Errors) > 0 {
 			t.Fatalf("errors %+v", res.Errors)
 		}
 	})
 	t.Run("ErrOverTheLimit", func(t *testing.T) {
-		if res := m.gql(t, "", aliasedQuery(51), nil); res.code() != "TOO_MANY_ALIASES" {
-			t.Fatalf("code %q, errors %+v", res.code(), res.Errors)
+		if res := m.GQL(t, "", aliasedQuery(51), nil); res.Code() != "TOO_MANY_ALIASES" {
+			t.Fatalf("code %q, errors %+v", res.Code(), res.Errors)
 		}
 	})
 	// One request may not try many passwords: each sign-in costs a
@@ -121,8 +121,8 @@ func TestAbuseAliases(t *testing.T) {
 			fmt.Fprintf(&b, `a%d: login(input: {username: "admin", password: "guess%d"}) { userErrors { code } } `, i, i)
 		}
 		b.WriteString("}")
-		if res := m.gql(t, "", b.String(), nil); res.code() != "TOO_MANY_ALIASES" {
-			t.Fatalf("code %q, errors %+v", res.code(), res.Errors)
+		if res := m.GQL(t, "", b.String(), nil); res.Code() != "TOO_MANY_ALIASES" {
+			t.Fatalf("code %q, errors %+v", res.Code(), res.Errors)
 		}
 	})
 	t.Run("ErrAliasesInFragments", func(t *testing.T) {
@@ -136,8 +136,8 @@ func TestAbuseAliases(t *testing.T) {
 			fmt.Fprintf(&b, "b%d: viewer { platformAdmin } ", i)
 		}
 		b.WriteString("}")
-		if res := m.gql(t, "", b.String(), nil); res.code() != "TOO_MANY_ALIASES" {
-			t.Fatalf("code %q, errors %+v", res.code(), res.Errors)
+		if res := m.GQL(t, "", b.String(), nil); res.Code() != "TOO_MANY_ALIASES" {
+			t.Fatalf("code %q, errors %+v", res.Code(), res.Errors)
 		}
 	})
 }
@@ -145,24 +145,24 @@ func TestAbuseAliases(t *testing.T) {
 func TestAbuseRequestSize(t *testing.T) {
 	m := MustRunMain(t)
 	big := `{"query":"query($x: String) { viewer { platformAdmin } }","variables":{"x":"` + strings.Repeat("a", 2<<20) + `"}}`
-	post := func(t *testing.T, body io.Reader, length int64) (int, *gqlResponse) {
+	post := func(t *testing.T, body io.Reader, length int64) (int, *Response) {
 		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", body)
 		req.ContentLength = length
 		req.Header.Set("Content-Type", "application/json")
-		res := doGQL(t, req)
-		return res.status, res
+		res := Do(t, req)
+		return res.Status, res
 	}
 	t.Run("ErrHugeVariables", func(t *testing.T) {
 		status, res := post(t, strings.NewReader(big), int64(len(big)))
-		if status != http.StatusRequestEntityTooLarge || res.code() != "REQUEST_TOO_LARGE" {
-			t.Fatalf("status %d, code %q", status, res.code())
+		if status != http.StatusRequestEntityTooLarge || res.Code() != "REQUEST_TOO_LARGE" {
+			t.Fatalf("status %d, code %q", status, res.Code())
 		}
 	})
 	// Without a Content-Length the body is cut at the limit while read.
 	t.Run("ErrHugeChunkedBody", func(t *testing.T) {
 		_, res := post(t, io.MultiReader(strings.NewReader(big)), -1)
-		if res.code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, "request body too large") || (len(res.Data) > 0 && string(res.Data) != "null") {
-			t.Fatalf("code %q, errors %+v, data %s", res.code(), res.Errors, res.Data)
+		if res.Code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, "request body too large") || (len(res.Data) > 0 && string(res.Data) != "null") {
+			t.Fatalf("code %q, errors %+v, data %s", res.Code(), res.Errors, res.Data)
 		}
 	})
 	t.Run("ErrHugeVariablesOverGET", func(t *testing.T) {

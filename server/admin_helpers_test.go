@@ -15,104 +15,109 @@ import (
 //	holdingAdmin (segmenti ADMIN)      otherAdmin (segmenti ADMIN)
 //	companyAdmin (segmenti ADMIN), operator (segmenti USER), technician (amisgest external technician)
 //	siteAdmin (segmenti ADMIN in site)
-type adminWorld struct {
-	*world
-	operator, siteAdmin, staff int64
+type AdminWorld struct {
+	*World
+	Operator, SiteAdmin, Staff int64
 	tokens                     map[int64]string
 }
 
-func newAdminWorld(t *testing.T) *adminWorld {
+func NewAdminWorld(t *testing.T) *AdminWorld {
 	t.Helper()
-	w := &adminWorld{world: newWorld(t), tokens: map[int64]string{}}
-	w.operator = w.f.User("operatore.uno", w.company)
-	w.f.Assign(w.operator, w.company, "segmenti", "user")
-	w.siteAdmin = w.f.User("site.admin", w.site)
-	w.f.Assign(w.siteAdmin, w.site, "segmenti", "admin")
-	w.staff = w.f.PlatformAdmin("platform.staff")
+	w := &AdminWorld{World: NewWorld(t), tokens: map[int64]string{}}
+	w.Operator = w.F.User("operatore.uno", w.Company)
+	w.F.Assign(w.Operator, w.Company, "segmenti", "user")
+	w.SiteAdmin = w.F.User("site.admin", w.Site)
+	w.F.Assign(w.SiteAdmin, w.Site, "segmenti", "admin")
+	w.Staff = w.F.PlatformAdmin("platform.staff")
 	// Valid Italian tax codes for the people the tests look up.
-	for i, id := range []int64{w.holdingAdmin, w.companyAdmin, w.other_admin, w.technician, w.operator, w.siteAdmin} {
-		w.f.Exec("UPDATE users SET tax_code = ?, tax_country = 'IT' WHERE id = ?", validCF(900+i), id)
+	for i, id := range []int64{w.HoldingAdmin, w.CompanyAdmin, w.OtherAdmin, w.Technician, w.Operator, w.SiteAdmin} {
+		w.F.Exec("UPDATE users SET tax_code = ?, tax_country = 'IT' WHERE id = ?", ValidCF(900+i), id)
 	}
 	return w
 }
 
-func (w *adminWorld) token(t *testing.T, userID int64) string {
+// AdminWorldOf wraps a world as it is, without adding people to it.
+func AdminWorldOf(w *World) *AdminWorld {
+	return &AdminWorld{World: w, tokens: map[int64]string{}}
+}
+
+func (w *AdminWorld) Token(t *testing.T, userID int64) string {
 	t.Helper()
 	if tok, ok := w.tokens[userID]; ok {
 		return tok
 	}
-	tok := w.m.MustLogin(t, userID)
+	tok := w.M.MustLogin(t, userID)
 	w.tokens[userID] = tok
 	return tok
 }
 
 // scalar runs a query returning one value.
-func (w *adminWorld) scalar(t *testing.T, dest any, query string, args ...any) {
+func (w *AdminWorld) Scalar(t *testing.T, dest any, query string, args ...any) {
 	t.Helper()
-	if err := w.m.DB.NewRaw(query, args...).Scan(context.Background(), dest); err != nil {
+	if err := w.M.DB.NewRaw(query, args...).Scan(context.Background(), dest); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 }
 
-func (w *adminWorld) count(t *testing.T, query string, args ...any) int {
+func (w *AdminWorld) Count(t *testing.T, query string, args ...any) int {
 	t.Helper()
 	var n int
-	w.scalar(t, &n, query, args...)
+	w.Scalar(t, &n, query, args...)
 	return n
 }
 
-func (w *adminWorld) productID(t *testing.T, code string) int64 {
+func (w *AdminWorld) ProductID(t *testing.T, code string) int64 {
 	var id int64
-	w.scalar(t, &id, "SELECT id FROM products WHERE code = ?", code)
+	w.Scalar(t, &id, "SELECT id FROM products WHERE code = ?", code)
 	return id
 }
 
 // product returns the global ID of a product by code.
-func (w *adminWorld) product(t *testing.T, code string) string {
-	return globalIDFor("Product", w.productID(t, code))
+func (w *AdminWorld) Product(t *testing.T, code string) string {
+	return GlobalID("Product", w.ProductID(t, code))
 }
 
-func (w *adminWorld) roleID(t *testing.T, productCode, roleCode string) int64 {
+func (w *AdminWorld) RoleID(t *testing.T, productCode, roleCode string) int64 {
 	var id int64
-	w.scalar(t, &id, "SELECT r.id FROM roles r JOIN products p ON p.id = r.product_id WHERE p.code = ? AND r.code = ?", productCode, roleCode)
+	w.Scalar(t, &id, "SELECT r.id FROM roles r JOIN products p ON p.id = r.product_id WHERE p.code = ? AND r.code = ?", productCode, roleCode)
 	return id
 }
 
 // role returns the global ID of a role by product and role code.
-func (w *adminWorld) role(t *testing.T, productCode, roleCode string) string {
-	return globalIDFor("Role", w.roleID(t, productCode, roleCode))
+func (w *AdminWorld) Role(t *testing.T, productCode, roleCode string) string {
+	return GlobalID("Role", w.RoleID(t, productCode, roleCode))
 }
 
-func (w *adminWorld) assignmentID(t *testing.T, userID, tenantID int64, productCode, roleCode string) int64 {
+func (w *AdminWorld) AssignmentID(t *testing.T, userID, tenantID int64, productCode, roleCode string) int64 {
 	var id int64
-	w.scalar(t, &id, `SELECT ra.id FROM role_assignments ra JOIN roles r ON r.id = ra.role_id JOIN products p ON p.id = r.product_id
+	w.Scalar(t, &id, `SELECT ra.id FROM role_assignments ra JOIN roles r ON r.id = ra.role_id JOIN products p ON p.id = r.product_id
 		WHERE ra.user_id = ? AND ra.tenant_id = ? AND p.code = ? AND r.code = ?`, userID, tenantID, productCode, roleCode)
 	return id
 }
 
-func (w *adminWorld) membershipID(t *testing.T, userID, tenantID int64) int64 {
+func (w *AdminWorld) MembershipID(t *testing.T, userID, tenantID int64) int64 {
 	var id int64
-	w.scalar(t, &id, "SELECT id FROM memberships WHERE user_id = ? AND tenant_id = ?", userID, tenantID)
+	w.Scalar(t, &id, "SELECT id FROM memberships WHERE user_id = ? AND tenant_id = ?", userID, tenantID)
 	return id
 }
 
-func (w *adminWorld) version(t *testing.T, table string, id int64) int {
-	return w.count(t, "SELECT version FROM "+table+" WHERE id = ?", id)
+func (w *AdminWorld) Version(t *testing.T, table string, id int64) int {
+	return w.Count(t, "SELECT version FROM "+table+" WHERE id = ?", id)
 }
 
 // audits counts the audit events of an action on a target.
-func (w *adminWorld) audits(t *testing.T, action string, targetID int64) int {
-	return w.count(t, "SELECT count(*) FROM audit_events WHERE action = ? AND target_id = ?", action, targetID)
+func (w *AdminWorld) Audits(t *testing.T, action string, targetID int64) int {
+	return w.Count(t, "SELECT count(*) FROM audit_events WHERE action = ? AND target_id = ?", action, targetID)
 }
 
 // events counts the subscription events of a type about a subject in a tenant.
-func (w *adminWorld) events(t *testing.T, typ string, tenantID, subjectID int64) int {
-	return w.count(t, "SELECT count(*) FROM events WHERE type = ? AND tenant_id = ? AND subject_id = ?", typ, tenantID, subjectID)
+func (w *AdminWorld) Events(t *testing.T, typ string, tenantID, subjectID int64) int {
+	return w.Count(t, "SELECT count(*) FROM events WHERE type = ? AND tenant_id = ? AND subject_id = ?", typ, tenantID, subjectID)
 }
 
 // wantAudit checks that the change wrote its audit event (with who and
 // from where) and its subscription event in the tenant.
-func (w *adminWorld) wantAudit(t *testing.T, action string, targetID, actorID int64, eventType string, tenantID int64) {
+func (w *AdminWorld) WantAudit(t *testing.T, action string, targetID, actorID int64, eventType string, tenantID int64) {
 	t.Helper()
 	var row struct {
 		ActorID   int64  `bun:"actor_id"`
@@ -120,12 +125,12 @@ func (w *adminWorld) wantAudit(t *testing.T, action string, targetID, actorID in
 		UserAgent string `bun:"user_agent"`
 		RequestID string `bun:"request_id"`
 	}
-	w.scalar(t, &row, `SELECT actor_id, ip, user_agent, request_id FROM audit_events WHERE action = ? AND target_id = ?
+	w.Scalar(t, &row, `SELECT actor_id, ip, user_agent, request_id FROM audit_events WHERE action = ? AND target_id = ?
 		ORDER BY id DESC LIMIT 1`, action, targetID)
 	if row.ActorID != actorID || row.IP == "" || row.UserAgent == "" || row.RequestID == "" {
 		t.Errorf("audit %s of %d: %+v", action, targetID, row)
 	}
-	if eventType != "" && w.events(t, eventType, tenantID, targetID) == 0 {
+	if eventType != "" && w.Events(t, eventType, tenantID, targetID) == 0 {
 		t.Errorf("no %s event in tenant %d for %d", eventType, tenantID, targetID)
 	}
 }
@@ -145,22 +150,22 @@ var deliveryColumns = map[string]string{
 }
 
 // snapshot dumps every table a mutation may touch.
-func (w *adminWorld) snapshot(t *testing.T) string {
+func (w *AdminWorld) Snapshot(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
 	for _, table := range []string{"tenants", "users", "memberships", "membership_products", "role_assignments", "groups",
 		"group_members", "invitations", "email_outbox", "email_changes", "audit_events", "events", "credentials"} {
 		var dump string
-		w.scalar(t, &dump, fmt.Sprintf("SELECT coalesce(json_agg(to_jsonb(x)%s ORDER BY %s), '[]')::text FROM %s x", deliveryColumns[table], snapshotTables[table], table))
+		w.Scalar(t, &dump, fmt.Sprintf("SELECT coalesce(json_agg(to_jsonb(x)%s ORDER BY %s), '[]')::text FROM %s x", deliveryColumns[table], snapshotTables[table], table))
 		fmt.Fprintf(&b, "%s: %s\n", table, dump)
 	}
 	return b.String()
 }
 
 // unchanged fails when the database differs from a snapshot.
-func (w *adminWorld) unchanged(t *testing.T, before string) {
+func (w *AdminWorld) Unchanged(t *testing.T, before string) {
 	t.Helper()
-	if after := w.snapshot(t); after != before {
+	if after := w.Snapshot(t); after != before {
 		t.Errorf("a refused change changed the database:\nbefore %s\nafter  %s", diffLine(before, after), diffLine(after, before))
 	}
 }
@@ -179,38 +184,38 @@ func diffLine(a, b string) string {
 }
 
 // payload is the result of one mutation.
-type payload struct {
-	res  *gqlResponse
+type Payload struct {
+	Res  *Response
 	name string
-	data map[string]any
+	Data map[string]any
 }
 
 // mutate runs `field(input: $input) { selection userErrors {...} }`.
-func (w *adminWorld) mutate(t *testing.T, token, field, inputType, selection string, input map[string]any) *payload {
+func (w *AdminWorld) Mutate(t *testing.T, token, field, inputType, selection string, input map[string]any) *Payload {
 	t.Helper()
 	q := fmt.Sprintf("mutation($input: %s!) { %s(input: $input) { %s userErrors { field code message } } }", inputType, field, selection)
-	res := w.m.gql(t, token, q, map[string]any{"input": input})
-	p := &payload{res: res, name: field}
+	res := w.M.GQL(t, token, q, map[string]any{"input": input})
+	p := &Payload{Res: res, name: field}
 	if len(res.Data) > 0 && string(res.Data) != "null" {
 		var d map[string]map[string]any
 		if err := json.Unmarshal(res.Data, &d); err == nil {
-			p.data = d[field]
+			p.Data = d[field]
 		}
 	}
 	return p
 }
 
 // code is the GraphQL error code ("" when none).
-func (p *payload) code() string { return p.res.code() }
+func (p *Payload) Code() string { return p.Res.Code() }
 
 // userError is the first userErrors code ("" when none); it fails on a
 // GraphQL error.
-func (p *payload) userError(t *testing.T) string {
+func (p *Payload) UserError(t *testing.T) string {
 	t.Helper()
-	if len(p.res.Errors) > 0 {
-		t.Fatalf("%s: unexpected errors %+v", p.name, p.res.Errors)
+	if len(p.Res.Errors) > 0 {
+		t.Fatalf("%s: unexpected errors %+v", p.name, p.Res.Errors)
 	}
-	errs, _ := p.data["userErrors"].([]any)
+	errs, _ := p.Data["userErrors"].([]any)
 	if len(errs) == 0 {
 		return ""
 	}
@@ -218,16 +223,16 @@ func (p *payload) userError(t *testing.T) string {
 }
 
 // ok asserts success and returns the payload.
-func (p *payload) ok(t *testing.T) map[string]any {
+func (p *Payload) OK(t *testing.T) map[string]any {
 	t.Helper()
-	if c := p.userError(t); c != "" {
-		t.Fatalf("%s: userError %s: %v", p.name, c, p.data["userErrors"])
+	if c := p.UserError(t); c != "" {
+		t.Fatalf("%s: userError %s: %v", p.name, c, p.Data["userErrors"])
 	}
-	return p.data
+	return p.Data
 }
 
 // dig walks a decoded JSON value by keys.
-func dig(v any, path ...string) any {
+func Dig(v any, path ...string) any {
 	for _, k := range path {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -239,15 +244,15 @@ func dig(v any, path ...string) any {
 }
 
 // query decodes a query's data into a generic map, failing on errors.
-func (w *adminWorld) query(t *testing.T, token, q string, vars map[string]any) map[string]any {
+func (w *AdminWorld) Query(t *testing.T, token, q string, vars map[string]any) map[string]any {
 	t.Helper()
 	var out map[string]any
-	w.m.gql(t, token, q, vars).decode(t, &out)
+	w.M.GQL(t, token, q, vars).Decode(t, &out)
 	return out
 }
 
 // validCF returns a valid Italian codice fiscale, distinct for each n < 1000.
-func validCF(n int) string {
+func ValidCF(n int) string {
 	first15 := fmt.Sprintf("RSSMRA85T10A%03d", n%1000)
 	odd := [36]int{1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23}
 	sum := 0

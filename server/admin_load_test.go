@@ -10,33 +10,33 @@ import (
 // page of 50 users with their cards (roles, groups, what may be assigned,
 // capabilities) costs the same number of SQL statements as a page of 5.
 func TestProductCardsQueryCount(t *testing.T) {
-	w := newAdminWorld(t)
-	w.f.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Team' FROM products WHERE code = 'segmenti'", w.company)
+	w := NewAdminWorld(t)
+	w.F.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Team' FROM products WHERE code = 'segmenti'", w.Company)
 	for i := range 60 {
-		u := w.f.User(fmt.Sprintf("bulk%02d", i), w.company)
-		w.f.Assign(u, w.company, "segmenti", "user")
-		w.f.Assign(u, w.company, "clienti", "guest")
-		w.f.Assign(u, w.site, "send", "solo-statistiche")
+		u := w.F.User(fmt.Sprintf("bulk%02d", i), w.Company)
+		w.F.Assign(u, w.Company, "segmenti", "user")
+		w.F.Assign(u, w.Company, "clienti", "guest")
+		w.F.Assign(u, w.Site, "send", "solo-statistiche")
 		if i%2 == 0 {
-			w.f.Exec("INSERT INTO group_members (group_id, user_id) SELECT id, ? FROM groups WHERE name = 'Team'", u)
+			w.F.Exec("INSERT INTO group_members (group_id, user_id) SELECT id, ? FROM groups WHERE name = 'Team'", u)
 		}
 	}
-	token := w.token(t, w.companyAdmin)
+	token := w.Token(t, w.CompanyAdmin)
 	q := `query($first: Int) { users(first: $first, filter: {search: "bulk"}) { nodes { username
 		viewerCan { editIdentity changeStatus resetCredentials }
 		memberships { viewerCanDetach assignableProducts { code }
 			products { category viewerCanManage product { code } roleAssignments { status viewerCanManage role { code } }
 				groups { name } assignableGroups { name } assignableRoles { code } } } } } }`
 	statements := func(first int) int64 {
-		before := w.m.DB.QueryCount()
+		before := w.M.DB.QueryCount()
 		var out struct {
 			Users struct{ Nodes []struct{ Username string } }
 		}
-		w.m.gql(t, token, q, map[string]any{"first": first}).decode(t, &out)
+		w.M.GQL(t, token, q, map[string]any{"first": first}).Decode(t, &out)
 		if len(out.Users.Nodes) != first {
 			t.Fatalf("got %d users", len(out.Users.Nodes))
 		}
-		return w.m.DB.QueryCount() - before
+		return w.M.DB.QueryCount() - before
 	}
 	five, fifty := fewestStatements(statements, 5), fewestStatements(statements, 50)
 	t.Logf("SQL statements for a page with product cards: %d users → %d, %d users → %d", 5, five, 50, fifty)
@@ -55,8 +55,8 @@ func TestProductCardsQueryCount(t *testing.T) {
 // updating the same user from the same version: exactly one wins, the
 // others get CONFLICT and change nothing.
 func TestConcurrentUpdatesNoLostUpdate(t *testing.T) {
-	w := newAdminWorld(t)
-	tokens := []string{w.token(t, w.companyAdmin), w.token(t, w.staff)}
+	w := NewAdminWorld(t)
+	tokens := []string{w.Token(t, w.CompanyAdmin), w.Token(t, w.Staff)}
 	const n = 8
 	codes := make([]string, n)
 	var wg sync.WaitGroup
@@ -64,9 +64,9 @@ func TestConcurrentUpdatesNoLostUpdate(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := w.mutate(t, tokens[i%2], "updateUserProfile", "UpdateUserProfileInput", "user { version }",
-				map[string]any{"userId": globalIDFor("User", w.operator), "expectedVersion": 1, "givenName": fmt.Sprintf("Writer%d", i)})
-			codes[i] = p.userError(t)
+			p := w.Mutate(t, tokens[i%2], "updateUserProfile", "UpdateUserProfileInput", "user { version }",
+				map[string]any{"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "givenName": fmt.Sprintf("Writer%d", i)})
+			codes[i] = p.UserError(t)
 		}()
 	}
 	wg.Wait()
@@ -80,8 +80,8 @@ func TestConcurrentUpdatesNoLostUpdate(t *testing.T) {
 			t.Fatalf("unexpected %q", c)
 		}
 	}
-	if won != 1 || w.version(t, "users", w.operator) != 2 || w.audits(t, "user.update", w.operator) != 1 {
-		t.Fatalf("%d writers won (codes %v), version %d", won, codes, w.version(t, "users", w.operator))
+	if won != 1 || w.Version(t, "users", w.Operator) != 2 || w.Audits(t, "user.update", w.Operator) != 1 {
+		t.Fatalf("%d writers won (codes %v), version %d", won, codes, w.Version(t, "users", w.Operator))
 	}
 }
 
@@ -89,27 +89,27 @@ func TestConcurrentUpdatesNoLostUpdate(t *testing.T) {
 // roles in two tenants at once agree: exactly one removal deletes the
 // account, never none (a user left with no membership) or both.
 func TestConcurrentLastRoleRemovals(t *testing.T) {
-	w := newAdminWorld(t)
+	w := NewAdminWorld(t)
 	for round := range 5 {
-		u := w.f.User(fmt.Sprintf("two.sites%d", round), w.company)
-		w.f.Assign(u, w.company, "segmenti", "user")
-		w.f.Assign(u, w.site, "segmenti", "guest")
-		ras := []int64{w.assignmentID(t, u, w.company, "segmenti", "user"), w.assignmentID(t, u, w.site, "segmenti", "guest")}
-		tokens := []string{w.token(t, w.companyAdmin), w.token(t, w.siteAdmin)}
+		u := w.F.User(fmt.Sprintf("two.sites%d", round), w.Company)
+		w.F.Assign(u, w.Company, "segmenti", "user")
+		w.F.Assign(u, w.Site, "segmenti", "guest")
+		ras := []int64{w.AssignmentID(t, u, w.Company, "segmenti", "user"), w.AssignmentID(t, u, w.Site, "segmenti", "guest")}
+		tokens := []string{w.Token(t, w.CompanyAdmin), w.Token(t, w.SiteAdmin)}
 		deleted := make([]any, 2)
 		var wg sync.WaitGroup
 		for i := range 2 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				d := w.mutate(t, tokens[i], "removeRoleAssignment", "RoleAssignmentInput", "userDeleted",
-					map[string]any{"roleAssignmentId": globalIDFor("RoleAssignment", ras[i])}).ok(t)
+				d := w.Mutate(t, tokens[i], "removeRoleAssignment", "RoleAssignmentInput", "userDeleted",
+					map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", ras[i])}).OK(t)
 				deleted[i] = d["userDeleted"]
 			}()
 		}
 		wg.Wait()
-		if (deleted[0] == true) == (deleted[1] == true) || w.count(t, "SELECT count(*) FROM users WHERE id = ?", u) != 0 {
-			t.Fatalf("round %d: userDeleted %v, user rows %d", round, deleted, w.count(t, "SELECT count(*) FROM users WHERE id = ?", u))
+		if (deleted[0] == true) == (deleted[1] == true) || w.Count(t, "SELECT count(*) FROM users WHERE id = ?", u) != 0 {
+			t.Fatalf("round %d: userDeleted %v, user rows %d", round, deleted, w.Count(t, "SELECT count(*) FROM users WHERE id = ?", u))
 		}
 	}
 }

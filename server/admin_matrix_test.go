@@ -6,38 +6,38 @@ import "testing"
 // mutation not already exercised by the requirement tests; each refused
 // change leaves the database as it was.
 func TestMutationErrorMatrix(t *testing.T) {
-	w := newAdminWorld(t)
-	w.f.Assign(w.companyAdmin, w.company, "cob", "master")
-	w.f.Assign(w.companyAdmin, w.site, "segmenti", "admin")
-	w.f.Assign(w.companyAdmin, w.site, "cob", "master")
-	admin, other := w.token(t, w.companyAdmin), w.token(t, w.other_admin)
+	w := NewAdminWorld(t)
+	w.F.Assign(w.CompanyAdmin, w.Company, "cob", "master")
+	w.F.Assign(w.CompanyAdmin, w.Site, "segmenti", "admin")
+	w.F.Assign(w.CompanyAdmin, w.Site, "cob", "master")
+	admin, other := w.Token(t, w.CompanyAdmin), w.Token(t, w.OtherAdmin)
 	var groupID int64
-	w.f.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Team' FROM products WHERE code = 'segmenti'", w.company)
-	w.scalar(t, &groupID, "SELECT id FROM groups WHERE name = 'Team'")
+	w.F.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Team' FROM products WHERE code = 'segmenti'", w.Company)
+	w.Scalar(t, &groupID, "SELECT id FROM groups WHERE name = 'Team'")
 	existing := func(change map[string]any) map[string]any {
-		in := map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": "other.admin", "taxCode": validCF(902),
-			"productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "guest")}
+		in := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "other.admin", "taxCode": ValidCF(902),
+			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "guest")}
 		for k, v := range change {
 			in[k] = v
 		}
 		return in
 	}
 	toSite := func(change map[string]any) map[string]any {
-		in := map[string]any{"userId": globalIDFor("User", w.operator), "tenantId": globalIDFor("Tenant", w.site),
-			"productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "guest")}
+		in := map[string]any{"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Site),
+			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "guest")}
 		for k, v := range change {
 			in[k] = v
 		}
 		return in
 	}
 	tenant := func(change map[string]any) map[string]any {
-		in := map[string]any{"tenantId": globalIDFor("Tenant", w.company), "expectedVersion": 1}
+		in := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "expectedVersion": 1}
 		for k, v := range change {
 			in[k] = v
 		}
 		return in
 	}
-	w.f.Exec("UPDATE tenants SET country = 'FR', tax_code = '477280846' WHERE id = ?", w.other)
+	w.F.Exec("UPDATE tenants SET country = 'FR', tax_code = '477280846' WHERE id = ?", w.Other)
 	for _, c := range []struct {
 		name, token, field, inputType string
 		input                         map[string]any
@@ -45,55 +45,55 @@ func TestMutationErrorMatrix(t *testing.T) {
 	}{
 		{"AttachExistingUser/ErrUsernameInvalid", admin, "attachExistingUser", "AttachExistingUserInput", existing(map[string]any{"username": "other admin"}), "USERNAME_INVALID_CHARACTER", ""},
 		{"AttachExistingUser/ErrInvalidTaxCode", admin, "attachExistingUser", "AttachExistingUserInput", existing(map[string]any{"taxCode": "RSSMRA85T10A562X"}), "INVALID_TAX_CODE", ""},
-		{"AttachExistingUser/ErrUnknownRole", admin, "attachExistingUser", "AttachExistingUserInput", existing(map[string]any{"roleId": globalIDFor("Role", 777777)}), "UNKNOWN_ROLE", ""},
+		{"AttachExistingUser/ErrUnknownRole", admin, "attachExistingUser", "AttachExistingUserInput", existing(map[string]any{"roleId": GlobalID("Role", 777777)}), "UNKNOWN_ROLE", ""},
 		{"AttachExistingUser/ErrNominationRequired", admin, "attachExistingUser", "AttachExistingUserInput",
-			existing(map[string]any{"productId": w.product(t, "cob"), "roleId": w.role(t, "cob", "master")}), "NOMINATION_REQUIRED", ""},
-		{"AttachUserToTenant/ErrRoleNotOfProduct", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"roleId": w.role(t, "clienti", "guest")}), "ROLE_NOT_OF_PRODUCT", ""},
-		{"AttachUserToTenant/ErrUnknownRole", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"roleId": globalIDFor("Role", 777777)}), "UNKNOWN_ROLE", ""},
+			existing(map[string]any{"productId": w.Product(t, "cob"), "roleId": w.Role(t, "cob", "master")}), "NOMINATION_REQUIRED", ""},
+		{"AttachUserToTenant/ErrRoleNotOfProduct", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"roleId": w.Role(t, "clienti", "guest")}), "ROLE_NOT_OF_PRODUCT", ""},
+		{"AttachUserToTenant/ErrUnknownRole", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"roleId": GlobalID("Role", 777777)}), "UNKNOWN_ROLE", ""},
 		{"AttachUserToTenant/ErrNominationRequired", admin, "attachUserToTenant", "AttachUserToTenantInput",
-			toSite(map[string]any{"productId": w.product(t, "cob"), "roleId": w.role(t, "cob", "master")}), "NOMINATION_REQUIRED", ""},
-		{"AttachUserToTenant/ErrInvalidID", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"tenantId": globalIDFor("User", w.site)}), "INVALID_ID", ""},
+			toSite(map[string]any{"productId": w.Product(t, "cob"), "roleId": w.Role(t, "cob", "master")}), "NOMINATION_REQUIRED", ""},
+		{"AttachUserToTenant/ErrInvalidID", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"tenantId": GlobalID("User", w.Site)}), "INVALID_ID", ""},
 		{"UpdateUserProfile/ErrInvalidTaxCodeCountry", admin, "updateUserProfile", "UpdateUserProfileInput", map[string]any{
-			"userId": globalIDFor("User", w.operator), "expectedVersion": 1, "taxCountry": "FR"}, "TAX_CODE_IMMUTABLE", ""},
-		{"ReactivateUser/ErrForbiddenOtherTenant", other, "reactivateUser", "UserStatusInput", map[string]any{"userId": globalIDFor("User", w.operator)}, "", "FORBIDDEN"},
+			"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "taxCountry": "FR"}, "TAX_CODE_IMMUTABLE", ""},
+		{"ReactivateUser/ErrForbiddenOtherTenant", other, "reactivateUser", "UserStatusInput", map[string]any{"userId": GlobalID("User", w.Operator)}, "", "FORBIDDEN"},
 		{"AddUserToGroup/ErrForbiddenOtherTenant", other, "addUserToGroup", "GroupMemberInput", map[string]any{
-			"groupId": globalIDFor("Group", groupID), "userId": globalIDFor("User", w.operator)}, "", "FORBIDDEN"},
+			"groupId": GlobalID("Group", groupID), "userId": GlobalID("User", w.Operator)}, "", "FORBIDDEN"},
 		{"AddUserToGroup/ErrNotFound", admin, "addUserToGroup", "GroupMemberInput", map[string]any{
-			"groupId": globalIDFor("Group", 999999), "userId": globalIDFor("User", w.operator)}, "", "NOT_FOUND"},
+			"groupId": GlobalID("Group", 999999), "userId": GlobalID("User", w.Operator)}, "", "NOT_FOUND"},
 		{"UpdateGroup/ErrInvalidName", admin, "updateGroup", "UpdateGroupInput", map[string]any{
-			"groupId": globalIDFor("Group", groupID), "expectedVersion": 1, "name": ""}, "INVALID_NAME", ""},
+			"groupId": GlobalID("Group", groupID), "expectedVersion": 1, "name": ""}, "INVALID_NAME", ""},
 		{"CreateGroup/ErrForbiddenUnknownProduct", admin, "createGroup", "CreateGroupInput", map[string]any{
-			"tenantId": globalIDFor("Tenant", w.company), "productId": globalIDFor("Product", 999999), "name": "X"}, "", "FORBIDDEN"},
+			"tenantId": GlobalID("Tenant", w.Company), "productId": GlobalID("Product", 999999), "name": "X"}, "", "FORBIDDEN"},
 		{"UpdateTenant/ErrInvalidName", admin, "updateTenant", "UpdateTenantInput", tenant(map[string]any{"name": " "}), "INVALID_NAME", ""},
-		{"UpdateTenant/ErrInvalidTaxCodeForCountry", w.token(t, w.staff), "updateTenant", "UpdateTenantInput", tenant(map[string]any{"taxCode": "477280846"}), "INVALID_TAX_CODE", ""},
-		{"UpdateTenant/ErrInvalidEmail", w.token(t, w.staff), "updateTenant", "UpdateTenantInput", tenant(map[string]any{"certifiedEmail": "nope"}), "INVALID_EMAIL", ""},
-		{"UpdateTenant/ErrNotFound", w.token(t, w.staff), "updateTenant", "UpdateTenantInput", map[string]any{
-			"tenantId": globalIDFor("Tenant", 999999), "expectedVersion": 1, "name": "X"}, "", "NOT_FOUND"},
+		{"UpdateTenant/ErrInvalidTaxCodeForCountry", w.Token(t, w.Staff), "updateTenant", "UpdateTenantInput", tenant(map[string]any{"taxCode": "477280846"}), "INVALID_TAX_CODE", ""},
+		{"UpdateTenant/ErrInvalidEmail", w.Token(t, w.Staff), "updateTenant", "UpdateTenantInput", tenant(map[string]any{"certifiedEmail": "nope"}), "INVALID_EMAIL", ""},
+		{"UpdateTenant/ErrNotFound", w.Token(t, w.Staff), "updateTenant", "UpdateTenantInput", map[string]any{
+			"tenantId": GlobalID("Tenant", 999999), "expectedVersion": 1, "name": "X"}, "", "NOT_FOUND"},
 		{"DetachUserFromTenant/ErrNotFound", admin, "detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{
-			"membershipId": globalIDFor("Membership", 999999)}, "", "NOT_FOUND"},
+			"membershipId": GlobalID("Membership", 999999)}, "", "NOT_FOUND"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			before := w.snapshot(t)
-			p := w.mutate(t, c.token, c.field, c.inputType, "__typename", c.input)
+			before := w.Snapshot(t)
+			p := w.Mutate(t, c.token, c.field, c.inputType, "__typename", c.input)
 			if c.code != "" {
-				if p.code() != c.code {
-					t.Fatalf("code = %q, want %q (%s)", p.code(), c.code, p.res.Data)
+				if p.Code() != c.code {
+					t.Fatalf("code = %q, want %q (%s)", p.Code(), c.code, p.Res.Data)
 				}
-			} else if got := p.userError(t); got != c.userError {
+			} else if got := p.UserError(t); got != c.userError {
 				t.Fatalf("userError = %q, want %q", got, c.userError)
 			}
-			w.unchanged(t, before)
+			w.Unchanged(t, before)
 		})
 	}
 	t.Run("UpdateTenant/ErrTenantTaxCodeTakenSameCountry", func(t *testing.T) {
 		// The company is Italian: a French SIREN is invalid there; give it
 		// the other tenant's country to collide.
-		w.f.Exec("UPDATE tenants SET country = 'FR' WHERE id = ?", w.company)
-		before := w.snapshot(t)
-		p := w.mutate(t, w.token(t, w.staff), "updateTenant", "UpdateTenantInput", "__typename", tenant(map[string]any{"taxCode": "477 280 846"}))
-		if got := p.userError(t); got != "TENANT_TAX_CODE_TAKEN" {
+		w.F.Exec("UPDATE tenants SET country = 'FR' WHERE id = ?", w.Company)
+		before := w.Snapshot(t)
+		p := w.Mutate(t, w.Token(t, w.Staff), "updateTenant", "UpdateTenantInput", "__typename", tenant(map[string]any{"taxCode": "477 280 846"}))
+		if got := p.UserError(t); got != "TENANT_TAX_CODE_TAKEN" {
 			t.Fatalf("userError = %q", got)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 }

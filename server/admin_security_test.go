@@ -17,66 +17,66 @@ import (
 // TestPrivilegeEscalation: every attempt to gain or use a power one does
 // not hold fails with FORBIDDEN and changes nothing.
 func TestPrivilegeEscalation(t *testing.T) {
-	w := newAdminWorld(t)
-	w.f.Assign(w.operator, w.site, "segmenti", "guest")
-	admin, op, holding := w.token(t, w.companyAdmin), w.token(t, w.operator), w.token(t, w.holdingAdmin)
+	w := NewAdminWorld(t)
+	w.F.Assign(w.Operator, w.Site, "segmenti", "guest")
+	admin, op, holding := w.Token(t, w.CompanyAdmin), w.Token(t, w.Operator), w.Token(t, w.HoldingAdmin)
 	assign := func(userID, tenantID int64, product, role string) map[string]any {
-		return map[string]any{"userId": globalIDFor("User", userID), "tenantId": globalIDFor("Tenant", tenantID), "roleId": w.role(t, product, role)}
+		return map[string]any{"userId": GlobalID("User", userID), "tenantId": GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)}
 	}
 	ra := func(userID, tenantID int64, product, role string) map[string]any {
-		return map[string]any{"roleAssignmentId": globalIDFor("RoleAssignment", w.assignmentID(t, userID, tenantID, product, role))}
+		return map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", w.AssignmentID(t, userID, tenantID, product, role))}
 	}
 	for _, c := range []struct {
 		name, token, field, inputType string
 		input                         map[string]any
 	}{
-		{"AdminGrantsRoleOnProductNotAdministered", admin, "assignRole", "AssignRoleInput", assign(w.operator, w.company, "clienti", "guest")},
-		{"AdminGrantsItselfAdminOnAnotherProduct", admin, "assignRole", "AssignRoleInput", assign(w.companyAdmin, w.company, "clienti", "admin")},
-		{"AdminGrantsItselfAdminInAChildSite", admin, "assignRole", "AssignRoleInput", assign(w.companyAdmin, w.site, "segmenti", "admin")},
-		{"OperatorAssignsAdminToItself", op, "assignRole", "AssignRoleInput", assign(w.operator, w.company, "segmenti", "admin")},
-		{"OperatorAssignsAnotherRoleToItself", op, "assignRole", "AssignRoleInput", assign(w.operator, w.company, "segmenti", "guest")},
+		{"AdminGrantsRoleOnProductNotAdministered", admin, "assignRole", "AssignRoleInput", assign(w.Operator, w.Company, "clienti", "guest")},
+		{"AdminGrantsItselfAdminOnAnotherProduct", admin, "assignRole", "AssignRoleInput", assign(w.CompanyAdmin, w.Company, "clienti", "admin")},
+		{"AdminGrantsItselfAdminInAChildSite", admin, "assignRole", "AssignRoleInput", assign(w.CompanyAdmin, w.Site, "segmenti", "admin")},
+		{"OperatorAssignsAdminToItself", op, "assignRole", "AssignRoleInput", assign(w.Operator, w.Company, "segmenti", "admin")},
+		{"OperatorAssignsAnotherRoleToItself", op, "assignRole", "AssignRoleInput", assign(w.Operator, w.Company, "segmenti", "guest")},
 		{"OperatorAttachesItselfElsewhere", op, "attachUserToTenant", "AttachUserToTenantInput", map[string]any{
-			"userId": globalIDFor("User", w.operator), "tenantId": globalIDFor("Tenant", w.holding),
-			"productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "admin")}},
+			"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Holding),
+			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "admin")}},
 		{"AdminAttachesItselfToAnotherOrganisation", admin, "attachUserToTenant", "AttachUserToTenantInput", map[string]any{
-			"userId": globalIDFor("User", w.companyAdmin), "tenantId": globalIDFor("Tenant", w.other),
-			"productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "admin")}},
-		{"EditUserHomedElsewhere", w.token(t, w.siteAdmin), "updateUserProfile", "UpdateUserProfileInput", map[string]any{
-			"userId": globalIDFor("User", w.operator), "expectedVersion": 1, "givenName": "Hijacked"}},
-		{"EditUserOfAnotherOrganisation", w.token(t, w.other_admin), "updateUserProfile", "UpdateUserProfileInput", map[string]any{
-			"userId": globalIDFor("User", w.operator), "expectedVersion": 1, "familyName": "Hijacked"}},
-		{"ParentAdminAssignsInChild", holding, "assignRole", "AssignRoleInput", assign(w.operator, w.company, "segmenti", "guest")},
-		{"ParentAdminSuspendsInChild", holding, "suspendRoleAssignment", "RoleAssignmentInput", ra(w.operator, w.company, "segmenti", "user")},
-		{"ParentAdminRemovesInChild", holding, "removeRoleAssignment", "RoleAssignmentInput", ra(w.operator, w.company, "segmenti", "user")},
+			"userId": GlobalID("User", w.CompanyAdmin), "tenantId": GlobalID("Tenant", w.Other),
+			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "admin")}},
+		{"EditUserHomedElsewhere", w.Token(t, w.SiteAdmin), "updateUserProfile", "UpdateUserProfileInput", map[string]any{
+			"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "givenName": "Hijacked"}},
+		{"EditUserOfAnotherOrganisation", w.Token(t, w.OtherAdmin), "updateUserProfile", "UpdateUserProfileInput", map[string]any{
+			"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "familyName": "Hijacked"}},
+		{"ParentAdminAssignsInChild", holding, "assignRole", "AssignRoleInput", assign(w.Operator, w.Company, "segmenti", "guest")},
+		{"ParentAdminSuspendsInChild", holding, "suspendRoleAssignment", "RoleAssignmentInput", ra(w.Operator, w.Company, "segmenti", "user")},
+		{"ParentAdminRemovesInChild", holding, "removeRoleAssignment", "RoleAssignmentInput", ra(w.Operator, w.Company, "segmenti", "user")},
 		{"ParentAdminDetachesInChild", holding, "detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{
-			"membershipId": globalIDFor("Membership", w.membershipID(t, w.operator, w.company))}},
-		{"ParentAdminSuspendsChildUser", holding, "suspendUser", "UserStatusInput", map[string]any{"userId": globalIDFor("User", w.operator)}},
+			"membershipId": GlobalID("Membership", w.MembershipID(t, w.Operator, w.Company))}},
+		{"ParentAdminSuspendsChildUser", holding, "suspendUser", "UserStatusInput", map[string]any{"userId": GlobalID("User", w.Operator)}},
 		{"ParentAdminRenamesChild", holding, "updateTenant", "UpdateTenantInput", map[string]any{
-			"tenantId": globalIDFor("Tenant", w.company), "expectedVersion": 1, "name": "Taken over"}},
+			"tenantId": GlobalID("Tenant", w.Company), "expectedVersion": 1, "name": "Taken over"}},
 		{"ParentAdminCreatesUserInChild", holding, "createUser", "CreateUserInput", map[string]any{
-			"tenantId": globalIDFor("Tenant", w.company), "username": "planted", "taxCode": validCF(300), "givenName": "P",
-			"familyName": "P", "email": "p@example.test", "productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "admin")}},
-		{"AdminSuspendsOwnRoleOfAColleagueElsewhere", admin, "suspendRoleAssignment", "RoleAssignmentInput", ra(w.siteAdmin, w.site, "segmenti", "admin")},
+			"tenantId": GlobalID("Tenant", w.Company), "username": "planted", "taxCode": ValidCF(300), "givenName": "P",
+			"familyName": "P", "email": "p@example.test", "productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "admin")}},
+		{"AdminSuspendsOwnRoleOfAColleagueElsewhere", admin, "suspendRoleAssignment", "RoleAssignmentInput", ra(w.SiteAdmin, w.Site, "segmenti", "admin")},
 		{"AdminChangesTenantIdentity", admin, "updateTenant", "UpdateTenantInput", map[string]any{
-			"tenantId": globalIDFor("Tenant", w.company), "expectedVersion": 1, "certifiedEmail": "attacker@example.test"}},
+			"tenantId": GlobalID("Tenant", w.Company), "expectedVersion": 1, "certifiedEmail": "attacker@example.test"}},
 		{"AdminOnboardsAnOrganisation", admin, "createTenant", "CreateTenantInput", map[string]any{"name": "Shadow Spa"}},
 		{"OperatorSetsWorkPhone", op, "updateMyPhone", "UpdateMyPhoneInput", map[string]any{"phone": "0612345678"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			before := w.snapshot(t)
-			p := w.mutate(t, c.token, c.field, c.inputType, "__typename", c.input)
-			if p.code() != "FORBIDDEN" {
-				t.Fatalf("code = %q, data %s", p.code(), p.res.Data)
+			before := w.Snapshot(t)
+			p := w.Mutate(t, c.token, c.field, c.inputType, "__typename", c.input)
+			if p.Code() != "FORBIDDEN" {
+				t.Fatalf("code = %q, data %s", p.Code(), p.Res.Data)
 			}
-			w.unchanged(t, before)
+			w.Unchanged(t, before)
 		})
 	}
 	t.Run("NoMutationChangesAnotherUsersEmail", func(t *testing.T) {
 		// requestEmailChange only ever acts on the viewer: there is no
 		// user argument to point at someone else.
-		p := w.mutate(t, admin, "requestEmailChange", "RequestEmailChangeInput", "user { id }",
-			map[string]any{"email": "takeover@example.test", "userId": globalIDFor("User", w.operator)})
-		if p.code() == "" {
+		p := w.Mutate(t, admin, "requestEmailChange", "RequestEmailChangeInput", "user { id }",
+			map[string]any{"email": "takeover@example.test", "userId": GlobalID("User", w.Operator)})
+		if p.Code() == "" {
 			t.Fatal("requestEmailChange accepted a user")
 		}
 	})
@@ -94,10 +94,10 @@ func TestPropertyTenantIsolation(t *testing.T) {
 	t.Logf("seed %d (replay with ISOLATION_SEED=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 
-	w := &adminWorld{world: &world{}, tokens: map[int64]string{}}
-	w.m = MustRunMain(t)
-	w.f = dbtest.NewFixture(t, w.m.DB)
-	f := w.f
+	w := AdminWorldOf(&World{})
+	w.M = MustRunMain(t)
+	w.F = dbtest.NewFixture(t, w.M.DB)
+	f := w.F
 	a, b := f.Tenant("Alpha Spa", 0), f.Tenant("Bravo Srl", 0)
 	a1, b1 := f.Tenant("Alpha sede Roma", a), f.Tenant("Bravo sede Lille", b)
 	aAdmin := f.User("alpha.admin", a)
@@ -119,13 +119,13 @@ func TestPropertyTenantIsolation(t *testing.T) {
 	bOp2 := f.User("bravo.op2", b1)
 	f.Assign(bOp2, b1, "segmenti", "power-user")
 	for i, id := range []int64{aAdmin, aOp, aOp2, bAdmin, bOp, bOp2} {
-		f.Exec("UPDATE users SET tax_code = ? WHERE id = ?", validCF(500+i), id)
+		f.Exec("UPDATE users SET tax_code = ? WHERE id = ?", ValidCF(500+i), id)
 	}
 	f.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Bravo team' FROM products WHERE code = 'segmenti'", b)
 	f.Exec("INSERT INTO group_members (group_id, user_id) SELECT id, ? FROM groups WHERE name = 'Bravo team'", bOp)
 	f.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Alpha team' FROM products WHERE code = 'segmenti'", a)
 	bTenants, bUsers := []int64{b, b1}, []int64{bAdmin, bOp, bOp2}
-	aTaxCodes := []string{validCF(500), validCF(501), validCF(502)}
+	aTaxCodes := []string{ValidCF(500), ValidCF(501), ValidCF(502)}
 
 	snapshotB := func() string {
 		var sb strings.Builder
@@ -153,7 +153,7 @@ func TestPropertyTenantIsolation(t *testing.T) {
 			"SELECT id, tenant_id, type, subject_type, subject_id, payload, created_at FROM events x WHERE tenant_id IN " + T + " ORDER BY id",
 		} {
 			var dump string
-			w.scalar(t, &dump, "SELECT coalesce(json_agg(row_to_json(q)), '[]')::text FROM ("+q+") q")
+			w.Scalar(t, &dump, "SELECT coalesce(json_agg(row_to_json(q)), '[]')::text FROM ("+q+") q")
 			sb.WriteString(dump + "\n")
 		}
 		return sb.String()
@@ -168,13 +168,13 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		{"Group", "SELECT id FROM groups WHERE tenant_id IN (?, ?)"},
 	} {
 		var ids []int64
-		w.scalar(t, &ids, typ.query, b, b1)
+		w.Scalar(t, &ids, typ.query, b, b1)
 		for _, id := range ids {
-			forbiddenIDs[globalIDFor(typ.typ, id)] = true
+			forbiddenIDs[GlobalID(typ.typ, id)] = true
 		}
 	}
 	var bTax []string
-	w.scalar(t, &bTax, "SELECT tax_code FROM users WHERE home_tenant_id IN (?, ?)", b, b1)
+	w.Scalar(t, &bTax, "SELECT tax_code FROM users WHERE home_tenant_id IN (?, ?)", b, b1)
 	leaks := func(body []byte) string {
 		lower := strings.ToLower(string(body))
 		if strings.Contains(lower, "bravo") {
@@ -210,7 +210,7 @@ func TestPropertyTenantIsolation(t *testing.T) {
 	}
 
 	before := snapshotB()
-	token := w.token(t, aAdmin)
+	token := w.Token(t, aAdmin)
 	pick := func(ids []int64) int64 {
 		if len(ids) == 0 {
 			return 1
@@ -219,11 +219,11 @@ func TestPropertyTenantIsolation(t *testing.T) {
 	}
 	ids := func(query string) []int64 {
 		var out []int64
-		w.scalar(t, &out, query)
+		w.Scalar(t, &out, query)
 		return out
 	}
 	var roleIDs []int64
-	w.scalar(t, &roleIDs, "SELECT r.id FROM roles r JOIN products p ON p.id = r.product_id WHERE p.code IN ('segmenti', 'clienti', 'automazioni', 'send')")
+	w.Scalar(t, &roleIDs, "SELECT r.id FROM roles r JOIN products p ON p.id = r.product_id WHERE p.code IN ('segmenti', 'clienti', 'automazioni', 'send')")
 	usernames := []string{"alpha.op1", "alpha.op2", "bravo.op1", "bravo.admin", "nobody.here"}
 	stats := map[string]int{}
 	const steps = 300
@@ -235,19 +235,19 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		groups := ids("SELECT id FROM groups")
 		version := func(table string, id int64) int {
 			n := 1
-			_ = w.m.DB.NewRaw("SELECT version FROM "+table+" WHERE id = ?", id).Scan(t.Context(), &n)
+			_ = w.M.DB.NewRaw("SELECT version FROM "+table+" WHERE id = ?", id).Scan(t.Context(), &n)
 			if rng.IntN(5) == 0 {
 				n-- // now and then a stale one
 			}
 			return n
 		}
-		role := func() string { return globalIDFor("Role", pick(roleIDs)) }
+		role := func() string { return GlobalID("Role", pick(roleIDs)) }
 		var productID int64
 		roleID := pick(roleIDs)
-		w.scalar(t, &productID, "SELECT product_id FROM roles WHERE id = ?", roleID)
+		w.Scalar(t, &productID, "SELECT product_id FROM roles WHERE id = ?", roleID)
 		user, tenant := pick(users), pick(tenants)
-		uid, tid := globalIDFor("User", user), globalIDFor("Tenant", tenant)
-		taxCode := validCF(600 + rng.IntN(300))
+		uid, tid := GlobalID("User", user), GlobalID("Tenant", tenant)
+		taxCode := ValidCF(600 + rng.IntN(300))
 		if rng.IntN(3) == 0 {
 			taxCode = aTaxCodes[rng.IntN(len(aTaxCodes))]
 		}
@@ -258,18 +258,18 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		case 0:
 			field, inputType, input = "createUser", "CreateUserInput", map[string]any{"tenantId": tid, "username": fmt.Sprintf("alpha.rnd%d", step),
 				"taxCode": taxCode, "givenName": "Rnd", "familyName": "User", "email": fmt.Sprintf("rnd%d@alpha.test", step),
-				"productId": globalIDFor("Product", productID), "roleId": globalIDFor("Role", roleID)}
+				"productId": GlobalID("Product", productID), "roleId": GlobalID("Role", roleID)}
 		case 1:
 			field, inputType, input = "lookupUserCandidate", "LookupUserCandidateInput", map[string]any{"tenantId": tid,
 				"username": usernames[rng.IntN(len(usernames))], "taxCode": taxCode}
 		case 2, 3:
 			field, inputType, input = "assignRole", "AssignRoleInput", map[string]any{"userId": uid, "tenantId": tid, "roleId": role()}
 		case 4:
-			field, inputType, input = "suspendRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": globalIDFor("RoleAssignment", pick(assignments))}
+			field, inputType, input = "suspendRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", pick(assignments))}
 		case 5:
-			field, inputType, input = "reactivateRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": globalIDFor("RoleAssignment", pick(assignments))}
+			field, inputType, input = "reactivateRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", pick(assignments))}
 		case 6:
-			field, inputType, input = "removeRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": globalIDFor("RoleAssignment", pick(assignments))}
+			field, inputType, input = "removeRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", pick(assignments))}
 		case 7:
 			field = []string{"suspendUser", "reactivateUser"}[rng.IntN(2)]
 			inputType, input = "UserStatusInput", map[string]any{"userId": uid}
@@ -278,21 +278,21 @@ func TestPropertyTenantIsolation(t *testing.T) {
 				"expectedVersion": version("users", user), "givenName": fmt.Sprintf("Name%d", step)}
 		case 9:
 			field, inputType, input = "attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": uid, "tenantId": tid,
-				"productId": globalIDFor("Product", productID), "roleId": globalIDFor("Role", roleID)}
+				"productId": GlobalID("Product", productID), "roleId": GlobalID("Role", roleID)}
 		case 10:
-			field, inputType, input = "detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{"membershipId": globalIDFor("Membership", pick(memberships))}
+			field, inputType, input = "detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{"membershipId": GlobalID("Membership", pick(memberships))}
 		case 11:
 			field, inputType, input = "createGroup", "CreateGroupInput", map[string]any{"tenantId": tid,
-				"productId": globalIDFor("Product", productID), "name": fmt.Sprintf("Group %d", step)}
+				"productId": GlobalID("Product", productID), "name": fmt.Sprintf("Group %d", step)}
 		case 12:
 			g := pick(groups)
-			field, inputType, input = "updateGroup", "UpdateGroupInput", map[string]any{"groupId": globalIDFor("Group", g),
+			field, inputType, input = "updateGroup", "UpdateGroupInput", map[string]any{"groupId": GlobalID("Group", g),
 				"expectedVersion": version("groups", g), "active": rng.IntN(2) == 0, "name": fmt.Sprintf("Renamed %d", step)}
 		case 13:
-			field, inputType, input = "deleteGroup", "DeleteGroupInput", map[string]any{"groupId": globalIDFor("Group", pick(groups))}
+			field, inputType, input = "deleteGroup", "DeleteGroupInput", map[string]any{"groupId": GlobalID("Group", pick(groups))}
 		case 14:
 			field = []string{"addUserToGroup", "removeUserFromGroup"}[rng.IntN(2)]
-			inputType, input = "GroupMemberInput", map[string]any{"groupId": globalIDFor("Group", pick(groups)), "userId": uid}
+			inputType, input = "GroupMemberInput", map[string]any{"groupId": GlobalID("Group", pick(groups)), "userId": uid}
 		case 15:
 			field, inputType, input = "createTenant", "CreateTenantInput", map[string]any{"parentId": tid, "name": fmt.Sprintf("Alpha site %d", step)}
 		case 16:
@@ -301,13 +301,13 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		case 17:
 			field, inputType, input = "attachExistingUser", "AttachExistingUserInput", map[string]any{"tenantId": tid,
 				"username": usernames[rng.IntN(len(usernames))], "taxCode": taxCode,
-				"productId": globalIDFor("Product", productID), "roleId": globalIDFor("Role", roleID)}
+				"productId": GlobalID("Product", productID), "roleId": GlobalID("Role", roleID)}
 		case 18:
 			query = `{ users(first: 100) { nodes { id username givenName email taxCode memberships { id tenant { id name }
 				products { product { code } assignableGroups { id name } groups { id } roleAssignments { id } } } } }
 				tenants(first: 100) { nodes { id name parent { id } } } }`
 		case 19:
-			any := []string{uid, tid, globalIDFor("RoleAssignment", pick(assignments)), globalIDFor("Membership", pick(memberships)), globalIDFor("Group", pick(groups))}
+			any := []string{uid, tid, GlobalID("RoleAssignment", pick(assignments)), GlobalID("Membership", pick(memberships)), GlobalID("Group", pick(groups))}
 			query = fmt.Sprintf(`{ node(id: %q) { id ... on User { username email memberships { id } }
 				... on Tenant { name usersByProduct { users { nodes { username } } } groups { name } }
 				... on Group { name members { nodes { username } } } ... on Membership { user { username } }
@@ -317,18 +317,18 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		case 21:
 			field, inputType, input = "updateMyPreferences", "UpdateMyPreferencesInput", map[string]any{"language": []string{"it", "fr", "en"}[rng.IntN(3)]}
 		}
-		var res *gqlResponse
+		var res *Response
 		var outcome string
 		if query != "" {
-			res = w.m.gql(t, token, query, nil)
+			res = w.M.GQL(t, token, query, nil)
 			field = "query"
-			outcome = res.code()
+			outcome = res.Code()
 		} else {
-			p := w.mutate(t, token, field, inputType, "__typename", input)
-			res = p.res
-			outcome = p.code()
+			p := w.Mutate(t, token, field, inputType, "__typename", input)
+			res = p.Res
+			outcome = p.Code()
 			if outcome == "" {
-				errs, _ := p.data["userErrors"].([]any)
+				errs, _ := p.Data["userErrors"].([]any)
 				if len(errs) > 0 {
 					outcome = "userError:" + errs[0].(map[string]any)["code"].(string)
 				}

@@ -13,42 +13,42 @@ const lookupSel = `outcome existingUsername user { id username givenName }`
 
 func TestValidCFHelper(t *testing.T) {
 	for _, n := range []int{0, 1, 562, 900, 999} {
-		if _, err := domain.ValidatePersonTaxCode("IT", validCF(n)); err != nil {
-			t.Fatalf("validCF(%d) = %s: %v", n, validCF(n), err)
+		if _, err := domain.ValidatePersonTaxCode("IT", ValidCF(n)); err != nil {
+			t.Fatalf("validCF(%d) = %s: %v", n, ValidCF(n), err)
 		}
 	}
 }
 
 // TestR1LookupUserCandidate: the four outcomes an admin must see distinctly.
 func TestR1LookupUserCandidate(t *testing.T) {
-	w := newAdminWorld(t)
-	admin := w.token(t, w.companyAdmin)
-	lookup := func(token, tenant, username, taxCode string) *payload {
-		return w.mutate(t, token, "lookupUserCandidate", "LookupUserCandidateInput", lookupSel,
-			map[string]any{"tenantId": globalIDFor("Tenant", tenant2id(w, tenant)), "username": username, "taxCode": taxCode})
+	w := NewAdminWorld(t)
+	admin := w.Token(t, w.CompanyAdmin)
+	lookup := func(token, tenant, username, taxCode string) *Payload {
+		return w.Mutate(t, token, "lookupUserCandidate", "LookupUserCandidateInput", lookupSel,
+			map[string]any{"tenantId": GlobalID("Tenant", tenant2id(w, tenant)), "username": username, "taxCode": taxCode})
 	}
 	var operatorTax string
-	w.scalar(t, &operatorTax, "SELECT tax_code FROM users WHERE id = ?", w.operator)
+	w.Scalar(t, &operatorTax, "SELECT tax_code FROM users WHERE id = ?", w.Operator)
 	var otherTax string
-	w.scalar(t, &otherTax, "SELECT tax_code FROM users WHERE id = ?", w.other_admin)
+	w.Scalar(t, &otherTax, "SELECT tax_code FROM users WHERE id = ?", w.OtherAdmin)
 
 	t.Run("NewPerson", func(t *testing.T) {
-		d := lookup(admin, "company", "nuovo.utente", validCF(1)).ok(t)
+		d := lookup(admin, "company", "nuovo.utente", ValidCF(1)).OK(t)
 		if d["outcome"] != "NEW_PERSON" || d["user"] != nil || d["existingUsername"] != nil {
 			t.Fatalf("got %v", d)
 		}
-		if w.count(t, "SELECT count(*) FROM audit_events WHERE action = 'user.lookup' AND after->>'outcome' = 'NEW_PERSON'") != 1 {
+		if w.Count(t, "SELECT count(*) FROM audit_events WHERE action = 'user.lookup' AND after->>'outcome' = 'NEW_PERSON'") != 1 {
 			t.Fatal("the lookup is not audited")
 		}
 	})
 	t.Run("AlreadyMember", func(t *testing.T) {
-		d := lookup(admin, "company", "Operatore.Uno", strings.ToLower(operatorTax)).ok(t)
-		if d["outcome"] != "ALREADY_MEMBER" || dig(d, "user", "username") != "operatore.uno" || dig(d, "user", "givenName") != "Givenoperatore.uno" {
+		d := lookup(admin, "company", "Operatore.Uno", strings.ToLower(operatorTax)).OK(t)
+		if d["outcome"] != "ALREADY_MEMBER" || Dig(d, "user", "username") != "operatore.uno" || Dig(d, "user", "givenName") != "Givenoperatore.uno" {
 			t.Fatalf("got %v", d)
 		}
 	})
 	t.Run("AlreadyMemberUnderAnotherUsername", func(t *testing.T) {
-		d := lookup(admin, "company", "someone.else", operatorTax).ok(t)
+		d := lookup(admin, "company", "someone.else", operatorTax).OK(t)
 		if d["outcome"] != "ALREADY_MEMBER" {
 			t.Fatalf("got %v", d)
 		}
@@ -56,64 +56,64 @@ func TestR1LookupUserCandidate(t *testing.T) {
 	t.Run("UsernameTaken", func(t *testing.T) {
 		// The username belongs to another organisation's admin: nothing
 		// about that account is returned.
-		p := lookup(admin, "company", "other.admin", validCF(2))
-		d := p.ok(t)
+		p := lookup(admin, "company", "other.admin", ValidCF(2))
+		d := p.OK(t)
 		if d["outcome"] != "USERNAME_TAKEN" || d["user"] != nil || d["existingUsername"] != nil {
 			t.Fatalf("got %v", d)
 		}
 	})
 	t.Run("TaxCodeHasAccount", func(t *testing.T) {
 		p := lookup(admin, "company", "new.name", otherTax)
-		d := p.ok(t)
+		d := p.OK(t)
 		if d["outcome"] != "TAX_CODE_HAS_ACCOUNT" || d["existingUsername"] != "other.admin" || d["user"] != nil {
 			t.Fatalf("got %v", d)
 		}
 		// Only the username: no names, email or ids of a user outside the scope.
-		for _, leak := range []string{"Givenother.admin", "Familyother.admin", "other.admin@example.test", globalIDFor("User", w.other_admin)} {
-			if strings.Contains(string(p.res.Data), leak) {
-				t.Fatalf("lookup leaks %q: %s", leak, p.res.Data)
+		for _, leak := range []string{"Givenother.admin", "Familyother.admin", "other.admin@example.test", GlobalID("User", w.OtherAdmin)} {
+			if strings.Contains(string(p.Res.Data), leak) {
+				t.Fatalf("lookup leaks %q: %s", leak, p.Res.Data)
 			}
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		before := w.snapshot(t)
-		if c := lookup(w.token(t, w.other_admin), "company", "x.y", validCF(3)).code(); c != "FORBIDDEN" {
+		before := w.Snapshot(t)
+		if c := lookup(w.Token(t, w.OtherAdmin), "company", "x.y", ValidCF(3)).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
-		if c := lookup(w.token(t, w.operator), "company", "x.y", validCF(3)).code(); c != "FORBIDDEN" {
+		if c := lookup(w.Token(t, w.Operator), "company", "x.y", ValidCF(3)).Code(); c != "FORBIDDEN" {
 			t.Fatalf("operator: code = %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("ErrInvalidUsername", func(t *testing.T) {
-		if c := lookup(admin, "company", "mario rossi", validCF(3)).userError(t); c != "USERNAME_INVALID_CHARACTER" {
+		if c := lookup(admin, "company", "mario rossi", ValidCF(3)).UserError(t); c != "USERNAME_INVALID_CHARACTER" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrInvalidTaxCode", func(t *testing.T) {
-		if c := lookup(admin, "company", "mario.rossi", "RSSMRA85T10A562X").userError(t); c != "INVALID_TAX_CODE" {
+		if c := lookup(admin, "company", "mario.rossi", "RSSMRA85T10A562X").UserError(t); c != "INVALID_TAX_CODE" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrInvalidCountry", func(t *testing.T) {
-		p := w.mutate(t, admin, "lookupUserCandidate", "LookupUserCandidateInput", lookupSel, map[string]any{
-			"tenantId": globalIDFor("Tenant", w.company), "username": "mario.rossi", "taxCode": "X1234", "taxCountry": "Italia"})
-		if c := p.userError(t); c != "INVALID_COUNTRY" {
+		p := w.Mutate(t, admin, "lookupUserCandidate", "LookupUserCandidateInput", lookupSel, map[string]any{
+			"tenantId": GlobalID("Tenant", w.Company), "username": "mario.rossi", "taxCode": "X1234", "taxCountry": "Italia"})
+		if c := p.UserError(t); c != "INVALID_COUNTRY" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 }
 
-func tenant2id(w *adminWorld, name string) int64 {
+func tenant2id(w *AdminWorld, name string) int64 {
 	switch name {
 	case "holding":
-		return w.holding
+		return w.Holding
 	case "company":
-		return w.company
+		return w.Company
 	case "site":
-		return w.site
+		return w.Site
 	}
-	return w.other
+	return w.Other
 }
 
 const createUserSel = `user { id username status givenName email language timeZone homeTenant { id } }
@@ -122,34 +122,34 @@ const createUserSel = `user { id username status givenName email language timeZo
 // TestR1CreateUser covers createUser with R2's username rule and the
 // invitation of R14.
 func TestR1CreateUser(t *testing.T) {
-	w := newAdminWorld(t)
-	admin := w.token(t, w.companyAdmin)
+	w := NewAdminWorld(t)
+	admin := w.Token(t, w.CompanyAdmin)
 	input := func(change func(map[string]any)) map[string]any {
-		in := map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": "Giulia.Verdi", "taxCode": validCF(10),
+		in := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "Giulia.Verdi", "taxCode": ValidCF(10),
 			"givenName": "Giulia", "familyName": "Verdi", "email": "giulia.verdi@example.test", "language": "fr",
-			"productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "user")}
+			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "user")}
 		if change != nil {
 			change(in)
 		}
 		return in
 	}
-	create := func(token string, in map[string]any) *payload {
-		return w.mutate(t, token, "createUser", "CreateUserInput", createUserSel, in)
+	create := func(token string, in map[string]any) *Payload {
+		return w.Mutate(t, token, "createUser", "CreateUserInput", createUserSel, in)
 	}
 	t.Run("OK", func(t *testing.T) {
-		d := create(admin, input(nil)).ok(t)
+		d := create(admin, input(nil)).OK(t)
 		u := d["user"].(map[string]any)
 		if u["username"] != "giulia.verdi" || u["status"] != "INVITED" || u["language"] != "fr" || u["timeZone"] != "Europe/Rome" ||
-			dig(u, "homeTenant", "id") != globalIDFor("Tenant", w.company) {
+			Dig(u, "homeTenant", "id") != GlobalID("Tenant", w.Company) {
 			t.Fatalf("user = %v", u)
 		}
-		ras := dig(d, "membership", "roleAssignments").([]any)
-		if len(ras) != 1 || dig(ras[0], "role", "code") != "user" || dig(ras[0], "status") != "ACTIVE" {
+		ras := Dig(d, "membership", "roleAssignments").([]any)
+		if len(ras) != 1 || Dig(ras[0], "role", "code") != "user" || Dig(ras[0], "status") != "ACTIVE" {
 			t.Fatalf("membership = %v", d["membership"])
 		}
 		var id int64
-		w.scalar(t, &id, "SELECT id FROM users WHERE username = 'giulia.verdi'")
-		if w.count(t, "SELECT count(*) FROM invitations WHERE user_id = ? AND used_at IS NULL AND expires_at > now() + interval '71 hours'", id) != 1 {
+		w.Scalar(t, &id, "SELECT id FROM users WHERE username = 'giulia.verdi'")
+		if w.Count(t, "SELECT count(*) FROM invitations WHERE user_id = ? AND used_at IS NULL AND expires_at > now() + interval '71 hours'", id) != 1 {
 			t.Fatal("no 72-hour invitation")
 		}
 		var mail struct {
@@ -161,15 +161,15 @@ func TestR1CreateUser(t *testing.T) {
 			By       string `bun:"by"`
 			Username string `bun:"username"`
 		}
-		w.scalar(t, &mail, `SELECT to_address, template, language, data->>'link' AS link, data->>'tenantName' AS tenant,
+		w.Scalar(t, &mail, `SELECT to_address, template, language, data->>'link' AS link, data->>'tenantName' AS tenant,
 			data->>'invitedBy' AS by, data->>'username' AS username FROM email_outbox WHERE user_id = ?`, id)
 		if mail.To != "giulia.verdi@example.test" || mail.Template != "invitation" || mail.Language != "fr" ||
-			!strings.HasPrefix(mail.Link, w.m.URL()+"/invitation#token=") || mail.Tenant != "Filiale Srl" ||
+			!strings.HasPrefix(mail.Link, w.M.URL()+"/invitation#token=") || mail.Tenant != "Filiale Srl" ||
 			mail.By != "Givencompany.admin Familycompany.admin" || mail.Username != "giulia.verdi" {
 			t.Fatalf("invitation mail = %+v", mail)
 		}
 		var raw string
-		w.scalar(t, &raw, "SELECT data::text FROM email_outbox WHERE user_id = ?", id)
+		w.Scalar(t, &raw, "SELECT data::text FROM email_outbox WHERE user_id = ?", id)
 		var data map[string]any
 		if err := json.Unmarshal([]byte(raw), &data); err != nil {
 			t.Fatal(err)
@@ -177,42 +177,42 @@ func TestR1CreateUser(t *testing.T) {
 		if msg, err := mailpkg.Render("invitation", "fr", data); err != nil || !strings.Contains(msg.Text, "valable 72 heures") {
 			t.Fatalf("rendered invitation lacks its validity: %v\n%s", err, msg.Text)
 		}
-		w.wantAudit(t, "user.create", id, w.companyAdmin, "USER_CREATED", w.company)
-		ra := w.assignmentID(t, id, w.company, "segmenti", "user")
-		w.wantAudit(t, "roleAssignment.create", ra, w.companyAdmin, "ROLE_ASSIGNMENT_CREATED", w.company)
+		w.WantAudit(t, "user.create", id, w.CompanyAdmin, "USER_CREATED", w.Company)
+		ra := w.AssignmentID(t, id, w.Company, "segmenti", "user")
+		w.WantAudit(t, "roleAssignment.create", ra, w.CompanyAdmin, "ROLE_ASSIGNMENT_CREATED", w.Company)
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		before := w.snapshot(t)
-		if c := create(w.token(t, w.other_admin), input(func(in map[string]any) { in["username"] = "x.one" })).code(); c != "FORBIDDEN" {
+		before := w.Snapshot(t)
+		if c := create(w.Token(t, w.OtherAdmin), input(func(in map[string]any) { in["username"] = "x.one" })).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("ErrForbiddenParentAdmin", func(t *testing.T) {
 		// R6: the holding's admin reads the company's users, never writes.
-		before := w.snapshot(t)
-		if c := create(w.token(t, w.holdingAdmin), input(func(in map[string]any) { in["username"] = "x.two" })).code(); c != "FORBIDDEN" {
+		before := w.Snapshot(t)
+		if c := create(w.Token(t, w.HoldingAdmin), input(func(in map[string]any) { in["username"] = "x.two" })).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("ErrForbiddenProductNotAdministered", func(t *testing.T) {
-		before := w.snapshot(t)
+		before := w.Snapshot(t)
 		p := create(admin, input(func(in map[string]any) {
-			in["username"], in["productId"], in["roleId"] = "x.three", w.product(t, "clienti"), w.role(t, "clienti", "guest")
+			in["username"], in["productId"], in["roleId"] = "x.three", w.Product(t, "clienti"), w.Role(t, "clienti", "guest")
 		}))
-		if c := p.code(); c != "FORBIDDEN" {
+		if c := p.Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
-	w.f.Assign(w.companyAdmin, w.company, "cob", "master")
+	w.F.Assign(w.CompanyAdmin, w.Company, "cob", "master")
 	for _, c := range []struct {
 		name, code string
 		change     func(map[string]any)
 	}{
-		{"ErrUsernameTaken", "USERNAME_TAKEN", func(in map[string]any) { in["username"], in["taxCode"] = "Operatore.Uno", validCF(12) }},
-		{"ErrTaxCodeHasAccount", "TAX_CODE_HAS_ACCOUNT", func(in map[string]any) { in["username"], in["taxCode"] = "fresh.name", validCF(10) }},
+		{"ErrUsernameTaken", "USERNAME_TAKEN", func(in map[string]any) { in["username"], in["taxCode"] = "Operatore.Uno", ValidCF(12) }},
+		{"ErrTaxCodeHasAccount", "TAX_CODE_HAS_ACCOUNT", func(in map[string]any) { in["username"], in["taxCode"] = "fresh.name", ValidCF(10) }},
 		{"ErrUsernameInvalidCharacter", "USERNAME_INVALID_CHARACTER", func(in map[string]any) { in["username"] = "giulia verdi" }},
 		{"ErrUsernameTooShort", "USERNAME_TOO_SHORT", func(in map[string]any) { in["username"] = "gv" }},
 		{"ErrInvalidTaxCode", "INVALID_TAX_CODE", func(in map[string]any) { in["username"], in["taxCode"] = "g.v2", "RSSMRA85T10A562X" }},
@@ -221,34 +221,34 @@ func TestR1CreateUser(t *testing.T) {
 		{"ErrInvalidEmail", "INVALID_EMAIL", func(in map[string]any) { in["username"], in["email"] = "g.v5", "Giulia <g@example.test>" }},
 		{"ErrInvalidLanguage", "INVALID_LANGUAGE", func(in map[string]any) { in["username"], in["language"] = "g.v6", "de" }},
 		{"ErrInvalidTimeZone", "INVALID_TIME_ZONE", func(in map[string]any) { in["username"], in["timeZone"] = "g.v7", "Europe/Atlantis" }},
-		{"ErrRoleNotOfProduct", "ROLE_NOT_OF_PRODUCT", func(in map[string]any) { in["username"], in["roleId"] = "g.v8", w.role(t, "clienti", "guest") }},
-		{"ErrUnknownRole", "UNKNOWN_ROLE", func(in map[string]any) { in["username"], in["roleId"] = "g.v9", globalIDFor("Role", 999999) }},
+		{"ErrRoleNotOfProduct", "ROLE_NOT_OF_PRODUCT", func(in map[string]any) { in["username"], in["roleId"] = "g.v8", w.Role(t, "clienti", "guest") }},
+		{"ErrUnknownRole", "UNKNOWN_ROLE", func(in map[string]any) { in["username"], in["roleId"] = "g.v9", GlobalID("Role", 999999) }},
 		{"ErrNominationRequired", "NOMINATION_REQUIRED", func(in map[string]any) {
-			in["username"], in["productId"], in["roleId"] = "g.v10", w.product(t, "cob"), w.role(t, "cob", "master")
+			in["username"], in["productId"], in["roleId"] = "g.v10", w.Product(t, "cob"), w.Role(t, "cob", "master")
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			before := w.snapshot(t)
-			if got := create(admin, input(c.change)).userError(t); got != c.code {
+			before := w.Snapshot(t)
+			if got := create(admin, input(c.change)).UserError(t); got != c.code {
 				t.Fatalf("code = %q, want %q", got, c.code)
 			}
-			w.unchanged(t, before)
+			w.Unchanged(t, before)
 		})
 	}
 	t.Run("ErrStaffGrantNominatedRole", func(t *testing.T) {
 		// R20 holds for platform staff too: a first administrator is
 		// created with another role, then onboarded (onboardTenantAdministrator).
 		in := input(func(in map[string]any) {
-			in["username"], in["taxCode"], in["productId"], in["roleId"] = "first.master", validCF(11), w.product(t, "cob"), w.role(t, "cob", "master")
+			in["username"], in["taxCode"], in["productId"], in["roleId"] = "first.master", ValidCF(11), w.Product(t, "cob"), w.Role(t, "cob", "master")
 		})
-		before := w.snapshot(t)
-		if got := create(w.token(t, w.staff), in).userError(t); got != "NOMINATION_REQUIRED" {
+		before := w.Snapshot(t)
+		if got := create(w.Token(t, w.Staff), in).UserError(t); got != "NOMINATION_REQUIRED" {
 			t.Fatalf("code = %q, want NOMINATION_REQUIRED", got)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
-		if c := create("", input(func(in map[string]any) { in["username"] = "anon.user" })).code(); c != "UNAUTHENTICATED" {
+		if c := create("", input(func(in map[string]any) { in["username"] = "anon.user" })).Code(); c != "UNAUTHENTICATED" {
 			t.Fatalf("code = %q", c)
 		}
 	})
@@ -259,9 +259,9 @@ func TestR1CreateUser(t *testing.T) {
 // field, all in one answer, each at its field with its code, and nothing
 // stored.
 func TestCreateUserReportsEveryBadField(t *testing.T) {
-	w := newAdminWorld(t)
-	admin := w.token(t, w.companyAdmin)
-	in := map[string]any{"tenantId": globalIDFor("Tenant", w.company), "productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "user"),
+	w := NewAdminWorld(t)
+	admin := w.Token(t, w.CompanyAdmin)
+	in := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "user"),
 		"username": "gv", "taxCode": "RSSMRA85T10A562X", "givenName": " ", "familyName": "", "email": "not-an-email",
 		"language": "de", "timeZone": "Europe/Atlantis", "phone": "call me", "birthDate": "1800-01-01", "initialPassword": "short"}
 	want := map[string]string{
@@ -270,16 +270,16 @@ func TestCreateUserReportsEveryBadField(t *testing.T) {
 		"input.timeZone": "INVALID_TIME_ZONE", "input.phone": "INVALID_PHONE", "input.birthDate": "INVALID_BIRTH_DATE",
 		"input.initialPassword": "PASSWORD_TOO_SHORT",
 	}
-	before := w.snapshot(t)
-	p := w.mutate(t, admin, "createUser", "CreateUserInput", createUserSel, in)
-	if len(p.res.Errors) > 0 {
-		t.Fatalf("unexpected errors %+v", p.res.Errors)
+	before := w.Snapshot(t)
+	p := w.Mutate(t, admin, "createUser", "CreateUserInput", createUserSel, in)
+	if len(p.Res.Errors) > 0 {
+		t.Fatalf("unexpected errors %+v", p.Res.Errors)
 	}
-	if p.data["user"] != nil {
-		t.Fatalf("user created: %v", p.data["user"])
+	if p.Data["user"] != nil {
+		t.Fatalf("user created: %v", p.Data["user"])
 	}
 	got := map[string]string{}
-	for _, e := range p.data["userErrors"].([]any) {
+	for _, e := range p.Data["userErrors"].([]any) {
 		m := e.(map[string]any)
 		var path []string
 		for _, f := range m["field"].([]any) {
@@ -299,77 +299,77 @@ func TestCreateUserReportsEveryBadField(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("userErrors = %v, want one per field of %v", got, want)
 	}
-	w.unchanged(t, before)
+	w.Unchanged(t, before)
 }
 
 func TestR1AttachExistingUser(t *testing.T) {
-	w := newAdminWorld(t)
-	admin := w.token(t, w.companyAdmin)
+	w := NewAdminWorld(t)
+	admin := w.Token(t, w.CompanyAdmin)
 	var otherTax string
-	w.scalar(t, &otherTax, "SELECT tax_code FROM users WHERE id = ?", w.other_admin)
-	attach := func(token, username, taxCode, product, role string) *payload {
-		return w.mutate(t, token, "attachExistingUser", "AttachExistingUserInput", "user { id username givenName } membership { id tenant { id } }",
-			map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": username, "taxCode": taxCode,
-				"productId": w.product(t, product), "roleId": w.role(t, product, role)})
+	w.Scalar(t, &otherTax, "SELECT tax_code FROM users WHERE id = ?", w.OtherAdmin)
+	attach := func(token, username, taxCode, product, role string) *Payload {
+		return w.Mutate(t, token, "attachExistingUser", "AttachExistingUserInput", "user { id username givenName } membership { id tenant { id } }",
+			map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": username, "taxCode": taxCode,
+				"productId": w.Product(t, product), "roleId": w.Role(t, product, role)})
 	}
 	t.Run("OK", func(t *testing.T) {
-		d := attach(admin, "other.admin", otherTax, "segmenti", "guest").ok(t)
-		if dig(d, "user", "username") != "other.admin" || dig(d, "membership", "tenant", "id") != globalIDFor("Tenant", w.company) {
+		d := attach(admin, "other.admin", otherTax, "segmenti", "guest").OK(t)
+		if Dig(d, "user", "username") != "other.admin" || Dig(d, "membership", "tenant", "id") != GlobalID("Tenant", w.Company) {
 			t.Fatalf("got %v", d)
 		}
 		// Now a member: the company admin sees the person's data.
-		if dig(d, "user", "givenName") != "Givenother.admin" {
+		if Dig(d, "user", "givenName") != "Givenother.admin" {
 			t.Fatalf("member's data hidden: %v", d)
 		}
-		m := w.membershipID(t, w.other_admin, w.company)
-		w.wantAudit(t, "membership.create", m, w.companyAdmin, "MEMBERSHIP_CREATED", w.company)
+		m := w.MembershipID(t, w.OtherAdmin, w.Company)
+		w.WantAudit(t, "membership.create", m, w.CompanyAdmin, "MEMBERSHIP_CREATED", w.Company)
 		// The home tenant is unchanged: identity stays with the other organisation (R7).
-		if w.count(t, "SELECT home_tenant_id FROM users WHERE id = ?", w.other_admin) != int(w.other) {
+		if w.Count(t, "SELECT home_tenant_id FROM users WHERE id = ?", w.OtherAdmin) != int(w.Other) {
 			t.Fatal("attaching changed the home tenant")
 		}
 	})
 	t.Run("ErrAlreadyMember", func(t *testing.T) {
-		before := w.snapshot(t)
-		if c := attach(admin, "other.admin", otherTax, "segmenti", "guest").userError(t); c != "ALREADY_MEMBER" {
+		before := w.Snapshot(t)
+		if c := attach(admin, "other.admin", otherTax, "segmenti", "guest").UserError(t); c != "ALREADY_MEMBER" {
 			t.Fatalf("code = %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("ErrNoMatchingAccount", func(t *testing.T) {
-		before := w.snapshot(t)
+		before := w.Snapshot(t)
 		// The username of one account with the tax code of another.
-		if c := attach(admin, "holding.admin", otherTax, "segmenti", "guest").userError(t); c != "NO_MATCHING_ACCOUNT" {
+		if c := attach(admin, "holding.admin", otherTax, "segmenti", "guest").UserError(t); c != "NO_MATCHING_ACCOUNT" {
 			t.Fatalf("code = %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("ErrRoleNotOfProduct", func(t *testing.T) {
-		p := w.mutate(t, admin, "attachExistingUser", "AttachExistingUserInput", "user { id }",
-			map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": "holding.admin", "taxCode": validCF(900),
-				"productId": w.product(t, "segmenti"), "roleId": w.role(t, "clienti", "guest")})
-		if c := p.userError(t); c != "ROLE_NOT_OF_PRODUCT" {
+		p := w.Mutate(t, admin, "attachExistingUser", "AttachExistingUserInput", "user { id }",
+			map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "holding.admin", "taxCode": ValidCF(900),
+				"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "clienti", "guest")})
+		if c := p.UserError(t); c != "ROLE_NOT_OF_PRODUCT" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		before := w.snapshot(t)
-		if c := attach(w.token(t, w.other_admin), "holding.admin", validCF(900), "segmenti", "guest").code(); c != "FORBIDDEN" {
+		before := w.Snapshot(t)
+		if c := attach(w.Token(t, w.OtherAdmin), "holding.admin", ValidCF(900), "segmenti", "guest").Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 }
 
 // TestR2UsernameNeverChanges: usernames are stored lower-case and no
 // mutation takes one to change.
 func TestR2UsernameNeverChanges(t *testing.T) {
-	w := newAdminWorld(t)
-	p := w.mutate(t, w.token(t, w.companyAdmin), "updateUserProfile", "UpdateUserProfileInput", "user { username }",
-		map[string]any{"userId": globalIDFor("User", w.operator), "expectedVersion": 1, "username": "renamed"})
-	if p.code() == "" {
+	w := NewAdminWorld(t)
+	p := w.Mutate(t, w.Token(t, w.CompanyAdmin), "updateUserProfile", "UpdateUserProfileInput", "user { username }",
+		map[string]any{"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "username": "renamed"})
+	if p.Code() == "" {
 		t.Fatal("updateUserProfile accepted a username")
 	}
-	if w.count(t, "SELECT count(*) FROM users WHERE username = 'operatore.uno'") != 1 {
+	if w.Count(t, "SELECT count(*) FROM users WHERE username = 'operatore.uno'") != 1 {
 		t.Fatal("username changed")
 	}
 }

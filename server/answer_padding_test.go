@@ -17,8 +17,8 @@ func TestAnswersThatMustNotTellAnAccountExistsArePadded(t *testing.T) {
 	const pad = 1500 * time.Millisecond
 	m := MustRunMainWith(t, "-failed-login-min-duration", pad.String(), "-recovery-min-duration", pad.String(),
 		"-rate-login-account", "0", "-rate-login-ip", "0")
-	w := newWorldOn(t, m)
-	setPassword(t, m, w.companyAdmin)
+	w := NewWorldOn(t, m)
+	SetPassword(t, m, w.CompanyAdmin)
 
 	timed := func(name string, f func() string, want string) {
 		t.Helper()
@@ -34,11 +34,11 @@ func TestAnswersThatMustNotTellAnAccountExistsArePadded(t *testing.T) {
 		}
 	}
 	login := func(username string) func() string {
-		return func() string { _, code := m.login(t, username, "not the password", nil); return code }
+		return func() string { _, code := m.Login(t, username, "not the password", nil); return code }
 	}
 	recovery := func(identifier string) func() string {
 		return func() string {
-			return authPayload(t, m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": identifier}}), "requestAccountRecovery", nil)
+			return AuthPayload(t, m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": identifier}}), "requestAccountRecovery", nil)
 		}
 	}
 	timed("wrong password of a known account", login("company.admin"), "INVALID_CREDENTIALS")
@@ -61,12 +61,12 @@ func TestAnswersThatMustNotTellAnAccountExistsArePadded(t *testing.T) {
 // measured in the same run.
 func TestUnknownAccountTakesAsLongAsAWrongPassword(t *testing.T) {
 	m := MustRunMainWith(t, "-failed-login-min-duration", "0", "-rate-login-account", "0", "-rate-login-ip", "0")
-	w := newWorldOn(t, m)
-	setPassword(t, m, w.companyAdmin)
+	w := NewWorldOn(t, m)
+	SetPassword(t, m, w.CompanyAdmin)
 	signIn := func(username string) time.Duration {
 		t.Helper()
 		start := time.Now()
-		_, code := m.login(t, username, "not the password", nil)
+		_, code := m.Login(t, username, "not the password", nil)
 		elapsed := time.Since(start)
 		if code != "INVALID_CREDENTIALS" {
 			t.Fatalf("%s: got %q, want INVALID_CREDENTIALS", username, code)

@@ -41,48 +41,48 @@ func (p historyPage) actionSet() []string {
 // memberships and nominations too; labels name people as R12 allows.
 func TestAuditUserHistory(t *testing.T) {
 	nw := newNominationWorld(t)
-	w := &adminWorld{world: nw.world, tokens: map[int64]string{}}
-	w.f.Assign(w.companyAdmin, w.company, "clienti", "admin")
-	admin := w.token(t, w.companyAdmin)
+	w := AdminWorldOf(nw.World)
+	w.F.Assign(w.CompanyAdmin, w.Company, "clienti", "admin")
+	admin := w.Token(t, w.CompanyAdmin)
 
-	created := w.mutate(t, admin, "createUser", "CreateUserInput", "user { id }", map[string]any{
-		"tenantId": globalIDFor("Tenant", w.company), "username": "luca.rossi", "taxCode": validCF(700), "givenName": "Luca",
-		"familyName": "Rossi", "email": "luca.rossi@example.test", "productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "user")}).ok(t)
-	userGID := dig(created, "user", "id").(string)
+	created := w.Mutate(t, admin, "createUser", "CreateUserInput", "user { id }", map[string]any{
+		"tenantId": GlobalID("Tenant", w.Company), "username": "luca.rossi", "taxCode": ValidCF(700), "givenName": "Luca",
+		"familyName": "Rossi", "email": "luca.rossi@example.test", "productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "user")}).OK(t)
+	userGID := Dig(created, "user", "id").(string)
 	var user int64
-	w.scalar(t, &user, "SELECT id FROM users WHERE username = 'luca.rossi'")
-	w.f.Exec("UPDATE users SET status = 'ACTIVE' WHERE id = ?", user)
-	setPassword(t, w.m, user)
+	w.Scalar(t, &user, "SELECT id FROM users WHERE username = 'luca.rossi'")
+	w.F.Exec("UPDATE users SET status = 'ACTIVE' WHERE id = ?", user)
+	SetPassword(t, w.M, user)
 	byID := map[string]any{"userId": userGID}
 
-	w.mutate(t, admin, "updateUserProfile", "UpdateUserProfileInput", "user { id }", map[string]any{"userId": userGID, "expectedVersion": w.version(t, "users", user), "givenName": "Lucio"}).ok(t)
-	w.mutate(t, admin, "assignRole", "AssignRoleInput", "roleAssignment { id }", map[string]any{
-		"userId": userGID, "tenantId": globalIDFor("Tenant", w.company), "roleId": w.role(t, "clienti", "guest")}).ok(t)
-	w.f.Assign(w.companyAdmin, w.site, "segmenti", "admin")
-	w.mutate(t, admin, "attachUserToTenant", "AttachUserToTenantInput", "membership { id }", map[string]any{
-		"userId": userGID, "tenantId": globalIDFor("Tenant", w.site), "productId": w.product(t, "segmenti"),
-		"roleId": w.role(t, "segmenti", "user")}).ok(t)
-	w.mutate(t, admin, "suspendRoleAssignment", "RoleAssignmentInput", "roleAssignment { id }", map[string]any{
-		"roleAssignmentId": globalIDFor("RoleAssignment", w.assignmentID(t, user, w.company, "clienti", "guest"))}).ok(t)
-	w.mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }", byID).ok(t)
-	w.mutate(t, admin, "reactivateUser", "UserStatusInput", "user { id }", byID).ok(t)
-	group := w.mutate(t, admin, "createGroup", "CreateGroupInput", "group { id }", map[string]any{
-		"tenantId": globalIDFor("Tenant", w.company), "productId": w.product(t, "segmenti"), "name": "Magazzino"}).ok(t)
-	w.mutate(t, admin, "addUserToGroup", "GroupMemberInput", "group { id }", map[string]any{
-		"groupId": dig(group, "group", "id"), "userId": userGID}).ok(t)
-	w.mutate(t, admin, "adminResetPassword", "AdminResetPasswordInput", "user { id }", byID).ok(t)
+	w.Mutate(t, admin, "updateUserProfile", "UpdateUserProfileInput", "user { id }", map[string]any{"userId": userGID, "expectedVersion": w.Version(t, "users", user), "givenName": "Lucio"}).OK(t)
+	w.Mutate(t, admin, "assignRole", "AssignRoleInput", "roleAssignment { id }", map[string]any{
+		"userId": userGID, "tenantId": GlobalID("Tenant", w.Company), "roleId": w.Role(t, "clienti", "guest")}).OK(t)
+	w.F.Assign(w.CompanyAdmin, w.Site, "segmenti", "admin")
+	w.Mutate(t, admin, "attachUserToTenant", "AttachUserToTenantInput", "membership { id }", map[string]any{
+		"userId": userGID, "tenantId": GlobalID("Tenant", w.Site), "productId": w.Product(t, "segmenti"),
+		"roleId": w.Role(t, "segmenti", "user")}).OK(t)
+	w.Mutate(t, admin, "suspendRoleAssignment", "RoleAssignmentInput", "roleAssignment { id }", map[string]any{
+		"roleAssignmentId": GlobalID("RoleAssignment", w.AssignmentID(t, user, w.Company, "clienti", "guest"))}).OK(t)
+	w.Mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }", byID).OK(t)
+	w.Mutate(t, admin, "reactivateUser", "UserStatusInput", "user { id }", byID).OK(t)
+	group := w.Mutate(t, admin, "createGroup", "CreateGroupInput", "group { id }", map[string]any{
+		"tenantId": GlobalID("Tenant", w.Company), "productId": w.Product(t, "segmenti"), "name": "Magazzino"}).OK(t)
+	w.Mutate(t, admin, "addUserToGroup", "GroupMemberInput", "group { id }", map[string]any{
+		"groupId": Dig(group, "group", "id"), "userId": userGID}).OK(t)
+	w.Mutate(t, admin, "adminResetPassword", "AdminResetPasswordInput", "user { id }", byID).OK(t)
 	if s := nw.start(t, nw.cobAdmin, nw.input(user, nw.master, mario(), false)); s.StartNomination.Nomination == nil {
 		t.Fatalf("nomination: %+v", s.StartNomination)
 	}
 	var rej rejected
-	w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": nw.linkToken(t), "reason": "No"}}).decode(t, &rej)
+	w.M.GQL(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": nw.linkToken(t), "reason": "No"}}).Decode(t, &rej)
 	// Noise: a change about someone else must not show.
-	w.mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }", map[string]any{"userId": globalIDFor("User", nw.nominee)}).ok(t)
+	w.Mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }", map[string]any{"userId": GlobalID("User", nw.nominee)}).OK(t)
 
 	query := func(t *testing.T, token string, filter map[string]any) historyPage {
 		t.Helper()
 		var p historyPage
-		w.m.gql(t, token, historyQuery, map[string]any{"filter": filter}).decode(t, &p)
+		w.M.GQL(t, token, historyQuery, map[string]any{"filter": filter}).Decode(t, &p)
 		return p
 	}
 	want := []string{"group.addMember", "membership.create", "nomination.reject", "nomination.start", "roleAssignment.create",
@@ -99,7 +99,7 @@ func TestAuditUserHistory(t *testing.T) {
 		}
 	})
 	t.Run("EveryKindOfEvent", func(t *testing.T) {
-		p := query(t, w.token(t, w.holdingAdmin), map[string]any{"aboutUserId": userGID})
+		p := query(t, w.Token(t, w.HoldingAdmin), map[string]any{"aboutUserId": userGID})
 		if got := p.actionSet(); !slices.Equal(got, want) {
 			t.Fatalf("history = %v\nwant      %v", got, want)
 		}
@@ -129,11 +129,11 @@ func TestAuditUserHistory(t *testing.T) {
 	})
 	t.Run("PersonalDataHiddenShowsUsername", func(t *testing.T) {
 		// An administrator whose role has no personal-data access (R12).
-		w.f.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
+		w.F.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
 			AND product_id = (SELECT id FROM products WHERE code = 'clienti')`)
-		restricted := w.f.User("restricted.admin", w.company)
-		w.f.Assign(restricted, w.company, "clienti", "admin")
-		p := query(t, w.m.MustLogin(t, restricted), map[string]any{"aboutUserId": userGID})
+		restricted := w.F.User("restricted.admin", w.Company)
+		w.F.Assign(restricted, w.Company, "clienti", "admin")
+		p := query(t, w.M.MustLogin(t, restricted), map[string]any{"aboutUserId": userGID})
 		if len(p.AuditEvents.Nodes) == 0 {
 			t.Fatal("restricted admin reads no history")
 		}
@@ -144,13 +144,13 @@ func TestAuditUserHistory(t *testing.T) {
 		}
 	})
 	t.Run("ScopedByTenant", func(t *testing.T) {
-		if p := query(t, w.token(t, w.other_admin), map[string]any{"aboutUserId": userGID}); p.AuditEvents.TotalCount != 0 {
+		if p := query(t, w.Token(t, w.OtherAdmin), map[string]any{"aboutUserId": userGID}); p.AuditEvents.TotalCount != 0 {
 			t.Fatalf("another tenant's admin reads %v", p.actionSet())
 		}
 	})
 	t.Run("AuditActionsListed", func(t *testing.T) {
 		var out struct{ AuditActions []string }
-		w.m.gql(t, admin, `{ auditActions }`, nil).decode(t, &out)
+		w.M.GQL(t, admin, `{ auditActions }`, nil).Decode(t, &out)
 		for _, a := range want {
 			if !slices.Contains(out.AuditActions, a) {
 				t.Errorf("auditActions misses %s", a)

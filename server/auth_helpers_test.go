@@ -17,13 +17,13 @@ import (
 )
 
 const (
-	goodPassword  = "correct horse battery staple"
-	otherPassword = "tramway ortolan giraffe 42"
-	chromeWindows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+	GoodPassword  = "correct horse battery staple"
+	OtherPassword = "tramway ortolan giraffe 42"
+	ChromeWindows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 )
 
 var goodPasswordHash = sync.OnceValue(func() string {
-	h, err := auth.HashPassword(goodPassword, auth.DefaultArgon2)
+	h, err := auth.HashPassword(GoodPassword, auth.DefaultArgon2)
 	if err != nil {
 		panic(err)
 	}
@@ -31,7 +31,7 @@ var goodPasswordHash = sync.OnceValue(func() string {
 })
 
 // setPassword gives a fixture user the password goodPassword.
-func setPassword(t testing.TB, m *Main, userID int64) {
+func SetPassword(t testing.TB, m *Main, userID int64) {
 	t.Helper()
 	if _, err := m.DB.Exec(`INSERT INTO credentials (user_id, password_hash, password_changed_at) VALUES (?, ?, now())
 		ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, password_changed_at = now()`,
@@ -41,7 +41,7 @@ func setPassword(t testing.TB, m *Main, userID int64) {
 }
 
 // gqlUA posts anonymously (or with a bearer token) with a User-Agent.
-func (m *Main) gqlUA(tb testing.TB, token, userAgent, query string, vars map[string]any) *gqlResponse {
+func (m *Main) GQLUA(tb testing.TB, token, userAgent, query string, vars map[string]any) *Response {
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
@@ -50,15 +50,15 @@ func (m *Main) gqlUA(tb testing.TB, token, userAgent, query string, vars map[str
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	return doGQL(tb, req)
+	return Do(tb, req)
 }
 
 // payload decodes data.<field> of a mutation and returns its userErrors'
 // first code ("" when none).
-func authPayload(tb testing.TB, res *gqlResponse, field string, v any) string {
+func AuthPayload(tb testing.TB, res *Response, field string, v any) string {
 	tb.Helper()
 	var raw map[string]json.RawMessage
-	res.decode(tb, &raw)
+	res.Decode(tb, &raw)
 	if v != nil {
 		if err := json.Unmarshal(raw[field], v); err != nil {
 			tb.Fatalf("decode %s: %v", raw[field], err)
@@ -76,11 +76,11 @@ func authPayload(tb testing.TB, res *gqlResponse, field string, v any) string {
 	return errs.UserErrors[0].Code
 }
 
-const loginMutation = `mutation($input: LoginInput!) { login(input: $input) {
+const LoginMutation = `mutation($input: LoginInput!) { login(input: $input) {
   token expiresAt totpEnrollmentRequired viewer { user { username } }
   userErrors { field code message } } }`
 
-type loginResult struct {
+type LoginResult struct {
 	Token                  *string
 	ExpiresAt              *string
 	TotpEnrollmentRequired bool
@@ -93,14 +93,14 @@ type loginResult struct {
 
 // login signs in for a bearer token; it returns the token ("" on failure)
 // and the first userError code.
-func (m *Main) login(tb testing.TB, username, password string, extra map[string]any) (string, string) {
+func (m *Main) Login(tb testing.TB, username, password string, extra map[string]any) (string, string) {
 	tb.Helper()
 	in := map[string]any{"username": username, "password": password, "tokenKind": "BEARER"}
 	for k, v := range extra {
 		in[k] = v
 	}
-	var out loginResult
-	code := authPayload(tb, m.gqlUA(tb, "", chromeWindows, loginMutation, map[string]any{"input": in}), "login", &out)
+	var out LoginResult
+	code := AuthPayload(tb, m.GQLUA(tb, "", ChromeWindows, LoginMutation, map[string]any{"input": in}), "login", &out)
 	if out.Token == nil {
 		return "", code
 	}
@@ -109,20 +109,20 @@ func (m *Main) login(tb testing.TB, username, password string, extra map[string]
 
 // browser is an SPA in a browser: a cookie jar, and the CSRF header taken
 // from the csrf_token cookie on every POST.
-type browser struct {
-	m      *Main
-	client *http.Client
-	csrf   bool
+type Browser struct {
+	M      *Main
+	Client *http.Client
+	CSRF   bool
 }
 
-func newBrowser(m *Main) *browser {
+func NewBrowser(m *Main) *Browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{m: m, client: &http.Client{Jar: jar}, csrf: true}
+	return &Browser{M: m, Client: &http.Client{Jar: jar}, CSRF: true}
 }
 
-func (b *browser) cookie(name string) string {
-	u, _ := url.Parse(b.m.URL())
-	for _, c := range b.client.Jar.Cookies(u) {
+func (b *Browser) Cookie(name string) string {
+	u, _ := url.Parse(b.M.URL())
+	for _, c := range b.Client.Jar.Cookies(u) {
 		if c.Name == name {
 			return c.Value
 		}
@@ -130,30 +130,30 @@ func (b *browser) cookie(name string) string {
 	return ""
 }
 
-func (b *browser) post(tb testing.TB, query string, vars map[string]any) (*gqlResponse, *http.Response) {
+func (b *Browser) Post(tb testing.TB, query string, vars map[string]any) (*Response, *http.Response) {
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, b.m.URL()+"/graphql", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, b.M.URL()+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", chromeWindows)
-	if t := b.cookie(CSRFCookie); t != "" && b.csrf {
+	req.Header.Set("User-Agent", ChromeWindows)
+	if t := b.Cookie(CSRFCookie); t != "" && b.CSRF {
 		req.Header.Set(CSRFHeader, t)
 	}
-	res, err := b.client.Do(req)
+	res, err := b.Client.Do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer res.Body.Close()
-	var out gqlResponse
+	var out Response
 	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
 		tb.Fatalf("status %d: %v", res.StatusCode, err)
 	}
-	out.status = res.StatusCode
+	out.Status = res.StatusCode
 	return &out, res
 }
 
 // latestEmail returns the newest outbox row to an address.
-func latestEmail(tb testing.TB, m *Main, to string) *db.OutboxEmail {
+func LatestEmail(tb testing.TB, m *Main, to string) *db.OutboxEmail {
 	tb.Helper()
 	var e db.OutboxEmail
 	if err := m.DB.NewSelect().Model(&e).Where("to_address = ?", to).Order("id DESC").Limit(1).Scan(context.Background()); err != nil {
@@ -162,7 +162,7 @@ func latestEmail(tb testing.TB, m *Main, to string) *db.OutboxEmail {
 	return &e
 }
 
-func emailCount(tb testing.TB, m *Main, to string) int {
+func EmailCount(tb testing.TB, m *Main, to string) int {
 	tb.Helper()
 	var n int
 	if err := m.DB.QueryRow("SELECT count(*) FROM email_outbox WHERE to_address = ?", to).Scan(&n); err != nil {
@@ -172,7 +172,7 @@ func emailCount(tb testing.TB, m *Main, to string) int {
 }
 
 // noticeCount counts the emails of one template queued for a user.
-func noticeCount(tb testing.TB, m *Main, userID int64, template string) int {
+func NoticeCount(tb testing.TB, m *Main, userID int64, template string) int {
 	tb.Helper()
 	var n int
 	if err := m.DB.QueryRow("SELECT count(*) FROM email_outbox WHERE user_id = ? AND template = ?", userID, template).Scan(&n); err != nil {
@@ -182,7 +182,7 @@ func noticeCount(tb testing.TB, m *Main, userID int64, template string) int {
 }
 
 // tokenFromLink extracts the token of a link's #token= fragment.
-func tokenFromLink(tb testing.TB, link string) string {
+func TokenFromLink(tb testing.TB, link string) string {
 	tb.Helper()
 	_, token, ok := strings.Cut(link, "#token=")
 	if !ok || token == "" {
@@ -191,7 +191,7 @@ func tokenFromLink(tb testing.TB, link string) string {
 	return token
 }
 
-func auditCount(tb testing.TB, m *Main, action string, target int64) int {
+func AuditCount(tb testing.TB, m *Main, action string, target int64) int {
 	tb.Helper()
 	var n int
 	if err := m.DB.QueryRow("SELECT count(*) FROM audit_events WHERE action = ? AND target_id = ?", action, target).Scan(&n); err != nil {
@@ -200,7 +200,7 @@ func auditCount(tb testing.TB, m *Main, action string, target int64) int {
 	return n
 }
 
-func eventCount(tb testing.TB, m *Main, subject int64) int {
+func EventCount(tb testing.TB, m *Main, subject int64) int {
 	tb.Helper()
 	var n int
 	if err := m.DB.QueryRow("SELECT count(*) FROM events WHERE subject_type = 'User' AND subject_id = ? AND type = 'USER_UPDATED'", subject).Scan(&n); err != nil {
@@ -209,7 +209,7 @@ func eventCount(tb testing.TB, m *Main, subject int64) int {
 	return n
 }
 
-func userStatus(tb testing.TB, m *Main, userID int64) string {
+func UserStatus(tb testing.TB, m *Main, userID int64) string {
 	tb.Helper()
 	var s string
 	if err := m.DB.QueryRow("SELECT status FROM users WHERE id = ?", userID).Scan(&s); err != nil {
@@ -220,19 +220,19 @@ func userStatus(tb testing.TB, m *Main, userID int64) string {
 
 // viewerName returns the signed-in username of a bearer token, "" when
 // the token does not authenticate.
-func (m *Main) viewerName(tb testing.TB, token string) string {
+func (m *Main) ViewerName(tb testing.TB, token string) string {
 	tb.Helper()
 	var out struct {
 		Viewer *struct{ User struct{ Username string } }
 	}
-	m.gql(tb, token, `{ viewer { user { username } } }`, nil).decode(tb, &out)
+	m.GQL(tb, token, `{ viewer { user { username } } }`, nil).Decode(tb, &out)
 	if out.Viewer == nil {
 		return ""
 	}
 	return out.Viewer.User.Username
 }
 
-func waitUntil(tb testing.TB, timeout time.Duration, cond func() bool) {
+func WaitUntil(tb testing.TB, timeout time.Duration, cond func() bool) {
 	tb.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {

@@ -10,59 +10,59 @@ import (
 // user into the state the action needs, and what success leaves behind.
 type accountAction struct {
 	field, inputType string
-	prepare          func(t *testing.T, w *adminWorld, userID int64)
+	prepare          func(t *testing.T, w *AdminWorld, userID int64)
 	input            func(userID int64) map[string]any
-	succeeded        func(t *testing.T, w *adminWorld, userID int64) bool
+	succeeded        func(t *testing.T, w *AdminWorld, userID int64) bool
 }
 
 func accountActions() map[string]accountAction {
-	byID := func(id int64) map[string]any { return map[string]any{"userId": globalIDFor("User", id)} }
-	status := func(s string) func(*testing.T, *adminWorld, int64) bool {
-		return func(t *testing.T, w *adminWorld, id int64) bool { return userStatus(t, w.m, id) == s }
+	byID := func(id int64) map[string]any { return map[string]any{"userId": GlobalID("User", id)} }
+	status := func(s string) func(*testing.T, *AdminWorld, int64) bool {
+		return func(t *testing.T, w *AdminWorld, id int64) bool { return UserStatus(t, w.M, id) == s }
 	}
-	setStatus := func(s string) func(*testing.T, *adminWorld, int64) {
-		return func(t *testing.T, w *adminWorld, id int64) {
-			w.f.Exec("UPDATE users SET status = ? WHERE id = ?", s, id)
+	setStatus := func(s string) func(*testing.T, *AdminWorld, int64) {
+		return func(t *testing.T, w *AdminWorld, id int64) {
+			w.F.Exec("UPDATE users SET status = ? WHERE id = ?", s, id)
 		}
 	}
 	return map[string]accountAction{
 		"SuspendUser": {field: "suspendUser", inputType: "UserStatusInput", input: byID, succeeded: status("SUSPENDED")},
 		"ReactivateUser": {field: "reactivateUser", inputType: "UserStatusInput", input: byID, succeeded: status("ACTIVE"),
-			prepare: func(t *testing.T, w *adminWorld, id int64) {
-				setPassword(t, w.m, id)
+			prepare: func(t *testing.T, w *AdminWorld, id int64) {
+				SetPassword(t, w.M, id)
 				setStatus("SUSPENDED")(t, w, id)
 			}},
 		"UpdateUserProfile": {field: "updateUserProfile", inputType: "UpdateUserProfileInput",
 			input: func(id int64) map[string]any {
-				return map[string]any{"userId": globalIDFor("User", id), "expectedVersion": 1, "givenName": "Renamed"}
+				return map[string]any{"userId": GlobalID("User", id), "expectedVersion": 1, "givenName": "Renamed"}
 			},
-			succeeded: func(t *testing.T, w *adminWorld, id int64) bool {
+			succeeded: func(t *testing.T, w *AdminWorld, id int64) bool {
 				var name string
-				w.scalar(t, &name, "SELECT given_name FROM users WHERE id = ?", id)
+				w.Scalar(t, &name, "SELECT given_name FROM users WHERE id = ?", id)
 				return name == "Renamed"
 			}},
 		"AdminResetPassword": {field: "adminResetPassword", inputType: "AdminResetPasswordInput", input: byID,
-			prepare: func(t *testing.T, w *adminWorld, id int64) { setPassword(t, w.m, id) },
-			succeeded: func(t *testing.T, w *adminWorld, id int64) bool {
-				return w.count(t, "SELECT count(*) FROM credentials WHERE user_id = ? AND password_hash IS NULL AND must_change_password", id) == 1
+			prepare: func(t *testing.T, w *AdminWorld, id int64) { SetPassword(t, w.M, id) },
+			succeeded: func(t *testing.T, w *AdminWorld, id int64) bool {
+				return w.Count(t, "SELECT count(*) FROM credentials WHERE user_id = ? AND password_hash IS NULL AND must_change_password", id) == 1
 			}},
 		"AdminResetSecondFactor": {field: "adminResetSecondFactor", inputType: "AdminResetSecondFactorInput", input: byID,
-			prepare: func(t *testing.T, w *adminWorld, id int64) {
-				setPassword(t, w.m, id)
-				w.f.Exec("UPDATE credentials SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enrolled_at = now() WHERE user_id = ?", id)
+			prepare: func(t *testing.T, w *AdminWorld, id int64) {
+				SetPassword(t, w.M, id)
+				w.F.Exec("UPDATE credentials SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enrolled_at = now() WHERE user_id = ?", id)
 			},
-			succeeded: func(t *testing.T, w *adminWorld, id int64) bool {
-				return w.count(t, "SELECT count(*) FROM credentials WHERE user_id = ? AND totp_secret IS NULL AND totp_enrollment_required", id) == 1
+			succeeded: func(t *testing.T, w *AdminWorld, id int64) bool {
+				return w.Count(t, "SELECT count(*) FROM credentials WHERE user_id = ? AND totp_secret IS NULL AND totp_enrollment_required", id) == 1
 			}},
 		"UnlockUser": {field: "unlockUser", inputType: "UnlockUserInput", input: byID, succeeded: status("ACTIVE"),
-			prepare: func(t *testing.T, w *adminWorld, id int64) {
-				setPassword(t, w.m, id)
+			prepare: func(t *testing.T, w *AdminWorld, id int64) {
+				SetPassword(t, w.M, id)
 				setStatus("LOCKED")(t, w, id)
 			}},
 		"ResendInvitation": {field: "resendInvitation", inputType: "ResendInvitationInput", input: byID,
 			prepare: setStatus("INVITED"),
-			succeeded: func(t *testing.T, w *adminWorld, id int64) bool {
-				return w.count(t, "SELECT count(*) FROM email_outbox WHERE user_id = ? AND template = 'invitation'", id) == 1
+			succeeded: func(t *testing.T, w *AdminWorld, id int64) bool {
+				return w.Count(t, "SELECT count(*) FROM email_outbox WHERE user_id = ? AND template = 'invitation'", id) == 1
 			}},
 	}
 }
@@ -70,11 +70,11 @@ func accountActions() map[string]accountAction {
 // refusal is the code a refused mutation answers: the GraphQL error's
 // (admin mutations) or the first userError's (credential and token
 // mutations answer FORBIDDEN among their userErrors).
-func refusal(p *payload) string {
-	if c := p.code(); c != "" {
+func refusal(p *Payload) string {
+	if c := p.Code(); c != "" {
 		return c
 	}
-	if errs, _ := p.data["userErrors"].([]any); len(errs) > 0 {
+	if errs, _ := p.Data["userErrors"].([]any); len(errs) > 0 {
 		c, _ := errs[0].(map[string]any)["code"].(string)
 		return c
 	}
@@ -88,15 +88,15 @@ func refusal(p *payload) string {
 // the head office above the site the user is homed at — and succeeds for
 // an administrator whose authority covers every role.
 func TestAccountWideActionsNeedEveryRole(t *testing.T) {
-	w := newAdminWorld(t)
+	w := NewAdminWorld(t)
 	// An administrator of segmenti and factures in the company, and of
 	// segmenti in the company and its site.
-	bothProducts := w.f.User("both.products", w.company)
-	w.f.Assign(bothProducts, w.company, "segmenti", "admin")
-	w.f.Assign(bothProducts, w.company, "factures", "comptable-admin")
-	headOffice := w.f.User("head.office", w.company)
-	w.f.Assign(headOffice, w.company, "segmenti", "admin")
-	w.f.Assign(headOffice, w.site, "segmenti", "admin")
+	bothProducts := w.F.User("both.products", w.Company)
+	w.F.Assign(bothProducts, w.Company, "segmenti", "admin")
+	w.F.Assign(bothProducts, w.Company, "factures", "comptable-admin")
+	headOffice := w.F.User("head.office", w.Company)
+	w.F.Assign(headOffice, w.Company, "segmenti", "admin")
+	w.F.Assign(headOffice, w.Site, "segmenti", "admin")
 
 	scenarios := []struct {
 		name              string
@@ -108,24 +108,24 @@ func TestAccountWideActionsNeedEveryRole(t *testing.T) {
 			// the company's segmenti administrator may not act on the account.
 			name: "OtherProduct",
 			newTarget: func(username string) int64 {
-				id := w.f.User(username, w.company)
-				w.f.Assign(id, w.company, "segmenti", "user")
-				w.f.Assign(id, w.company, "factures", "comptable-admin")
+				id := w.F.User(username, w.Company)
+				w.F.Assign(id, w.Company, "segmenti", "user")
+				w.F.Assign(id, w.Company, "factures", "comptable-admin")
 				return id
 			},
-			refused: w.companyAdmin, covering: bothProducts,
+			refused: w.CompanyAdmin, covering: bothProducts,
 		},
 		{
 			// A head-office administrator whose home tenant is the site: the
 			// site's administrator may not act on the account.
 			name: "HeadOfficeAdminHomedAtSite",
 			newTarget: func(username string) int64 {
-				id := w.f.User(username, w.site)
-				w.f.Assign(id, w.company, "segmenti", "admin")
-				w.f.Assign(id, w.site, "segmenti", "user")
+				id := w.F.User(username, w.Site)
+				w.F.Assign(id, w.Company, "segmenti", "admin")
+				w.F.Assign(id, w.Site, "segmenti", "user")
 				return id
 			},
-			refused: w.siteAdmin, covering: headOffice,
+			refused: w.SiteAdmin, covering: headOffice,
 		},
 	}
 	for _, sc := range scenarios {
@@ -135,22 +135,22 @@ func TestAccountWideActionsNeedEveryRole(t *testing.T) {
 				if a.prepare != nil {
 					a.prepare(t, w, target)
 				}
-				session := w.m.MustLogin(t, target)
-				signedIn := w.m.viewerName(t, session) != "" // only ACTIVE accounts act
-				refused, covering := w.token(t, sc.refused), w.token(t, sc.covering)
-				before := w.snapshot(t)
-				p := w.mutate(t, refused, a.field, a.inputType, "user { id }", a.input(target))
+				session := w.M.MustLogin(t, target)
+				signedIn := w.M.ViewerName(t, session) != "" // only ACTIVE accounts act
+				refused, covering := w.Token(t, sc.refused), w.Token(t, sc.covering)
+				before := w.Snapshot(t)
+				p := w.Mutate(t, refused, a.field, a.inputType, "user { id }", a.input(target))
 				if refusal(p) != "FORBIDDEN" {
-					t.Fatalf("%s by an administrator without authority over every role: code %q (%s)", a.field, refusal(p), p.res.Data)
+					t.Fatalf("%s by an administrator without authority over every role: code %q (%s)", a.field, refusal(p), p.Res.Data)
 				}
-				w.unchanged(t, before)
+				w.Unchanged(t, before)
 				if a.succeeded(t, w, target) {
 					t.Fatal("the refused change happened")
 				}
-				if signedIn && w.m.viewerName(t, session) == "" {
+				if signedIn && w.M.ViewerName(t, session) == "" {
 					t.Fatal("a refused change ended the user's session")
 				}
-				w.mutate(t, covering, a.field, a.inputType, "user { id }", a.input(target)).ok(t)
+				w.Mutate(t, covering, a.field, a.inputType, "user { id }", a.input(target)).OK(t)
 				if !a.succeeded(t, w, target) {
 					t.Fatalf("%s by an administrator covering every role did not happen", a.field)
 				}
@@ -159,26 +159,26 @@ func TestAccountWideActionsNeedEveryRole(t *testing.T) {
 	}
 
 	t.Run("SuspendedRoleStillCounts", func(t *testing.T) {
-		admin := w.token(t, w.companyAdmin)
-		target := w.f.User("t.suspended.role", w.company)
-		w.f.Assign(target, w.company, "segmenti", "user")
-		ra := w.f.Assign(target, w.company, "factures", "comptable")
-		w.f.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
-		before := w.snapshot(t)
-		if c := w.mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }",
-			map[string]any{"userId": globalIDFor("User", target)}).code(); c != "FORBIDDEN" {
+		admin := w.Token(t, w.CompanyAdmin)
+		target := w.F.User("t.suspended.role", w.Company)
+		w.F.Assign(target, w.Company, "segmenti", "user")
+		ra := w.F.Assign(target, w.Company, "factures", "comptable")
+		w.F.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
+		before := w.Snapshot(t)
+		if c := w.Mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }",
+			map[string]any{"userId": GlobalID("User", target)}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 
 	t.Run("Capabilities", func(t *testing.T) {
 		target := scenarios[0].newTarget("t.capabilities")
 		q := `query($id: ID!) { node(id: $id) { ... on User { viewerCan { editIdentity changeStatus resetCredentials } } } }`
 		caps := func(viewer int64) map[string]any {
-			return dig(w.query(t, w.token(t, viewer), q, map[string]any{"id": globalIDFor("User", target)}), "node", "viewerCan").(map[string]any)
+			return Dig(w.Query(t, w.Token(t, viewer), q, map[string]any{"id": GlobalID("User", target)}), "node", "viewerCan").(map[string]any)
 		}
-		if c := caps(w.companyAdmin); c["editIdentity"] != false || c["changeStatus"] != false || c["resetCredentials"] != false {
+		if c := caps(w.CompanyAdmin); c["editIdentity"] != false || c["changeStatus"] != false || c["resetCredentials"] != false {
 			t.Fatalf("segmenti administrator is offered account-wide actions: %v", c)
 		}
 		if c := caps(bothProducts); c["editIdentity"] != true || c["changeStatus"] != true || c["resetCredentials"] != true {
@@ -190,15 +190,15 @@ func TestAccountWideActionsNeedEveryRole(t *testing.T) {
 		// A service account that administers factures: a segmenti
 		// administrator of its tenant may not mint, rotate or revoke the
 		// tokens that act with that role.
-		sa, errs := w.createSA(t, w.token(t, w.companyAdmin), map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": "factures-sync"})
+		sa, errs := w.CreateSA(t, w.Token(t, w.CompanyAdmin), map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "factures-sync"})
 		if len(errs) > 0 {
 			t.Fatalf("userErrors %v", errs)
 		}
 		var saID int64
-		w.scalar(t, &saID, "SELECT id FROM users WHERE username = 'factures-sync'")
-		w.f.Assign(saID, w.company, "factures", "comptable-admin")
-		segmentiAdmin := w.token(t, w.companyAdmin)
-		tok, _, errs := w.createToken(t, w.token(t, bothProducts), map[string]any{"serviceAccountId": sa.ID, "name": "prod"})
+		w.Scalar(t, &saID, "SELECT id FROM users WHERE username = 'factures-sync'")
+		w.F.Assign(saID, w.Company, "factures", "comptable-admin")
+		segmentiAdmin := w.Token(t, w.CompanyAdmin)
+		tok, _, errs := w.CreateToken(t, w.Token(t, bothProducts), map[string]any{"serviceAccountId": sa.ID, "name": "prod"})
 		if len(errs) > 0 {
 			t.Fatalf("covering administrator: userErrors %v", errs)
 		}
@@ -211,16 +211,16 @@ func TestAccountWideActionsNeedEveryRole(t *testing.T) {
 			if c.field == "createServiceAccountToken" {
 				in = map[string]any{"serviceAccountId": sa.ID, "name": "mine"}
 			}
-			before := w.snapshot(t)
-			if code := refusal(w.mutate(t, segmentiAdmin, c.field, c.inputType, c.sel, in)); code != "FORBIDDEN" {
+			before := w.Snapshot(t)
+			if code := refusal(w.Mutate(t, segmentiAdmin, c.field, c.inputType, c.sel, in)); code != "FORBIDDEN" {
 				t.Fatalf("%s: code %q", c.field, code)
 			}
-			w.unchanged(t, before)
+			w.Unchanged(t, before)
 		}
-		if n := w.count(t, "SELECT count(*) FROM service_account_tokens WHERE service_account_id = ?", saID); n != 1 {
+		if n := w.Count(t, "SELECT count(*) FROM service_account_tokens WHERE service_account_id = ?", saID); n != 1 {
 			t.Fatalf("%d tokens", n)
 		}
-		w.mutate(t, w.token(t, bothProducts), "revokeServiceAccountToken", "RevokeServiceAccountTokenInput", "token { id }",
-			map[string]any{"tokenId": tok.ID}).ok(t)
+		w.Mutate(t, w.Token(t, bothProducts), "revokeServiceAccountToken", "RevokeServiceAccountTokenInput", "token { id }",
+			map[string]any{"tokenId": tok.ID}).OK(t)
 	})
 }

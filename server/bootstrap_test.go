@@ -21,30 +21,30 @@ func TestBootstrapPlatformAdmin(t *testing.T) {
 		return map[string]any{"input": map[string]any{"token": token, "username": username, "email": "Admin@Example.test",
 			"givenName": "Ada", "familyName": "Lovelace", "password": password}}
 	}
-	codeOf := func(res *gqlResponse) string {
+	codeOf := func(res *Response) string {
 		var out struct {
 			BootstrapPlatformAdmin struct {
 				UserErrors []struct{ Code string }
 			}
 		}
-		res.decode(t, &out)
+		res.Decode(t, &out)
 		if len(out.BootstrapPlatformAdmin.UserErrors) == 0 {
 			return ""
 		}
 		return out.BootstrapPlatformAdmin.UserErrors[0].Code
 	}
 	t.Run("ErrWrongToken", func(t *testing.T) {
-		if c := codeOf(m.gql(t, "", bootstrapMutation, input("wrong", "ada.admin", "correct horse battery staple"))); c != "INVALID_SETUP_TOKEN" {
+		if c := codeOf(m.GQL(t, "", bootstrapMutation, input("wrong", "ada.admin", "correct horse battery staple"))); c != "INVALID_SETUP_TOKEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrWeakPassword", func(t *testing.T) {
-		if c := codeOf(m.gql(t, "", bootstrapMutation, input(m.SetupToken, "ada.admin", "password"))); !strings.HasPrefix(c, "PASSWORD_") {
+		if c := codeOf(m.GQL(t, "", bootstrapMutation, input(m.SetupToken, "ada.admin", "password"))); !strings.HasPrefix(c, "PASSWORD_") {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrBadUsername", func(t *testing.T) {
-		if c := codeOf(m.gql(t, "", bootstrapMutation, input(m.SetupToken, "ada admin", "correct horse battery staple"))); c != "USERNAME_INVALID_CHARACTER" {
+		if c := codeOf(m.GQL(t, "", bootstrapMutation, input(m.SetupToken, "ada admin", "correct horse battery staple"))); c != "USERNAME_INVALID_CHARACTER" {
 			t.Fatalf("code = %q", c)
 		}
 	})
@@ -54,7 +54,7 @@ func TestBootstrapPlatformAdmin(t *testing.T) {
 				User struct{ Username, Status string }
 			}
 		}
-		m.gql(t, "", bootstrapMutation, input(m.SetupToken, "Ada.Admin", "correct horse battery staple")).decode(t, &out)
+		m.GQL(t, "", bootstrapMutation, input(m.SetupToken, "Ada.Admin", "correct horse battery staple")).Decode(t, &out)
 		if out.BootstrapPlatformAdmin.User.Username != "ada.admin" || out.BootstrapPlatformAdmin.User.Status != "ACTIVE" {
 			t.Fatalf("got %+v", out)
 		}
@@ -67,7 +67,7 @@ func TestBootstrapPlatformAdmin(t *testing.T) {
 		}
 	})
 	t.Run("ErrTokenReused", func(t *testing.T) {
-		if c := codeOf(m.gql(t, "", bootstrapMutation, input(m.SetupToken, "second.admin", "correct horse battery staple"))); c != "INVALID_SETUP_TOKEN" {
+		if c := codeOf(m.GQL(t, "", bootstrapMutation, input(m.SetupToken, "second.admin", "correct horse battery staple"))); c != "INVALID_SETUP_TOKEN" {
 			t.Fatalf("code = %q", c)
 		}
 		var n int

@@ -60,15 +60,15 @@ func TestTrustedProxiesThroughServer(t *testing.T) {
 	// recordedAfterFailure signs in with a wrong password, sending
 	// X-Forwarded-For, and returns the addresses recorded for the failure.
 	recordedAfterFailure := func(t *testing.T, m *Main, xff string) []string {
-		w := newWorldOn(t, m)
-		op := w.f.User("operatore.uno", w.company)
-		setPassword(t, m, op)
-		body, _ := json.Marshal(map[string]any{"query": loginMutation, "variables": map[string]any{"input": map[string]any{
+		w := NewWorldOn(t, m)
+		op := w.F.User("operatore.uno", w.Company)
+		SetPassword(t, m, op)
+		body, _ := json.Marshal(map[string]any{"query": LoginMutation, "variables": map[string]any{"input": map[string]any{
 			"username": "operatore.uno", "password": "wrong password here", "tokenKind": "BEARER"}}})
 		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-Forwarded-For", xff)
-		doGQL(t, req)
+		Do(t, req)
 		var ips []string
 		if err := m.DB.NewRaw("SELECT ip FROM failed_logins WHERE user_id = ? ORDER BY id", op).Scan(t.Context(), &ips); err != nil {
 			t.Fatal(err)

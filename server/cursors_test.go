@@ -38,13 +38,13 @@ type tenantsPage struct {
 // id or its sort key.
 func TestCursorsAreOpaqueAcrossReplicas(t *testing.T) {
 	a := MustRunMainWith(t, "-cursor-secret", testCursorSecret)
-	w := newWorldOn(t, a)
+	w := NewWorldOn(t, a)
 	b := MustRunReplica(t, a, nil, "-cursor-secret", testCursorSecret)
 	other := MustRunReplica(t, a, nil, "-cursor-secret", "the secret of another deployment, 0123456789")
-	token := a.MustLogin(t, w.holdingAdmin)
+	token := a.MustLogin(t, w.HoldingAdmin)
 
 	var whole tenantsPage
-	a.gql(t, token, tenantsPageQuery, map[string]any{"first": 10}).decode(t, &whole)
+	a.GQL(t, token, tenantsPageQuery, map[string]any{"first": 10}).Decode(t, &whole)
 	if len(whole.Tenants.Edges) < 3 {
 		t.Fatalf("the holding administrator sees %d tenants, want 3", len(whole.Tenants.Edges))
 	}
@@ -54,7 +54,7 @@ func TestCursorsAreOpaqueAcrossReplicas(t *testing.T) {
 	for i, want := range whole.Tenants.Edges {
 		m := []*Main{a, b}[i%2]
 		var page tenantsPage
-		m.gql(t, token, tenantsPageQuery, map[string]any{"first": 1, "after": after}).decode(t, &page)
+		m.GQL(t, token, tenantsPageQuery, map[string]any{"first": 1, "after": after}).Decode(t, &page)
 		if len(page.Tenants.Edges) != 1 || page.Tenants.Edges[0].Node != want.Node || page.Tenants.Edges[0].Cursor != want.Cursor {
 			t.Fatalf("page %d from replica %d: %+v, want %+v", i, i%2, page.Tenants.Edges, want)
 		}
@@ -107,15 +107,15 @@ func TestCursorsAreOpaqueAcrossReplicas(t *testing.T) {
 		"readable, as before sealing": {a, readable},
 		"empty":                       {a, ""},
 	} {
-		res := c.m.gql(t, token, tenantsPageQuery, map[string]any{"first": 1, "after": c.cursor})
-		if res.code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "INVALID_CURSOR" {
+		res := c.m.GQL(t, token, tenantsPageQuery, map[string]any{"first": 1, "after": c.cursor})
+		if res.Code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "INVALID_CURSOR" {
 			t.Errorf("%s: %s %+v, want INVALID_CURSOR", name, res.Data, res.Errors)
 		}
 	}
 	// The same cursor is still good on both replicas of its deployment.
 	for _, m := range []*Main{a, b} {
 		var page tenantsPage
-		m.gql(t, token, tenantsPageQuery, map[string]any{"first": 1, "after": cursor}).decode(t, &page)
+		m.GQL(t, token, tenantsPageQuery, map[string]any{"first": 1, "after": cursor}).Decode(t, &page)
 		if len(page.Tenants.Edges) != 1 || page.Tenants.Edges[0].Node != whole.Tenants.Edges[1].Node {
 			t.Fatalf("after the first cursor: %+v", page.Tenants.Edges)
 		}

@@ -31,15 +31,15 @@ func TestEmbeddedDefault(t *testing.T) {
 		m.Close()
 		t.Fatal("expected the embedded PostgreSQL and the in-process store")
 	}
-	res, body := get(t, m.URL()+"/")
+	res, body := Get(t, m.URL()+"/")
 	if res.StatusCode != 200 || !strings.Contains(body, "<html") {
 		t.Fatalf("page: %d", res.StatusCode)
 	}
 	var out struct {
 		BootstrapPlatformAdmin struct{ User struct{ Username string } }
 	}
-	m.gql(t, "", bootstrapMutation, map[string]any{"input": map[string]any{"token": m.SetupToken, "username": "root.admin",
-		"email": "root@example.test", "givenName": "Root", "familyName": "Admin", "password": "a long enough passphrase"}}).decode(t, &out)
+	m.GQL(t, "", bootstrapMutation, map[string]any{"input": map[string]any{"token": m.SetupToken, "username": "root.admin",
+		"email": "root@example.test", "givenName": "Root", "familyName": "Admin", "password": "a long enough passphrase"}}).Decode(t, &out)
 	if out.BootstrapPlatformAdmin.User.Username != "root.admin" {
 		t.Fatalf("bootstrap: %+v", out)
 	}
@@ -62,7 +62,7 @@ func TestEmbeddedDefault(t *testing.T) {
 			User          struct{ Username string }
 		}
 	}
-	m.gql(t, m.MustLogin(t, id), `{ viewer { platformAdmin user { username } } }`, nil).decode(t, &viewer)
+	m.GQL(t, m.MustLogin(t, id), `{ viewer { platformAdmin user { username } } }`, nil).Decode(t, &viewer)
 	if !viewer.Viewer.PlatformAdmin || viewer.Viewer.User.Username != "root.admin" {
 		t.Fatalf("viewer = %+v", viewer)
 	}

@@ -35,18 +35,18 @@ type detailedEvent struct {
 }
 
 // nextDetailed reads the next event of a changeDetailsSubscription.
-func (ws *wsClient) nextDetailed() detailedEvent {
-	ws.tb.Helper()
-	msg := ws.next()
+func nextDetailed(ws *WSClient) detailedEvent {
+	ws.TB.Helper()
+	msg := ws.Next()
 	if msg.Type != "next" {
-		ws.tb.Fatalf("expected an event, got %s %s", msg.Type, msg.Payload)
+		ws.TB.Fatalf("expected an event, got %s %s", msg.Type, msg.Payload)
 	}
 	var res struct {
 		Data   struct{ Changes detailedEvent }
 		Errors []any
 	}
 	if err := json.Unmarshal(msg.Payload, &res); err != nil || len(res.Errors) > 0 {
-		ws.tb.Fatalf("event %s: %v", msg.Payload, err)
+		ws.TB.Fatalf("event %s: %v", msg.Payload, err)
 	}
 	return res.Data.Changes
 }
@@ -77,34 +77,34 @@ func idValues(path string, v any, out map[string]any) {
 // event (subjectId, details, the deprecated payload) with node(id:).
 func TestChangeEventIDsResolve(t *testing.T) {
 	w := newNominationWorld(t)
-	admin := w.m.MustLogin(t, w.companyAdmin)
-	platform := w.m.MustLogin(t, w.f.PlatformAdmin("event.auditor"))
+	admin := w.M.MustLogin(t, w.CompanyAdmin)
+	platform := w.M.MustLogin(t, w.F.PlatformAdmin("event.auditor"))
 
-	op := w.f.User("operatore.uno", w.company)
-	ra := w.f.Assign(op, w.company, "segmenti", "user")
-	membership := w.scalar(t, "SELECT membership_id FROM role_assignments WHERE id = ?", ra)
-	product := w.scalar(t, "SELECT product_id FROM role_assignments WHERE id = ?", ra)
-	role := w.scalar(t, "SELECT role_id FROM role_assignments WHERE id = ?", ra)
-	otherRole := w.scalar(t, "SELECT id FROM roles WHERE product_id = ? AND id <> ? ORDER BY id LIMIT 1", product, role)
-	w.f.Exec("INSERT INTO groups (tenant_id, product_id, name) VALUES (?, ?, 'Team')", w.company, product)
-	group := w.scalar(t, "SELECT id FROM groups WHERE tenant_id = ? AND name = 'Team'", w.company)
-	sa, errs := w.createSA(t, admin, map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": "sync-bot"})
+	op := w.F.User("operatore.uno", w.Company)
+	ra := w.F.Assign(op, w.Company, "segmenti", "user")
+	membership := w.Int64(t, "SELECT membership_id FROM role_assignments WHERE id = ?", ra)
+	product := w.Int64(t, "SELECT product_id FROM role_assignments WHERE id = ?", ra)
+	role := w.Int64(t, "SELECT role_id FROM role_assignments WHERE id = ?", ra)
+	otherRole := w.Int64(t, "SELECT id FROM roles WHERE product_id = ? AND id <> ? ORDER BY id LIMIT 1", product, role)
+	w.F.Exec("INSERT INTO groups (tenant_id, product_id, name) VALUES (?, ?, 'Team')", w.Company, product)
+	group := w.Int64(t, "SELECT id FROM groups WHERE tenant_id = ? AND name = 'Team'", w.Company)
+	sa, errs := w.CreateSA(t, admin, map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "sync-bot"})
 	if len(errs) > 0 {
 		t.Fatalf("service account: %v", errs)
 	}
-	if _, _, errs := w.createToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "t1"}); len(errs) > 0 {
+	if _, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "t1"}); len(errs) > 0 {
 		t.Fatalf("token: %v", errs)
 	}
-	saID := w.scalar(t, "SELECT user_id FROM service_accounts WHERE tenant_id = ?", w.company)
-	tokenID := w.scalar(t, "SELECT id FROM service_account_tokens WHERE service_account_id = ?", saID)
+	saID := w.Int64(t, "SELECT user_id FROM service_accounts WHERE tenant_id = ?", w.Company)
+	tokenID := w.Int64(t, "SELECT id FROM service_account_tokens WHERE service_account_id = ?", saID)
 	if n := w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false)); n.StartNomination.Nomination == nil {
 		t.Fatalf("nomination: %+v", n)
 	}
-	nomination := w.scalar(t, "SELECT id FROM nominations WHERE user_id = ?", w.nominee)
+	nomination := w.Int64(t, "SELECT id FROM nominations WHERE user_id = ?", w.nominee)
 
-	ws := w.m.mustWS(t, platform)
-	ws.subscribe("1", changeDetailsSubscription, map[string]any{"tenantIds": []string{globalIDFor("Tenant", w.company)}})
-	waitSubscribers(t, w.m, 1)
+	ws := w.M.MustWS(t, platform)
+	ws.Subscribe("1", changeDetailsSubscription, map[string]any{"tenantIds": []string{GlobalID("Tenant", w.Company)}})
+	waitSubscribers(t, w.M, 1)
 
 	user := map[string]any{"userId": op, "status": "ACTIVE", "version": 2}
 	assignment := map[string]any{"userId": op, "roleAssignmentId": ra, "productId": product, "roleId": role, "status": "ACTIVE"}
@@ -124,7 +124,7 @@ func TestChangeEventIDsResolve(t *testing.T) {
 		payload          map[string]any
 	}{
 		{domain.EventUserCreated, "User", op, map[string]any{"userId": op}},
-		{domain.EventUserUpdated, "User", op, with(user, "after", map[string]any{"userId": op, "homeTenantId": w.company, "status": "ACTIVE"})},
+		{domain.EventUserUpdated, "User", op, with(user, "after", map[string]any{"userId": op, "homeTenantId": w.Company, "status": "ACTIVE"})},
 		{domain.EventUserSuspended, "User", op, user},
 		{domain.EventUserReactivated, "User", op, user},
 		{domain.EventUserLocked, "User", op, user},
@@ -142,8 +142,8 @@ func TestChangeEventIDsResolve(t *testing.T) {
 		{domain.EventGroupDeleted, "Group", group, groupP},
 		{domain.EventGroupMemberAdded, "Group", group, map[string]any{"groupId": group, "userId": op}},
 		{domain.EventGroupMemberRemoved, "Group", group, map[string]any{"groupId": group, "userId": op}},
-		{domain.EventTenantCreated, "Tenant", w.site, map[string]any{"tenantId": w.site, "parentId": w.company}},
-		{domain.EventTenantUpdated, "Tenant", w.company, map[string]any{"tenantId": w.company, "version": 2, "fields": []string{"name"}}},
+		{domain.EventTenantCreated, "Tenant", w.Site, map[string]any{"tenantId": w.Site, "parentId": w.Company}},
+		{domain.EventTenantUpdated, "Tenant", w.Company, map[string]any{"tenantId": w.Company, "version": 2, "fields": []string{"name"}}},
 		{domain.EventServiceAccountCreated, "ServiceAccount", saID, map[string]any{"userId": saID, "username": "sync-bot", "kind": "SERVICE", "status": "ACTIVE"}},
 		{domain.EventServiceAccountTokenCreated, "ServiceAccount", saID, token},
 		{domain.EventServiceAccountTokenRevoked, "ServiceAccount", saID, token},
@@ -157,19 +157,19 @@ func TestChangeEventIDsResolve(t *testing.T) {
 		t.Fatalf("%d kinds tested, %d exist: test every kind", len(kinds), len(domain.EventTypes))
 	}
 	for _, k := range kinds {
-		recordChange(t, w.m, w.company, k.typ, k.subjectType, k.subject, k.payload)
+		recordChange(t, w.M, w.Company, k.typ, k.subjectType, k.subject, k.payload)
 	}
 	wantDetails := map[string]string{"User": "UserChange", "Membership": "MembershipChange", "RoleAssignment": "RoleAssignmentChange",
 		"Group": "GroupChange", "Tenant": "TenantChange", "ServiceAccount": "ServiceAccountChange", "Nomination": "NominationChange"}
-	ev := ws.nextDetailed()
+	ev := nextDetailed(ws)
 	// Changes made while the subscription started (the set-up's) may
 	// still arrive first.
-	for ev.Type != kinds[0].typ || ev.SubjectID == nil || *ev.SubjectID != globalIDFor("User", op) {
-		ev = ws.nextDetailed()
+	for ev.Type != kinds[0].typ || ev.SubjectID == nil || *ev.SubjectID != GlobalID("User", op) {
+		ev = nextDetailed(ws)
 	}
 	for i, k := range kinds {
 		if i > 0 {
-			ev = ws.nextDetailed()
+			ev = nextDetailed(ws)
 		}
 		if ev.Type != k.typ {
 			t.Fatalf("got %s, want %s", ev.Type, k.typ)
@@ -197,13 +197,13 @@ func TestChangeEventIDsResolve(t *testing.T) {
 				t.Errorf("%s: %s = %v is not a global ID", k.typ, path, id)
 				continue
 			}
-			res := w.m.gql(t, platform, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": s})
+			res := w.M.GQL(t, platform, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": s})
 			var out struct{ Node *struct{ ID string } }
-			if res.code() != "" {
-				t.Errorf("%s: %s = %s: %s", k.typ, path, s, res.code())
+			if res.Code() != "" {
+				t.Errorf("%s: %s = %s: %s", k.typ, path, s, res.Code())
 				continue
 			}
-			res.decode(t, &out)
+			res.Decode(t, &out)
 			if out.Node == nil || out.Node.ID != s {
 				t.Errorf("%s: %s = %s does not resolve with node(id:)", k.typ, path, s)
 			}
@@ -249,41 +249,41 @@ func changeOf(t *testing.T, raw any, field string) *fieldChange {
 // (R12); the audit record's before/after and changes follow the same rule,
 // with global IDs.
 func TestUserUpdatedNamesChangedFields(t *testing.T) {
-	w := newWorld(t)
-	op := w.f.User("operatore.uno", w.company)
-	w.f.Assign(op, w.company, "segmenti", "user")
+	w := NewWorld(t)
+	op := w.F.User("operatore.uno", w.Company)
+	w.F.Assign(op, w.Company, "segmenti", "user")
 	// An administrator whose role has no personal-data access (R12).
-	w.f.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
+	w.F.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
 		AND product_id = (SELECT id FROM products WHERE code = 'clienti')`)
-	restricted := w.f.User("restricted.admin", w.company)
-	w.f.Assign(restricted, w.company, "clienti", "admin")
+	restricted := w.F.User("restricted.admin", w.Company)
+	w.F.Assign(restricted, w.Company, "clienti", "admin")
 
-	admin := w.m.MustLogin(t, w.companyAdmin)
-	full := w.m.mustWS(t, admin)
-	full.subscribe("1", changeDetailsSubscription, nil)
-	cut := w.m.mustWS(t, w.m.MustLogin(t, restricted))
-	cut.subscribe("1", changeDetailsSubscription, nil)
-	waitSubscribers(t, w.m, 2)
+	admin := w.M.MustLogin(t, w.CompanyAdmin)
+	full := w.M.MustWS(t, admin)
+	full.Subscribe("1", changeDetailsSubscription, nil)
+	cut := w.M.MustWS(t, w.M.MustLogin(t, restricted))
+	cut.Subscribe("1", changeDetailsSubscription, nil)
+	waitSubscribers(t, w.M, 2)
 
 	var out struct {
-		UpdateUserProfile struct{ UserErrors []userError }
+		UpdateUserProfile struct{ UserErrors []UserError }
 	}
-	w.m.gql(t, admin, updateProfileMutation, map[string]any{"input": map[string]any{
-		"userId": globalIDFor("User", op), "expectedVersion": 1, "givenName": "Mario", "language": "en"}}).decode(t, &out)
+	w.M.GQL(t, admin, updateProfileMutation, map[string]any{"input": map[string]any{
+		"userId": GlobalID("User", op), "expectedVersion": 1, "givenName": "Mario", "language": "en"}}).Decode(t, &out)
 	if len(out.UpdateUserProfile.UserErrors) > 0 {
 		t.Fatalf("update: %v", out.UpdateUserProfile.UserErrors)
 	}
 
-	next := func(ws *wsClient) detailedEvent {
+	next := func(ws *WSClient) detailedEvent {
 		t.Helper()
 		for {
-			ev := ws.nextDetailed()
+			ev := nextDetailed(ws)
 			if ev.Type == domain.EventUserUpdated {
 				return ev
 			}
 		}
 	}
-	opID := globalIDFor("User", op)
+	opID := GlobalID("User", op)
 	t.Run("ViewerWithRights", func(t *testing.T) {
 		ev := next(full)
 		u, _ := ev.Details["user"].(map[string]any)
@@ -328,7 +328,7 @@ func TestUserUpdatedNamesChangedFields(t *testing.T) {
 				}
 			}
 		}
-		w.m.gql(t, w.m.MustLogin(t, viewer), auditChangesQuery, map[string]any{"filter": map[string]any{"action": "user.update", "targetId": opID}}).decode(t, &p)
+		w.M.GQL(t, w.M.MustLogin(t, viewer), auditChangesQuery, map[string]any{"filter": map[string]any{"action": "user.update", "targetId": opID}}).Decode(t, &p)
 		if len(p.AuditEvents.Nodes) != 1 {
 			t.Fatalf("audit: %+v", p)
 		}
@@ -336,7 +336,7 @@ func TestUserUpdatedNamesChangedFields(t *testing.T) {
 		return n.Before, n.After, n.Changes
 	}
 	t.Run("AuditWithRights", func(t *testing.T) {
-		before, after, changes := audit(t, w.companyAdmin)
+		before, after, changes := audit(t, w.CompanyAdmin)
 		if before["userId"] != opID || after["userId"] != opID || after["givenName"] != "Mario" {
 			t.Fatalf("before %v after %v", before, after)
 		}

@@ -62,7 +62,7 @@ func waitSubscribers(t testing.TB, m *Main, n int) {
 	}
 }
 
-const createServiceAccountMutation = `mutation($input: CreateServiceAccountInput!) {
+const CreateServiceAccountMutation = `mutation($input: CreateServiceAccountInput!) {
   createServiceAccount(input: $input) {
     serviceAccount { id uid username description status tenant { id } user { id kind } }
     userErrors { field code message }
@@ -73,13 +73,13 @@ const createServiceAccountMutation = `mutation($input: CreateServiceAccountInput
 // Redis; changes made through one reach, in order, a subscription held on
 // the other.
 func TestChangesAcrossReplicas(t *testing.T) {
-	w := newWorld(t)
-	b := MustRunReplica(t, w.m, nil)
-	ws := b.mustWS(t, b.MustLogin(t, w.companyAdmin))
-	ws.subscribe("1", changesSubscription, nil)
+	w := NewWorld(t)
+	b := MustRunReplica(t, w.M, nil)
+	ws := b.MustWS(t, b.MustLogin(t, w.CompanyAdmin))
+	ws.Subscribe("1", ChangesSubscription, nil)
 	waitSubscribers(t, b, 1)
 
-	token := w.m.MustLogin(t, w.companyAdmin)
+	token := w.M.MustLogin(t, w.CompanyAdmin)
 	var want []string
 	for i := range 3 {
 		var out struct {
@@ -88,18 +88,18 @@ func TestChangesAcrossReplicas(t *testing.T) {
 				UserErrors     []any
 			}
 		}
-		w.m.gql(t, token, createServiceAccountMutation, map[string]any{"input": map[string]any{
-			"tenantId": globalIDFor("Tenant", w.company), "username": fmt.Sprintf("integration-%d", i)}}).decode(t, &out)
+		w.M.GQL(t, token, CreateServiceAccountMutation, map[string]any{"input": map[string]any{
+			"tenantId": GlobalID("Tenant", w.Company), "username": fmt.Sprintf("integration-%d", i)}}).Decode(t, &out)
 		if len(out.CreateServiceAccount.UserErrors) > 0 {
 			t.Fatalf("userErrors %v", out.CreateServiceAccount.UserErrors)
 		}
 		want = append(want, "SERVICE_ACCOUNT_CREATED")
-		recordChange(t, w.m, w.site, "USER_UPDATED", "User", w.technician, map[string]any{"status": "ACTIVE"})
+		recordChange(t, w.M, w.Site, "USER_UPDATED", "User", w.Technician, map[string]any{"status": "ACTIVE"})
 		want = append(want, "USER_UPDATED")
 	}
-	got := ws.events(len(want))
-	if types(got) != strings.Join(want, ",") {
-		t.Fatalf("got %s, want %s", types(got), strings.Join(want, ","))
+	got := ws.Events(len(want))
+	if EventTypes(got) != strings.Join(want, ",") {
+		t.Fatalf("got %s, want %s", EventTypes(got), strings.Join(want, ","))
 	}
 	var cursors []string
 	for i, e := range got {
@@ -109,7 +109,7 @@ func TestChangesAcrossReplicas(t *testing.T) {
 		}
 	}
 	first := got[0]
-	if first.Tenant == nil || first.Tenant.ID != globalIDFor("Tenant", w.company) || first.SubjectType != "ServiceAccount" ||
+	if first.Tenant == nil || first.Tenant.ID != GlobalID("Tenant", w.Company) || first.SubjectType != "ServiceAccount" ||
 		first.Payload["username"] != "integration-0" || first.AuditEvent == nil || first.AuditEvent.Action != "serviceAccount.create" ||
 		first.AuditEvent.ActorLabel != "company.admin" {
 		t.Fatalf("first event = %+v", first)
@@ -122,7 +122,7 @@ func TestChangesAcrossReplicas(t *testing.T) {
 		// A replica shutting down ends its subscriptions with a reason, so
 		// that dashboards resubscribe elsewhere with their last cursor.
 		b.Close()
-		if code, reason, _ := ws.endError(); code != "UNAVAILABLE" || reason != "SHUTTING_DOWN" {
+		if code, reason, _ := ws.EndError(); code != "UNAVAILABLE" || reason != "SHUTTING_DOWN" {
 			t.Fatalf("code %s reason %s", code, reason)
 		}
 	})
@@ -174,13 +174,13 @@ func TestChangesSurviveRelayCrash(t *testing.T) {
 			<-ctx.Done() // stuck until the process dies
 		}
 	})
-	w := newWorldOn(t, a)
+	w := NewWorldOn(t, a)
 	b := MustRunReplica(t, a, nil, "-event-relay=false")
-	ws := b.mustWS(t, b.MustLogin(t, w.companyAdmin))
-	ws.subscribe("1", changesSubscription, nil)
+	ws := b.MustWS(t, b.MustLogin(t, w.CompanyAdmin))
+	ws.Subscribe("1", ChangesSubscription, nil)
 	waitSubscribers(t, b, 1)
 
-	recordChange(t, a, w.company, "USER_SUSPENDED", "User", w.technician, map[string]any{"status": "SUSPENDED"})
+	recordChange(t, a, w.Company, "USER_SUSPENDED", "User", w.Technician, map[string]any{"status": "SUSPENDED"})
 	<-reached // committed, read by the relay, not published
 	if published, _, _ := db.NewEventStore(a.DB).RelayState(context.Background()); published != 0 {
 		t.Fatalf("published through %d before the crash", published)
@@ -188,7 +188,7 @@ func TestChangesSurviveRelayCrash(t *testing.T) {
 	a.Close()
 
 	MustRunReplica(t, b, nil) // a new replica with a relay
-	if got := ws.events(1); got[0].Type != "USER_SUSPENDED" || *got[0].SubjectID != globalIDFor("User", w.technician) {
+	if got := ws.Events(1); got[0].Type != "USER_SUSPENDED" || *got[0].SubjectID != GlobalID("User", w.Technician) {
 		t.Fatalf("got %+v", got)
 	}
 }
@@ -197,32 +197,32 @@ func TestChangesSurviveRelayCrash(t *testing.T) {
 // it saw gets every later event, then live ones, with no gap and no
 // duplicate.
 func TestChangesResumeFromCursor(t *testing.T) {
-	w := newWorld(t)
-	token := w.m.MustLogin(t, w.companyAdmin)
-	ws := w.m.mustWS(t, token)
-	ws.subscribe("1", changesSubscription, nil)
-	waitSubscribers(t, w.m, 1)
+	w := NewWorld(t)
+	token := w.M.MustLogin(t, w.CompanyAdmin)
+	ws := w.M.MustWS(t, token)
+	ws.Subscribe("1", ChangesSubscription, nil)
+	waitSubscribers(t, w.M, 1)
 	for i := range 3 {
-		recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": i})
+		recordChange(t, w.M, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": i})
 	}
-	seen := ws.events(3)
+	seen := ws.Events(3)
 	last := seen[2].Cursor
-	ws.conn.CloseNow()
-	waitSubscribers(t, w.m, 0)
+	ws.Conn.CloseNow()
+	waitSubscribers(t, w.M, 0)
 
 	for i := 3; i < 8; i++ { // while the dashboard is away
-		recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": i})
+		recordChange(t, w.M, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": i})
 	}
-	ws = w.m.mustWS(t, token)
-	ws.subscribe("1", changesSubscription, map[string]any{"after": last})
+	ws = w.M.MustWS(t, token)
+	ws.Subscribe("1", ChangesSubscription, map[string]any{"after": last})
 	go func() {
 		for i := 8; i < 12; i++ { // while it catches up
-			recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": i})
+			recordChange(t, w.M, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": i})
 		}
 	}()
 	var ns []int
 	prev := cursorID(t, last)
-	for _, e := range ws.events(9) {
+	for _, e := range ws.Events(9) {
 		if id := cursorID(t, e.Cursor); id <= prev {
 			t.Fatalf("cursor %d after %d", id, prev)
 		} else {
@@ -234,23 +234,23 @@ func TestChangesResumeFromCursor(t *testing.T) {
 		t.Fatalf("resumed with %v", ns)
 	}
 	t.Run("ErrInvalidCursor", func(t *testing.T) {
-		ws := w.m.mustWS(t, token)
-		ws.subscribe("1", changesSubscription, map[string]any{"after": "not-a-cursor"})
-		if code, reason, _ := ws.endError(); code != "BAD_USER_INPUT" || reason != "INVALID_CURSOR" {
+		ws := w.M.MustWS(t, token)
+		ws.Subscribe("1", ChangesSubscription, map[string]any{"after": "not-a-cursor"})
+		if code, reason, _ := ws.EndError(); code != "BAD_USER_INPUT" || reason != "INVALID_CURSOR" {
 			t.Fatalf("code %s reason %s", code, reason)
 		}
 	})
 	t.Run("ErrCursorExpired", func(t *testing.T) {
 		ctx := context.Background()
-		if _, err := w.m.DB.ExecContext(ctx, "UPDATE events SET created_at = now() - interval '30 days'"); err != nil {
+		if _, err := w.M.DB.ExecContext(ctx, "UPDATE events SET created_at = now() - interval '30 days'"); err != nil {
 			t.Fatal(err)
 		}
-		store := db.NewEventStore(w.m.DB)
+		store := db.NewEventStore(w.M.DB)
 		// Only published events are pruned; a subscriber may see the last one
 		// before the relay records it as published.
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			var newest int64
-			if err := w.m.DB.QueryRowContext(ctx, "SELECT max(id) FROM events").Scan(&newest); err != nil {
+			if err := w.M.DB.QueryRowContext(ctx, "SELECT max(id) FROM events").Scan(&newest); err != nil {
 				t.Fatal(err)
 			}
 			if published, _, err := store.RelayState(ctx); err != nil || published >= newest {
@@ -259,13 +259,13 @@ func TestChangesResumeFromCursor(t *testing.T) {
 				t.Fatalf("published through %d of %d", published, newest)
 			}
 		}
-		r := &events.Retention{Store: store, Events: 7 * 24 * time.Hour, Logger: w.m.Logger}
+		r := &events.Retention{Store: store, Events: 7 * 24 * time.Hour, Logger: w.M.Logger}
 		if _, n, err := r.RunOnce(ctx); err != nil || n != 12 {
 			t.Fatalf("pruned %d: %v", n, err)
 		}
-		ws := w.m.mustWS(t, token)
-		ws.subscribe("1", changesSubscription, map[string]any{"after": last})
-		if code, reason, _ := ws.endError(); code != "BAD_USER_INPUT" || reason != "CURSOR_EXPIRED" {
+		ws := w.M.MustWS(t, token)
+		ws.Subscribe("1", ChangesSubscription, map[string]any{"after": last})
+		if code, reason, _ := ws.EndError(); code != "BAD_USER_INPUT" || reason != "CURSOR_EXPIRED" {
 			t.Fatalf("code %s reason %s", code, reason)
 		}
 	})
@@ -274,72 +274,72 @@ func TestChangesResumeFromCursor(t *testing.T) {
 // TestChangesTenantIsolation: a subscriber receives only the events of
 // tenants it may see; personal data only within its personal-data scope.
 func TestChangesTenantIsolation(t *testing.T) {
-	w := newWorld(t)
-	company := w.m.mustWS(t, w.m.MustLogin(t, w.companyAdmin))
-	company.subscribe("1", changesSubscription, nil)
-	other := w.m.mustWS(t, w.m.MustLogin(t, w.other_admin))
-	other.subscribe("1", changesSubscription, nil)
-	tech := w.m.mustWS(t, w.m.MustLogin(t, w.technician))
-	tech.subscribe("1", changesSubscription, nil)
-	siteOnly := w.m.mustWS(t, w.m.MustLogin(t, w.holdingAdmin))
-	siteOnly.subscribe("1", changesSubscription, map[string]any{"tenantIds": []string{globalIDFor("Tenant", w.site)}})
-	waitSubscribers(t, w.m, 4)
+	w := NewWorld(t)
+	company := w.M.MustWS(t, w.M.MustLogin(t, w.CompanyAdmin))
+	company.Subscribe("1", ChangesSubscription, nil)
+	other := w.M.MustWS(t, w.M.MustLogin(t, w.OtherAdmin))
+	other.Subscribe("1", ChangesSubscription, nil)
+	tech := w.M.MustWS(t, w.M.MustLogin(t, w.Technician))
+	tech.Subscribe("1", ChangesSubscription, nil)
+	siteOnly := w.M.MustWS(t, w.M.MustLogin(t, w.HoldingAdmin))
+	siteOnly.Subscribe("1", ChangesSubscription, map[string]any{"tenantIds": []string{GlobalID("Tenant", w.Site)}})
+	waitSubscribers(t, w.M, 4)
 
-	personal := map[string]any{"userId": float64(w.companyAdmin), "username": "company.admin", "email": "new@example.test", "givenName": "Nuovo"}
-	recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.companyAdmin, personal)
-	recordChange(t, w.m, w.other, "USER_CREATED", "User", w.other_admin, map[string]any{"username": "x"})
-	recordChange(t, w.m, w.site, "MEMBERSHIP_CREATED", "Membership", 1, map[string]any{"userId": float64(w.technician)})
+	personal := map[string]any{"userId": float64(w.CompanyAdmin), "username": "company.admin", "email": "new@example.test", "givenName": "Nuovo"}
+	recordChange(t, w.M, w.Company, "USER_UPDATED", "User", w.CompanyAdmin, personal)
+	recordChange(t, w.M, w.Other, "USER_CREATED", "User", w.OtherAdmin, map[string]any{"username": "x"})
+	recordChange(t, w.M, w.Site, "MEMBERSHIP_CREATED", "Membership", 1, map[string]any{"userId": float64(w.Technician)})
 
-	if got := company.events(2); types(got) != "USER_UPDATED,MEMBERSHIP_CREATED" || got[0].Payload["email"] != "new@example.test" {
-		t.Fatalf("company admin got %s %v", types(got), got[0].Payload)
+	if got := company.Events(2); EventTypes(got) != "USER_UPDATED,MEMBERSHIP_CREATED" || got[0].Payload["email"] != "new@example.test" {
+		t.Fatalf("company admin got %s %v", EventTypes(got), got[0].Payload)
 	}
-	if got := other.events(1); types(got) != "USER_CREATED" {
-		t.Fatalf("other tenant's admin got %s", types(got))
+	if got := other.Events(1); EventTypes(got) != "USER_CREATED" {
+		t.Fatalf("other tenant's admin got %s", EventTypes(got))
 	}
-	got := tech.events(1)
-	if types(got) != "USER_UPDATED" {
-		t.Fatalf("technician got %s", types(got))
+	got := tech.Events(1)
+	if EventTypes(got) != "USER_UPDATED" {
+		t.Fatalf("technician got %s", EventTypes(got))
 	}
 	if _, ok := got[0].Payload["email"]; ok || got[0].Payload["username"] != "company.admin" {
 		t.Fatalf("restricted role sees personal data: %v", got[0].Payload)
 	}
-	if got := siteOnly.events(1); types(got) != "MEMBERSHIP_CREATED" {
-		t.Fatalf("site-only subscriber got %s", types(got))
+	if got := siteOnly.Events(1); EventTypes(got) != "MEMBERSHIP_CREATED" {
+		t.Fatalf("site-only subscriber got %s", EventTypes(got))
 	}
 	// Nothing else arrives: the next event each sees is its own.
-	recordChange(t, w.m, w.other, "USER_DELETED", "User", w.other_admin, nil)
-	recordChange(t, w.m, w.company, "USER_DELETED", "User", w.technician, nil)
-	if got := other.events(1); types(got) != "USER_DELETED" || *got[0].SubjectID != globalIDFor("User", w.other_admin) {
+	recordChange(t, w.M, w.Other, "USER_DELETED", "User", w.OtherAdmin, nil)
+	recordChange(t, w.M, w.Company, "USER_DELETED", "User", w.Technician, nil)
+	if got := other.Events(1); EventTypes(got) != "USER_DELETED" || *got[0].SubjectID != GlobalID("User", w.OtherAdmin) {
 		t.Fatalf("other tenant's admin got %+v", got)
 	}
-	if got := company.events(1); *got[0].SubjectID != globalIDFor("User", w.technician) {
+	if got := company.Events(1); *got[0].SubjectID != GlobalID("User", w.Technician) {
 		t.Fatalf("company admin got %+v", got)
 	}
 
 	t.Run("ErrForbiddenTenant", func(t *testing.T) {
-		ws := w.m.mustWS(t, w.m.MustLogin(t, w.other_admin))
-		ws.subscribe("1", changesSubscription, map[string]any{"tenantIds": []string{globalIDFor("Tenant", w.company)}})
-		if code, _, _ := ws.endError(); code != "FORBIDDEN" {
+		ws := w.M.MustWS(t, w.M.MustLogin(t, w.OtherAdmin))
+		ws.Subscribe("1", ChangesSubscription, map[string]any{"tenantIds": []string{GlobalID("Tenant", w.Company)}})
+		if code, _, _ := ws.EndError(); code != "FORBIDDEN" {
 			t.Fatalf("code %s", code)
 		}
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
-		c, err := w.m.dialWS("")
+		c, err := w.M.DialWS("")
 		if err != nil {
 			t.Fatal(err)
 		}
-		ws := &wsClient{tb: t, conn: c}
+		ws := &WSClient{TB: t, Conn: c}
 		defer c.CloseNow()
-		if msg := ws.next(); msg.Type != "connection_ack" {
+		if msg := ws.Next(); msg.Type != "connection_ack" {
 			t.Fatalf("%s", msg.Type)
 		}
-		ws.subscribe("1", changesSubscription, nil)
-		if code, _, _ := ws.endError(); code != "UNAUTHENTICATED" {
+		ws.Subscribe("1", ChangesSubscription, nil)
+		if code, _, _ := ws.EndError(); code != "UNAUTHENTICATED" {
 			t.Fatalf("code %s", code)
 		}
 	})
 	t.Run("ErrForgedToken", func(t *testing.T) {
-		c, err := w.m.dialWS("forged")
+		c, err := w.M.DialWS("forged")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -359,62 +359,62 @@ func TestChangesTenantIsolation(t *testing.T) {
 // TestChangesEndWhenAccessEnds: a subscription ends with an error when the
 // subscriber is suspended, loses its role, or its session is revoked.
 func TestChangesEndWhenAccessEnds(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	t.Run("Suspended", func(t *testing.T) {
-		admin := w.f.User("suspended.admin", w.company)
-		w.f.Assign(admin, w.company, "segmenti", "admin")
-		ws := w.m.mustWS(t, w.m.MustLogin(t, admin))
-		ws.subscribe("1", changesSubscription, nil)
-		waitSubscribers(t, w.m, 1)
+		admin := w.F.User("suspended.admin", w.Company)
+		w.F.Assign(admin, w.Company, "segmenti", "admin")
+		ws := w.M.MustWS(t, w.M.MustLogin(t, admin))
+		ws.Subscribe("1", ChangesSubscription, nil)
+		waitSubscribers(t, w.M, 1)
 		// What suspendUser does: the change and its event in one transaction.
-		err := w.m.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
+		err := w.M.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
 			if _, err := tx.ExecContext(ctx, "UPDATE users SET status = 'SUSPENDED' WHERE id = ?", admin); err != nil {
 				return err
 			}
 			return db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "user.suspend"},
-				&db.Event{TenantID: &w.company, Type: domain.EventUserSuspended, SubjectType: "User", SubjectID: &admin})
+				&db.Event{TenantID: &w.Company, Type: domain.EventUserSuspended, SubjectType: "User", SubjectID: &admin})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if code, _, _ := ws.endError(); code != "UNAUTHENTICATED" {
+		if code, _, _ := ws.EndError(); code != "UNAUTHENTICATED" {
 			t.Fatalf("code %s", code)
 		}
-		waitSubscribers(t, w.m, 0)
+		waitSubscribers(t, w.M, 0)
 	})
 	t.Run("RoleRemovedElsewhere", func(t *testing.T) {
 		// The event is in a tenant the subscriber does not watch; it still
 		// triggers the re-check.
-		admin := w.f.User("former.admin", w.company)
-		ra := w.f.Assign(admin, w.company, "segmenti", "admin")
-		ws := w.m.mustWS(t, w.m.MustLogin(t, admin))
-		ws.subscribe("1", changesSubscription, map[string]any{"tenantIds": []string{globalIDFor("Tenant", w.site)}})
-		waitSubscribers(t, w.m, 1)
-		err := w.m.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
+		admin := w.F.User("former.admin", w.Company)
+		ra := w.F.Assign(admin, w.Company, "segmenti", "admin")
+		ws := w.M.MustWS(t, w.M.MustLogin(t, admin))
+		ws.Subscribe("1", ChangesSubscription, map[string]any{"tenantIds": []string{GlobalID("Tenant", w.Site)}})
+		waitSubscribers(t, w.M, 1)
+		err := w.M.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM role_assignments WHERE id = ?", ra); err != nil {
 				return err
 			}
 			return db.RecordChange(ctx, tx, domain.AuditContext{}, domain.AuditEvent{Action: "roleAssignment.delete"},
-				&db.Event{TenantID: &w.company, Type: domain.EventRoleAssignmentDeleted, SubjectType: "RoleAssignment", SubjectID: &ra,
+				&db.Event{TenantID: &w.Company, Type: domain.EventRoleAssignmentDeleted, SubjectType: "RoleAssignment", SubjectID: &ra,
 					Payload: map[string]any{"userId": admin}})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if code, _, _ := ws.endError(); code != "FORBIDDEN" {
+		if code, _, _ := ws.EndError(); code != "FORBIDDEN" {
 			t.Fatalf("code %s", code)
 		}
-		waitSubscribers(t, w.m, 0)
+		waitSubscribers(t, w.M, 0)
 	})
 	t.Run("SessionRevoked", func(t *testing.T) {
-		m := MustRunReplica(t, w.m, nil, "-subscription-recheck", "100ms")
-		ws := m.mustWS(t, m.MustLogin(t, w.holdingAdmin))
-		ws.subscribe("1", changesSubscription, nil)
+		m := MustRunReplica(t, w.M, nil, "-subscription-recheck", "100ms")
+		ws := m.MustWS(t, m.MustLogin(t, w.HoldingAdmin))
+		ws.Subscribe("1", ChangesSubscription, nil)
 		waitSubscribers(t, m, 1)
-		if err := m.Sessions.RevokeAll(context.Background(), w.holdingAdmin); err != nil {
+		if err := m.Sessions.RevokeAll(context.Background(), w.HoldingAdmin); err != nil {
 			t.Fatal(err)
 		}
-		if code, _, _ := ws.endError(); code != "UNAUTHENTICATED" {
+		if code, _, _ := ws.EndError(); code != "UNAUTHENTICATED" {
 			t.Fatalf("code %s", code)
 		}
 	})
@@ -423,12 +423,12 @@ func TestChangesEndWhenAccessEnds(t *testing.T) {
 // TestSlowSubscriberDropped: a dashboard that stops reading is dropped with
 // SLOW_CONSUMER; another keeps receiving everything, in order.
 func TestSlowSubscriberDropped(t *testing.T) {
-	w := newWorld(t)
-	m := MustRunReplica(t, w.m, nil, "-subscription-buffer", "2", "-event-relay=false")
-	fast := m.mustWS(t, m.MustLogin(t, w.companyAdmin))
-	fast.subscribe("1", `subscription { changes { cursor payload } }`, nil)
-	slow := m.mustWS(t, m.MustLogin(t, w.companyAdmin), wsOptions{receiveBuffer: 4096})
-	slow.subscribe("1", `subscription { changes { cursor payload } }`, nil)
+	w := NewWorld(t)
+	m := MustRunReplica(t, w.M, nil, "-subscription-buffer", "2", "-event-relay=false")
+	fast := m.MustWS(t, m.MustLogin(t, w.CompanyAdmin))
+	fast.Subscribe("1", `subscription { changes { cursor payload } }`, nil)
+	slow := m.MustWS(t, m.MustLogin(t, w.CompanyAdmin), WSOptions{ReceiveBuffer: 4096})
+	slow.Subscribe("1", `subscription { changes { cursor payload } }`, nil)
 	waitSubscribers(t, m, 2)
 
 	// Large events, committed one at a time so that each is its own batch:
@@ -441,8 +441,8 @@ func TestSlowSubscriberDropped(t *testing.T) {
 	// closes its socket, notice and all (under -race 200 events took 28 s).
 	afterDrop := 0
 	for i := 0; i < n && afterDrop < 10; i++ {
-		recordChange(t, w.m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"note": note, "n": i})
-		e := fast.nextEvent()
+		recordChange(t, w.M, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"note": note, "n": i})
+		e := fast.NextEvent()
 		if id := cursorID(t, e.Cursor); id <= prev || int(e.Payload["n"].(float64)) != i {
 			t.Fatalf("fast subscriber got %v after %d", e.Payload["n"], prev)
 		} else {
@@ -452,7 +452,7 @@ func TestSlowSubscriberDropped(t *testing.T) {
 			afterDrop++
 		}
 	}
-	code, reason, received := slow.endError()
+	code, reason, received := slow.EndError()
 	if code != "UNAVAILABLE" || reason != "SLOW_CONSUMER" || received >= n {
 		t.Fatalf("slow subscriber: code %s reason %s after %d events", code, reason, received)
 	}

@@ -18,25 +18,25 @@ const tenantFailedLoginsQuery = `query($t: ID!, $filter: FailedLoginFilter, $aft
 // system, browser and IP, and as CSV with the same filters; for whoever
 // oversees the tenant, and only the records of that tenant.
 func TestFailedSignInsPerTenant(t *testing.T) {
-	w := newAdminWorld(t)
-	admin := w.token(t, w.companyAdmin)
-	company, other := w.company, w.other
+	w := NewAdminWorld(t)
+	admin := w.Token(t, w.CompanyAdmin)
+	company, other := w.Company, w.Other
 	// A real failed sign-in, recorded by the server (Chrome on Windows).
-	setPassword(t, w.m, w.operator)
-	if _, code := w.m.login(t, "operatore.uno", "not the password at all", nil); code != "INVALID_CREDENTIALS" {
+	SetPassword(t, w.M, w.Operator)
+	if _, code := w.M.Login(t, "operatore.uno", "not the password at all", nil); code != "INVALID_CREDENTIALS" {
 		t.Fatalf("wrong password: %q", code)
 	}
-	w.f.Exec("UPDATE failed_logins SET ip = '203.0.113.7' WHERE user_id = ?", w.operator)
+	w.F.Exec("UPDATE failed_logins SET ip = '203.0.113.7' WHERE user_id = ?", w.Operator)
 	// Older records: the technician on an iPhone, from another network; one
 	// of another tenant only (the operator's other tenant, say).
-	w.f.Exec(`INSERT INTO failed_logins (user_id, created_at, ip, user_agent, operating_system, browser, reason, tenant_ids) VALUES
+	w.F.Exec(`INSERT INTO failed_logins (user_id, created_at, ip, user_agent, operating_system, browser, reason, tenant_ids) VALUES
 		(?, now() - interval '3 days', '198.51.100.20', 'iPhone Safari', 'iOS', 'Safari', 'TOTP_INVALID', ARRAY[?]::bigint[]),
 		(?, now() - interval '40 days', '203.0.113.99', 'Firefox', 'Linux', 'Firefox', 'INVALID_CREDENTIALS', ARRAY[?]::bigint[]),
 		(?, now() - interval '1 day', '203.0.113.8', 'Chrome', 'Windows', 'Chrome', 'INVALID_CREDENTIALS', ARRAY[?]::bigint[])`,
-		w.technician, company, w.technician, company, w.operator, other)
+		w.Technician, company, w.Technician, company, w.Operator, other)
 
-	list := func(token string, tenantID int64, filter map[string]any) (string, int, *gqlResponse) {
-		res := w.m.gql(t, token, tenantFailedLoginsQuery, map[string]any{"t": globalIDFor("Tenant", tenantID), "filter": filter})
+	list := func(token string, tenantID int64, filter map[string]any) (string, int, *Response) {
+		res := w.M.GQL(t, token, tenantFailedLoginsQuery, map[string]any{"t": GlobalID("Tenant", tenantID), "filter": filter})
 		var out struct {
 			Node struct {
 				FailedLogins struct {
@@ -52,7 +52,7 @@ func TestFailedSignInsPerTenant(t *testing.T) {
 		if len(res.Errors) > 0 {
 			return "", 0, res
 		}
-		res.decode(t, &out)
+		res.Decode(t, &out)
 		var rows []string
 		for _, n := range out.Node.FailedLogins.Nodes {
 			rows = append(rows, n.User.Username+"@"+n.IP+"/"+n.OperatingSystem+"/"+n.Browser)
@@ -73,7 +73,7 @@ func TestFailedSignInsPerTenant(t *testing.T) {
 	}{
 		{"Period", map[string]any{"from": time.Now().Add(-10 * 24 * time.Hour).Format(time.RFC3339), "to": time.Now().Add(-time.Hour).Format(time.RFC3339)},
 			"tech.amisgest@198.51.100.20/iOS/Safari"},
-		{"User", map[string]any{"userId": globalIDFor("User", w.operator)}, "operatore.uno@203.0.113.7/Windows/Chrome"},
+		{"User", map[string]any{"userId": GlobalID("User", w.Operator)}, "operatore.uno@203.0.113.7/Windows/Chrome"},
 		{"OperatingSystemIgnoringCase", map[string]any{"operatingSystem": "windows"}, "operatore.uno@203.0.113.7/Windows/Chrome"},
 		{"Browser", map[string]any{"browser": "Firefox"}, "tech.amisgest@203.0.113.99/Linux/Firefox"},
 		{"IPAddress", map[string]any{"ip": "198.51.100.20"}, "tech.amisgest@198.51.100.20/iOS/Safari"},
@@ -94,31 +94,31 @@ func TestFailedSignInsPerTenant(t *testing.T) {
 			if len(res.Errors) == 0 {
 				t.Fatal("accepted")
 			}
-			if reason, _ := res.Errors[0].Extensions["reason"].(string); res.code() != "INVALID_FILTER" && reason != "INVALID_FILTER" {
+			if reason, _ := res.Errors[0].Extensions["reason"].(string); res.Code() != "INVALID_FILTER" && reason != "INVALID_FILTER" {
 				t.Fatalf("errors %+v", res.Errors)
 			}
 		})
 	}
 	t.Run("ParentAdminOversees", func(t *testing.T) {
-		if _, total, res := list(w.token(t, w.holdingAdmin), company, nil); total != 3 {
+		if _, total, res := list(w.Token(t, w.HoldingAdmin), company, nil); total != 3 {
 			t.Fatalf("holding admin: total %d, errors %+v", total, res.Errors)
 		}
 	})
 	t.Run("ErrHiddenFromOtherTenant", func(t *testing.T) {
 		// The tenant itself is out of sight: node answers null.
-		if got, total, res := list(w.token(t, w.other_admin), company, nil); got != "" || total != 0 || len(res.Errors) > 0 && res.code() != "FORBIDDEN" {
+		if got, total, res := list(w.Token(t, w.OtherAdmin), company, nil); got != "" || total != 0 || len(res.Errors) > 0 && res.Code() != "FORBIDDEN" {
 			t.Fatalf("%q %d %+v", got, total, res.Errors)
 		}
 	})
 	t.Run("ErrForbiddenOperator", func(t *testing.T) {
-		if _, _, res := list(w.token(t, w.operator), company, nil); res.code() != "FORBIDDEN" {
+		if _, _, res := list(w.Token(t, w.Operator), company, nil); res.Code() != "FORBIDDEN" {
 			t.Fatalf("errors %+v", res.Errors)
 		}
 	})
 
 	csvOf := func(token string, tenantID int64, params url.Values) (int, string) {
-		params.Set("tenant", globalIDFor("Tenant", tenantID))
-		req, _ := http.NewRequest(http.MethodGet, w.m.URL()+"/reports/failed-logins.csv?"+params.Encode(), nil)
+		params.Set("tenant", GlobalID("Tenant", tenantID))
+		req, _ := http.NewRequest(http.MethodGet, w.M.URL()+"/reports/failed-logins.csv?"+params.Encode(), nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -143,7 +143,7 @@ func TestFailedSignInsPerTenant(t *testing.T) {
 		}
 	})
 	t.Run("CSVErrors", func(t *testing.T) {
-		if status, body := csvOf(w.token(t, w.other_admin), company, url.Values{}); status != 403 || !strings.Contains(body, "FORBIDDEN") {
+		if status, body := csvOf(w.Token(t, w.OtherAdmin), company, url.Values{}); status != 403 || !strings.Contains(body, "FORBIDDEN") {
 			t.Fatalf("another tenant's admin: %d %s", status, body)
 		}
 		if status, body := csvOf(admin, company, url.Values{"ip": {"not-an-ip"}}); status != 400 || !strings.Contains(body, "BAD_USER_INPUT") {

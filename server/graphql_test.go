@@ -15,9 +15,9 @@ import (
 )
 
 // usersPageQuery is the document the read-path benchmarks measure.
-const usersPageQuery = bench.UsersPageQuery
+const UsersPageQuery = bench.UsersPageQuery
 
-type usersPage struct {
+type UsersPage struct {
 	Users struct {
 		TotalCount int
 		PageInfo   struct {
@@ -46,45 +46,45 @@ type usersPage struct {
 
 // world is a small organisation: a holding with a child company and its
 // site, and an unrelated organisation.
-type world struct {
-	m                                                   *Main
-	f                                                   *dbtest.Fixture
-	holding, company, site, other                       int64
-	holdingAdmin, companyAdmin, other_admin, technician int64
+type World struct {
+	M                                                   *Main
+	F                                                   *dbtest.Fixture
+	Holding, Company, Site, Other                       int64
+	HoldingAdmin, CompanyAdmin, OtherAdmin, Technician int64
 }
 
-func newWorld(t *testing.T) *world {
-	return newWorldOn(t, MustRunMain(t))
+func NewWorld(t *testing.T) *World {
+	return NewWorldOn(t, MustRunMain(t))
 }
 
 // newWorldOn builds the world in the database of an already running server.
-func newWorldOn(t *testing.T, m *Main) *world {
+func NewWorldOn(t *testing.T, m *Main) *World {
 	f := dbtest.NewFixture(t, m.DB)
-	w := &world{m: m, f: f}
-	w.holding = f.Tenant("Holding Spa", 0)
-	w.company = f.Tenant("Filiale Srl", w.holding)
-	w.site = f.Tenant("Sede operativa Torino", w.company)
-	w.other = f.Tenant("Altra Azienda", 0)
-	w.holdingAdmin = f.User("holding.admin", w.holding)
-	f.Assign(w.holdingAdmin, w.holding, "segmenti", "admin")
-	w.companyAdmin = f.User("company.admin", w.company)
-	f.Assign(w.companyAdmin, w.company, "segmenti", "admin")
-	w.other_admin = f.User("other.admin", w.other)
-	f.Assign(w.other_admin, w.other, "segmenti", "admin")
-	w.technician = f.User("tech.amisgest", w.company)
-	f.Assign(w.technician, w.company, "amisgest", "external-technician")
+	w := &World{M: m, F: f}
+	w.Holding = f.Tenant("Holding Spa", 0)
+	w.Company = f.Tenant("Filiale Srl", w.Holding)
+	w.Site = f.Tenant("Sede operativa Torino", w.Company)
+	w.Other = f.Tenant("Altra Azienda", 0)
+	w.HoldingAdmin = f.User("holding.admin", w.Holding)
+	f.Assign(w.HoldingAdmin, w.Holding, "segmenti", "admin")
+	w.CompanyAdmin = f.User("company.admin", w.Company)
+	f.Assign(w.CompanyAdmin, w.Company, "segmenti", "admin")
+	w.OtherAdmin = f.User("other.admin", w.Other)
+	f.Assign(w.OtherAdmin, w.Other, "segmenti", "admin")
+	w.Technician = f.User("tech.amisgest", w.Company)
+	f.Assign(w.Technician, w.Company, "amisgest", "external-technician")
 	return w
 }
 
 func TestUsersList(t *testing.T) {
-	w := newWorld(t)
-	op := w.f.User("operatore.uno", w.company)
-	w.f.Assign(op, w.company, "segmenti", "user")
-	w.f.Assign(op, w.site, "clienti", "guest")
+	w := NewWorld(t)
+	op := w.F.User("operatore.uno", w.Company)
+	w.F.Assign(op, w.Company, "segmenti", "user")
+	w.F.Assign(op, w.Site, "clienti", "guest")
 
 	t.Run("OK", func(t *testing.T) {
-		var page usersPage
-		w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), usersPageQuery, map[string]any{"first": 10}).decode(t, &page)
+		var page UsersPage
+		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), UsersPageQuery, map[string]any{"first": 10}).Decode(t, &page)
 		var names []string
 		for _, e := range page.Users.Edges {
 			names = append(names, e.Node.Username)
@@ -102,17 +102,17 @@ func TestUsersList(t *testing.T) {
 		}
 	})
 	t.Run("ParentAdminSeesDescendants", func(t *testing.T) {
-		var page usersPage
-		w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), usersPageQuery, map[string]any{"first": 10}).decode(t, &page)
+		var page UsersPage
+		w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), UsersPageQuery, map[string]any{"first": 10}).Decode(t, &page)
 		if page.Users.TotalCount != 4 {
 			t.Fatalf("holding admin sees %d users, want 4 (itself, company admin, operator, technician)", page.Users.TotalCount)
 		}
 	})
 	t.Run("FilterByCategoryRoleStatusSearch", func(t *testing.T) {
-		token := w.m.MustLogin(t, w.holdingAdmin)
+		token := w.M.MustLogin(t, w.HoldingAdmin)
 		count := func(filter map[string]any) int {
-			var page usersPage
-			w.m.gql(t, token, usersPageQuery, map[string]any{"first": 10, "filter": filter}).decode(t, &page)
+			var page UsersPage
+			w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": 10, "filter": filter}).Decode(t, &page)
 			return page.Users.TotalCount
 		}
 		if n := count(map[string]any{"category": "ADMIN"}); n != 2 {
@@ -135,44 +135,44 @@ func TestUsersList(t *testing.T) {
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		res := w.m.gql(t, w.m.MustLogin(t, w.other_admin), usersPageQuery,
-			map[string]any{"first": 10, "filter": map[string]any{"tenantId": globalIDFor("Tenant", w.company)}})
-		if res.code() != "FORBIDDEN" {
-			t.Fatalf("code = %q (%s)", res.code(), res.Data)
+		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), UsersPageQuery,
+			map[string]any{"first": 10, "filter": map[string]any{"tenantId": GlobalID("Tenant", w.Company)}})
+		if res.Code() != "FORBIDDEN" {
+			t.Fatalf("code = %q (%s)", res.Code(), res.Data)
 		}
 	})
 	t.Run("ErrInvalidCursor", func(t *testing.T) {
-		res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), usersPageQuery, map[string]any{"first": 10, "after": "!!"})
-		if res.code() != "BAD_USER_INPUT" {
-			t.Fatalf("code = %q", res.code())
+		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), UsersPageQuery, map[string]any{"first": 10, "after": "!!"})
+		if res.Code() != "BAD_USER_INPUT" {
+			t.Fatalf("code = %q", res.Code())
 		}
 	})
 	t.Run("ErrPageTooLarge", func(t *testing.T) {
-		res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), usersPageQuery, map[string]any{"first": 1000})
-		if res.code() != "BAD_USER_INPUT" {
-			t.Fatalf("code = %q", res.code())
+		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), UsersPageQuery, map[string]any{"first": 1000})
+		if res.Code() != "BAD_USER_INPUT" {
+			t.Fatalf("code = %q", res.Code())
 		}
 	})
 }
 
 func TestPersonalDataHiddenFromRestrictedRole(t *testing.T) {
-	w := newWorld(t)
-	token := w.m.MustLogin(t, w.technician)
-	res := w.m.gql(t, token, `query($id: ID!) { node(id: $id) { ... on User { username givenName email taxCode } } }`,
-		map[string]any{"id": globalIDFor("User", w.companyAdmin)})
+	w := NewWorld(t)
+	token := w.M.MustLogin(t, w.Technician)
+	res := w.M.GQL(t, token, `query($id: ID!) { node(id: $id) { ... on User { username givenName email taxCode } } }`,
+		map[string]any{"id": GlobalID("User", w.CompanyAdmin)})
 	// An operator has no user directory: the node is not visible at all.
 	if string(res.Data) != `{"node":null}` {
 		t.Fatalf("technician sees a colleague: %s", res.Data)
 	}
 	// Own data stays visible.
-	res = w.m.gql(t, token, `{ viewer { user { username givenName } } }`, nil)
+	res = w.M.GQL(t, token, `{ viewer { user { username givenName } } }`, nil)
 	if !strings.Contains(string(res.Data), `"givenName":"Giventech.amisgest"`) {
 		t.Fatalf("own data hidden: %s", res.Data)
 	}
 }
 
 func TestTenantsVisibility(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	names := func(userID int64) string {
 		var out struct {
 			Tenants struct {
@@ -180,56 +180,56 @@ func TestTenantsVisibility(t *testing.T) {
 				Nodes      []struct{ Name string }
 			}
 		}
-		w.m.gql(t, w.m.MustLogin(t, userID), `{ tenants(first: 50) { totalCount nodes { name } } }`, nil).decode(t, &out)
+		w.M.GQL(t, w.M.MustLogin(t, userID), `{ tenants(first: 50) { totalCount nodes { name } } }`, nil).Decode(t, &out)
 		var s []string
 		for _, n := range out.Tenants.Nodes {
 			s = append(s, n.Name)
 		}
 		return strings.Join(s, ",")
 	}
-	if got := names(w.holdingAdmin); got != "Filiale Srl,Holding Spa,Sede operativa Torino" {
+	if got := names(w.HoldingAdmin); got != "Filiale Srl,Holding Spa,Sede operativa Torino" {
 		t.Errorf("holding admin: %s", got)
 	}
-	if got := names(w.companyAdmin); got != "Filiale Srl,Sede operativa Torino" {
+	if got := names(w.CompanyAdmin); got != "Filiale Srl,Sede operativa Torino" {
 		t.Errorf("company admin: %s", got)
 	}
-	if got := names(w.other_admin); got != "Altra Azienda" {
+	if got := names(w.OtherAdmin); got != "Altra Azienda" {
 		t.Errorf("other admin: %s", got)
 	}
 	t.Run("ParentHiddenAboveViewer", func(t *testing.T) {
-		res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), `query($id: ID!) { node(id: $id) { ... on Tenant { name parent { name } } } }`,
-			map[string]any{"id": globalIDFor("Tenant", w.company)})
+		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), `query($id: ID!) { node(id: $id) { ... on Tenant { name parent { name } } } }`,
+			map[string]any{"id": GlobalID("Tenant", w.Company)})
 		if string(res.Data) != `{"node":{"name":"Filiale Srl","parent":null}}` {
 			t.Fatalf("got %s", res.Data)
 		}
 	})
 	t.Run("ErrNodeOfOtherTenant", func(t *testing.T) {
-		res := w.m.gql(t, w.m.MustLogin(t, w.other_admin), `query($id: ID!) { node(id: $id) { id } }`,
-			map[string]any{"id": globalIDFor("Tenant", w.company)})
+		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), `query($id: ID!) { node(id: $id) { id } }`,
+			map[string]any{"id": GlobalID("Tenant", w.Company)})
 		if string(res.Data) != `{"node":null}` {
 			t.Fatalf("got %s", res.Data)
 		}
 	})
 	t.Run("ErrInvalidID", func(t *testing.T) {
-		res := w.m.gql(t, w.m.MustLogin(t, w.other_admin), `{ node(id: "bm9wZQ") { id } }`, nil)
-		if res.code() != "BAD_USER_INPUT" {
-			t.Fatalf("code = %q", res.code())
+		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), `{ node(id: "bm9wZQ") { id } }`, nil)
+		if res.Code() != "BAD_USER_INPUT" {
+			t.Fatalf("code = %q", res.Code())
 		}
 	})
 }
 
 func TestPagination(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	for i := range 25 {
-		u := w.f.User(fmt.Sprintf("user%02d", i), w.company)
-		w.f.Assign(u, w.company, "segmenti", "guest")
+		u := w.F.User(fmt.Sprintf("user%02d", i), w.Company)
+		w.F.Assign(u, w.Company, "segmenti", "guest")
 	}
-	token := w.m.MustLogin(t, w.companyAdmin)
+	token := w.M.MustLogin(t, w.CompanyAdmin)
 	var seen []string
 	after := any(nil)
 	for range 10 {
-		var page usersPage
-		w.m.gql(t, token, usersPageQuery, map[string]any{"first": 7, "after": after}).decode(t, &page)
+		var page UsersPage
+		w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": 7, "after": after}).Decode(t, &page)
 		for _, e := range page.Users.Edges {
 			seen = append(seen, e.Node.Username)
 		}
@@ -248,7 +248,7 @@ func TestPagination(t *testing.T) {
 			Nodes    []struct{ Username string }
 		}
 	}
-	w.m.gql(t, token, `{ users(last: 3) { pageInfo { hasPreviousPage } nodes { username } } }`, nil).decode(t, &page)
+	w.M.GQL(t, token, `{ users(last: 3) { pageInfo { hasPreviousPage } nodes { username } } }`, nil).Decode(t, &page)
 	if len(page.Users.Nodes) != 3 || page.Users.Nodes[0].Username != "user22" || page.Users.Nodes[2].Username != "user24" {
 		t.Fatalf("last 3 = %+v", page.Users.Nodes)
 	}
@@ -260,22 +260,22 @@ func TestPagination(t *testing.T) {
 func TestUsersPageQueryCount(t *testing.T) {
 	// Only this test's requests on the database: no mail polling, no event
 	// relay (they counted in under load).
-	w := newWorldOn(t, MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
+	w := NewWorldOn(t, MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
 	for i := range 60 {
-		u := w.f.User(fmt.Sprintf("bulk%02d", i), w.company)
-		w.f.Assign(u, w.company, "segmenti", "user")
-		w.f.Assign(u, w.company, "clienti", "guest")
-		w.f.Assign(u, w.site, "send", "solo-statistiche")
+		u := w.F.User(fmt.Sprintf("bulk%02d", i), w.Company)
+		w.F.Assign(u, w.Company, "segmenti", "user")
+		w.F.Assign(u, w.Company, "clienti", "guest")
+		w.F.Assign(u, w.Site, "send", "solo-statistiche")
 	}
-	token := w.m.MustLogin(t, w.holdingAdmin)
+	token := w.M.MustLogin(t, w.HoldingAdmin)
 	statements := func(first int) int64 {
-		before := w.m.DB.QueryCount()
-		var page usersPage
-		w.m.gql(t, token, usersPageQuery, map[string]any{"first": first}).decode(t, &page)
+		before := w.M.DB.QueryCount()
+		var page UsersPage
+		w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": first}).Decode(t, &page)
 		if len(page.Users.Edges) != first {
 			t.Fatalf("got %d users", len(page.Users.Edges))
 		}
-		return w.m.DB.QueryCount() - before
+		return w.M.DB.QueryCount() - before
 	}
 	// The bound does not depend on the page size: one statement per
 	// nesting level (users, memberships, tenants, role assignments, tenant
@@ -292,58 +292,58 @@ func TestUsersPageQueryCount(t *testing.T) {
 }
 
 func TestQueryLimits(t *testing.T) {
-	w := newWorld(t)
-	token := w.m.MustLogin(t, w.holdingAdmin)
+	w := NewWorld(t)
+	token := w.M.MustLogin(t, w.HoldingAdmin)
 	t.Run("ErrTooDeep", func(t *testing.T) {
 		q := `{ tenants(first: 1) { nodes { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } } } }`
-		res := w.m.gql(t, token, q, nil)
-		if res.code() != "QUERY_TOO_DEEP" {
-			t.Fatalf("code = %q %+v", res.code(), res.Errors)
+		res := w.M.GQL(t, token, q, nil)
+		if res.Code() != "QUERY_TOO_DEEP" {
+			t.Fatalf("code = %q %+v", res.Code(), res.Errors)
 		}
 	})
 	t.Run("ErrTooComplex", func(t *testing.T) {
 		q := `{ tenants(first: 100) { nodes { users(first: 100) { nodes { memberships { roleAssignments { role { name } } } } } } } }`
-		res := w.m.gql(t, token, q, nil)
-		if res.code() != "COMPLEXITY_LIMIT_EXCEEDED" && res.code() != "BAD_USER_INPUT" {
-			t.Fatalf("code = %q %+v", res.code(), res.Errors)
+		res := w.M.GQL(t, token, q, nil)
+		if res.Code() != "COMPLEXITY_LIMIT_EXCEEDED" && res.Code() != "BAD_USER_INPUT" {
+			t.Fatalf("code = %q %+v", res.Code(), res.Errors)
 		}
 	})
 	t.Run("ErrBatchingRefused", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodPost, w.m.URL()+"/graphql", strings.NewReader(`[{"query":"{ viewer { platformAdmin } }"},{"query":"{ viewer { platformAdmin } }"}]`))
+		req, _ := http.NewRequest(http.MethodPost, w.M.URL()+"/graphql", strings.NewReader(`[{"query":"{ viewer { platformAdmin } }"},{"query":"{ viewer { platformAdmin } }"}]`))
 		req.Header.Set("Content-Type", "application/json")
-		if res := doGQL(t, req); len(res.Errors) == 0 {
+		if res := Do(t, req); len(res.Errors) == 0 {
 			t.Fatal("batched request accepted")
 		}
 	})
 }
 
 func TestPersistedQueries(t *testing.T) {
-	w := newWorld(t)
-	token := w.m.MustLogin(t, w.holdingAdmin)
+	w := NewWorld(t)
+	token := w.M.MustLogin(t, w.HoldingAdmin)
 	query := `{ viewer { platformAdmin } }`
 	sum := sha256.Sum256([]byte(query))
 	ext := fmt.Sprintf(`{"persistedQuery":{"version":1,"sha256Hash":"%s"}}`, hex.EncodeToString(sum[:]))
 	getReq := func() *http.Request {
-		req, _ := http.NewRequest(http.MethodGet, w.m.URL()+"/graphql?extensions="+url.QueryEscape(ext), nil)
+		req, _ := http.NewRequest(http.MethodGet, w.M.URL()+"/graphql?extensions="+url.QueryEscape(ext), nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		return req
 	}
-	if res := doGQL(t, getReq()); res.code() != "PERSISTED_QUERY_NOT_FOUND" {
-		t.Fatalf("unknown hash: code %q", res.code())
+	if res := Do(t, getReq()); res.Code() != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Fatalf("unknown hash: code %q", res.Code())
 	}
 	body, _ := json.Marshal(map[string]any{"query": query, "extensions": json.RawMessage(ext)})
-	req, _ := http.NewRequest(http.MethodPost, w.m.URL()+"/graphql", strings.NewReader(string(body)))
+	req, _ := http.NewRequest(http.MethodPost, w.M.URL()+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
-	if res := doGQL(t, req); len(res.Errors) > 0 {
+	if res := Do(t, req); len(res.Errors) > 0 {
 		t.Fatalf("register: %+v", res.Errors)
 	}
-	if res := doGQL(t, getReq()); string(res.Data) != `{"viewer":{"platformAdmin":false}}` {
+	if res := Do(t, getReq()); string(res.Data) != `{"viewer":{"platformAdmin":false}}` {
 		t.Fatalf("persisted query: %s %+v", res.Data, res.Errors)
 	}
 }
 
-func globalIDFor(typ string, id int64) string {
+func GlobalID(typ string, id int64) string {
 	return base64URL(fmt.Sprintf("%s:%d", typ, id))
 }
 
@@ -352,9 +352,9 @@ func globalIDFor(typ string, id int64) string {
 // path; the objects before and after it are answered, and an object the
 // viewer may not see is null without an error.
 func TestNodesNullsOnlyTheBadPosition(t *testing.T) {
-	w := newWorld(t)
-	ids := []string{globalIDFor("Tenant", w.company), "not-an-id", globalIDFor("User", w.companyAdmin), globalIDFor("Tenant", w.other)}
-	res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`, map[string]any{"ids": ids})
+	w := NewWorld(t)
+	ids := []string{GlobalID("Tenant", w.Company), "not-an-id", GlobalID("User", w.CompanyAdmin), GlobalID("Tenant", w.Other)}
+	res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`, map[string]any{"ids": ids})
 	var data struct {
 		Nodes []*struct{ ID, Typename string }
 	}
@@ -364,7 +364,7 @@ func TestNodesNullsOnlyTheBadPosition(t *testing.T) {
 	if data.Nodes[0] == nil || data.Nodes[0].ID != ids[0] || data.Nodes[1] != nil || data.Nodes[2] == nil || data.Nodes[2].ID != ids[2] || data.Nodes[3] != nil {
 		t.Fatalf("nodes %s, want [company, null, admin, null]", res.Data)
 	}
-	if len(res.Errors) != 1 || res.code() != "BAD_USER_INPUT" || fmt.Sprint(res.Errors[0].Path) != "[nodes 1]" {
+	if len(res.Errors) != 1 || res.Code() != "BAD_USER_INPUT" || fmt.Sprint(res.Errors[0].Path) != "[nodes 1]" {
 		t.Fatalf("errors %+v, want one BAD_USER_INPUT at [nodes 1]", res.Errors)
 	}
 }
@@ -372,16 +372,16 @@ func TestNodesNullsOnlyTheBadPosition(t *testing.T) {
 // TestForeignCursorIsRefused (issue 15.5): a cursor of one connection
 // passed to another is BAD_USER_INPUT INVALID_CURSOR, not the first page.
 func TestForeignCursorIsRefused(t *testing.T) {
-	w := newWorld(t)
-	token := w.m.MustLogin(t, w.companyAdmin)
-	var page usersPage
-	w.m.gql(t, token, usersPageQuery, map[string]any{"first": 1}).decode(t, &page)
+	w := NewWorld(t)
+	token := w.M.MustLogin(t, w.CompanyAdmin)
+	var page UsersPage
+	w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": 1}).Decode(t, &page)
 	if len(page.Users.Edges) == 0 {
 		t.Fatal("no users")
 	}
-	res := w.m.gql(t, token, `query($after: String) { tenants(first: 5, after: $after) { nodes { name } } }`,
+	res := w.M.GQL(t, token, `query($after: String) { tenants(first: 5, after: $after) { nodes { name } } }`,
 		map[string]any{"after": page.Users.Edges[0].Cursor})
-	if res.code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "INVALID_CURSOR" {
+	if res.Code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "INVALID_CURSOR" {
 		t.Fatalf("a users cursor given to tenants: %s %+v", res.Data, res.Errors)
 	}
 }
@@ -391,11 +391,11 @@ func TestForeignCursorIsRefused(t *testing.T) {
 // the limit and totalCountIsExact is false.
 func TestUsersCountIsBounded(t *testing.T) {
 	m := MustRunMainWith(t, "-exact-count-limit", "4")
-	w := newWorldOn(t, m)
+	w := NewWorldOn(t, m)
 	for i := range 6 {
-		w.f.Assign(w.f.User(fmt.Sprintf("counted.user%d", i), w.other), w.other, "segmenti", "user")
+		w.F.Assign(w.F.User(fmt.Sprintf("counted.user%d", i), w.Other), w.Other, "segmenti", "user")
 	}
-	token := m.MustLogin(t, w.other_admin)
+	token := m.MustLogin(t, w.OtherAdmin)
 	count := func(filter map[string]any) (n int, exact bool) {
 		var out struct {
 			Users struct {
@@ -403,8 +403,8 @@ func TestUsersCountIsBounded(t *testing.T) {
 				TotalCountIsExact bool
 			}
 		}
-		m.gql(t, token, `query($f: UserFilter) { users(first: 1, filter: $f) { totalCount totalCountIsExact } }`,
-			map[string]any{"f": filter}).decode(t, &out)
+		m.GQL(t, token, `query($f: UserFilter) { users(first: 1, filter: $f) { totalCount totalCountIsExact } }`,
+			map[string]any{"f": filter}).Decode(t, &out)
 		return out.Users.TotalCount, out.Users.TotalCountIsExact
 	}
 	if n, exact := count(nil); exact || n <= 4 {

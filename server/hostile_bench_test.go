@@ -28,9 +28,9 @@ func BenchmarkAdminLatencyUnderHostileDocuments(b *testing.B) {
 	if os.Getenv("BENCH_HOSTILE") == "" {
 		b.Skip("set BENCH_HOSTILE=1 to run")
 	}
-	w := newWorld(&testing.T{})
-	m := w.m
-	token := m.MustLogin(b, w.companyAdmin)
+	w := NewWorld(&testing.T{})
+	m := w.M
+	token := m.MustLogin(b, w.CompanyAdmin)
 	page, _ := json.Marshal(map[string]any{"query": bench.UsersPageQuery, "variables": map[string]any{"first": 50}})
 	hostile := map[string]string{
 		"fragment bomb (30 levels, 1.3 KB)": fragmentBombDocument(30),

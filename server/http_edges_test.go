@@ -26,19 +26,19 @@ func rawRequest(t *testing.T, m *Main, method, query, contentType, body string, 
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	var r gqlResponse
+	var r Response
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatalf("%s %s: answer is not JSON: %q", method, query, b)
 	}
-	return res, r.code()
+	return res, r.Code()
 }
 
 // Every refusal at the HTTP level carries extensions.code and the status of
 // GraphQL over HTTP.
 func TestGraphQLOverHTTPEdges(t *testing.T) {
-	w := newWorld(t)
-	m := w.m
-	bearer := http.Header{"Authorization": {"Bearer " + m.MustLogin(t, w.companyAdmin)}}
+	w := NewWorld(t)
+	m := w.M
+	bearer := http.Header{"Authorization": {"Bearer " + m.MustLogin(t, w.CompanyAdmin)}}
 	get := func(q string, vars string) string {
 		v := url.Values{"query": {q}}
 		if vars != "" {

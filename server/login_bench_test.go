@@ -35,7 +35,7 @@ func BenchmarkLogin(b *testing.B) {
 	for i := range accounts {
 		u := f.User(fmt.Sprintf("bench.user%02d", i), tenant)
 		f.Assign(u, tenant, "segmenti", "user")
-		setPassword(b, m, u)
+		SetPassword(b, m, u)
 	}
 	par := runtime.GOMAXPROCS(0)
 	p := auth.DefaultArgon2
@@ -64,14 +64,14 @@ func BenchmarkLogin(b *testing.B) {
 		wg.Wait()
 		return time.Since(start)
 	}
-	hash := func(int) { argon2.IDKey([]byte(goodPassword), salt, p.Time, p.Memory, p.Threads, p.KeyLen) }
+	hash := func(int) { argon2.IDKey([]byte(GoodPassword), salt, p.Time, p.Memory, p.Threads, p.KeyLen) }
 	login := func(i int) {
-		if token, code := m.login(b, fmt.Sprintf("bench.user%02d", i%accounts), goodPassword, nil); token == "" {
+		if token, code := m.Login(b, fmt.Sprintf("bench.user%02d", i%accounts), GoodPassword, nil); token == "" {
 			b.Errorf("login failed: %s", code)
 		}
 	}
 	// Warm up connections, caches and the lazily built dummy hash.
-	m.login(b, "bench.user00", goodPassword, nil)
+	m.Login(b, "bench.user00", GoodPassword, nil)
 
 	// The two are measured in alternating slices so that a change of load
 	// on a shared machine weighs on both alike.

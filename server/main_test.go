@@ -96,18 +96,18 @@ func (m *Main) MustLoginCookie(tb testing.TB, userID int64) string {
 }
 
 // gqlResponse is a GraphQL response with raw data for flexible decoding.
-type gqlResponse struct {
+type Response struct {
 	Data   json.RawMessage `json:"data"`
 	Errors []struct {
 		Message    string         `json:"message"`
 		Path       []any          `json:"path"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
-	status int
+	Status int
 }
 
 // code returns the first error's extensions.code, or "".
-func (r *gqlResponse) code() string {
+func (r *Response) Code() string {
 	if len(r.Errors) == 0 {
 		return ""
 	}
@@ -115,7 +115,7 @@ func (r *gqlResponse) code() string {
 	return c
 }
 
-func (r *gqlResponse) decode(tb testing.TB, v any) {
+func (r *Response) Decode(tb testing.TB, v any) {
 	tb.Helper()
 	if len(r.Errors) > 0 {
 		tb.Fatalf("unexpected errors: %+v", r.Errors)
@@ -125,8 +125,8 @@ func (r *gqlResponse) decode(tb testing.TB, v any) {
 	}
 }
 
-// gql posts a GraphQL operation with an optional bearer token.
-func (m *Main) gql(tb testing.TB, token, query string, vars map[string]any) *gqlResponse {
+// GQL posts a GraphQL operation with an optional bearer token.
+func (m *Main) GQL(tb testing.TB, token, query string, vars map[string]any) *Response {
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
@@ -134,10 +134,10 @@ func (m *Main) gql(tb testing.TB, token, query string, vars map[string]any) *gql
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	return doGQL(tb, req)
+	return Do(tb, req)
 }
 
-func doGQL(tb testing.TB, req *http.Request) *gqlResponse {
+func Do(tb testing.TB, req *http.Request) *Response {
 	tb.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -145,15 +145,15 @@ func doGQL(tb testing.TB, req *http.Request) *gqlResponse {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	var out gqlResponse
+	var out Response
 	if err := json.Unmarshal(b, &out); err != nil {
 		tb.Fatalf("status %d, body %q: %v", res.StatusCode, b, err)
 	}
-	out.status = res.StatusCode
+	out.Status = res.StatusCode
 	return &out
 }
 
-func get(tb testing.TB, rawURL string) (*http.Response, string) {
+func Get(tb testing.TB, rawURL string) (*http.Response, string) {
 	tb.Helper()
 	res, err := http.Get(rawURL)
 	if err != nil {
@@ -167,26 +167,26 @@ func get(tb testing.TB, rawURL string) (*http.Response, string) {
 func TestHealthReadinessMetrics(t *testing.T) {
 	m := MustRunMain(t)
 	t.Run("Healthz", func(t *testing.T) {
-		res, body := get(t, m.URL()+"/healthz")
+		res, body := Get(t, m.URL()+"/healthz")
 		if res.StatusCode != 200 || body != "ok\n" {
 			t.Fatalf("healthz: %d %q", res.StatusCode, body)
 		}
 	})
 	t.Run("Readyz", func(t *testing.T) {
-		res, body := get(t, m.URL()+"/readyz")
+		res, body := Get(t, m.URL()+"/readyz")
 		if res.StatusCode != 200 {
 			t.Fatalf("readyz: %d %q", res.StatusCode, body)
 		}
 	})
 	t.Run("Metrics", func(t *testing.T) {
-		m.gql(t, "", "{ viewer { platformAdmin } }", nil)
-		_, body := get(t, m.URL()+"/metrics")
+		m.GQL(t, "", "{ viewer { platformAdmin } }", nil)
+		_, body := Get(t, m.URL()+"/metrics")
 		if !strings.Contains(body, `http_requests_total{code="200",handler="graphql"}`) {
 			t.Fatalf("metrics lack the graphql request counter:\n%s", body[:min(len(body), 2000)])
 		}
 	})
 	t.Run("RequestID", func(t *testing.T) {
-		res, _ := get(t, m.URL()+"/healthz")
+		res, _ := Get(t, m.URL()+"/healthz")
 		if len(res.Header.Get("X-Request-ID")) != 16 {
 			t.Fatalf("X-Request-ID = %q", res.Header.Get("X-Request-ID"))
 		}
@@ -196,7 +196,7 @@ func TestHealthReadinessMetrics(t *testing.T) {
 func TestSPAServing(t *testing.T) {
 	m := MustRunMain(t)
 	for _, path := range []string{"/", "/users/abc", "/setup"} {
-		res, body := get(t, m.URL()+path)
+		res, body := Get(t, m.URL()+path)
 		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, "<html") {
 			t.Fatalf("GET %s: %d %s", path, res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -207,7 +207,7 @@ func TestSPAServing(t *testing.T) {
 			t.Fatalf("GET %s: no CSP header", path)
 		}
 	}
-	if res, _ := get(t, m.URL()+"/assets/missing.js"); res.StatusCode != 404 {
+	if res, _ := Get(t, m.URL()+"/assets/missing.js"); res.StatusCode != 404 {
 		t.Fatalf("missing asset: %d", res.StatusCode)
 	}
 }
@@ -216,34 +216,34 @@ func TestGraphQLOverHTTP(t *testing.T) {
 	m := MustRunMain(t)
 	t.Run("GETQuery", func(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, m.URL()+"/graphql?query="+url.QueryEscape("{ viewer { platformAdmin } }"), nil)
-		res := doGQL(t, req)
-		if res.status != 200 || string(res.Data) != `{"viewer":null}` {
-			t.Fatalf("GET: %d %s %+v", res.status, res.Data, res.Errors)
+		res := Do(t, req)
+		if res.Status != 200 || string(res.Data) != `{"viewer":null}` {
+			t.Fatalf("GET: %d %s %+v", res.Status, res.Data, res.Errors)
 		}
 	})
 	t.Run("ErrMutationOverGET", func(t *testing.T) {
 		q := `mutation { bootstrapPlatformAdmin(input: {token: "x", username: "abc", email: "a@b.c", givenName: "a", familyName: "b", password: "p"}) { userErrors { code } } }`
 		req, _ := http.NewRequest(http.MethodGet, m.URL()+"/graphql?query="+url.QueryEscape(q), nil)
-		if res := doGQL(t, req); len(res.Errors) == 0 {
+		if res := Do(t, req); len(res.Errors) == 0 {
 			t.Fatalf("a mutation over GET must be refused, got %s", res.Data)
 		}
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
-		res := m.gql(t, "", "{ users(first: 5) { totalCount } }", nil)
-		if res.code() != "UNAUTHENTICATED" {
-			t.Fatalf("code = %q, errors %+v", res.code(), res.Errors)
+		res := m.GQL(t, "", "{ users(first: 5) { totalCount } }", nil)
+		if res.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("code = %q, errors %+v", res.Code(), res.Errors)
 		}
 	})
 	t.Run("ErrForgedToken", func(t *testing.T) {
-		res := m.gql(t, "forged-token", "{ viewer { platformAdmin } }", nil)
+		res := m.GQL(t, "forged-token", "{ viewer { platformAdmin } }", nil)
 		if string(res.Data) != `{"viewer":null}` {
 			t.Fatalf("a forged token must be anonymous: %s", res.Data)
 		}
 	})
 	t.Run("ErrSyntax", func(t *testing.T) {
-		res := m.gql(t, "", "{ viewer { ", nil)
-		if res.code() != "GRAPHQL_PARSE_FAILED" {
-			t.Fatalf("code = %q", res.code())
+		res := m.GQL(t, "", "{ viewer { ", nil)
+		if res.Code() != "GRAPHQL_PARSE_FAILED" {
+			t.Fatalf("code = %q", res.Code())
 		}
 	})
 	t.Run("ErrRequestTooLarge", func(t *testing.T) {
@@ -334,7 +334,7 @@ func TestPprof(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer m.Close()
-		if res, body := get(t, "http://"+m.pprofAddr+"/debug/pprof/"); res.StatusCode != 200 || !strings.Contains(body, "goroutine") {
+		if res, body := Get(t, "http://"+m.pprofAddr+"/debug/pprof/"); res.StatusCode != 200 || !strings.Contains(body, "goroutine") {
 			t.Fatalf("pprof: %d %q", res.StatusCode, body)
 		}
 	})
@@ -343,7 +343,7 @@ func TestPprof(t *testing.T) {
 		if m.pprofServer != nil {
 			t.Fatal("pprof must be off without -pprof-addr")
 		}
-		if _, body := get(t, m.URL()+"/debug/pprof/"); strings.Contains(body, "goroutine") {
+		if _, body := Get(t, m.URL()+"/debug/pprof/"); strings.Contains(body, "goroutine") {
 			t.Fatal("pprof served on the public listener")
 		}
 	})

@@ -13,7 +13,7 @@ import (
 // platform's modules carry the levels the guide lists, module by module,
 // and are single-level.
 func TestModuleLevelsAsSeed003WritesThem(t *testing.T) {
-	w := newAdminWorld(t)
+	w := NewAdminWorld(t)
 	var out struct {
 		Products []struct {
 			Code        string
@@ -25,7 +25,7 @@ func TestModuleLevelsAsSeed003WritesThem(t *testing.T) {
 			}
 		}
 	}
-	w.m.gql(t, w.token(t, w.companyAdmin), `{ products { code singleLevel roles { name category requiresSite } } }`, nil).decode(t, &out)
+	w.M.GQL(t, w.Token(t, w.CompanyAdmin), `{ products { code singleLevel roles { name category requiresSite } } }`, nil).Decode(t, &out)
 	want := map[string]string{
 		"segmenti":    "ADMIN/ADMIN GUEST/OPERATOR POWER USER/OPERATOR USER/OPERATOR",
 		"automazioni": "ADMIN/ADMIN GUEST/OPERATOR USER/OPERATOR",
@@ -63,16 +63,16 @@ func TestModuleLevelsAsSeed003WritesThem(t *testing.T) {
 // TestOneLevelPerModule (issue 16.2): on a single-level module a member
 // holds one level; setModuleLevel changes it atomically, never two at once.
 func TestOneLevelPerModule(t *testing.T) {
-	w := newAdminWorld(t)
-	admin, staff := w.token(t, w.companyAdmin), w.token(t, w.staff)
+	w := NewAdminWorld(t)
+	admin, staff := w.Token(t, w.CompanyAdmin), w.Token(t, w.Staff)
 	const sel = `roleAssignment { id status role { code } } previousRole { code }`
-	setLevel := func(token string, userID, tenantID int64, product, role string) *payload {
-		return w.mutate(t, token, "setModuleLevel", "SetModuleLevelInput", sel, map[string]any{
-			"userId": globalIDFor("User", userID), "tenantId": globalIDFor("Tenant", tenantID), "roleId": w.role(t, product, role)})
+	setLevel := func(token string, userID, tenantID int64, product, role string) *Payload {
+		return w.Mutate(t, token, "setModuleLevel", "SetModuleLevelInput", sel, map[string]any{
+			"userId": GlobalID("User", userID), "tenantId": GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)})
 	}
 	levels := func(userID, tenantID int64, product string) []string {
 		var codes string
-		w.scalar(t, &codes, `SELECT coalesce(string_agg(r.code, ',' ORDER BY r.code), '') FROM role_assignments ra
+		w.Scalar(t, &codes, `SELECT coalesce(string_agg(r.code, ',' ORDER BY r.code), '') FROM role_assignments ra
 			JOIN roles r ON r.id = ra.role_id JOIN products p ON p.id = ra.product_id
 			WHERE ra.user_id = ? AND ra.tenant_id = ? AND p.code = ?`, userID, tenantID, product)
 		if codes == "" {
@@ -80,25 +80,25 @@ func TestOneLevelPerModule(t *testing.T) {
 		}
 		return strings.Split(codes, ",")
 	}
-	refusedWith := func(t *testing.T, p *payload, want string) {
+	refusedWith := func(t *testing.T, p *Payload, want string) {
 		t.Helper()
-		if c := p.userError(t); c != want {
+		if c := p.UserError(t); c != want {
 			t.Fatalf("code = %q, want %q", c, want)
 		}
 	}
 
 	t.Run("ErrAssignRoleAddsASecondLevel", func(t *testing.T) {
-		before := w.snapshot(t)
-		p := w.mutate(t, admin, "assignRole", "AssignRoleInput", assignSel, map[string]any{
-			"userId": globalIDFor("User", w.operator), "tenantId": globalIDFor("Tenant", w.company), "roleId": w.role(t, "segmenti", "power-user")})
+		before := w.Snapshot(t)
+		p := w.Mutate(t, admin, "assignRole", "AssignRoleInput", assignSel, map[string]any{
+			"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Company), "roleId": w.Role(t, "segmenti", "power-user")})
 		refusedWith(t, p, "ONE_LEVEL_PER_MODULE")
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("AssignAnotherRoleIsNotOffered", func(t *testing.T) {
 		q := `query($id: ID!) { node(id: $id) { ... on User { memberships { products { product { code }
 			assignableRoles { code } assignableLevels { code } } } } } }`
-		d := w.query(t, admin, q, map[string]any{"id": globalIDFor("User", w.operator)})
-		cards := dig(d, "node", "memberships").([]any)[0].(map[string]any)["products"].([]any)
+		d := w.Query(t, admin, q, map[string]any{"id": GlobalID("User", w.Operator)})
+		cards := Dig(d, "node", "memberships").([]any)[0].(map[string]any)["products"].([]any)
 		card := cards[0].(map[string]any)
 		if len(card["assignableRoles"].([]any)) != 0 {
 			t.Errorf("assign another role offered on a module: %v", card["assignableRoles"])
@@ -113,114 +113,114 @@ func TestOneLevelPerModule(t *testing.T) {
 		}
 	})
 	t.Run("SameCategoryKeepsTheAssignmentAndItsState", func(t *testing.T) {
-		ra := w.assignmentID(t, w.operator, w.company, "segmenti", "user")
-		w.f.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
-		d := setLevel(admin, w.operator, w.company, "segmenti", "guest").ok(t)
-		if dig(d, "roleAssignment", "id") != globalIDFor("RoleAssignment", ra) || dig(d, "roleAssignment", "status") != "SUSPENDED" ||
-			dig(d, "roleAssignment", "role", "code") != "guest" || dig(d, "previousRole", "code") != "user" {
+		ra := w.AssignmentID(t, w.Operator, w.Company, "segmenti", "user")
+		w.F.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
+		d := setLevel(admin, w.Operator, w.Company, "segmenti", "guest").OK(t)
+		if Dig(d, "roleAssignment", "id") != GlobalID("RoleAssignment", ra) || Dig(d, "roleAssignment", "status") != "SUSPENDED" ||
+			Dig(d, "roleAssignment", "role", "code") != "guest" || Dig(d, "previousRole", "code") != "user" {
 			t.Fatalf("payload %v", d)
 		}
-		if got := levels(w.operator, w.company, "segmenti"); !slices.Equal(got, []string{"guest"}) {
+		if got := levels(w.Operator, w.Company, "segmenti"); !slices.Equal(got, []string{"guest"}) {
 			t.Fatalf("levels held: %v", got)
 		}
-		w.wantAudit(t, "roleAssignment.setLevel", ra, w.companyAdmin, "ROLE_ASSIGNMENT_LEVEL_CHANGED", w.company)
+		w.WantAudit(t, "roleAssignment.setLevel", ra, w.CompanyAdmin, "ROLE_ASSIGNMENT_LEVEL_CHANGED", w.Company)
 		var before, after string
-		w.scalar(t, &before, "SELECT before->>'roleId' FROM audit_events WHERE action = 'roleAssignment.setLevel' AND target_id = ?", ra)
-		w.scalar(t, &after, "SELECT after->>'roleId' FROM audit_events WHERE action = 'roleAssignment.setLevel' AND target_id = ?", ra)
-		if before != strconv.FormatInt(w.roleID(t, "segmenti", "user"), 10) || after != strconv.FormatInt(w.roleID(t, "segmenti", "guest"), 10) {
+		w.Scalar(t, &before, "SELECT before->>'roleId' FROM audit_events WHERE action = 'roleAssignment.setLevel' AND target_id = ?", ra)
+		w.Scalar(t, &after, "SELECT after->>'roleId' FROM audit_events WHERE action = 'roleAssignment.setLevel' AND target_id = ?", ra)
+		if before != strconv.FormatInt(w.RoleID(t, "segmenti", "user"), 10) || after != strconv.FormatInt(w.RoleID(t, "segmenti", "guest"), 10) {
 			t.Errorf("audit before/after roleId: %s → %s", before, after)
 		}
-		w.f.Exec("UPDATE role_assignments SET status = 'ACTIVE' WHERE id = ?", ra)
+		w.F.Exec("UPDATE role_assignments SET status = 'ACTIVE' WHERE id = ?", ra)
 	})
 	t.Run("AcrossCategories", func(t *testing.T) {
-		d := setLevel(admin, w.operator, w.company, "segmenti", "admin").ok(t)
-		if dig(d, "roleAssignment", "role", "code") != "admin" || dig(d, "previousRole", "code") != "guest" {
+		d := setLevel(admin, w.Operator, w.Company, "segmenti", "admin").OK(t)
+		if Dig(d, "roleAssignment", "role", "code") != "admin" || Dig(d, "previousRole", "code") != "guest" {
 			t.Fatalf("payload %v", d)
 		}
-		if got := levels(w.operator, w.company, "segmenti"); !slices.Equal(got, []string{"admin"}) {
+		if got := levels(w.Operator, w.Company, "segmenti"); !slices.Equal(got, []string{"admin"}) {
 			t.Fatalf("levels held: %v", got)
 		}
 		var category string
-		w.scalar(t, &category, `SELECT mp.category FROM membership_products mp JOIN memberships m ON m.id = mp.membership_id
-			WHERE m.user_id = ? AND m.tenant_id = ? AND mp.product_id = ?`, w.operator, w.company, w.productID(t, "segmenti"))
+		w.Scalar(t, &category, `SELECT mp.category FROM membership_products mp JOIN memberships m ON m.id = mp.membership_id
+			WHERE m.user_id = ? AND m.tenant_id = ? AND mp.product_id = ?`, w.Operator, w.Company, w.ProductID(t, "segmenti"))
 		if category != "ADMIN" {
 			t.Fatalf("the product's category stayed %s", category)
 		}
-		ra := w.assignmentID(t, w.operator, w.company, "segmenti", "admin")
-		w.wantAudit(t, "roleAssignment.setLevel", ra, w.companyAdmin, "ROLE_ASSIGNMENT_LEVEL_CHANGED", w.company)
-		setLevel(admin, w.operator, w.company, "segmenti", "user").ok(t)
+		ra := w.AssignmentID(t, w.Operator, w.Company, "segmenti", "admin")
+		w.WantAudit(t, "roleAssignment.setLevel", ra, w.CompanyAdmin, "ROLE_ASSIGNMENT_LEVEL_CHANGED", w.Company)
+		setLevel(admin, w.Operator, w.Company, "segmenti", "user").OK(t)
 	})
 	t.Run("FirstLevel", func(t *testing.T) {
-		d := setLevel(staff, w.operator, w.company, "automazioni", "guest").ok(t)
-		if dig(d, "previousRole") != nil || dig(d, "roleAssignment", "role", "code") != "guest" {
+		d := setLevel(staff, w.Operator, w.Company, "automazioni", "guest").OK(t)
+		if Dig(d, "previousRole") != nil || Dig(d, "roleAssignment", "role", "code") != "guest" {
 			t.Fatalf("payload %v", d)
 		}
-		ra := w.assignmentID(t, w.operator, w.company, "automazioni", "guest")
-		w.wantAudit(t, "roleAssignment.create", ra, w.staff, "ROLE_ASSIGNMENT_CREATED", w.company)
+		ra := w.AssignmentID(t, w.Operator, w.Company, "automazioni", "guest")
+		w.WantAudit(t, "roleAssignment.create", ra, w.Staff, "ROLE_ASSIGNMENT_CREATED", w.Company)
 	})
 	for _, c := range []struct {
 		name, product, role, want string
 		tenant                    func() int64
 	}{
-		{"ErrSameLevel", "segmenti", "user", "ROLE_ALREADY_ASSIGNED", func() int64 { return w.company }},
-		{"ErrNotALevel", "io-platform", "operatore-api", "NOT_A_LEVEL", func() int64 { return w.company }},
-		{"ErrNotAMember", "segmenti", "guest", "NOT_A_MEMBER", func() int64 { return w.other }},
-		{"ErrSiteRequired", "clienti", "user", "SITE_REQUIRED", func() int64 { return w.holding }},
-		{"ErrSiteRequiredOnChange", "clienti", "guest", "SITE_REQUIRED", func() int64 { return w.holding }},
-		{"ErrNominationRequired", "cob", "master", "NOMINATION_REQUIRED", func() int64 { return w.company }},
+		{"ErrSameLevel", "segmenti", "user", "ROLE_ALREADY_ASSIGNED", func() int64 { return w.Company }},
+		{"ErrNotALevel", "io-platform", "operatore-api", "NOT_A_LEVEL", func() int64 { return w.Company }},
+		{"ErrNotAMember", "segmenti", "guest", "NOT_A_MEMBER", func() int64 { return w.Other }},
+		{"ErrSiteRequired", "clienti", "user", "SITE_REQUIRED", func() int64 { return w.Holding }},
+		{"ErrSiteRequiredOnChange", "clienti", "guest", "SITE_REQUIRED", func() int64 { return w.Holding }},
+		{"ErrNominationRequired", "cob", "master", "NOMINATION_REQUIRED", func() int64 { return w.Company }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			switch c.name {
 			case "ErrSiteRequired": // a first level
-				w.f.Assign(w.operator, w.holding, "segmenti", "guest")
+				w.F.Assign(w.Operator, w.Holding, "segmenti", "guest")
 			case "ErrSiteRequiredOnChange": // replacing the level held
-				w.f.Assign(w.operator, w.holding, "clienti", "admin")
+				w.F.Assign(w.Operator, w.Holding, "clienti", "admin")
 			}
-			before := w.snapshot(t)
-			refusedWith(t, setLevel(staff, w.operator, c.tenant(), c.product, c.role), c.want)
-			w.unchanged(t, before)
+			before := w.Snapshot(t)
+			refusedWith(t, setLevel(staff, w.Operator, c.tenant(), c.product, c.role), c.want)
+			w.Unchanged(t, before)
 		})
 	}
 	t.Run("ErrUnknownRole", func(t *testing.T) {
-		before := w.snapshot(t)
-		p := w.mutate(t, staff, "setModuleLevel", "SetModuleLevelInput", sel, map[string]any{
-			"userId": globalIDFor("User", w.operator), "tenantId": globalIDFor("Tenant", w.company), "roleId": globalIDFor("Role", 999999)})
+		before := w.Snapshot(t)
+		p := w.Mutate(t, staff, "setModuleLevel", "SetModuleLevelInput", sel, map[string]any{
+			"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Company), "roleId": GlobalID("Role", 999999)})
 		refusedWith(t, p, "UNKNOWN_ROLE")
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		before := w.snapshot(t)
-		if c := setLevel(w.token(t, w.other_admin), w.operator, w.company, "segmenti", "guest").code(); c != "FORBIDDEN" {
+		before := w.Snapshot(t)
+		if c := setLevel(w.Token(t, w.OtherAdmin), w.Operator, w.Company, "segmenti", "guest").Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("ErrForbiddenParentAdmin", func(t *testing.T) {
-		before := w.snapshot(t)
-		if c := setLevel(w.token(t, w.holdingAdmin), w.operator, w.company, "segmenti", "guest").code(); c != "FORBIDDEN" {
+		before := w.Snapshot(t)
+		if c := setLevel(w.Token(t, w.HoldingAdmin), w.Operator, w.Company, "segmenti", "guest").Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
-		w.unchanged(t, before)
+		w.Unchanged(t, before)
 	})
 	t.Run("ConcurrentChangesLeaveOneLevel", func(t *testing.T) {
 		// Changes of one member's level race: whatever wins, one level.
-		member := w.f.User("racing.member", w.company)
-		w.f.Assign(member, w.company, "segmenti", "guest")
+		member := w.F.User("racing.member", w.Company)
+		w.F.Assign(member, w.Company, "segmenti", "guest")
 		var wg sync.WaitGroup
 		for i, role := range []string{"admin", "user", "guest", "admin", "user", "guest"} {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				if i%2 == 0 {
-					setLevel(staff, member, w.company, "send", map[string]string{"admin": "default", "user": "nessuna-comunicazione", "guest": "solo-statistiche"}[role])
+					setLevel(staff, member, w.Company, "send", map[string]string{"admin": "default", "user": "nessuna-comunicazione", "guest": "solo-statistiche"}[role])
 				} else {
-					w.mutate(t, staff, "assignRole", "AssignRoleInput", assignSel, map[string]any{"userId": globalIDFor("User", member),
-						"tenantId": globalIDFor("Tenant", w.company), "roleId": w.role(t, "send", "solo-statistiche")})
+					w.Mutate(t, staff, "assignRole", "AssignRoleInput", assignSel, map[string]any{"userId": GlobalID("User", member),
+						"tenantId": GlobalID("Tenant", w.Company), "roleId": w.Role(t, "send", "solo-statistiche")})
 				}
 			}()
 		}
 		wg.Wait()
-		if got := levels(member, w.company, "send"); len(got) != 1 {
+		if got := levels(member, w.Company, "send"); len(got) != 1 {
 			t.Fatalf("levels held after racing changes: %v", got)
 		}
 	})
@@ -231,54 +231,54 @@ func TestOneLevelPerModule(t *testing.T) {
 // tenant with a parent); elsewhere every way of giving them is refused with
 // SITE_REQUIRED and nothing changes.
 func TestRolesThatNeedASite(t *testing.T) {
-	w := newAdminWorld(t)
-	staff := w.token(t, w.staff)
-	member := w.f.User("holding.member", w.holding)
-	w.f.Assign(member, w.holding, "segmenti", "guest")
-	holding, site := globalIDFor("Tenant", w.holding), globalIDFor("Tenant", w.site)
+	w := NewAdminWorld(t)
+	staff := w.Token(t, w.Staff)
+	member := w.F.User("holding.member", w.Holding)
+	w.F.Assign(member, w.Holding, "segmenti", "guest")
+	holding, site := GlobalID("Tenant", w.Holding), GlobalID("Tenant", w.Site)
 	cases := []struct {
 		name, field, inputType string
 		input                  map[string]any
 	}{
-		{"CreateUser", "createUser", "CreateUserInput", map[string]any{"tenantId": holding, "username": "new.tech", "taxCode": validCF(40),
+		{"CreateUser", "createUser", "CreateUserInput", map[string]any{"tenantId": holding, "username": "new.tech", "taxCode": ValidCF(40),
 			"givenName": "Nuovo", "familyName": "Tecnico", "email": "new.tech@example.test",
-			"productId": w.product(t, "amisgest"), "roleId": w.role(t, "amisgest", "external-technician")}},
-		{"AssignRole", "assignRole", "AssignRoleInput", map[string]any{"userId": globalIDFor("User", member), "tenantId": holding,
-			"roleId": w.role(t, "clienti", "guest")}},
+			"productId": w.Product(t, "amisgest"), "roleId": w.Role(t, "amisgest", "external-technician")}},
+		{"AssignRole", "assignRole", "AssignRoleInput", map[string]any{"userId": GlobalID("User", member), "tenantId": holding,
+			"roleId": w.Role(t, "clienti", "guest")}},
 		{"AttachExistingUser", "attachExistingUser", "AttachExistingUserInput", map[string]any{"tenantId": holding,
-			"username": "operatore.uno", "taxCode": validCF(904), "productId": w.product(t, "clienti"), "roleId": w.role(t, "clienti", "user")}},
-		{"AttachUserToTenant", "attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": globalIDFor("User", w.technician),
-			"tenantId": holding, "productId": w.product(t, "amisgest"), "roleId": w.role(t, "amisgest", "external-technician")}},
+			"username": "operatore.uno", "taxCode": ValidCF(904), "productId": w.Product(t, "clienti"), "roleId": w.Role(t, "clienti", "user")}},
+		{"AttachUserToTenant", "attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": GlobalID("User", w.Technician),
+			"tenantId": holding, "productId": w.Product(t, "amisgest"), "roleId": w.Role(t, "amisgest", "external-technician")}},
 	}
 	for _, c := range cases {
 		t.Run("Err"+c.name, func(t *testing.T) {
-			before := w.snapshot(t)
-			p := w.mutate(t, staff, c.field, c.inputType, "__typename", c.input)
-			if got := p.userError(t); got != "SITE_REQUIRED" {
-				t.Fatalf("code = %q, want SITE_REQUIRED; errors %v", got, p.data["userErrors"])
+			before := w.Snapshot(t)
+			p := w.Mutate(t, staff, c.field, c.inputType, "__typename", c.input)
+			if got := p.UserError(t); got != "SITE_REQUIRED" {
+				t.Fatalf("code = %q, want SITE_REQUIRED; errors %v", got, p.Data["userErrors"])
 			}
-			if field := dig(p.data["userErrors"].([]any)[0], "field"); !strings.Contains(strings.Join(anyStrings(field), "."), "roleId") {
+			if field := Dig(p.Data["userErrors"].([]any)[0], "field"); !strings.Contains(strings.Join(anyStrings(field), "."), "roleId") {
 				t.Errorf("field = %v, want roleId", field)
 			}
-			w.unchanged(t, before)
+			w.Unchanged(t, before)
 		})
 	}
 	t.Run("OnASite", func(t *testing.T) {
-		in := map[string]any{"tenantId": site, "username": "tech.torino", "taxCode": validCF(41),
+		in := map[string]any{"tenantId": site, "username": "tech.torino", "taxCode": ValidCF(41),
 			"givenName": "Tecnico", "familyName": "Torino", "email": "tech.torino@example.test",
-			"productId": w.product(t, "amisgest"), "roleId": w.role(t, "amisgest", "external-technician")}
-		w.mutate(t, staff, "createUser", "CreateUserInput", "user { id }", in).ok(t)
+			"productId": w.Product(t, "amisgest"), "roleId": w.Role(t, "amisgest", "external-technician")}
+		w.Mutate(t, staff, "createUser", "CreateUserInput", "user { id }", in).OK(t)
 	})
 	t.Run("NotOfferedOffASite", func(t *testing.T) {
 		// A Clienti ADMIN's card on the holding offers no level that needs a site.
-		w.f.Assign(member, w.other, "clienti", "admin")
-		w.f.Assign(member, w.site, "clienti", "admin")
+		w.F.Assign(member, w.Other, "clienti", "admin")
+		w.F.Assign(member, w.Site, "clienti", "admin")
 		q := `query($id: ID!) { node(id: $id) { ... on User { memberships { tenant { id } products { product { code } assignableLevels { code } } } } } }`
-		d := w.query(t, staff, q, map[string]any{"id": globalIDFor("User", member)})
+		d := w.Query(t, staff, q, map[string]any{"id": GlobalID("User", member)})
 		offered := map[string][]string{}
-		for _, m := range dig(d, "node", "memberships").([]any) {
+		for _, m := range Dig(d, "node", "memberships").([]any) {
 			for _, card := range m.(map[string]any)["products"].([]any) {
-				if dig(card, "product", "code") != "clienti" {
+				if Dig(card, "product", "code") != "clienti" {
 					continue
 				}
 				var codes []string
@@ -286,10 +286,10 @@ func TestRolesThatNeedASite(t *testing.T) {
 					codes = append(codes, r.(map[string]any)["code"].(string))
 				}
 				sort.Strings(codes)
-				offered[dig(m, "tenant", "id").(string)] = codes
+				offered[Dig(m, "tenant", "id").(string)] = codes
 			}
 		}
-		if got := offered[globalIDFor("Tenant", w.other)]; len(got) != 0 {
+		if got := offered[GlobalID("Tenant", w.Other)]; len(got) != 0 {
 			t.Errorf("levels offered off a site: %v", got)
 		}
 		if got := offered[site]; strings.Join(got, ",") != "guest,user" {

@@ -24,19 +24,19 @@ import (
 
 // Helpers shared by the oversight tests (issue 6).
 
-func (w *world) scalar(t *testing.T, query string, args ...any) int64 {
+func (w *World) Int64(t *testing.T, query string, args ...any) int64 {
 	t.Helper()
 	var n int64
-	if err := w.m.DB.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
+	if err := w.M.DB.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
 }
 
-func (w *world) text(t *testing.T, query string, args ...any) string {
+func (w *World) Text(t *testing.T, query string, args ...any) string {
 	t.Helper()
 	var s string
-	if err := w.m.DB.QueryRowContext(context.Background(), query, args...).Scan(&s); err != nil {
+	if err := w.M.DB.QueryRowContext(context.Background(), query, args...).Scan(&s); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return s
@@ -81,30 +81,30 @@ const repTaxCode = "RSSMRA85T10A562S"
 // nominationWorld is newWorld plus an administrator of the cob product
 // (whose master role requires nomination) and a nominee in the company.
 type nominationWorld struct {
-	*world
+	*World
 	cobAdmin, nominee, nominee2 int64
 	cob, master, operatore      int64
 }
 
 func newNominationWorld(t *testing.T) *nominationWorld {
-	w := &nominationWorld{world: newWorld(t)}
-	w.cobAdmin = w.f.User("cob.admin", w.company)
-	w.f.Assign(w.cobAdmin, w.company, "cob", "master")
-	w.nominee = w.f.User("anna.verdi", w.company)
-	w.f.Assign(w.nominee, w.company, "segmenti", "user")
-	w.nominee2 = w.f.User("luca.bianchi", w.company)
-	w.f.Assign(w.nominee2, w.company, "segmenti", "user")
-	w.cob = w.scalar(t, "SELECT id FROM products WHERE code = 'cob'")
-	w.master = w.scalar(t, "SELECT id FROM roles WHERE product_id = ? AND code = 'master'", w.cob)
-	w.operatore = w.scalar(t, "SELECT id FROM roles WHERE product_id = ? AND code = 'operatore'", w.cob)
-	w.f.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.company)
+	w := &nominationWorld{World: NewWorld(t)}
+	w.cobAdmin = w.F.User("cob.admin", w.Company)
+	w.F.Assign(w.cobAdmin, w.Company, "cob", "master")
+	w.nominee = w.F.User("anna.verdi", w.Company)
+	w.F.Assign(w.nominee, w.Company, "segmenti", "user")
+	w.nominee2 = w.F.User("luca.bianchi", w.Company)
+	w.F.Assign(w.nominee2, w.Company, "segmenti", "user")
+	w.cob = w.Int64(t, "SELECT id FROM products WHERE code = 'cob'")
+	w.master = w.Int64(t, "SELECT id FROM roles WHERE product_id = ? AND code = 'master'", w.cob)
+	w.operatore = w.Int64(t, "SELECT id FROM roles WHERE product_id = ? AND code = 'operatore'", w.cob)
+	w.F.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.Company)
 	return w
 }
 
 func (w *nominationWorld) input(userID, roleID int64, rep map[string]any, confirm bool) map[string]any {
 	return map[string]any{"input": map[string]any{
-		"tenantId": globalIDFor("Tenant", w.company), "userId": globalIDFor("User", userID),
-		"productId": globalIDFor("Product", w.cob), "roleId": globalIDFor("Role", roleID),
+		"tenantId": GlobalID("Tenant", w.Company), "userId": GlobalID("User", userID),
+		"productId": GlobalID("Product", w.cob), "roleId": GlobalID("Role", roleID),
 		"legalRepresentative": rep, "confirmLegalRepresentativeChange": confirm,
 	}}
 }
@@ -116,16 +116,16 @@ func mario() map[string]any {
 func (w *nominationWorld) start(t *testing.T, viewer int64, in map[string]any) startedNomination {
 	t.Helper()
 	var out startedNomination
-	w.m.gql(t, w.m.MustLogin(t, viewer), startNominationMutation, in).decode(t, &out)
+	w.M.GQL(t, w.M.MustLogin(t, viewer), startNominationMutation, in).Decode(t, &out)
 	return out
 }
 
 // linkToken reads the token of the latest nomination email.
 func (w *nominationWorld) linkToken(t *testing.T) string {
 	t.Helper()
-	link := w.text(t, "SELECT data->>'link' FROM email_outbox WHERE template = 'nomination' ORDER BY id DESC LIMIT 1")
+	link := w.Text(t, "SELECT data->>'link' FROM email_outbox WHERE template = 'nomination' ORDER BY id DESC LIMIT 1")
 	i := strings.LastIndex(link, "/nominations/")
-	if i < 0 || !strings.HasPrefix(link, w.m.URL()) {
+	if i < 0 || !strings.HasPrefix(link, w.M.URL()) {
 		t.Fatalf("link = %q", link)
 	}
 	return link[i+len("/nominations/"):]
@@ -141,7 +141,7 @@ type linkAnswer struct {
 
 func (w *nominationWorld) upload(t *testing.T, token string, body []byte, contentType string) linkAnswer {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, w.m.URL()+"/nominations/"+token+"/signed", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, w.M.URL()+"/nominations/"+token+"/signed", bytes.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
 	return doLink(t, req)
 }
@@ -166,7 +166,7 @@ func doLink(t *testing.T, req *http.Request) linkAnswer {
 
 func (w *nominationWorld) form(t *testing.T, token string) []byte {
 	t.Helper()
-	res, body := get(t, w.m.URL()+"/nominations/"+token+"/form.pdf")
+	res, body := Get(t, w.M.URL()+"/nominations/"+token+"/form.pdf")
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("form.pdf: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
@@ -184,25 +184,25 @@ func TestNomination(t *testing.T) {
 	rep := ca.Issue(t, nominationtest.Holder{CommonName: "Mario Rossi", SerialNumber: "TINIT-" + repTaxCode})
 
 	t.Run("ErrNoCertifiedEmail", func(t *testing.T) {
-		w.f.Exec("UPDATE tenants SET certified_email = NULL WHERE id = ?", w.company)
-		defer w.f.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.company)
+		w.F.Exec("UPDATE tenants SET certified_email = NULL WHERE id = ?", w.Company)
+		defer w.F.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.Company)
 		if c := w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false)).StartNomination.code(); c != "TENANT_HAS_NO_CERTIFIED_EMAIL" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if c := w.m.gql(t, w.m.MustLogin(t, w.other_admin), startNominationMutation, w.input(w.nominee, w.master, mario(), false)).code(); c != "FORBIDDEN" {
+		if c := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), startNominationMutation, w.input(w.nominee, w.master, mario(), false)).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrForbiddenAdminOfAnotherProduct", func(t *testing.T) {
-		if c := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), startNominationMutation, w.input(w.nominee, w.master, mario(), false)).code(); c != "FORBIDDEN" {
+		if c := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), startNominationMutation, w.input(w.nominee, w.master, mario(), false)).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrForbiddenParentAdmin", func(t *testing.T) {
-		w.f.Assign(w.holdingAdmin, w.holding, "cob", "master")
-		if c := w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), startNominationMutation, w.input(w.nominee, w.master, mario(), false)).code(); c != "FORBIDDEN" {
+		w.F.Assign(w.HoldingAdmin, w.Holding, "cob", "master")
+		if c := w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), startNominationMutation, w.input(w.nominee, w.master, mario(), false)).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
@@ -220,12 +220,12 @@ func TestNomination(t *testing.T) {
 		}
 	})
 	t.Run("ErrUserNotVisible", func(t *testing.T) {
-		stranger := w.f.User("stranger", w.other)
+		stranger := w.F.User("stranger", w.Other)
 		if c := w.start(t, w.cobAdmin, w.input(stranger, w.master, mario(), false)).StartNomination.code(); c != "USER_NOT_FOUND" {
 			t.Fatalf("code = %q", c)
 		}
 	})
-	if n := w.scalar(t, "SELECT count(*) FROM nominations"); n != 0 {
+	if n := w.Int64(t, "SELECT count(*) FROM nominations"); n != 0 {
 		t.Fatalf("failed attempts created %d nominations", n)
 	}
 
@@ -240,19 +240,19 @@ func TestNomination(t *testing.T) {
 			t.Fatalf("payload = %+v", first.StartNomination)
 		}
 		token = w.linkToken(t)
-		if got := w.text(t, "SELECT to_address || ' ' || language || ' ' || (data->>'request') FROM email_outbox WHERE template = 'nomination'"); got != "filiale@pec.example.test it "+n.Reference {
+		if got := w.Text(t, "SELECT to_address || ' ' || language || ' ' || (data->>'request') FROM email_outbox WHERE template = 'nomination'"); got != "filiale@pec.example.test it "+n.Reference {
 			t.Fatalf("email = %q", got)
 		}
-		if n := w.scalar(t, "SELECT count(*) FROM nominations WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token); n != 1 {
+		if n := w.Int64(t, "SELECT count(*) FROM nominations WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token); n != 1 {
 			t.Fatal("the token must be stored hashed")
 		}
-		if got := w.text(t, "SELECT string_agg(action, ',' ORDER BY id) FROM audit_events"); got != "tenant.legal_representative.change,nomination.start" {
+		if got := w.Text(t, "SELECT string_agg(action, ',' ORDER BY id) FROM audit_events"); got != "tenant.legal_representative.change,nomination.start" {
 			t.Fatalf("audit = %s", got)
 		}
-		if got := w.text(t, "SELECT string_agg(type, ',' ORDER BY id) FROM events"); got != "TENANT_UPDATED,NOMINATION_CREATED" {
+		if got := w.Text(t, "SELECT string_agg(type, ',' ORDER BY id) FROM events"); got != "TENANT_UPDATED,NOMINATION_CREATED" {
 			t.Fatalf("events = %s", got)
 		}
-		if got := w.text(t, "SELECT legal_rep_tax_code FROM tenants WHERE id = ?", w.company); got != repTaxCode {
+		if got := w.Text(t, "SELECT legal_rep_tax_code FROM tenants WHERE id = ?", w.Company); got != repTaxCode {
 			t.Fatalf("legal representative not recorded: %s", got)
 		}
 	})
@@ -266,7 +266,7 @@ func TestNomination(t *testing.T) {
 		if c := w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, other, false)).StartNomination.code(); c != "LEGAL_REPRESENTATIVE_CHANGE_NEEDS_CONFIRMATION" {
 			t.Fatalf("code = %q", c)
 		}
-		if got := w.text(t, "SELECT legal_rep_tax_code FROM tenants WHERE id = ?", w.company); got != repTaxCode {
+		if got := w.Text(t, "SELECT legal_rep_tax_code FROM tenants WHERE id = ?", w.Company); got != repTaxCode {
 			t.Fatalf("an unconfirmed change was recorded: %s", got)
 		}
 	})
@@ -285,7 +285,7 @@ func TestNomination(t *testing.T) {
 		}
 	})
 	t.Run("LinkPage", func(t *testing.T) {
-		res, body := get(t, w.m.URL()+"/nominations/"+token)
+		res, body := Get(t, w.M.URL()+"/nominations/"+token)
 		if res.StatusCode != 200 || !strings.Contains(body, first.StartNomination.Nomination.Reference) ||
 			!strings.Contains(body, `href="/nominations/`+token+`/form.pdf"`) || !strings.Contains(body, "Legale rappresentante") {
 			t.Fatalf("page: %d %s", res.StatusCode, body)
@@ -337,11 +337,11 @@ func TestNomination(t *testing.T) {
 	t.Run("ErrNotASignature", func(t *testing.T) {
 		refused(t, form, 422, "SIGNATURE_MALFORMED")
 	})
-	if n := w.scalar(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee, w.master); n != 0 {
+	if n := w.Int64(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee, w.master); n != 0 {
 		t.Fatal("a refused upload granted the role")
 	}
 	// Six refusals are audited; the malformed file is refused before the link is looked up.
-	if n := w.scalar(t, "SELECT count(*) FROM audit_events WHERE action = 'nomination.signature_refused'"); n != 6 {
+	if n := w.Int64(t, "SELECT count(*) FROM audit_events WHERE action = 'nomination.signature_refused'"); n != 6 {
 		t.Fatalf("refused uploads audited: %d", n)
 	}
 
@@ -360,8 +360,8 @@ func TestNomination(t *testing.T) {
 		if a.status != 200 || a.Status != "APPROVED" || a.Signer.TaxCode != repTaxCode || a.Signer.SHA256Fingerprint != hex.EncodeToString(fp[:]) {
 			t.Fatalf("status %d, answer %s", a.status, a.body)
 		}
-		if n := w.scalar(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ? AND tenant_id = ? AND status = 'ACTIVE'",
-			w.nominee, w.master, w.company); n != 1 {
+		if n := w.Int64(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ? AND tenant_id = ? AND status = 'ACTIVE'",
+			w.nominee, w.master, w.Company); n != 1 {
 			t.Fatal("the role was not granted")
 		}
 		var out struct {
@@ -371,21 +371,21 @@ func TestNomination(t *testing.T) {
 				RoleAssignment struct{ Status string }
 			}
 		}
-		w.m.gql(t, w.m.MustLogin(t, w.cobAdmin), `query($id: ID!) { node(id: $id) { ... on Nomination { status
+		w.M.GQL(t, w.M.MustLogin(t, w.cobAdmin), `query($id: ID!) { node(id: $id) { ... on Nomination { status
 			signer { subject issuer serialNumber sha256Fingerprint taxCode notAfter signedAt } roleAssignment { status } } } }`,
-			map[string]any{"id": first.StartNomination.Nomination.ID}).decode(t, &out)
+			map[string]any{"id": first.StartNomination.Nomination.ID}).Decode(t, &out)
 		s := out.Node.Signer
 		if out.Node.Status != "APPROVED" || !strings.Contains(s.Subject, "CN=Mario Rossi") || !strings.Contains(s.Issuer, "Test Qualified CA") ||
 			s.SerialNumber == "" || s.TaxCode != repTaxCode || s.SignedAt == "" || out.Node.RoleAssignment.Status != "ACTIVE" {
 			t.Fatalf("nomination = %+v", out.Node)
 		}
-		if got := w.text(t, "SELECT string_agg(type, ',' ORDER BY id) FROM events WHERE id > (SELECT max(id) FROM events WHERE type = 'NOMINATION_CREATED')"); got != "ROLE_ASSIGNMENT_CREATED,NOMINATION_APPROVED" {
+		if got := w.Text(t, "SELECT string_agg(type, ',' ORDER BY id) FROM events WHERE id > (SELECT max(id) FROM events WHERE type = 'NOMINATION_CREATED')"); got != "ROLE_ASSIGNMENT_CREATED,NOMINATION_APPROVED" {
 			t.Fatalf("events = %s", got)
 		}
-		if got := w.text(t, "SELECT actor_label || ' ' || (after->>'signerTaxCode') FROM audit_events WHERE action = 'nomination.approve'"); got != "legal representative "+repTaxCode+" "+repTaxCode {
+		if got := w.Text(t, "SELECT actor_label || ' ' || (after->>'signerTaxCode') FROM audit_events WHERE action = 'nomination.approve'"); got != "legal representative "+repTaxCode+" "+repTaxCode {
 			t.Fatalf("audit = %s", got)
 		}
-		if n := w.scalar(t, "SELECT failed_uploads FROM nominations WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token); n != 6 {
+		if n := w.Int64(t, "SELECT failed_uploads FROM nominations WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token); n != 6 {
 			t.Fatalf("failed uploads = %d", n)
 		}
 	})
@@ -394,10 +394,10 @@ func TestNomination(t *testing.T) {
 		if a.status != 410 || a.Error.Reason != "NOMINATION_CLOSED" {
 			t.Fatalf("status %d, answer %s", a.status, a.body)
 		}
-		if res, _ := get(t, w.m.URL()+"/nominations/"+token+"/form.pdf"); res.StatusCode != 410 {
+		if res, _ := Get(t, w.M.URL()+"/nominations/"+token+"/form.pdf"); res.StatusCode != 410 {
 			t.Fatalf("form of a closed request: %d", res.StatusCode)
 		}
-		if n := w.scalar(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee, w.master); n != 1 {
+		if n := w.Int64(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee, w.master); n != 1 {
 			t.Fatal("a reused link granted again")
 		}
 	})
@@ -406,52 +406,52 @@ func TestNomination(t *testing.T) {
 		if a.status != 404 && a.status != 422 {
 			t.Fatalf("status %d", a.status)
 		}
-		if res, _ := get(t, w.m.URL()+"/nominations/no-such-token/form.pdf"); res.StatusCode != 404 {
+		if res, _ := Get(t, w.M.URL()+"/nominations/no-such-token/form.pdf"); res.StatusCode != 404 {
 			t.Fatalf("status %d", res.StatusCode)
 		}
 	})
 	t.Run("ErrExpiredRequest", func(t *testing.T) {
-		w.f.Exec("UPDATE nominations SET expires_at = now() - interval '1 second' WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token2)
+		w.F.Exec("UPDATE nominations SET expires_at = now() - interval '1 second' WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token2)
 		a := w.upload(t, token2, nominationtest.Sign(t, form2, rep, nominationtest.SignOptions{}), "application/pkcs7-mime")
 		if a.status != 410 || a.Error.Reason != "NOMINATION_EXPIRED" {
 			t.Fatalf("status %d, answer %s", a.status, a.body)
 		}
-		if got := w.text(t, "SELECT status FROM nominations WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token2); got != "EXPIRED" {
+		if got := w.Text(t, "SELECT status FROM nominations WHERE token_hash = sha256(convert_to(?, 'UTF8'))", token2); got != "EXPIRED" {
 			t.Fatalf("status = %s", got)
 		}
-		if n := w.scalar(t, "SELECT count(*) FROM events WHERE type = 'NOMINATION_EXPIRED'"); n != 1 {
+		if n := w.Int64(t, "SELECT count(*) FROM events WHERE type = 'NOMINATION_EXPIRED'"); n != 1 {
 			t.Fatalf("expiry events = %d", n)
 		}
-		if n := w.scalar(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee2, w.master); n != 0 {
+		if n := w.Int64(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee2, w.master); n != 0 {
 			t.Fatal("an expired request granted the role")
 		}
 	})
 	t.Run("ErrTooManyFailedUploads", func(t *testing.T) {
 		w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, mario(), false))
 		tok := w.linkToken(t)
-		w.f.Exec("UPDATE nominations SET failed_uploads = 20 WHERE token_hash = sha256(convert_to(?, 'UTF8'))", tok)
+		w.F.Exec("UPDATE nominations SET failed_uploads = 20 WHERE token_hash = sha256(convert_to(?, 'UTF8'))", tok)
 		a := w.upload(t, tok, nominationtest.Sign(t, w.form(t, tok), rep, nominationtest.SignOptions{}), "application/pkcs7-mime")
 		if a.status != 429 || a.Error.Reason != "TOO_MANY_FAILED_UPLOADS" {
 			t.Fatalf("status %d, answer %s", a.status, a.body)
 		}
-		w.f.Exec("UPDATE nominations SET status = 'CANCELLED' WHERE token_hash = sha256(convert_to(?, 'UTF8'))", tok)
+		w.F.Exec("UPDATE nominations SET status = 'CANCELLED' WHERE token_hash = sha256(convert_to(?, 'UTF8'))", tok)
 	})
 	t.Run("ExpirySweep", func(t *testing.T) {
 		third := w.start(t, w.cobAdmin, w.input(w.nominee2, w.master, mario(), false))
 		if third.StartNomination.code() != "" {
 			t.Fatalf("%+v", third.StartNomination.UserErrors)
 		}
-		w.f.Exec("UPDATE nominations SET expires_at = now() - interval '1 second' WHERE status = 'PENDING'")
-		w.m.jobs.Run(context.Background(), time.Now())
-		if n := w.scalar(t, "SELECT count(*) FROM nominations WHERE status = 'PENDING'"); n != 0 {
+		w.F.Exec("UPDATE nominations SET expires_at = now() - interval '1 second' WHERE status = 'PENDING'")
+		w.M.jobs.Run(context.Background(), time.Now())
+		if n := w.Int64(t, "SELECT count(*) FROM nominations WHERE status = 'PENDING'"); n != 0 {
 			t.Fatalf("pending after the sweep: %d", n)
 		}
 	})
 	t.Run("Nominations", func(t *testing.T) {
-		list := func(viewer int64, status any) *gqlResponse {
-			return w.m.gql(t, w.m.MustLogin(t, viewer), `query($t: ID!, $s: NominationStatus) {
+		list := func(viewer int64, status any) *Response {
+			return w.M.GQL(t, w.M.MustLogin(t, viewer), `query($t: ID!, $s: NominationStatus) {
 				nominations(tenantId: $t, status: $s, first: 10) { totalCount nodes { status user { username } } } }`,
-				map[string]any{"t": globalIDFor("Tenant", w.company), "s": status})
+				map[string]any{"t": GlobalID("Tenant", w.Company), "s": status})
 		}
 		var out struct {
 			Nominations struct {
@@ -459,18 +459,18 @@ func TestNomination(t *testing.T) {
 				Nodes      []struct{ Status string }
 			}
 		}
-		list(w.cobAdmin, nil).decode(t, &out)
+		list(w.cobAdmin, nil).Decode(t, &out)
 		if out.Nominations.TotalCount != 4 || out.Nominations.Nodes[0].Status != "EXPIRED" || out.Nominations.Nodes[1].Status != "CANCELLED" || out.Nominations.Nodes[3].Status != "APPROVED" {
 			t.Fatalf("nominations = %+v", out.Nominations)
 		}
-		list(w.holdingAdmin, "EXPIRED").decode(t, &out)
+		list(w.HoldingAdmin, "EXPIRED").Decode(t, &out)
 		if out.Nominations.TotalCount != 2 {
 			t.Fatalf("expired = %+v", out.Nominations)
 		}
-		if c := list(w.other_admin, nil).code(); c != "FORBIDDEN" {
+		if c := list(w.OtherAdmin, nil).Code(); c != "FORBIDDEN" {
 			t.Fatalf("other tenant's admin: %q", c)
 		}
-		if c := list(w.technician, nil).code(); c != "FORBIDDEN" {
+		if c := list(w.Technician, nil).Code(); c != "FORBIDDEN" {
 			t.Fatalf("operator: %q", c)
 		}
 	})
@@ -498,27 +498,27 @@ func TestRejectNomination(t *testing.T) {
 
 	t.Run("OKByLegalRepresentative", func(t *testing.T) {
 		var out rejected
-		w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": token, "reason": "Not our employee"}}).decode(t, &out)
+		w.M.GQL(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": token, "reason": "Not our employee"}}).Decode(t, &out)
 		if out.RejectNomination.code() != "" || *out.RejectNomination.Status != "REJECTED" || out.RejectNomination.Nomination != nil {
 			t.Fatalf("payload = %+v", out.RejectNomination)
 		}
-		if got := w.text(t, "SELECT actor_label || ':' || (after->>'reason') FROM audit_events WHERE action = 'nomination.reject'"); got != "legal representative "+repTaxCode+":Not our employee" {
+		if got := w.Text(t, "SELECT actor_label || ':' || (after->>'reason') FROM audit_events WHERE action = 'nomination.reject'"); got != "legal representative "+repTaxCode+":Not our employee" {
 			t.Fatalf("audit = %s", got)
 		}
-		if n := w.scalar(t, "SELECT count(*) FROM events WHERE type = 'NOMINATION_REJECTED'"); n != 1 {
+		if n := w.Int64(t, "SELECT count(*) FROM events WHERE type = 'NOMINATION_REJECTED'"); n != 1 {
 			t.Fatalf("events = %d", n)
 		}
 	})
 	t.Run("ErrTokenReused", func(t *testing.T) {
 		var out rejected
-		w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": token}}).decode(t, &out)
+		w.M.GQL(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": token}}).Decode(t, &out)
 		if out.RejectNomination.code() != "NOMINATION_CLOSED" {
 			t.Fatalf("payload = %+v", out.RejectNomination)
 		}
 	})
 	t.Run("ErrInvalidToken", func(t *testing.T) {
 		var out rejected
-		w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": "forged"}}).decode(t, &out)
+		w.M.GQL(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": "forged"}}).Decode(t, &out)
 		if out.RejectNomination.code() != "NOMINATION_LINK_INVALID" {
 			t.Fatalf("payload = %+v", out.RejectNomination)
 		}
@@ -526,7 +526,7 @@ func TestRejectNomination(t *testing.T) {
 	t.Run("OKOverHTTPForm", func(t *testing.T) {
 		w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false))
 		tok := w.linkToken(t)
-		req, _ := http.NewRequest(http.MethodPost, w.m.URL()+"/nominations/"+tok+"/reject", strings.NewReader("reason=Wrong+person"))
+		req, _ := http.NewRequest(http.MethodPost, w.M.URL()+"/nominations/"+tok+"/reject", strings.NewReader("reason=Wrong+person"))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept", "text/html")
 		a := doLink(t, req)
@@ -536,19 +536,19 @@ func TestRejectNomination(t *testing.T) {
 	})
 
 	w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false))
-	id := globalIDFor("Nomination", w.scalar(t, "SELECT max(id) FROM nominations"))
+	id := GlobalID("Nomination", w.Int64(t, "SELECT max(id) FROM nominations"))
 	cancel := func(viewer int64) rejected {
 		var out rejected
-		w.m.gql(t, w.m.MustLogin(t, viewer), rejectNominationMutation, map[string]any{"input": map[string]any{"nominationId": id, "reason": "typo"}}).decode(t, &out)
+		w.M.GQL(t, w.M.MustLogin(t, viewer), rejectNominationMutation, map[string]any{"input": map[string]any{"nominationId": id, "reason": "typo"}}).Decode(t, &out)
 		return out
 	}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if c := cancel(w.other_admin).RejectNomination.code(); c != "NOMINATION_NOT_FOUND" {
+		if c := cancel(w.OtherAdmin).RejectNomination.code(); c != "NOMINATION_NOT_FOUND" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrForbiddenReadOnlyAncestor", func(t *testing.T) {
-		if c := w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), rejectNominationMutation, map[string]any{"input": map[string]any{"nominationId": id, "reason": "typo"}}).code(); c != "FORBIDDEN" {
+		if c := w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), rejectNominationMutation, map[string]any{"input": map[string]any{"nominationId": id, "reason": "typo"}}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
@@ -557,7 +557,7 @@ func TestRejectNomination(t *testing.T) {
 		if out.code() != "" || out.Nomination == nil || out.Nomination.Status != "CANCELLED" || *out.Nomination.Reason != "typo" {
 			t.Fatalf("payload = %+v", out)
 		}
-		if n := w.scalar(t, "SELECT count(*) FROM events WHERE type = 'NOMINATION_CANCELLED'"); n != 1 {
+		if n := w.Int64(t, "SELECT count(*) FROM events WHERE type = 'NOMINATION_CANCELLED'"); n != 1 {
 			t.Fatalf("events = %d", n)
 		}
 	})
@@ -568,7 +568,7 @@ func TestRejectNomination(t *testing.T) {
 	})
 	t.Run("ErrNeitherTokenNorID", func(t *testing.T) {
 		var out rejected
-		w.m.gql(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{}}).decode(t, &out)
+		w.M.GQL(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{}}).Decode(t, &out)
 		if out.RejectNomination.code() != "TOKEN_OR_NOMINATION_ID" {
 			t.Fatalf("payload = %+v", out.RejectNomination)
 		}
@@ -588,17 +588,17 @@ func TestLegalRepresentativeChange(t *testing.T) {
 			LegalRepresentative *struct{ GivenName, TaxCode, Email string }
 		}
 	}
-	w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), `query($id: ID!) { node(id: $id) { ... on Tenant { legalRepresentative { givenName taxCode email } } } }`,
-		map[string]any{"id": globalIDFor("Tenant", w.company)}).decode(t, &tenant)
+	w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), `query($id: ID!) { node(id: $id) { ... on Tenant { legalRepresentative { givenName taxCode email } } } }`,
+		map[string]any{"id": GlobalID("Tenant", w.Company)}).Decode(t, &tenant)
 	if r := tenant.Node.LegalRepresentative; r == nil || r.TaxCode != "BNCNNA80A41B157U" || r.Email != "anna@ente.example.test" {
 		t.Fatalf("legal representative = %+v", r)
 	}
-	if got := w.text(t, "SELECT (before->>'taxCode') || '>' || (after->>'taxCode') FROM audit_events WHERE action = 'tenant.legal_representative.change' ORDER BY id DESC LIMIT 1"); got != repTaxCode+">BNCNNA80A41B157U" {
+	if got := w.Text(t, "SELECT (before->>'taxCode') || '>' || (after->>'taxCode') FROM audit_events WHERE action = 'tenant.legal_representative.change' ORDER BY id DESC LIMIT 1"); got != repTaxCode+">BNCNNA80A41B157U" {
 		t.Fatalf("audit = %s", got)
 	}
 	// The technician (restricted role) does not see the representative.
-	w.m.gql(t, w.m.MustLogin(t, w.technician), `query($id: ID!) { node(id: $id) { ... on Tenant { legalRepresentative { givenName } } } }`,
-		map[string]any{"id": globalIDFor("Tenant", w.company)}).decode(t, &tenant)
+	w.M.GQL(t, w.M.MustLogin(t, w.Technician), `query($id: ID!) { node(id: $id) { ... on Tenant { legalRepresentative { givenName } } } }`,
+		map[string]any{"id": GlobalID("Tenant", w.Company)}).Decode(t, &tenant)
 	if tenant.Node.LegalRepresentative != nil {
 		t.Fatal("a restricted role sees the legal representative")
 	}

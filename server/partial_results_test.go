@@ -7,7 +7,7 @@ import (
 )
 
 // partialResponse decodes a response whose root fields may be null.
-func partialResponse(t *testing.T, res *gqlResponse) map[string]json.RawMessage {
+func partialResponse(t *testing.T, res *Response) map[string]json.RawMessage {
 	t.Helper()
 	var data map[string]json.RawMessage
 	if err := json.Unmarshal(res.Data, &data); err != nil || data == nil {
@@ -22,15 +22,15 @@ func partialResponse(t *testing.T, res *gqlResponse) map[string]json.RawMessage 
 // second is null, with its error at its own path. With non-null roots the
 // whole `data` was null and the committed group was unreported.
 func TestMutationDocumentKeepsWhatCommitted(t *testing.T) {
-	w := newAdminWorld(t)
+	w := NewAdminWorld(t)
 	doc := `mutation($mine: CreateGroupInput!, $theirs: CreateGroupInput!) {
 		first: createGroup(input: $mine) { group { name } userErrors { code } }
 		second: createGroup(input: $theirs) { group { name } userErrors { code } }
 	}`
-	segmenti := w.product(t, "segmenti")
-	res := w.m.gql(t, w.token(t, w.companyAdmin), doc, map[string]any{
-		"mine":   map[string]any{"tenantId": globalIDFor("Tenant", w.company), "productId": segmenti, "name": "Committed"},
-		"theirs": map[string]any{"tenantId": globalIDFor("Tenant", w.other), "productId": segmenti, "name": "Refused"},
+	segmenti := w.Product(t, "segmenti")
+	res := w.M.GQL(t, w.Token(t, w.CompanyAdmin), doc, map[string]any{
+		"mine":   map[string]any{"tenantId": GlobalID("Tenant", w.Company), "productId": segmenti, "name": "Committed"},
+		"theirs": map[string]any{"tenantId": GlobalID("Tenant", w.Other), "productId": segmenti, "name": "Refused"},
 	})
 	data := partialResponse(t, res)
 	var first struct {
@@ -43,13 +43,13 @@ func TestMutationDocumentKeepsWhatCommitted(t *testing.T) {
 	if string(data["second"]) != "null" {
 		t.Fatalf("second = %s, want null", data["second"])
 	}
-	if len(res.Errors) != 1 || res.code() != "FORBIDDEN" || fmt.Sprint(res.Errors[0].Path) != "[second]" {
+	if len(res.Errors) != 1 || res.Code() != "FORBIDDEN" || fmt.Sprint(res.Errors[0].Path) != "[second]" {
 		t.Fatalf("errors %+v, want one FORBIDDEN at [second]", res.Errors)
 	}
-	if n := w.count(t, "SELECT count(*) FROM groups WHERE name = 'Committed' AND tenant_id = ?", w.company); n != 1 {
+	if n := w.Count(t, "SELECT count(*) FROM groups WHERE name = 'Committed' AND tenant_id = ?", w.Company); n != 1 {
 		t.Fatalf("committed group rows = %d", n)
 	}
-	if n := w.count(t, "SELECT count(*) FROM groups WHERE name = 'Refused'"); n != 0 {
+	if n := w.Count(t, "SELECT count(*) FROM groups WHERE name = 'Refused'"); n != 0 {
 		t.Fatalf("refused group rows = %d", n)
 	}
 }
@@ -58,12 +58,12 @@ func TestMutationDocumentKeepsWhatCommitted(t *testing.T) {
 // of a query failing (groups of a tenant the viewer does not administer)
 // nulls that field only; the other root fields still answer.
 func TestQueryDocumentAnswersBesideAFailingField(t *testing.T) {
-	w := newAdminWorld(t)
-	res := w.m.gql(t, w.token(t, w.companyAdmin), `query($other: ID!) {
+	w := NewAdminWorld(t)
+	res := w.M.GQL(t, w.Token(t, w.CompanyAdmin), `query($other: ID!) {
 		tenants(first: 5) { totalCount }
 		theirs: groups(tenantId: $other) { name }
 		products { code }
-	}`, map[string]any{"other": globalIDFor("Tenant", w.other)})
+	}`, map[string]any{"other": GlobalID("Tenant", w.Other)})
 	data := partialResponse(t, res)
 	var tenants struct{ TotalCount int }
 	if err := json.Unmarshal(data["tenants"], &tenants); err != nil || tenants.TotalCount == 0 {
@@ -76,7 +76,7 @@ func TestQueryDocumentAnswersBesideAFailingField(t *testing.T) {
 	if string(data["theirs"]) != "null" {
 		t.Fatalf("theirs = %s, want null", data["theirs"])
 	}
-	if len(res.Errors) != 1 || res.code() != "FORBIDDEN" || fmt.Sprint(res.Errors[0].Path) != "[theirs]" {
+	if len(res.Errors) != 1 || res.Code() != "FORBIDDEN" || fmt.Sprint(res.Errors[0].Path) != "[theirs]" {
 		t.Fatalf("errors %+v, want one FORBIDDEN at [theirs]", res.Errors)
 	}
 }

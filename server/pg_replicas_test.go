@@ -23,10 +23,10 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 	_, prefix := dbtest.MustRedis(t)
 	m := mustRunMainOn(t, c.Primary.URL("app"), prefix, nil,
 		"-database-replica-url", c.Standby.URL("app"), "-replica-max-lag", "1m")
-	w := newWorldOn(t, m)
-	operator := w.f.User("operatore.uno", w.company)
-	w.f.Assign(operator, w.company, "segmenti", "user")
-	w.f.Exec("UPDATE users SET tax_code = ?, tax_country = 'IT' WHERE id = ?", validCF(901), operator)
+	w := NewWorldOn(t, m)
+	operator := w.F.User("operatore.uno", w.Company)
+	w.F.Assign(operator, w.Company, "segmenti", "user")
+	w.F.Exec("UPDATE users SET tax_code = ?, tax_country = 'IT' WHERE id = ?", ValidCF(901), operator)
 	c.WaitReplayed(t)
 	deadline := time.Now().Add(30 * time.Second)
 	for !m.DB.ReplicaStatus()[0].InUse {
@@ -36,14 +36,14 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 
-	companyAdmin, holdingAdmin := m.MustLogin(t, w.companyAdmin), m.MustLogin(t, w.holdingAdmin)
+	companyAdmin, holdingAdmin := m.MustLogin(t, w.CompanyAdmin), m.MustLogin(t, w.HoldingAdmin)
 	// operatorName is the operator's given name in token's users list, and
 	// whether a replica served the list.
 	operatorName := func(token string) (string, bool) {
 		t.Helper()
 		before, _ := m.DB.LagTolerantReads()
-		var page usersPage
-		m.gql(t, token, usersPageQuery, map[string]any{"first": 50}).decode(t, &page)
+		var page UsersPage
+		m.GQL(t, token, UsersPageQuery, map[string]any{"first": 50}).Decode(t, &page)
 		after, _ := m.DB.LagTolerantReads()
 		for _, e := range page.Users.Edges {
 			if e.Node.Username == "operatore.uno" && e.Node.GivenName != nil {
@@ -59,8 +59,8 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 
 	c.WaitReplayed(t)
 	c.PauseReplay(t)
-	res := m.gql(t, companyAdmin, `mutation($input: UpdateUserProfileInput!) { updateUserProfile(input: $input) { user { givenName } userErrors { code } } }`,
-		map[string]any{"input": map[string]any{"userId": globalIDFor("User", operator), "expectedVersion": 1, "givenName": "Mario"}})
+	res := m.GQL(t, companyAdmin, `mutation($input: UpdateUserProfileInput!) { updateUserProfile(input: $input) { user { givenName } userErrors { code } } }`,
+		map[string]any{"input": map[string]any{"userId": GlobalID("User", operator), "expectedVersion": 1, "givenName": "Mario"}})
 	if len(res.Errors) > 0 || !strings.Contains(string(res.Data), `"givenName":"Mario"`) {
 		t.Fatalf("update: %s %+v", res.Data, res.Errors)
 	}
@@ -91,7 +91,7 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 		t.Fatalf("after catching up: %q", name)
 	}
 	// The replica's state is on /metrics.
-	_, body := get(t, m.URL()+"/metrics")
+	_, body := Get(t, m.URL()+"/metrics")
 	for _, want := range []string{`db_replica_in_use{replica="127.0.0.1:`, `db_replica_lag_seconds{replica="127.0.0.1:`, `db_lag_tolerant_reads_total{target="replica"}`} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("/metrics lacks %s", want)

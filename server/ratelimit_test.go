@@ -25,23 +25,23 @@ const viewerQuery = `{ viewer { user { username } } }`
 // it counts against the tenant too) and returns its id; tokens are made
 // with newToken. Each call signs the admin in afresh, so the setup never
 // spends the admin's own session budget.
-func (w *world) serviceAccount(t *testing.T, admin, tenant int64, username string) string {
+func (w *World) ServiceAccount(t *testing.T, admin, tenant int64, username string) string {
 	t.Helper()
-	sa, errs := w.createSA(t, w.m.MustLogin(t, admin), map[string]any{"tenantId": globalIDFor("Tenant", tenant), "username": username})
+	sa, errs := w.CreateSA(t, w.M.MustLogin(t, admin), map[string]any{"tenantId": GlobalID("Tenant", tenant), "username": username})
 	if len(errs) > 0 {
 		t.Fatalf("create %s: %v", username, errs)
 	}
 	var id int64
-	if err := w.m.DB.QueryRowContext(context.Background(), "SELECT id FROM users WHERE username = ?", username).Scan(&id); err != nil {
+	if err := w.M.DB.QueryRowContext(context.Background(), "SELECT id FROM users WHERE username = ?", username).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	w.f.Assign(id, tenant, "segmenti", "user")
+	w.F.Assign(id, tenant, "segmenti", "user")
 	return sa.ID
 }
 
-func (w *world) newToken(t *testing.T, admin int64, saID, name string) string {
+func (w *World) NewToken(t *testing.T, admin int64, saID, name string) string {
 	t.Helper()
-	_, secret, errs := w.createToken(t, w.m.MustLogin(t, admin), map[string]any{"serviceAccountId": saID, "name": name})
+	_, secret, errs := w.CreateToken(t, w.M.MustLogin(t, admin), map[string]any{"serviceAccountId": saID, "name": name})
 	if len(errs) > 0 || secret == "" {
 		t.Fatalf("token %s: %v", name, errs)
 	}
@@ -51,16 +51,16 @@ func (w *world) newToken(t *testing.T, admin int64, saID, name string) string {
 // served asserts that a request with token is answered, not limited.
 func served(t *testing.T, m *Main, token, who string) {
 	t.Helper()
-	if res := m.gql(t, token, viewerQuery, nil); len(res.Errors) > 0 {
-		t.Fatalf("%s: %d %q %v", who, res.status, res.code(), res.Errors)
+	if res := m.GQL(t, token, viewerQuery, nil); len(res.Errors) > 0 {
+		t.Fatalf("%s: %d %q %v", who, res.Status, res.Code(), res.Errors)
 	}
 }
 
 // limited asserts that a request with token gets 429 RATE_LIMITED.
 func limited(t *testing.T, m *Main, token, who string) {
 	t.Helper()
-	if res := m.gql(t, token, viewerQuery, nil); res.code() != "RATE_LIMITED" || res.status != http.StatusTooManyRequests {
-		t.Fatalf("%s: %d %q, want 429 RATE_LIMITED", who, res.status, res.code())
+	if res := m.GQL(t, token, viewerQuery, nil); res.Code() != "RATE_LIMITED" || res.Status != http.StatusTooManyRequests {
+		t.Fatalf("%s: %d %q, want 429 RATE_LIMITED", who, res.Status, res.Code())
 	}
 }
 
@@ -70,48 +70,48 @@ func limited(t *testing.T, m *Main, token, who string) {
 // (RATE_API_TENANT).
 func TestRateLimitServiceTokens(t *testing.T) {
 	t.Run("PerToken", func(t *testing.T) {
-		w := newWorldOn(t, MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0"))
-		saA := w.serviceAccount(t, w.companyAdmin, w.company, "crm-sync")
-		saB := w.serviceAccount(t, w.other_admin, w.other, "erp-sync")
-		tokA, tokA2 := w.newToken(t, w.companyAdmin, saA, "production"), w.newToken(t, w.companyAdmin, saA, "staging")
-		tokB := w.newToken(t, w.other_admin, saB, "production")
+		w := NewWorldOn(t, MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0"))
+		saA := w.ServiceAccount(t, w.CompanyAdmin, w.Company, "crm-sync")
+		saB := w.ServiceAccount(t, w.OtherAdmin, w.Other, "erp-sync")
+		tokA, tokA2 := w.NewToken(t, w.CompanyAdmin, saA, "production"), w.NewToken(t, w.CompanyAdmin, saA, "staging")
+		tokB := w.NewToken(t, w.OtherAdmin, saB, "production")
 
 		for i := range 3 {
-			served(t, w.m, tokA, "tenant A's token, request "+strconv.Itoa(i+1))
+			served(t, w.M, tokA, "tenant A's token, request "+strconv.Itoa(i+1))
 		}
-		limited(t, w.m, tokA, "tenant A's token, 4th request")
+		limited(t, w.M, tokA, "tenant A's token, 4th request")
 		// The other tenant's integration is untouched: with a shared
 		// (empty) key it would be limited here.
-		served(t, w.m, tokB, "tenant B's token after A's ran out")
+		served(t, w.M, tokB, "tenant B's token after A's ran out")
 		// So is another token of the same service account: the bucket is
 		// the token's, not the account's.
-		served(t, w.m, tokA2, "A's second token")
-		limited(t, w.m, tokA, "tenant A's token, still")
+		served(t, w.M, tokA2, "A's second token")
+		limited(t, w.M, tokA, "tenant A's token, still")
 	})
 	t.Run("PerTenant", func(t *testing.T) {
-		w := newWorldOn(t, MustRunMainWith(t, "-rate-api-session", "0", "-rate-api-tenant", "3/1m"))
-		saA := w.serviceAccount(t, w.companyAdmin, w.company, "crm-sync")
-		saB := w.serviceAccount(t, w.other_admin, w.other, "erp-sync")
-		tokA, tokA2 := w.newToken(t, w.companyAdmin, saA, "production"), w.newToken(t, w.companyAdmin, saA, "staging")
-		tokB := w.newToken(t, w.other_admin, saB, "production")
+		w := NewWorldOn(t, MustRunMainWith(t, "-rate-api-session", "0", "-rate-api-tenant", "3/1m"))
+		saA := w.ServiceAccount(t, w.CompanyAdmin, w.Company, "crm-sync")
+		saB := w.ServiceAccount(t, w.OtherAdmin, w.Other, "erp-sync")
+		tokA, tokA2 := w.NewToken(t, w.CompanyAdmin, saA, "production"), w.NewToken(t, w.CompanyAdmin, saA, "staging")
+		tokB := w.NewToken(t, w.OtherAdmin, saB, "production")
 		// The setup's own requests (the admins' sessions) counted against
 		// the tenants too; spend what is left of A's budget with tokA.
 		for range 10 {
-			if res := w.m.gql(t, tokA, viewerQuery, nil); res.code() == "RATE_LIMITED" {
+			if res := w.M.GQL(t, tokA, viewerQuery, nil); res.Code() == "RATE_LIMITED" {
 				break
 			}
 		}
-		limited(t, w.m, tokA2, "another token of tenant A")
-		served(t, w.m, tokB, "tenant B's token")
+		limited(t, w.M, tokA2, "another token of tenant A")
+		served(t, w.M, tokB, "tenant B's token")
 	})
 	t.Run("AnonymousPerIP", func(t *testing.T) {
 		m := MustRunMainWith(t, "-rate-api-ip", "2/1m")
-		w := newWorldOn(t, m)
+		w := NewWorldOn(t, m)
 		served(t, m, "", "anonymous 1")
 		served(t, m, "", "anonymous 2")
 		limited(t, m, "", "anonymous 3")
 		// A signed-in client on the same address counts per session.
-		served(t, m, m.MustLogin(t, w.companyAdmin), "a session from the same IP")
+		served(t, m, m.MustLogin(t, w.CompanyAdmin), "a session from the same IP")
 	})
 }
 
@@ -160,42 +160,42 @@ func TestAPILimitKeys(t *testing.T) {
 // unknown name counts under its normalised spelling.
 func TestLoginLimitPerAccount(t *testing.T) {
 	m := MustRunMainWith(t, "-rate-login-account", "4/1m", "-rate-login-ip", "0")
-	w := newWorldOn(t, m)
-	ada := w.f.User("ada.rossi", w.company)
-	setPassword(t, m, ada)
-	other := w.f.User("bruno.verdi", w.company)
-	setPassword(t, m, other)
+	w := NewWorldOn(t, m)
+	ada := w.F.User("ada.rossi", w.Company)
+	SetPassword(t, m, ada)
+	other := w.F.User("bruno.verdi", w.Company)
+	SetPassword(t, m, other)
 
 	for i, typed := range []string{"ada.rossi", "ada.rossi@example.test", " ADA.Rossi ", "Ada.Rossi@Example.TEST "} {
-		if _, code := m.login(t, typed, "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+		if _, code := m.Login(t, typed, "wrong password here", nil); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("attempt %d (%q): %q", i+1, typed, code)
 		}
 	}
 	for _, typed := range []string{"ada.rossi", "ada.rossi@example.test"} {
-		res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{"username": typed, "password": goodPassword, "tokenKind": "BEARER"}})
-		if res.code() != "RATE_LIMITED" {
-			t.Fatalf("5th attempt as %q: %q %s, want RATE_LIMITED", typed, res.code(), res.Data)
+		res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{"username": typed, "password": GoodPassword, "tokenKind": "BEARER"}})
+		if res.Code() != "RATE_LIMITED" {
+			t.Fatalf("5th attempt as %q: %q %s, want RATE_LIMITED", typed, res.Code(), res.Data)
 		}
 	}
 	// Recovery counts in the same bucket.
-	if res := m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "ADA.ROSSI@example.test"}}); res.code() != "RATE_LIMITED" {
-		t.Fatalf("recovery for the limited account: %q", res.code())
+	if res := m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "ADA.ROSSI@example.test"}}); res.Code() != "RATE_LIMITED" {
+		t.Fatalf("recovery for the limited account: %q", res.Code())
 	}
-	if userStatus(t, m, ada) != "ACTIVE" {
+	if UserStatus(t, m, ada) != "ACTIVE" {
 		t.Fatal("limited attempts reached the password check and locked the account")
 	}
-	if tok, code := m.login(t, "bruno.verdi@example.test", goodPassword, nil); tok == "" {
+	if tok, code := m.Login(t, "bruno.verdi@example.test", GoodPassword, nil); tok == "" {
 		t.Fatalf("another account is limited: %q", code)
 	}
 
 	// Unknown names: limited per normalised spelling, like a known account.
 	for i, typed := range []string{"ghost", " GHOST", "Ghost ", "ghost"} {
-		if _, code := m.login(t, typed, "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+		if _, code := m.Login(t, typed, "wrong password here", nil); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("unknown, attempt %d: %q", i+1, code)
 		}
 	}
-	if res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{"username": "gHoSt", "password": "x", "tokenKind": "BEARER"}}); res.code() != "RATE_LIMITED" {
-		t.Fatalf("5th attempt at an unknown name: %q", res.code())
+	if res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{"username": "gHoSt", "password": "x", "tokenKind": "BEARER"}}); res.Code() != "RATE_LIMITED" {
+		t.Fatalf("5th attempt at an unknown name: %q", res.Code())
 	}
 }
 
@@ -204,17 +204,17 @@ func TestLoginLimitPerAccount(t *testing.T) {
 // session cannot guess the password beside the sign-in limit.
 func TestChangePasswordSharesLoginBucket(t *testing.T) {
 	m := MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
-	w := newWorldOn(t, m)
-	ada := w.f.User("ada.rossi", w.company)
-	setPassword(t, m, ada)
+	w := NewWorldOn(t, m)
+	ada := w.F.User("ada.rossi", w.Company)
+	SetPassword(t, m, ada)
 	token := m.MustLogin(t, ada)
 	for range 3 {
-		m.login(t, "ADA.ROSSI@example.test", "wrong password here", nil)
+		m.Login(t, "ADA.ROSSI@example.test", "wrong password here", nil)
 	}
-	res := m.gql(t, token, `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { userErrors { code } } }`,
-		map[string]any{"input": map[string]any{"currentPassword": "guess number one", "newPassword": otherPassword}})
-	if res.code() != "RATE_LIMITED" {
-		t.Fatalf("changePassword after the account's budget was spent: %q %s", res.code(), res.Data)
+	res := m.GQL(t, token, `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { userErrors { code } } }`,
+		map[string]any{"input": map[string]any{"currentPassword": "guess number one", "newPassword": OtherPassword}})
+	if res.Code() != "RATE_LIMITED" {
+		t.Fatalf("changePassword after the account's budget was spent: %q %s", res.Code(), res.Data)
 	}
 }
 
@@ -224,8 +224,8 @@ func TestChangePasswordSharesLoginBucket(t *testing.T) {
 // open, and the one beyond the connection limit gets 429.
 func TestWebsocketUpgradeCountsAsOneConnection(t *testing.T) {
 	m := MustRunMainWith(t, "-rate-api-ip", "3/1m", "-rate-ws-connect-ip", "6/1m", "-rate-api-session", "0", "-rate-api-tenant", "0")
-	w := newWorldOn(t, m)
-	token := m.MustLogin(t, w.companyAdmin)
+	w := NewWorldOn(t, m)
+	token := m.MustLogin(t, w.CompanyAdmin)
 	for i := range 6 {
 		c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
 		c.init(token)
@@ -248,9 +248,9 @@ func TestWebsocketUpgradeCountsAsOneConnection(t *testing.T) {
 // and the connection stays open.
 func TestWebsocketOperationsCountUnderTheViewersLimits(t *testing.T) {
 	m := MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0", "-rate-ws-connect-ip", "0")
-	w := newWorldOn(t, m)
+	w := NewWorldOn(t, m)
 	c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
-	c.init(m.MustLogin(t, w.companyAdmin))
+	c.init(m.MustLogin(t, w.CompanyAdmin))
 	for i := range 3 {
 		id := strconv.Itoa(i)
 		c.send(map[string]any{"type": "subscribe", "id": id, "payload": map[string]any{"query": "{ viewer { user { username } } }"}})
@@ -279,8 +279,8 @@ func TestWebsocketOperationsCountUnderTheViewersLimits(t *testing.T) {
 // takes one from the budget.
 func TestAnswersTellCostAndRateBudget(t *testing.T) {
 	m := MustRunMainWith(t, "-rate-api-session", "100/1m", "-rate-api-tenant", "0")
-	w := newWorldOn(t, m)
-	token := m.MustLogin(t, w.companyAdmin)
+	w := NewWorldOn(t, m)
+	token := m.MustLogin(t, w.CompanyAdmin)
 	type answer struct {
 		Extensions struct {
 			Cost      struct{ Requested, Limit int }

@@ -26,59 +26,59 @@ var selfScopedMutations = []string{
 // for an unknown ID. Every mutation of the schema is covered here or listed
 // as self-scoped, so a new mutation cannot skip the check.
 func TestRefusalShape(t *testing.T) {
-	w := newAdminWorld(t)
-	other := w.token(t, w.other_admin)
+	w := NewAdminWorld(t)
+	other := w.Token(t, w.OtherAdmin)
 
 	// The company's objects the other tenant's admin goes after.
 	var groupID int64
-	w.f.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Team' FROM products WHERE code = 'segmenti'", w.company)
-	w.scalar(t, &groupID, "SELECT id FROM groups WHERE name = 'Team'")
-	w.f.Exec("INSERT INTO group_members (group_id, user_id) VALUES (?, ?)", groupID, w.operator)
-	assignment := globalIDFor("RoleAssignment", w.assignmentID(t, w.operator, w.company, "segmenti", "user"))
-	membership := globalIDFor("Membership", w.membershipID(t, w.operator, w.company))
-	sa, errs := w.createSA(t, w.token(t, w.companyAdmin), map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": "crm-sync"})
+	w.F.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Team' FROM products WHERE code = 'segmenti'", w.Company)
+	w.Scalar(t, &groupID, "SELECT id FROM groups WHERE name = 'Team'")
+	w.F.Exec("INSERT INTO group_members (group_id, user_id) VALUES (?, ?)", groupID, w.Operator)
+	assignment := GlobalID("RoleAssignment", w.AssignmentID(t, w.Operator, w.Company, "segmenti", "user"))
+	membership := GlobalID("Membership", w.MembershipID(t, w.Operator, w.Company))
+	sa, errs := w.CreateSA(t, w.Token(t, w.CompanyAdmin), map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "crm-sync"})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	tok, _, errs := w.createToken(t, w.token(t, w.companyAdmin), map[string]any{"serviceAccountId": sa.ID, "name": "production"})
+	tok, _, errs := w.CreateToken(t, w.Token(t, w.CompanyAdmin), map[string]any{"serviceAccountId": sa.ID, "name": "production"})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	// A nomination of the company, started by its cob administrator.
-	cobAdmin := w.f.User("cob.admin", w.company)
-	w.f.Assign(cobAdmin, w.company, "cob", "master")
-	w.f.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.company)
-	nominate := func(viewer string) *payload {
-		return w.mutate(t, viewer, "startNomination", "StartNominationInput", "nomination { id }", map[string]any{
-			"tenantId": globalIDFor("Tenant", w.company), "userId": globalIDFor("User", w.operator),
-			"productId": w.product(t, "cob"), "roleId": w.role(t, "cob", "master"), "legalRepresentative": mario()})
+	cobAdmin := w.F.User("cob.admin", w.Company)
+	w.F.Assign(cobAdmin, w.Company, "cob", "master")
+	w.F.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.Company)
+	nominate := func(viewer string) *Payload {
+		return w.Mutate(t, viewer, "startNomination", "StartNominationInput", "nomination { id }", map[string]any{
+			"tenantId": GlobalID("Tenant", w.Company), "userId": GlobalID("User", w.Operator),
+			"productId": w.Product(t, "cob"), "roleId": w.Role(t, "cob", "master"), "legalRepresentative": mario()})
 	}
-	nomination, _ := dig(nominate(w.token(t, cobAdmin)).ok(t), "nomination", "id").(string)
+	nomination, _ := Dig(nominate(w.Token(t, cobAdmin)).OK(t), "nomination", "id").(string)
 	if nomination == "" {
 		t.Fatal("no nomination to refuse")
 	}
 
-	company, operator := globalIDFor("Tenant", w.company), globalIDFor("User", w.operator)
-	segmenti, guest := w.product(t, "segmenti"), w.role(t, "segmenti", "guest")
-	group := globalIDFor("Group", groupID)
+	company, operator := GlobalID("Tenant", w.Company), GlobalID("User", w.Operator)
+	segmenti, guest := w.Product(t, "segmenti"), w.Role(t, "segmenti", "guest")
+	group := GlobalID("Group", groupID)
 	cases := []struct {
 		field, inputType string
 		input            map[string]any
 	}{
-		{"lookupUserCandidate", "LookupUserCandidateInput", map[string]any{"tenantId": company, "username": "x.y", "taxCode": validCF(3)}},
-		{"createUser", "CreateUserInput", map[string]any{"tenantId": company, "username": "x.intruder", "taxCode": validCF(5),
+		{"lookupUserCandidate", "LookupUserCandidateInput", map[string]any{"tenantId": company, "username": "x.y", "taxCode": ValidCF(3)}},
+		{"createUser", "CreateUserInput", map[string]any{"tenantId": company, "username": "x.intruder", "taxCode": ValidCF(5),
 			"givenName": "X", "familyName": "Y", "email": "x@example.test", "productId": segmenti, "roleId": guest}},
-		{"attachExistingUser", "AttachExistingUserInput", map[string]any{"tenantId": company, "username": "holding.admin", "taxCode": validCF(900),
+		{"attachExistingUser", "AttachExistingUserInput", map[string]any{"tenantId": company, "username": "holding.admin", "taxCode": ValidCF(900),
 			"productId": segmenti, "roleId": guest}},
 		{"updateUserProfile", "UpdateUserProfileInput", map[string]any{"userId": operator, "expectedVersion": 1, "givenName": "X"}},
-		{"attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": operator, "tenantId": globalIDFor("Tenant", w.site),
+		{"attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": operator, "tenantId": GlobalID("Tenant", w.Site),
 			"productId": segmenti, "roleId": guest}},
 		{"detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{"membershipId": membership}},
 		{"removeUserFromTenant", "RemoveUserFromTenantInput", map[string]any{"userId": operator, "tenantId": company}},
 		{"assignRole", "AssignRoleInput", map[string]any{"userId": operator, "tenantId": company, "roleId": guest}},
 		{"setModuleLevel", "SetModuleLevelInput", map[string]any{"userId": operator, "tenantId": company, "roleId": guest}},
 		{"onboardTenantAdministrator", "OnboardTenantAdministratorInput", map[string]any{"userId": operator, "tenantId": company,
-			"roleId": w.role(t, "io-platform", "amministratore"), "reason": "contract 42"}},
+			"roleId": w.Role(t, "io-platform", "amministratore"), "reason": "contract 42"}},
 		{"suspendRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": assignment}},
 		{"reactivateRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": assignment}},
 		{"removeRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": assignment}},
@@ -90,7 +90,7 @@ func TestRefusalShape(t *testing.T) {
 		{"createGroup", "CreateGroupInput", map[string]any{"tenantId": company, "productId": segmenti, "name": "Intruders"}},
 		{"updateGroup", "UpdateGroupInput", map[string]any{"groupId": group, "expectedVersion": 1, "name": "Renamed"}},
 		{"deleteGroup", "DeleteGroupInput", map[string]any{"groupId": group}},
-		{"addUserToGroup", "GroupMemberInput", map[string]any{"groupId": group, "userId": globalIDFor("User", w.companyAdmin)}},
+		{"addUserToGroup", "GroupMemberInput", map[string]any{"groupId": group, "userId": GlobalID("User", w.CompanyAdmin)}},
 		{"removeUserFromGroup", "GroupMemberInput", map[string]any{"groupId": group, "userId": operator}},
 		{"createTenant", "CreateTenantInput", map[string]any{"parentId": company, "name": "Below"}},
 		{"updateTenant", "UpdateTenantInput", map[string]any{"tenantId": company, "expectedVersion": 1, "name": "Renamed"}},
@@ -99,7 +99,7 @@ func TestRefusalShape(t *testing.T) {
 		{"adminResetPassword", "AdminResetPasswordInput", map[string]any{"userId": operator}},
 		{"adminResetSecondFactor", "AdminResetSecondFactorInput", map[string]any{"userId": operator}},
 		{"startNomination", "StartNominationInput", map[string]any{"tenantId": company, "userId": operator,
-			"productId": w.product(t, "cob"), "roleId": w.role(t, "cob", "master"), "legalRepresentative": mario()}},
+			"productId": w.Product(t, "cob"), "roleId": w.Role(t, "cob", "master"), "legalRepresentative": mario()}},
 		{"runMonthlyDigest", "RunMonthlyDigestInput", map[string]any{"period": "2026-01"}},
 		{"createServiceAccount", "CreateServiceAccountInput", map[string]any{"tenantId": company, "username": "intruder"}},
 		{"createServiceAccountToken", "CreateServiceAccountTokenInput", map[string]any{"serviceAccountId": sa.ID, "name": "stolen"}},
@@ -111,7 +111,7 @@ func TestRefusalShape(t *testing.T) {
 		var b strings.Builder
 		for _, table := range []string{"service_accounts", "service_account_tokens", "nominations", "tenants"} {
 			var dump string
-			w.scalar(t, &dump, fmt.Sprintf("SELECT coalesce(json_agg(to_jsonb(x) ORDER BY to_jsonb(x)::text), '[]')::text FROM %s x", table))
+			w.Scalar(t, &dump, fmt.Sprintf("SELECT coalesce(json_agg(to_jsonb(x) ORDER BY to_jsonb(x)::text), '[]')::text FROM %s x", table))
 			fmt.Fprintf(&b, "%s: %s\n", table, dump)
 		}
 		return b.String()
@@ -121,10 +121,10 @@ func TestRefusalShape(t *testing.T) {
 	for _, c := range cases {
 		covered = append(covered, c.field)
 		t.Run(c.field, func(t *testing.T) {
-			before, beforeExtra := w.snapshot(t), extra()
-			p := w.mutate(t, other, c.field, c.inputType, "__typename", c.input)
+			before, beforeExtra := w.Snapshot(t), extra()
+			p := w.Mutate(t, other, c.field, c.inputType, "__typename", c.input)
 			refused(t, p)
-			w.unchanged(t, before)
+			w.Unchanged(t, before)
 			if extra() != beforeExtra {
 				t.Error("a refused change changed service accounts, tokens, nominations or tenants")
 			}
@@ -136,13 +136,13 @@ func TestRefusalShape(t *testing.T) {
 	covered = append(covered, "rejectNomination")
 	t.Run("rejectNomination", func(t *testing.T) {
 		reject := func(id string) string {
-			p := w.mutate(t, other, "rejectNomination", "RejectNominationInput", "nomination { status }",
+			p := w.Mutate(t, other, "rejectNomination", "RejectNominationInput", "nomination { status }",
 				map[string]any{"nominationId": id, "reason": "mine now"})
-			b, _ := json.Marshal(map[string]any{"errors": p.res.Errors, "data": p.data})
+			b, _ := json.Marshal(map[string]any{"errors": p.Res.Errors, "data": p.Data})
 			return string(b)
 		}
 		before := extra()
-		hidden, unknown := reject(nomination), reject(globalIDFor("Nomination", 999999))
+		hidden, unknown := reject(nomination), reject(GlobalID("Nomination", 999999))
 		if hidden != unknown || !strings.Contains(hidden, "NOMINATION_NOT_FOUND") {
 			t.Fatalf("another tenant's nomination answers\n%s\nan unknown one\n%s", hidden, unknown)
 		}
@@ -157,7 +157,7 @@ func TestRefusalShape(t *testing.T) {
 				MutationType struct{ Fields []struct{ Name string } }
 			} `json:"__schema"`
 		}
-		w.m.gql(t, "", `{ __schema { mutationType { fields { name } } } }`, nil).decode(t, &schema)
+		w.M.GQL(t, "", `{ __schema { mutationType { fields { name } } } }`, nil).Decode(t, &schema)
 		var missing []string
 		for _, f := range schema.Schema.MutationType.Fields {
 			if !slices.Contains(covered, f.Name) {
@@ -173,12 +173,12 @@ func TestRefusalShape(t *testing.T) {
 
 // refused asserts the one shape of a refusal: a GraphQL error with
 // extensions.code FORBIDDEN, and no payload (so no userErrors).
-func refused(t *testing.T, p *payload) {
+func refused(t *testing.T, p *Payload) {
 	t.Helper()
-	if c := p.code(); c != "FORBIDDEN" {
-		t.Fatalf("%s: code %q, want a GraphQL error FORBIDDEN; errors %+v data %s", p.name, c, p.res.Errors, p.res.Data)
+	if c := p.Code(); c != "FORBIDDEN" {
+		t.Fatalf("%s: code %q, want a GraphQL error FORBIDDEN; errors %+v data %s", p.name, c, p.Res.Errors, p.Res.Data)
 	}
-	if p.data != nil {
-		t.Fatalf("%s: refused with a payload beside the error: %v", p.name, p.data)
+	if p.Data != nil {
+		t.Fatalf("%s: refused with a payload beside the error: %v", p.name, p.Data)
 	}
 }

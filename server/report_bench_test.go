@@ -142,7 +142,7 @@ func streamReport(b *testing.B, m *Main, token, report string, tenant int64) str
 		}
 	}()
 	start := time.Now()
-	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/reports/%s?tenant=%s", m.URL(), report, globalIDFor("Tenant", tenant)), nil)
+	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/reports/%s?tenant=%s", m.URL(), report, GlobalID("Tenant", tenant)), nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -7,19 +7,19 @@ import (
 )
 
 func TestReports(t *testing.T) {
-	w := newWorld(t)
-	evil := w.f.User("evil.name", w.company)
-	w.f.Assign(evil, w.company, "segmenti", "user")
-	w.f.Assign(evil, w.company, "clienti", "guest")
-	w.f.Exec(`UPDATE users SET given_name = '=HYPERLINK("http://x","click")', family_name = '+Rossi', last_login_at = '2026-01-02T03:04:05Z' WHERE id = ?`, evil)
-	invited := w.f.User("not.active", w.company)
-	w.f.Assign(invited, w.company, "segmenti", "user")
-	w.f.Exec("UPDATE users SET status = 'INVITED' WHERE id = ?", invited)
-	siteUser := w.f.User("site.user", w.site)
-	w.f.Assign(siteUser, w.site, "clienti", "user")
+	w := NewWorld(t)
+	evil := w.F.User("evil.name", w.Company)
+	w.F.Assign(evil, w.Company, "segmenti", "user")
+	w.F.Assign(evil, w.Company, "clienti", "guest")
+	w.F.Exec(`UPDATE users SET given_name = '=HYPERLINK("http://x","click")', family_name = '+Rossi', last_login_at = '2026-01-02T03:04:05Z' WHERE id = ?`, evil)
+	invited := w.F.User("not.active", w.Company)
+	w.F.Assign(invited, w.Company, "segmenti", "user")
+	w.F.Exec("UPDATE users SET status = 'INVITED' WHERE id = ?", invited)
+	siteUser := w.F.User("site.user", w.Site)
+	w.F.Assign(siteUser, w.Site, "clienti", "user")
 
 	t.Run("OKUsers", func(t *testing.T) {
-		res, body := getReport(t, w.m, w.m.MustLogin(t, w.companyAdmin), "users.csv", w.company, false)
+		res, body := getReport(t, w.M, w.M.MustLogin(t, w.CompanyAdmin), "users.csv", w.Company, false)
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
 			t.Fatalf("%d %s: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
@@ -45,7 +45,7 @@ func TestReports(t *testing.T) {
 		}
 	})
 	t.Run("OKPermissions", func(t *testing.T) {
-		_, body := getReport(t, w.m, w.m.MustLogin(t, w.companyAdmin), "permissions.csv", w.company, false)
+		_, body := getReport(t, w.M, w.M.MustLogin(t, w.CompanyAdmin), "permissions.csv", w.Company, false)
 		rows := readCSV(t, body)
 		var got []string
 		for _, r := range rows[1:] {
@@ -57,39 +57,39 @@ func TestReports(t *testing.T) {
 		}
 	})
 	t.Run("OKFirstLevelChildWithCookie", func(t *testing.T) {
-		res, body := getReport(t, w.m, w.m.MustLoginCookie(t, w.companyAdmin), "users.csv", w.site, true)
+		res, body := getReport(t, w.M, w.M.MustLoginCookie(t, w.CompanyAdmin), "users.csv", w.Site, true)
 		if res.StatusCode != 200 || !strings.Contains(body, "site.user") {
 			t.Fatalf("%d %s", res.StatusCode, body)
 		}
-		res, _ = getReport(t, w.m, w.m.MustLogin(t, w.holdingAdmin), "users.csv", w.company, false)
+		res, _ = getReport(t, w.M, w.M.MustLogin(t, w.HoldingAdmin), "users.csv", w.Company, false)
 		if res.StatusCode != 200 {
 			t.Fatalf("holding admin on its first-level child: %d", res.StatusCode)
 		}
 	})
 	t.Run("ErrSecondLevelChild", func(t *testing.T) {
-		if res, _ := getReport(t, w.m, w.m.MustLogin(t, w.holdingAdmin), "users.csv", w.site, false); res.StatusCode != 403 {
+		if res, _ := getReport(t, w.M, w.M.MustLogin(t, w.HoldingAdmin), "users.csv", w.Site, false); res.StatusCode != 403 {
 			t.Fatalf("status = %d", res.StatusCode)
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		res, body := getReport(t, w.m, w.m.MustLogin(t, w.other_admin), "permissions.csv", w.company, false)
+		res, body := getReport(t, w.M, w.M.MustLogin(t, w.OtherAdmin), "permissions.csv", w.Company, false)
 		if res.StatusCode != 403 || !strings.Contains(body, `"FORBIDDEN"`) {
 			t.Fatalf("%d %s", res.StatusCode, body)
 		}
 	})
 	t.Run("ErrForbiddenOperator", func(t *testing.T) {
-		if res, _ := getReport(t, w.m, w.m.MustLogin(t, w.technician), "users.csv", w.company, false); res.StatusCode != 403 {
+		if res, _ := getReport(t, w.M, w.M.MustLogin(t, w.Technician), "users.csv", w.Company, false); res.StatusCode != 403 {
 			t.Fatalf("status = %d", res.StatusCode)
 		}
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
-		if res, _ := getReport(t, w.m, "", "users.csv", w.company, false); res.StatusCode != 401 {
+		if res, _ := getReport(t, w.M, "", "users.csv", w.Company, false); res.StatusCode != 401 {
 			t.Fatalf("status = %d", res.StatusCode)
 		}
 	})
 	t.Run("ErrBadTenantID", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodGet, w.m.URL()+"/reports/users.csv?tenant=nope", nil)
-		req.Header.Set("Authorization", "Bearer "+w.m.MustLogin(t, w.companyAdmin))
+		req, _ := http.NewRequest(http.MethodGet, w.M.URL()+"/reports/users.csv?tenant=nope", nil)
+		req.Header.Set("Authorization", "Bearer "+w.M.MustLogin(t, w.CompanyAdmin))
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -102,11 +102,11 @@ func TestReports(t *testing.T) {
 	t.Run("PersonalDataHiddenFromRestrictedAdmin", func(t *testing.T) {
 		// An ADMIN role without personal-data access (R12): the report
 		// shows usernames and roles, names and emails only for the viewer.
-		w.f.Exec(`INSERT INTO roles (product_id, code, name, category, personal_data_access)
+		w.F.Exec(`INSERT INTO roles (product_id, code, name, category, personal_data_access)
 			SELECT id, 'auditor', 'Auditor', 'ADMIN', false FROM products WHERE code = 'send'`)
-		auditor := w.f.User("auditor", w.company)
-		w.f.Assign(auditor, w.company, "send", "auditor")
-		_, body := getReport(t, w.m, w.m.MustLogin(t, auditor), "users.csv", w.company, false)
+		auditor := w.F.User("auditor", w.Company)
+		w.F.Assign(auditor, w.Company, "send", "auditor")
+		_, body := getReport(t, w.M, w.M.MustLogin(t, auditor), "users.csv", w.Company, false)
 		for _, r := range readCSV(t, body)[1:] {
 			hidden := r[1] == "" && r[2] == "" && r[3] == "" && r[4] == ""
 			if (r[0] == "auditor") == hidden {

@@ -17,21 +17,21 @@ import (
 // is the authorization input (every tenant and role of a person, never
 // shown), marked with db.AuthorizationInputComment.
 func TestMembershipReadsAreScopedByTenant(t *testing.T) {
-	w := newWorldOn(t, MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
+	w := NewWorldOn(t, MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
 	// People of the company who also belong to the unrelated organisation.
 	var shared []int64
 	for i := range 3 {
-		u := w.f.User(fmt.Sprintf("doppio%02d", i), w.company)
-		w.f.Assign(u, w.company, "segmenti", "user")
-		w.f.Assign(u, w.other, "clienti", "guest")
+		u := w.F.User(fmt.Sprintf("doppio%02d", i), w.Company)
+		w.F.Assign(u, w.Company, "segmenti", "user")
+		w.F.Assign(u, w.Other, "clienti", "guest")
 		shared = append(shared, u)
 	}
-	token := w.m.MustLogin(t, w.companyAdmin)
+	token := w.M.MustLogin(t, w.CompanyAdmin)
 
 	reads := regexp.MustCompile(`(?i)FROM "?(memberships|role_assignments)"?`)
 	var mu sync.Mutex
 	var unscoped []string
-	stop := w.m.DB.ObserveQueries(func(q string) {
+	stop := w.M.DB.ObserveQueries(func(q string) {
 		if !reads.MatchString(q) || strings.Contains(q, db.AuthorizationInputComment) {
 			return
 		}
@@ -42,8 +42,8 @@ func TestMembershipReadsAreScopedByTenant(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	var page usersPage
-	w.m.gql(t, token, usersPageQuery, map[string]any{"first": 50}).decode(t, &page)
+	var page UsersPage
+	w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": 50}).Decode(t, &page)
 	var profile struct {
 		Node struct {
 			Memberships []struct {
@@ -55,9 +55,9 @@ func TestMembershipReadsAreScopedByTenant(t *testing.T) {
 		}
 	}
 	gid := base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "User:%d", shared[0]))
-	w.m.gql(t, token, `query($id: ID!) { node(id: $id) { ... on User {
+	w.M.GQL(t, token, `query($id: ID!) { node(id: $id) { ... on User {
 		memberships { tenant { name } viewerCanDetach roleAssignments { status } }
-		viewerCan { changeStatus } } } }`, map[string]any{"id": gid}).decode(t, &profile)
+		viewerCan { changeStatus } } } }`, map[string]any{"id": gid}).Decode(t, &profile)
 	stop()
 
 	for _, q := range unscoped {

@@ -45,44 +45,44 @@ func (l findingList) String() string {
 }
 
 func TestSecurityFindings(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	enrolled := func(id int64, passwordAge string) {
-		w.f.Exec(`INSERT INTO credentials (user_id, password_hash, password_changed_at, totp_enrolled_at)
+		w.F.Exec(`INSERT INTO credentials (user_id, password_hash, password_changed_at, totp_enrolled_at)
 			VALUES (?, 'x', now() - ?::interval, now())`, id, passwordAge)
 	}
 	// The admins and the technician are fine.
-	for _, id := range []int64{w.companyAdmin, w.technician} {
+	for _, id := range []int64{w.CompanyAdmin, w.Technician} {
 		enrolled(id, "1 day")
 	}
-	invited := w.f.User("invited.user", w.company)
-	w.f.Assign(invited, w.company, "segmenti", "user")
-	w.f.Exec("UPDATE users SET status = 'INVITED' WHERE id = ?", invited)
-	noMFA := w.f.User("no.mfa", w.company)
-	w.f.Assign(noMFA, w.company, "segmenti", "user")
-	w.f.Exec("INSERT INTO credentials (user_id, password_hash, password_changed_at) VALUES (?, 'x', now())", noMFA)
-	expired := w.f.User("expired.pw", w.company)
-	w.f.Assign(expired, w.company, "segmenti", "user")
+	invited := w.F.User("invited.user", w.Company)
+	w.F.Assign(invited, w.Company, "segmenti", "user")
+	w.F.Exec("UPDATE users SET status = 'INVITED' WHERE id = ?", invited)
+	noMFA := w.F.User("no.mfa", w.Company)
+	w.F.Assign(noMFA, w.Company, "segmenti", "user")
+	w.F.Exec("INSERT INTO credentials (user_id, password_hash, password_changed_at) VALUES (?, 'x', now())", noMFA)
+	expired := w.F.User("expired.pw", w.Company)
+	w.F.Assign(expired, w.Company, "segmenti", "user")
 	enrolled(expired, "100 days")
-	fresh := w.f.User("fresh.pw", w.company)
-	w.f.Assign(fresh, w.company, "segmenti", "user")
+	fresh := w.F.User("fresh.pw", w.Company)
+	w.F.Assign(fresh, w.Company, "segmenti", "user")
 	enrolled(fresh, "10 days")
-	w.f.Exec("UPDATE tenants SET password_max_age_days = 90 WHERE id = ?", w.company)
-	locked := w.f.User("locked.user", w.company)
-	w.f.Assign(locked, w.company, "segmenti", "user")
+	w.F.Exec("UPDATE tenants SET password_max_age_days = 90 WHERE id = ?", w.Company)
+	locked := w.F.User("locked.user", w.Company)
+	w.F.Assign(locked, w.Company, "segmenti", "user")
 	enrolled(locked, "1 day")
-	w.f.Exec("UPDATE users SET status = 'LOCKED' WHERE id = ?", locked)
-	suspended := w.f.User("suspended.user", w.company)
-	w.f.Assign(suspended, w.company, "segmenti", "user")
+	w.F.Exec("UPDATE users SET status = 'LOCKED' WHERE id = ?", locked)
+	suspended := w.F.User("suspended.user", w.Company)
+	w.F.Assign(suspended, w.Company, "segmenti", "user")
 	enrolled(suspended, "1 day")
-	w.f.Exec("UPDATE users SET status = 'SUSPENDED' WHERE id = ?", suspended)
-	roleSuspended := w.f.User("role.suspended", w.company)
-	ra := w.f.Assign(roleSuspended, w.company, "segmenti", "user")
+	w.F.Exec("UPDATE users SET status = 'SUSPENDED' WHERE id = ?", suspended)
+	roleSuspended := w.F.User("role.suspended", w.Company)
+	ra := w.F.Assign(roleSuspended, w.Company, "segmenti", "user")
 	enrolled(roleSuspended, "1 day")
-	w.f.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
+	w.F.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
 	// A member of another tenant never shows.
-	outsider := w.f.User("outsider", w.other)
-	w.f.Assign(outsider, w.other, "segmenti", "user")
-	w.f.Exec("UPDATE users SET status = 'LOCKED' WHERE id = ?", outsider)
+	outsider := w.F.User("outsider", w.Other)
+	w.F.Assign(outsider, w.Other, "segmenti", "user")
+	w.F.Exec("UPDATE users SET status = 'LOCKED' WHERE id = ?", outsider)
 
 	var out struct {
 		SecurityFindings struct {
@@ -91,7 +91,7 @@ func TestSecurityFindings(t *testing.T) {
 		}
 	}
 	t.Run("OK", func(t *testing.T) {
-		w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company), "first": 10}).decode(t, &out)
+		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company), "first": 10}).Decode(t, &out)
 		f := out.SecurityFindings
 		if got := f.NotActivated.String(); got != "invited.user:INVITED+MFA_NOT_ENROLLED,no.mfa:MFA_NOT_ENROLLED" {
 			t.Errorf("notActivated = %s", got)
@@ -113,43 +113,43 @@ func TestSecurityFindings(t *testing.T) {
 		}
 	})
 	t.Run("Paging", func(t *testing.T) {
-		token := w.m.MustLogin(t, w.companyAdmin)
-		w.m.gql(t, token, findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company), "first": 1}).decode(t, &out)
+		token := w.M.MustLogin(t, w.CompanyAdmin)
+		w.M.GQL(t, token, findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company), "first": 1}).Decode(t, &out)
 		page1 := out.SecurityFindings.NotActivated
 		if len(page1.Nodes) != 1 || !page1.PageInfo.HasNextPage || page1.TotalCount != 2 {
 			t.Fatalf("page 1 = %+v", page1)
 		}
-		w.m.gql(t, token, findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company), "first": 1, "after": page1.PageInfo.EndCursor}).decode(t, &out)
+		w.M.GQL(t, token, findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company), "first": 1, "after": page1.PageInfo.EndCursor}).Decode(t, &out)
 		if got := out.SecurityFindings.NotActivated.String(); got != "no.mfa:MFA_NOT_ENROLLED" || out.SecurityFindings.NotActivated.PageInfo.HasNextPage {
 			t.Fatalf("page 2 = %s", got)
 		}
 	})
 	t.Run("PolicyOff", func(t *testing.T) {
-		w.f.Exec("UPDATE tenants SET password_max_age_days = NULL WHERE id = ?", w.company)
-		defer w.f.Exec("UPDATE tenants SET password_max_age_days = 90 WHERE id = ?", w.company)
-		w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).decode(t, &out)
+		w.F.Exec("UPDATE tenants SET password_max_age_days = NULL WHERE id = ?", w.Company)
+		defer w.F.Exec("UPDATE tenants SET password_max_age_days = 90 WHERE id = ?", w.Company)
+		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Decode(t, &out)
 		if out.SecurityFindings.Blocked.TotalCount != 0 {
 			t.Fatalf("no policy, no expiry: %s", out.SecurityFindings.Blocked)
 		}
 	})
 	t.Run("AncestorAdminReads", func(t *testing.T) {
-		w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).decode(t, &out)
+		w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Decode(t, &out)
 		if out.SecurityFindings.Locked.TotalCount != 1 || out.SecurityFindings.Tenant.Name != "Filiale Srl" {
 			t.Fatalf("holding admin: %+v", out.SecurityFindings)
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if c := w.m.gql(t, w.m.MustLogin(t, w.other_admin), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).code(); c != "FORBIDDEN" {
+		if c := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrForbiddenOperator", func(t *testing.T) {
-		if c := w.m.gql(t, w.m.MustLogin(t, w.technician), findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).code(); c != "FORBIDDEN" {
+		if c := w.M.GQL(t, w.M.MustLogin(t, w.Technician), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
-		if c := w.m.gql(t, "", findingsQuery, map[string]any{"t": globalIDFor("Tenant", w.company)}).code(); c != "UNAUTHENTICATED" {
+		if c := w.M.GQL(t, "", findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Code(); c != "UNAUTHENTICATED" {
 			t.Fatalf("code = %q", c)
 		}
 	})
@@ -159,7 +159,7 @@ func TestSecurityFindings(t *testing.T) {
 // when cookie is true).
 func getReport(t *testing.T, m *Main, token, path string, tenantID int64, cookie bool) (*http.Response, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/reports/%s?tenant=%s", m.URL(), path, globalIDFor("Tenant", tenantID)), nil)
+	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/reports/%s?tenant=%s", m.URL(), path, GlobalID("Tenant", tenantID)), nil)
 	if cookie {
 		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: token})
 	} else if token != "" {

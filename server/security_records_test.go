@@ -14,29 +14,29 @@ import (
 // own tenants only. The person's home tenant records the attach in its
 // audit trail and the person gets a notice.
 func TestTaxCodeAttachSecurityRecords(t *testing.T) {
-	w := newAdminWorld(t)
-	person := w.operator // homed in the company, with a valid tax code
-	setPassword(t, w.m, person)
+	w := NewAdminWorld(t)
+	person := w.Operator // homed in the company, with a valid tax code
+	SetPassword(t, w.M, person)
 	failSignIn := func() {
-		w.m.gql(t, "", loginMutation, map[string]any{"input": map[string]any{
+		w.M.GQL(t, "", LoginMutation, map[string]any{"input": map[string]any{
 			"username": "operatore.uno", "password": "wrong password here", "tokenKind": "BEARER"}})
 	}
 	// Two failed sign-ins while the person belongs to the company only.
 	failSignIn()
 	failSignIn()
-	otherAdmin, companyAdmin, self := w.token(t, w.other_admin), w.token(t, w.companyAdmin), w.token(t, person)
+	otherAdmin, companyAdmin, self := w.Token(t, w.OtherAdmin), w.Token(t, w.CompanyAdmin), w.Token(t, person)
 	var taxCode string
-	w.scalar(t, &taxCode, "SELECT tax_code FROM users WHERE id = ?", person)
+	w.Scalar(t, &taxCode, "SELECT tax_code FROM users WHERE id = ?", person)
 
-	w.mutate(t, otherAdmin, "attachExistingUser", "AttachExistingUserInput", "user { id } membership { id }", map[string]any{
-		"tenantId": globalIDFor("Tenant", w.other), "username": "operatore.uno", "taxCode": taxCode,
-		"productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "guest")}).ok(t)
+	w.Mutate(t, otherAdmin, "attachExistingUser", "AttachExistingUserInput", "user { id } membership { id }", map[string]any{
+		"tenantId": GlobalID("Tenant", w.Other), "username": "operatore.uno", "taxCode": taxCode,
+		"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "guest")}).OK(t)
 
 	failedLogins := func(token string) int {
 		var out struct {
 			Node *struct{ FailedLogins struct{ TotalCount int } }
 		}
-		w.m.gql(t, token, failedLoginsQuery, map[string]any{"id": globalIDFor("User", person)}).decode(t, &out)
+		w.M.GQL(t, token, failedLoginsQuery, map[string]any{"id": GlobalID("User", person)}).Decode(t, &out)
 		if out.Node == nil {
 			t.Fatal("the person is not visible")
 		}
@@ -68,13 +68,13 @@ func TestTaxCodeAttachSecurityRecords(t *testing.T) {
 			ActorID  int64  `bun:"actor_id"`
 			After    string `bun:"after"`
 		}
-		w.scalar(t, &row, `SELECT tenant_id, actor_id, after::text AS after FROM audit_events
+		w.Scalar(t, &row, `SELECT tenant_id, actor_id, after::text AS after FROM audit_events
 			WHERE action = 'user.attachedByOtherTenant' AND target_id = ?`, person)
-		if row.TenantID != w.company || row.ActorID != w.other_admin || !strings.Contains(row.After, `"tenantName": "Altra Azienda"`) {
+		if row.TenantID != w.Company || row.ActorID != w.OtherAdmin || !strings.Contains(row.After, `"tenantName": "Altra Azienda"`) {
 			t.Fatalf("home tenant's audit event: %+v", row)
 		}
-		e := latestEmail(t, w.m, "operatore.uno@example.test")
-		if e.Template != "attached_to_tenant" || e.TenantID == nil || *e.TenantID != w.company || e.UserID == nil || *e.UserID != person {
+		e := LatestEmail(t, w.M, "operatore.uno@example.test")
+		if e.Template != "attached_to_tenant" || e.TenantID == nil || *e.TenantID != w.Company || e.UserID == nil || *e.UserID != person {
 			t.Fatalf("notice %+v", e)
 		}
 		for _, lang := range []string{"it", "fr", "en"} {
@@ -87,17 +87,17 @@ func TestTaxCodeAttachSecurityRecords(t *testing.T) {
 	t.Run("NoNoticeWithinTheHomeTenant", func(t *testing.T) {
 		// A site of the person's own organisation (R8) is no stranger:
 		// nothing is told (the home tenant's admins did it themselves).
-		before := w.count(t, "SELECT count(*) FROM email_outbox WHERE template = 'attached_to_tenant'")
-		nobody := w.f.User("nuovo.arrivo", w.company)
-		w.f.Exec("UPDATE users SET tax_code = ? WHERE id = ?", validCF(700), nobody)
-		w.f.Exec("DELETE FROM memberships WHERE user_id = ?", nobody)
-		w.mutate(t, companyAdmin, "attachExistingUser", "AttachExistingUserInput", "user { id }", map[string]any{
-			"tenantId": globalIDFor("Tenant", w.company), "username": "nuovo.arrivo", "taxCode": validCF(700),
-			"productId": w.product(t, "segmenti"), "roleId": w.role(t, "segmenti", "guest")}).ok(t)
-		if after := w.count(t, "SELECT count(*) FROM email_outbox WHERE template = 'attached_to_tenant'"); after != before {
+		before := w.Count(t, "SELECT count(*) FROM email_outbox WHERE template = 'attached_to_tenant'")
+		nobody := w.F.User("nuovo.arrivo", w.Company)
+		w.F.Exec("UPDATE users SET tax_code = ? WHERE id = ?", ValidCF(700), nobody)
+		w.F.Exec("DELETE FROM memberships WHERE user_id = ?", nobody)
+		w.Mutate(t, companyAdmin, "attachExistingUser", "AttachExistingUserInput", "user { id }", map[string]any{
+			"tenantId": GlobalID("Tenant", w.Company), "username": "nuovo.arrivo", "taxCode": ValidCF(700),
+			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "guest")}).OK(t)
+		if after := w.Count(t, "SELECT count(*) FROM email_outbox WHERE template = 'attached_to_tenant'"); after != before {
 			t.Fatal("the home tenant re-attaching its own person sent a notice")
 		}
-		if w.audits(t, "user.attachedByOtherTenant", nobody) != 0 {
+		if w.Audits(t, "user.attachedByOtherTenant", nobody) != 0 {
 			t.Fatal("the home tenant re-attaching its own person recorded an attach by another tenant")
 		}
 	})

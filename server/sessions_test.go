@@ -26,14 +26,14 @@ type sessionList struct {
 }
 
 func TestMySessionsAndRevocation(t *testing.T) {
-	w := newWorld(t)
-	setPassword(t, w.m, w.companyAdmin)
-	a, _ := w.m.login(t, "company.admin", goodPassword, nil)
-	b, _ := w.m.login(t, "company.admin", goodPassword, nil)
-	c, _ := w.m.login(t, "company.admin", goodPassword, nil)
-	stranger := w.m.MustLogin(t, w.other_admin)
+	w := NewWorld(t)
+	SetPassword(t, w.M, w.CompanyAdmin)
+	a, _ := w.M.Login(t, "company.admin", GoodPassword, nil)
+	b, _ := w.M.Login(t, "company.admin", GoodPassword, nil)
+	c, _ := w.M.Login(t, "company.admin", GoodPassword, nil)
+	stranger := w.M.MustLogin(t, w.OtherAdmin)
 	var list sessionList
-	w.m.gql(t, a, mySessionsQuery, nil).decode(t, &list)
+	w.M.GQL(t, a, mySessionsQuery, nil).Decode(t, &list)
 	if len(list.MySessions) != 3 || list.MySessions[0].Kind != "BEARER" {
 		t.Fatalf("sessions %+v", list)
 	}
@@ -52,42 +52,42 @@ func TestMySessionsAndRevocation(t *testing.T) {
 		t.Fatalf("session id %q is not a global Session ID (%q)", current, typ)
 	}
 	t.Run("ErrOtherUsersSession", func(t *testing.T) {
-		if code := authPayload(t, w.m.gql(t, stranger, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": current}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
+		if code := AuthPayload(t, w.M.GQL(t, stranger, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": current}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
 			t.Fatalf("code %q", code)
 		}
-		if w.m.viewerName(t, a) == "" {
+		if w.M.ViewerName(t, a) == "" {
 			t.Fatal("a stranger ended the session")
 		}
 	})
 	t.Run("ErrForgedID", func(t *testing.T) {
 		for _, id := range []string{"x", strings.Repeat("0", 64), strings.Repeat("z", 500)} {
-			if code := authPayload(t, w.m.gql(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": id}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
+			if code := AuthPayload(t, w.M.GQL(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": id}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
 				t.Fatalf("%q: code %q", id, code)
 			}
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		if code := authPayload(t, w.m.gql(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": other}}), "revokeSession", nil); code != "" {
+		if code := AuthPayload(t, w.M.GQL(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": other}}), "revokeSession", nil); code != "" {
 			t.Fatalf("code %q", code)
 		}
-		w.m.gql(t, a, mySessionsQuery, nil).decode(t, &list)
+		w.M.GQL(t, a, mySessionsQuery, nil).Decode(t, &list)
 		if len(list.MySessions) != 2 {
 			t.Fatalf("sessions left %d", len(list.MySessions))
 		}
 	})
 	t.Run("RevokeOthers", func(t *testing.T) {
 		var out struct{ RevokeOtherSessions struct{ RevokedCount int } }
-		w.m.gql(t, a, `mutation { revokeOtherSessions { revokedCount } }`, nil).decode(t, &out)
+		w.M.GQL(t, a, `mutation { revokeOtherSessions { revokedCount } }`, nil).Decode(t, &out)
 		if out.RevokeOtherSessions.RevokedCount != 1 {
 			t.Fatalf("revoked %d", out.RevokeOtherSessions.RevokedCount)
 		}
-		if w.m.viewerName(t, b) != "" || w.m.viewerName(t, c) != "" || w.m.viewerName(t, a) != "company.admin" {
+		if w.M.ViewerName(t, b) != "" || w.M.ViewerName(t, c) != "" || w.M.ViewerName(t, a) != "company.admin" {
 			t.Fatal("wrong sessions ended")
 		}
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
-		if res := w.m.gql(t, "", mySessionsQuery, nil); res.code() != "UNAUTHENTICATED" {
-			t.Fatalf("code %q", res.code())
+		if res := w.M.GQL(t, "", mySessionsQuery, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("code %q", res.Code())
 		}
 	})
 }
@@ -96,13 +96,13 @@ func TestIdleTimeout(t *testing.T) {
 	m := MustRunMainWith(t, "-session-idle", "1s")
 	f := dbtest.NewFixture(t, m.DB)
 	u := f.User("ada.rossi", f.Tenant("Azienda", 0))
-	setPassword(t, m, u)
-	token, _ := m.login(t, "ada.rossi", goodPassword, nil)
-	if m.viewerName(t, token) != "ada.rossi" {
+	SetPassword(t, m, u)
+	token, _ := m.Login(t, "ada.rossi", GoodPassword, nil)
+	if m.ViewerName(t, token) != "ada.rossi" {
 		t.Fatal("fresh session refused")
 	}
 	time.Sleep(1500 * time.Millisecond)
-	if m.viewerName(t, token) != "" {
+	if m.ViewerName(t, token) != "" {
 		t.Fatal("an idle session outlived its timeout")
 	}
 }
@@ -114,11 +114,11 @@ func TestIdleTimeoutSlides(t *testing.T) {
 	m := MustRunMainWith(t, "-session-idle", "3s")
 	f := dbtest.NewFixture(t, m.DB)
 	u := f.User("ada.rossi", f.Tenant("Azienda", 0))
-	setPassword(t, m, u)
-	token, _ := m.login(t, "ada.rossi", goodPassword, nil)
+	SetPassword(t, m, u)
+	token, _ := m.Login(t, "ada.rossi", GoodPassword, nil)
 	start := time.Now()
 	for time.Since(start) < 6*time.Second { // twice the idle timeout
-		if m.viewerName(t, token) != "ada.rossi" {
+		if m.ViewerName(t, token) != "ada.rossi" {
 			t.Fatalf("a session in use expired %v after sign-in (idle timeout 3 s)", time.Since(start).Round(time.Millisecond))
 		}
 		time.Sleep(500 * time.Millisecond)
@@ -138,40 +138,40 @@ func TestRevocationAcrossProcesses(t *testing.T) {
 	f.Assign(admin, tenant, "segmenti", "admin")
 	op := f.User("operatore.uno", tenant)
 	f.Assign(op, tenant, "segmenti", "user")
-	setPassword(t, a, op)
-	setPassword(t, a, admin)
+	SetPassword(t, a, op)
+	SetPassword(t, a, admin)
 
 	t.Run("SessionSharedByReplicas", func(t *testing.T) {
-		token, _ := a.login(t, "operatore.uno", goodPassword, nil)
-		if b.viewerName(t, token) != "operatore.uno" {
+		token, _ := a.Login(t, "operatore.uno", GoodPassword, nil)
+		if b.ViewerName(t, token) != "operatore.uno" {
 			t.Fatal("replica B does not know a session of replica A")
 		}
 		var list sessionList
-		b.gql(t, token, mySessionsQuery, nil).decode(t, &list)
-		if code := authPayload(t, b.gql(t, token, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": list.MySessions[0].ID}}), "revokeSession", nil); code != "" {
+		b.GQL(t, token, mySessionsQuery, nil).Decode(t, &list)
+		if code := AuthPayload(t, b.GQL(t, token, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": list.MySessions[0].ID}}), "revokeSession", nil); code != "" {
 			t.Fatal(code)
 		}
-		if a.viewerName(t, token) != "" {
+		if a.ViewerName(t, token) != "" {
 			t.Fatal("replica A still accepts a session revoked through B")
 		}
 	})
 	t.Run("AdminResetOnBEndsSessionsOnA", func(t *testing.T) {
-		token, _ := a.login(t, "operatore.uno", goodPassword, nil)
-		adminToken, _ := b.login(t, "admin.uno", goodPassword, nil)
-		if code := authPayload(t, b.gql(t, adminToken, adminResetMutation, map[string]any{"input": map[string]any{"userId": globalIDFor("User", op)}}), "adminResetPassword", nil); code != "" {
+		token, _ := a.Login(t, "operatore.uno", GoodPassword, nil)
+		adminToken, _ := b.Login(t, "admin.uno", GoodPassword, nil)
+		if code := AuthPayload(t, b.GQL(t, adminToken, adminResetMutation, map[string]any{"input": map[string]any{"userId": GlobalID("User", op)}}), "adminResetPassword", nil); code != "" {
 			t.Fatal(code)
 		}
-		if a.viewerName(t, token) != "" {
+		if a.ViewerName(t, token) != "" {
 			t.Fatal("replica A still accepts the session after a reset on B")
 		}
 	})
 	t.Run("LockOnAEndsSessionsOnB", func(t *testing.T) {
-		setPassword(t, a, admin)
-		token, _ := b.login(t, "admin.uno", goodPassword, nil)
+		SetPassword(t, a, admin)
+		token, _ := b.Login(t, "admin.uno", GoodPassword, nil)
 		for range 5 {
-			a.login(t, "admin.uno", "wrong password here", nil)
+			a.Login(t, "admin.uno", "wrong password here", nil)
 		}
-		if b.viewerName(t, token) != "" {
+		if b.ViewerName(t, token) != "" {
 			t.Fatal("replica B still accepts the session of an account locked through A")
 		}
 	})
@@ -181,7 +181,7 @@ func TestRevocationAcrossProcesses(t *testing.T) {
 		if err := b.App.RevokeAllSessions(context.Background(), other); err != nil {
 			t.Fatal(err)
 		}
-		if a.viewerName(t, tokA) != "" || a.viewerName(t, tokB) != "" {
+		if a.ViewerName(t, tokA) != "" || a.ViewerName(t, tokB) != "" {
 			t.Fatal("RevokeAllSessions on B left sessions usable on A")
 		}
 	})
@@ -191,28 +191,28 @@ func TestRateLimits(t *testing.T) {
 	t.Run("LoginPerAccount", func(t *testing.T) {
 		m := MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
 		for range 3 {
-			if _, code := m.login(t, "someone", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+			if _, code := m.Login(t, "someone", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
 				t.Fatal(code)
 			}
 		}
-		res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{"username": "SOMEONE", "password": "x", "tokenKind": "BEARER"}})
-		if res.code() != "RATE_LIMITED" {
-			t.Fatalf("code %q %s", res.code(), res.Data)
+		res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{"username": "SOMEONE", "password": "x", "tokenKind": "BEARER"}})
+		if res.Code() != "RATE_LIMITED" {
+			t.Fatalf("code %q %s", res.Code(), res.Data)
 		}
 		if ra, _ := res.Errors[0].Extensions["retryAfter"].(float64); ra < 1 || ra > 21 {
 			t.Fatalf("retryAfter %v", res.Errors[0].Extensions["retryAfter"])
 		}
-		if _, code := m.login(t, "someone.else", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+		if _, code := m.Login(t, "someone.else", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("another account is limited: %q", code)
 		}
 	})
 	t.Run("LoginPerIP", func(t *testing.T) {
 		m := MustRunMainWith(t, "-rate-login-ip", "2/1m", "-rate-login-account", "0")
-		m.login(t, "a1", "x", nil)
-		m.login(t, "a2", "x", nil)
-		res := m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "a3"}})
-		if res.code() != "RATE_LIMITED" {
-			t.Fatalf("code %q", res.code())
+		m.Login(t, "a1", "x", nil)
+		m.Login(t, "a2", "x", nil)
+		res := m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "a3"}})
+		if res.Code() != "RATE_LIMITED" {
+			t.Fatalf("code %q", res.Code())
 		}
 	})
 	t.Run("APIPerSession", func(t *testing.T) {
@@ -221,7 +221,7 @@ func TestRateLimits(t *testing.T) {
 		u := f.User("ada.rossi", f.Tenant("Azienda", 0))
 		token, other := m.MustLogin(t, u), m.MustLogin(t, u)
 		for range 3 {
-			if res := m.gql(t, token, `{ viewer { platformAdmin } }`, nil); len(res.Errors) > 0 {
+			if res := m.GQL(t, token, `{ viewer { platformAdmin } }`, nil); len(res.Errors) > 0 {
 				t.Fatal(res.Errors)
 			}
 		}
@@ -233,14 +233,14 @@ func TestRateLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer res.Body.Close()
-		var body gqlResponse
+		var body Response
 		if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
 			t.Fatal(err)
 		}
-		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || body.code() != "RATE_LIMITED" || body.Errors[0].Extensions["retryAfter"] == nil {
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || body.Code() != "RATE_LIMITED" || body.Errors[0].Extensions["retryAfter"] == nil {
 			t.Fatalf("status %d Retry-After %q body %+v", res.StatusCode, res.Header.Get("Retry-After"), body)
 		}
-		if r := m.gql(t, other, `{ viewer { platformAdmin } }`, nil); len(r.Errors) > 0 {
+		if r := m.GQL(t, other, `{ viewer { platformAdmin } }`, nil); len(r.Errors) > 0 {
 			t.Fatal("another session of the user is limited")
 		}
 	})
@@ -254,13 +254,13 @@ func TestRateLimits(t *testing.T) {
 		}
 		f.Assign(u3, other, "segmenti", "user")
 		t1, t2, t3 := m.MustLogin(t, u1), m.MustLogin(t, u2), m.MustLogin(t, u3)
-		m.gql(t, t1, `{ viewer { platformAdmin } }`, nil)
-		m.gql(t, t1, `{ viewer { platformAdmin } }`, nil)
-		m.gql(t, t2, `{ viewer { platformAdmin } }`, nil)
-		if res := m.gql(t, t2, `{ viewer { platformAdmin } }`, nil); res.code() != "RATE_LIMITED" || res.status != http.StatusTooManyRequests {
-			t.Fatalf("fourth request of the tenant: %d %q", res.status, res.code())
+		m.GQL(t, t1, `{ viewer { platformAdmin } }`, nil)
+		m.GQL(t, t1, `{ viewer { platformAdmin } }`, nil)
+		m.GQL(t, t2, `{ viewer { platformAdmin } }`, nil)
+		if res := m.GQL(t, t2, `{ viewer { platformAdmin } }`, nil); res.Code() != "RATE_LIMITED" || res.Status != http.StatusTooManyRequests {
+			t.Fatalf("fourth request of the tenant: %d %q", res.Status, res.Code())
 		}
-		if res := m.gql(t, t3, `{ viewer { platformAdmin } }`, nil); len(res.Errors) > 0 {
+		if res := m.GQL(t, t3, `{ viewer { platformAdmin } }`, nil); len(res.Errors) > 0 {
 			t.Fatal("another tenant is limited")
 		}
 	})
@@ -275,15 +275,15 @@ const failedLoginsQuery = `query($id: ID!, $after: String) { node(id: $id) { ...
   failedLogins(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { at ip operatingSystem browser reason } } } } }`
 
 func TestFailedLoginsQuery(t *testing.T) {
-	w := newWorld(t)
-	op := w.f.User("operatore.uno", w.company)
-	w.f.Assign(op, w.company, "segmenti", "user")
-	setPassword(t, w.m, op)
-	agents := []string{chromeWindows,
+	w := NewWorld(t)
+	op := w.F.User("operatore.uno", w.Company)
+	w.F.Assign(op, w.Company, "segmenti", "user")
+	SetPassword(t, w.M, op)
+	agents := []string{ChromeWindows,
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1",
 		"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"}
 	for _, ua := range agents {
-		w.m.gqlUA(t, "", ua, loginMutation, map[string]any{"input": map[string]any{"username": "operatore.uno", "password": "wrong password here", "tokenKind": "BEARER"}})
+		w.M.GQLUA(t, "", ua, LoginMutation, map[string]any{"input": map[string]any{"username": "operatore.uno", "password": "wrong password here", "tokenKind": "BEARER"}})
 	}
 	type page struct {
 		Node *struct {
@@ -297,11 +297,11 @@ func TestFailedLoginsQuery(t *testing.T) {
 			}
 		}
 	}
-	vars := map[string]any{"id": globalIDFor("User", op)}
+	vars := map[string]any{"id": GlobalID("User", op)}
 	t.Run("OK", func(t *testing.T) {
 		var p page
-		token := w.m.MustLogin(t, w.companyAdmin)
-		w.m.gql(t, token, failedLoginsQuery, vars).decode(t, &p)
+		token := w.M.MustLogin(t, w.CompanyAdmin)
+		w.M.GQL(t, token, failedLoginsQuery, vars).Decode(t, &p)
 		fl := p.Node.FailedLogins
 		if fl.TotalCount != 3 || len(fl.Nodes) != 2 || !fl.PageInfo.HasNextPage {
 			t.Fatalf("page %+v", fl)
@@ -310,21 +310,21 @@ func TestFailedLoginsQuery(t *testing.T) {
 			t.Fatalf("newest first: %+v", n)
 		}
 		var next page
-		w.m.gql(t, token, failedLoginsQuery, map[string]any{"id": vars["id"], "after": fl.PageInfo.EndCursor}).decode(t, &next)
+		w.M.GQL(t, token, failedLoginsQuery, map[string]any{"id": vars["id"], "after": fl.PageInfo.EndCursor}).Decode(t, &next)
 		if n := next.Node.FailedLogins.Nodes; len(n) != 1 || n[0].OperatingSystem != "Windows" || n[0].Browser != "Chrome" {
 			t.Fatalf("second page %+v", n)
 		}
 	})
 	t.Run("ParentAdminReads", func(t *testing.T) {
 		var p page
-		w.m.gql(t, w.m.MustLogin(t, w.holdingAdmin), failedLoginsQuery, vars).decode(t, &p)
+		w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), failedLoginsQuery, vars).Decode(t, &p)
 		if p.Node.FailedLogins.TotalCount != 3 {
 			t.Fatal("the holding's admin cannot read")
 		}
 	})
 	t.Run("TheUserReads", func(t *testing.T) {
 		var p page
-		w.m.gql(t, w.m.MustLogin(t, op), failedLoginsQuery, vars).decode(t, &p)
+		w.M.GQL(t, w.M.MustLogin(t, op), failedLoginsQuery, vars).Decode(t, &p)
 		if p.Node.FailedLogins.TotalCount != 3 {
 			t.Fatal("the user cannot read their own")
 		}
@@ -332,15 +332,15 @@ func TestFailedLoginsQuery(t *testing.T) {
 	t.Run("ErrOtherTenantAdmin", func(t *testing.T) {
 		// The user is outside this admin's directory: the node is hidden,
 		// and the Authorizer would refuse the list (domain tests).
-		res := w.m.gql(t, w.m.MustLogin(t, w.other_admin), failedLoginsQuery, vars)
+		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), failedLoginsQuery, vars)
 		if string(res.Data) != `{"node":null}` {
 			t.Fatalf("another tenant's admin: %s", res.Data)
 		}
 	})
 	t.Run("ErrInvalidCursor", func(t *testing.T) {
-		res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), failedLoginsQuery, map[string]any{"id": vars["id"], "after": "!!"})
-		if res.code() != "BAD_USER_INPUT" {
-			t.Fatalf("code %q", res.code())
+		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), failedLoginsQuery, map[string]any{"id": vars["id"], "after": "!!"})
+		if res.Code() != "BAD_USER_INPUT" {
+			t.Fatalf("code %q", res.Code())
 		}
 	})
 }
@@ -348,8 +348,8 @@ func TestFailedLoginsQuery(t *testing.T) {
 const mailboxQuery = `{ developerMailbox(first: 5) { totalCount nodes { id to template subject text html } } }`
 
 func TestDeveloperMailbox(t *testing.T) {
-	w := newWorld(t)
-	w.m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "company.admin"}})
+	w := NewWorld(t)
+	w.M.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "company.admin"}})
 	t.Run("OKPlatformAdmin", func(t *testing.T) {
 		var out struct {
 			DeveloperMailbox struct {
@@ -357,7 +357,7 @@ func TestDeveloperMailbox(t *testing.T) {
 				Nodes      []struct{ ID, To, Template, Subject, Text, HTML string }
 			}
 		}
-		w.m.gql(t, w.m.MustLogin(t, w.f.PlatformAdmin("staff")), mailboxQuery, nil).decode(t, &out)
+		w.M.GQL(t, w.M.MustLogin(t, w.F.PlatformAdmin("staff")), mailboxQuery, nil).Decode(t, &out)
 		mb := out.DeveloperMailbox
 		if mb.TotalCount != 1 || mb.Nodes[0].To != "company.admin@example.test" || mb.Nodes[0].Template != "account_recovery" ||
 			!strings.Contains(mb.Nodes[0].Subject, "company.admin") || !strings.Contains(mb.Nodes[0].Text, "/reset-password#token=") || !strings.Contains(mb.Nodes[0].HTML, "<a href=") {
@@ -368,18 +368,18 @@ func TestDeveloperMailbox(t *testing.T) {
 		}
 	})
 	t.Run("ErrTenantAdmin", func(t *testing.T) {
-		if res := w.m.gql(t, w.m.MustLogin(t, w.companyAdmin), mailboxQuery, nil); res.code() != "FORBIDDEN" {
-			t.Fatalf("code %q", res.code())
+		if res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), mailboxQuery, nil); res.Code() != "FORBIDDEN" {
+			t.Fatalf("code %q", res.Code())
 		}
 	})
 	t.Run("ErrAnonymous", func(t *testing.T) {
-		if res := w.m.gql(t, "", mailboxQuery, nil); res.code() != "UNAUTHENTICATED" {
-			t.Fatalf("code %q", res.code())
+		if res := w.M.GQL(t, "", mailboxQuery, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("code %q", res.Code())
 		}
 	})
 	t.Run("OpenWithDevMailbox", func(t *testing.T) {
 		m := MustRunMainWith(t, "-dev-mailbox")
-		if res := m.gql(t, "", mailboxQuery, nil); len(res.Errors) > 0 {
+		if res := m.GQL(t, "", mailboxQuery, nil); len(res.Errors) > 0 {
 			t.Fatalf("errors %+v", res.Errors)
 		}
 	})
@@ -414,8 +414,8 @@ func TestDeveloperMailbox(t *testing.T) {
 	})
 	t.Run("ErrNoMailboxWithSMTP", func(t *testing.T) {
 		m := MustRunMainWith(t, "-smtp-url", mailtest.MustStart(t).URL(), "-dev-mailbox")
-		if res := m.gql(t, "", mailboxQuery, nil); res.code() != "NOT_FOUND" {
-			t.Fatalf("code %q", res.code())
+		if res := m.GQL(t, "", mailboxQuery, nil); res.Code() != "NOT_FOUND" {
+			t.Fatalf("code %q", res.Code())
 		}
 	})
 }
@@ -428,8 +428,8 @@ func TestMailOverSMTP(t *testing.T) {
 	f := dbtest.NewFixture(t, m.DB)
 	u := f.User("mario.rossi", f.Tenant("Azienda", 0))
 	f.Exec("UPDATE users SET language = 'fr', status = 'LOCKED' WHERE id = ?", u)
-	setPassword(t, m, u)
-	m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "mario.rossi"}})
+	SetPassword(t, m, u)
+	m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "mario.rossi"}})
 	got := smtpServer.WaitFor(t, "mario.rossi@example.test", 10*time.Second)
 	if got.From != "no-reply@example.test" || !strings.HasPrefix(got.Subject, "Réinitialisez") || !strings.Contains(got.HTML, "<a href=") {
 		t.Fatalf("received %+v", got)
@@ -440,10 +440,10 @@ func TestMailOverSMTP(t *testing.T) {
 	}
 	token := strings.Fields(got.Text[i+len("#token="):])[0]
 	var out struct{ Username string }
-	if code := authPayload(t, m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": otherPassword}}), "resetPasswordWithToken", &out); code != "" {
+	if code := AuthPayload(t, m.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": OtherPassword}}), "resetPasswordWithToken", &out); code != "" {
 		t.Fatalf("code %q", code)
 	}
-	if userStatus(t, m, u) != "ACTIVE" {
+	if UserStatus(t, m, u) != "ACTIVE" {
 		t.Fatal("the emailed link did not reactivate the account")
 	}
 	var sent int
@@ -458,16 +458,16 @@ func TestMailOverSMTP(t *testing.T) {
 // TestWebsocketCSRF: a WebSocket opened with the session cookie must
 // present the CSRF token in connection_init, as the SPA does.
 func TestWebsocketCSRF(t *testing.T) {
-	w := newWorld(t)
-	setPassword(t, w.m, w.companyAdmin)
-	b := newBrowser(w.m)
-	b.post(t, loginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": goodPassword}})
+	w := NewWorld(t)
+	SetPassword(t, w.M, w.CompanyAdmin)
+	b := NewBrowser(w.M)
+	b.Post(t, LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": GoodPassword}})
 	connect := func(payload map[string]any) string {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		h := http.Header{}
-		h.Set("Cookie", SessionCookie+"="+b.cookie(SessionCookie))
-		c, _, err := websocket.Dial(ctx, "ws://"+w.m.Addr()+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h})
+		h.Set("Cookie", SessionCookie+"="+b.Cookie(SessionCookie))
+		c, _, err := websocket.Dial(ctx, "ws://"+w.M.Addr()+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -487,7 +487,7 @@ func TestWebsocketCSRF(t *testing.T) {
 		return reply.Type
 	}
 	t.Run("OK", func(t *testing.T) {
-		if got := connect(map[string]any{"csrfToken": b.cookie(CSRFCookie)}); got != "connection_ack" {
+		if got := connect(map[string]any{"csrfToken": b.Cookie(CSRFCookie)}); got != "connection_ack" {
 			t.Fatalf("got %q", got)
 		}
 	})

@@ -23,33 +23,33 @@ import (
 func TestSignInBurstBeyondTheHashingPoolIsRateLimited(t *testing.T) {
 	m := MustRunMainWith(t, "-hash-concurrency", "1", "-hash-queue", "0",
 		"-rate-login-account", "0", "-rate-login-ip", "0", "-rate-api-ip", "0")
-	w := newWorldOn(t, m)
+	w := NewWorldOn(t, m)
 	const burst = 8
 	users := make([]int64, burst)
 	for i := range users {
-		users[i] = w.f.User(fmt.Sprintf("burst.user%d", i), w.company)
-		setPassword(t, m, users[i])
+		users[i] = w.F.User(fmt.Sprintf("burst.user%d", i), w.Company)
+		SetPassword(t, m, users[i])
 	}
 	var signedIn, limited int
 	// Requests sent together still reach the hash a few milliseconds
 	// apart; a few rounds make an overlap certain without timing anything.
 	for round := 0; round < 20 && (limited == 0 || signedIn == 0); round++ {
-		results := make([]*gqlResponse, burst)
+		results := make([]*Response, burst)
 		var wg sync.WaitGroup
 		for i := range burst {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				results[i] = m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
-					"username": fmt.Sprintf("burst.user%d", i), "password": goodPassword, "tokenKind": "BEARER"}})
+				results[i] = m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{
+					"username": fmt.Sprintf("burst.user%d", i), "password": GoodPassword, "tokenKind": "BEARER"}})
 			}()
 		}
 		wg.Wait()
 		for i, res := range results {
-			switch res.code() {
+			switch res.Code() {
 			case "":
-				var out struct{ Login loginResult }
-				res.decode(t, &out)
+				var out struct{ Login LoginResult }
+				res.Decode(t, &out)
 				if out.Login.Token == nil {
 					t.Fatalf("burst.user%d: no token and no error: %s", i, res.Data)
 				}
@@ -60,7 +60,7 @@ func TestSignInBurstBeyondTheHashingPoolIsRateLimited(t *testing.T) {
 				}
 				limited++
 			default:
-				t.Fatalf("burst.user%d: %q %+v", i, res.code(), res.Errors)
+				t.Fatalf("burst.user%d: %q %+v", i, res.Code(), res.Errors)
 			}
 		}
 	}
@@ -101,7 +101,7 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 			f.Assign(admin, tenant, "segmenti", "admin")
 			const signers = 16
 			for i := range signers {
-				setPassword(b, m, f.User(fmt.Sprintf("bench.signer%02d", i), tenant))
+				SetPassword(b, m, f.User(fmt.Sprintf("bench.signer%02d", i), tenant))
 			}
 			for i := range 200 {
 				f.Assign(f.User(fmt.Sprintf("bench.member%03d", i), tenant), tenant, "segmenti", "user")
@@ -109,7 +109,7 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 			token := m.MustLogin(b, admin)
 			page := func() time.Duration {
 				start := time.Now()
-				if res := m.gql(b, token, usersPageQuery, map[string]any{"first": 50}); len(res.Errors) > 0 {
+				if res := m.GQL(b, token, UsersPageQuery, map[string]any{"first": 50}); len(res.Errors) > 0 {
 					b.Errorf("users page: %+v", res.Errors)
 				}
 				return time.Since(start)
@@ -141,9 +141,9 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 								return
 							default:
 							}
-							res := m.gqlUA(b, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
-								"username": fmt.Sprintf("bench.signer%02d", i), "password": goodPassword, "tokenKind": "BEARER"}})
-							switch res.code() {
+							res := m.GQLUA(b, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{
+								"username": fmt.Sprintf("bench.signer%02d", i), "password": GoodPassword, "tokenKind": "BEARER"}})
+							switch res.Code() {
 							case "":
 								signedIn.Add(1)
 							case "RATE_LIMITED":

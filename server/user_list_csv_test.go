@@ -17,26 +17,26 @@ var utcStamp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 // GraphQL list, with personal data blanked as R12 says and formula cells
 // neutralised.
 func TestUserListCSV(t *testing.T) {
-	w := newAdminWorld(t)
-	admin := w.token(t, w.companyAdmin)
-	evil := w.f.User("evil.name", w.company)
-	w.f.Assign(evil, w.company, "segmenti", "guest")
-	w.f.Exec(`UPDATE users SET given_name = '=HYPERLINK("http://x")', family_name = 'Rossi', email = '@evil.example',
+	w := NewAdminWorld(t)
+	admin := w.Token(t, w.CompanyAdmin)
+	evil := w.F.User("evil.name", w.Company)
+	w.F.Assign(evil, w.Company, "segmenti", "guest")
+	w.F.Exec(`UPDATE users SET given_name = '=HYPERLINK("http://x")', family_name = 'Rossi', email = '@evil.example',
 		created_at = now() - interval '60 days' WHERE id = ?`, evil)
-	w.f.Exec(`UPDATE users SET last_login_at = now() - interval '40 days', created_at = now() - interval '90 days' WHERE id = ?`, w.operator)
-	w.f.Exec(`UPDATE users SET last_login_at = now() - interval '2 days', status = 'SUSPENDED' WHERE id = ?`, w.technician)
-	w.f.Exec(`UPDATE role_assignments SET status = 'SUSPENDED' WHERE user_id = ?`, w.operator)
-	w.f.Assign(w.operator, w.site, "segmenti", "guest")
+	w.F.Exec(`UPDATE users SET last_login_at = now() - interval '40 days', created_at = now() - interval '90 days' WHERE id = ?`, w.Operator)
+	w.F.Exec(`UPDATE users SET last_login_at = now() - interval '2 days', status = 'SUSPENDED' WHERE id = ?`, w.Technician)
+	w.F.Exec(`UPDATE role_assignments SET status = 'SUSPENDED' WHERE user_id = ?`, w.Operator)
+	w.F.Assign(w.Operator, w.Site, "segmenti", "guest")
 	// A tenant the company's admin does not see.
-	w.f.Assign(w.operator, w.other, "clienti", "guest")
+	w.F.Assign(w.Operator, w.Other, "clienti", "guest")
 
 	get := func(token string, tenantID int64, params url.Values) (*http.Response, string) {
 		t.Helper()
 		if params == nil {
 			params = url.Values{}
 		}
-		params.Set("tenant", globalIDFor("Tenant", tenantID))
-		req, _ := http.NewRequest(http.MethodGet, w.m.URL()+"/reports/user-list.csv?"+params.Encode(), nil)
+		params.Set("tenant", GlobalID("Tenant", tenantID))
+		req, _ := http.NewRequest(http.MethodGet, w.M.URL()+"/reports/user-list.csv?"+params.Encode(), nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
@@ -66,7 +66,7 @@ func TestUserListCSV(t *testing.T) {
 	}
 
 	t.Run("OK", func(t *testing.T) {
-		res, body := get(admin, w.company, nil)
+		res, body := get(admin, w.Company, nil)
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
 			t.Fatalf("%d %s: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
@@ -103,15 +103,15 @@ func TestUserListCSV(t *testing.T) {
 		"InactiveSinceDays": {url.Values{"inactiveSinceDays": {"30"}}, "evil.name,operatore.uno"},
 		"InactiveLonger":    {url.Values{"inactiveSinceDays": {"70"}}, ""},
 		"Status":            {url.Values{"status": {"SUSPENDED"}}, "tech.amisgest"},
-		"Product":           {url.Values{"productId": {w.product(t, "amisgest")}}, "tech.amisgest"},
-		"Role":              {url.Values{"roleId": {w.role(t, "segmenti", "guest")}}, "evil.name"},
+		"Product":           {url.Values{"productId": {w.Product(t, "amisgest")}}, "tech.amisgest"},
+		"Role":              {url.Values{"roleId": {w.Role(t, "segmenti", "guest")}}, "evil.name"},
 		"Category":          {url.Values{"category": {"ADMIN"}}, "company.admin"},
 		"AssignmentStatus":  {url.Values{"assignmentStatus": {"SUSPENDED"}}, "operatore.uno"},
 		"Search":            {url.Values{"search": {"OPERATORE"}}, "operatore.uno"},
-		"Combined":          {url.Values{"inactiveSinceDays": {"30"}, "productId": {w.product(t, "segmenti")}, "search": {"evil"}}, "evil.name"},
+		"Combined":          {url.Values{"inactiveSinceDays": {"30"}, "productId": {w.Product(t, "segmenti")}, "search": {"evil"}}, "evil.name"},
 	} {
 		t.Run("Filter"+name, func(t *testing.T) {
-			res, body := get(admin, w.company, c.params)
+			res, body := get(admin, w.Company, c.params)
 			if res.StatusCode != 200 {
 				t.Fatalf("%d %s", res.StatusCode, body)
 			}
@@ -121,24 +121,24 @@ func TestUserListCSV(t *testing.T) {
 		})
 	}
 	t.Run("SameUsersAsTheGraphQLList", func(t *testing.T) {
-		filter := map[string]any{"tenantId": globalIDFor("Tenant", w.company), "inactiveSinceDays": 30}
-		var page usersPage
-		w.m.gql(t, admin, usersPageQuery, map[string]any{"first": 10, "filter": filter}).decode(t, &page)
+		filter := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "inactiveSinceDays": 30}
+		var page UsersPage
+		w.M.GQL(t, admin, UsersPageQuery, map[string]any{"first": 10, "filter": filter}).Decode(t, &page)
 		var names []string
 		for _, e := range page.Users.Edges {
 			names = append(names, e.Node.Username)
 		}
-		_, body := get(admin, w.company, url.Values{"inactiveSinceDays": {"30"}})
+		_, body := get(admin, w.Company, url.Values{"inactiveSinceDays": {"30"}})
 		if got := usernames(readCSV(t, body)); got != strings.Join(names, ",") || got == "" {
 			t.Fatalf("CSV %q, GraphQL %q", got, strings.Join(names, ","))
 		}
-		res := w.m.gql(t, admin, usersPageQuery, map[string]any{"first": 10, "filter": map[string]any{"inactiveSinceDays": 0}})
-		if res.code() != "BAD_USER_INPUT" && !strings.Contains(fmt.Sprint(res.Errors), "INVALID_FILTER") {
+		res := w.M.GQL(t, admin, UsersPageQuery, map[string]any{"first": 10, "filter": map[string]any{"inactiveSinceDays": 0}})
+		if res.Code() != "BAD_USER_INPUT" && !strings.Contains(fmt.Sprint(res.Errors), "INVALID_FILTER") {
 			t.Fatalf("inactiveSinceDays 0: %+v", res.Errors)
 		}
 	})
 	t.Run("DescendantLikeTheGraphQLList", func(t *testing.T) {
-		res, body := get(w.token(t, w.holdingAdmin), w.site, nil)
+		res, body := get(w.Token(t, w.HoldingAdmin), w.Site, nil)
 		if res.StatusCode != 200 || usernames(readCSV(t, body)) != "operatore.uno,site.admin" {
 			t.Fatalf("%d %s", res.StatusCode, body)
 		}
@@ -146,11 +146,11 @@ func TestUserListCSV(t *testing.T) {
 	t.Run("PersonalDataHiddenFromRestrictedAdmin", func(t *testing.T) {
 		// An ADMIN role without personal-data access (R12): usernames and
 		// roles, names and emails only of the viewer.
-		w.f.Exec(`INSERT INTO roles (product_id, code, name, category, personal_data_access)
+		w.F.Exec(`INSERT INTO roles (product_id, code, name, category, personal_data_access)
 			SELECT id, 'auditor', 'Auditor', 'ADMIN', false FROM products WHERE code = 'send'`)
-		auditor := w.f.User("auditor", w.company)
-		w.f.Assign(auditor, w.company, "send", "auditor")
-		res, body := get(w.m.MustLogin(t, auditor), w.company, nil)
+		auditor := w.F.User("auditor", w.Company)
+		w.F.Assign(auditor, w.Company, "send", "auditor")
+		res, body := get(w.M.MustLogin(t, auditor), w.Company, nil)
 		if res.StatusCode != 200 {
 			t.Fatalf("%d %s", res.StatusCode, body)
 		}
@@ -166,15 +166,15 @@ func TestUserListCSV(t *testing.T) {
 		}
 	})
 	t.Run("Errors", func(t *testing.T) {
-		if res, body := get(w.token(t, w.other_admin), w.company, nil); res.StatusCode != 403 || !strings.Contains(body, `"FORBIDDEN"`) {
+		if res, body := get(w.Token(t, w.OtherAdmin), w.Company, nil); res.StatusCode != 403 || !strings.Contains(body, `"FORBIDDEN"`) {
 			t.Fatalf("another tenant's admin: %d %s", res.StatusCode, body)
 		}
-		if res, _ := get("", w.company, nil); res.StatusCode != 401 {
+		if res, _ := get("", w.Company, nil); res.StatusCode != 401 {
 			t.Fatalf("anonymous: %d", res.StatusCode)
 		}
 		for _, p := range []url.Values{{"status": {"GONE"}}, {"category": {"admin"}}, {"assignmentStatus": {"X"}},
 			{"inactiveSinceDays": {"0"}}, {"inactiveSinceDays": {"3651"}}, {"inactiveSinceDays": {"ten"}}, {"productId": {"nope"}}} {
-			if res, body := get(admin, w.company, p); res.StatusCode != 400 || !strings.Contains(body, "BAD_USER_INPUT") {
+			if res, body := get(admin, w.Company, p); res.StatusCode != 400 || !strings.Contains(body, "BAD_USER_INPUT") {
 				t.Errorf("%v: %d %s", p, res.StatusCode, body)
 			}
 		}

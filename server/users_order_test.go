@@ -10,14 +10,14 @@ import (
 // under another order, and refuse to sort by names or emails for a viewer
 // who may not read them (R12).
 func TestUsersOrderBy(t *testing.T) {
-	w := newAdminWorld(t)
-	admin := w.token(t, w.companyAdmin)
+	w := NewAdminWorld(t)
+	admin := w.Token(t, w.CompanyAdmin)
 	// Emails in another order than usernames, one missing; sign-ins
 	// likewise, one never.
-	w.f.Exec("UPDATE users SET email = 'zz@example.test', last_login_at = '2026-06-01T00:00:00Z' WHERE id = ?", w.companyAdmin)
-	w.f.Exec("UPDATE users SET email = 'AA@example.test', last_login_at = '2026-01-01T00:00:00Z' WHERE id = ?", w.operator)
-	w.f.Exec("UPDATE users SET email = 'mm@example.test', last_login_at = NULL WHERE id = ?", w.technician)
-	w.f.Exec("UPDATE users SET email = NULL, last_login_at = '2026-03-01T00:00:00Z' WHERE id = ?", w.siteAdmin)
+	w.F.Exec("UPDATE users SET email = 'zz@example.test', last_login_at = '2026-06-01T00:00:00Z' WHERE id = ?", w.CompanyAdmin)
+	w.F.Exec("UPDATE users SET email = 'AA@example.test', last_login_at = '2026-01-01T00:00:00Z' WHERE id = ?", w.Operator)
+	w.F.Exec("UPDATE users SET email = 'mm@example.test', last_login_at = NULL WHERE id = ?", w.Technician)
+	w.F.Exec("UPDATE users SET email = NULL, last_login_at = '2026-03-01T00:00:00Z' WHERE id = ?", w.SiteAdmin)
 
 	type page struct {
 		Users struct {
@@ -31,7 +31,7 @@ func TestUsersOrderBy(t *testing.T) {
 			PageInfo struct{ HasNextPage, HasPreviousPage bool }
 		}
 	}
-	list := func(token, order string, vars map[string]any) (string, []string, *gqlResponse) {
+	list := func(token, order string, vars map[string]any) (string, []string, *Response) {
 		t.Helper()
 		if vars == nil {
 			vars = map[string]any{}
@@ -40,14 +40,14 @@ func TestUsersOrderBy(t *testing.T) {
 			f, d, _ := strings.Cut(order, " ")
 			vars["orderBy"] = map[string]any{"field": f, "direction": d}
 		}
-		res := w.m.gql(t, token, `query($orderBy: UserOrder, $first: Int, $after: String, $last: Int, $before: String) {
+		res := w.M.GQL(t, token, `query($orderBy: UserOrder, $first: Int, $after: String, $last: Int, $before: String) {
 			users(orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
 				edges { cursor node { username lastSignInAt } } pageInfo { hasNextPage hasPreviousPage } } }`, vars)
 		if len(res.Errors) > 0 {
 			return "", nil, res
 		}
 		var p page
-		res.decode(t, &p)
+		res.Decode(t, &p)
 		var names, cursors []string
 		for _, e := range p.Users.Edges {
 			names = append(names, e.Node.Username)
@@ -66,7 +66,7 @@ func TestUsersOrderBy(t *testing.T) {
 	} {
 		t.Run(strings.ReplaceAll(order, " ", "_"), func(t *testing.T) {
 			got, _, res := list(admin, order, map[string]any{"first": 10})
-			if res.code() != "" || got != want {
+			if res.Code() != "" || got != want {
 				t.Fatalf("order %q: %s, want %s (%+v)", order, got, want, res.Errors)
 			}
 			// Two pages of two, then back from the second page's first row.
@@ -83,8 +83,8 @@ func TestUsersOrderBy(t *testing.T) {
 	}
 	t.Run("LastSignInAt", func(t *testing.T) {
 		var p page
-		res := w.m.gql(t, admin, `{ users(first: 10) { edges { node { username lastSignInAt } } } }`, nil)
-		res.decode(t, &p)
+		res := w.M.GQL(t, admin, `{ users(first: 10) { edges { node { username lastSignInAt } } } }`, nil)
+		res.Decode(t, &p)
 		for _, e := range p.Users.Edges {
 			if (e.Node.LastSignInAt == nil) != (e.Node.Username == "tech.amisgest") {
 				t.Fatalf("%s: lastSignInAt %v", e.Node.Username, e.Node.LastSignInAt)
@@ -96,7 +96,7 @@ func TestUsersOrderBy(t *testing.T) {
 		for _, order := range []string{"", "EMAIL DESC", "CREATED_AT ASC"} {
 			for _, vars := range []map[string]any{{"first": 2, "after": c[1]}, {"last": 2, "before": c[1]}} {
 				_, _, res := list(admin, order, vars)
-				if res.code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "INVALID_CURSOR" {
+				if res.Code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "INVALID_CURSOR" {
 					t.Fatalf("EMAIL ASC cursor under %q: %+v", order, res.Errors)
 				}
 			}
@@ -106,33 +106,33 @@ func TestUsersOrderBy(t *testing.T) {
 		// A restricted administrator (no personal-data access, R12) lists
 		// the site's users, but may not sort them by name or email: the
 		// order would rank the hidden values.
-		w.f.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'administration'
+		w.F.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'administration'
 			AND product_id = (SELECT id FROM products WHERE code = 'amisgest')`)
-		restricted := w.f.User("restricted.admin", w.site)
-		w.f.Assign(restricted, w.site, "amisgest", "administration")
-		token := w.token(t, restricted)
+		restricted := w.F.User("restricted.admin", w.Site)
+		w.F.Assign(restricted, w.Site, "amisgest", "administration")
+		token := w.Token(t, restricted)
 		for _, order := range []string{"DISPLAY_NAME ASC", "EMAIL ASC", "EMAIL DESC", "DISPLAY_NAME DESC"} {
 			_, _, res := list(token, order, map[string]any{"first": 5})
-			if res.code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "PERSONAL_DATA_ORDER" {
+			if res.Code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "PERSONAL_DATA_ORDER" {
 				t.Fatalf("restricted viewer sorts by %s: %+v", order, res.Errors)
 			}
 			f, d, _ := strings.Cut(order, " ")
-			res = w.m.gql(t, token, `query($id: ID!, $o: UserOrder) { node(id: $id) { ... on Tenant { users(orderBy: $o) { nodes { username } } } } }`,
-				map[string]any{"id": globalIDFor("Tenant", w.site), "o": map[string]any{"field": f, "direction": d}})
-			if res.code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "PERSONAL_DATA_ORDER" {
+			res = w.M.GQL(t, token, `query($id: ID!, $o: UserOrder) { node(id: $id) { ... on Tenant { users(orderBy: $o) { nodes { username } } } } }`,
+				map[string]any{"id": GlobalID("Tenant", w.Site), "o": map[string]any{"field": f, "direction": d}})
+			if res.Code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "PERSONAL_DATA_ORDER" {
 				t.Fatalf("restricted viewer sorts the tenant's users by %s: %+v", order, res.Errors)
 			}
 		}
 		for _, order := range []string{"USERNAME DESC", "CREATED_AT ASC", "LAST_SIGN_IN_AT DESC"} {
-			if got, _, res := list(token, order, map[string]any{"first": 5}); res.code() != "" || !strings.Contains(got, "site.admin") {
+			if got, _, res := list(token, order, map[string]any{"first": 5}); res.Code() != "" || !strings.Contains(got, "site.admin") {
 				t.Fatalf("restricted viewer sorts by %s: %s %+v", order, got, res.Errors)
 			}
 		}
 		// The company admin reads every listed user's personal data: it
 		// may sort the site's users by name.
-		res := w.m.gql(t, admin, `query($id: ID!) { node(id: $id) { ... on Tenant { users(orderBy: {field: DISPLAY_NAME, direction: ASC}) { nodes { username } } } } }`,
-			map[string]any{"id": globalIDFor("Tenant", w.site)})
-		if res.code() != "" {
+		res := w.M.GQL(t, admin, `query($id: ID!) { node(id: $id) { ... on Tenant { users(orderBy: {field: DISPLAY_NAME, direction: ASC}) { nodes { username } } } } }`,
+			map[string]any{"id": GlobalID("Tenant", w.Site)})
+		if res.Code() != "" {
 			t.Fatalf("company admin sorts the site's users by name: %+v", res.Errors)
 		}
 	})

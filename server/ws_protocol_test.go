@@ -52,7 +52,7 @@ func (r *rawWS) send(v any) {
 
 // read returns the next message, or the close status and reason when the
 // server closed the socket.
-func (r *rawWS) read(timeout time.Duration) (msg wsMessage, code websocket.StatusCode, reason string) {
+func (r *rawWS) read(timeout time.Duration) (msg WSMessage, code websocket.StatusCode, reason string) {
 	r.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -60,7 +60,7 @@ func (r *rawWS) read(timeout time.Duration) (msg wsMessage, code websocket.Statu
 	if err != nil {
 		var ce websocket.CloseError
 		if errors.As(err, &ce) {
-			return wsMessage{}, ce.Code, ce.Reason
+			return WSMessage{}, ce.Code, ce.Reason
 		}
 		r.t.Fatalf("read: %v", err)
 	}
@@ -79,7 +79,7 @@ func (r *rawWS) expectClose(want websocket.StatusCode, wantReason string) {
 	}
 }
 
-func (r *rawWS) expect(typ string) wsMessage {
+func (r *rawWS) expect(typ string) WSMessage {
 	r.t.Helper()
 	msg, code, reason := r.read(15 * time.Second)
 	if code != -1 || msg.Type != typ {
@@ -95,9 +95,9 @@ func (r *rawWS) init(token string) {
 }
 
 func TestWebsocketProtocolConformance(t *testing.T) {
-	w := newWorld(t)
-	m := w.m
-	token := m.MustLogin(t, w.companyAdmin)
+	w := NewWorld(t)
+	m := w.M
+	token := m.MustLogin(t, w.CompanyAdmin)
 	proto := []string{"graphql-transport-ws"}
 
 	t.Run("UnknownSubprotocol4406", func(t *testing.T) {
@@ -187,7 +187,7 @@ func TestWebsocketProtocolConformance(t *testing.T) {
 		c.init(token)
 		c.send(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]any{"query": `subscription { changes { cursor } }`}})
 		waitSubscribers(t, m, 1)
-		recordChange(t, m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": 1})
+		recordChange(t, m, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": 1})
 		c.expect("next")
 		c.send(map[string]any{"type": "ping"})
 		c.expect("pong") // not a second copy of the event
@@ -210,15 +210,15 @@ func openDescriptors(t *testing.T) int {
 // with 4403, and the socket is released: the refused handshakes used to
 // leave their descriptors open until the process ran out.
 func TestWebsocketCSRFRefusalClosesAndReleases(t *testing.T) {
-	w := newWorld(t)
-	cookie := w.m.MustLoginCookie(t, w.companyAdmin)
+	w := NewWorld(t)
+	cookie := w.M.MustLoginCookie(t, w.CompanyAdmin)
 	header := http.Header{"Cookie": {SessionCookie + "=" + cookie}}
 	for name, payload := range map[string]map[string]any{
 		"Missing": {},
 		"Wrong":   {"csrfToken": "forged"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := dialRaw(t, w.m, []string{"graphql-transport-ws"}, header)
+			c := dialRaw(t, w.M, []string{"graphql-transport-ws"}, header)
 			c.send(map[string]any{"type": "connection_init", "payload": payload})
 			c.expectClose(4403, "Forbidden")
 		})
@@ -227,7 +227,7 @@ func TestWebsocketCSRFRefusalClosesAndReleases(t *testing.T) {
 	before := openDescriptors(t)
 	const handshakes = 150
 	for i := 0; i < handshakes; i++ {
-		c := dialRaw(t, w.m, []string{"graphql-transport-ws"}, header)
+		c := dialRaw(t, w.M, []string{"graphql-transport-ws"}, header)
 		c.send(map[string]any{"type": "connection_init", "payload": map[string]any{}})
 		c.expectClose(4403, "Forbidden")
 		c.conn.CloseNow()
@@ -248,9 +248,9 @@ func TestWebsocketCSRFRefusalClosesAndReleases(t *testing.T) {
 
 // A subscription over plain POST is refused at once; over SSE it streams.
 func TestSubscriptionOverHTTP(t *testing.T) {
-	w := newWorld(t)
-	m := w.m
-	token := m.MustLogin(t, w.companyAdmin)
+	w := NewWorld(t)
+	m := w.M
+	token := m.MustLogin(t, w.CompanyAdmin)
 	body := `{"query": "subscription { changes { cursor type } }"}`
 
 	t.Run("PlainPOSTRefusedAtOnce", func(t *testing.T) {
@@ -259,12 +259,12 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 			t.Fatalf("no answer (it used to wait for the next event): %v", err)
 		}
 		defer resp.Body.Close()
-		var r gqlResponse
+		var r Response
 		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 			t.Fatal(err)
 		}
-		if resp.StatusCode < 400 || r.code() != "SUBSCRIPTION_NEEDS_STREAM" {
-			t.Fatalf("status %d code %q", resp.StatusCode, r.code())
+		if resp.StatusCode < 400 || r.Code() != "SUBSCRIPTION_NEEDS_STREAM" {
+			t.Fatalf("status %d code %q", resp.StatusCode, r.Code())
 		}
 	})
 	t.Run("SSEStreamsEvents", func(t *testing.T) {
@@ -278,7 +278,7 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 		}
 		waitSubscribers(t, m, 1)
 		for i := 0; i < 2; i++ {
-			recordChange(t, m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": i})
+			recordChange(t, m, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": i})
 		}
 		lines := bufio.NewScanner(resp.Body)
 		var events []string
@@ -324,12 +324,12 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var r gqlResponse
+		var r Response
 		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 			t.Fatal(err)
 		}
-		if resp.StatusCode != http.StatusBadRequest || r.code() != "GRAPHQL_VALIDATION_FAILED" {
-			t.Fatalf("status %d code %q", resp.StatusCode, r.code())
+		if resp.StatusCode != http.StatusBadRequest || r.Code() != "GRAPHQL_VALIDATION_FAILED" {
+			t.Fatalf("status %d code %q", resp.StatusCode, r.Code())
 		}
 	})
 }
@@ -375,11 +375,11 @@ func TestOfficialGraphqlWsClient(t *testing.T) {
 		}
 		t.Skip("node not installed")
 	}
-	w := newWorld(t)
-	m := w.m
+	w := NewWorld(t)
+	m := w.M
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "testdata/graphql-ws-client.mjs", "ws://"+m.Addr()+"/graphql", m.MustLogin(t, w.companyAdmin))
+	cmd := exec.CommandContext(ctx, node, "testdata/graphql-ws-client.mjs", "ws://"+m.Addr()+"/graphql", m.MustLogin(t, w.CompanyAdmin))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -403,8 +403,8 @@ func TestOfficialGraphqlWsClient(t *testing.T) {
 		steps = append(steps, step)
 		if _, ok := step["subscribed"]; ok {
 			waitSubscribers(t, m, 1)
-			recordChange(t, m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": 1})
-			recordChange(t, m, w.company, "USER_UPDATED", "User", w.technician, map[string]any{"n": 2})
+			recordChange(t, m, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": 1})
+			recordChange(t, m, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": 2})
 		}
 	}
 	got := map[string]string{}

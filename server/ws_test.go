@@ -16,45 +16,45 @@ import (
 // wsClient speaks graphql-transport-ws to a running server, as a dashboard
 // (graphql-ws) does: connection_init with the bearer token, subscribe,
 // then next / error / complete messages.
-type wsClient struct {
-	tb   testing.TB
-	conn *websocket.Conn
+type WSClient struct {
+	TB   testing.TB
+	Conn *websocket.Conn
 }
 
 // wsMessage is one server message.
-type wsMessage struct {
+type WSMessage struct {
 	Type    string          `json:"type"`
 	ID      string          `json:"id,omitempty"`
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-type wsOptions struct {
+type WSOptions struct {
 	// receiveBuffer, when set, shrinks the socket's receive buffer so that
 	// a client that stops reading backs up the server quickly.
-	receiveBuffer int
+	ReceiveBuffer int
 }
 
 // mustWS opens a subscription connection authenticated by a bearer token
 // in connection_init.
-func (m *Main) mustWS(tb testing.TB, token string, opts ...wsOptions) *wsClient {
+func (m *Main) MustWS(tb testing.TB, token string, opts ...WSOptions) *WSClient {
 	tb.Helper()
-	c, err := m.dialWS(token, opts...)
+	c, err := m.DialWS(token, opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { c.CloseNow() })
-	ws := &wsClient{tb: tb, conn: c}
-	if msg := ws.next(); msg.Type != "connection_ack" {
+	ws := &WSClient{TB: tb, Conn: c}
+	if msg := ws.Next(); msg.Type != "connection_ack" {
 		tb.Fatalf("connection_init answered %s %s", msg.Type, msg.Payload)
 	}
 	return ws
 }
 
-func (m *Main) dialWS(token string, opts ...wsOptions) (*websocket.Conn, error) {
+func (m *Main) DialWS(token string, opts ...WSOptions) (*websocket.Conn, error) {
 	dialer := &net.Dialer{}
 	for _, o := range opts {
-		if o.receiveBuffer > 0 {
-			size := o.receiveBuffer
+		if o.ReceiveBuffer > 0 {
+			size := o.ReceiveBuffer
 			dialer.Control = func(_, _ string, rc syscall.RawConn) error {
 				var serr error
 				err := rc.Control(func(fd uintptr) {
@@ -89,39 +89,39 @@ func (m *Main) dialWS(token string, opts ...wsOptions) (*websocket.Conn, error) 
 	return c, nil
 }
 
-func (ws *wsClient) send(v any) {
-	ws.tb.Helper()
+func (ws *WSClient) Send(v any) {
+	ws.TB.Helper()
 	b, _ := json.Marshal(v)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := ws.conn.Write(ctx, websocket.MessageText, b); err != nil {
-		ws.tb.Fatal(err)
+	if err := ws.Conn.Write(ctx, websocket.MessageText, b); err != nil {
+		ws.TB.Fatal(err)
 	}
 }
 
 // subscribe starts an operation with the given id.
-func (ws *wsClient) subscribe(id, query string, vars map[string]any) {
-	ws.tb.Helper()
-	ws.send(map[string]any{"type": "subscribe", "id": id, "payload": map[string]any{"query": query, "variables": vars}})
+func (ws *WSClient) Subscribe(id, query string, vars map[string]any) {
+	ws.TB.Helper()
+	ws.Send(map[string]any{"type": "subscribe", "id": id, "payload": map[string]any{"query": query, "variables": vars}})
 }
 
 // next returns the next message that is not a ping (answered with a pong),
 // failing after a generous timeout.
-func (ws *wsClient) next() wsMessage {
-	ws.tb.Helper()
+func (ws *WSClient) Next() WSMessage {
+	ws.TB.Helper()
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		_, b, err := ws.conn.Read(ctx)
+		_, b, err := ws.Conn.Read(ctx)
 		cancel()
 		if err != nil {
-			ws.tb.Fatalf("read: %v", err)
+			ws.TB.Fatalf("read: %v", err)
 		}
-		var msg wsMessage
+		var msg WSMessage
 		if err := json.Unmarshal(b, &msg); err != nil {
-			ws.tb.Fatalf("message %q: %v", b, err)
+			ws.TB.Fatalf("message %q: %v", b, err)
 		}
 		if msg.Type == "ping" {
-			ws.send(map[string]any{"type": "pong"})
+			ws.Send(map[string]any{"type": "pong"})
 			continue
 		}
 		return msg
@@ -129,7 +129,7 @@ func (ws *wsClient) next() wsMessage {
 }
 
 // changeEvent is the selection the tests subscribe with.
-type changeEvent struct {
+type ChangeEvent struct {
 	Cursor      string
 	Type        string
 	SubjectType string
@@ -139,7 +139,7 @@ type changeEvent struct {
 	AuditEvent  *struct{ Action, ActorLabel string }
 }
 
-const changesSubscription = `subscription($tenantIds: [ID!], $after: String) {
+const ChangesSubscription = `subscription($tenantIds: [ID!], $after: String) {
   changes(tenantIds: $tenantIds, after: $after) {
     cursor type subjectType subjectId tenant { id } payload auditEvent { action actorLabel }
   }
@@ -147,38 +147,38 @@ const changesSubscription = `subscription($tenantIds: [ID!], $after: String) {
 
 // nextEvent returns the next event of the subscription, failing on an
 // error or completion.
-func (ws *wsClient) nextEvent() changeEvent {
-	ws.tb.Helper()
-	msg := ws.next()
+func (ws *WSClient) NextEvent() ChangeEvent {
+	ws.TB.Helper()
+	msg := ws.Next()
 	if msg.Type != "next" {
-		ws.tb.Fatalf("expected an event, got %s %s", msg.Type, msg.Payload)
+		ws.TB.Fatalf("expected an event, got %s %s", msg.Type, msg.Payload)
 	}
 	var res struct {
-		Data   struct{ Changes changeEvent }
+		Data   struct{ Changes ChangeEvent }
 		Errors []any
 	}
 	if err := json.Unmarshal(msg.Payload, &res); err != nil || len(res.Errors) > 0 {
-		ws.tb.Fatalf("event %s: %v", msg.Payload, err)
+		ws.TB.Fatalf("event %s: %v", msg.Payload, err)
 	}
 	return res.Data.Changes
 }
 
 // events returns the next n events.
-func (ws *wsClient) events(n int) []changeEvent {
-	ws.tb.Helper()
-	out := make([]changeEvent, n)
+func (ws *WSClient) Events(n int) []ChangeEvent {
+	ws.TB.Helper()
+	out := make([]ChangeEvent, n)
 	for i := range out {
-		out[i] = ws.nextEvent()
+		out[i] = ws.NextEvent()
 	}
 	return out
 }
 
 // endError reads until the subscription ends and returns the error's code
 // and reason; it fails if the subscription completes without one.
-func (ws *wsClient) endError() (code, reason string, received int) {
-	ws.tb.Helper()
+func (ws *WSClient) EndError() (code, reason string, received int) {
+	ws.TB.Helper()
 	for {
-		msg := ws.next()
+		msg := ws.Next()
 		switch msg.Type {
 		case "next":
 			// An error at the start of the operation is an execution
@@ -198,18 +198,18 @@ func (ws *wsClient) endError() (code, reason string, received int) {
 				Extensions map[string]any
 			}
 			if err := json.Unmarshal(msg.Payload, &errs); err != nil || len(errs) == 0 {
-				ws.tb.Fatalf("error payload %s", msg.Payload)
+				ws.TB.Fatalf("error payload %s", msg.Payload)
 			}
 			code, _ = errs[0].Extensions["code"].(string)
 			reason, _ = errs[0].Extensions["reason"].(string)
 			return code, reason, received
 		default:
-			ws.tb.Fatalf("subscription ended with %s %s, want an error", msg.Type, msg.Payload)
+			ws.TB.Fatalf("subscription ended with %s %s, want an error", msg.Type, msg.Payload)
 		}
 	}
 }
 
-func types(evs []changeEvent) string {
+func EventTypes(evs []ChangeEvent) string {
 	var s []string
 	for _, e := range evs {
 		s = append(s, e.Type)
