@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -27,7 +28,7 @@ func introspectionQuery(t *testing.T) string {
 }
 
 func TestAbuseIntrospection(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	t.Run("OKStandardQuery", func(t *testing.T) {
 		res := m.GQL(t, "", introspectionQuery(t), nil)
 		if len(res.Errors) > 0 || !bytes.Contains(res.Data, []byte(`"queryType":{"name":"Query"`)) {
@@ -55,14 +56,14 @@ func TestAbuseIntrospection(t *testing.T) {
 		body, _ := json.Marshal(map[string]any{"query": q, "operationName": "IntrospectionQuery"})
 		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		if res := Do(t, req); res.Code() != "QUERY_TOO_DEEP" {
+		if res := servertest.Do(t, req); res.Code() != "QUERY_TOO_DEEP" {
 			t.Fatalf("code %q, errors %+v", res.Code(), res.Errors)
 		}
 	})
 }
 
 func TestAbuseIntrospectionOffInProduction(t *testing.T) {
-	m := MustRunMainWith(t, "-production", "-cursor-secret", testCursorSecret)
+	m := servertest.MustRunMainWith(t, "-production", "-cursor-secret", testCursorSecret)
 	for name, q := range map[string]string{
 		"Schema":   `{ __schema { queryType { name } } }`,
 		"Fragment": `query { ...F } fragment F on Query { __schema { queryType { name } } }`,
@@ -83,7 +84,7 @@ func TestAbuseIntrospectionOffInProduction(t *testing.T) {
 		}
 	})
 	t.Run("OKExplicitlyEnabled", func(t *testing.T) {
-		m := MustRunMainWith(t, "-production", "-cursor-secret", testCursorSecret, "-introspection", "true")
+		m := servertest.MustRunMainWith(t, "-production", "-cursor-secret", testCursorSecret, "-introspection", "true")
 		if res := m.GQL(t, "", `{ __schema { queryType { name } } }`, nil); len(res.Errors) > 0 {
 			t.Fatalf("errors %+v", res.Errors)
 		}
@@ -101,7 +102,7 @@ func aliasedQuery(n int) string {
 }
 
 func TestAbuseAliases(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	t.Run("OKAtTheLimit", func(t *testing.T) {
 		if res := m.GQL(t, "", aliasedQuery(50), nil); len(res.Errors) > 0 {
 			t.Fatalf("errors %+v", res.Errors)
@@ -143,13 +144,13 @@ func TestAbuseAliases(t *testing.T) {
 }
 
 func TestAbuseRequestSize(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	big := `{"query":"query($x: String) { viewer { platformAdmin } }","variables":{"x":"` + strings.Repeat("a", 2<<20) + `"}}`
-	post := func(t *testing.T, body io.Reader, length int64) (int, *Response) {
+	post := func(t *testing.T, body io.Reader, length int64) (int, *servertest.Response) {
 		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", body)
 		req.ContentLength = length
 		req.Header.Set("Content-Type", "application/json")
-		res := Do(t, req)
+		res := servertest.Do(t, req)
 		return res.Status, res
 	}
 	t.Run("ErrHugeVariables", func(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -9,39 +10,39 @@ import (
 // only; "assign group" is offered only when an active group exists that the
 // user is not in.
 func TestR11Groups(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	groupSel := "group { id name active version product { code } tenant { id } }"
-	create := func(token string, tenantID int64, product, name string) *Payload {
+	create := func(token string, tenantID int64, product, name string) *servertest.Payload {
 		return w.Mutate(t, token, "createGroup", "CreateGroupInput", groupSel, map[string]any{
-			"tenantId": GlobalID("Tenant", tenantID), "productId": w.Product(t, product), "name": name})
+			"tenantId": servertest.GlobalID("Tenant", tenantID), "productId": w.Product(t, product), "name": name})
 	}
-	update := func(token string, groupID int64, version int, fields map[string]any) *Payload {
-		in := map[string]any{"groupId": GlobalID("Group", groupID), "expectedVersion": version}
+	update := func(token string, groupID int64, version int, fields map[string]any) *servertest.Payload {
+		in := map[string]any{"groupId": servertest.GlobalID("Group", groupID), "expectedVersion": version}
 		for k, v := range fields {
 			in[k] = v
 		}
 		return w.Mutate(t, token, "updateGroup", "UpdateGroupInput", groupSel, in)
 	}
-	member := func(token, field string, groupID, userID int64) *Payload {
+	member := func(token, field string, groupID, userID int64) *servertest.Payload {
 		return w.Mutate(t, token, field, "GroupMemberInput", "group { id } user { username }", map[string]any{
-			"groupId": GlobalID("Group", groupID), "userId": GlobalID("User", userID)})
+			"groupId": servertest.GlobalID("Group", groupID), "userId": servertest.GlobalID("User", userID)})
 	}
 	cardQuery := `query($id: ID!) { node(id: $id) { ... on User { memberships { products { product { code }
 		groups { name } assignableGroups { name } } } } } }`
 	card := func(token string) (groups, assignable string) {
-		d := w.Query(t, token, cardQuery, map[string]any{"id": GlobalID("User", w.Operator)})
-		for _, m := range Dig(d, "node", "memberships").([]any) {
-			for _, c := range Dig(m, "products").([]any) {
-				if Dig(c, "product", "code") != "segmenti" {
+		d := w.Query(t, token, cardQuery, map[string]any{"id": servertest.GlobalID("User", w.Operator)})
+		for _, m := range servertest.Dig(d, "node", "memberships").([]any) {
+			for _, c := range servertest.Dig(m, "products").([]any) {
+				if servertest.Dig(c, "product", "code") != "segmenti" {
 					continue
 				}
 				var g, a []string
-				for _, x := range Dig(c, "groups").([]any) {
-					g = append(g, Dig(x, "name").(string))
+				for _, x := range servertest.Dig(c, "groups").([]any) {
+					g = append(g, servertest.Dig(x, "name").(string))
 				}
-				for _, x := range Dig(c, "assignableGroups").([]any) {
-					a = append(a, Dig(x, "name").(string))
+				for _, x := range servertest.Dig(c, "assignableGroups").([]any) {
+					a = append(a, servertest.Dig(x, "name").(string))
 				}
 				return strings.Join(g, ","), strings.Join(a, ",")
 			}
@@ -57,7 +58,7 @@ func TestR11Groups(t *testing.T) {
 	})
 	t.Run("CreateGroup", func(t *testing.T) {
 		d := create(admin, w.Company, "segmenti", " Alpha ").OK(t)
-		if Dig(d, "group", "name") != "Alpha" || Dig(d, "group", "active") != true || Dig(d, "group", "product", "code") != "segmenti" {
+		if servertest.Dig(d, "group", "name") != "Alpha" || servertest.Dig(d, "group", "active") != true || servertest.Dig(d, "group", "product", "code") != "segmenti" {
 			t.Fatalf("got %v", d)
 		}
 		w.Scalar(t, &alpha, "SELECT id FROM groups WHERE name = 'Alpha'")
@@ -98,7 +99,7 @@ func TestR11Groups(t *testing.T) {
 	})
 	t.Run("AddUserToGroup", func(t *testing.T) {
 		d := member(admin, "addUserToGroup", alpha, w.Operator).OK(t)
-		if Dig(d, "user", "username") != "operatore.uno" {
+		if servertest.Dig(d, "user", "username") != "operatore.uno" {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "group.addMember", alpha, w.CompanyAdmin, "GROUP_MEMBER_ADDED", w.Company)
@@ -120,7 +121,7 @@ func TestR11Groups(t *testing.T) {
 	})
 	t.Run("DeactivateGroup", func(t *testing.T) {
 		d := update(admin, beta, 1, map[string]any{"active": false, "name": "Beta (old)"}).OK(t)
-		if Dig(d, "group", "active") != false || Dig(d, "group", "version") != 2.0 || Dig(d, "group", "name") != "Beta (old)" {
+		if servertest.Dig(d, "group", "active") != false || servertest.Dig(d, "group", "version") != 2.0 || servertest.Dig(d, "group", "name") != "Beta (old)" {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "group.update", beta, w.CompanyAdmin, "GROUP_UPDATED", w.Company)
@@ -161,20 +162,20 @@ func TestR11Groups(t *testing.T) {
 	})
 	t.Run("GroupsQueryAndMembers", func(t *testing.T) {
 		q := `query($t: ID!, $p: ID) { groups(tenantId: $t, productId: $p, includeInactive: true) { name active members(first: 10) { totalCount nodes { username } } } }`
-		d := w.Query(t, w.Token(t, w.HoldingAdmin), q, map[string]any{"t": GlobalID("Tenant", w.Company), "p": w.Product(t, "segmenti")})
+		d := w.Query(t, w.Token(t, w.HoldingAdmin), q, map[string]any{"t": servertest.GlobalID("Tenant", w.Company), "p": w.Product(t, "segmenti")})
 		gs := d["groups"].([]any)
-		if len(gs) != 2 || Dig(gs[0], "name") != "Alpha" || Dig(gs[0], "members", "totalCount") != 1.0 {
+		if len(gs) != 2 || servertest.Dig(gs[0], "name") != "Alpha" || servertest.Dig(gs[0], "members", "totalCount") != 1.0 {
 			t.Fatalf("groups = %v", gs)
 		}
-		d = w.Query(t, admin, `query($t: ID!) { groups(tenantId: $t) { name } }`, map[string]any{"t": GlobalID("Tenant", w.Company)})
+		d = w.Query(t, admin, `query($t: ID!) { groups(tenantId: $t) { name } }`, map[string]any{"t": servertest.GlobalID("Tenant", w.Company)})
 		if len(d["groups"].([]any)) != 1 {
 			t.Fatalf("active groups = %v", d["groups"])
 		}
-		res := w.M.GQL(t, w.Token(t, w.OtherAdmin), `query($t: ID!) { groups(tenantId: $t) { name } }`, map[string]any{"t": GlobalID("Tenant", w.Company)})
+		res := w.M.GQL(t, w.Token(t, w.OtherAdmin), `query($t: ID!) { groups(tenantId: $t) { name } }`, map[string]any{"t": servertest.GlobalID("Tenant", w.Company)})
 		if res.Code() != "FORBIDDEN" {
 			t.Fatalf("other tenant lists groups: %s", res.Data)
 		}
-		res = w.M.GQL(t, w.Token(t, w.OtherAdmin), `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": GlobalID("Group", alpha)})
+		res = w.M.GQL(t, w.Token(t, w.OtherAdmin), `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": servertest.GlobalID("Group", alpha)})
 		if string(res.Data) != `{"node":null}` {
 			t.Fatalf("other tenant sees the group node: %s", res.Data)
 		}
@@ -198,7 +199,7 @@ func TestR11Groups(t *testing.T) {
 				w.F.Assign(w.CompanyAdmin, w.Company, "automazioni", "admin")
 			}
 			w.Mutate(t, admin, "removeRoleAssignment", "RoleAssignmentInput", "userDeleted",
-				map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", ra)}).OK(t)
+				map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", ra)}).OK(t)
 		}
 		if w.Count(t, "SELECT count(*) FROM group_members WHERE user_id = ?", w.Operator) != 0 {
 			t.Fatal("R10/R11: the user stays in a group of a product they lost")
@@ -206,16 +207,16 @@ func TestR11Groups(t *testing.T) {
 	})
 	t.Run("DeleteGroup", func(t *testing.T) {
 		if c := w.Mutate(t, admin, "deleteGroup", "DeleteGroupInput", "deletedGroupId",
-			map[string]any{"groupId": GlobalID("Group", beta), "expectedVersion": 1}).UserError(t); c != "CONFLICT" {
+			map[string]any{"groupId": servertest.GlobalID("Group", beta), "expectedVersion": 1}).UserError(t); c != "CONFLICT" {
 			t.Fatalf("stale delete: %q", c)
 		}
 		if c := w.Mutate(t, w.Token(t, w.OtherAdmin), "deleteGroup", "DeleteGroupInput", "deletedGroupId",
-			map[string]any{"groupId": GlobalID("Group", beta)}).Code(); c != "FORBIDDEN" {
+			map[string]any{"groupId": servertest.GlobalID("Group", beta)}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("other tenant delete: %q", c)
 		}
 		d := w.Mutate(t, admin, "deleteGroup", "DeleteGroupInput", "deletedGroupId",
-			map[string]any{"groupId": GlobalID("Group", beta), "expectedVersion": 2}).OK(t)
-		if d["deletedGroupId"] != GlobalID("Group", beta) || w.Count(t, "SELECT count(*) FROM groups WHERE id = ?", beta) != 0 {
+			map[string]any{"groupId": servertest.GlobalID("Group", beta), "expectedVersion": 2}).OK(t)
+		if d["deletedGroupId"] != servertest.GlobalID("Group", beta) || w.Count(t, "SELECT count(*) FROM groups WHERE id = ?", beta) != 0 {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "group.delete", beta, w.CompanyAdmin, "GROUP_DELETED", w.Company)
@@ -225,7 +226,7 @@ func TestR11Groups(t *testing.T) {
 // TestR12PersonalDataFieldLevel: a restricted role never sees other
 // people's personal data, whatever path reaches them in the API.
 func TestR12PersonalDataFieldLevel(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	// A restricted administrator role: manages people on amisgest, without
 	// personal-data access (the technician's restriction, on an admin role
 	// so that the API lets it reach other users at all).
@@ -236,8 +237,8 @@ func TestR12PersonalDataFieldLevel(t *testing.T) {
 	w.F.Assign(w.Operator, w.Site, "amisgest", "educatrice")
 	w.F.Exec("UPDATE users SET phone = '+390111234567' WHERE id = ?", w.Operator)
 	token := w.Token(t, restricted)
-	personal := []string{"Givenoperatore.uno", "Familyoperatore.uno", "operatore.uno@example.test", ValidCF(904), "+390111234567"}
-	check := func(name string, res *Response) {
+	personal := []string{"Givenoperatore.uno", "Familyoperatore.uno", "operatore.uno@example.test", servertest.ValidCF(904), "+390111234567"}
+	check := func(name string, res *servertest.Response) {
 		t.Helper()
 		if len(res.Errors) > 0 {
 			t.Fatalf("%s: %+v", name, res.Errors)
@@ -254,13 +255,13 @@ func TestR12PersonalDataFieldLevel(t *testing.T) {
 	fields := `username givenName familyName email phone taxCode pendingEmail`
 	check("users", w.M.GQL(t, token, `{ users(first: 50) { nodes { `+fields+` } } }`, nil))
 	check("node", w.M.GQL(t, token, `query($id: ID!) { node(id: $id) { ... on User { `+fields+` } } }`,
-		map[string]any{"id": GlobalID("User", w.Operator)}))
+		map[string]any{"id": servertest.GlobalID("User", w.Operator)}))
 	check("usersByProduct", w.M.GQL(t, token, `query($id: ID!) { node(id: $id) { ... on Tenant { usersByProduct { users { nodes { `+fields+` } } } } } }`,
-		map[string]any{"id": GlobalID("Tenant", w.Site)}))
+		map[string]any{"id": servertest.GlobalID("Tenant", w.Site)}))
 	check("search by personal data finds nothing the viewer cannot see", w.M.GQL(t, token, `{ users(first: 5, filter: {search: "operatore.uno"}) { nodes { `+fields+` } } }`, nil))
 	// Lookup of a member returns the member without personal data.
 	p := w.Mutate(t, token, "lookupUserCandidate", "LookupUserCandidateInput", "outcome user { "+fields+" }",
-		map[string]any{"tenantId": GlobalID("Tenant", w.Site), "username": "operatore.uno", "taxCode": ValidCF(904)})
+		map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Site), "username": "operatore.uno", "taxCode": servertest.ValidCF(904)})
 	check("lookupUserCandidate", p.Res)
 	// The technician (restricted operator) sees no other user at all, and
 	// its own data in full.
@@ -277,7 +278,7 @@ func TestR12PersonalDataFieldLevel(t *testing.T) {
 // category, role, status, and text search over name, email, username, tax
 // code.
 func TestR21UsersByProduct(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	w.F.Assign(w.Operator, w.Company, "clienti", "guest")
 	w.F.Assign(w.Technician, w.Company, "segmenti", "guest")
 	w.F.Exec("UPDATE users SET status = 'SUSPENDED' WHERE id = ?", w.Technician)
@@ -287,23 +288,23 @@ func TestR21UsersByProduct(t *testing.T) {
 		usersByProduct(category: $category, roleId: $roleId, status: $status, search: $search) {
 			product { code } users(first: 20) { totalCount nodes { username } } } } } }`
 	sections := func(vars map[string]any) map[string]string {
-		vars["id"] = GlobalID("Tenant", w.Company)
+		vars["id"] = servertest.GlobalID("Tenant", w.Company)
 		d := w.Query(t, admin, q, vars)
 		out := map[string]string{}
-		for _, s := range Dig(d, "node", "usersByProduct").([]any) {
+		for _, s := range servertest.Dig(d, "node", "usersByProduct").([]any) {
 			var names []string
-			for _, n := range Dig(s, "users", "nodes").([]any) {
-				names = append(names, Dig(n, "username").(string))
+			for _, n := range servertest.Dig(s, "users", "nodes").([]any) {
+				names = append(names, servertest.Dig(n, "username").(string))
 			}
-			out[Dig(s, "product", "code").(string)] = strings.Join(names, ",")
+			out[servertest.Dig(s, "product", "code").(string)] = strings.Join(names, ",")
 		}
 		return out
 	}
 	t.Run("AllGroupedByProduct", func(t *testing.T) {
-		d := w.Query(t, admin, `query($id: ID!) { node(id: $id) { ... on Tenant { products { code } } } }`, map[string]any{"id": GlobalID("Tenant", w.Company)})
+		d := w.Query(t, admin, `query($id: ID!) { node(id: $id) { ... on Tenant { products { code } } } }`, map[string]any{"id": servertest.GlobalID("Tenant", w.Company)})
 		var codes []string
-		for _, p := range Dig(d, "node", "products").([]any) {
-			codes = append(codes, Dig(p, "code").(string))
+		for _, p := range servertest.Dig(d, "node", "products").([]any) {
+			codes = append(codes, servertest.Dig(p, "code").(string))
 		}
 		if got := strings.Join(codes, ","); got != "amisgest,clienti,segmenti" {
 			t.Fatalf("products = %s", got)
@@ -332,16 +333,16 @@ func TestR21UsersByProduct(t *testing.T) {
 		}
 	})
 	t.Run("SearchNameEmailUsernameTaxCode", func(t *testing.T) {
-		for _, s := range []string{"familyoperatore", "OPERATORE.UNO@example", "operatore.u", strings.ToLower(ValidCF(904))} {
+		for _, s := range []string{"familyoperatore", "OPERATORE.UNO@example", "operatore.u", strings.ToLower(servertest.ValidCF(904))} {
 			if got := sections(map[string]any{"search": s}); got["segmenti"] != "operatore.uno" || got["clienti"] != "operatore.uno" {
 				t.Fatalf("search %q: %v", s, got)
 			}
 		}
 	})
 	t.Run("OneProduct", func(t *testing.T) {
-		var out UsersPage
-		w.M.GQL(t, admin, UsersPageQuery, map[string]any{"first": 10, "filter": map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "productId": w.Product(t, "clienti")}}).Decode(t, &out)
+		var out servertest.UsersPage
+		w.M.GQL(t, admin, servertest.UsersPageQuery, map[string]any{"first": 10, "filter": map[string]any{
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "productId": w.Product(t, "clienti")}}).Decode(t, &out)
 		if out.Users.TotalCount != 1 || out.Users.Edges[0].Node.Username != "operatore.uno" {
 			t.Fatalf("clienti tab: %+v", out.Users)
 		}
@@ -349,7 +350,7 @@ func TestR21UsersByProduct(t *testing.T) {
 	t.Run("ErrForbidden", func(t *testing.T) {
 		for _, tok := range []string{w.Token(t, w.OtherAdmin), w.Token(t, w.Operator)} {
 			res := w.M.GQL(t, tok, `query($id: ID!) { node(id: $id) { ... on Tenant { usersByProduct { product { code } } } } }`,
-				map[string]any{"id": GlobalID("Tenant", w.Company)})
+				map[string]any{"id": servertest.GlobalID("Tenant", w.Company)})
 			if res.Code() != "FORBIDDEN" && string(res.Data) != `{"node":null}` {
 				t.Fatalf("got %s %+v", res.Data, res.Errors)
 			}
@@ -360,15 +361,15 @@ func TestR21UsersByProduct(t *testing.T) {
 // TestTenantsCreateAndUpdate: platform staff onboard tenants; a parent's
 // admin adds sites below and administers them; updates take versions.
 func TestTenantsCreateAndUpdate(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	staff := w.Token(t, w.Staff)
 	sel := "tenant { id name country taxCode certifiedEmail version parent { id } viewerCan { update updateIdentity createSite manageableProducts { code } } }"
-	create := func(token string, in map[string]any) *Payload {
+	create := func(token string, in map[string]any) *servertest.Payload {
 		return w.Mutate(t, token, "createTenant", "CreateTenantInput", sel, in)
 	}
-	update := func(token string, id int64, version int, fields map[string]any) *Payload {
-		in := map[string]any{"tenantId": GlobalID("Tenant", id), "expectedVersion": version}
+	update := func(token string, id int64, version int, fields map[string]any) *servertest.Payload {
+		in := map[string]any{"tenantId": servertest.GlobalID("Tenant", id), "expectedVersion": version}
 		for k, v := range fields {
 			in[k] = v
 		}
@@ -377,7 +378,7 @@ func TestTenantsCreateAndUpdate(t *testing.T) {
 	var site2 int64
 	t.Run("StaffOnboardsAnOrganisation", func(t *testing.T) {
 		d := create(staff, map[string]any{"name": "Transports Martin", "country": "fr", "taxCode": "477 280 846", "certifiedEmail": "PEC@Martin.FR"}).OK(t)
-		if Dig(d, "tenant", "country") != "FR" || Dig(d, "tenant", "taxCode") != "477280846" || Dig(d, "tenant", "certifiedEmail") != "PEC@martin.fr" {
+		if servertest.Dig(d, "tenant", "country") != "FR" || servertest.Dig(d, "tenant", "taxCode") != "477280846" || servertest.Dig(d, "tenant", "certifiedEmail") != "PEC@martin.fr" {
 			t.Fatalf("got %v", d)
 		}
 		var id int64
@@ -385,19 +386,19 @@ func TestTenantsCreateAndUpdate(t *testing.T) {
 		w.WantAudit(t, "tenant.create", id, w.Staff, "TENANT_CREATED", id)
 	})
 	t.Run("AdminAddsASiteAndAdministersIt", func(t *testing.T) {
-		d := create(admin, map[string]any{"parentId": GlobalID("Tenant", w.Company), "name": "Sede Milano"}).OK(t)
-		if Dig(d, "tenant", "parent", "id") != GlobalID("Tenant", w.Company) {
+		d := create(admin, map[string]any{"parentId": servertest.GlobalID("Tenant", w.Company), "name": "Sede Milano"}).OK(t)
+		if servertest.Dig(d, "tenant", "parent", "id") != servertest.GlobalID("Tenant", w.Company) {
 			t.Fatalf("got %v", d)
 		}
 		w.Scalar(t, &site2, "SELECT id FROM tenants WHERE name = 'Sede Milano'")
 		// The creator administers the new site on the products it
 		// administers in the parent (R6 would leave it read-only).
-		caps := Dig(d, "tenant", "viewerCan").(map[string]any)
+		caps := servertest.Dig(d, "tenant", "viewerCan").(map[string]any)
 		if caps["update"] != true || caps["updateIdentity"] != false || len(caps["manageableProducts"].([]any)) != 1 {
 			t.Fatalf("capabilities = %v", caps)
 		}
 		w.Mutate(t, admin, "createGroup", "CreateGroupInput", "group { id }", map[string]any{
-			"tenantId": GlobalID("Tenant", site2), "productId": w.Product(t, "segmenti"), "name": "Milano"}).OK(t)
+			"tenantId": servertest.GlobalID("Tenant", site2), "productId": w.Product(t, "segmenti"), "name": "Milano"}).OK(t)
 		if w.Events(t, "TENANT_CREATED", w.Company, site2) != 1 {
 			t.Fatal("the parent's dashboards are not told")
 		}
@@ -407,13 +408,13 @@ func TestTenantsCreateAndUpdate(t *testing.T) {
 		if c := create(admin, map[string]any{"name": "Rogue root"}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("admin onboards a root: %q", c)
 		}
-		if c := create(w.Token(t, w.HoldingAdmin), map[string]any{"parentId": GlobalID("Tenant", w.Company), "name": "Below child"}).Code(); c != "FORBIDDEN" {
+		if c := create(w.Token(t, w.HoldingAdmin), map[string]any{"parentId": servertest.GlobalID("Tenant", w.Company), "name": "Below child"}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("parent admin adds below a child: %q", c)
 		}
-		if c := create(w.Token(t, w.OtherAdmin), map[string]any{"parentId": GlobalID("Tenant", w.Company), "name": "Other's"}).Code(); c != "FORBIDDEN" {
+		if c := create(w.Token(t, w.OtherAdmin), map[string]any{"parentId": servertest.GlobalID("Tenant", w.Company), "name": "Other's"}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("other tenant: %q", c)
 		}
-		if c := create(w.Token(t, w.Operator), map[string]any{"parentId": GlobalID("Tenant", w.Company), "name": "Operator's"}).Code(); c != "FORBIDDEN" {
+		if c := create(w.Token(t, w.Operator), map[string]any{"parentId": servertest.GlobalID("Tenant", w.Company), "name": "Operator's"}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("operator: %q", c)
 		}
 		w.Unchanged(t, before)
@@ -438,7 +439,7 @@ func TestTenantsCreateAndUpdate(t *testing.T) {
 	}
 	t.Run("Update", func(t *testing.T) {
 		d := update(admin, site2, 1, map[string]any{"name": "Sede di Milano"}).OK(t)
-		if Dig(d, "tenant", "name") != "Sede di Milano" || Dig(d, "tenant", "version") != 2.0 {
+		if servertest.Dig(d, "tenant", "name") != "Sede di Milano" || servertest.Dig(d, "tenant", "version") != 2.0 {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "tenant.update", site2, w.CompanyAdmin, "TENANT_UPDATED", site2)
@@ -465,7 +466,7 @@ func TestTenantsCreateAndUpdate(t *testing.T) {
 	})
 	t.Run("StaffUpdatesIdentity", func(t *testing.T) {
 		d := update(staff, site2, 2, map[string]any{"taxCode": "01234560017", "certifiedEmail": "milano@pec.example.it"}).OK(t)
-		if Dig(d, "tenant", "taxCode") != "01234560017" {
+		if servertest.Dig(d, "tenant", "taxCode") != "01234560017" {
 			t.Fatalf("got %v", d)
 		}
 	})

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"sync"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -10,7 +11,7 @@ import (
 // page of 50 users with their cards (roles, groups, what may be assigned,
 // capabilities) costs the same number of SQL statements as a page of 5.
 func TestProductCardsQueryCount(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	w.F.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Team' FROM products WHERE code = 'segmenti'", w.Company)
 	for i := range 60 {
 		u := w.F.User(fmt.Sprintf("bulk%02d", i), w.Company)
@@ -55,7 +56,7 @@ func TestProductCardsQueryCount(t *testing.T) {
 // updating the same user from the same version: exactly one wins, the
 // others get CONFLICT and change nothing.
 func TestConcurrentUpdatesNoLostUpdate(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	tokens := []string{w.Token(t, w.CompanyAdmin), w.Token(t, w.Staff)}
 	const n = 8
 	codes := make([]string, n)
@@ -65,7 +66,7 @@ func TestConcurrentUpdatesNoLostUpdate(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			p := w.Mutate(t, tokens[i%2], "updateUserProfile", "UpdateUserProfileInput", "user { version }",
-				map[string]any{"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "givenName": fmt.Sprintf("Writer%d", i)})
+				map[string]any{"userId": servertest.GlobalID("User", w.Operator), "expectedVersion": 1, "givenName": fmt.Sprintf("Writer%d", i)})
 			codes[i] = p.UserError(t)
 		}()
 	}
@@ -89,7 +90,7 @@ func TestConcurrentUpdatesNoLostUpdate(t *testing.T) {
 // roles in two tenants at once agree: exactly one removal deletes the
 // account, never none (a user left with no membership) or both.
 func TestConcurrentLastRoleRemovals(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	for round := range 5 {
 		u := w.F.User(fmt.Sprintf("two.sites%d", round), w.Company)
 		w.F.Assign(u, w.Company, "segmenti", "user")
@@ -103,7 +104,7 @@ func TestConcurrentLastRoleRemovals(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				d := w.Mutate(t, tokens[i], "removeRoleAssignment", "RoleAssignmentInput", "userDeleted",
-					map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", ras[i])}).OK(t)
+					map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", ras[i])}).OK(t)
 				deleted[i] = d["userDeleted"]
 			}()
 		}

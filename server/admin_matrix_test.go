@@ -1,12 +1,15 @@
 package main
 
-import "testing"
+import (
+	"tenantadmin/server/servertest"
+	"testing"
+)
 
 // TestMutationErrorMatrix covers the userErrors and refusals of each
 // mutation not already exercised by the requirement tests; each refused
 // change leaves the database as it was.
 func TestMutationErrorMatrix(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	w.F.Assign(w.CompanyAdmin, w.Company, "cob", "master")
 	w.F.Assign(w.CompanyAdmin, w.Site, "segmenti", "admin")
 	w.F.Assign(w.CompanyAdmin, w.Site, "cob", "master")
@@ -15,7 +18,7 @@ func TestMutationErrorMatrix(t *testing.T) {
 	w.F.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Team' FROM products WHERE code = 'segmenti'", w.Company)
 	w.Scalar(t, &groupID, "SELECT id FROM groups WHERE name = 'Team'")
 	existing := func(change map[string]any) map[string]any {
-		in := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "other.admin", "taxCode": ValidCF(902),
+		in := map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "other.admin", "taxCode": servertest.ValidCF(902),
 			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "guest")}
 		for k, v := range change {
 			in[k] = v
@@ -23,7 +26,7 @@ func TestMutationErrorMatrix(t *testing.T) {
 		return in
 	}
 	toSite := func(change map[string]any) map[string]any {
-		in := map[string]any{"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Site),
+		in := map[string]any{"userId": servertest.GlobalID("User", w.Operator), "tenantId": servertest.GlobalID("Tenant", w.Site),
 			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "guest")}
 		for k, v := range change {
 			in[k] = v
@@ -31,7 +34,7 @@ func TestMutationErrorMatrix(t *testing.T) {
 		return in
 	}
 	tenant := func(change map[string]any) map[string]any {
-		in := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "expectedVersion": 1}
+		in := map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "expectedVersion": 1}
 		for k, v := range change {
 			in[k] = v
 		}
@@ -45,32 +48,32 @@ func TestMutationErrorMatrix(t *testing.T) {
 	}{
 		{"AttachExistingUser/ErrUsernameInvalid", admin, "attachExistingUser", "AttachExistingUserInput", existing(map[string]any{"username": "other admin"}), "USERNAME_INVALID_CHARACTER", ""},
 		{"AttachExistingUser/ErrInvalidTaxCode", admin, "attachExistingUser", "AttachExistingUserInput", existing(map[string]any{"taxCode": "RSSMRA85T10A562X"}), "INVALID_TAX_CODE", ""},
-		{"AttachExistingUser/ErrUnknownRole", admin, "attachExistingUser", "AttachExistingUserInput", existing(map[string]any{"roleId": GlobalID("Role", 777777)}), "UNKNOWN_ROLE", ""},
+		{"AttachExistingUser/ErrUnknownRole", admin, "attachExistingUser", "AttachExistingUserInput", existing(map[string]any{"roleId": servertest.GlobalID("Role", 777777)}), "UNKNOWN_ROLE", ""},
 		{"AttachExistingUser/ErrNominationRequired", admin, "attachExistingUser", "AttachExistingUserInput",
 			existing(map[string]any{"productId": w.Product(t, "cob"), "roleId": w.Role(t, "cob", "master")}), "NOMINATION_REQUIRED", ""},
 		{"AttachUserToTenant/ErrRoleNotOfProduct", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"roleId": w.Role(t, "clienti", "guest")}), "ROLE_NOT_OF_PRODUCT", ""},
-		{"AttachUserToTenant/ErrUnknownRole", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"roleId": GlobalID("Role", 777777)}), "UNKNOWN_ROLE", ""},
+		{"AttachUserToTenant/ErrUnknownRole", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"roleId": servertest.GlobalID("Role", 777777)}), "UNKNOWN_ROLE", ""},
 		{"AttachUserToTenant/ErrNominationRequired", admin, "attachUserToTenant", "AttachUserToTenantInput",
 			toSite(map[string]any{"productId": w.Product(t, "cob"), "roleId": w.Role(t, "cob", "master")}), "NOMINATION_REQUIRED", ""},
-		{"AttachUserToTenant/ErrInvalidID", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"tenantId": GlobalID("User", w.Site)}), "INVALID_ID", ""},
+		{"AttachUserToTenant/ErrInvalidID", admin, "attachUserToTenant", "AttachUserToTenantInput", toSite(map[string]any{"tenantId": servertest.GlobalID("User", w.Site)}), "INVALID_ID", ""},
 		{"UpdateUserProfile/ErrInvalidTaxCodeCountry", admin, "updateUserProfile", "UpdateUserProfileInput", map[string]any{
-			"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "taxCountry": "FR"}, "TAX_CODE_IMMUTABLE", ""},
-		{"ReactivateUser/ErrForbiddenOtherTenant", other, "reactivateUser", "UserStatusInput", map[string]any{"userId": GlobalID("User", w.Operator)}, "", "FORBIDDEN"},
+			"userId": servertest.GlobalID("User", w.Operator), "expectedVersion": 1, "taxCountry": "FR"}, "TAX_CODE_IMMUTABLE", ""},
+		{"ReactivateUser/ErrForbiddenOtherTenant", other, "reactivateUser", "UserStatusInput", map[string]any{"userId": servertest.GlobalID("User", w.Operator)}, "", "FORBIDDEN"},
 		{"AddUserToGroup/ErrForbiddenOtherTenant", other, "addUserToGroup", "GroupMemberInput", map[string]any{
-			"groupId": GlobalID("Group", groupID), "userId": GlobalID("User", w.Operator)}, "", "FORBIDDEN"},
+			"groupId": servertest.GlobalID("Group", groupID), "userId": servertest.GlobalID("User", w.Operator)}, "", "FORBIDDEN"},
 		{"AddUserToGroup/ErrNotFound", admin, "addUserToGroup", "GroupMemberInput", map[string]any{
-			"groupId": GlobalID("Group", 999999), "userId": GlobalID("User", w.Operator)}, "", "NOT_FOUND"},
+			"groupId": servertest.GlobalID("Group", 999999), "userId": servertest.GlobalID("User", w.Operator)}, "", "NOT_FOUND"},
 		{"UpdateGroup/ErrInvalidName", admin, "updateGroup", "UpdateGroupInput", map[string]any{
-			"groupId": GlobalID("Group", groupID), "expectedVersion": 1, "name": ""}, "INVALID_NAME", ""},
+			"groupId": servertest.GlobalID("Group", groupID), "expectedVersion": 1, "name": ""}, "INVALID_NAME", ""},
 		{"CreateGroup/ErrForbiddenUnknownProduct", admin, "createGroup", "CreateGroupInput", map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "productId": GlobalID("Product", 999999), "name": "X"}, "", "FORBIDDEN"},
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "productId": servertest.GlobalID("Product", 999999), "name": "X"}, "", "FORBIDDEN"},
 		{"UpdateTenant/ErrInvalidName", admin, "updateTenant", "UpdateTenantInput", tenant(map[string]any{"name": " "}), "INVALID_NAME", ""},
 		{"UpdateTenant/ErrInvalidTaxCodeForCountry", w.Token(t, w.Staff), "updateTenant", "UpdateTenantInput", tenant(map[string]any{"taxCode": "477280846"}), "INVALID_TAX_CODE", ""},
 		{"UpdateTenant/ErrInvalidEmail", w.Token(t, w.Staff), "updateTenant", "UpdateTenantInput", tenant(map[string]any{"certifiedEmail": "nope"}), "INVALID_EMAIL", ""},
 		{"UpdateTenant/ErrNotFound", w.Token(t, w.Staff), "updateTenant", "UpdateTenantInput", map[string]any{
-			"tenantId": GlobalID("Tenant", 999999), "expectedVersion": 1, "name": "X"}, "", "NOT_FOUND"},
+			"tenantId": servertest.GlobalID("Tenant", 999999), "expectedVersion": 1, "name": "X"}, "", "NOT_FOUND"},
 		{"DetachUserFromTenant/ErrNotFound", admin, "detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{
-			"membershipId": GlobalID("Membership", 999999)}, "", "NOT_FOUND"},
+			"membershipId": servertest.GlobalID("Membership", 999999)}, "", "NOT_FOUND"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := w.Snapshot(t)

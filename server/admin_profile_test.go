@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -10,10 +11,10 @@ const profileSel = `user { id givenName familyName taxCode language timeZone pho
 // TestR3UpdateUserProfile: names editable by the home tenant's admins
 // unless verified; tax code never edited once set.
 func TestR3UpdateUserProfile(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
-	update := func(token string, userID int64, version int, fields map[string]any) *Payload {
-		in := map[string]any{"userId": GlobalID("User", userID), "expectedVersion": version}
+	update := func(token string, userID int64, version int, fields map[string]any) *servertest.Payload {
+		in := map[string]any{"userId": servertest.GlobalID("User", userID), "expectedVersion": version}
 		for k, v := range fields {
 			in[k] = v
 		}
@@ -62,7 +63,7 @@ func TestR3UpdateUserProfile(t *testing.T) {
 	})
 	t.Run("ErrTaxCodeImmutable", func(t *testing.T) {
 		before := w.Snapshot(t)
-		if c := update(admin, w.Operator, 2, map[string]any{"taxCode": ValidCF(50)}).UserError(t); c != "TAX_CODE_IMMUTABLE" {
+		if c := update(admin, w.Operator, 2, map[string]any{"taxCode": servertest.ValidCF(50)}).UserError(t); c != "TAX_CODE_IMMUTABLE" {
 			t.Fatalf("code = %q", c)
 		}
 		w.Unchanged(t, before)
@@ -71,11 +72,11 @@ func TestR3UpdateUserProfile(t *testing.T) {
 		nobody := w.F.User("no.tax", w.Company)
 		w.F.Assign(nobody, w.Company, "segmenti", "guest")
 		w.F.Exec("UPDATE users SET tax_code = NULL WHERE id = ?", nobody)
-		d := update(admin, nobody, 1, map[string]any{"taxCode": strings.ToLower(ValidCF(51))}).OK(t)
-		if Dig(d, "user", "taxCode") != ValidCF(51) {
+		d := update(admin, nobody, 1, map[string]any{"taxCode": strings.ToLower(servertest.ValidCF(51))}).OK(t)
+		if servertest.Dig(d, "user", "taxCode") != servertest.ValidCF(51) {
 			t.Fatalf("got %v", d)
 		}
-		if c := update(admin, nobody, 2, map[string]any{"taxCode": ValidCF(52)}).UserError(t); c != "TAX_CODE_IMMUTABLE" {
+		if c := update(admin, nobody, 2, map[string]any{"taxCode": servertest.ValidCF(52)}).UserError(t); c != "TAX_CODE_IMMUTABLE" {
 			t.Fatalf("second set: %q", c)
 		}
 	})
@@ -120,17 +121,17 @@ func TestR3UpdateUserProfile(t *testing.T) {
 // edited from Y even when Y's admin shares the user; Y's admin manages Y's
 // memberships only.
 func TestR7HomeTenantRule(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	w.F.Assign(w.Operator, w.Site, "segmenti", "guest") // created on company, also at the site
 	siteAdmin := w.Token(t, w.SiteAdmin)
 	t.Run("ErrForbiddenIdentityFromSharingTenant", func(t *testing.T) {
 		before := w.Snapshot(t)
 		p := w.Mutate(t, siteAdmin, "updateUserProfile", "UpdateUserProfileInput", "user { id }",
-			map[string]any{"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "givenName": "Hijack"})
+			map[string]any{"userId": servertest.GlobalID("User", w.Operator), "expectedVersion": 1, "givenName": "Hijack"})
 		if p.Code() != "FORBIDDEN" {
 			t.Fatalf("code = %q", p.Code())
 		}
-		p = w.Mutate(t, siteAdmin, "suspendUser", "UserStatusInput", "user { id }", map[string]any{"userId": GlobalID("User", w.Operator)})
+		p = w.Mutate(t, siteAdmin, "suspendUser", "UserStatusInput", "user { id }", map[string]any{"userId": servertest.GlobalID("User", w.Operator)})
 		if p.Code() != "FORBIDDEN" {
 			t.Fatalf("suspendUser code = %q", p.Code())
 		}
@@ -139,12 +140,12 @@ func TestR7HomeTenantRule(t *testing.T) {
 	t.Run("SharingTenantManagesItsMembership", func(t *testing.T) {
 		ra := w.AssignmentID(t, w.Operator, w.Site, "segmenti", "guest")
 		w.Mutate(t, siteAdmin, "suspendRoleAssignment", "RoleAssignmentInput", "roleAssignment { status }",
-			map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", ra)}).OK(t)
+			map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", ra)}).OK(t)
 	})
 	t.Run("Capabilities", func(t *testing.T) {
 		q := `query($id: ID!) { node(id: $id) { ... on User { viewerCan { editIdentity editNames changeStatus resetCredentials changeEmail setPhone } } } }`
 		caps := func(token string) map[string]any {
-			return Dig(w.Query(t, token, q, map[string]any{"id": GlobalID("User", w.Operator)}), "node", "viewerCan").(map[string]any)
+			return servertest.Dig(w.Query(t, token, q, map[string]any{"id": servertest.GlobalID("User", w.Operator)}), "node", "viewerCan").(map[string]any)
 		}
 		if c := caps(siteAdmin); c["editIdentity"] != false || c["changeStatus"] != false || c["resetCredentials"] != false {
 			t.Fatalf("site admin: %v", c)
@@ -162,7 +163,7 @@ func TestR7HomeTenantRule(t *testing.T) {
 // TestR13NoSelfCredentialReset: the admin screens offer a password or PIN
 // reset for others only (the decision the reset mutations use).
 func TestR13NoSelfCredentialReset(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	var out struct {
 		Viewer struct {
@@ -175,7 +176,7 @@ func TestR13NoSelfCredentialReset(t *testing.T) {
 		}
 	}
 	w.M.GQL(t, admin, `query($id: ID!) { viewer { user { viewerCan { resetCredentials changeEmail setPhone } } }
-		node(id: $id) { ... on User { viewerCan { resetCredentials } } } }`, map[string]any{"id": GlobalID("User", w.Operator)}).Decode(t, &out)
+		node(id: $id) { ... on User { viewerCan { resetCredentials } } } }`, map[string]any{"id": servertest.GlobalID("User", w.Operator)}).Decode(t, &out)
 	if out.Viewer.User.ViewerCan.ResetCredentials {
 		t.Fatal("R13: an admin may reset their own credentials")
 	}
@@ -195,20 +196,20 @@ func TestR13NoSelfCredentialReset(t *testing.T) {
 // TestR4UpdateMyPreferences: language and time zone, also what the SPA's
 // language switcher saves.
 func TestR4UpdateMyPreferences(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	op := w.Token(t, w.Operator)
-	prefs := func(token string, in map[string]any) *Payload {
+	prefs := func(token string, in map[string]any) *servertest.Payload {
 		return w.Mutate(t, token, "updateMyPreferences", "UpdateMyPreferencesInput", profileSel, in)
 	}
 	t.Run("OK", func(t *testing.T) {
 		d := prefs(op, map[string]any{"language": "FR", "timeZone": "Europe/Paris", "expectedVersion": 1}).OK(t)
-		if Dig(d, "user", "language") != "fr" || Dig(d, "user", "timeZone") != "Europe/Paris" {
+		if servertest.Dig(d, "user", "language") != "fr" || servertest.Dig(d, "user", "timeZone") != "Europe/Paris" {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "user.preferences", w.Operator, w.Operator, "USER_UPDATED", w.Company)
 		// Without a version: the language switcher's last choice wins.
 		d = prefs(op, map[string]any{"language": "it"}).OK(t)
-		if Dig(d, "user", "language") != "it" {
+		if servertest.Dig(d, "user", "language") != "it" {
 			t.Fatalf("got %v", d)
 		}
 	})
@@ -243,26 +244,26 @@ func TestR4UpdateMyPreferences(t *testing.T) {
 
 // TestR3WorkPhone: optional, set by the user only, only by ADMIN holders.
 func TestR3WorkPhone(t *testing.T) {
-	w := NewAdminWorld(t)
-	phone := func(token string, in map[string]any) *Payload {
+	w := servertest.NewAdminWorld(t)
+	phone := func(token string, in map[string]any) *servertest.Payload {
 		return w.Mutate(t, token, "updateMyPhone", "UpdateMyPhoneInput", profileSel, in)
 	}
 	admin := w.Token(t, w.CompanyAdmin)
 	t.Run("OK", func(t *testing.T) {
 		d := phone(admin, map[string]any{"phone": "+39 011 123-4567", "expectedVersion": 1}).OK(t)
-		if Dig(d, "user", "phone") != "+390111234567" {
+		if servertest.Dig(d, "user", "phone") != "+390111234567" {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "user.phone", w.CompanyAdmin, w.CompanyAdmin, "USER_UPDATED", w.Company)
 		// Visible to the holding's admin, hidden from a restricted role.
 		q := `query($id: ID!) { node(id: $id) { ... on User { phone } } }`
-		if got := Dig(w.Query(t, w.Token(t, w.HoldingAdmin), q, map[string]any{"id": GlobalID("User", w.CompanyAdmin)}), "node", "phone"); got != "+390111234567" {
+		if got := servertest.Dig(w.Query(t, w.Token(t, w.HoldingAdmin), q, map[string]any{"id": servertest.GlobalID("User", w.CompanyAdmin)}), "node", "phone"); got != "+390111234567" {
 			t.Fatalf("holding admin sees %v", got)
 		}
 	})
 	t.Run("Clear", func(t *testing.T) {
 		d := phone(admin, map[string]any{"phone": nil}).OK(t)
-		if Dig(d, "user", "phone") != nil {
+		if servertest.Dig(d, "user", "phone") != nil {
 			t.Fatalf("got %v", d)
 		}
 	})
@@ -287,12 +288,12 @@ func TestR3WorkPhone(t *testing.T) {
 
 // TestR3EmailChange: a user changes their own email only by re-verifying.
 func TestR3EmailChange(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	op := w.Token(t, w.Operator)
-	request := func(token, email string) *Payload {
+	request := func(token, email string) *servertest.Payload {
 		return w.Mutate(t, token, "requestEmailChange", "RequestEmailChangeInput", profileSel, map[string]any{"email": email})
 	}
-	confirm := func(token, tok string) *Payload {
+	confirm := func(token, tok string) *servertest.Payload {
 		return w.Mutate(t, token, "confirmEmailChange", "ConfirmEmailChangeInput", "user { email emailVerified pendingEmail }", map[string]any{"token": tok})
 	}
 	linkToken := func() string {
@@ -306,7 +307,7 @@ func TestR3EmailChange(t *testing.T) {
 	}
 	t.Run("OK", func(t *testing.T) {
 		d := request(op, "Mario.New@Example.TEST").OK(t)
-		if Dig(d, "user", "email") != "operatore.uno@example.test" || Dig(d, "user", "pendingEmail") != "Mario.New@example.test" {
+		if servertest.Dig(d, "user", "email") != "operatore.uno@example.test" || servertest.Dig(d, "user", "pendingEmail") != "Mario.New@example.test" {
 			t.Fatalf("got %v", d)
 		}
 		if w.Count(t, "SELECT count(*) FROM email_outbox WHERE template = 'email-change-requested' AND to_address = 'operatore.uno@example.test'") != 1 {
@@ -317,7 +318,7 @@ func TestR3EmailChange(t *testing.T) {
 		}
 		// An admin does not see the pending address.
 		q := `query($id: ID!) { node(id: $id) { ... on User { email pendingEmail } } }`
-		if got := Dig(w.Query(t, w.Token(t, w.CompanyAdmin), q, map[string]any{"id": GlobalID("User", w.Operator)}), "node", "pendingEmail"); got != nil {
+		if got := servertest.Dig(w.Query(t, w.Token(t, w.CompanyAdmin), q, map[string]any{"id": servertest.GlobalID("User", w.Operator)}), "node", "pendingEmail"); got != nil {
 			t.Fatalf("admin sees the pending email %v", got)
 		}
 		tok := linkToken()
@@ -341,7 +342,7 @@ func TestR3EmailChange(t *testing.T) {
 	t.Run("SignedInConfirmationReturnsUser", func(t *testing.T) {
 		request(op, "third@example.test").OK(t)
 		d := confirm(op, linkToken()).OK(t)
-		if Dig(d, "user", "email") != "third@example.test" || Dig(d, "user", "emailVerified") != true || Dig(d, "user", "pendingEmail") != nil {
+		if servertest.Dig(d, "user", "email") != "third@example.test" || servertest.Dig(d, "user", "emailVerified") != true || servertest.Dig(d, "user", "pendingEmail") != nil {
 			t.Fatalf("got %v", d)
 		}
 	})
@@ -378,10 +379,10 @@ func TestR3EmailChange(t *testing.T) {
 // TestR5SuspendAndReactivateUser: account suspension by an admin is
 // reversible and ends the sessions at once.
 func TestR5SuspendAndReactivateUser(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
-	status := func(token, field string, userID int64, version any) *Payload {
-		in := map[string]any{"userId": GlobalID("User", userID)}
+	status := func(token, field string, userID int64, version any) *servertest.Payload {
+		in := map[string]any{"userId": servertest.GlobalID("User", userID)}
 		if version != nil {
 			in["expectedVersion"] = version
 		}
@@ -390,7 +391,7 @@ func TestR5SuspendAndReactivateUser(t *testing.T) {
 	opToken := w.Token(t, w.Operator)
 	t.Run("OK", func(t *testing.T) {
 		d := status(admin, "suspendUser", w.Operator, 1).OK(t)
-		if Dig(d, "user", "status") != "SUSPENDED" {
+		if servertest.Dig(d, "user", "status") != "SUSPENDED" {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "user.suspend", w.Operator, w.CompanyAdmin, "USER_SUSPENDED", w.Company)
@@ -409,7 +410,7 @@ func TestR5SuspendAndReactivateUser(t *testing.T) {
 	})
 	t.Run("ReactivateToInvitedWithoutPassword", func(t *testing.T) {
 		d := status(admin, "reactivateUser", w.Operator, 2).OK(t)
-		if Dig(d, "user", "status") != "INVITED" {
+		if servertest.Dig(d, "user", "status") != "INVITED" {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "user.reactivate", w.Operator, w.CompanyAdmin, "USER_REACTIVATED", w.Company)
@@ -420,7 +421,7 @@ func TestR5SuspendAndReactivateUser(t *testing.T) {
 		w.F.Assign(w.CompanyAdmin, w.Company, "amisgest", "administration")
 		w.F.Exec("INSERT INTO credentials (user_id, password_hash, failed_attempts) VALUES (?, 'x', 3)", w.Technician)
 		status(admin, "suspendUser", w.Technician, nil).OK(t)
-		if d := status(admin, "reactivateUser", w.Technician, nil).OK(t); Dig(d, "user", "status") != "ACTIVE" {
+		if d := status(admin, "reactivateUser", w.Technician, nil).OK(t); servertest.Dig(d, "user", "status") != "ACTIVE" {
 			t.Fatalf("got %v", d)
 		}
 		if w.Count(t, "SELECT failed_attempts FROM credentials WHERE user_id = ?", w.Technician) != 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -12,16 +13,16 @@ const assignSel = `roleAssignment { id status role { code } } membership { id pr
 // the children's users and writes nothing there; the child's own admins
 // manage them.
 func TestR6DelegatedAdministration(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	w.F.Assign(w.Operator, w.Company, "clienti", "guest")
-	assign := func(token string, userID, tenantID int64, product, role string) *Payload {
+	assign := func(token string, userID, tenantID int64, product, role string) *servertest.Payload {
 		return w.Mutate(t, token, "assignRole", "AssignRoleInput", assignSel, map[string]any{
-			"userId": GlobalID("User", userID), "tenantId": GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)})
+			"userId": servertest.GlobalID("User", userID), "tenantId": servertest.GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)})
 	}
 	t.Run("ParentAdminReadsChildren", func(t *testing.T) {
-		var out UsersPage
-		w.M.GQL(t, w.Token(t, w.HoldingAdmin), UsersPageQuery, map[string]any{"first": 50,
-			"filter": map[string]any{"tenantId": GlobalID("Tenant", w.Site)}}).Decode(t, &out)
+		var out servertest.UsersPage
+		w.M.GQL(t, w.Token(t, w.HoldingAdmin), servertest.UsersPageQuery, map[string]any{"first": 50,
+			"filter": map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Site)}}).Decode(t, &out)
 		if out.Users.TotalCount != 1 || out.Users.Edges[0].Node.Username != "site.admin" {
 			t.Fatalf("holding admin lists the site: %+v", out.Users)
 		}
@@ -34,12 +35,12 @@ func TestR6DelegatedAdministration(t *testing.T) {
 		}
 		ra := w.AssignmentID(t, w.Operator, w.Company, "segmenti", "user")
 		p := w.Mutate(t, holding, "suspendRoleAssignment", "RoleAssignmentInput", "roleAssignment { id }",
-			map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", ra)})
+			map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", ra)})
 		if p.Code() != "FORBIDDEN" {
 			t.Fatalf("suspendRoleAssignment: %q", p.Code())
 		}
 		p = w.Mutate(t, holding, "createGroup", "CreateGroupInput", "group { id }",
-			map[string]any{"tenantId": GlobalID("Tenant", w.Company), "productId": w.Product(t, "segmenti"), "name": "Parent's"})
+			map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "productId": w.Product(t, "segmenti"), "name": "Parent's"})
 		if p.Code() != "FORBIDDEN" {
 			t.Fatalf("createGroup: %q", p.Code())
 		}
@@ -50,7 +51,7 @@ func TestR6DelegatedAdministration(t *testing.T) {
 		before := w.Snapshot(t)
 		ra := w.AssignmentID(t, w.Operator, w.Company, "clienti", "guest")
 		p := w.Mutate(t, admin, "suspendRoleAssignment", "RoleAssignmentInput", "roleAssignment { id }",
-			map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", ra)})
+			map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", ra)})
 		if p.Code() != "FORBIDDEN" {
 			t.Fatalf("suspend a clienti role: %q", p.Code())
 		}
@@ -58,26 +59,26 @@ func TestR6DelegatedAdministration(t *testing.T) {
 		// The product cards say so.
 		q := `query($id: ID!) { node(id: $id) { ... on User { memberships { products { product { code } viewerCanManage
 			roleAssignments { viewerCanManage } } viewerCanDetach } } } }`
-		d := w.Query(t, admin, q, map[string]any{"id": GlobalID("User", w.Operator)})
-		ms := Dig(d, "node", "memberships").([]any)
-		cards := Dig(ms[0], "products").([]any)
+		d := w.Query(t, admin, q, map[string]any{"id": servertest.GlobalID("User", w.Operator)})
+		ms := servertest.Dig(d, "node", "memberships").([]any)
+		cards := servertest.Dig(ms[0], "products").([]any)
 		got := map[string]bool{}
 		for _, c := range cards {
-			got[Dig(c, "product", "code").(string)] = Dig(c, "viewerCanManage").(bool)
-			ras := Dig(c, "roleAssignments").([]any)
-			if Dig(ras[0], "viewerCanManage") != Dig(c, "viewerCanManage") {
+			got[servertest.Dig(c, "product", "code").(string)] = servertest.Dig(c, "viewerCanManage").(bool)
+			ras := servertest.Dig(c, "roleAssignments").([]any)
+			if servertest.Dig(ras[0], "viewerCanManage") != servertest.Dig(c, "viewerCanManage") {
 				t.Fatalf("card and assignment disagree: %v", c)
 			}
 		}
-		if !got["segmenti"] || got["clienti"] || Dig(ms[0], "viewerCanDetach") != false {
-			t.Fatalf("cards = %v, detach %v", got, Dig(ms[0], "viewerCanDetach"))
+		if !got["segmenti"] || got["clienti"] || servertest.Dig(ms[0], "viewerCanDetach") != false {
+			t.Fatalf("cards = %v, detach %v", got, servertest.Dig(ms[0], "viewerCanDetach"))
 		}
 	})
 	t.Run("ChildAdminManagesChild", func(t *testing.T) {
 		w.F.Assign(w.Operator, w.Site, "segmenti", "guest")
 		ra := w.AssignmentID(t, w.Operator, w.Site, "segmenti", "guest")
 		w.Mutate(t, w.Token(t, w.SiteAdmin), "suspendRoleAssignment", "RoleAssignmentInput", "roleAssignment { id }",
-			map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", ra)}).OK(t)
+			map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", ra)}).OK(t)
 	})
 	t.Run("SuspendedAdminRoleGrantsNothing", func(t *testing.T) {
 		// A suspended ADMIN assignment is no grant: only ACTIVE roles count.
@@ -94,31 +95,31 @@ func TestR6DelegatedAdministration(t *testing.T) {
 // another role" within the same category; never ADMIN and OPERATOR on one
 // product in one tenant.
 func TestR9AssignRole(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	w.F.Assign(w.CompanyAdmin, w.Company, "io-platform", "amministratore")
-	assign := func(token string, userID, tenantID int64, product, role string) *Payload {
+	assign := func(token string, userID, tenantID int64, product, role string) *servertest.Payload {
 		return w.Mutate(t, token, "assignRole", "AssignRoleInput", assignSel, map[string]any{
-			"userId": GlobalID("User", userID), "tenantId": GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)})
+			"userId": servertest.GlobalID("User", userID), "tenantId": servertest.GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)})
 	}
 	cardsQuery := `query($id: ID!) { node(id: $id) { ... on User { memberships { tenant { id } assignableProducts { code }
 		products { product { code } category assignableRoles { code } } } } } }`
 	cards := func() (map[string][]string, []string) {
-		d := w.Query(t, admin, cardsQuery, map[string]any{"id": GlobalID("User", w.Operator)})
+		d := w.Query(t, admin, cardsQuery, map[string]any{"id": servertest.GlobalID("User", w.Operator)})
 		roles := map[string][]string{}
 		var products []string
-		for _, m := range Dig(d, "node", "memberships").([]any) {
-			if Dig(m, "tenant", "id") != GlobalID("Tenant", w.Company) {
+		for _, m := range servertest.Dig(d, "node", "memberships").([]any) {
+			if servertest.Dig(m, "tenant", "id") != servertest.GlobalID("Tenant", w.Company) {
 				continue
 			}
-			for _, p := range Dig(m, "assignableProducts").([]any) {
-				products = append(products, Dig(p, "code").(string))
+			for _, p := range servertest.Dig(m, "assignableProducts").([]any) {
+				products = append(products, servertest.Dig(p, "code").(string))
 			}
-			for _, c := range Dig(m, "products").([]any) {
-				code := Dig(c, "product", "code").(string)
+			for _, c := range servertest.Dig(m, "products").([]any) {
+				code := servertest.Dig(c, "product", "code").(string)
 				roles[code] = []string{}
-				for _, r := range Dig(c, "assignableRoles").([]any) {
-					roles[code] = append(roles[code], Dig(r, "code").(string))
+				for _, r := range servertest.Dig(c, "assignableRoles").([]any) {
+					roles[code] = append(roles[code], servertest.Dig(r, "code").(string))
 				}
 			}
 		}
@@ -130,7 +131,7 @@ func TestR9AssignRole(t *testing.T) {
 			t.Fatalf("assignable products = %v", products)
 		}
 		d := assign(admin, w.Operator, w.Company, "io-platform", "operatore-api").OK(t)
-		if Dig(d, "roleAssignment", "role", "code") != "operatore-api" || Dig(d, "roleAssignment", "status") != "ACTIVE" {
+		if servertest.Dig(d, "roleAssignment", "role", "code") != "operatore-api" || servertest.Dig(d, "roleAssignment", "status") != "ACTIVE" {
 			t.Fatalf("got %v", d)
 		}
 		ra := w.AssignmentID(t, w.Operator, w.Company, "io-platform", "operatore-api")
@@ -178,7 +179,7 @@ func TestR9AssignRole(t *testing.T) {
 	})
 	t.Run("ErrUnknownRole", func(t *testing.T) {
 		p := w.Mutate(t, admin, "assignRole", "AssignRoleInput", assignSel, map[string]any{
-			"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Company), "roleId": GlobalID("Role", 424242)})
+			"userId": servertest.GlobalID("User", w.Operator), "tenantId": servertest.GlobalID("Tenant", w.Company), "roleId": servertest.GlobalID("Role", 424242)})
 		if c := p.UserError(t); c != "UNKNOWN_ROLE" {
 			t.Fatalf("code = %q", c)
 		}
@@ -197,14 +198,14 @@ func TestR9AssignRole(t *testing.T) {
 // with no membership anywhere is deleted, personal data erased, the audit
 // trail kept under a pseudonym.
 func TestR10RoleAssignmentLifecycle(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
-	act := func(token, field string, raID int64) *Payload {
+	act := func(token, field string, raID int64) *servertest.Payload {
 		sel := "roleAssignment { id status viewerCanManage }"
 		if field == "removeRoleAssignment" {
 			sel = "removedRoleAssignmentId membershipRemoved userDeleted"
 		}
-		return w.Mutate(t, token, field, "RoleAssignmentInput", sel, map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", raID)})
+		return w.Mutate(t, token, field, "RoleAssignmentInput", sel, map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", raID)})
 	}
 	w.F.Assign(w.Operator, w.Company, "segmenti", "guest")
 	user := w.AssignmentID(t, w.Operator, w.Company, "segmenti", "user")
@@ -212,7 +213,7 @@ func TestR10RoleAssignmentLifecycle(t *testing.T) {
 
 	t.Run("Suspend", func(t *testing.T) {
 		d := act(admin, "suspendRoleAssignment", user).OK(t)
-		if Dig(d, "roleAssignment", "status") != "SUSPENDED" {
+		if servertest.Dig(d, "roleAssignment", "status") != "SUSPENDED" {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "roleAssignment.suspend", user, w.CompanyAdmin, "ROLE_ASSIGNMENT_SUSPENDED", w.Company)
@@ -231,7 +232,7 @@ func TestR10RoleAssignmentLifecycle(t *testing.T) {
 		w.F.Assign(w.CompanyAdmin, w.Site, "segmenti", "admin")
 		act(admin, "suspendRoleAssignment", adminRA).OK(t)
 		p := w.Mutate(t, w.Token(t, w.SiteAdmin), "createGroup", "CreateGroupInput", "group { id }",
-			map[string]any{"tenantId": GlobalID("Tenant", w.Site), "productId": w.Product(t, "segmenti"), "name": "G"})
+			map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Site), "productId": w.Product(t, "segmenti"), "name": "G"})
 		if p.Code() != "FORBIDDEN" {
 			t.Fatalf("a suspended admin acted: %q", p.Code())
 		}
@@ -239,7 +240,7 @@ func TestR10RoleAssignmentLifecycle(t *testing.T) {
 	})
 	t.Run("Reactivate", func(t *testing.T) {
 		d := act(admin, "reactivateRoleAssignment", user).OK(t)
-		if Dig(d, "roleAssignment", "status") != "ACTIVE" {
+		if servertest.Dig(d, "roleAssignment", "status") != "ACTIVE" {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "roleAssignment.reactivate", user, w.CompanyAdmin, "ROLE_ASSIGNMENT_REACTIVATED", w.Company)
@@ -300,7 +301,7 @@ func TestR10RoleAssignmentLifecycle(t *testing.T) {
 		w.Mutate(t, opToken, "updateMyPreferences", "UpdateMyPreferencesInput", "user { id }", map[string]any{"language": "en"}).OK(t)
 		// A lookup of their username is in the trail too.
 		w.Mutate(t, admin, "lookupUserCandidate", "LookupUserCandidateInput", "outcome", map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "username": "operatore.uno", "taxCode": ValidCF(77)}).OK(t)
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "operatore.uno", "taxCode": servertest.ValidCF(77)}).OK(t)
 		last := w.AssignmentID(t, w.Operator, w.Site, "segmenti", "guest")
 		d := act(w.Token(t, w.SiteAdmin), "removeRoleAssignment", last).OK(t)
 		if d["membershipRemoved"] != true || d["userDeleted"] != true {
@@ -314,7 +315,7 @@ func TestR10RoleAssignmentLifecycle(t *testing.T) {
 		var trail string
 		w.Scalar(t, &trail, `SELECT string_agg(concat_ws(' ', actor_label, before::text, after::text), E'\n' ORDER BY id) FROM audit_events
 			WHERE target_id = ? OR actor_id = ? OR before->>'userId' = ?::text OR after->>'userId' = ?::text`, w.Operator, w.Operator, w.Operator, w.Operator)
-		for _, leak := range []string{"operatore.uno", "Givenoperatore", "Familyoperatore", ValidCF(904)} {
+		for _, leak := range []string{"operatore.uno", "Givenoperatore", "Familyoperatore", servertest.ValidCF(904)} {
 			if strings.Contains(trail, leak) {
 				t.Fatalf("the audit trail still holds %q:\n%s", leak, trail)
 			}
@@ -353,21 +354,21 @@ func TestR10RoleAssignmentLifecycle(t *testing.T) {
 // TestR8AttachAndDetach: attach a user to sites of the same organisation,
 // detach; detaching from every tenant ends all access.
 func TestR8AttachAndDetach(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	w.F.Assign(w.CompanyAdmin, w.Site, "segmenti", "admin")
 	admin := w.Token(t, w.CompanyAdmin)
-	attach := func(token string, userID, tenantID int64, product, role string) *Payload {
+	attach := func(token string, userID, tenantID int64, product, role string) *servertest.Payload {
 		return w.Mutate(t, token, "attachUserToTenant", "AttachUserToTenantInput", "membership { id tenant { id } roleAssignments { role { code } } }",
-			map[string]any{"userId": GlobalID("User", userID), "tenantId": GlobalID("Tenant", tenantID),
+			map[string]any{"userId": servertest.GlobalID("User", userID), "tenantId": servertest.GlobalID("Tenant", tenantID),
 				"productId": w.Product(t, product), "roleId": w.Role(t, product, role)})
 	}
-	detach := func(token string, membershipID int64) *Payload {
+	detach := func(token string, membershipID int64) *servertest.Payload {
 		return w.Mutate(t, token, "detachUserFromTenant", "DetachUserFromTenantInput", "detachedMembershipId userDeleted",
-			map[string]any{"membershipId": GlobalID("Membership", membershipID)})
+			map[string]any{"membershipId": servertest.GlobalID("Membership", membershipID)})
 	}
 	t.Run("Attach", func(t *testing.T) {
 		d := attach(admin, w.Operator, w.Site, "segmenti", "guest").OK(t)
-		if Dig(d, "membership", "tenant", "id") != GlobalID("Tenant", w.Site) {
+		if servertest.Dig(d, "membership", "tenant", "id") != servertest.GlobalID("Tenant", w.Site) {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "membership.create", w.MembershipID(t, w.Operator, w.Site), w.CompanyAdmin, "MEMBERSHIP_CREATED", w.Site)
@@ -405,7 +406,7 @@ func TestR8AttachAndDetach(t *testing.T) {
 	t.Run("Detach", func(t *testing.T) {
 		m := w.MembershipID(t, w.Operator, w.Site)
 		d := detach(admin, m).OK(t)
-		if d["userDeleted"] != false || d["detachedMembershipId"] != GlobalID("Membership", m) {
+		if d["userDeleted"] != false || d["detachedMembershipId"] != servertest.GlobalID("Membership", m) {
 			t.Fatalf("got %v", d)
 		}
 		w.WantAudit(t, "membership.delete", m, w.CompanyAdmin, "MEMBERSHIP_DELETED", w.Site)

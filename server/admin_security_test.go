@@ -12,19 +12,20 @@ import (
 	"time"
 
 	"tenantadmin/db/dbtest"
+	"tenantadmin/server/servertest"
 )
 
 // TestPrivilegeEscalation: every attempt to gain or use a power one does
 // not hold fails with FORBIDDEN and changes nothing.
 func TestPrivilegeEscalation(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	w.F.Assign(w.Operator, w.Site, "segmenti", "guest")
 	admin, op, holding := w.Token(t, w.CompanyAdmin), w.Token(t, w.Operator), w.Token(t, w.HoldingAdmin)
 	assign := func(userID, tenantID int64, product, role string) map[string]any {
-		return map[string]any{"userId": GlobalID("User", userID), "tenantId": GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)}
+		return map[string]any{"userId": servertest.GlobalID("User", userID), "tenantId": servertest.GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)}
 	}
 	ra := func(userID, tenantID int64, product, role string) map[string]any {
-		return map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", w.AssignmentID(t, userID, tenantID, product, role))}
+		return map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", w.AssignmentID(t, userID, tenantID, product, role))}
 	}
 	for _, c := range []struct {
 		name, token, field, inputType string
@@ -36,29 +37,29 @@ func TestPrivilegeEscalation(t *testing.T) {
 		{"OperatorAssignsAdminToItself", op, "assignRole", "AssignRoleInput", assign(w.Operator, w.Company, "segmenti", "admin")},
 		{"OperatorAssignsAnotherRoleToItself", op, "assignRole", "AssignRoleInput", assign(w.Operator, w.Company, "segmenti", "guest")},
 		{"OperatorAttachesItselfElsewhere", op, "attachUserToTenant", "AttachUserToTenantInput", map[string]any{
-			"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Holding),
+			"userId": servertest.GlobalID("User", w.Operator), "tenantId": servertest.GlobalID("Tenant", w.Holding),
 			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "admin")}},
 		{"AdminAttachesItselfToAnotherOrganisation", admin, "attachUserToTenant", "AttachUserToTenantInput", map[string]any{
-			"userId": GlobalID("User", w.CompanyAdmin), "tenantId": GlobalID("Tenant", w.Other),
+			"userId": servertest.GlobalID("User", w.CompanyAdmin), "tenantId": servertest.GlobalID("Tenant", w.Other),
 			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "admin")}},
 		{"EditUserHomedElsewhere", w.Token(t, w.SiteAdmin), "updateUserProfile", "UpdateUserProfileInput", map[string]any{
-			"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "givenName": "Hijacked"}},
+			"userId": servertest.GlobalID("User", w.Operator), "expectedVersion": 1, "givenName": "Hijacked"}},
 		{"EditUserOfAnotherOrganisation", w.Token(t, w.OtherAdmin), "updateUserProfile", "UpdateUserProfileInput", map[string]any{
-			"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "familyName": "Hijacked"}},
+			"userId": servertest.GlobalID("User", w.Operator), "expectedVersion": 1, "familyName": "Hijacked"}},
 		{"ParentAdminAssignsInChild", holding, "assignRole", "AssignRoleInput", assign(w.Operator, w.Company, "segmenti", "guest")},
 		{"ParentAdminSuspendsInChild", holding, "suspendRoleAssignment", "RoleAssignmentInput", ra(w.Operator, w.Company, "segmenti", "user")},
 		{"ParentAdminRemovesInChild", holding, "removeRoleAssignment", "RoleAssignmentInput", ra(w.Operator, w.Company, "segmenti", "user")},
 		{"ParentAdminDetachesInChild", holding, "detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{
-			"membershipId": GlobalID("Membership", w.MembershipID(t, w.Operator, w.Company))}},
-		{"ParentAdminSuspendsChildUser", holding, "suspendUser", "UserStatusInput", map[string]any{"userId": GlobalID("User", w.Operator)}},
+			"membershipId": servertest.GlobalID("Membership", w.MembershipID(t, w.Operator, w.Company))}},
+		{"ParentAdminSuspendsChildUser", holding, "suspendUser", "UserStatusInput", map[string]any{"userId": servertest.GlobalID("User", w.Operator)}},
 		{"ParentAdminRenamesChild", holding, "updateTenant", "UpdateTenantInput", map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "expectedVersion": 1, "name": "Taken over"}},
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "expectedVersion": 1, "name": "Taken over"}},
 		{"ParentAdminCreatesUserInChild", holding, "createUser", "CreateUserInput", map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "username": "planted", "taxCode": ValidCF(300), "givenName": "P",
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "planted", "taxCode": servertest.ValidCF(300), "givenName": "P",
 			"familyName": "P", "email": "p@example.test", "productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "admin")}},
 		{"AdminSuspendsOwnRoleOfAColleagueElsewhere", admin, "suspendRoleAssignment", "RoleAssignmentInput", ra(w.SiteAdmin, w.Site, "segmenti", "admin")},
 		{"AdminChangesTenantIdentity", admin, "updateTenant", "UpdateTenantInput", map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "expectedVersion": 1, "certifiedEmail": "attacker@example.test"}},
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "expectedVersion": 1, "certifiedEmail": "attacker@example.test"}},
 		{"AdminOnboardsAnOrganisation", admin, "createTenant", "CreateTenantInput", map[string]any{"name": "Shadow Spa"}},
 		{"OperatorSetsWorkPhone", op, "updateMyPhone", "UpdateMyPhoneInput", map[string]any{"phone": "0612345678"}},
 	} {
@@ -75,7 +76,7 @@ func TestPrivilegeEscalation(t *testing.T) {
 		// requestEmailChange only ever acts on the viewer: there is no
 		// user argument to point at someone else.
 		p := w.Mutate(t, admin, "requestEmailChange", "RequestEmailChangeInput", "user { id }",
-			map[string]any{"email": "takeover@example.test", "userId": GlobalID("User", w.Operator)})
+			map[string]any{"email": "takeover@example.test", "userId": servertest.GlobalID("User", w.Operator)})
 		if p.Code() == "" {
 			t.Fatal("requestEmailChange accepted a user")
 		}
@@ -94,8 +95,8 @@ func TestPropertyTenantIsolation(t *testing.T) {
 	t.Logf("seed %d (replay with ISOLATION_SEED=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 
-	w := AdminWorldOf(&World{})
-	w.M = MustRunMain(t)
+	w := servertest.AdminWorldOf(&servertest.World{})
+	w.M = servertest.MustRunMain(t)
 	w.F = dbtest.NewFixture(t, w.M.DB)
 	f := w.F
 	a, b := f.Tenant("Alpha Spa", 0), f.Tenant("Bravo Srl", 0)
@@ -119,13 +120,13 @@ func TestPropertyTenantIsolation(t *testing.T) {
 	bOp2 := f.User("bravo.op2", b1)
 	f.Assign(bOp2, b1, "segmenti", "power-user")
 	for i, id := range []int64{aAdmin, aOp, aOp2, bAdmin, bOp, bOp2} {
-		f.Exec("UPDATE users SET tax_code = ? WHERE id = ?", ValidCF(500+i), id)
+		f.Exec("UPDATE users SET tax_code = ? WHERE id = ?", servertest.ValidCF(500+i), id)
 	}
 	f.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Bravo team' FROM products WHERE code = 'segmenti'", b)
 	f.Exec("INSERT INTO group_members (group_id, user_id) SELECT id, ? FROM groups WHERE name = 'Bravo team'", bOp)
 	f.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Alpha team' FROM products WHERE code = 'segmenti'", a)
 	bTenants, bUsers := []int64{b, b1}, []int64{bAdmin, bOp, bOp2}
-	aTaxCodes := []string{ValidCF(500), ValidCF(501), ValidCF(502)}
+	aTaxCodes := []string{servertest.ValidCF(500), servertest.ValidCF(501), servertest.ValidCF(502)}
 
 	snapshotB := func() string {
 		var sb strings.Builder
@@ -170,7 +171,7 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		var ids []int64
 		w.Scalar(t, &ids, typ.query, b, b1)
 		for _, id := range ids {
-			forbiddenIDs[GlobalID(typ.typ, id)] = true
+			forbiddenIDs[servertest.GlobalID(typ.typ, id)] = true
 		}
 	}
 	var bTax []string
@@ -241,13 +242,13 @@ func TestPropertyTenantIsolation(t *testing.T) {
 			}
 			return n
 		}
-		role := func() string { return GlobalID("Role", pick(roleIDs)) }
+		role := func() string { return servertest.GlobalID("Role", pick(roleIDs)) }
 		var productID int64
 		roleID := pick(roleIDs)
 		w.Scalar(t, &productID, "SELECT product_id FROM roles WHERE id = ?", roleID)
 		user, tenant := pick(users), pick(tenants)
-		uid, tid := GlobalID("User", user), GlobalID("Tenant", tenant)
-		taxCode := ValidCF(600 + rng.IntN(300))
+		uid, tid := servertest.GlobalID("User", user), servertest.GlobalID("Tenant", tenant)
+		taxCode := servertest.ValidCF(600 + rng.IntN(300))
 		if rng.IntN(3) == 0 {
 			taxCode = aTaxCodes[rng.IntN(len(aTaxCodes))]
 		}
@@ -258,18 +259,18 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		case 0:
 			field, inputType, input = "createUser", "CreateUserInput", map[string]any{"tenantId": tid, "username": fmt.Sprintf("alpha.rnd%d", step),
 				"taxCode": taxCode, "givenName": "Rnd", "familyName": "User", "email": fmt.Sprintf("rnd%d@alpha.test", step),
-				"productId": GlobalID("Product", productID), "roleId": GlobalID("Role", roleID)}
+				"productId": servertest.GlobalID("Product", productID), "roleId": servertest.GlobalID("Role", roleID)}
 		case 1:
 			field, inputType, input = "lookupUserCandidate", "LookupUserCandidateInput", map[string]any{"tenantId": tid,
 				"username": usernames[rng.IntN(len(usernames))], "taxCode": taxCode}
 		case 2, 3:
 			field, inputType, input = "assignRole", "AssignRoleInput", map[string]any{"userId": uid, "tenantId": tid, "roleId": role()}
 		case 4:
-			field, inputType, input = "suspendRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", pick(assignments))}
+			field, inputType, input = "suspendRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", pick(assignments))}
 		case 5:
-			field, inputType, input = "reactivateRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", pick(assignments))}
+			field, inputType, input = "reactivateRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", pick(assignments))}
 		case 6:
-			field, inputType, input = "removeRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": GlobalID("RoleAssignment", pick(assignments))}
+			field, inputType, input = "removeRoleAssignment", "RoleAssignmentInput", map[string]any{"roleAssignmentId": servertest.GlobalID("RoleAssignment", pick(assignments))}
 		case 7:
 			field = []string{"suspendUser", "reactivateUser"}[rng.IntN(2)]
 			inputType, input = "UserStatusInput", map[string]any{"userId": uid}
@@ -278,21 +279,21 @@ func TestPropertyTenantIsolation(t *testing.T) {
 				"expectedVersion": version("users", user), "givenName": fmt.Sprintf("Name%d", step)}
 		case 9:
 			field, inputType, input = "attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": uid, "tenantId": tid,
-				"productId": GlobalID("Product", productID), "roleId": GlobalID("Role", roleID)}
+				"productId": servertest.GlobalID("Product", productID), "roleId": servertest.GlobalID("Role", roleID)}
 		case 10:
-			field, inputType, input = "detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{"membershipId": GlobalID("Membership", pick(memberships))}
+			field, inputType, input = "detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{"membershipId": servertest.GlobalID("Membership", pick(memberships))}
 		case 11:
 			field, inputType, input = "createGroup", "CreateGroupInput", map[string]any{"tenantId": tid,
-				"productId": GlobalID("Product", productID), "name": fmt.Sprintf("Group %d", step)}
+				"productId": servertest.GlobalID("Product", productID), "name": fmt.Sprintf("Group %d", step)}
 		case 12:
 			g := pick(groups)
-			field, inputType, input = "updateGroup", "UpdateGroupInput", map[string]any{"groupId": GlobalID("Group", g),
+			field, inputType, input = "updateGroup", "UpdateGroupInput", map[string]any{"groupId": servertest.GlobalID("Group", g),
 				"expectedVersion": version("groups", g), "active": rng.IntN(2) == 0, "name": fmt.Sprintf("Renamed %d", step)}
 		case 13:
-			field, inputType, input = "deleteGroup", "DeleteGroupInput", map[string]any{"groupId": GlobalID("Group", pick(groups))}
+			field, inputType, input = "deleteGroup", "DeleteGroupInput", map[string]any{"groupId": servertest.GlobalID("Group", pick(groups))}
 		case 14:
 			field = []string{"addUserToGroup", "removeUserFromGroup"}[rng.IntN(2)]
-			inputType, input = "GroupMemberInput", map[string]any{"groupId": GlobalID("Group", pick(groups)), "userId": uid}
+			inputType, input = "GroupMemberInput", map[string]any{"groupId": servertest.GlobalID("Group", pick(groups)), "userId": uid}
 		case 15:
 			field, inputType, input = "createTenant", "CreateTenantInput", map[string]any{"parentId": tid, "name": fmt.Sprintf("Alpha site %d", step)}
 		case 16:
@@ -301,13 +302,13 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		case 17:
 			field, inputType, input = "attachExistingUser", "AttachExistingUserInput", map[string]any{"tenantId": tid,
 				"username": usernames[rng.IntN(len(usernames))], "taxCode": taxCode,
-				"productId": GlobalID("Product", productID), "roleId": GlobalID("Role", roleID)}
+				"productId": servertest.GlobalID("Product", productID), "roleId": servertest.GlobalID("Role", roleID)}
 		case 18:
 			query = `{ users(first: 100) { nodes { id username givenName email taxCode memberships { id tenant { id name }
 				products { product { code } assignableGroups { id name } groups { id } roleAssignments { id } } } } }
 				tenants(first: 100) { nodes { id name parent { id } } } }`
 		case 19:
-			any := []string{uid, tid, GlobalID("RoleAssignment", pick(assignments)), GlobalID("Membership", pick(memberships)), GlobalID("Group", pick(groups))}
+			any := []string{uid, tid, servertest.GlobalID("RoleAssignment", pick(assignments)), servertest.GlobalID("Membership", pick(memberships)), servertest.GlobalID("Group", pick(groups))}
 			query = fmt.Sprintf(`{ node(id: %q) { id ... on User { username email memberships { id } }
 				... on Tenant { name usersByProduct { users { nodes { username } } } groups { name } }
 				... on Group { name members { nodes { username } } } ... on Membership { user { username } }
@@ -317,7 +318,7 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		case 21:
 			field, inputType, input = "updateMyPreferences", "UpdateMyPreferencesInput", map[string]any{"language": []string{"it", "fr", "en"}[rng.IntN(3)]}
 		}
-		var res *Response
+		var res *servertest.Response
 		var outcome string
 		if query != "" {
 			res = w.M.GQL(t, token, query, nil)
@@ -347,7 +348,7 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		stats[field+" "+outcome]++
 	}
 	if after := snapshotB(); after != before {
-		t.Fatalf("tenant B changed (seed %d):\nbefore %s\nafter  %s", seed, diffLine(before, after), diffLine(after, before))
+		t.Fatalf("tenant B changed (seed %d):\nbefore %s\nafter  %s", seed, servertest.DiffLine(before, after), servertest.DiffLine(after, before))
 	}
 	var keys []string
 	ok, forbidden := 0, 0

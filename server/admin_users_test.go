@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	mailpkg "tenantadmin/mail"
+	"tenantadmin/server/servertest"
 	"testing"
 
 	"tenantadmin/domain"
@@ -13,19 +14,19 @@ const lookupSel = `outcome existingUsername user { id username givenName }`
 
 func TestValidCFHelper(t *testing.T) {
 	for _, n := range []int{0, 1, 562, 900, 999} {
-		if _, err := domain.ValidatePersonTaxCode("IT", ValidCF(n)); err != nil {
-			t.Fatalf("validCF(%d) = %s: %v", n, ValidCF(n), err)
+		if _, err := domain.ValidatePersonTaxCode("IT", servertest.ValidCF(n)); err != nil {
+			t.Fatalf("validCF(%d) = %s: %v", n, servertest.ValidCF(n), err)
 		}
 	}
 }
 
 // TestR1LookupUserCandidate: the four outcomes an admin must see distinctly.
 func TestR1LookupUserCandidate(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
-	lookup := func(token, tenant, username, taxCode string) *Payload {
+	lookup := func(token, tenant, username, taxCode string) *servertest.Payload {
 		return w.Mutate(t, token, "lookupUserCandidate", "LookupUserCandidateInput", lookupSel,
-			map[string]any{"tenantId": GlobalID("Tenant", tenant2id(w, tenant)), "username": username, "taxCode": taxCode})
+			map[string]any{"tenantId": servertest.GlobalID("Tenant", tenant2id(w, tenant)), "username": username, "taxCode": taxCode})
 	}
 	var operatorTax string
 	w.Scalar(t, &operatorTax, "SELECT tax_code FROM users WHERE id = ?", w.Operator)
@@ -33,7 +34,7 @@ func TestR1LookupUserCandidate(t *testing.T) {
 	w.Scalar(t, &otherTax, "SELECT tax_code FROM users WHERE id = ?", w.OtherAdmin)
 
 	t.Run("NewPerson", func(t *testing.T) {
-		d := lookup(admin, "company", "nuovo.utente", ValidCF(1)).OK(t)
+		d := lookup(admin, "company", "nuovo.utente", servertest.ValidCF(1)).OK(t)
 		if d["outcome"] != "NEW_PERSON" || d["user"] != nil || d["existingUsername"] != nil {
 			t.Fatalf("got %v", d)
 		}
@@ -43,7 +44,7 @@ func TestR1LookupUserCandidate(t *testing.T) {
 	})
 	t.Run("AlreadyMember", func(t *testing.T) {
 		d := lookup(admin, "company", "Operatore.Uno", strings.ToLower(operatorTax)).OK(t)
-		if d["outcome"] != "ALREADY_MEMBER" || Dig(d, "user", "username") != "operatore.uno" || Dig(d, "user", "givenName") != "Givenoperatore.uno" {
+		if d["outcome"] != "ALREADY_MEMBER" || servertest.Dig(d, "user", "username") != "operatore.uno" || servertest.Dig(d, "user", "givenName") != "Givenoperatore.uno" {
 			t.Fatalf("got %v", d)
 		}
 	})
@@ -56,7 +57,7 @@ func TestR1LookupUserCandidate(t *testing.T) {
 	t.Run("UsernameTaken", func(t *testing.T) {
 		// The username belongs to another organisation's admin: nothing
 		// about that account is returned.
-		p := lookup(admin, "company", "other.admin", ValidCF(2))
+		p := lookup(admin, "company", "other.admin", servertest.ValidCF(2))
 		d := p.OK(t)
 		if d["outcome"] != "USERNAME_TAKEN" || d["user"] != nil || d["existingUsername"] != nil {
 			t.Fatalf("got %v", d)
@@ -69,7 +70,7 @@ func TestR1LookupUserCandidate(t *testing.T) {
 			t.Fatalf("got %v", d)
 		}
 		// Only the username: no names, email or ids of a user outside the scope.
-		for _, leak := range []string{"Givenother.admin", "Familyother.admin", "other.admin@example.test", GlobalID("User", w.OtherAdmin)} {
+		for _, leak := range []string{"Givenother.admin", "Familyother.admin", "other.admin@example.test", servertest.GlobalID("User", w.OtherAdmin)} {
 			if strings.Contains(string(p.Res.Data), leak) {
 				t.Fatalf("lookup leaks %q: %s", leak, p.Res.Data)
 			}
@@ -77,16 +78,16 @@ func TestR1LookupUserCandidate(t *testing.T) {
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
 		before := w.Snapshot(t)
-		if c := lookup(w.Token(t, w.OtherAdmin), "company", "x.y", ValidCF(3)).Code(); c != "FORBIDDEN" {
+		if c := lookup(w.Token(t, w.OtherAdmin), "company", "x.y", servertest.ValidCF(3)).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
-		if c := lookup(w.Token(t, w.Operator), "company", "x.y", ValidCF(3)).Code(); c != "FORBIDDEN" {
+		if c := lookup(w.Token(t, w.Operator), "company", "x.y", servertest.ValidCF(3)).Code(); c != "FORBIDDEN" {
 			t.Fatalf("operator: code = %q", c)
 		}
 		w.Unchanged(t, before)
 	})
 	t.Run("ErrInvalidUsername", func(t *testing.T) {
-		if c := lookup(admin, "company", "mario rossi", ValidCF(3)).UserError(t); c != "USERNAME_INVALID_CHARACTER" {
+		if c := lookup(admin, "company", "mario rossi", servertest.ValidCF(3)).UserError(t); c != "USERNAME_INVALID_CHARACTER" {
 			t.Fatalf("code = %q", c)
 		}
 	})
@@ -97,14 +98,14 @@ func TestR1LookupUserCandidate(t *testing.T) {
 	})
 	t.Run("ErrInvalidCountry", func(t *testing.T) {
 		p := w.Mutate(t, admin, "lookupUserCandidate", "LookupUserCandidateInput", lookupSel, map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "username": "mario.rossi", "taxCode": "X1234", "taxCountry": "Italia"})
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "mario.rossi", "taxCode": "X1234", "taxCountry": "Italia"})
 		if c := p.UserError(t); c != "INVALID_COUNTRY" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 }
 
-func tenant2id(w *AdminWorld, name string) int64 {
+func tenant2id(w *servertest.AdminWorld, name string) int64 {
 	switch name {
 	case "holding":
 		return w.Holding
@@ -122,10 +123,10 @@ const createUserSel = `user { id username status givenName email language timeZo
 // TestR1CreateUser covers createUser with R2's username rule and the
 // invitation of R14.
 func TestR1CreateUser(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	input := func(change func(map[string]any)) map[string]any {
-		in := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "Giulia.Verdi", "taxCode": ValidCF(10),
+		in := map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "Giulia.Verdi", "taxCode": servertest.ValidCF(10),
 			"givenName": "Giulia", "familyName": "Verdi", "email": "giulia.verdi@example.test", "language": "fr",
 			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "user")}
 		if change != nil {
@@ -133,18 +134,18 @@ func TestR1CreateUser(t *testing.T) {
 		}
 		return in
 	}
-	create := func(token string, in map[string]any) *Payload {
+	create := func(token string, in map[string]any) *servertest.Payload {
 		return w.Mutate(t, token, "createUser", "CreateUserInput", createUserSel, in)
 	}
 	t.Run("OK", func(t *testing.T) {
 		d := create(admin, input(nil)).OK(t)
 		u := d["user"].(map[string]any)
 		if u["username"] != "giulia.verdi" || u["status"] != "INVITED" || u["language"] != "fr" || u["timeZone"] != "Europe/Rome" ||
-			Dig(u, "homeTenant", "id") != GlobalID("Tenant", w.Company) {
+			servertest.Dig(u, "homeTenant", "id") != servertest.GlobalID("Tenant", w.Company) {
 			t.Fatalf("user = %v", u)
 		}
-		ras := Dig(d, "membership", "roleAssignments").([]any)
-		if len(ras) != 1 || Dig(ras[0], "role", "code") != "user" || Dig(ras[0], "status") != "ACTIVE" {
+		ras := servertest.Dig(d, "membership", "roleAssignments").([]any)
+		if len(ras) != 1 || servertest.Dig(ras[0], "role", "code") != "user" || servertest.Dig(ras[0], "status") != "ACTIVE" {
 			t.Fatalf("membership = %v", d["membership"])
 		}
 		var id int64
@@ -211,8 +212,8 @@ func TestR1CreateUser(t *testing.T) {
 		name, code string
 		change     func(map[string]any)
 	}{
-		{"ErrUsernameTaken", "USERNAME_TAKEN", func(in map[string]any) { in["username"], in["taxCode"] = "Operatore.Uno", ValidCF(12) }},
-		{"ErrTaxCodeHasAccount", "TAX_CODE_HAS_ACCOUNT", func(in map[string]any) { in["username"], in["taxCode"] = "fresh.name", ValidCF(10) }},
+		{"ErrUsernameTaken", "USERNAME_TAKEN", func(in map[string]any) { in["username"], in["taxCode"] = "Operatore.Uno", servertest.ValidCF(12) }},
+		{"ErrTaxCodeHasAccount", "TAX_CODE_HAS_ACCOUNT", func(in map[string]any) { in["username"], in["taxCode"] = "fresh.name", servertest.ValidCF(10) }},
 		{"ErrUsernameInvalidCharacter", "USERNAME_INVALID_CHARACTER", func(in map[string]any) { in["username"] = "giulia verdi" }},
 		{"ErrUsernameTooShort", "USERNAME_TOO_SHORT", func(in map[string]any) { in["username"] = "gv" }},
 		{"ErrInvalidTaxCode", "INVALID_TAX_CODE", func(in map[string]any) { in["username"], in["taxCode"] = "g.v2", "RSSMRA85T10A562X" }},
@@ -222,7 +223,7 @@ func TestR1CreateUser(t *testing.T) {
 		{"ErrInvalidLanguage", "INVALID_LANGUAGE", func(in map[string]any) { in["username"], in["language"] = "g.v6", "de" }},
 		{"ErrInvalidTimeZone", "INVALID_TIME_ZONE", func(in map[string]any) { in["username"], in["timeZone"] = "g.v7", "Europe/Atlantis" }},
 		{"ErrRoleNotOfProduct", "ROLE_NOT_OF_PRODUCT", func(in map[string]any) { in["username"], in["roleId"] = "g.v8", w.Role(t, "clienti", "guest") }},
-		{"ErrUnknownRole", "UNKNOWN_ROLE", func(in map[string]any) { in["username"], in["roleId"] = "g.v9", GlobalID("Role", 999999) }},
+		{"ErrUnknownRole", "UNKNOWN_ROLE", func(in map[string]any) { in["username"], in["roleId"] = "g.v9", servertest.GlobalID("Role", 999999) }},
 		{"ErrNominationRequired", "NOMINATION_REQUIRED", func(in map[string]any) {
 			in["username"], in["productId"], in["roleId"] = "g.v10", w.Product(t, "cob"), w.Role(t, "cob", "master")
 		}},
@@ -239,7 +240,7 @@ func TestR1CreateUser(t *testing.T) {
 		// R20 holds for platform staff too: a first administrator is
 		// created with another role, then onboarded (onboardTenantAdministrator).
 		in := input(func(in map[string]any) {
-			in["username"], in["taxCode"], in["productId"], in["roleId"] = "first.master", ValidCF(11), w.Product(t, "cob"), w.Role(t, "cob", "master")
+			in["username"], in["taxCode"], in["productId"], in["roleId"] = "first.master", servertest.ValidCF(11), w.Product(t, "cob"), w.Role(t, "cob", "master")
 		})
 		before := w.Snapshot(t)
 		if got := create(w.Token(t, w.Staff), in).UserError(t); got != "NOMINATION_REQUIRED" {
@@ -259,9 +260,9 @@ func TestR1CreateUser(t *testing.T) {
 // field, all in one answer, each at its field with its code, and nothing
 // stored.
 func TestCreateUserReportsEveryBadField(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
-	in := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "user"),
+	in := map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "user"),
 		"username": "gv", "taxCode": "RSSMRA85T10A562X", "givenName": " ", "familyName": "", "email": "not-an-email",
 		"language": "de", "timeZone": "Europe/Atlantis", "phone": "call me", "birthDate": "1800-01-01", "initialPassword": "short"}
 	want := map[string]string{
@@ -303,22 +304,22 @@ func TestCreateUserReportsEveryBadField(t *testing.T) {
 }
 
 func TestR1AttachExistingUser(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	var otherTax string
 	w.Scalar(t, &otherTax, "SELECT tax_code FROM users WHERE id = ?", w.OtherAdmin)
-	attach := func(token, username, taxCode, product, role string) *Payload {
+	attach := func(token, username, taxCode, product, role string) *servertest.Payload {
 		return w.Mutate(t, token, "attachExistingUser", "AttachExistingUserInput", "user { id username givenName } membership { id tenant { id } }",
-			map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": username, "taxCode": taxCode,
+			map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": username, "taxCode": taxCode,
 				"productId": w.Product(t, product), "roleId": w.Role(t, product, role)})
 	}
 	t.Run("OK", func(t *testing.T) {
 		d := attach(admin, "other.admin", otherTax, "segmenti", "guest").OK(t)
-		if Dig(d, "user", "username") != "other.admin" || Dig(d, "membership", "tenant", "id") != GlobalID("Tenant", w.Company) {
+		if servertest.Dig(d, "user", "username") != "other.admin" || servertest.Dig(d, "membership", "tenant", "id") != servertest.GlobalID("Tenant", w.Company) {
 			t.Fatalf("got %v", d)
 		}
 		// Now a member: the company admin sees the person's data.
-		if Dig(d, "user", "givenName") != "Givenother.admin" {
+		if servertest.Dig(d, "user", "givenName") != "Givenother.admin" {
 			t.Fatalf("member's data hidden: %v", d)
 		}
 		m := w.MembershipID(t, w.OtherAdmin, w.Company)
@@ -345,7 +346,7 @@ func TestR1AttachExistingUser(t *testing.T) {
 	})
 	t.Run("ErrRoleNotOfProduct", func(t *testing.T) {
 		p := w.Mutate(t, admin, "attachExistingUser", "AttachExistingUserInput", "user { id }",
-			map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "holding.admin", "taxCode": ValidCF(900),
+			map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "holding.admin", "taxCode": servertest.ValidCF(900),
 				"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "clienti", "guest")})
 		if c := p.UserError(t); c != "ROLE_NOT_OF_PRODUCT" {
 			t.Fatalf("code = %q", c)
@@ -353,7 +354,7 @@ func TestR1AttachExistingUser(t *testing.T) {
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
 		before := w.Snapshot(t)
-		if c := attach(w.Token(t, w.OtherAdmin), "holding.admin", ValidCF(900), "segmenti", "guest").Code(); c != "FORBIDDEN" {
+		if c := attach(w.Token(t, w.OtherAdmin), "holding.admin", servertest.ValidCF(900), "segmenti", "guest").Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 		w.Unchanged(t, before)
@@ -363,9 +364,9 @@ func TestR1AttachExistingUser(t *testing.T) {
 // TestR2UsernameNeverChanges: usernames are stored lower-case and no
 // mutation takes one to change.
 func TestR2UsernameNeverChanges(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	p := w.Mutate(t, w.Token(t, w.CompanyAdmin), "updateUserProfile", "UpdateUserProfileInput", "user { username }",
-		map[string]any{"userId": GlobalID("User", w.Operator), "expectedVersion": 1, "username": "renamed"})
+		map[string]any{"userId": servertest.GlobalID("User", w.Operator), "expectedVersion": 1, "username": "renamed"})
 	if p.Code() == "" {
 		t.Fatal("updateUserProfile accepted a username")
 	}

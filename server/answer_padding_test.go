@@ -3,6 +3,7 @@ package main
 import (
 	"math/rand/v2"
 	"slices"
+	"tenantadmin/server/servertest"
 	"testing"
 	"time"
 )
@@ -15,10 +16,10 @@ import (
 // without padding (one argon2id check, about 0.1 s).
 func TestAnswersThatMustNotTellAnAccountExistsArePadded(t *testing.T) {
 	const pad = 1500 * time.Millisecond
-	m := MustRunMainWith(t, "-failed-login-min-duration", pad.String(), "-recovery-min-duration", pad.String(),
+	m := servertest.MustRunMainWith(t, "-failed-login-min-duration", pad.String(), "-recovery-min-duration", pad.String(),
 		"-rate-login-account", "0", "-rate-login-ip", "0")
-	w := NewWorldOn(t, m)
-	SetPassword(t, m, w.CompanyAdmin)
+	w := servertest.NewWorldOn(t, m)
+	servertest.SetPassword(t, m, w.CompanyAdmin)
 
 	timed := func(name string, f func() string, want string) {
 		t.Helper()
@@ -38,7 +39,7 @@ func TestAnswersThatMustNotTellAnAccountExistsArePadded(t *testing.T) {
 	}
 	recovery := func(identifier string) func() string {
 		return func() string {
-			return AuthPayload(t, m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": identifier}}), "requestAccountRecovery", nil)
+			return servertest.AuthPayload(t, m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": identifier}}), "requestAccountRecovery", nil)
 		}
 	}
 	timed("wrong password of a known account", login("company.admin"), "INVALID_CREDENTIALS")
@@ -60,9 +61,9 @@ func TestAnswersThatMustNotTellAnAccountExistsArePadded(t *testing.T) {
 // dummy hash, 0.11 without): no absolute time is compared, only the two populations
 // measured in the same run.
 func TestUnknownAccountTakesAsLongAsAWrongPassword(t *testing.T) {
-	m := MustRunMainWith(t, "-failed-login-min-duration", "0", "-rate-login-account", "0", "-rate-login-ip", "0")
-	w := NewWorldOn(t, m)
-	SetPassword(t, m, w.CompanyAdmin)
+	m := servertest.MustRunMainWith(t, "-failed-login-min-duration", "0", "-rate-login-account", "0", "-rate-login-ip", "0")
+	w := servertest.NewWorldOn(t, m)
+	servertest.SetPassword(t, m, w.CompanyAdmin)
 	signIn := func(username string) time.Duration {
 		t.Helper()
 		start := time.Now()

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -41,35 +42,35 @@ func (p historyPage) actionSet() []string {
 // memberships and nominations too; labels name people as R12 allows.
 func TestAuditUserHistory(t *testing.T) {
 	nw := newNominationWorld(t)
-	w := AdminWorldOf(nw.World)
+	w := servertest.AdminWorldOf(nw.World)
 	w.F.Assign(w.CompanyAdmin, w.Company, "clienti", "admin")
 	admin := w.Token(t, w.CompanyAdmin)
 
 	created := w.Mutate(t, admin, "createUser", "CreateUserInput", "user { id }", map[string]any{
-		"tenantId": GlobalID("Tenant", w.Company), "username": "luca.rossi", "taxCode": ValidCF(700), "givenName": "Luca",
+		"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "luca.rossi", "taxCode": servertest.ValidCF(700), "givenName": "Luca",
 		"familyName": "Rossi", "email": "luca.rossi@example.test", "productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "user")}).OK(t)
-	userGID := Dig(created, "user", "id").(string)
+	userGID := servertest.Dig(created, "user", "id").(string)
 	var user int64
 	w.Scalar(t, &user, "SELECT id FROM users WHERE username = 'luca.rossi'")
 	w.F.Exec("UPDATE users SET status = 'ACTIVE' WHERE id = ?", user)
-	SetPassword(t, w.M, user)
+	servertest.SetPassword(t, w.M, user)
 	byID := map[string]any{"userId": userGID}
 
 	w.Mutate(t, admin, "updateUserProfile", "UpdateUserProfileInput", "user { id }", map[string]any{"userId": userGID, "expectedVersion": w.Version(t, "users", user), "givenName": "Lucio"}).OK(t)
 	w.Mutate(t, admin, "assignRole", "AssignRoleInput", "roleAssignment { id }", map[string]any{
-		"userId": userGID, "tenantId": GlobalID("Tenant", w.Company), "roleId": w.Role(t, "clienti", "guest")}).OK(t)
+		"userId": userGID, "tenantId": servertest.GlobalID("Tenant", w.Company), "roleId": w.Role(t, "clienti", "guest")}).OK(t)
 	w.F.Assign(w.CompanyAdmin, w.Site, "segmenti", "admin")
 	w.Mutate(t, admin, "attachUserToTenant", "AttachUserToTenantInput", "membership { id }", map[string]any{
-		"userId": userGID, "tenantId": GlobalID("Tenant", w.Site), "productId": w.Product(t, "segmenti"),
+		"userId": userGID, "tenantId": servertest.GlobalID("Tenant", w.Site), "productId": w.Product(t, "segmenti"),
 		"roleId": w.Role(t, "segmenti", "user")}).OK(t)
 	w.Mutate(t, admin, "suspendRoleAssignment", "RoleAssignmentInput", "roleAssignment { id }", map[string]any{
-		"roleAssignmentId": GlobalID("RoleAssignment", w.AssignmentID(t, user, w.Company, "clienti", "guest"))}).OK(t)
+		"roleAssignmentId": servertest.GlobalID("RoleAssignment", w.AssignmentID(t, user, w.Company, "clienti", "guest"))}).OK(t)
 	w.Mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }", byID).OK(t)
 	w.Mutate(t, admin, "reactivateUser", "UserStatusInput", "user { id }", byID).OK(t)
 	group := w.Mutate(t, admin, "createGroup", "CreateGroupInput", "group { id }", map[string]any{
-		"tenantId": GlobalID("Tenant", w.Company), "productId": w.Product(t, "segmenti"), "name": "Magazzino"}).OK(t)
+		"tenantId": servertest.GlobalID("Tenant", w.Company), "productId": w.Product(t, "segmenti"), "name": "Magazzino"}).OK(t)
 	w.Mutate(t, admin, "addUserToGroup", "GroupMemberInput", "group { id }", map[string]any{
-		"groupId": Dig(group, "group", "id"), "userId": userGID}).OK(t)
+		"groupId": servertest.Dig(group, "group", "id"), "userId": userGID}).OK(t)
 	w.Mutate(t, admin, "adminResetPassword", "AdminResetPasswordInput", "user { id }", byID).OK(t)
 	if s := nw.start(t, nw.cobAdmin, nw.input(user, nw.master, mario(), false)); s.StartNomination.Nomination == nil {
 		t.Fatalf("nomination: %+v", s.StartNomination)
@@ -77,7 +78,7 @@ func TestAuditUserHistory(t *testing.T) {
 	var rej rejected
 	w.M.GQL(t, "", rejectNominationMutation, map[string]any{"input": map[string]any{"token": nw.linkToken(t), "reason": "No"}}).Decode(t, &rej)
 	// Noise: a change about someone else must not show.
-	w.Mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }", map[string]any{"userId": GlobalID("User", nw.nominee)}).OK(t)
+	w.Mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }", map[string]any{"userId": servertest.GlobalID("User", nw.nominee)}).OK(t)
 
 	query := func(t *testing.T, token string, filter map[string]any) historyPage {
 		t.Helper()

@@ -10,6 +10,7 @@ import (
 
 	"tenantadmin/db"
 	"tenantadmin/domain"
+	"tenantadmin/server/servertest"
 )
 
 const auditQuery = `query($filter: AuditEventFilter, $first: Int, $after: String, $last: Int, $before: String) {
@@ -46,7 +47,7 @@ func (p auditPage) actions() string {
 }
 
 // audit writes an audit record as a mutation does.
-func audit(t *testing.T, m *Main, actor int64, tenant *int64, action string, target int64, after map[string]any) {
+func audit(t *testing.T, m *servertest.Main, actor int64, tenant *int64, action string, target int64, after map[string]any) {
 	t.Helper()
 	err := m.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
 		return db.RecordChange(ctx, tx, domain.AuditContext{ActorID: &actor, ActorLabel: "actor", IP: "192.0.2.7", UserAgent: "Firefox", RequestID: "req-1"},
@@ -59,7 +60,7 @@ func audit(t *testing.T, m *Main, actor int64, tenant *int64, action string, tar
 }
 
 func TestAuditEvents(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	after := map[string]any{"status": "SUSPENDED", "email": "new@example.test"}
 	audit(t, w.M, w.CompanyAdmin, &w.Company, "user.suspend", w.Technician, after)
 	audit(t, w.M, w.CompanyAdmin, &w.Site, "user.update", w.Technician, after)
@@ -82,9 +83,9 @@ func TestAuditEvents(t *testing.T) {
 			t.Fatalf("company admin sees %s (%d)", p.actions(), p.AuditEvents.TotalCount)
 		}
 		n := p.AuditEvents.Nodes[1]
-		if n.Actor == nil || n.Actor.ID != GlobalID("User", w.CompanyAdmin) || n.TargetID == nil || *n.TargetID != GlobalID("User", w.Technician) ||
+		if n.Actor == nil || n.Actor.ID != servertest.GlobalID("User", w.CompanyAdmin) || n.TargetID == nil || *n.TargetID != servertest.GlobalID("User", w.Technician) ||
 			n.Before["email"] != "old@example.test" || n.After["status"] != "SUSPENDED" || n.IP == nil || *n.IP != "192.0.2.7" ||
-			n.RequestID != "req-1" || n.Tenant.ID != GlobalID("Tenant", w.Company) {
+			n.RequestID != "req-1" || n.Tenant.ID != servertest.GlobalID("Tenant", w.Company) {
 			t.Fatalf("node = %+v", n)
 		}
 	})
@@ -110,9 +111,9 @@ func TestAuditEvents(t *testing.T) {
 			filter map[string]any
 			want   string
 		}{
-			{map[string]any{"tenantId": GlobalID("Tenant", w.Site)}, "user.update"},
-			{map[string]any{"actorId": GlobalID("User", w.HoldingAdmin)}, "user.update"},
-			{map[string]any{"targetId": GlobalID("User", w.Technician)}, "user.update,user.suspend"},
+			{map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Site)}, "user.update"},
+			{map[string]any{"actorId": servertest.GlobalID("User", w.HoldingAdmin)}, "user.update"},
+			{map[string]any{"targetId": servertest.GlobalID("User", w.Technician)}, "user.update,user.suspend"},
 			{map[string]any{"action": "user.suspend"}, "user.suspend"},
 			{map[string]any{"from": time.Now().Add(-time.Hour), "to": time.Now().Add(time.Hour)}, "user.update,user.update,user.suspend"},
 			{map[string]any{"to": time.Now().Add(-time.Hour)}, ""},
@@ -158,7 +159,7 @@ func TestAuditEvents(t *testing.T) {
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if _, code := query(t, w.OtherAdmin, map[string]any{"filter": map[string]any{"tenantId": GlobalID("Tenant", w.Company)}}); code != "FORBIDDEN" {
+		if _, code := query(t, w.OtherAdmin, map[string]any{"filter": map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company)}}); code != "FORBIDDEN" {
 			t.Fatalf("code %s", code)
 		}
 	})

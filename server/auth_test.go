@@ -4,17 +4,19 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 	"testing"
 )
 
 func TestLogin(t *testing.T) {
-	w := NewWorld(t)
-	SetPassword(t, w.M, w.CompanyAdmin)
+	w := servertest.NewWorld(t)
+	servertest.SetPassword(t, w.M, w.CompanyAdmin)
 	t.Run("OK", func(t *testing.T) {
-		var out LoginResult
-		res := w.M.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{
-			"username": "Company.Admin", "password": GoodPassword, "tokenKind": "BEARER"}})
-		if code := AuthPayload(t, res, "login", &out); code != "" {
+		var out servertest.LoginResult
+		res := w.M.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+			"username": "Company.Admin", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
+		if code := servertest.AuthPayload(t, res, "login", &out); code != "" {
 			t.Fatalf("userError %s", code)
 		}
 		if out.Token == nil || out.Viewer == nil || out.Viewer.User.Username != "company.admin" || out.ExpiresAt == nil {
@@ -32,7 +34,7 @@ func TestLogin(t *testing.T) {
 		}
 	})
 	t.Run("OKByEmail", func(t *testing.T) {
-		if token, code := w.M.Login(t, "COMPANY.ADMIN@example.test", GoodPassword, nil); token == "" {
+		if token, code := w.M.Login(t, "COMPANY.ADMIN@example.test", servertest.GoodPassword, nil); token == "" {
 			t.Fatalf("code %s", code)
 		}
 	})
@@ -50,7 +52,7 @@ func TestLogin(t *testing.T) {
 	})
 	t.Run("ErrUnknownAccountAnswersTheSame", func(t *testing.T) {
 		answer := func(username string) string {
-			res := w.M.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{
+			res := w.M.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
 				"username": username, "password": "wrong password here", "tokenKind": "BEARER"}})
 			b, _ := json.Marshal(res)
 			return string(res.Data) + string(b)
@@ -64,7 +66,7 @@ func TestLogin(t *testing.T) {
 		twin := w.F.User("twin.one", w.Company)
 		w.F.Exec("UPDATE users SET email = 'company.admin@example.test' WHERE id = ?", twin)
 		defer w.F.Exec("UPDATE users SET email = 'twin@example.test' WHERE id = ?", twin)
-		if _, code := w.M.Login(t, "company.admin@example.test", GoodPassword, nil); code != "INVALID_CREDENTIALS" {
+		if _, code := w.M.Login(t, "company.admin@example.test", servertest.GoodPassword, nil); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("an address naming two accounts signed in: %q", code)
 		}
 	})
@@ -85,10 +87,10 @@ func TestLogin(t *testing.T) {
 		}
 	})
 	t.Run("ErrSuspended", func(t *testing.T) {
-		SetPassword(t, w.M, w.HoldingAdmin)
+		servertest.SetPassword(t, w.M, w.HoldingAdmin)
 		w.F.Exec("UPDATE users SET status = 'SUSPENDED' WHERE id = ?", w.HoldingAdmin)
 		defer w.F.Exec("UPDATE users SET status = 'ACTIVE' WHERE id = ?", w.HoldingAdmin)
-		if _, code := w.M.Login(t, "holding.admin", GoodPassword, nil); code != "ACCOUNT_SUSPENDED" {
+		if _, code := w.M.Login(t, "holding.admin", servertest.GoodPassword, nil); code != "ACCOUNT_SUSPENDED" {
 			t.Fatalf("code %q", code)
 		}
 		if _, code := w.M.Login(t, "holding.admin", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
@@ -110,21 +112,21 @@ func TestLogin(t *testing.T) {
 }
 
 func TestCookieSessionAndCSRF(t *testing.T) {
-	w := NewWorld(t)
-	SetPassword(t, w.M, w.CompanyAdmin)
-	b := NewBrowser(w.M)
-	res, httpRes := b.Post(t, LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": GoodPassword}})
-	var out LoginResult
-	if code := AuthPayload(t, res, "login", &out); code != "" || out.Token != nil {
+	w := servertest.NewWorld(t)
+	servertest.SetPassword(t, w.M, w.CompanyAdmin)
+	b := servertest.NewBrowser(w.M)
+	res, httpRes := b.Post(t, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": servertest.GoodPassword}})
+	var out servertest.LoginResult
+	if code := servertest.AuthPayload(t, res, "login", &out); code != "" || out.Token != nil {
 		t.Fatalf("cookie login: code %q, token in payload %v", code, out.Token)
 	}
 	t.Run("CookieAttributes", func(t *testing.T) {
 		var session, csrf *http.Cookie
 		for _, c := range httpRes.Cookies() {
 			switch c.Name {
-			case SessionCookie:
+			case wiring.SessionCookie:
 				session = c
-			case CSRFCookie:
+			case wiring.CSRFCookie:
 				csrf = c
 			}
 		}
@@ -153,9 +155,9 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 		body := `{"query":"{ viewer { platformAdmin } }"}`
 		req, _ := http.NewRequest(http.MethodPost, w.M.URL()+"/graphql", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(CSRFHeader, "forged")
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: b.Cookie(SessionCookie)})
-		if res := Do(t, req); res.Status != http.StatusForbidden {
+		req.Header.Set(wiring.CSRFHeader, "forged")
+		req.AddCookie(&http.Cookie{Name: wiring.SessionCookie, Value: b.Cookie(wiring.SessionCookie)})
+		if res := servertest.Do(t, req); res.Status != http.StatusForbidden {
 			t.Fatalf("status %d", res.Status)
 		}
 	})
@@ -165,7 +167,7 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer res.Body.Close()
-		var out Response
+		var out servertest.Response
 		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +176,7 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 		}
 	})
 	t.Run("ErrCookieTokenAsBearer", func(t *testing.T) {
-		if got := w.M.ViewerName(t, b.Cookie(SessionCookie)); got != "" {
+		if got := w.M.ViewerName(t, b.Cookie(wiring.SessionCookie)); got != "" {
 			t.Fatal("an SPA session token works as a bearer token")
 		}
 	})
@@ -205,9 +207,9 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 		}
 	})
 	t.Run("NewLoginReplacesTheBrowsersSession", func(t *testing.T) {
-		old := b.Cookie(SessionCookie)
-		res, _ := b.Post(t, LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": GoodPassword}})
-		if code := AuthPayload(t, res, "login", nil); code != "" || b.Cookie(SessionCookie) == old {
+		old := b.Cookie(wiring.SessionCookie)
+		res, _ := b.Post(t, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": servertest.GoodPassword}})
+		if code := servertest.AuthPayload(t, res, "login", nil); code != "" || b.Cookie(wiring.SessionCookie) == old {
 			t.Fatalf("code %q", code)
 		}
 		if _, err := w.M.Sessions.Lookup(t.Context(), old); err == nil {
@@ -215,18 +217,18 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 		}
 	})
 	t.Run("Logout", func(t *testing.T) {
-		token := b.Cookie(SessionCookie)
+		token := b.Cookie(wiring.SessionCookie)
 		res, httpRes := b.Post(t, `mutation { logout { ok } }`, nil)
 		if string(res.Data) != `{"logout":{"ok":true}}` {
 			t.Fatalf("logout %s %+v", res.Data, res.Errors)
 		}
 		cleared := 0
 		for _, c := range httpRes.Cookies() {
-			if (c.Name == SessionCookie || c.Name == CSRFCookie) && c.MaxAge < 0 {
+			if (c.Name == wiring.SessionCookie || c.Name == wiring.CSRFCookie) && c.MaxAge < 0 {
 				cleared++
 			}
 		}
-		if cleared != 2 || b.Cookie(SessionCookie) != "" {
+		if cleared != 2 || b.Cookie(wiring.SessionCookie) != "" {
 			t.Fatalf("cookies not cleared: %v", httpRes.Cookies())
 		}
 		if _, err := w.M.Sessions.Lookup(t.Context(), token); err == nil {
@@ -235,43 +237,23 @@ func TestCookieSessionAndCSRF(t *testing.T) {
 	})
 	t.Run("APIClientWithoutBearerGetsNoToken", func(t *testing.T) {
 		// An API client that did not ask for BEARER gets cookies, not a token.
-		var out LoginResult
-		AuthPayload(t, w.M.GQLUA(t, "", "curl/8", LoginMutation, map[string]any{"input": map[string]any{
-			"username": "company.admin", "password": GoodPassword}}), "login", &out)
+		var out servertest.LoginResult
+		servertest.AuthPayload(t, w.M.GQLUA(t, "", "curl/8", servertest.LoginMutation, map[string]any{"input": map[string]any{
+			"username": "company.admin", "password": servertest.GoodPassword}}), "login", &out)
 		if out.Token != nil {
 			t.Fatal("a cookie login returned a bearer token")
 		}
 	})
 }
 
-func TestSecureCookies(t *testing.T) {
-	for publicURL, want := range map[string]bool{
-		"http://127.0.0.1:8080":        false,
-		"http://localhost:5173":        false,
-		"https://admin.example.test":   true,
-		"http://admin.example.test":    true,
-		"https://localhost:8443":       true,
-		"http://127.0.0.1.example.com": true,
-	} {
-		m := &Main{Config: Config{PublicURL: publicURL}}
-		if got := m.secureCookies(); got != want {
-			t.Errorf("%s: Secure %v, want %v", publicURL, got, want)
-		}
-	}
-	m := &Main{Config: Config{PublicURL: "http://127.0.0.1:8080", Production: true}}
-	if !m.secureCookies() {
-		t.Error("production must set Secure")
-	}
-}
-
 const recoveryMutation = `mutation($input: RequestAccountRecoveryInput!) { requestAccountRecovery(input: $input) { accepted userErrors { code } } }`
 const resetMutation = `mutation($input: ResetPasswordWithTokenInput!) { resetPasswordWithToken(input: $input) { username userErrors { field code message } } }`
 
 func TestLockoutAndRecovery(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
-	SetPassword(t, w.M, op)
+	servertest.SetPassword(t, w.M, op)
 	session := w.M.MustLogin(t, op)
 
 	for i := range 4 {
@@ -279,40 +261,40 @@ func TestLockoutAndRecovery(t *testing.T) {
 			t.Fatalf("attempt %d: %q", i+1, code)
 		}
 	}
-	if UserStatus(t, w.M, op) != "ACTIVE" {
+	if servertest.UserStatus(t, w.M, op) != "ACTIVE" {
 		t.Fatal("locked before 5 wrong passwords")
 	}
 	t.Run("SuccessRestartsTheCount", func(t *testing.T) {
 		other := w.F.User("operatore.due", w.Company)
 		w.F.Assign(other, w.Company, "segmenti", "user")
-		SetPassword(t, w.M, other)
+		servertest.SetPassword(t, w.M, other)
 		for range 4 {
 			w.M.Login(t, "operatore.due", "wrong password here", nil)
 		}
-		if token, _ := w.M.Login(t, "operatore.due", GoodPassword, nil); token == "" {
+		if token, _ := w.M.Login(t, "operatore.due", servertest.GoodPassword, nil); token == "" {
 			t.Fatal("sign-in failed")
 		}
 		for range 4 {
 			w.M.Login(t, "operatore.due", "wrong password here", nil)
 		}
-		if UserStatus(t, w.M, other) != "ACTIVE" {
+		if servertest.UserStatus(t, w.M, other) != "ACTIVE" {
 			t.Fatal("failures before a success still counted")
 		}
 	})
 	t.Run("FifthWrongPasswordLocks", func(t *testing.T) {
 		w.M.Login(t, "operatore.uno", "wrong password here", nil)
-		if s := UserStatus(t, w.M, op); s != "LOCKED" {
+		if s := servertest.UserStatus(t, w.M, op); s != "LOCKED" {
 			t.Fatalf("status %s", s)
 		}
 		if w.M.ViewerName(t, session) != "" {
 			t.Fatal("a locked account's session still works")
 		}
-		if AuditCount(t, w.M, "user.locked", op) != 1 || EventCount(t, w.M, op) != 1 {
+		if servertest.AuditCount(t, w.M, "user.locked", op) != 1 || servertest.EventCount(t, w.M, op) != 1 {
 			t.Fatal("lock not audited or no USER_UPDATED event")
 		}
 	})
 	t.Run("ErrLockedEvenWithTheRightPassword", func(t *testing.T) {
-		if _, code := w.M.Login(t, "operatore.uno", GoodPassword, nil); code != "ACCOUNT_LOCKED" {
+		if _, code := w.M.Login(t, "operatore.uno", servertest.GoodPassword, nil); code != "ACCOUNT_LOCKED" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -320,16 +302,16 @@ func TestLockoutAndRecovery(t *testing.T) {
 	var token string
 	t.Run("RequestRecovery", func(t *testing.T) {
 		var out struct{ Accepted bool }
-		if code := AuthPayload(t, w.M.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno@example.test"}}),
+		if code := servertest.AuthPayload(t, w.M.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno@example.test"}}),
 			"requestAccountRecovery", &out); code != "" || !out.Accepted {
 			t.Fatalf("code %q", code)
 		}
-		e := LatestEmail(t, w.M, "operatore.uno@example.test")
+		e := servertest.LatestEmail(t, w.M, "operatore.uno@example.test")
 		link, _ := e.Data["link"].(string)
 		if e.Template != "account_recovery" || !strings.HasPrefix(link, w.M.URL()+"/reset-password#token=") {
 			t.Fatalf("email %+v", e)
 		}
-		token = TokenFromLink(t, link)
+		token = servertest.TokenFromLink(t, link)
 		var stored int
 		if err := w.M.DB.QueryRow("SELECT count(*) FROM password_reset_tokens WHERE token_hash = ? AND purpose = 'RECOVERY'", []byte(token)).Scan(&stored); err != nil {
 			t.Fatal(err)
@@ -337,63 +319,63 @@ func TestLockoutAndRecovery(t *testing.T) {
 		if stored != 0 {
 			t.Fatal("the token is stored in clear")
 		}
-		if AuditCount(t, w.M, "user.recovery_requested", op) != 1 {
+		if servertest.AuditCount(t, w.M, "user.recovery_requested", op) != 1 {
 			t.Fatal("not audited")
 		}
 	})
 	t.Run("ErrForgedToken", func(t *testing.T) {
-		if code := AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token + "x", "password": OtherPassword}}),
+		if code := servertest.AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token + "x", "password": servertest.OtherPassword}}),
 			"resetPasswordWithToken", nil); code != "RESET_TOKEN_INVALID" {
 			t.Fatalf("code %q", code)
 		}
-		if code := AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": strings.Repeat("a", 5000), "password": OtherPassword}}),
+		if code := servertest.AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": strings.Repeat("a", 5000), "password": servertest.OtherPassword}}),
 			"resetPasswordWithToken", nil); code != "RESET_TOKEN_INVALID" {
 			t.Fatalf("oversized token: code %q", code)
 		}
 	})
 	t.Run("ErrWeakPassword", func(t *testing.T) {
-		if code := AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": "operatore.uno-2024"}}),
+		if code := servertest.AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": "operatore.uno-2024"}}),
 			"resetPasswordWithToken", nil); code != "PASSWORD_CONTAINS_USERNAME" {
 			t.Fatalf("code %q", code)
 		}
-		if code := AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": strings.Repeat("é", 300)}}),
+		if code := servertest.AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": strings.Repeat("é", 300)}}),
 			"resetPasswordWithToken", nil); code != "PASSWORD_TOO_LONG" {
 			t.Fatalf("code %q", code)
 		}
-		if UserStatus(t, w.M, op) != "LOCKED" {
+		if servertest.UserStatus(t, w.M, op) != "LOCKED" {
 			t.Fatal("a refused reset changed the account")
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
 		var out struct{ Username string }
-		if code := AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": OtherPassword}}),
+		if code := servertest.AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": servertest.OtherPassword}}),
 			"resetPasswordWithToken", &out); code != "" || out.Username != "operatore.uno" {
 			t.Fatalf("code %q %+v", code, out)
 		}
-		if s := UserStatus(t, w.M, op); s != "ACTIVE" {
+		if s := servertest.UserStatus(t, w.M, op); s != "ACTIVE" {
 			t.Fatalf("status %s", s)
 		}
-		if tok, code := w.M.Login(t, "operatore.uno", OtherPassword, nil); tok == "" {
+		if tok, code := w.M.Login(t, "operatore.uno", servertest.OtherPassword, nil); tok == "" {
 			t.Fatalf("sign-in with the new password: %q", code)
 		}
-		if AuditCount(t, w.M, "user.password_reset_by_link", op) != 1 || EventCount(t, w.M, op) != 2 {
+		if servertest.AuditCount(t, w.M, "user.password_reset_by_link", op) != 1 || servertest.EventCount(t, w.M, op) != 2 {
 			t.Fatal("reset not audited or no USER_UPDATED event")
 		}
-		if NoticeCount(t, w.M, op, "password_changed") != 1 {
+		if servertest.NoticeCount(t, w.M, op, "password_changed") != 1 {
 			t.Fatal("the owner was told of no reset, or also of the refused ones (ASVS 2.2.3)")
 		}
 	})
 	t.Run("ErrTokenReused", func(t *testing.T) {
-		if code := AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": "yet another passphrase 7"}}),
+		if code := servertest.AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": "yet another passphrase 7"}}),
 			"resetPasswordWithToken", nil); code != "RESET_TOKEN_USED" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrTokenExpired", func(t *testing.T) {
 		w.M.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno"}})
-		fresh := TokenFromLink(t, LatestEmail(t, w.M, "operatore.uno@example.test").Data["link"].(string))
+		fresh := servertest.TokenFromLink(t, servertest.LatestEmail(t, w.M, "operatore.uno@example.test").Data["link"].(string))
 		w.F.Exec("UPDATE password_reset_tokens SET expires_at = now() - interval '1 second' WHERE used_at IS NULL")
-		if code := AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": fresh, "password": "yet another passphrase 7"}}),
+		if code := servertest.AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": fresh, "password": "yet another passphrase 7"}}),
 			"resetPasswordWithToken", nil); code != "RESET_TOKEN_EXPIRED" {
 			t.Fatalf("code %q", code)
 		}
@@ -411,7 +393,7 @@ func TestLockoutAndRecovery(t *testing.T) {
 }
 
 func TestAccountRecoveryNoEnumeration(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	answer := func(identifier string) string {
 		res := w.M.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": identifier}})
 		b, _ := json.Marshal(res.Errors)
@@ -427,7 +409,7 @@ func TestAccountRecoveryNoEnumeration(t *testing.T) {
 	if answers[0] != `{"requestAccountRecovery":{"accepted":true,"userErrors":[]}}null` {
 		t.Fatalf("answer %s", answers[0])
 	}
-	if n := EmailCount(t, w.M, "company.admin@example.test"); n != 2 {
+	if n := servertest.EmailCount(t, w.M, "company.admin@example.test"); n != 2 {
 		t.Fatalf("existing account got %d emails, want 2", n)
 	}
 	var total int
@@ -442,11 +424,11 @@ func TestAccountRecoveryNoEnumeration(t *testing.T) {
 const unlockMutation = `mutation($input: UnlockUserInput!) { unlockUser(input: $input) { user { username status } userErrors { code message } } }`
 
 func TestUnlockUser(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
 	w.F.Exec("UPDATE users SET status = 'LOCKED' WHERE id = ?", op)
-	input := map[string]any{"input": map[string]any{"userId": GlobalID("User", op)}}
+	input := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", op)}}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
 		if code := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), unlockMutation, input).Code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
@@ -463,8 +445,8 @@ func TestUnlockUser(t *testing.T) {
 		}
 	})
 	t.Run("ErrInvalidID", func(t *testing.T) {
-		bad := map[string]any{"input": map[string]any{"userId": GlobalID("Tenant", op)}}
-		if code := AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), unlockMutation, bad), "unlockUser", nil); code != "INVALID_ID" {
+		bad := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("Tenant", op)}}
+		if code := servertest.AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), unlockMutation, bad), "unlockUser", nil); code != "INVALID_ID" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -472,15 +454,15 @@ func TestUnlockUser(t *testing.T) {
 		var out struct {
 			User struct{ Username, Status string }
 		}
-		if code := AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), unlockMutation, input), "unlockUser", &out); code != "" || out.User.Status != "ACTIVE" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), unlockMutation, input), "unlockUser", &out); code != "" || out.User.Status != "ACTIVE" {
 			t.Fatalf("code %q %+v", code, out)
 		}
-		if AuditCount(t, w.M, "user.unlocked", op) != 1 || EventCount(t, w.M, op) != 1 {
+		if servertest.AuditCount(t, w.M, "user.unlocked", op) != 1 || servertest.EventCount(t, w.M, op) != 1 {
 			t.Fatal("not audited or no event")
 		}
 	})
 	t.Run("ErrNotLocked", func(t *testing.T) {
-		if code := AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), unlockMutation, input), "unlockUser", nil); code != "NOT_LOCKED" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), unlockMutation, input), "unlockUser", nil); code != "NOT_LOCKED" {
 			t.Fatalf("code %q", code)
 		}
 	})

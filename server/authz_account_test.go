@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -10,58 +11,60 @@ import (
 // user into the state the action needs, and what success leaves behind.
 type accountAction struct {
 	field, inputType string
-	prepare          func(t *testing.T, w *AdminWorld, userID int64)
+	prepare          func(t *testing.T, w *servertest.AdminWorld, userID int64)
 	input            func(userID int64) map[string]any
-	succeeded        func(t *testing.T, w *AdminWorld, userID int64) bool
+	succeeded        func(t *testing.T, w *servertest.AdminWorld, userID int64) bool
 }
 
 func accountActions() map[string]accountAction {
-	byID := func(id int64) map[string]any { return map[string]any{"userId": GlobalID("User", id)} }
-	status := func(s string) func(*testing.T, *AdminWorld, int64) bool {
-		return func(t *testing.T, w *AdminWorld, id int64) bool { return UserStatus(t, w.M, id) == s }
+	byID := func(id int64) map[string]any { return map[string]any{"userId": servertest.GlobalID("User", id)} }
+	status := func(s string) func(*testing.T, *servertest.AdminWorld, int64) bool {
+		return func(t *testing.T, w *servertest.AdminWorld, id int64) bool {
+			return servertest.UserStatus(t, w.M, id) == s
+		}
 	}
-	setStatus := func(s string) func(*testing.T, *AdminWorld, int64) {
-		return func(t *testing.T, w *AdminWorld, id int64) {
+	setStatus := func(s string) func(*testing.T, *servertest.AdminWorld, int64) {
+		return func(t *testing.T, w *servertest.AdminWorld, id int64) {
 			w.F.Exec("UPDATE users SET status = ? WHERE id = ?", s, id)
 		}
 	}
 	return map[string]accountAction{
 		"SuspendUser": {field: "suspendUser", inputType: "UserStatusInput", input: byID, succeeded: status("SUSPENDED")},
 		"ReactivateUser": {field: "reactivateUser", inputType: "UserStatusInput", input: byID, succeeded: status("ACTIVE"),
-			prepare: func(t *testing.T, w *AdminWorld, id int64) {
-				SetPassword(t, w.M, id)
+			prepare: func(t *testing.T, w *servertest.AdminWorld, id int64) {
+				servertest.SetPassword(t, w.M, id)
 				setStatus("SUSPENDED")(t, w, id)
 			}},
 		"UpdateUserProfile": {field: "updateUserProfile", inputType: "UpdateUserProfileInput",
 			input: func(id int64) map[string]any {
-				return map[string]any{"userId": GlobalID("User", id), "expectedVersion": 1, "givenName": "Renamed"}
+				return map[string]any{"userId": servertest.GlobalID("User", id), "expectedVersion": 1, "givenName": "Renamed"}
 			},
-			succeeded: func(t *testing.T, w *AdminWorld, id int64) bool {
+			succeeded: func(t *testing.T, w *servertest.AdminWorld, id int64) bool {
 				var name string
 				w.Scalar(t, &name, "SELECT given_name FROM users WHERE id = ?", id)
 				return name == "Renamed"
 			}},
 		"AdminResetPassword": {field: "adminResetPassword", inputType: "AdminResetPasswordInput", input: byID,
-			prepare: func(t *testing.T, w *AdminWorld, id int64) { SetPassword(t, w.M, id) },
-			succeeded: func(t *testing.T, w *AdminWorld, id int64) bool {
+			prepare: func(t *testing.T, w *servertest.AdminWorld, id int64) { servertest.SetPassword(t, w.M, id) },
+			succeeded: func(t *testing.T, w *servertest.AdminWorld, id int64) bool {
 				return w.Count(t, "SELECT count(*) FROM credentials WHERE user_id = ? AND password_hash IS NULL AND must_change_password", id) == 1
 			}},
 		"AdminResetSecondFactor": {field: "adminResetSecondFactor", inputType: "AdminResetSecondFactorInput", input: byID,
-			prepare: func(t *testing.T, w *AdminWorld, id int64) {
-				SetPassword(t, w.M, id)
+			prepare: func(t *testing.T, w *servertest.AdminWorld, id int64) {
+				servertest.SetPassword(t, w.M, id)
 				w.F.Exec("UPDATE credentials SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enrolled_at = now() WHERE user_id = ?", id)
 			},
-			succeeded: func(t *testing.T, w *AdminWorld, id int64) bool {
+			succeeded: func(t *testing.T, w *servertest.AdminWorld, id int64) bool {
 				return w.Count(t, "SELECT count(*) FROM credentials WHERE user_id = ? AND totp_secret IS NULL AND totp_enrollment_required", id) == 1
 			}},
 		"UnlockUser": {field: "unlockUser", inputType: "UnlockUserInput", input: byID, succeeded: status("ACTIVE"),
-			prepare: func(t *testing.T, w *AdminWorld, id int64) {
-				SetPassword(t, w.M, id)
+			prepare: func(t *testing.T, w *servertest.AdminWorld, id int64) {
+				servertest.SetPassword(t, w.M, id)
 				setStatus("LOCKED")(t, w, id)
 			}},
 		"ResendInvitation": {field: "resendInvitation", inputType: "ResendInvitationInput", input: byID,
 			prepare: setStatus("INVITED"),
-			succeeded: func(t *testing.T, w *AdminWorld, id int64) bool {
+			succeeded: func(t *testing.T, w *servertest.AdminWorld, id int64) bool {
 				return w.Count(t, "SELECT count(*) FROM email_outbox WHERE user_id = ? AND template = 'invitation'", id) == 1
 			}},
 	}
@@ -70,7 +73,7 @@ func accountActions() map[string]accountAction {
 // refusal is the code a refused mutation answers: the GraphQL error's
 // (admin mutations) or the first userError's (credential and token
 // mutations answer FORBIDDEN among their userErrors).
-func refusal(p *Payload) string {
+func refusal(p *servertest.Payload) string {
 	if c := p.Code(); c != "" {
 		return c
 	}
@@ -88,7 +91,7 @@ func refusal(p *Payload) string {
 // the head office above the site the user is homed at — and succeeds for
 // an administrator whose authority covers every role.
 func TestAccountWideActionsNeedEveryRole(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	// An administrator of segmenti and factures in the company, and of
 	// segmenti in the company and its site.
 	bothProducts := w.F.User("both.products", w.Company)
@@ -166,7 +169,7 @@ func TestAccountWideActionsNeedEveryRole(t *testing.T) {
 		w.F.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
 		before := w.Snapshot(t)
 		if c := w.Mutate(t, admin, "suspendUser", "UserStatusInput", "user { id }",
-			map[string]any{"userId": GlobalID("User", target)}).Code(); c != "FORBIDDEN" {
+			map[string]any{"userId": servertest.GlobalID("User", target)}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code %q", c)
 		}
 		w.Unchanged(t, before)
@@ -176,7 +179,7 @@ func TestAccountWideActionsNeedEveryRole(t *testing.T) {
 		target := scenarios[0].newTarget("t.capabilities")
 		q := `query($id: ID!) { node(id: $id) { ... on User { viewerCan { editIdentity changeStatus resetCredentials } } } }`
 		caps := func(viewer int64) map[string]any {
-			return Dig(w.Query(t, w.Token(t, viewer), q, map[string]any{"id": GlobalID("User", target)}), "node", "viewerCan").(map[string]any)
+			return servertest.Dig(w.Query(t, w.Token(t, viewer), q, map[string]any{"id": servertest.GlobalID("User", target)}), "node", "viewerCan").(map[string]any)
 		}
 		if c := caps(w.CompanyAdmin); c["editIdentity"] != false || c["changeStatus"] != false || c["resetCredentials"] != false {
 			t.Fatalf("segmenti administrator is offered account-wide actions: %v", c)
@@ -190,7 +193,7 @@ func TestAccountWideActionsNeedEveryRole(t *testing.T) {
 		// A service account that administers factures: a segmenti
 		// administrator of its tenant may not mint, rotate or revoke the
 		// tokens that act with that role.
-		sa, errs := w.CreateSA(t, w.Token(t, w.CompanyAdmin), map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "factures-sync"})
+		sa, errs := w.CreateSA(t, w.Token(t, w.CompanyAdmin), map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "factures-sync"})
 		if len(errs) > 0 {
 			t.Fatalf("userErrors %v", errs)
 		}

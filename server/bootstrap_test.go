@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/base64"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ const bootstrapMutation = `mutation($input: BootstrapPlatformAdminInput!) {
 }`
 
 func TestBootstrapPlatformAdmin(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	if m.SetupToken == "" {
 		t.Fatal("a fresh database must print a setup token")
 	}
@@ -21,7 +22,7 @@ func TestBootstrapPlatformAdmin(t *testing.T) {
 		return map[string]any{"input": map[string]any{"token": token, "username": username, "email": "Admin@Example.test",
 			"givenName": "Ada", "familyName": "Lovelace", "password": password}}
 	}
-	codeOf := func(res *Response) string {
+	codeOf := func(res *servertest.Response) string {
 		var out struct {
 			BootstrapPlatformAdmin struct {
 				UserErrors []struct{ Code string }

@@ -1,86 +1,18 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
-
-// bulkResult is a bulk mutation's payload (issue 19).
-type BulkResult struct {
-	Succeeded      []struct{ ID, Username, Status string }
-	RemovedUserIds []string
-	DeletedUserIds []string
-	UserErrors     []struct {
-		UserID        *string
-		Index         *int
-		Field         []string
-		Code, Message string
-	}
-}
-
-// bulk runs suspendUsers, reactivateUsers or removeUsersFromTenant as
-// token in tenantID on users (global IDs as given).
-func (w *AdminWorld) Bulk(t *testing.T, token, field string, tenantID int64, users ...string) (*BulkResult, *Response) {
-	t.Helper()
-	selection := "succeeded { id username status }"
-	if field == "removeUsersFromTenant" {
-		selection = "removedUserIds deletedUserIds"
-	}
-	q := fmt.Sprintf(`mutation($input: BulkUsersInput!) { %s(input: $input) { %s userErrors { userId index field code message } } }`, field, selection)
-	if users == nil {
-		users = []string{}
-	}
-	res := w.M.GQL(t, token, q, map[string]any{"input": map[string]any{"tenantId": GlobalID("Tenant", tenantID), "userIds": users}})
-	if len(res.Errors) > 0 {
-		return nil, res
-	}
-	var d map[string]*BulkResult
-	if err := json.Unmarshal(res.Data, &d); err != nil {
-		t.Fatalf("decode %s: %v", res.Data, err)
-	}
-	return d[field], res
-}
-
-// succeeded lists the usernames changed, in order.
-func (r *BulkResult) SucceededNames() string {
-	var names []string
-	for _, u := range r.Succeeded {
-		names = append(names, u.Username+":"+u.Status)
-	}
-	return strings.Join(names, ",")
-}
-
-// failures lists the userErrors as index/userId/code.
-func (r *BulkResult) Failures() string {
-	var out []string
-	for _, e := range r.UserErrors {
-		s := "-"
-		if e.Index != nil {
-			s = fmt.Sprint(*e.Index)
-			if want := []string{"input", "userIds", s}; !slices.Equal(e.Field, want) {
-				return fmt.Sprintf("field %v, want %v", e.Field, want)
-			}
-		}
-		if e.UserID != nil {
-			s += "/" + *e.UserID
-		} else {
-			s += "/-"
-		}
-		out = append(out, s+"/"+e.Code)
-	}
-	return strings.Join(out, ",")
-}
-
-func UID(id int64) string { return GlobalID("User", id) }
 
 // TestBulkSuspendAndReactivateUsers (issue 19.2): several accounts in one
 // call, each under suspendUser's and reactivateUser's rules, with partial
 // success and one audit record and event per user.
 func TestBulkSuspendAndReactivateUsers(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	one := w.F.User("bulk.one", w.Company)
 	w.F.Assign(one, w.Company, "segmenti", "user")
@@ -99,14 +31,14 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 		// The technician holds an amisgest role the admin has no authority
 		// over; the site's admin is no member of the company; the admin
 		// never suspends themselves.
-		r, res := w.Bulk(t, admin, "suspendUsers", w.Company, UID(one), UID(w.Technician), UID(two), UID(w.SiteAdmin), UID(w.CompanyAdmin))
+		r, res := w.Bulk(t, admin, "suspendUsers", w.Company, servertest.UID(one), servertest.UID(w.Technician), servertest.UID(two), servertest.UID(w.SiteAdmin), servertest.UID(w.CompanyAdmin))
 		if r == nil {
 			t.Fatalf("errors %+v", res.Errors)
 		}
 		if got := r.SucceededNames(); got != "bulk.one:SUSPENDED,bulk.two:SUSPENDED" {
 			t.Fatalf("succeeded %s", got)
 		}
-		want := fmt.Sprintf("1/%s/FORBIDDEN,3/%s/NOT_A_MEMBER,4/%s/FORBIDDEN", UID(w.Technician), UID(w.SiteAdmin), UID(w.CompanyAdmin))
+		want := fmt.Sprintf("1/%s/FORBIDDEN,3/%s/NOT_A_MEMBER,4/%s/FORBIDDEN", servertest.UID(w.Technician), servertest.UID(w.SiteAdmin), servertest.UID(w.CompanyAdmin))
 		if got := r.Failures(); got != want {
 			t.Fatalf("userErrors %s, want %s", got, want)
 		}
@@ -127,8 +59,8 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 		}
 	})
 	t.Run("ErrAlreadySuspended", func(t *testing.T) {
-		r, _ := w.Bulk(t, admin, "suspendUsers", w.Company, UID(one), UID(w.Operator))
-		want := fmt.Sprintf("0/%s/ALREADY_SUSPENDED", UID(one))
+		r, _ := w.Bulk(t, admin, "suspendUsers", w.Company, servertest.UID(one), servertest.UID(w.Operator))
+		want := fmt.Sprintf("0/%s/ALREADY_SUSPENDED", servertest.UID(one))
 		if r == nil || r.SucceededNames() != "operatore.uno:SUSPENDED" || r.Failures() != want {
 			t.Fatalf("got %+v", r)
 		}
@@ -138,11 +70,11 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 	})
 	t.Run("Reactivate", func(t *testing.T) {
 		w.F.Exec("INSERT INTO credentials (user_id, password_hash) VALUES (?, 'x')", two)
-		r, _ := w.Bulk(t, admin, "reactivateUsers", w.Company, UID(one), UID(three), UID(two), "not-an-id")
+		r, _ := w.Bulk(t, admin, "reactivateUsers", w.Company, servertest.UID(one), servertest.UID(three), servertest.UID(two), "not-an-id")
 		if r == nil || r.SucceededNames() != "bulk.one:INVITED,bulk.two:ACTIVE" {
 			t.Fatalf("got %+v", r)
 		}
-		if got, want := r.Failures(), fmt.Sprintf("1/%s/NOT_SUSPENDED,3/not-an-id/INVALID_ID", UID(three)); got != want {
+		if got, want := r.Failures(), fmt.Sprintf("1/%s/NOT_SUSPENDED,3/not-an-id/INVALID_ID", servertest.UID(three)); got != want {
 			t.Fatalf("userErrors %s, want %s", got, want)
 		}
 		for _, u := range []int64{one, two} {
@@ -155,7 +87,7 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 	t.Run("ErrForbiddenTenant", func(t *testing.T) {
 		// Acting in a tenant one does not administer: nothing is done.
 		before := w.Snapshot(t)
-		if _, res := w.Bulk(t, otherAdmin, "suspendUsers", w.Company, UID(one), UID(w.Operator)); res.Code() != "FORBIDDEN" {
+		if _, res := w.Bulk(t, otherAdmin, "suspendUsers", w.Company, servertest.UID(one), servertest.UID(w.Operator)); res.Code() != "FORBIDDEN" {
 			t.Fatalf("errors %+v", res.Errors)
 		}
 		w.Unchanged(t, before)
@@ -165,15 +97,15 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 		// The other tenant's admin acts in their tenant: the shared user
 		// is a member there but homed in the company (R7); the operator
 		// is no member there.
-		r, _ := w.Bulk(t, otherAdmin, "suspendUsers", w.Other, UID(shared), UID(w.Operator))
-		want := fmt.Sprintf("0/%s/FORBIDDEN,1/%s/NOT_A_MEMBER", UID(shared), UID(w.Operator))
+		r, _ := w.Bulk(t, otherAdmin, "suspendUsers", w.Other, servertest.UID(shared), servertest.UID(w.Operator))
+		want := fmt.Sprintf("0/%s/FORBIDDEN,1/%s/NOT_A_MEMBER", servertest.UID(shared), servertest.UID(w.Operator))
 		if r == nil || len(r.Succeeded) != 0 || r.Failures() != want {
 			t.Fatalf("got %+v, want %s", r, want)
 		}
 		// The holding's admin may suspend the company's users, but not
 		// while acting in the holding, where they are no members.
-		r, _ = w.Bulk(t, holdingAdmin, "suspendUsers", w.Holding, UID(shared))
-		if want := fmt.Sprintf("0/%s/NOT_A_MEMBER", UID(shared)); r == nil || len(r.Succeeded) != 0 || r.Failures() != want {
+		r, _ = w.Bulk(t, holdingAdmin, "suspendUsers", w.Holding, servertest.UID(shared))
+		if want := fmt.Sprintf("0/%s/NOT_A_MEMBER", servertest.UID(shared)); r == nil || len(r.Succeeded) != 0 || r.Failures() != want {
 			t.Fatalf("got %+v, want %s", r, want)
 		}
 		w.Unchanged(t, before)
@@ -181,7 +113,7 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 	t.Run("ErrInput", func(t *testing.T) {
 		tooMany := make([]string, 101)
 		for i := range tooMany {
-			tooMany[i] = UID(int64(1000000 + i))
+			tooMany[i] = servertest.UID(int64(1000000 + i))
 		}
 		before := w.Snapshot(t)
 		for name, c := range map[string]struct {
@@ -190,7 +122,7 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 		}{
 			"Empty":      {nil, "TOO_FEW_USERS"},
 			"TooMany":    {tooMany, "TOO_MANY_USERS"},
-			"Duplicates": {[]string{UID(shared), UID(w.Operator), UID(shared)}, "DUPLICATE_USER"},
+			"Duplicates": {[]string{servertest.UID(shared), servertest.UID(w.Operator), servertest.UID(shared)}, "DUPLICATE_USER"},
 		} {
 			for _, field := range []string{"suspendUsers", "reactivateUsers", "removeUsersFromTenant"} {
 				r, res := w.Bulk(t, admin, field, w.Company, c.users...)
@@ -205,7 +137,7 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 			}
 		}
 		res := w.M.GQL(t, admin, `mutation($input: BulkUsersInput!) { suspendUsers(input: $input) { userErrors { userId field code } } }`,
-			map[string]any{"input": map[string]any{"tenantId": "nope", "userIds": []string{UID(w.Operator)}}})
+			map[string]any{"input": map[string]any{"tenantId": "nope", "userIds": []string{servertest.UID(w.Operator)}}})
 		if !strings.Contains(string(res.Data), `{"userId":null,"field":["input","tenantId"],"code":"INVALID_ID"}`) {
 			t.Errorf("bad tenant ID: %s %+v", res.Data, res.Errors)
 		}
@@ -222,7 +154,7 @@ func TestBulkSuspendAndReactivateUsers(t *testing.T) {
 // users removed from a tenant in one call, each under
 // removeUserFromTenant's rules.
 func TestBulkRemoveUsersFromTenant(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	only := w.F.User("only.company", w.Company)
 	w.F.Assign(only, w.Company, "segmenti", "guest")
@@ -234,27 +166,27 @@ func TestBulkRemoveUsersFromTenant(t *testing.T) {
 
 	t.Run("ErrForbiddenTenant", func(t *testing.T) {
 		before := w.Snapshot(t)
-		if _, res := w.Bulk(t, otherAdmin, "removeUsersFromTenant", w.Company, UID(only)); res.Code() != "FORBIDDEN" {
+		if _, res := w.Bulk(t, otherAdmin, "removeUsersFromTenant", w.Company, servertest.UID(only)); res.Code() != "FORBIDDEN" {
 			t.Fatalf("errors %+v", res.Errors)
 		}
 		w.Unchanged(t, before)
 	})
 	t.Run("PartialSuccess", func(t *testing.T) {
 		r, res := w.Bulk(t, admin, "removeUsersFromTenant", w.Company,
-			UID(only), UID(w.Technician), UID(twoTenants), UID(w.SiteAdmin), UID(w.CompanyAdmin))
+			servertest.UID(only), servertest.UID(w.Technician), servertest.UID(twoTenants), servertest.UID(w.SiteAdmin), servertest.UID(w.CompanyAdmin))
 		if r == nil {
 			t.Fatalf("errors %+v", res.Errors)
 		}
-		if got := strings.Join(r.RemovedUserIds, ","); got != UID(only)+","+UID(twoTenants) {
+		if got := strings.Join(r.RemovedUserIds, ","); got != servertest.UID(only)+","+servertest.UID(twoTenants) {
 			t.Fatalf("removed %s", got)
 		}
 		// The account with no membership left is deleted (R10).
-		if got := strings.Join(r.DeletedUserIds, ","); got != UID(only) {
+		if got := strings.Join(r.DeletedUserIds, ","); got != servertest.UID(only) {
 			t.Fatalf("deleted %s", got)
 		}
 		// The technician holds a role on a product the admin does not
 		// administer; the site's admin is no member; never oneself.
-		want := fmt.Sprintf("1/%s/FORBIDDEN,3/%s/NOT_A_MEMBER,4/%s/FORBIDDEN", UID(w.Technician), UID(w.SiteAdmin), UID(w.CompanyAdmin))
+		want := fmt.Sprintf("1/%s/FORBIDDEN,3/%s/NOT_A_MEMBER,4/%s/FORBIDDEN", servertest.UID(w.Technician), servertest.UID(w.SiteAdmin), servertest.UID(w.CompanyAdmin))
 		if got := r.Failures(); got != want {
 			t.Fatalf("userErrors %s, want %s", got, want)
 		}
@@ -282,8 +214,8 @@ func TestBulkRemoveUsersFromTenant(t *testing.T) {
 	})
 	t.Run("ErrForbiddenAcrossTenantsPerUser", func(t *testing.T) {
 		before := w.Snapshot(t)
-		r, _ := w.Bulk(t, otherAdmin, "removeUsersFromTenant", w.Other, UID(w.Operator))
-		if want := fmt.Sprintf("0/%s/NOT_A_MEMBER", UID(w.Operator)); r == nil || len(r.RemovedUserIds) != 0 || r.Failures() != want {
+		r, _ := w.Bulk(t, otherAdmin, "removeUsersFromTenant", w.Other, servertest.UID(w.Operator))
+		if want := fmt.Sprintf("0/%s/NOT_A_MEMBER", servertest.UID(w.Operator)); r == nil || len(r.RemovedUserIds) != 0 || r.Failures() != want {
 			t.Fatalf("got %+v, want %s", r, want)
 		}
 		w.Unchanged(t, before)

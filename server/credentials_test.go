@@ -8,6 +8,7 @@ import (
 
 	"tenantadmin/auth"
 	"tenantadmin/db"
+	"tenantadmin/server/servertest"
 )
 
 const invitationStatusQuery = `query($token: String!) { invitationStatus(token: $token) { state username expiresAt } }`
@@ -16,7 +17,7 @@ const resendMutation = `mutation($input: ResendInvitationInput!) { resendInvitat
 
 // invite creates an INVITED user of the company with an invitation and
 // returns the user and the token.
-func invite(t *testing.T, w *World, username string) (int64, string) {
+func invite(t *testing.T, w *servertest.World, username string) (int64, string) {
 	t.Helper()
 	id := w.F.User(username, w.Company)
 	w.F.Assign(id, w.Company, "segmenti", "user")
@@ -28,7 +29,7 @@ func invite(t *testing.T, w *World, username string) (int64, string) {
 	return id, token
 }
 
-func invitationState(t *testing.T, m *Main, token string) (string, *string) {
+func invitationState(t *testing.T, m *servertest.Main, token string) (string, *string) {
 	t.Helper()
 	var out struct {
 		InvitationStatus struct {
@@ -41,11 +42,11 @@ func invitationState(t *testing.T, m *Main, token string) (string, *string) {
 }
 
 func TestInvitation(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	id, token := invite(t, w, "nuovo.utente")
 	accept := func(token, password string) (string, string) {
 		var out struct{ Username *string }
-		code := AuthPayload(t, w.M.GQL(t, "", acceptMutation, map[string]any{"input": map[string]any{"token": token, "password": password}}), "acceptInvitation", &out)
+		code := servertest.AuthPayload(t, w.M.GQL(t, "", acceptMutation, map[string]any{"input": map[string]any{"token": token, "password": password}}), "acceptInvitation", &out)
 		if out.Username == nil {
 			return "", code
 		}
@@ -61,7 +62,7 @@ func TestInvitation(t *testing.T) {
 		if state, username := invitationState(t, w.M, "forged"); state != "INVALID" || username != nil {
 			t.Fatalf("state %s username %v", state, username)
 		}
-		if _, code := accept("forged", GoodPassword); code != "INVITATION_INVALID" {
+		if _, code := accept("forged", servertest.GoodPassword); code != "INVITATION_INVALID" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -75,15 +76,15 @@ func TestInvitation(t *testing.T) {
 		if _, code := accept(token, strings.Repeat("x", 2000)); code != "PASSWORD_TOO_LONG" {
 			t.Fatalf("code %q", code)
 		}
-		if UserStatus(t, w.M, id) != "INVITED" {
+		if servertest.UserStatus(t, w.M, id) != "INVITED" {
 			t.Fatal("a refused password activated the account")
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		if username, code := accept(token, GoodPassword); code != "" || username != "nuovo.utente" {
+		if username, code := accept(token, servertest.GoodPassword); code != "" || username != "nuovo.utente" {
 			t.Fatalf("code %q username %q", code, username)
 		}
-		if UserStatus(t, w.M, id) != "ACTIVE" {
+		if servertest.UserStatus(t, w.M, id) != "ACTIVE" {
 			t.Fatal("not activated")
 		}
 		var verified bool
@@ -93,10 +94,10 @@ func TestInvitation(t *testing.T) {
 		if !verified {
 			t.Fatal("the invited address is not marked verified")
 		}
-		if tok, code := w.M.Login(t, "nuovo.utente", GoodPassword, nil); tok == "" {
+		if tok, code := w.M.Login(t, "nuovo.utente", servertest.GoodPassword, nil); tok == "" {
 			t.Fatalf("sign-in: %q", code)
 		}
-		if AuditCount(t, w.M, "user.invitation_accepted", id) != 1 || EventCount(t, w.M, id) != 1 {
+		if servertest.AuditCount(t, w.M, "user.invitation_accepted", id) != 1 || servertest.EventCount(t, w.M, id) != 1 {
 			t.Fatal("not audited or no event")
 		}
 	})
@@ -114,11 +115,11 @@ func TestInvitation(t *testing.T) {
 		if state, username := invitationState(t, w.M, old); state != "EXPIRED" || username == nil {
 			t.Fatalf("state %s", state)
 		}
-		res := w.M.GQL(t, "", acceptMutation, map[string]any{"input": map[string]any{"token": old, "password": GoodPassword}})
+		res := w.M.GQL(t, "", acceptMutation, map[string]any{"input": map[string]any{"token": old, "password": servertest.GoodPassword}})
 		var out struct {
 			UserErrors []struct{ Code, Message string }
 		}
-		AuthPayload(t, res, "acceptInvitation", &out)
+		servertest.AuthPayload(t, res, "acceptInvitation", &out)
 		if len(out.UserErrors) != 1 || out.UserErrors[0].Code != "INVITATION_EXPIRED" || !strings.Contains(out.UserErrors[0].Message, "administrator") {
 			t.Fatalf("userErrors %+v", out.UserErrors)
 		}
@@ -135,14 +136,14 @@ func TestInvitation(t *testing.T) {
 }
 
 func TestResendInvitation(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	id, old := invite(t, w, "nuovo.utente")
-	input := map[string]any{"input": map[string]any{"userId": GlobalID("User", id)}}
+	input := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", id)}}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
 		if code := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), resendMutation, input).Code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
-		if EmailCount(t, w.M, "nuovo.utente@example.test") != 0 {
+		if servertest.EmailCount(t, w.M, "nuovo.utente@example.test") != 0 {
 			t.Fatal("a forbidden resend sent mail")
 		}
 	})
@@ -150,20 +151,20 @@ func TestResendInvitation(t *testing.T) {
 		var out struct {
 			User struct{ Username, Status string }
 		}
-		if code := AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), resendMutation, input), "resendInvitation", &out); code != "" || out.User.Status != "INVITED" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), resendMutation, input), "resendInvitation", &out); code != "" || out.User.Status != "INVITED" {
 			t.Fatalf("code %q %+v", code, out)
 		}
-		e := LatestEmail(t, w.M, "nuovo.utente@example.test")
+		e := servertest.LatestEmail(t, w.M, "nuovo.utente@example.test")
 		if e.Template != "invitation" || !strings.HasPrefix(e.Data["link"].(string), w.M.URL()+"/invitation#token=") {
 			t.Fatalf("email %+v", e)
 		}
 		if state, _ := invitationState(t, w.M, old); state != "REVOKED" {
 			t.Fatalf("old link: %s", state)
 		}
-		if state, _ := invitationState(t, w.M, TokenFromLink(t, e.Data["link"].(string))); state != "VALID" {
+		if state, _ := invitationState(t, w.M, servertest.TokenFromLink(t, e.Data["link"].(string))); state != "VALID" {
 			t.Fatalf("new link: %s", state)
 		}
-		if AuditCount(t, w.M, "user.invitation_resent", id) != 1 {
+		if servertest.AuditCount(t, w.M, "user.invitation_resent", id) != 1 {
 			t.Fatal("not audited")
 		}
 	})
@@ -171,13 +172,13 @@ func TestResendInvitation(t *testing.T) {
 		// The technician works on amisgest: managing the account's
 		// credentials needs authority over it too (issue 13, item 6).
 		w.F.Assign(w.CompanyAdmin, w.Company, "amisgest", "administration")
-		in := map[string]any{"input": map[string]any{"userId": GlobalID("User", w.Technician)}}
-		if code := AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), resendMutation, in), "resendInvitation", nil); code != "NOT_INVITED" {
+		in := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", w.Technician)}}
+		if code := servertest.AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), resendMutation, in), "resendInvitation", nil); code != "NOT_INVITED" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrSelf", func(t *testing.T) {
-		in := map[string]any{"input": map[string]any{"userId": GlobalID("User", w.CompanyAdmin)}}
+		in := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", w.CompanyAdmin)}}
 		if code := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), resendMutation, in).Code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
@@ -188,17 +189,17 @@ const changeExpiredMutation = `mutation($input: ChangeExpiredPasswordInput!) { c
   token viewer { user { username } } userErrors { field code message } } }`
 
 func TestPasswordExpiry(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	w.M.App.LoginRates.PerAccount = auth.Rate{} // more attempts on one account than the default allows
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
 	w.F.Assign(op, w.Other, "segmenti", "user")
-	SetPassword(t, w.M, op)
+	servertest.SetPassword(t, w.M, op)
 	w.F.Exec("UPDATE tenants SET password_max_age_days = 90 WHERE id = ?", w.Company)
 	w.F.Exec("UPDATE tenants SET password_max_age_days = 30 WHERE id = ?", w.Other)
 	w.F.Exec("UPDATE credentials SET password_changed_at = now() - interval '40 days' WHERE user_id = ?", op)
 	t.Run("ErrExpiredByTheStrictestTenant", func(t *testing.T) {
-		if _, code := w.M.Login(t, "operatore.uno", GoodPassword, nil); code != "PASSWORD_EXPIRED" {
+		if _, code := w.M.Login(t, "operatore.uno", servertest.GoodPassword, nil); code != "PASSWORD_EXPIRED" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -208,8 +209,8 @@ func TestPasswordExpiry(t *testing.T) {
 		}
 	})
 	change := func(old, new string) (string, string) {
-		var out LoginResult
-		code := AuthPayload(t, w.M.GQL(t, "", changeExpiredMutation, map[string]any{"input": map[string]any{
+		var out servertest.LoginResult
+		code := servertest.AuthPayload(t, w.M.GQL(t, "", changeExpiredMutation, map[string]any{"input": map[string]any{
 			"username": "operatore.uno", "oldPassword": old, "newPassword": new, "tokenKind": "BEARER"}}), "changeExpiredPassword", &out)
 		if out.Token == nil {
 			return "", code
@@ -217,38 +218,38 @@ func TestPasswordExpiry(t *testing.T) {
 		return *out.Token, code
 	}
 	t.Run("ErrWrongOldPassword", func(t *testing.T) {
-		if _, code := change("wrong password here", OtherPassword); code != "INVALID_CREDENTIALS" {
+		if _, code := change("wrong password here", servertest.OtherPassword); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrSamePassword", func(t *testing.T) {
-		if _, code := change(GoodPassword, GoodPassword); code != "PASSWORD_REUSED" {
+		if _, code := change(servertest.GoodPassword, servertest.GoodPassword); code != "PASSWORD_REUSED" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrWeakPassword", func(t *testing.T) {
-		if _, code := change(GoodPassword, "qwertyuiop"); code != "PASSWORD_REPETITIVE" {
+		if _, code := change(servertest.GoodPassword, "qwertyuiop"); code != "PASSWORD_REPETITIVE" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		token, code := change(GoodPassword, OtherPassword)
+		token, code := change(servertest.GoodPassword, servertest.OtherPassword)
 		if token == "" || w.M.ViewerName(t, token) != "operatore.uno" {
 			t.Fatalf("code %q", code)
 		}
-		if tok, code := w.M.Login(t, "operatore.uno", OtherPassword, nil); tok == "" {
+		if tok, code := w.M.Login(t, "operatore.uno", servertest.OtherPassword, nil); tok == "" {
 			t.Fatalf("sign-in with the new password: %q", code)
 		}
-		if AuditCount(t, w.M, "user.password_changed", op) != 1 {
+		if servertest.AuditCount(t, w.M, "user.password_changed", op) != 1 {
 			t.Fatal("not audited")
 		}
 	})
 	t.Run("MustChangeAtNextLogin", func(t *testing.T) {
 		w.F.Exec("UPDATE credentials SET must_change_password = true WHERE user_id = ?", op)
-		if _, code := w.M.Login(t, "operatore.uno", OtherPassword, nil); code != "PASSWORD_CHANGE_REQUIRED" {
+		if _, code := w.M.Login(t, "operatore.uno", servertest.OtherPassword, nil); code != "PASSWORD_CHANGE_REQUIRED" {
 			t.Fatalf("code %q", code)
 		}
-		token, code := change(OtherPassword, "third passphrase of the day")
+		token, code := change(servertest.OtherPassword, "third passphrase of the day")
 		if token == "" {
 			t.Fatalf("code %q", code)
 		}
@@ -269,7 +270,7 @@ func TestPasswordExpiry(t *testing.T) {
 			Node struct{ PasswordMaxAgeDays *int }
 		}
 		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), `query($id: ID!) { node(id: $id) { ... on Tenant { passwordMaxAgeDays } } }`,
-			map[string]any{"id": GlobalID("Tenant", w.Company)}).Decode(t, &out)
+			map[string]any{"id": servertest.GlobalID("Tenant", w.Company)}).Decode(t, &out)
 		if out.Node.PasswordMaxAgeDays == nil || *out.Node.PasswordMaxAgeDays != 45 {
 			t.Fatalf("got %v", out.Node.PasswordMaxAgeDays)
 		}
@@ -279,31 +280,31 @@ func TestPasswordExpiry(t *testing.T) {
 const changePasswordMutation = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { user { username } userErrors { field code message } } }`
 
 func TestChangePassword(t *testing.T) {
-	w := NewWorld(t)
-	SetPassword(t, w.M, w.CompanyAdmin)
-	current, _ := w.M.Login(t, "company.admin", GoodPassword, nil)
-	other, _ := w.M.Login(t, "company.admin", GoodPassword, nil)
+	w := servertest.NewWorld(t)
+	servertest.SetPassword(t, w.M, w.CompanyAdmin)
+	current, _ := w.M.Login(t, "company.admin", servertest.GoodPassword, nil)
+	other, _ := w.M.Login(t, "company.admin", servertest.GoodPassword, nil)
 	change := func(cur, new string) string {
-		return AuthPayload(t, w.M.GQL(t, current, changePasswordMutation, map[string]any{"input": map[string]any{"currentPassword": cur, "newPassword": new}}), "changePassword", nil)
+		return servertest.AuthPayload(t, w.M.GQL(t, current, changePasswordMutation, map[string]any{"input": map[string]any{"currentPassword": cur, "newPassword": new}}), "changePassword", nil)
 	}
 	t.Run("ErrWrongCurrent", func(t *testing.T) {
-		if code := change("wrong password here", OtherPassword); code != "INVALID_CREDENTIALS" {
+		if code := change("wrong password here", servertest.OtherPassword); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrContainsUsername", func(t *testing.T) {
-		if code := change(GoodPassword, "my company.admin password"); code != "PASSWORD_CONTAINS_USERNAME" {
+		if code := change(servertest.GoodPassword, "my company.admin password"); code != "PASSWORD_CONTAINS_USERNAME" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
-		res := w.M.GQL(t, "", changePasswordMutation, map[string]any{"input": map[string]any{"currentPassword": GoodPassword, "newPassword": OtherPassword}})
+		res := w.M.GQL(t, "", changePasswordMutation, map[string]any{"input": map[string]any{"currentPassword": servertest.GoodPassword, "newPassword": servertest.OtherPassword}})
 		if res.Code() != "UNAUTHENTICATED" {
 			t.Fatalf("code %q", res.Code())
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		if code := change(GoodPassword, OtherPassword); code != "" {
+		if code := change(servertest.GoodPassword, servertest.OtherPassword); code != "" {
 			t.Fatalf("code %q", code)
 		}
 		if w.M.ViewerName(t, current) != "company.admin" {
@@ -312,13 +313,13 @@ func TestChangePassword(t *testing.T) {
 		if w.M.ViewerName(t, other) != "" {
 			t.Fatal("another session survived the change")
 		}
-		if tok, _ := w.M.Login(t, "company.admin", OtherPassword, nil); tok == "" {
+		if tok, _ := w.M.Login(t, "company.admin", servertest.OtherPassword, nil); tok == "" {
 			t.Fatal("the new password does not work")
 		}
-		if AuditCount(t, w.M, "user.password_changed", w.CompanyAdmin) != 1 {
+		if servertest.AuditCount(t, w.M, "user.password_changed", w.CompanyAdmin) != 1 {
 			t.Fatal("not audited")
 		}
-		if NoticeCount(t, w.M, w.CompanyAdmin, "password_changed") != 1 {
+		if servertest.NoticeCount(t, w.M, w.CompanyAdmin, "password_changed") != 1 {
 			t.Fatal("the owner was told of no change, or also of the refused ones (ASVS 2.2.3)")
 		}
 	})
@@ -327,64 +328,64 @@ func TestChangePassword(t *testing.T) {
 const adminResetMutation = `mutation($input: AdminResetPasswordInput!) { adminResetPassword(input: $input) { user { username } userErrors { code message } } }`
 
 func TestAdminResetPassword(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
-	SetPassword(t, w.M, op)
-	SetPassword(t, w.M, w.CompanyAdmin)
-	session, _ := w.M.Login(t, "operatore.uno", GoodPassword, nil)
-	input := map[string]any{"input": map[string]any{"userId": GlobalID("User", op)}}
+	servertest.SetPassword(t, w.M, op)
+	servertest.SetPassword(t, w.M, w.CompanyAdmin)
+	session, _ := w.M.Login(t, "operatore.uno", servertest.GoodPassword, nil)
+	input := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", op)}}
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
 		if code := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), adminResetMutation, input).Code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrSelf", func(t *testing.T) {
-		self := map[string]any{"input": map[string]any{"userId": GlobalID("User", w.CompanyAdmin)}}
+		self := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", w.CompanyAdmin)}}
 		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), adminResetMutation, self)
 		if res.Code() != "FORBIDDEN" || !strings.Contains(res.Errors[0].Message, "your own") {
 			t.Fatalf("errors %+v", res.Errors)
 		}
-		if tok, _ := w.M.Login(t, "company.admin", GoodPassword, nil); tok == "" {
+		if tok, _ := w.M.Login(t, "company.admin", servertest.GoodPassword, nil); tok == "" {
 			t.Fatal("the refused self-reset changed the password")
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		if code := AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), adminResetMutation, input), "adminResetPassword", nil); code != "" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), adminResetMutation, input), "adminResetPassword", nil); code != "" {
 			t.Fatalf("code %q", code)
 		}
 		if w.M.ViewerName(t, session) != "" {
 			t.Fatal("the user's session survived the reset")
 		}
-		if _, code := w.M.Login(t, "operatore.uno", GoodPassword, nil); code != "INVALID_CREDENTIALS" {
+		if _, code := w.M.Login(t, "operatore.uno", servertest.GoodPassword, nil); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("the old password still works: %q", code)
 		}
-		e := LatestEmail(t, w.M, "operatore.uno@example.test")
+		e := servertest.LatestEmail(t, w.M, "operatore.uno@example.test")
 		if e.Template != "admin_password_reset" {
 			t.Fatalf("email %+v", e)
 		}
 		var out struct{ Username string }
-		if code := AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{
-			"token": TokenFromLink(t, e.Data["link"].(string)), "password": OtherPassword}}), "resetPasswordWithToken", &out); code != "" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{
+			"token": servertest.TokenFromLink(t, e.Data["link"].(string)), "password": servertest.OtherPassword}}), "resetPasswordWithToken", &out); code != "" {
 			t.Fatalf("following the link: %q", code)
 		}
-		if tok, code := w.M.Login(t, "operatore.uno", OtherPassword, nil); tok == "" {
+		if tok, code := w.M.Login(t, "operatore.uno", servertest.OtherPassword, nil); tok == "" {
 			t.Fatalf("sign-in after the reset: %q", code)
 		}
-		if AuditCount(t, w.M, "user.password_reset", op) != 1 {
+		if servertest.AuditCount(t, w.M, "user.password_reset", op) != 1 {
 			t.Fatal("not audited")
 		}
 	})
 	t.Run("ErrInvitedUser", func(t *testing.T) {
 		inv, _ := invite(t, w, "ancora.invitato")
-		in := map[string]any{"input": map[string]any{"userId": GlobalID("User", inv)}}
-		if code := AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), adminResetMutation, in), "adminResetPassword", nil); code != "USER_INVITED" {
+		in := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", inv)}}
+		if code := servertest.AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), adminResetMutation, in), "adminResetPassword", nil); code != "USER_INVITED" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("PlatformAdmin", func(t *testing.T) {
 		staff := w.F.PlatformAdmin("staff.admin")
-		if code := AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, staff), adminResetMutation, input), "adminResetPassword", nil); code != "" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, staff), adminResetMutation, input), "adminResetPassword", nil); code != "" {
 			t.Fatalf("code %q", code)
 		}
 	})
@@ -396,48 +397,48 @@ const confirmTotpMutation = `mutation($input: ConfirmTotpEnrollmentInput!) { con
 const adminResetTotpMutation = `mutation($input: AdminResetSecondFactorInput!) { adminResetSecondFactor(input: $input) { user { username } userErrors { code message } } }`
 
 func TestSecondFactor(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
-	SetPassword(t, w.M, op)
-	session, _ := w.M.Login(t, "operatore.uno", GoodPassword, nil)
+	servertest.SetPassword(t, w.M, op)
+	session, _ := w.M.Login(t, "operatore.uno", servertest.GoodPassword, nil)
 	var secret string
 	t.Run("Enrol", func(t *testing.T) {
 		var begin struct{ Secret, OtpauthURI string }
-		if code := AuthPayload(t, w.M.GQL(t, session, beginTotpMutation, nil), "beginTotpEnrollment", &begin); code != "" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, session, beginTotpMutation, nil), "beginTotpEnrollment", &begin); code != "" {
 			t.Fatalf("code %q", code)
 		}
 		if !strings.HasPrefix(begin.OtpauthURI, "otpauth://totp/") || !strings.Contains(begin.OtpauthURI, "operatore.uno") {
 			t.Fatalf("uri %q", begin.OtpauthURI)
 		}
 		secret = begin.Secret
-		if code := AuthPayload(t, w.M.GQL(t, session, confirmTotpMutation, map[string]any{"input": map[string]any{"code": "000000"}}), "confirmTotpEnrollment", nil); code != "TOTP_INVALID" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, session, confirmTotpMutation, map[string]any{"input": map[string]any{"code": "000000"}}), "confirmTotpEnrollment", nil); code != "TOTP_INVALID" {
 			t.Fatalf("wrong code: %q", code)
 		}
 		now, _ := auth.TOTPCode(secret, time.Now().Add(-30*time.Second))
 		var out struct {
 			Viewer struct{ SecondFactorEnrolled bool }
 		}
-		if code := AuthPayload(t, w.M.GQL(t, session, confirmTotpMutation, map[string]any{"input": map[string]any{"code": now}}), "confirmTotpEnrollment", &out); code != "" || !out.Viewer.SecondFactorEnrolled {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, session, confirmTotpMutation, map[string]any{"input": map[string]any{"code": now}}), "confirmTotpEnrollment", &out); code != "" || !out.Viewer.SecondFactorEnrolled {
 			t.Fatalf("code %q %+v", code, out)
 		}
-		if code := AuthPayload(t, w.M.GQL(t, session, beginTotpMutation, nil), "beginTotpEnrollment", nil); code != "TOTP_ALREADY_ENROLLED" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, session, beginTotpMutation, nil), "beginTotpEnrollment", nil); code != "TOTP_ALREADY_ENROLLED" {
 			t.Fatalf("second enrolment: %q", code)
 		}
-		if AuditCount(t, w.M, "user.second_factor_enrolled", op) != 1 {
+		if servertest.AuditCount(t, w.M, "user.second_factor_enrolled", op) != 1 {
 			t.Fatal("not audited")
 		}
-		if NoticeCount(t, w.M, op, "second_factor_enrolled") != 1 {
+		if servertest.NoticeCount(t, w.M, op, "second_factor_enrolled") != 1 {
 			t.Fatal("the owner was not told of the new second factor (ASVS 2.5.5)")
 		}
 	})
 	t.Run("ErrCodeRequired", func(t *testing.T) {
-		if _, code := w.M.Login(t, "operatore.uno", GoodPassword, nil); code != "TOTP_REQUIRED" {
+		if _, code := w.M.Login(t, "operatore.uno", servertest.GoodPassword, nil); code != "TOTP_REQUIRED" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("ErrWrongCode", func(t *testing.T) {
-		if _, code := w.M.Login(t, "operatore.uno", GoodPassword, map[string]any{"totpCode": "123456x"}); code != "TOTP_INVALID" {
+		if _, code := w.M.Login(t, "operatore.uno", servertest.GoodPassword, map[string]any{"totpCode": "123456x"}); code != "TOTP_INVALID" {
 			t.Fatalf("code %q", code)
 		}
 		var n int
@@ -450,41 +451,41 @@ func TestSecondFactor(t *testing.T) {
 	})
 	t.Run("OK", func(t *testing.T) {
 		code, _ := auth.TOTPCode(secret, time.Now())
-		if tok, c := w.M.Login(t, "operatore.uno", GoodPassword, map[string]any{"totpCode": code}); tok == "" {
+		if tok, c := w.M.Login(t, "operatore.uno", servertest.GoodPassword, map[string]any{"totpCode": code}); tok == "" {
 			t.Fatalf("code %q", c)
 		}
 		t.Run("ErrReplayedCode", func(t *testing.T) {
-			if _, c := w.M.Login(t, "operatore.uno", GoodPassword, map[string]any{"totpCode": code}); c != "TOTP_INVALID" {
+			if _, c := w.M.Login(t, "operatore.uno", servertest.GoodPassword, map[string]any{"totpCode": code}); c != "TOTP_INVALID" {
 				t.Fatalf("a code worked twice: %q", c)
 			}
 		})
 	})
-	input := map[string]any{"input": map[string]any{"userId": GlobalID("User", op)}}
+	input := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", op)}}
 	t.Run("AdminResetErrForbiddenOtherTenant", func(t *testing.T) {
 		if code := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), adminResetTotpMutation, input).Code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("AdminResetErrSelf", func(t *testing.T) {
-		self := map[string]any{"input": map[string]any{"userId": GlobalID("User", w.CompanyAdmin)}}
+		self := map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", w.CompanyAdmin)}}
 		if code := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), adminResetTotpMutation, self).Code(); code != "FORBIDDEN" {
 			t.Fatalf("code %q", code)
 		}
 	})
 	t.Run("AdminReset", func(t *testing.T) {
 		live := w.M.MustLogin(t, op)
-		if code := AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), adminResetTotpMutation, input), "adminResetSecondFactor", nil); code != "" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), adminResetTotpMutation, input), "adminResetSecondFactor", nil); code != "" {
 			t.Fatalf("code %q", code)
 		}
 		if w.M.ViewerName(t, live) != "" {
 			t.Fatal("a session survived the second-factor reset")
 		}
-		if NoticeCount(t, w.M, op, "second_factor_reset") != 1 {
+		if servertest.NoticeCount(t, w.M, op, "second_factor_reset") != 1 {
 			t.Fatal("the owner was not told of the reset (ASVS 2.5.5)")
 		}
-		var out LoginResult
-		AuthPayload(t, w.M.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{
-			"username": "operatore.uno", "password": GoodPassword, "tokenKind": "BEARER"}}), "login", &out)
+		var out servertest.LoginResult
+		servertest.AuthPayload(t, w.M.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+			"username": "operatore.uno", "password": servertest.GoodPassword, "tokenKind": "BEARER"}}), "login", &out)
 		if out.Token == nil || !out.TotpEnrollmentRequired {
 			t.Fatalf("sign-in after the reset: %+v", out)
 		}
@@ -495,7 +496,7 @@ func TestSecondFactor(t *testing.T) {
 		if v.Viewer.SecondFactorEnrolled || !v.Viewer.SecondFactorEnrollmentRequired {
 			t.Fatalf("viewer %+v", v)
 		}
-		if AuditCount(t, w.M, "user.second_factor_reset", op) != 1 {
+		if servertest.AuditCount(t, w.M, "user.second_factor_reset", op) != 1 {
 			t.Fatal("not audited")
 		}
 	})

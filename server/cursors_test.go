@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"tenantadmin/graph"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 // testCursorSecret is the CURSOR_SECRET of the tests that need one (the
@@ -37,10 +39,10 @@ type tenantsPage struct {
 // sealing) are INVALID_CURSOR; no cursor shows the list's name, the row's
 // id or its sort key.
 func TestCursorsAreOpaqueAcrossReplicas(t *testing.T) {
-	a := MustRunMainWith(t, "-cursor-secret", testCursorSecret)
-	w := NewWorldOn(t, a)
-	b := MustRunReplica(t, a, nil, "-cursor-secret", testCursorSecret)
-	other := MustRunReplica(t, a, nil, "-cursor-secret", "the secret of another deployment, 0123456789")
+	a := servertest.MustRunMainWith(t, "-cursor-secret", testCursorSecret)
+	w := servertest.NewWorldOn(t, a)
+	b := servertest.MustRunReplica(t, a, nil, "-cursor-secret", testCursorSecret)
+	other := servertest.MustRunReplica(t, a, nil, "-cursor-secret", "the secret of another deployment, 0123456789")
 	token := a.MustLogin(t, w.HoldingAdmin)
 
 	var whole tenantsPage
@@ -52,7 +54,7 @@ func TestCursorsAreOpaqueAcrossReplicas(t *testing.T) {
 	// One row a page, every other page from the other replica.
 	var after any
 	for i, want := range whole.Tenants.Edges {
-		m := []*Main{a, b}[i%2]
+		m := []*servertest.Main{a, b}[i%2]
 		var page tenantsPage
 		m.GQL(t, token, tenantsPageQuery, map[string]any{"first": 1, "after": after}).Decode(t, &page)
 		if len(page.Tenants.Edges) != 1 || page.Tenants.Edges[0].Node != want.Node || page.Tenants.Edges[0].Cursor != want.Cursor {
@@ -97,7 +99,7 @@ func TestCursorsAreOpaqueAcrossReplicas(t *testing.T) {
 	}()
 	readable := base64URL(fmt.Sprintf(`tenantCursor:{"n":%q,"i":%s}`, whole.Tenants.Edges[0].Node.Name, localID))
 	for name, c := range map[string]struct {
-		m      *Main
+		m      *servertest.Main
 		cursor string
 	}{
 		"another deployment's secret": {other, cursor},
@@ -113,7 +115,7 @@ func TestCursorsAreOpaqueAcrossReplicas(t *testing.T) {
 		}
 	}
 	// The same cursor is still good on both replicas of its deployment.
-	for _, m := range []*Main{a, b} {
+	for _, m := range []*servertest.Main{a, b} {
 		var page tenantsPage
 		m.GQL(t, token, tenantsPageQuery, map[string]any{"first": 1, "after": cursor}).Decode(t, &page)
 		if len(page.Tenants.Edges) != 1 || page.Tenants.Edges[0].Node != whole.Tenants.Edges[1].Node {
@@ -146,13 +148,13 @@ func mustDecodeGlobalID(t *testing.T, gid string) []byte {
 // short one is refused everywhere.
 func TestCursorSecretConfig(t *testing.T) {
 	t.Setenv("CURSOR_SECRET", "")
-	if err := NewMain().ParseFlags([]string{"-production", "-redis-url", "redis://127.0.0.1:6379/0"}); err == nil || !strings.Contains(err.Error(), "CURSOR_SECRET") {
+	if err := wiring.NewMain().ParseFlags([]string{"-production", "-redis-url", "redis://127.0.0.1:6379/0"}); err == nil || !strings.Contains(err.Error(), "CURSOR_SECRET") {
 		t.Fatalf("production without CURSOR_SECRET: %v", err)
 	}
-	if err := NewMain().ParseFlags([]string{"-cursor-secret", "too short"}); err == nil || !strings.Contains(err.Error(), "CURSOR_SECRET") {
+	if err := wiring.NewMain().ParseFlags([]string{"-cursor-secret", "too short"}); err == nil || !strings.Contains(err.Error(), "CURSOR_SECRET") {
 		t.Fatalf("a short CURSOR_SECRET: %v", err)
 	}
-	if err := NewMain().ParseFlags(nil); err != nil {
+	if err := wiring.NewMain().ParseFlags(nil); err != nil {
 		t.Fatalf("development without CURSOR_SECRET: %v", err)
 	}
 }

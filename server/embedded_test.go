@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 	"testing"
 )
 
@@ -12,8 +14,8 @@ import (
 // page, and keep its data across a restart.
 func TestEmbeddedDefault(t *testing.T) {
 	dataDir := t.TempDir()
-	start := func() *Main {
-		m := NewMain()
+	start := func() *servertest.Main {
+		m := servertest.Wrap(wiring.NewMain())
 		m.Logger = slog.New(slog.DiscardHandler)
 		t.Setenv("DATABASE_URL", "")
 		t.Setenv("REDIS_URL", "")
@@ -27,11 +29,11 @@ func TestEmbeddedDefault(t *testing.T) {
 		return m
 	}
 	m := start()
-	if m.postgres == nil || !m.KV.InProcess {
+	if !m.EmbeddedPostgres() || !m.KV.InProcess {
 		m.Close()
 		t.Fatal("expected the embedded PostgreSQL and the in-process store")
 	}
-	res, body := Get(t, m.URL()+"/")
+	res, body := servertest.Get(t, m.URL()+"/")
 	if res.StatusCode != 200 || !strings.Contains(body, "<html") {
 		t.Fatalf("page: %d", res.StatusCode)
 	}

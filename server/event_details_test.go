@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tenantadmin/domain"
+	"tenantadmin/server/servertest"
 )
 
 // Issue 15.4: events and the audit trail speak the API's language.
@@ -35,7 +36,7 @@ type detailedEvent struct {
 }
 
 // nextDetailed reads the next event of a changeDetailsSubscription.
-func nextDetailed(ws *WSClient) detailedEvent {
+func nextDetailed(ws *servertest.WSClient) detailedEvent {
 	ws.TB.Helper()
 	msg := ws.Next()
 	if msg.Type != "next" {
@@ -88,7 +89,7 @@ func TestChangeEventIDsResolve(t *testing.T) {
 	otherRole := w.Int64(t, "SELECT id FROM roles WHERE product_id = ? AND id <> ? ORDER BY id LIMIT 1", product, role)
 	w.F.Exec("INSERT INTO groups (tenant_id, product_id, name) VALUES (?, ?, 'Team')", w.Company, product)
 	group := w.Int64(t, "SELECT id FROM groups WHERE tenant_id = ? AND name = 'Team'", w.Company)
-	sa, errs := w.CreateSA(t, admin, map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "sync-bot"})
+	sa, errs := w.CreateSA(t, admin, map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "sync-bot"})
 	if len(errs) > 0 {
 		t.Fatalf("service account: %v", errs)
 	}
@@ -103,7 +104,7 @@ func TestChangeEventIDsResolve(t *testing.T) {
 	nomination := w.Int64(t, "SELECT id FROM nominations WHERE user_id = ?", w.nominee)
 
 	ws := w.M.MustWS(t, platform)
-	ws.Subscribe("1", changeDetailsSubscription, map[string]any{"tenantIds": []string{GlobalID("Tenant", w.Company)}})
+	ws.Subscribe("1", changeDetailsSubscription, map[string]any{"tenantIds": []string{servertest.GlobalID("Tenant", w.Company)}})
 	waitSubscribers(t, w.M, 1)
 
 	user := map[string]any{"userId": op, "status": "ACTIVE", "version": 2}
@@ -164,7 +165,7 @@ func TestChangeEventIDsResolve(t *testing.T) {
 	ev := nextDetailed(ws)
 	// Changes made while the subscription started (the set-up's) may
 	// still arrive first.
-	for ev.Type != kinds[0].typ || ev.SubjectID == nil || *ev.SubjectID != GlobalID("User", op) {
+	for ev.Type != kinds[0].typ || ev.SubjectID == nil || *ev.SubjectID != servertest.GlobalID("User", op) {
 		ev = nextDetailed(ws)
 	}
 	for i, k := range kinds {
@@ -249,7 +250,7 @@ func changeOf(t *testing.T, raw any, field string) *fieldChange {
 // (R12); the audit record's before/after and changes follow the same rule,
 // with global IDs.
 func TestUserUpdatedNamesChangedFields(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
 	// An administrator whose role has no personal-data access (R12).
@@ -266,15 +267,15 @@ func TestUserUpdatedNamesChangedFields(t *testing.T) {
 	waitSubscribers(t, w.M, 2)
 
 	var out struct {
-		UpdateUserProfile struct{ UserErrors []UserError }
+		UpdateUserProfile struct{ UserErrors []servertest.UserError }
 	}
 	w.M.GQL(t, admin, updateProfileMutation, map[string]any{"input": map[string]any{
-		"userId": GlobalID("User", op), "expectedVersion": 1, "givenName": "Mario", "language": "en"}}).Decode(t, &out)
+		"userId": servertest.GlobalID("User", op), "expectedVersion": 1, "givenName": "Mario", "language": "en"}}).Decode(t, &out)
 	if len(out.UpdateUserProfile.UserErrors) > 0 {
 		t.Fatalf("update: %v", out.UpdateUserProfile.UserErrors)
 	}
 
-	next := func(ws *WSClient) detailedEvent {
+	next := func(ws *servertest.WSClient) detailedEvent {
 		t.Helper()
 		for {
 			ev := nextDetailed(ws)
@@ -283,7 +284,7 @@ func TestUserUpdatedNamesChangedFields(t *testing.T) {
 			}
 		}
 	}
-	opID := GlobalID("User", op)
+	opID := servertest.GlobalID("User", op)
 	t.Run("ViewerWithRights", func(t *testing.T) {
 		ev := next(full)
 		u, _ := ev.Details["user"].(map[string]any)

@@ -17,12 +17,13 @@ import (
 	"tenantadmin/domain"
 	"tenantadmin/events"
 	"tenantadmin/graph"
+	"tenantadmin/server/servertest"
 )
 
 // recordChange writes a change as a mutation does: its audit record and
 // change event in one transaction (db.RecordChange), through the given
 // server's database handle.
-func recordChange(t testing.TB, m *Main, tenant int64, typ, subjectType string, subjectID int64, payload map[string]any) {
+func recordChange(t testing.TB, m *servertest.Main, tenant int64, typ, subjectType string, subjectID int64, payload map[string]any) {
 	t.Helper()
 	err := m.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
 		return db.RecordChange(ctx, tx, domain.AuditContext{ActorLabel: "test"},
@@ -51,7 +52,7 @@ func auditActionOf(typ string) string {
 }
 
 // waitSubscribers waits until the server's hub holds n subscriptions.
-func waitSubscribers(t testing.TB, m *Main, n int) {
+func waitSubscribers(t testing.TB, m *servertest.Main, n int) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for m.Hub.Stats().Subscribers != n {
@@ -62,21 +63,14 @@ func waitSubscribers(t testing.TB, m *Main, n int) {
 	}
 }
 
-const CreateServiceAccountMutation = `mutation($input: CreateServiceAccountInput!) {
-  createServiceAccount(input: $input) {
-    serviceAccount { id uid username description status tenant { id } user { id kind } }
-    userErrors { field code message }
-  }
-}`
-
 // TestChangesAcrossReplicas: two server processes share PostgreSQL and
 // Redis; changes made through one reach, in order, a subscription held on
 // the other.
 func TestChangesAcrossReplicas(t *testing.T) {
-	w := NewWorld(t)
-	b := MustRunReplica(t, w.M, nil)
+	w := servertest.NewWorld(t)
+	b := servertest.MustRunReplica(t, w.M, nil)
 	ws := b.MustWS(t, b.MustLogin(t, w.CompanyAdmin))
-	ws.Subscribe("1", ChangesSubscription, nil)
+	ws.Subscribe("1", servertest.ChangesSubscription, nil)
 	waitSubscribers(t, b, 1)
 
 	token := w.M.MustLogin(t, w.CompanyAdmin)
@@ -88,8 +82,8 @@ func TestChangesAcrossReplicas(t *testing.T) {
 				UserErrors     []any
 			}
 		}
-		w.M.GQL(t, token, CreateServiceAccountMutation, map[string]any{"input": map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "username": fmt.Sprintf("integration-%d", i)}}).Decode(t, &out)
+		w.M.GQL(t, token, servertest.CreateServiceAccountMutation, map[string]any{"input": map[string]any{
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "username": fmt.Sprintf("integration-%d", i)}}).Decode(t, &out)
 		if len(out.CreateServiceAccount.UserErrors) > 0 {
 			t.Fatalf("userErrors %v", out.CreateServiceAccount.UserErrors)
 		}
@@ -98,8 +92,8 @@ func TestChangesAcrossReplicas(t *testing.T) {
 		want = append(want, "USER_UPDATED")
 	}
 	got := ws.Events(len(want))
-	if EventTypes(got) != strings.Join(want, ",") {
-		t.Fatalf("got %s, want %s", EventTypes(got), strings.Join(want, ","))
+	if servertest.EventTypes(got) != strings.Join(want, ",") {
+		t.Fatalf("got %s, want %s", servertest.EventTypes(got), strings.Join(want, ","))
 	}
 	var cursors []string
 	for i, e := range got {
@@ -109,7 +103,7 @@ func TestChangesAcrossReplicas(t *testing.T) {
 		}
 	}
 	first := got[0]
-	if first.Tenant == nil || first.Tenant.ID != GlobalID("Tenant", w.Company) || first.SubjectType != "ServiceAccount" ||
+	if first.Tenant == nil || first.Tenant.ID != servertest.GlobalID("Tenant", w.Company) || first.SubjectType != "ServiceAccount" ||
 		first.Payload["username"] != "integration-0" || first.AuditEvent == nil || first.AuditEvent.Action != "serviceAccount.create" ||
 		first.AuditEvent.ActorLabel != "company.admin" {
 		t.Fatalf("first event = %+v", first)
@@ -165,7 +159,7 @@ func TestChangesSurviveRelayCrash(t *testing.T) {
 	reached := make(chan struct{}, 1)
 	_, prefix := dbtest.MustRedis(t)
 	// A replica whose relay hangs after reading a batch, before publishing.
-	a := mustRunMainOn(t, dbtest.NewDatabaseURL(t), prefix, func(m *Main) {
+	a := servertest.MustRunMainConfigured(t, dbtest.NewDatabaseURL(t), prefix, func(m *servertest.Main) {
 		m.RelayOptions.BeforePublish = func(ctx context.Context, prev, to int64) {
 			select {
 			case reached <- struct{}{}:
@@ -174,10 +168,10 @@ func TestChangesSurviveRelayCrash(t *testing.T) {
 			<-ctx.Done() // stuck until the process dies
 		}
 	})
-	w := NewWorldOn(t, a)
-	b := MustRunReplica(t, a, nil, "-event-relay=false")
+	w := servertest.NewWorldOn(t, a)
+	b := servertest.MustRunReplica(t, a, nil, "-event-relay=false")
 	ws := b.MustWS(t, b.MustLogin(t, w.CompanyAdmin))
-	ws.Subscribe("1", ChangesSubscription, nil)
+	ws.Subscribe("1", servertest.ChangesSubscription, nil)
 	waitSubscribers(t, b, 1)
 
 	recordChange(t, a, w.Company, "USER_SUSPENDED", "User", w.Technician, map[string]any{"status": "SUSPENDED"})
@@ -187,8 +181,8 @@ func TestChangesSurviveRelayCrash(t *testing.T) {
 	}
 	a.Close()
 
-	MustRunReplica(t, b, nil) // a new replica with a relay
-	if got := ws.Events(1); got[0].Type != "USER_SUSPENDED" || *got[0].SubjectID != GlobalID("User", w.Technician) {
+	servertest.MustRunReplica(t, b, nil) // a new replica with a relay
+	if got := ws.Events(1); got[0].Type != "USER_SUSPENDED" || *got[0].SubjectID != servertest.GlobalID("User", w.Technician) {
 		t.Fatalf("got %+v", got)
 	}
 }
@@ -197,10 +191,10 @@ func TestChangesSurviveRelayCrash(t *testing.T) {
 // it saw gets every later event, then live ones, with no gap and no
 // duplicate.
 func TestChangesResumeFromCursor(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	token := w.M.MustLogin(t, w.CompanyAdmin)
 	ws := w.M.MustWS(t, token)
-	ws.Subscribe("1", ChangesSubscription, nil)
+	ws.Subscribe("1", servertest.ChangesSubscription, nil)
 	waitSubscribers(t, w.M, 1)
 	for i := range 3 {
 		recordChange(t, w.M, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": i})
@@ -214,7 +208,7 @@ func TestChangesResumeFromCursor(t *testing.T) {
 		recordChange(t, w.M, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": i})
 	}
 	ws = w.M.MustWS(t, token)
-	ws.Subscribe("1", ChangesSubscription, map[string]any{"after": last})
+	ws.Subscribe("1", servertest.ChangesSubscription, map[string]any{"after": last})
 	go func() {
 		for i := 8; i < 12; i++ { // while it catches up
 			recordChange(t, w.M, w.Company, "USER_UPDATED", "User", w.Technician, map[string]any{"n": i})
@@ -235,7 +229,7 @@ func TestChangesResumeFromCursor(t *testing.T) {
 	}
 	t.Run("ErrInvalidCursor", func(t *testing.T) {
 		ws := w.M.MustWS(t, token)
-		ws.Subscribe("1", ChangesSubscription, map[string]any{"after": "not-a-cursor"})
+		ws.Subscribe("1", servertest.ChangesSubscription, map[string]any{"after": "not-a-cursor"})
 		if code, reason, _ := ws.EndError(); code != "BAD_USER_INPUT" || reason != "INVALID_CURSOR" {
 			t.Fatalf("code %s reason %s", code, reason)
 		}
@@ -264,7 +258,7 @@ func TestChangesResumeFromCursor(t *testing.T) {
 			t.Fatalf("pruned %d: %v", n, err)
 		}
 		ws := w.M.MustWS(t, token)
-		ws.Subscribe("1", ChangesSubscription, map[string]any{"after": last})
+		ws.Subscribe("1", servertest.ChangesSubscription, map[string]any{"after": last})
 		if code, reason, _ := ws.EndError(); code != "BAD_USER_INPUT" || reason != "CURSOR_EXPIRED" {
 			t.Fatalf("code %s reason %s", code, reason)
 		}
@@ -274,15 +268,15 @@ func TestChangesResumeFromCursor(t *testing.T) {
 // TestChangesTenantIsolation: a subscriber receives only the events of
 // tenants it may see; personal data only within its personal-data scope.
 func TestChangesTenantIsolation(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	company := w.M.MustWS(t, w.M.MustLogin(t, w.CompanyAdmin))
-	company.Subscribe("1", ChangesSubscription, nil)
+	company.Subscribe("1", servertest.ChangesSubscription, nil)
 	other := w.M.MustWS(t, w.M.MustLogin(t, w.OtherAdmin))
-	other.Subscribe("1", ChangesSubscription, nil)
+	other.Subscribe("1", servertest.ChangesSubscription, nil)
 	tech := w.M.MustWS(t, w.M.MustLogin(t, w.Technician))
-	tech.Subscribe("1", ChangesSubscription, nil)
+	tech.Subscribe("1", servertest.ChangesSubscription, nil)
 	siteOnly := w.M.MustWS(t, w.M.MustLogin(t, w.HoldingAdmin))
-	siteOnly.Subscribe("1", ChangesSubscription, map[string]any{"tenantIds": []string{GlobalID("Tenant", w.Site)}})
+	siteOnly.Subscribe("1", servertest.ChangesSubscription, map[string]any{"tenantIds": []string{servertest.GlobalID("Tenant", w.Site)}})
 	waitSubscribers(t, w.M, 4)
 
 	personal := map[string]any{"userId": float64(w.CompanyAdmin), "username": "company.admin", "email": "new@example.test", "givenName": "Nuovo"}
@@ -290,35 +284,35 @@ func TestChangesTenantIsolation(t *testing.T) {
 	recordChange(t, w.M, w.Other, "USER_CREATED", "User", w.OtherAdmin, map[string]any{"username": "x"})
 	recordChange(t, w.M, w.Site, "MEMBERSHIP_CREATED", "Membership", 1, map[string]any{"userId": float64(w.Technician)})
 
-	if got := company.Events(2); EventTypes(got) != "USER_UPDATED,MEMBERSHIP_CREATED" || got[0].Payload["email"] != "new@example.test" {
-		t.Fatalf("company admin got %s %v", EventTypes(got), got[0].Payload)
+	if got := company.Events(2); servertest.EventTypes(got) != "USER_UPDATED,MEMBERSHIP_CREATED" || got[0].Payload["email"] != "new@example.test" {
+		t.Fatalf("company admin got %s %v", servertest.EventTypes(got), got[0].Payload)
 	}
-	if got := other.Events(1); EventTypes(got) != "USER_CREATED" {
-		t.Fatalf("other tenant's admin got %s", EventTypes(got))
+	if got := other.Events(1); servertest.EventTypes(got) != "USER_CREATED" {
+		t.Fatalf("other tenant's admin got %s", servertest.EventTypes(got))
 	}
 	got := tech.Events(1)
-	if EventTypes(got) != "USER_UPDATED" {
-		t.Fatalf("technician got %s", EventTypes(got))
+	if servertest.EventTypes(got) != "USER_UPDATED" {
+		t.Fatalf("technician got %s", servertest.EventTypes(got))
 	}
 	if _, ok := got[0].Payload["email"]; ok || got[0].Payload["username"] != "company.admin" {
 		t.Fatalf("restricted role sees personal data: %v", got[0].Payload)
 	}
-	if got := siteOnly.Events(1); EventTypes(got) != "MEMBERSHIP_CREATED" {
-		t.Fatalf("site-only subscriber got %s", EventTypes(got))
+	if got := siteOnly.Events(1); servertest.EventTypes(got) != "MEMBERSHIP_CREATED" {
+		t.Fatalf("site-only subscriber got %s", servertest.EventTypes(got))
 	}
 	// Nothing else arrives: the next event each sees is its own.
 	recordChange(t, w.M, w.Other, "USER_DELETED", "User", w.OtherAdmin, nil)
 	recordChange(t, w.M, w.Company, "USER_DELETED", "User", w.Technician, nil)
-	if got := other.Events(1); EventTypes(got) != "USER_DELETED" || *got[0].SubjectID != GlobalID("User", w.OtherAdmin) {
+	if got := other.Events(1); servertest.EventTypes(got) != "USER_DELETED" || *got[0].SubjectID != servertest.GlobalID("User", w.OtherAdmin) {
 		t.Fatalf("other tenant's admin got %+v", got)
 	}
-	if got := company.Events(1); *got[0].SubjectID != GlobalID("User", w.Technician) {
+	if got := company.Events(1); *got[0].SubjectID != servertest.GlobalID("User", w.Technician) {
 		t.Fatalf("company admin got %+v", got)
 	}
 
 	t.Run("ErrForbiddenTenant", func(t *testing.T) {
 		ws := w.M.MustWS(t, w.M.MustLogin(t, w.OtherAdmin))
-		ws.Subscribe("1", ChangesSubscription, map[string]any{"tenantIds": []string{GlobalID("Tenant", w.Company)}})
+		ws.Subscribe("1", servertest.ChangesSubscription, map[string]any{"tenantIds": []string{servertest.GlobalID("Tenant", w.Company)}})
 		if code, _, _ := ws.EndError(); code != "FORBIDDEN" {
 			t.Fatalf("code %s", code)
 		}
@@ -328,12 +322,12 @@ func TestChangesTenantIsolation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ws := &WSClient{TB: t, Conn: c}
+		ws := &servertest.WSClient{TB: t, Conn: c}
 		defer c.CloseNow()
 		if msg := ws.Next(); msg.Type != "connection_ack" {
 			t.Fatalf("%s", msg.Type)
 		}
-		ws.Subscribe("1", ChangesSubscription, nil)
+		ws.Subscribe("1", servertest.ChangesSubscription, nil)
 		if code, _, _ := ws.EndError(); code != "UNAUTHENTICATED" {
 			t.Fatalf("code %s", code)
 		}
@@ -359,12 +353,12 @@ func TestChangesTenantIsolation(t *testing.T) {
 // TestChangesEndWhenAccessEnds: a subscription ends with an error when the
 // subscriber is suspended, loses its role, or its session is revoked.
 func TestChangesEndWhenAccessEnds(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	t.Run("Suspended", func(t *testing.T) {
 		admin := w.F.User("suspended.admin", w.Company)
 		w.F.Assign(admin, w.Company, "segmenti", "admin")
 		ws := w.M.MustWS(t, w.M.MustLogin(t, admin))
-		ws.Subscribe("1", ChangesSubscription, nil)
+		ws.Subscribe("1", servertest.ChangesSubscription, nil)
 		waitSubscribers(t, w.M, 1)
 		// What suspendUser does: the change and its event in one transaction.
 		err := w.M.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
@@ -388,7 +382,7 @@ func TestChangesEndWhenAccessEnds(t *testing.T) {
 		admin := w.F.User("former.admin", w.Company)
 		ra := w.F.Assign(admin, w.Company, "segmenti", "admin")
 		ws := w.M.MustWS(t, w.M.MustLogin(t, admin))
-		ws.Subscribe("1", ChangesSubscription, map[string]any{"tenantIds": []string{GlobalID("Tenant", w.Site)}})
+		ws.Subscribe("1", servertest.ChangesSubscription, map[string]any{"tenantIds": []string{servertest.GlobalID("Tenant", w.Site)}})
 		waitSubscribers(t, w.M, 1)
 		err := w.M.DB.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM role_assignments WHERE id = ?", ra); err != nil {
@@ -407,9 +401,9 @@ func TestChangesEndWhenAccessEnds(t *testing.T) {
 		waitSubscribers(t, w.M, 0)
 	})
 	t.Run("SessionRevoked", func(t *testing.T) {
-		m := MustRunReplica(t, w.M, nil, "-subscription-recheck", "100ms")
+		m := servertest.MustRunReplica(t, w.M, nil, "-subscription-recheck", "100ms")
 		ws := m.MustWS(t, m.MustLogin(t, w.HoldingAdmin))
-		ws.Subscribe("1", ChangesSubscription, nil)
+		ws.Subscribe("1", servertest.ChangesSubscription, nil)
 		waitSubscribers(t, m, 1)
 		if err := m.Sessions.RevokeAll(context.Background(), w.HoldingAdmin); err != nil {
 			t.Fatal(err)
@@ -423,11 +417,11 @@ func TestChangesEndWhenAccessEnds(t *testing.T) {
 // TestSlowSubscriberDropped: a dashboard that stops reading is dropped with
 // SLOW_CONSUMER; another keeps receiving everything, in order.
 func TestSlowSubscriberDropped(t *testing.T) {
-	w := NewWorld(t)
-	m := MustRunReplica(t, w.M, nil, "-subscription-buffer", "2", "-event-relay=false")
+	w := servertest.NewWorld(t)
+	m := servertest.MustRunReplica(t, w.M, nil, "-subscription-buffer", "2", "-event-relay=false")
 	fast := m.MustWS(t, m.MustLogin(t, w.CompanyAdmin))
 	fast.Subscribe("1", `subscription { changes { cursor payload } }`, nil)
-	slow := m.MustWS(t, m.MustLogin(t, w.CompanyAdmin), WSOptions{ReceiveBuffer: 4096})
+	slow := m.MustWS(t, m.MustLogin(t, w.CompanyAdmin), servertest.WSOptions{ReceiveBuffer: 4096})
 	slow.Subscribe("1", `subscription { changes { cursor payload } }`, nil)
 	waitSubscribers(t, m, 2)
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 	"time"
 )
@@ -18,11 +19,11 @@ const tenantFailedLoginsQuery = `query($t: ID!, $filter: FailedLoginFilter, $aft
 // system, browser and IP, and as CSV with the same filters; for whoever
 // oversees the tenant, and only the records of that tenant.
 func TestFailedSignInsPerTenant(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	company, other := w.Company, w.Other
 	// A real failed sign-in, recorded by the server (Chrome on Windows).
-	SetPassword(t, w.M, w.Operator)
+	servertest.SetPassword(t, w.M, w.Operator)
 	if _, code := w.M.Login(t, "operatore.uno", "not the password at all", nil); code != "INVALID_CREDENTIALS" {
 		t.Fatalf("wrong password: %q", code)
 	}
@@ -35,8 +36,8 @@ func TestFailedSignInsPerTenant(t *testing.T) {
 		(?, now() - interval '1 day', '203.0.113.8', 'Chrome', 'Windows', 'Chrome', 'INVALID_CREDENTIALS', ARRAY[?]::bigint[])`,
 		w.Technician, company, w.Technician, company, w.Operator, other)
 
-	list := func(token string, tenantID int64, filter map[string]any) (string, int, *Response) {
-		res := w.M.GQL(t, token, tenantFailedLoginsQuery, map[string]any{"t": GlobalID("Tenant", tenantID), "filter": filter})
+	list := func(token string, tenantID int64, filter map[string]any) (string, int, *servertest.Response) {
+		res := w.M.GQL(t, token, tenantFailedLoginsQuery, map[string]any{"t": servertest.GlobalID("Tenant", tenantID), "filter": filter})
 		var out struct {
 			Node struct {
 				FailedLogins struct {
@@ -73,7 +74,7 @@ func TestFailedSignInsPerTenant(t *testing.T) {
 	}{
 		{"Period", map[string]any{"from": time.Now().Add(-10 * 24 * time.Hour).Format(time.RFC3339), "to": time.Now().Add(-time.Hour).Format(time.RFC3339)},
 			"tech.amisgest@198.51.100.20/iOS/Safari"},
-		{"User", map[string]any{"userId": GlobalID("User", w.Operator)}, "operatore.uno@203.0.113.7/Windows/Chrome"},
+		{"User", map[string]any{"userId": servertest.GlobalID("User", w.Operator)}, "operatore.uno@203.0.113.7/Windows/Chrome"},
 		{"OperatingSystemIgnoringCase", map[string]any{"operatingSystem": "windows"}, "operatore.uno@203.0.113.7/Windows/Chrome"},
 		{"Browser", map[string]any{"browser": "Firefox"}, "tech.amisgest@203.0.113.99/Linux/Firefox"},
 		{"IPAddress", map[string]any{"ip": "198.51.100.20"}, "tech.amisgest@198.51.100.20/iOS/Safari"},
@@ -117,7 +118,7 @@ func TestFailedSignInsPerTenant(t *testing.T) {
 	})
 
 	csvOf := func(token string, tenantID int64, params url.Values) (int, string) {
-		params.Set("tenant", GlobalID("Tenant", tenantID))
+		params.Set("tenant", servertest.GlobalID("Tenant", tenantID))
 		req, _ := http.NewRequest(http.MethodGet, w.M.URL()+"/reports/failed-logins.csv?"+params.Encode(), nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		res, err := http.DefaultClient.Do(req)

@@ -20,6 +20,7 @@ import (
 
 	"tenantadmin/db/dbtest"
 	"tenantadmin/db/embedded"
+	"tenantadmin/server/servertest"
 )
 
 // Faults (issue 9): PostgreSQL and Redis going away and coming back while
@@ -91,7 +92,7 @@ func (r *privateRedis) start(t *testing.T) {
 	}
 	client := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", r.port)})
 	defer client.Close()
-	WaitUntil(t, 30*time.Second, func() bool { return client.Ping(context.Background()).Err() == nil })
+	servertest.WaitUntil(t, 30*time.Second, func() bool { return client.Ping(context.Background()).Err() == nil })
 }
 
 func (r *privateRedis) stop(t *testing.T) {
@@ -122,9 +123,9 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func readyStatus(t *testing.T, m *Main) int {
+func readyStatus(t *testing.T, m *servertest.Main) int {
 	t.Helper()
-	res, _ := Get(t, m.URL()+"/readyz")
+	res, _ := servertest.Get(t, m.URL()+"/readyz")
 	return res.StatusCode
 }
 
@@ -133,18 +134,18 @@ const faultCreateUser = `mutation($input: CreateUserInput!) { createUser(input: 
 // userInputs returns a maker of createUser variables (a new member of the
 // company with one role) that needs no database, since it is used while
 // the database is down.
-func userInputs(w *AdminWorld, t *testing.T) func(username string, n int) map[string]any {
+func userInputs(w *servertest.AdminWorld, t *testing.T) func(username string, n int) map[string]any {
 	product, role := w.Product(t, "segmenti"), w.Role(t, "segmenti", "user")
 	return func(username string, n int) map[string]any {
 		return map[string]any{"input": map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "username": username, "taxCode": ValidCF(n),
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "username": username, "taxCode": servertest.ValidCF(n),
 			"givenName": "Fault", "familyName": "Test", "email": username + "@example.test", "language": "it",
 			"productId": product, "roleId": role}}
 	}
 }
 
 // createdOK tells whether a createUser answer reports success.
-func createdOK(res *Response) bool {
+func createdOK(res *servertest.Response) bool {
 	var out struct {
 		CreateUser *struct {
 			User       *struct{ ID string }
@@ -160,7 +161,7 @@ func createdOK(res *Response) bool {
 // wantAllOrNothing checks that each username's createUser either wrote
 // everything (account, membership, role, invitation, email, audit and
 // change events) or nothing, and that every acknowledged one is there.
-func wantAllOrNothing(w *AdminWorld, t *testing.T, attempted map[string]bool) (complete int) {
+func wantAllOrNothing(w *servertest.AdminWorld, t *testing.T, attempted map[string]bool) (complete int) {
 	t.Helper()
 	for username, acknowledged := range attempted {
 		var parts struct {
@@ -203,13 +204,13 @@ func wantAllOrNothing(w *AdminWorld, t *testing.T, attempted map[string]bool) (c
 func TestFaultPostgresRestart(t *testing.T) {
 	pg := startPrivatePostgres(t)
 	_, prefix := dbtest.MustRedis(t)
-	m := MustRunMainOn(t, pg.pg.DSN(), prefix)
-	w := AdminWorldOf(NewWorldOn(t, m))
+	m := servertest.MustRunMainOn(t, pg.pg.DSN(), prefix)
+	w := servertest.AdminWorldOf(servertest.NewWorldOn(t, m))
 	admin := w.Token(t, w.CompanyAdmin)
 	input := userInputs(w, t)
 	op := w.F.User("fault.operator", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
-	SetPassword(t, m, op)
+	servertest.SetPassword(t, m, op)
 
 	if !createdOK(m.GQL(t, admin, faultCreateUser, input("before.outage", 1))) {
 		t.Fatal("createUser failed before the outage")
@@ -266,8 +267,8 @@ func TestFaultPostgresRestart(t *testing.T) {
 		}
 	})
 	t.Run("ErrSignIn", func(t *testing.T) {
-		res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{
-			"username": "fault.operator", "password": GoodPassword, "tokenKind": "BEARER"}})
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+			"username": "fault.operator", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
 		if res.Code() != "UNAVAILABLE" || strings.Contains(string(res.Data), `"token":"`) {
 			t.Fatalf("code %q, data %s", res.Code(), res.Data)
 		}
@@ -285,13 +286,13 @@ func TestFaultPostgresRestart(t *testing.T) {
 	})
 
 	pg.start(t)
-	WaitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
+	servertest.WaitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
 
 	t.Run("OKRecoveredWithoutRestart", func(t *testing.T) {
 		if !createdOK(m.GQL(t, admin, faultCreateUser, input("after.outage", 2))) {
 			t.Fatal("createUser failed after PostgreSQL came back")
 		}
-		if token, code := m.Login(t, "fault.operator", GoodPassword, nil); token == "" {
+		if token, code := m.Login(t, "fault.operator", servertest.GoodPassword, nil); token == "" {
 			t.Fatalf("sign-in after recovery: %q", code)
 		}
 	})
@@ -300,7 +301,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 		t.Logf("%d createUser attempted, %d complete, failures %v", len(attempted), complete, failures)
 	})
 	t.Run("OKChangeEventsPublishedAfterRecovery", func(t *testing.T) {
-		WaitUntil(t, time.Minute, func() bool {
+		servertest.WaitUntil(t, time.Minute, func() bool {
 			return w.Count(t, "SELECT count(*) FROM events WHERE published_at IS NULL") == 0
 		})
 	})
@@ -312,13 +313,13 @@ func TestFaultPostgresRestart(t *testing.T) {
 // server serves again and sessions are still valid.
 func TestFaultRedisRestart(t *testing.T) {
 	r := startPrivateRedis(t)
-	m := MustRunMainOn(t, dbtest.NewDatabaseURL(t), "fault:", "-redis-url", r.url())
-	w := AdminWorldOf(NewWorldOn(t, m))
+	m := servertest.MustRunMainOn(t, dbtest.NewDatabaseURL(t), "fault:", "-redis-url", r.url())
+	w := servertest.AdminWorldOf(servertest.NewWorldOn(t, m))
 	admin := w.Token(t, w.CompanyAdmin)
 	input := userInputs(w, t)
 	op := w.F.User("fault.operator", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
-	SetPassword(t, m, op)
+	servertest.SetPassword(t, m, op)
 	if m.ViewerName(t, admin) != "company.admin" {
 		t.Fatal("session does not work before the outage")
 	}
@@ -351,8 +352,8 @@ func TestFaultRedisRestart(t *testing.T) {
 		}
 	})
 	t.Run("ErrSignIn", func(t *testing.T) {
-		res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{
-			"username": "fault.operator", "password": GoodPassword, "tokenKind": "BEARER"}})
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+			"username": "fault.operator", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
 		if res.Status != http.StatusServiceUnavailable || res.Code() != "UNAVAILABLE" {
 			t.Fatalf("status %d, code %q, data %s", res.Status, res.Code(), res.Data)
 		}
@@ -360,7 +361,7 @@ func TestFaultRedisRestart(t *testing.T) {
 	t.Run("NothingWritten", func(t *testing.T) { w.Unchanged(t, before) })
 
 	r.start(t)
-	WaitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
+	servertest.WaitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
 	t.Run("OKRecoveredWithoutRestart", func(t *testing.T) {
 		if name := m.ViewerName(t, admin); name != "company.admin" {
 			t.Fatalf("session after Redis restart: %q", name)
@@ -368,7 +369,7 @@ func TestFaultRedisRestart(t *testing.T) {
 		if !createdOK(m.GQL(t, admin, faultCreateUser, input("after.outage", 4))) {
 			t.Fatal("createUser failed after Redis came back")
 		}
-		if token, code := m.Login(t, "fault.operator", GoodPassword, nil); token == "" {
+		if token, code := m.Login(t, "fault.operator", servertest.GoodPassword, nil); token == "" {
 			t.Fatalf("sign-in after recovery: %q", code)
 		}
 	})
@@ -382,8 +383,8 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 	_, prefix := dbtest.MustRedis(t)
 	dbURL := dbtest.NewDatabaseURL(t)
 	// A reference server in this process holds the fixtures and checks.
-	ref := MustRunMainOn(t, dbURL, prefix, "-event-relay=false")
-	w := AdminWorldOf(NewWorldOn(t, ref))
+	ref := servertest.MustRunMainOn(t, dbURL, prefix, "-event-relay=false")
+	w := servertest.AdminWorldOf(servertest.NewWorldOn(t, ref))
 	admin := w.Token(t, w.CompanyAdmin)
 	input := userInputs(w, t)
 	childURL := dbURL + "&application_name=fault_child"
@@ -418,7 +419,7 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 				if err != nil {
 					return // the process is gone
 				}
-				var out Response
+				var out servertest.Response
 				_ = json.NewDecoder(res.Body).Decode(&out) // an answer cut off by the kill leaves out empty: not counted as created
 				res.Body.Close()
 				if createdOK(&out) {
@@ -456,7 +457,7 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 	t.Logf("killed with %d write transactions open", open)
 
 	// PostgreSQL notices the dead connections and rolls their work back.
-	WaitUntil(t, time.Minute, func() bool {
+	servertest.WaitUntil(t, time.Minute, func() bool {
 		return w.Count(t, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fault_child'`) == 0
 	})
 	t.Run("NoPartialWrites", func(t *testing.T) {
@@ -466,7 +467,7 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 	t.Run("OKRestarted", func(t *testing.T) {
 		again := startChildServer(t, "-addr", "127.0.0.1:0", "-database-url", dbURL, "-redis-url", dbtest.RedisURL(),
 			"-key-prefix", prefix, "-log-level", "error", "-digest-interval", "0")
-		m := &Main{listener: fixedAddr(again.addr)}
+		m := servertest.AtAddr(again.addr)
 		// What was committed is there once (creating it again is refused as
 		// a duplicate); what was not can be done again.
 		retried := 0

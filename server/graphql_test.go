@@ -8,83 +8,19 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
-
-	"tenantadmin/bench"
-	"tenantadmin/db/dbtest"
 )
 
-// usersPageQuery is the document the read-path benchmarks measure.
-const UsersPageQuery = bench.UsersPageQuery
-
-type UsersPage struct {
-	Users struct {
-		TotalCount int
-		PageInfo   struct {
-			HasNextPage, HasPreviousPage bool
-			EndCursor, StartCursor       string
-		}
-		Edges []struct {
-			Cursor string
-			Node   struct {
-				ID, Username, Status                  string
-				GivenName, FamilyName, Email, TaxCode *string
-				HomeTenant                            *struct{ ID, Name string }
-				Memberships                           []struct {
-					ID              string
-					Tenant          struct{ ID, Name string }
-					RoleAssignments []struct {
-						Status  string
-						Role    struct{ Name, Category string }
-						Product struct{ Code string }
-					}
-				}
-			}
-		}
-	}
-}
-
-// world is a small organisation: a holding with a child company and its
-// site, and an unrelated organisation.
-type World struct {
-	M                                                   *Main
-	F                                                   *dbtest.Fixture
-	Holding, Company, Site, Other                       int64
-	HoldingAdmin, CompanyAdmin, OtherAdmin, Technician int64
-}
-
-func NewWorld(t *testing.T) *World {
-	return NewWorldOn(t, MustRunMain(t))
-}
-
-// newWorldOn builds the world in the database of an already running server.
-func NewWorldOn(t *testing.T, m *Main) *World {
-	f := dbtest.NewFixture(t, m.DB)
-	w := &World{M: m, F: f}
-	w.Holding = f.Tenant("Holding Spa", 0)
-	w.Company = f.Tenant("Filiale Srl", w.Holding)
-	w.Site = f.Tenant("Sede operativa Torino", w.Company)
-	w.Other = f.Tenant("Altra Azienda", 0)
-	w.HoldingAdmin = f.User("holding.admin", w.Holding)
-	f.Assign(w.HoldingAdmin, w.Holding, "segmenti", "admin")
-	w.CompanyAdmin = f.User("company.admin", w.Company)
-	f.Assign(w.CompanyAdmin, w.Company, "segmenti", "admin")
-	w.OtherAdmin = f.User("other.admin", w.Other)
-	f.Assign(w.OtherAdmin, w.Other, "segmenti", "admin")
-	w.Technician = f.User("tech.amisgest", w.Company)
-	f.Assign(w.Technician, w.Company, "amisgest", "external-technician")
-	return w
-}
-
 func TestUsersList(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
 	w.F.Assign(op, w.Site, "clienti", "guest")
 
 	t.Run("OK", func(t *testing.T) {
-		var page UsersPage
-		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), UsersPageQuery, map[string]any{"first": 10}).Decode(t, &page)
+		var page servertest.UsersPage
+		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), servertest.UsersPageQuery, map[string]any{"first": 10}).Decode(t, &page)
 		var names []string
 		for _, e := range page.Users.Edges {
 			names = append(names, e.Node.Username)
@@ -102,8 +38,8 @@ func TestUsersList(t *testing.T) {
 		}
 	})
 	t.Run("ParentAdminSeesDescendants", func(t *testing.T) {
-		var page UsersPage
-		w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), UsersPageQuery, map[string]any{"first": 10}).Decode(t, &page)
+		var page servertest.UsersPage
+		w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), servertest.UsersPageQuery, map[string]any{"first": 10}).Decode(t, &page)
 		if page.Users.TotalCount != 4 {
 			t.Fatalf("holding admin sees %d users, want 4 (itself, company admin, operator, technician)", page.Users.TotalCount)
 		}
@@ -111,8 +47,8 @@ func TestUsersList(t *testing.T) {
 	t.Run("FilterByCategoryRoleStatusSearch", func(t *testing.T) {
 		token := w.M.MustLogin(t, w.HoldingAdmin)
 		count := func(filter map[string]any) int {
-			var page UsersPage
-			w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": 10, "filter": filter}).Decode(t, &page)
+			var page servertest.UsersPage
+			w.M.GQL(t, token, servertest.UsersPageQuery, map[string]any{"first": 10, "filter": filter}).Decode(t, &page)
 			return page.Users.TotalCount
 		}
 		if n := count(map[string]any{"category": "ADMIN"}); n != 2 {
@@ -135,20 +71,20 @@ func TestUsersList(t *testing.T) {
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), UsersPageQuery,
-			map[string]any{"first": 10, "filter": map[string]any{"tenantId": GlobalID("Tenant", w.Company)}})
+		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), servertest.UsersPageQuery,
+			map[string]any{"first": 10, "filter": map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company)}})
 		if res.Code() != "FORBIDDEN" {
 			t.Fatalf("code = %q (%s)", res.Code(), res.Data)
 		}
 	})
 	t.Run("ErrInvalidCursor", func(t *testing.T) {
-		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), UsersPageQuery, map[string]any{"first": 10, "after": "!!"})
+		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), servertest.UsersPageQuery, map[string]any{"first": 10, "after": "!!"})
 		if res.Code() != "BAD_USER_INPUT" {
 			t.Fatalf("code = %q", res.Code())
 		}
 	})
 	t.Run("ErrPageTooLarge", func(t *testing.T) {
-		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), UsersPageQuery, map[string]any{"first": 1000})
+		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), servertest.UsersPageQuery, map[string]any{"first": 1000})
 		if res.Code() != "BAD_USER_INPUT" {
 			t.Fatalf("code = %q", res.Code())
 		}
@@ -156,10 +92,10 @@ func TestUsersList(t *testing.T) {
 }
 
 func TestPersonalDataHiddenFromRestrictedRole(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	token := w.M.MustLogin(t, w.Technician)
 	res := w.M.GQL(t, token, `query($id: ID!) { node(id: $id) { ... on User { username givenName email taxCode } } }`,
-		map[string]any{"id": GlobalID("User", w.CompanyAdmin)})
+		map[string]any{"id": servertest.GlobalID("User", w.CompanyAdmin)})
 	// An operator has no user directory: the node is not visible at all.
 	if string(res.Data) != `{"node":null}` {
 		t.Fatalf("technician sees a colleague: %s", res.Data)
@@ -172,7 +108,7 @@ func TestPersonalDataHiddenFromRestrictedRole(t *testing.T) {
 }
 
 func TestTenantsVisibility(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	names := func(userID int64) string {
 		var out struct {
 			Tenants struct {
@@ -198,14 +134,14 @@ func TestTenantsVisibility(t *testing.T) {
 	}
 	t.Run("ParentHiddenAboveViewer", func(t *testing.T) {
 		res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), `query($id: ID!) { node(id: $id) { ... on Tenant { name parent { name } } } }`,
-			map[string]any{"id": GlobalID("Tenant", w.Company)})
+			map[string]any{"id": servertest.GlobalID("Tenant", w.Company)})
 		if string(res.Data) != `{"node":{"name":"Filiale Srl","parent":null}}` {
 			t.Fatalf("got %s", res.Data)
 		}
 	})
 	t.Run("ErrNodeOfOtherTenant", func(t *testing.T) {
 		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), `query($id: ID!) { node(id: $id) { id } }`,
-			map[string]any{"id": GlobalID("Tenant", w.Company)})
+			map[string]any{"id": servertest.GlobalID("Tenant", w.Company)})
 		if string(res.Data) != `{"node":null}` {
 			t.Fatalf("got %s", res.Data)
 		}
@@ -219,7 +155,7 @@ func TestTenantsVisibility(t *testing.T) {
 }
 
 func TestPagination(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	for i := range 25 {
 		u := w.F.User(fmt.Sprintf("user%02d", i), w.Company)
 		w.F.Assign(u, w.Company, "segmenti", "guest")
@@ -228,8 +164,8 @@ func TestPagination(t *testing.T) {
 	var seen []string
 	after := any(nil)
 	for range 10 {
-		var page UsersPage
-		w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": 7, "after": after}).Decode(t, &page)
+		var page servertest.UsersPage
+		w.M.GQL(t, token, servertest.UsersPageQuery, map[string]any{"first": 7, "after": after}).Decode(t, &page)
 		for _, e := range page.Users.Edges {
 			seen = append(seen, e.Node.Username)
 		}
@@ -260,7 +196,7 @@ func TestPagination(t *testing.T) {
 func TestUsersPageQueryCount(t *testing.T) {
 	// Only this test's requests on the database: no mail polling, no event
 	// relay (they counted in under load).
-	w := NewWorldOn(t, MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
+	w := servertest.NewWorldOn(t, servertest.MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
 	for i := range 60 {
 		u := w.F.User(fmt.Sprintf("bulk%02d", i), w.Company)
 		w.F.Assign(u, w.Company, "segmenti", "user")
@@ -270,8 +206,8 @@ func TestUsersPageQueryCount(t *testing.T) {
 	token := w.M.MustLogin(t, w.HoldingAdmin)
 	statements := func(first int) int64 {
 		before := w.M.DB.QueryCount()
-		var page UsersPage
-		w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": first}).Decode(t, &page)
+		var page servertest.UsersPage
+		w.M.GQL(t, token, servertest.UsersPageQuery, map[string]any{"first": first}).Decode(t, &page)
 		if len(page.Users.Edges) != first {
 			t.Fatalf("got %d users", len(page.Users.Edges))
 		}
@@ -292,7 +228,7 @@ func TestUsersPageQueryCount(t *testing.T) {
 }
 
 func TestQueryLimits(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	token := w.M.MustLogin(t, w.HoldingAdmin)
 	t.Run("ErrTooDeep", func(t *testing.T) {
 		q := `{ tenants(first: 1) { nodes { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } } } }`
@@ -311,14 +247,14 @@ func TestQueryLimits(t *testing.T) {
 	t.Run("ErrBatchingRefused", func(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, w.M.URL()+"/graphql", strings.NewReader(`[{"query":"{ viewer { platformAdmin } }"},{"query":"{ viewer { platformAdmin } }"}]`))
 		req.Header.Set("Content-Type", "application/json")
-		if res := Do(t, req); len(res.Errors) == 0 {
+		if res := servertest.Do(t, req); len(res.Errors) == 0 {
 			t.Fatal("batched request accepted")
 		}
 	})
 }
 
 func TestPersistedQueries(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	token := w.M.MustLogin(t, w.HoldingAdmin)
 	query := `{ viewer { platformAdmin } }`
 	sum := sha256.Sum256([]byte(query))
@@ -328,23 +264,19 @@ func TestPersistedQueries(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+token)
 		return req
 	}
-	if res := Do(t, getReq()); res.Code() != "PERSISTED_QUERY_NOT_FOUND" {
+	if res := servertest.Do(t, getReq()); res.Code() != "PERSISTED_QUERY_NOT_FOUND" {
 		t.Fatalf("unknown hash: code %q", res.Code())
 	}
 	body, _ := json.Marshal(map[string]any{"query": query, "extensions": json.RawMessage(ext)})
 	req, _ := http.NewRequest(http.MethodPost, w.M.URL()+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
-	if res := Do(t, req); len(res.Errors) > 0 {
+	if res := servertest.Do(t, req); len(res.Errors) > 0 {
 		t.Fatalf("register: %+v", res.Errors)
 	}
-	if res := Do(t, getReq()); string(res.Data) != `{"viewer":{"platformAdmin":false}}` {
+	if res := servertest.Do(t, getReq()); string(res.Data) != `{"viewer":{"platformAdmin":false}}` {
 		t.Fatalf("persisted query: %s %+v", res.Data, res.Errors)
 	}
-}
-
-func GlobalID(typ string, id int64) string {
-	return base64URL(fmt.Sprintf("%s:%d", typ, id))
 }
 
 // TestNodesNullsOnlyTheBadPosition (issue 15.5): in nodes(ids:), a
@@ -352,8 +284,8 @@ func GlobalID(typ string, id int64) string {
 // path; the objects before and after it are answered, and an object the
 // viewer may not see is null without an error.
 func TestNodesNullsOnlyTheBadPosition(t *testing.T) {
-	w := NewWorld(t)
-	ids := []string{GlobalID("Tenant", w.Company), "not-an-id", GlobalID("User", w.CompanyAdmin), GlobalID("Tenant", w.Other)}
+	w := servertest.NewWorld(t)
+	ids := []string{servertest.GlobalID("Tenant", w.Company), "not-an-id", servertest.GlobalID("User", w.CompanyAdmin), servertest.GlobalID("Tenant", w.Other)}
 	res := w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`, map[string]any{"ids": ids})
 	var data struct {
 		Nodes []*struct{ ID, Typename string }
@@ -372,10 +304,10 @@ func TestNodesNullsOnlyTheBadPosition(t *testing.T) {
 // TestForeignCursorIsRefused (issue 15.5): a cursor of one connection
 // passed to another is BAD_USER_INPUT INVALID_CURSOR, not the first page.
 func TestForeignCursorIsRefused(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	token := w.M.MustLogin(t, w.CompanyAdmin)
-	var page UsersPage
-	w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": 1}).Decode(t, &page)
+	var page servertest.UsersPage
+	w.M.GQL(t, token, servertest.UsersPageQuery, map[string]any{"first": 1}).Decode(t, &page)
 	if len(page.Users.Edges) == 0 {
 		t.Fatal("no users")
 	}
@@ -390,8 +322,8 @@ func TestForeignCursorIsRefused(t *testing.T) {
 // EXACT_COUNT_LIMIT and says so; past it totalCount is an estimate above
 // the limit and totalCountIsExact is false.
 func TestUsersCountIsBounded(t *testing.T) {
-	m := MustRunMainWith(t, "-exact-count-limit", "4")
-	w := NewWorldOn(t, m)
+	m := servertest.MustRunMainWith(t, "-exact-count-limit", "4")
+	w := servertest.NewWorldOn(t, m)
 	for i := range 6 {
 		w.F.Assign(w.F.User(fmt.Sprintf("counted.user%d", i), w.Other), w.Other, "segmenti", "user")
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"tenantadmin/bench"
+	"tenantadmin/server/servertest"
 )
 
 // BenchmarkAdminLatencyUnderHostileDocuments measures issue 13.1's bar: a
@@ -28,7 +29,7 @@ func BenchmarkAdminLatencyUnderHostileDocuments(b *testing.B) {
 	if os.Getenv("BENCH_HOSTILE") == "" {
 		b.Skip("set BENCH_HOSTILE=1 to run")
 	}
-	w := NewWorld(&testing.T{})
+	w := servertest.NewWorld(&testing.T{})
 	m := w.M
 	token := m.MustLogin(b, w.CompanyAdmin)
 	page, _ := json.Marshal(map[string]any{"query": bench.UsersPageQuery, "variables": map[string]any{"first": 50}})

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -12,13 +13,13 @@ import (
 // refused with INVALID_CURSOR, and filters that keep to the viewer's
 // tenants while other tenants hold matching rows.
 func TestListsOrderBy(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	holding := w.Token(t, w.HoldingAdmin)
 	company := w.Token(t, w.CompanyAdmin)
 	w.F.Exec("UPDATE tenants SET country = 'FR' WHERE id IN (?, ?)", w.Company, w.Other)
 	// names lists the value of key in each node of the connection at path
 	// (a User's username for key "user"), and the cursors.
-	names := func(res *Response, path, key string) (string, []string) {
+	names := func(res *servertest.Response, path, key string) (string, []string) {
 		t.Helper()
 		if len(res.Errors) > 0 {
 			t.Fatalf("%s: %+v", path, res.Errors)
@@ -91,7 +92,7 @@ func TestListsOrderBy(t *testing.T) {
 		}
 		q := `query($o: AuditEventOrder, $f: AuditEventFilter) { auditEvents(orderBy: $o, filter: $f, first: 50) { edges { cursor node { action } } } }`
 		got, _ := names(w.M.GQL(t, company, q, map[string]any{"o": map[string]any{"field": "ACTION", "direction": "ASC"},
-			"f": map[string]any{"tenantId": GlobalID("Tenant", w.Company)}}), "auditEvents", "action")
+			"f": map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company)}}), "auditEvents", "action")
 		if !strings.HasPrefix(got, "group.create,") || strings.Count(got, "group.create") != 1 || !strings.HasSuffix(got, "user.create,user.suspend") {
 			t.Fatalf("company's trail by action: %s", got)
 		}
@@ -105,7 +106,7 @@ func TestListsOrderBy(t *testing.T) {
 	t.Run("Oversight", func(t *testing.T) {
 		q := `query($id: ID!, $o: SecurityFindingOrder, $r: SecurityFindingReason) { securityFindings(tenantId: $id) {
 			notActivated(orderBy: $o, reason: $r) { edges { cursor node { user { username } } } } } }`
-		id := GlobalID("Tenant", w.Company)
+		id := servertest.GlobalID("Tenant", w.Company)
 		asc, _ := names(w.M.GQL(t, company, q, map[string]any{"id": id}), "securityFindings.notActivated", "user")
 		desc, _ := names(w.M.GQL(t, company, q, map[string]any{"id": id, "o": map[string]any{"field": "USERNAME", "direction": "DESC"}}), "securityFindings.notActivated", "user")
 		a, d := strings.Split(asc, ","), strings.Split(desc, ",")

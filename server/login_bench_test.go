@@ -14,6 +14,7 @@ import (
 
 	"tenantadmin/auth"
 	"tenantadmin/db/dbtest"
+	"tenantadmin/server/servertest"
 )
 
 // BenchmarkLogin measures sign-in throughput through the whole server
@@ -27,7 +28,7 @@ import (
 //
 //	CI=true go test ./server -run '^$' -bench BenchmarkLogin -benchtime 200x -count 3
 func BenchmarkLogin(b *testing.B) {
-	m := MustRunMainWith(b, "-hash-concurrency", strconv.Itoa(runtime.GOMAXPROCS(0)), "-rate-login-account", "0", "-rate-login-ip", "0", "-rate-api-ip", "0",
+	m := servertest.MustRunMainWith(b, "-hash-concurrency", strconv.Itoa(runtime.GOMAXPROCS(0)), "-rate-login-account", "0", "-rate-login-ip", "0", "-rate-api-ip", "0",
 		"-rate-api-session", "0", "-rate-api-tenant", "0")
 	f := dbtest.NewFixture(b, m.DB)
 	tenant := f.Tenant("Azienda", 0)
@@ -35,7 +36,7 @@ func BenchmarkLogin(b *testing.B) {
 	for i := range accounts {
 		u := f.User(fmt.Sprintf("bench.user%02d", i), tenant)
 		f.Assign(u, tenant, "segmenti", "user")
-		SetPassword(b, m, u)
+		servertest.SetPassword(b, m, u)
 	}
 	par := runtime.GOMAXPROCS(0)
 	p := auth.DefaultArgon2
@@ -64,14 +65,14 @@ func BenchmarkLogin(b *testing.B) {
 		wg.Wait()
 		return time.Since(start)
 	}
-	hash := func(int) { argon2.IDKey([]byte(GoodPassword), salt, p.Time, p.Memory, p.Threads, p.KeyLen) }
+	hash := func(int) { argon2.IDKey([]byte(servertest.GoodPassword), salt, p.Time, p.Memory, p.Threads, p.KeyLen) }
 	login := func(i int) {
-		if token, code := m.Login(b, fmt.Sprintf("bench.user%02d", i%accounts), GoodPassword, nil); token == "" {
+		if token, code := m.Login(b, fmt.Sprintf("bench.user%02d", i%accounts), servertest.GoodPassword, nil); token == "" {
 			b.Errorf("login failed: %s", code)
 		}
 	}
 	// Warm up connections, caches and the lazily built dummy hash.
-	m.Login(b, "bench.user00", GoodPassword, nil)
+	m.Login(b, "bench.user00", servertest.GoodPassword, nil)
 
 	// The two are measured in alternating slices so that a change of load
 	// on a shared machine weighs on both alike.

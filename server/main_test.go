@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,180 +10,33 @@ import (
 	"time"
 
 	"tenantadmin/db/dbtest"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
-// MustRunMain starts the whole server on a loopback port 0 against a fresh
-// database and a per-test Redis prefix, and stops it at cleanup.
-func MustRunMain(tb testing.TB) *Main {
-	tb.Helper()
-	return MustRunMainWith(tb)
-}
-
-// MustRunMainWith is MustRunMain with extra flags.
-func MustRunMainWith(tb testing.TB, flags ...string) *Main {
-	tb.Helper()
-	_, prefix := dbtest.MustRedis(tb)
-	return MustRunMainOn(tb, dbtest.NewDatabaseURL(tb), prefix, flags...)
-}
-
-// MustRunMainOn starts a server on the given database and Redis key
-// prefix: two of them on the same ones are two replicas of one deployment.
-func MustRunMainOn(tb testing.TB, databaseURL, prefix string, flags ...string) *Main {
-	tb.Helper()
-	return mustRunMainOn(tb, databaseURL, prefix, nil, flags...)
-}
-
-// MustRunReplica starts another server process on the same PostgreSQL
-// database and Redis prefix as m: a second replica behind a load balancer.
-// configure, when set, adjusts the Main before it runs (extra flags are
-// parsed after the shared ones).
-func MustRunReplica(tb testing.TB, m *Main, configure func(*Main), args ...string) *Main {
-	tb.Helper()
-	return mustRunMainOn(tb, m.Config.DatabaseURL, m.Config.KeyPrefix, configure, args...)
-}
-
-func mustRunMainOn(tb testing.TB, databaseURL, prefix string, configure func(*Main), args ...string) *Main {
-	tb.Helper()
-	m := NewMain()
-	m.Logger = slog.New(slog.DiscardHandler)
-	if err := m.ParseFlags(append([]string{
-		"-addr", "127.0.0.1:0",
-		"-database-url", databaseURL,
-		"-redis-url", dbtest.RedisURL(),
-		"-key-prefix", prefix,
-		"-log-level", "error",
-		"-digest-interval", "0", // background jobs off: tests run them explicitly
-	}, args...)); err != nil {
-		tb.Fatal(err)
-	}
-	if configure != nil {
-		configure(m)
-	}
-	if err := m.Run(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { m.Close() })
-	m.Logger = slog.New(slog.DiscardHandler)
-	return m
-}
-
-// URL returns the server's base URL.
-func (m *Main) URL() string { return "http://" + m.Addr() }
-
-// MustLogin creates a session for the user directly in the session store
-// and returns its bearer token.
-func (m *Main) MustLogin(tb testing.TB, userID int64) string {
-	tb.Helper()
-	token, _, err := m.Sessions.Create(context.Background(), userID, "bearer", "127.0.0.1", "test")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return token
-}
-
-// MustLoginCookie creates an SPA (cookie) session for the user and returns
-// its token, to be sent as the session cookie.
-func (m *Main) MustLoginCookie(tb testing.TB, userID int64) string {
-	tb.Helper()
-	token, _, err := m.Sessions.Create(context.Background(), userID, "cookie", "127.0.0.1", "test")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return token
-}
-
-// gqlResponse is a GraphQL response with raw data for flexible decoding.
-type Response struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Path       []any          `json:"path"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-	Status int
-}
-
-// code returns the first error's extensions.code, or "".
-func (r *Response) Code() string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	c, _ := r.Errors[0].Extensions["code"].(string)
-	return c
-}
-
-func (r *Response) Decode(tb testing.TB, v any) {
-	tb.Helper()
-	if len(r.Errors) > 0 {
-		tb.Fatalf("unexpected errors: %+v", r.Errors)
-	}
-	if err := json.Unmarshal(r.Data, v); err != nil {
-		tb.Fatalf("decode %s: %v", r.Data, err)
-	}
-}
-
-// GQL posts a GraphQL operation with an optional bearer token.
-func (m *Main) GQL(tb testing.TB, token, query string, vars map[string]any) *Response {
-	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	return Do(tb, req)
-}
-
-func Do(tb testing.TB, req *http.Request) *Response {
-	tb.Helper()
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	var out Response
-	if err := json.Unmarshal(b, &out); err != nil {
-		tb.Fatalf("status %d, body %q: %v", res.StatusCode, b, err)
-	}
-	out.Status = res.StatusCode
-	return &out
-}
-
-func Get(tb testing.TB, rawURL string) (*http.Response, string) {
-	tb.Helper()
-	res, err := http.Get(rawURL)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
-
 func TestHealthReadinessMetrics(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	t.Run("Healthz", func(t *testing.T) {
-		res, body := Get(t, m.URL()+"/healthz")
+		res, body := servertest.Get(t, m.URL()+"/healthz")
 		if res.StatusCode != 200 || body != "ok\n" {
 			t.Fatalf("healthz: %d %q", res.StatusCode, body)
 		}
 	})
 	t.Run("Readyz", func(t *testing.T) {
-		res, body := Get(t, m.URL()+"/readyz")
+		res, body := servertest.Get(t, m.URL()+"/readyz")
 		if res.StatusCode != 200 {
 			t.Fatalf("readyz: %d %q", res.StatusCode, body)
 		}
 	})
 	t.Run("Metrics", func(t *testing.T) {
 		m.GQL(t, "", "{ viewer { platformAdmin } }", nil)
-		_, body := Get(t, m.URL()+"/metrics")
+		_, body := servertest.Get(t, m.URL()+"/metrics")
 		if !strings.Contains(body, `http_requests_total{code="200",handler="graphql"}`) {
 			t.Fatalf("metrics lack the graphql request counter:\n%s", body[:min(len(body), 2000)])
 		}
 	})
 	t.Run("RequestID", func(t *testing.T) {
-		res, _ := Get(t, m.URL()+"/healthz")
+		res, _ := servertest.Get(t, m.URL()+"/healthz")
 		if len(res.Header.Get("X-Request-ID")) != 16 {
 			t.Fatalf("X-Request-ID = %q", res.Header.Get("X-Request-ID"))
 		}
@@ -194,9 +44,9 @@ func TestHealthReadinessMetrics(t *testing.T) {
 }
 
 func TestSPAServing(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	for _, path := range []string{"/", "/users/abc", "/setup"} {
-		res, body := Get(t, m.URL()+path)
+		res, body := servertest.Get(t, m.URL()+path)
 		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, "<html") {
 			t.Fatalf("GET %s: %d %s", path, res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -207,16 +57,16 @@ func TestSPAServing(t *testing.T) {
 			t.Fatalf("GET %s: no CSP header", path)
 		}
 	}
-	if res, _ := Get(t, m.URL()+"/assets/missing.js"); res.StatusCode != 404 {
+	if res, _ := servertest.Get(t, m.URL()+"/assets/missing.js"); res.StatusCode != 404 {
 		t.Fatalf("missing asset: %d", res.StatusCode)
 	}
 }
 
 func TestGraphQLOverHTTP(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	t.Run("GETQuery", func(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, m.URL()+"/graphql?query="+url.QueryEscape("{ viewer { platformAdmin } }"), nil)
-		res := Do(t, req)
+		res := servertest.Do(t, req)
 		if res.Status != 200 || string(res.Data) != `{"viewer":null}` {
 			t.Fatalf("GET: %d %s %+v", res.Status, res.Data, res.Errors)
 		}
@@ -224,7 +74,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 	t.Run("ErrMutationOverGET", func(t *testing.T) {
 		q := `mutation { bootstrapPlatformAdmin(input: {token: "x", username: "abc", email: "a@b.c", givenName: "a", familyName: "b", password: "p"}) { userErrors { code } } }`
 		req, _ := http.NewRequest(http.MethodGet, m.URL()+"/graphql?query="+url.QueryEscape(q), nil)
-		if res := Do(t, req); len(res.Errors) == 0 {
+		if res := servertest.Do(t, req); len(res.Errors) == 0 {
 			t.Fatalf("a mutation over GET must be refused, got %s", res.Data)
 		}
 	})
@@ -263,7 +113,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 
 func TestCORS(t *testing.T) {
 	_, prefix := dbtest.MustRedis(t)
-	m := NewMain()
+	m := servertest.Wrap(wiring.NewMain())
 	m.Logger = slog.New(slog.DiscardHandler)
 	if err := m.ParseFlags([]string{"-addr", "127.0.0.1:0", "-database-url", dbtest.NewDatabaseURL(t),
 		"-redis-url", dbtest.RedisURL(), "-key-prefix", prefix, "-cors-origins", "https://admin.example.test"}); err != nil {
@@ -297,14 +147,14 @@ func TestCORS(t *testing.T) {
 		}
 	})
 	t.Run("ErrWildcardRefused", func(t *testing.T) {
-		if err := NewMain().ParseFlags([]string{"-cors-origins", "*"}); err == nil {
+		if err := wiring.NewMain().ParseFlags([]string{"-cors-origins", "*"}); err == nil {
 			t.Fatal("* with credentials must be refused")
 		}
 	})
 }
 
 func TestGracefulClose(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	addr := m.URL()
 	done := make(chan error, 1)
 	go func() { done <- m.Close() }()
@@ -324,7 +174,7 @@ func TestGracefulClose(t *testing.T) {
 func TestPprof(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		_, prefix := dbtest.MustRedis(t)
-		m := NewMain()
+		m := servertest.Wrap(wiring.NewMain())
 		m.Logger = slog.New(slog.DiscardHandler)
 		if err := m.ParseFlags([]string{"-addr", "127.0.0.1:0", "-database-url", dbtest.NewDatabaseURL(t),
 			"-redis-url", dbtest.RedisURL(), "-key-prefix", prefix, "-pprof-addr", "127.0.0.1:0"}); err != nil {
@@ -334,16 +184,16 @@ func TestPprof(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer m.Close()
-		if res, body := Get(t, "http://"+m.pprofAddr+"/debug/pprof/"); res.StatusCode != 200 || !strings.Contains(body, "goroutine") {
+		if res, body := servertest.Get(t, "http://"+m.PprofAddr()+"/debug/pprof/"); res.StatusCode != 200 || !strings.Contains(body, "goroutine") {
 			t.Fatalf("pprof: %d %q", res.StatusCode, body)
 		}
 	})
 	t.Run("ErrOffByDefault", func(t *testing.T) {
-		m := MustRunMain(t)
-		if m.pprofServer != nil {
+		m := servertest.MustRunMain(t)
+		if m.PprofAddr() != "" {
 			t.Fatal("pprof must be off without -pprof-addr")
 		}
-		if _, body := Get(t, m.URL()+"/debug/pprof/"); strings.Contains(body, "goroutine") {
+		if _, body := servertest.Get(t, m.URL()+"/debug/pprof/"); strings.Contains(body, "goroutine") {
 			t.Fatal("pprof served on the public listener")
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ import (
 // platform's modules carry the levels the guide lists, module by module,
 // and are single-level.
 func TestModuleLevelsAsSeed003WritesThem(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	var out struct {
 		Products []struct {
 			Code        string
@@ -63,12 +64,12 @@ func TestModuleLevelsAsSeed003WritesThem(t *testing.T) {
 // TestOneLevelPerModule (issue 16.2): on a single-level module a member
 // holds one level; setModuleLevel changes it atomically, never two at once.
 func TestOneLevelPerModule(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin, staff := w.Token(t, w.CompanyAdmin), w.Token(t, w.Staff)
 	const sel = `roleAssignment { id status role { code } } previousRole { code }`
-	setLevel := func(token string, userID, tenantID int64, product, role string) *Payload {
+	setLevel := func(token string, userID, tenantID int64, product, role string) *servertest.Payload {
 		return w.Mutate(t, token, "setModuleLevel", "SetModuleLevelInput", sel, map[string]any{
-			"userId": GlobalID("User", userID), "tenantId": GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)})
+			"userId": servertest.GlobalID("User", userID), "tenantId": servertest.GlobalID("Tenant", tenantID), "roleId": w.Role(t, product, role)})
 	}
 	levels := func(userID, tenantID int64, product string) []string {
 		var codes string
@@ -80,7 +81,7 @@ func TestOneLevelPerModule(t *testing.T) {
 		}
 		return strings.Split(codes, ",")
 	}
-	refusedWith := func(t *testing.T, p *Payload, want string) {
+	refusedWith := func(t *testing.T, p *servertest.Payload, want string) {
 		t.Helper()
 		if c := p.UserError(t); c != want {
 			t.Fatalf("code = %q, want %q", c, want)
@@ -90,15 +91,15 @@ func TestOneLevelPerModule(t *testing.T) {
 	t.Run("ErrAssignRoleAddsASecondLevel", func(t *testing.T) {
 		before := w.Snapshot(t)
 		p := w.Mutate(t, admin, "assignRole", "AssignRoleInput", assignSel, map[string]any{
-			"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Company), "roleId": w.Role(t, "segmenti", "power-user")})
+			"userId": servertest.GlobalID("User", w.Operator), "tenantId": servertest.GlobalID("Tenant", w.Company), "roleId": w.Role(t, "segmenti", "power-user")})
 		refusedWith(t, p, "ONE_LEVEL_PER_MODULE")
 		w.Unchanged(t, before)
 	})
 	t.Run("AssignAnotherRoleIsNotOffered", func(t *testing.T) {
 		q := `query($id: ID!) { node(id: $id) { ... on User { memberships { products { product { code }
 			assignableRoles { code } assignableLevels { code } } } } } }`
-		d := w.Query(t, admin, q, map[string]any{"id": GlobalID("User", w.Operator)})
-		cards := Dig(d, "node", "memberships").([]any)[0].(map[string]any)["products"].([]any)
+		d := w.Query(t, admin, q, map[string]any{"id": servertest.GlobalID("User", w.Operator)})
+		cards := servertest.Dig(d, "node", "memberships").([]any)[0].(map[string]any)["products"].([]any)
 		card := cards[0].(map[string]any)
 		if len(card["assignableRoles"].([]any)) != 0 {
 			t.Errorf("assign another role offered on a module: %v", card["assignableRoles"])
@@ -116,8 +117,8 @@ func TestOneLevelPerModule(t *testing.T) {
 		ra := w.AssignmentID(t, w.Operator, w.Company, "segmenti", "user")
 		w.F.Exec("UPDATE role_assignments SET status = 'SUSPENDED' WHERE id = ?", ra)
 		d := setLevel(admin, w.Operator, w.Company, "segmenti", "guest").OK(t)
-		if Dig(d, "roleAssignment", "id") != GlobalID("RoleAssignment", ra) || Dig(d, "roleAssignment", "status") != "SUSPENDED" ||
-			Dig(d, "roleAssignment", "role", "code") != "guest" || Dig(d, "previousRole", "code") != "user" {
+		if servertest.Dig(d, "roleAssignment", "id") != servertest.GlobalID("RoleAssignment", ra) || servertest.Dig(d, "roleAssignment", "status") != "SUSPENDED" ||
+			servertest.Dig(d, "roleAssignment", "role", "code") != "guest" || servertest.Dig(d, "previousRole", "code") != "user" {
 			t.Fatalf("payload %v", d)
 		}
 		if got := levels(w.Operator, w.Company, "segmenti"); !slices.Equal(got, []string{"guest"}) {
@@ -134,7 +135,7 @@ func TestOneLevelPerModule(t *testing.T) {
 	})
 	t.Run("AcrossCategories", func(t *testing.T) {
 		d := setLevel(admin, w.Operator, w.Company, "segmenti", "admin").OK(t)
-		if Dig(d, "roleAssignment", "role", "code") != "admin" || Dig(d, "previousRole", "code") != "guest" {
+		if servertest.Dig(d, "roleAssignment", "role", "code") != "admin" || servertest.Dig(d, "previousRole", "code") != "guest" {
 			t.Fatalf("payload %v", d)
 		}
 		if got := levels(w.Operator, w.Company, "segmenti"); !slices.Equal(got, []string{"admin"}) {
@@ -152,7 +153,7 @@ func TestOneLevelPerModule(t *testing.T) {
 	})
 	t.Run("FirstLevel", func(t *testing.T) {
 		d := setLevel(staff, w.Operator, w.Company, "automazioni", "guest").OK(t)
-		if Dig(d, "previousRole") != nil || Dig(d, "roleAssignment", "role", "code") != "guest" {
+		if servertest.Dig(d, "previousRole") != nil || servertest.Dig(d, "roleAssignment", "role", "code") != "guest" {
 			t.Fatalf("payload %v", d)
 		}
 		ra := w.AssignmentID(t, w.Operator, w.Company, "automazioni", "guest")
@@ -184,7 +185,7 @@ func TestOneLevelPerModule(t *testing.T) {
 	t.Run("ErrUnknownRole", func(t *testing.T) {
 		before := w.Snapshot(t)
 		p := w.Mutate(t, staff, "setModuleLevel", "SetModuleLevelInput", sel, map[string]any{
-			"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Company), "roleId": GlobalID("Role", 999999)})
+			"userId": servertest.GlobalID("User", w.Operator), "tenantId": servertest.GlobalID("Tenant", w.Company), "roleId": servertest.GlobalID("Role", 999999)})
 		refusedWith(t, p, "UNKNOWN_ROLE")
 		w.Unchanged(t, before)
 	})
@@ -214,8 +215,8 @@ func TestOneLevelPerModule(t *testing.T) {
 				if i%2 == 0 {
 					setLevel(staff, member, w.Company, "send", map[string]string{"admin": "default", "user": "nessuna-comunicazione", "guest": "solo-statistiche"}[role])
 				} else {
-					w.Mutate(t, staff, "assignRole", "AssignRoleInput", assignSel, map[string]any{"userId": GlobalID("User", member),
-						"tenantId": GlobalID("Tenant", w.Company), "roleId": w.Role(t, "send", "solo-statistiche")})
+					w.Mutate(t, staff, "assignRole", "AssignRoleInput", assignSel, map[string]any{"userId": servertest.GlobalID("User", member),
+						"tenantId": servertest.GlobalID("Tenant", w.Company), "roleId": w.Role(t, "send", "solo-statistiche")})
 				}
 			}()
 		}
@@ -231,23 +232,23 @@ func TestOneLevelPerModule(t *testing.T) {
 // tenant with a parent); elsewhere every way of giving them is refused with
 // SITE_REQUIRED and nothing changes.
 func TestRolesThatNeedASite(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	staff := w.Token(t, w.Staff)
 	member := w.F.User("holding.member", w.Holding)
 	w.F.Assign(member, w.Holding, "segmenti", "guest")
-	holding, site := GlobalID("Tenant", w.Holding), GlobalID("Tenant", w.Site)
+	holding, site := servertest.GlobalID("Tenant", w.Holding), servertest.GlobalID("Tenant", w.Site)
 	cases := []struct {
 		name, field, inputType string
 		input                  map[string]any
 	}{
-		{"CreateUser", "createUser", "CreateUserInput", map[string]any{"tenantId": holding, "username": "new.tech", "taxCode": ValidCF(40),
+		{"CreateUser", "createUser", "CreateUserInput", map[string]any{"tenantId": holding, "username": "new.tech", "taxCode": servertest.ValidCF(40),
 			"givenName": "Nuovo", "familyName": "Tecnico", "email": "new.tech@example.test",
 			"productId": w.Product(t, "amisgest"), "roleId": w.Role(t, "amisgest", "external-technician")}},
-		{"AssignRole", "assignRole", "AssignRoleInput", map[string]any{"userId": GlobalID("User", member), "tenantId": holding,
+		{"AssignRole", "assignRole", "AssignRoleInput", map[string]any{"userId": servertest.GlobalID("User", member), "tenantId": holding,
 			"roleId": w.Role(t, "clienti", "guest")}},
 		{"AttachExistingUser", "attachExistingUser", "AttachExistingUserInput", map[string]any{"tenantId": holding,
-			"username": "operatore.uno", "taxCode": ValidCF(904), "productId": w.Product(t, "clienti"), "roleId": w.Role(t, "clienti", "user")}},
-		{"AttachUserToTenant", "attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": GlobalID("User", w.Technician),
+			"username": "operatore.uno", "taxCode": servertest.ValidCF(904), "productId": w.Product(t, "clienti"), "roleId": w.Role(t, "clienti", "user")}},
+		{"AttachUserToTenant", "attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": servertest.GlobalID("User", w.Technician),
 			"tenantId": holding, "productId": w.Product(t, "amisgest"), "roleId": w.Role(t, "amisgest", "external-technician")}},
 	}
 	for _, c := range cases {
@@ -257,14 +258,14 @@ func TestRolesThatNeedASite(t *testing.T) {
 			if got := p.UserError(t); got != "SITE_REQUIRED" {
 				t.Fatalf("code = %q, want SITE_REQUIRED; errors %v", got, p.Data["userErrors"])
 			}
-			if field := Dig(p.Data["userErrors"].([]any)[0], "field"); !strings.Contains(strings.Join(anyStrings(field), "."), "roleId") {
+			if field := servertest.Dig(p.Data["userErrors"].([]any)[0], "field"); !strings.Contains(strings.Join(anyStrings(field), "."), "roleId") {
 				t.Errorf("field = %v, want roleId", field)
 			}
 			w.Unchanged(t, before)
 		})
 	}
 	t.Run("OnASite", func(t *testing.T) {
-		in := map[string]any{"tenantId": site, "username": "tech.torino", "taxCode": ValidCF(41),
+		in := map[string]any{"tenantId": site, "username": "tech.torino", "taxCode": servertest.ValidCF(41),
 			"givenName": "Tecnico", "familyName": "Torino", "email": "tech.torino@example.test",
 			"productId": w.Product(t, "amisgest"), "roleId": w.Role(t, "amisgest", "external-technician")}
 		w.Mutate(t, staff, "createUser", "CreateUserInput", "user { id }", in).OK(t)
@@ -274,11 +275,11 @@ func TestRolesThatNeedASite(t *testing.T) {
 		w.F.Assign(member, w.Other, "clienti", "admin")
 		w.F.Assign(member, w.Site, "clienti", "admin")
 		q := `query($id: ID!) { node(id: $id) { ... on User { memberships { tenant { id } products { product { code } assignableLevels { code } } } } } }`
-		d := w.Query(t, staff, q, map[string]any{"id": GlobalID("User", member)})
+		d := w.Query(t, staff, q, map[string]any{"id": servertest.GlobalID("User", member)})
 		offered := map[string][]string{}
-		for _, m := range Dig(d, "node", "memberships").([]any) {
+		for _, m := range servertest.Dig(d, "node", "memberships").([]any) {
 			for _, card := range m.(map[string]any)["products"].([]any) {
-				if Dig(card, "product", "code") != "clienti" {
+				if servertest.Dig(card, "product", "code") != "clienti" {
 					continue
 				}
 				var codes []string
@@ -286,10 +287,10 @@ func TestRolesThatNeedASite(t *testing.T) {
 					codes = append(codes, r.(map[string]any)["code"].(string))
 				}
 				sort.Strings(codes)
-				offered[Dig(m, "tenant", "id").(string)] = codes
+				offered[servertest.Dig(m, "tenant", "id").(string)] = codes
 			}
 		}
-		if got := offered[GlobalID("Tenant", w.Other)]; len(got) != 0 {
+		if got := offered[servertest.GlobalID("Tenant", w.Other)]; len(got) != 0 {
 			t.Errorf("levels offered off a site: %v", got)
 		}
 		if got := offered[site]; strings.Join(got, ",") != "guest,user" {

@@ -11,10 +11,11 @@ import (
 	"tenantadmin/db/dbtest"
 	"tenantadmin/domain"
 	mailpkg "tenantadmin/mail"
+	"tenantadmin/server/servertest"
 )
 
 func TestMonthlyDigest(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	staff := w.F.PlatformAdmin("platform.staff")
 	period := domain.PeriodOf(time.Now()).Previous()
 	mid := period.Start().Add(10 * 24 * time.Hour)
@@ -55,7 +56,7 @@ func TestMonthlyDigest(t *testing.T) {
 			Sent, AlreadySent, NoAddress int
 		}
 	}
-	run := func(t *testing.T, m *Main, viewer int64, p string) result {
+	run := func(t *testing.T, m *servertest.Main, viewer int64, p string) result {
 		t.Helper()
 		var out result
 		m.GQL(t, m.MustLogin(t, viewer), mutation, map[string]any{"p": p}).Decode(t, &out)
@@ -86,7 +87,7 @@ func TestMonthlyDigest(t *testing.T) {
 		other := otherReplica(t, w.M.Config.DatabaseURL, "-digest-interval", "0")
 		var wg sync.WaitGroup
 		results := make([]result, 2)
-		for i, m := range []*Main{w.M, other} {
+		for i, m := range []*servertest.Main{w.M, other} {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -118,7 +119,7 @@ func TestMonthlyDigest(t *testing.T) {
 			t.Fatal(err)
 		}
 		if parts[0] != "filiale@pec.example.test" || parts[1] != "it" || data.Period != period.String() ||
-			!strings.HasSuffix(data.UsersLink, "/users?tenant="+GlobalID("Tenant", w.Company)) {
+			!strings.HasSuffix(data.UsersLink, "/users?tenant="+servertest.GlobalID("Tenant", w.Company)) {
 			t.Fatalf("email = %s", raw)
 		}
 		byCode := map[string]domain.DigestProduct{}
@@ -166,10 +167,10 @@ func TestMonthlyDigest(t *testing.T) {
 // otherReplica starts another server on the same database (its own Redis
 // prefix: the digest's once-per-period guarantee must hold through
 // PostgreSQL alone).
-func otherReplica(tb testing.TB, databaseURL string, args ...string) *Main {
+func otherReplica(tb testing.TB, databaseURL string, args ...string) *servertest.Main {
 	tb.Helper()
 	_, prefix := dbtest.MustRedis(tb)
-	return MustRunMainOn(tb, databaseURL, prefix, args...)
+	return servertest.MustRunMainOn(tb, databaseURL, prefix, args...)
 }
 
 const digestPreviewQuery = `query($t: ID!, $p: String!) { node(id: $t) { ... on Tenant { monthlyDigest(period: $p) {
@@ -197,7 +198,7 @@ type digestPreview struct {
 // very text of the email, or of the current month so far; previews send and
 // record nothing; a tenant created during a month gets that month's digest.
 func TestMonthlyDigestPreview(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	staff := w.F.PlatformAdmin("platform.staff")
 	period := domain.PeriodOf(time.Now()).Previous()
 	w.F.Exec("UPDATE tenants SET created_at = ?", period.Start().AddDate(0, -3, 0))
@@ -221,9 +222,9 @@ func TestMonthlyDigestPreview(t *testing.T) {
 	w.F.Assign(first, newcomer, "segmenti", "admin")
 	w.F.Exec("UPDATE role_assignments SET created_at = ? WHERE user_id = ?", period.Start().Add(96*time.Hour), first)
 
-	preview := func(t *testing.T, viewer, tenantID int64, p string) (digestPreview, *Response) {
+	preview := func(t *testing.T, viewer, tenantID int64, p string) (digestPreview, *servertest.Response) {
 		t.Helper()
-		res := w.M.GQL(t, w.M.MustLogin(t, viewer), digestPreviewQuery, map[string]any{"t": GlobalID("Tenant", tenantID), "p": p})
+		res := w.M.GQL(t, w.M.MustLogin(t, viewer), digestPreviewQuery, map[string]any{"t": servertest.GlobalID("Tenant", tenantID), "p": p})
 		var out digestPreview
 		if len(res.Errors) == 0 {
 			res.Decode(t, &out)

@@ -20,27 +20,10 @@ import (
 	"time"
 
 	"tenantadmin/nomination/nominationtest"
+	"tenantadmin/server/servertest"
 )
 
 // Helpers shared by the oversight tests (issue 6).
-
-func (w *World) Int64(t *testing.T, query string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := w.M.DB.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
-func (w *World) Text(t *testing.T, query string, args ...any) string {
-	t.Helper()
-	var s string
-	if err := w.M.DB.QueryRowContext(context.Background(), query, args...).Scan(&s); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return s
-}
 
 type payloadErrors struct {
 	UserErrors []struct {
@@ -81,13 +64,13 @@ const repTaxCode = "RSSMRA85T10A562S"
 // nominationWorld is newWorld plus an administrator of the cob product
 // (whose master role requires nomination) and a nominee in the company.
 type nominationWorld struct {
-	*World
+	*servertest.World
 	cobAdmin, nominee, nominee2 int64
 	cob, master, operatore      int64
 }
 
 func newNominationWorld(t *testing.T) *nominationWorld {
-	w := &nominationWorld{World: NewWorld(t)}
+	w := &nominationWorld{World: servertest.NewWorld(t)}
 	w.cobAdmin = w.F.User("cob.admin", w.Company)
 	w.F.Assign(w.cobAdmin, w.Company, "cob", "master")
 	w.nominee = w.F.User("anna.verdi", w.Company)
@@ -103,8 +86,8 @@ func newNominationWorld(t *testing.T) *nominationWorld {
 
 func (w *nominationWorld) input(userID, roleID int64, rep map[string]any, confirm bool) map[string]any {
 	return map[string]any{"input": map[string]any{
-		"tenantId": GlobalID("Tenant", w.Company), "userId": GlobalID("User", userID),
-		"productId": GlobalID("Product", w.cob), "roleId": GlobalID("Role", roleID),
+		"tenantId": servertest.GlobalID("Tenant", w.Company), "userId": servertest.GlobalID("User", userID),
+		"productId": servertest.GlobalID("Product", w.cob), "roleId": servertest.GlobalID("Role", roleID),
 		"legalRepresentative": rep, "confirmLegalRepresentativeChange": confirm,
 	}}
 }
@@ -166,7 +149,7 @@ func doLink(t *testing.T, req *http.Request) linkAnswer {
 
 func (w *nominationWorld) form(t *testing.T, token string) []byte {
 	t.Helper()
-	res, body := Get(t, w.M.URL()+"/nominations/"+token+"/form.pdf")
+	res, body := servertest.Get(t, w.M.URL()+"/nominations/"+token+"/form.pdf")
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("form.pdf: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
@@ -285,7 +268,7 @@ func TestNomination(t *testing.T) {
 		}
 	})
 	t.Run("LinkPage", func(t *testing.T) {
-		res, body := Get(t, w.M.URL()+"/nominations/"+token)
+		res, body := servertest.Get(t, w.M.URL()+"/nominations/"+token)
 		if res.StatusCode != 200 || !strings.Contains(body, first.StartNomination.Nomination.Reference) ||
 			!strings.Contains(body, `href="/nominations/`+token+`/form.pdf"`) || !strings.Contains(body, "Legale rappresentante") {
 			t.Fatalf("page: %d %s", res.StatusCode, body)
@@ -394,7 +377,7 @@ func TestNomination(t *testing.T) {
 		if a.status != 410 || a.Error.Reason != "NOMINATION_CLOSED" {
 			t.Fatalf("status %d, answer %s", a.status, a.body)
 		}
-		if res, _ := Get(t, w.M.URL()+"/nominations/"+token+"/form.pdf"); res.StatusCode != 410 {
+		if res, _ := servertest.Get(t, w.M.URL()+"/nominations/"+token+"/form.pdf"); res.StatusCode != 410 {
 			t.Fatalf("form of a closed request: %d", res.StatusCode)
 		}
 		if n := w.Int64(t, "SELECT count(*) FROM role_assignments WHERE user_id = ? AND role_id = ?", w.nominee, w.master); n != 1 {
@@ -406,7 +389,7 @@ func TestNomination(t *testing.T) {
 		if a.status != 404 && a.status != 422 {
 			t.Fatalf("status %d", a.status)
 		}
-		if res, _ := Get(t, w.M.URL()+"/nominations/no-such-token/form.pdf"); res.StatusCode != 404 {
+		if res, _ := servertest.Get(t, w.M.URL()+"/nominations/no-such-token/form.pdf"); res.StatusCode != 404 {
 			t.Fatalf("status %d", res.StatusCode)
 		}
 	})
@@ -442,16 +425,16 @@ func TestNomination(t *testing.T) {
 			t.Fatalf("%+v", third.StartNomination.UserErrors)
 		}
 		w.F.Exec("UPDATE nominations SET expires_at = now() - interval '1 second' WHERE status = 'PENDING'")
-		w.M.jobs.Run(context.Background(), time.Now())
+		w.M.Jobs().Run(context.Background(), time.Now())
 		if n := w.Int64(t, "SELECT count(*) FROM nominations WHERE status = 'PENDING'"); n != 0 {
 			t.Fatalf("pending after the sweep: %d", n)
 		}
 	})
 	t.Run("Nominations", func(t *testing.T) {
-		list := func(viewer int64, status any) *Response {
+		list := func(viewer int64, status any) *servertest.Response {
 			return w.M.GQL(t, w.M.MustLogin(t, viewer), `query($t: ID!, $s: NominationStatus) {
 				nominations(tenantId: $t, status: $s, first: 10) { totalCount nodes { status user { username } } } }`,
-				map[string]any{"t": GlobalID("Tenant", w.Company), "s": status})
+				map[string]any{"t": servertest.GlobalID("Tenant", w.Company), "s": status})
 		}
 		var out struct {
 			Nominations struct {
@@ -536,7 +519,7 @@ func TestRejectNomination(t *testing.T) {
 	})
 
 	w.start(t, w.cobAdmin, w.input(w.nominee, w.master, mario(), false))
-	id := GlobalID("Nomination", w.Int64(t, "SELECT max(id) FROM nominations"))
+	id := servertest.GlobalID("Nomination", w.Int64(t, "SELECT max(id) FROM nominations"))
 	cancel := func(viewer int64) rejected {
 		var out rejected
 		w.M.GQL(t, w.M.MustLogin(t, viewer), rejectNominationMutation, map[string]any{"input": map[string]any{"nominationId": id, "reason": "typo"}}).Decode(t, &out)
@@ -589,7 +572,7 @@ func TestLegalRepresentativeChange(t *testing.T) {
 		}
 	}
 	w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), `query($id: ID!) { node(id: $id) { ... on Tenant { legalRepresentative { givenName taxCode email } } } }`,
-		map[string]any{"id": GlobalID("Tenant", w.Company)}).Decode(t, &tenant)
+		map[string]any{"id": servertest.GlobalID("Tenant", w.Company)}).Decode(t, &tenant)
 	if r := tenant.Node.LegalRepresentative; r == nil || r.TaxCode != "BNCNNA80A41B157U" || r.Email != "anna@ente.example.test" {
 		t.Fatalf("legal representative = %+v", r)
 	}
@@ -598,7 +581,7 @@ func TestLegalRepresentativeChange(t *testing.T) {
 	}
 	// The technician (restricted role) does not see the representative.
 	w.M.GQL(t, w.M.MustLogin(t, w.Technician), `query($id: ID!) { node(id: $id) { ... on Tenant { legalRepresentative { givenName } } } }`,
-		map[string]any{"id": GlobalID("Tenant", w.Company)}).Decode(t, &tenant)
+		map[string]any{"id": servertest.GlobalID("Tenant", w.Company)}).Decode(t, &tenant)
 	if tenant.Node.LegalRepresentative != nil {
 		t.Fatal("a restricted role sees the legal representative")
 	}

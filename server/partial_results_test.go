@@ -3,11 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
 // partialResponse decodes a response whose root fields may be null.
-func partialResponse(t *testing.T, res *Response) map[string]json.RawMessage {
+func partialResponse(t *testing.T, res *servertest.Response) map[string]json.RawMessage {
 	t.Helper()
 	var data map[string]json.RawMessage
 	if err := json.Unmarshal(res.Data, &data); err != nil || data == nil {
@@ -22,15 +23,15 @@ func partialResponse(t *testing.T, res *Response) map[string]json.RawMessage {
 // second is null, with its error at its own path. With non-null roots the
 // whole `data` was null and the committed group was unreported.
 func TestMutationDocumentKeepsWhatCommitted(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	doc := `mutation($mine: CreateGroupInput!, $theirs: CreateGroupInput!) {
 		first: createGroup(input: $mine) { group { name } userErrors { code } }
 		second: createGroup(input: $theirs) { group { name } userErrors { code } }
 	}`
 	segmenti := w.Product(t, "segmenti")
 	res := w.M.GQL(t, w.Token(t, w.CompanyAdmin), doc, map[string]any{
-		"mine":   map[string]any{"tenantId": GlobalID("Tenant", w.Company), "productId": segmenti, "name": "Committed"},
-		"theirs": map[string]any{"tenantId": GlobalID("Tenant", w.Other), "productId": segmenti, "name": "Refused"},
+		"mine":   map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "productId": segmenti, "name": "Committed"},
+		"theirs": map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Other), "productId": segmenti, "name": "Refused"},
 	})
 	data := partialResponse(t, res)
 	var first struct {
@@ -58,12 +59,12 @@ func TestMutationDocumentKeepsWhatCommitted(t *testing.T) {
 // of a query failing (groups of a tenant the viewer does not administer)
 // nulls that field only; the other root fields still answer.
 func TestQueryDocumentAnswersBesideAFailingField(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	res := w.M.GQL(t, w.Token(t, w.CompanyAdmin), `query($other: ID!) {
 		tenants(first: 5) { totalCount }
 		theirs: groups(tenantId: $other) { name }
 		products { code }
-	}`, map[string]any{"other": GlobalID("Tenant", w.Other)})
+	}`, map[string]any{"other": servertest.GlobalID("Tenant", w.Other)})
 	data := partialResponse(t, res)
 	var tenants struct{ TotalCount int }
 	if err := json.Unmarshal(data["tenants"], &tenants); err != nil || tenants.TotalCount == 0 {

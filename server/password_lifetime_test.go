@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"tenantadmin/auth"
+	"tenantadmin/server/servertest"
 )
 
 // TestTenantSetsPasswordLifetime (issue 16.4, seed 003 "Bloccato"): a
@@ -14,10 +15,10 @@ import (
 // it at sign-in. Sign-in and findings apply one rule: the shortest lifetime
 // of the account's tenants.
 func TestTenantSetsPasswordLifetime(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	w.M.App.LoginRates.PerAccount = auth.Rate{}
 	admin := w.Token(t, w.CompanyAdmin)
-	SetPassword(t, w.M, w.Operator)
+	servertest.SetPassword(t, w.M, w.Operator)
 	w.F.Exec("UPDATE credentials SET password_changed_at = now() - interval '100 days', totp_enrolled_at = now() WHERE user_id = ?", w.Operator)
 	// The operator also belongs to the other tenant, which sets no lifetime;
 	// a visitor is homed there and belongs to the company too.
@@ -27,15 +28,15 @@ func TestTenantSetsPasswordLifetime(t *testing.T) {
 	w.F.Assign(visitor, w.Company, "segmenti", "guest")
 	w.F.Exec(`INSERT INTO credentials (user_id, password_hash, password_changed_at, totp_enrolled_at)
 		VALUES (?, 'x', now() - interval '100 days', now())`, visitor)
-	update := func(token string, tenantID int64, days int) *Payload {
+	update := func(token string, tenantID int64, days int) *servertest.Payload {
 		return w.Mutate(t, token, "updateTenant", "UpdateTenantInput", "tenant { passwordMaxAgeDays version }", map[string]any{
-			"tenantId": GlobalID("Tenant", tenantID), "expectedVersion": w.Version(t, "tenants", tenantID), "passwordMaxAgeDays": days})
+			"tenantId": servertest.GlobalID("Tenant", tenantID), "expectedVersion": w.Version(t, "tenants", tenantID), "passwordMaxAgeDays": days})
 	}
 	blocked := func(token string, tenantID int64) []string {
 		var out struct {
 			SecurityFindings struct{ Blocked findingList }
 		}
-		w.M.GQL(t, token, findingsQuery, map[string]any{"t": GlobalID("Tenant", tenantID), "first": 10}).Decode(t, &out)
+		w.M.GQL(t, token, findingsQuery, map[string]any{"t": servertest.GlobalID("Tenant", tenantID), "first": 10}).Decode(t, &out)
 		var names []string
 		for _, n := range out.SecurityFindings.Blocked.Nodes {
 			names = append(names, n.User.Username)
@@ -45,12 +46,12 @@ func TestTenantSetsPasswordLifetime(t *testing.T) {
 
 	t.Run("BoundsAreShown", func(t *testing.T) {
 		d := w.Query(t, admin, `query($id: ID!) { node(id: $id) { ... on Tenant { passwordMaxAgeDays passwordLifetimeBounds { minDays maxDays } } } }`,
-			map[string]any{"id": GlobalID("Tenant", w.Company)})
-		if Dig(d, "node", "passwordMaxAgeDays") != nil || Dig(d, "node", "passwordLifetimeBounds", "minDays") != 30.0 ||
-			Dig(d, "node", "passwordLifetimeBounds", "maxDays") != 730.0 {
+			map[string]any{"id": servertest.GlobalID("Tenant", w.Company)})
+		if servertest.Dig(d, "node", "passwordMaxAgeDays") != nil || servertest.Dig(d, "node", "passwordLifetimeBounds", "minDays") != 30.0 ||
+			servertest.Dig(d, "node", "passwordLifetimeBounds", "maxDays") != 730.0 {
 			t.Fatalf("tenant: %v", d)
 		}
-		if _, code := w.M.Login(t, "operatore.uno", GoodPassword, nil); code != "" {
+		if _, code := w.M.Login(t, "operatore.uno", servertest.GoodPassword, nil); code != "" {
 			t.Fatalf("no lifetime yet: sign-in %q", code)
 		}
 	})
@@ -79,7 +80,7 @@ func TestTenantSetsPasswordLifetime(t *testing.T) {
 	})
 	t.Run("AdminSetsIt", func(t *testing.T) {
 		d := update(admin, w.Company, 90).OK(t)
-		if Dig(d, "tenant", "passwordMaxAgeDays") != 90.0 {
+		if servertest.Dig(d, "tenant", "passwordMaxAgeDays") != 90.0 {
 			t.Fatalf("payload %v", d)
 		}
 		w.WantAudit(t, "tenant.update", w.Company, w.CompanyAdmin, "TENANT_UPDATED", w.Company)
@@ -104,18 +105,18 @@ func TestTenantSetsPasswordLifetime(t *testing.T) {
 		if got := blocked(w.Token(t, w.OtherAdmin), w.Other); !slices.Equal(got, expired) {
 			t.Errorf("other tenant's findings: %v", got)
 		}
-		if _, code := w.M.Login(t, "operatore.uno", GoodPassword, nil); code != "PASSWORD_EXPIRED" {
+		if _, code := w.M.Login(t, "operatore.uno", servertest.GoodPassword, nil); code != "PASSWORD_EXPIRED" {
 			t.Fatalf("sign-in: %q", code)
 		}
 	})
 	t.Run("ZeroRemovesIt", func(t *testing.T) {
-		if d := update(admin, w.Company, 0).OK(t); Dig(d, "tenant", "passwordMaxAgeDays") != nil {
+		if d := update(admin, w.Company, 0).OK(t); servertest.Dig(d, "tenant", "passwordMaxAgeDays") != nil {
 			t.Fatalf("payload %v", d)
 		}
 		if got := blocked(admin, w.Company); len(got) != 0 {
 			t.Errorf("findings after removing the lifetime: %v", got)
 		}
-		if _, code := w.M.Login(t, "operatore.uno", GoodPassword, nil); code != "" {
+		if _, code := w.M.Login(t, "operatore.uno", servertest.GoodPassword, nil); code != "" {
 			t.Fatalf("sign-in: %q", code)
 		}
 	})

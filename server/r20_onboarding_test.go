@@ -1,6 +1,7 @@
 package main
 
 import (
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -11,18 +12,18 @@ import (
 // product, audited with its reason. Creating a site gives its creator the
 // parent's ADMIN roles that need no nomination, never the others.
 func TestR20CannotBeBypassed(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	staff := w.Token(t, w.Staff)
-	onboard := func(token string, userID, tenantID int64, product, role, reason string) *Payload {
+	onboard := func(token string, userID, tenantID int64, product, role, reason string) *servertest.Payload {
 		return w.Mutate(t, token, "onboardTenantAdministrator", "OnboardTenantAdministratorInput", assignSel, map[string]any{
-			"userId": GlobalID("User", userID), "tenantId": GlobalID("Tenant", tenantID),
+			"userId": servertest.GlobalID("User", userID), "tenantId": servertest.GlobalID("Tenant", tenantID),
 			"roleId": w.Role(t, product, role), "reason": reason})
 	}
 
 	t.Run("ErrStaffAssignRole", func(t *testing.T) {
 		before := w.Snapshot(t)
 		p := w.Mutate(t, staff, "assignRole", "AssignRoleInput", assignSel, map[string]any{
-			"userId": GlobalID("User", w.Operator), "tenantId": GlobalID("Tenant", w.Company), "roleId": w.Role(t, "io-platform", "amministratore")})
+			"userId": servertest.GlobalID("User", w.Operator), "tenantId": servertest.GlobalID("Tenant", w.Company), "roleId": w.Role(t, "io-platform", "amministratore")})
 		if c := p.UserError(t); c != "NOMINATION_REQUIRED" {
 			t.Fatalf("platform staff's assignRole of Amministratore: %q", c)
 		}
@@ -82,7 +83,7 @@ func TestR20CannotBeBypassed(t *testing.T) {
 		// and Segmenti ADMIN there; the new site gets only the latter.
 		w.F.Assign(w.CompanyAdmin, w.Company, "io-platform", "amministratore")
 		p := w.Mutate(t, w.Token(t, w.CompanyAdmin), "createTenant", "CreateTenantInput", "tenant { id }",
-			map[string]any{"parentId": GlobalID("Tenant", w.Company), "name": "Sede di Novara"})
+			map[string]any{"parentId": servertest.GlobalID("Tenant", w.Company), "name": "Sede di Novara"})
 		p.OK(t)
 		var site int64
 		w.Scalar(t, &site, "SELECT id FROM tenants WHERE name = 'Sede di Novara'")

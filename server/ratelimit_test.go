@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,8 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"tenantadmin/auth"
-	"tenantadmin/domain"
+	"tenantadmin/server/servertest"
 )
 
 // Rate limits of R19 for service account tokens, anonymous clients and
@@ -21,35 +19,8 @@ import (
 
 const viewerQuery = `{ viewer { user { username } } }`
 
-// serviceAccount creates a service account in tenant (with a role there, so
-// it counts against the tenant too) and returns its id; tokens are made
-// with newToken. Each call signs the admin in afresh, so the setup never
-// spends the admin's own session budget.
-func (w *World) ServiceAccount(t *testing.T, admin, tenant int64, username string) string {
-	t.Helper()
-	sa, errs := w.CreateSA(t, w.M.MustLogin(t, admin), map[string]any{"tenantId": GlobalID("Tenant", tenant), "username": username})
-	if len(errs) > 0 {
-		t.Fatalf("create %s: %v", username, errs)
-	}
-	var id int64
-	if err := w.M.DB.QueryRowContext(context.Background(), "SELECT id FROM users WHERE username = ?", username).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	w.F.Assign(id, tenant, "segmenti", "user")
-	return sa.ID
-}
-
-func (w *World) NewToken(t *testing.T, admin int64, saID, name string) string {
-	t.Helper()
-	_, secret, errs := w.CreateToken(t, w.M.MustLogin(t, admin), map[string]any{"serviceAccountId": saID, "name": name})
-	if len(errs) > 0 || secret == "" {
-		t.Fatalf("token %s: %v", name, errs)
-	}
-	return secret
-}
-
 // served asserts that a request with token is answered, not limited.
-func served(t *testing.T, m *Main, token, who string) {
+func served(t *testing.T, m *servertest.Main, token, who string) {
 	t.Helper()
 	if res := m.GQL(t, token, viewerQuery, nil); len(res.Errors) > 0 {
 		t.Fatalf("%s: %d %q %v", who, res.Status, res.Code(), res.Errors)
@@ -57,7 +28,7 @@ func served(t *testing.T, m *Main, token, who string) {
 }
 
 // limited asserts that a request with token gets 429 RATE_LIMITED.
-func limited(t *testing.T, m *Main, token, who string) {
+func limited(t *testing.T, m *servertest.Main, token, who string) {
 	t.Helper()
 	if res := m.GQL(t, token, viewerQuery, nil); res.Code() != "RATE_LIMITED" || res.Status != http.StatusTooManyRequests {
 		t.Fatalf("%s: %d %q, want 429 RATE_LIMITED", who, res.Status, res.Code())
@@ -70,7 +41,7 @@ func limited(t *testing.T, m *Main, token, who string) {
 // (RATE_API_TENANT).
 func TestRateLimitServiceTokens(t *testing.T) {
 	t.Run("PerToken", func(t *testing.T) {
-		w := NewWorldOn(t, MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0"))
+		w := servertest.NewWorldOn(t, servertest.MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0"))
 		saA := w.ServiceAccount(t, w.CompanyAdmin, w.Company, "crm-sync")
 		saB := w.ServiceAccount(t, w.OtherAdmin, w.Other, "erp-sync")
 		tokA, tokA2 := w.NewToken(t, w.CompanyAdmin, saA, "production"), w.NewToken(t, w.CompanyAdmin, saA, "staging")
@@ -89,7 +60,7 @@ func TestRateLimitServiceTokens(t *testing.T) {
 		limited(t, w.M, tokA, "tenant A's token, still")
 	})
 	t.Run("PerTenant", func(t *testing.T) {
-		w := NewWorldOn(t, MustRunMainWith(t, "-rate-api-session", "0", "-rate-api-tenant", "3/1m"))
+		w := servertest.NewWorldOn(t, servertest.MustRunMainWith(t, "-rate-api-session", "0", "-rate-api-tenant", "3/1m"))
 		saA := w.ServiceAccount(t, w.CompanyAdmin, w.Company, "crm-sync")
 		saB := w.ServiceAccount(t, w.OtherAdmin, w.Other, "erp-sync")
 		tokA, tokA2 := w.NewToken(t, w.CompanyAdmin, saA, "production"), w.NewToken(t, w.CompanyAdmin, saA, "staging")
@@ -105,8 +76,8 @@ func TestRateLimitServiceTokens(t *testing.T) {
 		served(t, w.M, tokB, "tenant B's token")
 	})
 	t.Run("AnonymousPerIP", func(t *testing.T) {
-		m := MustRunMainWith(t, "-rate-api-ip", "2/1m")
-		w := NewWorldOn(t, m)
+		m := servertest.MustRunMainWith(t, "-rate-api-ip", "2/1m")
+		w := servertest.NewWorldOn(t, m)
 		served(t, m, "", "anonymous 1")
 		served(t, m, "", "anonymous 2")
 		limited(t, m, "", "anonymous 3")
@@ -115,56 +86,16 @@ func TestRateLimitServiceTokens(t *testing.T) {
 	})
 }
 
-// TestAPILimitKeys pins the buckets a request counts against: a service
-// account token under its id, never under the session id it does not have;
-// and no viewer is ever counted under an empty key.
-func TestAPILimitKeys(t *testing.T) {
-	m := NewMain()
-	if err := m.ParseFlags([]string{"-rate-api-session", "5/1m", "-rate-api-tenant", "50/1m", "-rate-api-ip", "7/1m"}); err != nil {
-		t.Fatal(err)
-	}
-	keys := func(v *domain.Viewer, ip string) (string, error) {
-		limits, err := m.apiLimits(v, ip)
-		s := ""
-		for _, l := range limits {
-			s += l.key.String() + "@" + l.rate.String() + " "
-		}
-		return s, err
-	}
-	grants := []domain.Grant{{TenantID: 7}, {TenantID: 9}, {TenantID: 7}}
-	for _, c := range []struct {
-		name string
-		v    *domain.Viewer
-		want string
-	}{
-		{"ServiceToken", &domain.Viewer{UserID: 3, Kind: domain.KindService, ServiceTokenID: 42, Grants: grants},
-			"api-token:42@5/1m0s api-tenant:7@50/1m0s api-tenant:9@50/1m0s "},
-		{"Session", &domain.Viewer{UserID: 4, SessionID: "ab12", Grants: grants[:1]},
-			"api-session:ab12@5/1m0s api-tenant:7@50/1m0s "},
-		{"Anonymous", nil, "api-ip:192.0.2.1@7/1m0s "},
-	} {
-		if got, err := keys(c.v, "192.0.2.1"); err != nil || got != c.want {
-			t.Errorf("%s: %q %v, want %q", c.name, got, err, c.want)
-		}
-	}
-	if got, err := keys(&domain.Viewer{UserID: 5, Grants: grants}, "192.0.2.1"); !errors.Is(err, auth.ErrEmptyLimitKey) {
-		t.Errorf("a viewer with neither session nor token: %q %v, want ErrEmptyLimitKey", got, err)
-	}
-	if got, err := keys(nil, ""); !errors.Is(err, auth.ErrEmptyLimitKey) {
-		t.Errorf("anonymous without an address: %q %v, want ErrEmptyLimitKey", got, err)
-	}
-}
-
 // TestLoginLimitPerAccount: sign-in attempts count per account, whatever
 // spelling names it (username, email address, letter case, spaces); an
 // unknown name counts under its normalised spelling.
 func TestLoginLimitPerAccount(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-login-account", "4/1m", "-rate-login-ip", "0")
-	w := NewWorldOn(t, m)
+	m := servertest.MustRunMainWith(t, "-rate-login-account", "4/1m", "-rate-login-ip", "0")
+	w := servertest.NewWorldOn(t, m)
 	ada := w.F.User("ada.rossi", w.Company)
-	SetPassword(t, m, ada)
+	servertest.SetPassword(t, m, ada)
 	other := w.F.User("bruno.verdi", w.Company)
-	SetPassword(t, m, other)
+	servertest.SetPassword(t, m, other)
 
 	for i, typed := range []string{"ada.rossi", "ada.rossi@example.test", " ADA.Rossi ", "Ada.Rossi@Example.TEST "} {
 		if _, code := m.Login(t, typed, "wrong password here", nil); code != "INVALID_CREDENTIALS" {
@@ -172,7 +103,7 @@ func TestLoginLimitPerAccount(t *testing.T) {
 		}
 	}
 	for _, typed := range []string{"ada.rossi", "ada.rossi@example.test"} {
-		res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{"username": typed, "password": GoodPassword, "tokenKind": "BEARER"}})
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": typed, "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
 		if res.Code() != "RATE_LIMITED" {
 			t.Fatalf("5th attempt as %q: %q %s, want RATE_LIMITED", typed, res.Code(), res.Data)
 		}
@@ -181,10 +112,10 @@ func TestLoginLimitPerAccount(t *testing.T) {
 	if res := m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "ADA.ROSSI@example.test"}}); res.Code() != "RATE_LIMITED" {
 		t.Fatalf("recovery for the limited account: %q", res.Code())
 	}
-	if UserStatus(t, m, ada) != "ACTIVE" {
+	if servertest.UserStatus(t, m, ada) != "ACTIVE" {
 		t.Fatal("limited attempts reached the password check and locked the account")
 	}
-	if tok, code := m.Login(t, "bruno.verdi@example.test", GoodPassword, nil); tok == "" {
+	if tok, code := m.Login(t, "bruno.verdi@example.test", servertest.GoodPassword, nil); tok == "" {
 		t.Fatalf("another account is limited: %q", code)
 	}
 
@@ -194,7 +125,7 @@ func TestLoginLimitPerAccount(t *testing.T) {
 			t.Fatalf("unknown, attempt %d: %q", i+1, code)
 		}
 	}
-	if res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{"username": "gHoSt", "password": "x", "tokenKind": "BEARER"}}); res.Code() != "RATE_LIMITED" {
+	if res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "gHoSt", "password": "x", "tokenKind": "BEARER"}}); res.Code() != "RATE_LIMITED" {
 		t.Fatalf("5th attempt at an unknown name: %q", res.Code())
 	}
 }
@@ -203,16 +134,16 @@ func TestLoginLimitPerAccount(t *testing.T) {
 // signed-in user counts in the account's sign-in bucket, so a stolen
 // session cannot guess the password beside the sign-in limit.
 func TestChangePasswordSharesLoginBucket(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
-	w := NewWorldOn(t, m)
+	m := servertest.MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
+	w := servertest.NewWorldOn(t, m)
 	ada := w.F.User("ada.rossi", w.Company)
-	SetPassword(t, m, ada)
+	servertest.SetPassword(t, m, ada)
 	token := m.MustLogin(t, ada)
 	for range 3 {
 		m.Login(t, "ADA.ROSSI@example.test", "wrong password here", nil)
 	}
 	res := m.GQL(t, token, `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { userErrors { code } } }`,
-		map[string]any{"input": map[string]any{"currentPassword": "guess number one", "newPassword": OtherPassword}})
+		map[string]any{"input": map[string]any{"currentPassword": "guess number one", "newPassword": servertest.OtherPassword}})
 	if res.Code() != "RATE_LIMITED" {
 		t.Fatalf("changePassword after the account's budget was spent: %q %s", res.Code(), res.Data)
 	}
@@ -223,8 +154,8 @@ func TestChangePasswordSharesLoginBucket(t *testing.T) {
 // anonymous API traffic: more connections than the anonymous API limit
 // open, and the one beyond the connection limit gets 429.
 func TestWebsocketUpgradeCountsAsOneConnection(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-api-ip", "3/1m", "-rate-ws-connect-ip", "6/1m", "-rate-api-session", "0", "-rate-api-tenant", "0")
-	w := NewWorldOn(t, m)
+	m := servertest.MustRunMainWith(t, "-rate-api-ip", "3/1m", "-rate-ws-connect-ip", "6/1m", "-rate-api-session", "0", "-rate-api-tenant", "0")
+	w := servertest.NewWorldOn(t, m)
 	token := m.MustLogin(t, w.CompanyAdmin)
 	for i := range 6 {
 		c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
@@ -247,8 +178,8 @@ func TestWebsocketUpgradeCountsAsOneConnection(t *testing.T) {
 // limit the operation gets an error message RATE_LIMITED with retryAfter
 // and the connection stays open.
 func TestWebsocketOperationsCountUnderTheViewersLimits(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0", "-rate-ws-connect-ip", "0")
-	w := NewWorldOn(t, m)
+	m := servertest.MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0", "-rate-ws-connect-ip", "0")
+	w := servertest.NewWorldOn(t, m)
 	c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
 	c.init(m.MustLogin(t, w.CompanyAdmin))
 	for i := range 3 {
@@ -278,8 +209,8 @@ func TestWebsocketOperationsCountUnderTheViewersLimits(t *testing.T) {
 // rate budget, in extensions and in X-RateLimit-* headers; each request
 // takes one from the budget.
 func TestAnswersTellCostAndRateBudget(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-api-session", "100/1m", "-rate-api-tenant", "0")
-	w := NewWorldOn(t, m)
+	m := servertest.MustRunMainWith(t, "-rate-api-session", "100/1m", "-rate-api-tenant", "0")
+	w := servertest.NewWorldOn(t, m)
 	token := m.MustLogin(t, w.CompanyAdmin)
 	type answer struct {
 		Extensions struct {

@@ -11,6 +11,8 @@ import (
 	"tenantadmin/db/dbtest"
 	"tenantadmin/kv"
 	"tenantadmin/kv/kvtest"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 // TestRedisURLRefused: a malformed REDIS_URL stops the server at start
@@ -23,7 +25,7 @@ func TestRedisURLRefused(t *testing.T) {
 		"redis://h:1/0?wait_replicas=lots":  "wait_replicas",
 		"redis-cluster://h1:7000/?timeout=": "unexpected option",
 	} {
-		m := NewMain()
+		m := servertest.Wrap(wiring.NewMain())
 		err := m.ParseFlags([]string{"-redis-url", in})
 		if err == nil || !strings.Contains(err.Error(), "REDIS_URL") || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v; want an error about %q", in, err, want)
@@ -39,14 +41,14 @@ func TestRedisURLRefused(t *testing.T) {
 // the test is about where the session is, not how fast.
 func TestServerOnRedisCluster(t *testing.T) {
 	c := kvtest.StartCluster(t, 3, 1)
-	m := MustRunMainOn(t, dbtest.NewDatabaseURL(t), "ta:", "-redis-url", c.URL("wait_replicas=1&wait_timeout=1s"),
+	m := servertest.MustRunMainOn(t, dbtest.NewDatabaseURL(t), "ta:", "-redis-url", c.URL("wait_replicas=1&wait_timeout=1s"),
 		"-rate-login-account", "3/1h", "-rate-login-ip", "0")
 	if m.KV.Mode != kv.ModeCluster || m.KV.Ack.Replicas != 1 {
 		t.Fatalf("mode %s ack %+v", m.KV.Mode, m.KV.Ack)
 	}
-	w := NewWorldOn(t, m)
-	SetPassword(t, m, w.CompanyAdmin)
-	token, _ := m.Login(t, "company.admin", GoodPassword, nil)
+	w := servertest.NewWorldOn(t, m)
+	servertest.SetPassword(t, m, w.CompanyAdmin)
+	token, _ := m.Login(t, "company.admin", servertest.GoodPassword, nil)
 	if m.ViewerName(t, token) == "" {
 		t.Fatal("the session does not work")
 	}
@@ -68,7 +70,7 @@ func TestServerOnRedisCluster(t *testing.T) {
 				t.Fatalf("wrong password: %q", code)
 			}
 		}
-		res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": GoodPassword, "tokenKind": "BEARER"}})
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
 		if res.Code() != "RATE_LIMITED" {
 			t.Fatalf("4th attempt in the hour: %q, want RATE_LIMITED", res.Code())
 		}
@@ -77,7 +79,7 @@ func TestServerOnRedisCluster(t *testing.T) {
 		// No replica confirms: the sign-in is refused, not acknowledged
 		// with a session a failover could lose.
 		other := w.F.User("ada.rossi", w.Company)
-		SetPassword(t, m, other)
+		servertest.SetPassword(t, m, other)
 		var done []chan struct{}
 		for _, n := range c.Nodes {
 			if n.Role() == "slave" {
@@ -87,7 +89,7 @@ func TestServerOnRedisCluster(t *testing.T) {
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
-		res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{"username": "ada.rossi", "password": GoodPassword, "tokenKind": "BEARER"}})
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "ada.rossi", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
 		_, _, sessErr := m.Sessions.Create(context.Background(), other, "bearer", "", "")
 		key, _ := auth.NewLimitKey("api-session", "x")
 		_, rateErr := m.RateLimiter.Allow(context.Background(), key, auth.Rate{Count: 10, Period: time.Minute, Burst: 10})
@@ -100,7 +102,7 @@ func TestServerOnRedisCluster(t *testing.T) {
 		if !errors.Is(sessErr, kv.ErrNotReplicated) || !errors.Is(rateErr, kv.ErrNotReplicated) {
 			t.Fatalf("session %v, rate limit %v; want ErrNotReplicated for both", sessErr, rateErr)
 		}
-		if tok, code := m.Login(t, "ada.rossi", GoodPassword, nil); tok == "" {
+		if tok, code := m.Login(t, "ada.rossi", servertest.GoodPassword, nil); tok == "" {
 			t.Fatalf("sign-in after the replicas came back: %q", code)
 		}
 	})

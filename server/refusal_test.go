@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -26,7 +27,7 @@ var selfScopedMutations = []string{
 // for an unknown ID. Every mutation of the schema is covered here or listed
 // as self-scoped, so a new mutation cannot skip the check.
 func TestRefusalShape(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	other := w.Token(t, w.OtherAdmin)
 
 	// The company's objects the other tenant's admin goes after.
@@ -34,9 +35,9 @@ func TestRefusalShape(t *testing.T) {
 	w.F.Exec("INSERT INTO groups (tenant_id, product_id, name) SELECT ?, id, 'Team' FROM products WHERE code = 'segmenti'", w.Company)
 	w.Scalar(t, &groupID, "SELECT id FROM groups WHERE name = 'Team'")
 	w.F.Exec("INSERT INTO group_members (group_id, user_id) VALUES (?, ?)", groupID, w.Operator)
-	assignment := GlobalID("RoleAssignment", w.AssignmentID(t, w.Operator, w.Company, "segmenti", "user"))
-	membership := GlobalID("Membership", w.MembershipID(t, w.Operator, w.Company))
-	sa, errs := w.CreateSA(t, w.Token(t, w.CompanyAdmin), map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "crm-sync"})
+	assignment := servertest.GlobalID("RoleAssignment", w.AssignmentID(t, w.Operator, w.Company, "segmenti", "user"))
+	membership := servertest.GlobalID("Membership", w.MembershipID(t, w.Operator, w.Company))
+	sa, errs := w.CreateSA(t, w.Token(t, w.CompanyAdmin), map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "crm-sync"})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -48,30 +49,30 @@ func TestRefusalShape(t *testing.T) {
 	cobAdmin := w.F.User("cob.admin", w.Company)
 	w.F.Assign(cobAdmin, w.Company, "cob", "master")
 	w.F.Exec("UPDATE tenants SET certified_email = 'filiale@pec.example.test' WHERE id = ?", w.Company)
-	nominate := func(viewer string) *Payload {
+	nominate := func(viewer string) *servertest.Payload {
 		return w.Mutate(t, viewer, "startNomination", "StartNominationInput", "nomination { id }", map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "userId": GlobalID("User", w.Operator),
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "userId": servertest.GlobalID("User", w.Operator),
 			"productId": w.Product(t, "cob"), "roleId": w.Role(t, "cob", "master"), "legalRepresentative": mario()})
 	}
-	nomination, _ := Dig(nominate(w.Token(t, cobAdmin)).OK(t), "nomination", "id").(string)
+	nomination, _ := servertest.Dig(nominate(w.Token(t, cobAdmin)).OK(t), "nomination", "id").(string)
 	if nomination == "" {
 		t.Fatal("no nomination to refuse")
 	}
 
-	company, operator := GlobalID("Tenant", w.Company), GlobalID("User", w.Operator)
+	company, operator := servertest.GlobalID("Tenant", w.Company), servertest.GlobalID("User", w.Operator)
 	segmenti, guest := w.Product(t, "segmenti"), w.Role(t, "segmenti", "guest")
-	group := GlobalID("Group", groupID)
+	group := servertest.GlobalID("Group", groupID)
 	cases := []struct {
 		field, inputType string
 		input            map[string]any
 	}{
-		{"lookupUserCandidate", "LookupUserCandidateInput", map[string]any{"tenantId": company, "username": "x.y", "taxCode": ValidCF(3)}},
-		{"createUser", "CreateUserInput", map[string]any{"tenantId": company, "username": "x.intruder", "taxCode": ValidCF(5),
+		{"lookupUserCandidate", "LookupUserCandidateInput", map[string]any{"tenantId": company, "username": "x.y", "taxCode": servertest.ValidCF(3)}},
+		{"createUser", "CreateUserInput", map[string]any{"tenantId": company, "username": "x.intruder", "taxCode": servertest.ValidCF(5),
 			"givenName": "X", "familyName": "Y", "email": "x@example.test", "productId": segmenti, "roleId": guest}},
-		{"attachExistingUser", "AttachExistingUserInput", map[string]any{"tenantId": company, "username": "holding.admin", "taxCode": ValidCF(900),
+		{"attachExistingUser", "AttachExistingUserInput", map[string]any{"tenantId": company, "username": "holding.admin", "taxCode": servertest.ValidCF(900),
 			"productId": segmenti, "roleId": guest}},
 		{"updateUserProfile", "UpdateUserProfileInput", map[string]any{"userId": operator, "expectedVersion": 1, "givenName": "X"}},
-		{"attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": operator, "tenantId": GlobalID("Tenant", w.Site),
+		{"attachUserToTenant", "AttachUserToTenantInput", map[string]any{"userId": operator, "tenantId": servertest.GlobalID("Tenant", w.Site),
 			"productId": segmenti, "roleId": guest}},
 		{"detachUserFromTenant", "DetachUserFromTenantInput", map[string]any{"membershipId": membership}},
 		{"removeUserFromTenant", "RemoveUserFromTenantInput", map[string]any{"userId": operator, "tenantId": company}},
@@ -90,7 +91,7 @@ func TestRefusalShape(t *testing.T) {
 		{"createGroup", "CreateGroupInput", map[string]any{"tenantId": company, "productId": segmenti, "name": "Intruders"}},
 		{"updateGroup", "UpdateGroupInput", map[string]any{"groupId": group, "expectedVersion": 1, "name": "Renamed"}},
 		{"deleteGroup", "DeleteGroupInput", map[string]any{"groupId": group}},
-		{"addUserToGroup", "GroupMemberInput", map[string]any{"groupId": group, "userId": GlobalID("User", w.CompanyAdmin)}},
+		{"addUserToGroup", "GroupMemberInput", map[string]any{"groupId": group, "userId": servertest.GlobalID("User", w.CompanyAdmin)}},
 		{"removeUserFromGroup", "GroupMemberInput", map[string]any{"groupId": group, "userId": operator}},
 		{"createTenant", "CreateTenantInput", map[string]any{"parentId": company, "name": "Below"}},
 		{"updateTenant", "UpdateTenantInput", map[string]any{"tenantId": company, "expectedVersion": 1, "name": "Renamed"}},
@@ -142,7 +143,7 @@ func TestRefusalShape(t *testing.T) {
 			return string(b)
 		}
 		before := extra()
-		hidden, unknown := reject(nomination), reject(GlobalID("Nomination", 999999))
+		hidden, unknown := reject(nomination), reject(servertest.GlobalID("Nomination", 999999))
 		if hidden != unknown || !strings.Contains(hidden, "NOMINATION_NOT_FOUND") {
 			t.Fatalf("another tenant's nomination answers\n%s\nan unknown one\n%s", hidden, unknown)
 		}
@@ -173,12 +174,12 @@ func TestRefusalShape(t *testing.T) {
 
 // refused asserts the one shape of a refusal: a GraphQL error with
 // extensions.code FORBIDDEN, and no payload (so no userErrors).
-func refused(t *testing.T, p *Payload) {
+func refused(t *testing.T, p *servertest.Payload) {
 	t.Helper()
 	if c := p.Code(); c != "FORBIDDEN" {
-		t.Fatalf("%s: code %q, want a GraphQL error FORBIDDEN; errors %+v data %s", p.name, c, p.Res.Errors, p.Res.Data)
+		t.Fatalf("%s: code %q, want a GraphQL error FORBIDDEN; errors %+v data %s", p.Field, c, p.Res.Errors, p.Res.Data)
 	}
 	if p.Data != nil {
-		t.Fatalf("%s: refused with a payload beside the error: %v", p.name, p.Data)
+		t.Fatalf("%s: refused with a payload beside the error: %v", p.Field, p.Data)
 	}
 }

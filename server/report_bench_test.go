@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"tenantadmin/db/dbtest"
+	"tenantadmin/server/servertest"
 )
 
 // BenchmarkCSVReportStreaming streams the users and permissions reports of
@@ -34,7 +35,7 @@ func BenchmarkCSVReportStreaming(b *testing.B) {
 		b.Skip("set BENCH_CSV_USERS (e.g. 1000000) to run the CSV streaming benchmark")
 	}
 	const baseline = 10_000
-	m := MustRunMain(b)
+	m := servertest.MustRunMain(b)
 	f := dbtest.NewFixture(b, m.DB)
 	small := f.Tenant("Baseline", 0)
 	big := f.Tenant("Big", 0)
@@ -82,7 +83,7 @@ func mb(v uint64) float64 { return float64(v) / (1 << 20) }
 // generateMembers inserts count ACTIVE users, members of tenant with the
 // segmenti "user" role, in batches, with SQL (the generator of the
 // benchmark data).
-func generateMembers(b *testing.B, m *Main, tenant int64, prefix string, count int) {
+func generateMembers(b *testing.B, m *servertest.Main, tenant int64, prefix string, count int) {
 	ctx := context.Background()
 	const batch = 100_000
 	for from := 0; from < count; from += batch {
@@ -120,7 +121,7 @@ type streamResult struct {
 // streamReport downloads a report, counting rows without keeping them,
 // while sampling the process's Go heap; peak RSS is the kernel's
 // high-water mark, reset before the download.
-func streamReport(b *testing.B, m *Main, token, report string, tenant int64) streamResult {
+func streamReport(b *testing.B, m *servertest.Main, token, report string, tenant int64) streamResult {
 	runtime.GC()
 	resetPeakRSS()
 	var peak atomic.Uint64
@@ -142,7 +143,7 @@ func streamReport(b *testing.B, m *Main, token, report string, tenant int64) str
 		}
 	}()
 	start := time.Now()
-	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/reports/%s?tenant=%s", m.URL(), report, GlobalID("Tenant", tenant)), nil)
+	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/reports/%s?tenant=%s", m.URL(), report, servertest.GlobalID("Tenant", tenant)), nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

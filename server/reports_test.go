@@ -3,11 +3,12 @@ package main
 import (
 	"net/http"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
 func TestReports(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	evil := w.F.User("evil.name", w.Company)
 	w.F.Assign(evil, w.Company, "segmenti", "user")
 	w.F.Assign(evil, w.Company, "clienti", "guest")

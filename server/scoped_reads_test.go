@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"tenantadmin/db"
+	"tenantadmin/server/servertest"
 )
 
 // TestMembershipReadsAreScopedByTenant (issue 14.5): a tenant administrator's
@@ -17,7 +18,7 @@ import (
 // is the authorization input (every tenant and role of a person, never
 // shown), marked with db.AuthorizationInputComment.
 func TestMembershipReadsAreScopedByTenant(t *testing.T) {
-	w := NewWorldOn(t, MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
+	w := servertest.NewWorldOn(t, servertest.MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
 	// People of the company who also belong to the unrelated organisation.
 	var shared []int64
 	for i := range 3 {
@@ -42,8 +43,8 @@ func TestMembershipReadsAreScopedByTenant(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	var page UsersPage
-	w.M.GQL(t, token, UsersPageQuery, map[string]any{"first": 50}).Decode(t, &page)
+	var page servertest.UsersPage
+	w.M.GQL(t, token, servertest.UsersPageQuery, map[string]any{"first": 50}).Decode(t, &page)
 	var profile struct {
 		Node struct {
 			Memberships []struct {

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"tenantadmin/report"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 const findingsQuery = `query($t: ID!, $first: Int, $after: String) {
@@ -45,7 +47,7 @@ func (l findingList) String() string {
 }
 
 func TestSecurityFindings(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	enrolled := func(id int64, passwordAge string) {
 		w.F.Exec(`INSERT INTO credentials (user_id, password_hash, password_changed_at, totp_enrolled_at)
 			VALUES (?, 'x', now() - ?::interval, now())`, id, passwordAge)
@@ -91,7 +93,7 @@ func TestSecurityFindings(t *testing.T) {
 		}
 	}
 	t.Run("OK", func(t *testing.T) {
-		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company), "first": 10}).Decode(t, &out)
+		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), findingsQuery, map[string]any{"t": servertest.GlobalID("Tenant", w.Company), "first": 10}).Decode(t, &out)
 		f := out.SecurityFindings
 		if got := f.NotActivated.String(); got != "invited.user:INVITED+MFA_NOT_ENROLLED,no.mfa:MFA_NOT_ENROLLED" {
 			t.Errorf("notActivated = %s", got)
@@ -114,12 +116,12 @@ func TestSecurityFindings(t *testing.T) {
 	})
 	t.Run("Paging", func(t *testing.T) {
 		token := w.M.MustLogin(t, w.CompanyAdmin)
-		w.M.GQL(t, token, findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company), "first": 1}).Decode(t, &out)
+		w.M.GQL(t, token, findingsQuery, map[string]any{"t": servertest.GlobalID("Tenant", w.Company), "first": 1}).Decode(t, &out)
 		page1 := out.SecurityFindings.NotActivated
 		if len(page1.Nodes) != 1 || !page1.PageInfo.HasNextPage || page1.TotalCount != 2 {
 			t.Fatalf("page 1 = %+v", page1)
 		}
-		w.M.GQL(t, token, findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company), "first": 1, "after": page1.PageInfo.EndCursor}).Decode(t, &out)
+		w.M.GQL(t, token, findingsQuery, map[string]any{"t": servertest.GlobalID("Tenant", w.Company), "first": 1, "after": page1.PageInfo.EndCursor}).Decode(t, &out)
 		if got := out.SecurityFindings.NotActivated.String(); got != "no.mfa:MFA_NOT_ENROLLED" || out.SecurityFindings.NotActivated.PageInfo.HasNextPage {
 			t.Fatalf("page 2 = %s", got)
 		}
@@ -127,29 +129,29 @@ func TestSecurityFindings(t *testing.T) {
 	t.Run("PolicyOff", func(t *testing.T) {
 		w.F.Exec("UPDATE tenants SET password_max_age_days = NULL WHERE id = ?", w.Company)
 		defer w.F.Exec("UPDATE tenants SET password_max_age_days = 90 WHERE id = ?", w.Company)
-		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Decode(t, &out)
+		w.M.GQL(t, w.M.MustLogin(t, w.CompanyAdmin), findingsQuery, map[string]any{"t": servertest.GlobalID("Tenant", w.Company)}).Decode(t, &out)
 		if out.SecurityFindings.Blocked.TotalCount != 0 {
 			t.Fatalf("no policy, no expiry: %s", out.SecurityFindings.Blocked)
 		}
 	})
 	t.Run("AncestorAdminReads", func(t *testing.T) {
-		w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Decode(t, &out)
+		w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), findingsQuery, map[string]any{"t": servertest.GlobalID("Tenant", w.Company)}).Decode(t, &out)
 		if out.SecurityFindings.Locked.TotalCount != 1 || out.SecurityFindings.Tenant.Name != "Filiale Srl" {
 			t.Fatalf("holding admin: %+v", out.SecurityFindings)
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		if c := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Code(); c != "FORBIDDEN" {
+		if c := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), findingsQuery, map[string]any{"t": servertest.GlobalID("Tenant", w.Company)}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrForbiddenOperator", func(t *testing.T) {
-		if c := w.M.GQL(t, w.M.MustLogin(t, w.Technician), findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Code(); c != "FORBIDDEN" {
+		if c := w.M.GQL(t, w.M.MustLogin(t, w.Technician), findingsQuery, map[string]any{"t": servertest.GlobalID("Tenant", w.Company)}).Code(); c != "FORBIDDEN" {
 			t.Fatalf("code = %q", c)
 		}
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
-		if c := w.M.GQL(t, "", findingsQuery, map[string]any{"t": GlobalID("Tenant", w.Company)}).Code(); c != "UNAUTHENTICATED" {
+		if c := w.M.GQL(t, "", findingsQuery, map[string]any{"t": servertest.GlobalID("Tenant", w.Company)}).Code(); c != "UNAUTHENTICATED" {
 			t.Fatalf("code = %q", c)
 		}
 	})
@@ -157,11 +159,11 @@ func TestSecurityFindings(t *testing.T) {
 
 // getReport downloads a report with a bearer token (or a session cookie
 // when cookie is true).
-func getReport(t *testing.T, m *Main, token, path string, tenantID int64, cookie bool) (*http.Response, string) {
+func getReport(t *testing.T, m *servertest.Main, token, path string, tenantID int64, cookie bool) (*http.Response, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/reports/%s?tenant=%s", m.URL(), path, GlobalID("Tenant", tenantID)), nil)
+	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/reports/%s?tenant=%s", m.URL(), path, servertest.GlobalID("Tenant", tenantID)), nil)
 	if cookie {
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: token})
+		req.AddCookie(&http.Cookie{Name: wiring.SessionCookie, Value: token})
 	} else if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"tenantadmin/mail"
+	"tenantadmin/server/servertest"
 )
 
 // TestTaxCodeAttachSecurityRecords is issue 13, item 7 (R1, R23): another
@@ -14,11 +15,11 @@ import (
 // own tenants only. The person's home tenant records the attach in its
 // audit trail and the person gets a notice.
 func TestTaxCodeAttachSecurityRecords(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	person := w.Operator // homed in the company, with a valid tax code
-	SetPassword(t, w.M, person)
+	servertest.SetPassword(t, w.M, person)
 	failSignIn := func() {
-		w.M.GQL(t, "", LoginMutation, map[string]any{"input": map[string]any{
+		w.M.GQL(t, "", servertest.LoginMutation, map[string]any{"input": map[string]any{
 			"username": "operatore.uno", "password": "wrong password here", "tokenKind": "BEARER"}})
 	}
 	// Two failed sign-ins while the person belongs to the company only.
@@ -29,14 +30,14 @@ func TestTaxCodeAttachSecurityRecords(t *testing.T) {
 	w.Scalar(t, &taxCode, "SELECT tax_code FROM users WHERE id = ?", person)
 
 	w.Mutate(t, otherAdmin, "attachExistingUser", "AttachExistingUserInput", "user { id } membership { id }", map[string]any{
-		"tenantId": GlobalID("Tenant", w.Other), "username": "operatore.uno", "taxCode": taxCode,
+		"tenantId": servertest.GlobalID("Tenant", w.Other), "username": "operatore.uno", "taxCode": taxCode,
 		"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "guest")}).OK(t)
 
 	failedLogins := func(token string) int {
 		var out struct {
 			Node *struct{ FailedLogins struct{ TotalCount int } }
 		}
-		w.M.GQL(t, token, failedLoginsQuery, map[string]any{"id": GlobalID("User", person)}).Decode(t, &out)
+		w.M.GQL(t, token, failedLoginsQuery, map[string]any{"id": servertest.GlobalID("User", person)}).Decode(t, &out)
 		if out.Node == nil {
 			t.Fatal("the person is not visible")
 		}
@@ -73,7 +74,7 @@ func TestTaxCodeAttachSecurityRecords(t *testing.T) {
 		if row.TenantID != w.Company || row.ActorID != w.OtherAdmin || !strings.Contains(row.After, `"tenantName": "Altra Azienda"`) {
 			t.Fatalf("home tenant's audit event: %+v", row)
 		}
-		e := LatestEmail(t, w.M, "operatore.uno@example.test")
+		e := servertest.LatestEmail(t, w.M, "operatore.uno@example.test")
 		if e.Template != "attached_to_tenant" || e.TenantID == nil || *e.TenantID != w.Company || e.UserID == nil || *e.UserID != person {
 			t.Fatalf("notice %+v", e)
 		}
@@ -89,10 +90,10 @@ func TestTaxCodeAttachSecurityRecords(t *testing.T) {
 		// nothing is told (the home tenant's admins did it themselves).
 		before := w.Count(t, "SELECT count(*) FROM email_outbox WHERE template = 'attached_to_tenant'")
 		nobody := w.F.User("nuovo.arrivo", w.Company)
-		w.F.Exec("UPDATE users SET tax_code = ? WHERE id = ?", ValidCF(700), nobody)
+		w.F.Exec("UPDATE users SET tax_code = ? WHERE id = ?", servertest.ValidCF(700), nobody)
 		w.F.Exec("DELETE FROM memberships WHERE user_id = ?", nobody)
 		w.Mutate(t, companyAdmin, "attachExistingUser", "AttachExistingUserInput", "user { id }", map[string]any{
-			"tenantId": GlobalID("Tenant", w.Company), "username": "nuovo.arrivo", "taxCode": ValidCF(700),
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "nuovo.arrivo", "taxCode": servertest.ValidCF(700),
 			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "guest")}).OK(t)
 		if after := w.Count(t, "SELECT count(*) FROM email_outbox WHERE template = 'attached_to_tenant'"); after != before {
 			t.Fatal("the home tenant re-attaching its own person sent a notice")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 	"time"
 )
@@ -11,10 +12,10 @@ import (
 // personal-data rule; each bad value a userError on its field with nothing
 // changed.
 func TestSeedFieldsAtCreation(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	input := func(username string, n int, extra map[string]any) map[string]any {
-		in := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": username, "taxCode": ValidCF(n),
+		in := map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": username, "taxCode": servertest.ValidCF(n),
 			"givenName": "Giulia", "familyName": "Verdi", "email": username + "@example.test",
 			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "user")}
 		for k, v := range extra {
@@ -27,10 +28,10 @@ func TestSeedFieldsAtCreation(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		d := w.Mutate(t, admin, "createUser", "CreateUserInput", sel, input("giulia.verdi", 20,
 			map[string]any{"phone": "+39 011 555 1234", "gender": "FEMALE", "birthDate": "1990-05-17"})).OK(t)
-		if Dig(d, "user", "phone") != "+390115551234" || Dig(d, "user", "gender") != "FEMALE" || Dig(d, "user", "birthDate") != "1990-05-17" {
+		if servertest.Dig(d, "user", "phone") != "+390115551234" || servertest.Dig(d, "user", "gender") != "FEMALE" || servertest.Dig(d, "user", "birthDate") != "1990-05-17" {
 			t.Fatalf("user %v", d["user"])
 		}
-		userID = Dig(d, "user", "id").(string)
+		userID = servertest.Dig(d, "user", "id").(string)
 	})
 	t.Run("HiddenFromRestrictedRoles", func(t *testing.T) {
 		// An ADMIN role without personal-data access reads the user, never
@@ -41,7 +42,7 @@ func TestSeedFieldsAtCreation(t *testing.T) {
 		w.F.Assign(auditor, w.Company, "send", "auditor")
 		d := w.Query(t, w.Token(t, auditor), `query($id: ID!) { node(id: $id) { ... on User { username phone gender birthDate } } }`,
 			map[string]any{"id": userID})
-		if n := Dig(d, "node"); Dig(n, "username") != "giulia.verdi" || Dig(n, "phone") != nil || Dig(n, "gender") != nil || Dig(n, "birthDate") != nil {
+		if n := servertest.Dig(d, "node"); servertest.Dig(n, "username") != "giulia.verdi" || servertest.Dig(n, "phone") != nil || servertest.Dig(n, "gender") != nil || servertest.Dig(n, "birthDate") != nil {
 			t.Fatalf("a restricted administrator sees %v", n)
 		}
 	})
@@ -60,24 +61,24 @@ func TestSeedFieldsAtCreation(t *testing.T) {
 			if got := p.UserError(t); got != c.want {
 				t.Fatalf("code %q, want %q", got, c.want)
 			}
-			if f := strings.Join(anyStrings(Dig(p.Data["userErrors"].([]any)[0], "field")), "."); !strings.HasSuffix(f, c.field) {
+			if f := strings.Join(anyStrings(servertest.Dig(p.Data["userErrors"].([]any)[0], "field")), "."); !strings.HasSuffix(f, c.field) {
 				t.Errorf("field %q", f)
 			}
 			w.Unchanged(t, before)
 		})
 	}
 	t.Run("EditedByTheHomeTenant", func(t *testing.T) {
-		edit := func(token string, extra map[string]any) *Payload {
+		edit := func(token string, extra map[string]any) *servertest.Payload {
 			var version float64
 			d := w.Query(t, admin, `query($id: ID!) { node(id: $id) { ... on User { version } } }`, map[string]any{"id": userID})
-			version, _ = Dig(d, "node", "version").(float64)
+			version, _ = servertest.Dig(d, "node", "version").(float64)
 			in := map[string]any{"userId": userID, "expectedVersion": int(version)}
 			for k, v := range extra {
 				in[k] = v
 			}
 			return w.Mutate(t, token, "updateUserProfile", "UpdateUserProfileInput", sel, in)
 		}
-		if d := edit(admin, map[string]any{"gender": "other", "birthDate": ""}).OK(t); Dig(d, "user", "gender") != "OTHER" || Dig(d, "user", "birthDate") != nil {
+		if d := edit(admin, map[string]any{"gender": "other", "birthDate": ""}).OK(t); servertest.Dig(d, "user", "gender") != "OTHER" || servertest.Dig(d, "user", "birthDate") != nil {
 			t.Fatalf("user %v", d["user"])
 		}
 		var before, after string
@@ -104,10 +105,10 @@ func TestSeedFieldsAtCreation(t *testing.T) {
 // change it at the first sign-in; nothing is emailed and the password is
 // in no record.
 func TestFirstPasswordByTheAdministrator(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	in := func(password string) map[string]any {
-		return map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "mario.bianchi", "taxCode": ValidCF(30),
+		return map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "mario.bianchi", "taxCode": servertest.ValidCF(30),
 			"givenName": "Mario", "familyName": "Bianchi", "email": "mario.bianchi@example.test",
 			"productId": w.Product(t, "segmenti"), "roleId": w.Role(t, "segmenti", "user"), "initialPassword": password}
 	}
@@ -119,16 +120,16 @@ func TestFirstPasswordByTheAdministrator(t *testing.T) {
 			if !strings.HasPrefix(code, "PASSWORD_") {
 				t.Fatalf("%q: code %q", pw, code)
 			}
-			if f := anyStrings(Dig(p.Data["userErrors"].([]any)[0], "field")); len(f) == 0 || f[len(f)-1] != "initialPassword" {
+			if f := anyStrings(servertest.Dig(p.Data["userErrors"].([]any)[0], "field")); len(f) == 0 || f[len(f)-1] != "initialPassword" {
 				t.Errorf("%q: field %v", pw, f)
 			}
 			w.Unchanged(t, before)
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		d := w.Mutate(t, admin, "createUser", "CreateUserInput", "user { id status }", in(OtherPassword)).OK(t)
-		if Dig(d, "user", "status") != "ACTIVE" {
-			t.Fatalf("status %v", Dig(d, "user", "status"))
+		d := w.Mutate(t, admin, "createUser", "CreateUserInput", "user { id status }", in(servertest.OtherPassword)).OK(t)
+		if servertest.Dig(d, "user", "status") != "ACTIVE" {
+			t.Fatalf("status %v", servertest.Dig(d, "user", "status"))
 		}
 		var id int64
 		w.Scalar(t, &id, "SELECT id FROM users WHERE username = 'mario.bianchi'")
@@ -140,10 +141,10 @@ func TestFirstPasswordByTheAdministrator(t *testing.T) {
 		if firstAccess != "password" {
 			t.Errorf("audit firstAccess %q", firstAccess)
 		}
-		if n := w.Count(t, "SELECT count(*) FROM audit_events WHERE before::text LIKE ? OR after::text LIKE ?", "%"+OtherPassword+"%", "%"+OtherPassword+"%"); n != 0 {
+		if n := w.Count(t, "SELECT count(*) FROM audit_events WHERE before::text LIKE ? OR after::text LIKE ?", "%"+servertest.OtherPassword+"%", "%"+servertest.OtherPassword+"%"); n != 0 {
 			t.Fatal("the password is in the audit trail")
 		}
-		if _, code := w.M.Login(t, "mario.bianchi", OtherPassword, nil); code != "PASSWORD_CHANGE_REQUIRED" {
+		if _, code := w.M.Login(t, "mario.bianchi", servertest.OtherPassword, nil); code != "PASSWORD_CHANGE_REQUIRED" {
 			t.Fatalf("first sign-in: %q", code)
 		}
 	})
@@ -152,11 +153,11 @@ func TestFirstPasswordByTheAdministrator(t *testing.T) {
 // TestRemoveUserFromTenant (issue 16.7, seed 004's "Supprimer
 // l'utilisateur"): R10's removal named by user and tenant.
 func TestRemoveUserFromTenant(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
-	remove := func(token string, userID, tenantID int64) *Payload {
+	remove := func(token string, userID, tenantID int64) *servertest.Payload {
 		return w.Mutate(t, token, "removeUserFromTenant", "RemoveUserFromTenantInput", "detachedMembershipId userDeleted",
-			map[string]any{"userId": GlobalID("User", userID), "tenantId": GlobalID("Tenant", tenantID)})
+			map[string]any{"userId": servertest.GlobalID("User", userID), "tenantId": servertest.GlobalID("Tenant", tenantID)})
 	}
 	twoTenants := w.F.User("two.tenants", w.Company)
 	w.F.Assign(twoTenants, w.Company, "segmenti", "guest")
@@ -178,7 +179,7 @@ func TestRemoveUserFromTenant(t *testing.T) {
 	t.Run("KeepsTheAccountElsewhere", func(t *testing.T) {
 		membership := w.MembershipID(t, twoTenants, w.Company)
 		d := remove(admin, twoTenants, w.Company).OK(t)
-		if d["userDeleted"] != false || d["detachedMembershipId"] != GlobalID("Membership", membership) {
+		if d["userDeleted"] != false || d["detachedMembershipId"] != servertest.GlobalID("Membership", membership) {
 			t.Fatalf("payload %v", d)
 		}
 		if w.Count(t, "SELECT count(*) FROM memberships WHERE user_id = ?", twoTenants) != 1 {

@@ -1,14 +1,17 @@
 package main
 
-import "testing"
+import (
+	"tenantadmin/server/servertest"
+	"testing"
+)
 
 // TestServiceAccountSuspendReactivate (issue 13, item 8): a service account
 // has no password, yet reactivating it returns it to ACTIVE with its tokens
 // usable again, never to INVITED (which no invitation could ever end).
 func TestServiceAccountSuspendReactivate(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
-	sa, errs := w.CreateSA(t, admin, map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "erp-sync"})
+	sa, errs := w.CreateSA(t, admin, map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "erp-sync"})
 	if len(errs) > 0 {
 		t.Fatalf("userErrors %v", errs)
 	}
@@ -24,11 +27,11 @@ func TestServiceAccountSuspendReactivate(t *testing.T) {
 	}
 	status := func(field string) map[string]any {
 		return w.Mutate(t, admin, field, "UserStatusInput", "user { status kind }",
-			map[string]any{"userId": GlobalID("User", saID)}).OK(t)
+			map[string]any{"userId": servertest.GlobalID("User", saID)}).OK(t)
 	}
 
 	t.Run("SuspendRefusesTheToken", func(t *testing.T) {
-		if d := status("suspendUser"); Dig(d, "user", "status") != "SUSPENDED" {
+		if d := status("suspendUser"); servertest.Dig(d, "user", "status") != "SUSPENDED" {
 			t.Fatalf("got %v", d)
 		}
 		if who := w.M.WhoAmI(t, secret); who != "" {
@@ -37,10 +40,10 @@ func TestServiceAccountSuspendReactivate(t *testing.T) {
 	})
 	t.Run("ReactivateRestoresActiveAndTheToken", func(t *testing.T) {
 		d := status("reactivateUser")
-		if Dig(d, "user", "status") != "ACTIVE" || Dig(d, "user", "kind") != "SERVICE" {
+		if servertest.Dig(d, "user", "status") != "ACTIVE" || servertest.Dig(d, "user", "kind") != "SERVICE" {
 			t.Fatalf("reactivated service account: %v", d)
 		}
-		if s := UserStatus(t, w.M, saID); s != "ACTIVE" {
+		if s := servertest.UserStatus(t, w.M, saID); s != "ACTIVE" {
 			t.Fatalf("stored status %s", s)
 		}
 		if who := w.M.WhoAmI(t, secret); who != "erp-sync/SERVICE" {
@@ -53,10 +56,10 @@ func TestServiceAccountSuspendReactivate(t *testing.T) {
 		// password still returns to INVITED.
 		status := func(field string) map[string]any {
 			return w.Mutate(t, admin, field, "UserStatusInput", "user { status }",
-				map[string]any{"userId": GlobalID("User", w.Operator)}).OK(t)
+				map[string]any{"userId": servertest.GlobalID("User", w.Operator)}).OK(t)
 		}
 		status("suspendUser")
-		if d := status("reactivateUser"); Dig(d, "user", "status") != "INVITED" {
+		if d := status("reactivateUser"); servertest.Dig(d, "user", "status") != "INVITED" {
 			t.Fatalf("person without password: %v", d)
 		}
 	})

@@ -3,95 +3,15 @@ package main
 import (
 	"context"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 	"time"
 )
 
-type UserError struct {
-	Field         []string
-	Code, Message string
-}
-
-type ServiceAccountOut struct {
-	ID, UID, Username, Description, Status string
-	Tenant                                 *struct{ ID string }
-	User                                   *struct{ ID, Kind string }
-}
-
-// createSA creates a service account through the API and returns it and
-// the userErrors.
-func (w *World) CreateSA(t *testing.T, token string, input map[string]any) (ServiceAccountOut, []UserError) {
-	t.Helper()
-	var out struct {
-		CreateServiceAccount struct {
-			ServiceAccount *ServiceAccountOut
-			UserErrors     []UserError
-		}
-	}
-	w.M.GQL(t, token, CreateServiceAccountMutation, map[string]any{"input": input}).Decode(t, &out)
-	p := out.CreateServiceAccount
-	if p.ServiceAccount == nil {
-		return ServiceAccountOut{}, p.UserErrors
-	}
-	return *p.ServiceAccount, p.UserErrors
-}
-
-type TokenOut struct {
-	ID, Name, Hint, Status string
-	ExpiresAt              time.Time
-	LastUsedAt, RevokedAt  *time.Time
-	RotatedFrom            *struct{ ID string }
-}
-
-const TokenFields = `id name hint status expiresAt lastUsedAt revokedAt rotatedFrom { id }`
-
-func (w *World) CreateToken(t *testing.T, token string, input map[string]any) (TokenOut, string, []UserError) {
-	t.Helper()
-	var out struct {
-		CreateServiceAccountToken struct {
-			Token      *TokenOut
-			Secret     *string
-			UserErrors []UserError
-		}
-	}
-	w.M.GQL(t, token, `mutation($input: CreateServiceAccountTokenInput!) {
-		createServiceAccountToken(input: $input) { token { `+TokenFields+` } secret userErrors { field code message } } }`,
-		map[string]any{"input": input}).Decode(t, &out)
-	p := out.CreateServiceAccountToken
-	if p.Token == nil {
-		return TokenOut{}, "", p.UserErrors
-	}
-	return *p.Token, *p.Secret, p.UserErrors
-}
-
-func Codes(errs []UserError) string {
-	var s []string
-	for _, e := range errs {
-		s = append(s, e.Code)
-	}
-	return strings.Join(s, ",")
-}
-
-// whoAmI returns the username and kind the bearer token authenticates as,
-// or "" when it is anonymous.
-func (m *Main) WhoAmI(t *testing.T, token string) string {
-	t.Helper()
-	var out struct {
-		Viewer *struct {
-			User struct{ Username, Kind string }
-		}
-	}
-	m.GQL(t, token, `{ viewer { user { username kind } } }`, nil).Decode(t, &out)
-	if out.Viewer == nil {
-		return ""
-	}
-	return out.Viewer.User.Username + "/" + out.Viewer.User.Kind
-}
-
 func TestCreateServiceAccount(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	admin := w.M.MustLogin(t, w.CompanyAdmin)
-	company := GlobalID("Tenant", w.Company)
+	company := servertest.GlobalID("Tenant", w.Company)
 	t.Run("OK", func(t *testing.T) {
 		sa, errs := w.CreateSA(t, admin, map[string]any{"tenantId": company, "username": "Billing-Sync", "description": " nightly export "})
 		if len(errs) > 0 {
@@ -119,7 +39,7 @@ func TestCreateServiceAccount(t *testing.T) {
 	})
 	t.Run("ErrUsernameTaken", func(t *testing.T) {
 		_, errs := w.CreateSA(t, admin, map[string]any{"tenantId": company, "username": "company.admin"})
-		if Codes(errs) != "USERNAME_TAKEN" || strings.Join(errs[0].Field, ".") != "input.username" {
+		if servertest.Codes(errs) != "USERNAME_TAKEN" || strings.Join(errs[0].Field, ".") != "input.username" {
 			t.Fatalf("userErrors %v", errs)
 		}
 	})
@@ -130,17 +50,17 @@ func TestCreateServiceAccount(t *testing.T) {
 	})
 	t.Run("ErrDescriptionTooLong", func(t *testing.T) {
 		_, errs := w.CreateSA(t, admin, map[string]any{"tenantId": company, "username": "long-desc", "description": strings.Repeat("x", 501)})
-		if Codes(errs) != "DESCRIPTION_TOO_LONG" {
+		if servertest.Codes(errs) != "DESCRIPTION_TOO_LONG" {
 			t.Fatalf("userErrors %v", errs)
 		}
 	})
 	t.Run("ErrInvalidTenantID", func(t *testing.T) {
-		if _, errs := w.CreateSA(t, admin, map[string]any{"tenantId": GlobalID("User", 1), "username": "bad-tenant"}); Codes(errs) != "INVALID_ID" {
+		if _, errs := w.CreateSA(t, admin, map[string]any{"tenantId": servertest.GlobalID("User", 1), "username": "bad-tenant"}); servertest.Codes(errs) != "INVALID_ID" {
 			t.Fatalf("userErrors %v", errs)
 		}
 	})
 	t.Run("ErrForbiddenOtherTenant", func(t *testing.T) {
-		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), CreateServiceAccountMutation,
+		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), servertest.CreateServiceAccountMutation,
 			map[string]any{"input": map[string]any{"tenantId": company, "username": "intruder"}})
 		if res.Code() != "FORBIDDEN" {
 			t.Fatalf("errors %v data %s", res.Errors, res.Data)
@@ -148,21 +68,21 @@ func TestCreateServiceAccount(t *testing.T) {
 	})
 	t.Run("ErrForbiddenParentAdmin", func(t *testing.T) {
 		// A parent's admins see the child's service accounts read-only (R6).
-		res := w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), CreateServiceAccountMutation,
+		res := w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), servertest.CreateServiceAccountMutation,
 			map[string]any{"input": map[string]any{"tenantId": company, "username": "from-holding"}})
 		if res.Code() != "FORBIDDEN" {
 			t.Fatalf("errors %v data %s", res.Errors, res.Data)
 		}
 	})
 	t.Run("ErrForbiddenOperator", func(t *testing.T) {
-		res := w.M.GQL(t, w.M.MustLogin(t, w.Technician), CreateServiceAccountMutation,
+		res := w.M.GQL(t, w.M.MustLogin(t, w.Technician), servertest.CreateServiceAccountMutation,
 			map[string]any{"input": map[string]any{"tenantId": company, "username": "from-operator"}})
 		if res.Code() != "FORBIDDEN" {
 			t.Fatalf("errors %v data %s", res.Errors, res.Data)
 		}
 	})
 	t.Run("ErrUnauthenticated", func(t *testing.T) {
-		res := w.M.GQL(t, "", CreateServiceAccountMutation, map[string]any{"input": map[string]any{"tenantId": company, "username": "anon"}})
+		res := w.M.GQL(t, "", servertest.CreateServiceAccountMutation, map[string]any{"input": map[string]any{"tenantId": company, "username": "anon"}})
 		if res.Code() != "UNAUTHENTICATED" {
 			t.Fatalf("code %q %s", res.Code(), res.Data)
 		}
@@ -170,9 +90,9 @@ func TestCreateServiceAccount(t *testing.T) {
 }
 
 func TestServiceAccountTokens(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	admin := w.M.MustLogin(t, w.CompanyAdmin)
-	sa, _ := w.CreateSA(t, admin, map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "crm-sync"})
+	sa, _ := w.CreateSA(t, admin, map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "crm-sync"})
 	var saID int64
 	if err := w.M.DB.QueryRowContext(context.Background(), "SELECT id FROM users WHERE username = 'crm-sync'").Scan(&saID); err != nil {
 		t.Fatal(err)
@@ -181,9 +101,9 @@ func TestServiceAccountTokens(t *testing.T) {
 	w.F.Assign(saID, w.Company, "segmenti", "admin")
 
 	var secret string
-	var tok TokenOut
+	var tok servertest.TokenOut
 	t.Run("OK", func(t *testing.T) {
-		var errs []UserError
+		var errs []servertest.UserError
 		tok, secret, errs = w.CreateToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "production"})
 		if len(errs) > 0 {
 			t.Fatalf("userErrors %v", errs)
@@ -216,8 +136,8 @@ func TestServiceAccountTokens(t *testing.T) {
 			t.Fatalf("authenticated as %q", who)
 		}
 		// Its roles work like a person's: it lists its tenant's users.
-		var page UsersPage
-		w.M.GQL(t, secret, UsersPageQuery, map[string]any{"first": 50}).Decode(t, &page)
+		var page servertest.UsersPage
+		w.M.GQL(t, secret, servertest.UsersPageQuery, map[string]any{"first": 50}).Decode(t, &page)
 		if page.Users.TotalCount < 3 {
 			t.Fatalf("service account sees %d users", page.Users.TotalCount)
 		}
@@ -245,44 +165,44 @@ func TestServiceAccountTokens(t *testing.T) {
 					TotalCount int
 					Nodes      []struct {
 						Username string
-						Tokens   []TokenOut
+						Tokens   []servertest.TokenOut
 					}
 				}
 			}
 		}
-		q := `query($id: ID!) { node(id: $id) { ... on Tenant { serviceAccounts(first: 10) { totalCount nodes { username tokens { ` + TokenFields + ` } } } } } }`
+		q := `query($id: ID!) { node(id: $id) { ... on Tenant { serviceAccounts(first: 10) { totalCount nodes { username tokens { ` + servertest.TokenFields + ` } } } } } }`
 		// The parent's admin sees them read-only.
-		w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), q, map[string]any{"id": GlobalID("Tenant", w.Company)}).Decode(t, &out)
+		w.M.GQL(t, w.M.MustLogin(t, w.HoldingAdmin), q, map[string]any{"id": servertest.GlobalID("Tenant", w.Company)}).Decode(t, &out)
 		sas := out.Node.ServiceAccounts
 		if sas.TotalCount != 1 || sas.Nodes[0].Username != "crm-sync" || len(sas.Nodes[0].Tokens) != 1 ||
 			sas.Nodes[0].Tokens[0].Hint != tok.Hint || sas.Nodes[0].Tokens[0].LastUsedAt == nil {
 			t.Fatalf("list = %+v", sas)
 		}
-		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), q, map[string]any{"id": GlobalID("Tenant", w.Company)})
+		res := w.M.GQL(t, w.M.MustLogin(t, w.OtherAdmin), q, map[string]any{"id": servertest.GlobalID("Tenant", w.Company)})
 		if string(res.Data) != `{"node":null}` {
 			t.Fatalf("another tenant's admin sees %s", res.Data)
 		}
 	})
 	t.Run("ErrExpiryInPast", func(t *testing.T) {
 		_, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "x", "expiresAt": time.Now().Add(-time.Hour)})
-		if Codes(errs) != "EXPIRY_IN_PAST" {
+		if servertest.Codes(errs) != "EXPIRY_IN_PAST" {
 			t.Fatalf("userErrors %v", errs)
 		}
 	})
 	t.Run("ErrExpiryTooFar", func(t *testing.T) {
 		_, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "x", "expiresAt": time.Now().Add(400 * 24 * time.Hour)})
-		if Codes(errs) != "EXPIRY_TOO_FAR" {
+		if servertest.Codes(errs) != "EXPIRY_TOO_FAR" {
 			t.Fatalf("userErrors %v", errs)
 		}
 	})
 	t.Run("ErrInvalidName", func(t *testing.T) {
-		if _, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "  "}); Codes(errs) != "INVALID_TOKEN_NAME" {
+		if _, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "  "}); servertest.Codes(errs) != "INVALID_TOKEN_NAME" {
 			t.Fatalf("userErrors %v", errs)
 		}
 	})
 	t.Run("ErrServiceAccountNotFound", func(t *testing.T) {
-		_, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": GlobalID("ServiceAccount", w.CompanyAdmin), "name": "x"})
-		if Codes(errs) != "SERVICE_ACCOUNT_NOT_FOUND" {
+		_, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": servertest.GlobalID("ServiceAccount", w.CompanyAdmin), "name": "x"})
+		if servertest.Codes(errs) != "SERVICE_ACCOUNT_NOT_FOUND" {
 			t.Fatalf("userErrors %v", errs)
 		}
 	})
@@ -295,13 +215,13 @@ func TestServiceAccountTokens(t *testing.T) {
 		}
 	})
 	t.Run("ErrTooManyTokens", func(t *testing.T) {
-		other, _ := w.CreateSA(t, admin, map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "many-tokens"})
+		other, _ := w.CreateSA(t, admin, map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "many-tokens"})
 		for range 10 {
 			if _, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": other.ID, "name": "t"}); len(errs) > 0 {
 				t.Fatalf("userErrors %v", errs)
 			}
 		}
-		if _, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": other.ID, "name": "t"}); Codes(errs) != "TOO_MANY_TOKENS" {
+		if _, _, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": other.ID, "name": "t"}); servertest.Codes(errs) != "TOO_MANY_TOKENS" {
 			t.Fatalf("userErrors %v", errs)
 		}
 	})
@@ -313,7 +233,7 @@ func TestServiceAccountTokens(t *testing.T) {
 		}
 	})
 	t.Run("SuspendedAccountRefused", func(t *testing.T) {
-		other, _ := w.CreateSA(t, admin, map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "to-suspend"})
+		other, _ := w.CreateSA(t, admin, map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "to-suspend"})
 		_, s, _ := w.CreateToken(t, admin, map[string]any{"serviceAccountId": other.ID, "name": "t"})
 		w.F.Exec("UPDATE users SET status = 'SUSPENDED' WHERE username = 'to-suspend'")
 		if who := w.M.WhoAmI(t, s); who != "" {
@@ -323,19 +243,19 @@ func TestServiceAccountTokens(t *testing.T) {
 }
 
 func TestRotateAndRevokeServiceAccountToken(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	admin := w.M.MustLogin(t, w.CompanyAdmin)
-	sa, _ := w.CreateSA(t, admin, map[string]any{"tenantId": GlobalID("Tenant", w.Company), "username": "erp"})
-	rotate := func(token string, input map[string]any) (newTok, oldTok *TokenOut, secret string, errs []UserError) {
+	sa, _ := w.CreateSA(t, admin, map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "erp"})
+	rotate := func(token string, input map[string]any) (newTok, oldTok *servertest.TokenOut, secret string, errs []servertest.UserError) {
 		var out struct {
 			RotateServiceAccountToken struct {
-				Token, PreviousToken *TokenOut
+				Token, PreviousToken *servertest.TokenOut
 				Secret               *string
-				UserErrors           []UserError
+				UserErrors           []servertest.UserError
 			}
 		}
 		w.M.GQL(t, token, `mutation($input: RotateServiceAccountTokenInput!) { rotateServiceAccountToken(input: $input) {
-			token { `+TokenFields+` } previousToken { `+TokenFields+` } secret userErrors { field code message } } }`,
+			token { `+servertest.TokenFields+` } previousToken { `+servertest.TokenFields+` } secret userErrors { field code message } } }`,
 			map[string]any{"input": input}).Decode(t, &out)
 		p := out.RotateServiceAccountToken
 		if p.Secret != nil {
@@ -343,15 +263,15 @@ func TestRotateAndRevokeServiceAccountToken(t *testing.T) {
 		}
 		return p.Token, p.PreviousToken, secret, p.UserErrors
 	}
-	revoke := func(token, id string) (*TokenOut, []UserError) {
+	revoke := func(token, id string) (*servertest.TokenOut, []servertest.UserError) {
 		var out struct {
 			RevokeServiceAccountToken struct {
-				Token      *TokenOut
-				UserErrors []UserError
+				Token      *servertest.TokenOut
+				UserErrors []servertest.UserError
 			}
 		}
 		w.M.GQL(t, token, `mutation($id: ID!) { revokeServiceAccountToken(input: {tokenId: $id}) {
-			token { `+TokenFields+` } userErrors { field code message } } }`, map[string]any{"id": id}).Decode(t, &out)
+			token { `+servertest.TokenFields+` } userErrors { field code message } } }`, map[string]any{"id": id}).Decode(t, &out)
 		return out.RevokeServiceAccountToken.Token, out.RevokeServiceAccountToken.UserErrors
 	}
 
@@ -393,14 +313,14 @@ func TestRotateAndRevokeServiceAccountToken(t *testing.T) {
 			t.Fatal("rotation without overlap must switch at once")
 		}
 		t.Run("ErrTokenNotActive", func(t *testing.T) {
-			if _, _, _, errs := rotate(admin, map[string]any{"tokenId": old.ID}); Codes(errs) != "TOKEN_NOT_ACTIVE" {
+			if _, _, _, errs := rotate(admin, map[string]any{"tokenId": old.ID}); servertest.Codes(errs) != "TOKEN_NOT_ACTIVE" {
 				t.Fatalf("userErrors %v", errs)
 			}
 		})
 	})
 	t.Run("ErrInvalidOverlap", func(t *testing.T) {
 		old, _, _ := w.CreateToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "x"})
-		if _, _, _, errs := rotate(admin, map[string]any{"tokenId": old.ID, "overlapSeconds": 8 * 24 * 3600}); Codes(errs) != "INVALID_OVERLAP" {
+		if _, _, _, errs := rotate(admin, map[string]any{"tokenId": old.ID, "overlapSeconds": 8 * 24 * 3600}); servertest.Codes(errs) != "INVALID_OVERLAP" {
 			t.Fatalf("userErrors %v", errs)
 		}
 	})
@@ -420,7 +340,7 @@ func TestRotateAndRevokeServiceAccountToken(t *testing.T) {
 		tok, secret, _ := w.CreateToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "z"})
 		// A dashboard subscribed with the token.
 		ws := w.M.MustWS(t, secret)
-		ws.Subscribe("1", ChangesSubscription, nil)
+		ws.Subscribe("1", servertest.ChangesSubscription, nil)
 		waitSubscribers(t, w.M, 1)
 		revoked, errs := revoke(admin, tok.ID)
 		if len(errs) > 0 || revoked.Status != "REVOKED" || revoked.RevokedAt == nil {
@@ -441,12 +361,12 @@ func TestRotateAndRevokeServiceAccountToken(t *testing.T) {
 			t.Fatalf("event %s", evType)
 		}
 		t.Run("ErrTokenAlreadyRevoked", func(t *testing.T) {
-			if _, errs := revoke(admin, tok.ID); Codes(errs) != "TOKEN_ALREADY_REVOKED" {
+			if _, errs := revoke(admin, tok.ID); servertest.Codes(errs) != "TOKEN_ALREADY_REVOKED" {
 				t.Fatalf("userErrors %v", errs)
 			}
 		})
 		t.Run("ErrTokenNotFound", func(t *testing.T) {
-			if _, errs := revoke(admin, GlobalID("ServiceAccountToken", 999999)); Codes(errs) != "TOKEN_NOT_FOUND" {
+			if _, errs := revoke(admin, servertest.GlobalID("ServiceAccountToken", 999999)); servertest.Codes(errs) != "TOKEN_NOT_FOUND" {
 				t.Fatalf("userErrors %v", errs)
 			}
 		})

@@ -13,6 +13,8 @@ import (
 
 	"tenantadmin/db/dbtest"
 	"tenantadmin/mail/mailtest"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 const mySessionsQuery = `{ mySessions { id kind current } }`
@@ -26,11 +28,11 @@ type sessionList struct {
 }
 
 func TestMySessionsAndRevocation(t *testing.T) {
-	w := NewWorld(t)
-	SetPassword(t, w.M, w.CompanyAdmin)
-	a, _ := w.M.Login(t, "company.admin", GoodPassword, nil)
-	b, _ := w.M.Login(t, "company.admin", GoodPassword, nil)
-	c, _ := w.M.Login(t, "company.admin", GoodPassword, nil)
+	w := servertest.NewWorld(t)
+	servertest.SetPassword(t, w.M, w.CompanyAdmin)
+	a, _ := w.M.Login(t, "company.admin", servertest.GoodPassword, nil)
+	b, _ := w.M.Login(t, "company.admin", servertest.GoodPassword, nil)
+	c, _ := w.M.Login(t, "company.admin", servertest.GoodPassword, nil)
 	stranger := w.M.MustLogin(t, w.OtherAdmin)
 	var list sessionList
 	w.M.GQL(t, a, mySessionsQuery, nil).Decode(t, &list)
@@ -52,7 +54,7 @@ func TestMySessionsAndRevocation(t *testing.T) {
 		t.Fatalf("session id %q is not a global Session ID (%q)", current, typ)
 	}
 	t.Run("ErrOtherUsersSession", func(t *testing.T) {
-		if code := AuthPayload(t, w.M.GQL(t, stranger, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": current}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, stranger, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": current}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
 			t.Fatalf("code %q", code)
 		}
 		if w.M.ViewerName(t, a) == "" {
@@ -61,13 +63,13 @@ func TestMySessionsAndRevocation(t *testing.T) {
 	})
 	t.Run("ErrForgedID", func(t *testing.T) {
 		for _, id := range []string{"x", strings.Repeat("0", 64), strings.Repeat("z", 500)} {
-			if code := AuthPayload(t, w.M.GQL(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": id}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
+			if code := servertest.AuthPayload(t, w.M.GQL(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": id}}), "revokeSession", nil); code != "SESSION_NOT_FOUND" {
 				t.Fatalf("%q: code %q", id, code)
 			}
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		if code := AuthPayload(t, w.M.GQL(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": other}}), "revokeSession", nil); code != "" {
+		if code := servertest.AuthPayload(t, w.M.GQL(t, a, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": other}}), "revokeSession", nil); code != "" {
 			t.Fatalf("code %q", code)
 		}
 		w.M.GQL(t, a, mySessionsQuery, nil).Decode(t, &list)
@@ -93,11 +95,11 @@ func TestMySessionsAndRevocation(t *testing.T) {
 }
 
 func TestIdleTimeout(t *testing.T) {
-	m := MustRunMainWith(t, "-session-idle", "1s")
+	m := servertest.MustRunMainWith(t, "-session-idle", "1s")
 	f := dbtest.NewFixture(t, m.DB)
 	u := f.User("ada.rossi", f.Tenant("Azienda", 0))
-	SetPassword(t, m, u)
-	token, _ := m.Login(t, "ada.rossi", GoodPassword, nil)
+	servertest.SetPassword(t, m, u)
+	token, _ := m.Login(t, "ada.rossi", servertest.GoodPassword, nil)
 	if m.ViewerName(t, token) != "ada.rossi" {
 		t.Fatal("fresh session refused")
 	}
@@ -111,11 +113,11 @@ func TestIdleTimeout(t *testing.T) {
 // (ASVS 3.3.2), so a session used more often than the idle timeout lives on
 // past it, until the absolute lifetime.
 func TestIdleTimeoutSlides(t *testing.T) {
-	m := MustRunMainWith(t, "-session-idle", "3s")
+	m := servertest.MustRunMainWith(t, "-session-idle", "3s")
 	f := dbtest.NewFixture(t, m.DB)
 	u := f.User("ada.rossi", f.Tenant("Azienda", 0))
-	SetPassword(t, m, u)
-	token, _ := m.Login(t, "ada.rossi", GoodPassword, nil)
+	servertest.SetPassword(t, m, u)
+	token, _ := m.Login(t, "ada.rossi", servertest.GoodPassword, nil)
 	start := time.Now()
 	for time.Since(start) < 6*time.Second { // twice the idle timeout
 		if m.ViewerName(t, token) != "ada.rossi" {
@@ -130,25 +132,25 @@ func TestIdleTimeoutSlides(t *testing.T) {
 func TestRevocationAcrossProcesses(t *testing.T) {
 	_, prefix := dbtest.MustRedis(t)
 	dbURL := dbtest.NewDatabaseURL(t)
-	a := MustRunMainOn(t, dbURL, prefix)
-	b := MustRunMainOn(t, dbURL, prefix)
+	a := servertest.MustRunMainOn(t, dbURL, prefix)
+	b := servertest.MustRunMainOn(t, dbURL, prefix)
 	f := dbtest.NewFixture(t, a.DB)
 	tenant := f.Tenant("Azienda", 0)
 	admin := f.User("admin.uno", tenant)
 	f.Assign(admin, tenant, "segmenti", "admin")
 	op := f.User("operatore.uno", tenant)
 	f.Assign(op, tenant, "segmenti", "user")
-	SetPassword(t, a, op)
-	SetPassword(t, a, admin)
+	servertest.SetPassword(t, a, op)
+	servertest.SetPassword(t, a, admin)
 
 	t.Run("SessionSharedByReplicas", func(t *testing.T) {
-		token, _ := a.Login(t, "operatore.uno", GoodPassword, nil)
+		token, _ := a.Login(t, "operatore.uno", servertest.GoodPassword, nil)
 		if b.ViewerName(t, token) != "operatore.uno" {
 			t.Fatal("replica B does not know a session of replica A")
 		}
 		var list sessionList
 		b.GQL(t, token, mySessionsQuery, nil).Decode(t, &list)
-		if code := AuthPayload(t, b.GQL(t, token, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": list.MySessions[0].ID}}), "revokeSession", nil); code != "" {
+		if code := servertest.AuthPayload(t, b.GQL(t, token, revokeSessionMutation, map[string]any{"input": map[string]any{"sessionId": list.MySessions[0].ID}}), "revokeSession", nil); code != "" {
 			t.Fatal(code)
 		}
 		if a.ViewerName(t, token) != "" {
@@ -156,9 +158,9 @@ func TestRevocationAcrossProcesses(t *testing.T) {
 		}
 	})
 	t.Run("AdminResetOnBEndsSessionsOnA", func(t *testing.T) {
-		token, _ := a.Login(t, "operatore.uno", GoodPassword, nil)
-		adminToken, _ := b.Login(t, "admin.uno", GoodPassword, nil)
-		if code := AuthPayload(t, b.GQL(t, adminToken, adminResetMutation, map[string]any{"input": map[string]any{"userId": GlobalID("User", op)}}), "adminResetPassword", nil); code != "" {
+		token, _ := a.Login(t, "operatore.uno", servertest.GoodPassword, nil)
+		adminToken, _ := b.Login(t, "admin.uno", servertest.GoodPassword, nil)
+		if code := servertest.AuthPayload(t, b.GQL(t, adminToken, adminResetMutation, map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", op)}}), "adminResetPassword", nil); code != "" {
 			t.Fatal(code)
 		}
 		if a.ViewerName(t, token) != "" {
@@ -166,8 +168,8 @@ func TestRevocationAcrossProcesses(t *testing.T) {
 		}
 	})
 	t.Run("LockOnAEndsSessionsOnB", func(t *testing.T) {
-		SetPassword(t, a, admin)
-		token, _ := b.Login(t, "admin.uno", GoodPassword, nil)
+		servertest.SetPassword(t, a, admin)
+		token, _ := b.Login(t, "admin.uno", servertest.GoodPassword, nil)
 		for range 5 {
 			a.Login(t, "admin.uno", "wrong password here", nil)
 		}
@@ -189,13 +191,13 @@ func TestRevocationAcrossProcesses(t *testing.T) {
 
 func TestRateLimits(t *testing.T) {
 	t.Run("LoginPerAccount", func(t *testing.T) {
-		m := MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
+		m := servertest.MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
 		for range 3 {
 			if _, code := m.Login(t, "someone", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
 				t.Fatal(code)
 			}
 		}
-		res := m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{"username": "SOMEONE", "password": "x", "tokenKind": "BEARER"}})
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "SOMEONE", "password": "x", "tokenKind": "BEARER"}})
 		if res.Code() != "RATE_LIMITED" {
 			t.Fatalf("code %q %s", res.Code(), res.Data)
 		}
@@ -207,7 +209,7 @@ func TestRateLimits(t *testing.T) {
 		}
 	})
 	t.Run("LoginPerIP", func(t *testing.T) {
-		m := MustRunMainWith(t, "-rate-login-ip", "2/1m", "-rate-login-account", "0")
+		m := servertest.MustRunMainWith(t, "-rate-login-ip", "2/1m", "-rate-login-account", "0")
 		m.Login(t, "a1", "x", nil)
 		m.Login(t, "a2", "x", nil)
 		res := m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "a3"}})
@@ -216,7 +218,7 @@ func TestRateLimits(t *testing.T) {
 		}
 	})
 	t.Run("APIPerSession", func(t *testing.T) {
-		m := MustRunMainWith(t, "-rate-api-session", "3/1m")
+		m := servertest.MustRunMainWith(t, "-rate-api-session", "3/1m")
 		f := dbtest.NewFixture(t, m.DB)
 		u := f.User("ada.rossi", f.Tenant("Azienda", 0))
 		token, other := m.MustLogin(t, u), m.MustLogin(t, u)
@@ -233,7 +235,7 @@ func TestRateLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer res.Body.Close()
-		var body Response
+		var body servertest.Response
 		if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
 			t.Fatal(err)
 		}
@@ -245,7 +247,7 @@ func TestRateLimits(t *testing.T) {
 		}
 	})
 	t.Run("APIPerTenant", func(t *testing.T) {
-		m := MustRunMainWith(t, "-rate-api-tenant", "3/1m")
+		m := servertest.MustRunMainWith(t, "-rate-api-tenant", "3/1m")
 		f := dbtest.NewFixture(t, m.DB)
 		tenant, other := f.Tenant("Azienda", 0), f.Tenant("Altra", 0)
 		u1, u2, u3 := f.User("uno.utente", tenant), f.User("due.utente", tenant), f.User("tre.utente", other)
@@ -265,7 +267,7 @@ func TestRateLimits(t *testing.T) {
 		}
 	})
 	t.Run("ErrBadRateFlag", func(t *testing.T) {
-		if err := NewMain().ParseFlags([]string{"-rate-api-session", "ten per minute"}); err == nil {
+		if err := wiring.NewMain().ParseFlags([]string{"-rate-api-session", "ten per minute"}); err == nil {
 			t.Fatal("a malformed rate was accepted")
 		}
 	})
@@ -275,15 +277,15 @@ const failedLoginsQuery = `query($id: ID!, $after: String) { node(id: $id) { ...
   failedLogins(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { at ip operatingSystem browser reason } } } } }`
 
 func TestFailedLoginsQuery(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
-	SetPassword(t, w.M, op)
-	agents := []string{ChromeWindows,
+	servertest.SetPassword(t, w.M, op)
+	agents := []string{servertest.ChromeWindows,
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1",
 		"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"}
 	for _, ua := range agents {
-		w.M.GQLUA(t, "", ua, LoginMutation, map[string]any{"input": map[string]any{"username": "operatore.uno", "password": "wrong password here", "tokenKind": "BEARER"}})
+		w.M.GQLUA(t, "", ua, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "operatore.uno", "password": "wrong password here", "tokenKind": "BEARER"}})
 	}
 	type page struct {
 		Node *struct {
@@ -297,7 +299,7 @@ func TestFailedLoginsQuery(t *testing.T) {
 			}
 		}
 	}
-	vars := map[string]any{"id": GlobalID("User", op)}
+	vars := map[string]any{"id": servertest.GlobalID("User", op)}
 	t.Run("OK", func(t *testing.T) {
 		var p page
 		token := w.M.MustLogin(t, w.CompanyAdmin)
@@ -348,7 +350,7 @@ func TestFailedLoginsQuery(t *testing.T) {
 const mailboxQuery = `{ developerMailbox(first: 5) { totalCount nodes { id to template subject text html } } }`
 
 func TestDeveloperMailbox(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	w.M.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "company.admin"}})
 	t.Run("OKPlatformAdmin", func(t *testing.T) {
 		var out struct {
@@ -378,17 +380,17 @@ func TestDeveloperMailbox(t *testing.T) {
 		}
 	})
 	t.Run("OpenWithDevMailbox", func(t *testing.T) {
-		m := MustRunMainWith(t, "-dev-mailbox")
+		m := servertest.MustRunMainWith(t, "-dev-mailbox")
 		if res := m.GQL(t, "", mailboxQuery, nil); len(res.Errors) > 0 {
 			t.Fatalf("errors %+v", res.Errors)
 		}
 	})
 	t.Run("ErrInProcessStoreInProduction", func(t *testing.T) {
 		t.Setenv("REDIS_URL", "")
-		if err := NewMain().ParseFlags([]string{"-production"}); err == nil || !strings.Contains(err.Error(), "REDIS_URL") {
+		if err := wiring.NewMain().ParseFlags([]string{"-production"}); err == nil || !strings.Contains(err.Error(), "REDIS_URL") {
 			t.Fatalf("production without REDIS_URL: %v", err)
 		}
-		if err := NewMain().ParseFlags([]string{"-production", "-redis-url", "redis://127.0.0.1:6379/0", "-cursor-secret", testCursorSecret}); err != nil {
+		if err := wiring.NewMain().ParseFlags([]string{"-production", "-redis-url", "redis://127.0.0.1:6379/0", "-cursor-secret", testCursorSecret}); err != nil {
 			t.Fatalf("production with REDIS_URL: %v", err)
 		}
 	})
@@ -397,23 +399,23 @@ func TestDeveloperMailbox(t *testing.T) {
 		// with the reason, and the development default still runs without.
 		t.Setenv("APP_ENV", "production")
 		t.Setenv("REDIS_URL", "")
-		err := NewMain().ParseFlags(nil)
+		err := wiring.NewMain().ParseFlags(nil)
 		if err == nil || !strings.Contains(err.Error(), "REDIS_URL is required in production") || !strings.Contains(err.Error(), "in-process store") {
 			t.Fatalf("APP_ENV=production without REDIS_URL: %v", err)
 		}
 		t.Setenv("APP_ENV", "")
-		m := NewMain()
+		m := wiring.NewMain()
 		if err := m.ParseFlags(nil); err != nil || m.Config.Production || m.Config.RedisURL != "" {
 			t.Fatalf("development default: %v, production %v, REDIS_URL %q", err, m.Config.Production, m.Config.RedisURL)
 		}
 	})
 	t.Run("ErrDevMailboxInProduction", func(t *testing.T) {
-		if err := NewMain().ParseFlags([]string{"-dev-mailbox", "-production"}); err == nil {
+		if err := wiring.NewMain().ParseFlags([]string{"-dev-mailbox", "-production"}); err == nil {
 			t.Fatal("DEV_MAILBOX accepted in production")
 		}
 	})
 	t.Run("ErrNoMailboxWithSMTP", func(t *testing.T) {
-		m := MustRunMainWith(t, "-smtp-url", mailtest.MustStart(t).URL(), "-dev-mailbox")
+		m := servertest.MustRunMainWith(t, "-smtp-url", mailtest.MustStart(t).URL(), "-dev-mailbox")
 		if res := m.GQL(t, "", mailboxQuery, nil); res.Code() != "NOT_FOUND" {
 			t.Fatalf("code %q", res.Code())
 		}
@@ -424,11 +426,11 @@ func TestDeveloperMailbox(t *testing.T) {
 // real SMTP server on loopback receives, and the link inside it.
 func TestMailOverSMTP(t *testing.T) {
 	smtpServer := mailtest.MustStart(t)
-	m := MustRunMainWith(t, "-smtp-url", smtpServer.URL(), "-smtp-from", "Piattaforma <no-reply@example.test>", "-mail-poll-interval", "100ms")
+	m := servertest.MustRunMainWith(t, "-smtp-url", smtpServer.URL(), "-smtp-from", "Piattaforma <no-reply@example.test>", "-mail-poll-interval", "100ms")
 	f := dbtest.NewFixture(t, m.DB)
 	u := f.User("mario.rossi", f.Tenant("Azienda", 0))
 	f.Exec("UPDATE users SET language = 'fr', status = 'LOCKED' WHERE id = ?", u)
-	SetPassword(t, m, u)
+	servertest.SetPassword(t, m, u)
 	m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "mario.rossi"}})
 	got := smtpServer.WaitFor(t, "mario.rossi@example.test", 10*time.Second)
 	if got.From != "no-reply@example.test" || !strings.HasPrefix(got.Subject, "Réinitialisez") || !strings.Contains(got.HTML, "<a href=") {
@@ -440,10 +442,10 @@ func TestMailOverSMTP(t *testing.T) {
 	}
 	token := strings.Fields(got.Text[i+len("#token="):])[0]
 	var out struct{ Username string }
-	if code := AuthPayload(t, m.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": OtherPassword}}), "resetPasswordWithToken", &out); code != "" {
+	if code := servertest.AuthPayload(t, m.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": token, "password": servertest.OtherPassword}}), "resetPasswordWithToken", &out); code != "" {
 		t.Fatalf("code %q", code)
 	}
-	if UserStatus(t, m, u) != "ACTIVE" {
+	if servertest.UserStatus(t, m, u) != "ACTIVE" {
 		t.Fatal("the emailed link did not reactivate the account")
 	}
 	var sent int
@@ -458,15 +460,15 @@ func TestMailOverSMTP(t *testing.T) {
 // TestWebsocketCSRF: a WebSocket opened with the session cookie must
 // present the CSRF token in connection_init, as the SPA does.
 func TestWebsocketCSRF(t *testing.T) {
-	w := NewWorld(t)
-	SetPassword(t, w.M, w.CompanyAdmin)
-	b := NewBrowser(w.M)
-	b.Post(t, LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": GoodPassword}})
+	w := servertest.NewWorld(t)
+	servertest.SetPassword(t, w.M, w.CompanyAdmin)
+	b := servertest.NewBrowser(w.M)
+	b.Post(t, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": servertest.GoodPassword}})
 	connect := func(payload map[string]any) string {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		h := http.Header{}
-		h.Set("Cookie", SessionCookie+"="+b.Cookie(SessionCookie))
+		h.Set("Cookie", wiring.SessionCookie+"="+b.Cookie(wiring.SessionCookie))
 		c, _, err := websocket.Dial(ctx, "ws://"+w.M.Addr()+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h})
 		if err != nil {
 			t.Fatal(err)
@@ -487,7 +489,7 @@ func TestWebsocketCSRF(t *testing.T) {
 		return reply.Type
 	}
 	t.Run("OK", func(t *testing.T) {
-		if got := connect(map[string]any{"csrfToken": b.Cookie(CSRFCookie)}); got != "connection_ack" {
+		if got := connect(map[string]any{"csrfToken": b.Cookie(wiring.CSRFCookie)}); got != "connection_ack" {
 			t.Fatalf("got %q", got)
 		}
 	})

@@ -12,6 +12,7 @@ import (
 
 	"tenantadmin/auth"
 	"tenantadmin/db/dbtest"
+	"tenantadmin/server/servertest"
 
 	"github.com/uptrace/bun/dialect/pgdialect"
 )
@@ -21,34 +22,34 @@ import (
 // at once: those that find the slot taken get RATE_LIMITED with a
 // retryAfter, are not counted as wrong passwords, and the rest sign in.
 func TestSignInBurstBeyondTheHashingPoolIsRateLimited(t *testing.T) {
-	m := MustRunMainWith(t, "-hash-concurrency", "1", "-hash-queue", "0",
+	m := servertest.MustRunMainWith(t, "-hash-concurrency", "1", "-hash-queue", "0",
 		"-rate-login-account", "0", "-rate-login-ip", "0", "-rate-api-ip", "0")
-	w := NewWorldOn(t, m)
+	w := servertest.NewWorldOn(t, m)
 	const burst = 8
 	users := make([]int64, burst)
 	for i := range users {
 		users[i] = w.F.User(fmt.Sprintf("burst.user%d", i), w.Company)
-		SetPassword(t, m, users[i])
+		servertest.SetPassword(t, m, users[i])
 	}
 	var signedIn, limited int
 	// Requests sent together still reach the hash a few milliseconds
 	// apart; a few rounds make an overlap certain without timing anything.
 	for round := 0; round < 20 && (limited == 0 || signedIn == 0); round++ {
-		results := make([]*Response, burst)
+		results := make([]*servertest.Response, burst)
 		var wg sync.WaitGroup
 		for i := range burst {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				results[i] = m.GQLUA(t, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{
-					"username": fmt.Sprintf("burst.user%d", i), "password": GoodPassword, "tokenKind": "BEARER"}})
+				results[i] = m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+					"username": fmt.Sprintf("burst.user%d", i), "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
 			}()
 		}
 		wg.Wait()
 		for i, res := range results {
 			switch res.Code() {
 			case "":
-				var out struct{ Login LoginResult }
+				var out struct{ Login servertest.LoginResult }
 				res.Decode(t, &out)
 				if out.Login.Token == nil {
 					t.Fatalf("burst.user%d: no token and no error: %s", i, res.Data)
@@ -93,7 +94,7 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 	}
 	for _, s := range settings {
 		b.Run(s.name, func(b *testing.B) {
-			m := MustRunMainWith(b, "-hash-concurrency", s.concurrency, "-rate-login-account", "0", "-rate-login-ip", "0",
+			m := servertest.MustRunMainWith(b, "-hash-concurrency", s.concurrency, "-rate-login-account", "0", "-rate-login-ip", "0",
 				"-rate-api-ip", "0", "-rate-api-session", "0", "-rate-api-tenant", "0")
 			f := dbtest.NewFixture(b, m.DB)
 			tenant := f.Tenant("Azienda", 0)
@@ -101,7 +102,7 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 			f.Assign(admin, tenant, "segmenti", "admin")
 			const signers = 16
 			for i := range signers {
-				SetPassword(b, m, f.User(fmt.Sprintf("bench.signer%02d", i), tenant))
+				servertest.SetPassword(b, m, f.User(fmt.Sprintf("bench.signer%02d", i), tenant))
 			}
 			for i := range 200 {
 				f.Assign(f.User(fmt.Sprintf("bench.member%03d", i), tenant), tenant, "segmenti", "user")
@@ -109,7 +110,7 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 			token := m.MustLogin(b, admin)
 			page := func() time.Duration {
 				start := time.Now()
-				if res := m.GQL(b, token, UsersPageQuery, map[string]any{"first": 50}); len(res.Errors) > 0 {
+				if res := m.GQL(b, token, servertest.UsersPageQuery, map[string]any{"first": 50}); len(res.Errors) > 0 {
 					b.Errorf("users page: %+v", res.Errors)
 				}
 				return time.Since(start)
@@ -141,8 +142,8 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 								return
 							default:
 							}
-							res := m.GQLUA(b, "", ChromeWindows, LoginMutation, map[string]any{"input": map[string]any{
-								"username": fmt.Sprintf("bench.signer%02d", i), "password": GoodPassword, "tokenKind": "BEARER"}})
+							res := m.GQLUA(b, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+								"username": fmt.Sprintf("bench.signer%02d", i), "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
 							switch res.Code() {
 							case "":
 								signedIn.Add(1)

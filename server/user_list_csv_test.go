@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -17,7 +18,7 @@ var utcStamp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 // GraphQL list, with personal data blanked as R12 says and formula cells
 // neutralised.
 func TestUserListCSV(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	evil := w.F.User("evil.name", w.Company)
 	w.F.Assign(evil, w.Company, "segmenti", "guest")
@@ -35,7 +36,7 @@ func TestUserListCSV(t *testing.T) {
 		if params == nil {
 			params = url.Values{}
 		}
-		params.Set("tenant", GlobalID("Tenant", tenantID))
+		params.Set("tenant", servertest.GlobalID("Tenant", tenantID))
 		req, _ := http.NewRequest(http.MethodGet, w.M.URL()+"/reports/user-list.csv?"+params.Encode(), nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
@@ -121,9 +122,9 @@ func TestUserListCSV(t *testing.T) {
 		})
 	}
 	t.Run("SameUsersAsTheGraphQLList", func(t *testing.T) {
-		filter := map[string]any{"tenantId": GlobalID("Tenant", w.Company), "inactiveSinceDays": 30}
-		var page UsersPage
-		w.M.GQL(t, admin, UsersPageQuery, map[string]any{"first": 10, "filter": filter}).Decode(t, &page)
+		filter := map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "inactiveSinceDays": 30}
+		var page servertest.UsersPage
+		w.M.GQL(t, admin, servertest.UsersPageQuery, map[string]any{"first": 10, "filter": filter}).Decode(t, &page)
 		var names []string
 		for _, e := range page.Users.Edges {
 			names = append(names, e.Node.Username)
@@ -132,7 +133,7 @@ func TestUserListCSV(t *testing.T) {
 		if got := usernames(readCSV(t, body)); got != strings.Join(names, ",") || got == "" {
 			t.Fatalf("CSV %q, GraphQL %q", got, strings.Join(names, ","))
 		}
-		res := w.M.GQL(t, admin, UsersPageQuery, map[string]any{"first": 10, "filter": map[string]any{"inactiveSinceDays": 0}})
+		res := w.M.GQL(t, admin, servertest.UsersPageQuery, map[string]any{"first": 10, "filter": map[string]any{"inactiveSinceDays": 0}})
 		if res.Code() != "BAD_USER_INPUT" && !strings.Contains(fmt.Sprint(res.Errors), "INVALID_FILTER") {
 			t.Fatalf("inactiveSinceDays 0: %+v", res.Errors)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"tenantadmin/server/servertest"
 	"testing"
 )
 
@@ -10,7 +11,7 @@ import (
 // under another order, and refuse to sort by names or emails for a viewer
 // who may not read them (R12).
 func TestUsersOrderBy(t *testing.T) {
-	w := NewAdminWorld(t)
+	w := servertest.NewAdminWorld(t)
 	admin := w.Token(t, w.CompanyAdmin)
 	// Emails in another order than usernames, one missing; sign-ins
 	// likewise, one never.
@@ -31,7 +32,7 @@ func TestUsersOrderBy(t *testing.T) {
 			PageInfo struct{ HasNextPage, HasPreviousPage bool }
 		}
 	}
-	list := func(token, order string, vars map[string]any) (string, []string, *Response) {
+	list := func(token, order string, vars map[string]any) (string, []string, *servertest.Response) {
 		t.Helper()
 		if vars == nil {
 			vars = map[string]any{}
@@ -118,7 +119,7 @@ func TestUsersOrderBy(t *testing.T) {
 			}
 			f, d, _ := strings.Cut(order, " ")
 			res = w.M.GQL(t, token, `query($id: ID!, $o: UserOrder) { node(id: $id) { ... on Tenant { users(orderBy: $o) { nodes { username } } } } }`,
-				map[string]any{"id": GlobalID("Tenant", w.Site), "o": map[string]any{"field": f, "direction": d}})
+				map[string]any{"id": servertest.GlobalID("Tenant", w.Site), "o": map[string]any{"field": f, "direction": d}})
 			if res.Code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["reason"] != "PERSONAL_DATA_ORDER" {
 				t.Fatalf("restricted viewer sorts the tenant's users by %s: %+v", order, res.Errors)
 			}
@@ -131,7 +132,7 @@ func TestUsersOrderBy(t *testing.T) {
 		// The company admin reads every listed user's personal data: it
 		// may sort the site's users by name.
 		res := w.M.GQL(t, admin, `query($id: ID!) { node(id: $id) { ... on Tenant { users(orderBy: {field: DISPLAY_NAME, direction: ASC}) { nodes { username } } } } }`,
-			map[string]any{"id": GlobalID("Tenant", w.Site)})
+			map[string]any{"id": servertest.GlobalID("Tenant", w.Site)})
 		if res.Code() != "" {
 			t.Fatalf("company admin sorts the site's users by name: %+v", res.Errors)
 		}

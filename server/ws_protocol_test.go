@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 	"testing"
 	"time"
 
@@ -23,7 +25,7 @@ type rawWS struct {
 	conn *websocket.Conn
 }
 
-func dialRaw(t *testing.T, m *Main, subprotocols []string, header http.Header) *rawWS {
+func dialRaw(t *testing.T, m *servertest.Main, subprotocols []string, header http.Header) *rawWS {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -52,7 +54,7 @@ func (r *rawWS) send(v any) {
 
 // read returns the next message, or the close status and reason when the
 // server closed the socket.
-func (r *rawWS) read(timeout time.Duration) (msg WSMessage, code websocket.StatusCode, reason string) {
+func (r *rawWS) read(timeout time.Duration) (msg servertest.WSMessage, code websocket.StatusCode, reason string) {
 	r.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -60,7 +62,7 @@ func (r *rawWS) read(timeout time.Duration) (msg WSMessage, code websocket.Statu
 	if err != nil {
 		var ce websocket.CloseError
 		if errors.As(err, &ce) {
-			return WSMessage{}, ce.Code, ce.Reason
+			return servertest.WSMessage{}, ce.Code, ce.Reason
 		}
 		r.t.Fatalf("read: %v", err)
 	}
@@ -79,7 +81,7 @@ func (r *rawWS) expectClose(want websocket.StatusCode, wantReason string) {
 	}
 }
 
-func (r *rawWS) expect(typ string) WSMessage {
+func (r *rawWS) expect(typ string) servertest.WSMessage {
 	r.t.Helper()
 	msg, code, reason := r.read(15 * time.Second)
 	if code != -1 || msg.Type != typ {
@@ -95,7 +97,7 @@ func (r *rawWS) init(token string) {
 }
 
 func TestWebsocketProtocolConformance(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	m := w.M
 	token := m.MustLogin(t, w.CompanyAdmin)
 	proto := []string{"graphql-transport-ws"}
@@ -136,7 +138,7 @@ func TestWebsocketProtocolConformance(t *testing.T) {
 		c.expectClose(4400, "")
 	})
 	t.Run("NoInitWithinTimeout4408", func(t *testing.T) {
-		short := MustRunReplica(t, m, nil, "-ws-init-timeout", "300ms", "-event-relay=false")
+		short := servertest.MustRunReplica(t, m, nil, "-ws-init-timeout", "300ms", "-event-relay=false")
 		dialRaw(t, short, proto, nil).expectClose(4408, "Connection initialisation timeout")
 	})
 	t.Run("DuplicateID4409", func(t *testing.T) {
@@ -210,9 +212,9 @@ func openDescriptors(t *testing.T) int {
 // with 4403, and the socket is released: the refused handshakes used to
 // leave their descriptors open until the process ran out.
 func TestWebsocketCSRFRefusalClosesAndReleases(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	cookie := w.M.MustLoginCookie(t, w.CompanyAdmin)
-	header := http.Header{"Cookie": {SessionCookie + "=" + cookie}}
+	header := http.Header{"Cookie": {wiring.SessionCookie + "=" + cookie}}
 	for name, payload := range map[string]map[string]any{
 		"Missing": {},
 		"Wrong":   {"csrfToken": "forged"},
@@ -248,7 +250,7 @@ func TestWebsocketCSRFRefusalClosesAndReleases(t *testing.T) {
 
 // A subscription over plain POST is refused at once; over SSE it streams.
 func TestSubscriptionOverHTTP(t *testing.T) {
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	m := w.M
 	token := m.MustLogin(t, w.CompanyAdmin)
 	body := `{"query": "subscription { changes { cursor type } }"}`
@@ -259,7 +261,7 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 			t.Fatalf("no answer (it used to wait for the next event): %v", err)
 		}
 		defer resp.Body.Close()
-		var r Response
+		var r servertest.Response
 		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 			t.Fatal(err)
 		}
@@ -324,7 +326,7 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var r Response
+		var r servertest.Response
 		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 			t.Fatal(err)
 		}
@@ -336,7 +338,7 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 
 // postWithAccept posts a GraphQL request as token's bearer, with Accept
 // when not empty, and gives up after timeout.
-func postWithAccept(m *Main, token, accept, body string, timeout time.Duration) (*http.Response, error) {
+func postWithAccept(m *servertest.Main, token, accept, body string, timeout time.Duration) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, m.URL()+"/graphql", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -375,7 +377,7 @@ func TestOfficialGraphqlWsClient(t *testing.T) {
 		}
 		t.Skip("node not installed")
 	}
-	w := NewWorld(t)
+	w := servertest.NewWorld(t)
 	m := w.M
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()

@@ -1,4 +1,4 @@
-package main
+package servertest
 
 import (
 	"context"
@@ -166,11 +166,12 @@ func (w *AdminWorld) Snapshot(t *testing.T) string {
 func (w *AdminWorld) Unchanged(t *testing.T, before string) {
 	t.Helper()
 	if after := w.Snapshot(t); after != before {
-		t.Errorf("a refused change changed the database:\nbefore %s\nafter  %s", diffLine(before, after), diffLine(after, before))
+		t.Errorf("a refused change changed the database:\nbefore %s\nafter  %s", DiffLine(before, after), DiffLine(after, before))
 	}
 }
 
-func diffLine(a, b string) string {
+// DiffLine is the first line of a that differs from b, cut at 600 bytes.
+func DiffLine(a, b string) string {
 	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
 	for i := range al {
 		if i >= len(bl) || al[i] != bl[i] {
@@ -185,9 +186,9 @@ func diffLine(a, b string) string {
 
 // payload is the result of one mutation.
 type Payload struct {
-	Res  *Response
-	name string
-	Data map[string]any
+	Res   *Response
+	Field string
+	Data  map[string]any
 }
 
 // mutate runs `field(input: $input) { selection userErrors {...} }`.
@@ -195,7 +196,7 @@ func (w *AdminWorld) Mutate(t *testing.T, token, field, inputType, selection str
 	t.Helper()
 	q := fmt.Sprintf("mutation($input: %s!) { %s(input: $input) { %s userErrors { field code message } } }", inputType, field, selection)
 	res := w.M.GQL(t, token, q, map[string]any{"input": input})
-	p := &Payload{Res: res, name: field}
+	p := &Payload{Res: res, Field: field}
 	if len(res.Data) > 0 && string(res.Data) != "null" {
 		var d map[string]map[string]any
 		if err := json.Unmarshal(res.Data, &d); err == nil {
@@ -213,7 +214,7 @@ func (p *Payload) Code() string { return p.Res.Code() }
 func (p *Payload) UserError(t *testing.T) string {
 	t.Helper()
 	if len(p.Res.Errors) > 0 {
-		t.Fatalf("%s: unexpected errors %+v", p.name, p.Res.Errors)
+		t.Fatalf("%s: unexpected errors %+v", p.Field, p.Res.Errors)
 	}
 	errs, _ := p.Data["userErrors"].([]any)
 	if len(errs) == 0 {
@@ -226,7 +227,7 @@ func (p *Payload) UserError(t *testing.T) string {
 func (p *Payload) OK(t *testing.T) map[string]any {
 	t.Helper()
 	if c := p.UserError(t); c != "" {
-		t.Fatalf("%s: userError %s: %v", p.name, c, p.Data["userErrors"])
+		t.Fatalf("%s: userError %s: %v", p.Field, c, p.Data["userErrors"])
 	}
 	return p.Data
 }

@@ -1,4 +1,4 @@
-package main
+package wiring
 
 import (
 	"bufio"
@@ -231,49 +231,6 @@ func TestGzipJSON(t *testing.T) {
 		line, err := bufio.NewReader(res.Body).ReadString('\n')
 		if err != nil || line != "event: next\n" {
 			t.Fatalf("first line %q, %v (held back by the compressor?)", line, err)
-		}
-	})
-}
-
-// Over the real /graphql: a query's large answer is gzipped; a mutation's
-// never is (BREACH, SECURITY.md), however large.
-func TestGraphQLCompression(t *testing.T) {
-	m := MustRunMain(t)
-	var aliases strings.Builder
-	for i := range 40 {
-		fmt.Fprintf(&aliases, " answer_number_%02d_of_the_compression_test: __typename", i)
-	}
-	post := func(query, acceptEncoding string) (*http.Response, []byte) {
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(fmt.Sprintf(`{"query": %q}`, query)))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept-Encoding", acceptEncoding)
-		res, err := rawClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res, b
-	}
-	t.Run("QueryGzipped", func(t *testing.T) {
-		res, body := post("query {"+aliases.String()+" }", "gzip")
-		if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("Vary") != "Accept-Encoding" {
-			t.Fatalf("headers %v", res.Header)
-		}
-		if plain := gunzip(t, body); !bytes.Contains(plain, []byte(`"answer_number_39_of_the_compression_test":"Query"`)) || len(plain) < compressMinSize {
-			t.Fatalf("answer %s", plain)
-		}
-	})
-	t.Run("SmallQueryNot", func(t *testing.T) {
-		res, body := post("{ viewer { __typename } }", "gzip")
-		if res.Header.Get("Content-Encoding") != "" || !strings.Contains(string(body), `"viewer"`) {
-			t.Fatalf("headers %v body %s", res.Header, body)
-		}
-	})
-	t.Run("MutationNever", func(t *testing.T) {
-		res, body := post("mutation {"+aliases.String()+" }", "gzip")
-		if res.Header.Get("Content-Encoding") != "" || !bytes.Contains(body, []byte(`"answer_number_39_of_the_compression_test":"Mutation"`)) {
-			t.Fatalf("headers %v body %.200s", res.Header, body)
 		}
 	})
 }

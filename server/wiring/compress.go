@@ -1,4 +1,4 @@
-package main
+package wiring
 
 import (
 	"bufio"
@@ -12,9 +12,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// compressMinSize is the smallest answer worth compressing: below it gzip's
+// CompressMinSize is the smallest answer worth compressing: below it gzip's
 // header and the CPU cost outweigh the bytes saved.
-const compressMinSize = 1024
+const CompressMinSize = 1024
 
 // compressible lists the media types of answers that are gzipped.
 func compressible(contentType string) bool {
@@ -47,7 +47,7 @@ func noCompress(ctx context.Context) {
 	}
 }
 
-// gzipJSON gzips JSON answers of at least compressMinSize bytes for clients
+// gzipJSON gzips JSON answers of at least CompressMinSize bytes for clients
 // that accept gzip (issue 15.8). WebSocket upgrades pass untouched, and so
 // does anything that is not JSON (Server-Sent Events above all: each event
 // must leave when it is flushed, not when a compressor's block fills).
@@ -69,7 +69,7 @@ func gzipJSON(next http.Handler) http.Handler {
 	})
 }
 
-// gzipResponseWriter holds the first compressMinSize bytes of a JSON answer
+// gzipResponseWriter holds the first CompressMinSize bytes of a JSON answer
 // to learn whether it is worth compressing; anything else goes straight
 // through.
 type gzipResponseWriter struct {
@@ -139,7 +139,7 @@ func (w *gzipResponseWriter) Write(p []byte) (int, error) {
 		return w.gz.Write(p)
 	}
 	w.buf = append(w.buf, p...)
-	if len(w.buf) >= compressMinSize {
+	if len(w.buf) >= CompressMinSize {
 		if w.hold.off {
 			w.pass()
 		} else {

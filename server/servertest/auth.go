@@ -1,4 +1,4 @@
-package main
+package servertest
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"tenantadmin/auth"
 	"tenantadmin/db"
+	"tenantadmin/server/wiring"
 )
 
 const (
@@ -136,8 +137,8 @@ func (b *Browser) Post(tb testing.TB, query string, vars map[string]any) (*Respo
 	req, _ := http.NewRequest(http.MethodPost, b.M.URL()+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", ChromeWindows)
-	if t := b.Cookie(CSRFCookie); t != "" && b.CSRF {
-		req.Header.Set(CSRFHeader, t)
+	if t := b.Cookie(wiring.CSRFCookie); t != "" && b.CSRF {
+		req.Header.Set(wiring.CSRFHeader, t)
 	}
 	res, err := b.Client.Do(req)
 	if err != nil {
