@@ -227,29 +227,29 @@ func TestSecretsNeverLogged(t *testing.T) {
 	b.Post(t, `{ viewer { user { username } } }`, nil)
 
 	// Invitation acceptance.
-	_, invitation := invite(t, w, "nuovo.utente")
+	_, invitation := servertest.Invite(t, w, "nuovo.utente")
 	secret("invitation token", invitation)
 	const invitedPassword = "invited-user-passphrase-81d2"
 	secret("invited password", invitedPassword)
-	m.GQL(t, "", invitationStatusQuery, map[string]any{"token": invitation})
-	res := m.GQL(t, "", acceptMutation, map[string]any{"input": map[string]any{"token": invitation, "password": invitedPassword}})
+	m.GQL(t, "", servertest.InvitationStatusQuery, map[string]any{"token": invitation})
+	res := m.GQL(t, "", servertest.AcceptMutation, map[string]any{"input": map[string]any{"token": invitation, "password": invitedPassword}})
 	if !strings.Contains(string(res.Data), "nuovo.utente") {
 		t.Fatalf("acceptInvitation: %s %+v", res.Data, res.Errors)
 	}
 
 	// Account recovery and password reset.
-	m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno@example.test"}})
+	m.GQL(t, "", servertest.RecoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno@example.test"}})
 	link, _ := servertest.LatestEmail(t, m, "operatore.uno@example.test").Data["link"].(string)
 	reset := servertest.TokenFromLink(t, link)
 	secret("reset token", reset)
 	const resetPassword = "reset-passphrase-after-recovery-5e7a"
 	secret("reset password", resetPassword)
-	res = m.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": reset, "password": resetPassword}})
+	res = m.GQL(t, "", servertest.ResetMutation, map[string]any{"input": map[string]any{"token": reset, "password": resetPassword}})
 	if !strings.Contains(string(res.Data), "operatore.uno") {
 		t.Fatalf("resetPasswordWithToken: %s %+v", res.Data, res.Errors)
 	}
 	// A reused token fails, and its failure is logged without it.
-	m.GQL(t, "", resetMutation, map[string]any{"input": map[string]any{"token": reset, "password": resetPassword}})
+	m.GQL(t, "", servertest.ResetMutation, map[string]any{"input": map[string]any{"token": reset, "password": resetPassword}})
 
 	// Service account token creation and use.
 	admin := m.MustLogin(t, w.CompanyAdmin)

@@ -40,7 +40,7 @@ func TestEmbeddedDefault(t *testing.T) {
 	var out struct {
 		BootstrapPlatformAdmin struct{ User struct{ Username string } }
 	}
-	m.GQL(t, "", bootstrapMutation, map[string]any{"input": map[string]any{"token": m.SetupToken, "username": "root.admin",
+	m.GQL(t, "", servertest.BootstrapMutation, map[string]any{"input": map[string]any{"token": m.SetupToken, "username": "root.admin",
 		"email": "root@example.test", "givenName": "Root", "familyName": "Admin", "password": "a long enough passphrase"}}).Decode(t, &out)
 	if out.BootstrapPlatformAdmin.User.Username != "root.admin" {
 		t.Fatalf("bootstrap: %+v", out)

@@ -109,7 +109,7 @@ func TestLoginLimitPerAccount(t *testing.T) {
 		}
 	}
 	// Recovery counts in the same bucket.
-	if res := m.GQL(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "ADA.ROSSI@example.test"}}); res.Code() != "RATE_LIMITED" {
+	if res := m.GQL(t, "", servertest.RecoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "ADA.ROSSI@example.test"}}); res.Code() != "RATE_LIMITED" {
 		t.Fatalf("recovery for the limited account: %q", res.Code())
 	}
 	if servertest.UserStatus(t, m, ada) != "ACTIVE" {

@@ -188,3 +188,7 @@ func Get(tb testing.TB, rawURL string) (*http.Response, string) {
 	b, _ := io.ReadAll(res.Body)
 	return res, string(b)
 }
+
+// CursorSecret is the CURSOR_SECRET of the tests that need one (the
+// others run on the public development key).
+const CursorSecret = "cursor secret of the test deployment, 0123456789"
