@@ -1,13 +1,10 @@
 package graph_test
 
 import (
-	"encoding/base64"
 	"strings"
 	"tenantadmin/server/servertest"
 	"testing"
 )
-
-func base64URL(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func TestBootstrapPlatformAdmin(t *testing.T) {
 	m := servertest.MustRunMain(t)

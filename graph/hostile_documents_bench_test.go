@@ -24,7 +24,7 @@ import (
 // same run (5 rounds of 100 pages each way), and the server CPU each
 // hostile request costs. Skipped unless BENCH_HOSTILE is set:
 //
-//	BENCH_HOSTILE=1 go test ./server -run '^$' -bench AdminLatencyUnderHostile -benchtime 1x
+//	BENCH_HOSTILE=1 go test ./graph -run '^$' -bench AdminLatencyUnderHostile -benchtime 1x
 func BenchmarkAdminLatencyUnderHostileDocuments(b *testing.B) {
 	if os.Getenv("BENCH_HOSTILE") == "" {
 		b.Skip("set BENCH_HOSTILE=1 to run")

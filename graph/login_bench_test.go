@@ -26,7 +26,7 @@ import (
 // slots as the raw run has goroutines (its default is half the cores), so
 // both hash with the same parallelism.
 //
-//	CI=true go test ./server -run '^$' -bench BenchmarkLogin -benchtime 200x -count 3
+//	CI=true go test ./graph -run '^$' -bench BenchmarkLogin -benchtime 200x -count 3
 func BenchmarkLogin(b *testing.B) {
 	m := servertest.MustRunMainWith(b, "-hash-concurrency", strconv.Itoa(runtime.GOMAXPROCS(0)), "-rate-login-account", "0", "-rate-login-ip", "0", "-rate-api-ip", "0",
 		"-rate-api-session", "0", "-rate-api-tenant", "0")

@@ -25,7 +25,7 @@ import (
 // run, sampling the process's peak Go heap and peak RSS during each
 // download. Flat memory means a ratio near 1 for 100 times the rows.
 //
-//	BENCH_CSV_USERS=1000000 CI=true go test ./server -run '^$' -bench CSVReportStreaming -benchtime 1x -timeout 60m
+//	BENCH_CSV_USERS=1000000 CI=true go test ./httpapi -run '^$' -bench CSVReportStreaming -benchtime 1x -timeout 60m
 //
 // It is skipped unless BENCH_CSV_USERS is set: generating the data takes
 // minutes.

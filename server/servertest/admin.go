@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// adminWorld is newWorld plus what the delegated-administration tests
+// AdminWorld is newWorld plus what the delegated-administration tests
 // need: an operator and a site admin, platform staff, and the catalog's ids.
 //
 //	holding ── company ── site          other
@@ -21,6 +21,7 @@ type AdminWorld struct {
 	tokens                     map[int64]string
 }
 
+// NewAdminWorld runs a server and builds the admin world in its database.
 func NewAdminWorld(t *testing.T) *AdminWorld {
 	t.Helper()
 	w := &AdminWorld{World: NewWorld(t), tokens: map[int64]string{}}
@@ -41,6 +42,7 @@ func AdminWorldOf(w *World) *AdminWorld {
 	return &AdminWorld{World: w, tokens: map[int64]string{}}
 }
 
+// Token signs userID in once (a bearer session) and returns the token.
 func (w *AdminWorld) Token(t *testing.T, userID int64) string {
 	t.Helper()
 	if tok, ok := w.tokens[userID]; ok {
@@ -51,7 +53,7 @@ func (w *AdminWorld) Token(t *testing.T, userID int64) string {
 	return tok
 }
 
-// scalar runs a query returning one value.
+// Scalar runs a query returning one value.
 func (w *AdminWorld) Scalar(t *testing.T, dest any, query string, args ...any) {
 	t.Helper()
 	if err := w.M.DB.NewRaw(query, args...).Scan(context.Background(), dest); err != nil {
@@ -59,6 +61,7 @@ func (w *AdminWorld) Scalar(t *testing.T, dest any, query string, args ...any) {
 	}
 }
 
+// Count runs a query returning one count.
 func (w *AdminWorld) Count(t *testing.T, query string, args ...any) int {
 	t.Helper()
 	var n int
@@ -66,28 +69,31 @@ func (w *AdminWorld) Count(t *testing.T, query string, args ...any) int {
 	return n
 }
 
+// ProductID is the id of a product by code.
 func (w *AdminWorld) ProductID(t *testing.T, code string) int64 {
 	var id int64
 	w.Scalar(t, &id, "SELECT id FROM products WHERE code = ?", code)
 	return id
 }
 
-// product returns the global ID of a product by code.
+// Product returns the global ID of a product by code.
 func (w *AdminWorld) Product(t *testing.T, code string) string {
 	return GlobalID("Product", w.ProductID(t, code))
 }
 
+// RoleID is the id of a role by product and role code.
 func (w *AdminWorld) RoleID(t *testing.T, productCode, roleCode string) int64 {
 	var id int64
 	w.Scalar(t, &id, "SELECT r.id FROM roles r JOIN products p ON p.id = r.product_id WHERE p.code = ? AND r.code = ?", productCode, roleCode)
 	return id
 }
 
-// role returns the global ID of a role by product and role code.
+// Role returns the global ID of a role by product and role code.
 func (w *AdminWorld) Role(t *testing.T, productCode, roleCode string) string {
 	return GlobalID("Role", w.RoleID(t, productCode, roleCode))
 }
 
+// AssignmentID is the id of a role assignment.
 func (w *AdminWorld) AssignmentID(t *testing.T, userID, tenantID int64, productCode, roleCode string) int64 {
 	var id int64
 	w.Scalar(t, &id, `SELECT ra.id FROM role_assignments ra JOIN roles r ON r.id = ra.role_id JOIN products p ON p.id = r.product_id
@@ -95,27 +101,29 @@ func (w *AdminWorld) AssignmentID(t *testing.T, userID, tenantID int64, productC
 	return id
 }
 
+// MembershipID is the id of a user's membership of a tenant.
 func (w *AdminWorld) MembershipID(t *testing.T, userID, tenantID int64) int64 {
 	var id int64
 	w.Scalar(t, &id, "SELECT id FROM memberships WHERE user_id = ? AND tenant_id = ?", userID, tenantID)
 	return id
 }
 
+// Version is the optimistic-locking version of a row.
 func (w *AdminWorld) Version(t *testing.T, table string, id int64) int {
 	return w.Count(t, "SELECT version FROM "+table+" WHERE id = ?", id)
 }
 
-// audits counts the audit events of an action on a target.
+// Audits counts the audit events of an action on a target.
 func (w *AdminWorld) Audits(t *testing.T, action string, targetID int64) int {
 	return w.Count(t, "SELECT count(*) FROM audit_events WHERE action = ? AND target_id = ?", action, targetID)
 }
 
-// events counts the subscription events of a type about a subject in a tenant.
+// Events counts the subscription events of a type about a subject in a tenant.
 func (w *AdminWorld) Events(t *testing.T, typ string, tenantID, subjectID int64) int {
 	return w.Count(t, "SELECT count(*) FROM events WHERE type = ? AND tenant_id = ? AND subject_id = ?", typ, tenantID, subjectID)
 }
 
-// wantAudit checks that the change wrote its audit event (with who and
+// WantAudit checks that the change wrote its audit event (with who and
 // from where) and its subscription event in the tenant.
 func (w *AdminWorld) WantAudit(t *testing.T, action string, targetID, actorID int64, eventType string, tenantID int64) {
 	t.Helper()
@@ -149,7 +157,7 @@ var deliveryColumns = map[string]string{
 	"email_outbox": " - 'attempts' - 'next_attempt_at' - 'sent_at' - 'last_error'",
 }
 
-// snapshot dumps every table a mutation may touch.
+// Snapshot dumps every table a mutation may touch.
 func (w *AdminWorld) Snapshot(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
@@ -162,7 +170,7 @@ func (w *AdminWorld) Snapshot(t *testing.T) string {
 	return b.String()
 }
 
-// unchanged fails when the database differs from a snapshot.
+// Unchanged fails when the database differs from a snapshot.
 func (w *AdminWorld) Unchanged(t *testing.T, before string) {
 	t.Helper()
 	if after := w.Snapshot(t); after != before {
@@ -184,14 +192,14 @@ func DiffLine(a, b string) string {
 	return ""
 }
 
-// payload is the result of one mutation.
+// Payload is the result of one mutation.
 type Payload struct {
 	Res   *Response
 	Field string
 	Data  map[string]any
 }
 
-// mutate runs `field(input: $input) { selection userErrors {...} }`.
+// Mutate runs `field(input: $input) { selection userErrors {...} }`.
 func (w *AdminWorld) Mutate(t *testing.T, token, field, inputType, selection string, input map[string]any) *Payload {
 	t.Helper()
 	q := fmt.Sprintf("mutation($input: %s!) { %s(input: $input) { %s userErrors { field code message } } }", inputType, field, selection)
@@ -206,10 +214,10 @@ func (w *AdminWorld) Mutate(t *testing.T, token, field, inputType, selection str
 	return p
 }
 
-// code is the GraphQL error code ("" when none).
+// Code is the GraphQL error code ("" when none).
 func (p *Payload) Code() string { return p.Res.Code() }
 
-// userError is the first userErrors code ("" when none); it fails on a
+// UserError is the first userErrors code ("" when none); it fails on a
 // GraphQL error.
 func (p *Payload) UserError(t *testing.T) string {
 	t.Helper()
@@ -223,7 +231,7 @@ func (p *Payload) UserError(t *testing.T) string {
 	return errs[0].(map[string]any)["code"].(string)
 }
 
-// ok asserts success and returns the payload.
+// OK asserts success and returns the payload.
 func (p *Payload) OK(t *testing.T) map[string]any {
 	t.Helper()
 	if c := p.UserError(t); c != "" {
@@ -232,7 +240,7 @@ func (p *Payload) OK(t *testing.T) map[string]any {
 	return p.Data
 }
 
-// dig walks a decoded JSON value by keys.
+// Dig walks a decoded JSON value by keys.
 func Dig(v any, path ...string) any {
 	for _, k := range path {
 		m, ok := v.(map[string]any)
@@ -244,7 +252,7 @@ func Dig(v any, path ...string) any {
 	return v
 }
 
-// query decodes a query's data into a generic map, failing on errors.
+// Query decodes a query's data into a generic map, failing on errors.
 func (w *AdminWorld) Query(t *testing.T, token, q string, vars map[string]any) map[string]any {
 	t.Helper()
 	var out map[string]any
@@ -252,7 +260,7 @@ func (w *AdminWorld) Query(t *testing.T, token, q string, vars map[string]any) m
 	return out
 }
 
-// validCF returns a valid Italian codice fiscale, distinct for each n < 1000.
+// ValidCF returns a valid Italian codice fiscale, distinct for each n < 1000.
 func ValidCF(n int) string {
 	first15 := fmt.Sprintf("RSSMRA85T10A%03d", n%1000)
 	odd := [36]int{1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23}

@@ -31,7 +31,7 @@ var goodPasswordHash = sync.OnceValue(func() string {
 	return h
 })
 
-// setPassword gives a fixture user the password goodPassword.
+// SetPassword gives a fixture user the password goodPassword.
 func SetPassword(t testing.TB, m *Main, userID int64) {
 	t.Helper()
 	if _, err := m.DB.Exec(`INSERT INTO credentials (user_id, password_hash, password_changed_at) VALUES (?, ?, now())
@@ -41,7 +41,7 @@ func SetPassword(t testing.TB, m *Main, userID int64) {
 	}
 }
 
-// gqlUA posts anonymously (or with a bearer token) with a User-Agent.
+// GQLUA posts anonymously (or with a bearer token) with a User-Agent.
 func (m *Main) GQLUA(tb testing.TB, token, userAgent, query string, vars map[string]any) *Response {
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -54,7 +54,7 @@ func (m *Main) GQLUA(tb testing.TB, token, userAgent, query string, vars map[str
 	return Do(tb, req)
 }
 
-// payload decodes data.<field> of a mutation and returns its userErrors'
+// AuthPayload decodes data.<field> of a mutation and returns its userErrors'
 // first code ("" when none).
 func AuthPayload(tb testing.TB, res *Response, field string, v any) string {
 	tb.Helper()
@@ -77,10 +77,12 @@ func AuthPayload(tb testing.TB, res *Response, field string, v any) string {
 	return errs.UserErrors[0].Code
 }
 
+// LoginMutation signs in.
 const LoginMutation = `mutation($input: LoginInput!) { login(input: $input) {
   token expiresAt totpEnrollmentRequired viewer { user { username } }
   userErrors { field code message } } }`
 
+// LoginResult decodes LoginMutation.
 type LoginResult struct {
 	Token                  *string
 	ExpiresAt              *string
@@ -92,7 +94,7 @@ type LoginResult struct {
 	}
 }
 
-// login signs in for a bearer token; it returns the token ("" on failure)
+// Login signs in for a bearer token; it returns the token ("" on failure)
 // and the first userError code.
 func (m *Main) Login(tb testing.TB, username, password string, extra map[string]any) (string, string) {
 	tb.Helper()
@@ -108,7 +110,7 @@ func (m *Main) Login(tb testing.TB, username, password string, extra map[string]
 	return *out.Token, code
 }
 
-// browser is an SPA in a browser: a cookie jar, and the CSRF header taken
+// Browser is an SPA in a browser: a cookie jar, and the CSRF header taken
 // from the csrf_token cookie on every POST.
 type Browser struct {
 	M      *Main
@@ -116,11 +118,13 @@ type Browser struct {
 	CSRF   bool
 }
 
+// NewBrowser is a browser with an empty cookie jar.
 func NewBrowser(m *Main) *Browser {
 	jar, _ := cookiejar.New(nil)
 	return &Browser{M: m, Client: &http.Client{Jar: jar}, CSRF: true}
 }
 
+// Cookie is the value of one of the browser's cookies for the server.
 func (b *Browser) Cookie(name string) string {
 	u, _ := url.Parse(b.M.URL())
 	for _, c := range b.Client.Jar.Cookies(u) {
@@ -131,6 +135,7 @@ func (b *Browser) Cookie(name string) string {
 	return ""
 }
 
+// Post sends a GraphQL operation as the SPA does (cookies and CSRF header).
 func (b *Browser) Post(tb testing.TB, query string, vars map[string]any) (*Response, *http.Response) {
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -153,7 +158,7 @@ func (b *Browser) Post(tb testing.TB, query string, vars map[string]any) (*Respo
 	return &out, res
 }
 
-// latestEmail returns the newest outbox row to an address.
+// LatestEmail returns the newest outbox row to an address.
 func LatestEmail(tb testing.TB, m *Main, to string) *db.OutboxEmail {
 	tb.Helper()
 	var e db.OutboxEmail
@@ -163,6 +168,7 @@ func LatestEmail(tb testing.TB, m *Main, to string) *db.OutboxEmail {
 	return &e
 }
 
+// EmailCount counts the emails queued to an address.
 func EmailCount(tb testing.TB, m *Main, to string) int {
 	tb.Helper()
 	var n int
@@ -172,7 +178,7 @@ func EmailCount(tb testing.TB, m *Main, to string) int {
 	return n
 }
 
-// noticeCount counts the emails of one template queued for a user.
+// NoticeCount counts the emails of one template queued for a user.
 func NoticeCount(tb testing.TB, m *Main, userID int64, template string) int {
 	tb.Helper()
 	var n int
@@ -182,7 +188,7 @@ func NoticeCount(tb testing.TB, m *Main, userID int64, template string) int {
 	return n
 }
 
-// tokenFromLink extracts the token of a link's #token= fragment.
+// TokenFromLink extracts the token of a link's #token= fragment.
 func TokenFromLink(tb testing.TB, link string) string {
 	tb.Helper()
 	_, token, ok := strings.Cut(link, "#token=")
@@ -192,6 +198,7 @@ func TokenFromLink(tb testing.TB, link string) string {
 	return token
 }
 
+// AuditCount counts the audit events of an action on a target.
 func AuditCount(tb testing.TB, m *Main, action string, target int64) int {
 	tb.Helper()
 	var n int
@@ -201,6 +208,7 @@ func AuditCount(tb testing.TB, m *Main, action string, target int64) int {
 	return n
 }
 
+// EventCount counts the USER_UPDATED events about a user.
 func EventCount(tb testing.TB, m *Main, subject int64) int {
 	tb.Helper()
 	var n int
@@ -210,6 +218,7 @@ func EventCount(tb testing.TB, m *Main, subject int64) int {
 	return n
 }
 
+// UserStatus is a user's status.
 func UserStatus(tb testing.TB, m *Main, userID int64) string {
 	tb.Helper()
 	var s string
@@ -219,7 +228,7 @@ func UserStatus(tb testing.TB, m *Main, userID int64) string {
 	return s
 }
 
-// viewerName returns the signed-in username of a bearer token, "" when
+// ViewerName returns the signed-in username of a bearer token, "" when
 // the token does not authenticate.
 func (m *Main) ViewerName(tb testing.TB, token string) string {
 	tb.Helper()
@@ -233,6 +242,7 @@ func (m *Main) ViewerName(tb testing.TB, token string) string {
 	return out.Viewer.User.Username
 }
 
+// WaitUntil polls cond until it holds, failing after timeout.
 func WaitUntil(tb testing.TB, timeout time.Duration, cond func() bool) {
 	tb.Helper()
 	deadline := time.Now().Add(timeout)

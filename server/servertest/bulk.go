@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// bulkResult is a bulk mutation's payload (issue 19).
+// BulkResult is a bulk mutation's payload (issue 19).
 type BulkResult struct {
 	Succeeded      []struct{ ID, Username, Status string }
 	RemovedUserIds []string
@@ -21,7 +21,7 @@ type BulkResult struct {
 	}
 }
 
-// bulk runs suspendUsers, reactivateUsers or removeUsersFromTenant as
+// Bulk runs suspendUsers, reactivateUsers or removeUsersFromTenant as
 // token in tenantID on users (global IDs as given).
 func (w *AdminWorld) Bulk(t *testing.T, token, field string, tenantID int64, users ...string) (*BulkResult, *Response) {
 	t.Helper()
@@ -44,7 +44,7 @@ func (w *AdminWorld) Bulk(t *testing.T, token, field string, tenantID int64, use
 	return d[field], res
 }
 
-// succeeded lists the usernames changed, in order.
+// SucceededNames lists the usernames changed with their status, in order.
 func (r *BulkResult) SucceededNames() string {
 	var names []string
 	for _, u := range r.Succeeded {
@@ -53,7 +53,7 @@ func (r *BulkResult) SucceededNames() string {
 	return strings.Join(names, ",")
 }
 
-// failures lists the userErrors as index/userId/code.
+// Failures lists the userErrors as index/userId/code.
 func (r *BulkResult) Failures() string {
 	var out []string
 	for _, e := range r.UserErrors {
@@ -74,4 +74,5 @@ func (r *BulkResult) Failures() string {
 	return strings.Join(out, ",")
 }
 
+// UID is the global ID of a user.
 func UID(id int64) string { return GlobalID("User", id) }

@@ -10,7 +10,7 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// recordChange writes a change as a mutation does: its audit record and
+// RecordChange writes a change as a mutation does: its audit record and
 // change event in one transaction (db.RecordChange), through the given
 // server's database handle.
 func RecordChange(t testing.TB, m *Main, tenant int64, typ, subjectType string, subjectID int64, payload map[string]any) {
@@ -41,7 +41,7 @@ func auditActionOf(typ string) string {
 	return "user.update"
 }
 
-// waitSubscribers waits until the server's hub holds n subscriptions.
+// WaitSubscribers waits until the server's hub holds n subscriptions.
 func WaitSubscribers(t testing.TB, m *Main, n int) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)

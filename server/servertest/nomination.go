@@ -7,6 +7,7 @@ import (
 
 // Helpers of the oversight tests (issue 6): nominations (R20).
 
+// PayloadErrors decodes a payload's userErrors.
 type PayloadErrors struct {
 	UserErrors []struct {
 		Field []string
@@ -14,6 +15,7 @@ type PayloadErrors struct {
 	}
 }
 
+// Code is the first userErrors code ("" when none).
 func (p PayloadErrors) Code() string {
 	if len(p.UserErrors) == 0 {
 		return ""
@@ -21,6 +23,7 @@ func (p PayloadErrors) Code() string {
 	return p.UserErrors[0].Code
 }
 
+// StartNominationMutation starts a nomination (R20).
 const StartNominationMutation = `mutation($input: StartNominationInput!) {
   startNomination(input: $input) {
     nomination { id reference status sentTo formSha256 contentSha256 expiresAt
@@ -30,6 +33,7 @@ const StartNominationMutation = `mutation($input: StartNominationInput!) {
   }
 }`
 
+// StartedNomination decodes StartNominationMutation.
 type StartedNomination struct {
 	StartNomination struct {
 		PayloadErrors
@@ -41,9 +45,10 @@ type StartedNomination struct {
 	}
 }
 
+// RepTaxCode is the legal representative's tax code (Mario).
 const RepTaxCode = "RSSMRA85T10A562S"
 
-// nominationWorld is newWorld plus an administrator of the cob product
+// NominationWorld is newWorld plus an administrator of the cob product
 // (whose master role requires nomination) and a nominee in the company.
 type NominationWorld struct {
 	*World
@@ -51,6 +56,7 @@ type NominationWorld struct {
 	Cob, Master, Operatore      int64
 }
 
+// NewNominationWorld runs a server and builds the nomination world in its database.
 func NewNominationWorld(t *testing.T) *NominationWorld {
 	w := &NominationWorld{World: NewWorld(t)}
 	w.CobAdmin = w.F.User("cob.admin", w.Company)
@@ -66,6 +72,7 @@ func NewNominationWorld(t *testing.T) *NominationWorld {
 	return w
 }
 
+// Input is the variables of StartNominationMutation for a nominee, a role of cob and a legal representative.
 func (w *NominationWorld) Input(userID, roleID int64, rep map[string]any, confirm bool) map[string]any {
 	return map[string]any{"input": map[string]any{
 		"tenantId": GlobalID("Tenant", w.Company), "userId": GlobalID("User", userID),
@@ -74,10 +81,12 @@ func (w *NominationWorld) Input(userID, roleID int64, rep map[string]any, confir
 	}}
 }
 
+// Mario is the legal representative of the company.
 func Mario() map[string]any {
 	return map[string]any{"givenName": "Mario", "familyName": "Rossi", "taxCode": strings.ToLower(RepTaxCode)}
 }
 
+// Start runs StartNominationMutation as viewer.
 func (w *NominationWorld) Start(t *testing.T, viewer int64, in map[string]any) StartedNomination {
 	t.Helper()
 	var out StartedNomination
@@ -85,7 +94,7 @@ func (w *NominationWorld) Start(t *testing.T, viewer int64, in map[string]any) S
 	return out
 }
 
-// linkToken reads the token of the latest nomination email.
+// LinkToken reads the token of the latest nomination email.
 func (w *NominationWorld) LinkToken(t *testing.T) string {
 	t.Helper()
 	link := w.Text(t, "SELECT data->>'link' FROM email_outbox WHERE template = 'nomination' ORDER BY id DESC LIMIT 1")
@@ -96,10 +105,12 @@ func (w *NominationWorld) LinkToken(t *testing.T) string {
 	return link[i+len("/nominations/"):]
 }
 
+// RejectNominationMutation rejects a nomination by its link token.
 const RejectNominationMutation = `mutation($input: RejectNominationInput!) {
   rejectNomination(input: $input) { status nomination { status reason } userErrors { field code } }
 }`
 
+// Rejected decodes RejectNominationMutation.
 type Rejected struct {
 	RejectNomination struct {
 		PayloadErrors

@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// getReport downloads a report with a bearer token (or a session cookie
+// GetReport downloads a report with a bearer token (or a session cookie
 // when cookie is true).
 func GetReport(t *testing.T, m *Main, token, path string, tenantID int64, cookie bool) (*http.Response, string) {
 	t.Helper()
@@ -30,6 +30,7 @@ func GetReport(t *testing.T, m *Main, token, path string, tenantID int64, cookie
 	return res, string(b)
 }
 
+// ReadCSV parses a CSV report, failing when it is not CSV.
 func ReadCSV(t *testing.T, body string) [][]string {
 	t.Helper()
 	if !strings.HasPrefix(body, report.BOM) {

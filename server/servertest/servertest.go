@@ -120,7 +120,7 @@ func (m *Main) MustLoginCookie(tb testing.TB, userID int64) string {
 	return token
 }
 
-// gqlResponse is a GraphQL response with raw data for flexible decoding.
+// Response is a GraphQL response with raw data for flexible decoding.
 type Response struct {
 	Data   json.RawMessage `json:"data"`
 	Errors []struct {
@@ -131,7 +131,7 @@ type Response struct {
 	Status int
 }
 
-// code returns the first error's extensions.code, or "".
+// Code returns the first error's extensions.code, or "".
 func (r *Response) Code() string {
 	if len(r.Errors) == 0 {
 		return ""
@@ -140,6 +140,7 @@ func (r *Response) Code() string {
 	return c
 }
 
+// Decode decodes the data into v, failing on GraphQL errors.
 func (r *Response) Decode(tb testing.TB, v any) {
 	tb.Helper()
 	if len(r.Errors) > 0 {
@@ -162,6 +163,7 @@ func (m *Main) GQL(tb testing.TB, token, query string, vars map[string]any) *Res
 	return Do(tb, req)
 }
 
+// Do sends a GraphQL request and decodes its answer.
 func Do(tb testing.TB, req *http.Request) *Response {
 	tb.Helper()
 	res, err := http.DefaultClient.Do(req)
@@ -178,6 +180,7 @@ func Do(tb testing.TB, req *http.Request) *Response {
 	return &out
 }
 
+// Get fetches rawURL and returns the response and its body.
 func Get(tb testing.TB, rawURL string) (*http.Response, string) {
 	tb.Helper()
 	res, err := http.Get(rawURL)

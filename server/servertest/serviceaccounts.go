@@ -7,18 +7,20 @@ import (
 	"time"
 )
 
+// UserError is one entry of a payload's userErrors.
 type UserError struct {
 	Field         []string
 	Code, Message string
 }
 
+// ServiceAccountOut is the selection of a service account in CreateServiceAccountMutation.
 type ServiceAccountOut struct {
 	ID, UID, Username, Description, Status string
 	Tenant                                 *struct{ ID string }
 	User                                   *struct{ ID, Kind string }
 }
 
-// createSA creates a service account through the API and returns it and
+// CreateSA creates a service account through the API and returns it and
 // the userErrors.
 func (w *World) CreateSA(t *testing.T, token string, input map[string]any) (ServiceAccountOut, []UserError) {
 	t.Helper()
@@ -36,6 +38,7 @@ func (w *World) CreateSA(t *testing.T, token string, input map[string]any) (Serv
 	return *p.ServiceAccount, p.UserErrors
 }
 
+// TokenOut is the selection of a service account token (TokenFields).
 type TokenOut struct {
 	ID, Name, Hint, Status string
 	ExpiresAt              time.Time
@@ -43,8 +46,10 @@ type TokenOut struct {
 	RotatedFrom            *struct{ ID string }
 }
 
+// TokenFields is the selection of a service account token.
 const TokenFields = `id name hint status expiresAt lastUsedAt revokedAt rotatedFrom { id }`
 
+// CreateToken creates a service account token through the API and returns it, its secret and the userErrors.
 func (w *World) CreateToken(t *testing.T, token string, input map[string]any) (TokenOut, string, []UserError) {
 	t.Helper()
 	var out struct {
@@ -64,6 +69,7 @@ func (w *World) CreateToken(t *testing.T, token string, input map[string]any) (T
 	return *p.Token, *p.Secret, p.UserErrors
 }
 
+// Codes lists the userErrors' codes, comma-separated.
 func Codes(errs []UserError) string {
 	var s []string
 	for _, e := range errs {
@@ -72,7 +78,7 @@ func Codes(errs []UserError) string {
 	return strings.Join(s, ",")
 }
 
-// whoAmI returns the username and kind the bearer token authenticates as,
+// WhoAmI returns the username and kind the bearer token authenticates as,
 // or "" when it is anonymous.
 func (m *Main) WhoAmI(t *testing.T, token string) string {
 	t.Helper()
@@ -88,6 +94,7 @@ func (m *Main) WhoAmI(t *testing.T, token string) string {
 	return out.Viewer.User.Username + "/" + out.Viewer.User.Kind
 }
 
+// CreateServiceAccountMutation creates a service account.
 const CreateServiceAccountMutation = `mutation($input: CreateServiceAccountInput!) {
   createServiceAccount(input: $input) {
     serviceAccount { id uid username description status tenant { id } user { id kind } }
@@ -95,7 +102,7 @@ const CreateServiceAccountMutation = `mutation($input: CreateServiceAccountInput
   }
 }`
 
-// serviceAccount creates a service account in tenant (with a role there, so
+// ServiceAccount creates a service account in tenant (with a role there, so
 // it counts against the tenant too) and returns its id; tokens are made
 // with newToken. Each call signs the admin in afresh, so the setup never
 // spends the admin's own session budget.
@@ -113,6 +120,7 @@ func (w *World) ServiceAccount(t *testing.T, admin, tenant int64, username strin
 	return sa.ID
 }
 
+// NewToken creates a token of a service account and returns its secret.
 func (w *World) NewToken(t *testing.T, admin int64, saID, name string) string {
 	t.Helper()
 	_, secret, errs := w.CreateToken(t, w.M.MustLogin(t, admin), map[string]any{"serviceAccountId": saID, "name": name})

@@ -12,6 +12,7 @@ import (
 // UsersPageQuery is the document the read-path benchmarks measure.
 const UsersPageQuery = bench.UsersPageQuery
 
+// UsersPage decodes UsersPageQuery.
 type UsersPage struct {
 	Users struct {
 		TotalCount int
@@ -39,7 +40,7 @@ type UsersPage struct {
 	}
 }
 
-// world is a small organisation: a holding with a child company and its
+// World is a small organisation: a holding with a child company and its
 // site, and an unrelated organisation.
 type World struct {
 	M                                                  *Main
@@ -48,11 +49,12 @@ type World struct {
 	HoldingAdmin, CompanyAdmin, OtherAdmin, Technician int64
 }
 
+// NewWorld runs a server and builds the world in its database.
 func NewWorld(t *testing.T) *World {
 	return NewWorldOn(t, MustRunMain(t))
 }
 
-// newWorldOn builds the world in the database of an already running server.
+// NewWorldOn builds the world in the database of an already running server.
 func NewWorldOn(t *testing.T, m *Main) *World {
 	f := dbtest.NewFixture(t, m.DB)
 	w := &World{M: m, F: f}
@@ -71,10 +73,12 @@ func NewWorldOn(t *testing.T, m *Main) *World {
 	return w
 }
 
+// GlobalID is the GraphQL global ID of an object of type typ.
 func GlobalID(typ string, id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("%s:%d", typ, id)))
 }
 
+// Int64 runs a query returning one integer.
 func (w *World) Int64(t *testing.T, query string, args ...any) int64 {
 	t.Helper()
 	var n int64
@@ -84,6 +88,7 @@ func (w *World) Int64(t *testing.T, query string, args ...any) int64 {
 	return n
 }
 
+// Text runs a query returning one string.
 func (w *World) Text(t *testing.T, query string, args ...any) string {
 	t.Helper()
 	var s string

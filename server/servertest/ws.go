@@ -13,7 +13,7 @@ import (
 	"github.com/coder/websocket"
 )
 
-// wsClient speaks graphql-transport-ws to a running server, as a dashboard
+// WSClient speaks graphql-transport-ws to a running server, as a dashboard
 // (graphql-ws) does: connection_init with the bearer token, subscribe,
 // then next / error / complete messages.
 type WSClient struct {
@@ -21,20 +21,21 @@ type WSClient struct {
 	Conn *websocket.Conn
 }
 
-// wsMessage is one server message.
+// WSMessage is one server message.
 type WSMessage struct {
 	Type    string          `json:"type"`
 	ID      string          `json:"id,omitempty"`
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
+// WSOptions tune a WebSocket client.
 type WSOptions struct {
 	// receiveBuffer, when set, shrinks the socket's receive buffer so that
 	// a client that stops reading backs up the server quickly.
 	ReceiveBuffer int
 }
 
-// mustWS opens a subscription connection authenticated by a bearer token
+// MustWS opens a subscription connection authenticated by a bearer token
 // in connection_init.
 func (m *Main) MustWS(tb testing.TB, token string, opts ...WSOptions) *WSClient {
 	tb.Helper()
@@ -50,6 +51,7 @@ func (m *Main) MustWS(tb testing.TB, token string, opts ...WSOptions) *WSClient 
 	return ws
 }
 
+// DialWS opens a subscription connection and sends connection_init with the bearer token.
 func (m *Main) DialWS(token string, opts ...WSOptions) (*websocket.Conn, error) {
 	dialer := &net.Dialer{}
 	for _, o := range opts {
@@ -89,6 +91,7 @@ func (m *Main) DialWS(token string, opts ...WSOptions) (*websocket.Conn, error) 
 	return c, nil
 }
 
+// Send writes one message.
 func (ws *WSClient) Send(v any) {
 	ws.TB.Helper()
 	b, _ := json.Marshal(v)
@@ -99,13 +102,13 @@ func (ws *WSClient) Send(v any) {
 	}
 }
 
-// subscribe starts an operation with the given id.
+// Subscribe starts an operation with the given id.
 func (ws *WSClient) Subscribe(id, query string, vars map[string]any) {
 	ws.TB.Helper()
 	ws.Send(map[string]any{"type": "subscribe", "id": id, "payload": map[string]any{"query": query, "variables": vars}})
 }
 
-// next returns the next message that is not a ping (answered with a pong),
+// Next returns the next message that is not a ping (answered with a pong),
 // failing after a generous timeout.
 func (ws *WSClient) Next() WSMessage {
 	ws.TB.Helper()
@@ -128,7 +131,7 @@ func (ws *WSClient) Next() WSMessage {
 	}
 }
 
-// changeEvent is the selection the tests subscribe with.
+// ChangeEvent is the selection the tests subscribe with.
 type ChangeEvent struct {
 	Cursor      string
 	Type        string
@@ -139,13 +142,14 @@ type ChangeEvent struct {
 	AuditEvent  *struct{ Action, ActorLabel string }
 }
 
+// ChangesSubscription subscribes to changes with the ChangeEvent selection.
 const ChangesSubscription = `subscription($tenantIds: [ID!], $after: String) {
   changes(tenantIds: $tenantIds, after: $after) {
     cursor type subjectType subjectId tenant { id } payload auditEvent { action actorLabel }
   }
 }`
 
-// nextEvent returns the next event of the subscription, failing on an
+// NextEvent returns the next event of the subscription, failing on an
 // error or completion.
 func (ws *WSClient) NextEvent() ChangeEvent {
 	ws.TB.Helper()
@@ -163,7 +167,7 @@ func (ws *WSClient) NextEvent() ChangeEvent {
 	return res.Data.Changes
 }
 
-// events returns the next n events.
+// Events returns the next n events.
 func (ws *WSClient) Events(n int) []ChangeEvent {
 	ws.TB.Helper()
 	out := make([]ChangeEvent, n)
@@ -173,7 +177,7 @@ func (ws *WSClient) Events(n int) []ChangeEvent {
 	return out
 }
 
-// endError reads until the subscription ends and returns the error's code
+// EndError reads until the subscription ends and returns the error's code
 // and reason; it fails if the subscription completes without one.
 func (ws *WSClient) EndError() (code, reason string, received int) {
 	ws.TB.Helper()
@@ -209,6 +213,7 @@ func (ws *WSClient) EndError() (code, reason string, received int) {
 	}
 }
 
+// EventTypes lists the events' types, comma-separated.
 func EventTypes(evs []ChangeEvent) string {
 	var s []string
 	for _, e := range evs {
