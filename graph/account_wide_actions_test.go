@@ -3,8 +3,9 @@ package graph_test
 import (
 	"fmt"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // accountAction is one account-wide mutation on a user: how to bring the

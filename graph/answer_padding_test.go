@@ -3,9 +3,10 @@ package graph_test
 import (
 	"math/rand/v2"
 	"slices"
-	"tenantadmin/server/servertest"
 	"testing"
 	"time"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestAnswersThatMustNotTellAnAccountExistsArePadded (R16, ASVS 2.2.1):

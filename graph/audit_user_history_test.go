@@ -4,8 +4,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 const historyQuery = `query($filter: AuditEventFilter) {

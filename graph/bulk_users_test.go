@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestBulkSuspendAndReactivateUsers (issue 19.2): several accounts in one

@@ -2,8 +2,9 @@ package graph_test
 
 import (
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestR11Groups: groups per (tenant, product); users join active groups

@@ -3,8 +3,9 @@ package graph_test
 import (
 	"encoding/json"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestListsOrderBy (issue 15.3): the orderBy and filter arguments of the

@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"testing"
+
 	"tenantadmin/server/servertest"
 	"tenantadmin/server/wiring"
-	"testing"
 )
 
 func TestLogin(t *testing.T) {

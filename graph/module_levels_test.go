@@ -6,8 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestModuleLevelsAsSeed003WritesThem (issue 16.2): the marketing

@@ -1,8 +1,9 @@
 package graph_test
 
 import (
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestMutationErrorMatrix covers the userErrors and refusals of each

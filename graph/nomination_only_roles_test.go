@@ -1,8 +1,9 @@
 package graph_test
 
 import (
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestR20CannotBeBypassed (issue 16.1): nomination-only roles are granted

@@ -3,8 +3,9 @@ package graph_test
 import (
 	"encoding/json"
 	"fmt"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // partialResponse decodes a response whose root fields may be null.

@@ -8,8 +8,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // GraphQL abuse (issue 9): every expensive shape of request is refused

@@ -3,8 +3,9 @@ package graph_test
 import (
 	"fmt"
 	"sync"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestProductCardsQueryCount proves the batching of the product cards: a

@@ -6,8 +6,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // selfScopedMutations act only on the viewer's own account, on a token

@@ -2,8 +2,9 @@ package graph_test
 
 import (
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 const assignSel = `roleAssignment { id status role { code } } membership { id products { product { code } category } }`

@@ -2,9 +2,10 @@ package graph_test
 
 import (
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
 	"time"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestSeedFieldsAtCreation (issue 16.7): the work phone at creation (seeds

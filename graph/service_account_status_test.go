@@ -1,8 +1,9 @@
 package graph_test
 
 import (
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestServiceAccountSuspendReactivate (issue 13, item 8): a service account

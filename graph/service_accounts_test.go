@@ -3,9 +3,10 @@ package graph_test
 import (
 	"context"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
 	"time"
+
+	"tenantadmin/server/servertest"
 )
 
 func TestCreateServiceAccount(t *testing.T) {

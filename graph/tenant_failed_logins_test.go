@@ -5,9 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
 	"time"
+
+	"tenantadmin/server/servertest"
 )
 
 const tenantFailedLoginsQuery = `query($t: ID!, $filter: FailedLoginFilter, $after: String) { node(id: $t) { ... on Tenant {

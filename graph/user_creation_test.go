@@ -3,11 +3,11 @@ package graph_test
 import (
 	"encoding/json"
 	"strings"
-	mailpkg "tenantadmin/mail"
-	"tenantadmin/server/servertest"
 	"testing"
 
 	"tenantadmin/domain"
+	mailpkg "tenantadmin/mail"
+	"tenantadmin/server/servertest"
 )
 
 const lookupSel = `outcome existingUsername user { id username givenName }`

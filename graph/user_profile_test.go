@@ -2,8 +2,9 @@ package graph_test
 
 import (
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 const profileSel = `user { id givenName familyName taxCode language timeZone phone email pendingEmail status version }`

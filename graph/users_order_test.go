@@ -2,8 +2,9 @@ package graph_test
 
 import (
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // TestUsersOrderBy (issue 19): Query.users and Tenant.users sort by the

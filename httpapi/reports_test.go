@@ -3,8 +3,9 @@ package httpapi_test
 import (
 	"net/http"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 func TestReports(t *testing.T) {

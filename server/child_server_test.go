@@ -9,8 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"tenantadmin/server/wiring"
 	"testing"
+
+	"tenantadmin/server/wiring"
 )
 
 // Server processes of the test binary: tests that need real processes

@@ -4,9 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"testing"
+
 	"tenantadmin/server/servertest"
 	"tenantadmin/server/wiring"
-	"testing"
 )
 
 // TestEmbeddedDefault runs the server as `scripts/run.sh` does on a fresh

@@ -7,9 +7,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"testing"
+
 	"tenantadmin/server/servertest"
 	"tenantadmin/server/wiring"
-	"testing"
 )
 
 // rawClient neither asks for nor decodes compression by itself, so the

@@ -6,8 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"tenantadmin/server/servertest"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // rawRequest sends a request to /graphql as a careless or hostile client

@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun/dialect/pgdialect"
+
 	"tenantadmin/auth"
 	"tenantadmin/db/dbtest"
 	"tenantadmin/server/servertest"
-
-	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // TestSignInBurstBeyondTheHashingPoolIsRateLimited (issue 17.4): with one

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"testing"
+
 	"tenantadmin/server/servertest"
 	"tenantadmin/server/wiring"
-	"testing"
 )
 
 // TestTrustedProxiesThroughServer: behind a trusted balancer the failed

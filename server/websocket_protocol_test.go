@@ -10,12 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"tenantadmin/server/servertest"
-	"tenantadmin/server/wiring"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 // rawWS is a WebSocket speaking raw frames, to test the server's side of

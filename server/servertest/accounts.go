@@ -2,9 +2,10 @@ package servertest
 
 import (
 	"context"
+	"testing"
+
 	"tenantadmin/auth"
 	"tenantadmin/db"
-	"testing"
 )
 
 // InvitationStatusQuery reads an invitation by its token.

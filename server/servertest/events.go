@@ -2,12 +2,13 @@ package servertest
 
 import (
 	"context"
-	"tenantadmin/db"
-	"tenantadmin/domain"
 	"testing"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"tenantadmin/db"
+	"tenantadmin/domain"
 )
 
 // RecordChange writes a change as a mutation does: its audit record and

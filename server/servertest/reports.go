@@ -6,9 +6,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"testing"
+
 	"tenantadmin/report"
 	"tenantadmin/server/wiring"
-	"testing"
 )
 
 // GetReport downloads a report with a bearer token (or a session cookie

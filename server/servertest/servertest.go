@@ -12,9 +12,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"testing"
+
 	"tenantadmin/db/dbtest"
 	"tenantadmin/server/wiring"
-	"testing"
 )
 
 // Main is a running server (package wiring) with the tests' clients.

@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"testing"
+
 	"tenantadmin/bench"
 	"tenantadmin/db/dbtest"
-	"testing"
 )
 
 // UsersPageQuery is the document the read-path benchmarks measure.

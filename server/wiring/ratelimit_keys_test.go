@@ -2,9 +2,10 @@ package wiring
 
 import (
 	"errors"
+	"testing"
+
 	"tenantadmin/auth"
 	"tenantadmin/domain"
-	"testing"
 )
 
 // TestAPILimitKeys pins the buckets a request counts against: a service
