@@ -70,6 +70,9 @@ type Config struct {
 	// CursorSecret seals the cursors clients get (issue 15.5): the same on
 	// every replica, required in production.
 	CursorSecret string
+	// CursorSecretPrevious still opens cursors sealed before CURSOR_SECRET
+	// was rotated (new cursors are sealed with CursorSecret only).
+	CursorSecretPrevious string
 	// WebsocketInitTimeout closes a WebSocket that sends no connection_init.
 	WebsocketInitTimeout time.Duration
 	// Oversight (issue 6).
@@ -146,6 +149,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&c.HashMaxWait, "hash-max-wait", durationEnv("HASH_MAX_WAIT", time.Second), "longest wait for a hashing slot before RATE_LIMITED (HASH_MAX_WAIT)")
 	fs.DurationVar(&c.DigestInterval, "digest-interval", durationEnv("DIGEST_INTERVAL", time.Hour), "how often a replica checks whether last month's digest and nomination expiries are due (DIGEST_INTERVAL); 0 disables")
 	fs.StringVar(&c.CursorSecret, "cursor-secret", env("CURSOR_SECRET", ""), "secret sealing the list cursors clients get, at least 32 characters, the same on every replica (CURSOR_SECRET); required in production, else a public development key")
+	fs.StringVar(&c.CursorSecretPrevious, "cursor-secret-previous", env("CURSOR_SECRET_PREVIOUS", ""), "during a rotation of CURSOR_SECRET, the secret it replaces: cursors sealed with it still open until it is removed (CURSOR_SECRET_PREVIOUS)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR); empty: off")
 	lifetime := fs.String("password-lifetime-bounds", env("PASSWORD_LIFETIME_BOUNDS", fmt.Sprintf("%d-%d",
 		domain.DefaultPasswordLifetimeBounds.MinDays, domain.DefaultPasswordLifetimeBounds.MaxDays)),
@@ -181,7 +185,7 @@ func (m *Main) ParseFlags(args []string) error {
 	if c.CursorSecret == "" && c.Production {
 		return fmt.Errorf("CURSOR_SECRET is required in production: every replica seals and opens cursors with it (at least %d characters)", graph.MinCursorSecretLen)
 	}
-	if _, err := graph.NewCursors(c.CursorSecret); err != nil {
+	if _, err := graph.NewCursors(c.CursorSecret, c.CursorSecretPrevious); err != nil {
 		return err
 	}
 	if c.RedisURL != "" {

@@ -133,7 +133,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.RateLimiter = auth.NewRateLimiter(m.KV, m.Config.KeyPrefix+"rate:").WithAck(m.KV.Ack)
 
-	cursors, err := graph.NewCursors(m.Config.CursorSecret)
+	cursors, err := graph.NewCursors(m.Config.CursorSecret, m.Config.CursorSecretPrevious)
 	if err != nil {
 		return err
 	}
