@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// AdminWorld is newWorld plus what the delegated-administration tests
+// AdminWorld is NewWorld plus what the delegated-administration tests
 // need: an operator and a site admin, platform staff, and the catalog's ids.
 //
 //	holding ── company ── site          other

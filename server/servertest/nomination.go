@@ -48,7 +48,7 @@ type StartedNomination struct {
 // RepTaxCode is the legal representative's tax code (Mario).
 const RepTaxCode = "RSSMRA85T10A562S"
 
-// NominationWorld is newWorld plus an administrator of the cob product
+// NominationWorld is NewWorld plus an administrator of the cob product
 // (whose master role requires nomination) and a nominee in the company.
 type NominationWorld struct {
 	*World

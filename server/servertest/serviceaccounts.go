@@ -104,7 +104,7 @@ const CreateServiceAccountMutation = `mutation($input: CreateServiceAccountInput
 
 // ServiceAccount creates a service account in tenant (with a role there, so
 // it counts against the tenant too) and returns its id; tokens are made
-// with newToken. Each call signs the admin in afresh, so the setup never
+// with NewToken. Each call signs the admin in afresh, so the setup never
 // spends the admin's own session budget.
 func (w *World) ServiceAccount(t *testing.T, admin, tenant int64, username string) string {
 	t.Helper()
