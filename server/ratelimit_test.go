@@ -11,7 +11,9 @@ import (
 
 	"github.com/coder/websocket"
 
+	"tenantadmin/db/dbtest"
 	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 // Rate limits of R19 for service account tokens, anonymous clients and
@@ -259,4 +261,88 @@ func TestAnswersTellCostAndRateBudget(t *testing.T) {
 	if second.header.Get("X-RateLimit-Limit") != "100" || second.header.Get("X-RateLimit-Remaining") != strconv.Itoa(rl.Remaining) {
 		t.Fatalf("headers %v", second.header)
 	}
+}
+
+func TestRateLimits(t *testing.T) {
+	t.Run("LoginPerAccount", func(t *testing.T) {
+		m := servertest.MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
+		for range 3 {
+			if _, code := m.Login(t, "someone", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+				t.Fatal(code)
+			}
+		}
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "SOMEONE", "password": "x", "tokenKind": "BEARER"}})
+		if res.Code() != "RATE_LIMITED" {
+			t.Fatalf("code %q %s", res.Code(), res.Data)
+		}
+		if ra, _ := res.Errors[0].Extensions["retryAfter"].(float64); ra < 1 || ra > 21 {
+			t.Fatalf("retryAfter %v", res.Errors[0].Extensions["retryAfter"])
+		}
+		if _, code := m.Login(t, "someone.else", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+			t.Fatalf("another account is limited: %q", code)
+		}
+	})
+	t.Run("LoginPerIP", func(t *testing.T) {
+		m := servertest.MustRunMainWith(t, "-rate-login-ip", "2/1m", "-rate-login-account", "0")
+		m.Login(t, "a1", "x", nil)
+		m.Login(t, "a2", "x", nil)
+		res := m.GQL(t, "", servertest.RecoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "a3"}})
+		if res.Code() != "RATE_LIMITED" {
+			t.Fatalf("code %q", res.Code())
+		}
+	})
+	t.Run("APIPerSession", func(t *testing.T) {
+		m := servertest.MustRunMainWith(t, "-rate-api-session", "3/1m")
+		f := dbtest.NewFixture(t, m.DB)
+		u := f.User("ada.rossi", f.Tenant("Azienda", 0))
+		token, other := m.MustLogin(t, u), m.MustLogin(t, u)
+		for range 3 {
+			if res := m.GQL(t, token, `{ viewer { platformAdmin } }`, nil); len(res.Errors) > 0 {
+				t.Fatal(res.Errors)
+			}
+		}
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query":"{ viewer { platformAdmin } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body servertest.Response
+		if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || body.Code() != "RATE_LIMITED" || body.Errors[0].Extensions["retryAfter"] == nil {
+			t.Fatalf("status %d Retry-After %q body %+v", res.StatusCode, res.Header.Get("Retry-After"), body)
+		}
+		if r := m.GQL(t, other, `{ viewer { platformAdmin } }`, nil); len(r.Errors) > 0 {
+			t.Fatal("another session of the user is limited")
+		}
+	})
+	t.Run("APIPerTenant", func(t *testing.T) {
+		m := servertest.MustRunMainWith(t, "-rate-api-tenant", "3/1m")
+		f := dbtest.NewFixture(t, m.DB)
+		tenant, other := f.Tenant("Azienda", 0), f.Tenant("Altra", 0)
+		u1, u2, u3 := f.User("uno.utente", tenant), f.User("due.utente", tenant), f.User("tre.utente", other)
+		for _, u := range []int64{u1, u2} {
+			f.Assign(u, tenant, "segmenti", "user")
+		}
+		f.Assign(u3, other, "segmenti", "user")
+		t1, t2, t3 := m.MustLogin(t, u1), m.MustLogin(t, u2), m.MustLogin(t, u3)
+		m.GQL(t, t1, `{ viewer { platformAdmin } }`, nil)
+		m.GQL(t, t1, `{ viewer { platformAdmin } }`, nil)
+		m.GQL(t, t2, `{ viewer { platformAdmin } }`, nil)
+		if res := m.GQL(t, t2, `{ viewer { platformAdmin } }`, nil); res.Code() != "RATE_LIMITED" || res.Status != http.StatusTooManyRequests {
+			t.Fatalf("fourth request of the tenant: %d %q", res.Status, res.Code())
+		}
+		if res := m.GQL(t, t3, `{ viewer { platformAdmin } }`, nil); len(res.Errors) > 0 {
+			t.Fatal("another tenant is limited")
+		}
+	})
+	t.Run("ErrBadRateFlag", func(t *testing.T) {
+		if err := wiring.NewMain().ParseFlags([]string{"-rate-api-session", "ten per minute"}); err == nil {
+			t.Fatal("a malformed rate was accepted")
+		}
+	})
 }
