@@ -92,22 +92,6 @@ func TestUsersList(t *testing.T) {
 	})
 }
 
-func TestPersonalDataHiddenFromRestrictedRole(t *testing.T) {
-	w := servertest.NewWorld(t)
-	token := w.M.MustLogin(t, w.Technician)
-	res := w.M.GQL(t, token, `query($id: ID!) { node(id: $id) { ... on User { username givenName email taxCode } } }`,
-		map[string]any{"id": servertest.GlobalID("User", w.CompanyAdmin)})
-	// An operator has no user directory: the node is not visible at all.
-	if string(res.Data) != `{"node":null}` {
-		t.Fatalf("technician sees a colleague: %s", res.Data)
-	}
-	// Own data stays visible.
-	res = w.M.GQL(t, token, `{ viewer { user { username givenName } } }`, nil)
-	if !strings.Contains(string(res.Data), `"givenName":"Giventech.amisgest"`) {
-		t.Fatalf("own data hidden: %s", res.Data)
-	}
-}
-
 func TestTenantsVisibility(t *testing.T) {
 	w := servertest.NewWorld(t)
 	names := func(userID int64) string {
