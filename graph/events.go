@@ -49,6 +49,14 @@ type subscriber struct {
 
 // changes starts the change-event subscription of R28 for the viewer.
 func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) (<-chan *model.ChangeEvent, error) {
+	if ev := oneEventFrom(ctx); ev != nil {
+		// A shared execution for one event (fanout.go): the subscription
+		// itself runs elsewhere and has checked everything.
+		out := make(chan *model.ChangeEvent, 1)
+		out <- ev
+		close(out)
+		return out, nil
+	}
 	v := ViewerFrom(ctx)
 	if err := domain.RequireViewer(v); err != nil {
 		return nil, err
@@ -88,8 +96,18 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 		return nil, err
 	}
 	sub := &subscriber{viewer: v, personalData: pd}
-
 	out := make(chan *model.ChangeEvent, 1)
+	deliver := func(dctx context.Context, m *model.ChangeEvent) error {
+		select {
+		case out <- m:
+			return nil
+		case <-dctx.Done():
+			return dctx.Err()
+		}
+	}
+	if share := sharedStreamFrom(ctx); share != nil {
+		deliver = app.sharedDelivery(share, sub)
+	}
 	go func() {
 		defer close(out)
 		err := app.Events.Serve(ctx, events.Request{
@@ -97,12 +115,7 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 			Scope:  scope,
 			After:  afterID,
 			Deliver: func(dctx context.Context, ev *domain.ChangeEvent) error {
-				select {
-				case out <- sub.changeEvent(ev):
-					return nil
-				case <-dctx.Done():
-					return dctx.Err()
-				}
+				return deliver(dctx, sub.changeEvent(ev))
 			},
 			Recheck: func(ctx context.Context, urgent bool) (domain.Scope, error) {
 				a, err := app.recheckAccess(ctx, sub.viewer, urgent)
@@ -125,6 +138,35 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 		}
 	}()
 	return out, nil
+}
+
+// sharedDelivery sends each event as the bytes shared by every subscriber
+// with the same key (fanout.go), executing the selection only when this
+// subscriber is the first to need them.
+func (app *App) sharedDelivery(share *sharedStream, sub *subscriber) func(context.Context, *model.ChangeEvent) error {
+	return func(dctx context.Context, m *model.ChangeEvent) error {
+		key := shareKey{event: m.Event.ID, doc: share.doc, personal: m.Personal}
+		v := sub.viewer // as re-checked last
+		if !share.eventOnly {
+			key.viewer = viewerFingerprint(v)
+		}
+		payload, err := share.cache.get(key, func() ([]byte, error) {
+			return share.render(func(ctx context.Context) context.Context {
+				// The subscriber's viewer as re-checked, with fresh loaders.
+				return app.WithLoaders(WithViewer(ctx, v))
+			}, m)
+		})
+		if err != nil {
+			return err
+		}
+		if !share.send(payload) {
+			if dctx.Err() != nil {
+				return dctx.Err()
+			}
+			return context.Canceled
+		}
+		return nil
+	}
 }
 
 // access is a subscriber's reloaded viewer and scopes.
