@@ -97,9 +97,9 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 	}
 	sub := &subscriber{viewer: v, personalData: pd}
 	out := make(chan *model.ChangeEvent, 1)
-	deliver := func(dctx context.Context, m *model.ChangeEvent) error {
+	deliver := func(dctx context.Context, ev *domain.ChangeEvent) error {
 		select {
-		case out <- m:
+		case out <- sub.changeEvent(ev, sub.personal(ev)):
 			return nil
 		case <-dctx.Done():
 			return dctx.Err()
@@ -114,15 +114,15 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 			UserID: v.UserID,
 			Scope:  scope,
 			After:  afterID,
-			Deliver: func(dctx context.Context, ev *domain.ChangeEvent) error {
-				return deliver(dctx, sub.changeEvent(ev))
-			},
+			Deliver: deliver,
 			Recheck: func(ctx context.Context, urgent bool) (domain.Scope, error) {
 				a, err := app.recheckAccess(ctx, sub.viewer, urgent)
 				if err != nil {
 					return domain.Scope{}, err
 				}
-				if _, err := app.Authorizer.SubscriptionStillAllowed(ctx, a.viewer, scope); err != nil {
+				// a.readable is ReadableTenants of the reloaded viewer, shared by
+				// the person's subscriptions for one re-check period.
+				if err := domain.SubscriptionCovered(a.readable, scope); err != nil {
 					return domain.Scope{}, err
 				}
 				sub.viewer, sub.personalData = a.viewer, a.personalData
@@ -143,9 +143,10 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 // sharedDelivery sends each event as the bytes shared by every subscriber
 // with the same key (fanout.go), executing the selection only when this
 // subscriber is the first to need them.
-func (app *App) sharedDelivery(share *sharedStream, sub *subscriber) func(context.Context, *model.ChangeEvent) error {
-	return func(dctx context.Context, m *model.ChangeEvent) error {
-		key := shareKey{event: m.Event.ID, doc: share.doc, personal: m.Personal}
+func (app *App) sharedDelivery(share *sharedStream, sub *subscriber) func(context.Context, *domain.ChangeEvent) error {
+	return func(dctx context.Context, ev *domain.ChangeEvent) error {
+		personal := sub.personal(ev)
+		key := shareKey{event: ev.ID, doc: share.doc, personal: personal}
 		v := sub.viewer // as re-checked last
 		if !share.eventOnly {
 			key.viewer = viewerFingerprint(v)
@@ -154,7 +155,7 @@ func (app *App) sharedDelivery(share *sharedStream, sub *subscriber) func(contex
 			return share.render(func(ctx context.Context) context.Context {
 				// The subscriber's viewer as re-checked, with fresh loaders.
 				return app.WithLoaders(WithViewer(ctx, v))
-			}, m)
+			}, sub.changeEvent(ev, personal))
 		})
 		if err != nil {
 			return err
@@ -253,9 +254,9 @@ func (app *App) reloadAccess(ctx context.Context, userID int64) (access, error) 
 	return a, nil
 }
 
-// changeEvent maps an event for this subscriber: personal data in the
-// payload only within its personal-data scope (R12).
-func (s *subscriber) changeEvent(ev *domain.ChangeEvent) *model.ChangeEvent {
+// personal reports which of the event's two views this subscriber gets:
+// personal data only within its personal-data scope (R12).
+func (s *subscriber) personal(ev *domain.ChangeEvent) bool {
 	var subjectUser int64
 	if ev.SubjectType == "User" && ev.SubjectID != nil {
 		subjectUser = *ev.SubjectID
@@ -264,9 +265,12 @@ func (s *subscriber) changeEvent(ev *domain.ChangeEvent) *model.ChangeEvent {
 	if ev.TenantID != nil {
 		tenants = []int64{*ev.TenantID}
 	}
-	// The only per-subscriber work: which of the event's two views it gets;
-	// each view is built once per event (presentEvent).
-	personal := domain.CanSeePersonalData(s.viewer, s.personalData, subjectUser, tenants)
+	return domain.CanSeePersonalData(s.viewer, s.personalData, subjectUser, tenants)
+}
+
+// changeEvent maps an event for a subscriber getting the given view; each
+// view is built once per event (presentEvent).
+func (s *subscriber) changeEvent(ev *domain.ChangeEvent, personal bool) *model.ChangeEvent {
 	m := &model.ChangeEvent{Event: ev, Cursor: eventCursor(ev.ID), Type: model.ChangeEventType(ev.Type),
 		SubjectType: ev.SubjectType, OccurredAt: ev.OccurredAt, Payload: presentEvent(ev, personal).payload, Personal: personal}
 	if ev.SubjectID != nil {

@@ -293,9 +293,12 @@ func (c *wsConn) run(ctx context.Context, stop context.CancelFunc, id string, pa
 			if completed.Err() != nil {
 				return false // no next after the client's complete
 			}
-			msg := make([]byte, 0, len(prefix)+len(payload)+len(nextSuffix))
-			msg = append(append(append(msg, prefix...), payload...), nextSuffix...)
-			return c.writeBytes(msg)
+			buf := messageBuffers.Get().(*[]byte)
+			msg := append(append(append((*buf)[:0], prefix...), payload...), nextSuffix...)
+			ok := c.writeBytes(msg) // the socket keeps no reference once written
+			*buf = msg
+			messageBuffers.Put(buf)
+			return ok
 		}
 		ctx = withSharedStream(ctx, share)
 	}
@@ -344,6 +347,9 @@ func (c *wsConn) write(msg map[string]any) bool {
 	}
 	return c.writeBytes(b)
 }
+
+// messageBuffers hold `next` messages being written from shared bytes.
+var messageBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // nextSuffix ends a `next` message written from shared bytes: the same
 // bytes json.Marshal writes for {"type": "next", "id": …, "payload": …}.
