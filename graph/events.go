@@ -111,9 +111,9 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 	go func() {
 		defer close(out)
 		err := app.Events.Serve(ctx, events.Request{
-			UserID: v.UserID,
-			Scope:  scope,
-			After:  afterID,
+			UserID:  v.UserID,
+			Scope:   scope,
+			After:   afterID,
 			Deliver: deliver,
 			Recheck: func(ctx context.Context, urgent bool) (domain.Scope, error) {
 				a, err := app.recheckAccess(ctx, sub.viewer, urgent)
