@@ -12,7 +12,7 @@ import (
 
 func subscriptionContext(t *testing.T, query, name string, vars map[string]any) *graphql.OperationContext {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(Schema(), query)
+	doc, errs := gqlparser.LoadQueryWithRules(Schema(), query, nil)
 	if errs != nil {
 		t.Fatal(errs)
 	}
