@@ -84,14 +84,25 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	var mu sync.Mutex
+	finished := false
 	send := func(chunk string) bool {
 		mu.Lock()
 		defer mu.Unlock()
+		if finished {
+			return false // the handler has returned: w is no longer ours
+		}
 		if _, err := fmt.Fprint(w, chunk); err != nil {
 			return false
 		}
 		return rcw.Flush() == nil
 	}
+	// Shared events are sent from the resolver's goroutine, which may still
+	// be sending when the client goes away and this handler returns.
+	defer func() {
+		mu.Lock()
+		finished = true
+		mu.Unlock()
+	}()
 	send(":\n\n")
 	if share != nil {
 		share.send = func(payload []byte) bool {
