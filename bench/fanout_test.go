@@ -50,8 +50,11 @@ func envInt(key string, def int) int {
 //	BENCH_FANOUT=1 CI=true go test ./bench -run TestSubscriptionFanout -count=1 -v -timeout 30m
 //
 // FANOUT_SUBSCRIBERS (10000), FANOUT_EVENTS (30), FANOUT_INTERVAL_MS (1000:
-// one event a second, each to every subscription) and FANOUT_USERS (100:
-// subscriptions are spread over that many administrators' sessions) tune it.
+// one event a second, each to every subscription), FANOUT_USERS (100:
+// subscriptions are spread over that many administrators' sessions) and
+// FANOUT_REPLICAS (1: server processes sharing PostgreSQL and Redis, the
+// subscriptions spread evenly over them) tune it; FANOUT_SERVER_BIN runs a
+// server binary built elsewhere (another commit) instead of this tree's.
 func TestSubscriptionFanout(t *testing.T) {
 	if os.Getenv("BENCH_FANOUT") == "" {
 		t.Skip("set BENCH_FANOUT=1 to run the subscription fan-out benchmark")
@@ -60,11 +63,15 @@ func TestSubscriptionFanout(t *testing.T) {
 	eventCount := envInt("FANOUT_EVENTS", 30)
 	interval := time.Duration(envInt("FANOUT_INTERVAL_MS", 1000)) * time.Millisecond
 	userCount := envInt("FANOUT_USERS", 100)
+	replicas := envInt("FANOUT_REPLICAS", 1)
 	ctx := context.Background()
 
 	databaseURL := dbtest.NewDatabaseURL(t)
 	rdb, prefix := dbtest.MustRedis(t)
-	srv := startServer(t, databaseURL, prefix)
+	var srv cluster
+	for range replicas {
+		srv = append(srv, startServer(t, databaseURL, prefix))
+	}
 
 	d, err := db.Open(ctx, databaseURL, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -97,7 +104,7 @@ func TestSubscriptionFanout(t *testing.T) {
 	}()
 
 	// Baseline: one subscription.
-	c, err := dial(srv.addr, tokens[0], rec)
+	c, err := dial(srv[0].addr, tokens[0], rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +125,7 @@ func TestSubscriptionFanout(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			c, err := dial(srv.addr, tokens[i], rec)
+			c, err := dial(srv[i%len(srv)].addr, tokens[i], rec)
 			if err != nil {
 				if failed.Add(1) < 5 {
 					t.Logf("dial %d: %v", i, err)
@@ -146,7 +153,9 @@ func TestSubscriptionFanout(t *testing.T) {
 	cpuPerDelivery := (final["process_cpu_seconds_total"] - after["process_cpu_seconds_total"]) / deliveries
 
 	perConn := func(k string) float64 { return (after[k] - before[k]) / float64(subscribers-1) }
-	report := fmt.Sprintf(`| measure | 1 subscription (baseline) | %d subscriptions | ratio |
+	report := fmt.Sprintf(`Server processes: %d (subscriptions spread evenly; figures below are summed over them).
+
+| measure | 1 subscription (baseline) | %d subscriptions | ratio |
 | --- | --- | --- | --- |
 | delivery latency p50 | %s | %s | %.1f× |
 | delivery latency p95 | %s | %s | %.1f× |
@@ -160,7 +169,7 @@ Connections set up in %s (%.0f/s), spread over %d administrators' sessions.
 Server memory per subscription connection (growth from 1 to %d, divided by %d): RSS %.1f KiB, Go heap in use %.1f KiB, %.1f goroutines.
 Server process after the run: RSS %.0f MiB, %0.f goroutines, CPU time %.1f s for the whole run; subscriptions dropped as slow: %.0f.
 `,
-		subscribers,
+		replicas, subscribers,
 		base.p(50), fan.p(50), ratio(fan.p(50), base.p(50)),
 		base.p(95), fan.p(95), ratio(fan.p(95), base.p(95)),
 		base.p(99), fan.p(99), ratio(fan.p(99), base.p(99)),
@@ -198,9 +207,12 @@ type server struct {
 }
 
 func startServer(t *testing.T, databaseURL, prefix string) *server {
-	bin := filepath.Join(t.TempDir(), "tenantadmin")
-	if out, err := exec.Command("go", "build", "-o", bin, "tenantadmin/server").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	bin := os.Getenv("FANOUT_SERVER_BIN")
+	if bin == "" {
+		bin = filepath.Join(t.TempDir(), "tenantadmin")
+		if out, err := exec.Command("go", "build", "-o", bin, "tenantadmin/server").CombinedOutput(); err != nil {
+			t.Fatalf("build: %v\n%s", err, out)
+		}
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -245,6 +257,31 @@ func startServer(t *testing.T, databaseURL, prefix string) *server {
 	}
 }
 
+// cluster is the server processes under test, sharing PostgreSQL and
+// Redis.
+type cluster []*server
+
+// metrics sums the servers' gauges and counters.
+func (c cluster) metrics(t *testing.T) map[string]float64 {
+	out := map[string]float64{}
+	for _, s := range c {
+		for k, v := range s.metrics(t) {
+			out[k] += v
+		}
+	}
+	return out
+}
+
+func (c cluster) waitSubscriptions(t *testing.T, n int) {
+	deadline := time.Now().Add(5 * time.Minute)
+	for c.metrics(t)["subscriptions"] < float64(n) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%v subscriptions, want %d", c.metrics(t)["subscriptions"], n)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // metrics reads the server's Prometheus gauges and counters (unlabelled).
 func (s *server) metrics(t *testing.T) map[string]float64 {
 	res, err := http.Get("http://" + s.addr + "/metrics")
@@ -268,16 +305,6 @@ func (s *server) metrics(t *testing.T) map[string]float64 {
 		}
 	}
 	return out
-}
-
-func (s *server) waitSubscriptions(t *testing.T, n int) {
-	deadline := time.Now().Add(5 * time.Minute)
-	for s.metrics(t)["subscriptions"] < float64(n) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%v subscriptions, want %d", s.metrics(t)["subscriptions"], n)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }
 
 // receipts counts, per event, the clients it reached; each client keeps
@@ -309,6 +336,23 @@ func (c *benchClient) take() []arrival {
 	return out
 }
 
+// fanoutSubscription is the dashboard's selection (the SPA's Changes
+// document): the typed details, not the deprecated payload.
+const fanoutSubscription = `subscription {
+  changes {
+    cursor type subjectType subjectId
+    details {
+      __typename
+      ... on UserChange { user { id username displayName } status changes { field hidden oldValue newValue } }
+    }
+  }
+}`
+
+// subjectPrefix precedes the subject's global ID in a next message; each
+// event of the benchmark has its own subject (cursors are sealed: the
+// client cannot read an event id from them).
+var subjectPrefix = []byte(`"subjectId":"`)
+
 // dial opens a graphql-transport-ws connection, subscribes to changes and
 // records every event's arrival.
 func dial(addr, token string, rec *receipts) (*benchClient, error) {
@@ -331,7 +375,7 @@ func dial(addr, token string, rec *receipts) (*benchClient, error) {
 		return nil, fmt.Errorf("init: %s %v", b, err)
 	}
 	if err := write(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]any{
-		"query": "subscription { changes { cursor type subjectId payload } }"}}); err != nil {
+		"query": fanoutSubscription}}); err != nil {
 		return nil, err
 	}
 	go func() {
@@ -349,14 +393,13 @@ func dial(addr, token string, rec *receipts) (*benchClient, error) {
 					return // the connection is gone
 				}
 			case bytes.Contains(b, []byte(`"type":"next"`)):
-				i := bytes.Index(b, []byte(`"cursor":"`))
+				i := bytes.Index(b, subjectPrefix)
 				if i < 0 {
 					continue
 				}
-				rest := b[i+len(`"cursor":"`):]
-				cursor, _, _ := bytes.Cut(rest, []byte(`"`))
-				raw, _ := base64.RawURLEncoding.DecodeString(string(cursor))
-				if id, err := strconv.ParseInt(strings.TrimPrefix(string(raw), "ev:"), 10, 64); err == nil {
+				gid, _, _ := bytes.Cut(b[i+len(subjectPrefix):], []byte(`"`))
+				raw, _ := base64.RawURLEncoding.DecodeString(string(gid))
+				if id, err := strconv.ParseInt(strings.TrimPrefix(string(raw), "User:"), 10, 64); err == nil {
 					c.mu.Lock()
 					c.got = append(c.got, arrival{id, now})
 					c.mu.Unlock()
@@ -388,6 +431,10 @@ func percentile(ds []time.Duration, q int) time.Duration {
 	return s[min(max(i-1, 0), len(s)-1)].Round(10 * time.Microsecond)
 }
 
+// nextSubject numbers the events' subjects (not users of the dataset:
+// events are only delivered, never resolved against the users table).
+var nextSubject atomic.Int64
+
 // produce commits n change events, one per interval, and waits until each
 // reached every subscription.
 func produce(t *testing.T, d *db.DB, tenant int64, n int, interval time.Duration, rec *receipts, clients []*benchClient) result {
@@ -398,22 +445,19 @@ func produce(t *testing.T, d *db.DB, tenant int64, n int, interval time.Duration
 		at time.Time
 	}
 	var all []sent
-	for i := range n {
-		var id int64
+	for range n {
+		// Each event has its own subject, by which clients tell events apart.
+		subject := nextSubject.Add(1)
 		err := d.InTx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
-			subject := int64(i + 1)
-			if err := db.RecordChange(ctx, tx, domain.AuditContext{ActorLabel: "bench"},
+			return db.RecordChange(ctx, tx, domain.AuditContext{ActorLabel: "bench"},
 				domain.AuditEvent{TenantID: &tenant, Action: "user.update", TargetType: "User", TargetID: &subject},
 				&db.Event{TenantID: &tenant, Type: domain.EventUserUpdated, SubjectType: "User", SubjectID: &subject,
-					Payload: map[string]any{"userId": subject, "username": fmt.Sprintf("user%d", i), "status": "ACTIVE"}}); err != nil {
-				return err
-			}
-			return tx.NewRaw("SELECT currval(pg_get_serial_sequence('events', 'id'))").Scan(ctx, &id)
+					Payload: map[string]any{"userId": subject, "username": fmt.Sprintf("user%d", subject), "status": "ACTIVE"}})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		all = append(all, sent{id, time.Now()})
+		all = append(all, sent{subject, time.Now()})
 		time.Sleep(interval)
 	}
 	deadline := time.Now().Add(5 * time.Minute)

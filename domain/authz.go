@@ -638,15 +638,25 @@ func (a *Authorizer) SubscriptionStillAllowed(ctx context.Context, v *Viewer, co
 	if err != nil {
 		return Scope{}, err
 	}
-	if covered.All && !scope.All {
-		return Scope{}, Errorf(EFORBIDDEN, "You can no longer see these tenants.")
-	}
-	for _, id := range covered.TenantIDs {
-		if !scope.Contains(id) {
-			return Scope{}, Errorf(EFORBIDDEN, "You can no longer see these tenants.")
-		}
+	if err := SubscriptionCovered(scope, covered); err != nil {
+		return Scope{}, err
 	}
 	return scope, nil
+}
+
+// SubscriptionCovered is SubscriptionStillAllowed's decision for a readable
+// scope already computed for the reloaded viewer (ReadableTenants): every
+// tenant the subscription covers must be in it.
+func SubscriptionCovered(readable, covered Scope) error {
+	if covered.All && !readable.All {
+		return Errorf(EFORBIDDEN, "You can no longer see these tenants.")
+	}
+	for _, id := range covered.TenantIDs {
+		if !readable.Contains(id) {
+			return Errorf(EFORBIDDEN, "You can no longer see these tenants.")
+		}
+	}
+	return nil
 }
 
 // CanNominate decides who may start, and cancel, the nomination of an

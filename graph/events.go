@@ -49,6 +49,14 @@ type subscriber struct {
 
 // changes starts the change-event subscription of R28 for the viewer.
 func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) (<-chan *model.ChangeEvent, error) {
+	if ev := oneEventFrom(ctx); ev != nil {
+		// A shared execution for one event (fanout.go): the subscription
+		// itself runs elsewhere and has checked everything.
+		out := make(chan *model.ChangeEvent, 1)
+		out <- ev
+		close(out)
+		return out, nil
+	}
 	v := ViewerFrom(ctx)
 	if err := domain.RequireViewer(v); err != nil {
 		return nil, err
@@ -88,28 +96,33 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 		return nil, err
 	}
 	sub := &subscriber{viewer: v, personalData: pd}
-
 	out := make(chan *model.ChangeEvent, 1)
+	deliver := func(dctx context.Context, ev *domain.ChangeEvent) error {
+		select {
+		case out <- sub.changeEvent(ev, sub.personal(ev)):
+			return nil
+		case <-dctx.Done():
+			return dctx.Err()
+		}
+	}
+	if share := sharedStreamFrom(ctx); share != nil {
+		deliver = app.sharedDelivery(share, sub)
+	}
 	go func() {
 		defer close(out)
 		err := app.Events.Serve(ctx, events.Request{
-			UserID: v.UserID,
-			Scope:  scope,
-			After:  afterID,
-			Deliver: func(dctx context.Context, ev *domain.ChangeEvent) error {
-				select {
-				case out <- sub.changeEvent(ev):
-					return nil
-				case <-dctx.Done():
-					return dctx.Err()
-				}
-			},
+			UserID:  v.UserID,
+			Scope:   scope,
+			After:   afterID,
+			Deliver: deliver,
 			Recheck: func(ctx context.Context, urgent bool) (domain.Scope, error) {
 				a, err := app.recheckAccess(ctx, sub.viewer, urgent)
 				if err != nil {
 					return domain.Scope{}, err
 				}
-				if _, err := app.Authorizer.SubscriptionStillAllowed(ctx, a.viewer, scope); err != nil {
+				// a.readable is ReadableTenants of the reloaded viewer, shared by
+				// the person's subscriptions for one re-check period.
+				if err := domain.SubscriptionCovered(a.readable, scope); err != nil {
 					return domain.Scope{}, err
 				}
 				sub.viewer, sub.personalData = a.viewer, a.personalData
@@ -125,6 +138,36 @@ func (app *App) changes(ctx context.Context, tenantIDs []string, after *string) 
 		}
 	}()
 	return out, nil
+}
+
+// sharedDelivery sends each event as the bytes shared by every subscriber
+// with the same key (fanout.go), executing the selection only when this
+// subscriber is the first to need them.
+func (app *App) sharedDelivery(share *sharedStream, sub *subscriber) func(context.Context, *domain.ChangeEvent) error {
+	return func(dctx context.Context, ev *domain.ChangeEvent) error {
+		personal := sub.personal(ev)
+		key := shareKey{event: ev.ID, doc: share.doc, personal: personal}
+		v := sub.viewer // as re-checked last
+		if !share.eventOnly {
+			key.viewer = viewerFingerprint(v)
+		}
+		payload, err := share.cache.get(key, func() ([]byte, error) {
+			return share.render(func(ctx context.Context) context.Context {
+				// The subscriber's viewer as re-checked, with fresh loaders.
+				return app.WithLoaders(WithViewer(ctx, v))
+			}, sub.changeEvent(ev, personal))
+		})
+		if err != nil {
+			return err
+		}
+		if !share.send(payload) {
+			if dctx.Err() != nil {
+				return dctx.Err()
+			}
+			return context.Canceled
+		}
+		return nil
+	}
 }
 
 // access is a subscriber's reloaded viewer and scopes.
@@ -211,9 +254,9 @@ func (app *App) reloadAccess(ctx context.Context, userID int64) (access, error) 
 	return a, nil
 }
 
-// changeEvent maps an event for this subscriber: personal data in the
-// payload only within its personal-data scope (R12).
-func (s *subscriber) changeEvent(ev *domain.ChangeEvent) *model.ChangeEvent {
+// personal reports which of the event's two views this subscriber gets:
+// personal data only within its personal-data scope (R12).
+func (s *subscriber) personal(ev *domain.ChangeEvent) bool {
 	var subjectUser int64
 	if ev.SubjectType == "User" && ev.SubjectID != nil {
 		subjectUser = *ev.SubjectID
@@ -222,9 +265,12 @@ func (s *subscriber) changeEvent(ev *domain.ChangeEvent) *model.ChangeEvent {
 	if ev.TenantID != nil {
 		tenants = []int64{*ev.TenantID}
 	}
-	// The only per-subscriber work: which of the event's two views it gets;
-	// each view is built once per event (presentEvent).
-	personal := domain.CanSeePersonalData(s.viewer, s.personalData, subjectUser, tenants)
+	return domain.CanSeePersonalData(s.viewer, s.personalData, subjectUser, tenants)
+}
+
+// changeEvent maps an event for a subscriber getting the given view; each
+// view is built once per event (presentEvent).
+func (s *subscriber) changeEvent(ev *domain.ChangeEvent, personal bool) *model.ChangeEvent {
 	m := &model.ChangeEvent{Event: ev, Cursor: eventCursor(ev.ID), Type: model.ChangeEventType(ev.Type),
 		SubjectType: ev.SubjectType, OccurredAt: ev.OccurredAt, Payload: presentEvent(ev, personal).payload, Personal: personal}
 	if ev.SubjectID != nil {

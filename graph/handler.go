@@ -62,6 +62,9 @@ type WebsocketAuthenticator func(ctx context.Context, bearer string) (*domain.Vi
 // queries in Redis and an error presenter that maps domain codes.
 func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Limits, wsAuth WebsocketAuthenticator) *handler.Server {
 	srv := newServer(app, limits, &apqCache{rdb: rdb, prefix: apqPrefix})
+	// Subscription events executed once per key and sent to every
+	// subscriber with that key, whatever its transport (fanout.go).
+	shared := newResponseCache()
 
 	srv.AddTransport(graphqlTransportWS{
 		Accept:       websocket.AcceptOptions{OriginPatterns: limits.AllowedOrigins},
@@ -72,6 +75,7 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 		// nothing for a minute is gone.
 		WriteTimeout:  60 * time.Second,
 		MaxOperations: 100,
+		Shared:        shared,
 		ReadLimit:     1 << 20,
 		Admit: func(ctx context.Context) *gqlerror.Error {
 			if limits.AdmitWebsocketOperation == nil {
@@ -99,7 +103,7 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 			return app.WithLoaders(ctx), nil
 		},
 	})
-	srv.AddTransport(graphqlSSE{PingInterval: 15 * time.Second})
+	srv.AddTransport(graphqlSSE{PingInterval: 15 * time.Second, Shared: shared})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(graphqlGET{})
 	srv.AddTransport(transport.POST{})

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"tenantadmin/graph/model"
 )
 
 // graphqlSSE serves GraphQL over Server-Sent Events, the "distinct
@@ -22,6 +25,9 @@ import (
 type graphqlSSE struct {
 	// PingInterval sends a comment line so that proxies keep the stream.
 	PingInterval time.Duration
+	// Shared, when set, lets subscribers of the same event with the same
+	// key send the same bytes, executed once (fanout.go).
+	Shared *responseCache
 }
 
 var _ graphql.Transport = graphqlSSE{}
@@ -59,6 +65,16 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		_ = json.NewEncoder(w).Encode(resp) // status sent: nothing left to tell the client
 		return
 	}
+	share := newSharedStream(t.Shared, rc)
+	if share != nil {
+		// Shared with the other subscribers waiting for the same bytes: not
+		// ended by this request's end.
+		base := context.WithoutCancel(ctx)
+		share.render = func(prepare func(context.Context) context.Context, ev *model.ChangeEvent) ([]byte, error) {
+			return renderOneEvent(prepare(base), exec, rc, ev)
+		}
+		ctx = withSharedStream(ctx, share)
+	}
 	ctx = graphql.WithOperationContext(ctx, rc)
 
 	rcw := http.NewResponseController(w)
@@ -68,15 +84,31 @@ func (t graphqlSSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	var mu sync.Mutex
+	finished := false
 	send := func(chunk string) bool {
 		mu.Lock()
 		defer mu.Unlock()
+		if finished {
+			return false // the handler has returned: w is no longer ours
+		}
 		if _, err := fmt.Fprint(w, chunk); err != nil {
 			return false
 		}
 		return rcw.Flush() == nil
 	}
+	// Shared events are sent from the resolver's goroutine, which may still
+	// be sending when the client goes away and this handler returns.
+	defer func() {
+		mu.Lock()
+		finished = true
+		mu.Unlock()
+	}()
 	send(":\n\n")
+	if share != nil {
+		share.send = func(payload []byte) bool {
+			return r.Context().Err() == nil && send("event: next\ndata: "+string(payload)+"\n\n")
+		}
+	}
 
 	stopPing := make(chan struct{})
 	defer close(stopPing)

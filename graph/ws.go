@@ -13,6 +13,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"tenantadmin/graph/model"
 )
 
 // graphqlTransportWS serves the graphql-transport-ws protocol (the one of
@@ -40,6 +42,9 @@ type graphqlTransportWS struct {
 	// Admit, when set, is asked before each operation runs; its error
 	// answers the operation (an error message; the connection stays).
 	Admit func(ctx context.Context) *gqlerror.Error
+	// Shared, when set, lets subscribers of the same event with the same
+	// key send the same bytes, executed once (fanout.go).
+	Shared *responseCache
 }
 
 const transportWSProtocol = "graphql-transport-ws"
@@ -273,6 +278,30 @@ func (c *wsConn) run(ctx context.Context, stop context.CancelFunc, id string, pa
 		c.write(map[string]any{"type": "error", "id": id, "payload": resp.Errors})
 		return
 	}
+	if share := newSharedStream(c.t.Shared, rc); share != nil {
+		// Events are executed and sent by the changes resolver's goroutine
+		// (fanout.go); gqlgen's stream below only ends.
+		// Shared with the other subscribers waiting for the same bytes: not
+		// ended by this subscription's end.
+		base := context.WithoutCancel(ctx)
+		share.render = func(prepare func(context.Context) context.Context, ev *model.ChangeEvent) ([]byte, error) {
+			return renderOneEvent(prepare(base), c.exec, rc, ev)
+		}
+		idJSON, _ := json.Marshal(id) // a string always marshals
+		prefix := append(append([]byte(`{"id":`), idJSON...), `,"payload":`...)
+		share.send = func(payload []byte) bool {
+			if completed.Err() != nil {
+				return false // no next after the client's complete
+			}
+			buf := messageBuffers.Get().(*[]byte)
+			msg := append(append(append((*buf)[:0], prefix...), payload...), nextSuffix...)
+			ok := c.writeBytes(msg) // the socket keeps no reference once written
+			*buf = msg
+			messageBuffers.Put(buf)
+			return ok
+		}
+		ctx = withSharedStream(ctx, share)
+	}
 	ctx = graphql.WithOperationContext(ctx, rc)
 	defer func() {
 		if p := recover(); p != nil {
@@ -316,6 +345,18 @@ func (c *wsConn) write(msg map[string]any) bool {
 		c.close(closeInternal, "Internal error")
 		return false
 	}
+	return c.writeBytes(b)
+}
+
+// messageBuffers hold `next` messages being written from shared bytes.
+var messageBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// nextSuffix ends a `next` message written from shared bytes: the same
+// bytes json.Marshal writes for {"type": "next", "id": …, "payload": …}.
+const nextSuffix = `,"type":"next"}`
+
+// writeBytes sends one encoded message.
+func (c *wsConn) writeBytes(b []byte) bool {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), c.t.WriteTimeout)
