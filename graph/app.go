@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	usecase "tenantadmin/app"
 	"tenantadmin/auth"
 	"tenantadmin/db"
 	"tenantadmin/domain"
@@ -90,16 +91,25 @@ type LoginRates struct {
 	PerIP      auth.Rate
 }
 
-type viewerKey struct{}
+// UseCases is the application layer over this App's stores: what the
+// mutation resolvers call once they have decoded their input. It is built
+// from the fields at each call, so that wiring done after New (PublicURL,
+// the oversight services) is seen.
+func (app *App) UseCases() *usecase.App {
+	uc := &usecase.App{Users: app.Users, Groups: app.Groups, Tenants: app.Tenants, Catalog: app.Catalog,
+		Authorizer: app.Authorizer, Hashing: app.Hashing, Logger: app.Logger, PublicURL: app.PublicURL,
+		PasswordLifetime: app.PasswordLifetime}
+	if app.Sessions != nil {
+		uc.Sessions = app.Sessions
+	}
+	return uc
+}
 
 // WithViewer returns a context carrying the authenticated viewer; the HTTP
 // and WebSocket authentication layers call it.
 func WithViewer(ctx context.Context, v *domain.Viewer) context.Context {
-	return context.WithValue(ctx, viewerKey{}, v)
+	return usecase.WithViewer(ctx, v)
 }
 
 // ViewerFrom returns the viewer of the request, nil when anonymous.
-func ViewerFrom(ctx context.Context) *domain.Viewer {
-	v, _ := ctx.Value(viewerKey{}).(*domain.Viewer)
-	return v
-}
+func ViewerFrom(ctx context.Context) *domain.Viewer { return usecase.ViewerFrom(ctx) }

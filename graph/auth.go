@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	usecase "tenantadmin/app"
 	"tenantadmin/auth"
 	"tenantadmin/db"
 	"tenantadmin/domain"
@@ -31,10 +32,7 @@ var errInvalidCredentials = &domain.Error{Code: domain.EINVALID, Reason: domain.
 	Message: "Wrong username or password."}
 
 // RequestInfoFrom is where the request of ctx comes from (zero when unknown).
-func RequestInfoFrom(ctx context.Context) RequestInfo {
-	info, _ := ctx.Value(requestInfoKey{}).(RequestInfo)
-	return info
-}
+func RequestInfoFrom(ctx context.Context) RequestInfo { return usecase.RequestInfoFrom(ctx) }
 
 // limit applies one rate and turns a refusal into RATE_LIMITED. An empty
 // subject is an error (auth.NewLimitKey), never a bucket shared by all.
