@@ -13,6 +13,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"tenantadmin/auth"
 	"tenantadmin/domain"
@@ -28,9 +29,24 @@ type App struct {
 	// Authorizer decides every permission; a request may carry its own
 	// (memoising the tenant tree for the request, WithAuthorizer).
 	Authorizer *domain.Authorizer
-	// Sessions ends the sessions of accounts a change suspends or deletes
-	// (nil: no session store).
-	Sessions SessionRevoker
+	// Sessions are the sign-in sessions; admin changes end those of the
+	// accounts they suspend or delete (nil: no session store).
+	Sessions SessionStore
+	// Authentication (R14–R19): credentials, rate limits, viewers of new
+	// sessions.
+	Credentials CredentialStore
+	Viewers     ViewerLoader
+	RateLimiter RateLimiter
+	LoginRates  LoginRates
+	// MailQueued wakes the mail worker after a change queued mail.
+	MailQueued func()
+	// RecoveryMinDuration pads requestAccountRecovery's answer so that it
+	// takes as long whether or not the account exists.
+	RecoveryMinDuration time.Duration
+	// FailedLoginMinDuration pads every INVALID_CREDENTIALS answer, so that
+	// recording a known account's failure (a transaction) does not make it
+	// slower than an unknown account's.
+	FailedLoginMinDuration time.Duration
 	// Hashing bounds the argon2id work running at once; nil hashes without
 	// a bound.
 	Hashing *auth.HashPool

@@ -98,7 +98,10 @@ func (f *fakeUsers) SetAccountStatus(ctx context.Context, userID int64, _ *int, 
 	return &domain.User{ID: userID}, nil
 }
 
-type fakeSessions struct{ revoked []int64 }
+type fakeSessions struct {
+	SessionStore
+	revoked []int64
+}
 
 func (s *fakeSessions) RevokeAll(_ context.Context, userID int64) error {
 	s.revoked = append(s.revoked, userID)

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"time"
+
+	"tenantadmin/auth"
 
 	"tenantadmin/db"
 	"tenantadmin/domain"
@@ -56,9 +59,46 @@ type Catalog interface {
 	Roles(ctx context.Context) ([]*domain.Role, error)
 }
 
-// SessionRevoker ends every session of an account (R18).
-type SessionRevoker interface {
+// SessionStore is the sessions (Redis, shared by the replicas).
+type SessionStore interface {
+	Create(ctx context.Context, userID int64, kind, ip, userAgent string) (string, *auth.Session, error)
+	List(ctx context.Context, userID int64) ([]*auth.Session, error)
+	RevokeOwned(ctx context.Context, userID int64, id string) (bool, error)
+	RevokeOthers(ctx context.Context, userID int64, keep string) (int, error)
+	// RevokeAll ends every session of an account (R18).
 	RevokeAll(ctx context.Context, userID int64) error
+}
+
+// RateLimiter counts attempts against a rate (R19); a positive wait is a
+// refusal.
+type RateLimiter interface {
+	Allow(ctx context.Context, key auth.LimitKey, r auth.Rate) (time.Duration, error)
+}
+
+// ViewerLoader loads the viewer of a new session.
+type ViewerLoader interface {
+	LoadViewer(ctx context.Context, userID int64) (*domain.Viewer, error)
+}
+
+// CredentialStore is passwords, second factors, invitation and reset
+// links, failed sign-ins (R14–R19, R23).
+type CredentialStore interface {
+	FindLoginAccounts(ctx context.Context, identifier string, limit int) ([]*db.LoginAccount, error)
+	LoginAccountByID(ctx context.Context, userID int64) (*db.LoginAccount, error)
+	RecordFailedLogin(ctx context.Context, f db.FailedAttempt, ac domain.AuditContext) (locked bool, err error)
+	UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, error)
+	SetPassword(ctx context.Context, userID int64, passwordHash string, action string, ac domain.AuditContext) error
+	InvitationInfo(ctx context.Context, tokenHash []byte) (*db.TokenInfo, error)
+	AcceptInvitation(ctx context.Context, tokenHash []byte, passwordHash string, ac domain.AuditContext) (*db.TokenInfo, error)
+	StartRecovery(ctx context.Context, a *db.LoginAccount, tokenHash []byte, link string, ac domain.AuditContext) error
+	ResetTokenInfo(ctx context.Context, tokenHash []byte) (*db.TokenInfo, error)
+	ResetPasswordWithToken(ctx context.Context, tokenHash []byte, passwordHash string, ac domain.AuditContext) (*db.TokenInfo, error)
+	ResendInvitation(ctx context.Context, userID int64, tokenHash []byte, link string, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error)
+	UnlockUser(ctx context.Context, userID int64, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error)
+	AdminResetPassword(ctx context.Context, userID int64, tokenHash []byte, link string, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error)
+	AdminResetSecondFactor(ctx context.Context, userID int64, authorize func(domain.TargetUser) error, ac domain.AuditContext) (*domain.User, error)
+	SetPendingTOTP(ctx context.Context, userID int64, secret string) error
+	ConfirmTOTP(ctx context.Context, userID int64, pendingSecret string, step int64, ac domain.AuditContext) error
 }
 
 var (

@@ -84,13 +84,6 @@ type App struct {
 	NominationRoots *x509.CertPool
 }
 
-// LoginRates are the rate limits of sign-in and credential-link attempts
-// (R19): per account (the identifier typed) and per client IP.
-type LoginRates struct {
-	PerAccount auth.Rate
-	PerIP      auth.Rate
-}
-
 // UseCases is the application layer over this App's stores: what the
 // mutation resolvers call once they have decoded their input. It is built
 // from the fields at each call, so that wiring done after New (PublicURL,
@@ -98,9 +91,17 @@ type LoginRates struct {
 func (app *App) UseCases() *usecase.App {
 	uc := &usecase.App{Users: app.Users, Groups: app.Groups, Tenants: app.Tenants, Catalog: app.Catalog,
 		Authorizer: app.Authorizer, Hashing: app.Hashing, Logger: app.Logger, PublicURL: app.PublicURL,
-		PasswordLifetime: app.PasswordLifetime}
+		PasswordLifetime: app.PasswordLifetime, Viewers: app.Users, LoginRates: app.LoginRates, MailQueued: app.MailQueued,
+		RecoveryMinDuration: app.RecoveryMinDuration, FailedLoginMinDuration: app.FailedLoginMinDuration}
+	// Nil services stay nil interfaces (the use cases test them).
 	if app.Sessions != nil {
 		uc.Sessions = app.Sessions
+	}
+	if app.Credentials != nil {
+		uc.Credentials = app.Credentials
+	}
+	if app.RateLimiter != nil {
+		uc.RateLimiter = app.RateLimiter
 	}
 	return uc
 }

@@ -212,7 +212,7 @@ func (app *App) BootstrapPlatformAdmin(ctx context.Context, in model.BootstrapPl
 	if err := (domain.PasswordPolicy{}).Check(in.Password, username, email); err != nil {
 		return nil, err
 	}
-	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
+	hash, err := app.UseCases().HashPassword(ctx, in.Password, auth.DefaultArgon2)
 	if err != nil {
 		return nil, err
 	}
