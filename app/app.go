@@ -12,6 +12,7 @@ package app
 
 import (
 	"context"
+	"crypto/x509"
 	"log/slog"
 	"time"
 
@@ -47,6 +48,19 @@ type App struct {
 	// recording a known account's failure (a transaction) does not make it
 	// slower than an unknown account's.
 	FailedLoginMinDuration time.Duration
+
+	// Oversight (issue 6): nominations (R20) and the monthly digest (R25).
+	Nominations NominationStore
+	Digests     DigestStore
+	Directory   UserDirectory
+	TenantByID  TenantFinder
+	// NominationRoots are the trusted certification authorities of
+	// nomination signatures; nil accepts any issuer (the certificate is
+	// still recorded).
+	NominationRoots *x509.CertPool
+	// UsersPageLink is the SPA's users page of a tenant, linked from
+	// digests.
+	UsersPageLink func(tenantID int64) string
 	// Hashing bounds the argon2id work running at once; nil hashes without
 	// a bound.
 	Hashing *auth.HashPool

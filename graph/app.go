@@ -92,7 +92,8 @@ func (app *App) UseCases() *usecase.App {
 	uc := &usecase.App{Users: app.Users, Groups: app.Groups, Tenants: app.Tenants, Catalog: app.Catalog,
 		Authorizer: app.Authorizer, Hashing: app.Hashing, Logger: app.Logger, PublicURL: app.PublicURL,
 		PasswordLifetime: app.PasswordLifetime, Viewers: app.Users, LoginRates: app.LoginRates, MailQueued: app.MailQueued,
-		RecoveryMinDuration: app.RecoveryMinDuration, FailedLoginMinDuration: app.FailedLoginMinDuration}
+		RecoveryMinDuration: app.RecoveryMinDuration, FailedLoginMinDuration: app.FailedLoginMinDuration,
+		Directory: app.Users, TenantByID: app.Tenants, NominationRoots: app.NominationRoots, UsersPageLink: app.UsersPageLink}
 	// Nil services stay nil interfaces (the use cases test them).
 	if app.Sessions != nil {
 		uc.Sessions = app.Sessions
@@ -102,6 +103,12 @@ func (app *App) UseCases() *usecase.App {
 	}
 	if app.RateLimiter != nil {
 		uc.RateLimiter = app.RateLimiter
+	}
+	if app.Nominations != nil {
+		uc.Nominations = app.Nominations
+	}
+	if app.Oversight != nil {
+		uc.Digests = app.Oversight
 	}
 	return uc
 }
