@@ -61,6 +61,9 @@ type App struct {
 	// UsersPageLink is the SPA's users page of a tenant, linked from
 	// digests.
 	UsersPageLink func(tenantID int64) string
+	// Reports (R24, issue 16.6).
+	Reports      ReportStore
+	FailedLogins FailedLoginStore
 	// Hashing bounds the argon2id work running at once; nil hashes without
 	// a bound.
 	Hashing *auth.HashPool

@@ -108,7 +108,10 @@ func (app *App) UseCases() *usecase.App {
 		uc.Nominations = app.Nominations
 	}
 	if app.Oversight != nil {
-		uc.Digests = app.Oversight
+		uc.Digests, uc.Reports = app.Oversight, app.Oversight
+	}
+	if app.Credentials != nil {
+		uc.FailedLogins = app.Credentials
 	}
 	return uc
 }
