@@ -61,6 +61,8 @@ type App struct {
 	// UsersPageLink is the SPA's users page of a tenant, linked from
 	// digests.
 	UsersPageLink func(tenantID int64) string
+	// Setup creates the first platform administrator.
+	Setup SetupStore
 	// ServiceAccounts stores service accounts and their tokens (R27).
 	ServiceAccounts ServiceAccountStore
 	// Reports (R24, issue 16.6).
