@@ -23,7 +23,7 @@ function keepGitkeep(): Plugin {
 
 // Compressed copies of the bundle (issue 15.8): NAME.br and NAME.gz beside
 // every text file of at least 1 KiB, kept only where they save a tenth or
-// more. The server embeds them and answers by Accept-Encoding (server/spa.go),
+// more. The server embeds them and answers by Accept-Encoding (server/wiring/spa.go),
 // so nothing is compressed per request.
 const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|webmanifest)$/;
 export function precompress(): Plugin {

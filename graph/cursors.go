@@ -51,38 +51,66 @@ const maxSealedCursor = 4096
 // cursorAAD binds a sealed cursor to this format.
 var cursorAAD = []byte("tenantadmin cursor v1")
 
-// Cursors seals and opens cursors with one secret.
+// Cursors seals cursors with the current secret and opens those sealed
+// with it or with a previous one, so that a rotated CURSOR_SECRET does not
+// break the pages clients have open: during a rotation every replica gets
+// the new secret and the old one as CURSOR_SECRET_PREVIOUS, and once the old
+// cursors have aged out the previous one is dropped.
 type Cursors struct {
+	keys []cursorKey // keys[0] seals
+}
+
+type cursorKey struct {
 	aead     cipher.AEAD
 	nonceKey []byte
 }
 
-// NewCursors derives the sealing keys from secret (CURSOR_SECRET); an empty
-// secret is DevelopmentCursorSecret.
-func NewCursors(secret string) (*Cursors, error) {
+// NewCursors derives the sealing keys from secret (CURSOR_SECRET) and the
+// opening-only keys from previous (CURSOR_SECRET_PREVIOUS); an empty secret
+// is DevelopmentCursorSecret.
+func NewCursors(secret string, previous ...string) (*Cursors, error) {
 	if secret == "" {
 		secret = DevelopmentCursorSecret
 	}
-	if len(secret) < MinCursorSecretLen {
-		return nil, fmt.Errorf("CURSOR_SECRET must be at least %d characters", MinCursorSecretLen)
+	c := &Cursors{}
+	for i, s := range append([]string{secret}, previous...) {
+		if s == "" {
+			continue
+		}
+		name := "CURSOR_SECRET"
+		if i > 0 {
+			name = "CURSOR_SECRET_PREVIOUS"
+		}
+		if len(s) < MinCursorSecretLen {
+			return nil, fmt.Errorf("%s must be at least %d characters", name, MinCursorSecretLen)
+		}
+		k, err := newCursorKey(s)
+		if err != nil {
+			return nil, err
+		}
+		c.keys = append(c.keys, k)
 	}
+	return c, nil
+}
+
+func newCursorKey(secret string) (cursorKey, error) {
 	encKey, err := hkdf.Key(sha256.New, []byte(secret), nil, "tenantadmin cursor aes-256-gcm", 32)
 	if err != nil {
-		return nil, err
+		return cursorKey{}, err
 	}
 	nonceKey, err := hkdf.Key(sha256.New, []byte(secret), nil, "tenantadmin cursor nonce", 32)
 	if err != nil {
-		return nil, err
+		return cursorKey{}, err
 	}
 	block, err := aes.NewCipher(encKey)
 	if err != nil {
-		return nil, err
+		return cursorKey{}, err
 	}
 	aead, err := cipher.NewGCM(block)
 	if err != nil {
-		return nil, err
+		return cursorKey{}, err
 	}
-	return &Cursors{aead: aead, nonceKey: nonceKey}, nil
+	return cursorKey{aead: aead, nonceKey: nonceKey}, nil
 }
 
 // Seal makes a storage cursor opaque. Storage cursors are base64url: their
@@ -92,10 +120,11 @@ func (c *Cursors) Seal(cursor string) string {
 	if raw, err := base64.RawURLEncoding.DecodeString(cursor); err == nil && base64.RawURLEncoding.EncodeToString(raw) == cursor {
 		plain = append([]byte{1}, raw...)
 	}
-	mac := hmac.New(sha256.New, c.nonceKey)
+	k := c.keys[0]
+	mac := hmac.New(sha256.New, k.nonceKey)
 	mac.Write(plain)
-	nonce := mac.Sum(nil)[:c.aead.NonceSize()]
-	return base64.RawURLEncoding.EncodeToString(c.aead.Seal(nonce, nonce, plain, cursorAAD))
+	nonce := mac.Sum(nil)[:k.aead.NonceSize()]
+	return base64.RawURLEncoding.EncodeToString(k.aead.Seal(nonce, nonce, plain, cursorAAD))
 }
 
 // Open returns the storage cursor of a sealed one, or false when it was not
@@ -106,12 +135,21 @@ func (c *Cursors) Open(sealed string) (string, bool) {
 	}
 	// Strict: one spelling per cursor (no stray bits in the last character).
 	b, err := base64.RawURLEncoding.Strict().DecodeString(sealed)
-	n := c.aead.NonceSize()
-	if err != nil || len(b) < n+c.aead.Overhead()+1 {
+	if err != nil {
 		return "", false
 	}
-	plain, err := c.aead.Open(nil, b[:n], b[n:], cursorAAD)
-	if err != nil || len(plain) == 0 {
+	var plain []byte
+	for _, k := range c.keys {
+		n := k.aead.NonceSize()
+		if len(b) < n+k.aead.Overhead()+1 {
+			return "", false
+		}
+		if p, err := k.aead.Open(nil, b[:n], b[n:], cursorAAD); err == nil {
+			plain = p
+			break
+		}
+	}
+	if len(plain) == 0 {
 		return "", false
 	}
 	switch plain[0] {

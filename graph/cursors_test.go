@@ -76,3 +76,41 @@ func FuzzOpenCursor(f *testing.F) {
 		}
 	})
 }
+
+// TestCursorSecretRotation: during a rotation (CURSOR_SECRET new,
+// CURSOR_SECRET_PREVIOUS old) cursors sealed before it still open, new ones
+// are sealed with the new secret only, and once the previous secret is
+// dropped the old cursors are refused.
+func TestCursorSecretRotation(t *testing.T) {
+	const oldSecret, newSecret = "the secret before the rotation, 0123456789", "the secret after the rotation, 0123456789"
+	before, err := NewCursors(oldSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	during, err := NewCursors(newSecret, oldSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := NewCursors(newSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storage := base64.RawURLEncoding.EncodeToString([]byte(`userCursor:{"u":"mario.rossi"}`))
+	old := before.Seal(storage)
+	if got, ok := during.Open(old); !ok || got != storage {
+		t.Fatalf("a cursor sealed before the rotation does not open during it: %q %v", got, ok)
+	}
+	sealed := during.Seal(storage)
+	if sealed != after.Seal(storage) {
+		t.Error("during the rotation cursors are not sealed with the new secret")
+	}
+	if _, ok := before.Open(sealed); ok {
+		t.Error("the old secret opens a cursor sealed during the rotation")
+	}
+	if _, ok := after.Open(old); ok {
+		t.Error("a cursor of the dropped secret still opens")
+	}
+	if _, err := NewCursors(newSecret, "short"); err == nil || !strings.Contains(err.Error(), "CURSOR_SECRET_PREVIOUS") {
+		t.Errorf("a short previous secret: %v", err)
+	}
+}

@@ -4,7 +4,7 @@
 # folder (no containers), then stops them.
 #
 #   scripts/test-redis-cluster.sh                 # the default selection
-#   scripts/test-redis-cluster.sh ./server -run 'TestMySessions'
+#   scripts/test-redis-cluster.sh ./graph -run 'TestMySessions'
 #
 # Needs redis-server (with cluster support) and redis-cli.
 set -euo pipefail
@@ -51,5 +51,5 @@ if [ $# -gt 0 ]; then
 fi
 status=0
 go test ./kv/... ./auth/... ./events/... -count=1 || status=1
-go test ./server -count=1 -run 'TestRateLimit|TestMySessions|TestChanges|TestRevocationAcrossProcesses|TestPersistedQueries|TestLoginLimitPerAccount|TestAPILimitKeys' || status=1
+go test ./server/... ./graph -count=1 -run 'TestRateLimit|TestMySessions|TestChanges|TestRevocationAcrossProcesses|TestPersistedQueries|TestLoginLimitPerAccount|TestAPILimitKeys' || status=1
 exit $status

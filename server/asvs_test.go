@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"tenantadmin/db/dbtest"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 // Security tests of issue 9 that SECURITY.md maps ASVS items to: response
@@ -37,11 +39,11 @@ func (b *syncBuffer) String() string {
 
 // runMainLogged starts a server whose JSON log, at debug level, goes to
 // the returned buffer.
-func runMainLogged(t *testing.T, flags ...string) (*Main, *syncBuffer) {
+func runMainLogged(t *testing.T, flags ...string) (*servertest.Main, *syncBuffer) {
 	t.Helper()
 	_, prefix := dbtest.MustRedis(t)
 	logs := &syncBuffer{}
-	m := NewMain()
+	m := servertest.Wrap(wiring.NewMain())
 	m.LogOutput = logs
 	if err := m.ParseFlags(append([]string{"-addr", "127.0.0.1:0", "-database-url", dbtest.NewDatabaseURL(t),
 		"-redis-url", dbtest.RedisURL(), "-key-prefix", prefix, "-digest-interval", "0", "-log-level", "debug"}, flags...)); err != nil {
@@ -55,10 +57,10 @@ func runMainLogged(t *testing.T, flags ...string) (*Main, *syncBuffer) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	paths := []string{"/", "/users/abc", "/graphql?query=%7B__typename%7D", "/healthz", "/assets/missing.js"}
 	for _, path := range paths {
-		res, _ := get(t, m.URL()+path)
+		res, _ := servertest.Get(t, m.URL()+path)
 		h := res.Header
 		t.Run("Path"+path, func(t *testing.T) {
 			csp := parseCSP(h.Get("Content-Security-Policy"))
@@ -111,8 +113,8 @@ func TestSecurityHeaders(t *testing.T) {
 // Vite when frontend/dist is built) nor its source template has an inline
 // script.
 func TestSPAHasNoInlineScript(t *testing.T) {
-	m := MustRunMain(t)
-	_, served := get(t, m.URL()+"/")
+	m := servertest.MustRunMain(t)
+	_, served := servertest.Get(t, m.URL()+"/")
 	source, err := os.ReadFile("../frontend/index.html")
 	if err != nil {
 		t.Fatal(err)
@@ -147,10 +149,10 @@ func inlineScript(html string) string {
 // responses carry HSTS and the session cookies are Secure, HttpOnly (the
 // session) and SameSite=Lax.
 func TestTLSDeployment(t *testing.T) {
-	m := MustRunMainWith(t, "-public-url", "https://admin.example.test")
-	w := newWorldOn(t, m)
-	setPassword(t, m, w.companyAdmin)
-	res, httpRes := newBrowser(m).post(t, loginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": goodPassword}})
+	m := servertest.MustRunMainWith(t, "-public-url", "https://admin.example.test")
+	w := servertest.NewWorldOn(t, m)
+	servertest.SetPassword(t, m, w.CompanyAdmin)
+	res, httpRes := servertest.NewBrowser(m).Post(t, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": servertest.GoodPassword}})
 	if len(res.Errors) > 0 {
 		t.Fatalf("login: %+v", res.Errors)
 	}
@@ -158,7 +160,7 @@ func TestTLSDeployment(t *testing.T) {
 		if hsts := httpRes.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=63072000") {
 			t.Fatalf("Strict-Transport-Security %q", hsts)
 		}
-		if r, _ := get(t, m.URL()+"/"); r.Header.Get("Strict-Transport-Security") == "" {
+		if r, _ := servertest.Get(t, m.URL()+"/"); r.Header.Get("Strict-Transport-Security") == "" {
 			t.Fatal("the SPA is served without HSTS")
 		}
 	})
@@ -171,19 +173,19 @@ func TestTLSDeployment(t *testing.T) {
 			}
 		}
 		// The session cookie is __Host- prefixed: Secure, host-only, path /.
-		session := seen[SecureSessionCookie]
-		if session == nil || !session.HttpOnly || seen[SessionCookie] != nil || seen[CSRFCookie] == nil || seen[CSRFCookie].HttpOnly {
+		session := seen[wiring.SecureSessionCookie]
+		if session == nil || !session.HttpOnly || seen[wiring.SessionCookie] != nil || seen[wiring.CSRFCookie] == nil || seen[wiring.CSRFCookie].HttpOnly {
 			t.Fatalf("cookies %v", httpRes.Cookies())
 		}
 		// It is the one that authenticates (a browser sends it back over https).
 		req, _ := http.NewRequest(http.MethodGet, m.URL()+"/graphql?query="+url.QueryEscape("{ viewer { user { username } } }"), nil)
-		req.AddCookie(&http.Cookie{Name: SecureSessionCookie, Value: session.Value})
-		if res := doGQL(t, req); string(res.Data) != `{"viewer":{"user":{"username":"company.admin"}}}` {
+		req.AddCookie(&http.Cookie{Name: wiring.SecureSessionCookie, Value: session.Value})
+		if res := servertest.Do(t, req); string(res.Data) != `{"viewer":{"user":{"username":"company.admin"}}}` {
 			t.Fatalf("prefixed cookie: %s %+v", res.Data, res.Errors)
 		}
 		req, _ = http.NewRequest(http.MethodGet, m.URL()+"/graphql?query="+url.QueryEscape("{ viewer { user { username } } }"), nil)
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: session.Value})
-		if res := doGQL(t, req); string(res.Data) != `{"viewer":null}` {
+		req.AddCookie(&http.Cookie{Name: wiring.SessionCookie, Value: session.Value})
+		if res := servertest.Do(t, req); string(res.Data) != `{"viewer":null}` {
 			t.Fatalf("unprefixed cookie accepted on a TLS deployment: %s", res.Data)
 		}
 	})
@@ -195,7 +197,7 @@ func TestTLSDeployment(t *testing.T) {
 // debug level, and finds none of their passwords or tokens in the log.
 func TestSecretsNeverLogged(t *testing.T) {
 	m, logs := runMainLogged(t)
-	w := newWorldOn(t, m)
+	w := servertest.NewWorldOn(t, m)
 	var secrets []string
 	secret := func(name, s string) {
 		t.Helper()
@@ -206,59 +208,59 @@ func TestSecretsNeverLogged(t *testing.T) {
 	}
 
 	// Sign-in.
-	op := w.f.User("operatore.uno", w.company)
-	w.f.Assign(op, w.company, "segmenti", "user")
-	setPassword(t, m, op)
+	op := w.F.User("operatore.uno", w.Company)
+	w.F.Assign(op, w.Company, "segmenti", "user")
+	servertest.SetPassword(t, m, op)
 	const wrongPassword = "not-the-password-6c1f"
-	if _, code := m.login(t, "operatore.uno", wrongPassword, nil); code != "INVALID_CREDENTIALS" {
+	if _, code := m.Login(t, "operatore.uno", wrongPassword, nil); code != "INVALID_CREDENTIALS" {
 		t.Fatalf("wrong password: %q", code)
 	}
 	secret("wrong password", wrongPassword)
-	bearer, _ := m.login(t, "operatore.uno", goodPassword, nil)
-	secret("password", goodPassword)
+	bearer, _ := m.Login(t, "operatore.uno", servertest.GoodPassword, nil)
+	secret("password", servertest.GoodPassword)
 	secret("bearer session", bearer)
-	m.viewerName(t, bearer)
-	b := newBrowser(m)
-	b.post(t, loginMutation, map[string]any{"input": map[string]any{"username": "operatore.uno", "password": goodPassword}})
-	secret("cookie session", b.cookie(SessionCookie))
-	secret("csrf token", b.cookie(CSRFCookie))
-	b.post(t, `{ viewer { user { username } } }`, nil)
+	m.ViewerName(t, bearer)
+	b := servertest.NewBrowser(m)
+	b.Post(t, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "operatore.uno", "password": servertest.GoodPassword}})
+	secret("cookie session", b.Cookie(wiring.SessionCookie))
+	secret("csrf token", b.Cookie(wiring.CSRFCookie))
+	b.Post(t, `{ viewer { user { username } } }`, nil)
 
 	// Invitation acceptance.
-	_, invitation := invite(t, w, "nuovo.utente")
+	_, invitation := servertest.Invite(t, w, "nuovo.utente")
 	secret("invitation token", invitation)
 	const invitedPassword = "invited-user-passphrase-81d2"
 	secret("invited password", invitedPassword)
-	m.gql(t, "", invitationStatusQuery, map[string]any{"token": invitation})
-	res := m.gql(t, "", acceptMutation, map[string]any{"input": map[string]any{"token": invitation, "password": invitedPassword}})
+	m.GQL(t, "", servertest.InvitationStatusQuery, map[string]any{"token": invitation})
+	res := m.GQL(t, "", servertest.AcceptMutation, map[string]any{"input": map[string]any{"token": invitation, "password": invitedPassword}})
 	if !strings.Contains(string(res.Data), "nuovo.utente") {
 		t.Fatalf("acceptInvitation: %s %+v", res.Data, res.Errors)
 	}
 
 	// Account recovery and password reset.
-	m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno@example.test"}})
-	link, _ := latestEmail(t, m, "operatore.uno@example.test").Data["link"].(string)
-	reset := tokenFromLink(t, link)
+	m.GQL(t, "", servertest.RecoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "operatore.uno@example.test"}})
+	link, _ := servertest.LatestEmail(t, m, "operatore.uno@example.test").Data["link"].(string)
+	reset := servertest.TokenFromLink(t, link)
 	secret("reset token", reset)
 	const resetPassword = "reset-passphrase-after-recovery-5e7a"
 	secret("reset password", resetPassword)
-	res = m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": reset, "password": resetPassword}})
+	res = m.GQL(t, "", servertest.ResetMutation, map[string]any{"input": map[string]any{"token": reset, "password": resetPassword}})
 	if !strings.Contains(string(res.Data), "operatore.uno") {
 		t.Fatalf("resetPasswordWithToken: %s %+v", res.Data, res.Errors)
 	}
 	// A reused token fails, and its failure is logged without it.
-	m.gql(t, "", resetMutation, map[string]any{"input": map[string]any{"token": reset, "password": resetPassword}})
+	m.GQL(t, "", servertest.ResetMutation, map[string]any{"input": map[string]any{"token": reset, "password": resetPassword}})
 
 	// Service account token creation and use.
-	admin := m.MustLogin(t, w.companyAdmin)
+	admin := m.MustLogin(t, w.CompanyAdmin)
 	secret("admin session", admin)
-	sa, _ := w.createSA(t, admin, map[string]any{"tenantId": globalIDFor("Tenant", w.company), "username": "crm-sync"})
-	_, sat, errs := w.createToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "production"})
+	sa, _ := w.CreateSA(t, admin, map[string]any{"tenantId": servertest.GlobalID("Tenant", w.Company), "username": "crm-sync"})
+	_, sat, errs := w.CreateToken(t, admin, map[string]any{"serviceAccountId": sa.ID, "name": "production"})
 	if len(errs) > 0 {
 		t.Fatalf("createServiceAccountToken: %v", errs)
 	}
 	secret("service account token", sat)
-	m.gql(t, sat, `{ viewer { user { username } } }`, nil)
+	m.GQL(t, sat, `{ viewer { user { username } } }`, nil)
 
 	log := logs.String()
 	if strings.Count(log, `"msg":"request"`) < 10 {
@@ -284,10 +286,10 @@ func TestSecretsNeverLogged(t *testing.T) {
 // TestNoDirectoryListing: the SPA handler serves files, never a directory
 // listing or the repository's metadata files (ASVS V4.3.2).
 func TestNoDirectoryListing(t *testing.T) {
-	m := MustRunMain(t)
-	_, index := get(t, m.URL()+"/")
+	m := servertest.MustRunMain(t)
+	_, index := servertest.Get(t, m.URL()+"/")
 	for _, path := range []string{"/assets/", "/assets", "/.gitkeep", "/.git/HEAD", "/../go.mod", "/%2e%2e/go.mod"} {
-		res, body := get(t, m.URL()+path)
+		res, body := servertest.Get(t, m.URL()+path)
 		if strings.Contains(body, "<pre>") || strings.Contains(body, "module tenantadmin") ||
 			res.StatusCode == http.StatusOK && body != index {
 			t.Errorf("GET %s: %d %.200q", path, res.StatusCode, body)
@@ -299,10 +301,10 @@ func TestNoDirectoryListing(t *testing.T) {
 // sign-in, and accepted only from the Authorization header or the session
 // cookie, never from the URL (ASVS V3.1.1, V3.2.1, V3.2.2).
 func TestSessionTokens(t *testing.T) {
-	w := newWorld(t)
-	setPassword(t, w.m, w.companyAdmin)
-	first, _ := w.m.login(t, "company.admin", goodPassword, nil)
-	second, _ := w.m.login(t, "company.admin", goodPassword, nil)
+	w := servertest.NewWorld(t)
+	servertest.SetPassword(t, w.M, w.CompanyAdmin)
+	first, _ := w.M.Login(t, "company.admin", servertest.GoodPassword, nil)
+	second, _ := w.M.Login(t, "company.admin", servertest.GoodPassword, nil)
 	t.Run("RandomAndNewAtEachSignIn", func(t *testing.T) {
 		for _, tok := range []string{first, second} {
 			if b, err := base64.RawURLEncoding.DecodeString(tok); err != nil || len(b) < 32 {
@@ -316,7 +318,7 @@ func TestSessionTokens(t *testing.T) {
 	t.Run("ErrNotFromURL", func(t *testing.T) {
 		q := url.QueryEscape("{ viewer { user { username } } }")
 		for _, param := range []string{"token", "access_token", "session", "authorization"} {
-			res := doGQL(t, mustRequest(t, http.MethodGet, w.m.URL()+"/graphql?query="+q+"&"+param+"="+url.QueryEscape(first)))
+			res := servertest.Do(t, mustRequest(t, http.MethodGet, w.M.URL()+"/graphql?query="+q+"&"+param+"="+url.QueryEscape(first)))
 			if string(res.Data) != `{"viewer":null}` {
 				t.Fatalf("?%s= authenticated: %s", param, res.Data)
 			}

@@ -6,11 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"tenantadmin/server/wiring"
 )
 
 // Server processes of the test binary: tests that need real processes
@@ -37,7 +38,7 @@ func runChildServer(rawArgs string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	m := NewMain()
+	m := wiring.NewMain()
 	m.Logger = slog.New(slog.DiscardHandler)
 	if err := m.ParseFlags(args); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -94,15 +95,4 @@ func (c *childServer) kill() {
 		_ = c.cmd.Process.Kill() // SIGKILL: no shutdown, no deferred cleanup (fails only if it already exited)
 		_ = c.cmd.Wait()         // "signal: killed" is the expected outcome
 	}
-}
-
-// fixedAddr is a net.Listener stand-in that only reports an address, so
-// the test's HTTP helpers can talk to a server in another process.
-type fixedAddr string
-
-func (fixedAddr) Accept() (net.Conn, error) { return nil, net.ErrClosed }
-func (fixedAddr) Close() error              { return nil }
-func (a fixedAddr) Addr() net.Addr {
-	addr, _ := net.ResolveTCPAddr("tcp", string(a))
-	return addr
 }

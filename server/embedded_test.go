@@ -5,6 +5,9 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 // TestEmbeddedDefault runs the server as `scripts/run.sh` does on a fresh
@@ -12,8 +15,8 @@ import (
 // page, and keep its data across a restart.
 func TestEmbeddedDefault(t *testing.T) {
 	dataDir := t.TempDir()
-	start := func() *Main {
-		m := NewMain()
+	start := func() *servertest.Main {
+		m := servertest.Wrap(wiring.NewMain())
 		m.Logger = slog.New(slog.DiscardHandler)
 		t.Setenv("DATABASE_URL", "")
 		t.Setenv("REDIS_URL", "")
@@ -27,19 +30,19 @@ func TestEmbeddedDefault(t *testing.T) {
 		return m
 	}
 	m := start()
-	if m.postgres == nil || !m.KV.InProcess {
+	if !m.EmbeddedPostgres() || !m.KV.InProcess {
 		m.Close()
 		t.Fatal("expected the embedded PostgreSQL and the in-process store")
 	}
-	res, body := get(t, m.URL()+"/")
+	res, body := servertest.Get(t, m.URL()+"/")
 	if res.StatusCode != 200 || !strings.Contains(body, "<html") {
 		t.Fatalf("page: %d", res.StatusCode)
 	}
 	var out struct {
 		BootstrapPlatformAdmin struct{ User struct{ Username string } }
 	}
-	m.gql(t, "", bootstrapMutation, map[string]any{"input": map[string]any{"token": m.SetupToken, "username": "root.admin",
-		"email": "root@example.test", "givenName": "Root", "familyName": "Admin", "password": "a long enough passphrase"}}).decode(t, &out)
+	m.GQL(t, "", servertest.BootstrapMutation, map[string]any{"input": map[string]any{"token": m.SetupToken, "username": "root.admin",
+		"email": "root@example.test", "givenName": "Root", "familyName": "Admin", "password": "a long enough passphrase"}}).Decode(t, &out)
 	if out.BootstrapPlatformAdmin.User.Username != "root.admin" {
 		t.Fatalf("bootstrap: %+v", out)
 	}
@@ -62,7 +65,7 @@ func TestEmbeddedDefault(t *testing.T) {
 			User          struct{ Username string }
 		}
 	}
-	m.gql(t, m.MustLogin(t, id), `{ viewer { platformAdmin user { username } } }`, nil).decode(t, &viewer)
+	m.GQL(t, m.MustLogin(t, id), `{ viewer { platformAdmin user { username } } }`, nil).Decode(t, &viewer)
 	if !viewer.Viewer.PlatformAdmin || viewer.Viewer.User.Username != "root.admin" {
 		t.Fatalf("viewer = %+v", viewer)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"tenantadmin/db/dbtest"
 	"tenantadmin/db/embedded"
+	"tenantadmin/server/servertest"
 )
 
 // Faults (issue 9): PostgreSQL and Redis going away and coming back while
@@ -91,7 +92,7 @@ func (r *privateRedis) start(t *testing.T) {
 	}
 	client := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", r.port)})
 	defer client.Close()
-	waitUntil(t, 30*time.Second, func() bool { return client.Ping(context.Background()).Err() == nil })
+	servertest.WaitUntil(t, 30*time.Second, func() bool { return client.Ping(context.Background()).Err() == nil })
 }
 
 func (r *privateRedis) stop(t *testing.T) {
@@ -122,9 +123,9 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func readyStatus(t *testing.T, m *Main) int {
+func readyStatus(t *testing.T, m *servertest.Main) int {
 	t.Helper()
-	res, _ := get(t, m.URL()+"/readyz")
+	res, _ := servertest.Get(t, m.URL()+"/readyz")
 	return res.StatusCode
 }
 
@@ -133,18 +134,18 @@ const faultCreateUser = `mutation($input: CreateUserInput!) { createUser(input: 
 // userInputs returns a maker of createUser variables (a new member of the
 // company with one role) that needs no database, since it is used while
 // the database is down.
-func (w *adminWorld) userInputs(t *testing.T) func(username string, n int) map[string]any {
-	product, role := w.product(t, "segmenti"), w.role(t, "segmenti", "user")
+func userInputs(w *servertest.AdminWorld, t *testing.T) func(username string, n int) map[string]any {
+	product, role := w.Product(t, "segmenti"), w.Role(t, "segmenti", "user")
 	return func(username string, n int) map[string]any {
 		return map[string]any{"input": map[string]any{
-			"tenantId": globalIDFor("Tenant", w.company), "username": username, "taxCode": validCF(n),
+			"tenantId": servertest.GlobalID("Tenant", w.Company), "username": username, "taxCode": servertest.ValidCF(n),
 			"givenName": "Fault", "familyName": "Test", "email": username + "@example.test", "language": "it",
 			"productId": product, "roleId": role}}
 	}
 }
 
 // createdOK tells whether a createUser answer reports success.
-func createdOK(res *gqlResponse) bool {
+func createdOK(res *servertest.Response) bool {
 	var out struct {
 		CreateUser *struct {
 			User       *struct{ ID string }
@@ -160,7 +161,7 @@ func createdOK(res *gqlResponse) bool {
 // wantAllOrNothing checks that each username's createUser either wrote
 // everything (account, membership, role, invitation, email, audit and
 // change events) or nothing, and that every acknowledged one is there.
-func (w *adminWorld) wantAllOrNothing(t *testing.T, attempted map[string]bool) (complete int) {
+func wantAllOrNothing(w *servertest.AdminWorld, t *testing.T, attempted map[string]bool) (complete int) {
 	t.Helper()
 	for username, acknowledged := range attempted {
 		var parts struct {
@@ -172,7 +173,7 @@ func (w *adminWorld) wantAllOrNothing(t *testing.T, attempted map[string]bool) (
 			Audits      int `bun:"audits"`
 			Events      int `bun:"events"`
 		}
-		w.scalar(t, &parts, `SELECT
+		w.Scalar(t, &parts, `SELECT
 			(SELECT count(*) FROM users WHERE username = ?0) AS users,
 			(SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = ?0) AS memberships,
 			(SELECT count(*) FROM role_assignments ra JOIN users u ON u.id = ra.user_id WHERE u.username = ?0) AS roles,
@@ -203,15 +204,15 @@ func (w *adminWorld) wantAllOrNothing(t *testing.T, attempted map[string]bool) (
 func TestFaultPostgresRestart(t *testing.T) {
 	pg := startPrivatePostgres(t)
 	_, prefix := dbtest.MustRedis(t)
-	m := MustRunMainOn(t, pg.pg.DSN(), prefix)
-	w := &adminWorld{world: newWorldOn(t, m), tokens: map[int64]string{}}
-	admin := w.token(t, w.companyAdmin)
-	input := w.userInputs(t)
-	op := w.f.User("fault.operator", w.company)
-	w.f.Assign(op, w.company, "segmenti", "user")
-	setPassword(t, m, op)
+	m := servertest.MustRunMainOn(t, pg.pg.DSN(), prefix)
+	w := servertest.AdminWorldOf(servertest.NewWorldOn(t, m))
+	admin := w.Token(t, w.CompanyAdmin)
+	input := userInputs(w, t)
+	op := w.F.User("fault.operator", w.Company)
+	w.F.Assign(op, w.Company, "segmenti", "user")
+	servertest.SetPassword(t, m, op)
 
-	if !createdOK(m.gql(t, admin, faultCreateUser, input("before.outage", 1))) {
+	if !createdOK(m.GQL(t, admin, faultCreateUser, input("before.outage", 1))) {
 		t.Fatal("createUser failed before the outage")
 	}
 
@@ -231,7 +232,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 				mu.Lock()
 				attempted[username] = false
 				mu.Unlock()
-				res := m.gql(t, admin, faultCreateUser, input(username, 100+g*200+i))
+				res := m.GQL(t, admin, faultCreateUser, input(username, 100+g*200+i))
 				if createdOK(res) {
 					mu.Lock()
 					attempted[username] = true
@@ -244,7 +245,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 				}
 				outage++
 				mu.Lock()
-				failures[fmt.Sprintf("%d %s", res.status, res.code())]++
+				failures[fmt.Sprintf("%d %s", res.Status, res.Code())]++
 				mu.Unlock()
 			}
 		}()
@@ -260,16 +261,16 @@ func TestFaultPostgresRestart(t *testing.T) {
 		}
 	})
 	t.Run("ErrAuthenticatedQuery", func(t *testing.T) {
-		res := m.gql(t, admin, `{ users(first: 5) { totalCount } }`, nil)
-		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
-			t.Fatalf("status %d, errors %+v", res.status, res.Errors)
+		res := m.GQL(t, admin, `{ users(first: 5) { totalCount } }`, nil)
+		if res.Status != http.StatusServiceUnavailable || res.Code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, errors %+v", res.Status, res.Errors)
 		}
 	})
 	t.Run("ErrSignIn", func(t *testing.T) {
-		res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
-			"username": "fault.operator", "password": goodPassword, "tokenKind": "BEARER"}})
-		if res.code() != "UNAVAILABLE" || strings.Contains(string(res.Data), `"token":"`) {
-			t.Fatalf("code %q, data %s", res.code(), res.Data)
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+			"username": "fault.operator", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
+		if res.Code() != "UNAVAILABLE" || strings.Contains(string(res.Data), `"token":"`) {
+			t.Fatalf("code %q, data %s", res.Code(), res.Data)
 		}
 	})
 	wg.Wait()
@@ -285,23 +286,23 @@ func TestFaultPostgresRestart(t *testing.T) {
 	})
 
 	pg.start(t)
-	waitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
+	servertest.WaitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
 
 	t.Run("OKRecoveredWithoutRestart", func(t *testing.T) {
-		if !createdOK(m.gql(t, admin, faultCreateUser, input("after.outage", 2))) {
+		if !createdOK(m.GQL(t, admin, faultCreateUser, input("after.outage", 2))) {
 			t.Fatal("createUser failed after PostgreSQL came back")
 		}
-		if token, code := m.login(t, "fault.operator", goodPassword, nil); token == "" {
+		if token, code := m.Login(t, "fault.operator", servertest.GoodPassword, nil); token == "" {
 			t.Fatalf("sign-in after recovery: %q", code)
 		}
 	})
 	t.Run("NoPartialWrites", func(t *testing.T) {
-		complete := w.wantAllOrNothing(t, attempted)
+		complete := wantAllOrNothing(w, t, attempted)
 		t.Logf("%d createUser attempted, %d complete, failures %v", len(attempted), complete, failures)
 	})
 	t.Run("OKChangeEventsPublishedAfterRecovery", func(t *testing.T) {
-		waitUntil(t, time.Minute, func() bool {
-			return w.count(t, "SELECT count(*) FROM events WHERE published_at IS NULL") == 0
+		servertest.WaitUntil(t, time.Minute, func() bool {
+			return w.Count(t, "SELECT count(*) FROM events WHERE published_at IS NULL") == 0
 		})
 	})
 }
@@ -312,17 +313,17 @@ func TestFaultPostgresRestart(t *testing.T) {
 // server serves again and sessions are still valid.
 func TestFaultRedisRestart(t *testing.T) {
 	r := startPrivateRedis(t)
-	m := MustRunMainOn(t, dbtest.NewDatabaseURL(t), "fault:", "-redis-url", r.url())
-	w := &adminWorld{world: newWorldOn(t, m), tokens: map[int64]string{}}
-	admin := w.token(t, w.companyAdmin)
-	input := w.userInputs(t)
-	op := w.f.User("fault.operator", w.company)
-	w.f.Assign(op, w.company, "segmenti", "user")
-	setPassword(t, m, op)
-	if m.viewerName(t, admin) != "company.admin" {
+	m := servertest.MustRunMainOn(t, dbtest.NewDatabaseURL(t), "fault:", "-redis-url", r.url())
+	w := servertest.AdminWorldOf(servertest.NewWorldOn(t, m))
+	admin := w.Token(t, w.CompanyAdmin)
+	input := userInputs(w, t)
+	op := w.F.User("fault.operator", w.Company)
+	w.F.Assign(op, w.Company, "segmenti", "user")
+	servertest.SetPassword(t, m, op)
+	if m.ViewerName(t, admin) != "company.admin" {
 		t.Fatal("session does not work before the outage")
 	}
-	before := w.snapshot(t)
+	before := w.Snapshot(t)
 
 	r.stop(t)
 	t.Run("ErrReadyz", func(t *testing.T) {
@@ -331,44 +332,44 @@ func TestFaultRedisRestart(t *testing.T) {
 		}
 	})
 	t.Run("ErrSessionCannotBeChecked", func(t *testing.T) {
-		res := m.gql(t, admin, `{ viewer { user { username } } }`, nil)
-		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
-			t.Fatalf("status %d, code %q, data %s", res.status, res.code(), res.Data)
+		res := m.GQL(t, admin, `{ viewer { user { username } } }`, nil)
+		if res.Status != http.StatusServiceUnavailable || res.Code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, code %q, data %s", res.Status, res.Code(), res.Data)
 		}
 	})
 	t.Run("ErrMutation", func(t *testing.T) {
-		res := m.gql(t, admin, faultCreateUser, input("during.outage", 3))
-		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
-			t.Fatalf("status %d, code %q, data %s", res.status, res.code(), res.Data)
+		res := m.GQL(t, admin, faultCreateUser, input("during.outage", 3))
+		if res.Status != http.StatusServiceUnavailable || res.Code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, code %q, data %s", res.Status, res.Code(), res.Data)
 		}
 	})
 	// Rate limits live in Redis: an anonymous request is refused rather
 	// than let through unlimited.
 	t.Run("ErrAnonymousNotLetThrough", func(t *testing.T) {
-		res := m.gql(t, "", `{ viewer { platformAdmin } }`, nil)
-		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
-			t.Fatalf("status %d, code %q, data %s", res.status, res.code(), res.Data)
+		res := m.GQL(t, "", `{ viewer { platformAdmin } }`, nil)
+		if res.Status != http.StatusServiceUnavailable || res.Code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, code %q, data %s", res.Status, res.Code(), res.Data)
 		}
 	})
 	t.Run("ErrSignIn", func(t *testing.T) {
-		res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
-			"username": "fault.operator", "password": goodPassword, "tokenKind": "BEARER"}})
-		if res.status != http.StatusServiceUnavailable || res.code() != "UNAVAILABLE" {
-			t.Fatalf("status %d, code %q, data %s", res.status, res.code(), res.Data)
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+			"username": "fault.operator", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
+		if res.Status != http.StatusServiceUnavailable || res.Code() != "UNAVAILABLE" {
+			t.Fatalf("status %d, code %q, data %s", res.Status, res.Code(), res.Data)
 		}
 	})
-	t.Run("NothingWritten", func(t *testing.T) { w.unchanged(t, before) })
+	t.Run("NothingWritten", func(t *testing.T) { w.Unchanged(t, before) })
 
 	r.start(t)
-	waitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
+	servertest.WaitUntil(t, time.Minute, func() bool { return readyStatus(t, m) == http.StatusOK })
 	t.Run("OKRecoveredWithoutRestart", func(t *testing.T) {
-		if name := m.viewerName(t, admin); name != "company.admin" {
+		if name := m.ViewerName(t, admin); name != "company.admin" {
 			t.Fatalf("session after Redis restart: %q", name)
 		}
-		if !createdOK(m.gql(t, admin, faultCreateUser, input("after.outage", 4))) {
+		if !createdOK(m.GQL(t, admin, faultCreateUser, input("after.outage", 4))) {
 			t.Fatal("createUser failed after Redis came back")
 		}
-		if token, code := m.login(t, "fault.operator", goodPassword, nil); token == "" {
+		if token, code := m.Login(t, "fault.operator", servertest.GoodPassword, nil); token == "" {
 			t.Fatalf("sign-in after recovery: %q", code)
 		}
 	})
@@ -382,10 +383,10 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 	_, prefix := dbtest.MustRedis(t)
 	dbURL := dbtest.NewDatabaseURL(t)
 	// A reference server in this process holds the fixtures and checks.
-	ref := MustRunMainOn(t, dbURL, prefix, "-event-relay=false")
-	w := &adminWorld{world: newWorldOn(t, ref), tokens: map[int64]string{}}
-	admin := w.token(t, w.companyAdmin)
-	input := w.userInputs(t)
+	ref := servertest.MustRunMainOn(t, dbURL, prefix, "-event-relay=false")
+	w := servertest.AdminWorldOf(servertest.NewWorldOn(t, ref))
+	admin := w.Token(t, w.CompanyAdmin)
+	input := userInputs(w, t)
 	childURL := dbURL + "&application_name=fault_child"
 	child := startChildServer(t, "-addr", "127.0.0.1:0", "-database-url", childURL, "-redis-url", dbtest.RedisURL(),
 		"-key-prefix", prefix, "-log-level", "error", "-digest-interval", "0", "-event-relay=false")
@@ -418,7 +419,7 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 				if err != nil {
 					return // the process is gone
 				}
-				var out gqlResponse
+				var out servertest.Response
 				_ = json.NewDecoder(res.Body).Decode(&out) // an answer cut off by the kill leaves out empty: not counted as created
 				res.Body.Close()
 				if createdOK(&out) {
@@ -448,7 +449,7 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("never saw a createUser transaction open")
 		}
-		open = w.count(t, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fault_child' AND backend_xid IS NOT NULL`)
+		open = w.Count(t, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fault_child' AND backend_xid IS NOT NULL`)
 	}
 	child.kill()
 	close(stop)
@@ -456,27 +457,27 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 	t.Logf("killed with %d write transactions open", open)
 
 	// PostgreSQL notices the dead connections and rolls their work back.
-	waitUntil(t, time.Minute, func() bool {
-		return w.count(t, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fault_child'`) == 0
+	servertest.WaitUntil(t, time.Minute, func() bool {
+		return w.Count(t, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fault_child'`) == 0
 	})
 	t.Run("NoPartialWrites", func(t *testing.T) {
-		complete := w.wantAllOrNothing(t, attempted)
+		complete := wantAllOrNothing(w, t, attempted)
 		t.Logf("%d createUser attempted, %d complete", len(attempted), complete)
 	})
 	t.Run("OKRestarted", func(t *testing.T) {
 		again := startChildServer(t, "-addr", "127.0.0.1:0", "-database-url", dbURL, "-redis-url", dbtest.RedisURL(),
 			"-key-prefix", prefix, "-log-level", "error", "-digest-interval", "0")
-		m := &Main{listener: fixedAddr(again.addr)}
+		m := servertest.AtAddr(again.addr)
 		// What was committed is there once (creating it again is refused as
 		// a duplicate); what was not can be done again.
 		retried := 0
 		for username := range attempted {
-			exists := w.count(t, "SELECT count(*) FROM users WHERE username = ?", username) == 1
-			res := m.gql(t, admin, faultCreateUser, inputs[username])
+			exists := w.Count(t, "SELECT count(*) FROM users WHERE username = ?", username) == 1
+			res := m.GQL(t, admin, faultCreateUser, inputs[username])
 			var out struct {
 				CreateUser struct{ UserErrors []struct{ Code string } }
 			}
-			res.decode(t, &out)
+			res.Decode(t, &out)
 			code := ""
 			if len(out.CreateUser.UserErrors) > 0 {
 				code = out.CreateUser.UserErrors[0].Code
@@ -490,7 +491,7 @@ func TestFaultServerKilledMidMutation(t *testing.T) {
 				retried++
 			}
 		}
-		if w.wantAllOrNothing(t, attempted) != len(attempted) {
+		if wantAllOrNothing(w, t, attempted) != len(attempted) {
 			t.Error("after the retries every user should be complete")
 		}
 		t.Logf("%d rolled-back creations redone after the restart", retried)

@@ -7,11 +7,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"tenantadmin/server/servertest"
 )
 
 // rawRequest sends a request to /graphql as a careless or hostile client
 // would, and decodes the answer's first error code.
-func rawRequest(t *testing.T, m *Main, method, query, contentType, body string, header http.Header) (*http.Response, string) {
+func rawRequest(t *testing.T, m *servertest.Main, method, query, contentType, body string, header http.Header) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, m.URL()+"/graphql"+query, strings.NewReader(body))
 	if contentType != "" {
@@ -26,19 +28,19 @@ func rawRequest(t *testing.T, m *Main, method, query, contentType, body string, 
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	var r gqlResponse
+	var r servertest.Response
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatalf("%s %s: answer is not JSON: %q", method, query, b)
 	}
-	return res, r.code()
+	return res, r.Code()
 }
 
 // Every refusal at the HTTP level carries extensions.code and the status of
 // GraphQL over HTTP.
 func TestGraphQLOverHTTPEdges(t *testing.T) {
-	w := newWorld(t)
-	m := w.m
-	bearer := http.Header{"Authorization": {"Bearer " + m.MustLogin(t, w.companyAdmin)}}
+	w := servertest.NewWorld(t)
+	m := w.M
+	bearer := http.Header{"Authorization": {"Bearer " + m.MustLogin(t, w.CompanyAdmin)}}
 	get := func(q string, vars string) string {
 		v := url.Values{"query": {q}}
 		if vars != "" {
@@ -79,7 +81,7 @@ func TestGraphQLOverHTTPEdges(t *testing.T) {
 // Without CORS_ORIGINS no other origin may read answers: rs/cors would
 // have answered * (with credentials) for an empty list.
 func TestNoCORSOriginsMeansNoCrossOrigin(t *testing.T) {
-	m := MustRunMain(t)
+	m := servertest.MustRunMain(t)
 	for _, method := range []string{http.MethodOptions, http.MethodPost} {
 		res, _ := func() (*http.Response, string) {
 			req, _ := http.NewRequest(method, m.URL()+"/graphql", strings.NewReader(`{"query":"{__typename}"}`))

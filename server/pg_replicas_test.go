@@ -7,6 +7,8 @@ import (
 
 	"tenantadmin/db/dbtest"
 	"tenantadmin/db/pgha"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 // TestReadYourWritesOverHTTP runs the server on a private primary with a
@@ -21,12 +23,12 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 	c := pgha.Start(t, pgha.Options{})
 	c.CreateDatabase(t, "app")
 	_, prefix := dbtest.MustRedis(t)
-	m := mustRunMainOn(t, c.Primary.URL("app"), prefix, nil,
+	m := servertest.MustRunMainConfigured(t, c.Primary.URL("app"), prefix, nil,
 		"-database-replica-url", c.Standby.URL("app"), "-replica-max-lag", "1m")
-	w := newWorldOn(t, m)
-	operator := w.f.User("operatore.uno", w.company)
-	w.f.Assign(operator, w.company, "segmenti", "user")
-	w.f.Exec("UPDATE users SET tax_code = ?, tax_country = 'IT' WHERE id = ?", validCF(901), operator)
+	w := servertest.NewWorldOn(t, m)
+	operator := w.F.User("operatore.uno", w.Company)
+	w.F.Assign(operator, w.Company, "segmenti", "user")
+	w.F.Exec("UPDATE users SET tax_code = ?, tax_country = 'IT' WHERE id = ?", servertest.ValidCF(901), operator)
 	c.WaitReplayed(t)
 	deadline := time.Now().Add(30 * time.Second)
 	for !m.DB.ReplicaStatus()[0].InUse {
@@ -36,14 +38,14 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 
-	companyAdmin, holdingAdmin := m.MustLogin(t, w.companyAdmin), m.MustLogin(t, w.holdingAdmin)
+	companyAdmin, holdingAdmin := m.MustLogin(t, w.CompanyAdmin), m.MustLogin(t, w.HoldingAdmin)
 	// operatorName is the operator's given name in token's users list, and
 	// whether a replica served the list.
 	operatorName := func(token string) (string, bool) {
 		t.Helper()
 		before, _ := m.DB.LagTolerantReads()
-		var page usersPage
-		m.gql(t, token, usersPageQuery, map[string]any{"first": 50}).decode(t, &page)
+		var page servertest.UsersPage
+		m.GQL(t, token, servertest.UsersPageQuery, map[string]any{"first": 50}).Decode(t, &page)
 		after, _ := m.DB.LagTolerantReads()
 		for _, e := range page.Users.Edges {
 			if e.Node.Username == "operatore.uno" && e.Node.GivenName != nil {
@@ -59,8 +61,8 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 
 	c.WaitReplayed(t)
 	c.PauseReplay(t)
-	res := m.gql(t, companyAdmin, `mutation($input: UpdateUserProfileInput!) { updateUserProfile(input: $input) { user { givenName } userErrors { code } } }`,
-		map[string]any{"input": map[string]any{"userId": globalIDFor("User", operator), "expectedVersion": 1, "givenName": "Mario"}})
+	res := m.GQL(t, companyAdmin, `mutation($input: UpdateUserProfileInput!) { updateUserProfile(input: $input) { user { givenName } userErrors { code } } }`,
+		map[string]any{"input": map[string]any{"userId": servertest.GlobalID("User", operator), "expectedVersion": 1, "givenName": "Mario"}})
 	if len(res.Errors) > 0 || !strings.Contains(string(res.Data), `"givenName":"Mario"`) {
 		t.Fatalf("update: %s %+v", res.Data, res.Errors)
 	}
@@ -91,7 +93,7 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 		t.Fatalf("after catching up: %q", name)
 	}
 	// The replica's state is on /metrics.
-	_, body := get(t, m.URL()+"/metrics")
+	_, body := servertest.Get(t, m.URL()+"/metrics")
 	for _, want := range []string{`db_replica_in_use{replica="127.0.0.1:`, `db_replica_lag_seconds{replica="127.0.0.1:`, `db_lag_tolerant_reads_total{target="replica"}`} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("/metrics lacks %s", want)
@@ -110,12 +112,12 @@ func TestReplicaFlagsRefused(t *testing.T) {
 		{[]string{"-database-url", "postgres://p/db", "-database-replica-url", "postgres://r/db", "-replica-max-lag", "0s"}, "REPLICA_MAX_LAG"},
 		{[]string{"-database-url", "postgres://p/db", "-database-replica-url", "postgres://r:notaport/db"}, "DATABASE_REPLICA_URL"},
 	} {
-		err := NewMain().ParseFlags(c.args)
+		err := wiring.NewMain().ParseFlags(c.args)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: %v; want an error about %q", c.args, err, c.want)
 		}
 	}
-	if err := NewMain().ParseFlags([]string{"-database-url", "postgres://p1,p2/db", "-database-replica-url", "postgres://r1:5432,r2:5433/db,postgres://r3/db"}); err != nil {
+	if err := wiring.NewMain().ParseFlags([]string{"-database-url", "postgres://p1,p2/db", "-database-replica-url", "postgres://r1:5432,r2:5433/db,postgres://r3/db"}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,8 +11,9 @@ import (
 
 	"github.com/coder/websocket"
 
-	"tenantadmin/auth"
-	"tenantadmin/domain"
+	"tenantadmin/db/dbtest"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 // Rate limits of R19 for service account tokens, anonymous clients and
@@ -21,46 +21,19 @@ import (
 
 const viewerQuery = `{ viewer { user { username } } }`
 
-// serviceAccount creates a service account in tenant (with a role there, so
-// it counts against the tenant too) and returns its id; tokens are made
-// with newToken. Each call signs the admin in afresh, so the setup never
-// spends the admin's own session budget.
-func (w *world) serviceAccount(t *testing.T, admin, tenant int64, username string) string {
-	t.Helper()
-	sa, errs := w.createSA(t, w.m.MustLogin(t, admin), map[string]any{"tenantId": globalIDFor("Tenant", tenant), "username": username})
-	if len(errs) > 0 {
-		t.Fatalf("create %s: %v", username, errs)
-	}
-	var id int64
-	if err := w.m.DB.QueryRowContext(context.Background(), "SELECT id FROM users WHERE username = ?", username).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	w.f.Assign(id, tenant, "segmenti", "user")
-	return sa.ID
-}
-
-func (w *world) newToken(t *testing.T, admin int64, saID, name string) string {
-	t.Helper()
-	_, secret, errs := w.createToken(t, w.m.MustLogin(t, admin), map[string]any{"serviceAccountId": saID, "name": name})
-	if len(errs) > 0 || secret == "" {
-		t.Fatalf("token %s: %v", name, errs)
-	}
-	return secret
-}
-
 // served asserts that a request with token is answered, not limited.
-func served(t *testing.T, m *Main, token, who string) {
+func served(t *testing.T, m *servertest.Main, token, who string) {
 	t.Helper()
-	if res := m.gql(t, token, viewerQuery, nil); len(res.Errors) > 0 {
-		t.Fatalf("%s: %d %q %v", who, res.status, res.code(), res.Errors)
+	if res := m.GQL(t, token, viewerQuery, nil); len(res.Errors) > 0 {
+		t.Fatalf("%s: %d %q %v", who, res.Status, res.Code(), res.Errors)
 	}
 }
 
 // limited asserts that a request with token gets 429 RATE_LIMITED.
-func limited(t *testing.T, m *Main, token, who string) {
+func limited(t *testing.T, m *servertest.Main, token, who string) {
 	t.Helper()
-	if res := m.gql(t, token, viewerQuery, nil); res.code() != "RATE_LIMITED" || res.status != http.StatusTooManyRequests {
-		t.Fatalf("%s: %d %q, want 429 RATE_LIMITED", who, res.status, res.code())
+	if res := m.GQL(t, token, viewerQuery, nil); res.Code() != "RATE_LIMITED" || res.Status != http.StatusTooManyRequests {
+		t.Fatalf("%s: %d %q, want 429 RATE_LIMITED", who, res.Status, res.Code())
 	}
 }
 
@@ -70,132 +43,92 @@ func limited(t *testing.T, m *Main, token, who string) {
 // (RATE_API_TENANT).
 func TestRateLimitServiceTokens(t *testing.T) {
 	t.Run("PerToken", func(t *testing.T) {
-		w := newWorldOn(t, MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0"))
-		saA := w.serviceAccount(t, w.companyAdmin, w.company, "crm-sync")
-		saB := w.serviceAccount(t, w.other_admin, w.other, "erp-sync")
-		tokA, tokA2 := w.newToken(t, w.companyAdmin, saA, "production"), w.newToken(t, w.companyAdmin, saA, "staging")
-		tokB := w.newToken(t, w.other_admin, saB, "production")
+		w := servertest.NewWorldOn(t, servertest.MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0"))
+		saA := w.ServiceAccount(t, w.CompanyAdmin, w.Company, "crm-sync")
+		saB := w.ServiceAccount(t, w.OtherAdmin, w.Other, "erp-sync")
+		tokA, tokA2 := w.NewToken(t, w.CompanyAdmin, saA, "production"), w.NewToken(t, w.CompanyAdmin, saA, "staging")
+		tokB := w.NewToken(t, w.OtherAdmin, saB, "production")
 
 		for i := range 3 {
-			served(t, w.m, tokA, "tenant A's token, request "+strconv.Itoa(i+1))
+			served(t, w.M, tokA, "tenant A's token, request "+strconv.Itoa(i+1))
 		}
-		limited(t, w.m, tokA, "tenant A's token, 4th request")
+		limited(t, w.M, tokA, "tenant A's token, 4th request")
 		// The other tenant's integration is untouched: with a shared
 		// (empty) key it would be limited here.
-		served(t, w.m, tokB, "tenant B's token after A's ran out")
+		served(t, w.M, tokB, "tenant B's token after A's ran out")
 		// So is another token of the same service account: the bucket is
 		// the token's, not the account's.
-		served(t, w.m, tokA2, "A's second token")
-		limited(t, w.m, tokA, "tenant A's token, still")
+		served(t, w.M, tokA2, "A's second token")
+		limited(t, w.M, tokA, "tenant A's token, still")
 	})
 	t.Run("PerTenant", func(t *testing.T) {
-		w := newWorldOn(t, MustRunMainWith(t, "-rate-api-session", "0", "-rate-api-tenant", "3/1m"))
-		saA := w.serviceAccount(t, w.companyAdmin, w.company, "crm-sync")
-		saB := w.serviceAccount(t, w.other_admin, w.other, "erp-sync")
-		tokA, tokA2 := w.newToken(t, w.companyAdmin, saA, "production"), w.newToken(t, w.companyAdmin, saA, "staging")
-		tokB := w.newToken(t, w.other_admin, saB, "production")
+		w := servertest.NewWorldOn(t, servertest.MustRunMainWith(t, "-rate-api-session", "0", "-rate-api-tenant", "3/1m"))
+		saA := w.ServiceAccount(t, w.CompanyAdmin, w.Company, "crm-sync")
+		saB := w.ServiceAccount(t, w.OtherAdmin, w.Other, "erp-sync")
+		tokA, tokA2 := w.NewToken(t, w.CompanyAdmin, saA, "production"), w.NewToken(t, w.CompanyAdmin, saA, "staging")
+		tokB := w.NewToken(t, w.OtherAdmin, saB, "production")
 		// The setup's own requests (the admins' sessions) counted against
 		// the tenants too; spend what is left of A's budget with tokA.
 		for range 10 {
-			if res := w.m.gql(t, tokA, viewerQuery, nil); res.code() == "RATE_LIMITED" {
+			if res := w.M.GQL(t, tokA, viewerQuery, nil); res.Code() == "RATE_LIMITED" {
 				break
 			}
 		}
-		limited(t, w.m, tokA2, "another token of tenant A")
-		served(t, w.m, tokB, "tenant B's token")
+		limited(t, w.M, tokA2, "another token of tenant A")
+		served(t, w.M, tokB, "tenant B's token")
 	})
 	t.Run("AnonymousPerIP", func(t *testing.T) {
-		m := MustRunMainWith(t, "-rate-api-ip", "2/1m")
-		w := newWorldOn(t, m)
+		m := servertest.MustRunMainWith(t, "-rate-api-ip", "2/1m")
+		w := servertest.NewWorldOn(t, m)
 		served(t, m, "", "anonymous 1")
 		served(t, m, "", "anonymous 2")
 		limited(t, m, "", "anonymous 3")
 		// A signed-in client on the same address counts per session.
-		served(t, m, m.MustLogin(t, w.companyAdmin), "a session from the same IP")
+		served(t, m, m.MustLogin(t, w.CompanyAdmin), "a session from the same IP")
 	})
-}
-
-// TestAPILimitKeys pins the buckets a request counts against: a service
-// account token under its id, never under the session id it does not have;
-// and no viewer is ever counted under an empty key.
-func TestAPILimitKeys(t *testing.T) {
-	m := NewMain()
-	if err := m.ParseFlags([]string{"-rate-api-session", "5/1m", "-rate-api-tenant", "50/1m", "-rate-api-ip", "7/1m"}); err != nil {
-		t.Fatal(err)
-	}
-	keys := func(v *domain.Viewer, ip string) (string, error) {
-		limits, err := m.apiLimits(v, ip)
-		s := ""
-		for _, l := range limits {
-			s += l.key.String() + "@" + l.rate.String() + " "
-		}
-		return s, err
-	}
-	grants := []domain.Grant{{TenantID: 7}, {TenantID: 9}, {TenantID: 7}}
-	for _, c := range []struct {
-		name string
-		v    *domain.Viewer
-		want string
-	}{
-		{"ServiceToken", &domain.Viewer{UserID: 3, Kind: domain.KindService, ServiceTokenID: 42, Grants: grants},
-			"api-token:42@5/1m0s api-tenant:7@50/1m0s api-tenant:9@50/1m0s "},
-		{"Session", &domain.Viewer{UserID: 4, SessionID: "ab12", Grants: grants[:1]},
-			"api-session:ab12@5/1m0s api-tenant:7@50/1m0s "},
-		{"Anonymous", nil, "api-ip:192.0.2.1@7/1m0s "},
-	} {
-		if got, err := keys(c.v, "192.0.2.1"); err != nil || got != c.want {
-			t.Errorf("%s: %q %v, want %q", c.name, got, err, c.want)
-		}
-	}
-	if got, err := keys(&domain.Viewer{UserID: 5, Grants: grants}, "192.0.2.1"); !errors.Is(err, auth.ErrEmptyLimitKey) {
-		t.Errorf("a viewer with neither session nor token: %q %v, want ErrEmptyLimitKey", got, err)
-	}
-	if got, err := keys(nil, ""); !errors.Is(err, auth.ErrEmptyLimitKey) {
-		t.Errorf("anonymous without an address: %q %v, want ErrEmptyLimitKey", got, err)
-	}
 }
 
 // TestLoginLimitPerAccount: sign-in attempts count per account, whatever
 // spelling names it (username, email address, letter case, spaces); an
 // unknown name counts under its normalised spelling.
 func TestLoginLimitPerAccount(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-login-account", "4/1m", "-rate-login-ip", "0")
-	w := newWorldOn(t, m)
-	ada := w.f.User("ada.rossi", w.company)
-	setPassword(t, m, ada)
-	other := w.f.User("bruno.verdi", w.company)
-	setPassword(t, m, other)
+	m := servertest.MustRunMainWith(t, "-rate-login-account", "4/1m", "-rate-login-ip", "0")
+	w := servertest.NewWorldOn(t, m)
+	ada := w.F.User("ada.rossi", w.Company)
+	servertest.SetPassword(t, m, ada)
+	other := w.F.User("bruno.verdi", w.Company)
+	servertest.SetPassword(t, m, other)
 
 	for i, typed := range []string{"ada.rossi", "ada.rossi@example.test", " ADA.Rossi ", "Ada.Rossi@Example.TEST "} {
-		if _, code := m.login(t, typed, "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+		if _, code := m.Login(t, typed, "wrong password here", nil); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("attempt %d (%q): %q", i+1, typed, code)
 		}
 	}
 	for _, typed := range []string{"ada.rossi", "ada.rossi@example.test"} {
-		res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{"username": typed, "password": goodPassword, "tokenKind": "BEARER"}})
-		if res.code() != "RATE_LIMITED" {
-			t.Fatalf("5th attempt as %q: %q %s, want RATE_LIMITED", typed, res.code(), res.Data)
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": typed, "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
+		if res.Code() != "RATE_LIMITED" {
+			t.Fatalf("5th attempt as %q: %q %s, want RATE_LIMITED", typed, res.Code(), res.Data)
 		}
 	}
 	// Recovery counts in the same bucket.
-	if res := m.gql(t, "", recoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "ADA.ROSSI@example.test"}}); res.code() != "RATE_LIMITED" {
-		t.Fatalf("recovery for the limited account: %q", res.code())
+	if res := m.GQL(t, "", servertest.RecoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "ADA.ROSSI@example.test"}}); res.Code() != "RATE_LIMITED" {
+		t.Fatalf("recovery for the limited account: %q", res.Code())
 	}
-	if userStatus(t, m, ada) != "ACTIVE" {
+	if servertest.UserStatus(t, m, ada) != "ACTIVE" {
 		t.Fatal("limited attempts reached the password check and locked the account")
 	}
-	if tok, code := m.login(t, "bruno.verdi@example.test", goodPassword, nil); tok == "" {
+	if tok, code := m.Login(t, "bruno.verdi@example.test", servertest.GoodPassword, nil); tok == "" {
 		t.Fatalf("another account is limited: %q", code)
 	}
 
 	// Unknown names: limited per normalised spelling, like a known account.
 	for i, typed := range []string{"ghost", " GHOST", "Ghost ", "ghost"} {
-		if _, code := m.login(t, typed, "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+		if _, code := m.Login(t, typed, "wrong password here", nil); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("unknown, attempt %d: %q", i+1, code)
 		}
 	}
-	if res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{"username": "gHoSt", "password": "x", "tokenKind": "BEARER"}}); res.code() != "RATE_LIMITED" {
-		t.Fatalf("5th attempt at an unknown name: %q", res.code())
+	if res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "gHoSt", "password": "x", "tokenKind": "BEARER"}}); res.Code() != "RATE_LIMITED" {
+		t.Fatalf("5th attempt at an unknown name: %q", res.Code())
 	}
 }
 
@@ -203,18 +136,18 @@ func TestLoginLimitPerAccount(t *testing.T) {
 // signed-in user counts in the account's sign-in bucket, so a stolen
 // session cannot guess the password beside the sign-in limit.
 func TestChangePasswordSharesLoginBucket(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
-	w := newWorldOn(t, m)
-	ada := w.f.User("ada.rossi", w.company)
-	setPassword(t, m, ada)
+	m := servertest.MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
+	w := servertest.NewWorldOn(t, m)
+	ada := w.F.User("ada.rossi", w.Company)
+	servertest.SetPassword(t, m, ada)
 	token := m.MustLogin(t, ada)
 	for range 3 {
-		m.login(t, "ADA.ROSSI@example.test", "wrong password here", nil)
+		m.Login(t, "ADA.ROSSI@example.test", "wrong password here", nil)
 	}
-	res := m.gql(t, token, `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { userErrors { code } } }`,
-		map[string]any{"input": map[string]any{"currentPassword": "guess number one", "newPassword": otherPassword}})
-	if res.code() != "RATE_LIMITED" {
-		t.Fatalf("changePassword after the account's budget was spent: %q %s", res.code(), res.Data)
+	res := m.GQL(t, token, `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { userErrors { code } } }`,
+		map[string]any{"input": map[string]any{"currentPassword": "guess number one", "newPassword": servertest.OtherPassword}})
+	if res.Code() != "RATE_LIMITED" {
+		t.Fatalf("changePassword after the account's budget was spent: %q %s", res.Code(), res.Data)
 	}
 }
 
@@ -223,9 +156,9 @@ func TestChangePasswordSharesLoginBucket(t *testing.T) {
 // anonymous API traffic: more connections than the anonymous API limit
 // open, and the one beyond the connection limit gets 429.
 func TestWebsocketUpgradeCountsAsOneConnection(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-api-ip", "3/1m", "-rate-ws-connect-ip", "6/1m", "-rate-api-session", "0", "-rate-api-tenant", "0")
-	w := newWorldOn(t, m)
-	token := m.MustLogin(t, w.companyAdmin)
+	m := servertest.MustRunMainWith(t, "-rate-api-ip", "3/1m", "-rate-ws-connect-ip", "6/1m", "-rate-api-session", "0", "-rate-api-tenant", "0")
+	w := servertest.NewWorldOn(t, m)
+	token := m.MustLogin(t, w.CompanyAdmin)
 	for i := range 6 {
 		c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
 		c.init(token)
@@ -247,10 +180,10 @@ func TestWebsocketUpgradeCountsAsOneConnection(t *testing.T) {
 // limit the operation gets an error message RATE_LIMITED with retryAfter
 // and the connection stays open.
 func TestWebsocketOperationsCountUnderTheViewersLimits(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0", "-rate-ws-connect-ip", "0")
-	w := newWorldOn(t, m)
+	m := servertest.MustRunMainWith(t, "-rate-api-session", "3/1m", "-rate-api-tenant", "0", "-rate-ws-connect-ip", "0")
+	w := servertest.NewWorldOn(t, m)
 	c := dialRaw(t, m, []string{"graphql-transport-ws"}, nil)
-	c.init(m.MustLogin(t, w.companyAdmin))
+	c.init(m.MustLogin(t, w.CompanyAdmin))
 	for i := range 3 {
 		id := strconv.Itoa(i)
 		c.send(map[string]any{"type": "subscribe", "id": id, "payload": map[string]any{"query": "{ viewer { user { username } } }"}})
@@ -278,9 +211,9 @@ func TestWebsocketOperationsCountUnderTheViewersLimits(t *testing.T) {
 // rate budget, in extensions and in X-RateLimit-* headers; each request
 // takes one from the budget.
 func TestAnswersTellCostAndRateBudget(t *testing.T) {
-	m := MustRunMainWith(t, "-rate-api-session", "100/1m", "-rate-api-tenant", "0")
-	w := newWorldOn(t, m)
-	token := m.MustLogin(t, w.companyAdmin)
+	m := servertest.MustRunMainWith(t, "-rate-api-session", "100/1m", "-rate-api-tenant", "0")
+	w := servertest.NewWorldOn(t, m)
+	token := m.MustLogin(t, w.CompanyAdmin)
 	type answer struct {
 		Extensions struct {
 			Cost      struct{ Requested, Limit int }
@@ -328,4 +261,88 @@ func TestAnswersTellCostAndRateBudget(t *testing.T) {
 	if second.header.Get("X-RateLimit-Limit") != "100" || second.header.Get("X-RateLimit-Remaining") != strconv.Itoa(rl.Remaining) {
 		t.Fatalf("headers %v", second.header)
 	}
+}
+
+func TestRateLimits(t *testing.T) {
+	t.Run("LoginPerAccount", func(t *testing.T) {
+		m := servertest.MustRunMainWith(t, "-rate-login-account", "3/1m", "-rate-login-ip", "0")
+		for range 3 {
+			if _, code := m.Login(t, "someone", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+				t.Fatal(code)
+			}
+		}
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "SOMEONE", "password": "x", "tokenKind": "BEARER"}})
+		if res.Code() != "RATE_LIMITED" {
+			t.Fatalf("code %q %s", res.Code(), res.Data)
+		}
+		if ra, _ := res.Errors[0].Extensions["retryAfter"].(float64); ra < 1 || ra > 21 {
+			t.Fatalf("retryAfter %v", res.Errors[0].Extensions["retryAfter"])
+		}
+		if _, code := m.Login(t, "someone.else", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+			t.Fatalf("another account is limited: %q", code)
+		}
+	})
+	t.Run("LoginPerIP", func(t *testing.T) {
+		m := servertest.MustRunMainWith(t, "-rate-login-ip", "2/1m", "-rate-login-account", "0")
+		m.Login(t, "a1", "x", nil)
+		m.Login(t, "a2", "x", nil)
+		res := m.GQL(t, "", servertest.RecoveryMutation, map[string]any{"input": map[string]any{"usernameOrEmail": "a3"}})
+		if res.Code() != "RATE_LIMITED" {
+			t.Fatalf("code %q", res.Code())
+		}
+	})
+	t.Run("APIPerSession", func(t *testing.T) {
+		m := servertest.MustRunMainWith(t, "-rate-api-session", "3/1m")
+		f := dbtest.NewFixture(t, m.DB)
+		u := f.User("ada.rossi", f.Tenant("Azienda", 0))
+		token, other := m.MustLogin(t, u), m.MustLogin(t, u)
+		for range 3 {
+			if res := m.GQL(t, token, `{ viewer { platformAdmin } }`, nil); len(res.Errors) > 0 {
+				t.Fatal(res.Errors)
+			}
+		}
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query":"{ viewer { platformAdmin } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body servertest.Response
+		if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || body.Code() != "RATE_LIMITED" || body.Errors[0].Extensions["retryAfter"] == nil {
+			t.Fatalf("status %d Retry-After %q body %+v", res.StatusCode, res.Header.Get("Retry-After"), body)
+		}
+		if r := m.GQL(t, other, `{ viewer { platformAdmin } }`, nil); len(r.Errors) > 0 {
+			t.Fatal("another session of the user is limited")
+		}
+	})
+	t.Run("APIPerTenant", func(t *testing.T) {
+		m := servertest.MustRunMainWith(t, "-rate-api-tenant", "3/1m")
+		f := dbtest.NewFixture(t, m.DB)
+		tenant, other := f.Tenant("Azienda", 0), f.Tenant("Altra", 0)
+		u1, u2, u3 := f.User("uno.utente", tenant), f.User("due.utente", tenant), f.User("tre.utente", other)
+		for _, u := range []int64{u1, u2} {
+			f.Assign(u, tenant, "segmenti", "user")
+		}
+		f.Assign(u3, other, "segmenti", "user")
+		t1, t2, t3 := m.MustLogin(t, u1), m.MustLogin(t, u2), m.MustLogin(t, u3)
+		m.GQL(t, t1, `{ viewer { platformAdmin } }`, nil)
+		m.GQL(t, t1, `{ viewer { platformAdmin } }`, nil)
+		m.GQL(t, t2, `{ viewer { platformAdmin } }`, nil)
+		if res := m.GQL(t, t2, `{ viewer { platformAdmin } }`, nil); res.Code() != "RATE_LIMITED" || res.Status != http.StatusTooManyRequests {
+			t.Fatalf("fourth request of the tenant: %d %q", res.Status, res.Code())
+		}
+		if res := m.GQL(t, t3, `{ viewer { platformAdmin } }`, nil); len(res.Errors) > 0 {
+			t.Fatal("another tenant is limited")
+		}
+	})
+	t.Run("ErrBadRateFlag", func(t *testing.T) {
+		if err := wiring.NewMain().ParseFlags([]string{"-rate-api-session", "ten per minute"}); err == nil {
+			t.Fatal("a malformed rate was accepted")
+		}
+	})
 }

@@ -11,6 +11,8 @@ import (
 	"tenantadmin/db/dbtest"
 	"tenantadmin/kv"
 	"tenantadmin/kv/kvtest"
+	"tenantadmin/server/servertest"
+	"tenantadmin/server/wiring"
 )
 
 // TestRedisURLRefused: a malformed REDIS_URL stops the server at start
@@ -23,7 +25,7 @@ func TestRedisURLRefused(t *testing.T) {
 		"redis://h:1/0?wait_replicas=lots":  "wait_replicas",
 		"redis-cluster://h1:7000/?timeout=": "unexpected option",
 	} {
-		m := NewMain()
+		m := servertest.Wrap(wiring.NewMain())
 		err := m.ParseFlags([]string{"-redis-url", in})
 		if err == nil || !strings.Contains(err.Error(), "REDIS_URL") || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v; want an error about %q", in, err, want)
@@ -39,15 +41,15 @@ func TestRedisURLRefused(t *testing.T) {
 // the test is about where the session is, not how fast.
 func TestServerOnRedisCluster(t *testing.T) {
 	c := kvtest.StartCluster(t, 3, 1)
-	m := MustRunMainOn(t, dbtest.NewDatabaseURL(t), "ta:", "-redis-url", c.URL("wait_replicas=1&wait_timeout=1s"),
+	m := servertest.MustRunMainOn(t, dbtest.NewDatabaseURL(t), "ta:", "-redis-url", c.URL("wait_replicas=1&wait_timeout=1s"),
 		"-rate-login-account", "3/1h", "-rate-login-ip", "0")
 	if m.KV.Mode != kv.ModeCluster || m.KV.Ack.Replicas != 1 {
 		t.Fatalf("mode %s ack %+v", m.KV.Mode, m.KV.Ack)
 	}
-	w := newWorldOn(t, m)
-	setPassword(t, m, w.companyAdmin)
-	token, _ := m.login(t, "company.admin", goodPassword, nil)
-	if m.viewerName(t, token) == "" {
+	w := servertest.NewWorldOn(t, m)
+	servertest.SetPassword(t, m, w.CompanyAdmin)
+	token, _ := m.Login(t, "company.admin", servertest.GoodPassword, nil)
+	if m.ViewerName(t, token) == "" {
 		t.Fatal("the session does not work")
 	}
 	sess, err := m.Sessions.Lookup(context.Background(), token)
@@ -64,20 +66,20 @@ func TestServerOnRedisCluster(t *testing.T) {
 	t.Run("LoginLimit", func(t *testing.T) {
 		// One sign-in spent above; two wrong passwords spend the rest.
 		for range 2 {
-			if _, code := m.login(t, "company.admin", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+			if _, code := m.Login(t, "company.admin", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
 				t.Fatalf("wrong password: %q", code)
 			}
 		}
-		res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": goodPassword, "tokenKind": "BEARER"}})
-		if res.code() != "RATE_LIMITED" {
-			t.Fatalf("4th attempt in the hour: %q, want RATE_LIMITED", res.code())
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "company.admin", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
+		if res.Code() != "RATE_LIMITED" {
+			t.Fatalf("4th attempt in the hour: %q, want RATE_LIMITED", res.Code())
 		}
 	})
 	t.Run("ErrReplicasStalled", func(t *testing.T) {
 		// No replica confirms: the sign-in is refused, not acknowledged
 		// with a session a failover could lose.
-		other := w.f.User("ada.rossi", w.company)
-		setPassword(t, m, other)
+		other := w.F.User("ada.rossi", w.Company)
+		servertest.SetPassword(t, m, other)
 		var done []chan struct{}
 		for _, n := range c.Nodes {
 			if n.Role() == "slave" {
@@ -87,25 +89,25 @@ func TestServerOnRedisCluster(t *testing.T) {
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
-		res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{"username": "ada.rossi", "password": goodPassword, "tokenKind": "BEARER"}})
+		res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{"username": "ada.rossi", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
 		_, _, sessErr := m.Sessions.Create(context.Background(), other, "bearer", "", "")
 		key, _ := auth.NewLimitKey("api-session", "x")
 		_, rateErr := m.RateLimiter.Allow(context.Background(), key, auth.Rate{Count: 10, Period: time.Minute, Burst: 10})
 		for _, ch := range done {
 			<-ch
 		}
-		if res.code() != "UNAVAILABLE" || strings.Contains(string(res.Data), `"token":"`) {
-			t.Fatalf("sign-in while no replica could confirm the session: %q %s", res.code(), res.Data)
+		if res.Code() != "UNAVAILABLE" || strings.Contains(string(res.Data), `"token":"`) {
+			t.Fatalf("sign-in while no replica could confirm the session: %q %s", res.Code(), res.Data)
 		}
 		if !errors.Is(sessErr, kv.ErrNotReplicated) || !errors.Is(rateErr, kv.ErrNotReplicated) {
 			t.Fatalf("session %v, rate limit %v; want ErrNotReplicated for both", sessErr, rateErr)
 		}
-		if tok, code := m.login(t, "ada.rossi", goodPassword, nil); tok == "" {
+		if tok, code := m.Login(t, "ada.rossi", servertest.GoodPassword, nil); tok == "" {
 			t.Fatalf("sign-in after the replicas came back: %q", code)
 		}
 	})
 	t.Run("RevokeAll", func(t *testing.T) {
-		if err := m.Sessions.RevokeAll(context.Background(), w.companyAdmin); err != nil {
+		if err := m.Sessions.RevokeAll(context.Background(), w.CompanyAdmin); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := m.Sessions.Lookup(context.Background(), token); err == nil {

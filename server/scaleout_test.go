@@ -20,6 +20,7 @@ import (
 	"github.com/coder/websocket"
 
 	"tenantadmin/db/dbtest"
+	"tenantadmin/server/servertest"
 )
 
 // replicaHeader names, in the balancer's answers, the replica that served
@@ -31,23 +32,23 @@ const replicaHeader = "X-Test-Replica"
 // requests, and WebSocket upgrades, go to the next replica.
 type balancer struct {
 	*httptest.Server
-	replicas []*Main
+	replicas []*servertest.Main
 	next     atomic.Uint64
 }
 
 // startReplicaProcess runs another replica of ref's deployment (same
 // PostgreSQL database and Redis prefix) as a separate process, and returns
 // a Main that reaches it over HTTP only (URL, gql, login…).
-func startReplicaProcess(t *testing.T, ref *Main, flags ...string) *Main {
+func startReplicaProcess(t *testing.T, ref *servertest.Main, flags ...string) *servertest.Main {
 	t.Helper()
 	child := startChildServer(t, append([]string{"-addr", "127.0.0.1:0", "-database-url", ref.Config.DatabaseURL,
 		"-redis-url", dbtest.RedisURL(), "-key-prefix", ref.Config.KeyPrefix, "-log-level", "error",
 		"-digest-interval", "0"}, flags...)...)
-	return &Main{listener: fixedAddr(child.addr)}
+	return servertest.AtAddr(child.addr)
 }
 
 // liveSubscriptions reads the replica's "subscriptions" gauge from /metrics.
-func liveSubscriptions(t testing.TB, m *Main) int {
+func liveSubscriptions(t testing.TB, m *servertest.Main) int {
 	t.Helper()
 	res, err := http.Get(m.URL() + "/metrics")
 	if err != nil {
@@ -68,7 +69,7 @@ func liveSubscriptions(t testing.TB, m *Main) int {
 	return 0
 }
 
-func newBalancer(tb testing.TB, replicas ...*Main) *balancer {
+func newBalancer(tb testing.TB, replicas ...*servertest.Main) *balancer {
 	b := &balancer{replicas: replicas}
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
@@ -92,12 +93,12 @@ func newBalancer(tb testing.TB, replicas ...*Main) *balancer {
 
 // gql posts a GraphQL request through the balancer and returns the answer
 // and the replica that served it.
-func (b *balancer) gql(tb testing.TB, token, query string, vars map[string]any) (*gqlResponse, int) {
+func (b *balancer) gql(tb testing.TB, token, query string, vars map[string]any) (*servertest.Response, int) {
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, b.URL+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", chromeWindows)
+	req.Header.Set("User-Agent", servertest.ChromeWindows)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -107,11 +108,11 @@ func (b *balancer) gql(tb testing.TB, token, query string, vars map[string]any) 
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	var out gqlResponse
+	var out servertest.Response
 	if err := json.Unmarshal(raw, &out); err != nil {
 		tb.Fatalf("status %d, body %q: %v", res.StatusCode, raw, err)
 	}
-	out.status = res.StatusCode
+	out.Status = res.StatusCode
 	replica, err := strconv.Atoi(res.Header.Get(replicaHeader))
 	if err != nil {
 		tb.Fatalf("answer without %s header", replicaHeader)
@@ -129,7 +130,7 @@ func (b *balancer) viewerName(tb testing.TB, token string) (string, int) {
 		Viewer *struct{ User struct{ Username string } }
 	}
 	if len(res.Data) > 0 && string(res.Data) != "null" {
-		res.decode(tb, &out)
+		res.Decode(tb, &out)
 	}
 	if out.Viewer == nil {
 		return "", replica
@@ -139,7 +140,7 @@ func (b *balancer) viewerName(tb testing.TB, token string) (string, int) {
 
 // mustWS opens a graphql-transport-ws connection through the balancer and
 // returns it with the replica that holds it.
-func (b *balancer) mustWS(tb testing.TB, token string) (*wsClient, int) {
+func (b *balancer) mustWS(tb testing.TB, token string) (*servertest.WSClient, int) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -154,9 +155,9 @@ func (b *balancer) mustWS(tb testing.TB, token string) (*wsClient, int) {
 	if err != nil {
 		tb.Fatalf("upgrade without %s header", replicaHeader)
 	}
-	ws := &wsClient{tb: tb, conn: c}
-	ws.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
-	if msg := ws.next(); msg.Type != "connection_ack" {
+	ws := &servertest.WSClient{TB: tb, Conn: c}
+	ws.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
+	if msg := ws.Next(); msg.Type != "connection_ack" {
 		tb.Fatalf("connection_init answered %s %s", msg.Type, msg.Payload)
 	}
 	return ws, replica
@@ -185,17 +186,17 @@ func TestScaleOut(t *testing.T) {
 		"-rate-api-session", "6/1h",
 		"-subscription-recheck", "200ms",
 	}
-	a := MustRunMainWith(t, flags...)
-	replicas := []*Main{startReplicaProcess(t, a, flags...), startReplicaProcess(t, a, flags...), startReplicaProcess(t, a, flags...)}
+	a := servertest.MustRunMainWith(t, flags...)
+	replicas := []*servertest.Main{startReplicaProcess(t, a, flags...), startReplicaProcess(t, a, flags...), startReplicaProcess(t, a, flags...)}
 	lb := newBalancer(t, replicas...)
-	w := newWorldOn(t, a)
-	setPassword(t, a, w.companyAdmin)
+	w := servertest.NewWorldOn(t, a)
+	servertest.SetPassword(t, a, w.CompanyAdmin)
 
 	t.Run("SessionOnEveryReplica", func(t *testing.T) {
-		res, loginReplica := lb.gql(t, "", loginMutation, map[string]any{"input": map[string]any{
-			"username": "company.admin", "password": goodPassword, "tokenKind": "BEARER"}})
-		var out loginResult
-		if code := authPayload(t, res, "login", &out); code != "" || out.Token == nil {
+		res, loginReplica := lb.gql(t, "", servertest.LoginMutation, map[string]any{"input": map[string]any{
+			"username": "company.admin", "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
+		var out servertest.LoginResult
+		if code := servertest.AuthPayload(t, res, "login", &out); code != "" || out.Token == nil {
 			t.Fatalf("login: %q %s", code, res.Data)
 		}
 		token := *out.Token
@@ -216,7 +217,7 @@ func TestScaleOut(t *testing.T) {
 			t.Fatalf("logout on replica %d: %s %+v", logoutReplica, res.Data, res.Errors)
 		}
 		for i, m := range replicas {
-			if m.viewerName(t, token) != "" {
+			if m.ViewerName(t, token) != "" {
 				t.Fatalf("replica %d still accepts the session signed out on replica %d", i, logoutReplica)
 			}
 		}
@@ -227,28 +228,28 @@ func TestScaleOut(t *testing.T) {
 		// 5th is refused whichever replicas served the first four.
 		var served []int
 		for i := range 4 {
-			res, replica := lb.gql(t, "", loginMutation, map[string]any{"input": map[string]any{
+			res, replica := lb.gql(t, "", servertest.LoginMutation, map[string]any{"input": map[string]any{
 				"username": "someone", "password": "wrong password here", "tokenKind": "BEARER"}})
-			if code := authPayload(t, res, "login", nil); code != "INVALID_CREDENTIALS" {
+			if code := servertest.AuthPayload(t, res, "login", nil); code != "INVALID_CREDENTIALS" {
 				t.Fatalf("attempt %d on replica %d: %q", i+1, replica, code)
 			}
 			served = append(served, replica)
 		}
 		spread(t, "the four attempts", served, len(replicas))
 		for i, m := range replicas {
-			res := m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
+			res := m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
 				"username": "someone", "password": "wrong password here", "tokenKind": "BEARER"}})
-			if res.code() != "RATE_LIMITED" {
-				t.Fatalf("replica %d answered the 5th attempt with %q, want RATE_LIMITED", i, res.code())
+			if res.Code() != "RATE_LIMITED" {
+				t.Fatalf("replica %d answered the 5th attempt with %q, want RATE_LIMITED", i, res.Code())
 			}
 		}
-		if _, code := replicas[0].login(t, "someone.else", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
+		if _, code := replicas[0].Login(t, "someone.else", "wrong password here", nil); code != "INVALID_CREDENTIALS" {
 			t.Fatalf("another account is limited: %q", code)
 		}
 	})
 
 	t.Run("APIRateLimitCountsAcrossReplicas", func(t *testing.T) {
-		token := a.MustLogin(t, w.holdingAdmin)
+		token := a.MustLogin(t, w.HoldingAdmin)
 		var served []int
 		for i := range 6 {
 			res, replica := lb.gql(t, token, `{ viewer { platformAdmin } }`, nil)
@@ -259,16 +260,16 @@ func TestScaleOut(t *testing.T) {
 		}
 		spread(t, "the six requests", served, len(replicas))
 		res, replica := lb.gql(t, token, `{ viewer { platformAdmin } }`, nil)
-		if res.code() != "RATE_LIMITED" || res.status != http.StatusTooManyRequests {
-			t.Fatalf("the 7th request of the session, on replica %d: %d %q", replica, res.status, res.code())
+		if res.Code() != "RATE_LIMITED" || res.Status != http.StatusTooManyRequests {
+			t.Fatalf("the 7th request of the session, on replica %d: %d %q", replica, res.Status, res.Code())
 		}
 	})
 
 	t.Run("SubscriptionReceivesChangesFromEveryReplica", func(t *testing.T) {
-		token := a.MustLogin(t, w.companyAdmin)
+		token := a.MustLogin(t, w.CompanyAdmin)
 		ws, holder := lb.mustWS(t, token)
-		ws.subscribe("1", changesSubscription, nil)
-		waitUntil(t, 15*time.Second, func() bool { return liveSubscriptions(t, replicas[holder]) == 1 })
+		ws.Subscribe("1", servertest.ChangesSubscription, nil)
+		servertest.WaitUntil(t, 15*time.Second, func() bool { return liveSubscriptions(t, replicas[holder]) == 1 })
 		for i, m := range replicas {
 			if i != holder && liveSubscriptions(t, m) != 0 {
 				t.Fatalf("replica %d holds a subscription too", i)
@@ -277,19 +278,19 @@ func TestScaleOut(t *testing.T) {
 
 		var served []int
 		for i := range len(replicas) {
-			res, replica := lb.gql(t, token, createServiceAccountMutation, map[string]any{"input": map[string]any{
-				"tenantId": globalIDFor("Tenant", w.company), "username": fmt.Sprintf("scaleout-%d", i)}})
+			res, replica := lb.gql(t, token, servertest.CreateServiceAccountMutation, map[string]any{"input": map[string]any{
+				"tenantId": servertest.GlobalID("Tenant", w.Company), "username": fmt.Sprintf("scaleout-%d", i)}})
 			var out struct {
 				CreateServiceAccount struct{ UserErrors []any }
 			}
-			res.decode(t, &out)
+			res.Decode(t, &out)
 			if len(out.CreateServiceAccount.UserErrors) > 0 {
 				t.Fatalf("createServiceAccount on replica %d: %v", replica, out.CreateServiceAccount.UserErrors)
 			}
 			served = append(served, replica)
 		}
 		spread(t, "the mutations", served, len(replicas))
-		for i, e := range ws.events(len(replicas)) {
+		for i, e := range ws.Events(len(replicas)) {
 			if e.Type != "SERVICE_ACCOUNT_CREATED" || e.Payload["username"] != fmt.Sprintf("scaleout-%d", i) {
 				t.Fatalf("event %d on replica %d (mutation served by replica %d): %+v", i, holder, served[i], e)
 			}
@@ -304,7 +305,7 @@ func TestScaleOut(t *testing.T) {
 		if replica == holder || string(res.Data) != `{"logout":{"ok":true}}` {
 			t.Fatalf("logout on replica %d (subscription on %d): %s %+v", replica, holder, res.Data, res.Errors)
 		}
-		if code, _, _ := ws.endError(); code != "UNAUTHENTICATED" {
+		if code, _, _ := ws.EndError(); code != "UNAUTHENTICATED" {
 			t.Fatalf("the subscription on replica %d ended with %q after a logout elsewhere, want UNAUTHENTICATED", holder, code)
 		}
 	})

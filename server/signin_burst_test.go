@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun/dialect/pgdialect"
+
 	"tenantadmin/auth"
 	"tenantadmin/db/dbtest"
-
-	"github.com/uptrace/bun/dialect/pgdialect"
+	"tenantadmin/server/servertest"
 )
 
 // TestSignInBurstBeyondTheHashingPoolIsRateLimited (issue 17.4): with one
@@ -21,35 +22,35 @@ import (
 // at once: those that find the slot taken get RATE_LIMITED with a
 // retryAfter, are not counted as wrong passwords, and the rest sign in.
 func TestSignInBurstBeyondTheHashingPoolIsRateLimited(t *testing.T) {
-	m := MustRunMainWith(t, "-hash-concurrency", "1", "-hash-queue", "0",
+	m := servertest.MustRunMainWith(t, "-hash-concurrency", "1", "-hash-queue", "0",
 		"-rate-login-account", "0", "-rate-login-ip", "0", "-rate-api-ip", "0")
-	w := newWorldOn(t, m)
+	w := servertest.NewWorldOn(t, m)
 	const burst = 8
 	users := make([]int64, burst)
 	for i := range users {
-		users[i] = w.f.User(fmt.Sprintf("burst.user%d", i), w.company)
-		setPassword(t, m, users[i])
+		users[i] = w.F.User(fmt.Sprintf("burst.user%d", i), w.Company)
+		servertest.SetPassword(t, m, users[i])
 	}
 	var signedIn, limited int
 	// Requests sent together still reach the hash a few milliseconds
 	// apart; a few rounds make an overlap certain without timing anything.
 	for round := 0; round < 20 && (limited == 0 || signedIn == 0); round++ {
-		results := make([]*gqlResponse, burst)
+		results := make([]*servertest.Response, burst)
 		var wg sync.WaitGroup
 		for i := range burst {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				results[i] = m.gqlUA(t, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
-					"username": fmt.Sprintf("burst.user%d", i), "password": goodPassword, "tokenKind": "BEARER"}})
+				results[i] = m.GQLUA(t, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+					"username": fmt.Sprintf("burst.user%d", i), "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
 			}()
 		}
 		wg.Wait()
 		for i, res := range results {
-			switch res.code() {
+			switch res.Code() {
 			case "":
-				var out struct{ Login loginResult }
-				res.decode(t, &out)
+				var out struct{ Login servertest.LoginResult }
+				res.Decode(t, &out)
 				if out.Login.Token == nil {
 					t.Fatalf("burst.user%d: no token and no error: %s", i, res.Data)
 				}
@@ -60,7 +61,7 @@ func TestSignInBurstBeyondTheHashingPoolIsRateLimited(t *testing.T) {
 				}
 				limited++
 			default:
-				t.Fatalf("burst.user%d: %q %+v", i, res.code(), res.Errors)
+				t.Fatalf("burst.user%d: %q %+v", i, res.Code(), res.Errors)
 			}
 		}
 	}
@@ -93,7 +94,7 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 	}
 	for _, s := range settings {
 		b.Run(s.name, func(b *testing.B) {
-			m := MustRunMainWith(b, "-hash-concurrency", s.concurrency, "-rate-login-account", "0", "-rate-login-ip", "0",
+			m := servertest.MustRunMainWith(b, "-hash-concurrency", s.concurrency, "-rate-login-account", "0", "-rate-login-ip", "0",
 				"-rate-api-ip", "0", "-rate-api-session", "0", "-rate-api-tenant", "0")
 			f := dbtest.NewFixture(b, m.DB)
 			tenant := f.Tenant("Azienda", 0)
@@ -101,7 +102,7 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 			f.Assign(admin, tenant, "segmenti", "admin")
 			const signers = 16
 			for i := range signers {
-				setPassword(b, m, f.User(fmt.Sprintf("bench.signer%02d", i), tenant))
+				servertest.SetPassword(b, m, f.User(fmt.Sprintf("bench.signer%02d", i), tenant))
 			}
 			for i := range 200 {
 				f.Assign(f.User(fmt.Sprintf("bench.member%03d", i), tenant), tenant, "segmenti", "user")
@@ -109,7 +110,7 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 			token := m.MustLogin(b, admin)
 			page := func() time.Duration {
 				start := time.Now()
-				if res := m.gql(b, token, usersPageQuery, map[string]any{"first": 50}); len(res.Errors) > 0 {
+				if res := m.GQL(b, token, servertest.UsersPageQuery, map[string]any{"first": 50}); len(res.Errors) > 0 {
 					b.Errorf("users page: %+v", res.Errors)
 				}
 				return time.Since(start)
@@ -141,9 +142,9 @@ func BenchmarkUsersPageUnderSignInBurst(b *testing.B) {
 								return
 							default:
 							}
-							res := m.gqlUA(b, "", chromeWindows, loginMutation, map[string]any{"input": map[string]any{
-								"username": fmt.Sprintf("bench.signer%02d", i), "password": goodPassword, "tokenKind": "BEARER"}})
-							switch res.code() {
+							res := m.GQLUA(b, "", servertest.ChromeWindows, servertest.LoginMutation, map[string]any{"input": map[string]any{
+								"username": fmt.Sprintf("bench.signer%02d", i), "password": servertest.GoodPassword, "tokenKind": "BEARER"}})
+							switch res.Code() {
 							case "":
 								signedIn.Add(1)
 							case "RATE_LIMITED":

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { createTenant, createUser, gql, newPerson, roleId } from './support/api';
 import { REAL_API, useAdminSession } from './support/env';
 import { saveScreenshot } from './support/screenshots';
+import { chooseTenant, expectTenantChosen } from './support/tenantPicker';
 
 /**
  * The administrator's screens against the real server: groups (R11),
@@ -23,7 +24,7 @@ test.describe('administration screens', () => {
     await page.goto(`/users?tenant=${encodeURIComponent(tenantId)}`);
     await page.getByTestId('users-tenant-links').getByRole('link', { name: 'Groups' }).click();
     await expect(page).toHaveURL(/\/groups\?tenant=/);
-    await expect(page.getByTestId('groups-tenant')).toHaveValue(tenantId);
+    await expectTenantChosen(page, 'groups-tenant', tenantId);
     await expect(page.getByTestId('groups-empty')).toBeVisible();
     const create = page.getByTestId('group-create');
     await create.getByTestId('group-create-submit').click();
@@ -125,7 +126,7 @@ test.describe('administration screens', () => {
     await createUser(page, tenantId, person, await roleId(page, 'COB – Comunicazioni obbligatorie', 'Operatore'));
 
     await page.goto('/security');
-    await page.getByTestId('security-tenant').selectOption({ label: tenantName });
+    await chooseTenant(page, 'security-tenant', tenantName);
     await expect(page).toHaveURL(/\/security\?tenant=/);
     const notActivated = page.getByTestId('findings-notActivated');
     await expect(notActivated.getByTestId('finding').filter({ hasText: person.username }).getByTestId('finding-reason').first()).toHaveAttribute(

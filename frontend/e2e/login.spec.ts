@@ -2,7 +2,8 @@ import { expect, test } from '@playwright/test';
 import { tenantRoots } from './support/fixtures';
 import type { UserErrorCode } from '../src/gql/graphql';
 import { mockGraphQL, type MockResponse, type OperationData } from './support/graphql';
-import { REAL_API } from './support/env';
+import { REAL_API, useAdminSession } from './support/env';
+import { acceptInvitation, createTenant, createUser, newPerson, roleId } from './support/api';
 import { saveScreenshot } from './support/screenshots';
 
 const userError = (code: UserErrorCode, message: string = code) => ({ field: ['input'], code, message });
@@ -10,26 +11,37 @@ const failedLogin = (code: UserErrorCode): MockResponse<OperationData<'Login'>> 
   body: { data: { login: { viewer: null, totpEnrollmentRequired: false, userErrors: [userError(code)] } } },
 });
 
-// States the real API gives only to accounts the suite cannot set up through
-// the browser (a second factor, an expired password, a locked account): mocked.
+// Mocked: the states the real API gives only to accounts the suite cannot
+// make through the browser (an expired password needs months to pass; an
+// invitation link lasts 72 hours). A second factor and a locked account are
+// real: account.spec.ts signs in with TOTP, and the lockout below.
 test.describe('sign-in states', () => {
-  test('TOTP_REQUIRED adds the code field; ACCOUNT_LOCKED explains itself', async ({ page }) => {
-    const codes: UserErrorCode[] = ['TOTP_REQUIRED', 'ACCOUNT_LOCKED'];
-    const seen = await mockGraphQL(page, { Login: () => failedLogin(codes.shift() ?? 'INVALID_CREDENTIALS') });
-    await page.goto('/login');
-    await expect(page.locator('#login-totp')).toHaveCount(0);
-    await page.locator('#login-username').fill('m.rossi');
-    await page.locator('#login-password').fill('una password qualsiasi');
-    await page.getByTestId('login-submit').click();
-    await expect(page.getByTestId('login-error')).toHaveAttribute('data-code', 'TOTP_REQUIRED');
-    await expect(page.getByLabel('Codice di verifica')).toBeVisible();
-    await page.getByLabel('Codice di verifica').fill('123456');
-    await saveScreenshot(page, 'login-totp-it');
-    await page.getByTestId('login-submit').click();
-    await expect(page.getByTestId('login-error')).toHaveAttribute('data-code', 'ACCOUNT_LOCKED');
-    await expect(page.getByTestId('login-error')).toBeFocused();
-    const last = seen.filter((s) => s.operationName === 'Login').at(-1);
-    expect(last?.variables).toMatchObject({ input: { username: 'm.rossi', totpCode: '123456' } });
+  test('against the real API: five wrong passwords lock the account, and the right one then says so', async ({ page, browser }) => {
+    test.skip(!REAL_API, 'needs the Go server (scripts/e2e.sh)');
+    await useAdminSession(page.context());
+    const person = newPerson('e2e.locked');
+    const tenant = await createTenant(page, `Comune di Darfo ${Date.now().toString(36)}`);
+    await createUser(page, tenant, person, await roleId(page, 'COB – Comunicazioni obbligatorie', 'Operatore'));
+    await acceptInvitation(page, person.email, 'la password giusta del lago');
+
+    const context = await browser.newContext({ locale: 'it-IT' });
+    const login = await context.newPage();
+    await login.goto('/login');
+    await expect(login.locator('#login-totp')).toHaveCount(0);
+    await login.locator('#login-username').fill(person.username);
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await login.locator('#login-password').fill(`sbagliata ${attempt}`);
+      await login.getByTestId('login-submit').click();
+      await expect(login.getByTestId('login-error')).toHaveAttribute('data-code', attempt < 5 ? 'INVALID_CREDENTIALS' : /INVALID_CREDENTIALS|ACCOUNT_LOCKED/);
+    }
+    await login.locator('#login-password').fill('la password giusta del lago');
+    await login.getByTestId('login-submit').click();
+    await expect(login.getByTestId('login-error')).toHaveAttribute('data-code', 'ACCOUNT_LOCKED');
+    await expect(login.getByTestId('login-error')).toHaveText(/bloccata per troppi tentativi/);
+    await expect(login.getByTestId('login-error')).toBeFocused();
+    await expect(login).toHaveURL(/\/login/);
+    await saveScreenshot(login, 'login-locked-it');
+    await context.close();
   });
 
   test('PASSWORD_EXPIRED leads to the change-password form, which signs in', async ({ page }) => {

@@ -125,3 +125,18 @@ export async function mockGraphQLWebSocket(page: Page, options: { ack?: boolean 
   });
   return sockets;
 }
+
+/**
+ * Records the GraphQL operations the page sends to the real server (by
+ * operation name, with their variables), without answering them: what the
+ * SPA asked, for specs that run against the Go server.
+ */
+export function watchOperations(page: Page): Array<{ operationName: string; variables: Record<string, unknown> }> {
+  const seen: Array<{ operationName: string; variables: Record<string, unknown> }> = [];
+  page.on('request', (request) => {
+    if (request.method() !== 'POST' || !new URL(request.url()).pathname.endsWith('/graphql')) return;
+    const body = (request.postDataJSON() ?? {}) as GraphQLRequestBody;
+    seen.push({ operationName: body.operationName ?? '', variables: body.variables ?? {} });
+  });
+  return seen;
+}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import { useDateFormat } from '../../../app/useDateFormat';
@@ -6,6 +6,7 @@ import { useViewer } from '../../../app/viewer';
 import { PageHeading } from '../../../components/PageHeading';
 import { QueryError } from '../../../components/QueryError';
 import { TenantPicker } from '../../../components/TenantPicker';
+import { SortHeader } from '../../../components/SortHeader';
 import type { AuditEventFilter, AuditEventOrder, AuditEventOrderField, AuditEventsQuery as AuditData } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
 import { pluralForm } from '../../../lib/plural';
@@ -236,8 +237,8 @@ function AuditPageRows({ filter, orderBy, sort, onSort, after, first, liveTick, 
           {first && <caption className="visually-hidden">{t('audit.title')}</caption>}
           <thead className={first ? undefined : 'visually-hidden'}>
             <tr>
-              <SortHeader field="CREATED_AT" label={t('audit.when')} sort={sort} onSort={onSort} />
-              <SortHeader field="ACTION" label={t('audit.action')} sort={sort} onSort={onSort} />
+              <SortHeader field="CREATED_AT" label={t('audit.when')} sort={sort} onSort={onSort} testId="audit-sort-CREATED_AT" />
+              <SortHeader field="ACTION" label={t('audit.action')} sort={sort} onSort={onSort} testId="audit-sort-ACTION" />
               <th scope="col">{t('audit.whatHappened')}</th>
               <th scope="col">{t('audit.actor')}</th>
               <th scope="col">{t('common.tenant')}</th>
@@ -264,30 +265,6 @@ function AuditPageRows({ filter, orderBy, sort, onSort, after, first, liveTick, 
         </p>
       )}
     </>
-  );
-}
-
-/** A column header that sorts the trail by its key (a second click flips the direction). */
-function SortHeader({ field, label, sort, onSort }: { field: AuditEventOrderField; label: string; sort: RowsProps['sort']; onSort: RowsProps['onSort'] }): ReactNode {
-  const { t } = useI18n();
-  const active = sort.field === field;
-  return (
-    <th scope="col" aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : undefined}>
-      <button
-        type="button"
-        className="sort-button"
-        title={t('team.sortBy', { column: label })}
-        onClick={() => onSort(field)}
-        data-testid={`audit-sort-${field}`}
-        data-active={active ? (sort.desc ? 'desc' : 'asc') : undefined}
-      >
-        {label}
-        <span aria-hidden="true" className="sort-mark">
-          {active ? (sort.desc ? ' ▼' : ' ▲') : ''}
-        </span>
-        {active && <span className="visually-hidden">, {t(sort.desc ? 'team.sorted.desc' : 'team.sorted.asc')}</span>}
-      </button>
-    </th>
   );
 }
 

@@ -7,6 +7,7 @@ import { Ident } from '../../../components/Ident';
 import { EmptyValue, PersonalValue } from '../../../components/PersonalValue';
 import { QueryError } from '../../../components/QueryError';
 import { AssignmentStatusBadge, UserStatusBadge } from '../../../components/StatusBadge';
+import { SortHeader } from '../../../components/SortHeader';
 import { getFragmentData } from '../../../gql';
 import type { TeamRowFragment, UserOrderField } from '../../../gql/graphql';
 import { useI18n } from '../../../i18n/context';
@@ -116,26 +117,16 @@ export function TeamView({
 
   const header = (field: UserOrderField | null, label: string, className?: string): ReactNode => {
     if (!field) return <th scope="col" className={className}>{label}</th>;
-    const active = sort.field === field;
-    const disabled = restricted && PERSONAL_SORTS.includes(field);
     return (
-      <th scope="col" className={className} aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : undefined}>
-        <button
-          type="button"
-          className="sort-button"
-          disabled={disabled}
-          title={disabled ? t('team.sortRestricted') : t('team.sortBy', { column: label })}
-          onClick={() => go(withSort(params, nextSort(params, field)), { focus: true })}
-          data-testid={`team-sort-${field}`}
-          data-active={active ? (sort.desc ? 'desc' : 'asc') : undefined}
-        >
-          {label}
-          <span aria-hidden="true" className="sort-mark">
-            {active ? (sort.desc ? ' ▼' : ' ▲') : ''}
-          </span>
-          {active && <span className="visually-hidden">, {t(sort.desc ? 'team.sorted.desc' : 'team.sorted.asc')}</span>}
-        </button>
-      </th>
+      <SortHeader
+        field={field}
+        label={label}
+        className={className}
+        sort={sort}
+        onSort={(f) => go(withSort(params, nextSort(params, f)), { focus: true })}
+        testId={`team-sort-${field}`}
+        disabledTitle={restricted && PERSONAL_SORTS.includes(field) ? t('team.sortRestricted') : undefined}
+      />
     );
   };
 

@@ -1,0 +1,77 @@
+package graph_test
+
+import (
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"tenantadmin/db"
+	"tenantadmin/server/servertest"
+)
+
+// TestMembershipReadsAreScopedByTenant (issue 14.5): a tenant administrator's
+// pages read memberships and role assignments of their own tenants only,
+// scoped in SQL, not read whole and filtered afterwards. The one exception
+// is the authorization input (every tenant and role of a person, never
+// shown), marked with db.AuthorizationInputComment.
+func TestMembershipReadsAreScopedByTenant(t *testing.T) {
+	w := servertest.NewWorldOn(t, servertest.MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
+	// People of the company who also belong to the unrelated organisation.
+	var shared []int64
+	for i := range 3 {
+		u := w.F.User(fmt.Sprintf("doppio%02d", i), w.Company)
+		w.F.Assign(u, w.Company, "segmenti", "user")
+		w.F.Assign(u, w.Other, "clienti", "guest")
+		shared = append(shared, u)
+	}
+	token := w.M.MustLogin(t, w.CompanyAdmin)
+
+	reads := regexp.MustCompile(`(?i)FROM "?(memberships|role_assignments)"?`)
+	var mu sync.Mutex
+	var unscoped []string
+	stop := w.M.DB.ObserveQueries(func(q string) {
+		if !reads.MatchString(q) || strings.Contains(q, db.AuthorizationInputComment) {
+			return
+		}
+		// tenant_id IN (…), or the user list's walk over its tenants.
+		if !strings.Contains(q, `tenant_id IN (`) && !strings.Contains(q, `m.tenant_id = s.tenant_id`) {
+			mu.Lock()
+			unscoped = append(unscoped, q)
+			mu.Unlock()
+		}
+	})
+	var page servertest.UsersPage
+	w.M.GQL(t, token, servertest.UsersPageQuery, map[string]any{"first": 50}).Decode(t, &page)
+	var profile struct {
+		Node struct {
+			Memberships []struct {
+				Tenant          struct{ Name string }
+				ViewerCanDetach bool
+				RoleAssignments []struct{ Status string }
+			}
+			ViewerCan struct{ ChangeStatus bool }
+		}
+	}
+	gid := base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "User:%d", shared[0]))
+	w.M.GQL(t, token, `query($id: ID!) { node(id: $id) { ... on User {
+		memberships { tenant { name } viewerCanDetach roleAssignments { status } }
+		viewerCan { changeStatus } } } }`, map[string]any{"id": gid}).Decode(t, &profile)
+	stop()
+
+	for _, q := range unscoped {
+		t.Errorf("membership read not scoped by tenant: %s", q)
+	}
+	if len(profile.Node.Memberships) != 1 || profile.Node.Memberships[0].Tenant.Name != "Filiale Srl" {
+		t.Errorf("profile shows memberships %+v, want only Filiale Srl", profile.Node.Memberships)
+	}
+	for _, e := range page.Users.Edges {
+		for _, m := range e.Node.Memberships {
+			if m.Tenant.Name == "Altra Azienda" {
+				t.Errorf("%s: membership of another organisation shown", e.Node.Username)
+			}
+		}
+	}
+}
