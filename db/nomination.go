@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/x509"
 	"database/sql"
 	"errors"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"tenantadmin/domain"
-	"tenantadmin/nomination"
 )
 
 // NominationService stores the admin nomination workflow (R20): requests,
@@ -102,16 +100,30 @@ type StartNomination struct {
 	// ConfirmLegalRepresentativeChange must be true to replace the tenant's
 	// recorded legal representative with another person.
 	ConfirmLegalRepresentativeChange bool
-	// TokenHash is the stored form of the emailed token; Link is the URL
-	// the email carries (it contains the token).
+	// TokenHash is the stored form of the emailed token.
 	TokenHash []byte
-	Link      string
+	// Issue makes the request's documents from the form as stored (the
+	// application renders the PDF and writes the email): Start stores the
+	// PDF and its hashes and queues the email to the tenant's certified
+	// address, in its transaction.
+	Issue func(form domain.NominationForm, language string) (IssuedNomination, error)
+}
+
+// IssuedNomination is what the application issues for a new request.
+type IssuedNomination struct {
+	FormPDF []byte
+	// ContentSHA256 identifies the form's content (what a signed copy must
+	// carry), FormSHA256 the PDF's bytes (computed here).
+	ContentSHA256 []byte
+	// Email is the message to the tenant's certified address; Start sets
+	// its recipient and tenant.
+	Email Email
 }
 
 // Start creates a pending nomination in one transaction: it checks the
 // role and the nominee, records or replaces (with confirmation) the tenant's
-// legal representative, issues the PDF form, and enqueues the email to the
-// tenant's certified address with the single-use link.
+// legal representative, stores the PDF form in.Issue renders, and enqueues
+// the email in.Issue writes to the tenant's certified address.
 func (s *NominationService) Start(ctx context.Context, in StartNomination, ac domain.AuditContext) (*domain.Nomination, error) {
 	var out *domain.Nomination
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -181,19 +193,19 @@ func (s *NominationService) Start(ctx context.Context, in StartNomination, ac do
 			NomineeName: user.GivenName + " " + user.FamilyName, NomineeUsername: user.Username, NomineeTaxCode: deref(user.TaxCode),
 			ProductName: product.Name, RoleName: role.Name, LegalRepresentative: rep,
 			RequestedAt: n.RequestedAt, ExpiresAt: n.ExpiresAt}
-		language := domain.TenantLanguage(tenant.Country)
-		n.FormPDF = nomination.FormPDF(form, language)
+		issued, err := in.Issue(form, domain.TenantLanguage(tenant.Country))
+		if err != nil {
+			return err
+		}
+		n.FormPDF = issued.FormPDF
 		sum := sha256.Sum256(n.FormPDF)
-		n.FormSHA256, n.ContentSHA256 = sum[:], nomination.ContentHash(form)
+		n.FormSHA256, n.ContentSHA256 = sum[:], issued.ContentSHA256
 		if _, err := tx.NewUpdate().Model(&n).Column("form_pdf", "form_sha256", "content_sha256").WherePK().Exec(ctx); err != nil {
 			return err
 		}
-		if err := EnqueueEmail(ctx, tx, Email{To: n.SentTo, Template: "nomination", Language: language, TenantID: &n.TenantID,
-			Data: map[string]any{
-				"link": in.Link, "request": nomination.RequestReference(n.ID), "tenantName": tenant.Name,
-				"nomineeName": form.NomineeName, "nomineeUsername": user.Username, "productName": product.Name,
-				"roleName": role.Name, "legalRepresentative": rep.FullName(), "expiresAt": n.ExpiresAt.UTC().Format(time.RFC3339),
-			}}); err != nil {
+		email := issued.Email
+		email.To, email.TenantID = n.SentTo, &n.TenantID
+		if err := EnqueueEmail(ctx, tx, email); err != nil {
 			return err
 		}
 		out = n.domain()
@@ -401,11 +413,16 @@ func (s *NominationService) runOutcome(ctx context.Context, fn func(ctx context.
 // a bearer secret, and verification costs CPU.
 const MaxFailedUploads = 20
 
-// Approve verifies the signed form uploaded through the link and, only if
-// every check passes, grants the role, consumes the link and records the
+// VerifySignature checks a signed upload against the form issued for the
+// request and its legal representative: the signer, or a refusal (a
+// domain error with a reason).
+type VerifySignature func(issuedForm []byte, legalRepresentativeTaxCode string) (*domain.SignerCertificate, error)
+
+// Approve has the signed form uploaded through the link verified and, only
+// if every check passes, grants the role, consumes the link and records the
 // signer certificate, in one transaction. A refused upload is counted and
 // audited; the request stays pending for a corrected upload.
-func (s *NominationService) Approve(ctx context.Context, tokenHash, signature []byte, roots *x509.CertPool, ac domain.AuditContext) (*domain.Nomination, error) {
+func (s *NominationService) Approve(ctx context.Context, tokenHash, signature []byte, verify VerifySignature, ac domain.AuditContext) (*domain.Nomination, error) {
 	var out *domain.Nomination
 	err := s.runOutcome(ctx, func(ctx context.Context, tx bun.Tx) (error, error) {
 		n, err := lockByToken(ctx, tx, tokenHash, ac)
@@ -417,8 +434,7 @@ func (s *NominationService) Approve(ctx context.Context, tokenHash, signature []
 			return &domain.Error{Code: domain.ERATELIMITED, Reason: "TOO_MANY_FAILED_UPLOADS",
 				Message: "Too many refused uploads for this request; ask the administrator for a new one."}, nil
 		}
-		signer, refused := nomination.Verify(signature, nomination.Expectation{IssuedForm: n.FormPDF,
-			LegalRepresentativeTaxCode: n.LegalRepTaxCode, Roots: roots, Now: time.Now()})
+		signer, refused := verify(n.FormPDF, n.LegalRepTaxCode)
 		if refused != nil {
 			if _, err := tx.NewRaw(`UPDATE nominations SET failed_uploads = failed_uploads + 1 WHERE id = ?`, n.ID).Exec(ctx); err != nil {
 				return nil, err

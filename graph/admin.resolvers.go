@@ -7,6 +7,8 @@ package graph
 
 import (
 	"context"
+	"tenantadmin/app"
+	"tenantadmin/db"
 	"tenantadmin/domain"
 	"tenantadmin/graph/generated"
 	"tenantadmin/graph/model"
@@ -88,7 +90,19 @@ func (r *membershipProductResolver) AssignableGroups(ctx context.Context, obj *m
 
 // LookupUserCandidate is the resolver for the lookupUserCandidate field.
 func (r *mutationResolver) LookupUserCandidate(ctx context.Context, input model.LookupUserCandidateInput) (*model.LookupUserCandidatePayload, error) {
-	c, member, err := r.App.LookupUserCandidate(ctx, input)
+	var d ids
+	in := app.LookupUserCandidateInput{TenantID: d.id("Tenant", input.TenantID, "tenantId"),
+		Username: input.Username, TaxCode: input.TaxCode, TaxCountry: orDefault(input.TaxCountry, "")}
+	var c domain.Candidate
+	var member *domain.User
+	err := d.check(ctx)
+	if err == nil {
+		c, err = r.App.UseCases().LookupUserCandidate(ctx, in)
+	}
+	if err == nil && c.Outcome == domain.CandidateAlreadyMember {
+		// A member of a tenant the viewer administers: in its user list.
+		member, err = loadersFrom(ctx).User(ctx, c.UserID)
+	}
 	if err != nil {
 		errs, err := payloadErrors(err)
 		return &model.LookupUserCandidatePayload{UserErrors: errs}, err
@@ -100,7 +114,23 @@ func (r *mutationResolver) LookupUserCandidate(ctx context.Context, input model.
 
 // CreateUser is the resolver for the createUser field.
 func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*model.CreateUserPayload, error) {
-	u, m, err := r.App.CreateUser(ctx, input)
+	var d ids
+	in := app.CreateUserInput{NewUser: domain.NewUser{
+		TenantID: d.id("Tenant", input.TenantID, "tenantId"), ProductID: d.id("Product", input.ProductID, "productId"),
+		Username: input.Username, TaxCode: input.TaxCode, TaxCountry: orDefault(input.TaxCountry, ""),
+		GivenName: input.GivenName, FamilyName: input.FamilyName, Email: input.Email,
+		Language: orDefault(input.Language, ""), TimeZone: orDefault(input.TimeZone, ""),
+		Phone: orDefault(input.Phone, ""), BirthDate: orDefault(input.BirthDate, "")},
+		RoleID: d.id("Role", input.RoleID, "roleId"), InitialPassword: input.InitialPassword}
+	if input.Gender != nil {
+		in.Gender = string(*input.Gender)
+	}
+	var u *domain.User
+	var m *domain.Membership
+	err := d.check(ctx)
+	if err == nil {
+		u, m, err = r.App.UseCases().CreateUser(ctx, in)
+	}
 	if err != nil {
 		errs, err := payloadErrors(err)
 		return &model.CreateUserPayload{UserErrors: errs}, err
@@ -110,7 +140,16 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 
 // AttachExistingUser is the resolver for the attachExistingUser field.
 func (r *mutationResolver) AttachExistingUser(ctx context.Context, input model.AttachExistingUserInput) (*model.AttachExistingUserPayload, error) {
-	u, m, err := r.App.AttachExistingUser(ctx, input)
+	var d ids
+	in := app.AttachExistingUserInput{TenantID: d.id("Tenant", input.TenantID, "tenantId"),
+		ProductID: d.id("Product", input.ProductID, "productId"), RoleID: d.id("Role", input.RoleID, "roleId"),
+		Username: input.Username, TaxCode: input.TaxCode, TaxCountry: orDefault(input.TaxCountry, "")}
+	var u *domain.User
+	var m *domain.Membership
+	err := d.check(ctx)
+	if err == nil {
+		u, m, err = r.App.UseCases().AttachExistingUser(ctx, in)
+	}
 	if err != nil {
 		errs, err := payloadErrors(err)
 		return &model.AttachExistingUserPayload{UserErrors: errs}, err
@@ -120,32 +159,46 @@ func (r *mutationResolver) AttachExistingUser(ctx context.Context, input model.A
 
 // UpdateUserProfile is the resolver for the updateUserProfile field.
 func (r *mutationResolver) UpdateUserProfile(ctx context.Context, input model.UpdateUserProfileInput) (*model.UpdateUserProfilePayload, error) {
-	return userPayload(r.App.UpdateUserProfile(ctx, input))
+	var d ids
+	userID := d.id("User", input.UserID, "userId")
+	if err := d.check(ctx); err != nil {
+		return userPayload(nil, err)
+	}
+	upd := domain.ProfileUpdate{GivenName: input.GivenName, FamilyName: input.FamilyName, TaxCode: input.TaxCode,
+		TaxCountry: input.TaxCountry, Language: input.Language, TimeZone: input.TimeZone, Gender: input.Gender, BirthDate: input.BirthDate}
+	return userPayload(r.App.UseCases().UpdateUserProfile(ctx, userID, input.ExpectedVersion, upd))
 }
 
 // UpdateMyPreferences is the resolver for the updateMyPreferences field.
 func (r *mutationResolver) UpdateMyPreferences(ctx context.Context, input model.UpdateMyPreferencesInput) (*model.UpdateUserProfilePayload, error) {
-	return userPayload(r.App.UpdateMyPreferences(ctx, input))
+	return userPayload(r.App.UseCases().UpdateMyPreferences(ctx, input.ExpectedVersion, input.Language, input.TimeZone))
 }
 
 // UpdateMyPhone is the resolver for the updateMyPhone field.
 func (r *mutationResolver) UpdateMyPhone(ctx context.Context, input model.UpdateMyPhoneInput) (*model.UpdateUserProfilePayload, error) {
-	return userPayload(r.App.UpdateMyPhone(ctx, input))
+	return userPayload(r.App.UseCases().UpdateMyPhone(ctx, input.ExpectedVersion, input.Phone))
 }
 
 // RequestEmailChange is the resolver for the requestEmailChange field.
 func (r *mutationResolver) RequestEmailChange(ctx context.Context, input model.RequestEmailChangeInput) (*model.UpdateUserProfilePayload, error) {
-	return userPayload(r.App.RequestEmailChange(ctx, input))
+	return userPayload(r.App.UseCases().RequestEmailChange(ctx, input.Email))
 }
 
 // ConfirmEmailChange is the resolver for the confirmEmailChange field.
 func (r *mutationResolver) ConfirmEmailChange(ctx context.Context, input model.ConfirmEmailChangeInput) (*model.UpdateUserProfilePayload, error) {
-	return userPayload(r.App.ConfirmEmailChange(ctx, input))
+	return userPayload(r.App.UseCases().ConfirmEmailChange(ctx, input.Token))
 }
 
 // AttachUserToTenant is the resolver for the attachUserToTenant field.
 func (r *mutationResolver) AttachUserToTenant(ctx context.Context, input model.AttachUserToTenantInput) (*model.AttachUserToTenantPayload, error) {
-	m, err := r.App.AttachUserToTenant(ctx, input)
+	var d ids
+	in := app.RoleInput{UserID: d.id("User", input.UserID, "userId"), TenantID: d.id("Tenant", input.TenantID, "tenantId"),
+		ProductID: d.id("Product", input.ProductID, "productId"), RoleID: d.id("Role", input.RoleID, "roleId")}
+	var m *domain.Membership
+	err := d.check(ctx)
+	if err == nil {
+		m, err = r.App.UseCases().AttachUserToTenant(ctx, in)
+	}
 	if err != nil {
 		errs, err := payloadErrors(err)
 		return &model.AttachUserToTenantPayload{UserErrors: errs}, err
@@ -155,43 +208,78 @@ func (r *mutationResolver) AttachUserToTenant(ctx context.Context, input model.A
 
 // DetachUserFromTenant is the resolver for the detachUserFromTenant field.
 func (r *mutationResolver) DetachUserFromTenant(ctx context.Context, input model.DetachUserFromTenantInput) (*model.DetachUserFromTenantPayload, error) {
-	res, err := r.App.DetachUserFromTenant(ctx, input)
+	var d ids
+	id := d.id("Membership", input.MembershipID, "membershipId")
+	if err := d.check(ctx); err != nil {
+		return detachPayload(db.RemovalResult{}, "", err)
+	}
+	res, err := r.App.UseCases().DetachUserFromTenant(ctx, id)
 	return detachPayload(res, input.MembershipID, err)
 }
 
 // RemoveUserFromTenant is the resolver for the removeUserFromTenant field.
 func (r *mutationResolver) RemoveUserFromTenant(ctx context.Context, input model.RemoveUserFromTenantInput) (*model.DetachUserFromTenantPayload, error) {
-	return detachPayload(r.App.RemoveUserFromTenant(ctx, input))
+	var d ids
+	userID, tenantID := d.id("User", input.UserID, "userId"), d.id("Tenant", input.TenantID, "tenantId")
+	if err := d.check(ctx); err != nil {
+		return detachPayload(db.RemovalResult{}, "", err)
+	}
+	res, m, err := r.App.UseCases().RemoveUserFromTenant(ctx, userID, tenantID)
+	if err != nil {
+		return detachPayload(res, "", err)
+	}
+	return detachPayload(res, globalID("Membership", m.ID), nil)
 }
 
 // AssignRole is the resolver for the assignRole field.
 func (r *mutationResolver) AssignRole(ctx context.Context, input model.AssignRoleInput) (*model.AssignRolePayload, error) {
-	return assignRolePayload(r.App.AssignRole(ctx, input))
+	in, err := roleInput(ctx, input.UserID, input.TenantID, input.RoleID)
+	if err != nil {
+		return assignRolePayload(nil, err)
+	}
+	return assignRolePayload(r.App.UseCases().AssignRole(ctx, in))
 }
 
 // OnboardTenantAdministrator is the resolver for the onboardTenantAdministrator field.
 func (r *mutationResolver) OnboardTenantAdministrator(ctx context.Context, input model.OnboardTenantAdministratorInput) (*model.AssignRolePayload, error) {
-	return assignRolePayload(r.App.OnboardTenantAdministrator(ctx, input))
+	in, err := roleInput(ctx, input.UserID, input.TenantID, input.RoleID)
+	if err != nil {
+		if refused := domain.CanOnboardAdministrator(ViewerFrom(ctx)); refused != nil {
+			err = refused // told before anything about the input
+		}
+		return assignRolePayload(nil, err)
+	}
+	return assignRolePayload(r.App.UseCases().OnboardTenantAdministrator(ctx, in, input.Reason))
 }
 
 // SetModuleLevel is the resolver for the setModuleLevel field.
 func (r *mutationResolver) SetModuleLevel(ctx context.Context, input model.SetModuleLevelInput) (*model.SetModuleLevelPayload, error) {
-	return setModuleLevelPayload(r.App.SetModuleLevel(ctx, input))
+	in, err := roleInput(ctx, input.UserID, input.TenantID, input.RoleID)
+	if err != nil {
+		return setModuleLevelPayload(nil, nil, err)
+	}
+	return setModuleLevelPayload(r.App.UseCases().SetModuleLevel(ctx, in))
 }
 
 // SuspendRoleAssignment is the resolver for the suspendRoleAssignment field.
 func (r *mutationResolver) SuspendRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RoleAssignmentPayload, error) {
-	return assignmentPayload(r.App.SetAssignmentStatus(ctx, input, domain.AssignmentSuspended))
+	return r.setAssignmentStatus(ctx, input, domain.AssignmentSuspended)
 }
 
 // ReactivateRoleAssignment is the resolver for the reactivateRoleAssignment field.
 func (r *mutationResolver) ReactivateRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RoleAssignmentPayload, error) {
-	return assignmentPayload(r.App.SetAssignmentStatus(ctx, input, domain.AssignmentActive))
+	return r.setAssignmentStatus(ctx, input, domain.AssignmentActive)
 }
 
 // RemoveRoleAssignment is the resolver for the removeRoleAssignment field.
 func (r *mutationResolver) RemoveRoleAssignment(ctx context.Context, input model.RoleAssignmentInput) (*model.RemoveRoleAssignmentPayload, error) {
-	res, err := r.App.RemoveRoleAssignment(ctx, input)
+	var d ids
+	id := d.id("RoleAssignment", input.RoleAssignmentID, "roleAssignmentId")
+	var res db.RemovalResult
+	err := d.check(ctx)
+	if err == nil {
+		res, err = r.App.UseCases().RemoveRoleAssignment(ctx, id)
+	}
 	if err != nil {
 		errs, err := payloadErrors(err)
 		return &model.RemoveRoleAssignmentPayload{UserErrors: errs}, err
@@ -202,42 +290,58 @@ func (r *mutationResolver) RemoveRoleAssignment(ctx context.Context, input model
 
 // SuspendUser is the resolver for the suspendUser field.
 func (r *mutationResolver) SuspendUser(ctx context.Context, input model.UserStatusInput) (*model.UpdateUserProfilePayload, error) {
-	return userPayload(r.App.SetAccountStatus(ctx, input, true))
+	return r.setAccountStatus(ctx, input, true)
 }
 
 // ReactivateUser is the resolver for the reactivateUser field.
 func (r *mutationResolver) ReactivateUser(ctx context.Context, input model.UserStatusInput) (*model.UpdateUserProfilePayload, error) {
-	return userPayload(r.App.SetAccountStatus(ctx, input, false))
+	return r.setAccountStatus(ctx, input, false)
 }
 
 // SuspendUsers is the resolver for the suspendUsers field.
 func (r *mutationResolver) SuspendUsers(ctx context.Context, input model.BulkUsersInput) (*model.BulkUserStatusPayload, error) {
-	return r.App.SetAccountStatuses(ctx, input, true)
+	return r.App.setAccountStatuses(ctx, input, true)
 }
 
 // ReactivateUsers is the resolver for the reactivateUsers field.
 func (r *mutationResolver) ReactivateUsers(ctx context.Context, input model.BulkUsersInput) (*model.BulkUserStatusPayload, error) {
-	return r.App.SetAccountStatuses(ctx, input, false)
+	return r.App.setAccountStatuses(ctx, input, false)
 }
 
 // RemoveUsersFromTenant is the resolver for the removeUsersFromTenant field.
 func (r *mutationResolver) RemoveUsersFromTenant(ctx context.Context, input model.BulkUsersInput) (*model.BulkRemoveUsersPayload, error) {
-	return r.App.RemoveUsersFromTenant(ctx, input)
+	return r.App.removeUsersFromTenant(ctx, input)
 }
 
 // CreateGroup is the resolver for the createGroup field.
 func (r *mutationResolver) CreateGroup(ctx context.Context, input model.CreateGroupInput) (*model.GroupPayload, error) {
-	return groupPayload(r.App.CreateGroup(ctx, input))
+	var d ids
+	tenantID, productID := d.id("Tenant", input.TenantID, "tenantId"), d.id("Product", input.ProductID, "productId")
+	if err := d.check(ctx); err != nil {
+		return groupPayload(nil, err)
+	}
+	return groupPayload(r.App.UseCases().CreateGroup(ctx, tenantID, productID, input.Name))
 }
 
 // UpdateGroup is the resolver for the updateGroup field.
 func (r *mutationResolver) UpdateGroup(ctx context.Context, input model.UpdateGroupInput) (*model.GroupPayload, error) {
-	return groupPayload(r.App.UpdateGroup(ctx, input))
+	var d ids
+	id := d.id("Group", input.GroupID, "groupId")
+	if err := d.check(ctx); err != nil {
+		return groupPayload(nil, err)
+	}
+	return groupPayload(r.App.UseCases().UpdateGroup(ctx, id, input.ExpectedVersion, input.Name, input.Active))
 }
 
 // DeleteGroup is the resolver for the deleteGroup field.
 func (r *mutationResolver) DeleteGroup(ctx context.Context, input model.DeleteGroupInput) (*model.DeleteGroupPayload, error) {
-	if _, err := r.App.DeleteGroup(ctx, input); err != nil {
+	var d ids
+	id := d.id("Group", input.GroupID, "groupId")
+	err := d.check(ctx)
+	if err == nil {
+		err = r.App.UseCases().DeleteGroup(ctx, id, input.ExpectedVersion)
+	}
+	if err != nil {
 		errs, err := payloadErrors(err)
 		return &model.DeleteGroupPayload{UserErrors: errs}, err
 	}
@@ -246,22 +350,35 @@ func (r *mutationResolver) DeleteGroup(ctx context.Context, input model.DeleteGr
 
 // AddUserToGroup is the resolver for the addUserToGroup field.
 func (r *mutationResolver) AddUserToGroup(ctx context.Context, input model.GroupMemberInput) (*model.GroupMemberPayload, error) {
-	return groupMemberPayload(r.App.GroupMember(ctx, input, true))
+	return r.groupMember(ctx, input, true)
 }
 
 // RemoveUserFromGroup is the resolver for the removeUserFromGroup field.
 func (r *mutationResolver) RemoveUserFromGroup(ctx context.Context, input model.GroupMemberInput) (*model.GroupMemberPayload, error) {
-	return groupMemberPayload(r.App.GroupMember(ctx, input, false))
+	return r.groupMember(ctx, input, false)
 }
 
 // CreateTenant is the resolver for the createTenant field.
 func (r *mutationResolver) CreateTenant(ctx context.Context, input model.CreateTenantInput) (*model.TenantPayload, error) {
-	return tenantPayload(r.App.CreateTenant(ctx, input))
+	var d ids
+	nt := domain.NewTenant{Name: input.Name, Country: orDefault(input.Country, ""), TaxCode: orDefault(input.TaxCode, ""),
+		CertifiedEmail: orDefault(input.CertifiedEmail, ""), ParentID: d.optional("Tenant", input.ParentID, "parentId")}
+	if err := d.check(ctx); err != nil {
+		return tenantPayload(nil, err)
+	}
+	return tenantPayload(r.App.UseCases().CreateTenant(ctx, nt))
 }
 
 // UpdateTenant is the resolver for the updateTenant field.
 func (r *mutationResolver) UpdateTenant(ctx context.Context, input model.UpdateTenantInput) (*model.TenantPayload, error) {
-	return tenantPayload(r.App.UpdateTenant(ctx, input))
+	var d ids
+	id := d.id("Tenant", input.TenantID, "tenantId")
+	if err := d.check(ctx); err != nil {
+		return tenantPayload(nil, err)
+	}
+	upd := domain.TenantUpdate{Name: input.Name, TaxCode: input.TaxCode, CertifiedEmail: input.CertifiedEmail,
+		PasswordMaxAgeDays: input.PasswordMaxAgeDays}
+	return tenantPayload(r.App.UseCases().UpdateTenant(ctx, id, input.ExpectedVersion, upd))
 }
 
 // Product is the resolver for the product field.

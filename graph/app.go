@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	usecase "tenantadmin/app"
 	"tenantadmin/auth"
 	"tenantadmin/db"
 	"tenantadmin/domain"
@@ -83,23 +84,49 @@ type App struct {
 	NominationRoots *x509.CertPool
 }
 
-// LoginRates are the rate limits of sign-in and credential-link attempts
-// (R19): per account (the identifier typed) and per client IP.
-type LoginRates struct {
-	PerAccount auth.Rate
-	PerIP      auth.Rate
+// UseCases is the application layer over this App's stores: what the
+// mutation resolvers call once they have decoded their input. It is built
+// from the fields at each call, so that wiring done after New (PublicURL,
+// the oversight services) is seen.
+func (app *App) UseCases() *usecase.App {
+	uc := &usecase.App{Users: app.Users, Groups: app.Groups, Tenants: app.Tenants, Catalog: app.Catalog,
+		Authorizer: app.Authorizer, Hashing: app.Hashing, Logger: app.Logger, PublicURL: app.PublicURL,
+		PasswordLifetime: app.PasswordLifetime, Viewers: app.Users, LoginRates: app.LoginRates, MailQueued: app.MailQueued,
+		RecoveryMinDuration: app.RecoveryMinDuration, FailedLoginMinDuration: app.FailedLoginMinDuration,
+		Directory: app.Users, TenantByID: app.Tenants, NominationRoots: app.NominationRoots, UsersPageLink: app.UsersPageLink}
+	// Nil services stay nil interfaces (the use cases test them).
+	if app.Sessions != nil {
+		uc.Sessions = app.Sessions
+	}
+	if app.Credentials != nil {
+		uc.Credentials = app.Credentials
+	}
+	if app.RateLimiter != nil {
+		uc.RateLimiter = app.RateLimiter
+	}
+	if app.Nominations != nil {
+		uc.Nominations = app.Nominations
+	}
+	if app.Oversight != nil {
+		uc.Digests, uc.Reports = app.Oversight, app.Oversight
+	}
+	if app.Credentials != nil {
+		uc.FailedLogins = app.Credentials
+	}
+	if app.Setup != nil {
+		uc.Setup = app.Setup
+	}
+	if app.ServiceAccounts != nil {
+		uc.ServiceAccounts = app.ServiceAccounts
+	}
+	return uc
 }
-
-type viewerKey struct{}
 
 // WithViewer returns a context carrying the authenticated viewer; the HTTP
 // and WebSocket authentication layers call it.
 func WithViewer(ctx context.Context, v *domain.Viewer) context.Context {
-	return context.WithValue(ctx, viewerKey{}, v)
+	return usecase.WithViewer(ctx, v)
 }
 
 // ViewerFrom returns the viewer of the request, nil when anonymous.
-func ViewerFrom(ctx context.Context) *domain.Viewer {
-	v, _ := ctx.Value(viewerKey{}).(*domain.Viewer)
-	return v
-}
+func ViewerFrom(ctx context.Context) *domain.Viewer { return usecase.ViewerFrom(ctx) }

@@ -2,423 +2,89 @@ package graph
 
 import (
 	"context"
-	"errors"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
 
+	usecase "tenantadmin/app"
 	"tenantadmin/auth"
 	"tenantadmin/db"
 	"tenantadmin/domain"
 	"tenantadmin/graph/model"
 )
 
-// Sign-in and credential flows (R14–R19). Resolvers call these; storage is
-// one transaction per call in db.CredentialService.
+// Sign-in and credential flows (R14–R19): the use cases are package app's;
+// here are the transport's parts (cookies, payloads, session IDs).
 
-const (
-	// maxIdentifierLength bounds usernames and addresses typed at sign-in.
-	maxIdentifierLength = domain.MaxEmailLength
-	// maxPasswordBytes bounds what is hashed: the policy's 256 code points
-	// in UTF-8 take at most 1024 bytes. Longer input is refused before any
-	// hashing (no denial of service through huge passwords).
-	maxPasswordBytes = 4 * domain.DefaultPasswordMaxLength
-	totpIssuer       = "Tenant admin"
-)
-
-var errInvalidCredentials = &domain.Error{Code: domain.EINVALID, Reason: domain.ReasonInvalidCredentials,
-	Message: "Wrong username or password."}
+// LoginRates are the rate limits of sign-in and credential-link attempts
+// (R19): per account (the identifier typed) and per client IP.
+type LoginRates = usecase.LoginRates
 
 // RequestInfoFrom is where the request of ctx comes from (zero when unknown).
-func RequestInfoFrom(ctx context.Context) RequestInfo {
-	info, _ := ctx.Value(requestInfoKey{}).(RequestInfo)
-	return info
-}
+func RequestInfoFrom(ctx context.Context) RequestInfo { return usecase.RequestInfoFrom(ctx) }
 
-// limit applies one rate and turns a refusal into RATE_LIMITED. An empty
-// subject is an error (auth.NewLimitKey), never a bucket shared by all.
-func (app *App) limit(ctx context.Context, kind, subject string, r auth.Rate) error {
-	key, err := auth.NewLimitKey(kind, subject)
-	if err != nil {
-		return err
-	}
-	wait, err := app.RateLimiter.Allow(ctx, key, r)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		return &domain.Error{Code: domain.ERATELIMITED, RetryAfter: wait,
-			Message: "Too many attempts. Try again in " + roundUp(wait).String() + "."}
-	}
-	return nil
-}
-
-// hashPassword hashes a new password in a slot of the hashing pool.
-func (app *App) hashPassword(ctx context.Context, password string, p auth.Argon2Params) (string, error) {
-	hash, err := app.Hashing.Hash(ctx, password, p)
-	if err != nil {
-		return "", app.hashingError(err)
-	}
-	return hash, nil
-}
-
-// hashingError turns a saturated hashing pool into RATE_LIMITED with the
-// wait to retry after (issue 17.4); other errors pass unchanged.
-func (app *App) hashingError(err error) error {
-	if errors.Is(err, auth.ErrHashBusy) {
-		wait := app.Hashing.RetryAfter()
-		return &domain.Error{Code: domain.ERATELIMITED, RetryAfter: wait,
-			Message: "The server is busy signing other people in. Try again in " + roundUp(wait).String() + "."}
-	}
-	return err
-}
-
-func roundUp(d time.Duration) time.Duration { return (d + time.Second - 1).Truncate(time.Second) }
-
-// limitLogin counts one sign-in or recovery attempt per client IP
-// (RATE_LOGIN_IP) and per account (RATE_LOGIN_ACCOUNT), and returns the
-// accounts the identifier names (at most maxAccounts), looked up once for the
-// caller. The bucket is the account's, not the typed spelling's: its
-// username and its email address, in any letter case and with surrounding
-// spaces, count together. An identifier that names no account counts under
-// its normalised spelling, so an unknown name is limited exactly like a
-// known one and the limit does not tell which exist. The IP is counted
-// before the lookup, so a flood from one address never reaches PostgreSQL.
-func (app *App) limitLogin(ctx context.Context, identifier string, maxAccounts int) ([]*db.LoginAccount, error) {
-	if err := app.limit(ctx, "login-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
-		return nil, err
-	}
-	identifier = strings.TrimSpace(identifier)
-	if identifier == "" {
-		return nil, nil
-	}
-	var accounts []*db.LoginAccount
-	if len(identifier) <= maxIdentifierLength {
-		var err error
-		if accounts, err = app.Credentials.FindLoginAccounts(ctx, identifier, maxAccounts); err != nil {
-			return nil, err
-		}
-	}
-	if len(accounts) == 0 {
-		return nil, app.limit(ctx, "login-account", loginNameSubject(identifier), app.LoginRates.PerAccount)
-	}
-	// An address several accounts share counts against each of them.
-	for _, a := range accounts {
-		if err := app.limit(ctx, "login-account", loginAccountSubject(a.UserID), app.LoginRates.PerAccount); err != nil {
-			return nil, err
-		}
-	}
-	return accounts, nil
-}
-
-// loginAccountSubject is the sign-in bucket of a known account.
-func loginAccountSubject(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
-
-// loginNameSubject is the sign-in bucket of an identifier that names no
-// account: its spelling without surrounding spaces, in lower case.
-func loginNameSubject(identifier string) string {
-	return "name:" + strings.ToLower(strings.TrimSpace(identifier))
-}
-
-func checkPasswordSize(field, password string) error {
-	if len(password) > maxPasswordBytes {
-		return domain.FieldError(field, domain.ReasonPasswordTooLong, "A password has at most %d characters.", domain.DefaultPasswordMaxLength)
-	}
-	return nil
-}
-
-// checkNewPassword applies the policy with the account's own words.
-func checkNewPassword(field, password string, words ...string) error {
-	if err := checkPasswordSize(field, password); err != nil {
-		return err
-	}
-	if err := (domain.PasswordPolicy{}).Check(password, words...); err != nil {
-		if e := domain.AsError(err); e != nil && field != "password" {
-			e.Field = field
-		}
-		return err
-	}
-	return nil
-}
-
-// verified is an account whose password (and second factor) checked out.
-type verified struct {
-	account *db.LoginAccount
-	// changeRequired is PASSWORD_EXPIRED or PASSWORD_CHANGE_REQUIRED, or "".
-	changeRequired string
-}
-
-// verifyLogin checks a sign-in attempt and records failures (R16, R23).
-// Unknown accounts cost one dummy hash, like known ones, and answer the
-// same INVALID_CREDENTIALS. The second factor is checked only when
-// checkTOTP is set (not for an attempt that must change its password first
-// and will present a code then).
-func (app *App) verifyLogin(ctx context.Context, identifier, password, totpCode string) (v *verified, err error) {
-	if err := checkPasswordSize("password", password); err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	defer func() {
-		if err == errInvalidCredentials {
-			if wait := app.FailedLoginMinDuration - time.Since(start); wait > 0 {
-				time.Sleep(wait)
-			}
-		}
-	}()
-	accounts, err := app.limitLogin(ctx, identifier, 2)
-	if err != nil {
-		return nil, err
-	}
-	var acct *db.LoginAccount
-	if len(accounts) == 1 && accounts[0].Kind == string(domain.KindHuman) {
-		acct = accounts[0]
-	}
-	hash := ""
-	if acct != nil {
-		hash = acct.PasswordHash
-	}
-	ok, err := app.Hashing.VerifyOrDummy(ctx, hash, password)
-	if err != nil {
-		return nil, app.hashingError(err)
-	}
-	if !ok {
-		if acct != nil {
-			if err := app.recordFailure(ctx, acct, domain.ReasonInvalidCredentials); err != nil {
-				return nil, err
-			}
-		}
-		return nil, errInvalidCredentials
-	}
-	switch domain.UserStatus(acct.Status) {
-	case domain.UserLocked:
-		return nil, &domain.Error{Code: domain.EINVALID, Reason: domain.ReasonAccountLocked,
-			Message: "This account is locked after too many wrong passwords. Use \"Forgot password\" to get a link that resets the password and reactivates the account, or ask your administrator."}
-	case domain.UserSuspended:
-		return nil, &domain.Error{Code: domain.EINVALID, Reason: domain.ReasonAccountSuspended,
-			Message: "This account is suspended. Ask your administrator."}
-	case domain.UserActive:
-	default:
-		return nil, errInvalidCredentials
-	}
-	v = &verified{account: acct}
-	if acct.MustChangePassword {
-		v.changeRequired = domain.ReasonPasswordChangeRequired
-	} else if domain.PasswordExpired(acct.PasswordChangedAt, acct.MaxAgeDays, time.Now()) {
-		v.changeRequired = domain.ReasonPasswordExpired
-	}
-	return v, nil
-}
-
-// checkSecondFactor verifies the TOTP code of an enrolled account and
-// consumes its time step; it also restarts the failure count.
-func (app *App) checkSecondFactor(ctx context.Context, acct *db.LoginAccount, code string) error {
-	var step int64
-	if acct.TOTPSecret != "" {
-		code = strings.TrimSpace(code)
-		if code == "" {
-			return &domain.Error{Code: domain.EINVALID, Field: "totpCode", Reason: domain.ReasonTOTPRequired,
-				Message: "Enter the 6-digit code of your authenticator app."}
-		}
-		var ok bool
-		step, ok = auth.ValidateTOTP(acct.TOTPSecret, code, time.Now())
-		if ok {
-			if fresh, err := app.Credentials.UseTOTPStep(ctx, acct.UserID, step); err != nil {
-				return err
-			} else if !fresh {
-				ok = false // a replayed code
-			}
-		}
-		if !ok {
-			if err := app.recordFailure(ctx, acct, domain.ReasonTOTPInvalid); err != nil {
-				return err
-			}
-			return &domain.Error{Code: domain.EINVALID, Field: "totpCode", Reason: domain.ReasonTOTPInvalid,
-				Message: "The code is wrong or was already used. Enter the current code of your authenticator app."}
-		}
-		return nil
-	}
-	_, err := app.Credentials.UseTOTPStep(ctx, acct.UserID, 0)
-	return err
-}
-
-func (app *App) recordFailure(ctx context.Context, acct *db.LoginAccount, reason string) error {
-	info := RequestInfoFrom(ctx)
-	os, browser := domain.ParseUserAgent(info.UserAgent)
-	locked, err := app.Credentials.RecordFailedLogin(ctx, db.FailedAttempt{UserID: acct.UserID, Reason: reason,
-		IP: info.IP, UserAgent: info.UserAgent, OperatingSystem: os, Browser: browser}, auditContext(ctx))
-	if err != nil {
-		return err
-	}
-	if locked {
-		return app.RevokeAllSessions(ctx, acct.UserID)
-	}
-	return nil
-}
-
-// startSession creates the session of a successful sign-in: cookies for the
-// SPA, or a bearer token in the payload when the client asked for one.
-func (app *App) startSession(ctx context.Context, acct *db.LoginAccount, kind *model.TokenKind) (*model.LoginPayload, error) {
-	info := RequestInfoFrom(ctx)
-	bearer := kind != nil && *kind == model.TokenKindBearer
-	var cookies SessionCookies
-	sessionKind := auth.KindBearer
-	if !bearer {
-		if cookies = sessionCookiesFrom(ctx); cookies == nil {
-			return nil, domain.FieldError("tokenKind", "COOKIES_UNAVAILABLE", "Cookie sessions start over HTTP POST; ask for tokenKind BEARER here.")
-		}
-		sessionKind = auth.KindCookie
-	}
-	if prev := ViewerFrom(ctx); !bearer && prev != nil && prev.SessionID != "" {
-		// A new cookie session replaces the one the browser held.
-		if _, err := app.Sessions.RevokeOwned(ctx, prev.UserID, prev.SessionID); err != nil {
-			return nil, err
-		}
-	}
-	token, sess, err := app.Sessions.Create(ctx, acct.UserID, sessionKind, info.IP, info.UserAgent)
-	if err != nil {
-		return nil, err
-	}
-	viewer, err := app.Users.LoadViewer(ctx, acct.UserID)
-	if err != nil {
-		return nil, err
-	}
-	viewer.SessionID = sess.ID
-	loadersFrom(ctx).signedIn(viewer)
-	out := &model.LoginPayload{Viewer: viewer, ExpiresAt: &sess.ExpiresAt, TotpEnrollmentRequired: acct.TOTPEnrollmentRequired,
+// loginPayload answers a new session: cookies for the SPA, or a bearer
+// token in the payload when the client asked for one. The rest of the
+// request (the payload's viewer) answers for the new viewer.
+func loginPayload(ctx context.Context, s *usecase.SignedIn, bearer bool) *model.LoginPayload {
+	loadersFrom(ctx).signedIn(s.Viewer)
+	out := &model.LoginPayload{Viewer: s.Viewer, ExpiresAt: &s.Session.ExpiresAt, TotpEnrollmentRequired: s.TOTPEnrollmentRequired,
 		UserErrors: []*model.UserError{}}
 	if bearer {
-		out.Token = &token
+		out.Token = &s.Token
 	} else {
-		cookies.Set(token, sess.CSRF, sess.ExpiresAt)
+		sessionCookiesFrom(ctx).Set(s.Token, s.Session.CSRF, s.Session.ExpiresAt)
 	}
-	return out, nil
+	return out
+}
+
+func signInInput(ctx context.Context, username, password string, totpCode *string, kind *model.TokenKind) usecase.SignInInput {
+	return usecase.SignInInput{Username: username, Password: password, TOTPCode: deref(totpCode),
+		Bearer: kind != nil && *kind == model.TokenKindBearer, CanSetCookies: sessionCookiesFrom(ctx) != nil}
 }
 
 // Login signs in (R15).
 func (app *App) Login(ctx context.Context, in model.LoginInput) (*model.LoginPayload, error) {
-	v, err := app.verifyLogin(ctx, in.Username, in.Password, deref(in.TotpCode))
+	si := signInInput(ctx, in.Username, in.Password, in.TotpCode, in.TokenKind)
+	s, err := app.UseCases().SignIn(ctx, si)
 	if err != nil {
 		return nil, err
 	}
-	if v.changeRequired == domain.ReasonPasswordExpired {
-		return nil, &domain.Error{Code: domain.EINVALID, Field: "password", Reason: domain.ReasonPasswordExpired,
-			Message: "Your password has expired. Choose a new one to sign in."}
-	}
-	if v.changeRequired == domain.ReasonPasswordChangeRequired {
-		return nil, &domain.Error{Code: domain.EINVALID, Field: "password", Reason: domain.ReasonPasswordChangeRequired,
-			Message: "You must choose a new password to sign in."}
-	}
-	if err := app.checkSecondFactor(ctx, v.account, deref(in.TotpCode)); err != nil {
-		return nil, err
-	}
-	return app.startSession(ctx, v.account, in.TokenKind)
+	return loginPayload(ctx, s, si.Bearer), nil
 }
 
 // ChangeExpiredPassword sets a new password when sign-in requires one,
 // proving the old one, and signs in.
 func (app *App) ChangeExpiredPassword(ctx context.Context, in model.ChangeExpiredPasswordInput) (*model.LoginPayload, error) {
-	v, err := app.verifyLogin(ctx, in.Username, in.OldPassword, deref(in.TotpCode))
-	if err != nil {
-		if e := domain.AsError(err); e != nil && e.Field == "password" {
-			e.Field = "oldPassword"
-		}
-		return nil, err
-	}
-	a := v.account
-	if err := checkNewPassword("newPassword", in.NewPassword, a.Username, a.Email, a.GivenName, a.FamilyName); err != nil {
-		return nil, err
-	}
-	if in.NewPassword == in.OldPassword {
-		return nil, domain.FieldError("newPassword", "PASSWORD_REUSED", "Choose a password different from the old one.")
-	}
-	if err := app.checkSecondFactor(ctx, a, deref(in.TotpCode)); err != nil {
-		return nil, err
-	}
-	hash, err := app.hashPassword(ctx, in.NewPassword, auth.DefaultArgon2)
+	si := signInInput(ctx, in.Username, in.OldPassword, in.TotpCode, in.TokenKind)
+	s, err := app.UseCases().ChangeExpiredPassword(ctx, si, in.NewPassword)
 	if err != nil {
 		return nil, err
 	}
-	ac := auditContext(ctx)
-	ac.ActorID, ac.ActorLabel = &a.UserID, a.Username
-	if err := app.Credentials.SetPassword(ctx, a.UserID, hash, "user.password_changed", ac); err != nil {
-		return nil, err
-	}
-	if err := app.RevokeAllSessions(ctx, a.UserID); err != nil {
-		return nil, err
-	}
-	return app.startSession(ctx, a, in.TokenKind)
+	return loginPayload(ctx, s, si.Bearer), nil
 }
 
 // ChangePassword changes the signed-in user's password and signs out their
 // other sessions.
 func (app *App) ChangePassword(ctx context.Context, in model.ChangePasswordInput) (*domain.User, error) {
-	v := ViewerFrom(ctx)
-	if err := domain.RequireViewer(v); err != nil {
+	if err := app.UseCases().ChangePassword(ctx, in.CurrentPassword, in.NewPassword); err != nil {
 		return nil, err
 	}
-	if err := checkPasswordSize("currentPassword", in.CurrentPassword); err != nil {
-		return nil, err
-	}
-	if err := app.limit(ctx, "login-account", loginAccountSubject(v.UserID), app.LoginRates.PerAccount); err != nil {
-		return nil, err
-	}
-	a, err := app.Credentials.LoginAccountByID(ctx, v.UserID)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := app.Hashing.VerifyOrDummy(ctx, a.PasswordHash, in.CurrentPassword)
-	if err != nil {
-		return nil, app.hashingError(err)
-	}
-	if !ok {
-		if err := app.recordFailure(ctx, a, domain.ReasonInvalidCredentials); err != nil {
-			return nil, err
-		}
-		return nil, domain.FieldError("currentPassword", domain.ReasonInvalidCredentials, "The current password is wrong.")
-	}
-	if err := checkNewPassword("newPassword", in.NewPassword, a.Username, a.Email, a.GivenName, a.FamilyName); err != nil {
-		return nil, err
-	}
-	if in.NewPassword == in.CurrentPassword {
-		return nil, domain.FieldError("newPassword", "PASSWORD_REUSED", "Choose a password different from the current one.")
-	}
-	hash, err := app.hashPassword(ctx, in.NewPassword, auth.DefaultArgon2)
-	if err != nil {
-		return nil, err
-	}
-	if err := app.Credentials.SetPassword(ctx, v.UserID, hash, "user.password_changed", auditContext(ctx)); err != nil {
-		return nil, err
-	}
-	if _, err := app.Sessions.RevokeOthers(ctx, v.UserID, v.SessionID); err != nil {
-		return nil, err
-	}
-	return loadersFrom(ctx).User(ctx, v.UserID)
+	return loadersFrom(ctx).User(ctx, ViewerFrom(ctx).UserID)
 }
 
-// Logout ends the current session.
+// Logout ends the current session and clears the cookies.
 func (app *App) Logout(ctx context.Context) (bool, error) {
 	if c := sessionCookiesFrom(ctx); c != nil {
 		c.Clear()
 	}
-	v := ViewerFrom(ctx)
-	if v == nil || v.SessionID == "" {
-		return false, nil
-	}
-	return app.Sessions.RevokeOwned(ctx, v.UserID, v.SessionID)
+	return app.UseCases().SignOut(ctx)
 }
 
 // MySessions lists the viewer's sessions, newest first.
 func (app *App) MySessions(ctx context.Context) ([]*model.Session, error) {
-	v := ViewerFrom(ctx)
-	if err := domain.RequireViewer(v); err != nil {
-		return nil, err
-	}
-	list, err := app.Sessions.List(ctx, v.UserID)
+	list, err := app.UseCases().MySessions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(list, func(a, b *auth.Session) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	current := ViewerFrom(ctx).SessionID
 	out := make([]*model.Session, 0, len(list))
 	for _, s := range list {
 		os, browser := domain.ParseUserAgent(s.UserAgent)
@@ -426,31 +92,21 @@ func (app *App) MySessions(ctx context.Context) ([]*model.Session, error) {
 		if s.Kind == auth.KindCookie {
 			kind = model.TokenKindCookie
 		}
-		out = append(out, &model.Session{ID: keyedGlobalID("Session", s.ID), Kind: kind, Current: s.ID == v.SessionID, CreatedAt: s.CreatedAt,
+		out = append(out, &model.Session{ID: keyedGlobalID("Session", s.ID), Kind: kind, Current: s.ID == current, CreatedAt: s.CreatedAt,
 			LastSeenAt: s.LastSeen, ExpiresAt: s.ExpiresAt, IP: s.IP, UserAgent: s.UserAgent, OperatingSystem: os, Browser: browser})
 	}
 	return out, nil
 }
 
-// RevokeSession ends one of the viewer's sessions.
+// RevokeSession ends one of the viewer's sessions; ending this request's
+// clears its cookies.
 func (app *App) RevokeSession(ctx context.Context, gid string) error {
-	v := ViewerFrom(ctx)
-	if err := domain.RequireViewer(v); err != nil {
-		return err
-	}
-	notFound := &domain.Error{Code: domain.ENOTFOUND, Field: "sessionId", Reason: "SESSION_NOT_FOUND", Message: "You have no such session."}
-	id, valid := parseKeyedGlobalID("Session", gid)
-	if !valid {
-		return notFound
-	}
-	ok, err := app.Sessions.RevokeOwned(ctx, v.UserID, id)
+	id, _ := parseKeyedGlobalID("Session", gid) // "" when not a session's ID: not found
+	current, err := app.UseCases().RevokeSession(ctx, id)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return notFound
-	}
-	if id == v.SessionID {
+	if current {
 		if c := sessionCookiesFrom(ctx); c != nil {
 			c.Clear()
 		}
@@ -460,24 +116,12 @@ func (app *App) RevokeSession(ctx context.Context, gid string) error {
 
 // RevokeOtherSessions ends every session of the viewer but the current one.
 func (app *App) RevokeOtherSessions(ctx context.Context) (int, error) {
-	v := ViewerFrom(ctx)
-	if err := domain.RequireViewer(v); err != nil {
-		return 0, err
-	}
-	return app.Sessions.RevokeOthers(ctx, v.UserID, v.SessionID)
+	return app.UseCases().RevokeOtherSessions(ctx)
 }
-
-func validToken(token string) bool { return token != "" && len(token) <= domain.MaxTokenLength }
 
 // InvitationStatus tells the invitation page what a link is worth.
 func (app *App) InvitationStatus(ctx context.Context, token string) (*model.InvitationStatus, error) {
-	if err := app.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
-		return nil, err
-	}
-	if !validToken(token) {
-		return &model.InvitationStatus{State: model.InvitationStateInvalid}, nil
-	}
-	info, err := app.Credentials.InvitationInfo(ctx, auth.HashToken(token))
+	info, err := app.UseCases().InvitationStatus(ctx, token)
 	if err != nil {
 		return nil, err
 	}
@@ -490,116 +134,28 @@ func (app *App) InvitationStatus(ctx context.Context, token string) (*model.Invi
 
 // AcceptInvitation sets the invited user's password and activates them.
 func (app *App) AcceptInvitation(ctx context.Context, in model.AcceptInvitationInput) (string, error) {
-	if err := app.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
-		return "", err
-	}
-	if !validToken(in.Token) {
-		return "", db.InvitationError(db.TokenInvalid)
-	}
-	hashToken := auth.HashToken(in.Token)
-	info, err := app.Credentials.InvitationInfo(ctx, hashToken)
-	if err != nil {
-		return "", err
-	}
-	if err := db.InvitationError(info.State); err != nil {
-		return "", err
-	}
-	if err := checkNewPassword("password", in.Password, info.Username, info.Email, info.GivenName, info.FamilyName); err != nil {
-		return "", err
-	}
-	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
-	if err != nil {
-		return "", err
-	}
-	if _, err := app.Credentials.AcceptInvitation(ctx, hashToken, hash, auditContext(ctx)); err != nil {
-		return "", err
-	}
-	return info.Username, nil
+	return app.UseCases().AcceptInvitation(ctx, in.Token, in.Password)
 }
 
 // RequestAccountRecovery emails a reset link to the accounts the
-// identifier names (R16). It answers the same, in about the same time,
-// whether or not an account exists: the token and its hash are made either
-// way, and the answer is padded to RecoveryMinDuration.
+// identifier names (R16), answering the same whether or not one exists.
 func (app *App) RequestAccountRecovery(ctx context.Context, identifier string) error {
-	start := time.Now()
-	defer func() {
-		if wait := app.RecoveryMinDuration - time.Since(start); wait > 0 {
-			time.Sleep(wait)
-		}
-	}()
-	accounts, err := app.limitLogin(ctx, identifier, 5)
-	if err != nil {
-		return err
-	}
-	queued := false
-	for _, a := range accounts {
-		token, hash := auth.NewToken()
-		status := domain.UserStatus(a.Status)
-		if a.Email == "" || a.Kind != string(domain.KindHuman) || (status != domain.UserActive && status != domain.UserLocked) {
-			continue
-		}
-		ac := auditContext(ctx)
-		if err := app.Credentials.StartRecovery(ctx, a, hash, app.PublicURL+"/reset-password#token="+token, ac); err != nil {
-			return err
-		}
-		queued = true
-	}
-	if len(accounts) == 0 {
-		_, _ = auth.NewToken() // the same work as for an account
-	}
-	if queued && app.MailQueued != nil {
-		app.MailQueued()
-	}
-	return nil
+	return app.UseCases().RequestAccountRecovery(ctx, identifier)
 }
 
-// ResetPasswordWithToken sets a new password from a reset link; a LOCKED
-// account is reactivated; every session of the user ends.
+// ResetPasswordWithToken sets a new password from a reset link.
 func (app *App) ResetPasswordWithToken(ctx context.Context, in model.ResetPasswordWithTokenInput) (string, error) {
-	if err := app.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, app.LoginRates.PerIP); err != nil {
-		return "", err
-	}
-	if !validToken(in.Token) {
-		return "", db.ResetTokenError(db.TokenInvalid)
-	}
-	hashToken := auth.HashToken(in.Token)
-	info, err := app.Credentials.ResetTokenInfo(ctx, hashToken)
-	if err != nil {
-		return "", err
-	}
-	if err := db.ResetTokenError(info.State); err != nil {
-		return "", err
-	}
-	if err := checkNewPassword("password", in.Password, info.Username, info.Email, info.GivenName, info.FamilyName); err != nil {
-		return "", err
-	}
-	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
-	if err != nil {
-		return "", err
-	}
-	if _, err := app.Credentials.ResetPasswordWithToken(ctx, hashToken, hash, auditContext(ctx)); err != nil {
-		return "", err
-	}
-	if err := app.RevokeAllSessions(ctx, info.UserID); err != nil {
-		return "", err
-	}
-	return info.Username, nil
+	return app.UseCases().ResetPasswordWithToken(ctx, in.Token, in.Password)
 }
 
-// credentialTarget decodes a user ID and returns the decision storage asks,
-// under the user's lock, with every membership and role of the user: may
-// the viewer manage that user's credentials (domain.Authorizer decides).
-func (app *App) credentialTarget(ctx context.Context, gid string) (int64, func(domain.TargetUser) error, error) {
+// credentialUser decodes the user ID of a credential mutation (before the
+// viewer is checked, as these mutations always did).
+func (app *App) credentialUser(ctx context.Context, gid string, change func(*usecase.App, context.Context, int64) (*domain.User, error)) (*domain.User, error) {
 	id, err := decodeID("User", gid, "userId")
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	v, az := ViewerFrom(ctx), app.Authorizer
-	if err := domain.RequireViewer(v); err != nil {
-		return 0, nil, err
-	}
-	return id, func(t domain.TargetUser) error { return az.CanManageCredentials(ctx, v, t) }, nil
+	return change(app.UseCases(), ctx, id)
 }
 
 // userTenantIDs returns every tenant the user belongs to, unscoped: the
@@ -610,103 +166,32 @@ func (l *Loaders) userTenantIDs(ctx context.Context, userID int64) ([]int64, err
 
 // ResendInvitation sends a new invitation link (R14).
 func (app *App) ResendInvitation(ctx context.Context, gid string) (*domain.User, error) {
-	id, authorize, err := app.credentialTarget(ctx, gid)
-	if err != nil {
-		return nil, err
-	}
-	token, hash := auth.NewToken()
-	u, err := app.Credentials.ResendInvitation(ctx, id, hash, app.PublicURL+"/invitation#token="+token, authorize, auditContext(ctx))
-	if err != nil {
-		return nil, err
-	}
-	app.mailQueued()
-	return u, nil
+	return app.credentialUser(ctx, gid, (*usecase.App).ResendInvitation)
 }
 
 // UnlockUser reactivates a LOCKED account (R16).
 func (app *App) UnlockUser(ctx context.Context, gid string) (*domain.User, error) {
-	id, authorize, err := app.credentialTarget(ctx, gid)
-	if err != nil {
-		return nil, err
-	}
-	return app.Credentials.UnlockUser(ctx, id, authorize, auditContext(ctx))
+	return app.credentialUser(ctx, gid, (*usecase.App).UnlockUser)
 }
 
 // AdminResetPassword invalidates the password and emails a reset link (R17).
 func (app *App) AdminResetPassword(ctx context.Context, gid string) (*domain.User, error) {
-	id, authorize, err := app.credentialTarget(ctx, gid)
-	if err != nil {
-		return nil, err
-	}
-	token, hash := auth.NewToken()
-	u, err := app.Credentials.AdminResetPassword(ctx, id, hash, app.PublicURL+"/reset-password#token="+token, authorize, auditContext(ctx))
-	if err != nil {
-		return nil, err
-	}
-	app.mailQueued()
-	return u, app.RevokeAllSessions(ctx, id)
+	return app.credentialUser(ctx, gid, (*usecase.App).AdminResetPassword)
 }
 
 // AdminResetSecondFactor clears the TOTP enrolment (R17).
 func (app *App) AdminResetSecondFactor(ctx context.Context, gid string) (*domain.User, error) {
-	id, authorize, err := app.credentialTarget(ctx, gid)
-	if err != nil {
-		return nil, err
-	}
-	u, err := app.Credentials.AdminResetSecondFactor(ctx, id, authorize, auditContext(ctx))
-	if err != nil {
-		return nil, err
-	}
-	return u, app.RevokeAllSessions(ctx, id)
-}
-
-func (app *App) mailQueued() {
-	if app.MailQueued != nil {
-		app.MailQueued()
-	}
+	return app.credentialUser(ctx, gid, (*usecase.App).AdminResetSecondFactor)
 }
 
 // BeginTotpEnrollment generates a pending TOTP secret for the viewer.
 func (app *App) BeginTotpEnrollment(ctx context.Context) (secret, uri string, err error) {
-	v := ViewerFrom(ctx)
-	if err := domain.RequireViewer(v); err != nil {
-		return "", "", err
-	}
-	a, err := app.Credentials.LoginAccountByID(ctx, v.UserID)
-	if err != nil {
-		return "", "", err
-	}
-	if a.TOTPSecret != "" {
-		return "", "", &domain.Error{Code: domain.ECONFLICT, Reason: "TOTP_ALREADY_ENROLLED",
-			Message: "You already have a second factor. Ask an administrator to reset it to enrol a new device."}
-	}
-	if secret, uri, err = auth.NewTOTPSecret(totpIssuer, v.Username); err != nil {
-		return "", "", err
-	}
-	return secret, uri, app.Credentials.SetPendingTOTP(ctx, v.UserID, secret)
+	return app.UseCases().BeginTotpEnrollment(ctx)
 }
 
 // ConfirmTotpEnrollment makes the pending secret the viewer's second factor.
 func (app *App) ConfirmTotpEnrollment(ctx context.Context, code string) error {
-	v := ViewerFrom(ctx)
-	if err := domain.RequireViewer(v); err != nil {
-		return err
-	}
-	a, err := app.Credentials.LoginAccountByID(ctx, v.UserID)
-	if err != nil {
-		return err
-	}
-	if a.TOTPSecret != "" {
-		return &domain.Error{Code: domain.ECONFLICT, Reason: "TOTP_ALREADY_ENROLLED", Message: "You already have a second factor."}
-	}
-	if a.TOTPPendingSecret == "" {
-		return &domain.Error{Code: domain.ECONFLICT, Reason: "TOTP_NOT_STARTED", Message: "Start the enrolment first."}
-	}
-	step, ok := auth.ValidateTOTP(a.TOTPPendingSecret, strings.TrimSpace(code), time.Now())
-	if !ok {
-		return domain.FieldError("code", domain.ReasonTOTPInvalid, "The code is wrong. Enter the current code of your authenticator app.")
-	}
-	return app.Credentials.ConfirmTOTP(ctx, v.UserID, a.TOTPPendingSecret, step, auditContext(ctx))
+	return app.UseCases().ConfirmTotpEnrollment(ctx, code)
 }
 
 // FailedLogins lists a user's failed sign-ins for whoever may read them.

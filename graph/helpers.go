@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	usecase "tenantadmin/app"
 	"tenantadmin/domain"
 	"tenantadmin/graph/model"
 )
@@ -162,27 +163,13 @@ func optional(s string) *string {
 	return &s
 }
 
-type requestInfoKey struct{}
-
 // RequestInfo is where a request comes from, for the audit trail.
-type RequestInfo struct {
-	IP        string
-	UserAgent string
-	RequestID string
-}
+type RequestInfo = usecase.RequestInfo
 
 // WithRequestInfo attaches the request's origin to the context.
 func WithRequestInfo(ctx context.Context, info RequestInfo) context.Context {
-	return context.WithValue(ctx, requestInfoKey{}, info)
+	return usecase.WithRequestInfo(ctx, info)
 }
 
 // auditContext describes who makes a change, from where.
-func auditContext(ctx context.Context) domain.AuditContext {
-	info, _ := ctx.Value(requestInfoKey{}).(RequestInfo)
-	ac := domain.AuditContext{IP: info.IP, UserAgent: info.UserAgent, RequestID: info.RequestID}
-	if v := ViewerFrom(ctx); v != nil {
-		ac.ActorID = &v.UserID
-		ac.ActorLabel = v.Username
-	}
-	return ac
-}
+func auditContext(ctx context.Context) domain.AuditContext { return usecase.AuditContext(ctx) }

@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
+	usecase "tenantadmin/app"
 	"tenantadmin/domain"
 )
 
@@ -175,7 +176,10 @@ type loadersKey struct{}
 
 // WithLoaders attaches fresh loaders for the request's viewer.
 func (app *App) WithLoaders(ctx context.Context) context.Context {
-	return context.WithValue(ctx, loadersKey{}, NewLoaders(app, ViewerFrom(ctx)))
+	l := NewLoaders(app, ViewerFrom(ctx))
+	// The use cases decide with the request's authorizer, which shares the
+	// memoised tenant tree with the reads.
+	return usecase.WithAuthorizer(context.WithValue(ctx, loadersKey{}, l), l.authorizer)
 }
 
 // LoaderMiddleware gives every HTTP request its own loaders; it runs after

@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"strings"
 	"time"
 
-	"tenantadmin/auth"
-	"tenantadmin/db"
+	usecase "tenantadmin/app"
 	"tenantadmin/domain"
 	"tenantadmin/graph/model"
 	"tenantadmin/mail"
@@ -19,9 +17,7 @@ import (
 
 // NominationLink is the emailed link of a nomination: the page where the
 // legal representative downloads the form and uploads it signed.
-func (app *App) NominationLink(token string) string {
-	return app.PublicURL + "/nominations/" + token
-}
+func (app *App) NominationLink(token string) string { return app.UseCases().NominationLink(token) }
 
 // UsersPageLink is the SPA's users page of a tenant, linked from digests.
 func (app *App) UsersPageLink(tenantID int64) string {
@@ -29,93 +25,32 @@ func (app *App) UsersPageLink(tenantID int64) string {
 }
 
 func (app *App) startNomination(ctx context.Context, in model.StartNominationInput) (*domain.Nomination, error) {
-	v := ViewerFrom(ctx)
-	if err := domain.RequireViewer(v); err != nil {
+	var d ids
+	sn := usecase.StartNominationInput{TenantID: d.id("Tenant", in.TenantID, "tenantId"), ProductID: d.id("Product", in.ProductID, "productId"),
+		UserID: d.id("User", in.UserID, "userId"), RoleID: d.id("Role", in.RoleID, "roleId"),
+		LegalRepresentative: domain.LegalRepresentative{GivenName: in.LegalRepresentative.GivenName,
+			FamilyName: in.LegalRepresentative.FamilyName, TaxCode: in.LegalRepresentative.TaxCode, Email: deref(in.LegalRepresentative.Email)},
+		ConfirmLegalRepresentativeChange: in.ConfirmLegalRepresentativeChange != nil && *in.ConfirmLegalRepresentativeChange}
+	if err := d.check(ctx); err != nil {
 		return nil, err
 	}
-	tenantID, err := decodeID("Tenant", in.TenantID, "tenantId")
-	if err != nil {
-		return nil, err
-	}
-	productID, err := decodeID("Product", in.ProductID, "productId")
-	if err != nil {
-		return nil, err
-	}
-	if err := app.Authorizer.CanNominate(v, tenantID, productID); err != nil {
-		return nil, err
-	}
-	userID, err := decodeID("User", in.UserID, "userId")
-	if err != nil {
-		return nil, err
-	}
-	roleID, err := decodeID("Role", in.RoleID, "roleId")
-	if err != nil {
-		return nil, err
-	}
-	// The nominee must be someone the requester may see (R6): no probing
-	// of other tenants' people through nominations.
-	if u, err := loadersFrom(ctx).User(ctx, userID); err != nil {
-		return nil, err
-	} else if u == nil {
-		return nil, domain.FieldError("userId", "USER_NOT_FOUND", "No such user.")
-	}
-	tenant, err := app.Tenants.FindTenantByID(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	rep := domain.LegalRepresentative{GivenName: in.LegalRepresentative.GivenName,
-		FamilyName: in.LegalRepresentative.FamilyName, TaxCode: in.LegalRepresentative.TaxCode}
-	if in.LegalRepresentative.Email != nil {
-		rep.Email = *in.LegalRepresentative.Email
-	}
-	if rep, err = domain.NormalizeLegalRepresentative(tenant.Country, rep); err != nil {
-		return nil, err
-	}
-	token, hash := auth.NewToken()
-	return app.Nominations.Start(ctx, db.StartNomination{
-		TenantID: tenantID, UserID: userID, ProductID: productID, RoleID: roleID, LegalRepresentative: rep,
-		ConfirmLegalRepresentativeChange: in.ConfirmLegalRepresentativeChange != nil && *in.ConfirmLegalRepresentativeChange,
-		TokenHash:                        hash, Link: app.NominationLink(token),
-	}, auditContext(ctx))
+	return app.UseCases().StartNomination(ctx, sn)
 }
 
 // rejectNomination closes a request: with the link's token for the legal
 // representative, with the request's ID for an administrator who may
-// nominate on its product. It returns the request only to a viewer who may
-// see it.
+// nominate on its product.
 func (app *App) rejectNomination(ctx context.Context, in model.RejectNominationInput) (*domain.Nomination, error) {
-	reason := ""
-	if in.Reason != nil {
-		reason = strings.TrimSpace(*in.Reason)
-		if len(reason) > 500 {
-			return nil, domain.FieldError("reason", "REASON_TOO_LONG", "The reason is at most 500 characters.")
-		}
-	}
 	switch {
 	case in.Token != nil && in.NominationID == nil:
-		return app.Nominations.Reject(ctx, auth.HashToken(*in.Token), reason, auditContext(ctx))
+		return app.UseCases().RejectNominationByLink(ctx, *in.Token, in.Reason, auditContext(ctx))
 	case in.NominationID != nil && in.Token == nil:
-		v := ViewerFrom(ctx)
-		if err := domain.RequireViewer(v); err != nil {
+		var d ids
+		id := d.id("Nomination", *in.NominationID, "nominationId")
+		if err := d.check(ctx); err != nil {
 			return nil, err
 		}
-		id, err := decodeID("Nomination", *in.NominationID, "nominationId")
-		if err != nil {
-			return nil, err
-		}
-		n, err := app.Nominations.NominationByID(ctx, id)
-		if domain.ErrorCode(err) == domain.ENOTFOUND {
-			return nil, domain.FieldError("nominationId", "NOMINATION_NOT_FOUND", "No such nomination.")
-		} else if err != nil {
-			return nil, err
-		}
-		if err := app.Authorizer.CanOversee(ctx, v, n.TenantID); err != nil {
-			return nil, domain.FieldError("nominationId", "NOMINATION_NOT_FOUND", "No such nomination.")
-		}
-		if err := app.Authorizer.CanNominate(v, n.TenantID, n.ProductID); err != nil {
-			return nil, err
-		}
-		return app.Nominations.Cancel(ctx, id, reason, auditContext(ctx))
+		return app.UseCases().CancelNomination(ctx, id, in.Reason)
 	}
 	return nil, domain.FieldError("token", "TOKEN_OR_NOMINATION_ID", "Pass either the link's token or the nomination's ID.")
 }
@@ -205,17 +140,7 @@ func (app *App) findings(ctx context.Context, obj *model.SecurityFindings, cat d
 }
 
 func (app *App) runMonthlyDigest(ctx context.Context, in model.RunMonthlyDigestInput) (domain.DigestResult, error) {
-	if err := app.Authorizer.CanRunDigest(ViewerFrom(ctx)); err != nil {
-		return domain.DigestResult{}, err
-	}
-	p, err := domain.ParsePeriod(in.Period)
-	if err != nil {
-		return domain.DigestResult{}, err
-	}
-	if domain.PeriodOf(time.Now()).Start().Before(p.End()) {
-		return domain.DigestResult{}, domain.FieldError("period", "PERIOD_NOT_ENDED", "The digest covers a month that has ended.")
-	}
-	return app.Oversight.RunDigest(ctx, p, app.UsersPageLink, auditContext(ctx))
+	return app.UseCases().RunMonthlyDigest(ctx, in.Period)
 }
 
 // monthlyDigest previews a tenant's digest of an ended month or of the

@@ -9,8 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"tenantadmin/auth"
-	"tenantadmin/db"
+	usecase "tenantadmin/app"
 	"tenantadmin/domain"
 	"tenantadmin/graph/model"
 )
@@ -192,31 +191,8 @@ func countAsync[T any](ctx context.Context, count func(context.Context) (T, erro
 	}
 }
 
-// BootstrapPlatformAdmin validates the first administrator's input and
-// creates it with the setup token.
+// BootstrapPlatformAdmin creates the first administrator (app decides).
 func (app *App) BootstrapPlatformAdmin(ctx context.Context, in model.BootstrapPlatformAdminInput) (*domain.User, error) {
-	username, err := domain.NormalizeUsername(in.Username)
-	if err != nil {
-		return nil, err
-	}
-	email, err := domain.NormalizeEmail(in.Email)
-	if err != nil {
-		return nil, err
-	}
-	if in.GivenName == "" || len(in.GivenName) > 100 {
-		return nil, domain.FieldError("givenName", "INVALID_NAME", "Given name is required (at most 100 characters).")
-	}
-	if in.FamilyName == "" || len(in.FamilyName) > 100 {
-		return nil, domain.FieldError("familyName", "INVALID_NAME", "Family name is required (at most 100 characters).")
-	}
-	if err := (domain.PasswordPolicy{}).Check(in.Password, username, email); err != nil {
-		return nil, err
-	}
-	hash, err := app.hashPassword(ctx, in.Password, auth.DefaultArgon2)
-	if err != nil {
-		return nil, err
-	}
-	return app.Setup.BootstrapPlatformAdmin(ctx, auth.HashToken(in.Token), db.NewPlatformAdmin{
-		Username: username, Email: email, GivenName: in.GivenName, FamilyName: in.FamilyName, PasswordHash: hash,
-	}, auditContext(ctx))
+	return app.UseCases().BootstrapPlatformAdmin(ctx, usecase.BootstrapPlatformAdminInput{Token: in.Token, Username: in.Username,
+		Email: in.Email, GivenName: in.GivenName, FamilyName: in.FamilyName, Password: in.Password})
 }

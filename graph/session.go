@@ -38,7 +38,7 @@ func sessionCookiesFrom(ctx context.Context) SessionCookies {
 // (they share Redis): suspension, lock, password reset, removal (R18).
 // Call it after the change's transaction committed.
 func (app *App) RevokeAllSessions(ctx context.Context, userID int64) error {
-	return app.Sessions.RevokeAll(ctx, userID)
+	return app.UseCases().RevokeAllSessions(ctx, userID)
 }
 
 type csrfKey struct{}

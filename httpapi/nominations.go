@@ -161,7 +161,7 @@ func (h *Handlers) nominationSigned(w http.ResponseWriter, r *http.Request) {
 		h.nominationResult(w, r, nil, err)
 		return
 	}
-	n, err := h.App.Nominations.Approve(r.Context(), auth.HashToken(r.PathValue("token")), der, h.App.NominationRoots, h.AuditContext(r))
+	n, err := h.App.UseCases().ApproveNomination(r.Context(), r.PathValue("token"), der, h.AuditContext(r))
 	h.nominationResult(w, r, n, err)
 }
 
@@ -178,11 +178,7 @@ func (h *Handlers) nominationReject(w http.ResponseWriter, r *http.Request) {
 	} else {
 		reason = r.PostFormValue("reason")
 	}
-	if reason = strings.TrimSpace(reason); len(reason) > 500 {
-		h.nominationResult(w, r, nil, domain.FieldError("reason", "REASON_TOO_LONG", "The reason is at most 500 characters."))
-		return
-	}
-	n, err := h.App.Nominations.Reject(r.Context(), auth.HashToken(r.PathValue("token")), reason, h.AuditContext(r))
+	n, err := h.App.UseCases().RejectNominationByLink(r.Context(), r.PathValue("token"), &reason, h.AuditContext(r))
 	h.nominationResult(w, r, n, err)
 }
 

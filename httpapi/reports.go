@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tenantadmin/app"
 	"tenantadmin/db"
 	"tenantadmin/domain"
 	"tenantadmin/graph"
@@ -24,19 +25,8 @@ import (
 // children. Personal-data columns follow the viewer's personal-data scope
 // (R12).
 func (h *Handlers) reportHandler(report db.Report) http.Handler {
-	return h.csvHandler(string(report), db.ReportHeader[report], func(r *http.Request, v *domain.Viewer, tenantID int64) (csvStream, error) {
-		ctx := r.Context()
-		if err := h.App.Authorizer.CanReport(ctx, v, tenantID); err != nil {
-			return nil, err
-		}
-		scope, err := h.App.Authorizer.PersonalDataScope(ctx, v)
-		if err != nil {
-			return nil, err
-		}
-		rule := db.PersonalDataRuleFor(v.UserID, scope, tenantID)
-		return func(row func([]string) error) error {
-			return h.App.Oversight.StreamReport(ctx, report, tenantID, rule, row)
-		}, nil
+	return h.csvHandler(string(report), db.ReportHeader[report], func(r *http.Request, _ *domain.Viewer, tenantID int64) (csvStream, error) {
+		return h.App.UseCases().TenantReport(r.Context(), report, tenantID)
 	})
 }
 
@@ -44,40 +34,33 @@ func (h *Handlers) reportHandler(report db.Report) http.Handler {
 // whoever oversees the tenant, with the filters of Tenant.failedLogins as
 // parameters: from and to (RFC 3339), user (a User ID), os, browser, ip.
 func (h *Handlers) failedLoginsReport() http.Handler {
-	return h.csvHandler("failed-logins", db.FailedLoginReportHeader, func(r *http.Request, v *domain.Viewer, tenantID int64) (csvStream, error) {
-		ctx := r.Context()
-		if err := h.App.Authorizer.CanOversee(ctx, v, tenantID); err != nil {
-			return nil, err
-		}
-		q := r.URL.Query()
-		f := domain.FailedLoginFilter{OperatingSystem: q.Get("os"), Browser: q.Get("browser"), IP: q.Get("ip")}
-		for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
-			if raw := q.Get(name); raw != "" {
-				at, err := time.Parse(time.RFC3339, raw)
-				if err != nil {
-					return nil, domain.FieldError(name, domain.ReasonInvalidFilter, "Give times in RFC 3339, e.g. 2026-11-01T00:00:00Z.")
+	return h.csvHandler("failed-logins", db.FailedLoginReportHeader, func(r *http.Request, _ *domain.Viewer, tenantID int64) (csvStream, error) {
+		return h.App.UseCases().FailedLoginsReport(r.Context(), tenantID, func() (domain.FailedLoginFilter, error) {
+			q := r.URL.Query()
+			f := domain.FailedLoginFilter{OperatingSystem: q.Get("os"), Browser: q.Get("browser"), IP: q.Get("ip")}
+			for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
+				if raw := q.Get(name); raw != "" {
+					at, err := time.Parse(time.RFC3339, raw)
+					if err != nil {
+						return f, domain.FieldError(name, domain.ReasonInvalidFilter, "Give times in RFC 3339, e.g. 2026-11-01T00:00:00Z.")
+					}
+					*dst = &at
 				}
-				*dst = &at
 			}
-		}
-		if raw := q.Get("user"); raw != "" {
-			id, err := graph.DecodeUserID(raw)
-			if err != nil {
-				return nil, err
+			if raw := q.Get("user"); raw != "" {
+				id, err := graph.DecodeUserID(raw)
+				if err != nil {
+					return f, err
+				}
+				f.UserID = &id
 			}
-			f.UserID = &id
-		}
-		if err := f.Normalize(); err != nil {
-			return nil, err
-		}
-		return func(row func([]string) error) error {
-			return h.App.Credentials.StreamTenantFailedLogins(ctx, tenantID, f, row)
-		}, nil
+			return f, nil
+		})
 	})
 }
 
 // csvStream writes a report's rows through row.
-type csvStream func(row func([]string) error) error
+type csvStream = app.Stream
 
 // csvHandler serves a CSV download of one tenant (?tenant=ID): prepare
 // authorizes the viewer and reads the request's parameters before anything
@@ -86,7 +69,7 @@ type csvStream func(row func([]string) error) error
 func (h *Handlers) csvHandler(name string, header []string, prepare func(*http.Request, *domain.Viewer, int64) (csvStream, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		v := graph.ViewerFrom(ctx)
+		v := app.ViewerFrom(ctx)
 		fail := func(err error) {
 			status := map[string]int{domain.EUNAUTHENTICATED: http.StatusUnauthorized, domain.EFORBIDDEN: http.StatusForbidden,
 				domain.ENOTFOUND: http.StatusNotFound, domain.EINVALID: http.StatusBadRequest, domain.EUNAVAILABLE: http.StatusServiceUnavailable}[domain.ErrorCode(err)]

@@ -10,19 +10,16 @@ import (
 	"sync"
 	"time"
 
-	"tenantadmin/db"
+	"tenantadmin/app"
 	"tenantadmin/domain"
 )
 
 // Scheduler runs the jobs every Interval, and a first time soon after
 // Start (deployments restart more often than the interval).
 type Scheduler struct {
-	Nominations *db.NominationService
-	Oversight   *db.OversightService
-	// UsersPageLink is the SPA's users page of a tenant, linked from
-	// digests.
-	UsersPageLink func(tenantID int64) string
-	Logger        *slog.Logger
+	// App runs the duties' use cases (as the system).
+	App    *app.App
+	Logger *slog.Logger
 	// Interval between runs; zero or less runs nothing.
 	Interval time.Duration
 
@@ -65,7 +62,7 @@ func (s *Scheduler) Stop() {
 // Run expires overdue nominations and sends last month's digest to the
 // tenants that have not had it.
 func (s *Scheduler) Run(ctx context.Context, now time.Time) {
-	if n, err := s.Nominations.ExpireDue(ctx, domain.AuditContext{ActorLabel: "system"}); err != nil {
+	if n, err := s.App.ExpireNominations(ctx); err != nil {
 		if ctx.Err() == nil {
 			s.Logger.Error("expire nominations", "error", err)
 		}
@@ -73,14 +70,13 @@ func (s *Scheduler) Run(ctx context.Context, now time.Time) {
 		s.Logger.Info("nominations expired", "count", n)
 	}
 	p := domain.PeriodOf(now).Previous()
-	pending, err := s.Oversight.DigestPending(ctx, p)
-	if err != nil || !pending {
+	res, ran, err := s.App.SendDueDigest(ctx, p)
+	if !ran {
 		if err != nil && ctx.Err() == nil {
 			s.Logger.Error("monthly digest", "error", err)
 		}
 		return
 	}
-	res, err := s.Oversight.RunDigest(ctx, p, s.UsersPageLink, domain.AuditContext{ActorLabel: "system:monthly-digest"})
 	if err != nil && ctx.Err() == nil {
 		s.Logger.Error("monthly digest", "period", p.String(), "error", err)
 	}

@@ -51,8 +51,7 @@ func requestAuditContext(r *http.Request) domain.AuditContext {
 }
 
 func (m *Main) startJobs() {
-	m.jobs = &jobs.Scheduler{Nominations: m.App.Nominations, Oversight: m.App.Oversight,
-		UsersPageLink: m.App.UsersPageLink, Logger: m.Logger, Interval: m.Config.DigestInterval}
+	m.jobs = &jobs.Scheduler{App: m.App.UseCases(), Logger: m.Logger, Interval: m.Config.DigestInterval}
 	m.jobs.Start()
 }
 
