@@ -42,6 +42,9 @@ type Limits struct {
 	// AllowedOrigins are the browser origins allowed to open a WebSocket
 	// (host patterns as in coder/websocket's OriginPatterns).
 	AllowedOrigins []string
+	// DisableHotPath leaves every operation to gqlgen's execution: the
+	// users page's fast path (hotpath.go) is off. Tests compare the two.
+	DisableHotPath bool
 	// AdmitWebsocketOperation, when set, admits each operation a
 	// WebSocket carries, as the HTTP middleware admits each request: the
 	// upgrade is one request, its operations are counted one by one under
@@ -136,11 +139,15 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 		return 1 + child*pageSize(first, last)
 	}
 	cfg.Schema = Schema()
-	srv := handler.New(generated.NewExecutableSchema(cfg))
 	cursors := app.Cursors
 	if cursors == nil {
 		cursors, _ = NewCursors("") // the development key is always valid
 	}
+	es := generated.NewExecutableSchema(cfg)
+	if !limits.DisableHotPath {
+		es = hotSchema{ExecutableSchema: es, h: newHotPath(app, cursors)}
+	}
+	srv := handler.New(es)
 	srv.AroundFields(cursors.middleware)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if limits.Introspection {
