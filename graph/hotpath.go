@@ -90,13 +90,14 @@ var hotTypes = map[string]struct {
 	"UserEdge": {[]string{"UserEdge"}, map[string]string{"cursor": "", "node": "User"}},
 	"User": {[]string{"User", "Node"}, map[string]string{
 		"id": "", "kind": "", "username": "", "givenName": "", "familyName": "", "email": "", "taxCode": "",
-		"status": "", "version": "", "lastSignInAt": "", "viewerCan": "UserCapabilities", "memberships": "Membership"}},
+		"status": "", "version": "", "lastSignInAt": "", "viewerCan": "UserCapabilities", "memberships": "Membership",
+		"homeTenant": "Tenant"}},
 	"UserCapabilities": {[]string{"UserCapabilities"}, map[string]string{"changeStatus": "", "resetCredentials": ""}},
 	"Membership":       {[]string{"Membership", "Node"}, map[string]string{"id": "", "tenant": "Tenant", "roleAssignments": "RoleAssignment"}},
-	"Tenant":           {[]string{"Tenant", "Node"}, map[string]string{"id": "", "name": ""}},
+	"Tenant":           {[]string{"Tenant", "Node"}, map[string]string{"id": "", "name": "", "parent": "Tenant"}},
 	"RoleAssignment": {[]string{"RoleAssignment", "Node"}, map[string]string{
 		"id": "", "status": "", "product": "Product", "role": "Role"}},
-	"Product": {[]string{"Product", "Node"}, map[string]string{"id": "", "name": ""}},
+	"Product": {[]string{"Product", "Node"}, map[string]string{"id": "", "name": "", "code": ""}},
 	"Role":    {[]string{"Role", "Node"}, map[string]string{"id": "", "name": "", "category": ""}},
 }
 
@@ -580,6 +581,11 @@ func (w *hotWriter) user(u *domain.User, fields []hotField) {
 					w.capabilities(caps, f.sub)
 				}
 			}
+		case "homeTenant":
+			t, err := r.HomeTenant(ctx, u)
+			if !w.fail(err) {
+				w.optTenant(t, f.sub)
+			}
 		case "memberships":
 			ms, err := r.Memberships(ctx, u)
 			if !w.fail(err) {
@@ -655,6 +661,15 @@ func (w *hotWriter) memberships(ms []*domain.Membership, fields []hotField) {
 	w.buf.WriteByte(']')
 }
 
+// optTenant writes a nullable tenant field.
+func (w *hotWriter) optTenant(t *domain.Tenant, fields []hotField) {
+	if t == nil {
+		w.buf.WriteString("null")
+		return
+	}
+	w.tenant(t, fields)
+}
+
 func (w *hotWriter) tenant(t *domain.Tenant, fields []hotField) {
 	if t == nil {
 		w.fail(errHotNull)
@@ -671,6 +686,11 @@ func (w *hotWriter) tenant(t *domain.Tenant, fields []hotField) {
 			w.id(r.ID(w.ctx, t))
 		case "name":
 			w.str(t.Name)
+		case "parent":
+			p, err := r.Parent(w.ctx, t)
+			if !w.fail(err) {
+				w.optTenant(p, f.sub)
+			}
 		}
 		if w.err != nil {
 			return
@@ -740,6 +760,8 @@ func (w *hotWriter) product(p *domain.Product, fields []hotField) {
 			w.id(r.ID(w.ctx, p))
 		case "name":
 			w.str(p.Name)
+		case "code":
+			w.str(p.Code)
 		}
 		if w.err != nil {
 			return

@@ -49,6 +49,17 @@ func spaDocuments(t *testing.T) map[string]string {
 		first := strings.Index(doc, "{")
 		docs[op+"+typename"] = doc[:first+1] + strings.ReplaceAll(doc[first+1:], "{\n", "{\n __typename\n")
 	}
+	// The benchmark's users page (bench/rawpage.go), a superset of the
+	// SPA's with home tenants, parents and product codes.
+	bench, err := os.ReadFile("../bench/rawpage.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)const UsersPageQuery = `(.*?)`").FindSubmatch(bench)
+	if m == nil {
+		t.Fatal("bench/rawpage.go has no UsersPageQuery")
+	}
+	docs["bench"] = string(m[1])
 	return docs
 }
 
@@ -262,7 +273,7 @@ func TestHotPathSameBytes(t *testing.T) {
 		}
 	}
 	t.Logf("%d pages answered by the fast path, %d by gqlgen (errors, refusals): %v", answered, fellBack, answeredBy)
-	for _, k := range []string{"UsersList", "UsersList+typename", "UsersTeam", "UsersTeam+typename", "platform-admin", "parent-admin", "tenant-admin", "restricted-admin", "restricted-admin-pd-site"} {
+	for _, k := range []string{"UsersList", "UsersList+typename", "UsersTeam", "UsersTeam+typename", "bench", "platform-admin", "parent-admin", "tenant-admin", "restricted-admin", "restricted-admin-pd-site"} {
 		if answeredBy[k] == 0 {
 			t.Errorf("the fast path answered no page of %s", k)
 		}
