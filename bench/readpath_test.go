@@ -46,12 +46,7 @@ func newEnv(b *testing.B, dbURL string) (*env, error) {
 	ctx := context.Background()
 	e := &env{dbURL: dbURL, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 	var err error
-	cfg, err := pgxpool.ParseConfig(dbURL)
-	if err != nil {
-		return nil, err
-	}
-	cfg.MaxConns = 8
-	if e.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+	if e.pool, err = NewPool(ctx, dbURL, 8); err != nil {
 		return nil, err
 	}
 	// The server outlives the benchmark that started it: one server per run.
