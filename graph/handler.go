@@ -105,7 +105,11 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 	srv.AddTransport(graphqlSSE{PingInterval: 15 * time.Second})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(graphqlGET{})
-	srv.AddTransport(transport.POST{})
+	if limits.DisableHotPath {
+		srv.AddTransport(transport.POST{})
+	} else {
+		srv.AddTransport(hotPOST{}) // writes the fast path's answers as they are
+	}
 
 	return srv
 }

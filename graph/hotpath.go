@@ -238,7 +238,7 @@ func (s hotSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		first = false
 		if data := s.h.answer(ctx, oc, p); data != nil {
 			hotPathServed.Add(1)
-			return &graphql.Response{Data: data}
+			return hotResponse(ctx, data)
 		}
 		fallback = s.ExecutableSchema.Exec(ctx)
 		return fallback(ctx)
@@ -349,14 +349,29 @@ func (w *hotWriter) typename(name string) {
 	w.buf.WriteByte('"')
 }
 
-// str writes s as gqlgen's MarshalString does.
+// str writes s as gqlgen's MarshalString does, then as encoding/json
+// re-compacts it when the transport marshals the response (HTML
+// characters and U+2028, U+2029 escaped): the bytes the client gets from
+// gqlgen, which the transport below can then send as they are.
 func (w *hotWriter) str(s string) {
+	const hex = "0123456789abcdef"
 	b := w.buf
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x20 && c != '\\' && c != '"' {
+		switch {
+		case c >= 0x20 && c != '\\' && c != '"' && c != '<' && c != '>' && c != '&' && c != 0xe2:
+			continue
+		case c == 0xe2:
+			// U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+			if i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xa8 {
+				b.WriteString(s[start:i])
+				b.WriteString(`\u202`)
+				b.WriteByte(hex[s[i+2]&0xf])
+				i += 2
+				start = i + 1
+			}
 			continue
 		}
 		b.WriteString(s[start:i])
@@ -371,8 +386,7 @@ func (w *hotWriter) str(s string) {
 			b.WriteString(`\\`)
 		case '"':
 			b.WriteString(`\"`)
-		default:
-			const hex = "0123456789abcdef"
+		default: // control characters, < > &
 			b.WriteString(`\u00`)
 			b.WriteByte(hex[c>>4])
 			b.WriteByte(hex[c&0xf])
