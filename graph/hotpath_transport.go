@@ -68,11 +68,10 @@ func (w *hotResponseWriter) Write(b []byte) (int, error) {
 		return w.ResponseWriter.Write(b)
 	}
 	w.slot.data = nil
-	rest := b[len(hotPlaceholderPrefix):]
-	out := make([]byte, 0, len(`{"data":`)+len(data)+len(rest))
-	out = append(append(append(out, `{"data":`...), data...), rest...)
-	if _, err := w.ResponseWriter.Write(out); err != nil {
-		return 0, err
+	for _, part := range [][]byte{[]byte(`{"data":`), data, b[len(hotPlaceholderPrefix):]} {
+		if _, err := w.ResponseWriter.Write(part); err != nil {
+			return 0, err
+		}
 	}
 	return len(b), nil
 }
