@@ -54,7 +54,7 @@ var hotPathServed atomic.Int64
 type hotPath struct {
 	res     *Resolver
 	cursors *Cursors
-	plans   sync.Map // raw query → *hotPlan (nil: not eligible)
+	plans   sync.Map // operation name and raw query → *hotPlan (nil: not eligible)
 	nplans  atomic.Int32
 }
 
@@ -108,12 +108,13 @@ func newHotPath(app *App, cursors *Cursors) *hotPath {
 // plan returns the operation's plan, nil when the fast path does not
 // answer it.
 func (h *hotPath) plan(oc *graphql.OperationContext) *hotPlan {
-	if p, ok := h.plans.Load(oc.RawQuery); ok {
+	key := oc.OperationName + "\x00" + oc.RawQuery
+	if p, ok := h.plans.Load(key); ok {
 		return p.(*hotPlan)
 	}
 	p := compileHotPlan(oc)
 	if h.nplans.Load() < maxHotPlans {
-		if _, loaded := h.plans.LoadOrStore(oc.RawQuery, p); !loaded {
+		if _, loaded := h.plans.LoadOrStore(key, p); !loaded {
 			h.nplans.Add(1)
 		}
 	}
@@ -122,7 +123,9 @@ func (h *hotPath) plan(oc *graphql.OperationContext) *hotPlan {
 
 func compileHotPlan(oc *graphql.OperationContext) *hotPlan {
 	op := oc.Operation
-	if op == nil || op.Operation != ast.Query || oc.Doc == nil || hasDirectives(op.SelectionSet, oc.Doc.Fragments, 0) {
+	// One operation per document: the plan is cached by document.
+	if op == nil || op.Operation != ast.Query || oc.Doc == nil || len(oc.Doc.Operations) != 1 ||
+		hasDirectives(op.SelectionSet, oc.Doc.Fragments, 0) {
 		return nil
 	}
 	for _, v := range op.VariableDefinitions {
