@@ -148,6 +148,10 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 		cursors, _ = NewCursors("") // the development key is always valid
 	}
 	es := generated.NewExecutableSchema(cfg)
+	// The users page's fast path (hotpath.go) replaces gqlgen's execution
+	// of the users page: field middlewares (AroundFields, here the cursor
+	// sealing) do not run for its answers. A new field middleware must be
+	// reproduced there, or its fields kept off the fast path.
 	if !limits.DisableHotPath {
 		es = hotSchema{ExecutableSchema: es, h: newHotPath(app, cursors)}
 	}
