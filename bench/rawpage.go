@@ -36,6 +36,21 @@ const UsersPageQuery = `query($first: Int, $after: String, $filter: UserFilter) 
   }
 }`
 
+// NewPool opens the raw SQL baseline's pool with the server's connection
+// settings (db.SessionConfig: simple protocol, no parallel workers), so
+// that both sides run the same statements the same way (issue 17.5).
+func NewPool(ctx context.Context, dbURL string, maxConns int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ConnConfig, err = db.SessionConfig(dbURL); err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = maxConns
+	return pgxpool.NewWithConfig(ctx, cfg)
+}
+
 // viewer is who looks at the page, with the tenants it may read.
 type viewer struct {
 	name    string

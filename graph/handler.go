@@ -42,6 +42,9 @@ type Limits struct {
 	// AllowedOrigins are the browser origins allowed to open a WebSocket
 	// (host patterns as in coder/websocket's OriginPatterns).
 	AllowedOrigins []string
+	// DisableHotPath leaves every operation to gqlgen's execution: the
+	// users page's fast path (hotpath.go) is off. Tests compare the two.
+	DisableHotPath bool
 	// AdmitWebsocketOperation, when set, admits each operation a
 	// WebSocket carries, as the HTTP middleware admits each request: the
 	// upgrade is one request, its operations are counted one by one under
@@ -106,7 +109,11 @@ func NewHandler(app *App, rdb redis.UniversalClient, apqPrefix string, limits Li
 	srv.AddTransport(graphqlSSE{PingInterval: 15 * time.Second, Shared: shared})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(graphqlGET{})
-	srv.AddTransport(transport.POST{})
+	if limits.DisableHotPath {
+		srv.AddTransport(transport.POST{})
+	} else {
+		srv.AddTransport(hotPOST{}) // writes the fast path's answers as they are
+	}
 
 	return srv
 }
@@ -140,11 +147,19 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 		return 1 + child*pageSize(first, last)
 	}
 	cfg.Schema = Schema()
-	srv := handler.New(generated.NewExecutableSchema(cfg))
 	cursors := app.Cursors
 	if cursors == nil {
 		cursors, _ = NewCursors("") // the development key is always valid
 	}
+	es := generated.NewExecutableSchema(cfg)
+	// The users page's fast path (hotpath.go) replaces gqlgen's execution
+	// of the users page: field middlewares (AroundFields, here the cursor
+	// sealing) do not run for its answers. A new field middleware must be
+	// reproduced there, or its fields kept off the fast path.
+	if !limits.DisableHotPath {
+		es = hotSchema{ExecutableSchema: es, h: newHotPath(app, cursors)}
+	}
+	srv := handler.New(es)
 	srv.AroundFields(cursors.middleware)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if limits.Introspection {

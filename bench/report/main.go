@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"tenantadmin/bench/markdown"
@@ -88,30 +89,85 @@ func stripProcs(name string) string {
 	return name
 }
 
-func cpu(m map[string]float64) string {
-	if v, ok := m["srv-cpu-ms"]; ok {
-		return markdown.Millis(v)
+// runs are the measurements of one benchmark over the runs (go test
+// -count N): the figures printed are their median with [min–max].
+type runs []map[string]float64
+
+func (r runs) values(metric string) []float64 {
+	var out []float64
+	for _, m := range r {
+		if v, ok := m[metric]; ok {
+			out = append(out, v)
+		}
 	}
-	return "–"
+	return out
 }
 
-func ratio(a, b float64) string {
-	if b == 0 {
+// spread formats values as "median [min–max]" (just the value for one run).
+func spread(values []float64, format func(float64) string) string {
+	if len(values) == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.2f×", a/b)
+	v := slices.Clone(values)
+	slices.Sort(v)
+	med := v[len(v)/2]
+	if len(v)%2 == 0 {
+		med = (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	if len(v) == 1 {
+		return format(med)
+	}
+	return fmt.Sprintf("%s [%s–%s]", format(med), format(v[0]), format(v[len(v)-1]))
+}
+
+func (r runs) ms(metric string) string { return spread(r.values(metric), markdown.Millis) }
+
+func (r runs) rate() string {
+	return spread(r.values("req/s"), func(v float64) string { return fmt.Sprintf("%.0f", v) })
+}
+
+func (r runs) cpu() string { return r.ms("srv-cpu-ms") }
+
+// ratio is a÷b run by run (the i-th run of a against the i-th of b, measured
+// side by side), as median [min–max].
+func ratio(a, b runs, metric string) string {
+	var out []float64
+	for i := range min(len(a), len(b)) {
+		x, y := a[i][metric], b[i][metric]
+		if y != 0 {
+			out = append(out, x/y)
+		}
+	}
+	return spread(out, func(v float64) string { return fmt.Sprintf("%.2f×", v) })
+}
+
+func bold(s string) string {
+	if s == "–" {
+		return s
+	}
+	if v, rest, ok := strings.Cut(s, " "); ok {
+		return "**" + v + "** " + rest
+	}
+	return "**" + s + "**"
 }
 
 func tables(results []result) string {
-	byName := map[string]result{}
+	byName := map[string]runs{}
 	var order []string
 	for _, r := range results {
 		if _, ok := byName[r.name]; !ok {
 			order = append(order, r.name)
 		}
-		byName[r.name] = r
+		byName[r.name] = append(byName[r.name], r.metrics)
+	}
+	n := 0
+	for _, r := range byName {
+		n = max(n, len(r))
 	}
 	var b strings.Builder
+	if n > 1 {
+		fmt.Fprintf(&b, "Each figure is the median of %d runs, with [min–max]; each ratio is taken run by run (GraphQL and SQL measured side by side), then the median [min–max] of the %d ratios.\n\n", n, n)
+	}
 	// Users page: GraphQL against the raw SQL baseline.
 	var pages []string
 	for _, n := range order {
@@ -120,18 +176,16 @@ func tables(results []result) string {
 		}
 	}
 	if len(pages) > 0 {
-		b.WriteString("Users page of 50 with memberships, tenants, roles and totalCount. Latencies in ms; ratios are GraphQL ÷ raw SQL (throughput: SQL ÷ GraphQL, so above 1× means GraphQL is slower). *Server CPU* is the CPU time the server process spent per request (from /proc), which the other engineers' load on the shared machine does not inflate.\n\n")
+		b.WriteString("Users page of 50 with memberships, tenants, roles and totalCount. Latencies in ms; ratios are GraphQL ÷ raw SQL (throughput: SQL ÷ GraphQL, so above 1× means GraphQL is slower). *Server CPU* is the CPU time the server process spent per request (from /proc), which the other engineers' load on the shared machine does not inflate. The raw SQL connects with the server's settings (db.SessionConfig: simple protocol, no parallel workers).\n\n")
 		b.WriteString("| viewer | filter | GraphQL p50 | p95 | p99 | req/s | server CPU | SQL p50 | p95 | p99 | req/s | ratio p50 | p95 | p99 | throughput |\n")
 		b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 		for _, p := range pages {
 			g, s := byName["BenchmarkUsersPage/"+p+"/graphql"], byName["BenchmarkUsersPage/"+p+"/sql"]
 			viewer, filter, _ := strings.Cut(p, "/")
-			gm, sm := g.metrics, s.metrics
-			fmt.Fprintf(&b, "| %s | %s | %s | **%s** | %s | %.0f | %s | %s | %s | %s | %.0f | %s | **%s** | %s | %s |\n",
-				viewer, filter, markdown.Millis(gm["p50-ms"]), markdown.Millis(gm["p95-ms"]), markdown.Millis(gm["p99-ms"]), gm["req/s"], cpu(gm),
-				markdown.Millis(sm["p50-ms"]), markdown.Millis(sm["p95-ms"]), markdown.Millis(sm["p99-ms"]), sm["req/s"],
-				ratio(gm["p50-ms"], sm["p50-ms"]), ratio(gm["p95-ms"], sm["p95-ms"]), ratio(gm["p99-ms"], sm["p99-ms"]),
-				ratio(sm["req/s"], gm["req/s"]))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				viewer, filter, g.ms("p50-ms"), bold(g.ms("p95-ms")), g.ms("p99-ms"), g.rate(), g.cpu(),
+				s.ms("p50-ms"), s.ms("p95-ms"), s.ms("p99-ms"), s.rate(),
+				ratio(g, s, "p50-ms"), bold(ratio(g, s, "p95-ms")), ratio(g, s, "p99-ms"), ratio(s, g, "req/s"))
 		}
 		b.WriteString("\n")
 	}
@@ -144,10 +198,10 @@ func tables(results []result) string {
 			if !strings.HasPrefix(n, "BenchmarkHTTP/") {
 				continue
 			}
-			m, e := byName[n].metrics, echo.metrics
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n", strings.TrimPrefix(n, "BenchmarkHTTP/"),
-				markdown.Millis(m["p50-ms"]), markdown.Millis(m["p95-ms"]), markdown.Millis(m["p99-ms"]), m["req/s"], cpu(m),
-				ratio(m["p50-ms"], e["p50-ms"]), ratio(m["p95-ms"], e["p95-ms"]), ratio(m["p99-ms"], e["p99-ms"]), ratio(e["req/s"], m["req/s"]))
+			m := byName[n]
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", strings.TrimPrefix(n, "BenchmarkHTTP/"),
+				m.ms("p50-ms"), m.ms("p95-ms"), m.ms("p99-ms"), m.rate(), m.cpu(),
+				ratio(m, echo, "p50-ms"), ratio(m, echo, "p95-ms"), ratio(m, echo, "p99-ms"), ratio(echo, m, "req/s"))
 		}
 		b.WriteString("\n")
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -40,5 +41,32 @@ func TestReport(t *testing.T) {
 	}
 	if strings.Contains(doc, "old") {
 		t.Error("the section was not replaced")
+	}
+}
+
+// TestReportRuns: with several runs (go test -count N) every figure is the
+// median [min–max], and each ratio is taken run by run.
+func TestReportRuns(t *testing.T) {
+	var in strings.Builder
+	for i, g := range []float64{8, 10, 9} {
+		s := []float64{4, 4, 3}[i]
+		in.WriteString("BenchmarkUsersPage/tenant-admin/all/graphql-2   150   6000000 ns/op   5.000 p50-ms   " +
+			strconv.FormatFloat(g, 'f', 3, 64) + " p95-ms   9.000 p99-ms   160.0 req/s   3.000 srv-cpu-ms\n")
+		in.WriteString("BenchmarkUsersPage/tenant-admin/all/sql-2   150   2000000 ns/op   2.000 p50-ms   " +
+			strconv.FormatFloat(s, 'f', 3, 64) + " p95-ms   4.500 p99-ms   480.0 req/s\n")
+	}
+	dir := t.TempDir()
+	path, out := filepath.Join(dir, "bench.out"), filepath.Join(dir, "BENCHMARKS.md")
+	if err := os.WriteFile(path, []byte(in.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(path, out, "read-path", "Read path", "bench/run.sh --runs 3", "", "abc123"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	// p95 8, 10, 9 → 9 [8–10]; SQL 4, 4, 3 → 4 [3–4]; ratios 2, 2.5, 3 → 2.50 [2.00–3.00].
+	want := "| tenant-admin | all | 5.00 [5.00–5.00] | **9.00** [8.00–10.0] | 9.00 [9.00–9.00] | 160 [160–160] | 3.00 [3.00–3.00] | 2.00 [2.00–2.00] | 4.00 [3.00–4.00] | 4.50 [4.50–4.50] | 480 [480–480] | 2.50× [2.50×–2.50×] | **2.50×** [2.00×–3.00×] |"
+	if !strings.Contains(string(b), want) || !strings.Contains(string(b), "median of 3 runs") {
+		t.Errorf("missing %q in:\n%s", want, b)
 	}
 }

@@ -1,0 +1,817 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"tenantadmin/domain"
+	"tenantadmin/graph/generated"
+	"tenantadmin/graph/model"
+)
+
+// The users page's fast path (issue 17.1).
+//
+// A page of 50 users is about 700 objects and 2,700 fields; gqlgen spends
+// 5.5–9 ms of CPU on it (a field context, a middleware call, a marshaler
+// and several allocations per field, a goroutine per list element). The
+// SPA's users pages (UsersList, UsersTeam in
+// frontend/src/features/users/operations.ts) ask for a fixed set of fields
+// of the users connection; for a document made only of those fields the
+// hot path writes the answer itself:
+//
+//   - it runs after everything gqlgen does before execution (persisted
+//     query, parsing, validation, document budget, complexity, depth and
+//     alias limits, deadline) and inside the response middlewares (cost and
+//     rate-limit extensions are added to its answer as to gqlgen's);
+//   - it calls the same code as the resolvers: the same argument parsing
+//     (the generated one), App.users with the same field context (so the
+//     count and the prefetch see the same selection), and for every field
+//     the resolver method gqlgen would call (personal data, capabilities,
+//     loaders and their scopes are theirs, not copies);
+//   - it writes the JSON in document order with gqlgen's encodings, into a
+//     pooled buffer, walking the objects in one goroutine;
+//   - on any error, any null where the schema forbids one, or a panic, it
+//     gives up and lets gqlgen execute the operation, which then produces
+//     the errors and partial data exactly as without the fast path (the
+//     loaders already hold what was read).
+//
+// A document with anything else (another field, an argument below the
+// root, a directive) is gqlgen's. TestHotPathSameBytes compares the two
+// paths byte for byte over generated datasets and viewers.
+
+// hotPathServed counts the operations the fast path answered (tests check
+// that the comparison exercised it).
+var hotPathServed atomic.Int64
+
+// hotPath is the response middleware that answers the users page.
+type hotPath struct {
+	res     *Resolver
+	cursors *Cursors
+	plans   sync.Map // operation name and raw query → *hotPlan (nil: not eligible)
+	nplans  atomic.Int32
+}
+
+// maxHotPlans bounds the plan cache: clients send few distinct documents;
+// past the bound, new documents are checked on every request.
+const maxHotPlans = 256
+
+// hotField is one field of a plan: its response key (already encoded as
+// `"key":`), its name, and the plan of its selection.
+type hotField struct {
+	key  []byte
+	name string
+	sub  []hotField
+}
+
+// hotPlan is the root users field of an eligible operation.
+type hotPlan struct {
+	field graphql.CollectedField
+	sub   []hotField
+}
+
+// hotTypes lists, per type, the fields the fast path writes and the type of
+// each object field ("" for leaves); implementors are the type conditions
+// gqlgen applies to the type (generated.go's xxxImplementors).
+var hotTypes = map[string]struct {
+	implementors []string
+	fields       map[string]string
+}{
+	"UserConnection": {[]string{"UserConnection"}, map[string]string{
+		"totalCount": "", "totalCountIsExact": "", "pageInfo": "PageInfo", "edges": "UserEdge", "nodes": "User"}},
+	"PageInfo": {[]string{"PageInfo"}, map[string]string{
+		"hasNextPage": "", "hasPreviousPage": "", "startCursor": "", "endCursor": ""}},
+	"UserEdge": {[]string{"UserEdge"}, map[string]string{"cursor": "", "node": "User"}},
+	"User": {[]string{"User", "Node"}, map[string]string{
+		"id": "", "kind": "", "username": "", "givenName": "", "familyName": "", "email": "", "taxCode": "",
+		"status": "", "version": "", "lastSignInAt": "", "viewerCan": "UserCapabilities", "memberships": "Membership",
+		"homeTenant": "Tenant"}},
+	"UserCapabilities": {[]string{"UserCapabilities"}, map[string]string{"changeStatus": "", "resetCredentials": ""}},
+	"Membership":       {[]string{"Membership", "Node"}, map[string]string{"id": "", "tenant": "Tenant", "roleAssignments": "RoleAssignment"}},
+	"Tenant":           {[]string{"Tenant", "Node"}, map[string]string{"id": "", "name": "", "parent": "Tenant"}},
+	"RoleAssignment": {[]string{"RoleAssignment", "Node"}, map[string]string{
+		"id": "", "status": "", "product": "Product", "role": "Role"}},
+	"Product": {[]string{"Product", "Node"}, map[string]string{"id": "", "name": "", "code": ""}},
+	"Role":    {[]string{"Role", "Node"}, map[string]string{"id": "", "name": "", "category": ""}},
+}
+
+func newHotPath(app *App, cursors *Cursors) *hotPath {
+	return &hotPath{res: &Resolver{App: app}, cursors: cursors}
+}
+
+// plan returns the operation's plan, nil when the fast path does not
+// answer it.
+func (h *hotPath) plan(oc *graphql.OperationContext) *hotPlan {
+	key := oc.OperationName + "\x00" + oc.RawQuery
+	if p, ok := h.plans.Load(key); ok {
+		return p.(*hotPlan)
+	}
+	p := compileHotPlan(oc)
+	if h.nplans.Load() < maxHotPlans {
+		if _, loaded := h.plans.LoadOrStore(key, p); !loaded {
+			h.nplans.Add(1)
+		}
+	}
+	return p
+}
+
+func compileHotPlan(oc *graphql.OperationContext) *hotPlan {
+	op := oc.Operation
+	// One operation per document: the plan is cached by document.
+	if op == nil || op.Operation != ast.Query || oc.Doc == nil || len(oc.Doc.Operations) != 1 ||
+		hasDirectives(op.SelectionSet, oc.Doc.Fragments, 0) {
+		return nil
+	}
+	for _, v := range op.VariableDefinitions {
+		if len(v.Directives) > 0 {
+			return nil
+		}
+	}
+	root := graphql.CollectFields(oc, op.SelectionSet, []string{"Query"})
+	if len(root) != 1 || root[0].Name != "users" {
+		return nil
+	}
+	sub, ok := compileHotFields(oc, root[0].Selections, "UserConnection")
+	if !ok {
+		return nil
+	}
+	return &hotPlan{field: root[0], sub: sub}
+}
+
+func compileHotFields(oc *graphql.OperationContext, set ast.SelectionSet, typ string) ([]hotField, bool) {
+	t := hotTypes[typ]
+	var out []hotField
+	for _, f := range graphql.CollectFields(oc, set, t.implementors) {
+		if len(f.Arguments) > 0 {
+			return nil, false
+		}
+		hf := hotField{key: append(strconv.AppendQuote(nil, f.Alias), ':'), name: f.Name}
+		if !utf8.ValidString(f.Alias) || hasEscapes(f.Alias) {
+			return nil, false
+		}
+		if f.Name != "__typename" {
+			child, known := t.fields[f.Name]
+			if !known {
+				return nil, false
+			}
+			if child != "" {
+				sub, ok := compileHotFields(oc, f.Selections, child)
+				if !ok {
+					return nil, false
+				}
+				hf.sub = sub
+			} else if len(f.Selections) > 0 {
+				return nil, false
+			}
+		}
+		out = append(out, hf)
+	}
+	return out, true
+}
+
+// hasEscapes reports whether gqlgen's string encoding and strconv.Quote
+// could differ on s (they agree on printable ASCII without \ and ").
+func hasEscapes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
+			return true
+		}
+	}
+	return false
+}
+
+func hasDirectives(set ast.SelectionSet, fragments ast.FragmentDefinitionList, level int) bool {
+	if level > 100 {
+		return true
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if len(s.Directives) > 0 || hasDirectives(s.SelectionSet, fragments, level+1) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if len(s.Directives) > 0 || hasDirectives(s.SelectionSet, fragments, level+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			f := fragments.ForName(s.Name)
+			if len(s.Directives) > 0 || f == nil || len(f.Directives) > 0 || hasDirectives(f.SelectionSet, fragments, level+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var hotBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// hotSchema is the executable schema with the fast path in front of
+// gqlgen's execution: it replaces exactly the step that resolves and
+// writes the data, inside every operation and response middleware (the
+// server's included), which see its answers as gqlgen's.
+type hotSchema struct {
+	graphql.ExecutableSchema
+	h *hotPath
+}
+
+// Exec answers an eligible query, else (or when the fast path gives up)
+// lets gqlgen execute it.
+func (s hotSchema) Exec(ctx context.Context) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	p := s.h.plan(oc)
+	if p == nil {
+		return s.ExecutableSchema.Exec(ctx)
+	}
+	first := true
+	var fallback graphql.ResponseHandler
+	return func(ctx context.Context) *graphql.Response {
+		if fallback != nil {
+			return fallback(ctx)
+		}
+		if !first {
+			return nil
+		}
+		first = false
+		if data := s.h.answer(ctx, oc, p); data != nil {
+			hotPathServed.Add(1)
+			return hotResponse(ctx, data)
+		}
+		fallback = s.ExecutableSchema.Exec(ctx)
+		return fallback(ctx)
+	}
+}
+
+// answer returns the operation's data, nil when gqlgen must answer.
+func (h *hotPath) answer(ctx context.Context, oc *graphql.OperationContext, p *hotPlan) []byte {
+	buf := hotBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	var data []byte
+	if h.run(ctx, oc, p, buf) {
+		data = bytes.Clone(buf.Bytes())
+	}
+	if buf.Cap() <= 4<<20 {
+		hotBuffers.Put(buf)
+	}
+	return data
+}
+
+// run writes the operation's data into buf; false when gqlgen must answer.
+func (h *hotPath) run(ctx context.Context, oc *graphql.OperationContext, p *hotPlan, buf *bytes.Buffer) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok = false // gqlgen runs it again, recovers and reports the panic
+		}
+	}()
+	// The arguments, parsed by the generated code exactly as for the
+	// resolver (defaults, coercion, input validation).
+	var args struct {
+		filter        *model.UserFilter
+		orderBy       *model.UserOrder
+		first, last   *int
+		after, before *string
+	}
+	cfg := generated.Config{Schema: Schema()}
+	cfg.Complexity.Query.Users = func(_ int, filter *model.UserFilter, orderBy *model.UserOrder, first *int, after *string, last *int, before *string) int {
+		args.filter, args.orderBy, args.first, args.after, args.last, args.before = filter, orderBy, first, after, last, before
+		return 0
+	}
+	if _, parsed := generated.NewExecutableSchema(cfg).Complexity(ctx, "Query", "users", 0, p.field.ArgumentMap(oc.Variables)); !parsed {
+		return false
+	}
+	// The cursor middleware opens the cursors the client sends.
+	for _, c := range []**string{&args.after, &args.before} {
+		if *c == nil {
+			continue
+		}
+		plain, opened := h.cursors.Open(**c)
+		if !opened {
+			return false
+		}
+		*c = &plain
+	}
+	rawArgs := map[string]any{"filter": args.filter, "orderBy": args.orderBy, "first": args.first,
+		"after": args.after, "last": args.last, "before": args.before}
+	fc := &graphql.FieldContext{Object: "Query", Field: p.field, Args: rawArgs, IsMethod: true, IsResolver: true}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	conn, err := h.res.App.users(ctx, args.filter, args.orderBy, nil, args.first, args.after, args.last, args.before)
+	if err != nil || conn == nil {
+		return false
+	}
+	w := hotWriter{ctx: ctx, h: h, buf: buf}
+	buf.WriteString(`{`)
+	buf.Write(append(strconv.AppendQuote(nil, p.field.Alias), ':'))
+	w.connection(conn, p.sub)
+	buf.WriteString(`}`)
+	return w.err == nil
+}
+
+// hotWriter writes objects; err is set on the first failure, after which
+// nothing matters (the buffer is dropped).
+type hotWriter struct {
+	ctx context.Context
+	h   *hotPath
+	buf *bytes.Buffer
+	err error
+}
+
+var errHotNull = domain.Errorf(domain.EINTERNAL, "null in a non-null field")
+
+func (w *hotWriter) fail(err error) bool {
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return w.err != nil
+}
+
+func (w *hotWriter) open(i int, f *hotField) {
+	if i == 0 {
+		w.buf.WriteByte('{')
+	} else {
+		w.buf.WriteByte(',')
+	}
+	w.buf.Write(f.key)
+}
+
+func (w *hotWriter) close(fields []hotField) {
+	if len(fields) == 0 {
+		w.buf.WriteByte('{')
+	}
+	w.buf.WriteByte('}')
+}
+
+func (w *hotWriter) typename(name string) {
+	w.buf.WriteByte('"')
+	w.buf.WriteString(name)
+	w.buf.WriteByte('"')
+}
+
+// str writes s as gqlgen's MarshalString does, then as encoding/json
+// re-compacts it when the transport marshals the response (HTML
+// characters and U+2028, U+2029 escaped): the bytes the client gets from
+// gqlgen, which the transport below can then send as they are.
+func (w *hotWriter) str(s string) {
+	const hex = "0123456789abcdef"
+	b := w.buf
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c != '\\' && c != '"' && c != '<' && c != '>' && c != '&' && c != 0xe2:
+			continue
+		case c == 0xe2:
+			// U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+			if i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xa8 {
+				b.WriteString(s[start:i])
+				b.WriteString(`\u202`)
+				b.WriteByte(hex[s[i+2]&0xf])
+				i += 2
+				start = i + 1
+			}
+			continue
+		}
+		b.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '"':
+			b.WriteString(`\"`)
+		default: // control characters, < > &
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
+}
+
+// quoted writes s as strconv.Quote does (gqlgen's IDs and enums).
+func (w *hotWriter) quoted(s string) {
+	var tmp [64]byte
+	w.buf.Write(strconv.AppendQuote(tmp[:0], s))
+}
+
+func (w *hotWriter) optStr(s *string) {
+	if s == nil {
+		w.buf.WriteString("null")
+		return
+	}
+	w.str(*s)
+}
+
+func (w *hotWriter) boolean(v bool) {
+	if v {
+		w.buf.WriteString("true")
+	} else {
+		w.buf.WriteString("false")
+	}
+}
+
+func (w *hotWriter) integer(n int) {
+	var tmp [24]byte
+	w.buf.Write(strconv.AppendInt(tmp[:0], int64(n), 10))
+}
+
+func (w *hotWriter) id(s string, err error) {
+	if w.fail(err) {
+		return
+	}
+	w.quoted(s)
+}
+
+func (w *hotWriter) connection(c *model.UserConnection, fields []hotField) {
+	for i := range fields {
+		f := &fields[i]
+		w.open(i, f)
+		switch f.name {
+		case "__typename":
+			w.typename("UserConnection")
+		case "totalCount", "totalCountIsExact":
+			n, err := c.TotalCount(w.ctx)
+			if w.fail(err) {
+				return
+			}
+			if f.name == "totalCount" {
+				w.integer(n.N)
+			} else {
+				w.boolean(n.Exact)
+			}
+		case "pageInfo":
+			if c.PageInfo == nil {
+				w.fail(errHotNull)
+				return
+			}
+			w.pageInfo(c.PageInfo, f.sub)
+		case "edges":
+			w.buf.WriteByte('[')
+			for j, e := range c.Edges {
+				if j > 0 {
+					w.buf.WriteByte(',')
+				}
+				if e == nil {
+					w.fail(errHotNull)
+					return
+				}
+				w.edge(e, f.sub)
+			}
+			w.buf.WriteByte(']')
+		case "nodes":
+			w.users(c.Nodes, f.sub)
+		}
+		if w.err != nil {
+			return
+		}
+	}
+	w.close(fields)
+}
+
+func (w *hotWriter) pageInfo(p *model.PageInfo, fields []hotField) {
+	for i := range fields {
+		f := &fields[i]
+		w.open(i, f)
+		switch f.name {
+		case "__typename":
+			w.typename("PageInfo")
+		case "hasNextPage":
+			w.boolean(p.HasNextPage)
+		case "hasPreviousPage":
+			w.boolean(p.HasPreviousPage)
+		case "startCursor":
+			w.sealed(p.StartCursor)
+		case "endCursor":
+			w.sealed(p.EndCursor)
+		}
+	}
+	w.close(fields)
+}
+
+// sealed writes a cursor as the cursor middleware seals it.
+func (w *hotWriter) sealed(c *string) {
+	if c == nil {
+		w.buf.WriteString("null")
+		return
+	}
+	w.str(w.h.cursors.Seal(*c))
+}
+
+func (w *hotWriter) edge(e *model.UserEdge, fields []hotField) {
+	for i := range fields {
+		f := &fields[i]
+		w.open(i, f)
+		switch f.name {
+		case "__typename":
+			w.typename("UserEdge")
+		case "cursor":
+			w.str(w.h.cursors.Seal(e.Cursor))
+		case "node":
+			if e.Node == nil {
+				w.fail(errHotNull)
+				return
+			}
+			w.user(e.Node, f.sub)
+		}
+		if w.err != nil {
+			return
+		}
+	}
+	w.close(fields)
+}
+
+func (w *hotWriter) users(us []*domain.User, fields []hotField) {
+	w.buf.WriteByte('[')
+	for j, u := range us {
+		if j > 0 {
+			w.buf.WriteByte(',')
+		}
+		if u == nil {
+			w.fail(errHotNull)
+			return
+		}
+		w.user(u, fields)
+		if w.err != nil {
+			return
+		}
+	}
+	w.buf.WriteByte(']')
+}
+
+func (w *hotWriter) user(u *domain.User, fields []hotField) {
+	r := &userResolver{w.h.res}
+	ctx := w.ctx
+	for i := range fields {
+		f := &fields[i]
+		w.open(i, f)
+		switch f.name {
+		case "__typename":
+			w.typename("User")
+		case "id":
+			w.id(r.ID(ctx, u))
+		case "kind":
+			k, err := r.Kind(ctx, u)
+			if !w.fail(err) {
+				w.quoted(k.String())
+			}
+		case "username":
+			w.str(u.Username)
+		case "givenName":
+			w.personal(r.GivenName(ctx, u))
+		case "familyName":
+			w.personal(r.FamilyName(ctx, u))
+		case "email":
+			w.personal(r.Email(ctx, u))
+		case "taxCode":
+			w.personal(r.TaxCode(ctx, u))
+		case "status":
+			s, err := r.Status(ctx, u)
+			if !w.fail(err) {
+				w.quoted(s.String())
+			}
+		case "version":
+			w.integer(u.Version)
+		case "lastSignInAt":
+			if u.LastSignInAt == nil {
+				w.buf.WriteString("null")
+			} else {
+				model.MarshalDateTime(*u.LastSignInAt).MarshalGQL(w.buf)
+			}
+		case "viewerCan":
+			caps, err := r.ViewerCan(ctx, u)
+			if !w.fail(err) {
+				if caps == nil {
+					w.fail(errHotNull)
+				} else {
+					w.capabilities(caps, f.sub)
+				}
+			}
+		case "homeTenant":
+			t, err := r.HomeTenant(ctx, u)
+			if !w.fail(err) {
+				w.optTenant(t, f.sub)
+			}
+		case "memberships":
+			ms, err := r.Memberships(ctx, u)
+			if !w.fail(err) {
+				w.memberships(ms, f.sub)
+			}
+		}
+		if w.err != nil {
+			return
+		}
+	}
+	w.close(fields)
+}
+
+func (w *hotWriter) personal(s *string, err error) {
+	if !w.fail(err) {
+		w.optStr(s)
+	}
+}
+
+func (w *hotWriter) capabilities(c *domain.UserCapabilities, fields []hotField) {
+	for i := range fields {
+		f := &fields[i]
+		w.open(i, f)
+		switch f.name {
+		case "__typename":
+			w.typename("UserCapabilities")
+		case "changeStatus":
+			w.boolean(c.ChangeStatus)
+		case "resetCredentials":
+			w.boolean(c.ResetCredentials)
+		}
+	}
+	w.close(fields)
+}
+
+func (w *hotWriter) memberships(ms []*domain.Membership, fields []hotField) {
+	r := &membershipResolver{w.h.res}
+	ctx := w.ctx
+	w.buf.WriteByte('[')
+	for j, m := range ms {
+		if j > 0 {
+			w.buf.WriteByte(',')
+		}
+		if m == nil {
+			w.fail(errHotNull)
+			return
+		}
+		for i := range fields {
+			f := &fields[i]
+			w.open(i, f)
+			switch f.name {
+			case "__typename":
+				w.typename("Membership")
+			case "id":
+				w.id(r.ID(ctx, m))
+			case "tenant":
+				t, err := r.Tenant(ctx, m)
+				if !w.fail(err) {
+					w.tenant(t, f.sub)
+				}
+			case "roleAssignments":
+				ras, err := r.RoleAssignments(ctx, m)
+				if !w.fail(err) {
+					w.roleAssignments(ras, f.sub)
+				}
+			}
+			if w.err != nil {
+				return
+			}
+		}
+		w.close(fields)
+	}
+	w.buf.WriteByte(']')
+}
+
+// optTenant writes a nullable tenant field.
+func (w *hotWriter) optTenant(t *domain.Tenant, fields []hotField) {
+	if t == nil {
+		w.buf.WriteString("null")
+		return
+	}
+	w.tenant(t, fields)
+}
+
+func (w *hotWriter) tenant(t *domain.Tenant, fields []hotField) {
+	if t == nil {
+		w.fail(errHotNull)
+		return
+	}
+	r := &tenantResolver{w.h.res}
+	for i := range fields {
+		f := &fields[i]
+		w.open(i, f)
+		switch f.name {
+		case "__typename":
+			w.typename("Tenant")
+		case "id":
+			w.id(r.ID(w.ctx, t))
+		case "name":
+			w.str(t.Name)
+		case "parent":
+			p, err := r.Parent(w.ctx, t)
+			if !w.fail(err) {
+				w.optTenant(p, f.sub)
+			}
+		}
+		if w.err != nil {
+			return
+		}
+	}
+	w.close(fields)
+}
+
+func (w *hotWriter) roleAssignments(ras []*domain.RoleAssignment, fields []hotField) {
+	r := &roleAssignmentResolver{w.h.res}
+	ctx := w.ctx
+	w.buf.WriteByte('[')
+	for j, ra := range ras {
+		if j > 0 {
+			w.buf.WriteByte(',')
+		}
+		if ra == nil {
+			w.fail(errHotNull)
+			return
+		}
+		for i := range fields {
+			f := &fields[i]
+			w.open(i, f)
+			switch f.name {
+			case "__typename":
+				w.typename("RoleAssignment")
+			case "id":
+				w.id(r.ID(ctx, ra))
+			case "status":
+				s, err := r.Status(ctx, ra)
+				if !w.fail(err) {
+					w.quoted(s.String())
+				}
+			case "product":
+				p, err := r.Product(ctx, ra)
+				if !w.fail(err) {
+					w.product(p, f.sub)
+				}
+			case "role":
+				role, err := r.Role(ctx, ra)
+				if !w.fail(err) {
+					w.role(role, f.sub)
+				}
+			}
+			if w.err != nil {
+				return
+			}
+		}
+		w.close(fields)
+	}
+	w.buf.WriteByte(']')
+}
+
+func (w *hotWriter) product(p *domain.Product, fields []hotField) {
+	if p == nil {
+		w.fail(errHotNull)
+		return
+	}
+	r := &productResolver{w.h.res}
+	for i := range fields {
+		f := &fields[i]
+		w.open(i, f)
+		switch f.name {
+		case "__typename":
+			w.typename("Product")
+		case "id":
+			w.id(r.ID(w.ctx, p))
+		case "name":
+			w.str(p.Name)
+		case "code":
+			w.str(p.Code)
+		}
+		if w.err != nil {
+			return
+		}
+	}
+	w.close(fields)
+}
+
+func (w *hotWriter) role(role *domain.Role, fields []hotField) {
+	if role == nil {
+		w.fail(errHotNull)
+		return
+	}
+	r := &roleResolver{w.h.res}
+	for i := range fields {
+		f := &fields[i]
+		w.open(i, f)
+		switch f.name {
+		case "__typename":
+			w.typename("Role")
+		case "id":
+			w.id(r.ID(w.ctx, role))
+		case "name":
+			w.str(role.Name)
+		case "category":
+			c, err := r.Category(w.ctx, role)
+			if !w.fail(err) {
+				w.quoted(c.String())
+			}
+		}
+		if w.err != nil {
+			return
+		}
+	}
+	w.close(fields)
+}
