@@ -223,9 +223,11 @@ func recordUserChange(ctx context.Context, tx bun.IDB, ac domain.AuditContext, u
 	if err := tx.NewRaw("SELECT tenant_id FROM memberships WHERE user_id = ? ORDER BY tenant_id", userID).Scan(ctx, &tenants); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
+	status := func(m map[string]any) domain.UserStatus { s, _ := m["status"].(string); return domain.UserStatus(s) }
+	typ := domain.UserStatusEventType(status(before), status(after))
 	for _, t := range tenants {
 		if _, err := tx.NewRaw(`INSERT INTO events (tenant_id, type, subject_type, subject_id, payload)
-			VALUES (?, 'USER_UPDATED', 'User', ?, ?)`, t, userID, withUserNames(ctx, tx, map[string]any{"userId": userID, "action": action, "before": before, "after": after})).Exec(ctx); err != nil {
+			VALUES (?, ?, 'User', ?, ?)`, t, typ, userID, withUserNames(ctx, tx, map[string]any{"userId": userID, "action": action, "before": before, "after": after})).Exec(ctx); err != nil {
 			return err
 		}
 	}

@@ -42,6 +42,20 @@ const (
 	EventNominationExpired          = "NOMINATION_EXPIRED"
 )
 
+// UserStatusEventType is the change event of an account's status moving
+// from one value to another through its credentials: a lock after wrong
+// passwords and its end have their own types, so that a dashboard can
+// tell them from profile edits (R28); any other change is USER_UPDATED.
+func UserStatusEventType(before, after UserStatus) string {
+	switch {
+	case before != UserLocked && after == UserLocked:
+		return EventUserLocked
+	case before == UserLocked && after != UserLocked && after != "":
+		return EventUserUnlocked
+	}
+	return EventUserUpdated
+}
+
 // EventTypes lists every change event type; storage refuses others, so that
 // the GraphQL enum (checked against this list by a test) never meets a value
 // it does not declare.

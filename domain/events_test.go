@@ -98,3 +98,22 @@ func TestTokenStatus(t *testing.T) {
 		t.Error("IsServiceToken")
 	}
 }
+
+// TestUserStatusEventType: a lock and its end have their own change event
+// types (R28); other status changes through credentials are USER_UPDATED.
+func TestUserStatusEventType(t *testing.T) {
+	for _, c := range []struct {
+		before, after domain.UserStatus
+		want          string
+	}{
+		{domain.UserActive, domain.UserLocked, domain.EventUserLocked},
+		{domain.UserLocked, domain.UserActive, domain.EventUserUnlocked},
+		{domain.UserInvited, domain.UserActive, domain.EventUserUpdated},
+		{domain.UserLocked, "", domain.EventUserUpdated},
+		{"", "", domain.EventUserUpdated},
+	} {
+		if got := domain.UserStatusEventType(c.before, c.after); got != c.want {
+			t.Errorf("%q -> %q: %s, want %s", c.before, c.after, got, c.want)
+		}
+	}
+}

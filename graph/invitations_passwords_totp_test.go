@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tenantadmin/auth"
+	"tenantadmin/domain"
 	"tenantadmin/server/servertest"
 )
 
@@ -79,7 +80,7 @@ func TestInvitation(t *testing.T) {
 		if tok, code := w.M.Login(t, "nuovo.utente", servertest.GoodPassword, nil); tok == "" {
 			t.Fatalf("sign-in: %q", code)
 		}
-		if servertest.AuditCount(t, w.M, "user.invitation_accepted", id) != 1 || servertest.EventCount(t, w.M, id) != 1 {
+		if servertest.AuditCount(t, w.M, "user.invitation_accepted", id) != 1 || servertest.EventCount(t, w.M, id, domain.EventUserUpdated) != 1 {
 			t.Fatal("not audited or no event")
 		}
 	})

@@ -208,11 +208,11 @@ func AuditCount(tb testing.TB, m *Main, action string, target int64) int {
 	return n
 }
 
-// EventCount counts the USER_UPDATED events about a user.
-func EventCount(tb testing.TB, m *Main, subject int64) int {
+// EventCount counts the change events of one type about a user.
+func EventCount(tb testing.TB, m *Main, subject int64, typ string) int {
 	tb.Helper()
 	var n int
-	if err := m.DB.QueryRow("SELECT count(*) FROM events WHERE subject_type = 'User' AND subject_id = ? AND type = 'USER_UPDATED'", subject).Scan(&n); err != nil {
+	if err := m.DB.QueryRow("SELECT count(*) FROM events WHERE subject_type = 'User' AND subject_id = ? AND type = ?", subject, typ).Scan(&n); err != nil {
 		tb.Fatal(err)
 	}
 	return n
