@@ -427,27 +427,39 @@ func (a *App) InvitationStatus(ctx context.Context, token string) (*db.TokenInfo
 	return a.Credentials.InvitationInfo(ctx, auth.HashToken(token))
 }
 
+// passwordFromLink is what accepting an invitation and resetting a password
+// by link share: the per-address limit on link attempts, the token checked
+// against its kind of link (lookup, and refusal for its states), the new
+// password checked against the account's names and hashed.
+func (a *App) passwordFromLink(ctx context.Context, token, password string,
+	lookup func(context.Context, []byte) (*db.TokenInfo, error), refusal func(db.TokenState) error,
+) (hashToken []byte, info *db.TokenInfo, hash string, err error) {
+	if err := a.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, a.LoginRates.PerIP); err != nil {
+		return nil, nil, "", err
+	}
+	if !validToken(token) {
+		return nil, nil, "", refusal(db.TokenInvalid)
+	}
+	hashToken = auth.HashToken(token)
+	if info, err = lookup(ctx, hashToken); err != nil {
+		return nil, nil, "", err
+	}
+	if err := refusal(info.State); err != nil {
+		return nil, nil, "", err
+	}
+	if err := CheckNewPassword("password", password, info.Username, info.Email, info.GivenName, info.FamilyName); err != nil {
+		return nil, nil, "", err
+	}
+	if hash, err = a.HashPassword(ctx, password, auth.DefaultArgon2); err != nil {
+		return nil, nil, "", err
+	}
+	return hashToken, info, hash, nil
+}
+
 // AcceptInvitation sets the invited user's password and activates them;
 // it returns their username.
 func (a *App) AcceptInvitation(ctx context.Context, token, password string) (string, error) {
-	if err := a.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, a.LoginRates.PerIP); err != nil {
-		return "", err
-	}
-	if !validToken(token) {
-		return "", db.InvitationError(db.TokenInvalid)
-	}
-	hashToken := auth.HashToken(token)
-	info, err := a.Credentials.InvitationInfo(ctx, hashToken)
-	if err != nil {
-		return "", err
-	}
-	if err := db.InvitationError(info.State); err != nil {
-		return "", err
-	}
-	if err := CheckNewPassword("password", password, info.Username, info.Email, info.GivenName, info.FamilyName); err != nil {
-		return "", err
-	}
-	hash, err := a.HashPassword(ctx, password, auth.DefaultArgon2)
+	hashToken, info, hash, err := a.passwordFromLink(ctx, token, password, a.Credentials.InvitationInfo, db.InvitationError)
 	if err != nil {
 		return "", err
 	}
@@ -497,24 +509,7 @@ func (a *App) RequestAccountRecovery(ctx context.Context, identifier string) err
 // account is reactivated; every session of the user ends. It returns the
 // username.
 func (a *App) ResetPasswordWithToken(ctx context.Context, token, password string) (string, error) {
-	if err := a.limit(ctx, "token-ip", RequestInfoFrom(ctx).IP, a.LoginRates.PerIP); err != nil {
-		return "", err
-	}
-	if !validToken(token) {
-		return "", db.ResetTokenError(db.TokenInvalid)
-	}
-	hashToken := auth.HashToken(token)
-	info, err := a.Credentials.ResetTokenInfo(ctx, hashToken)
-	if err != nil {
-		return "", err
-	}
-	if err := db.ResetTokenError(info.State); err != nil {
-		return "", err
-	}
-	if err := CheckNewPassword("password", password, info.Username, info.Email, info.GivenName, info.FamilyName); err != nil {
-		return "", err
-	}
-	hash, err := a.HashPassword(ctx, password, auth.DefaultArgon2)
+	hashToken, info, hash, err := a.passwordFromLink(ctx, token, password, a.Credentials.ResetTokenInfo, db.ResetTokenError)
 	if err != nil {
 		return "", err
 	}
