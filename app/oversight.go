@@ -20,6 +20,7 @@ type NominationStore interface {
 	Reject(ctx context.Context, tokenHash []byte, reason string, ac domain.AuditContext) (*domain.Nomination, error)
 	Cancel(ctx context.Context, id int64, reason string, ac domain.AuditContext) (*domain.Nomination, error)
 	NominationByID(ctx context.Context, id int64) (*domain.Nomination, error)
+	NominationByToken(ctx context.Context, tokenHash []byte) (*db.NominationLink, error)
 	ExpireDue(ctx context.Context, ac domain.AuditContext) (int, error)
 }
 
@@ -121,6 +122,13 @@ func (a *App) visibleUser(ctx context.Context, act Actor, userID int64) (bool, e
 	}
 	users, err := a.Directory.VisibleUsersByIDs(ctx, act.Viewer.UserID, scope, []int64{userID})
 	return len(users) == 1, err
+}
+
+// NominationByToken is the nomination a link's token opens, with its issued
+// form, for the link's holder (who is not signed in: the token is the
+// authority). An unknown token is the store's invalid-link error.
+func (a *App) NominationByToken(ctx context.Context, token string) (*db.NominationLink, error) {
+	return a.Nominations.NominationByToken(ctx, auth.HashToken(token))
 }
 
 // ApproveNomination verifies the signed form the link's holder uploads

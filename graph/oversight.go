@@ -232,14 +232,3 @@ func (app *App) nominationNode(ctx context.Context, id int64) (*domain.Nominatio
 	}
 	return n, nil
 }
-
-// DecodeTenantID decodes a Tenant global ID given to a plain HTTP endpoint
-// (the reports' ?tenant=).
-func DecodeTenantID(gid string) (int64, error) {
-	return decodeID("Tenant", gid, "tenant")
-}
-
-// DecodeUserID reads a User global ID given to a REST endpoint.
-func DecodeUserID(gid string) (int64, error) {
-	return decodeID("User", gid, "user")
-}
