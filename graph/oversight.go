@@ -161,7 +161,7 @@ func (app *App) monthlyDigest(ctx context.Context, t *domain.Tenant, period stri
 	if now.Before(until) {
 		until = now
 	}
-	d, err := app.Oversight.DigestPreview(ctx, p, until, t.ID, app.UsersPageLink)
+	d, err := app.Oversight.DigestPreview(ctx, p, until, t.ID, app.UseCases().DigestEmail)
 	if err != nil {
 		return nil, err
 	}
