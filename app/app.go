@@ -68,6 +68,8 @@ type App struct {
 	// Reports (R24, issue 16.6).
 	Reports      ReportStore
 	FailedLogins FailedLoginStore
+	// UserLists streams the users-list export (issue 19).
+	UserLists UserListStore
 	// Hashing bounds the argon2id work running at once; nil hashes without
 	// a bound.
 	Hashing *auth.HashPool

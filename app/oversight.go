@@ -20,12 +20,13 @@ type NominationStore interface {
 	Reject(ctx context.Context, tokenHash []byte, reason string, ac domain.AuditContext) (*domain.Nomination, error)
 	Cancel(ctx context.Context, id int64, reason string, ac domain.AuditContext) (*domain.Nomination, error)
 	NominationByID(ctx context.Context, id int64) (*domain.Nomination, error)
+	NominationByToken(ctx context.Context, tokenHash []byte) (*db.NominationLink, error)
 	ExpireDue(ctx context.Context, ac domain.AuditContext) (int, error)
 }
 
 // DigestStore is the monthly digest of R25.
 type DigestStore interface {
-	RunDigest(ctx context.Context, p domain.Period, link db.DigestLink, ac domain.AuditContext) (domain.DigestResult, error)
+	RunDigest(ctx context.Context, p domain.Period, compose db.ComposeDigest, ac domain.AuditContext) (domain.DigestResult, error)
 	DigestPending(ctx context.Context, p domain.Period) (bool, error)
 }
 
@@ -123,6 +124,13 @@ func (a *App) visibleUser(ctx context.Context, act Actor, userID int64) (bool, e
 	return len(users) == 1, err
 }
 
+// NominationByToken is the nomination a link's token opens, with its issued
+// form, for the link's holder (who is not signed in: the token is the
+// authority). An unknown token is the store's invalid-link error.
+func (a *App) NominationByToken(ctx context.Context, token string) (*db.NominationLink, error) {
+	return a.Nominations.NominationByToken(ctx, auth.HashToken(token))
+}
+
 // ApproveNomination verifies the signed form the link's holder uploads
 // (CAdES, against NominationRoots and the request's legal representative)
 // and, when it checks out, grants the role.
@@ -198,7 +206,23 @@ func (a *App) RunMonthlyDigest(ctx context.Context, period string) (domain.Diges
 	if domain.PeriodOf(time.Now()).Start().Before(p.End()) {
 		return domain.DigestResult{}, domain.FieldError("period", "PERIOD_NOT_ENDED", "The digest covers a month that has ended.")
 	}
-	return a.Digests.RunDigest(ctx, p, a.UsersPageLink, c.Audit)
+	return a.Digests.RunDigest(ctx, p, a.DigestEmail, c.Audit)
+}
+
+// digestTemplate is the mail template of the monthly digest (mail/).
+const digestTemplate = "monthly_digest"
+
+// DigestEmail composes a tenant's monthly digest email of period (R25)
+// from the digest's data: the template, the tenant's language, and what
+// the template renders (the period, the tenant's name, the link to its
+// users page, the per-product lines and the inactivity threshold in
+// days). The sent email and the preview (Tenant.monthlyDigest) are both
+// composed here; the store fills in the recipient.
+func (a *App) DigestEmail(p domain.Period, t *domain.Tenant, products []domain.DigestProduct) db.Email {
+	link := a.UsersPageLink(t.ID)
+	return db.Email{Template: digestTemplate, Language: domain.TenantLanguage(t.Country),
+		Data: map[string]any{"period": p.String(), "tenantName": t.Name, "usersLink": link, "link": link,
+			"products": products, "inactiveDays": int(domain.InactivityThreshold.Hours() / 24)}}
 }
 
 // The scheduled duties (package jobs) act as the system.
@@ -219,6 +243,6 @@ func (a *App) SendDueDigest(ctx context.Context, p domain.Period) (res domain.Di
 	if err != nil || !pending {
 		return res, false, err
 	}
-	res, err = a.Digests.RunDigest(ctx, p, a.UsersPageLink, digestAudit)
+	res, err = a.Digests.RunDigest(ctx, p, a.DigestEmail, digestAudit)
 	return res, true, err
 }

@@ -234,8 +234,11 @@ func streamRows(ctx context.Context, idb bun.IDB, n int, query string, args []an
 	return rows.Err()
 }
 
-// DigestLink builds the link to a tenant's users page for its digest.
-type DigestLink func(tenantID int64) string
+// ComposeDigest composes a tenant's monthly digest email from the digest's
+// data: its template, language and the data the template renders (package
+// app decides what the email says; db only reads the data, fills in the
+// recipient and enqueues it).
+type ComposeDigest func(p domain.Period, tenant *domain.Tenant, products []domain.DigestProduct) Email
 
 // RunDigest sends the monthly digest of period to every tenant that has
 // not had it yet (R25): per product, the users added during the month, the
@@ -244,7 +247,7 @@ type DigestLink func(tenantID int64) string
 // flagged for removal. Each tenant's digest is one transaction whose first
 // statement claims (period, tenant) in digest_runs: with several replicas
 // or concurrent runs, exactly one sends it.
-func (s *OversightService) RunDigest(ctx context.Context, p domain.Period, link DigestLink, ac domain.AuditContext) (domain.DigestResult, error) {
+func (s *OversightService) RunDigest(ctx context.Context, p domain.Period, compose ComposeDigest, ac domain.AuditContext) (domain.DigestResult, error) {
 	res := domain.DigestResult{Period: p}
 	var tenants []struct {
 		ID   int64 `bun:"id"`
@@ -263,7 +266,7 @@ func (s *OversightService) RunDigest(ctx context.Context, p domain.Period, link 
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		outcome, err := s.digestTenant(ctx, p, id, link, ac)
+		outcome, err := s.digestTenant(ctx, p, id, compose, ac)
 		if err != nil {
 			return res, err
 		}
@@ -290,7 +293,7 @@ const (
 // DigestInactiveListed bounds the usernames listed per product in a digest.
 const DigestInactiveListed = 20
 
-func (s *OversightService) digestTenant(ctx context.Context, p domain.Period, tenantID int64, link DigestLink, ac domain.AuditContext) (digestOutcome, error) {
+func (s *OversightService) digestTenant(ctx context.Context, p domain.Period, tenantID int64, compose ComposeDigest, ac domain.AuditContext) (digestOutcome, error) {
 	outcome := digestSent
 	err := s.db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var claimed int64
@@ -319,8 +322,9 @@ func (s *OversightService) digestTenant(ctx context.Context, p domain.Period, te
 			outcome = digestNoAddress
 		} else {
 			summary["sentTo"] = to
-			if err := EnqueueEmail(ctx, tx, Email{To: to, Template: digestTemplate, Language: domain.TenantLanguage(t.Country),
-				TenantID: &tenantID, Data: digestEmailData(p, t.Name, link(tenantID), products)}); err != nil {
+			email := compose(p, t.domain(), products)
+			email.To, email.TenantID, email.UserID = to, &tenantID, nil
+			if err := EnqueueEmail(ctx, tx, email); err != nil {
 				return err
 			}
 		}
@@ -334,19 +338,11 @@ func (s *OversightService) digestTenant(ctx context.Context, p domain.Period, te
 	return outcome, mapError(err)
 }
 
-const digestTemplate = "monthly_digest"
-
-// digestEmailData is the monthly digest email's data: the preview renders
-// the same.
-func digestEmailData(p domain.Period, tenantName, link string, products []domain.DigestProduct) map[string]any {
-	return map[string]any{"period": p.String(), "tenantName": tenantName, "usersLink": link, "link": link,
-		"products": products, "inactiveDays": int(domain.InactivityThreshold.Hours() / 24)}
-}
-
 // DigestPreview computes a tenant's digest of period up to until (the
 // month's end, or now for the current month) as the email would carry it,
-// and whether it was sent. It sends and records nothing.
-func (s *OversightService) DigestPreview(ctx context.Context, p domain.Period, until time.Time, tenantID int64, link DigestLink) (*domain.DigestPreview, error) {
+// and whether it was sent, composed by compose as RunDigest composes it. It
+// sends and records nothing.
+func (s *OversightService) DigestPreview(ctx context.Context, p domain.Period, until time.Time, tenantID int64, compose ComposeDigest) (*domain.DigestPreview, error) {
 	var t tenantModel
 	if err := s.db.NewSelect().Model(&t).Where("id = ?", tenantID).Scan(ctx); err != nil {
 		return nil, notFoundOr(err, "Tenant not found.")
@@ -355,8 +351,9 @@ func (s *OversightService) DigestPreview(ctx context.Context, p domain.Period, u
 	if err != nil {
 		return nil, mapError(err)
 	}
+	email := compose(p, t.domain(), products)
 	out := &domain.DigestPreview{Period: p, Until: until, Complete: !until.Before(p.End()), Products: products,
-		Template: digestTemplate, Language: domain.TenantLanguage(t.Country), Data: digestEmailData(p, t.Name, link(tenantID), products)}
+		Template: email.Template, Language: email.Language, Data: email.Data}
 	var sent []struct {
 		SentTo    *string   `bun:"sent_to"`
 		CreatedAt time.Time `bun:"created_at"`

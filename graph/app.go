@@ -113,6 +113,9 @@ func (app *App) UseCases() *usecase.App {
 	if app.Credentials != nil {
 		uc.FailedLogins = app.Credentials
 	}
+	if app.Users != nil {
+		uc.UserLists = app.Users
+	}
 	if app.Setup != nil {
 		uc.Setup = app.Setup
 	}

@@ -1,77 +1,21 @@
 package graph
 
-import (
-	"encoding/base64"
-	"strconv"
-	"strings"
-
-	"tenantadmin/domain"
-)
+import "tenantadmin/globalid"
 
 // Global IDs are base64url("Type:id"): opaque to clients, typed for us.
+// The codec is package globalid, shared with httpapi; these are its short
+// names in the resolvers.
 
-func globalID(typ string, id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + strconv.FormatInt(id, 10)))
-}
+func globalID(typ string, id int64) string { return globalid.Encode(typ, id) }
 
-// keyedGlobalID is the global ID of an object known by a string key rather
-// than a row id (a session): unique across types like every other ID, so
-// that clients' caches (Relay, Apollo) never confuse two objects.
-func keyedGlobalID(typ, key string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + key))
-}
+func keyedGlobalID(typ, key string) string { return globalid.EncodeKeyed(typ, key) }
 
-// parseKeyedGlobalID returns the key of a keyedGlobalID of type typ.
-func parseKeyedGlobalID(typ, gid string) (string, bool) {
-	if len(gid) > 256 {
-		return "", false
-	}
-	b, err := base64.RawURLEncoding.DecodeString(gid)
-	if err != nil {
-		return "", false
-	}
-	key, ok := strings.CutPrefix(string(b), typ+":")
-	return key, ok && key != ""
-}
+func parseKeyedGlobalID(typ, gid string) (string, bool) { return globalid.ParseKeyed(typ, gid) }
 
-// parseGlobalID decodes any global ID into its type and database id.
-func parseGlobalID(gid string) (typ string, id int64, err error) {
-	invalid := domain.Errorf(domain.EINVALID, "Invalid ID.")
-	if len(gid) > 64 {
-		return "", 0, invalid
-	}
-	b, err := base64.RawURLEncoding.DecodeString(gid)
-	if err != nil {
-		return "", 0, invalid
-	}
-	typ, num, ok := strings.Cut(string(b), ":")
-	if !ok {
-		return "", 0, invalid
-	}
-	id, err = strconv.ParseInt(num, 10, 64)
-	if err != nil || id <= 0 {
-		return "", 0, invalid
-	}
-	return typ, id, nil
-}
+func parseGlobalID(gid string) (typ string, id int64, err error) { return globalid.Parse(gid) }
 
-// decodeID decodes a global ID that must be of the given type; field names
-// the input for the error.
-func decodeID(typ, gid, field string) (int64, error) {
-	t, id, err := parseGlobalID(gid)
-	if err != nil || t != typ {
-		return 0, domain.FieldError(field, "INVALID_ID", "Not a valid %s ID.", typ)
-	}
-	return id, nil
-}
+func decodeID(typ, gid, field string) (int64, error) { return globalid.Decode(typ, gid, field) }
 
 func decodeOptionalID(typ string, gid *string, field string) (*int64, error) {
-	if gid == nil {
-		return nil, nil
-	}
-	id, err := decodeID(typ, *gid, field)
-	if err != nil {
-		return nil, err
-	}
-	return &id, nil
+	return globalid.DecodeOptional(typ, gid, field)
 }

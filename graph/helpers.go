@@ -64,19 +64,8 @@ func userFilter(in *model.UserFilter, scope domain.Scope) (domain.UserFilter, er
 		s := domain.AssignmentStatus(*in.AssignmentStatus)
 		f.AssignmentStatus = &s
 	}
-	if in.Search != nil {
-		if len(*in.Search) > 200 {
-			return f, domain.FieldError("search", "SEARCH_TOO_LONG", "Search text is at most 200 characters.")
-		}
-		f.Search = in.Search
-	}
-	if in.InactiveSinceDays != nil {
-		if err := domain.CheckInactiveSinceDays(*in.InactiveSinceDays); err != nil {
-			return f, err
-		}
-		f.InactiveSinceDays = in.InactiveSinceDays
-	}
-	return f, nil
+	f.Search, f.InactiveSinceDays = in.Search, in.InactiveSinceDays
+	return f, usecase.CheckUserFilter(f)
 }
 
 // userErrors maps a mutation's failure, the same way for every mutation

@@ -161,7 +161,7 @@ func (app *App) monthlyDigest(ctx context.Context, t *domain.Tenant, period stri
 	if now.Before(until) {
 		until = now
 	}
-	d, err := app.Oversight.DigestPreview(ctx, p, until, t.ID, app.UsersPageLink)
+	d, err := app.Oversight.DigestPreview(ctx, p, until, t.ID, app.UseCases().DigestEmail)
 	if err != nil {
 		return nil, err
 	}
@@ -231,15 +231,4 @@ func (app *App) nominationNode(ctx context.Context, id int64) (*domain.Nominatio
 		return nil, nil
 	}
 	return n, nil
-}
-
-// DecodeTenantID decodes a Tenant global ID given to a plain HTTP endpoint
-// (the reports' ?tenant=).
-func DecodeTenantID(gid string) (int64, error) {
-	return decodeID("Tenant", gid, "tenant")
-}
-
-// DecodeUserID reads a User global ID given to a REST endpoint.
-func DecodeUserID(gid string) (int64, error) {
-	return decodeID("User", gid, "user")
 }

@@ -8,14 +8,23 @@ import (
 	"log/slog"
 	"net/http"
 
+	"tenantadmin/app"
 	"tenantadmin/db"
 	"tenantadmin/domain"
-	"tenantadmin/graph"
 )
+
+// UseCases gives the application layer the endpoints call, as the GraphQL
+// resolvers do. httpapi is a transport beside graph, not above it: it must
+// not import graph (deps_test.go). The server's graph.App is one; it
+// builds the use cases from its wiring at each call, so that wiring done
+// after the routes are registered (the nomination trust roots) is seen.
+type UseCases interface {
+	UseCases() *app.App
+}
 
 // Handlers holds what the endpoints need from the server's wiring.
 type Handlers struct {
-	App    *graph.App
+	App    UseCases
 	Logger *slog.Logger
 	// Authenticate resolves the session cookie or bearer token into the
 	// request's viewer, as for /graphql.

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"tenantadmin/auth"
 	"tenantadmin/domain"
 	"tenantadmin/nomination"
 )
@@ -105,7 +104,7 @@ func nStatus(n *domain.Nomination) domain.NominationStatus {
 // nominationForm serves the issued PDF, byte for byte, while the request
 // is open.
 func (h *Handlers) nominationForm(w http.ResponseWriter, r *http.Request) {
-	link, err := h.App.Nominations.NominationByToken(r.Context(), auth.HashToken(r.PathValue("token")))
+	link, err := h.App.UseCases().NominationByToken(r.Context(), r.PathValue("token"))
 	if err == nil {
 		err = openLink(link.Nomination)
 	}
@@ -186,7 +185,7 @@ func (h *Handlers) nominationReject(w http.ResponseWriter, r *http.Request) {
 // download, the upload of the signed file and the refusal.
 func (h *Handlers) nominationPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	link, err := h.App.Nominations.NominationByToken(r.Context(), auth.HashToken(token))
+	link, err := h.App.UseCases().NominationByToken(r.Context(), token)
 	if err != nil {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(linkStatus(err))

@@ -13,7 +13,7 @@ import (
 	"tenantadmin/app"
 	"tenantadmin/db"
 	"tenantadmin/domain"
-	"tenantadmin/graph"
+	"tenantadmin/globalid"
 	"tenantadmin/report"
 )
 
@@ -48,7 +48,7 @@ func (h *Handlers) failedLoginsReport() http.Handler {
 				}
 			}
 			if raw := q.Get("user"); raw != "" {
-				id, err := graph.DecodeUserID(raw)
+				id, err := globalid.Decode("User", raw, "user")
 				if err != nil {
 					return f, err
 				}
@@ -85,7 +85,7 @@ func (h *Handlers) csvHandler(name string, header []string, prepare func(*http.R
 			fail(err)
 			return
 		}
-		tenantID, err := graph.DecodeTenantID(r.URL.Query().Get("tenant"))
+		tenantID, err := globalid.Decode("Tenant", r.URL.Query().Get("tenant"), "tenant")
 		if err != nil {
 			fail(err)
 			return
@@ -95,7 +95,7 @@ func (h *Handlers) csvHandler(name string, header []string, prepare func(*http.R
 			fail(err)
 			return
 		}
-		tenant, err := h.App.Tenants.FindTenantByID(ctx, tenantID)
+		tenant, err := h.App.UseCases().TenantByID.FindTenantByID(ctx, tenantID)
 		if err != nil {
 			fail(err)
 			return

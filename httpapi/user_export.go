@@ -2,11 +2,12 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"tenantadmin/db"
 	"tenantadmin/domain"
-	"tenantadmin/graph/model"
+	"tenantadmin/globalid"
 )
 
 // userListReport is the CSV export of a tenant's users list as the SPA
@@ -17,47 +18,57 @@ import (
 // inactiveSinceDays (whole days). Who may list the tenant's users in
 // GraphQL may export them, with the same personal-data blanking (R12).
 func (h *Handlers) userListReport() http.Handler {
-	return h.csvHandler("user-list", db.UserListHeader, func(r *http.Request, v *domain.Viewer, tenantID int64) (csvStream, error) {
+	return h.csvHandler("user-list", db.UserListHeader, func(r *http.Request, _ *domain.Viewer, tenantID int64) (csvStream, error) {
 		f, err := userFilterParams(r)
 		if err != nil {
 			return nil, err
 		}
-		return h.App.UserListExport(r.Context(), v, tenantID, f)
+		return h.App.UseCases().UserListExport(r.Context(), tenantID, f)
 	})
 }
 
-// userFilterParams reads a model.UserFilter from the query string; the
-// App validates the IDs and values as it does the GraphQL filter's.
-func userFilterParams(r *http.Request) (model.UserFilter, error) {
+// The enum values the filter's parameters accept: those of the GraphQL
+// enums RoleCategory, UserStatus and AssignmentStatus.
+var (
+	filterCategories = []domain.RoleCategory{domain.CategoryAdmin, domain.CategoryOperator}
+	filterStatuses   = []domain.UserStatus{domain.UserInvited, domain.UserActive, domain.UserSuspended, domain.UserLocked}
+	filterAssignment = []domain.AssignmentStatus{domain.AssignmentActive, domain.AssignmentSuspended}
+)
+
+// userFilterParams reads the users-list filter from the query string: the
+// IDs decoded as GraphQL decodes them, the enum values checked; the use
+// case checks the rest (app.CheckUserFilter) as it does the GraphQL
+// filter's.
+func userFilterParams(r *http.Request) (domain.UserFilter, error) {
 	q := r.URL.Query()
-	var f model.UserFilter
+	var f domain.UserFilter
 	opt := func(name string) *string {
 		if s := q.Get(name); s != "" {
 			return &s
 		}
 		return nil
 	}
-	f.ProductID, f.RoleID, f.Search = opt("productId"), opt("roleId"), opt("search")
+	f.Search = opt("search")
 	bad := func(name string) error {
 		return domain.FieldError(name, domain.ReasonInvalidFilter, "Unknown value of %s.", name)
 	}
 	if s := opt("status"); s != nil {
-		st := model.UserStatus(*s)
-		if !st.IsValid() {
+		st := domain.UserStatus(*s)
+		if !slices.Contains(filterStatuses, st) {
 			return f, bad("status")
 		}
 		f.Status = &st
 	}
 	if s := opt("category"); s != nil {
-		c := model.RoleCategory(*s)
-		if !c.IsValid() {
+		c := domain.RoleCategory(*s)
+		if !slices.Contains(filterCategories, c) {
 			return f, bad("category")
 		}
 		f.Category = &c
 	}
 	if s := opt("assignmentStatus"); s != nil {
-		a := model.AssignmentStatus(*s)
-		if !a.IsValid() {
+		a := domain.AssignmentStatus(*s)
+		if !slices.Contains(filterAssignment, a) {
 			return f, bad("assignmentStatus")
 		}
 		f.AssignmentStatus = &a
@@ -69,5 +80,10 @@ func userFilterParams(r *http.Request) (model.UserFilter, error) {
 		}
 		f.InactiveSinceDays = &n
 	}
-	return f, nil
+	var err error
+	if f.ProductID, err = globalid.DecodeOptional("Product", opt("productId"), "productId"); err != nil {
+		return f, err
+	}
+	f.RoleID, err = globalid.DecodeOptional("Role", opt("roleId"), "roleId")
+	return f, err
 }
