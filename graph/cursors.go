@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -58,6 +59,59 @@ var cursorAAD = []byte("tenantadmin cursor v1")
 // cursors have aged out the previous one is dropped.
 type Cursors struct {
 	keys []cursorKey // keys[0] seals
+
+	// sealed caches Seal's answers (issue 17.1): a cursor always seals to
+	// the same string under keys[0] (synthetic IV), and a users page seals
+	// 52 of them, mostly the same rows page after page. The cache belongs
+	// to this Cursors, so to its sealing secret alone: a Cursors made for
+	// a rotated secret starts empty.
+	sealed sealCache
+}
+
+// sealCacheSize bounds each of the seal cache's two generations: at most
+// twice this many cursors (a few hundred bytes each) are held.
+const sealCacheSize = 4096
+
+// sealCache is a bounded map from storage cursor to sealed cursor, in two
+// generations: entries go into cur; when cur is full it becomes old and
+// the previous old is dropped, and a hit in old is moved back to cur. So
+// the cursors in use stay, and memory is bounded, without the bookkeeping
+// of an exact LRU on every hit.
+type sealCache struct {
+	mu       sync.Mutex
+	cur, old map[string]string
+}
+
+func (c *sealCache) get(plain string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.cur[plain]; ok {
+		return s, true
+	}
+	if s, ok := c.old[plain]; ok {
+		c.putLocked(plain, s)
+		return s, true
+	}
+	return "", false
+}
+
+func (c *sealCache) put(plain, sealed string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.putLocked(plain, sealed)
+}
+
+func (c *sealCache) putLocked(plain, sealed string) {
+	if c.cur == nil || len(c.cur) >= sealCacheSize {
+		c.old, c.cur = c.cur, make(map[string]string, sealCacheSize)
+	}
+	c.cur[plain] = sealed
+}
+
+func (c *sealCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.cur) + len(c.old)
 }
 
 type cursorKey struct {
@@ -115,7 +169,19 @@ func newCursorKey(secret string) (cursorKey, error) {
 
 // Seal makes a storage cursor opaque. Storage cursors are base64url: their
 // bytes are sealed (a leading 1), else the string itself (a leading 0).
+// The answer is cached (sealed): sealing is deterministic, so a cached
+// answer is the one sealing again would give.
 func (c *Cursors) Seal(cursor string) string {
+	if s, ok := c.sealed.get(cursor); ok {
+		return s
+	}
+	s := c.seal(cursor)
+	c.sealed.put(cursor, s)
+	return s
+}
+
+// seal seals without the cache.
+func (c *Cursors) seal(cursor string) string {
 	plain := append([]byte{0}, cursor...)
 	if raw, err := base64.RawURLEncoding.DecodeString(cursor); err == nil && base64.RawURLEncoding.EncodeToString(raw) == cursor {
 		plain = append([]byte{1}, raw...)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -112,5 +113,74 @@ func TestCursorSecretRotation(t *testing.T) {
 	}
 	if _, err := NewCursors(newSecret, "short"); err == nil || !strings.Contains(err.Error(), "CURSOR_SECRET_PREVIOUS") {
 		t.Errorf("a short previous secret: %v", err)
+	}
+}
+
+// TestCursorSealCache (issue 17.1): Seal answers from a bounded cache; a
+// cached seal is the one sealing afresh gives (and another replica with the
+// same secret gives), the cache is consulted, it stays bounded, and a
+// Cursors for a rotated secret never answers from the old secret's cache.
+func TestCursorSealCache(t *testing.T) {
+	const oldSecret, newSecret = "the secret before the rotation, 0123456789", "the secret after the rotation, 0123456789"
+	c, err := NewCursors(oldSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replica, err := NewCursors(oldSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storage := base64.RawURLEncoding.EncodeToString([]byte(`userCursor:{"u":"mario.rossi"}`))
+	for _, plain := range []string{storage, "ev:42 not base64"} {
+		first := c.Seal(plain)
+		if cached, ok := c.sealed.get(plain); !ok || cached != first {
+			t.Fatalf("%q is not in the cache after sealing: %q %v", plain, cached, ok)
+		}
+		if again := c.Seal(plain); again != first || again != c.seal(plain) || again != replica.Seal(plain) {
+			t.Errorf("%q: cached seal %q, fresh %q, replica %q", plain, again, c.seal(plain), replica.Seal(plain))
+		}
+		if got, ok := c.Open(first); !ok || got != plain {
+			t.Errorf("the cached seal of %q opens to %q %v", plain, got, ok)
+		}
+	}
+
+	// Seal answers from the cache when it has the cursor.
+	c.sealed.put("cursor:marked", "marked")
+	if got := c.Seal("cursor:marked"); got != "marked" {
+		t.Errorf("Seal did not consult its cache: %q", got)
+	}
+
+	// After a rotation the new Cursors seals with the new secret, though
+	// the old one has the same cursor cached.
+	rotated, err := NewCursors(newSecret, oldSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := c.Seal(storage)
+	sealed := rotated.Seal(storage)
+	if sealed == old || sealed != rotated.seal(storage) {
+		t.Fatalf("the rotated Cursors sealed %q (old secret's %q, fresh %q)", sealed, old, rotated.seal(storage))
+	}
+	if _, ok := c.Open(sealed); ok {
+		t.Error("the old secret opens what the rotated Cursors sealed")
+	}
+	if got, ok := rotated.Open(old); !ok || got != storage {
+		t.Errorf("the previous secret's cursor does not open during the rotation: %q %v", got, ok)
+	}
+
+	// Bounded: many distinct cursors keep at most two generations, and a
+	// cursor in use stays cached.
+	hot := c.Seal(storage)
+	for i := range 3 * sealCacheSize {
+		c.Seal(fmt.Sprintf("cursor:%d", i))
+		if i%1000 == 0 {
+			c.Seal(storage)
+		}
+	}
+	if n := c.sealed.len(); n > 2*sealCacheSize {
+		t.Errorf("%d cursors cached, bound %d", n, 2*sealCacheSize)
+	}
+	if got, ok := c.sealed.get(storage); !ok || got != hot {
+		t.Errorf("the cursor in use left the cache: %q %v", got, ok)
 	}
 }

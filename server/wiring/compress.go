@@ -26,8 +26,18 @@ func compressible(contentType string) bool {
 	return false
 }
 
+// gzipLevel is the level JSON answers are compressed at. BestSpeed: a
+// tenant administrator's users page (~100 kB of JSON) cost about a quarter
+// of the server's CPU per page at the default level (issue 17.1, see
+// BENCHMARKS.md "Where the time goes"); the fastest level spends a fraction
+// of that for a few more bytes on the wire (repetitive JSON still shrinks
+// several times over).
+const gzipLevel = gzip.BestSpeed
+
+// gzipWriters are reused across answers: a gzip.Writer holds several
+// hundred kB of compressor state, too much to allocate per answer.
 var gzipWriters = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(nil, gzipLevel)
 	return w
 }}
 

@@ -200,6 +200,27 @@ func TestGzipJSON(t *testing.T) {
 			t.Fatalf("%d compressed bytes for %d", len(body), len(large))
 		}
 	})
+	// Issue 17.1: answers are compressed at gzipLevel (BestSpeed), the
+	// level that costs the server least CPU: the bytes are exactly those of
+	// a BestSpeed compressor, not of the default level's.
+	t.Run("FastestLevel", func(t *testing.T) {
+		_, body := do("/large", "gzip")
+		var want, dflt bytes.Buffer
+		for _, c := range []struct {
+			buf   *bytes.Buffer
+			level int
+		}{{&want, gzip.BestSpeed}, {&dflt, gzip.DefaultCompression}} {
+			zw, _ := gzip.NewWriterLevel(c.buf, c.level)
+			_, _ = zw.Write(large)
+			zw.Close()
+		}
+		if bytes.Equal(want.Bytes(), dflt.Bytes()) {
+			t.Fatal("the test's answer compresses the same at both levels: it cannot tell them apart")
+		}
+		if !bytes.Equal(body, want.Bytes()) {
+			t.Fatalf("%d compressed bytes, not the %d of gzip.BestSpeed (default level: %d)", len(body), want.Len(), dflt.Len())
+		}
+	})
 	t.Run("NotWhenNotAccepted", func(t *testing.T) {
 		for _, ae := range []string{"", "br", "gzip;q=0"} {
 			res, body := do("/large", ae)
