@@ -339,6 +339,40 @@ func (w *hotWriter) open(i int, f *hotField) {
 	w.buf.Write(f.key)
 }
 
+// object writes one JSON object of the selected fields, each by field; it
+// stops at the first failure (the request then falls back to gqlgen).
+func (w *hotWriter) object(fields []hotField, field func(f *hotField)) {
+	for i := range fields {
+		f := &fields[i]
+		w.open(i, f)
+		field(f)
+		if w.err != nil {
+			return
+		}
+	}
+	w.close(fields)
+}
+
+// hotList writes a JSON array, one element per item; a nil item fails, as
+// gqlgen would null the list.
+func hotList[T any](w *hotWriter, items []*T, element func(*T)) {
+	w.buf.WriteByte('[')
+	for j, it := range items {
+		if j > 0 {
+			w.buf.WriteByte(',')
+		}
+		if it == nil {
+			w.fail(errHotNull)
+			return
+		}
+		element(it)
+		if w.err != nil {
+			return
+		}
+	}
+	w.buf.WriteByte(']')
+}
+
 func (w *hotWriter) close(fields []hotField) {
 	if len(fields) == 0 {
 		w.buf.WriteByte('{')
@@ -435,9 +469,7 @@ func (w *hotWriter) id(s string, err error) {
 }
 
 func (w *hotWriter) connection(c *model.UserConnection, fields []hotField) {
-	for i := range fields {
-		f := &fields[i]
-		w.open(i, f)
+	w.object(fields, func(f *hotField) {
 		switch f.name {
 		case "__typename":
 			w.typename("UserConnection")
@@ -458,32 +490,15 @@ func (w *hotWriter) connection(c *model.UserConnection, fields []hotField) {
 			}
 			w.pageInfo(c.PageInfo, f.sub)
 		case "edges":
-			w.buf.WriteByte('[')
-			for j, e := range c.Edges {
-				if j > 0 {
-					w.buf.WriteByte(',')
-				}
-				if e == nil {
-					w.fail(errHotNull)
-					return
-				}
-				w.edge(e, f.sub)
-			}
-			w.buf.WriteByte(']')
+			hotList(w, c.Edges, func(e *model.UserEdge) { w.edge(e, f.sub) })
 		case "nodes":
 			w.users(c.Nodes, f.sub)
 		}
-		if w.err != nil {
-			return
-		}
-	}
-	w.close(fields)
+	})
 }
 
 func (w *hotWriter) pageInfo(p *model.PageInfo, fields []hotField) {
-	for i := range fields {
-		f := &fields[i]
-		w.open(i, f)
+	w.object(fields, func(f *hotField) {
 		switch f.name {
 		case "__typename":
 			w.typename("PageInfo")
@@ -496,8 +511,7 @@ func (w *hotWriter) pageInfo(p *model.PageInfo, fields []hotField) {
 		case "endCursor":
 			w.sealed(p.EndCursor)
 		}
-	}
-	w.close(fields)
+	})
 }
 
 // sealed writes a cursor as the cursor middleware seals it.
@@ -510,9 +524,7 @@ func (w *hotWriter) sealed(c *string) {
 }
 
 func (w *hotWriter) edge(e *model.UserEdge, fields []hotField) {
-	for i := range fields {
-		f := &fields[i]
-		w.open(i, f)
+	w.object(fields, func(f *hotField) {
 		switch f.name {
 		case "__typename":
 			w.typename("UserEdge")
@@ -525,37 +537,17 @@ func (w *hotWriter) edge(e *model.UserEdge, fields []hotField) {
 			}
 			w.user(e.Node, f.sub)
 		}
-		if w.err != nil {
-			return
-		}
-	}
-	w.close(fields)
+	})
 }
 
 func (w *hotWriter) users(us []*domain.User, fields []hotField) {
-	w.buf.WriteByte('[')
-	for j, u := range us {
-		if j > 0 {
-			w.buf.WriteByte(',')
-		}
-		if u == nil {
-			w.fail(errHotNull)
-			return
-		}
-		w.user(u, fields)
-		if w.err != nil {
-			return
-		}
-	}
-	w.buf.WriteByte(']')
+	hotList(w, us, func(u *domain.User) { w.user(u, fields) })
 }
 
 func (w *hotWriter) user(u *domain.User, fields []hotField) {
 	r := &userResolver{w.h.res}
 	ctx := w.ctx
-	for i := range fields {
-		f := &fields[i]
-		w.open(i, f)
+	w.object(fields, func(f *hotField) {
 		switch f.name {
 		case "__typename":
 			w.typename("User")
@@ -609,11 +601,7 @@ func (w *hotWriter) user(u *domain.User, fields []hotField) {
 				w.memberships(ms, f.sub)
 			}
 		}
-		if w.err != nil {
-			return
-		}
-	}
-	w.close(fields)
+	})
 }
 
 func (w *hotWriter) personal(s *string, err error) {
@@ -623,9 +611,7 @@ func (w *hotWriter) personal(s *string, err error) {
 }
 
 func (w *hotWriter) capabilities(c *domain.UserCapabilities, fields []hotField) {
-	for i := range fields {
-		f := &fields[i]
-		w.open(i, f)
+	w.object(fields, func(f *hotField) {
 		switch f.name {
 		case "__typename":
 			w.typename("UserCapabilities")
@@ -634,25 +620,14 @@ func (w *hotWriter) capabilities(c *domain.UserCapabilities, fields []hotField) 
 		case "resetCredentials":
 			w.boolean(c.ResetCredentials)
 		}
-	}
-	w.close(fields)
+	})
 }
 
 func (w *hotWriter) memberships(ms []*domain.Membership, fields []hotField) {
 	r := &membershipResolver{w.h.res}
 	ctx := w.ctx
-	w.buf.WriteByte('[')
-	for j, m := range ms {
-		if j > 0 {
-			w.buf.WriteByte(',')
-		}
-		if m == nil {
-			w.fail(errHotNull)
-			return
-		}
-		for i := range fields {
-			f := &fields[i]
-			w.open(i, f)
+	hotList(w, ms, func(m *domain.Membership) {
+		w.object(fields, func(f *hotField) {
 			switch f.name {
 			case "__typename":
 				w.typename("Membership")
@@ -669,13 +644,8 @@ func (w *hotWriter) memberships(ms []*domain.Membership, fields []hotField) {
 					w.roleAssignments(ras, f.sub)
 				}
 			}
-			if w.err != nil {
-				return
-			}
-		}
-		w.close(fields)
-	}
-	w.buf.WriteByte(']')
+		})
+	})
 }
 
 // optTenant writes a nullable tenant field.
@@ -693,9 +663,7 @@ func (w *hotWriter) tenant(t *domain.Tenant, fields []hotField) {
 		return
 	}
 	r := &tenantResolver{w.h.res}
-	for i := range fields {
-		f := &fields[i]
-		w.open(i, f)
+	w.object(fields, func(f *hotField) {
 		switch f.name {
 		case "__typename":
 			w.typename("Tenant")
@@ -709,28 +677,14 @@ func (w *hotWriter) tenant(t *domain.Tenant, fields []hotField) {
 				w.optTenant(p, f.sub)
 			}
 		}
-		if w.err != nil {
-			return
-		}
-	}
-	w.close(fields)
+	})
 }
 
 func (w *hotWriter) roleAssignments(ras []*domain.RoleAssignment, fields []hotField) {
 	r := &roleAssignmentResolver{w.h.res}
 	ctx := w.ctx
-	w.buf.WriteByte('[')
-	for j, ra := range ras {
-		if j > 0 {
-			w.buf.WriteByte(',')
-		}
-		if ra == nil {
-			w.fail(errHotNull)
-			return
-		}
-		for i := range fields {
-			f := &fields[i]
-			w.open(i, f)
+	hotList(w, ras, func(ra *domain.RoleAssignment) {
+		w.object(fields, func(f *hotField) {
 			switch f.name {
 			case "__typename":
 				w.typename("RoleAssignment")
@@ -752,13 +706,8 @@ func (w *hotWriter) roleAssignments(ras []*domain.RoleAssignment, fields []hotFi
 					w.role(role, f.sub)
 				}
 			}
-			if w.err != nil {
-				return
-			}
-		}
-		w.close(fields)
-	}
-	w.buf.WriteByte(']')
+		})
+	})
 }
 
 func (w *hotWriter) product(p *domain.Product, fields []hotField) {
@@ -767,9 +716,7 @@ func (w *hotWriter) product(p *domain.Product, fields []hotField) {
 		return
 	}
 	r := &productResolver{w.h.res}
-	for i := range fields {
-		f := &fields[i]
-		w.open(i, f)
+	w.object(fields, func(f *hotField) {
 		switch f.name {
 		case "__typename":
 			w.typename("Product")
@@ -780,11 +727,7 @@ func (w *hotWriter) product(p *domain.Product, fields []hotField) {
 		case "code":
 			w.str(p.Code)
 		}
-		if w.err != nil {
-			return
-		}
-	}
-	w.close(fields)
+	})
 }
 
 func (w *hotWriter) role(role *domain.Role, fields []hotField) {
@@ -793,9 +736,7 @@ func (w *hotWriter) role(role *domain.Role, fields []hotField) {
 		return
 	}
 	r := &roleResolver{w.h.res}
-	for i := range fields {
-		f := &fields[i]
-		w.open(i, f)
+	w.object(fields, func(f *hotField) {
 		switch f.name {
 		case "__typename":
 			w.typename("Role")
@@ -809,9 +750,5 @@ func (w *hotWriter) role(role *domain.Role, fields []hotField) {
 				w.quoted(c.String())
 			}
 		}
-		if w.err != nil {
-			return
-		}
-	}
-	w.close(fields)
+	})
 }
