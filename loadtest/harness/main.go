@@ -58,7 +58,9 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("no database: set BENCH_DATABASE_URL or -database-url (load it with go run ./cmd/datagen)")
 	}
 
-	pool, err := pgxpool.New(ctx, c.dbURL)
+	// The baseline's connections have the server's session settings and
+	// pool size (issue 17.5): simple protocol, no parallel workers, 20.
+	pool, err := bench.NewPool(ctx, c.dbURL, 20)
 	if err != nil {
 		return err
 	}
