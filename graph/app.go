@@ -99,7 +99,7 @@ func (app *App) UseCases() *usecase.App {
 		uc.Sessions = app.Sessions
 	}
 	if app.Credentials != nil {
-		uc.Credentials = app.Credentials
+		uc.Credentials, uc.FailedLogins = app.Credentials, app.Credentials
 	}
 	if app.RateLimiter != nil {
 		uc.RateLimiter = app.RateLimiter
@@ -109,9 +109,6 @@ func (app *App) UseCases() *usecase.App {
 	}
 	if app.Oversight != nil {
 		uc.Digests, uc.Reports = app.Oversight, app.Oversight
-	}
-	if app.Credentials != nil {
-		uc.FailedLogins = app.Credentials
 	}
 	if app.Users != nil {
 		uc.UserLists = app.Users
