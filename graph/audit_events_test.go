@@ -139,11 +139,7 @@ func TestAuditEvents(t *testing.T) {
 		}
 	})
 	t.Run("PersonalDataRedacted", func(t *testing.T) {
-		// An administrator whose role has no personal-data access (R12).
-		w.F.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
-			AND product_id = (SELECT id FROM products WHERE code = 'clienti')`)
-		restricted := w.F.User("restricted.admin", w.Company)
-		w.F.Assign(restricted, w.Company, "clienti", "admin")
+		restricted := w.RestrictedAdmin(t) // no personal-data access (R12)
 		p, _ := query(t, restricted, map[string]any{"first": 10, "filter": map[string]any{"action": "user.suspend"}})
 		n := p.AuditEvents.Nodes[0]
 		if _, ok := n.After["email"]; ok || n.After["status"] != "SUSPENDED" || n.IP != nil || n.UserAgent != nil {

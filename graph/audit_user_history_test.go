@@ -130,11 +130,7 @@ func TestAuditUserHistory(t *testing.T) {
 		}
 	})
 	t.Run("PersonalDataHiddenShowsUsername", func(t *testing.T) {
-		// An administrator whose role has no personal-data access (R12).
-		w.F.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
-			AND product_id = (SELECT id FROM products WHERE code = 'clienti')`)
-		restricted := w.F.User("restricted.admin", w.Company)
-		w.F.Assign(restricted, w.Company, "clienti", "admin")
+		restricted := w.RestrictedAdmin(t) // no personal-data access (R12)
 		p := query(t, w.M.MustLogin(t, restricted), map[string]any{"aboutUserId": userGID})
 		if len(p.AuditEvents.Nodes) == 0 {
 			t.Fatal("restricted admin reads no history")

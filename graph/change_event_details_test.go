@@ -253,11 +253,7 @@ func TestUserUpdatedNamesChangedFields(t *testing.T) {
 	w := servertest.NewWorld(t)
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
-	// An administrator whose role has no personal-data access (R12).
-	w.F.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
-		AND product_id = (SELECT id FROM products WHERE code = 'clienti')`)
-	restricted := w.F.User("restricted.admin", w.Company)
-	w.F.Assign(restricted, w.Company, "clienti", "admin")
+	restricted := w.RestrictedAdmin(t) // no personal-data access (R12)
 
 	admin := w.M.MustLogin(t, w.CompanyAdmin)
 	full := w.M.MustWS(t, admin)

@@ -44,10 +44,7 @@ func TestSharedEventBytesKeepPersonalDataVariant(t *testing.T) {
 	w := servertest.NewWorld(t)
 	op := w.F.User("operatore.uno", w.Company)
 	w.F.Assign(op, w.Company, "segmenti", "user")
-	w.F.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
-		AND product_id = (SELECT id FROM products WHERE code = 'clienti')`)
-	restricted := w.F.User("restricted.admin", w.Company)
-	w.F.Assign(restricted, w.Company, "clienti", "admin")
+	restricted := w.RestrictedAdmin(t) // no personal-data access (R12)
 
 	admin := w.M.MustLogin(t, w.CompanyAdmin)
 	var clients []*servertest.WSClient
@@ -167,10 +164,7 @@ func TestSharedSubscriptionEndsWhenSessionRevoked(t *testing.T) {
 // answer.
 func TestSharedEventBytesViewerDependentSelection(t *testing.T) {
 	w := servertest.NewWorld(t)
-	w.F.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
-		AND product_id = (SELECT id FROM products WHERE code = 'clienti')`)
-	restricted := w.F.User("restricted.admin", w.Company)
-	w.F.Assign(restricted, w.Company, "clienti", "admin")
+	restricted := w.RestrictedAdmin(t) // no personal-data access (R12)
 	const doc = `subscription { changes { type auditEvent { action } } }`
 	auditor := w.M.MustWS(t, w.M.MustLogin(t, restricted))
 	auditor.Subscribe("1", doc, nil)

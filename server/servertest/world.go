@@ -98,3 +98,15 @@ func (w *World) Text(t *testing.T, query string, args ...any) string {
 	}
 	return s
 }
+
+// RestrictedAdmin adds an administrator of the company whose role (the
+// clienti product's admin, made restricted for this world) has no
+// personal-data access (R12), and returns its user ID.
+func (w *World) RestrictedAdmin(t *testing.T) int64 {
+	t.Helper()
+	w.F.Exec(`UPDATE roles SET personal_data_access = false WHERE code = 'admin'
+		AND product_id = (SELECT id FROM products WHERE code = 'clienti')`)
+	restricted := w.F.User("restricted.admin", w.Company)
+	w.F.Assign(restricted, w.Company, "clienti", "admin")
+	return restricted
+}
