@@ -11,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/uptrace/bun"
 
 	"tenantadmin/db"
 	"tenantadmin/domain"
@@ -316,16 +315,9 @@ func rawUsersPage(ctx context.Context, pool *pgxpool.Pool, v *viewer, f filter) 
 }
 
 // listSQL is the SQL db.FindUsers sends for one viewer and filter: the
-// page of (user_id, username) and the count, captured from bun once, with
+// page of (user_id, username) and the count, captured once (db.ObserveQueries), with
 // the values the server formats into them. The baseline runs the same text.
 type listSQL struct{ page, count string }
-
-type captureHook struct{ queries []string }
-
-func (h *captureHook) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-func (h *captureHook) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	h.queries = append(h.queries, e.Query)
-}
 
 func captureSQL(ctx context.Context, dbURL string, viewers []*viewer) error {
 	d, err := db.Open(ctx, dbURL, slog.New(slog.DiscardHandler))
@@ -333,8 +325,8 @@ func captureSQL(ctx context.Context, dbURL string, viewers []*viewer) error {
 		return err
 	}
 	defer d.Close()
-	hook := &captureHook{}
-	d.DB = d.WithQueryHook(hook)
+	var captured []string
+	defer d.ObserveQueries(func(q string) { captured = append(captured, q) })()
 	svc := db.NewUserService(d)
 	for _, v := range viewers {
 		v.sql = map[string]listSQL{}
@@ -354,7 +346,7 @@ func captureSQL(ctx context.Context, dbURL string, viewers []*viewer) error {
 			if f.role {
 				uf.RoleID = &v.roleID
 			}
-			hook.queries = nil
+			captured = nil
 			conn, err := svc.FindUsers(ctx, uf, domain.Page{First: 50})
 			if err == nil {
 				_, err = conn.Count(ctx)
@@ -362,15 +354,15 @@ func captureSQL(ctx context.Context, dbURL string, viewers []*viewer) error {
 			if err != nil {
 				return err
 			}
-			if len(hook.queries) != 2 {
-				return fmt.Errorf("captured %d statements for %s/%s", len(hook.queries), v.name, f.name)
+			if len(captured) != 2 {
+				return fmt.Errorf("captured %d statements for %s/%s", len(captured), v.name, f.name)
 			}
-			page := hook.queries[0]
+			page := captured[0]
 			i, j := strings.Index(page, "JOIN ("), strings.LastIndex(page, ") AS p ON p.user_id")
 			if i < 0 || j < i {
 				return fmt.Errorf("unexpected page query: %s", page)
 			}
-			v.sql[f.name] = listSQL{page: page[i+len("JOIN (") : j], count: hook.queries[1]}
+			v.sql[f.name] = listSQL{page: page[i+len("JOIN (") : j], count: captured[1]}
 		}
 	}
 	return nil

@@ -90,12 +90,18 @@ func (db *DB) ObserveQueries(f func(query string)) (stop func()) {
 }
 
 func (q queryCounter) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
-	q.db.queries.Add(1)
-	noteQuery(ctx, e.Query)
-	if f := q.db.observe.Load(); f != nil {
-		(*f)(e.Query)
-	}
+	q.db.noteStatement(ctx, e.Query)
 	return ctx
+}
+
+// noteStatement is the bookkeeping of every statement, whether bun or
+// pgxRead sends it: the count, read-your-writes, and ObserveQueries.
+func (db *DB) noteStatement(ctx context.Context, query string) {
+	db.queries.Add(1)
+	noteQuery(ctx, query)
+	if f := db.observe.Load(); f != nil {
+		(*f)(query)
+	}
 }
 func (queryCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"tenantadmin/domain"
@@ -31,17 +32,21 @@ func (s *TenantService) FindTenantByID(ctx context.Context, id int64) (*domain.T
 // only those in scope (the viewer's readable tenants): a tenant outside it
 // is never read.
 func (s *TenantService) TenantsByIDs(ctx context.Context, scope domain.Scope, ids []int64) ([]*domain.Tenant, error) {
-	var rows []tenantModel
-	q := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids))
+	q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("id IN (?)", bun.List(ids))
 	if !scope.All {
 		q.Where("id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
-	if err := q.Scan(ctx); err != nil {
+	var out []*domain.Tenant
+	err := s.db.pgxRead(ctx, s.db.DB, q, func(r pgx.Rows) error {
+		var m tenantModel
+		if err := r.Scan(m.scanTargets()...); err != nil {
+			return err
+		}
+		out = append(out, m.domain())
+		return nil
+	})
+	if err != nil {
 		return nil, mapError(err)
-	}
-	out := make([]*domain.Tenant, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
 	}
 	return out, nil
 }
@@ -125,10 +130,15 @@ func (s *TenantService) DescendantIDs(ctx context.Context, ids []int64) ([]int64
 		return nil, nil
 	}
 	var out []int64
-	err := s.db.NewRaw(`WITH RECURSIVE sub AS (
+	err := s.db.pgxRead(ctx, s.db.DB, s.db.NewRaw(`WITH RECURSIVE sub AS (
 			SELECT id FROM tenants WHERE parent_id IN (?)
 			UNION SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
-		) SELECT id FROM sub ORDER BY id`, bun.List(ids)).Scan(ctx, &out)
+		) SELECT id FROM sub ORDER BY id`, bun.List(ids)), func(r pgx.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		out = append(out, id)
+		return err
+	})
 	return out, mapError(err)
 }
 

@@ -2,11 +2,13 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"tenantadmin/domain"
@@ -134,11 +136,24 @@ func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p doma
 		// A list tolerates lag: a replica may serve it (replica.go).
 		if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
 			rows = rows[:0]
-			q := idb.NewSelect().Model(&rows)
+			cols := userColumns
 			if generic {
-				q = q.ColumnExpr("u.*, p.sort_key")
+				cols += ", p.sort_key"
 			}
-			return q.Join("JOIN ("+sql+") AS p ON p.user_id = u.id", args...).OrderExpr(order).Scan(ctx)
+			q := idb.NewSelect().Model((*userModel)(nil)).ColumnExpr(cols).
+				Join("JOIN ("+sql+") AS p ON p.user_id = u.id", args...).OrderExpr(order)
+			return s.db.pgxRead(ctx, idb, q, func(r pgx.Rows) error {
+				var m userModel
+				dst := m.scanTargets()
+				if generic {
+					dst = append(dst, &m.SortKey)
+				}
+				if err := r.Scan(dst...); err != nil {
+					return err
+				}
+				rows = append(rows, m)
+				return nil
+			})
 		}); err != nil {
 			return nil, mapError(err)
 		}
@@ -553,17 +568,22 @@ func (s *UserService) VisibleUsersByIDs(ctx context.Context, viewerID int64, sco
 // MembershipsByUserIDs returns the memberships of the given users inside the
 // scope, ordered by tenant.
 func (s *UserService) MembershipsByUserIDs(ctx context.Context, scope domain.Scope, userIDs []int64) ([]*domain.Membership, error) {
-	var rows []membershipModel
-	q := s.db.NewSelect().Model(&rows).Where("user_id IN (?)", bun.List(userIDs)).Order("tenant_id")
+	q := s.db.NewSelect().Model((*membershipModel)(nil)).ColumnExpr(membershipColumns).
+		Where("user_id IN (?)", bun.List(userIDs)).Order("tenant_id")
 	if !scope.All {
 		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
-	if err := q.Scan(ctx); err != nil {
+	var out []*domain.Membership
+	err := s.db.pgxRead(ctx, s.db.DB, q, func(r pgx.Rows) error {
+		var m membershipModel
+		if err := r.Scan(m.scanTargets()...); err != nil {
+			return err
+		}
+		out = append(out, m.domain())
+		return nil
+	})
+	if err != nil {
 		return nil, mapError(err)
-	}
-	out := make([]*domain.Membership, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
 	}
 	return out, nil
 }
@@ -571,17 +591,22 @@ func (s *UserService) MembershipsByUserIDs(ctx context.Context, scope domain.Sco
 // RoleAssignmentsByMembershipIDs returns the role assignments of the given
 // memberships in the tenants of scope.
 func (s *UserService) RoleAssignmentsByMembershipIDs(ctx context.Context, scope domain.Scope, membershipIDs []int64) ([]*domain.RoleAssignment, error) {
-	var rows []roleAssignmentModel
-	q := s.db.NewSelect().Model(&rows).Where("membership_id IN (?)", bun.List(membershipIDs))
+	q := s.db.NewSelect().Model((*roleAssignmentModel)(nil)).ColumnExpr(roleAssignmentColumns).
+		Where("membership_id IN (?)", bun.List(membershipIDs))
 	if !scope.All {
 		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
-	if err := q.Order("product_id", "id").Scan(ctx); err != nil {
+	var out []*domain.RoleAssignment
+	err := s.db.pgxRead(ctx, s.db.DB, q.Order("product_id", "id"), func(r pgx.Rows) error {
+		var m roleAssignmentModel
+		if err := r.Scan(m.scanTargets()...); err != nil {
+			return err
+		}
+		out = append(out, m.domain())
+		return nil
+	})
+	if err != nil {
 		return nil, mapError(err)
-	}
-	out := make([]*domain.RoleAssignment, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
 	}
 	return out, nil
 }
@@ -595,18 +620,19 @@ const AuthorizationInputComment = "authorization input"
 // MemberTenantIDsByUserIDs returns, for each user, every tenant they are a
 // member of: the input of the personal-data rule and of visibility checks.
 func (s *UserService) MemberTenantIDsByUserIDs(ctx context.Context, userIDs []int64) (map[int64][]int64, error) {
-	var rows []struct {
-		UserID   int64 `bun:"user_id"`
-		TenantID int64 `bun:"tenant_id"`
-	}
-	err := s.db.NewSelect().Comment(AuthorizationInputComment).Table("memberships").Column("user_id", "tenant_id").
-		Where("user_id IN (?)", bun.List(userIDs)).Order("user_id", "tenant_id").Scan(ctx, &rows)
+	q := s.db.NewSelect().Comment(AuthorizationInputComment).Table("memberships").Column("user_id", "tenant_id").
+		Where("user_id IN (?)", bun.List(userIDs)).Order("user_id", "tenant_id")
+	out := make(map[int64][]int64, len(userIDs))
+	err := s.db.pgxRead(ctx, s.db.DB, q, func(r pgx.Rows) error {
+		var userID, tenantID int64
+		if err := r.Scan(&userID, &tenantID); err != nil {
+			return err
+		}
+		out[userID] = append(out[userID], tenantID)
+		return nil
+	})
 	if err != nil {
 		return nil, mapError(err)
-	}
-	out := make(map[int64][]int64, len(userIDs))
-	for _, r := range rows {
-		out[r.UserID] = append(out[r.UserID], r.TenantID)
 	}
 	return out, nil
 }
@@ -637,16 +663,33 @@ func (s *UserService) TargetRolesByUserIDs(ctx context.Context, userIDs []int64)
 // LoadViewer loads a user with their active grants: the input of every
 // authorization decision for one request.
 func (s *UserService) LoadViewer(ctx context.Context, userID int64) (*domain.Viewer, error) {
-	var u userModel
-	if err := s.db.NewSelect().Model(&u).Where("id = ?", userID).Scan(ctx); err != nil {
+	// Every request loads its viewer: both reads scan with pgx (pgxRead).
+	var v *domain.Viewer
+	err := s.db.pgxRead(ctx, s.db.DB, s.db.NewSelect().Model((*userModel)(nil)).
+		Column("id", "username", "kind", "status", "platform_admin").Where("id = ?", userID), func(r pgx.Rows) error {
+		var u domain.Viewer
+		if err := r.Scan(&u.UserID, &u.Username, &u.Kind, &u.Status, &u.PlatformAdmin); err != nil {
+			return err
+		}
+		v = &u
+		return nil
+	})
+	if err == nil && v == nil {
+		err = sql.ErrNoRows
+	}
+	if err != nil {
 		return nil, mapError(err)
 	}
-	v := &domain.Viewer{UserID: u.ID, Username: u.Username, Kind: domain.UserKind(u.Kind),
-		Status: domain.UserStatus(u.Status), PlatformAdmin: u.PlatformAdmin}
-	err := s.db.NewRaw("/* "+AuthorizationInputComment+" */ "+`SELECT ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
+	err = s.db.pgxRead(ctx, s.db.DB, s.db.NewRaw("/* "+AuthorizationInputComment+" */ "+`SELECT ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
 		FROM role_assignments ra JOIN roles r ON r.id = ra.role_id
-		WHERE ra.user_id = ? AND ra.status = 'ACTIVE' ORDER BY ra.id`, userID).
-		Scan(ctx, &v.Grants)
+		WHERE ra.user_id = ? AND ra.status = 'ACTIVE' ORDER BY ra.id`, userID), func(r pgx.Rows) error {
+		var g domain.Grant
+		if err := r.Scan(&g.TenantID, &g.ProductID, &g.RoleID, &g.Category, &g.PersonalDataAccess); err != nil {
+			return err
+		}
+		v.Grants = append(v.Grants, g)
+		return nil
+	})
 	if err != nil {
 		return nil, mapError(err)
 	}

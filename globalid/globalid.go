@@ -15,7 +15,11 @@ import (
 
 // Encode is the global ID of the row id of type typ.
 func Encode(typ string, id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + strconv.FormatInt(id, 10)))
+	// Built in stack buffers: a users page encodes hundreds of IDs.
+	var raw [64]byte
+	plain := strconv.AppendInt(append(append(raw[:0], typ...), ':'), id, 10)
+	var enc [96]byte
+	return string(base64.RawURLEncoding.AppendEncode(enc[:0], plain))
 }
 
 // EncodeKeyed is the global ID of an object known by a string key rather

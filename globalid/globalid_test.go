@@ -1,6 +1,10 @@
 package globalid
 
 import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"strings"
 	"testing"
 
 	"tenantadmin/domain"
@@ -26,5 +30,18 @@ func TestDecode(t *testing.T) {
 	}
 	if _, ok := ParseKeyed("Session", EncodeKeyed("Tenant", "abc")); ok {
 		t.Error("keyed ID of another type accepted")
+	}
+}
+
+// Encode builds IDs in stack buffers; they must be the plain base64 of
+// "Type:id" for any type name length and id.
+func TestEncodeIsBase64OfTypeAndID(t *testing.T) {
+	for _, typ := range []string{"User", "RoleAssignment", strings.Repeat("LongTypeName", 8)} {
+		for _, id := range []int64{0, 1, 42, -7, math.MaxInt64, math.MinInt64} {
+			want := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("%s:%d", typ, id)))
+			if got := Encode(typ, id); got != want {
+				t.Fatalf("Encode(%q, %d) = %q, want %q", typ, id, got, want)
+			}
+		}
 	}
 }

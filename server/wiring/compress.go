@@ -2,8 +2,8 @@ package wiring
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
+	"github.com/klauspost/compress/gzip"
 	"net"
 	"net/http"
 	"strings"

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	kgzip "github.com/klauspost/compress/gzip"
 )
 
 // rawClient neither asks for nor decodes compression by itself, so the
@@ -200,17 +202,20 @@ func TestGzipJSON(t *testing.T) {
 			t.Fatalf("%d compressed bytes for %d", len(body), len(large))
 		}
 	})
-	// Issue 17.1: answers are compressed at gzipLevel (BestSpeed), the
-	// level that costs the server least CPU: the bytes are exactly those of
-	// a BestSpeed compressor, not of the default level's.
+	// Issue 17.1: answers are compressed at gzipLevel (BestSpeed) by
+	// klauspost/compress, the compressor that costs the server least CPU
+	// (a 55 kB users page: 221 µs against the standard library's 572 µs):
+	// the bytes are exactly those of its BestSpeed compressor, not of the
+	// default level's nor of the standard library's (which the other
+	// subtests still decompress: the output is plain gzip).
 	t.Run("FastestLevel", func(t *testing.T) {
 		_, body := do("/large", "gzip")
 		var want, dflt bytes.Buffer
 		for _, c := range []struct {
 			buf   *bytes.Buffer
 			level int
-		}{{&want, gzip.BestSpeed}, {&dflt, gzip.DefaultCompression}} {
-			zw, _ := gzip.NewWriterLevel(c.buf, c.level)
+		}{{&want, kgzip.BestSpeed}, {&dflt, kgzip.DefaultCompression}} {
+			zw, _ := kgzip.NewWriterLevel(c.buf, c.level)
 			_, _ = zw.Write(large)
 			zw.Close()
 		}
@@ -218,7 +223,7 @@ func TestGzipJSON(t *testing.T) {
 			t.Fatal("the test's answer compresses the same at both levels: it cannot tell them apart")
 		}
 		if !bytes.Equal(body, want.Bytes()) {
-			t.Fatalf("%d compressed bytes, not the %d of gzip.BestSpeed (default level: %d)", len(body), want.Len(), dflt.Len())
+			t.Fatalf("%d compressed bytes, not the %d of klauspost's BestSpeed (default level: %d)", len(body), want.Len(), dflt.Len())
 		}
 	})
 	t.Run("NotWhenNotAccepted", func(t *testing.T) {

@@ -1,0 +1,182 @@
+package db_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"tenantadmin/db"
+	"tenantadmin/domain"
+)
+
+// TestPgxReadsMatchBun checks the reads that scan with pgx directly
+// (pgxRead, issue 17.1) against bun's model scanner over the same rows:
+// every column of users, memberships, role assignments and tenants, with
+// every nullable column both set and NULL, the sort key of a keyed order,
+// the viewer and its grants, a tenant's descendants; and that
+// ObserveQueries still sees those statements. A column read into the wrong
+// field, or left out, fails here.
+func TestPgxReadsMatchBun(t *testing.T) {
+	ctx := context.Background()
+	d, conn := generatedUsers(t, 300)
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Every nullable column set on a third of the users and tenants, NULL on another third.
+	exec(`UPDATE users SET tax_code = 'RSSMRA80A01H501U' || id, tax_country = 'IT', email = 'u' || id || '@example.it',
+		phone = '+39 06 ' || id, gender = 'FEMALE', birth_date = DATE '1980-02-29' + (id % 1000)::int,
+		last_login_at = now() - (id || ' minutes')::interval, name_verified = true, email_verified = true,
+		home_tenant_id = (SELECT min(tenant_id) FROM memberships m WHERE m.user_id = users.id) WHERE id % 3 = 0`)
+	exec(`UPDATE users SET tax_code = NULL, tax_country = NULL, email = NULL, phone = NULL, gender = NULL,
+		birth_date = NULL, last_login_at = NULL, home_tenant_id = NULL WHERE id % 3 = 1 AND kind = 'HUMAN'`)
+	exec(`UPDATE tenants SET tax_code = 'IT' || id, certified_email = 't' || id || '@pec.it', legal_rep_given_name = 'Anna',
+		legal_rep_family_name = 'Bianchi', legal_rep_tax_code = 'BNCNNA70A41H501X', legal_rep_email = 'anna@example.it',
+		password_max_age_days = 90 WHERE id % 2 = 0`)
+	var statements []string
+	defer d.ObserveQueries(func(q string) { statements = append(statements, q) })()
+	users, ref := db.NewUserService(d), db.BunReference{DB: d}
+	same := func(what string, got, want any) {
+		t.Helper()
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if string(g) != string(w) {
+			t.Fatalf("%s read with pgx differ from bun's:\n pgx %s\n bun %s", what, g, w)
+		}
+	}
+	byID := func(us []*domain.User) []*domain.User {
+		return slices.SortedFunc(slices.Values(us), func(a, b *domain.User) int { return int(a.ID - b.ID) })
+	}
+	all := domain.UserFilter{Scope: domain.Scope{All: true}}
+	for _, order := range []domain.UserOrder{{}, {Field: domain.UserOrderLastSignInAt, Desc: true}, {Field: domain.UserOrderEmail}} {
+		f := all
+		f.Order = order
+		statements = nil
+		page, err := users.FindUsers(ctx, f, domain.Page{First: 100})
+		if err != nil || len(page.Nodes) != 100 {
+			t.Fatalf("order %v: %d users, %v", order, len(page.Nodes), err)
+		}
+		if len(statements) != 1 || !strings.Contains(statements[0], "JOIN (") {
+			t.Fatalf("ObserveQueries saw %q for one page", statements)
+		}
+		var ids []int64
+		for _, u := range page.Nodes {
+			ids = append(ids, u.ID)
+		}
+		want, err := ref.Users(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("users", byID(page.Nodes), want)
+		// The next page starts after the last one: the sort key was read.
+		next, err := users.FindUsers(ctx, f, domain.Page{First: 100, After: page.Cursors[len(page.Cursors)-1]})
+		if err != nil || len(next.Nodes) == 0 || slices.ContainsFunc(next.Nodes, func(u *domain.User) bool { return slices.Contains(ids, u.ID) }) {
+			t.Fatalf("order %v: the next page (%d users, %v) repeats the first", order, len(next.Nodes), err)
+		}
+	}
+	var userIDs []int64
+	rows, _ := conn.Query(ctx, "SELECT id FROM users ORDER BY id")
+	userIDs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := users.MembershipsByUserIDs(ctx, domain.Scope{All: true}, userIDs)
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("%d memberships, %v", len(ms), err)
+	}
+	wantMs, err := ref.Memberships(ctx, userIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(m *domain.Membership) int64 { return m.ID }
+	sortBy := func(ms []*domain.Membership) []*domain.Membership {
+		return slices.SortedFunc(slices.Values(ms), func(a, b *domain.Membership) int { return int(key(a) - key(b)) })
+	}
+	same("memberships", sortBy(ms), sortBy(wantMs))
+	var membershipIDs, tenantIDs []int64
+	tenantsOf := map[int64][]int64{}
+	for _, m := range ms {
+		membershipIDs = append(membershipIDs, m.ID)
+		tenantIDs = append(tenantIDs, m.TenantID)
+		tenantsOf[m.UserID] = append(tenantsOf[m.UserID], m.TenantID)
+	}
+	ras, err := users.RoleAssignmentsByMembershipIDs(ctx, domain.Scope{All: true}, membershipIDs)
+	if err != nil || len(ras) == 0 {
+		t.Fatalf("%d role assignments, %v", len(ras), err)
+	}
+	wantRAs, err := ref.RoleAssignments(ctx, membershipIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("role assignments", ras, wantRAs)
+	memberTenants, err := users.MemberTenantIDsByUserIDs(ctx, userIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range tenantsOf {
+		slices.Sort(want)
+		if !slices.Equal(memberTenants[id], want) {
+			t.Fatalf("user %d: member tenants %v, memberships say %v", id, memberTenants[id], want)
+		}
+	}
+	rows, _ = conn.Query(ctx, "SELECT id FROM tenants ORDER BY id")
+	allTenants, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := db.NewTenantService(d).TenantsByIDs(ctx, domain.Scope{All: true}, allTenants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTs, err := ref.Tenants(ctx, allTenants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("tenants", slices.SortedFunc(slices.Values(ts), func(a, b *domain.Tenant) int { return int(a.ID - b.ID) }), wantTs)
+	var root int64
+	if err := conn.QueryRow(ctx, "SELECT parent_id FROM tenants WHERE parent_id IS NOT NULL GROUP BY parent_id ORDER BY count(*) DESC LIMIT 1").Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	desc, err := db.NewTenantService(d).DescendantIDs(ctx, []int64{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = conn.Query(ctx, `WITH RECURSIVE sub AS (SELECT id FROM tenants WHERE parent_id = $1
+		UNION SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub ORDER BY id`, root)
+	wantDesc, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(wantDesc) == 0 || !slices.Equal(desc, wantDesc) {
+		t.Fatalf("descendants of %d: %v, want %v (%v)", root, desc, wantDesc, err)
+	}
+	// The viewer: an administrator with grants in several tenants.
+	var adminID int64
+	if err := conn.QueryRow(ctx, "SELECT user_id FROM role_assignments WHERE status = 'ACTIVE' GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1").Scan(&adminID); err != nil {
+		t.Fatal(err)
+	}
+	v, err := users.LoadViewer(ctx, adminID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := ref.Users(ctx, []int64{adminID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.UserID != u[0].ID || v.Username != u[0].Username || v.Kind != u[0].Kind || v.Status != u[0].Status || v.PlatformAdmin != u[0].PlatformAdmin {
+		t.Fatalf("viewer %+v, user %+v", v, u[0])
+	}
+	rows, _ = conn.Query(ctx, `SELECT ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
+		FROM role_assignments ra JOIN roles r ON r.id = ra.role_id WHERE ra.user_id = $1 AND ra.status = 'ACTIVE' ORDER BY ra.id`, adminID)
+	grants, err := pgx.CollectRows(rows, pgx.RowToStructByPos[domain.Grant])
+	if err != nil || len(grants) < 2 {
+		t.Fatalf("%d grants, %v", len(grants), err)
+	}
+	same("grants", v.Grants, grants)
+	if _, err := users.LoadViewer(ctx, -1); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("unknown viewer: %v", err)
+	}
+}
