@@ -176,6 +176,14 @@ func TestPgxReadsMatchBun(t *testing.T) {
 		t.Fatalf("%d grants, %v", len(grants), err)
 	}
 	same("grants", v.Grants, grants)
+	// A person without an active role: the account, no grants.
+	var plainID int64
+	if err := conn.QueryRow(ctx, "SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id AND ra.status = 'ACTIVE') ORDER BY id LIMIT 1").Scan(&plainID); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := users.LoadViewer(ctx, plainID); err != nil || v.UserID != plainID || v.Username == "" || len(v.Grants) != 0 {
+		t.Fatalf("viewer without roles: %+v, %v", v, err)
+	}
 	if _, err := users.LoadViewer(ctx, -1); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("unknown viewer: %v", err)
 	}

@@ -663,33 +663,32 @@ func (s *UserService) TargetRolesByUserIDs(ctx context.Context, userIDs []int64)
 // LoadViewer loads a user with their active grants: the input of every
 // authorization decision for one request.
 func (s *UserService) LoadViewer(ctx context.Context, userID int64) (*domain.Viewer, error) {
-	// Every request loads its viewer: both reads scan with pgx (pgxRead).
+	// Every request loads its viewer: one statement, scanned with pgx
+	// (pgxRead), the account's row once per grant (or once, grants NULL).
 	var v *domain.Viewer
-	err := s.db.pgxRead(ctx, s.db.DB, s.db.NewSelect().Model((*userModel)(nil)).
-		Column("id", "username", "kind", "status", "platform_admin").Where("id = ?", userID), func(r pgx.Rows) error {
+	err := s.db.pgxRead(ctx, s.db.DB, s.db.NewRaw("/* "+AuthorizationInputComment+" */ "+`SELECT u.id, u.username, u.kind, u.status, u.platform_admin,
+		ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
+		FROM users u LEFT JOIN (role_assignments ra JOIN roles r ON r.id = ra.role_id) ON ra.user_id = u.id AND ra.status = 'ACTIVE'
+		WHERE u.id = ? ORDER BY ra.id`, userID), func(r pgx.Rows) error {
 		var u domain.Viewer
-		if err := r.Scan(&u.UserID, &u.Username, &u.Kind, &u.Status, &u.PlatformAdmin); err != nil {
+		var tenantID, productID, roleID *int64
+		var category *string
+		var personal *bool
+		if err := r.Scan(&u.UserID, &u.Username, &u.Kind, &u.Status, &u.PlatformAdmin, &tenantID, &productID, &roleID, &category, &personal); err != nil {
 			return err
 		}
-		v = &u
+		if v == nil {
+			v = &u
+		}
+		if tenantID != nil {
+			v.Grants = append(v.Grants, domain.Grant{TenantID: *tenantID, ProductID: *productID, RoleID: *roleID,
+				Category: domain.RoleCategory(*category), PersonalDataAccess: *personal})
+		}
 		return nil
 	})
 	if err == nil && v == nil {
 		err = sql.ErrNoRows
 	}
-	if err != nil {
-		return nil, mapError(err)
-	}
-	err = s.db.pgxRead(ctx, s.db.DB, s.db.NewRaw("/* "+AuthorizationInputComment+" */ "+`SELECT ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
-		FROM role_assignments ra JOIN roles r ON r.id = ra.role_id
-		WHERE ra.user_id = ? AND ra.status = 'ACTIVE' ORDER BY ra.id`, userID), func(r pgx.Rows) error {
-		var g domain.Grant
-		if err := r.Scan(&g.TenantID, &g.ProductID, &g.RoleID, &g.Category, &g.PersonalDataAccess); err != nil {
-			return err
-		}
-		v.Grants = append(v.Grants, g)
-		return nil
-	})
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -436,8 +436,18 @@ func (w *hotWriter) str(s string) {
 
 // quoted writes s as strconv.Quote does (gqlgen's IDs and enums).
 func (w *hotWriter) quoted(s string) {
-	var tmp [64]byte
-	w.buf.Write(strconv.AppendQuote(tmp[:0], s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			var tmp [64]byte
+			w.buf.Write(strconv.AppendQuote(tmp[:0], s))
+			return
+		}
+	}
+	// Printable ASCII without quote or backslash (every ID and enum value):
+	// strconv.Quote would only add the quotes.
+	w.buf.WriteByte('"')
+	w.buf.WriteString(s)
+	w.buf.WriteByte('"')
 }
 
 func (w *hotWriter) optStr(s *string) {

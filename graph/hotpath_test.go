@@ -344,3 +344,15 @@ func nextPage(body []byte, vars map[string]any) map[string]any {
 	next["after"] = *r.Data.Users.PageInfo.EndCursor
 	return next
 }
+
+// quoted takes a shortcut for printable ASCII; its bytes must stay those
+// of strconv.Quote (gqlgen's MarshalID) for every string.
+func TestHotWriterQuotedIsStrconvQuote(t *testing.T) {
+	for _, s := range []string{"", "VXNlcjo0Mg", "ACTIVE", `a"b`, `a\b`, "tab\there", "\x7f", "é", "\u2028", "<&>", "~ !", "\xff"} {
+		var buf bytes.Buffer
+		(&hotWriter{buf: &buf}).quoted(s)
+		if buf.String() != strconv.Quote(s) {
+			t.Errorf("quoted(%q) = %s, want %s", s, buf.String(), strconv.Quote(s))
+		}
+	}
+}
