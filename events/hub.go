@@ -313,6 +313,18 @@ func (s *subscriber) filter(batch []*domain.ChangeEvent) (mine []*domain.ChangeE
 	if s.scope.All {
 		return batch, false
 	}
+	// Usually every event of the batch is the subscriber's: the batch
+	// itself, shared, then (no slice per subscriber and event).
+	all := true
+	for _, ev := range batch {
+		if !s.matches(ev) {
+			all = false
+			break
+		}
+	}
+	if all {
+		return batch, false
+	}
 	for _, ev := range batch {
 		if s.matches(ev) {
 			mine = append(mine, ev)
