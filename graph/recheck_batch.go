@@ -42,8 +42,8 @@ type sessionBatch struct {
 	ids map[string]struct{}
 	// requests counts the re-checks waiting for the batch (tests).
 	requests int
-	once sync.Once
-	done chan struct{}
+	once     sync.Once
+	done     chan struct{}
 	// Set before done is closed.
 	alive map[string]bool
 	err   error
