@@ -100,6 +100,35 @@ func testSessions(t *testing.T, rdb redis.UniversalClient, prefix string, ack kv
 			t.Fatalf("session past its absolute lifetime still valid: %v", err)
 		}
 	})
+	t.Run("AliveMany", func(t *testing.T) {
+		// Sessions in different cluster slots, one of them revoked: one
+		// answer per ID, as Alive gives them one by one.
+		var ids []string
+		for i := range 8 {
+			_, s, err := store.Create(ctx, int64(100+i), "bearer", "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, s.ID)
+		}
+		if err := store.Revoke(ctx, 103, ids[3]); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, strings.Repeat("0", 64)) // never existed
+		alive, err := store.AliveMany(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range ids {
+			one, err := store.Alive(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := i != 3 && i != 8; alive[id] != want || one != want {
+				t.Errorf("session %d: AliveMany %t, Alive %t, want %t", i, alive[id], one, want)
+			}
+		}
+	})
 }
 
 // revokeBeforeRefresh revokes a session just before the idle refresh's

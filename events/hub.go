@@ -292,8 +292,14 @@ type subscriber struct {
 	live  bool
 	ch    chan []*domain.ChangeEvent
 	cause error
-	// recheck asks the subscription to re-check its viewer's access now.
-	recheck chan struct{}
+	// wake tells the subscription's goroutine that one of the flags below
+	// is set: it waits on wake and its channel of batches only (a select
+	// over four channels per event was a tenth of the server's CPU at
+	// 10,000 subscriptions, issue 17.3). Never closed.
+	wake chan struct{}
+	// urgent asks for a re-check of the viewer's access now (an event
+	// about the subscriber); due, for the periodic one.
+	urgent, due atomic.Bool
 	// cancel ends the context of deliveries.
 	cancel context.CancelFunc
 }
@@ -311,6 +317,18 @@ func (s *subscriber) setScope(scope domain.Scope) {
 // subscriber's own access.
 func (s *subscriber) filter(batch []*domain.ChangeEvent) (mine []*domain.ChangeEvent, poke bool) {
 	if s.scope.All {
+		return batch, false
+	}
+	// Usually every event of the batch is the subscriber's: the batch
+	// itself, shared, then (no slice per subscriber and event).
+	all := true
+	for _, ev := range batch {
+		if !s.matches(ev) {
+			all = false
+			break
+		}
+	}
+	if all {
 		return batch, false
 	}
 	for _, ev := range batch {
@@ -334,9 +352,16 @@ func (s *subscriber) matches(ev *domain.ChangeEvent) bool {
 	return ok
 }
 
+// poke asks for an urgent re-check.
 func (s *subscriber) poke() {
+	s.urgent.Store(true)
+	s.signal()
+}
+
+// signal wakes the subscription's goroutine, unless it is already woken.
+func (s *subscriber) signal() {
 	select {
-	case s.recheck <- struct{}{}:
+	case s.wake <- struct{}{}:
 	default:
 	}
 }
@@ -374,7 +399,7 @@ func (h *Hub) Serve(ctx context.Context, req Request) error {
 	dctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s := &subscriber{userID: req.UserID, ch: make(chan []*domain.ChangeEvent, h.opt.Buffer),
-		recheck: make(chan struct{}, 1), cancel: cancel}
+		wake: make(chan struct{}, 1), cancel: cancel}
 	s.setScope(req.Scope)
 	h.mu.Lock()
 	if h.closed {
@@ -402,14 +427,17 @@ func (h *Hub) Serve(ctx context.Context, req Request) error {
 		}
 	}
 
+	// The end of ctx wakes the loop below, which then returns.
+	defer context.AfterFunc(ctx, s.signal)()
 	rearm := func() {}
 	// Periodic re-checks start at a random point of the first period, so
 	// that subscriptions opened together do not re-check together.
-	var tick <-chan time.Time
 	if req.RecheckEvery > 0 {
-		t := time.NewTimer(req.RecheckEvery/2 + rand.N(req.RecheckEvery))
+		t := time.AfterFunc(req.RecheckEvery/2+rand.N(req.RecheckEvery), func() {
+			s.due.Store(true)
+			s.signal()
+		})
 		defer t.Stop()
-		tick = t.C
 		rearm = func() { t.Reset(req.RecheckEvery) }
 	}
 	recheck := func(urgent bool) error {
@@ -427,8 +455,6 @@ func (h *Hub) Serve(ctx context.Context, req Request) error {
 	}
 	for {
 		select {
-		case <-ctx.Done():
-			return nil
 		case batch, ok := <-s.ch:
 			if !ok {
 				return h.endCause(ctx, s, ErrSlowConsumer)
@@ -449,15 +475,20 @@ func (h *Hub) Serve(ctx context.Context, req Request) error {
 					return err
 				}
 			}
-		case <-s.recheck:
-			if err := recheck(true); err != nil {
-				return err
+		case <-s.wake:
+			if ctx.Err() != nil {
+				return nil
 			}
-		case <-tick:
-			if err := recheck(false); err != nil {
-				return err
+			// An urgent re-check also serves as the periodic one.
+			urgent, due := s.urgent.Swap(false), s.due.Swap(false)
+			if urgent || due {
+				if err := recheck(urgent); err != nil {
+					return err
+				}
 			}
-			rearm()
+			if due {
+				rearm()
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"log/slog"
+	"sync"
 	"time"
 
 	usecase "tenantadmin/app"
@@ -72,8 +73,13 @@ type App struct {
 	// SubscriptionRecheck is how often subscriptions re-check their viewer
 	// (they also do at once on events about the viewer).
 	SubscriptionRecheck time.Duration
+	// SessionsAlive, when set, answers for many sessions in one look-up:
+	// the periodic re-checks of subscriptions share it (recheck_batch.go).
+	SessionsAlive func(ctx context.Context, ids []string) (map[string]bool, error)
 
-	access accessCache
+	access            accessCache
+	sessionChecksOnce sync.Once
+	sessionChecks     *sessionBatcher
 
 	// Oversight (issue 6): nominations, findings, reports, digest.
 	Nominations *db.NominationService

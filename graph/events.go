@@ -192,10 +192,8 @@ type accessCache struct {
 // then its account and grants, from the cache unless urgent (an event about
 // the subscriber) or older than the re-check period.
 func (app *App) recheckAccess(ctx context.Context, v *domain.Viewer, urgent bool) (access, error) {
-	if app.CredentialLive != nil {
-		if err := app.CredentialLive(ctx, v); err != nil {
-			return access{}, err
-		}
+	if err := app.credentialLive(ctx, v, urgent); err != nil {
+		return access{}, err
 	}
 	c := &app.access
 	c.mu.Lock()

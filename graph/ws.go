@@ -83,6 +83,8 @@ func (t graphqlTransportWS) Do(w http.ResponseWriter, r *http.Request, exec grap
 	ctx, cancel := context.WithCancel(r.Context())
 	c := &wsConn{t: t, conn: conn, exec: exec, life: ctx, ctx: ctx, cancel: cancel,
 		operations: map[string]context.CancelFunc{}, initDone: make(chan struct{})}
+	c.writeTimer = time.AfterFunc(time.Hour, c.writeTimedOut)
+	c.writeTimer.Stop()
 	defer c.finish()
 	go c.closeWithoutInit()
 	go c.keepAlive()
@@ -102,6 +104,11 @@ type wsConn struct {
 	ctx    context.Context // operations' parent: life with the viewer, after init
 
 	writeMu sync.Mutex
+	// writeTimer closes the connection when a write takes longer than
+	// WriteTimeout: armed for each write, under writeMu. One timer per
+	// connection, where a context with a deadline per message cost an
+	// allocation, a timer and a watcher each (issue 17.3).
+	writeTimer *time.Timer
 
 	mu           sync.Mutex
 	initReceived bool
@@ -355,18 +362,28 @@ var messageBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // bytes json.Marshal writes for {"type": "next", "id": …, "payload": …}.
 const nextSuffix = `,"type":"next"}`
 
-// writeBytes sends one encoded message.
+// writeBytes sends one encoded message. A write that the peer does not
+// take within WriteTimeout is ended by writeTimer closing the socket.
 func (c *wsConn) writeBytes(b []byte) bool {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), c.t.WriteTimeout)
-	defer cancel()
-	if err := c.conn.Write(ctx, websocket.MessageText, b); err != nil {
+	c.writeTimer.Reset(c.t.WriteTimeout)
+	// A context without Done: the socket watches no context per message.
+	err := c.conn.Write(context.Background(), websocket.MessageText, b)
+	c.writeTimer.Stop()
+	if err != nil {
 		c.conn.CloseNow()
 		c.cancel()
 		return false
 	}
 	return true
+}
+
+// writeTimedOut ends a connection whose peer stopped reading: the blocked
+// write fails once the socket is closed.
+func (c *wsConn) writeTimedOut() {
+	c.conn.CloseNow()
+	c.cancel()
 }
 
 // close ends the connection with a protocol close code, once.

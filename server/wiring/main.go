@@ -271,6 +271,7 @@ func (m *Main) startEvents() {
 	m.App.Audit = db.NewAuditService(m.DB)
 	m.App.ServiceAccounts = db.NewServiceAccountService(m.DB)
 	m.App.CredentialLive = m.credentialLive
+	m.App.SessionsAlive = m.Sessions.AliveMany
 	m.App.SubscriptionRecheck = m.Config.SubscriptionRecheck
 
 	ctx, cancel := context.WithCancel(context.Background())
