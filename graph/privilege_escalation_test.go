@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tenantadmin/db/dbtest"
+	"tenantadmin/graph"
 	"tenantadmin/server/servertest"
 )
 
@@ -211,6 +212,7 @@ func TestPropertyTenantIsolation(t *testing.T) {
 	}
 
 	before := snapshotB()
+	fastQueries, fastBefore := 0, graph.HotPathServed()
 	token := w.Token(t, aAdmin)
 	pick := func(ids []int64) int64 {
 		if len(ids) == 0 {
@@ -255,7 +257,7 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		var field, inputType string
 		var input map[string]any
 		query := ""
-		switch k := rng.IntN(22); k {
+		switch k := rng.IntN(23); k {
 		case 0:
 			field, inputType, input = "createUser", "CreateUserInput", map[string]any{"tenantId": tid, "username": fmt.Sprintf("alpha.rnd%d", step),
 				"taxCode": taxCode, "givenName": "Rnd", "familyName": "User", "email": fmt.Sprintf("rnd%d@alpha.test", step),
@@ -317,6 +319,14 @@ func TestPropertyTenantIsolation(t *testing.T) {
 			query = fmt.Sprintf(`{ groups(tenantId: %q, includeInactive: true) { id name members { nodes { username } } } }`, tid)
 		case 21:
 			field, inputType, input = "updateMyPreferences", "UpdateMyPreferencesInput", map[string]any{"language": []string{"it", "fr", "en"}[rng.IntN(3)]}
+		case 22:
+			// The users page as the fast path (graph/hotpath.go) answers
+			// it, filtered to one of A's or B's tenants (issue 17.1).
+			query = fmt.Sprintf(`query UsersPage { users(first: 100, filter: {tenantId: %q}) { totalCount
+				pageInfo { hasNextPage endCursor } edges { cursor node { id username givenName familyName email taxCode status
+				homeTenant { id name } memberships { id tenant { id name parent { id } }
+				roleAssignments { id status role { id name category } product { id code } } } } } } }`, tid)
+			fastQueries++
 		}
 		var res *servertest.Response
 		var outcome string
@@ -346,6 +356,9 @@ func TestPropertyTenantIsolation(t *testing.T) {
 			t.Fatalf("step %d %s %v leaks %q: %s %+v (seed %d)", step, field, input, leak, res.Data, res.Errors, seed)
 		}
 		stats[field+" "+outcome]++
+	}
+	if fastQueries > 0 && graph.HotPathServed() == fastBefore {
+		t.Fatalf("none of the %d users pages went through the fast path", fastQueries)
 	}
 	if after := snapshotB(); after != before {
 		t.Fatalf("tenant B changed (seed %d):\nbefore %s\nafter  %s", seed, servertest.DiffLine(before, after), servertest.DiffLine(after, before))
