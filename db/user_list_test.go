@@ -129,15 +129,16 @@ func checkFindUsers(t *testing.T, conn *pgx.Conn, svc *db.UserService, scopes ma
 				want := reference(t, conn, f)
 				// The bounded count (issue 17.2): exact up to its limit,
 				// an estimate past it, flagged.
-				for _, limit := range []int{len(want), len(want) + 50, len(want) - 1} {
-					if limit < 1 {
+				// A negative limit: no bound, always exact.
+				for _, limit := range []int{len(want), len(want) + 50, len(want) - 1, -1} {
+					if limit == 0 {
 						continue
 					}
 					c, err := svc.EstimateUsers(ctx, f, limit)
 					if err != nil {
 						t.Fatal(err)
 					}
-					exact := len(want) <= limit
+					exact := len(want) <= limit || limit < 0
 					if c.Exact != exact || (exact && c.N != len(want)) || (!exact && c.N <= limit) {
 						t.Fatalf("EstimateUsers(limit %d) = %+v with %d matching", limit, c, len(want))
 					}

@@ -51,7 +51,7 @@ type App struct {
 	// PasswordLifetime bounds the password lifetime tenants may set.
 	PasswordLifetime domain.PasswordLifetimeBounds
 	// ExactCountLimit is how many users a users list counts exactly before
-	// it estimates (0: db.DefaultExactCountLimit).
+	// it estimates (0: db.DefaultExactCountLimit; negative: always exact).
 	ExactCountLimit int
 	// Hashing bounds the argon2id work running at once (sign-ins, password
 	// changes): beyond it callers get RATE_LIMITED instead of starving the
