@@ -430,6 +430,33 @@ func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 	wg.Wait()
 }
 
+// PrimeLoneUser reads one user (not the viewer) and every tenant they
+// belong to at once, concurrently, into the loaders, with the very reads
+// the loaders would run: User would otherwise wait two batch windows in a
+// row (the tenants for the visibility check, then the row) for a lone
+// profile (issue 17.1). Errors are left for the loaders to report.
+func (l *Loaders) PrimeLoneUser(ctx context.Context, id int64) {
+	if l.viewer != nil && l.viewer.UserID == id {
+		return
+	}
+	scope, err := l.UserDirectory(ctx)
+	if err != nil {
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if byUser, err := l.app.Users.MemberTenantIDsByUserIDs(ctx, []int64{id}); err == nil {
+			l.memberTenants.Prime(id, everyKey(byUser, []int64{id})[id])
+		}
+	})
+	if rows, err := l.app.Users.VisibleUsersByIDs(ctx, l.viewerID(), scope, []int64{id}); err == nil {
+		for _, u := range rows {
+			l.user.Prime(u.ID, u)
+		}
+	}
+	wg.Wait()
+}
+
 // primeTenants loads the tenants into the tenant loader's cache.
 func (l *Loaders) primeTenants(ctx context.Context, ids []int64) []*domain.Tenant {
 	if len(ids) == 0 {
@@ -454,8 +481,9 @@ func compact(ids []int64) []int64 {
 	return slices.Compact(ids)
 }
 
-// selects reports whether the current connection field selects the path
-// below its nodes (through either edges.node or nodes), fragments included.
+// selects reports whether the current field selects the path below its
+// nodes (a connection: through either edges.node or nodes) or below
+// itself (an object such as node(id:)'s User), fragments included.
 func selects(ctx context.Context, path ...string) bool {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) {
@@ -473,6 +501,9 @@ func selects(ctx context.Context, path ...string) bool {
 			}
 		}
 		return false
+	}
+	if walk(fc.Field.Selections, path) {
+		return true
 	}
 	for _, f := range graphql.CollectFields(opCtx, fc.Field.Selections, nil) {
 		switch f.Name {

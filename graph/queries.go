@@ -51,7 +51,15 @@ func (app *App) node(ctx context.Context, gid string) (model.Node, error) {
 	case "Tenant":
 		return nilNode(l.Tenant(ctx, id))
 	case "User":
-		return nilNode(l.User(ctx, id))
+		l.PrimeLoneUser(ctx, id)
+		u, err := l.User(ctx, id)
+		if u != nil && err == nil && selects(ctx, "memberships") {
+			// A profile: its memberships, their roles and tenants in one
+			// query per level, read concurrently, as a users page's are,
+			// instead of one loader batch window per level (issue 17.1).
+			l.PrefetchUserPage(ctx, []*domain.User{u})
+		}
+		return nilNode(u, err)
 	case "Product":
 		p, err := app.product(ctx, id)
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
