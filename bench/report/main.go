@@ -61,6 +61,10 @@ func parse(path string) (results []result, logs []string, err error) {
 			logs = append(logs, strings.TrimSpace(line[strings.Index(line, "viewer "):]))
 			continue
 		}
+		if strings.Contains(line, "profile_test.go") && strings.Contains(line, "profile users of ") {
+			logs = append(logs, strings.TrimSpace(line[strings.Index(line, "profile users of "):]))
+			continue
+		}
 		fields := strings.Fields(line)
 		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") || fields[2] == "" {
 			continue
@@ -186,6 +190,31 @@ func tables(results []result) string {
 				viewer, filter, g.ms("p50-ms"), bold(g.ms("p95-ms")), g.ms("p99-ms"), g.rate(), g.cpu(),
 				s.ms("p50-ms"), s.ms("p95-ms"), s.ms("p99-ms"), s.rate(),
 				ratio(g, s, "p50-ms"), bold(ratio(g, s, "p95-ms")), ratio(g, s, "p99-ms"), ratio(s, g, "req/s"))
+		}
+		b.WriteString("\n")
+	}
+	// User profile: GraphQL against the raw SQL baseline, and the SPA's
+	// wider document through the server only.
+	var profiles []string
+	for _, n := range order {
+		if strings.HasPrefix(n, "BenchmarkUserProfile/") && strings.HasSuffix(n, "/graphql") {
+			profiles = append(profiles, strings.TrimSuffix(strings.TrimPrefix(n, "BenchmarkUserProfile/"), "/graphql"))
+		}
+	}
+	if len(profiles) > 0 {
+		b.WriteString("User profile: `node(id:)` on a user with memberships, tenants and role assignments (`bench.ProfileQuery`, the document of loadtest/profile.js), cycling through the 20 users of the viewer's scope with the most memberships and roles. Latencies in ms; ratios are GraphQL ÷ raw SQL (throughput: SQL ÷ GraphQL). *SPA document* is the SPA's own `UserProfile` operation (frontend/src/features/users/operations.ts: viewerCan, assignable products, roles, groups and levels), through the server only: it has no raw SQL baseline.\n\n")
+		b.WriteString("| viewer | document | GraphQL p50 | p95 | p99 | req/s | server CPU | SQL p50 | p95 | p99 | req/s | ratio p50 | p95 | p99 | throughput |\n")
+		b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, v := range profiles {
+			g, s := byName["BenchmarkUserProfile/"+v+"/graphql"], byName["BenchmarkUserProfile/"+v+"/sql"]
+			fmt.Fprintf(&b, "| %s | profile.js | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				v, g.ms("p50-ms"), bold(g.ms("p95-ms")), g.ms("p99-ms"), g.rate(), bold(g.cpu()),
+				s.ms("p50-ms"), s.ms("p95-ms"), s.ms("p99-ms"), s.rate(),
+				ratio(g, s, "p50-ms"), bold(ratio(g, s, "p95-ms")), ratio(g, s, "p99-ms"), ratio(s, g, "req/s"))
+			if spa, ok := byName["BenchmarkUserProfile/"+v+"/spa"]; ok {
+				fmt.Fprintf(&b, "| %s | SPA document | %s | %s | %s | %s | %s | – | – | – | – | – | – | – | – |\n",
+					v, spa.ms("p50-ms"), spa.ms("p95-ms"), spa.ms("p99-ms"), spa.rate(), spa.cpu())
+			}
 		}
 		b.WriteString("\n")
 	}

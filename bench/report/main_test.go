@@ -70,3 +70,32 @@ func TestReportRuns(t *testing.T) {
 		t.Errorf("missing %q in:\n%s", want, b)
 	}
 }
+
+// TestReportProfile: the user profile's results get their own table, with
+// the SPA document's row beside the baseline's, and the users' log line.
+func TestReportProfile(t *testing.T) {
+	const in = `BenchmarkUserProfile/tenant-admin/graphql-2   100   6000000 ns/op   6.000 p50-ms   9.000 p95-ms   12.00 p99-ms   160.0 req/s   2.500 srv-cpu-ms
+BenchmarkUserProfile/tenant-admin/sql-2   100   2000000 ns/op   2.000 p50-ms   3.000 p95-ms   4.000 p99-ms   480.0 req/s
+BenchmarkUserProfile/tenant-admin/spa-2   100   9000000 ns/op   9.000 p50-ms   11.00 p95-ms   13.00 p99-ms   110.0 req/s   5.000 srv-cpu-ms
+    profile_test.go:173: profile users of tenant-admin: 20 users, memberships in scope 1–1, role assignments 5–5
+`
+	dir := t.TempDir()
+	path, out := filepath.Join(dir, "bench.out"), filepath.Join(dir, "BENCHMARKS.md")
+	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(path, out, "profile", "User profile", "go test ./bench -bench UserProfile", "", "abc123"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	doc := string(b)
+	for _, want := range []string{
+		"| tenant-admin | profile.js | 6.00 | **9.00** | 12.0 | 160 | **2.50** | 2.00 | 3.00 | 4.00 | 480 | 3.00× | **3.00×** | 3.00× | 3.00× |",
+		"| tenant-admin | SPA document | 9.00 | 11.0 | 13.0 | 110 | 5.00 | – | – | – | – | – | – | – | – |",
+		"- profile users of tenant-admin: 20 users, memberships in scope 1–1, role assignments 5–5",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("missing %q in:\n%s", want, doc)
+		}
+	}
+}
