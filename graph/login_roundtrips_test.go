@@ -23,8 +23,20 @@ import (
 // where they lie in different slots, two writes). Each is a round trip on
 // the cores that hash; a change that adds one fails here.
 func TestSignInRedisRoundTrips(t *testing.T) {
-	w := servertest.NewWorld(t)
-	m := w.M
+	t.Run("Redis", func(t *testing.T) { testSignInRedisRoundTrips(t, servertest.MustRunMain(t)) })
+	// REDIS_URL unset: the in-process store runs the same scripts and
+	// transactions.
+	t.Run("InProcess", func(t *testing.T) {
+		m := servertest.MustRunMainWith(t, "-redis-url", "")
+		if !m.KV.InProcess {
+			t.Fatal("not the in-process store")
+		}
+		testSignInRedisRoundTrips(t, m)
+	})
+}
+
+func testSignInRedisRoundTrips(t *testing.T, m *servertest.Main) {
+	w := servertest.NewWorldOn(t, m)
 	servertest.SetPassword(t, m, w.CompanyAdmin)
 	// Warm up: the scripts are loaded once per Redis (EVAL after NOSCRIPT).
 	if tok, code := m.Login(t, "company.admin", servertest.GoodPassword, nil); tok == "" {
@@ -94,10 +106,15 @@ func (l *tripLog) add(cmds []redis.Cmder) {
 		if c.Name() == "xread" {
 			return
 		}
-		args := c.Args()
-		desc := fmt.Sprint(args[:min(len(args), 3)]...)
+		// The command and its first key (a script: its number of keys and
+		// the first).
+		args, from, to := c.Args(), 1, 2
 		if c.Name() == "evalsha" || c.Name() == "eval" {
-			desc = fmt.Sprint(args[0], " ", args[2], " ", args[3:3+min(len(args)-3, 1)]) // numkeys, first key
+			from, to = 2, 4
+		}
+		desc := c.Name()
+		for _, a := range args[min(from, len(args)):min(to, len(args))] {
+			desc += fmt.Sprint(" ", a)
 		}
 		names = append(names, desc)
 	}
