@@ -34,11 +34,22 @@ type LoginRates struct {
 // limit applies one rate and turns a refusal into RATE_LIMITED. An empty
 // subject is an error (auth.NewLimitKey), never a bucket shared by all.
 func (a *App) limit(ctx context.Context, kind, subject string, r auth.Rate) error {
-	key, err := auth.NewLimitKey(kind, subject)
-	if err != nil {
-		return err
+	return a.limitAll(ctx, kind, r, subject)
+}
+
+// limitAll applies one rate to the buckets of several subjects of a kind,
+// in one round trip (auth.RateLimiter.AllowAll): counted in order until
+// the first refusal, which waits for the longest of the refusing buckets.
+func (a *App) limitAll(ctx context.Context, kind string, r auth.Rate, subjects ...string) error {
+	limits := make([]auth.Limit, len(subjects))
+	for i, subject := range subjects {
+		key, err := auth.NewLimitKey(kind, subject)
+		if err != nil {
+			return err
+		}
+		limits[i] = auth.Limit{Key: key, Rate: r}
 	}
-	wait, err := a.RateLimiter.Allow(ctx, key, r)
+	wait, err := a.RateLimiter.AllowAll(ctx, limits)
 	if err != nil {
 		return err
 	}
@@ -76,11 +87,14 @@ func (a *App) limitLogin(ctx context.Context, identifier string, maxAccounts int
 	if len(accounts) == 0 {
 		return nil, a.limit(ctx, "login-account", loginNameSubject(identifier), a.LoginRates.PerAccount)
 	}
-	// An address several accounts share counts against each of them.
-	for _, acct := range accounts {
-		if err := a.limit(ctx, "login-account", loginAccountSubject(acct.UserID), a.LoginRates.PerAccount); err != nil {
-			return nil, err
-		}
+	// An address several accounts share counts against each of them (in
+	// one round trip).
+	subjects := make([]string, len(accounts))
+	for i, acct := range accounts {
+		subjects[i] = loginAccountSubject(acct.UserID)
+	}
+	if err := a.limitAll(ctx, "login-account", a.LoginRates.PerAccount, subjects...); err != nil {
+		return nil, err
 	}
 	return accounts, nil
 }

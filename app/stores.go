@@ -72,7 +72,10 @@ type SessionStore interface {
 // RateLimiter counts attempts against a rate (R19); a positive wait is a
 // refusal.
 type RateLimiter interface {
-	Allow(ctx context.Context, key auth.LimitKey, r auth.Rate) (time.Duration, error)
+	// AllowAll counts one attempt against each bucket in order, in one
+	// round trip, as counting them one by one would until the first
+	// refusal; the wait is the longest of the buckets that refuse.
+	AllowAll(ctx context.Context, limits []auth.Limit) (time.Duration, error)
 }
 
 // ViewerLoader loads the viewer of a new session.

@@ -3,8 +3,11 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"tenantadmin/auth"
 	"tenantadmin/db/dbtest"
@@ -52,7 +55,126 @@ func testRateLimiter(t *testing.T, limiters map[string]*auth.RateLimiter) {
 			if wait, _ := lim.Allow(ctx, key("alice"), auth.Rate{}); wait != 0 {
 				t.Fatal("the zero rate must not limit")
 			}
+			t.Run("TakeAll", func(t *testing.T) { testTakeAll(t, lim) })
 		})
+	}
+}
+
+// testTakeAll: several buckets counted at once (issue 17.5) count exactly
+// as one Take each, in order, until the first refusal would: the buckets
+// before it are counted, the refusing one and those after it are not; any
+// bucket without room refuses, and the wait is the longest of them.
+func testTakeAll(t *testing.T, lim *auth.RateLimiter) {
+	ctx := context.Background()
+	key := func(subject string) auth.LimitKey {
+		k, err := auth.NewLimitKey("multi", subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	a := auth.Limit{Key: key("a"), Rate: auth.Rate{Count: 2, Period: time.Minute, Burst: 2}} // one per 30 s
+	b := auth.Limit{Key: key("b"), Rate: auth.Rate{Count: 1, Period: time.Minute, Burst: 1}} // one per 60 s
+	c := auth.Limit{Key: key("c"), Rate: auth.Rate{Count: 4, Period: time.Minute, Burst: 2}} // one per 15 s
+	free := auth.Limit{Key: key("free"), Rate: auth.Rate{}}                                  // unlimited
+	take := func(what string, limits ...auth.Limit) auth.Budget {
+		t.Helper()
+		got, err := lim.TakeAll(ctx, limits)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return got
+	}
+	// 1: every bucket has room; the budget is the tightest one's (b: none left).
+	if got := take("first", a, free, b, c); got.RetryAfter != 0 || got.Limit != 1 || got.Remaining != 0 {
+		t.Fatalf("first: %+v, want allowed with b's budget (limit 1, none left)", got)
+	}
+	// 2: b refuses; a, before it, is counted (its second event), c, after
+	// it, is not.
+	if got := take("second", a, b, c); got.RetryAfter < 50*time.Second || got.RetryAfter > 61*time.Second {
+		t.Fatalf("second: %+v, want b's wait, about 60 s", got)
+	}
+	if got := take("a alone", a); got.RetryAfter == 0 {
+		t.Fatal("a, before the refusing bucket, was not counted: it has room for a third event")
+	}
+	if got := take("c alone", c); got.RetryAfter != 0 {
+		t.Fatalf("c, after the refusing bucket, was counted: %+v", got)
+	}
+	// 3: c is full now (about 15 s to wait), b too (about 60 s): the longest
+	// wait, whichever refuses first, and nothing is counted.
+	if got := take("c alone, full", c); got.RetryAfter == 0 || got.RetryAfter > 31*time.Second {
+		t.Fatalf("c alone: %+v, want refused, at most 30 s", got)
+	}
+	for _, order := range [][]auth.Limit{{c, b}, {b, c}, {free, c, b}} {
+		if got := take("c and b", order...); got.RetryAfter < 50*time.Second {
+			t.Fatalf("%d buckets, two full: %+v, want the longest wait (b's, about 60 s)", len(order), got)
+		}
+	}
+	// An unlimited bucket alone, or none, counts nothing and limits nothing.
+	if got := take("free", free); got != (auth.Budget{}) {
+		t.Fatalf("unlimited: %+v", got)
+	}
+	if got := take("none"); got != (auth.Budget{}) {
+		t.Fatalf("no bucket: %+v", got)
+	}
+	// An empty key is refused before anything is counted.
+	d := auth.Limit{Key: key("d"), Rate: auth.Rate{Count: 1, Period: time.Minute, Burst: 1}}
+	if _, err := lim.TakeAll(ctx, []auth.Limit{d, {Rate: d.Rate}}); !errors.Is(err, auth.ErrEmptyLimitKey) {
+		t.Fatalf("an empty key among others: %v", err)
+	}
+	if got := take("d", d); got.RetryAfter != 0 {
+		t.Fatal("a bucket before an empty key was counted")
+	}
+}
+
+// TestTakeAllIsOneRoundTrip: the buckets of one request (a session and its
+// tenants; the accounts an address names) are counted in one round trip to
+// Redis, on one node and in process (issue 17.5).
+func TestTakeAllIsOneRoundTrip(t *testing.T) {
+	rdb, prefix := dbtest.MustRedis(t)
+	inproc, err := kv.Open(context.Background(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inproc.Close()
+	for name, rdb := range map[string]redis.UniversalClient{"Redis": rdb, "InProcess": inproc} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			lim := auth.NewRateLimiter(rdb, prefix+"rt:")
+			var limits []auth.Limit
+			for _, s := range []string{"session", "tenant1", "tenant2", "tenant3"} {
+				k, _ := auth.NewLimitKey("api", s)
+				limits = append(limits, auth.Limit{Key: k, Rate: auth.Rate{Count: 100, Period: time.Minute, Burst: 100}})
+			}
+			if _, err := lim.TakeAll(ctx, limits); err != nil { // loads the script
+				t.Fatal(err)
+			}
+			trips := &roundTrips{}
+			rdb.AddHook(trips)
+			if b, err := lim.TakeAll(ctx, limits); err != nil || b.RetryAfter != 0 || b.Limit != 100 || b.Remaining < 97 {
+				t.Fatalf("%+v %v", b, err)
+			}
+			if got := trips.n.Load(); got != 1 {
+				t.Fatalf("4 buckets took %d round trips, want 1", got)
+			}
+		})
+	}
+}
+
+// roundTrips counts the commands and pipelines a client sends.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmds)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"tenantadmin/kv"
@@ -68,8 +67,9 @@ func ParseRate(s string) (Rate, error) {
 }
 
 // RateLimiter applies rates in Redis, so that every replica counts the same
-// events (GCRA through go-redis/redis_rate; it runs a Lua script, which the
-// in-process store supports too).
+// events (GCRA, the algorithm and keys of go-redis/redis_rate, in a Lua
+// script of its own that counts several buckets at once; the in-process
+// store runs it too).
 type RateLimiter struct {
 	rdb    redis.UniversalClient
 	ack    kv.Ack
@@ -91,7 +91,7 @@ func (l *RateLimiter) WithAck(ack kv.Ack) *RateLimiter {
 }
 
 // bucket is the Redis key of a limit. It is one hash tag, {...}, so that
-// the key redis_rate derives from it (it adds "rate:" in front) and any
+// the key derived from it ("rate:" in front, as redis_rate did) and any
 // key a limit may need next to it stay in one Redis Cluster slot.
 func (l *RateLimiter) bucket(key LimitKey) string {
 	sum := sha256.Sum256([]byte(key.subject))
@@ -152,24 +152,213 @@ type Budget struct {
 // Take is Allow that also tells what is left, for clients that pace
 // themselves (the extensions.rateLimit of API answers).
 func (l *RateLimiter) Take(ctx context.Context, key LimitKey, r Rate) (Budget, error) {
-	if key.kind == "" || key.subject == "" {
-		return Budget{}, ErrEmptyLimitKey
+	return l.TakeAll(ctx, []Limit{{key, r}})
+}
+
+// Limit is one bucket an event counts against, at its own rate.
+type Limit struct {
+	Key  LimitKey
+	Rate Rate
+}
+
+// AllowAll is TakeAll that returns only the wait (0: allowed).
+func (l *RateLimiter) AllowAll(ctx context.Context, limits []Limit) (time.Duration, error) {
+	b, err := l.TakeAll(ctx, limits)
+	return b.RetryAfter, err
+}
+
+// TakeAll counts one event against each bucket in turn, each at its own
+// rate and burst, exactly as calling Take for each in order and stopping
+// at the first refusal would: the buckets before a refusal are counted,
+// the refusing one and those after it are not. A refusal returns the
+// longest wait among the buckets that have no room left (those after the
+// first refusal are looked at, never counted), so that a client that
+// waits that long is not refused again by another of them. Without a
+// refusal it returns the budget of the limited bucket with the fewest
+// events left: the one a client must pace itself by.
+//
+// It is one round trip to Redis (one script over every key, issue 17.5)
+// on one node, Sentinel and the in-process store; on a Redis Cluster, whose
+// buckets lie in different slots, one per bucket, as before. Any empty key
+// is an error before anything is counted; unlimited rates count nothing.
+func (l *RateLimiter) TakeAll(ctx context.Context, limits []Limit) (Budget, error) {
+	for _, lim := range limits {
+		if lim.Key.kind == "" || lim.Key.subject == "" {
+			return Budget{}, ErrEmptyLimitKey
+		}
 	}
-	if l == nil || r.Unlimited() {
+	if l == nil {
 		return Budget{}, nil
 	}
-	bucket := l.bucket(key)
-	limit := redis_rate.Limit{Rate: r.Count, Period: r.Period, Burst: max(r.Burst, 1)}
-	var res *redis_rate.Result
-	if err := kv.Write(ctx, l.rdb, l.ack, bucket, func(c redis.Cmdable) (err error) {
-		res, err = redis_rate.NewLimiter(c).Allow(ctx, bucket, limit)
+	var keys []string
+	var args []any
+	var bursts []int
+	for _, lim := range limits {
+		if lim.Rate.Unlimited() {
+			continue
+		}
+		burst := max(lim.Rate.Burst, 1)
+		keys = append(keys, "rate:"+l.bucket(lim.Key))
+		args = append(args, burst, lim.Rate.Count, lim.Rate.Period.Seconds())
+		bursts = append(bursts, burst)
+	}
+	if len(keys) == 0 {
+		return Budget{}, nil
+	}
+	var results []gcraResult
+	if isCluster(l.rdb) && len(keys) > 1 {
+		// One script per slot: the buckets' hash tags differ. After a
+		// refusal, the others are only looked at.
+		refused := false
+		for i, key := range keys {
+			r, err := l.gcra(ctx, keys[i:i+1], args[3*i:3*i+3], refused, key)
+			if err != nil {
+				return Budget{}, err
+			}
+			refused = refused || r[0].refused
+			results = append(results, r...)
+		}
+	} else {
+		var err error
+		if results, err = l.gcra(ctx, keys, args, false, keys[0]); err != nil {
+			return Budget{}, err
+		}
+	}
+	var out Budget
+	for i, r := range results {
+		b := Budget{Limit: bursts[i], Remaining: r.remaining, ResetAfter: max(r.resetAfter, 0)}
+		if r.refused {
+			b.RetryAfter = max(r.retryAfter, time.Second)
+			if b.RetryAfter > out.RetryAfter {
+				out = b
+			}
+		} else if out.RetryAfter == 0 && r.counted && (out.Limit == 0 || b.Remaining < out.Remaining) {
+			out = b
+		}
+	}
+	return out, nil
+}
+
+// gcraResult is one bucket's answer of gcraScript.
+type gcraResult struct {
+	counted, refused       bool
+	remaining              int
+	retryAfter, resetAfter time.Duration
+}
+
+// gcra runs gcraScript on keys (all in the slot of slotKey), acknowledged
+// as l.ack says.
+func (l *RateLimiter) gcra(ctx context.Context, keys []string, args []any, refused bool, slotKey string) ([]gcraResult, error) {
+	argv := append([]any{refused}, args...)
+	var v []any
+	if err := kv.Write(ctx, l.rdb, l.ack, slotKey, func(c redis.Cmdable) (err error) {
+		v, err = gcraScript.Run(ctx, c, keys, argv...).Slice()
 		return err
 	}); err != nil {
-		return Budget{}, err
+		return nil, err
 	}
-	b := Budget{Limit: limit.Burst, Remaining: res.Remaining, ResetAfter: max(res.ResetAfter, 0)}
-	if res.Allowed == 0 {
-		b.RetryAfter = max(res.RetryAfter, time.Second)
+	if len(v) != 4*len(keys) {
+		return nil, fmt.Errorf("rate limit: %d values for %d keys", len(v), len(keys))
 	}
-	return b, nil
+	out := make([]gcraResult, len(keys))
+	for i := range out {
+		status, _ := v[4*i].(int64)
+		remaining, _ := v[4*i+1].(int64)
+		retry, err := seconds(v[4*i+2])
+		if err != nil {
+			return nil, err
+		}
+		reset, err := seconds(v[4*i+3])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = gcraResult{counted: status == 1, refused: status == 0, remaining: int(remaining), retryAfter: retry, resetAfter: reset}
+	}
+	return out, nil
 }
+
+// seconds reads a duration the script returns as a string of seconds.
+func seconds(v any) (time.Duration, error) {
+	s, _ := v.(string)
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("rate limit: bad duration %q", s)
+	}
+	return time.Duration(f * float64(time.Second)), nil
+}
+
+// isCluster reports a Redis Cluster client, whose scripts must keep to one
+// slot.
+func isCluster(rdb redis.UniversalClient) bool {
+	if s, ok := rdb.(*kv.Store); ok {
+		rdb = s.UniversalClient
+	}
+	_, ok := rdb.(*redis.ClusterClient)
+	return ok
+}
+
+// gcraScript is the generic cell rate algorithm of go-redis/redis_rate
+// (AllowN with n = 1, the same arithmetic on the same keys, "rate:" + the
+// bucket), over several keys at one instant. ARGV[1] is "1" when a
+// refusal came before (on a cluster, one key per call); then ARGV[2..] is
+// burst, rate, period in seconds for each key. For each key it returns
+// four values: 1 counted, 0 refused, -1 looked at but not counted (a key
+// after a refusal, that has room); the events left; the seconds to wait
+// (-1 when not refused); the seconds until the bucket is full again.
+// Keys are counted in order until the first refusal; the keys after it
+// are only looked at, so that the longest wait can be told.
+var gcraScript = redis.NewScript(`
+redis.replicate_commands()
+
+local jan_1_2017 = 1483228800
+local now = redis.call("TIME")
+now = (now[1] - jan_1_2017) + (now[2] / 1000000)
+
+local refused = ARGV[1] == "1"
+local out = {}
+for i, key in ipairs(KEYS) do
+  local burst = tonumber(ARGV[3 * i - 1])
+  local rate = tonumber(ARGV[3 * i])
+  local period = tonumber(ARGV[3 * i + 1])
+
+  local emission_interval = period / rate
+  local increment = emission_interval
+  local burst_offset = emission_interval * burst
+
+  local tat = redis.call("GET", key)
+  if not tat then
+    tat = now
+  else
+    tat = tonumber(tat)
+  end
+  tat = math.max(tat, now)
+
+  local new_tat = tat + increment
+  local allow_at = new_tat - burst_offset
+  local diff = now - allow_at
+  local remaining = diff / emission_interval
+
+  if remaining < 0 then
+    refused = true
+    table.insert(out, 0)
+    table.insert(out, 0)
+    table.insert(out, tostring(diff * -1))
+    table.insert(out, tostring(tat - now))
+  elseif refused then
+    table.insert(out, -1)
+    table.insert(out, remaining + 1)
+    table.insert(out, "-1")
+    table.insert(out, tostring(tat - now))
+  else
+    local reset_after = new_tat - now
+    if reset_after > 0 then
+      redis.call("SET", key, new_tat, "EX", math.ceil(reset_after))
+    end
+    table.insert(out, 1)
+    table.insert(out, remaining)
+    table.insert(out, "-1")
+    table.insert(out, tostring(reset_after))
+  end
+end
+return out
+`)

@@ -62,10 +62,11 @@ func (s *SessionStore) WithAck(ack kv.Ack) *SessionStore {
 	return s
 }
 
-// Keys. A session and its user's index are never written in one command
-// or transaction (they live in different Redis Cluster slots: the session
-// is found by its ID alone, the index by the user's): Create adds to the
-// index before the session exists, and revocations delete the session
+// Keys. On a Redis Cluster a session and its user's index are never
+// written in one command or transaction (they live in different slots: the
+// session is found by its ID alone, the index by the user's): Create adds
+// to the index before the session exists (on one node it writes both in
+// one transaction), and revocations delete the session
 // before they touch the index, so every live session is always in its
 // user's index and RevokeAll finds it, on a cluster as on one node. The
 // names are those of single-node deployments, unchanged: no session is
@@ -89,7 +90,23 @@ func (s *SessionStore) Create(ctx context.Context, userID int64, kind, ip, userA
 		sess.CSRF, _ = NewToken()
 	}
 	b, _ := json.Marshal(sess)
-	index := s.userKey(userID)
+	index, key := s.userKey(userID), s.key(sess.ID)
+	if !isCluster(s.rdb) {
+		// One node (or Sentinel, or the in-process store): the index and
+		// the session in one transaction, one round trip (issue 17.5).
+		if err := kv.Write(ctx, s.rdb, s.ack, key, func(c redis.Cmdable) error {
+			_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.SAdd(ctx, index, sess.ID)
+				p.Expire(ctx, index, s.absolute)
+				p.Set(ctx, key, b, s.idle)
+				return nil
+			})
+			return err
+		}); err != nil {
+			return "", nil, err
+		}
+		return token, sess, nil
+	}
 	if err := kv.Write(ctx, s.rdb, s.ack, index, func(c redis.Cmdable) error {
 		_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.SAdd(ctx, index, sess.ID)
@@ -100,7 +117,6 @@ func (s *SessionStore) Create(ctx context.Context, userID int64, kind, ip, userA
 	}); err != nil {
 		return "", nil, err
 	}
-	key := s.key(sess.ID)
 	if err := kv.Write(ctx, s.rdb, s.ack, key, func(c redis.Cmdable) error {
 		return c.Set(ctx, key, b, s.idle).Err()
 	}); err != nil {

@@ -411,21 +411,17 @@ func (m *Main) admitWebsocketOperation(ctx context.Context) error {
 	return nil
 }
 
-// allow takes one token from each bucket in turn. It returns the budget of
-// the first bucket that has none (RetryAfter set), else of the one with the
-// fewest left: the budget a client must pace itself by.
+// allow takes one token from each bucket in turn, in one round trip to
+// Redis (auth.RateLimiter.TakeAll): the budget of the bucket with the
+// longest wait when one has none (RetryAfter set; the buckets after the
+// first refusal are not counted), else of the one with the fewest left:
+// the budget a client must pace itself by.
 func (m *Main) allow(ctx context.Context, limits []apiLimit) (auth.Budget, error) {
-	var tightest auth.Budget
-	for _, l := range limits {
-		b, err := m.RateLimiter.Take(ctx, l.key, l.rate)
-		if err != nil || b.RetryAfter > 0 {
-			return b, err
-		}
-		if b.Limit > 0 && (tightest.Limit == 0 || b.Remaining < tightest.Remaining) {
-			tightest = b
-		}
+	all := make([]auth.Limit, len(limits))
+	for i, l := range limits {
+		all[i] = auth.Limit{Key: l.key, Rate: l.rate}
 	}
-	return tightest, nil
+	return m.RateLimiter.TakeAll(ctx, all)
 }
 
 // isWebsocketUpgrade reports a request that asks to become a WebSocket.
