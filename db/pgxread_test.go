@@ -80,7 +80,6 @@ func TestPgxReadsMatchBun(t *testing.T) {
 			t.Fatalf("order %v: the next page (%d users, %v) repeats the first", order, len(next.Nodes), err)
 		}
 	}
-	var userIDs []int64
 	rows, _ := conn.Query(ctx, "SELECT id FROM users ORDER BY id")
 	userIDs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
@@ -99,11 +98,10 @@ func TestPgxReadsMatchBun(t *testing.T) {
 		return slices.SortedFunc(slices.Values(ms), func(a, b *domain.Membership) int { return int(key(a) - key(b)) })
 	}
 	same("memberships", sortBy(ms), sortBy(wantMs))
-	var membershipIDs, tenantIDs []int64
+	var membershipIDs []int64
 	tenantsOf := map[int64][]int64{}
 	for _, m := range ms {
 		membershipIDs = append(membershipIDs, m.ID)
-		tenantIDs = append(tenantIDs, m.TenantID)
 		tenantsOf[m.UserID] = append(tenantsOf[m.UserID], m.TenantID)
 	}
 	ras, err := users.RoleAssignmentsByMembershipIDs(ctx, domain.Scope{All: true}, membershipIDs)
