@@ -75,3 +75,12 @@ func mapModels[M, D any](rows []M, err error, conv func(*M) *D) ([]*D, error) {
 	}
 	return out, nil
 }
+
+// SetDistinctInputRows changes how many rows per user a DISTINCT count
+// reads before it falls back to the bounded DISTINCT list, so that a test
+// takes both ways; it returns the undo.
+func SetDistinctInputRows(n int) func() {
+	old := distinctInputRows
+	distinctInputRows = n
+	return func() { distinctInputRows = old }
+}

@@ -225,6 +225,11 @@ func (s *UserService) CountUsers(ctx context.Context, f domain.UserFilter) (int,
 // the data; a bounded count costs the same at any size.
 const DefaultExactCountLimit = 10_000
 
+// distinctInputRows is how many rows per counted user a DISTINCT count
+// reads at most before it falls back to counting the DISTINCT list itself
+// (EstimateUsers): a person holds few roles in a scope.
+var distinctInputRows = 4
+
 // EstimateUsers counts the users FindUsers lists for the filter exactly up
 // to limit (0: DefaultExactCountLimit); past it, it returns PostgreSQL's
 // estimate (never below limit+1) and Exact false. A negative limit means
@@ -246,13 +251,35 @@ func (s *UserService) EstimateUsers(ctx context.Context, f domain.UserFilter, li
 		limit = DefaultExactCountLimit
 	}
 	rows, args := lq.rows()
+	input, inputArgs, distinct := lq.distinctInput()
 	var n int
 	err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
-		if err := idb.NewRaw("SELECT count(*) FROM ("+rows+" LIMIT ?) AS bounded", append(args, limit+1)...).Scan(ctx, &n); err != nil {
-			return err
+		past := false // more than limit users match
+		if distinct {
+			// Counting a DISTINCT list through a LIMIT hashes or walks
+			// every row one by one (14 ms for the 17,624 holders of a role
+			// in one tenant); count(DISTINCT) sorts once (4 ms). Count a
+			// bounded input that way first: all of it read and at most limit users,
+			// the count is exact; more than limit users, even in part of
+			// it, the list is past the limit.
+			inputLimit := distinctInputRows * limit
+			var read int
+			if err := idb.NewRaw("SELECT count(DISTINCT user_id), count(*) FROM ("+input+" LIMIT ?) AS input",
+				append(inputArgs, inputLimit+1)...).Scan(ctx, &n, &read); err != nil {
+				return err
+			}
+			if read <= inputLimit && n <= limit {
+				return nil
+			}
+			past = n > limit
 		}
-		if n <= limit {
-			return nil
+		if !past {
+			if err := idb.NewRaw("SELECT count(*) FROM ("+rows+" LIMIT ?) AS bounded", append(args, limit+1)...).Scan(ctx, &n); err != nil {
+				return err
+			}
+			if n <= limit {
+				return nil
+			}
 		}
 		estimate, err := estimateRows(ctx, idb, lq, rows, args)
 		n = max(estimate, limit+1)
@@ -476,25 +503,47 @@ func (q *userListQuery) page(after, before *string, dir string, limit int) (stri
 
 // count returns the query counting every user of the list.
 func (q *userListQuery) count() (string, []any) {
-	return q.countOrRows(false)
+	sql, args, _ := q.countOrRows(countMode)
+	return sql, args
 }
 
 // rows returns a query of one row per user of the list, to count up to a
 // bound (LIMIT) or to have the planner estimate.
 func (q *userListQuery) rows() (string, []any) {
-	return q.countOrRows(true)
+	sql, args, _ := q.countOrRows(rowsMode)
+	return sql, args
 }
 
-func (q *userListQuery) countOrRows(rows bool) (string, []any) {
+// distinctInput returns, for a list whose users are counted DISTINCT (a
+// role filter, several tenants), the query of the user_id of every row
+// before DISTINCT (one per membership or role assignment); ok is false
+// for the other lists.
+func (q *userListQuery) distinctInput() (sql string, args []any, ok bool) {
+	return q.countOrRows(inputMode)
+}
+
+type listMode int
+
+const (
+	countMode listMode = iota
+	rowsMode
+	inputMode
+)
+
+func (q *userListQuery) countOrRows(mode listMode) (string, []any, bool) {
 	b := &sqlBuf{}
-	head := func(distinct string) {
+	distinct := false
+	head := func(col string) {
+		distinct = col != ""
 		switch {
-		case rows && distinct != "":
-			b.add("SELECT DISTINCT " + distinct)
-		case rows:
+		case mode == inputMode && distinct:
+			b.add("SELECT " + col + " AS user_id")
+		case mode != countMode && distinct:
+			b.add("SELECT DISTINCT " + col)
+		case mode != countMode:
 			b.add("SELECT 1")
-		case distinct != "":
-			b.add("SELECT count(DISTINCT " + distinct + ")")
+		case distinct:
+			b.add("SELECT count(DISTINCT " + col + ")")
 		default:
 			b.add("SELECT count(*)")
 		}
@@ -532,7 +581,8 @@ func (q *userListQuery) countOrRows(rows bool) (string, []any) {
 		from("memberships", "m")
 		b.add(" AND m.tenant_id IN (?)", bun.List(q.tenants))
 	}
-	return b.query()
+	sql, args := b.query()
+	return sql, args, distinct
 }
 
 func compactIDs(ids []int64) []int64 {
