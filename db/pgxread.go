@@ -43,6 +43,29 @@ func (db *DB) pgxRead(ctx context.Context, h bun.IDB, q fmt.Stringer, scan func(
 	})
 }
 
+// scannedModel is a model pgxRead reads by position: M with its scan
+// targets and its domain value D.
+type scannedModel[M, D any] interface {
+	*M
+	scanTargets() []any
+	domain() *D
+}
+
+// pgxModels reads q's rows, in the order of M's scan targets, as domain
+// values.
+func pgxModels[M, D any, PM scannedModel[M, D]](ctx context.Context, db *DB, q fmt.Stringer) ([]*D, error) {
+	var out []*D
+	err := db.pgxRead(ctx, db.DB, q, func(r pgx.Rows) error {
+		m := PM(new(M))
+		if err := r.Scan(m.scanTargets()...); err != nil {
+			return err
+		}
+		out = append(out, m.domain())
+		return nil
+	})
+	return out, mapError(err)
+}
+
 // The column lists below are the models' columns in the order of their
 // scanTargets, for the reads pgxRead runs.
 

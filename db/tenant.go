@@ -36,19 +36,7 @@ func (s *TenantService) TenantsByIDs(ctx context.Context, scope domain.Scope, id
 	if !scope.All {
 		q.Where("id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
-	var out []*domain.Tenant
-	err := s.db.pgxRead(ctx, s.db.DB, q, func(r pgx.Rows) error {
-		var m tenantModel
-		if err := r.Scan(m.scanTargets()...); err != nil {
-			return err
-		}
-		out = append(out, m.domain())
-		return nil
-	})
-	if err != nil {
-		return nil, mapError(err)
-	}
-	return out, nil
+	return pgxModels[tenantModel, domain.Tenant](ctx, s.db, q)
 }
 
 // tenantOrderColumns are the orders of a tenants list (migration 0014 has

@@ -632,19 +632,7 @@ func (s *UserService) MembershipsByUserIDs(ctx context.Context, scope domain.Sco
 	if !scope.All {
 		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
-	var out []*domain.Membership
-	err := s.db.pgxRead(ctx, s.db.DB, q, func(r pgx.Rows) error {
-		var m membershipModel
-		if err := r.Scan(m.scanTargets()...); err != nil {
-			return err
-		}
-		out = append(out, m.domain())
-		return nil
-	})
-	if err != nil {
-		return nil, mapError(err)
-	}
-	return out, nil
+	return pgxModels[membershipModel, domain.Membership](ctx, s.db, q)
 }
 
 // RoleAssignmentsByMembershipIDs returns the role assignments of the given
@@ -655,19 +643,7 @@ func (s *UserService) RoleAssignmentsByMembershipIDs(ctx context.Context, scope 
 	if !scope.All {
 		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
 	}
-	var out []*domain.RoleAssignment
-	err := s.db.pgxRead(ctx, s.db.DB, q.Order("product_id", "id"), func(r pgx.Rows) error {
-		var m roleAssignmentModel
-		if err := r.Scan(m.scanTargets()...); err != nil {
-			return err
-		}
-		out = append(out, m.domain())
-		return nil
-	})
-	if err != nil {
-		return nil, mapError(err)
-	}
-	return out, nil
+	return pgxModels[roleAssignmentModel, domain.RoleAssignment](ctx, s.db, q.Order("product_id", "id"))
 }
 
 // AuthorizationInputComment marks the only reads of memberships and role
