@@ -155,6 +155,26 @@ func bold(s string) string {
 	return "**" + s + "**"
 }
 
+// graphqlCases are the cases of a benchmark measured side by side: the
+// names under prefix that have a …/graphql run (and a …/sql one), in order.
+func graphqlCases(order []string, prefix string) []string {
+	var cases []string
+	for _, n := range order {
+		if strings.HasPrefix(n, prefix) && strings.HasSuffix(n, "/graphql") {
+			cases = append(cases, strings.TrimSuffix(strings.TrimPrefix(n, prefix), "/graphql"))
+		}
+	}
+	return cases
+}
+
+// sideBySide is a table row's figures for one case: GraphQL (with its
+// server CPU cell as given), the raw SQL, and the ratios of the two.
+func sideBySide(g, s runs, cpu string) string {
+	return strings.Join([]string{g.ms("p50-ms"), bold(g.ms("p95-ms")), g.ms("p99-ms"), g.rate(), cpu,
+		s.ms("p50-ms"), s.ms("p95-ms"), s.ms("p99-ms"), s.rate(),
+		ratio(g, s, "p50-ms"), bold(ratio(g, s, "p95-ms")), ratio(g, s, "p99-ms"), ratio(s, g, "req/s")}, " | ")
+}
+
 func tables(results []result) string {
 	byName := map[string]runs{}
 	var order []string
@@ -173,12 +193,7 @@ func tables(results []result) string {
 		fmt.Fprintf(&b, "Each figure is the median of %d runs, with [min–max]; each ratio is taken run by run (GraphQL and SQL measured side by side), then the median [min–max] of the %d ratios.\n\n", n, n)
 	}
 	// Users page: GraphQL against the raw SQL baseline.
-	var pages []string
-	for _, n := range order {
-		if strings.HasPrefix(n, "BenchmarkUsersPage/") && strings.HasSuffix(n, "/graphql") {
-			pages = append(pages, strings.TrimSuffix(strings.TrimPrefix(n, "BenchmarkUsersPage/"), "/graphql"))
-		}
-	}
+	pages := graphqlCases(order, "BenchmarkUsersPage/")
 	if len(pages) > 0 {
 		b.WriteString("Users page of 50 with memberships, tenants, roles and totalCount. Latencies in ms; ratios are GraphQL ÷ raw SQL (throughput: SQL ÷ GraphQL, so above 1× means GraphQL is slower). *Server CPU* is the CPU time the server process spent per request (from /proc), which the other engineers' load on the shared machine does not inflate. The raw SQL connects with the server's settings (db.SessionConfig: simple protocol, no parallel workers).\n\n")
 		b.WriteString("| viewer | filter | GraphQL p50 | p95 | p99 | req/s | server CPU | SQL p50 | p95 | p99 | req/s | ratio p50 | p95 | p99 | throughput |\n")
@@ -186,31 +201,20 @@ func tables(results []result) string {
 		for _, p := range pages {
 			g, s := byName["BenchmarkUsersPage/"+p+"/graphql"], byName["BenchmarkUsersPage/"+p+"/sql"]
 			viewer, filter, _ := strings.Cut(p, "/")
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-				viewer, filter, g.ms("p50-ms"), bold(g.ms("p95-ms")), g.ms("p99-ms"), g.rate(), g.cpu(),
-				s.ms("p50-ms"), s.ms("p95-ms"), s.ms("p99-ms"), s.rate(),
-				ratio(g, s, "p50-ms"), bold(ratio(g, s, "p95-ms")), ratio(g, s, "p99-ms"), ratio(s, g, "req/s"))
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", viewer, filter, sideBySide(g, s, g.cpu()))
 		}
 		b.WriteString("\n")
 	}
 	// User profile: GraphQL against the raw SQL baseline, and the SPA's
 	// wider document through the server only.
-	var profiles []string
-	for _, n := range order {
-		if strings.HasPrefix(n, "BenchmarkUserProfile/") && strings.HasSuffix(n, "/graphql") {
-			profiles = append(profiles, strings.TrimSuffix(strings.TrimPrefix(n, "BenchmarkUserProfile/"), "/graphql"))
-		}
-	}
+	profiles := graphqlCases(order, "BenchmarkUserProfile/")
 	if len(profiles) > 0 {
 		b.WriteString("User profile: `node(id:)` on a user with memberships, tenants and role assignments (`bench.ProfileQuery`, the document of loadtest/profile.js), cycling through the 20 users of the viewer's scope with the most memberships and roles. Latencies in ms; ratios are GraphQL ÷ raw SQL (throughput: SQL ÷ GraphQL). *SPA document* is the SPA's own `UserProfile` operation (frontend/src/features/users/operations.ts: viewerCan, assignable products, roles, groups and levels), through the server only: it has no raw SQL baseline.\n\n")
 		b.WriteString("| viewer | document | GraphQL p50 | p95 | p99 | req/s | server CPU | SQL p50 | p95 | p99 | req/s | ratio p50 | p95 | p99 | throughput |\n")
 		b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 		for _, v := range profiles {
 			g, s := byName["BenchmarkUserProfile/"+v+"/graphql"], byName["BenchmarkUserProfile/"+v+"/sql"]
-			fmt.Fprintf(&b, "| %s | profile.js | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-				v, g.ms("p50-ms"), bold(g.ms("p95-ms")), g.ms("p99-ms"), g.rate(), bold(g.cpu()),
-				s.ms("p50-ms"), s.ms("p95-ms"), s.ms("p99-ms"), s.rate(),
-				ratio(g, s, "p50-ms"), bold(ratio(g, s, "p95-ms")), ratio(g, s, "p99-ms"), ratio(s, g, "req/s"))
+			fmt.Fprintf(&b, "| %s | profile.js | %s |\n", v, sideBySide(g, s, bold(g.cpu())))
 			if spa, ok := byName["BenchmarkUserProfile/"+v+"/spa"]; ok {
 				fmt.Fprintf(&b, "| %s | SPA document | %s | %s | %s | %s | %s | – | – | – | – | – | – | – | – |\n",
 					v, spa.ms("p50-ms"), spa.ms("p95-ms"), spa.ms("p99-ms"), spa.rate(), spa.cpu())
