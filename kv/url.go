@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
 // Mode is the shape of the Redis deployment a REDIS_URL names.
@@ -72,6 +73,7 @@ func ParseURL(raw string) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
+		opt.MaintNotificationsConfig = noMaintNotifications()
 		return &Config{Mode: ModeSingle, Single: opt, Ack: ack}, nil
 	case "redis-cluster", "rediss-cluster", "redis-sentinel", "rediss-sentinel":
 	default:
@@ -137,6 +139,7 @@ func ParseURL(raw string) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
+		opt.MaintNotificationsConfig = noMaintNotifications()
 		return &Config{Mode: ModeCluster, Cluster: opt, Ack: ack}, nil
 	}
 
@@ -177,6 +180,17 @@ func ParseURL(raw string) (*Config, error) {
 		opt.Password, _ = user.Password()
 	}
 	return &Config{Mode: ModeSentinel, Sentinel: opt, Ack: ack}, nil
+}
+
+// noMaintNotifications turns off go-redis's maintenance notifications
+// (a Redis Enterprise / Redis Cloud feature). Left on "auto", each new
+// connection tries a handshake that Redis Community refuses, an extra
+// round trip, and go-redis then rewrites the options that every
+// dedicated connection (node.Conn(), used by Write) shares, while others
+// read them: a data race (TestConcurrentFreshConnections). Sentinel
+// clients have them off already.
+func noMaintNotifications() *maintnotifications.Config {
+	return &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 }
 
 // parseAddrs splits "h1:p1,h2:p2" into host:port pairs, adding defPort

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9/maintnotifications"
+
 	"tenantadmin/kv"
 )
 
@@ -44,6 +46,16 @@ func TestParseURL(t *testing.T) {
 		if c.Mode != kv.ModeSentinel || strings.Join(o.SentinelAddrs, " ") != "s1:26379 s2:26380" || o.MasterName != "my master" ||
 			o.DB != 3 || o.Password != "nodepw" || o.SentinelPassword != "sp" || o.DialTimeout != time.Second {
 			t.Fatalf("%+v %+v", c, o)
+		}
+	})
+	t.Run("NoMaintNotifications", func(t *testing.T) {
+		// See TestConcurrentFreshConnections.
+		single, err1 := kv.ParseURL("redis://h:1/0")
+		cluster, err2 := kv.ParseURL("redis-cluster://h1:7000")
+		if err1 != nil || err2 != nil ||
+			single.Single.MaintNotificationsConfig == nil || single.Single.MaintNotificationsConfig.Mode != maintnotifications.ModeDisabled ||
+			cluster.Cluster.MaintNotificationsConfig == nil || cluster.Cluster.MaintNotificationsConfig.Mode != maintnotifications.ModeDisabled {
+			t.Fatalf("maintenance notifications not off: %v %v %+v %+v", err1, err2, single, cluster)
 		}
 	})
 	t.Run("ErrBad", func(t *testing.T) {
