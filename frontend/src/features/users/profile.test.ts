@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { identityChanges, productCards, sites, type ProfileAssignment, type ProfileMembership } from './profile';
+import { describeUserBurst, identityChanges, productCards, sites, type ProfileAssignment, type ProfileMembership } from './profile';
 
 const tenant = (id: string, name: string, parent: { id: string; name: string } | null = null) => ({ id, name, country: 'IT', parent });
 function a(id: string, product: string, role: string, category: 'ADMIN' | 'OPERATOR', status: 'ACTIVE' | 'SUSPENDED' = 'ACTIVE'): ProfileAssignment {
@@ -103,5 +103,28 @@ describe('identityChanges', () => {
 
   test('hidden names (R12) count as empty', () => {
     expect(identityChanges({ ...current, givenName: null }, { ...same, givenName: '' }, all)).toEqual({});
+  });
+});
+
+describe('describeUserBurst', () => {
+  const user: { id: string; username: string; displayName: string | null } = { id: 'U1', username: 'mrossi', displayName: 'Mario Rossi' };
+  const change = (fields: string[], who = user) => ({ details: { __typename: 'UserChange' as const, user: who, changes: fields.map((field) => ({ field })) } });
+  const other = { details: { __typename: 'RoleAssignmentChange' } };
+  test('OK: every field of the burst once, in order, without the version; the newest name', () => {
+    expect(describeUserBurst([change(['status', 'version']), change(['timeZone', 'status', 'version'])], 'U1')).toEqual({
+      name: 'Mario Rossi',
+      fields: ['status', 'timeZone'],
+    });
+  });
+  test('OK: a later event without fields (a role) does not hide an earlier change', () => {
+    expect(describeUserBurst([change(['timeZone']), other, change(['version'])], 'U1')).toEqual({ name: 'Mario Rossi', fields: ['timeZone'] });
+  });
+  test('OK: the username when the name is hidden', () => {
+    expect(describeUserBurst([change(['email'], { ...user, displayName: null })], 'U1')).toEqual({ name: 'mrossi', fields: ['email'] });
+  });
+  test('nothing to say: another user, only the version, or no user change', () => {
+    expect(describeUserBurst([change(['email'], { ...user, id: 'U2' })], 'U1')).toBeNull();
+    expect(describeUserBurst([change(['version']), other], 'U1')).toBeNull();
+    expect(describeUserBurst([], 'U1')).toBeNull();
   });
 });

@@ -146,3 +146,32 @@ export function identityChanges(
   if (caps.extras && draft.birthDate !== undefined && draft.birthDate !== (current.birthDate ?? '')) out.birthDate = draft.birthDate;
   return out;
 }
+
+/** What `describeUserBurst` needs of a change event. */
+export interface UserChangeEventLike {
+  details:
+    | { __typename: 'UserChange'; user?: { id: string; username: string; displayName?: string | null } | null; changes: { field: string }[] }
+    | { __typename: string };
+}
+
+/**
+ * The fields of user `id` that a burst of change events changed, each once
+ * in the order they first changed (the version counter left out), and how
+ * the newest of those events names the user: the live note of a profile
+ * says all of them, not only the last event's (which may be about a role
+ * or carry no field). Null when no event of the burst changed a field of
+ * the user.
+ */
+export function describeUserBurst(burst: readonly UserChangeEventLike[], id: string): { name: string | null; fields: string[] } | null {
+  const fields: string[] = [];
+  let name: string | null = null;
+  for (const e of burst) {
+    const d = e.details;
+    if (d.__typename !== 'UserChange' || !('changes' in d) || d.user?.id !== id) continue;
+    const changed = d.changes.map((c) => c.field).filter((f) => f !== 'version');
+    if (changed.length === 0) continue;
+    for (const f of changed) if (!fields.includes(f)) fields.push(f);
+    name = d.user.displayName ?? d.user.username ?? null;
+  }
+  return fields.length > 0 ? { name, fields } : null;
+}

@@ -34,7 +34,7 @@ import { useLiveRefetch, type ChangeEventLike } from '../useLiveRefetch';
 import { useFieldLabel } from '../../audit/components/FieldChanges';
 import { displayName } from '../grouping';
 import { ReactivateUserMutation, SuspendUserMutation, UserProfileQuery } from '../operations';
-import { productCards, sites, type ProductCard } from '../profile';
+import { describeUserBurst, productCards, sites, type ProductCard } from '../profile';
 import { userErrorsOf } from '../../../lib/userErrors';
 
 type ProfileUser = Extract<NonNullable<UserProfileData['node']>, { __typename: 'User' }>;
@@ -63,22 +63,21 @@ export function UserProfilePage() {
   const [liveNote, setLiveNote] = useState('');
   const fieldLabel = useFieldLabel();
   const onLiveChange = useCallback(
-    (e: ChangeEventLike) => {
+    (_last: ChangeEventLike, burst: ChangeEventLike[]) => {
       // Since events carry global IDs (issue 15.4) this user's own deletion
       // matches too: say so, and keep the page as it is rather than
       // reloading it into "not found" under the deletion's result.
-      if (e.type === 'USER_DELETED' && e.subjectId === id) {
+      if (burst.some((e) => e.type === 'USER_DELETED' && e.subjectId === id)) {
         setLiveNote(t('live.profileDeleted', { time: new Date().toLocaleTimeString() }));
         return;
       }
       refetch();
       let note = t('live.profileUpdated', { time: new Date().toLocaleTimeString() });
-      // What changed, in words, from the event's typed details.
-      const d = e.details;
-      if (d.__typename === 'UserChange' && d.user?.id === id && d.changes.length > 0) {
-        const name = d.user.displayName ?? d.user.username ?? t('changes.live.someone');
-        const fields = d.changes.filter((c) => c.field !== 'version').map((c) => fieldLabel(c.field));
-        if (fields.length > 0) note += ' ' + t('changes.live.userUpdated', { name, fields: fields.join(', ') });
+      // What changed, in words, from the typed details of every event of the burst.
+      const changed = describeUserBurst(burst, id);
+      if (changed) {
+        const name = changed.name ?? t('changes.live.someone');
+        note += ' ' + t('changes.live.userUpdated', { name, fields: changed.fields.map(fieldLabel).join(', ') });
       }
       setLiveNote(note);
     },
