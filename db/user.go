@@ -655,8 +655,7 @@ const AuthorizationInputComment = "authorization input"
 // MemberTenantIDsByUserIDs returns, for each user, every tenant they are a
 // member of: the input of the personal-data rule and of visibility checks.
 func (s *UserService) MemberTenantIDsByUserIDs(ctx context.Context, userIDs []int64) (map[int64][]int64, error) {
-	q := s.db.NewSelect().Comment(AuthorizationInputComment).Table("memberships").Column("user_id", "tenant_id").
-		Where("user_id IN (?)", bun.List(userIDs)).Order("user_id", "tenant_id")
+	q := memberTenantsQuery(s.db, userIDs)
 	out := make(map[int64][]int64, len(userIDs))
 	err := s.db.pgxRead(ctx, s.db.DB, q, func(r pgx.Rows) error {
 		var userID, tenantID int64

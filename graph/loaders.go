@@ -14,6 +14,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	usecase "tenantadmin/app"
+	"tenantadmin/db"
 	"tenantadmin/domain"
 )
 
@@ -361,71 +362,66 @@ func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 	if err != nil {
 		return
 	}
-	var wg sync.WaitGroup
-	// The personal-data rule needs every tenant of each person: read it
-	// beside the scoped memberships, unless the viewer sees all anyway.
+	// Everything the page's fields will load, in one round trip.
+	req := db.PageRelationsRequest{Scope: scope, UserIDs: userIDs,
+		RoleAssignments: selects(ctx, "memberships", "roleAssignments")}
+	// The personal-data rule needs every tenant of each person, unless the
+	// viewer sees all anyway.
 	if pd, err := l.PersonalData(ctx); err == nil && !pd.All {
-		wg.Go(func() {
-			if byUser, err := l.app.Users.MemberTenantIDsByUserIDs(ctx, userIDs); err == nil {
-				for id, tenants := range everyKey(byUser, userIDs) {
-					l.memberTenants.Prime(id, tenants)
-				}
-			}
-		})
+		req.MemberTenants = true
 	}
-	rows, err := l.app.Users.MembershipsByUserIDs(ctx, scope, userIDs)
+	if selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant") {
+		req.Tenants = true
+		for _, u := range users {
+			if u.HomeTenantID != 0 && scope.Contains(u.HomeTenantID) {
+				req.HomeTenantIDs = append(req.HomeTenantIDs, u.HomeTenantID)
+			}
+		}
+	}
+	rel, err := l.app.Users.PageRelations(ctx, req)
 	if err != nil {
-		wg.Wait()
 		return // the fields report it when they load
 	}
 	byUser := make(map[int64][]*domain.Membership, len(userIDs))
-	for _, m := range rows {
+	var membershipIDs, tenantIDs []int64
+	for _, m := range rel.Memberships {
 		byUser[m.UserID] = append(byUser[m.UserID], m)
+		membershipIDs = append(membershipIDs, m.ID)
+		tenantIDs = append(tenantIDs, m.TenantID)
 	}
 	for _, id := range userIDs {
 		l.memberships.Prime(id, byUser[id])
 	}
-	var membershipIDs, tenantIDs []int64
-	for _, m := range rows {
-		membershipIDs = append(membershipIDs, m.ID)
-		tenantIDs = append(tenantIDs, m.TenantID)
+	if req.MemberTenants {
+		for id, tenants := range everyKey(rel.MemberTenants, userIDs) {
+			l.memberTenants.Prime(id, tenants)
+		}
 	}
-	if len(membershipIDs) > 0 && selects(ctx, "memberships", "roleAssignments") {
-		wg.Go(func() {
-			rows, err := l.app.Users.RoleAssignmentsByMembershipIDs(ctx, scope, membershipIDs)
-			if err != nil {
-				return
-			}
-			byMembership := make(map[int64][]*domain.RoleAssignment, len(membershipIDs))
-			for _, ra := range rows {
-				byMembership[ra.MembershipID] = append(byMembership[ra.MembershipID], ra)
-			}
-			for _, id := range membershipIDs {
-				l.roleAssignments.Prime(id, byMembership[id])
-			}
-		})
+	if req.RoleAssignments {
+		byMembership := make(map[int64][]*domain.RoleAssignment, len(membershipIDs))
+		for _, ra := range rel.RoleAssignments {
+			byMembership[ra.MembershipID] = append(byMembership[ra.MembershipID], ra)
+		}
+		for _, id := range membershipIDs {
+			l.roleAssignments.Prime(id, byMembership[id])
+		}
 	}
-	l.prefetchCards(ctx, userIDs, membershipIDs, slices.Clone(tenantIDs)) // admin_read.go
-	if selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant") {
-		for _, u := range users {
-			if u.HomeTenantID != 0 && scope.Contains(u.HomeTenantID) {
-				tenantIDs = append(tenantIDs, u.HomeTenantID)
+	for _, t := range rel.Tenants {
+		l.tenant.Prime(t.ID, t)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { l.prefetchCards(ctx, userIDs, membershipIDs, compact(tenantIDs)) }) // admin_read.go
+	if req.Tenants && selects(ctx, "memberships", "tenant", "parent") {
+		var parentIDs []int64
+		read := func(id int64) bool {
+			return slices.ContainsFunc(rel.Tenants, func(t *domain.Tenant) bool { return t.ID == id })
+		}
+		for _, t := range rel.Tenants {
+			if t.ParentID != nil && scope.Contains(*t.ParentID) && !read(*t.ParentID) {
+				parentIDs = append(parentIDs, *t.ParentID)
 			}
 		}
-		parents := selects(ctx, "memberships", "tenant", "parent")
-		wg.Go(func() {
-			loaded := l.primeTenants(ctx, compact(tenantIDs))
-			if !parents {
-				return
-			}
-			var parentIDs []int64
-			for _, t := range loaded {
-				if t.ParentID != nil && scope.Contains(*t.ParentID) {
-					parentIDs = append(parentIDs, *t.ParentID)
-				}
-			}
-			l.primeTenants(ctx, compact(parentIDs))
-		})
+		l.primeTenants(ctx, compact(parentIDs))
 	}
 	wg.Wait()
 }

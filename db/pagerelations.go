@@ -1,0 +1,170 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+
+	"tenantadmin/domain"
+)
+
+// PageRelationsRequest says what a page of users shows beside the users:
+// their memberships in the viewer's readable tenants always, and on demand
+// every tenant each of them belongs to (the personal-data rule's input),
+// the role assignments of those memberships and the memberships' tenants
+// (with the given home tenants).
+type PageRelationsRequest struct {
+	Scope           domain.Scope // the viewer's readable tenants
+	UserIDs         []int64
+	MemberTenants   bool
+	RoleAssignments bool
+	Tenants         bool
+	HomeTenantIDs   []int64 // read with the tenants; the caller keeps those in scope
+}
+
+// PageRelations is what PageRelationsRequest asked for.
+type PageRelations struct {
+	Memberships     []*domain.Membership // ordered by tenant, as MembershipsByUserIDs
+	MemberTenants   map[int64][]int64    // as MemberTenantIDsByUserIDs
+	RoleAssignments []*domain.RoleAssignment
+	Tenants         []*domain.Tenant
+}
+
+// PageRelations reads a page's relations in one round trip (issue 17.1):
+// the statements go to PostgreSQL as one batch. Each answers exactly what
+// its separate read answers (MembershipsByUserIDs,
+// MemberTenantIDsByUserIDs, RoleAssignmentsByMembershipIDs of those
+// memberships, TenantsByIDs of their tenants and the home tenants), the
+// membership IDs and tenant IDs coming from a subquery over the same scoped
+// memberships instead of from the answer of the first read. Every
+// statement keeps its scope condition; TestPageRelationsMatchSeparateReads
+// compares them.
+func (s *UserService) PageRelations(ctx context.Context, req PageRelationsRequest) (*PageRelations, error) {
+	out := &PageRelations{}
+	if len(req.UserIDs) == 0 {
+		return out, nil
+	}
+	scoped := func(q *bun.SelectQuery, column string) *bun.SelectQuery {
+		if !req.Scope.All {
+			q.Where(column+" IN (?)", bun.List(nonEmpty(req.Scope.TenantIDs)))
+		}
+		return q
+	}
+	// The page's memberships: MembershipsByUserIDs's statement.
+	memberships := scoped(s.db.NewSelect().Model((*membershipModel)(nil)).ColumnExpr(membershipColumns).
+		Where("user_id IN (?)", bun.List(req.UserIDs)).Order("tenant_id"), "tenant_id")
+	batch := []batchRead{{memberships, func(r pgx.Rows) error {
+		var m membershipModel
+		if err := r.Scan(m.scanTargets()...); err != nil {
+			return err
+		}
+		out.Memberships = append(out.Memberships, m.domain())
+		return nil
+	}}}
+	if req.MemberTenants {
+		out.MemberTenants = make(map[int64][]int64, len(req.UserIDs))
+		batch = append(batch, batchRead{memberTenantsQuery(s.db, req.UserIDs), func(r pgx.Rows) error {
+			var userID, tenantID int64
+			if err := r.Scan(&userID, &tenantID); err != nil {
+				return err
+			}
+			out.MemberTenants[userID] = append(out.MemberTenants[userID], tenantID)
+			return nil
+		}})
+	}
+	// The same memberships, as the subquery the next reads take their IDs
+	// from.
+	pageMemberships := func(column string) *bun.SelectQuery {
+		return scoped(s.db.NewSelect().TableExpr("memberships AS pm").Column(column).
+			Where("pm.user_id IN (?)", bun.List(req.UserIDs)), "pm.tenant_id")
+	}
+	if req.RoleAssignments {
+		q := scoped(s.db.NewSelect().Model((*roleAssignmentModel)(nil)).ColumnExpr(roleAssignmentColumns).
+			Where("membership_id IN (?)", pageMemberships("pm.id")), "tenant_id").Order("product_id", "id")
+		batch = append(batch, batchRead{q, func(r pgx.Rows) error {
+			var m roleAssignmentModel
+			if err := r.Scan(m.scanTargets()...); err != nil {
+				return err
+			}
+			out.RoleAssignments = append(out.RoleAssignments, m.domain())
+			return nil
+		}})
+	}
+	if req.Tenants {
+		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			q.Where("id IN (?)", pageMemberships("pm.tenant_id"))
+			if len(req.HomeTenantIDs) > 0 {
+				q.WhereOr("id IN (?)", bun.List(req.HomeTenantIDs))
+			}
+			return q
+		})
+		batch = append(batch, batchRead{scoped(q, "id"), func(r pgx.Rows) error {
+			var m tenantModel
+			if err := r.Scan(m.scanTargets()...); err != nil {
+				return err
+			}
+			out.Tenants = append(out.Tenants, m.domain())
+			return nil
+		}})
+	}
+	if err := s.db.pgxBatch(ctx, batch); err != nil {
+		return nil, mapError(err)
+	}
+	return out, nil
+}
+
+// memberTenantsQuery is MemberTenantIDsByUserIDs's statement.
+func memberTenantsQuery(d *DB, userIDs []int64) *bun.SelectQuery {
+	return d.NewSelect().Comment(AuthorizationInputComment).Table("memberships").Column("user_id", "tenant_id").
+		Where("user_id IN (?)", bun.List(userIDs)).Order("user_id", "tenant_id")
+}
+
+// batchRead is one read of a batch: the statement and what scans its rows.
+type batchRead struct {
+	q    fmt.Stringer
+	scan func(pgx.Rows) error
+}
+
+// pgxBatch runs reads as pgxRead does, all in one round trip: pgx sends a
+// batch as one message of several statements under the simple protocol
+// the pool uses (db.SessionConfig), and PostgreSQL answers each in turn.
+func (db *DB) pgxBatch(ctx context.Context, reads []batchRead) error {
+	var b pgx.Batch
+	for _, r := range reads {
+		query := r.q.String()
+		db.noteStatement(ctx, query)
+		b.Queue(query)
+	}
+	conn, err := db.DB.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		results := driverConn.(*stdlib.Conn).Conn().SendBatch(ctx, &b)
+		for _, r := range reads {
+			if err := scanAll(results, r.scan); err != nil {
+				results.Close()
+				return err
+			}
+		}
+		return results.Close()
+	})
+}
+
+func scanAll(results pgx.BatchResults, scan func(pgx.Rows) error) error {
+	rows, err := results.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,142 @@
+package db_test
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"tenantadmin/db"
+	"tenantadmin/domain"
+)
+
+// TestPageRelationsMatchSeparateReads: the one-round-trip read of a page's
+// relations (issue 17.1) answers what the separate reads answer, for the
+// whole directory, for tenant scopes of several sizes, for an empty scope,
+// and with home tenants inside and outside the scope: the same memberships
+// in the same order, the same tenants of each person, the same role
+// assignments in the same order, the same tenants. A scope condition left
+// out of one of its statements, or a subquery that does not match the
+// memberships read, fails here.
+func TestPageRelationsMatchSeparateReads(t *testing.T) {
+	ctx := context.Background()
+	d, conn := generatedUsers(t, 400)
+	// Home tenants on a third of the people, some outside their memberships.
+	if _, err := conn.Exec(ctx, `UPDATE users SET home_tenant_id = (SELECT min(id) FROM tenants) + (id % 7) WHERE id % 3 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	users, tenants := db.NewUserService(d), db.NewTenantService(d)
+	var allUsers, allTenants []int64
+	for _, q := range []struct {
+		sql string
+		ids *[]int64
+	}{{"SELECT id FROM users ORDER BY id", &allUsers}, {"SELECT id FROM tenants ORDER BY id", &allTenants}} {
+		rows, err := conn.Query(ctx, q.sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			*q.ids = append(*q.ids, id)
+		}
+		if rows.Err() != nil {
+			t.Fatal(rows.Err())
+		}
+	}
+	rng := rand.New(rand.NewPCG(17, 1))
+	pick := func(from []int64, n int) []int64 {
+		p := slices.Clone(from)
+		rng.Shuffle(len(p), func(i, j int) { p[i], p[j] = p[j], p[i] })
+		return p[:min(n, len(p))]
+	}
+	same := func(what string, got, want any) {
+		t.Helper()
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if string(g) != string(w) {
+			t.Fatalf("%s: the batch answers\n %s\nthe separate read\n %s", what, g, w)
+		}
+	}
+	byID := func(ts []*domain.Tenant) []*domain.Tenant {
+		return slices.SortedFunc(slices.Values(ts), func(a, b *domain.Tenant) int { return int(a.ID - b.ID) })
+	}
+	scopes := map[string]domain.Scope{
+		"all":   {All: true},
+		"none":  {},
+		"one":   {TenantIDs: pick(allTenants, 1)},
+		"five":  {TenantIDs: pick(allTenants, 5)},
+		"half":  {TenantIDs: pick(allTenants, len(allTenants)/2)},
+		"every": {TenantIDs: allTenants},
+	}
+	nonEmpty := 0
+	for name, scope := range scopes {
+		for round := range 4 {
+			userIDs := pick(allUsers, 50)
+			home := pick(allTenants, 6) // some in scope, some not: the statement keeps the scope
+			var statements []string
+			stop := d.ObserveQueries(func(q string) { statements = append(statements, q) })
+			got, err := users.PageRelations(ctx, db.PageRelationsRequest{Scope: scope, UserIDs: userIDs,
+				MemberTenants: true, RoleAssignments: true, Tenants: true, HomeTenantIDs: home})
+			stop()
+			if err != nil {
+				t.Fatalf("%s/%d: %v", name, round, err)
+			}
+			if len(statements) != 4 || !strings.Contains(statements[1], db.AuthorizationInputComment) {
+				t.Fatalf("%s/%d: ObserveQueries saw %d statements: %q", name, round, len(statements), statements)
+			}
+			memberships, err := users.MembershipsByUserIDs(ctx, scope, userIDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(name+" memberships", got.Memberships, memberships)
+			memberTenants, err := users.MemberTenantIDsByUserIDs(ctx, userIDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(name+" member tenants", got.MemberTenants, memberTenants)
+			var membershipIDs, tenantIDs []int64
+			for _, m := range memberships {
+				membershipIDs = append(membershipIDs, m.ID)
+				tenantIDs = append(tenantIDs, m.TenantID)
+			}
+			var assignments []*domain.RoleAssignment
+			if len(membershipIDs) > 0 {
+				if assignments, err = users.RoleAssignmentsByMembershipIDs(ctx, scope, membershipIDs); err != nil {
+					t.Fatal(err)
+				}
+			}
+			same(name+" role assignments", got.RoleAssignments, assignments)
+			for _, id := range home {
+				if scope.Contains(id) {
+					tenantIDs = append(tenantIDs, id)
+				}
+			}
+			var wantTenants []*domain.Tenant
+			if len(tenantIDs) > 0 {
+				if wantTenants, err = tenants.TenantsByIDs(ctx, scope, tenantIDs); err != nil {
+					t.Fatal(err)
+				}
+			}
+			same(name+" tenants", byID(got.Tenants), byID(wantTenants))
+			if len(assignments) > 0 && len(wantTenants) > 0 {
+				nonEmpty++
+			}
+		}
+	}
+	if nonEmpty < 8 {
+		t.Fatalf("only %d of the comparisons had role assignments and tenants to compare", nonEmpty)
+	}
+	// Only what is asked for is read.
+	var statements []string
+	stop := d.ObserveQueries(func(q string) { statements = append(statements, q) })
+	got, err := users.PageRelations(ctx, db.PageRelationsRequest{Scope: domain.Scope{All: true}, UserIDs: allUsers[:10]})
+	stop()
+	if err != nil || len(statements) != 1 || got.MemberTenants != nil || got.RoleAssignments != nil || got.Tenants != nil || len(got.Memberships) == 0 {
+		t.Fatalf("memberships alone: %d statements, %+v, %v", len(statements), got, err)
+	}
+}
