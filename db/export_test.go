@@ -84,3 +84,11 @@ func SetDistinctInputRows(n int) func() {
 	distinctInputRows = n
 	return func() { distinctInputRows = old }
 }
+
+// SetBatchScopeLimit changes the largest scope whose page relations are
+// read in one batch, for tests; it returns the function restoring it.
+func SetBatchScopeLimit(n int) func() {
+	old := batchScopeLimit
+	batchScopeLimit = n
+	return func() { batchScopeLimit = old }
+}

@@ -3,9 +3,11 @@ package db_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"tenantadmin/db"
@@ -74,61 +76,73 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 		"every": {TenantIDs: allTenants},
 	}
 	nonEmpty := 0
-	for name, scope := range scopes {
-		for round := range 4 {
-			userIDs := pick(allUsers, 50)
-			home := pick(allTenants, 6) // some in scope, some not: the statement keeps the scope
-			var statements []string
-			stop := d.ObserveQueries(func(q string) { statements = append(statements, q) })
-			got, err := users.PageRelations(ctx, db.PageRelationsRequest{Scope: scope, UserIDs: userIDs,
-				MemberTenants: true, RoleAssignments: true, Tenants: true, HomeTenantIDs: home})
-			stop()
-			if err != nil {
-				t.Fatalf("%s/%d: %v", name, round, err)
-			}
-			if len(statements) != 4 || !strings.Contains(statements[1], db.AuthorizationInputComment) {
-				t.Fatalf("%s/%d: ObserveQueries saw %d statements: %q", name, round, len(statements), statements)
-			}
-			memberships, err := users.MembershipsByUserIDs(ctx, scope, userIDs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			same(name+" memberships", got.Memberships, memberships)
-			memberTenants, err := users.MemberTenantIDsByUserIDs(ctx, userIDs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			same(name+" member tenants", got.MemberTenants, memberTenants)
-			var membershipIDs, tenantIDs []int64
-			for _, m := range memberships {
-				membershipIDs = append(membershipIDs, m.ID)
-				tenantIDs = append(tenantIDs, m.TenantID)
-			}
-			var assignments []*domain.RoleAssignment
-			if len(membershipIDs) > 0 {
-				if assignments, err = users.RoleAssignmentsByMembershipIDs(ctx, scope, membershipIDs); err != nil {
+	for _, limit := range []int{64, 0} { // batched, then on several connections
+		defer db.SetBatchScopeLimit(limit)()
+		for name, scope := range scopes {
+			name := fmt.Sprintf("%s (batch limit %d)", name, limit)
+			for round := range 4 {
+				userIDs := pick(allUsers, 50)
+				home := pick(allTenants, 6) // some in scope, some not: the statement keeps the scope
+				var (
+					mu         sync.Mutex
+					statements []string
+				)
+				stop := d.ObserveQueries(func(q string) { mu.Lock(); statements = append(statements, q); mu.Unlock() })
+				got, err := users.PageRelations(ctx, db.PageRelationsRequest{Scope: scope, UserIDs: userIDs,
+					MemberTenants: true, RoleAssignments: true, Tenants: true, HomeTenantIDs: home})
+				stop()
+				if err != nil {
+					t.Fatalf("%s/%d: %v", name, round, err)
+				}
+				if len(statements) != 4 || !slices.ContainsFunc(statements, func(q string) bool { return strings.Contains(q, db.AuthorizationInputComment) }) {
+					t.Fatalf("%s/%d: ObserveQueries saw %d statements: %q", name, round, len(statements), statements)
+				}
+				memberships, err := users.MembershipsByUserIDs(ctx, scope, userIDs)
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
-			same(name+" role assignments", got.RoleAssignments, assignments)
-			for _, id := range home {
-				if scope.Contains(id) {
-					tenantIDs = append(tenantIDs, id)
-				}
-			}
-			var wantTenants []*domain.Tenant
-			if len(tenantIDs) > 0 {
-				if wantTenants, err = tenants.TenantsByIDs(ctx, scope, tenantIDs); err != nil {
+				same(name+" memberships", got.Memberships, memberships)
+				memberTenants, err := users.MemberTenantIDsByUserIDs(ctx, userIDs)
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
-			same(name+" tenants", byID(got.Tenants), byID(wantTenants))
-			if len(assignments) > 0 && len(wantTenants) > 0 {
-				nonEmpty++
+				same(name+" member tenants", got.MemberTenants, memberTenants)
+				var membershipIDs, tenantIDs []int64
+				for _, m := range memberships {
+					membershipIDs = append(membershipIDs, m.ID)
+					tenantIDs = append(tenantIDs, m.TenantID)
+				}
+				var assignments []*domain.RoleAssignment
+				if len(membershipIDs) > 0 {
+					if assignments, err = users.RoleAssignmentsByMembershipIDs(ctx, scope, membershipIDs); err != nil {
+						t.Fatal(err)
+					}
+				}
+				same(name+" role assignments", got.RoleAssignments, assignments)
+				for _, ra := range got.RoleAssignments {
+					if !scope.Contains(ra.TenantID) {
+						t.Fatalf("%s: role assignment %d of tenant %d, outside the scope", name, ra.ID, ra.TenantID)
+					}
+				}
+				for _, id := range home {
+					if scope.Contains(id) {
+						tenantIDs = append(tenantIDs, id)
+					}
+				}
+				var wantTenants []*domain.Tenant
+				if len(tenantIDs) > 0 {
+					if wantTenants, err = tenants.TenantsByIDs(ctx, scope, tenantIDs); err != nil {
+						t.Fatal(err)
+					}
+				}
+				same(name+" tenants", byID(got.Tenants), byID(wantTenants))
+				if len(assignments) > 0 && len(wantTenants) > 0 {
+					nonEmpty++
+				}
 			}
 		}
 	}
-	if nonEmpty < 8 {
+	if nonEmpty < 16 {
 		t.Fatalf("only %d of the comparisons had role assignments and tenants to compare", nonEmpty)
 	}
 	// Only what is asked for is read.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -34,6 +35,9 @@ type Loaders struct {
 	// every role they hold. Never shown; decisions about the person need all.
 	memberTenants *dataloadgen.Loader[int64, []int64]
 	targetRoles   *dataloadgen.Loader[int64, []domain.TargetRole]
+	// loneUser is the person whose tenants PrimeLoneUser read (0: none):
+	// PrefetchUserPage does not read them again.
+	loneUser atomic.Int64
 
 	catalogOnce sync.Once
 	catalog     catalogIndex
@@ -368,7 +372,7 @@ func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 	// The personal-data rule needs every tenant of each person, unless the
 	// viewer sees all anyway.
 	if pd, err := l.PersonalData(ctx); err == nil && !pd.All {
-		req.MemberTenants = true
+		req.MemberTenants = len(userIDs) > 1 || l.loneUser.Load() != userIDs[0]
 	}
 	if selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant") {
 		req.Tenants = true
@@ -443,6 +447,7 @@ func (l *Loaders) PrimeLoneUser(ctx context.Context, id int64) {
 	wg.Go(func() {
 		if byUser, err := l.app.Users.MemberTenantIDsByUserIDs(ctx, []int64{id}); err == nil {
 			l.memberTenants.Prime(id, everyKey(byUser, []int64{id})[id])
+			l.loneUser.Store(id)
 		}
 	})
 	if rows, err := l.app.Users.VisibleUsersByIDs(ctx, l.viewerID(), scope, []int64{id}); err == nil {
