@@ -55,14 +55,20 @@ func parse(path string) (results []result, logs []string, err error) {
 	defer f.Close()
 	s := bufio.NewScanner(f)
 	s.Buffer(make([]byte, 1<<20), 1<<20)
+	// The same description once, when the input joins several go test runs.
+	addLog := func(line, from string) {
+		if l := strings.TrimSpace(line[strings.Index(line, from):]); !slices.Contains(logs, l) {
+			logs = append(logs, l)
+		}
+	}
 	for s.Scan() {
 		line := s.Text()
 		if strings.Contains(line, "readpath_test.go") && strings.Contains(line, "viewer ") {
-			logs = append(logs, strings.TrimSpace(line[strings.Index(line, "viewer "):]))
+			addLog(line, "viewer ")
 			continue
 		}
 		if strings.Contains(line, "profile_test.go") && strings.Contains(line, "profile users of ") {
-			logs = append(logs, strings.TrimSpace(line[strings.Index(line, "profile users of "):]))
+			addLog(line, "profile users of ")
 			continue
 		}
 		fields := strings.Fields(line)

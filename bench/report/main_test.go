@@ -44,6 +44,23 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestReportDescribesOnce: the output of several go test runs joined (a
+// before/after alternation) describes each viewer once.
+func TestReportDescribesOnce(t *testing.T) {
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "bench.out"), filepath.Join(dir, "BENCHMARKS.md")
+	if err := os.WriteFile(in, []byte(sample+sample), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(in, out, "read-path", "Read path", "bench/run.sh", "", "abc123"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	if n := strings.Count(string(b), "- viewer tenant-admin:"); n != 1 {
+		t.Errorf("the viewer is described %d times:\n%s", n, b)
+	}
+}
+
 // TestReportRuns: with several runs (go test -count N) every figure is the
 // median [min–max], and each ratio is taken run by run.
 func TestReportRuns(t *testing.T) {
