@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
@@ -59,14 +58,7 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 	// The page's memberships: MembershipsByUserIDs's statement.
 	memberships := scoped(s.db.NewSelect().Model((*membershipModel)(nil)).ColumnExpr(membershipColumns).
 		Where("user_id IN (?)", bun.List(req.UserIDs)).Order("tenant_id"), "tenant_id")
-	batch := []batchRead{{memberships, func(r pgx.Rows) error {
-		var m membershipModel
-		if err := r.Scan(m.scanTargets()...); err != nil {
-			return err
-		}
-		out.Memberships = append(out.Memberships, m.domain())
-		return nil
-	}}}
+	batch := []batchRead{{memberships, scanInto[membershipModel, domain.Membership](&out.Memberships)}}
 	if req.MemberTenants {
 		out.MemberTenants = make(map[int64][]int64, len(req.UserIDs))
 		batch = append(batch, batchRead{memberTenantsQuery(s.db, req.UserIDs), func(r pgx.Rows) error {
@@ -88,14 +80,7 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 		// memberships took PostgreSQL twice as long).
 		q := scoped(s.db.NewSelect().Model((*roleAssignmentModel)(nil)).ColumnExpr(roleAssignmentColumns).
 			Where("ra.user_id IN (?)", bun.List(req.UserIDs)), "ra.tenant_id").Order("ra.product_id", "ra.id")
-		batch = append(batch, batchRead{q, func(r pgx.Rows) error {
-			var m roleAssignmentModel
-			if err := r.Scan(m.scanTargets()...); err != nil {
-				return err
-			}
-			out.RoleAssignments = append(out.RoleAssignments, m.domain())
-			return nil
-		}})
+		batch = append(batch, batchRead{q, scanInto[roleAssignmentModel, domain.RoleAssignment](&out.RoleAssignments)})
 	}
 	if req.Tenants {
 		ids := scoped(s.db.NewSelect().TableExpr("memberships AS pm").Column("pm.tenant_id").
@@ -111,14 +96,7 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 			ids.UnionAll(s.db.NewSelect().ColumnExpr("unnest(?::bigint[])", pgdialect.Array(home)))
 		}
 		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", ids)
-		batch = append(batch, batchRead{q, func(r pgx.Rows) error {
-			var m tenantModel
-			if err := r.Scan(m.scanTargets()...); err != nil {
-				return err
-			}
-			out.Tenants = append(out.Tenants, m.domain())
-			return nil
-		}})
+		batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&out.Tenants)})
 	}
 	read := s.db.pgxBatch
 	if !req.Scope.All && len(req.Scope.TenantIDs) > batchScopeLimit {
@@ -173,33 +151,15 @@ func (db *DB) pgxBatch(ctx context.Context, reads []batchRead) error {
 		db.noteStatement(ctx, query)
 		b.Queue(query)
 	}
-	conn, err := db.DB.DB.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(driverConn any) error {
-		results := driverConn.(*stdlib.Conn).Conn().SendBatch(ctx, &b)
+	return withPgxConn(ctx, db.DB, func(conn *pgx.Conn) error {
+		results := conn.SendBatch(ctx, &b)
 		for _, r := range reads {
-			if err := scanAll(results, r.scan); err != nil {
+			rows, err := results.Query()
+			if err := eachRow(rows, err, r.scan); err != nil {
 				results.Close()
 				return err
 			}
 		}
 		return results.Close()
 	})
-}
-
-func scanAll(results pgx.BatchResults, scan func(pgx.Rows) error) error {
-	rows, err := results.Query()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

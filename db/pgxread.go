@@ -23,24 +23,36 @@ func (db *DB) pgxRead(ctx context.Context, h bun.IDB, q fmt.Stringer, scan func(
 		return fmt.Errorf("pgxRead needs a pool handle, got %T", h)
 	}
 	db.noteStatement(ctx, query)
+	return withPgxConn(ctx, handle, func(conn *pgx.Conn) error {
+		rows, err := conn.Query(ctx, query)
+		return eachRow(rows, err, scan)
+	})
+}
+
+// withPgxConn runs fn on the pgx connection under one of handle's pooled
+// connections.
+func withPgxConn(ctx context.Context, handle *bun.DB, fn func(*pgx.Conn) error) error {
 	conn, err := handle.DB.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return conn.Raw(func(driverConn any) error {
-		rows, err := driverConn.(*stdlib.Conn).Conn().Query(ctx, query)
-		if err != nil {
+	return conn.Raw(func(driverConn any) error { return fn(driverConn.(*stdlib.Conn).Conn()) })
+}
+
+// eachRow hands every row of a query's answer to scan (or returns the
+// query's error).
+func eachRow(rows pgx.Rows, err error, scan func(pgx.Rows) error) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
+	}
+	return rows.Err()
 }
 
 // scannedModel is a model pgxRead reads by position: M with its scan
@@ -55,15 +67,21 @@ type scannedModel[M, D any] interface {
 // values.
 func pgxModels[M, D any, PM scannedModel[M, D]](ctx context.Context, db *DB, q fmt.Stringer) ([]*D, error) {
 	var out []*D
-	err := db.pgxRead(ctx, db.DB, q, func(r pgx.Rows) error {
+	err := db.pgxRead(ctx, db.DB, q, scanInto[M, D, PM](&out))
+	return out, mapError(err)
+}
+
+// scanInto reads each row, in the order of M's scan targets, as a domain
+// value appended to out.
+func scanInto[M, D any, PM scannedModel[M, D]](out *[]*D) func(pgx.Rows) error {
+	return func(r pgx.Rows) error {
 		m := PM(new(M))
 		if err := r.Scan(m.scanTargets()...); err != nil {
 			return err
 		}
-		out = append(out, m.domain())
+		*out = append(*out, m.domain())
 		return nil
-	})
-	return out, mapError(err)
+	}
 }
 
 // The column lists below are the models' columns in the order of their
