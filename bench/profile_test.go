@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -66,15 +65,7 @@ func (e *env) profileRequests(v *viewer, query string, users []int64) []func() (
 	out := make([]func() (*http.Request, error), len(users))
 	for i, id := range users {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"id": globalID("User", id)}})
-		out[i] = func() (*http.Request, error) {
-			req, err := http.NewRequest(http.MethodPost, e.server.URL+"/graphql", bytes.NewReader(body))
-			if err != nil {
-				return nil, err
-			}
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+v.token)
-			return req, nil
-		}
+		out[i] = e.graphqlPost(v.token, body)
 	}
 	return out
 }

@@ -90,13 +90,19 @@ func TestMain(m *testing.M) {
 
 func (e *env) graphqlRequest(v *viewer, f filter) func() (*http.Request, error) {
 	body, _ := json.Marshal(map[string]any{"query": UsersPageQuery, "variables": f.variables(v)})
+	return e.graphqlPost(v.token, body)
+}
+
+// graphqlPost makes requests posting body to the server's /graphql with
+// the bearer token.
+func (e *env) graphqlPost(token string, body []byte) func() (*http.Request, error) {
 	return func() (*http.Request, error) {
 		req, err := http.NewRequest(http.MethodPost, e.server.URL+"/graphql", bytes.NewReader(body))
 		if err != nil {
 			return nil, err
 		}
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+v.token)
+		req.Header.Set("Authorization", "Bearer "+token)
 		return req, nil
 	}
 }
