@@ -61,14 +61,7 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 	batch := []batchRead{{memberships, scanInto[membershipModel, domain.Membership](&out.Memberships)}}
 	if req.MemberTenants {
 		out.MemberTenants = make(map[int64][]int64, len(req.UserIDs))
-		batch = append(batch, batchRead{memberTenantsQuery(s.db, req.UserIDs), func(r pgx.Rows) error {
-			var userID, tenantID int64
-			if err := r.Scan(&userID, &tenantID); err != nil {
-				return err
-			}
-			out.MemberTenants[userID] = append(out.MemberTenants[userID], tenantID)
-			return nil
-		}})
+		batch = append(batch, batchRead{memberTenantsQuery(s.db, req.UserIDs), scanMemberTenants(out.MemberTenants)})
 	}
 	// The scope's list of tenants appears once per statement: with the
 	// hundreds of tenants of an organisation, parsing and planning a second
@@ -133,6 +126,18 @@ func (db *DB) pgxConcurrently(ctx context.Context, reads []batchRead) error {
 func memberTenantsQuery(d *DB, userIDs []int64) *bun.SelectQuery {
 	return d.NewSelect().Comment(AuthorizationInputComment).Table("memberships").Column("user_id", "tenant_id").
 		Where("user_id IN (?)", bun.List(userIDs)).Order("user_id", "tenant_id")
+}
+
+// scanMemberTenants reads memberTenantsQuery's rows into out.
+func scanMemberTenants(out map[int64][]int64) func(pgx.Rows) error {
+	return func(r pgx.Rows) error {
+		var userID, tenantID int64
+		if err := r.Scan(&userID, &tenantID); err != nil {
+			return err
+		}
+		out[userID] = append(out[userID], tenantID)
+		return nil
+	}
 }
 
 // batchRead is one read of a batch: the statement and what scans its rows.

@@ -655,16 +655,8 @@ const AuthorizationInputComment = "authorization input"
 // MemberTenantIDsByUserIDs returns, for each user, every tenant they are a
 // member of: the input of the personal-data rule and of visibility checks.
 func (s *UserService) MemberTenantIDsByUserIDs(ctx context.Context, userIDs []int64) (map[int64][]int64, error) {
-	q := memberTenantsQuery(s.db, userIDs)
 	out := make(map[int64][]int64, len(userIDs))
-	err := s.db.pgxRead(ctx, s.db.DB, q, func(r pgx.Rows) error {
-		var userID, tenantID int64
-		if err := r.Scan(&userID, &tenantID); err != nil {
-			return err
-		}
-		out[userID] = append(out[userID], tenantID)
-		return nil
-	})
+	err := s.db.pgxRead(ctx, s.db.DB, memberTenantsQuery(s.db, userIDs), scanMemberTenants(out))
 	if err != nil {
 		return nil, mapError(err)
 	}

