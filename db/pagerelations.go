@@ -25,10 +25,21 @@ type PageRelationsRequest struct {
 	RoleAssignments bool
 	Tenants         bool
 	HomeTenantIDs   []int64 // read with the tenants, those in scope
+	// Person, when set, also reads the people themselves as
+	// VisibleUsersByIDs does (a profile: one person, read before anything
+	// is known of them) and, with the tenants, their home tenants in scope.
+	Person *VisibleTo
+}
+
+// VisibleTo is whose user directory decides which people are read.
+type VisibleTo struct {
+	ViewerID  int64
+	Directory domain.Scope
 }
 
 // PageRelations is what PageRelationsRequest asked for.
 type PageRelations struct {
+	Users           []*domain.User       // with Person, as VisibleUsersByIDs
 	Memberships     []*domain.Membership // ordered by tenant, as MembershipsByUserIDs
 	MemberTenants   map[int64][]int64    // as MemberTenantIDsByUserIDs
 	RoleAssignments []*domain.RoleAssignment
@@ -59,6 +70,10 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 	memberships := scoped(s.db.NewSelect().Model((*membershipModel)(nil)).ColumnExpr(membershipColumns).
 		Where("user_id IN (?)", bun.List(req.UserIDs)).Order("tenant_id"), "tenant_id")
 	batch := []batchRead{{memberships, scanInto[membershipModel, domain.Membership](&out.Memberships)}}
+	if req.Person != nil {
+		batch = append(batch, batchRead{visibleUsersQuery(s.db, req.Person.ViewerID, req.Person.Directory, req.UserIDs),
+			scanInto[userModel, domain.User](&out.Users)})
+	}
 	if req.MemberTenants {
 		out.MemberTenants = make(map[int64][]int64, len(req.UserIDs))
 		batch = append(batch, batchRead{memberTenantsQuery(s.db, req.UserIDs), scanMemberTenants(out.MemberTenants)})
@@ -84,9 +99,13 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 				home = append(home, id)
 			}
 		}
+		// UNION, not OR: with OR PostgreSQL reads every tenant.
 		if len(home) > 0 {
-			// UNION, not OR: with OR PostgreSQL reads every tenant.
 			ids.UnionAll(s.db.NewSelect().ColumnExpr("unnest(?::bigint[])", pgdialect.Array(home)))
+		}
+		if req.Person != nil {
+			ids.UnionAll(scoped(s.db.NewSelect().TableExpr("users AS hu").Column("hu.home_tenant_id").
+				Where("hu.id IN (?)", bun.List(req.UserIDs)), "hu.home_tenant_id"))
 		}
 		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", ids)
 		batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&out.Tenants)})

@@ -75,26 +75,34 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 		"half":  {TenantIDs: pick(allTenants, len(allTenants)/2)},
 		"every": {TenantIDs: allTenants},
 	}
-	nonEmpty := 0
+	nonEmpty, homes := 0, 0
+	var homeOfPerson int64
 	for _, limit := range []int{64, 0} { // batched, then on several connections
 		defer db.SetBatchScopeLimit(limit)()
 		for name, scope := range scopes {
 			name := fmt.Sprintf("%s (batch limit %d)", name, limit)
-			for round := range 4 {
+			for round := range 6 {
 				userIDs := pick(allUsers, 50)
 				home := pick(allTenants, 6) // some in scope, some not: the statement keeps the scope
+				// Rounds 3-5: a profile, the person read too (the directory
+				// the readable scope, one person visible or not).
+				var person *db.VisibleTo
+				if round >= 3 {
+					userIDs = userIDs[:1]
+					person = &db.VisibleTo{ViewerID: allUsers[round], Directory: scope}
+				}
 				var (
 					mu         sync.Mutex
 					statements []string
 				)
 				stop := d.ObserveQueries(func(q string) { mu.Lock(); statements = append(statements, q); mu.Unlock() })
 				got, err := users.PageRelations(ctx, db.PageRelationsRequest{Scope: scope, UserIDs: userIDs,
-					MemberTenants: true, RoleAssignments: true, Tenants: true, HomeTenantIDs: home})
+					MemberTenants: true, RoleAssignments: true, Tenants: true, HomeTenantIDs: home, Person: person})
 				stop()
 				if err != nil {
 					t.Fatalf("%s/%d: %v", name, round, err)
 				}
-				if len(statements) != 4 || !slices.ContainsFunc(statements, func(q string) bool { return strings.Contains(q, db.AuthorizationInputComment) }) {
+				if wantStatements := 4 + btoi(person != nil); len(statements) != wantStatements || !slices.ContainsFunc(statements, func(q string) bool { return strings.Contains(q, db.AuthorizationInputComment) }) {
 					t.Fatalf("%s/%d: ObserveQueries saw %d statements: %q", name, round, len(statements), statements)
 				}
 				memberships, err := users.MembershipsByUserIDs(ctx, scope, userIDs)
@@ -124,6 +132,20 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 						t.Fatalf("%s: role assignment %d of tenant %d, outside the scope", name, ra.ID, ra.TenantID)
 					}
 				}
+				if person != nil {
+					people, err := users.VisibleUsersByIDs(ctx, person.ViewerID, person.Directory, userIDs)
+					if err != nil {
+						t.Fatal(err)
+					}
+					same(name+" people", got.Users, people)
+					// Their home tenants, visible or not: only tenants in scope are read.
+					if err := conn.QueryRow(ctx, "SELECT coalesce(home_tenant_id, 0) FROM users WHERE id = $1", userIDs[0]).Scan(&homeOfPerson); err != nil {
+						t.Fatal(err)
+					}
+					home = append(home, homeOfPerson)
+				} else if got.Users != nil {
+					t.Fatalf("%s: people read unasked", name)
+				}
 				for _, id := range home {
 					if scope.Contains(id) {
 						tenantIDs = append(tenantIDs, id)
@@ -136,11 +158,17 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 					}
 				}
 				same(name+" tenants", byID(got.Tenants), byID(wantTenants))
+				if person != nil && homeOfPerson != 0 && scope.Contains(homeOfPerson) {
+					homes++
+				}
 				if len(assignments) > 0 && len(wantTenants) > 0 {
 					nonEmpty++
 				}
 			}
 		}
+	}
+	if homes < 4 {
+		t.Fatalf("only %d profiles had a home tenant in scope", homes)
 	}
 	if nonEmpty < 16 {
 		t.Fatalf("only %d of the comparisons had role assignments and tenants to compare", nonEmpty)
@@ -153,4 +181,11 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 	if err != nil || len(statements) != 1 || got.MemberTenants != nil || got.RoleAssignments != nil || got.Tenants != nil || len(got.Memberships) == 0 {
 		t.Fatalf("memberships alone: %d statements, %+v, %v", len(statements), got, err)
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

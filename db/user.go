@@ -608,20 +608,17 @@ func (s *UserService) UsersByIDs(ctx context.Context, ids []int64) ([]*domain.Us
 // user directory holds: the viewer themself, or a member of a tenant in
 // scope. A user outside it is never read.
 func (s *UserService) VisibleUsersByIDs(ctx context.Context, viewerID int64, scope domain.Scope, ids []int64) ([]*domain.User, error) {
-	var rows []userModel
-	q := s.db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids))
+	return pgxModels[userModel, domain.User](ctx, s.db, visibleUsersQuery(s.db, viewerID, scope, ids))
+}
+
+// visibleUsersQuery is VisibleUsersByIDs's statement.
+func visibleUsersQuery(d *DB, viewerID int64, scope domain.Scope, ids []int64) *bun.SelectQuery {
+	q := d.NewSelect().Model((*userModel)(nil)).ColumnExpr(userColumns).Where("u.id IN (?)", bun.List(ids))
 	if !scope.All {
 		q.Where("(u.id = ? OR EXISTS (SELECT 1 FROM memberships vm WHERE vm.user_id = u.id AND vm.tenant_id IN (?)))",
 			viewerID, bun.List(nonEmpty(scope.TenantIDs)))
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, mapError(err)
-	}
-	out := make([]*domain.User, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
-	}
-	return out, nil
+	return q
 }
 
 // MembershipsByUserIDs returns the memberships of the given users inside the

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -35,9 +34,6 @@ type Loaders struct {
 	// every role they hold. Never shown; decisions about the person need all.
 	memberTenants *dataloadgen.Loader[int64, []int64]
 	targetRoles   *dataloadgen.Loader[int64, []domain.TargetRole]
-	// loneUser is the person whose tenants PrimeLoneUser read (0: none):
-	// PrefetchUserPage does not read them again.
-	loneUser atomic.Int64
 
 	catalogOnce sync.Once
 	catalog     catalogIndex
@@ -347,13 +343,13 @@ func notFoundIsNil[T any](v *T, err error) (*T, error) {
 	return v, err
 }
 
-// PrefetchUserPage loads, in one query per level, what the selected fields
-// of a page of users will need: their memberships (always: the
-// personal-data check needs them), and the memberships' role assignments,
-// tenants and tenant parents when selected. It queries directly and primes
-// the loaders, so that no level waits for a loader's batch window, and
-// reads role assignments and tenants concurrently. Sibling resolvers then
-// hit the loaders' cache instead of racing to form batches.
+// PrefetchUserPage loads what the selected fields of a page of users will
+// need: their memberships (always: the personal-data check needs them),
+// and the memberships' role assignments, tenants and tenant parents when
+// selected, in one round trip (db.PageRelations) and the parents after. It
+// queries directly and primes the loaders, so that no level waits for a
+// loader's batch window; sibling resolvers then hit the loaders' cache
+// instead of racing to form batches.
 func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 	if len(users) == 0 {
 		return
@@ -362,30 +358,73 @@ func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 	for i, u := range users {
 		userIDs[i] = u.ID
 	}
-	scope, err := l.ReadableTenants(ctx)
-	if err != nil {
+	req, ok := l.relationsRequest(ctx, userIDs)
+	if !ok {
 		return
 	}
-	// Everything the page's fields will load, in one round trip.
-	req := db.PageRelationsRequest{Scope: scope, UserIDs: userIDs,
-		RoleAssignments: selects(ctx, "memberships", "roleAssignments")}
 	// The personal-data rule needs every tenant of each person, unless the
 	// viewer sees all anyway.
 	if pd, err := l.PersonalData(ctx); err == nil && !pd.All {
-		req.MemberTenants = len(userIDs) > 1 || l.loneUser.Load() != userIDs[0]
+		req.MemberTenants = true
 	}
-	if selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant") {
-		req.Tenants = true
+	if req.Tenants {
 		for _, u := range users {
 			if u.HomeTenantID != 0 {
 				req.HomeTenantIDs = append(req.HomeTenantIDs, u.HomeTenantID) // those in scope are read
 			}
 		}
 	}
+	l.prefetchRelations(ctx, req)
+}
+
+// PrefetchProfile reads one person (not the viewer) with what the
+// selected fields of their profile will need, all in one round trip (issue
+// 17.1): the person as the user loader reads them, every tenant they
+// belong to (the visibility and personal-data checks' input), and their
+// memberships, role assignments and tenants in the viewer's readable
+// tenants, which are read before the person is known to be visible: they
+// are scoped, and reach the answer only through the person. Errors are
+// left for the loaders to report.
+func (l *Loaders) PrefetchProfile(ctx context.Context, id int64) {
+	directory, err := l.UserDirectory(ctx)
+	if err != nil {
+		return
+	}
+	req, ok := l.relationsRequest(ctx, []int64{id})
+	if !ok {
+		return
+	}
+	req.MemberTenants = true
+	req.Person = &db.VisibleTo{ViewerID: l.viewerID(), Directory: directory}
+	if rel := l.prefetchRelations(ctx, req); rel != nil {
+		for _, u := range rel.Users {
+			l.user.Prime(u.ID, u)
+		}
+	}
+}
+
+// relationsRequest is what the selected fields below a user need of
+// PageRelations, in the viewer's readable tenants.
+func (l *Loaders) relationsRequest(ctx context.Context, userIDs []int64) (db.PageRelationsRequest, bool) {
+	scope, err := l.ReadableTenants(ctx)
+	if err != nil {
+		return db.PageRelationsRequest{}, false
+	}
+	return db.PageRelationsRequest{Scope: scope, UserIDs: userIDs,
+		RoleAssignments: selects(ctx, "memberships", "roleAssignments"),
+		Tenants:         selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant")}, true
+}
+
+// prefetchRelations reads req in one round trip and primes the loaders
+// with the answer, then reads the tenants' parents and the product cards
+// when selected. It returns nil when the read failed: the fields report
+// the error when they load.
+func (l *Loaders) prefetchRelations(ctx context.Context, req db.PageRelationsRequest) *db.PageRelations {
 	rel, err := l.app.Users.PageRelations(ctx, req)
 	if err != nil {
-		return // the fields report it when they load
+		return nil
 	}
+	userIDs := req.UserIDs
 	byUser := make(map[int64][]*domain.Membership, len(userIDs))
 	var membershipIDs, tenantIDs []int64
 	for _, m := range rel.Memberships {
@@ -421,13 +460,14 @@ func (l *Loaders) PrefetchUserPage(ctx context.Context, users []*domain.User) {
 			return slices.ContainsFunc(rel.Tenants, func(t *domain.Tenant) bool { return t.ID == id })
 		}
 		for _, t := range rel.Tenants {
-			if t.ParentID != nil && scope.Contains(*t.ParentID) && !read(*t.ParentID) {
+			if t.ParentID != nil && req.Scope.Contains(*t.ParentID) && !read(*t.ParentID) {
 				parentIDs = append(parentIDs, *t.ParentID)
 			}
 		}
 		l.primeTenants(ctx, compact(parentIDs))
 	}
 	wg.Wait()
+	return rel
 }
 
 // PrimeLoneUser reads one user (not the viewer) and every tenant they
@@ -447,7 +487,6 @@ func (l *Loaders) PrimeLoneUser(ctx context.Context, id int64) {
 	wg.Go(func() {
 		if byUser, err := l.app.Users.MemberTenantIDsByUserIDs(ctx, []int64{id}); err == nil {
 			l.memberTenants.Prime(id, everyKey(byUser, []int64{id})[id])
-			l.loneUser.Store(id)
 		}
 	})
 	if rows, err := l.app.Users.VisibleUsersByIDs(ctx, l.viewerID(), scope, []int64{id}); err == nil {

@@ -75,3 +75,30 @@ func TestMembershipReadsAreScopedByTenant(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileOutsideTheDirectory: node(id:) of a person the viewer's user
+// directory does not hold is null, whether the document selects their
+// memberships (the profile's one-round-trip read, db.PageRelations with
+// Person, which reads before the person is known to be visible) or not;
+// a person inside it is answered either way.
+func TestProfileOutsideTheDirectory(t *testing.T) {
+	w := servertest.NewWorldOn(t, servertest.MustRunMainWith(t, "-mail-poll-interval", "1h", "-event-relay=false"))
+	outside := w.F.User("altrove01", w.Other)
+	w.F.Assign(outside, w.Other, "clienti", "guest")
+	inside := w.F.User("interno01", w.Company)
+	w.F.Assign(inside, w.Company, "segmenti", "user")
+	token := w.M.MustLogin(t, w.CompanyAdmin)
+	for _, doc := range []string{
+		`query($id: ID!) { node(id: $id) { ... on User { username homeTenant { name } memberships { tenant { name } roleAssignments { status } } } } }`,
+		`query($id: ID!) { node(id: $id) { ... on User { username } } }`,
+	} {
+		for person, visible := range map[int64]bool{outside: false, inside: true} {
+			var got struct{ Node *struct{ Username string } }
+			gid := base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "User:%d", person))
+			w.M.GQL(t, token, doc, map[string]any{"id": gid}).Decode(t, &got)
+			if visible != (got.Node != nil) {
+				t.Errorf("%s\nperson %d (in the directory: %v) answered %+v", doc, person, visible, got.Node)
+			}
+		}
+	}
+}

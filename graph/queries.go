@@ -51,6 +51,11 @@ func (app *App) node(ctx context.Context, gid string) (model.Node, error) {
 	case "Tenant":
 		return nilNode(l.Tenant(ctx, id))
 	case "User":
+		if selects(ctx, "memberships") && id != l.viewerID() {
+			// A profile: the person and what it shows in one round trip.
+			l.PrefetchProfile(ctx, id)
+			return nilNode(l.User(ctx, id))
+		}
 		l.PrimeLoneUser(ctx, id)
 		u, err := l.User(ctx, id)
 		if u != nil && err == nil && selects(ctx, "memberships") {
