@@ -25,6 +25,7 @@ type PageRelationsRequest struct {
 	RoleAssignments bool
 	Tenants         bool
 	HomeTenantIDs   []int64 // read with the tenants, those in scope
+	Parents         bool    // with the tenants, the parents in scope of the memberships' tenants
 	// Person, when set, also reads the people themselves as
 	// VisibleUsersByIDs does (a profile: one person, read before anything
 	// is known of them) and, with the tenants, their home tenants in scope.
@@ -91,8 +92,11 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 		batch = append(batch, batchRead{q, scanInto[roleAssignmentModel, domain.RoleAssignment](&out.RoleAssignments)})
 	}
 	if req.Tenants {
-		ids := scoped(s.db.NewSelect().TableExpr("memberships AS pm").Column("pm.tenant_id").
-			Where("pm.user_id IN (?)", bun.List(req.UserIDs)), "pm.tenant_id")
+		memberTenants := func() *bun.SelectQuery {
+			return scoped(s.db.NewSelect().TableExpr("memberships AS pm").Column("pm.tenant_id").
+				Where("pm.user_id IN (?)", bun.List(req.UserIDs)), "pm.tenant_id")
+		}
+		ids := memberTenants()
 		var home []int64
 		for _, id := range req.HomeTenantIDs {
 			if req.Scope.Contains(id) {
@@ -106,6 +110,10 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 		if req.Person != nil {
 			ids.UnionAll(scoped(s.db.NewSelect().TableExpr("users AS hu").Column("hu.home_tenant_id").
 				Where("hu.id IN (?)", bun.List(req.UserIDs)), "hu.home_tenant_id"))
+		}
+		if req.Parents {
+			ids.UnionAll(scoped(s.db.NewSelect().TableExpr("tenants AS tp").Column("tp.parent_id").
+				Where("tp.id IN (?)", memberTenants()), "tp.parent_id"))
 		}
 		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", ids)
 		batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&out.Tenants)})

@@ -75,7 +75,7 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 		"half":  {TenantIDs: pick(allTenants, len(allTenants)/2)},
 		"every": {TenantIDs: allTenants},
 	}
-	nonEmpty, homes := 0, 0
+	nonEmpty, homes, parents := 0, 0, 0
 	var homeOfPerson int64
 	for _, limit := range []int{64, 0} { // batched, then on several connections
 		defer db.SetBatchScopeLimit(limit)()
@@ -97,7 +97,8 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 				)
 				stop := d.ObserveQueries(func(q string) { mu.Lock(); statements = append(statements, q); mu.Unlock() })
 				got, err := users.PageRelations(ctx, db.PageRelationsRequest{Scope: scope, UserIDs: userIDs,
-					MemberTenants: true, RoleAssignments: true, Tenants: true, HomeTenantIDs: home, Person: person})
+					MemberTenants: true, RoleAssignments: true, Tenants: true, HomeTenantIDs: home, Person: person,
+					Parents: round%2 == 0})
 				stop()
 				if err != nil {
 					t.Fatalf("%s/%d: %v", name, round, err)
@@ -151,6 +152,25 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 						tenantIDs = append(tenantIDs, id)
 					}
 				}
+				if round%2 == 0 {
+					// The parents in scope of the memberships' tenants.
+					var memberTenants []*domain.Tenant
+					if len(memberships) > 0 {
+						var ids []int64
+						for _, m := range memberships {
+							ids = append(ids, m.TenantID)
+						}
+						if memberTenants, err = tenants.TenantsByIDs(ctx, domain.Scope{All: true}, ids); err != nil {
+							t.Fatal(err)
+						}
+					}
+					for _, mt := range memberTenants {
+						if mt.ParentID != nil && scope.Contains(*mt.ParentID) {
+							tenantIDs = append(tenantIDs, *mt.ParentID)
+							parents++
+						}
+					}
+				}
 				var wantTenants []*domain.Tenant
 				if len(tenantIDs) > 0 {
 					if wantTenants, err = tenants.TenantsByIDs(ctx, scope, tenantIDs); err != nil {
@@ -166,6 +186,9 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 				}
 			}
 		}
+	}
+	if parents < 10 {
+		t.Fatalf("only %d parents in scope to read", parents)
 	}
 	if homes < 4 {
 		t.Fatalf("only %d profiles had a home tenant in scope", homes)

@@ -412,12 +412,12 @@ func (l *Loaders) relationsRequest(ctx context.Context, userIDs []int64) (db.Pag
 	}
 	return db.PageRelationsRequest{Scope: scope, UserIDs: userIDs,
 		RoleAssignments: selects(ctx, "memberships", "roleAssignments"),
-		Tenants:         selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant")}, true
+		Tenants:         selects(ctx, "memberships", "tenant") || selects(ctx, "homeTenant"),
+		Parents:         selects(ctx, "memberships", "tenant", "parent")}, true
 }
 
 // prefetchRelations reads req in one round trip and primes the loaders
-// with the answer, then reads the tenants' parents and the product cards
-// when selected. It returns nil when the read failed: the fields report
+// with the answer, then the product cards when selected. It returns nil when the read failed: the fields report
 // the error when they load.
 func (l *Loaders) prefetchRelations(ctx context.Context, req db.PageRelationsRequest) *db.PageRelations {
 	rel, err := l.app.Users.PageRelations(ctx, req)
@@ -452,21 +452,7 @@ func (l *Loaders) prefetchRelations(ctx context.Context, req db.PageRelationsReq
 	for _, t := range rel.Tenants {
 		l.tenant.Prime(t.ID, t)
 	}
-	var wg sync.WaitGroup
-	wg.Go(func() { l.prefetchCards(ctx, userIDs, membershipIDs, compact(tenantIDs)) }) // admin_read.go
-	if req.Tenants && selects(ctx, "memberships", "tenant", "parent") {
-		var parentIDs []int64
-		read := func(id int64) bool {
-			return slices.ContainsFunc(rel.Tenants, func(t *domain.Tenant) bool { return t.ID == id })
-		}
-		for _, t := range rel.Tenants {
-			if t.ParentID != nil && req.Scope.Contains(*t.ParentID) && !read(*t.ParentID) {
-				parentIDs = append(parentIDs, *t.ParentID)
-			}
-		}
-		l.primeTenants(ctx, compact(parentIDs))
-	}
-	wg.Wait()
+	l.prefetchCards(ctx, userIDs, membershipIDs, compact(tenantIDs)) // admin_read.go
 	return rel
 }
 
@@ -495,25 +481,6 @@ func (l *Loaders) PrimeLoneUser(ctx context.Context, id int64) {
 		}
 	}
 	wg.Wait()
-}
-
-// primeTenants loads the tenants into the tenant loader's cache.
-func (l *Loaders) primeTenants(ctx context.Context, ids []int64) []*domain.Tenant {
-	if len(ids) == 0 {
-		return nil
-	}
-	scope, err := l.ReadableTenants(ctx)
-	if err != nil {
-		return nil
-	}
-	rows, err := l.app.Tenants.TenantsByIDs(ctx, scope, ids)
-	if err != nil {
-		return nil
-	}
-	for _, t := range rows {
-		l.tenant.Prime(t.ID, t)
-	}
-	return rows
 }
 
 func compact(ids []int64) []int64 {
