@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -61,6 +62,7 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 	if len(req.UserIDs) == 0 {
 		return out, nil
 	}
+	var parents []*domain.Tenant // read apart, added to out.Tenants
 	scoped := func(q *bun.SelectQuery, column string) *bun.SelectQuery {
 		if !req.Scope.All {
 			q.Where(column+" IN (?)", bun.List(nonEmpty(req.Scope.TenantIDs)))
@@ -111,12 +113,16 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 			ids.UnionAll(scoped(s.db.NewSelect().TableExpr("users AS hu").Column("hu.home_tenant_id").
 				Where("hu.id IN (?)", bun.List(req.UserIDs)), "hu.home_tenant_id"))
 		}
-		if req.Parents {
-			ids.UnionAll(scoped(s.db.NewSelect().TableExpr("tenants AS tp").Column("tp.parent_id").
-				Where("tp.id IN (?)", memberTenants()), "tp.parent_id"))
-		}
 		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", ids)
 		batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&out.Tenants)})
+		if req.Parents {
+			// A statement of its own: side by side with the others when
+			// they run on several connections, and each planned with fewer
+			// copies of a large scope.
+			parentIDs := s.db.NewSelect().TableExpr("tenants AS tp").Column("tp.parent_id").Where("tp.id IN (?)", memberTenants())
+			q := scoped(s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", parentIDs), "t.id")
+			batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&parents)})
+		}
 	}
 	read := s.db.pgxBatch
 	if !req.Scope.All && len(req.Scope.TenantIDs) > batchScopeLimit {
@@ -124,6 +130,11 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 	}
 	if err := read(ctx, batch); err != nil {
 		return nil, mapError(err)
+	}
+	for _, p := range parents {
+		if !slices.ContainsFunc(out.Tenants, func(t *domain.Tenant) bool { return t.ID == p.ID }) {
+			out.Tenants = append(out.Tenants, p)
+		}
 	}
 	return out, nil
 }
