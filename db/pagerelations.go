@@ -115,7 +115,9 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 		}
 		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", ids)
 		batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&out.Tenants)})
-		if req.Parents {
+		// A parent in scope needs a scope of two tenants at least: a
+		// tenant administrator of one tenant is spared the statement.
+		if req.Parents && (req.Scope.All || len(req.Scope.TenantIDs) > 1) {
 			// A statement of its own: side by side with the others when
 			// they run on several connections, and each planned with fewer
 			// copies of a large scope.
