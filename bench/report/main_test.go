@@ -16,19 +16,8 @@ BenchmarkHTTP/graphql-typename-2   150   200000 ns/op   0.2000 p50-ms   0.3000 p
 `
 
 func TestReport(t *testing.T) {
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "bench.out"), filepath.Join(dir, "BENCHMARKS.md")
-	if err := os.WriteFile(in, []byte(sample), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(out, []byte("# Benchmarks\n\nintro\n\n<!-- section:read-path -->\nold\n<!-- /section:read-path -->\n\ntail\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := run(in, out, "read-path", "Read path", "bench/run.sh", "", "abc123"); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(out)
-	doc := string(b)
+	doc := report(t, sample, "# Benchmarks\n\nintro\n\n<!-- section:read-path -->\nold\n<!-- /section:read-path -->\n\ntail\n",
+		"read-path", "Read path", "bench/run.sh")
 	for _, want := range []string{
 		"| tenant-admin | all | 5.00 | **8.00** | 9.00 | 160 | 3.00 | 2.00 | 4.00 | 4.50 | 480 | 2.50× | **2.00×** | 2.00× | 3.00× |",
 		"| graphql-typename | 0.20 | 0.30 | 0.40 | 5000 | – | 4.00× | 3.00× | 2.00× | 4.00× |",
@@ -47,17 +36,9 @@ func TestReport(t *testing.T) {
 // TestReportDescribesOnce: the output of several go test runs joined (a
 // before/after alternation) describes each viewer once.
 func TestReportDescribesOnce(t *testing.T) {
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "bench.out"), filepath.Join(dir, "BENCHMARKS.md")
-	if err := os.WriteFile(in, []byte(sample+sample), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := run(in, out, "read-path", "Read path", "bench/run.sh", "", "abc123"); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(out)
-	if n := strings.Count(string(b), "- viewer tenant-admin:"); n != 1 {
-		t.Errorf("the viewer is described %d times:\n%s", n, b)
+	doc := report(t, sample+sample, "", "read-path", "Read path", "bench/run.sh")
+	if n := strings.Count(doc, "- viewer tenant-admin:"); n != 1 {
+		t.Errorf("the viewer is described %d times:\n%s", n, doc)
 	}
 }
 
@@ -72,19 +53,11 @@ func TestReportRuns(t *testing.T) {
 		in.WriteString("BenchmarkUsersPage/tenant-admin/all/sql-2   150   2000000 ns/op   2.000 p50-ms   " +
 			strconv.FormatFloat(s, 'f', 3, 64) + " p95-ms   4.500 p99-ms   480.0 req/s\n")
 	}
-	dir := t.TempDir()
-	path, out := filepath.Join(dir, "bench.out"), filepath.Join(dir, "BENCHMARKS.md")
-	if err := os.WriteFile(path, []byte(in.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := run(path, out, "read-path", "Read path", "bench/run.sh --runs 3", "", "abc123"); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(out)
+	doc := report(t, in.String(), "", "read-path", "Read path", "bench/run.sh --runs 3")
 	// p95 8, 10, 9 → 9 [8–10]; SQL 4, 4, 3 → 4 [3–4]; ratios 2, 2.5, 3 → 2.50 [2.00–3.00].
 	want := "| tenant-admin | all | 5.00 [5.00–5.00] | **9.00** [8.00–10.0] | 9.00 [9.00–9.00] | 160 [160–160] | 3.00 [3.00–3.00] | 2.00 [2.00–2.00] | 4.00 [3.00–4.00] | 4.50 [4.50–4.50] | 480 [480–480] | 2.50× [2.50×–2.50×] | **2.50×** [2.00×–3.00×] |"
-	if !strings.Contains(string(b), want) || !strings.Contains(string(b), "median of 3 runs") {
-		t.Errorf("missing %q in:\n%s", want, b)
+	if !strings.Contains(doc, want) || !strings.Contains(doc, "median of 3 runs") {
+		t.Errorf("missing %q in:\n%s", want, doc)
 	}
 }
 
@@ -96,16 +69,7 @@ BenchmarkUserProfile/tenant-admin/sql-2   100   2000000 ns/op   2.000 p50-ms   3
 BenchmarkUserProfile/tenant-admin/spa-2   100   9000000 ns/op   9.000 p50-ms   11.00 p95-ms   13.00 p99-ms   110.0 req/s   5.000 srv-cpu-ms
     profile_test.go:173: profile users of tenant-admin: 20 users, memberships in scope 1–1, role assignments 5–5
 `
-	dir := t.TempDir()
-	path, out := filepath.Join(dir, "bench.out"), filepath.Join(dir, "BENCHMARKS.md")
-	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := run(path, out, "profile", "User profile", "go test ./bench -bench UserProfile", "", "abc123"); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(out)
-	doc := string(b)
+	doc := report(t, in, "", "profile", "User profile", "go test ./bench -bench UserProfile")
 	for _, want := range []string{
 		"| tenant-admin | profile.js | 6.00 | **9.00** | 12.0 | 160 | **2.50** | 2.00 | 3.00 | 4.00 | 480 | 3.00× | **3.00×** | 3.00× | 3.00× |",
 		"| tenant-admin | SPA document | 9.00 | 11.0 | 13.0 | 110 | 5.00 | – | – | – | – | – | – | – | – |",
@@ -115,4 +79,28 @@ BenchmarkUserProfile/tenant-admin/spa-2   100   9000000 ns/op   9.000 p50-ms   1
 			t.Errorf("missing %q in:\n%s", want, doc)
 		}
 	}
+}
+
+// report writes input (go test -bench -v output) and, unless empty, the
+// existing BENCHMARKS.md, runs the report into it and returns the file.
+func report(t *testing.T, input, existing, section, title, command string) string {
+	t.Helper()
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "bench.out"), filepath.Join(dir, "BENCHMARKS.md")
+	if err := os.WriteFile(in, []byte(input), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if existing != "" {
+		if err := os.WriteFile(out, []byte(existing), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run(in, out, section, title, command, "", "abc123"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
