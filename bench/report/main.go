@@ -161,6 +161,13 @@ func bold(s string) string {
 	return "**" + s + "**"
 }
 
+// sideBySideHeader writes the header of a table of sideBySide rows whose
+// second column is named second.
+func sideBySideHeader(b *strings.Builder, second string) {
+	fmt.Fprintf(b, "| viewer | %s | GraphQL p50 | p95 | p99 | req/s | server CPU | SQL p50 | p95 | p99 | req/s | ratio p50 | p95 | p99 | throughput |\n", second)
+	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+}
+
 // graphqlCases are the cases of a benchmark measured side by side: the
 // names under prefix that have a …/graphql run (and a …/sql one), in order.
 func graphqlCases(order []string, prefix string) []string {
@@ -202,8 +209,7 @@ func tables(results []result) string {
 	pages := graphqlCases(order, "BenchmarkUsersPage/")
 	if len(pages) > 0 {
 		b.WriteString("Users page of 50 with memberships, tenants, roles and totalCount. Latencies in ms; ratios are GraphQL ÷ raw SQL (throughput: SQL ÷ GraphQL, so above 1× means GraphQL is slower). *Server CPU* is the CPU time the server process spent per request (from /proc), which the other engineers' load on the shared machine does not inflate. The raw SQL connects with the server's settings (db.SessionConfig: simple protocol, no parallel workers).\n\n")
-		b.WriteString("| viewer | filter | GraphQL p50 | p95 | p99 | req/s | server CPU | SQL p50 | p95 | p99 | req/s | ratio p50 | p95 | p99 | throughput |\n")
-		b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		sideBySideHeader(&b, "filter")
 		for _, p := range pages {
 			g, s := byName["BenchmarkUsersPage/"+p+"/graphql"], byName["BenchmarkUsersPage/"+p+"/sql"]
 			viewer, filter, _ := strings.Cut(p, "/")
@@ -216,8 +222,7 @@ func tables(results []result) string {
 	profiles := graphqlCases(order, "BenchmarkUserProfile/")
 	if len(profiles) > 0 {
 		b.WriteString("User profile: `node(id:)` on a user with memberships, tenants and role assignments (`bench.ProfileQuery`, the document of loadtest/profile.js), cycling through the 20 users of the viewer's scope with the most memberships and roles. Latencies in ms; ratios are GraphQL ÷ raw SQL (throughput: SQL ÷ GraphQL). *SPA document* is the SPA's own `UserProfile` operation (frontend/src/features/users/operations.ts: viewerCan, assignable products, roles, groups and levels), through the server only: it has no raw SQL baseline.\n\n")
-		b.WriteString("| viewer | document | GraphQL p50 | p95 | p99 | req/s | server CPU | SQL p50 | p95 | p99 | req/s | ratio p50 | p95 | p99 | throughput |\n")
-		b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		sideBySideHeader(&b, "document")
 		for _, v := range profiles {
 			g, s := byName["BenchmarkUserProfile/"+v+"/graphql"], byName["BenchmarkUserProfile/"+v+"/sql"]
 			fmt.Fprintf(&b, "| %s | profile.js | %s |\n", v, sideBySide(g, s, bold(g.cpu())))
