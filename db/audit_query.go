@@ -124,9 +124,7 @@ func (s *AuditService) AuditEventsByIDs(ctx context.Context, scope domain.Scope,
 	var rows []auditEventModel
 	q := s.db.NewSelect().Model(&rows).ColumnExpr("ae.*").ColumnExpr(auditSubjectUserSQL+" AS subject_user_id").
 		Where("ae.id IN (?)", bun.List(ids))
-	if !scope.All {
-		q.Where("ae.tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
-	}
+	inScope(q, "ae.tenant_id", scope)
 	if err := q.Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}

@@ -136,9 +136,7 @@ func (s *EventStore) PublishBatch(ctx context.Context, horizon int64, limit int,
 func (s *EventStore) EventsAfter(ctx context.Context, scope domain.Scope, after, upTo int64, limit int) ([]*domain.ChangeEvent, error) {
 	var rows []eventModel
 	q := s.db.NewSelect().Model(&rows).Where("id > ? AND id <= ?", after, upTo).Order("id").Limit(int64(limit))
-	if !scope.All {
-		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
-	}
+	inScope(q, "tenant_id", scope)
 	if err := q.Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}

@@ -63,16 +63,7 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 		return out, nil
 	}
 	var parents []*domain.Tenant // read apart, added to out.Tenants
-	scoped := func(q *bun.SelectQuery, column string) *bun.SelectQuery {
-		if !req.Scope.All {
-			q.Where(column+" IN (?)", bun.List(nonEmpty(req.Scope.TenantIDs)))
-		}
-		return q
-	}
-	// The page's memberships: MembershipsByUserIDs's statement.
-	memberships := scoped(s.db.NewSelect().Model((*membershipModel)(nil)).ColumnExpr(membershipColumns).
-		Where("user_id IN (?)", bun.List(req.UserIDs)).Order("tenant_id"), "tenant_id")
-	batch := []batchRead{{memberships, scanInto[membershipModel, domain.Membership](&out.Memberships)}}
+	batch := []batchRead{{membershipsQuery(s.db, req.Scope, req.UserIDs), scanInto[membershipModel, domain.Membership](&out.Memberships)}}
 	if req.Person != nil {
 		batch = append(batch, batchRead{visibleUsersQuery(s.db, req.Person.ViewerID, req.Person.Directory, req.UserIDs),
 			scanInto[userModel, domain.User](&out.Users)})
@@ -89,14 +80,14 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 		// (as the role filter and the counts read them): by those, the
 		// statement is as simple to plan as by membership IDs (a join with
 		// memberships took PostgreSQL twice as long).
-		q := scoped(s.db.NewSelect().Model((*roleAssignmentModel)(nil)).ColumnExpr(roleAssignmentColumns).
-			Where("ra.user_id IN (?)", bun.List(req.UserIDs)), "ra.tenant_id").Order("ra.product_id", "ra.id")
+		q := inScope(s.db.NewSelect().Model((*roleAssignmentModel)(nil)).ColumnExpr(roleAssignmentColumns).
+			Where("ra.user_id IN (?)", bun.List(req.UserIDs)), "ra.tenant_id", req.Scope).Order("ra.product_id", "ra.id")
 		batch = append(batch, batchRead{q, scanInto[roleAssignmentModel, domain.RoleAssignment](&out.RoleAssignments)})
 	}
 	if req.Tenants {
 		memberTenants := func() *bun.SelectQuery {
-			return scoped(s.db.NewSelect().TableExpr("memberships AS pm").Column("pm.tenant_id").
-				Where("pm.user_id IN (?)", bun.List(req.UserIDs)), "pm.tenant_id")
+			return inScope(s.db.NewSelect().TableExpr("memberships AS pm").Column("pm.tenant_id").
+				Where("pm.user_id IN (?)", bun.List(req.UserIDs)), "pm.tenant_id", req.Scope)
 		}
 		ids := memberTenants()
 		var home []int64
@@ -110,8 +101,8 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 			ids.UnionAll(s.db.NewSelect().ColumnExpr("unnest(?::bigint[])", pgdialect.Array(home)))
 		}
 		if req.Person != nil {
-			ids.UnionAll(scoped(s.db.NewSelect().TableExpr("users AS hu").Column("hu.home_tenant_id").
-				Where("hu.id IN (?)", bun.List(req.UserIDs)), "hu.home_tenant_id"))
+			ids.UnionAll(inScope(s.db.NewSelect().TableExpr("users AS hu").Column("hu.home_tenant_id").
+				Where("hu.id IN (?)", bun.List(req.UserIDs)), "hu.home_tenant_id", req.Scope))
 		}
 		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", ids)
 		batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&out.Tenants)})
@@ -122,7 +113,7 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 			// they run on several connections, and each planned with fewer
 			// copies of a large scope.
 			parentIDs := s.db.NewSelect().TableExpr("tenants AS tp").Column("tp.parent_id").Where("tp.id IN (?)", memberTenants())
-			q := scoped(s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", parentIDs), "t.id")
+			q := inScope(s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", parentIDs), "t.id", req.Scope)
 			batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&parents)})
 		}
 	}

@@ -169,9 +169,7 @@ func (s *ServiceAccountService) tokenQuery(idb bun.IDB, rows any) *bun.SelectQue
 func (s *ServiceAccountService) TokensByServiceAccountIDs(ctx context.Context, scope domain.Scope, ids []int64) ([]*domain.ServiceAccountToken, error) {
 	var rows []tokenModel
 	q := s.tokenQuery(s.db, &rows).Where("sat.service_account_id IN (?)", bun.List(ids))
-	if !scope.All {
-		q.Where("sa.tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
-	}
+	inScope(q, "sa.tenant_id", scope)
 	if err := q.Order("sat.id DESC").Scan(ctx); err != nil {
 		return nil, mapError(err)
 	}

@@ -33,9 +33,7 @@ func (s *TenantService) FindTenantByID(ctx context.Context, id int64) (*domain.T
 // is never read.
 func (s *TenantService) TenantsByIDs(ctx context.Context, scope domain.Scope, ids []int64) ([]*domain.Tenant, error) {
 	q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("id IN (?)", bun.List(ids))
-	if !scope.All {
-		q.Where("id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
-	}
+	inScope(q, "id", scope)
 	return pgxModels[tenantModel, domain.Tenant](ctx, s.db, q)
 }
 
@@ -146,6 +144,15 @@ func escapeLike(s string) string {
 }
 
 // nonEmpty keeps "IN (?)" valid SQL for an empty scope: it matches nothing.
+// inScope keeps q to rows whose column is one of the scope's tenants (all
+// rows for a scope of every tenant).
+func inScope(q *bun.SelectQuery, column string, scope domain.Scope) *bun.SelectQuery {
+	if !scope.All {
+		q.Where(column+" IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
+	}
+	return q
+}
+
 func nonEmpty(ids []int64) []int64 {
 	if len(ids) == 0 {
 		return []int64{0}

@@ -624,12 +624,13 @@ func visibleUsersQuery(d *DB, viewerID int64, scope domain.Scope, ids []int64) *
 // MembershipsByUserIDs returns the memberships of the given users inside the
 // scope, ordered by tenant.
 func (s *UserService) MembershipsByUserIDs(ctx context.Context, scope domain.Scope, userIDs []int64) ([]*domain.Membership, error) {
-	q := s.db.NewSelect().Model((*membershipModel)(nil)).ColumnExpr(membershipColumns).
-		Where("user_id IN (?)", bun.List(userIDs)).Order("tenant_id")
-	if !scope.All {
-		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
-	}
-	return pgxModels[membershipModel, domain.Membership](ctx, s.db, q)
+	return pgxModels[membershipModel, domain.Membership](ctx, s.db, membershipsQuery(s.db, scope, userIDs))
+}
+
+// membershipsQuery is MembershipsByUserIDs's statement.
+func membershipsQuery(d *DB, scope domain.Scope, userIDs []int64) *bun.SelectQuery {
+	return inScope(d.NewSelect().Model((*membershipModel)(nil)).ColumnExpr(membershipColumns).
+		Where("user_id IN (?)", bun.List(userIDs)).Order("tenant_id"), "tenant_id", scope)
 }
 
 // RoleAssignmentsByMembershipIDs returns the role assignments of the given
@@ -637,9 +638,7 @@ func (s *UserService) MembershipsByUserIDs(ctx context.Context, scope domain.Sco
 func (s *UserService) RoleAssignmentsByMembershipIDs(ctx context.Context, scope domain.Scope, membershipIDs []int64) ([]*domain.RoleAssignment, error) {
 	q := s.db.NewSelect().Model((*roleAssignmentModel)(nil)).ColumnExpr(roleAssignmentColumns).
 		Where("membership_id IN (?)", bun.List(membershipIDs))
-	if !scope.All {
-		q.Where("tenant_id IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
-	}
+	inScope(q, "tenant_id", scope)
 	return pgxModels[roleAssignmentModel, domain.RoleAssignment](ctx, s.db, q.Order("product_id", "id"))
 }
 
