@@ -206,3 +206,45 @@ func TestAuthorizerAttachToTenant(t *testing.T) {
 		t.Errorf("R8 attach across organisations: %v", e)
 	}
 }
+
+// countingHierarchy counts the tree reads the Authorizer makes.
+type countingHierarchy struct {
+	treeHierarchy
+	reads int
+}
+
+func (h *countingHierarchy) DescendantIDs(ctx context.Context, ids []int64) ([]int64, error) {
+	h.reads++
+	return h.treeHierarchy.DescendantIDs(ctx, ids)
+}
+
+// TestAuthorizerUsesLoadedSubtrees: subtrees read with the viewer answer
+// the scopes without a read of the tree (issue 17.1); a tenant they do not
+// hold is asked of the tree, so a viewer read without them (or with some
+// missing) gets the same scopes.
+func TestAuthorizerUsesLoadedSubtrees(t *testing.T) {
+	ctx := context.Background()
+	h := &countingHierarchy{treeHierarchy: tree}
+	a := &domain.Authorizer{Hierarchy: h}
+	loaded := viewer(2, grant(holding, productA, domain.CategoryAdmin, true), grant(other, productB, domain.CategoryOperator, true))
+	loaded.Below = map[int64][]int64{holding: {company, site}}
+	scope, err := a.UserDirectoryScope(ctx, loaded)
+	if err != nil || !slices.Equal(scope.TenantIDs, []int64{holding, company, site}) || h.reads != 0 {
+		t.Fatalf("directory from the loaded subtrees: %+v, %v, %d tree reads", scope, err, h.reads)
+	}
+	readable, err := a.ReadableTenants(ctx, loaded)
+	if err != nil || !slices.Equal(readable.TenantIDs, []int64{holding, company, site, other}) || h.reads != 0 {
+		t.Fatalf("readable from the loaded subtrees: %+v, %v, %d tree reads", readable, err, h.reads)
+	}
+	// The loaded subtree is what decides: a stale one would show here.
+	loaded.Below[holding] = []int64{company}
+	if scope, _ := a.UserDirectoryScope(ctx, loaded); scope.Contains(site) {
+		t.Fatalf("the tree was read instead of the loaded subtree: %+v", scope)
+	}
+	missing := viewer(2, grant(holding, productA, domain.CategoryAdmin, true), grant(company, productB, domain.CategoryAdmin, true))
+	missing.Below = map[int64][]int64{holding: {company, site}}
+	scope, err = a.UserDirectoryScope(ctx, missing)
+	if err != nil || !slices.Equal(scope.TenantIDs, []int64{holding, company, site}) || h.reads != 1 {
+		t.Fatalf("a tenant missing from the loaded subtrees: %+v, %v, %d tree reads", scope, err, h.reads)
+	}
+}
