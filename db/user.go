@@ -682,54 +682,33 @@ func (s *UserService) TargetRolesByUserIDs(ctx context.Context, userIDs []int64)
 	return out, nil
 }
 
-// LoadViewer loads a user with their active grants and, for the tenants
-// of the grants that reach below (domain.CategoryReachingBelow), every
-// tenant under them: the input of every authorization decision for one
-// request, in one statement.
+// LoadViewer loads a user with their active grants: the input of every
+// authorization decision for one request.
 func (s *UserService) LoadViewer(ctx context.Context, userID int64) (*domain.Viewer, error) {
 	// Every request loads its viewer: one statement, scanned with pgx
 	// (pgxRead), the account's row once per grant (or once, grants NULL).
-	// The subtree of a tenant comes with the first of its grants that reach
-	// below (below_root), NULL on the others. The walk keeps each tenant's
-	// root (UNION: a cycle, which tenant moves refuse, would still end).
-	v := &domain.Viewer{Below: map[int64][]int64{}}
-	found := false
-	err := s.db.pgxRead(ctx, s.db.DB, s.db.NewRaw("/* "+AuthorizationInputComment+" */ "+`WITH g AS (
-			SELECT ra.id, ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
-			FROM role_assignments ra JOIN roles r ON r.id = ra.role_id
-			WHERE ra.user_id = ? AND ra.status = 'ACTIVE'
-		), below AS (
-			WITH RECURSIVE sub(root, id) AS (
-				SELECT t.parent_id, t.id FROM tenants t WHERE t.parent_id IN (SELECT tenant_id FROM g WHERE category = ?)
-				UNION SELECT sub.root, c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
-			) SELECT root, array_agg(id ORDER BY id) AS ids FROM sub GROUP BY root
-		)
-		SELECT u.id, u.username, u.kind, u.status, u.platform_admin,
-			g.tenant_id, g.product_id, g.role_id, g.category, g.personal_data_access,
-			g.category = ?, CASE WHEN g.category = ? AND row_number() OVER (PARTITION BY g.tenant_id, g.category = ? ORDER BY g.id) = 1
-				THEN coalesce(b.ids, '{}') END
-		FROM users u LEFT JOIN g ON true LEFT JOIN below b ON b.root = g.tenant_id
-		WHERE u.id = ? ORDER BY g.id`, userID, reachingBelow, reachingBelow, reachingBelow, reachingBelow, userID), func(r pgx.Rows) error {
+	var v *domain.Viewer
+	err := s.db.pgxRead(ctx, s.db.DB, s.db.NewRaw("/* "+AuthorizationInputComment+" */ "+`SELECT u.id, u.username, u.kind, u.status, u.platform_admin,
+		ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
+		FROM users u LEFT JOIN (role_assignments ra JOIN roles r ON r.id = ra.role_id) ON ra.user_id = u.id AND ra.status = 'ACTIVE'
+		WHERE u.id = ? ORDER BY ra.id`, userID), func(r pgx.Rows) error {
+		var u domain.Viewer
 		var tenantID, productID, roleID *int64
 		var category *string
-		var personal, reaches *bool
-		var below []int64
-		if err := r.Scan(&v.UserID, &v.Username, &v.Kind, &v.Status, &v.PlatformAdmin, &tenantID, &productID, &roleID, &category, &personal,
-			&reaches, &below); err != nil {
+		var personal *bool
+		if err := r.Scan(&u.UserID, &u.Username, &u.Kind, &u.Status, &u.PlatformAdmin, &tenantID, &productID, &roleID, &category, &personal); err != nil {
 			return err
 		}
-		found = true
-		if tenantID == nil {
-			return nil
+		if v == nil {
+			v = &u
 		}
-		v.Grants = append(v.Grants, domain.Grant{TenantID: *tenantID, ProductID: *productID, RoleID: *roleID,
-			Category: domain.RoleCategory(*category), PersonalDataAccess: *personal})
-		if _, seen := v.Below[*tenantID]; *reaches && !seen {
-			v.Below[*tenantID] = below
+		if tenantID != nil {
+			v.Grants = append(v.Grants, domain.Grant{TenantID: *tenantID, ProductID: *productID, RoleID: *roleID,
+				Category: domain.RoleCategory(*category), PersonalDataAccess: *personal})
 		}
 		return nil
 	})
-	if err == nil && !found {
+	if err == nil && v == nil {
 		err = sql.ErrNoRows
 	}
 	if err != nil {
@@ -737,7 +716,3 @@ func (s *UserService) LoadViewer(ctx context.Context, userID int64) (*domain.Vie
 	}
 	return v, nil
 }
-
-// reachingBelow is domain.CategoryReachingBelow as LoadViewer's SQL
-// compares it.
-var reachingBelow = string(domain.CategoryReachingBelow)

@@ -28,18 +28,7 @@ type Viewer struct {
 	// ServiceTokenID is the service account token that authenticated the
 	// request (0 for sessions): rate limits per token key on it (R19, R27).
 	ServiceTokenID int64
-	// Below holds, when the viewer was read with them, every tenant below
-	// each tenant where a grant reaches down (CategoryReachingBelow), read in
-	// the same statement as the grants: the scopes of the request need no
-	// other read of the tree. A tenant missing from it (or a nil Below) is
-	// asked of the Hierarchy.
-	Below map[int64][]int64
 }
-
-// CategoryReachingBelow is the category of the grants whose authority
-// extends to every tenant below their own (R6): the tenants whose subtrees
-// a viewer's read loads into Viewer.Below.
-const CategoryReachingBelow = CategoryAdmin
 
 // Hierarchy answers the tenant-tree questions authorization needs.
 type Hierarchy interface {
@@ -77,21 +66,6 @@ func RequireViewer(v *Viewer) error {
 		return Errorf(EUNAUTHENTICATED, "This account cannot sign in.")
 	}
 	return nil
-}
-
-// descendants returns every tenant below the given ones (tenants where v
-// holds an ADMIN grant): from v.Below when it holds all of them, else from
-// the Hierarchy.
-func (a *Authorizer) descendants(ctx context.Context, v *Viewer, ids []int64) ([]int64, error) {
-	var out []int64
-	for _, id := range ids {
-		below, ok := v.Below[id]
-		if !ok {
-			return a.Hierarchy.DescendantIDs(ctx, ids)
-		}
-		out = append(out, below...)
-	}
-	return compactIDs(out), nil
 }
 
 // adminTenantIDs returns the tenants where v holds at least one ADMIN role.
@@ -137,7 +111,7 @@ func (a *Authorizer) ReadableTenants(ctx context.Context, v *Viewer) (Scope, err
 		return Scope{All: true}, nil
 	}
 	ids := v.memberTenantIDs()
-	below, err := a.descendants(ctx, v, v.adminTenantIDs())
+	below, err := a.Hierarchy.DescendantIDs(ctx, v.adminTenantIDs())
 	if err != nil {
 		return Scope{}, err
 	}
@@ -155,7 +129,7 @@ func (a *Authorizer) UserDirectoryScope(ctx context.Context, v *Viewer) (Scope, 
 		return Scope{All: true}, nil
 	}
 	admin := v.adminTenantIDs()
-	below, err := a.descendants(ctx, v, admin)
+	below, err := a.Hierarchy.DescendantIDs(ctx, admin)
 	if err != nil {
 		return Scope{}, err
 	}
@@ -195,7 +169,7 @@ func (a *Authorizer) PersonalDataScope(ctx context.Context, v *Viewer) (Scope, e
 			admin = append(admin, g.TenantID)
 		}
 	}
-	below, err := a.descendants(ctx, v, compactIDs(admin))
+	below, err := a.Hierarchy.DescendantIDs(ctx, compactIDs(admin))
 	if err != nil {
 		return Scope{}, err
 	}
@@ -467,7 +441,7 @@ func (a *Authorizer) CoversAccount(ctx context.Context, v *Viewer, t TargetUser)
 			}
 		}
 		ids = compactIDs(ids)
-		below, err := a.descendants(ctx, v, ids)
+		below, err := a.Hierarchy.DescendantIDs(ctx, ids)
 		if err != nil {
 			return Scope{}, err
 		}
