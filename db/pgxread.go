@@ -17,14 +17,28 @@ import (
 // (q.String()), and the query hook's bookkeeping (the statement count,
 // replica read-your-writes, ObserveQueries) sees it the same way.
 func (db *DB) pgxRead(ctx context.Context, h bun.IDB, q fmt.Stringer, scan func(pgx.Rows) error) error {
-	query := q.String()
+	return db.pgxQuery(ctx, h, q.String(), nil, scan)
+}
+
+// pgxPrepared is pgxRead for a statement of fixed text whose arguments are
+// parameters ($1…): pgx prepares it once per connection and PostgreSQL
+// reuses its plan. For the reads every request makes, whose planning
+// costs more than their execution: the viewer's read took 0.51–0.57 ms a
+// call as text under the simple protocol, 0.20–0.23 ms prepared (pgbench
+// on the 1M-user data set). Behind PgBouncer in transaction mode this
+// needs max_prepared_statements (PgBouncer 1.21 and later).
+func (db *DB) pgxPrepared(ctx context.Context, h bun.IDB, query string, args []any, scan func(pgx.Rows) error) error {
+	return db.pgxQuery(ctx, h, query, append([]any{pgx.QueryExecModeCacheStatement}, args...), scan)
+}
+
+func (db *DB) pgxQuery(ctx context.Context, h bun.IDB, query string, args []any, scan func(pgx.Rows) error) error {
 	handle, ok := h.(*bun.DB)
 	if !ok {
 		return fmt.Errorf("pgxRead needs a pool handle, got %T", h)
 	}
 	db.noteStatement(ctx, query)
 	return withPgxConn(ctx, handle, func(conn *pgx.Conn) error {
-		rows, err := conn.Query(ctx, query)
+		rows, err := conn.Query(ctx, query, args...)
 		return eachRow(rows, err, scan)
 	})
 }

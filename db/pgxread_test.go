@@ -186,3 +186,52 @@ func TestPgxReadsMatchBun(t *testing.T) {
 		t.Fatalf("unknown viewer: %v", err)
 	}
 }
+
+// TestRequestReadsArePrepared: the reads every request makes (the viewer,
+// an administrator's subtrees) are prepared once per connection and their
+// plan reused, not planned anew from text on each request (issue 17.1:
+// planning cost more than running them). Sent as text, they leave no
+// prepared statement on the connection and this fails.
+func TestRequestReadsArePrepared(t *testing.T) {
+	ctx := context.Background()
+	d, conn := generatedUsers(t, 150)
+	d.DB.SetMaxOpenConns(1) // the reads and the check on one connection
+	var userID, root int64
+	if err := conn.QueryRow(ctx, `SELECT ra.user_id, t.parent_id FROM role_assignments ra JOIN tenants t ON t.parent_id = ra.tenant_id
+		ORDER BY ra.id LIMIT 1`).Scan(&userID, &root); err != nil {
+		t.Fatal(err)
+	}
+	users, tenants := db.NewUserService(d), db.NewTenantService(d)
+	for range 3 {
+		if v, err := users.LoadViewer(ctx, userID); err != nil || len(v.Grants) == 0 {
+			t.Fatalf("viewer %+v, %v", v, err)
+		}
+		if below, err := tenants.DescendantIDs(ctx, []int64{root}); err != nil || len(below) == 0 {
+			t.Fatalf("below %d: %v, %v", root, below, err)
+		}
+	}
+	rows, err := d.QueryContext(ctx, "SELECT statement FROM pg_prepared_statements")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var prepared []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		prepared = append(prepared, s)
+	}
+	for _, want := range []string{db.AuthorizationInputComment, "WITH RECURSIVE sub AS"} {
+		n := 0
+		for _, s := range prepared {
+			if strings.Contains(s, want) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d prepared statements with %q on the connection, want 1 (prepared once, reused): %q", n, want, prepared)
+		}
+	}
+}

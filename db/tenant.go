@@ -116,10 +116,11 @@ func (s *TenantService) DescendantIDs(ctx context.Context, ids []int64) ([]int64
 		return nil, nil
 	}
 	var out []int64
-	err := s.db.pgxRead(ctx, s.db.DB, s.db.NewRaw(`WITH RECURSIVE sub AS (
-			SELECT id FROM tenants WHERE parent_id IN (?)
+	// Every administrator's request reads it (its scopes): prepared.
+	err := s.db.pgxPrepared(ctx, s.db.DB, `WITH RECURSIVE sub AS (
+			SELECT id FROM tenants WHERE parent_id = ANY($1::bigint[])
 			UNION SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
-		) SELECT id FROM sub ORDER BY id`, bun.List(ids)), func(r pgx.Rows) error {
+		) SELECT id FROM sub ORDER BY id`, []any{ids}, func(r pgx.Rows) error {
 		var id int64
 		err := r.Scan(&id)
 		out = append(out, id)

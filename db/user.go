@@ -682,16 +682,19 @@ func (s *UserService) TargetRolesByUserIDs(ctx context.Context, userIDs []int64)
 	return out, nil
 }
 
+// viewerQuery reads an account with its active grants ($1: the user).
+const viewerQuery = "/* " + AuthorizationInputComment + " */ " + `SELECT u.id, u.username, u.kind, u.status, u.platform_admin,
+		ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
+		FROM users u LEFT JOIN (role_assignments ra JOIN roles r ON r.id = ra.role_id) ON ra.user_id = u.id AND ra.status = 'ACTIVE'
+		WHERE u.id = $1 ORDER BY ra.id`
+
 // LoadViewer loads a user with their active grants: the input of every
 // authorization decision for one request.
 func (s *UserService) LoadViewer(ctx context.Context, userID int64) (*domain.Viewer, error) {
-	// Every request loads its viewer: one statement, scanned with pgx
-	// (pgxRead), the account's row once per grant (or once, grants NULL).
+	// Every request loads its viewer: one prepared statement, scanned
+	// with pgx, the account's row once per grant (or once, grants NULL).
 	var v *domain.Viewer
-	err := s.db.pgxRead(ctx, s.db.DB, s.db.NewRaw("/* "+AuthorizationInputComment+" */ "+`SELECT u.id, u.username, u.kind, u.status, u.platform_admin,
-		ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
-		FROM users u LEFT JOIN (role_assignments ra JOIN roles r ON r.id = ra.role_id) ON ra.user_id = u.id AND ra.status = 'ACTIVE'
-		WHERE u.id = ? ORDER BY ra.id`, userID), func(r pgx.Rows) error {
+	err := s.db.pgxPrepared(ctx, s.db.DB, viewerQuery, []any{userID}, func(r pgx.Rows) error {
 		var u domain.Viewer
 		var tenantID, productID, roleID *int64
 		var category *string
