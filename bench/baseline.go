@@ -154,7 +154,7 @@ func (b *Baseline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func rawProfile(ctx context.Context, pool *pgxpool.Pool, v *viewer, userID int64) (map[string]any, error) {
 	var status string
 	var platform bool
-	if err := pool.QueryRow(ctx, "SELECT status, platform_admin FROM users WHERE id = $1", v.userID).Scan(&status, &platform); err != nil {
+	if err := pool.QueryRow(ctx, "SELECT status, platform_admin FROM users WHERE id = $1", prepared, v.userID).Scan(&status, &platform); err != nil {
 		return nil, err
 	}
 	var scope []int64

@@ -37,7 +37,8 @@ const UsersPageQuery = `query($first: Int, $after: String, $filter: UserFilter) 
 
 // NewPool opens the raw SQL baseline's pool with the server's connection
 // settings (db.SessionConfig: simple protocol, no parallel workers), so
-// that both sides run the same statements the same way (issue 17.5).
+// that both sides run the same statements the same way (issue 17.5); the
+// reads the server prepares are prepared here too (prepared).
 func NewPool(ctx context.Context, dbURL string, maxConns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dbURL)
 	if err != nil {
@@ -49,6 +50,12 @@ func NewPool(ctx context.Context, dbURL string, maxConns int32) (*pgxpool.Pool, 
 	cfg.MaxConns = maxConns
 	return pgxpool.NewWithConfig(ctx, cfg)
 }
+
+// prepared runs a statement prepared once per connection: the server
+// prepares the reads every request makes (the viewer and its scope,
+// db.pgxPrepared), so the baseline prepares its own reads of them; the
+// rest runs under the server's simple protocol on both sides.
+const prepared = pgx.QueryExecModeCacheStatement
 
 // viewer is who looks at the page, with the tenants it may read.
 type viewer struct {
@@ -152,7 +159,7 @@ func directoryScope(ctx context.Context, q interface {
 	rows, err := q.Query(ctx, `WITH RECURSIVE admin AS (
 			SELECT DISTINCT tenant_id AS id FROM role_assignments WHERE user_id = $1 AND status = 'ACTIVE' AND category = 'ADMIN'),
 		sub AS (SELECT id FROM admin UNION SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id)
-		SELECT id FROM sub ORDER BY id`, userID)
+		SELECT id FROM sub ORDER BY id`, prepared, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +205,7 @@ func rawUsersPage(ctx context.Context, pool *pgxpool.Pool, v *viewer, f filter) 
 	var res pageResult
 	var status string
 	var platform bool
-	if err := pool.QueryRow(ctx, "SELECT status, platform_admin FROM users WHERE id = $1", v.userID).Scan(&status, &platform); err != nil {
+	if err := pool.QueryRow(ctx, "SELECT status, platform_admin FROM users WHERE id = $1", prepared, v.userID).Scan(&status, &platform); err != nil {
 		return res, err
 	}
 	var scope []int64

@@ -87,7 +87,7 @@ func rawUserProfile(ctx context.Context, pool *pgxpool.Pool, cat *catalogue, v *
 	rows, err := pool.Query(ctx, `SELECT u.id, u.username, u.kind, u.status, u.platform_admin,
 		ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
 		FROM users u LEFT JOIN (role_assignments ra JOIN roles r ON r.id = ra.role_id) ON ra.user_id = u.id AND ra.status = 'ACTIVE'
-		WHERE u.id = $1 ORDER BY ra.id`, v.userID)
+		WHERE u.id = $1 ORDER BY ra.id`, prepared, v.userID)
 	if err != nil {
 		return res, err
 	}
@@ -117,7 +117,7 @@ func rawUserProfile(ctx context.Context, pool *pgxpool.Pool, cat *catalogue, v *
 		rows, err = pool.Query(ctx, `WITH RECURSIVE sub AS (
 				SELECT id FROM tenants WHERE parent_id = ANY($1)
 				UNION SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
-			) SELECT id FROM sub ORDER BY id`, adminTenants)
+			) SELECT id FROM sub ORDER BY id`, prepared, adminTenants)
 		if err != nil {
 			return res, err
 		}
