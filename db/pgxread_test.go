@@ -195,7 +195,7 @@ func TestPgxReadsMatchBun(t *testing.T) {
 func TestRequestReadsArePrepared(t *testing.T) {
 	ctx := context.Background()
 	d, conn := generatedUsers(t, 150)
-	d.DB.SetMaxOpenConns(1) // the reads and the check on one connection
+	d.SetMaxOpenConns(1) // the reads and the check on one connection
 	var userID, root int64
 	if err := conn.QueryRow(ctx, `SELECT ra.user_id, t.parent_id FROM role_assignments ra JOIN tenants t ON t.parent_id = ra.tenant_id
 		ORDER BY ra.id LIMIT 1`).Scan(&userID, &root); err != nil {
