@@ -82,20 +82,11 @@ func benchmarkLogin(b *testing.B, limits bool, clients int) {
 	salt := make([]byte, p.SaltLen)
 	rand.Read(salt)
 
-	// parallel runs ops [from, to) on par goroutines and returns the time
-	// they took, and their steady part: the ops completed between the
-	// par-th completion and the par-th before last, with the time between
-	// the two. The steady part leaves out the start, when the goroutines
-	// are not all busy yet, and the end, when fewer ops than goroutines are
-	// left: that end is as long as an op, so it weighs more on sign-ins
-	// (which wait for PostgreSQL and Redis besides their hash) than on raw
-	// hashes.
-	parallel := func(par, from, to int, op func(i int)) (all time.Duration, steadyOps int, steady time.Duration) {
+	// parallel runs ops [from, to) on par goroutines and returns the time.
+	parallel := func(par, from, to int, op func(i int)) time.Duration {
 		var next atomic.Int64
 		next.Store(int64(from))
 		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var done []time.Time
 		start := time.Now()
 		for range par {
 			wg.Add(1)
@@ -107,18 +98,11 @@ func benchmarkLogin(b *testing.B, limits bool, clients int) {
 						return
 					}
 					op(i)
-					mu.Lock()
-					done = append(done, time.Now())
-					mu.Unlock()
 				}
 			}()
 		}
 		wg.Wait()
-		all = time.Since(start)
-		if n := len(done); n > 2*par {
-			steadyOps, steady = n-2*par, done[n-par-1].Sub(done[par-1])
-		}
-		return all, steadyOps, steady
+		return time.Since(start)
 	}
 	hash := func(int) { argon2.IDKey([]byte(servertest.GoodPassword), salt, p.Time, p.Memory, p.Threads, p.KeyLen) }
 	login := func(i int) {
@@ -142,17 +126,14 @@ func benchmarkLogin(b *testing.B, limits bool, clients int) {
 	// on a shared machine weighs on both alike.
 	b.ResetTimer()
 	const slices = 10
-	var hashTime, loginTime, hashSteady, loginSteady time.Duration
-	var hashSteadyOps, loginSteadyOps int
+	var hashTime, loginTime time.Duration
 	var hashIdle, loginIdle float64
 	for s := range slices {
 		from, to := b.N*s/slices, b.N*(s+1)/slices
 		i0 := idleTicks()
-		all, n, steady := parallel(par, from, to, hash)
-		hashTime, hashSteadyOps, hashSteady = hashTime+all, hashSteadyOps+n, hashSteady+steady
+		hashTime += parallel(par, from, to, hash)
 		i1 := idleTicks()
-		all, n, steady = parallel(clients, from, to, login)
-		loginTime, loginSteadyOps, loginSteady = loginTime+all, loginSteadyOps+n, loginSteady+steady
+		loginTime += parallel(clients, from, to, login)
 		i2 := idleTicks()
 		hashIdle += i1 - i0
 		loginIdle += i2 - i1
@@ -163,10 +144,6 @@ func benchmarkLogin(b *testing.B, limits bool, clients int) {
 	b.ReportMetric(hashes, "argon2id/s")
 	b.ReportMetric(logins, "logins/s")
 	b.ReportMetric(logins/hashes, "ratio")
-	if hashSteadyOps > 0 && loginSteadyOps > 0 {
-		// The same, over the slices' steady parts only (parallel).
-		b.ReportMetric(float64(loginSteadyOps)/loginSteady.Seconds()/(float64(hashSteadyOps)/hashSteady.Seconds()), "steady-ratio")
-	}
 	b.ReportMetric(float64(par), "goroutines")
 	b.ReportMetric(float64(clients), "clients")
 	if idleTicks() >= 0 {
