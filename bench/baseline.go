@@ -232,14 +232,14 @@ func (b *Baseline) createUser(ctx context.Context, q map[string][]string) (map[s
 		}
 		return strconv.ParseInt(q[k][0], 10, 64)
 	}
-	var ids [4]int64
-	for i, k := range []string{"tenant", "product", "role", "role2"} {
+	var ids [5]int64
+	for i, k := range []string{"tenant", "product", "role", "product2", "role2"} {
 		var err error
 		if ids[i], err = get(k); err != nil {
 			return nil, err
 		}
 	}
-	tenant, product, role, role2 := ids[0], ids[1], ids[2], ids[3]
+	tenant, product, role, product2, role2 := ids[0], ids[1], ids[2], ids[3], ids[4]
 	username, taxCode := q["username"][0], q["taxCode"][0]
 	var userID, membershipID int64
 	err := pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
@@ -250,20 +250,22 @@ func (b *Baseline) createUser(ctx context.Context, q map[string][]string) (map[s
 		if err := tx.QueryRow(ctx, "INSERT INTO memberships (tenant_id, user_id) VALUES ($1, $2) RETURNING id", tenant, userID).Scan(&membershipID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO membership_products (membership_id, product_id, category) VALUES ($1, $2, 'OPERATOR')", membershipID, product); err != nil {
-			return err
+		for _, p := range slices.Compact([]int64{product, product2}) {
+			if _, err := tx.Exec(ctx, "INSERT INTO membership_products (membership_id, product_id, category) VALUES ($1, $2, 'OPERATOR')", membershipID, p); err != nil {
+				return err
+			}
 		}
-		for _, r := range []int64{role, role2} {
+		for _, r := range [][2]int64{{product, role}, {product2, role2}} {
 			if _, err := tx.Exec(ctx, `INSERT INTO role_assignments (membership_id, tenant_id, user_id, product_id, role_id, category)
-				VALUES ($1, $2, $3, $4, $5, 'OPERATOR')`, membershipID, tenant, userID, product, r); err != nil {
+				VALUES ($1, $2, $3, $4, $5, 'OPERATOR')`, membershipID, tenant, userID, r[0], r[1]); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO audit_events (tenant_id, action, target_type, target_id, after)
-				VALUES ($1, 'roleAssignment.create', 'User', $2, jsonb_build_object('roleId', $3::bigint))`, tenant, userID, r); err != nil {
+				VALUES ($1, 'roleAssignment.create', 'User', $2, jsonb_build_object('roleId', $3::bigint))`, tenant, userID, r[1]); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO events (tenant_id, type, subject_type, subject_id, payload)
-				VALUES ($1, 'ROLE_ASSIGNMENT_CREATED', 'User', $2, jsonb_build_object('roleId', $3::bigint))`, tenant, userID, r); err != nil {
+				VALUES ($1, 'ROLE_ASSIGNMENT_CREATED', 'User', $2, jsonb_build_object('roleId', $3::bigint))`, tenant, userID, r[1]); err != nil {
 				return err
 			}
 		}

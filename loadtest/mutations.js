@@ -1,5 +1,6 @@
 // createUser (a new person with a first role, an invitation queued) then
-// assignRole (a second role) by a tenant administrator, as the add-user
+// assignRole (a second role, of another product or of the same) by a
+// tenant administrator, as the add-user
 // wizard does. Baseline: the rows those two leave (user, membership,
 // product, two role assignments, their audit records and change events)
 // inserted by hand in one transaction through pgx (bench.Baseline
@@ -17,7 +18,7 @@ export const options = {
   summaryTrendStats,
 };
 
-const m = fx.mutations; // {token, tenantId, tenantGid, productId, productGid, roleId, roleGid, role2Id, role2Gid, seed}
+const m = fx.mutations; // {token, tenantId, tenantGid, productId, productGid, product2Id, roleId, roleGid, role2Id, role2Gid, seed}
 
 const createUser = `mutation($input: CreateUserInput!) { createUser(input: $input) {
   user { id } membership { id } userErrors { field code message } } }`;
@@ -54,7 +55,7 @@ export function graphql() {
 export function sql() {
   const n = unique(50000);
   const username = `lt${m.seed}.s${exec.scenario.iterationInTest}`;
-  const res = baseline('POST', `/create-user?tenant=${m.tenantId}&product=${m.productId}&role=${m.roleId}&role2=${m.role2Id}` +
+  const res = baseline('POST', `/create-user?tenant=${m.tenantId}&product=${m.productId}&role=${m.roleId}&product2=${m.product2Id}&role2=${m.role2Id}` +
     `&username=${username}&taxCode=${taxCode(n)}`, null, 'createUserSQL');
   baselineMs.add(res.timings.duration);
 }

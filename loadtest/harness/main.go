@@ -154,14 +154,19 @@ func fixtures(ctx context.Context, pool *pgxpool.Pool, base *bench.Baseline, srv
 	}
 	fx["usersPage"] = cases
 
-	// The tenant administrator's tenant and a product they administer that
-	// has two roles assignable without a nomination or a site.
-	var tenant, product int64
-	if err := pool.QueryRow(ctx, `SELECT tenant_id, product_id FROM role_assignments ra
-		WHERE user_id = $1 AND category = 'ADMIN' AND status = 'ACTIVE'
-		AND (SELECT count(*) FROM roles r WHERE r.product_id = ra.product_id AND r.category = 'OPERATOR'
-			AND NOT r.requires_nomination AND NOT r.requires_site) >= 2
-		ORDER BY id LIMIT 1`, tenantAdmin.UserID).Scan(&tenant, &product); err != nil {
+	// The tenant administrator's tenant and two roles of products they
+	// administer there, assignable without a nomination or a site, that one
+	// person may hold together: of two products, or two roles of a product
+	// whose roles are not the levels of a module (one level per member).
+	var tenant, product, product2, role, role2 int64
+	if err := pool.QueryRow(ctx, `WITH c AS (
+			SELECT DISTINCT ra.tenant_id, r.product_id, r.id AS role_id, p.single_level
+			FROM role_assignments ra JOIN roles r ON r.product_id = ra.product_id JOIN products p ON p.id = r.product_id
+			WHERE ra.user_id = $1 AND ra.category = 'ADMIN' AND ra.status = 'ACTIVE'
+				AND r.category = 'OPERATOR' AND NOT r.requires_nomination AND NOT r.requires_site)
+		SELECT a.tenant_id, a.product_id, b.product_id, a.role_id, b.role_id FROM c a JOIN c b
+			ON b.tenant_id = a.tenant_id AND b.role_id <> a.role_id AND (b.product_id <> a.product_id OR NOT a.single_level)
+		ORDER BY a.role_id, b.role_id LIMIT 1`, tenantAdmin.UserID).Scan(&tenant, &product, &product2, &role, &role2); err != nil {
 		return nil, fmt.Errorf("tenant administrator's grant: %w", err)
 	}
 	rows, err := pool.Query(ctx, `SELECT user_id FROM memberships WHERE tenant_id = $1 ORDER BY md5(user_id::text) LIMIT 500`, tenant)
@@ -181,27 +186,11 @@ func fixtures(ctx context.Context, pool *pgxpool.Pool, base *bench.Baseline, srv
 	}
 	fx["profile"] = map[string]any{"viewer": "tenant-admin", "token": tokens["tenant-admin"], "users": users}
 
-	var roles []int64
-	rows, err = pool.Query(ctx, `SELECT id FROM roles WHERE product_id = $1 AND category = 'OPERATOR'
-		AND NOT requires_nomination AND NOT requires_site ORDER BY id LIMIT 2`, product)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		roles = append(roles, id)
-	}
-	if len(roles) < 2 {
-		return nil, fmt.Errorf("product %d has fewer than two plain OPERATOR roles", product)
-	}
 	fx["mutations"] = map[string]any{"token": tokens["tenant-admin"], "seed": time.Now().UnixMilli(),
 		"tenantId": tenant, "tenantGid": bench.GlobalID("Tenant", tenant),
-		"productId": product, "productGid": bench.GlobalID("Product", product),
-		"roleId": roles[0], "roleGid": bench.GlobalID("Role", roles[0]),
-		"role2Id": roles[1], "role2Gid": bench.GlobalID("Role", roles[1])}
+		"productId": product, "productGid": bench.GlobalID("Product", product), "product2Id": product2,
+		"roleId": role, "roleGid": bench.GlobalID("Role", role),
+		"role2Id": role2, "role2Gid": bench.GlobalID("Role", role2)}
 	fx["fanout"] = map[string]any{"token": tokens["tenant-admin"], "tenantGid": bench.GlobalID("Tenant", tenant)}
 
 	// An active operator of the tenant, without a second factor, signs in
