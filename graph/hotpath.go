@@ -42,15 +42,20 @@ import (
 //     the errors and partial data exactly as without the fast path (the
 //     loaders already hold what was read).
 //
+// A user's profile by global ID (node(id:) with a selection made of the
+// same fields: loadtest/profile.js, bench.ProfileQuery, what integrators
+// ask for a user) takes the same path when the node is a user or null.
+//
 // A document with anything else (another field, an argument below the
-// root, a directive) is gqlgen's. TestHotPathSameBytes compares the two
-// paths byte for byte over generated datasets and viewers.
+// root, a directive) is gqlgen's. TestHotPathSameBytes and
+// TestHotPathProfileSameBytes compare the two paths byte for byte over
+// generated datasets and viewers.
 
 // hotPathServed counts the operations the fast path answered (tests check
 // that the comparison exercised it).
 var hotPathServed atomic.Int64
 
-// hotPath is the response middleware that answers the users page.
+// hotPath answers the users page and users' profiles.
 type hotPath struct {
 	res     *Resolver
 	cursors *Cursors
@@ -70,7 +75,7 @@ type hotField struct {
 	sub  []hotField
 }
 
-// hotPlan is the root users field of an eligible operation.
+// hotPlan is the root field (users or node) of an eligible operation.
 type hotPlan struct {
 	field graphql.CollectedField
 	sub   []hotField
@@ -134,10 +139,17 @@ func compileHotPlan(oc *graphql.OperationContext) *hotPlan {
 		}
 	}
 	root := graphql.CollectFields(oc, op.SelectionSet, []string{"Query"})
-	if len(root) != 1 || root[0].Name != "users" {
+	if len(root) != 1 {
 		return nil
 	}
-	sub, ok := compileHotFields(oc, root[0].Selections, "UserConnection")
+	// The users page, or a user's profile by global ID (node(id:)); the
+	// node's plan is its selection as seen by a User, and any other kind
+	// of node falls back to gqlgen at run time.
+	typ := map[string]string{"users": "UserConnection", "node": "User"}[root[0].Name]
+	if typ == "" {
+		return nil
+	}
+	sub, ok := compileHotFields(oc, root[0].Selections, typ)
 	if !ok {
 		return nil
 	}
@@ -269,6 +281,9 @@ func (h *hotPath) run(ctx context.Context, oc *graphql.OperationContext, p *hotP
 			ok = false // gqlgen runs it again, recovers and reports the panic
 		}
 	}()
+	if p.field.Name == "node" {
+		return h.runNode(ctx, oc, p, buf)
+	}
 	// The arguments, parsed by the generated code exactly as for the
 	// resolver (defaults, coercion, input validation).
 	var args struct {
@@ -305,11 +320,48 @@ func (h *hotPath) run(ctx context.Context, oc *graphql.OperationContext, p *hotP
 		return false
 	}
 	w := hotWriter{ctx: ctx, h: h, buf: buf}
-	buf.WriteString(`{`)
-	buf.Write(append(strconv.AppendQuote(nil, p.field.Alias), ':'))
+	w.root(p)
 	w.connection(conn, p.sub)
 	buf.WriteString(`}`)
 	return w.err == nil
+}
+
+// runNode writes node(id:) when the node is a user the viewer may see, or
+// null when there is none; any other kind of node is gqlgen's.
+func (h *hotPath) runNode(ctx context.Context, oc *graphql.OperationContext, p *hotPlan, buf *bytes.Buffer) bool {
+	var id string
+	cfg := generated.Config{Schema: Schema()}
+	cfg.Complexity.Query.Node = func(_ int, gid string) int {
+		id = gid
+		return 0
+	}
+	if _, parsed := generated.NewExecutableSchema(cfg).Complexity(ctx, "Query", "node", 0, p.field.ArgumentMap(oc.Variables)); !parsed {
+		return false
+	}
+	fc := &graphql.FieldContext{Object: "Query", Field: p.field, Args: map[string]any{"id": id}, IsMethod: true, IsResolver: true}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	n, err := (&queryResolver{h.res}).Node(ctx, id)
+	if err != nil {
+		return false
+	}
+	w := hotWriter{ctx: ctx, h: h, buf: buf}
+	w.root(p)
+	switch u := n.(type) {
+	case nil:
+		buf.WriteString("null")
+	case *domain.User:
+		w.user(u, p.sub)
+	default:
+		return false
+	}
+	buf.WriteString(`}`)
+	return w.err == nil
+}
+
+// root opens the data object with the root field's key.
+func (w *hotWriter) root(p *hotPlan) {
+	w.buf.WriteString(`{`)
+	w.buf.Write(append(strconv.AppendQuote(nil, p.field.Alias), ':'))
 }
 
 // hotWriter writes objects; err is set on the first failure, after which

@@ -356,3 +356,102 @@ func TestHotWriterQuotedIsStrconvQuote(t *testing.T) {
 		}
 	}
 }
+
+// profileDocuments are user profiles by global ID as integrators and the
+// load tests ask for them (bench.ProfileQuery, the document of
+// loadtest/profile.js), with urql's __typename, and one that also selects
+// other kinds of node (which the fast path leaves to gqlgen).
+func profileDocuments(t *testing.T) map[string]string {
+	t.Helper()
+	src, err := os.ReadFile("../bench/baseline.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)const ProfileQuery = `(.*?)`").FindSubmatch(src)
+	if m == nil {
+		t.Fatal("bench/baseline.go has no ProfileQuery")
+	}
+	profile := string(m[1])
+	return map[string]string{
+		"profile":          profile,
+		"profile+typename": strings.ReplaceAll(profile, "{ id ", "{ __typename id "),
+		"profile-mixed": `query P($id: ID!) { node(id: $id) { __typename id ... on User { username status lastSignInAt version
+			viewerCan { changeStatus resetCredentials } homeTenant { name } }
+			... on Tenant { name } ... on Role { name } } }`,
+	}
+}
+
+// TestHotPathProfileSameBytes proves that a user's profile through the
+// fast path (node(id:) on a user) answers exactly as gqlgen, for every kind
+// of viewer and for ids of users in and out of scope, the viewer itself,
+// other kinds of node, unknown and forged ids.
+func TestHotPathProfileSameBytes(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("HOTPATH_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d (replay with HOTPATH_SEED=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, seed^0x7a3f))
+	docs := profileDocuments(t)
+	rdb, prefix := dbtest.MustRedis(t)
+	answered, fellBack, nulls := 0, 0, 0
+	answeredBy := map[string]int{}
+	for dataset := range 2 {
+		d := dbtest.MustOpen(t)
+		w := newHotWorld(t, dbtest.NewFixture(t, d), rng)
+		app := hotTestApp(d)
+		fast := NewHandler(app, rdb, prefix, DefaultLimits, nil)
+		slowLimits := DefaultLimits
+		slowLimits.DisableHotPath = true
+		slow := NewHandler(app, rdb, prefix, slowLimits, nil)
+		for name, viewerID := range w.viewers {
+			viewer, err := app.Users.LoadViewer(context.Background(), viewerID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for docName, doc := range docs {
+				for range 15 {
+					var id any
+					switch k := rng.IntN(10); {
+					case k < 6:
+						id = globalID("User", w.users[rng.IntN(len(w.users))])
+					case k == 6:
+						id = globalID("User", viewerID)
+					case k == 7:
+						id = globalID("Tenant", w.tenants[rng.IntN(len(w.tenants))])
+					case k == 8:
+						id = globalID("User", 1<<40) // no such user
+					default:
+						id = []any{"bm90IGFuIGlk", "", 42}[rng.IntN(3)] // forged, empty, not a string
+					}
+					vars := map[string]any{"id": id}
+					before := hotPathServed.Load()
+					got := hotPost(t, fast, app, viewer, doc, vars)
+					if hotPathServed.Load() > before {
+						answered++
+						answeredBy[docName]++
+						answeredBy[name]++
+						if bytes.Contains(got, []byte(`"node":null`)) {
+							nulls++
+						}
+					} else {
+						fellBack++
+					}
+					want := hotPost(t, slow, app, viewer, doc, vars)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("dataset %d, viewer %s, %s, variables %v:\nfast path: %s\ngqlgen:    %s", dataset, name, docName, vars, got, want)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d profiles answered by the fast path (%d null), %d by gqlgen: %v", answered, nulls, fellBack, answeredBy)
+	for _, k := range []string{"profile", "profile+typename", "profile-mixed", "platform-admin", "parent-admin", "tenant-admin", "restricted-admin", "operator"} {
+		if answeredBy[k] == 0 {
+			t.Errorf("the fast path answered no profile of %s", k)
+		}
+	}
+	if answered < 100 || fellBack < 20 || nulls == 0 {
+		t.Fatalf("the comparison must exercise both paths and null nodes: %d fast (%d null), %d gqlgen", answered, nulls, fellBack)
+	}
+}

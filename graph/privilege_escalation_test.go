@@ -257,7 +257,7 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		var field, inputType string
 		var input map[string]any
 		query := ""
-		switch k := rng.IntN(23); k {
+		switch k := rng.IntN(24); k {
 		case 0:
 			field, inputType, input = "createUser", "CreateUserInput", map[string]any{"tenantId": tid, "username": fmt.Sprintf("alpha.rnd%d", step),
 				"taxCode": taxCode, "givenName": "Rnd", "familyName": "User", "email": fmt.Sprintf("rnd%d@alpha.test", step),
@@ -327,6 +327,13 @@ func TestPropertyTenantIsolation(t *testing.T) {
 				homeTenant { id name } memberships { id tenant { id name parent { id } }
 				roleAssignments { id status role { id name category } product { id code } } } } } } }`, tid)
 			fastQueries++
+		case 23:
+			// A user's profile as the fast path answers it (node(id:) on
+			// a user, A's or B's), issue 17.1.
+			query = fmt.Sprintf(`query Profile { node(id: %q) { ... on User { id username givenName familyName email taxCode status
+				homeTenant { id name } memberships { id tenant { id name parent { id } }
+				roleAssignments { id status role { id name category } product { id code } } } } } }`, uid)
+			fastQueries++
 		}
 		var res *servertest.Response
 		var outcome string
@@ -358,7 +365,7 @@ func TestPropertyTenantIsolation(t *testing.T) {
 		stats[field+" "+outcome]++
 	}
 	if fastQueries > 0 && graph.HotPathServed() == fastBefore {
-		t.Fatalf("none of the %d users pages went through the fast path", fastQueries)
+		t.Fatalf("none of the %d users pages and profiles went through the fast path", fastQueries)
 	}
 	if after := snapshotB(); after != before {
 		t.Fatalf("tenant B changed (seed %d):\nbefore %s\nafter  %s", seed, servertest.DiffLine(before, after), servertest.DiffLine(after, before))
