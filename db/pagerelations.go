@@ -90,9 +90,9 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 				Where("pm.user_id IN (?)", bun.List(req.UserIDs)), "pm.tenant_id", req.Scope)
 		}
 		ids := memberTenants()
-		var home []int64
+		var home []int64 // once each: a page's people often share one
 		for _, id := range req.HomeTenantIDs {
-			if req.Scope.Contains(id) {
+			if req.Scope.Contains(id) && !slices.Contains(home, id) {
 				home = append(home, id)
 			}
 		}
@@ -104,7 +104,11 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 			ids.UnionAll(inScope(s.db.NewSelect().TableExpr("users AS hu").Column("hu.home_tenant_id").
 				Where("hu.id IN (?)", bun.List(req.UserIDs)), "hu.home_tenant_id", req.Scope))
 		}
-		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", ids)
+		// = ANY(ARRAY(…)), not IN (…): the IDs are read first, then each
+		// tenant by its key. With IN, PostgreSQL expected as many IDs as
+		// people and joined them by hash to a scan of every tenant (a
+		// tenant administrator's page: 1.06 → 0.42 ms, pgbench).
+		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id = ANY(ARRAY(?))", ids)
 		batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&out.Tenants)})
 		// A parent in scope needs a scope of two tenants at least: a
 		// tenant administrator of one tenant is spared the statement.
@@ -112,8 +116,12 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 			// A statement of its own: side by side with the others when
 			// they run on several connections, and each planned with fewer
 			// copies of a large scope.
-			parentIDs := s.db.NewSelect().TableExpr("tenants AS tp").Column("tp.parent_id").Where("tp.id IN (?)", memberTenants())
-			q := inScope(s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id IN (?)", parentIDs), "t.id", req.Scope)
+			// The scope condition is on the parents' IDs, inside: outside,
+			// beside the IDs' array, it made PostgreSQL scan every tenant
+			// (an organisation's page: 3.6 → 1.9 ms, pgbench).
+			parentIDs := inScope(s.db.NewSelect().TableExpr("tenants AS tp").Column("tp.parent_id").
+				Where("tp.id = ANY(ARRAY(?))", memberTenants()), "tp.parent_id", req.Scope)
+			q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id = ANY(ARRAY(?))", parentIDs)
 			batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&parents)})
 		}
 	}
