@@ -137,8 +137,8 @@ func (r PersonalDataRule) sql() (string, []any) {
 	if r.All {
 		return "true", nil
 	}
-	return "(u.id = ? OR EXISTS (SELECT 1 FROM memberships pm WHERE pm.user_id = u.id AND pm.tenant_id IN (?)))",
-		[]any{r.ViewerID, bun.List(nonEmpty(r.TenantIDs))}
+	return "(u.id = ? OR EXISTS (SELECT 1 FROM memberships pm WHERE pm.user_id = u.id AND pm.tenant_id ?))",
+		[]any{r.ViewerID, oneOf(nonEmpty(r.TenantIDs))}
 }
 
 // Report names a CSV report of R24.

@@ -2,10 +2,12 @@ package db
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"tenantadmin/domain"
 )
@@ -149,9 +151,31 @@ func escapeLike(s string) string {
 // rows for a scope of every tenant).
 func inScope(q *bun.SelectQuery, column string, scope domain.Scope) *bun.SelectQuery {
 	if !scope.All {
-		q.Where(column+" IN (?)", bun.List(nonEmpty(scope.TenantIDs)))
+		q.Where(column+" ?", oneOf(nonEmpty(scope.TenantIDs)))
 	}
 	return q
+}
+
+// oneOf formats "is one of ids" after a column: IN (7) for one ID (which
+// PostgreSQL plans as = 7), else = ANY('{…}'::bigint[]). PostgreSQL turns
+// IN (…) of constants into that same = ANY, with the same plan, but parses
+// and transforms every constant first: the 670 tenants of an organisation
+// cost about 0.3 ms a statement, and a page has several (issue 17.1).
+type oneOf []int64
+
+func (ids oneOf) AppendQuery(_ schema.QueryGen, b []byte) ([]byte, error) {
+	if len(ids) == 1 {
+		b = strconv.AppendInt(append(b, "IN ("...), ids[0], 10)
+		return append(b, ')'), nil
+	}
+	b = append(b, "= ANY('{"...)
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return append(b, "}'::bigint[])"...), nil
 }
 
 func nonEmpty(ids []int64) []int64 {

@@ -181,7 +181,7 @@ func (q *userListQuery) pageByKey(col orderColumn, desc bool, after, before *use
 	b := &sqlBuf{}
 	b.add("SELECT u.id AS user_id, (" + col.expr + ")::text AS sort_key FROM users u WHERE true")
 	if !q.all {
-		b.add(" AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id IN (?)", bun.List(q.tenants))
+		b.add(" AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id ?", oneOf(q.tenants))
 		if q.roleCond != "" {
 			b.add(" AND (SELECT true FROM role_assignments ra WHERE ra.tenant_id = m.tenant_id AND ra.user_id = m.user_id AND "+q.roleCond+" LIMIT 1)", q.roleArgs...)
 		}
@@ -432,7 +432,7 @@ func (q *userListQuery) page(after, before *string, dir string, limit int) (stri
 			// against the scope and the role filter until the page is full.
 			b.add("SELECT u.id AS user_id, u.username FROM users u WHERE true")
 			if !q.all {
-				b.add(" AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id IN (?)", bun.List(q.tenants))
+				b.add(" AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id ?", oneOf(q.tenants))
 				if q.roleCond != "" {
 					b.add(probe, q.roleArgs...)
 				}
@@ -481,8 +481,8 @@ func (q *userListQuery) page(after, before *string, dir string, limit int) (stri
 		// needs about page size × all users ÷ holders steps.
 		few *= 8
 	}
-	b.add("WITH h AS MATERIALIZED (SELECT ra.tenant_id, ra.user_id FROM role_assignments ra WHERE ra.tenant_id IN (?) AND "+q.roleCond,
-		append([]any{bun.List(q.tenants)}, q.roleArgs...)...)
+	b.add("WITH h AS MATERIALIZED (SELECT ra.tenant_id, ra.user_id FROM role_assignments ra WHERE ra.tenant_id ? AND "+q.roleCond,
+		append([]any{oneOf(q.tenants)}, q.roleArgs...)...)
 	b.add(" LIMIT ?)", few)
 	// Each holder's membership (for the username) is probed one by one:
 	// OFFSET 0 keeps the planner, which overestimates the holders, from
@@ -562,7 +562,7 @@ func (q *userListQuery) countOrRows(mode listMode) (string, []any, bool) {
 		head("ra.user_id")
 		from("role_assignments", "ra")
 		if !q.all {
-			b.add(" AND ra.tenant_id IN (?)", bun.List(q.tenants))
+			b.add(" AND ra.tenant_id ?", oneOf(q.tenants))
 		}
 		b.add(" AND "+q.roleCond, q.roleArgs...)
 	case q.all:
@@ -579,7 +579,7 @@ func (q *userListQuery) countOrRows(mode listMode) (string, []any, bool) {
 			head("m.user_id")
 		}
 		from("memberships", "m")
-		b.add(" AND m.tenant_id IN (?)", bun.List(q.tenants))
+		b.add(" AND m.tenant_id ?", oneOf(q.tenants))
 	}
 	sql, args := b.query()
 	return sql, args, distinct
@@ -615,8 +615,8 @@ func (s *UserService) VisibleUsersByIDs(ctx context.Context, viewerID int64, sco
 func visibleUsersQuery(d *DB, viewerID int64, scope domain.Scope, ids []int64) *bun.SelectQuery {
 	q := d.NewSelect().Model((*userModel)(nil)).ColumnExpr(userColumns).Where("u.id IN (?)", bun.List(ids))
 	if !scope.All {
-		q.Where("(u.id = ? OR EXISTS (SELECT 1 FROM memberships vm WHERE vm.user_id = u.id AND vm.tenant_id IN (?)))",
-			viewerID, bun.List(nonEmpty(scope.TenantIDs)))
+		q.Where("(u.id = ? OR EXISTS (SELECT 1 FROM memberships vm WHERE vm.user_id = u.id AND vm.tenant_id ?))",
+			viewerID, oneOf(nonEmpty(scope.TenantIDs)))
 	}
 	return q
 }
