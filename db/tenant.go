@@ -90,7 +90,7 @@ func (s *TenantService) FindTenants(ctx context.Context, f domain.TenantFilter, 
 
 func (s *TenantService) applyTenantFilter(q *bun.SelectQuery, f domain.TenantFilter) {
 	if !f.Scope.All {
-		q.Where("t.id IN (?)", bun.List(nonEmpty(f.Scope.TenantIDs)))
+		q.Where("t.id ?", oneOf(nonEmpty(f.Scope.TenantIDs)))
 	}
 	if f.ParentID != nil {
 		q.Where("t.parent_id = ?", *f.ParentID)

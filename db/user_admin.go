@@ -909,8 +909,8 @@ func (s *UserService) ProductIDsOfTenants(ctx context.Context, tenantIDs []int64
 		TenantID  int64 `bun:"tenant_id"`
 		ProductID int64 `bun:"product_id"`
 	}
-	err := s.db.NewRaw(`SELECT DISTINCT tenant_id, product_id FROM role_assignments WHERE tenant_id IN (?) ORDER BY tenant_id, product_id`,
-		bun.List(tenantIDs)).Scan(ctx, &rows)
+	err := s.db.NewRaw(`SELECT DISTINCT tenant_id, product_id FROM role_assignments WHERE tenant_id ? ORDER BY tenant_id, product_id`,
+		oneOf(nonEmpty(tenantIDs))).Scan(ctx, &rows)
 	out := map[int64][]int64{}
 	for _, r := range rows {
 		out[r.TenantID] = append(out[r.TenantID], r.ProductID)

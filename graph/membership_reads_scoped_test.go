@@ -36,8 +36,9 @@ func TestMembershipReadsAreScopedByTenant(t *testing.T) {
 		if !reads.MatchString(q) || strings.Contains(q, db.AuthorizationInputComment) {
 			return
 		}
-		// tenant_id IN (…), or the user list's walk over its tenants.
-		if !strings.Contains(q, `tenant_id IN (`) && !strings.Contains(q, `m.tenant_id = s.tenant_id`) {
+		// tenant_id IN (…) or = ANY('{…}') (db.oneOf), or the user list's
+		// walk over its tenants.
+		if !strings.Contains(q, `tenant_id IN (`) && !strings.Contains(q, `tenant_id = ANY('{`) && !strings.Contains(q, `m.tenant_id = s.tenant_id`) {
 			mu.Lock()
 			unscoped = append(unscoped, q)
 			mu.Unlock()
