@@ -225,60 +225,40 @@ func (w *hotWorld) randomVariables(rng *rand.Rand, team bool) map[string]any {
 // cursors), the two handlers' response bodies are equal byte for byte.
 // The seed is logged; HOTPATH_SEED replays it.
 func TestHotPathSameBytes(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("HOTPATH_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	t.Logf("seed %d (replay with HOTPATH_SEED=%d)", seed, seed)
-	rng := rand.New(rand.NewPCG(seed, seed^0x51ed2701))
+	rng := hotRNG(t, 0x51ed2701)
 	docs := spaDocuments(t)
-	rdb, prefix := dbtest.MustRedis(t)
-
 	served, answered, fellBack := hotPathServed.Load(), 0, 0
 	answeredBy := map[string]int{} // per document and viewer
-	for dataset := range 3 {
-		d := dbtest.MustOpen(t)
-		w := newHotWorld(t, dbtest.NewFixture(t, d), rng)
-		app := hotTestApp(d)
-		fast := NewHandler(app, rdb, prefix, DefaultLimits, nil)
-		slowLimits := DefaultLimits
-		slowLimits.DisableHotPath = true
-		slow := NewHandler(app, rdb, prefix, slowLimits, nil)
-		for name, viewerID := range w.viewers {
-			viewer, err := app.Users.LoadViewer(context.Background(), viewerID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for docName, doc := range docs {
-				for range 12 {
-					vars := w.randomVariables(rng, strings.HasPrefix(docName, "UsersTeam"))
-					if docName == "two-operations" && rng.IntN(2) == 0 {
-						vars["operation"] = "UsersList" // an unknown variable is ignored
-					}
-					// Up to three pages, following endCursor as the SPA does.
-					for page := 0; page < 3 && vars != nil; page++ {
-						before := hotPathServed.Load()
-						got := hotPost(t, fast, app, viewer, doc, vars)
-						if hotPathServed.Load() > before {
-							if docName == "two-operations" && vars["operation"] != "UsersList" {
-								t.Fatalf("the fast path answered operation Other: %s", got)
-							}
-							answered++
-							answeredBy[docName]++
-							answeredBy[name]++
-						} else {
-							fellBack++
+	forEachHotViewer(t, rng, 3, func(c hotCase) {
+		for docName, doc := range docs {
+			for range 12 {
+				vars := c.w.randomVariables(rng, strings.HasPrefix(docName, "UsersTeam"))
+				if docName == "two-operations" && rng.IntN(2) == 0 {
+					vars["operation"] = "UsersList" // an unknown variable is ignored
+				}
+				// Up to three pages, following endCursor as the SPA does.
+				for page := 0; page < 3 && vars != nil; page++ {
+					before := hotPathServed.Load()
+					got := hotPost(t, c.fast, c.app, c.viewer, doc, vars)
+					if hotPathServed.Load() > before {
+						if docName == "two-operations" && vars["operation"] != "UsersList" {
+							t.Fatalf("the fast path answered operation Other: %s", got)
 						}
-						want := hotPost(t, slow, app, viewer, doc, vars)
-						if !bytes.Equal(got, want) {
-							t.Fatalf("dataset %d, viewer %s, %s, variables %v:\nfast path: %s\ngqlgen:    %s", dataset, name, docName, vars, got, want)
-						}
-						vars = nextPage(got, vars)
+						answered++
+						answeredBy[docName]++
+						answeredBy[c.name]++
+					} else {
+						fellBack++
 					}
+					want := hotPost(t, c.slow, c.app, c.viewer, doc, vars)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("dataset %d, viewer %s, %s, variables %v:\nfast path: %s\ngqlgen:    %s", c.dataset, c.name, docName, vars, got, want)
+					}
+					vars = nextPage(got, vars)
 				}
 			}
 		}
-	}
+	})
 	t.Logf("%d pages answered by the fast path, %d by gqlgen (errors, refusals): %v", answered, fellBack, answeredBy)
 	for _, k := range []string{"UsersList", "UsersList+typename", "UsersTeam", "UsersTeam+typename", "bench", "platform-admin", "parent-admin", "tenant-admin", "restricted-admin", "restricted-admin-pd-site"} {
 		if answeredBy[k] == 0 {
@@ -287,6 +267,51 @@ func TestHotPathSameBytes(t *testing.T) {
 	}
 	if hotPathServed.Load()-served != int64(answered) || answered < 100 || fellBack < 10 {
 		t.Fatalf("the comparison must exercise both paths: %d fast, %d gqlgen", answered, fellBack)
+	}
+}
+
+// hotRNG is a comparison's random source; its seed is logged and
+// HOTPATH_SEED replays it.
+func hotRNG(t *testing.T, stream uint64) *rand.Rand {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("HOTPATH_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d (replay with HOTPATH_SEED=%d)", seed, seed)
+	return rand.New(rand.NewPCG(seed, seed^stream))
+}
+
+// hotCase is one viewer of a generated directory, with the handler with
+// and without the fast path.
+type hotCase struct {
+	dataset    int
+	w          *hotWorld
+	app        *App
+	fast, slow http.Handler
+	name       string
+	viewer     *domain.Viewer
+}
+
+// forEachHotViewer generates datasets directories and calls each for every
+// kind of viewer of each.
+func forEachHotViewer(t *testing.T, rng *rand.Rand, datasets int, each func(hotCase)) {
+	t.Helper()
+	rdb, prefix := dbtest.MustRedis(t)
+	for dataset := range datasets {
+		d := dbtest.MustOpen(t)
+		c := hotCase{dataset: dataset, w: newHotWorld(t, dbtest.NewFixture(t, d), rng), app: hotTestApp(d)}
+		c.fast = NewHandler(c.app, rdb, prefix, DefaultLimits, nil)
+		slowLimits := DefaultLimits
+		slowLimits.DisableHotPath = true
+		c.slow = NewHandler(c.app, rdb, prefix, slowLimits, nil)
+		for name, viewerID := range c.w.viewers {
+			viewer, err := c.app.Users.LoadViewer(context.Background(), viewerID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.name, c.viewer = name, viewer
+			each(c)
+		}
 	}
 }
 
@@ -386,65 +411,47 @@ func profileDocuments(t *testing.T) map[string]string {
 // of viewer and for ids of users in and out of scope, the viewer itself,
 // other kinds of node, unknown and forged ids.
 func TestHotPathProfileSameBytes(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("HOTPATH_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	t.Logf("seed %d (replay with HOTPATH_SEED=%d)", seed, seed)
-	rng := rand.New(rand.NewPCG(seed, seed^0x7a3f))
+	rng := hotRNG(t, 0x7a3f)
 	docs := profileDocuments(t)
-	rdb, prefix := dbtest.MustRedis(t)
 	answered, fellBack, nulls := 0, 0, 0
 	answeredBy := map[string]int{}
-	for dataset := range 2 {
-		d := dbtest.MustOpen(t)
-		w := newHotWorld(t, dbtest.NewFixture(t, d), rng)
-		app := hotTestApp(d)
-		fast := NewHandler(app, rdb, prefix, DefaultLimits, nil)
-		slowLimits := DefaultLimits
-		slowLimits.DisableHotPath = true
-		slow := NewHandler(app, rdb, prefix, slowLimits, nil)
-		for name, viewerID := range w.viewers {
-			viewer, err := app.Users.LoadViewer(context.Background(), viewerID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for docName, doc := range docs {
-				for range 15 {
-					var id any
-					switch k := rng.IntN(10); {
-					case k < 6:
-						id = globalID("User", w.users[rng.IntN(len(w.users))])
-					case k == 6:
-						id = globalID("User", viewerID)
-					case k == 7:
-						id = globalID("Tenant", w.tenants[rng.IntN(len(w.tenants))])
-					case k == 8:
-						id = globalID("User", 1<<40) // no such user
-					default:
-						id = []any{"bm90IGFuIGlk", "", 42}[rng.IntN(3)] // forged, empty, not a string
+	forEachHotViewer(t, rng, 2, func(c hotCase) {
+		w := c.w
+		for docName, doc := range docs {
+			for range 15 {
+				var id any
+				switch k := rng.IntN(10); {
+				case k < 6:
+					id = globalID("User", w.users[rng.IntN(len(w.users))])
+				case k == 6:
+					id = globalID("User", c.viewer.UserID)
+				case k == 7:
+					id = globalID("Tenant", w.tenants[rng.IntN(len(w.tenants))])
+				case k == 8:
+					id = globalID("User", 1<<40) // no such user
+				default:
+					id = []any{"bm90IGFuIGlk", "", 42}[rng.IntN(3)] // forged, empty, not a string
+				}
+				vars := map[string]any{"id": id}
+				before := hotPathServed.Load()
+				got := hotPost(t, c.fast, c.app, c.viewer, doc, vars)
+				if hotPathServed.Load() > before {
+					answered++
+					answeredBy[docName]++
+					answeredBy[c.name]++
+					if bytes.Contains(got, []byte(`"node":null`)) {
+						nulls++
 					}
-					vars := map[string]any{"id": id}
-					before := hotPathServed.Load()
-					got := hotPost(t, fast, app, viewer, doc, vars)
-					if hotPathServed.Load() > before {
-						answered++
-						answeredBy[docName]++
-						answeredBy[name]++
-						if bytes.Contains(got, []byte(`"node":null`)) {
-							nulls++
-						}
-					} else {
-						fellBack++
-					}
-					want := hotPost(t, slow, app, viewer, doc, vars)
-					if !bytes.Equal(got, want) {
-						t.Fatalf("dataset %d, viewer %s, %s, variables %v:\nfast path: %s\ngqlgen:    %s", dataset, name, docName, vars, got, want)
-					}
+				} else {
+					fellBack++
+				}
+				want := hotPost(t, c.slow, c.app, c.viewer, doc, vars)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("dataset %d, viewer %s, %s, variables %v:\nfast path: %s\ngqlgen:    %s", c.dataset, c.name, docName, vars, got, want)
 				}
 			}
 		}
-	}
+	})
 	t.Logf("%d profiles answered by the fast path (%d null), %d by gqlgen: %v", answered, nulls, fellBack, answeredBy)
 	for _, k := range []string{"profile", "profile+typename", "profile-mixed", "platform-admin", "parent-admin", "tenant-admin", "restricted-admin", "operator"} {
 		if answeredBy[k] == 0 {
