@@ -86,7 +86,7 @@ func applyAuditFilter(q *bun.SelectQuery, f domain.AuditFilter) {
 	case f.TenantID != nil:
 		q.Where("ae.tenant_id = ?", *f.TenantID)
 	case !f.Scope.All:
-		q.Where("ae.tenant_id ?", oneOf(nonEmpty(f.Scope.TenantIDs)))
+		q.Where("ae.tenant_id ?", oneOf(f.Scope.TenantIDs))
 	}
 	if f.ActorID != nil {
 		q.Where("ae.actor_id = ?", *f.ActorID)

@@ -80,7 +80,7 @@ func (s *GroupService) FindGroups(ctx context.Context, f GroupFilter) ([]*domain
 		q.Where("g.name ILIKE ?", "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
 	}
 	if !f.Scope.All {
-		q.Where("g.tenant_id ?", oneOf(nonEmpty(f.Scope.TenantIDs)))
+		q.Where("g.tenant_id ?", oneOf(f.Scope.TenantIDs))
 	}
 	if f.TenantID != nil {
 		q.Where("g.tenant_id = ?", *f.TenantID)

@@ -138,7 +138,7 @@ func (r PersonalDataRule) sql() (string, []any) {
 		return "true", nil
 	}
 	return "(u.id = ? OR EXISTS (SELECT 1 FROM memberships pm WHERE pm.user_id = u.id AND pm.tenant_id ?))",
-		[]any{r.ViewerID, oneOf(nonEmpty(r.TenantIDs))}
+		[]any{r.ViewerID, oneOf(r.TenantIDs)}
 }
 
 // Report names a CSV report of R24.

@@ -616,7 +616,7 @@ func visibleUsersQuery(d *DB, viewerID int64, scope domain.Scope, ids []int64) *
 	q := d.NewSelect().Model((*userModel)(nil)).ColumnExpr(userColumns).Where("u.id IN (?)", bun.List(ids))
 	if !scope.All {
 		q.Where("(u.id = ? OR EXISTS (SELECT 1 FROM memberships vm WHERE vm.user_id = u.id AND vm.tenant_id ?))",
-			viewerID, oneOf(nonEmpty(scope.TenantIDs)))
+			viewerID, oneOf(scope.TenantIDs))
 	}
 	return q
 }

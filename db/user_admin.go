@@ -910,7 +910,7 @@ func (s *UserService) ProductIDsOfTenants(ctx context.Context, tenantIDs []int64
 		ProductID int64 `bun:"product_id"`
 	}
 	err := s.db.NewRaw(`SELECT DISTINCT tenant_id, product_id FROM role_assignments WHERE tenant_id ? ORDER BY tenant_id, product_id`,
-		oneOf(nonEmpty(tenantIDs))).Scan(ctx, &rows)
+		oneOf(tenantIDs)).Scan(ctx, &rows)
 	out := map[int64][]int64{}
 	for _, r := range rows {
 		out[r.TenantID] = append(out[r.TenantID], r.ProductID)

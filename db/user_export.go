@@ -30,7 +30,7 @@ func (s *UserService) StreamUserList(ctx context.Context, f domain.UserFilter, v
 	pd, pdArgs := rule.sql()
 	tenantCond, tenantArgs := "true", []any(nil)
 	if !visible.All {
-		tenantCond, tenantArgs = "m.tenant_id ?", []any{oneOf(nonEmpty(visible.TenantIDs))}
+		tenantCond, tenantArgs = "m.tenant_id ?", []any{oneOf(visible.TenantIDs)}
 	}
 	var after *string
 	for {

@@ -43,7 +43,8 @@ type Limits struct {
 	// (host patterns as in coder/websocket's OriginPatterns).
 	AllowedOrigins []string
 	// DisableHotPath leaves every operation to gqlgen's execution: the
-	// fast path of the users page and profiles (hotpath.go) is off. Tests compare the two.
+	// fast path of the users page and profiles (hotpath.go) is off. Tests
+	// compare the two.
 	DisableHotPath bool
 	// AdmitWebsocketOperation, when set, admits each operation a
 	// WebSocket carries, as the HTTP middleware admits each request: the
@@ -154,8 +155,8 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 	es := generated.NewExecutableSchema(cfg)
 	// The fast path (hotpath.go) replaces gqlgen's execution of the users
 	// page and of users' profiles: field middlewares (AroundFields, here the
-	// cursor sealing) do not run for its answers. A new field middleware must be
-	// reproduced there, or its fields kept off the fast path.
+	// cursor sealing) do not run for its answers. A new field middleware
+	// must be reproduced there, or its fields kept off the fast path.
 	if !limits.DisableHotPath {
 		es = hotSchema{ExecutableSchema: es, h: newHotPath(app, cursors)}
 	}
