@@ -210,28 +210,62 @@ func TestRequestReadsArePrepared(t *testing.T) {
 			t.Fatalf("below %d: %v, %v", root, below, err)
 		}
 	}
-	rows, err := d.QueryContext(ctx, "SELECT statement FROM pg_prepared_statements")
+	// A list of tenants longer than the prepared statement takes: sent as
+	// text, the same answer as the tenants' subtrees one by one.
+	var all []int64
+	rows, err := conn.Query(ctx, "SELECT id FROM tenants ORDER BY id")
+	if err == nil {
+		all, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	}
+	if err != nil || len(all) <= 32 {
+		t.Fatalf("%d tenants, want more than 32: %v", len(all), err)
+	}
+	var want []int64
+	for _, id := range all {
+		below, err := tenants.DescendantIDs(ctx, []int64{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, below...)
+	}
+	slices.Sort(want)
+	if got, err := tenants.DescendantIDs(ctx, all); err != nil || !slices.Equal(got, slices.Compact(want)) {
+		t.Fatalf("subtrees of %d tenants: %d tenants, want %d (%v)", len(all), len(got), len(slices.Compact(want)), err)
+	}
+
+	// Each read prepared once and run with its generic plan: planned on
+	// every call under PostgreSQL's default plan_cache_mode, custom_plans
+	// counts them and this fails.
+	prep, err := d.QueryContext(ctx, "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var prepared []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+	defer prep.Close()
+	type statement struct {
+		text            string
+		generic, custom int64
+	}
+	var prepared []statement
+	for prep.Next() {
+		var s statement
+		if err := prep.Scan(&s.text, &s.generic, &s.custom); err != nil {
 			t.Fatal(err)
 		}
 		prepared = append(prepared, s)
 	}
 	for _, want := range []string{db.AuthorizationInputComment, "WITH RECURSIVE sub AS"} {
-		n := 0
+		var found []statement
 		for _, s := range prepared {
-			if strings.Contains(s, want) {
-				n++
+			if strings.Contains(s.text, want) {
+				found = append(found, s)
 			}
 		}
-		if n != 1 {
-			t.Errorf("%d prepared statements with %q on the connection, want 1 (prepared once, reused): %q", n, want, prepared)
+		if len(found) != 1 {
+			t.Errorf("%d prepared statements with %q on the connection, want 1 (prepared once, reused): %+v", len(found), want, prepared)
+			continue
+		}
+		if found[0].custom != 0 || found[0].generic < 3 {
+			t.Errorf("%q ran %d times with its generic plan and was planned anew %d times, want every run generic", want, found[0].generic, found[0].custom)
 		}
 	}
 }

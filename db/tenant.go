@@ -118,18 +118,33 @@ func (s *TenantService) DescendantIDs(ctx context.Context, ids []int64) ([]int64
 		return nil, nil
 	}
 	var out []int64
-	// Every administrator's request reads it (its scopes): prepared.
-	err := s.db.pgxPrepared(ctx, s.db.DB, `WITH RECURSIVE sub AS (
-			SELECT id FROM tenants WHERE parent_id = ANY($1::bigint[])
-			UNION SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
-		) SELECT id FROM sub ORDER BY id`, []any{ids}, func(r pgx.Rows) error {
+	scan := func(r pgx.Rows) error {
 		var id int64
 		err := r.Scan(&id)
 		out = append(out, id)
 		return err
-	})
+	}
+	// Every administrator's request reads it (its scopes): prepared, with
+	// its generic plan (an index probe per tenant). A long list is sent as
+	// text and planned for its own values, which reads the index whole
+	// instead: for 2,000 roots 7.0–8.0 ms against 8.1–9.4 ms (pgbench).
+	if len(ids) > preparedSubtreeRoots {
+		err := s.db.pgxQuery(ctx, s.db.DB, subtreeQuery, []any{pgx.QueryExecModeSimpleProtocol, ids}, scan)
+		return out, mapError(err)
+	}
+	err := s.db.pgxPrepared(ctx, s.db.DB, subtreeQuery, []any{ids}, scan)
 	return out, mapError(err)
 }
+
+// subtreeQuery lists every tenant below the tenants of $1, at any depth.
+const subtreeQuery = `WITH RECURSIVE sub AS (
+			SELECT id FROM tenants WHERE parent_id = ANY($1::bigint[])
+			UNION SELECT c.id FROM tenants c JOIN sub ON c.parent_id = sub.id
+		) SELECT id FROM sub ORDER BY id`
+
+// preparedSubtreeRoots is the longest list of tenants whose subtree is
+// read with the prepared statement's generic plan.
+const preparedSubtreeRoots = 32
 
 // AncestorIDs returns every tenant above id, nearest first.
 func (s *TenantService) AncestorIDs(ctx context.Context, id int64) ([]int64, error) {
