@@ -367,6 +367,12 @@ const nextSuffix = `,"type":"next"}`
 func (c *wsConn) writeBytes(b []byte) bool {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
+	if c.life.Err() != nil {
+		// The connection is closing: what an operation produces once
+		// cancelled (a CANCELLED error, say) must not reach the peer ahead of
+		// the close code.
+		return false
+	}
 	c.writeTimer.Reset(c.t.WriteTimeout)
 	// A context without Done: the socket watches no context per message.
 	err := c.conn.Write(context.Background(), websocket.MessageText, b)
