@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -202,6 +203,44 @@ func TestRequestReadsArePrepared(t *testing.T) {
 		t.Fatal(err)
 	}
 	users, tenants := db.NewUserService(d), db.NewTenantService(d)
+	// A sign-in's account read and its success update (issue 17.5), by
+	// username and by email: the same account as the text read by id.
+	creds := db.NewCredentialService(d)
+	var username, email string
+	if err := conn.QueryRow(ctx, "SELECT username, email FROM users WHERE id = $1 AND email IS NOT NULL", userID).Scan(&username, &email); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `INSERT INTO credentials (user_id, password_hash, password_changed_at, failed_attempts, totp_last_step)
+		VALUES ($1, 'h', now(), 2, 5)`, userID); err != nil {
+		t.Fatal(err)
+	}
+	byID, err := creds.LoginAccountByID(ctx, userID)
+	if err != nil || byID.FailedAttempts != 2 || byID.PasswordHash != "h" {
+		t.Fatalf("account %+v, %v", byID, err)
+	}
+	for range 3 {
+		if byID, err = creds.LoginAccountByID(ctx, userID); err != nil {
+			t.Fatal(err)
+		}
+		for _, identifier := range []string{strings.ToUpper(username), email} {
+			if found, err := creds.FindLoginAccounts(ctx, identifier, 5); err != nil || len(found) != 1 || !sameAccount(found[0], byID) {
+				if len(found) == 1 {
+					t.Fatalf("account for %q: %+v; want %+v", identifier, *found[0], *byID)
+				}
+				t.Fatalf("accounts for %q: %d, %v", identifier, len(found), err)
+			}
+		}
+		// A replayed second-factor step is refused; step 0 (none) always passes.
+		if fresh, err := creds.UseTOTPStep(ctx, userID, 5); err != nil || fresh {
+			t.Fatalf("step 5 again: fresh %v, %v", fresh, err)
+		}
+		if fresh, err := creds.UseTOTPStep(ctx, userID, 0); err != nil || !fresh {
+			t.Fatalf("no step: fresh %v, %v", fresh, err)
+		}
+	}
+	if after, err := creds.LoginAccountByID(ctx, userID); err != nil || after.FailedAttempts != 0 {
+		t.Fatalf("after a sign-in: %+v, %v (the failure count restarts)", after, err)
+	}
 	for range 3 {
 		if v, err := users.LoadViewer(ctx, userID); err != nil || len(v.Grants) == 0 {
 			t.Fatalf("viewer %+v, %v", v, err)
@@ -253,7 +292,8 @@ func TestRequestReadsArePrepared(t *testing.T) {
 		}
 		prepared = append(prepared, s)
 	}
-	for _, want := range []string{db.AuthorizationInputComment, "WITH RECURSIVE sub AS"} {
+	for _, want := range []string{db.AuthorizationInputComment, "WITH RECURSIVE sub AS",
+		"WHERE u.username = lower($1)", "WHERE lower(u.email) = lower($1)", "totp_last_step = greatest("} {
 		var found []statement
 		for _, s := range prepared {
 			if strings.Contains(s.text, want) {
@@ -268,4 +308,14 @@ func TestRequestReadsArePrepared(t *testing.T) {
 			t.Errorf("%q ran %d times with its generic plan and was planned anew %d times, want every run generic", want, found[0].generic, found[0].custom)
 		}
 	}
+}
+
+// sameAccount compares two accounts, their times as instants (the two
+// drivers' readings of timestamptz differ only in location).
+func sameAccount(a, b *db.LoginAccount) bool {
+	x, y := *a, *b
+	if x.PasswordChangedAt != nil && y.PasswordChangedAt != nil && x.PasswordChangedAt.Equal(*y.PasswordChangedAt) {
+		x.PasswordChangedAt = y.PasswordChangedAt
+	}
+	return reflect.DeepEqual(x, y)
 }
