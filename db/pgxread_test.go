@@ -241,6 +241,20 @@ func TestRequestReadsArePrepared(t *testing.T) {
 	if after, err := creds.LoginAccountByID(ctx, userID); err != nil || after.FailedAttempts != 0 {
 		t.Fatalf("after a sign-in: %+v, %v (the failure count restarts)", after, err)
 	}
+	// Users by id (the loaders'; every sign-in's answer): an empty
+	// directory shows the viewer only, the platform's everyone asked for.
+	var other int64
+	if err := conn.QueryRow(ctx, "SELECT id FROM users WHERE id <> $1 ORDER BY id LIMIT 1", userID).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if got, err := users.VisibleUsersByIDs(ctx, userID, domain.Scope{}, []int64{userID, other}); err != nil || len(got) != 1 || got[0].ID != userID {
+			t.Fatalf("users %d and %d in an empty directory of %d: %+v, %v", userID, other, userID, got, err)
+		}
+		if got, err := users.VisibleUsersByIDs(ctx, userID, domain.Scope{All: true}, []int64{userID, other}); err != nil || len(got) != 2 {
+			t.Fatalf("users %d and %d for the platform: %d, %v", userID, other, len(got), err)
+		}
+	}
 	for range 3 {
 		if v, err := users.LoadViewer(ctx, userID); err != nil || len(v.Grants) == 0 {
 			t.Fatalf("viewer %+v, %v", v, err)
@@ -293,7 +307,8 @@ func TestRequestReadsArePrepared(t *testing.T) {
 		prepared = append(prepared, s)
 	}
 	for _, want := range []string{db.AuthorizationInputComment, "WITH RECURSIVE sub AS",
-		"WHERE u.username = lower($1)", "WHERE lower(u.email) = lower($1)", "totp_last_step = greatest("} {
+		"WHERE u.username = lower($1)", "WHERE lower(u.email) = lower($1)", "totp_last_step = greatest(",
+		"vm.tenant_id = ANY($3)"} {
 		var found []statement
 		for _, s := range prepared {
 			if strings.Contains(s.text, want) {

@@ -607,9 +607,26 @@ func (s *UserService) UsersByIDs(ctx context.Context, ids []int64) ([]*domain.Us
 // VisibleUsersByIDs loads users for a dataloader, only those the viewer's
 // user directory holds: the viewer themself, or a member of a tenant in
 // scope. A user outside it is never read.
+//
+// Prepared, with the same conditions as visibleUsersQuery (which a page's
+// batch sends as text): every sign-in's answer reads its user this way,
+// 0.33–0.48 ms of PostgreSQL CPU as text against 0.08–0.10 ms prepared
+// (pgbench, issue 17.5).
 func (s *UserService) VisibleUsersByIDs(ctx context.Context, viewerID int64, scope domain.Scope, ids []int64) ([]*domain.User, error) {
-	return pgxModels[userModel, domain.User](ctx, s.db, visibleUsersQuery(s.db, viewerID, scope, ids))
+	query, args := visibleUsersAll, []any{ids}
+	if !scope.All {
+		query, args = visibleUsersScoped, []any{ids, viewerID, append([]int64{}, scope.TenantIDs...)}
+	}
+	var out []*domain.User
+	err := s.db.pgxPrepared(ctx, s.db.DB, query, args, scanInto[userModel, domain.User](&out))
+	return out, mapError(err)
 }
+
+const (
+	visibleUsersAll    = "SELECT " + userColumns + " FROM users AS u WHERE u.id = ANY($1)"
+	visibleUsersScoped = visibleUsersAll + " AND (u.id = $2 OR EXISTS (SELECT 1 FROM memberships vm" +
+		" WHERE vm.user_id = u.id AND vm.tenant_id = ANY($3)))"
+)
 
 // visibleUsersQuery is VisibleUsersByIDs's statement.
 func visibleUsersQuery(d *DB, viewerID int64, scope domain.Scope, ids []int64) *bun.SelectQuery {
