@@ -615,7 +615,8 @@ func (s *UserService) UsersByIDs(ctx context.Context, ids []int64) ([]*domain.Us
 func (s *UserService) VisibleUsersByIDs(ctx context.Context, viewerID int64, scope domain.Scope, ids []int64) ([]*domain.User, error) {
 	query, args := visibleUsersAll, []any{ids}
 	if !scope.All {
-		query, args = visibleUsersScoped, []any{ids, viewerID, append([]int64{}, scope.TenantIDs...)}
+		// No tenants (nil, sent as NULL) match no membership, as an empty list.
+		query, args = visibleUsersScoped, []any{ids, viewerID, scope.TenantIDs}
 	}
 	var out []*domain.User
 	err := s.db.pgxPrepared(ctx, s.db.DB, query, args, scanInto[userModel, domain.User](&out))
