@@ -168,6 +168,11 @@ test.describe('issue 16 screens', () => {
     await expect(tenantAdmin.getByTestId('failed-filter-user')).toContainText(other.username);
     await expect(tenantAdmin).toHaveURL(/user=/);
     await tenantAdmin.getByTestId('failed-filter-user-remove').click();
+    // The removal navigates and the form then shows the new URL's filters:
+    // typing before that lands would be overwritten (a flaky run typed '' and
+    // still applied os=iOS).
+    await expect(tenantAdmin).not.toHaveURL(/user=/);
+    await expect(tenantAdmin.getByTestId('failed-filter-user')).toHaveCount(0);
     await tenantAdmin.getByTestId('failed-filter-os').fill('');
     await tenantAdmin.getByTestId('failed-filter-apply').click();
     await expect(tenantAdmin.getByTestId('tenant-failed-logins-count')).toHaveAttribute('data-count', '11');
