@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -43,6 +44,12 @@ import (
 // hashing slot idle, and with twice as many ("clients=4"), which keeps the
 // pool busy as a server under sign-in load is: its throughput, the figure
 // the raw rate compares with.
+//
+// It also reports where a sign-in's CPU goes beside its hash: the cores
+// left idle in each phase (idle-cores-*), this process's CPU per hash and
+// per sign-in (cpu-ms-self/*: server, clients and argon2 share it), and
+// what PostgreSQL's and Redis's processes spend per sign-in
+// (cpu-ms-postgres/login, cpu-ms-redis/login), all read from /proc.
 //
 //	CI=true go test ./graph -run '^$' -bench BenchmarkLogin -benchtime 200x -count 5
 func BenchmarkLogin(b *testing.B) {
@@ -128,15 +135,18 @@ func benchmarkLogin(b *testing.B, limits bool, clients int) {
 	const slices = 10
 	var hashTime, loginTime time.Duration
 	var hashIdle, loginIdle float64
+	var hashCPU, loginCPU cpuByProcess
 	for s := range slices {
 		from, to := b.N*s/slices, b.N*(s+1)/slices
-		i0 := idleTicks()
+		i0, c0 := idleTicks(), readCPUByProcess()
 		hashTime += parallel(par, from, to, hash)
-		i1 := idleTicks()
+		i1, c1 := idleTicks(), readCPUByProcess()
 		loginTime += parallel(clients, from, to, login)
-		i2 := idleTicks()
+		i2, c2 := idleTicks(), readCPUByProcess()
 		hashIdle += i1 - i0
 		loginIdle += i2 - i1
+		hashCPU.add(c1.minus(c0))
+		loginCPU.add(c2.minus(c1))
 	}
 	hashes := float64(b.N) / hashTime.Seconds()
 	logins := float64(b.N) / loginTime.Seconds()
@@ -153,6 +163,72 @@ func benchmarkLogin(b *testing.B, limits bool, clients int) {
 		b.ReportMetric(hashIdle/idleTicksPerSecond/hashTime.Seconds(), "idle-cores-hash")
 		b.ReportMetric(loginIdle/idleTicksPerSecond/loginTime.Seconds(), "idle-cores-login")
 	}
+	if hashCPU.self > 0 {
+		// Where a sign-in's CPU goes beside its hash, per operation: this
+		// process (the server, its clients and argon2) in each phase, and
+		// PostgreSQL's and Redis's processes while signing in (while
+		// hashing raw they idle). Ticks of 10 ms, summed over the run.
+		perOp := func(ticks float64) float64 { return ticks * 1000 / idleTicksPerSecond / float64(b.N) }
+		b.ReportMetric(perOp(hashCPU.self), "cpu-ms-self/hash")
+		b.ReportMetric(perOp(loginCPU.self), "cpu-ms-self/login")
+		b.ReportMetric(perOp(loginCPU.postgres-hashCPU.postgres), "cpu-ms-postgres/login")
+		b.ReportMetric(perOp(loginCPU.redis-hashCPU.redis), "cpu-ms-redis/login")
+	}
+}
+
+// cpuByProcess is CPU time in ticks (user and system, with reaped
+// children) of this process, of PostgreSQL's processes (server and
+// backends) and of Redis's.
+type cpuByProcess struct{ self, postgres, redis float64 }
+
+func (c cpuByProcess) minus(o cpuByProcess) cpuByProcess {
+	return cpuByProcess{c.self - o.self, c.postgres - o.postgres, c.redis - o.redis}
+}
+
+func (c *cpuByProcess) add(o cpuByProcess) {
+	c.self, c.postgres, c.redis = c.self+o.self, c.postgres+o.postgres, c.redis+o.redis
+}
+
+// readCPUByProcess reads /proc/<pid>/stat of every process (zero where
+// there is no /proc): PostgreSQL and Redis run on this machine for the
+// benchmark, so what they spend while signing in is the sign-in's.
+func readCPUByProcess() (c cpuByProcess) {
+	entries, _ := os.ReadDir("/proc")
+	self := os.Getpid()
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // ended meanwhile
+		}
+		// pid (comm) state ppid … utime stime cutime cstime (fields 14–17);
+		// comm may hold spaces, so count fields after its ')'.
+		lp, rp := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
+		if lp < 0 || rp < lp {
+			continue
+		}
+		fields := strings.Fields(string(stat[rp+1:]))
+		if len(fields) < 15 {
+			continue
+		}
+		var ticks float64
+		for _, f := range fields[11:15] {
+			v, _ := strconv.ParseFloat(f, 64)
+			ticks += v
+		}
+		switch comm := string(stat[lp+1 : rp]); {
+		case pid == self:
+			c.self += ticks
+		case comm == "postgres":
+			c.postgres += ticks
+		case strings.HasPrefix(comm, "redis-server"):
+			c.redis += ticks
+		}
+	}
+	return c
 }
 
 // idleTicksPerSecond is USER_HZ, 100 on every Linux architecture Go runs on.
