@@ -175,35 +175,40 @@ func (a *App) verifyLogin(ctx context.Context, identifier, password string) (v *
 }
 
 // checkSecondFactor verifies the TOTP code of an enrolled account and
-// consumes its time step; it also restarts the failure count.
-func (a *App) checkSecondFactor(ctx context.Context, acct *db.LoginAccount, code string) error {
-	var step int64
-	if acct.TOTPSecret != "" {
-		code = strings.TrimSpace(code)
-		if code == "" {
-			return &domain.Error{Code: domain.EINVALID, Field: "totpCode", Reason: domain.ReasonTOTPRequired,
-				Message: "Enter the 6-digit code of your authenticator app."}
-		}
-		var ok bool
-		step, ok = auth.ValidateTOTP(acct.TOTPSecret, code, time.Now())
-		if ok {
-			if fresh, err := a.Credentials.UseTOTPStep(ctx, acct.UserID, step); err != nil {
-				return err
-			} else if !fresh {
-				ok = false // a replayed code
-			}
-		}
-		if !ok {
-			if err := a.recordFailure(ctx, acct, domain.ReasonTOTPInvalid); err != nil {
-				return err
-			}
-			return &domain.Error{Code: domain.EINVALID, Field: "totpCode", Reason: domain.ReasonTOTPInvalid,
-				Message: "The code is wrong or was already used. Enter the current code of your authenticator app."}
-		}
-		return nil
+// consumes its time step; it also restarts the failure count. It returns
+// the user as the sign-in left them.
+func (a *App) checkSecondFactor(ctx context.Context, acct *db.LoginAccount, code string) (*domain.User, error) {
+	if acct.TOTPSecret == "" {
+		return a.recordSignIn(ctx, acct)
 	}
-	_, err := a.Credentials.UseTOTPStep(ctx, acct.UserID, 0)
-	return err
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return nil, &domain.Error{Code: domain.EINVALID, Field: "totpCode", Reason: domain.ReasonTOTPRequired,
+			Message: "Enter the 6-digit code of your authenticator app."}
+	}
+	if step, ok := auth.ValidateTOTP(acct.TOTPSecret, code, time.Now()); ok {
+		user, err := a.Credentials.RecordSignIn(ctx, acct.UserID, step)
+		if err != nil || user != nil {
+			return user, err
+		}
+		// nil: a replayed code
+	}
+	if err := a.recordFailure(ctx, acct, domain.ReasonTOTPInvalid); err != nil {
+		return nil, err
+	}
+	return nil, &domain.Error{Code: domain.EINVALID, Field: "totpCode", Reason: domain.ReasonTOTPInvalid,
+		Message: "The code is wrong or was already used. Enter the current code of your authenticator app."}
+}
+
+// recordSignIn records a sign-in without a second factor. Step 0 is never
+// refused: no user back means the account went away since its password
+// was checked.
+func (a *App) recordSignIn(ctx context.Context, acct *db.LoginAccount) (*domain.User, error) {
+	user, err := a.Credentials.RecordSignIn(ctx, acct.UserID, 0)
+	if err == nil && user == nil {
+		err = errInvalidCredentials
+	}
+	return user, err
 }
 
 // recordFailure records a failed sign-in; the failure that locks the
@@ -242,7 +247,9 @@ type SignInInput struct {
 // SignedIn is a new session: the transport sets its cookies (with CSRF)
 // or answers its bearer token.
 type SignedIn struct {
-	Viewer                 *domain.Viewer
+	Viewer *domain.Viewer
+	// User is the signed-in user as the sign-in left them (nil: not read).
+	User                   *domain.User
 	Token                  string
 	Session                *auth.Session
 	TOTPEnrollmentRequired bool
@@ -290,10 +297,15 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (*SignedIn, error) {
 		return nil, &domain.Error{Code: domain.EINVALID, Field: "password", Reason: domain.ReasonPasswordChangeRequired,
 			Message: "You must choose a new password to sign in."}
 	}
-	if err := a.checkSecondFactor(ctx, v.account, in.TOTPCode); err != nil {
+	user, err := a.checkSecondFactor(ctx, v.account, in.TOTPCode)
+	if err != nil {
 		return nil, err
 	}
-	return a.startSession(ctx, v.account, in.Bearer, in.CanSetCookies)
+	signedIn, err := a.startSession(ctx, v.account, in.Bearer, in.CanSetCookies)
+	if err == nil {
+		signedIn.User = user
+	}
+	return signedIn, err
 }
 
 // ChangeExpiredPassword sets a new password when sign-in requires one,
@@ -313,7 +325,7 @@ func (a *App) ChangeExpiredPassword(ctx context.Context, in SignInInput, newPass
 	if newPassword == in.Password {
 		return nil, domain.FieldError("newPassword", "PASSWORD_REUSED", "Choose a password different from the old one.")
 	}
-	if err := a.checkSecondFactor(ctx, acct, in.TOTPCode); err != nil {
+	if _, err := a.checkSecondFactor(ctx, acct, in.TOTPCode); err != nil {
 		return nil, err
 	}
 	hash, err := a.HashPassword(ctx, newPassword, auth.DefaultArgon2)

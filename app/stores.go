@@ -89,7 +89,7 @@ type CredentialStore interface {
 	FindLoginAccounts(ctx context.Context, identifier string, limit int) ([]*db.LoginAccount, error)
 	LoginAccountByID(ctx context.Context, userID int64) (*db.LoginAccount, error)
 	RecordFailedLogin(ctx context.Context, f db.FailedAttempt, ac domain.AuditContext) (locked bool, err error)
-	UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, error)
+	RecordSignIn(ctx context.Context, userID int64, step int64) (*domain.User, error)
 	SetPassword(ctx context.Context, userID int64, passwordHash string, action string, ac domain.AuditContext) error
 	InvitationInfo(ctx context.Context, tokenHash []byte) (*db.TokenInfo, error)
 	AcceptInvitation(ctx context.Context, tokenHash []byte, passwordHash string, ac domain.AuditContext) (*db.TokenInfo, error)

@@ -230,12 +230,26 @@ func TestRequestReadsArePrepared(t *testing.T) {
 				t.Fatalf("accounts for %q: %d, %v", identifier, len(found), err)
 			}
 		}
-		// A replayed second-factor step is refused; step 0 (none) always passes.
-		if fresh, err := creds.UseTOTPStep(ctx, userID, 5); err != nil || fresh {
-			t.Fatalf("step 5 again: fresh %v, %v", fresh, err)
+		// A replayed second-factor step is refused and changes nothing;
+		// step 0 (none) always passes, and answers the user as the read
+		// by id now sees them, just signed in.
+		before, err := users.VisibleUsersByIDs(ctx, userID, domain.Scope{}, []int64{userID})
+		if err != nil || len(before) != 1 {
+			t.Fatalf("user %d: %v", userID, err)
 		}
-		if fresh, err := creds.UseTOTPStep(ctx, userID, 0); err != nil || !fresh {
-			t.Fatalf("no step: fresh %v, %v", fresh, err)
+		if u, err := creds.RecordSignIn(ctx, userID, 5); err != nil || u != nil {
+			t.Fatalf("step 5 again: %+v, %v", u, err)
+		}
+		if again, err := users.VisibleUsersByIDs(ctx, userID, domain.Scope{}, []int64{userID}); err != nil || !reflect.DeepEqual(again, before) {
+			t.Fatalf("a replayed step changed the user: %+v, want %+v (%v)", again, before, err)
+		}
+		signedIn, err := creds.RecordSignIn(ctx, userID, 0)
+		if err != nil || signedIn == nil || signedIn.LastSignInAt == nil ||
+			(before[0].LastSignInAt != nil && !signedIn.LastSignInAt.After(*before[0].LastSignInAt)) {
+			t.Fatalf("no step: %+v, %v (signed in before: %v)", signedIn, err, before[0].LastSignInAt)
+		}
+		if now, err := users.VisibleUsersByIDs(ctx, userID, domain.Scope{}, []int64{userID}); err != nil || len(now) != 1 || !reflect.DeepEqual(now[0], signedIn) {
+			t.Fatalf("signed in: %+v; the read by id: %+v (%v)", signedIn, now, err)
 		}
 	}
 	if after, err := creds.LoginAccountByID(ctx, userID); err != nil || after.FailedAttempts != 0 {

@@ -24,7 +24,7 @@ func RequestInfoFrom(ctx context.Context) RequestInfo { return usecase.RequestIn
 // token in the payload when the client asked for one. The rest of the
 // request (the payload's viewer) answers for the new viewer.
 func loginPayload(ctx context.Context, s *usecase.SignedIn, bearer bool) *model.LoginPayload {
-	loadersFrom(ctx).signedIn(s.Viewer)
+	loadersFrom(ctx).signedIn(s.Viewer, s.User)
 	out := &model.LoginPayload{Viewer: s.Viewer, ExpiresAt: &s.Session.ExpiresAt, TotpEnrollmentRequired: s.TOTPEnrollmentRequired,
 		UserErrors: []*model.UserError{}}
 	if bearer {
@@ -282,7 +282,12 @@ func deref(s *string) string {
 // answer for the new viewer, so that the login payload's viewer resolves.
 // Mutations run one at a time and before their payload's fields, so no
 // scope was computed for the anonymous viewer yet.
-func (l *Loaders) signedIn(v *domain.Viewer) {
+func (l *Loaders) signedIn(v *domain.Viewer, u *domain.User) {
 	l.viewer = v
 	l.readable, l.directory, l.personalData = memo[domain.Scope]{}, memo[domain.Scope]{}, memo[domain.Scope]{}
+	if u != nil && u.ID == v.UserID {
+		// The sign-in read the user as it left them: the payload's
+		// viewer { user } needs no other read (issue 17.5).
+		l.user.Prime(u.ID, u)
+	}
 }

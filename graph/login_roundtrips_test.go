@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -79,6 +80,57 @@ func testSignInRedisRoundTrips(t *testing.T, m *servertest.Main) {
 				len(got), want, strings.Join(got, "\n"))
 		}
 	})
+}
+
+// TestSignInStatements counts the SQL statements of one sign-in (issue
+// 17.5): the account's read, the success update (which answers the user as
+// it left them) and the new viewer's grants. The payload's viewer { user }
+// is that updated row, its lastSignInAt this sign-in's: read again by id,
+// a fourth statement, this fails.
+func TestSignInStatements(t *testing.T) {
+	m := servertest.MustRunMain(t)
+	w := servertest.NewWorldOn(t, m)
+	servertest.SetPassword(t, m, w.CompanyAdmin)
+	const login = `mutation($input: LoginInput!) { login(input: $input) {
+		token viewer { user { username lastSignInAt } } userErrors { code } } }`
+	signIn := func() (statements int64, lastSignInAt string) {
+		before := m.DB.QueryCount()
+		in := map[string]any{"username": "company.admin", "password": servertest.GoodPassword, "tokenKind": "BEARER"}
+		var out struct {
+			Token  *string
+			Viewer struct {
+				User struct{ Username, LastSignInAt string }
+			}
+		}
+		if code := servertest.AuthPayload(t, m.GQLUA(t, "", servertest.ChromeWindows, login, map[string]any{"input": in}), "login", &out); out.Token == nil {
+			t.Fatalf("sign-in: %s", code)
+		}
+		statements = m.DB.QueryCount() - before
+		if out.Viewer.User.Username != "company.admin" {
+			t.Fatalf("the answer's user: %+v", out.Viewer.User)
+		}
+		var stored time.Time
+		if err := m.DB.QueryRow("SELECT last_login_at FROM users WHERE id = ?", w.CompanyAdmin).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if answered, err := time.Parse(time.RFC3339Nano, out.Viewer.User.LastSignInAt); err != nil || !answered.Equal(stored) {
+			t.Fatalf("the answer's lastSignInAt %q, stored %v: not this sign-in's (%v)", out.Viewer.User.LastSignInAt, stored, err)
+		}
+		return statements, out.Viewer.User.LastSignInAt
+	}
+	fewest, last := signIn() // warms up the prepared statements
+	for range 3 {
+		n, at := signIn()
+		if at == last {
+			t.Fatalf("two sign-ins answered the same lastSignInAt %s", at)
+		}
+		fewest, last = min(fewest, n), at
+	}
+	// Background work (the event relay) may add statements to one sign-in;
+	// the fewest of three is the sign-in's own.
+	if fewest != 3 {
+		t.Fatalf("a sign-in ran %d SQL statements, want 3 (account, success update with the user, viewer)", fewest)
+	}
 }
 
 // tripLog records the commands and pipelines sent to Redis while on, but
