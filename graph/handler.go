@@ -173,7 +173,7 @@ func newServer(app *App, limits Limits, apq graphql.Cache[string]) *handler.Serv
 	}
 	// After the persisted query is resolved, before parsing and validation.
 	srv.Use(newDocumentBudget(limits.Budget))
-	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	srv.Use(newCachedComplexity(limits.MaxComplexity))
 	srv.Use(depthLimit{max: limits.MaxDepth})
 	srv.Use(aliasLimit{max: limits.MaxAliases})
 	srv.AroundOperations(operationDeadline(limits.OperationTimeout))
