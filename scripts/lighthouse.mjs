@@ -1,9 +1,11 @@
 // Lighthouse budgets (issue 19.7): the mobile preset's performance category
 // on /login (anonymous) and /users (a tenant administrator with a page of
 // users), against a running server (LH_BASE_URL, else E2E_BASE_URL), in
-// Debian's Chromium. Each page is audited LH_RUNS times (3) and judged on
+// Debian's Chromium. Each page is audited LH_RUNS times (5) and judged on
 // the median run: it fails when the performance score is below the page's
 // budget (below) or the cumulative layout shift is LH_MAX_CLS (0.1) or more.
+// Five runs, not three: /users scores 73–88 from run to run on the 2-core
+// machine, and a median of three once landed on its budget exactly.
 //
 // The data is made through the real API as the first platform
 // administrator (artifacts/e2e/admin.json, written by the browser suite's
@@ -23,7 +25,7 @@ if (!base) {
   console.error('set LH_BASE_URL (or E2E_BASE_URL) to the server, e.g. http://127.0.0.1:8080');
   process.exit(2);
 }
-const runs = Number(process.env.LH_RUNS ?? 3);
+const runs = Number(process.env.LH_RUNS ?? 5);
 // The budgets reliably met on the 2-core machine (BENCHMARKS.md, "SPA
 // speed"): /users measured 93–96 before the Team and Tutti views (issue
 // 19.1–19.3) were merged, 75–86 after; its budget is 80 until that cost is
