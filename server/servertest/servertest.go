@@ -129,7 +129,9 @@ type Response struct {
 		Path       []any          `json:"path"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
-	Status int
+	// Extensions is the response's own extensions (cost, rate limit).
+	Extensions json.RawMessage `json:"extensions"`
+	Status     int
 }
 
 // Code returns the first error's extensions.code, or "".
