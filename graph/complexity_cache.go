@@ -20,6 +20,7 @@ import (
 // refusals included, is gqlgen's own computation.
 type cachedComplexity struct {
 	*extension.ComplexityLimit
+	limit int
 	known *lru.LRU[int]
 }
 
@@ -33,7 +34,8 @@ var _ interface {
 const complexityKeyMax = 8 << 10
 
 func newCachedComplexity(limit int) *cachedComplexity {
-	return &cachedComplexity{ComplexityLimit: extension.FixedComplexityLimit(limit), known: lru.New[int](1000)}
+	return &cachedComplexity{ComplexityLimit: extension.FixedComplexityLimit(limit), limit: limit,
+		known: lru.New[int](1000)}
 }
 
 func (c *cachedComplexity) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
@@ -43,7 +45,7 @@ func (c *cachedComplexity) MutateOperationContext(ctx context.Context, oc *graph
 			// Only operations within the limit are remembered. This is
 			// what gqlgen's extension records, under its name: the
 			// answer's extensions.cost reads it.
-			oc.Stats.SetExtension(c.ExtensionName(), &extension.ComplexityStats{Complexity: n, ComplexityLimit: c.Func(ctx, oc)})
+			oc.Stats.SetExtension(c.ExtensionName(), &extension.ComplexityStats{Complexity: n, ComplexityLimit: c.limit})
 			return nil
 		}
 	}

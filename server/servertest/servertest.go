@@ -129,9 +129,7 @@ type Response struct {
 		Path       []any          `json:"path"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
-	// Extensions is the response's own extensions (cost, rate limit).
-	Extensions json.RawMessage `json:"extensions"`
-	Status     int
+	Status int
 }
 
 // Code returns the first error's extensions.code, or "".
