@@ -30,6 +30,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"tenantadmin/auth"
+	"tenantadmin/bench/proccpu"
 )
 
 // DatabaseURL returns BENCH_DATABASE_URL, or skips: the benchmarks need the
@@ -71,8 +72,9 @@ func Concurrency() int {
 }
 
 // Measure runs op b.N times on Concurrency() workers after a warm-up and
-// reports the latency percentiles (p50-ms, p95-ms, p99-ms) and the
-// throughput (req/s) next to ns/op.
+// reports the latency percentiles (p50-ms, p95-ms, p99-ms), the
+// throughput (req/s) and PostgreSQL's CPU time per operation (pg-cpu-ms:
+// its processes on this machine, whoever asked) next to ns/op.
 func Measure(b *testing.B, op func() error, afterWarmUp ...func()) {
 	b.Helper()
 	c := Concurrency()
@@ -86,6 +88,7 @@ func Measure(b *testing.B, op func() error, afterWarmUp ...func()) {
 		f()
 	}
 	lat := make([]time.Duration, b.N)
+	pgBefore := proccpu.Read().Postgres
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
 	var wg sync.WaitGroup
@@ -111,6 +114,7 @@ func Measure(b *testing.B, op func() error, afterWarmUp ...func()) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	pgSpent := proccpu.Read().Postgres - pgBefore
 	b.StopTimer()
 	if err := failed.Load(); err != nil {
 		b.Fatal(*err)
@@ -124,6 +128,9 @@ func Measure(b *testing.B, op func() error, afterWarmUp ...func()) {
 	b.ReportMetric(pct(0.95), "p95-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	if pgBefore > 0 {
+		b.ReportMetric(pgSpent*1000/proccpu.TicksPerSecond/float64(b.N), "pg-cpu-ms")
+	}
 }
 
 // Server is the real server binary running against the benchmark database.

@@ -53,8 +53,9 @@ func NewPool(ctx context.Context, dbURL string, maxConns int32) (*pgxpool.Pool, 
 
 // prepared runs a statement prepared once per connection: the server
 // prepares the reads every request makes (the viewer and its scope,
-// db.pgxPrepared), so the baseline prepares its own reads of them; the
-// rest runs under the server's simple protocol on both sides.
+// db.pgxPrepared) and a page's relations (db.PageRelations), so the
+// baseline prepares its own reads of them; the page and its count run
+// under the server's simple protocol on both sides.
 const prepared = pgx.QueryExecModeCacheStatement
 
 // viewer is who looks at the page, with the tenants it may read.
@@ -260,7 +261,7 @@ func rawUsersPage(ctx context.Context, pool *pgxpool.Pool, v *viewer, f filter) 
 		res.usernames = append(res.usernames, u.username)
 	}
 	visible := func(t int64) bool { _, ok := slices.BinarySearch(scope, t); return platform || ok }
-	rows, err = pool.Query(ctx, "SELECT id, tenant_id, user_id FROM memberships WHERE user_id = ANY($1) ORDER BY tenant_id", ids)
+	rows, err = pool.Query(ctx, "SELECT id, tenant_id, user_id FROM memberships WHERE user_id = ANY($1) ORDER BY tenant_id", prepared, ids)
 	if err != nil {
 		return res, err
 	}
@@ -281,7 +282,7 @@ func rawUsersPage(ctx context.Context, pool *pgxpool.Pool, v *viewer, f filter) 
 	res.memberships = len(membershipIDs)
 	rows, err = pool.Query(ctx, `SELECT ra.id, ra.membership_id, ra.status, r.id, r.name, r.category, p.id, p.code
 		FROM role_assignments ra JOIN roles r ON r.id = ra.role_id JOIN products p ON p.id = ra.product_id
-		WHERE ra.membership_id = ANY($1) ORDER BY ra.product_id, ra.id`, membershipIDs)
+		WHERE ra.membership_id = ANY($1) ORDER BY ra.product_id, ra.id`, prepared, membershipIDs)
 	if err != nil {
 		return res, err
 	}
@@ -302,7 +303,7 @@ func rawUsersPage(ctx context.Context, pool *pgxpool.Pool, v *viewer, f filter) 
 		}
 	}
 	slices.Sort(tenantIDs)
-	rows, err = pool.Query(ctx, "SELECT id, name, parent_id FROM tenants WHERE id = ANY($1)", slices.Compact(tenantIDs))
+	rows, err = pool.Query(ctx, "SELECT id, name, parent_id FROM tenants WHERE id = ANY($1)", prepared, slices.Compact(tenantIDs))
 	if err != nil {
 		return res, err
 	}

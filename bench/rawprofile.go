@@ -131,7 +131,7 @@ func rawUserProfile(ctx context.Context, pool *pgxpool.Pool, cat *catalogue, v *
 	}
 	visible := func(t int64) bool { _, ok := slices.BinarySearch(scope, t); return platform || ok }
 	// 3. The target's memberships, to authorize the read.
-	rows, err = pool.Query(ctx, "SELECT user_id, tenant_id FROM memberships WHERE user_id = $1 ORDER BY user_id, tenant_id", userID)
+	rows, err = pool.Query(ctx, "SELECT user_id, tenant_id FROM memberships WHERE user_id = $1 ORDER BY user_id, tenant_id", prepared, userID)
 	if err != nil {
 		return res, err
 	}
@@ -194,7 +194,7 @@ func rawUserProfile(ctx context.Context, pool *pgxpool.Pool, cat *catalogue, v *
 		if !platform {
 			q, args = q+" AND id = ANY($2)", append(args, scope)
 		}
-		rows, err := pool.Query(ctx, q, args...)
+		rows, err := pool.Query(ctx, q, append([]any{prepared}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -218,7 +218,7 @@ func rawUserProfile(ctx context.Context, pool *pgxpool.Pool, cat *catalogue, v *
 	if !platform {
 		membershipsSQL, args = membershipsSQL+" AND tenant_id = ANY($2)", append(args, scope)
 	}
-	rows, err = pool.Query(ctx, membershipsSQL+" ORDER BY tenant_id", args...)
+	rows, err = pool.Query(ctx, membershipsSQL+" ORDER BY tenant_id", append([]any{prepared}, args...)...)
 	if err != nil {
 		return res, err
 	}
@@ -249,7 +249,7 @@ func rawUserProfile(ctx context.Context, pool *pgxpool.Pool, cat *catalogue, v *
 	if !platform {
 		raSQL, args = raSQL+" AND tenant_id = ANY($2)", append(args, scope)
 	}
-	rows, err = pool.Query(ctx, raSQL+" ORDER BY product_id, id", args...)
+	rows, err = pool.Query(ctx, raSQL+" ORDER BY product_id, id", append([]any{prepared}, args...)...)
 	if err != nil {
 		return res, err
 	}

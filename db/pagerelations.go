@@ -8,8 +8,8 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"tenantadmin/domain"
 )
@@ -57,72 +57,63 @@ type PageRelations struct {
 // where the separate reads take the IDs the first one answered. Every
 // statement keeps its scope condition; TestPageRelationsMatchSeparateReads
 // compares them.
+//
+// The statements are of fixed text, the people and the scope passed as
+// arrays (relationStatements), and prepared once per connection: planned
+// afresh with their values written in, the five statements of a tenant
+// administrator's page cost PostgreSQL about 2 ms of CPU more than their
+// execution (BENCHMARKS.md, "A page's relations prepared").
 func (s *UserService) PageRelations(ctx context.Context, req PageRelationsRequest) (*PageRelations, error) {
+	out, err := s.pageRelations(ctx, req)
+	if errors.Is(err, errStatementsForgotten) {
+		out, err = s.pageRelations(ctx, req) // prepared anew
+	}
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return out, nil
+}
+
+func (s *UserService) pageRelations(ctx context.Context, req PageRelationsRequest) (*PageRelations, error) {
 	out := &PageRelations{}
 	if len(req.UserIDs) == 0 {
 		return out, nil
 	}
+	sql := &relationStatements[0]
+	args := []any{req.UserIDs}
+	if !req.Scope.All {
+		sql = &relationStatements[1]
+		args = append(args, append([]int64{}, req.Scope.TenantIDs...)) // never nil: an empty scope matches nothing
+	}
 	var parents []*domain.Tenant // read apart, added to out.Tenants
-	batch := []batchRead{{membershipsQuery(s.db, req.Scope, req.UserIDs), scanInto[membershipModel, domain.Membership](&out.Memberships)}}
+	batch := []batchRead{{sql: sql.memberships, args: args, scan: scanInto[membershipModel, domain.Membership](&out.Memberships)}}
 	if req.Person != nil {
-		batch = append(batch, batchRead{visibleUsersQuery(s.db, req.Person.ViewerID, req.Person.Directory, req.UserIDs),
-			scanInto[userModel, domain.User](&out.Users)})
+		batch = append(batch, batchRead{q: visibleUsersQuery(s.db, req.Person.ViewerID, req.Person.Directory, req.UserIDs),
+			scan: scanInto[userModel, domain.User](&out.Users)})
 	}
 	if req.MemberTenants {
 		out.MemberTenants = make(map[int64][]int64, len(req.UserIDs))
-		batch = append(batch, batchRead{memberTenantsQuery(s.db, req.UserIDs), scanMemberTenants(out.MemberTenants)})
+		batch = append(batch, batchRead{sql: memberTenantsSQL, args: args[:1], scan: scanMemberTenants(out.MemberTenants)})
 	}
-	// The scope's list of tenants appears once per statement: with the
-	// hundreds of tenants of an organisation, parsing and planning a second
-	// copy cost more than the round trip saved.
 	if req.RoleAssignments {
-		// A role assignment carries its membership's user and tenant
-		// (as the role filter and the counts read them): by those, the
-		// statement is as simple to plan as by membership IDs (a join with
-		// memberships took PostgreSQL twice as long).
-		q := inScope(s.db.NewSelect().Model((*roleAssignmentModel)(nil)).ColumnExpr(roleAssignmentColumns).
-			Where("ra.user_id IN (?)", bun.List(req.UserIDs)), "ra.tenant_id", req.Scope).Order("ra.product_id", "ra.id")
-		batch = append(batch, batchRead{q, scanInto[roleAssignmentModel, domain.RoleAssignment](&out.RoleAssignments)})
+		batch = append(batch, batchRead{sql: sql.roleAssignments, args: args, scan: scanInto[roleAssignmentModel, domain.RoleAssignment](&out.RoleAssignments)})
 	}
 	if req.Tenants {
-		memberTenants := func() *bun.SelectQuery {
-			return inScope(s.db.NewSelect().TableExpr("memberships AS pm").Column("pm.tenant_id").
-				Where("pm.user_id IN (?)", bun.List(req.UserIDs)), "pm.tenant_id", req.Scope)
-		}
-		ids := memberTenants()
-		var home []int64 // once each: a page's people often share one
+		home := []int64{} // once each: a page's people often share one
 		for _, id := range req.HomeTenantIDs {
 			if req.Scope.Contains(id) && !slices.Contains(home, id) {
 				home = append(home, id)
 			}
 		}
-		// UNION, not OR: with OR PostgreSQL reads every tenant.
-		if len(home) > 0 {
-			ids.UnionAll(s.db.NewSelect().ColumnExpr("unnest(?::bigint[])", pgdialect.Array(home)))
-		}
+		tenants := sql.tenants
 		if req.Person != nil {
-			ids.UnionAll(inScope(s.db.NewSelect().TableExpr("users AS hu").Column("hu.home_tenant_id").
-				Where("hu.id IN (?)", bun.List(req.UserIDs)), "hu.home_tenant_id", req.Scope))
+			tenants = sql.personTenants
 		}
-		// = ANY(ARRAY(…)), not IN (…): the IDs are read first, then each
-		// tenant by its key. With IN, PostgreSQL expected as many IDs as
-		// people and joined them by hash to a scan of every tenant (a
-		// tenant administrator's page: 1.06 → 0.42 ms, pgbench).
-		q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id = ANY(ARRAY(?))", ids)
-		batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&out.Tenants)})
+		batch = append(batch, batchRead{sql: tenants, args: append(slices.Clip(args), home), scan: scanInto[tenantModel, domain.Tenant](&out.Tenants)})
 		// A parent in scope needs a scope of two tenants at least: a
 		// tenant administrator of one tenant is spared the statement.
 		if req.Parents && (req.Scope.All || len(req.Scope.TenantIDs) > 1) {
-			// A statement of its own: side by side with the others when
-			// they run on several connections, and each planned with fewer
-			// copies of a large scope.
-			// The scope condition is on the parents' IDs, inside: outside,
-			// beside the IDs' array, it made PostgreSQL scan every tenant
-			// (an organisation's page: 3.6 → 1.9 ms, pgbench).
-			parentIDs := inScope(s.db.NewSelect().TableExpr("tenants AS tp").Column("tp.parent_id").
-				Where("tp.id = ANY(ARRAY(?))", memberTenants()), "tp.parent_id", req.Scope)
-			q := s.db.NewSelect().Model((*tenantModel)(nil)).ColumnExpr(tenantColumns).Where("t.id = ANY(ARRAY(?))", parentIDs)
-			batch = append(batch, batchRead{q, scanInto[tenantModel, domain.Tenant](&parents)})
+			batch = append(batch, batchRead{sql: sql.parents, args: args, scan: scanInto[tenantModel, domain.Tenant](&parents)})
 		}
 	}
 	read := s.db.pgxBatch
@@ -130,7 +121,7 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 		read = s.db.pgxConcurrently
 	}
 	if err := read(ctx, batch); err != nil {
-		return nil, mapError(err)
+		return nil, err
 	}
 	for _, p := range parents {
 		if !slices.ContainsFunc(out.Tenants, func(t *domain.Tenant) bool { return t.ID == p.ID }) {
@@ -138,6 +129,66 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 		}
 	}
 	return out, nil
+}
+
+// relationSQL is PageRelations's statements for one kind of scope: $1 the
+// people, $2 the scope's tenants (scoped statements only), then the home
+// tenants in scope for the tenants' statements.
+type relationSQL struct {
+	memberships, roleAssignments, tenants, personTenants, parents string
+}
+
+// relationStatements are PageRelations's statements for the whole
+// directory ([0]) and for a list of tenants ([1]).
+var relationStatements = [2]relationSQL{newRelationSQL(false), newRelationSQL(true)}
+
+// memberTenantsSQL is MemberTenantIDsByUserIDs's statement with the people
+// as $1.
+const memberTenantsSQL = "/* " + AuthorizationInputComment + " */ SELECT user_id, tenant_id FROM memberships " +
+	"WHERE user_id = ANY($1::bigint[]) ORDER BY user_id, tenant_id"
+
+func newRelationSQL(scoped bool) relationSQL {
+	in := func(column string) string {
+		if !scoped {
+			return ""
+		}
+		return " AND " + column + " = ANY($2::bigint[])"
+	}
+	home := "$2"
+	if scoped {
+		home = "$3"
+	}
+	memberTenantIDs := "SELECT pm.tenant_id FROM memberships AS pm WHERE pm.user_id = ANY($1::bigint[])" + in("pm.tenant_id")
+	// The home tenants with UNION, not OR: with OR PostgreSQL reads every
+	// tenant.
+	tenantIDs := memberTenantIDs + " UNION ALL SELECT unnest(" + home + "::bigint[])"
+	// = ANY(ARRAY(…)), not IN (…): the IDs are read first, then each tenant
+	// by its key. With IN, PostgreSQL expected as many IDs as people and
+	// joined them by hash to a scan of every tenant (a tenant
+	// administrator's page: 1.06 → 0.42 ms, pgbench).
+	tenantsOf := func(ids string) string {
+		return "SELECT " + tenantColumns + " FROM tenants AS t WHERE t.id = ANY(ARRAY(" + ids + "))"
+	}
+	return relationSQL{
+		memberships: "SELECT " + membershipColumns + " FROM memberships AS m WHERE m.user_id = ANY($1::bigint[])" +
+			in("m.tenant_id") + " ORDER BY m.tenant_id",
+		// A role assignment carries its membership's user and tenant (as the
+		// role filter and the counts read them): by those, the statement is
+		// as simple as by membership IDs (a join with memberships took
+		// PostgreSQL twice as long).
+		roleAssignments: "SELECT " + roleAssignmentColumns + " FROM role_assignments AS ra WHERE ra.user_id = ANY($1::bigint[])" +
+			in("ra.tenant_id") + " ORDER BY ra.product_id, ra.id",
+		tenants: tenantsOf(tenantIDs),
+		personTenants: tenantsOf(tenantIDs + " UNION ALL SELECT hu.home_tenant_id FROM users AS hu WHERE hu.id = ANY($1::bigint[])" +
+			in("hu.home_tenant_id")),
+		// The parents in a statement of their own (side by side with the
+		// others when they run on several connections). The scope condition
+		// is on the parents' IDs, inside: outside, beside the IDs' array, it
+		// made PostgreSQL scan every tenant (an organisation's page: 3.6 →
+		// 1.9 ms, pgbench).
+		parents: tenantsOf("SELECT tp.parent_id FROM tenants AS tp WHERE tp.id = ANY(ARRAY(" + memberTenantIDs + "))" +
+			in("tp.parent_id")),
+	}
 }
 
 // batchScopeLimit is the largest scope whose reads share one round trip.
@@ -149,13 +200,13 @@ func (s *UserService) PageRelations(ctx context.Context, req PageRelationsReques
 // the server 5-18 % less CPU batched).
 var batchScopeLimit = 64
 
-// pgxConcurrently runs reads as pgxRead does, each on its own connection,
-// all at once.
+// pgxConcurrently runs reads as pgxBatch does, each on its own
+// connection, all at once.
 func (db *DB) pgxConcurrently(ctx context.Context, reads []batchRead) error {
 	errs := make([]error, len(reads))
 	var wg sync.WaitGroup
-	for i, r := range reads {
-		wg.Go(func() { errs[i] = db.pgxRead(ctx, db.DB, r.q, r.scan) })
+	for i := range reads {
+		wg.Go(func() { errs[i] = db.pgxBatch(ctx, reads[i:i+1]) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)
@@ -179,31 +230,90 @@ func scanMemberTenants(out map[int64][]int64) func(pgx.Rows) error {
 	}
 }
 
-// batchRead is one read of a batch: the statement and what scans its rows.
+// batchRead is one read of a batch: a statement of fixed text (sql) with
+// its parameters, prepared once per connection, or one with its values
+// written in (q), built by bun; and what scans its rows.
 type batchRead struct {
+	sql  string
+	args []any
 	q    fmt.Stringer
 	scan func(pgx.Rows) error
 }
 
-// pgxBatch runs reads as pgxRead does, all in one round trip: pgx sends a
-// batch as one message of several statements under the simple protocol
-// the pool uses (db.SessionConfig), and PostgreSQL answers each in turn.
+// pgxBatch runs reads as pgxRead and pgxPrepared do, all in one round trip
+// (one pipeline under the extended protocol): the statements of fixed text
+// are prepared on the connection the first time it sees them (pgx keeps
+// them by text), the others are planned each time as under the simple
+// protocol. PostgreSQL answers each in turn, in one implicit transaction.
 func (db *DB) pgxBatch(ctx context.Context, reads []batchRead) error {
-	var b pgx.Batch
-	for _, r := range reads {
-		query := r.q.String()
-		db.noteStatement(ctx, query)
-		b.Queue(query)
-	}
 	return withPgxConn(ctx, db.DB, func(conn *pgx.Conn) error {
-		results := conn.SendBatch(ctx, &b)
+		var batch pgconn.Batch
+		types := conn.TypeMap()
 		for _, r := range reads {
-			rows, err := results.Query()
-			if err := eachRow(rows, err, r.scan); err != nil {
-				results.Close()
+			if r.sql == "" {
+				query := r.q.String()
+				db.noteStatement(ctx, query)
+				batch.ExecParams(query, nil, nil, nil, nil)
+				continue
+			}
+			db.noteStatement(ctx, r.sql)
+			sd, err := conn.Prepare(ctx, r.sql, r.sql)
+			if err != nil {
 				return err
 			}
+			if len(r.args) != len(sd.ParamOIDs) {
+				return fmt.Errorf("statement takes %d parameters, given %d: %s", len(sd.ParamOIDs), len(r.args), r.sql)
+			}
+			values := make([][]byte, len(r.args))
+			formats := make([]int16, len(r.args))
+			for i, arg := range r.args {
+				oid := sd.ParamOIDs[i]
+				formats[i] = types.FormatCodeForOID(oid)
+				if values[i], err = types.Encode(oid, formats[i], arg, nil); err != nil {
+					return fmt.Errorf("parameter $%d: %w", i+1, err)
+				}
+			}
+			results := make([]int16, len(sd.Fields))
+			for i, f := range sd.Fields {
+				results[i] = types.FormatCodeForOID(f.DataTypeOID)
+			}
+			batch.ExecStatement(sd, values, formats, results)
 		}
-		return results.Close()
+		answers := conn.PgConn().ExecBatch(ctx, &batch)
+		for _, r := range reads {
+			if !answers.NextResult() {
+				if err := answers.Close(); err != nil {
+					return forgetStatements(ctx, conn, reads, err)
+				}
+				return fmt.Errorf("a batch of %d statements answered fewer", len(reads))
+			}
+			if err := eachRow(pgx.RowsFromResultReader(types, answers.ResultReader()), nil, r.scan); err != nil {
+				_ = answers.Close()
+				return forgetStatements(ctx, conn, reads, err)
+			}
+		}
+		return forgetStatements(ctx, conn, reads, answers.Close())
 	})
+}
+
+// errStatementsForgotten marks a batch that failed because the connection
+// had lost its prepared statements: run again, it prepares them anew.
+var errStatementsForgotten = errors.New("prepared statements forgotten")
+
+// forgetStatements drops the batch's prepared statements from the
+// connection when PostgreSQL no longer knows them (DISCARD ALL, a pooler
+// that does not keep them) or their plan no longer fits (a migration
+// changed a column's type), so that the next batch prepares them again;
+// then err is marked errStatementsForgotten.
+func forgetStatements(ctx context.Context, conn *pgx.Conn, reads []batchRead, err error) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || (pgErr.Code != "26000" && pgErr.Code != "0A000") {
+		return err
+	}
+	for _, r := range reads {
+		if r.sql != "" {
+			_ = conn.Deallocate(ctx, r.sql)
+		}
+	}
+	return fmt.Errorf("%w: %w", errStatementsForgotten, err)
 }

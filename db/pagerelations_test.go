@@ -212,3 +212,48 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// TestPageRelationsPreparedAnew: a connection whose prepared statements
+// PostgreSQL has dropped (DISCARD ALL, DEALLOCATE ALL: what a pooler or an
+// operator may run) still answers a page's relations, the same as before:
+// the statements are prepared again.
+func TestPageRelationsPreparedAnew(t *testing.T) {
+	ctx := context.Background()
+	d, conn := generatedUsers(t, 150)
+	d.SetMaxOpenConns(1) // the reads and the DEALLOCATE on one connection
+	var ids []int64
+	rows, err := conn.Query(ctx, "SELECT user_id FROM memberships ORDER BY user_id LIMIT 20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if rows.Err() != nil || len(ids) == 0 {
+		t.Fatalf("%d people: %v", len(ids), rows.Err())
+	}
+	users := db.NewUserService(d)
+	req := db.PageRelationsRequest{Scope: domain.Scope{All: true}, UserIDs: ids, MemberTenants: true, RoleAssignments: true, Tenants: true, Parents: true}
+	before, err := users.PageRelations(ctx, req)
+	if err != nil || len(before.Memberships) == 0 {
+		t.Fatalf("relations: %+v, %v", before, err)
+	}
+	for _, drop := range []string{"DEALLOCATE ALL", "DISCARD ALL"} {
+		if _, err := d.ExecContext(ctx, drop); err != nil {
+			t.Fatal(err)
+		}
+		after, err := users.PageRelations(ctx, req)
+		if err != nil {
+			t.Fatalf("after %s: %v", drop, err)
+		}
+		a, _ := json.Marshal(after)
+		b, _ := json.Marshal(before)
+		if string(a) != string(b) {
+			t.Fatalf("after %s the relations differ:\n%s\nwant\n%s", drop, a, b)
+		}
+	}
+}

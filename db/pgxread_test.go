@@ -277,6 +277,21 @@ func TestRequestReadsArePrepared(t *testing.T) {
 			t.Fatalf("below %d: %v, %v", root, below, err)
 		}
 	}
+	// A page's relations (issue 17.1), scoped and for the whole
+	// directory, and a profile's (the person as text beside them).
+	for range 3 {
+		for _, scope := range []domain.Scope{{TenantIDs: []int64{root, root + 1}}, {All: true}} {
+			req := db.PageRelationsRequest{Scope: scope, UserIDs: []int64{userID, other}, MemberTenants: true,
+				RoleAssignments: true, Tenants: true, Parents: true, HomeTenantIDs: []int64{root}}
+			if rel, err := users.PageRelations(ctx, req); err != nil || len(rel.MemberTenants[userID]) == 0 {
+				t.Fatalf("relations in %+v: %+v, %v", scope, rel, err)
+			}
+			req.Person = &db.VisibleTo{ViewerID: userID, Directory: scope}
+			if rel, err := users.PageRelations(ctx, req); err != nil || len(rel.Users) == 0 {
+				t.Fatalf("a profile's relations in %+v: %+v, %v", scope, rel, err)
+			}
+		}
+	}
 	// A list of tenants longer than the prepared statement takes: sent as
 	// text, the same answer as the tenants' subtrees one by one.
 	var all []int64
@@ -320,9 +335,18 @@ func TestRequestReadsArePrepared(t *testing.T) {
 		}
 		prepared = append(prepared, s)
 	}
-	for _, want := range []string{db.AuthorizationInputComment, "WITH RECURSIVE sub AS",
+	relations := []string{"FROM memberships AS m WHERE m.user_id = ANY($1::bigint[]) ORDER",
+		"FROM memberships AS m WHERE m.user_id = ANY($1::bigint[]) AND m.tenant_id = ANY($2::bigint[])",
+		"SELECT user_id, tenant_id FROM memberships WHERE user_id = ANY($1::bigint[])",
+		"FROM role_assignments AS ra WHERE ra.user_id = ANY($1::bigint[]) ORDER",
+		"FROM role_assignments AS ra WHERE ra.user_id = ANY($1::bigint[]) AND ra.tenant_id = ANY($2::bigint[])",
+		"SELECT unnest($2::bigint[])))", "SELECT unnest($3::bigint[])))",
+		"hu.id = ANY($1::bigint[])))", "hu.home_tenant_id = ANY($2::bigint[])))",
+		"FROM tenants AS tp WHERE tp.id = ANY(ARRAY(SELECT pm.tenant_id FROM memberships AS pm WHERE pm.user_id = ANY($1::bigint[])))))",
+		"AND tp.parent_id = ANY($2::bigint[])))"}
+	for _, want := range append([]string{"/* " + db.AuthorizationInputComment + " */ SELECT u.id", "WITH RECURSIVE sub AS",
 		"WHERE u.username = lower($1)", "WHERE lower(u.email) = lower($1)", "totp_last_step = greatest(",
-		"vm.tenant_id = ANY($3)"} {
+		"vm.tenant_id = ANY($3)"}, relations...) {
 		var found []statement
 		for _, s := range prepared {
 			if strings.Contains(s.text, want) {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"tenantadmin/auth"
+	"tenantadmin/bench/proccpu"
 	"tenantadmin/db/dbtest"
 	"tenantadmin/server/servertest"
 )
@@ -135,18 +135,18 @@ func benchmarkLogin(b *testing.B, limits bool, clients int) {
 	const slices = 10
 	var hashTime, loginTime time.Duration
 	var hashIdle, loginIdle float64
-	var hashCPU, loginCPU cpuByProcess
+	var hashCPU, loginCPU proccpu.ByProcess
 	for s := range slices {
 		from, to := b.N*s/slices, b.N*(s+1)/slices
-		i0, c0 := idleTicks(), readCPUByProcess()
+		i0, c0 := idleTicks(), proccpu.Read()
 		hashTime += parallel(par, from, to, hash)
-		i1, c1 := idleTicks(), readCPUByProcess()
+		i1, c1 := idleTicks(), proccpu.Read()
 		loginTime += parallel(clients, from, to, login)
-		i2, c2 := idleTicks(), readCPUByProcess()
+		i2, c2 := idleTicks(), proccpu.Read()
 		hashIdle += i1 - i0
 		loginIdle += i2 - i1
-		hashCPU.add(c1.minus(c0))
-		loginCPU.add(c2.minus(c1))
+		hashCPU.Add(c1.Minus(c0))
+		loginCPU.Add(c2.Minus(c1))
 	}
 	hashes := float64(b.N) / hashTime.Seconds()
 	logins := float64(b.N) / loginTime.Seconds()
@@ -163,72 +163,17 @@ func benchmarkLogin(b *testing.B, limits bool, clients int) {
 		b.ReportMetric(hashIdle/idleTicksPerSecond/hashTime.Seconds(), "idle-cores-hash")
 		b.ReportMetric(loginIdle/idleTicksPerSecond/loginTime.Seconds(), "idle-cores-login")
 	}
-	if hashCPU.self > 0 {
+	if hashCPU.Self > 0 {
 		// Where a sign-in's CPU goes beside its hash, per operation: this
 		// process (the server, its clients and argon2) in each phase, and
 		// PostgreSQL's and Redis's processes while signing in (while
 		// hashing raw they idle). Ticks of 10 ms, summed over the run.
-		perOp := func(ticks float64) float64 { return ticks * 1000 / idleTicksPerSecond / float64(b.N) }
-		b.ReportMetric(perOp(hashCPU.self), "cpu-ms-self/hash")
-		b.ReportMetric(perOp(loginCPU.self), "cpu-ms-self/login")
-		b.ReportMetric(perOp(loginCPU.postgres-hashCPU.postgres), "cpu-ms-postgres/login")
-		b.ReportMetric(perOp(loginCPU.redis-hashCPU.redis), "cpu-ms-redis/login")
+		perOp := func(ticks float64) float64 { return ticks * 1000 / proccpu.TicksPerSecond / float64(b.N) }
+		b.ReportMetric(perOp(hashCPU.Self), "cpu-ms-self/hash")
+		b.ReportMetric(perOp(loginCPU.Self), "cpu-ms-self/login")
+		b.ReportMetric(perOp(loginCPU.Postgres-hashCPU.Postgres), "cpu-ms-postgres/login")
+		b.ReportMetric(perOp(loginCPU.Redis-hashCPU.Redis), "cpu-ms-redis/login")
 	}
-}
-
-// cpuByProcess is CPU time in ticks (user and system, with reaped
-// children) of this process, of PostgreSQL's processes (server and
-// backends) and of Redis's.
-type cpuByProcess struct{ self, postgres, redis float64 }
-
-func (c cpuByProcess) minus(o cpuByProcess) cpuByProcess {
-	return cpuByProcess{c.self - o.self, c.postgres - o.postgres, c.redis - o.redis}
-}
-
-func (c *cpuByProcess) add(o cpuByProcess) {
-	c.self, c.postgres, c.redis = c.self+o.self, c.postgres+o.postgres, c.redis+o.redis
-}
-
-// readCPUByProcess reads /proc/<pid>/stat of every process (zero where
-// there is no /proc): PostgreSQL and Redis run on this machine for the
-// benchmark, so what they spend while signing in is the sign-in's.
-func readCPUByProcess() (c cpuByProcess) {
-	entries, _ := os.ReadDir("/proc")
-	self := os.Getpid()
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue // ended meanwhile
-		}
-		// pid (comm) state ppid … utime stime cutime cstime (fields 14–17);
-		// comm may hold spaces, so count fields after its ')'.
-		lp, rp := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
-		if lp < 0 || rp < lp {
-			continue
-		}
-		fields := strings.Fields(string(stat[rp+1:]))
-		if len(fields) < 15 {
-			continue
-		}
-		var ticks float64
-		for _, f := range fields[11:15] {
-			v, _ := strconv.ParseFloat(f, 64)
-			ticks += v
-		}
-		switch comm := string(stat[lp+1 : rp]); {
-		case pid == self:
-			c.self += ticks
-		case comm == "postgres":
-			c.postgres += ticks
-		case strings.HasPrefix(comm, "redis-server"):
-			c.redis += ticks
-		}
-	}
-	return c
 }
 
 // idleTicksPerSecond is USER_HZ, 100 on every Linux architecture Go runs on.
