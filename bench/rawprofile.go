@@ -158,7 +158,7 @@ func rawUserProfile(ctx context.Context, pool *pgxpool.Pool, cat *catalogue, v *
 		userSQL += " AND (u.id = $2 OR EXISTS (SELECT 1 FROM memberships vm WHERE vm.user_id = u.id AND vm.tenant_id = ANY($3)))"
 		args = append(args, v.userID, scope)
 	}
-	rows, err = pool.Query(ctx, userSQL, args...)
+	rows, err = pool.Query(ctx, userSQL, append([]any{prepared}, args...)...)
 	if err != nil {
 		return res, err
 	}

@@ -59,7 +59,8 @@ type PageRelations struct {
 // compares them.
 //
 // The statements are of fixed text, the people and the scope passed as
-// arrays (relationStatements), and prepared once per connection: planned
+// arrays (relationStatements; the person's is VisibleUsersByIDs's), and
+// prepared once per connection: planned
 // afresh with their values written in, the five statements of a tenant
 // administrator's page cost PostgreSQL about 2 ms of CPU more than their
 // execution (BENCHMARKS.md, "A page's relations prepared").
@@ -88,8 +89,8 @@ func (s *UserService) pageRelations(ctx context.Context, req PageRelationsReques
 	var parents []*domain.Tenant // read apart, added to out.Tenants
 	batch := []batchRead{{sql: sql.memberships, args: args, scan: scanInto[membershipModel, domain.Membership](&out.Memberships)}}
 	if req.Person != nil {
-		batch = append(batch, batchRead{q: visibleUsersQuery(s.db, req.Person.ViewerID, req.Person.Directory, req.UserIDs),
-			scan: scanInto[userModel, domain.User](&out.Users)})
+		query, args := visibleUsersStatement(req.Person.ViewerID, req.Person.Directory, req.UserIDs)
+		batch = append(batch, batchRead{sql: query, args: args, scan: scanInto[userModel, domain.User](&out.Users)})
 	}
 	if req.MemberTenants {
 		out.MemberTenants = make(map[int64][]int64, len(req.UserIDs))
@@ -230,32 +231,29 @@ func scanMemberTenants(out map[int64][]int64) func(pgx.Rows) error {
 	}
 }
 
-// batchRead is one read of a batch: a statement of fixed text (sql) with
-// its parameters, prepared once per connection, or one with its values
-// written in (q), built by bun; and what scans its rows.
+// batchRead is one read of a batch: a statement of fixed text with its
+// parameters, and what scans its rows.
 type batchRead struct {
 	sql  string
 	args []any
-	q    fmt.Stringer
 	scan func(pgx.Rows) error
 }
 
-// pgxBatch runs reads as pgxRead and pgxPrepared do, all in one round trip
-// (one pipeline under the extended protocol): the statements of fixed text
-// are prepared on the connection the first time it sees them (pgx keeps
-// them by text), the others are planned each time as under the simple
-// protocol. PostgreSQL answers each in turn, in one implicit transaction.
+// pgxBatch runs reads as pgxPrepared does, all in one round trip.
 func (db *DB) pgxBatch(ctx context.Context, reads []batchRead) error {
-	return withPgxConn(ctx, db.DB, func(conn *pgx.Conn) error {
+	return db.pgxBatchOn(ctx, db.DB, reads)
+}
+
+// pgxBatchOn runs reads on a connection of handle's pool in one round trip
+// (one pipeline under the extended protocol): each statement is prepared on
+// the connection the first time it sees it (pgx keeps them by text, one
+// per connection whoever sends it), then runs with its generic plan.
+// PostgreSQL answers each in turn, in one implicit transaction.
+func (db *DB) pgxBatchOn(ctx context.Context, handle *bun.DB, reads []batchRead) error {
+	return withPgxConn(ctx, handle, func(conn *pgx.Conn) error {
 		var batch pgconn.Batch
 		types := conn.TypeMap()
 		for _, r := range reads {
-			if r.sql == "" {
-				query := r.q.String()
-				db.noteStatement(ctx, query)
-				batch.ExecParams(query, nil, nil, nil, nil)
-				continue
-			}
 			db.noteStatement(ctx, r.sql)
 			sd, err := conn.Prepare(ctx, r.sql, r.sql)
 			if err != nil {
@@ -311,9 +309,7 @@ func forgetStatements(ctx context.Context, conn *pgx.Conn, reads []batchRead, er
 		return err
 	}
 	for _, r := range reads {
-		if r.sql != "" {
-			_ = conn.Deallocate(ctx, r.sql)
-		}
+		_ = conn.Deallocate(ctx, r.sql)
 	}
 	return fmt.Errorf("%w: %w", errStatementsForgotten, err)
 }

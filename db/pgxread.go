@@ -27,8 +27,16 @@ func (db *DB) pgxRead(ctx context.Context, h bun.IDB, q fmt.Stringer, scan func(
 // call as text under the simple protocol, 0.20–0.23 ms prepared (pgbench
 // on the 1M-user data set). Behind PgBouncer in transaction mode this
 // needs max_prepared_statements (PgBouncer 1.21 and later).
+//
+// It runs as a batch of one (pgxBatchOn), so that a statement a page's
+// batch also sends is prepared once per connection, not once per way of
+// sending it.
 func (db *DB) pgxPrepared(ctx context.Context, h bun.IDB, query string, args []any, scan func(pgx.Rows) error) error {
-	return db.pgxQuery(ctx, h, query, append([]any{pgx.QueryExecModeCacheStatement}, args...), scan)
+	handle, ok := h.(*bun.DB)
+	if !ok {
+		return fmt.Errorf("pgxPrepared needs a pool handle, got %T", h)
+	}
+	return db.pgxBatchOn(ctx, handle, []batchRead{{sql: query, args: args, scan: scan}})
 }
 
 func (db *DB) pgxQuery(ctx context.Context, h bun.IDB, query string, args []any, scan func(pgx.Rows) error) error {

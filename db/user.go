@@ -608,19 +608,25 @@ func (s *UserService) UsersByIDs(ctx context.Context, ids []int64) ([]*domain.Us
 // user directory holds: the viewer themself, or a member of a tenant in
 // scope. A user outside it is never read.
 //
-// Prepared, with the same conditions as visibleUsersQuery (which a page's
-// batch sends as text): every sign-in's answer reads its user this way,
-// 0.33–0.48 ms of PostgreSQL CPU as text against 0.08–0.10 ms prepared
-// (pgbench, issue 17.5).
+// Prepared (visibleUsersStatement, which a profile's batch sends too):
+// every sign-in's answer reads its user this way, 0.33–0.48 ms of
+// PostgreSQL CPU as text against 0.08–0.10 ms prepared (pgbench, issue
+// 17.5).
 func (s *UserService) VisibleUsersByIDs(ctx context.Context, viewerID int64, scope domain.Scope, ids []int64) ([]*domain.User, error) {
-	query, args := visibleUsersAll, []any{ids}
-	if !scope.All {
-		// No tenants (nil, sent as NULL) match no membership, as an empty list.
-		query, args = visibleUsersScoped, []any{ids, viewerID, scope.TenantIDs}
-	}
+	query, args := visibleUsersStatement(viewerID, scope, ids)
 	var out []*domain.User
 	err := s.db.pgxPrepared(ctx, s.db.DB, query, args, scanInto[userModel, domain.User](&out))
 	return out, mapError(err)
+}
+
+// visibleUsersStatement is VisibleUsersByIDs's statement and its
+// arguments.
+func visibleUsersStatement(viewerID int64, scope domain.Scope, ids []int64) (string, []any) {
+	if scope.All {
+		return visibleUsersAll, []any{ids}
+	}
+	// No tenants (nil, sent as NULL) match no membership, as an empty list.
+	return visibleUsersScoped, []any{ids, viewerID, scope.TenantIDs}
 }
 
 const (
@@ -628,16 +634,6 @@ const (
 	visibleUsersScoped = visibleUsersAll + " AND (u.id = $2 OR EXISTS (SELECT 1 FROM memberships vm" +
 		" WHERE vm.user_id = u.id AND vm.tenant_id = ANY($3)))"
 )
-
-// visibleUsersQuery is VisibleUsersByIDs's statement.
-func visibleUsersQuery(d *DB, viewerID int64, scope domain.Scope, ids []int64) *bun.SelectQuery {
-	q := d.NewSelect().Model((*userModel)(nil)).ColumnExpr(userColumns).Where("u.id IN (?)", bun.List(ids))
-	if !scope.All {
-		q.Where("(u.id = ? OR EXISTS (SELECT 1 FROM memberships vm WHERE vm.user_id = u.id AND vm.tenant_id ?))",
-			viewerID, oneOf(scope.TenantIDs))
-	}
-	return q
-}
 
 // MembershipsByUserIDs returns the memberships of the given users inside the
 // scope, ordered by tenant.
