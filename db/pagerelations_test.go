@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"tenantadmin/db"
 	"tenantadmin/domain"
 )
@@ -36,18 +38,11 @@ func TestPageRelationsMatchSeparateReads(t *testing.T) {
 		ids *[]int64
 	}{{"SELECT id FROM users ORDER BY id", &allUsers}, {"SELECT id FROM tenants ORDER BY id", &allTenants}} {
 		rows, err := conn.Query(ctx, q.sql)
+		if err == nil {
+			*q.ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		}
 		if err != nil {
 			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			*q.ids = append(*q.ids, id)
-		}
-		if rows.Err() != nil {
-			t.Fatal(rows.Err())
 		}
 	}
 	rng := rand.New(rand.NewPCG(17, 1))
@@ -223,18 +218,11 @@ func TestPageRelationsPreparedAnew(t *testing.T) {
 	d.SetMaxOpenConns(1) // the reads and the DEALLOCATE on one connection
 	var ids []int64
 	rows, err := conn.Query(ctx, "SELECT user_id FROM memberships ORDER BY user_id LIMIT 20")
-	if err != nil {
-		t.Fatal(err)
+	if err == nil {
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if rows.Err() != nil || len(ids) == 0 {
-		t.Fatalf("%d people: %v", len(ids), rows.Err())
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("%d people: %v", len(ids), err)
 	}
 	users := db.NewUserService(d)
 	req := db.PageRelationsRequest{Scope: domain.Scope{All: true}, UserIDs: ids, MemberTenants: true, RoleAssignments: true, Tenants: true, Parents: true}
