@@ -3,12 +3,9 @@ package db
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
 	"tenantadmin/domain"
@@ -201,18 +198,6 @@ func newRelationSQL(scoped bool) relationSQL {
 // the server 5-18 % less CPU batched).
 var batchScopeLimit = 64
 
-// pgxConcurrently runs reads as pgxBatch does, each on its own
-// connection, all at once.
-func (db *DB) pgxConcurrently(ctx context.Context, reads []batchRead) error {
-	errs := make([]error, len(reads))
-	var wg sync.WaitGroup
-	for i := range reads {
-		wg.Go(func() { errs[i] = db.pgxBatch(ctx, reads[i:i+1]) })
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
 // memberTenantsQuery is MemberTenantIDsByUserIDs's statement.
 func memberTenantsQuery(d *DB, userIDs []int64) *bun.SelectQuery {
 	return d.NewSelect().Comment(AuthorizationInputComment).Table("memberships").Column("user_id", "tenant_id").
@@ -229,87 +214,4 @@ func scanMemberTenants(out map[int64][]int64) func(pgx.Rows) error {
 		out[userID] = append(out[userID], tenantID)
 		return nil
 	}
-}
-
-// batchRead is one read of a batch: a statement of fixed text with its
-// parameters, and what scans its rows.
-type batchRead struct {
-	sql  string
-	args []any
-	scan func(pgx.Rows) error
-}
-
-// pgxBatch runs reads as pgxPrepared does, all in one round trip.
-func (db *DB) pgxBatch(ctx context.Context, reads []batchRead) error {
-	return db.pgxBatchOn(ctx, db.DB, reads)
-}
-
-// pgxBatchOn runs reads on a connection of handle's pool in one round trip
-// (one pipeline under the extended protocol): each statement is prepared on
-// the connection the first time it sees it (pgx keeps them by text, one
-// per connection whoever sends it), then runs with its generic plan.
-// PostgreSQL answers each in turn, in one implicit transaction.
-func (db *DB) pgxBatchOn(ctx context.Context, handle *bun.DB, reads []batchRead) error {
-	return withPgxConn(ctx, handle, func(conn *pgx.Conn) error {
-		var batch pgconn.Batch
-		types := conn.TypeMap()
-		for _, r := range reads {
-			db.noteStatement(ctx, r.sql)
-			sd, err := conn.Prepare(ctx, r.sql, r.sql)
-			if err != nil {
-				return err
-			}
-			if len(r.args) != len(sd.ParamOIDs) {
-				return fmt.Errorf("statement takes %d parameters, given %d: %s", len(sd.ParamOIDs), len(r.args), r.sql)
-			}
-			values := make([][]byte, len(r.args))
-			formats := make([]int16, len(r.args))
-			for i, arg := range r.args {
-				oid := sd.ParamOIDs[i]
-				formats[i] = types.FormatCodeForOID(oid)
-				if values[i], err = types.Encode(oid, formats[i], arg, nil); err != nil {
-					return fmt.Errorf("parameter $%d: %w", i+1, err)
-				}
-			}
-			results := make([]int16, len(sd.Fields))
-			for i, f := range sd.Fields {
-				results[i] = types.FormatCodeForOID(f.DataTypeOID)
-			}
-			batch.ExecStatement(sd, values, formats, results)
-		}
-		answers := conn.PgConn().ExecBatch(ctx, &batch)
-		for _, r := range reads {
-			if !answers.NextResult() {
-				if err := answers.Close(); err != nil {
-					return forgetStatements(ctx, conn, reads, err)
-				}
-				return fmt.Errorf("a batch of %d statements answered fewer", len(reads))
-			}
-			if err := eachRow(pgx.RowsFromResultReader(types, answers.ResultReader()), nil, r.scan); err != nil {
-				_ = answers.Close()
-				return forgetStatements(ctx, conn, reads, err)
-			}
-		}
-		return forgetStatements(ctx, conn, reads, answers.Close())
-	})
-}
-
-// errStatementsForgotten marks a batch that failed because the connection
-// had lost its prepared statements: run again, it prepares them anew.
-var errStatementsForgotten = errors.New("prepared statements forgotten")
-
-// forgetStatements drops the batch's prepared statements from the
-// connection when PostgreSQL no longer knows them (DISCARD ALL, a pooler
-// that does not keep them) or their plan no longer fits (a migration
-// changed a column's type), so that the next batch prepares them again;
-// then err is marked errStatementsForgotten.
-func forgetStatements(ctx context.Context, conn *pgx.Conn, reads []batchRead, err error) error {
-	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || (pgErr.Code != "26000" && pgErr.Code != "0A000") {
-		return err
-	}
-	for _, r := range reads {
-		_ = conn.Deallocate(ctx, r.sql)
-	}
-	return fmt.Errorf("%w: %w", errStatementsForgotten, err)
 }
