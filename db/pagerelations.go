@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"errors"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
@@ -62,17 +61,6 @@ type PageRelations struct {
 // administrator's page cost PostgreSQL about 2 ms of CPU more than their
 // execution (BENCHMARKS.md, "A page's relations prepared").
 func (s *UserService) PageRelations(ctx context.Context, req PageRelationsRequest) (*PageRelations, error) {
-	out, err := s.pageRelations(ctx, req)
-	if errors.Is(err, errStatementsForgotten) {
-		out, err = s.pageRelations(ctx, req) // prepared anew
-	}
-	if err != nil {
-		return nil, mapError(err)
-	}
-	return out, nil
-}
-
-func (s *UserService) pageRelations(ctx context.Context, req PageRelationsRequest) (*PageRelations, error) {
 	out := &PageRelations{}
 	if len(req.UserIDs) == 0 {
 		return out, nil
@@ -119,7 +107,7 @@ func (s *UserService) pageRelations(ctx context.Context, req PageRelationsReques
 		read = s.db.pgxConcurrently
 	}
 	if err := read(ctx, batch); err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
 	for _, p := range parents {
 		if !slices.ContainsFunc(out.Tenants, func(t *domain.Tenant) bool { return t.ID == p.ID }) {

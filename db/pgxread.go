@@ -60,7 +60,23 @@ func (db *DB) pgxBatch(ctx context.Context, reads []batchRead) error {
 // the connection the first time it sees it (pgx keeps them by text, one
 // per connection whoever sends it), then runs with its generic plan.
 // PostgreSQL answers each in turn, in one implicit transaction.
+//
+// When the connection had lost its prepared statements (DISCARD ALL, a
+// pooler, a plan a migration outdated) and no row was scanned yet, the
+// batch runs once more, preparing them anew: the failure came before
+// anything ran, so nothing is read or written twice.
 func (db *DB) pgxBatchOn(ctx context.Context, handle *bun.DB, reads []batchRead) error {
+	var scanned bool
+	err := db.pgxBatchOnce(ctx, handle, reads, &scanned)
+	if errors.Is(err, errStatementsForgotten) && !scanned {
+		err = db.pgxBatchOnce(ctx, handle, reads, &scanned)
+	}
+	return err
+}
+
+// pgxBatchOnce is one try of pgxBatchOn; scanned is set once a row has
+// been handed to a read's scan.
+func (db *DB) pgxBatchOnce(ctx context.Context, handle *bun.DB, reads []batchRead, scanned *bool) error {
 	return withPgxConn(ctx, handle, func(conn *pgx.Conn) error {
 		var batch pgconn.Batch
 		types := conn.TypeMap()
@@ -96,7 +112,7 @@ func (db *DB) pgxBatchOn(ctx context.Context, handle *bun.DB, reads []batchRead)
 				}
 				return fmt.Errorf("a batch of %d statements answered fewer", len(reads))
 			}
-			if err := eachRow(pgx.RowsFromResultReader(types, answers.ResultReader()), nil, r.scan); err != nil {
+			if err := eachRow(pgx.RowsFromResultReader(types, answers.ResultReader()), nil, noteScanned(scanned, r.scan)); err != nil {
 				_ = answers.Close()
 				return forgetStatements(ctx, conn, reads, err)
 			}
@@ -105,8 +121,17 @@ func (db *DB) pgxBatchOn(ctx context.Context, handle *bun.DB, reads []batchRead)
 	})
 }
 
+// noteScanned is scan that first sets *scanned.
+func noteScanned(scanned *bool, scan func(pgx.Rows) error) func(pgx.Rows) error {
+	return func(r pgx.Rows) error {
+		*scanned = true
+		return scan(r)
+	}
+}
+
 // errStatementsForgotten marks a batch that failed because the connection
-// had lost its prepared statements: run again, it prepares them anew.
+// had lost its prepared statements: run again, it prepares them anew
+// (pgxBatchOn does, once).
 var errStatementsForgotten = errors.New("prepared statements forgotten")
 
 // forgetStatements drops the batch's prepared statements from the

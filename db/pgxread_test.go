@@ -372,3 +372,45 @@ func sameAccount(a, b *db.LoginAccount) bool {
 	}
 	return reflect.DeepEqual(x, y)
 }
+
+// TestPreparedReadsPreparedAnew: after its connection lost its prepared
+// statements (DEALLOCATE ALL, DISCARD ALL: a pooler or an operator), every
+// prepared read answers at once, the same as before, instead of failing
+// once on that connection: the viewer's read, the people by ID (with a
+// batch of its own) and a tenant's subtree.
+func TestPreparedReadsPreparedAnew(t *testing.T) {
+	ctx := context.Background()
+	d, conn := generatedUsers(t, 150)
+	d.SetMaxOpenConns(1) // the reads and the DEALLOCATE on one connection
+	var userID, tenantID int64
+	if err := conn.QueryRow(ctx, "SELECT user_id, tenant_id FROM memberships ORDER BY id LIMIT 1").Scan(&userID, &tenantID); err != nil {
+		t.Fatal(err)
+	}
+	users, tenants := db.NewUserService(d), db.NewTenantService(d)
+	read := func() string {
+		t.Helper()
+		viewer, err := users.LoadViewer(ctx, userID)
+		if err != nil {
+			t.Fatalf("viewer: %v", err)
+		}
+		people, err := users.VisibleUsersByIDs(ctx, userID, domain.Scope{All: true}, []int64{userID})
+		if err != nil || len(people) != 1 {
+			t.Fatalf("people: %d, %v", len(people), err)
+		}
+		subtree, err := tenants.DescendantIDs(ctx, []int64{tenantID})
+		if err != nil {
+			t.Fatalf("subtree: %v", err)
+		}
+		out, _ := json.Marshal([]any{viewer, people, subtree})
+		return string(out)
+	}
+	before := read()
+	for _, drop := range []string{"DEALLOCATE ALL", "DISCARD ALL"} {
+		if _, err := d.ExecContext(ctx, drop); err != nil {
+			t.Fatal(err)
+		}
+		if after := read(); after != before {
+			t.Fatalf("after %s:\n%s\nwant\n%s", drop, after, before)
+		}
+	}
+}
