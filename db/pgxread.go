@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
+
+	"tenantadmin/domain"
 )
 
 // pgxRead runs a read that bun built on a pgx connection of h's pool and
@@ -240,6 +243,51 @@ func (m *userModel) scanTargets() []any {
 	return []any{&m.ID, &m.UID, &m.Kind, &m.Username, &m.TaxCode, &m.TaxCountry, &m.GivenName, &m.FamilyName,
 		&m.NameVerified, &m.Email, &m.EmailVerified, &m.Phone, &m.Gender, &m.BirthDate, &m.Language, &m.TimeZone,
 		&m.Status, &m.HomeTenantID, &m.PlatformAdmin, &m.Version, &m.CreatedAt, &m.UpdatedAt, &m.LastLoginAt}
+}
+
+// userColumnFields is, for each column of userColumns (each target of
+// userModel.scanTargets), the field that asks for it; 0: always read.
+var userColumnFields = [...]domain.UserFields{0, domain.UserUID, 0, 0, domain.UserTaxCode, domain.UserTaxCode,
+	domain.UserGivenName, domain.UserFamilyName, 0, domain.UserEmail, domain.UserEmailVerified, domain.UserPhone,
+	domain.UserGender, domain.UserBirthDate, domain.UserLanguage, domain.UserTimeZone, 0, 0, 0, domain.UserVersion,
+	domain.UserCreatedAt, domain.UserUpdatedAt, domain.UserLastSignInAt}
+
+// userProjection is the columns of users a read of some fields selects,
+// and which of userModel's scan targets they fill.
+type userProjection struct {
+	columns string
+	keep    []int // indexes into scanTargets, in the columns' order
+}
+
+// userProjections caches userProjectionOf by set of fields.
+var userProjections sync.Map
+
+// userProjectionOf is the projection that reads fields.
+func userProjectionOf(fields domain.UserFields) *userProjection {
+	if p, ok := userProjections.Load(fields); ok {
+		return p.(*userProjection)
+	}
+	p := &userProjection{}
+	var columns []string
+	for i, column := range strings.Split(userColumns, ", ") {
+		if f := userColumnFields[i]; f == 0 || fields.Has(f) {
+			columns = append(columns, column)
+			p.keep = append(p.keep, i)
+		}
+	}
+	p.columns = strings.Join(columns, ", ")
+	userProjections.Store(fields, p)
+	return p
+}
+
+// targets is m's scan targets for p's columns, written into dst.
+func (p *userProjection) targets(m *userModel, dst []any) []any {
+	all := m.scanTargets()
+	dst = dst[:0]
+	for _, i := range p.keep {
+		dst = append(dst, all[i])
+	}
+	return dst
 }
 
 const membershipColumns = "m.id, m.tenant_id, m.user_id, m.created_at, m.username"

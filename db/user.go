@@ -136,15 +136,18 @@ func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p doma
 		// A list tolerates lag: a replica may serve it (replica.go).
 		if err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error {
 			rows = rows[:0]
-			cols := userColumns
+			// Only the columns of the fields the page shows.
+			projection := userProjectionOf(f.Fields)
+			cols := projection.columns
 			if generic {
 				cols += ", p.sort_key"
 			}
 			q := idb.NewSelect().Model((*userModel)(nil)).ColumnExpr(cols).
 				Join("JOIN ("+sql+") AS p ON p.user_id = u.id", args...).OrderExpr(order)
+			var dst []any
 			return s.db.pgxRead(ctx, idb, q, func(r pgx.Rows) error {
 				var m userModel
-				dst := m.scanTargets()
+				dst = projection.targets(&m, dst)
 				if generic {
 					dst = append(dst, &m.SortKey)
 				}

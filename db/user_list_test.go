@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -276,4 +278,42 @@ func referenceOrdered(t *testing.T, conn *pgx.Conn, f domain.UserFilter, order s
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestFindUsersReadsOnlyTheSelectedFields: a users list asked for some
+// fields (domain.UserFilter.Fields) selects only their columns and those
+// every read fills, and fills those fields as the full read does; the
+// others stay zero. In both orders a page can take (by username, by key).
+func TestFindUsersReadsOnlyTheSelectedFields(t *testing.T) {
+	ctx := context.Background()
+	d, _ := generatedUsers(t, 150)
+	users := db.NewUserService(d)
+	only := domain.UserEmail | domain.UserLastSignInAt
+	for _, order := range []domain.UserOrder{{}, {Field: domain.UserOrderCreatedAt, Desc: true}} {
+		full, err := users.FindUsers(ctx, domain.UserFilter{Scope: domain.Scope{All: true}, Order: order}, domain.Page{First: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var statements []string
+		stop := d.ObserveQueries(func(q string) { statements = append(statements, q) })
+		some, err := users.FindUsers(ctx, domain.UserFilter{Scope: domain.Scope{All: true}, Order: order, Fields: domain.OnlyUserFields(only)}, domain.Page{First: 50})
+		stop()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(statements) != 1 || !strings.Contains(statements[0], "u.email") || !strings.Contains(statements[0], "u.last_login_at") ||
+			strings.Contains(statements[0], "u.created_at,") || strings.Contains(statements[0], "u.given_name") {
+			t.Fatalf("the page selects other columns than its fields': %q", statements)
+		}
+		if len(full.Nodes) != 50 || len(some.Nodes) != 50 || !slices.Equal(full.Cursors, some.Cursors) {
+			t.Fatalf("%d and %d users, cursors %v and %v", len(full.Nodes), len(some.Nodes), full.Cursors, some.Cursors)
+		}
+		for i, u := range full.Nodes {
+			want := domain.User{ID: u.ID, Kind: u.Kind, Username: u.Username, Status: u.Status, HomeTenantID: u.HomeTenantID,
+				PlatformAdmin: u.PlatformAdmin, NameVerified: u.NameVerified, Email: u.Email, LastSignInAt: u.LastSignInAt}
+			if !reflect.DeepEqual(*some.Nodes[i], want) {
+				t.Fatalf("order %v, user %d:\n%+v\nwant\n%+v", order, u.ID, *some.Nodes[i], want)
+			}
+		}
+	}
 }

@@ -240,6 +240,51 @@ type UserFilter struct {
 	// last signed in, or created when they never did, before then (seed
 	// 001's monthly clean-up). See CheckInactiveSinceDays.
 	InactiveSinceDays *int
+	// Fields is which fields of each user the list fills, not a filter
+	// (counts ignore it); the zero value is all of them.
+	Fields UserFields
+}
+
+// UserFields is the set of a user's fields a read fills besides those it
+// always fills: ID, Kind, Username, Status, HomeTenantID, PlatformAdmin and
+// NameVerified (who the person is, and the authorization's input). A page
+// that shows few fields reads only those (issue 17.1: ten of a user's 23
+// columns are most of a users page's cost to PostgreSQL); the others stay
+// zero. The zero value is every field.
+type UserFields uint32
+
+// The fields a read may leave out.
+const (
+	UserUID     UserFields = 1 << iota
+	UserTaxCode            // with TaxCountry
+	UserGivenName
+	UserFamilyName
+	UserEmail
+	UserEmailVerified
+	UserPhone
+	UserGender
+	UserBirthDate
+	UserLanguage
+	UserTimeZone
+	UserVersion
+	UserCreatedAt
+	UserUpdatedAt
+	UserLastSignInAt
+
+	// userFieldsListed marks a set that lists its fields, so that the
+	// zero value can mean all of them.
+	userFieldsListed UserFields = 1 << 31
+)
+
+// AllUserFields is every field of a user.
+const AllUserFields UserFields = 0
+
+// OnlyUserFields is the set of the given fields (with those always read).
+func OnlyUserFields(fields UserFields) UserFields { return fields | userFieldsListed }
+
+// Has reports whether the set holds field.
+func (s UserFields) Has(field UserFields) bool {
+	return s&userFieldsListed == 0 || s&field != 0
 }
 
 // ListOrder is the sort order of a list other than users (issue 15.3):

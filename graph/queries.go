@@ -136,6 +136,7 @@ func (app *App) users(ctx context.Context, in *model.UserFilter, orderBy *model.
 	if f.TenantID != nil && !scope.Contains(*f.TenantID) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "You cannot list the users of this tenant.")
 	}
+	f.Fields = selectedUserFields(ctx)
 	if orderBy != nil {
 		f.Order = domain.UserOrder{Field: domain.UserOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
 	}
@@ -182,6 +183,55 @@ func selectsField(ctx context.Context, name string) bool {
 		}
 	}
 	return false
+}
+
+// selectedUserFields is what the users connection's selection shows of
+// each user (edges.node and nodes, fragments included), so that the page
+// reads only those fields (issue 17.1). A field not in userFieldsByName,
+// or no selection to look at, reads them all.
+func selectedUserFields(ctx context.Context) domain.UserFields {
+	if graphql.GetFieldContext(ctx) == nil || !graphql.HasOperationContext(ctx) {
+		return domain.AllUserFields
+	}
+	oc := graphql.GetOperationContext(ctx)
+	var nodes []graphql.CollectedField
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		switch f.Name {
+		case "edges":
+			for _, e := range graphql.CollectFields(oc, f.Selections, []string{"UserEdge"}) {
+				if e.Name == "node" {
+					nodes = append(nodes, e)
+				}
+			}
+		case "nodes":
+			nodes = append(nodes, f)
+		}
+	}
+	var fields domain.UserFields
+	for _, n := range nodes {
+		for _, f := range graphql.CollectFields(oc, n.Selections, []string{"User", "Node"}) {
+			field, known := userFieldsByName[f.Name]
+			if !known {
+				return domain.AllUserFields
+			}
+			fields |= field
+		}
+	}
+	return domain.OnlyUserFields(fields)
+}
+
+// userFieldsByName is, for each field of User whose resolver reads only
+// the user's own fields, the fields it reads beyond those every read
+// fills (0: none; domain.UserFields). TestUsersPageReadsSelectedFields
+// checks each against the user's profile, which reads them all.
+var userFieldsByName = map[string]domain.UserFields{
+	"__typename": 0, "id": 0, "kind": 0, "username": 0, "status": 0, "nameVerified": 0,
+	"homeTenant": 0, "memberships": 0, "viewerCan": 0,
+	"uid": domain.UserUID, "taxCode": domain.UserTaxCode, "givenName": domain.UserGivenName,
+	"familyName": domain.UserFamilyName, "email": domain.UserEmail, "emailVerified": domain.UserEmailVerified,
+	"phone": domain.UserPhone, "gender": domain.UserGender, "birthDate": domain.UserBirthDate,
+	"language": domain.UserLanguage, "timeZone": domain.UserTimeZone, "version": domain.UserVersion,
+	"createdAt": domain.UserCreatedAt, "updatedAt": domain.UserUpdatedAt, "lastSignInAt": domain.UserLastSignInAt,
 }
 
 // countAsync starts count now and returns a function that waits for its
