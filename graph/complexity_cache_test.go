@@ -1,9 +1,6 @@
 package graph_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"net/http"
 	"testing"
 
 	"tenantadmin/server/servertest"
@@ -30,19 +27,8 @@ func TestComplexityRemembered(t *testing.T) {
 	}
 	post := func(vars map[string]any) answer {
 		t.Helper()
-		body, _ := json.Marshal(map[string]any{"query": q, "operationName": "Page", "variables": vars})
-		req, _ := http.NewRequest(http.MethodPost, w.M.URL()+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
 		var a answer
-		if err := json.NewDecoder(res.Body).Decode(&a); err != nil {
-			t.Fatal(err)
-		}
+		servertest.Post(t, w.M.URL(), token, map[string]any{"query": q, "operationName": "Page", "variables": vars}, &a)
 		return a
 	}
 	small := map[string]any{"tenants": 2, "users": 3}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,16 +20,8 @@ func rawRequest(t *testing.T, m *servertest.Main, method, query, contentType, bo
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
 	var r servertest.Response
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatalf("%s %s: answer is not JSON: %q", method, query, b)
-	}
+	res := servertest.DoInto(t, req, &r) // an answer that is not JSON fails
 	return res, r.Code()
 }
 

@@ -225,20 +225,8 @@ func TestAnswersTellCostAndRateBudget(t *testing.T) {
 		header http.Header
 	}
 	ask := func() answer {
-		body, _ := json.Marshal(map[string]any{"query": "{ viewer { user { username } } tenants(first: 5) { nodes { name } } }"})
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
 		var a answer
-		if err := json.NewDecoder(res.Body).Decode(&a); err != nil {
-			t.Fatal(err)
-		}
-		a.header = res.Header
+		a.header = servertest.Post(t, m.URL(), token, map[string]any{"query": "{ viewer { user { username } } tenants(first: 5) { nodes { name } } }"}, &a).Header
 		return a
 	}
 	first, second := ask(), ask()
@@ -301,18 +289,8 @@ func TestRateLimits(t *testing.T) {
 				t.Fatal(res.Errors)
 			}
 		}
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", strings.NewReader(`{"query":"{ viewer { platformAdmin } }"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
 		var body servertest.Response
-		if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
-			t.Fatal(err)
-		}
+		res := servertest.Post(t, m.URL(), token, map[string]any{"query": "{ viewer { platformAdmin } }"}, &body)
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || body.Code() != "RATE_LIMITED" || body.Errors[0].Extensions["retryAfter"] == nil {
 			t.Fatalf("status %d Retry-After %q body %+v", res.StatusCode, res.Header.Get("Retry-After"), body)
 		}

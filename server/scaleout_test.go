@@ -102,16 +102,8 @@ func (b *balancer) gql(tb testing.TB, token, query string, vars map[string]any) 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
 	var out servertest.Response
-	if err := json.Unmarshal(raw, &out); err != nil {
-		tb.Fatalf("status %d, body %q: %v", res.StatusCode, raw, err)
-	}
+	res := servertest.DoInto(tb, req, &out)
 	out.Status = res.StatusCode
 	replica, err := strconv.Atoi(res.Header.Get(replicaHeader))
 	if err != nil {

@@ -155,17 +155,23 @@ func (r *Response) Decode(tb testing.TB, v any) {
 // GQL posts a GraphQL operation with an optional bearer token.
 func (m *Main) GQL(tb testing.TB, token, query string, vars map[string]any) *Response {
 	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	return Do(tb, req)
+	var out Response
+	out.Status = Post(tb, m.URL(), token, map[string]any{"query": query, "variables": vars}, &out).StatusCode
+	return &out
 }
 
 // Do sends a GraphQL request and decodes its answer.
 func Do(tb testing.TB, req *http.Request) *Response {
+	tb.Helper()
+	var out Response
+	out.Status = DoInto(tb, req, &out).StatusCode
+	return &out
+}
+
+// DoInto sends req and decodes its JSON answer into out, a struct of the
+// caller's (for what Response leaves out: extensions, say), and returns
+// the HTTP response, its body read (for the status and headers).
+func DoInto(tb testing.TB, req *http.Request, out any) *http.Response {
 	tb.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -173,12 +179,24 @@ func Do(tb testing.TB, req *http.Request) *Response {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	var out Response
-	if err := json.Unmarshal(b, &out); err != nil {
+	if err := json.Unmarshal(b, out); err != nil {
 		tb.Fatalf("status %d, body %q: %v", res.StatusCode, b, err)
 	}
-	out.Status = res.StatusCode
-	return &out
+	return res
+}
+
+// Post posts a GraphQL request (params: query, variables, operationName,
+// extensions) to the server at baseURL, with the bearer token when given,
+// and decodes the answer into out as DoInto does.
+func Post(tb testing.TB, baseURL, token string, params map[string]any, out any) *http.Response {
+	tb.Helper()
+	body, _ := json.Marshal(params)
+	req, _ := http.NewRequest(http.MethodPost, baseURL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return DoInto(tb, req, out)
 }
 
 // Get fetches rawURL and returns the response and its body.
