@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"tenantadmin/bench/markdown"
 	"time"
@@ -71,32 +70,14 @@ func parse(path string) (results []result, logs []string, err error) {
 			addLog(line, "profile users of ")
 			continue
 		}
-		fields := strings.Fields(line)
-		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") || fields[2] == "" {
+		name, metrics, ok := markdown.ParseResult(line)
+		if !ok {
 			continue
 		}
-		if _, err := strconv.Atoi(fields[1]); err != nil {
-			continue
-		}
-		r := result{name: stripProcs(fields[0]), metrics: map[string]float64{"n": atof(fields[1])}}
-		for i := 2; i+1 < len(fields); i += 2 {
-			r.metrics[fields[i+1]] = atof(fields[i])
-		}
+		r := result{name: name, metrics: metrics}
 		results = append(results, r)
 	}
 	return results, logs, s.Err()
-}
-
-func atof(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
-
-// stripProcs drops the -GOMAXPROCS suffix of a benchmark name.
-func stripProcs(name string) string {
-	if i := strings.LastIndex(name, "-"); i > 0 {
-		if _, err := strconv.Atoi(name[i+1:]); err == nil {
-			return name[:i]
-		}
-	}
-	return name
 }
 
 // runs are the measurements of one benchmark over the runs (go test
@@ -113,27 +94,10 @@ func (r runs) values(metric string) []float64 {
 	return out
 }
 
-// spread formats values as "median [min–max]" (just the value for one run).
-func spread(values []float64, format func(float64) string) string {
-	if len(values) == 0 {
-		return "–"
-	}
-	v := slices.Clone(values)
-	slices.Sort(v)
-	med := v[len(v)/2]
-	if len(v)%2 == 0 {
-		med = (v[len(v)/2-1] + v[len(v)/2]) / 2
-	}
-	if len(v) == 1 {
-		return format(med)
-	}
-	return fmt.Sprintf("%s [%s–%s]", format(med), format(v[0]), format(v[len(v)-1]))
-}
-
-func (r runs) ms(metric string) string { return spread(r.values(metric), markdown.Millis) }
+func (r runs) ms(metric string) string { return markdown.Spread(r.values(metric), markdown.Millis) }
 
 func (r runs) rate() string {
-	return spread(r.values("req/s"), func(v float64) string { return fmt.Sprintf("%.0f", v) })
+	return markdown.Spread(r.values("req/s"), func(v float64) string { return fmt.Sprintf("%.0f", v) })
 }
 
 func (r runs) cpu() string { return r.ms("srv-cpu-ms") }
@@ -148,7 +112,7 @@ func ratio(a, b runs, metric string) string {
 			out = append(out, x/y)
 		}
 	}
-	return spread(out, func(v float64) string { return fmt.Sprintf("%.2f×", v) })
+	return markdown.Spread(out, func(v float64) string { return fmt.Sprintf("%.2f×", v) })
 }
 
 func bold(s string) string {
