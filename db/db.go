@@ -46,6 +46,10 @@ type DB struct {
 	connConfig *pgx.ConnConfig
 	// replicas serve lag-tolerant reads (OpenReplicas); nil without any.
 	replicas *replicaSet
+	// tree is the newest tenant tree read (tenant_tree.go); treeLoading
+	// is set while one request reads a newer one.
+	tree        atomic.Pointer[tenantTree]
+	treeLoading atomic.Bool
 }
 
 // Open connects to dsn (a postgres:// URL) through pgx and checks the

@@ -117,6 +117,10 @@ func (s *TenantService) DescendantIDs(ctx context.Context, ids []int64) ([]int64
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	// A request whose viewer read saw the tree's version: from memory.
+	if t := s.db.treeFor(ctx); t != nil {
+		return t.descendants(ids), nil
+	}
 	var out []int64
 	scan := func(r pgx.Rows) error {
 		var id int64

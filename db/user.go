@@ -699,9 +699,11 @@ func (s *UserService) TargetRolesByUserIDs(ctx context.Context, userIDs []int64)
 	return out, nil
 }
 
-// viewerQuery reads an account with its active grants ($1: the user).
+// viewerQuery reads an account with its active grants ($1: the user),
+// and the tenant tree's version (tenant_tree.go).
 const viewerQuery = "/* " + AuthorizationInputComment + " */ " + `SELECT u.id, u.username, u.kind, u.status, u.platform_admin,
-		ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access
+		ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access,
+		(SELECT version FROM tenant_tree_version)
 		FROM users u LEFT JOIN (role_assignments ra JOIN roles r ON r.id = ra.role_id) ON ra.user_id = u.id AND ra.status = 'ACTIVE'
 		WHERE u.id = $1 ORDER BY ra.id`
 
@@ -716,11 +718,13 @@ func (s *UserService) LoadViewer(ctx context.Context, userID int64) (*domain.Vie
 		var tenantID, productID, roleID *int64
 		var category *string
 		var personal *bool
-		if err := r.Scan(&u.UserID, &u.Username, &u.Kind, &u.Status, &u.PlatformAdmin, &tenantID, &productID, &roleID, &category, &personal); err != nil {
+		var treeVersion int64
+		if err := r.Scan(&u.UserID, &u.Username, &u.Kind, &u.Status, &u.PlatformAdmin, &tenantID, &productID, &roleID, &category, &personal, &treeVersion); err != nil {
 			return err
 		}
 		if v == nil {
 			v = &u
+			noteTreeVersion(ctx, treeVersion)
 		}
 		if tenantID != nil {
 			v.Grants = append(v.Grants, domain.Grant{TenantID: *tenantID, ProductID: *productID, RoleID: *roleID,

@@ -205,6 +205,9 @@ func (m *Main) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secure := m.secureCookies()
 		ctx := graph.WithSessionCookies(r.Context(), &cookieJar{w: w, secure: secure})
+		// The request's subtrees may come from the tenant tree in memory,
+		// at the version its viewer read sees (db/tenant_tree.go).
+		ctx = db.WithTreeSnapshot(ctx)
 		kind, token := auth.KindBearer, ""
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			token = strings.TrimPrefix(h, "Bearer ")
