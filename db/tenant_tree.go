@@ -88,7 +88,7 @@ func (db *DB) treeFor(ctx context.Context) *tenantTree {
 	}
 	defer db.treeLoading.Store(false)
 	t, err := db.loadTree(ctx)
-	if err != nil || t.version < s.version {
+	if err != nil || t.version == 0 || t.version < s.version {
 		return nil
 	}
 	if cur := db.tree.Load(); cur == nil || cur.version < t.version {
@@ -105,7 +105,7 @@ func (db *DB) treeFor(ctx context.Context) *tenantTree {
 func (db *DB) loadTree(ctx context.Context) (*tenantTree, error) {
 	t := &tenantTree{children: map[int64][]int64{}}
 	var ids, parents []int64
-	err := db.pgxQuery(ctx, db.DB, `SELECT (SELECT version FROM tenant_tree_version),
+	err := db.pgxQuery(ctx, db.DB, `SELECT coalesce((SELECT version FROM tenant_tree_version), 0),
 		coalesce(array_agg(id), '{}'), coalesce(array_agg(coalesce(parent_id, 0)), '{}')
 		FROM (SELECT id, parent_id FROM tenants LIMIT $1) AS t`, []any{maxTreeTenants + 1}, func(r pgx.Rows) error {
 		return r.Scan(&t.version, &ids, &parents)

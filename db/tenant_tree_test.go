@@ -106,4 +106,21 @@ func TestSubtreesFromTheTreeInMemory(t *testing.T) {
 	if len(statements) != 1 || !strings.Contains(statements[0], "WITH RECURSIVE") {
 		t.Fatalf("without a snapshot: %q", statements)
 	}
+	// Without its version (the row deleted by hand), the tree is walked in
+	// PostgreSQL, and the viewer still reads.
+	if _, err := conn.Exec(ctx, "DELETE FROM tenant_tree_version"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "UPDATE tenants SET parent_id = $1 WHERE parent_id = $2", roots[0], roots[2]); err != nil {
+		t.Fatal(err)
+	}
+	request := db.WithTreeSnapshot(ctx)
+	if _, err := users.LoadViewer(request, viewerID); err != nil {
+		t.Fatalf("viewer without a tree version: %v", err)
+	}
+	got, err := tenants.DescendantIDs(request, roots[:1])
+	want, _ := tenants.DescendantIDs(ctx, roots[:1])
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("without a tree version: %v, %v, want %v", got, err, want)
+	}
 }

@@ -703,7 +703,7 @@ func (s *UserService) TargetRolesByUserIDs(ctx context.Context, userIDs []int64)
 // and the tenant tree's version (tenant_tree.go).
 const viewerQuery = "/* " + AuthorizationInputComment + " */ " + `SELECT u.id, u.username, u.kind, u.status, u.platform_admin,
 		ra.tenant_id, ra.product_id, ra.role_id, ra.category, r.personal_data_access,
-		(SELECT version FROM tenant_tree_version)
+		coalesce((SELECT version FROM tenant_tree_version), 0)
 		FROM users u LEFT JOIN (role_assignments ra JOIN roles r ON r.id = ra.role_id) ON ra.user_id = u.id AND ra.status = 'ACTIVE'
 		WHERE u.id = $1 ORDER BY ra.id`
 
