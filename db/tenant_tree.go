@@ -70,11 +70,16 @@ func (t *tenantTree) descendants(roots []int64) []int64 {
 }
 
 // treeFor returns a tree at least as new as the version ctx's viewer read
-// saw, or nil: no version noted, the tree too large, or another request
-// reading the newer tree right now.
+// saw, or nil: no version noted, the request has written, the tree too
+// large, or another request reading the newer tree right now.
 func (db *DB) treeFor(ctx context.Context) *tenantTree {
 	s, ok := ctx.Value(treeSnapshotKey{}).(*treeSnapshot)
 	if !ok || s.version == 0 {
+		return nil
+	}
+	// A request that has written may have changed the tree after its
+	// viewer read (a site it created): it reads the tree as committed.
+	if w := sessionFrom(ctx); w != nil && w.wrote.Load() {
 		return nil
 	}
 	if t := db.tree.Load(); t != nil && t.version >= s.version {

@@ -95,6 +95,22 @@ func TestSubtreesFromTheTreeInMemory(t *testing.T) {
 	}
 	all = slices.DeleteFunc(all, func(id int64) bool { return id == added })
 	compare("the site removed")
+	// A request that creates a site sees it in its parent's subtree
+	// afterwards, although its viewer read saw the tree before.
+	request := db.WithSession(db.WithTreeSnapshot(ctx), "user:1")
+	if _, err := users.LoadViewer(request, viewerID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tenants.DescendantIDs(request, roots[:1]); err != nil {
+		t.Fatal(err)
+	}
+	var created int64
+	if err := d.NewRaw("INSERT INTO tenants (name, country, parent_id) VALUES ('Sede del giorno', 'IT', ?) RETURNING id", roots[0]).Scan(request, &created); err != nil {
+		t.Fatal(err)
+	}
+	if below, err := tenants.DescendantIDs(request, roots[:1]); err != nil || !slices.Contains(below, created) {
+		t.Fatalf("the request that created site %d does not see it below %d: %v, %v", created, roots[0], below, err)
+	}
 	// A request without a snapshot (a WebSocket connection's context)
 	// walks in PostgreSQL.
 	var statements []string
@@ -114,7 +130,7 @@ func TestSubtreesFromTheTreeInMemory(t *testing.T) {
 	if _, err := conn.Exec(ctx, "UPDATE tenants SET parent_id = $1 WHERE parent_id = $2", roots[0], roots[2]); err != nil {
 		t.Fatal(err)
 	}
-	request := db.WithTreeSnapshot(ctx)
+	request = db.WithTreeSnapshot(ctx)
 	if _, err := users.LoadViewer(request, viewerID); err != nil {
 		t.Fatalf("viewer without a tree version: %v", err)
 	}
