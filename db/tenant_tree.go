@@ -24,8 +24,9 @@ type treeSnapshotKey struct{}
 
 // WithTreeSnapshot returns a context in which LoadViewer notes the tenant
 // tree's version, so that the request's subtrees (DescendantIDs) may come
-// from the tree in memory. For one request: a context that outlives it
-// (a WebSocket connection's) would keep an old version.
+// from the tree in memory, as long as the request (its WithSession) has not
+// written. For one request: a context that outlives it (a WebSocket
+// connection's) would keep an old version.
 func WithTreeSnapshot(ctx context.Context) context.Context {
 	return context.WithValue(ctx, treeSnapshotKey{}, &treeSnapshot{})
 }
@@ -70,8 +71,9 @@ func (t *tenantTree) descendants(roots []int64) []int64 {
 }
 
 // treeFor returns a tree at least as new as the version ctx's viewer read
-// saw, or nil: no version noted, the request has written, the tree too
-// large, or another request reading the newer tree right now.
+// saw, or nil: no version noted, the request has written (or has no
+// session to tell), the tree too large, or another request reading the
+// newer tree right now.
 func (db *DB) treeFor(ctx context.Context) *tenantTree {
 	s, ok := ctx.Value(treeSnapshotKey{}).(*treeSnapshot)
 	if !ok || s.version == 0 {
@@ -79,7 +81,8 @@ func (db *DB) treeFor(ctx context.Context) *tenantTree {
 	}
 	// A request that has written may have changed the tree after its
 	// viewer read (a site it created): it reads the tree as committed.
-	if w := sessionFrom(ctx); w != nil && w.wrote.Load() {
+	// Writes are known only in a request with a session (WithSession).
+	if w := sessionFrom(ctx); w == nil || w.wrote.Load() {
 		return nil
 	}
 	if t := db.tree.Load(); t != nil && t.version >= s.version {

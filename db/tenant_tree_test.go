@@ -46,7 +46,7 @@ func TestSubtreesFromTheTreeInMemory(t *testing.T) {
 	// compares them with the walk in PostgreSQL.
 	compare := func(step string) {
 		t.Helper()
-		request := db.WithTreeSnapshot(ctx)
+		request := db.WithSession(db.WithTreeSnapshot(ctx), "user:1")
 		if _, err := users.LoadViewer(request, viewerID); err != nil {
 			t.Fatal(err)
 		}
@@ -111,15 +111,21 @@ func TestSubtreesFromTheTreeInMemory(t *testing.T) {
 	if below, err := tenants.DescendantIDs(request, roots[:1]); err != nil || !slices.Contains(below, created) {
 		t.Fatalf("the request that created site %d does not see it below %d: %v, %v", created, roots[0], below, err)
 	}
-	// A request without a snapshot (a WebSocket connection's context)
-	// walks in PostgreSQL.
-	var statements []string
-	stop := d.ObserveQueries(func(q string) { statements = append(statements, q) })
-	if _, err := tenants.DescendantIDs(ctx, roots[:1]); err != nil {
+	// A request without a snapshot (a WebSocket connection's context), or
+	// without a session to tell its writes, walks in PostgreSQL.
+	anonymous := db.WithTreeSnapshot(ctx)
+	if _, err := users.LoadViewer(anonymous, viewerID); err != nil {
 		t.Fatal(err)
 	}
+	var statements []string
+	stop := d.ObserveQueries(func(q string) { statements = append(statements, q) })
+	for _, c := range []context.Context{ctx, anonymous} {
+		if _, err := tenants.DescendantIDs(c, roots[:1]); err != nil {
+			t.Fatal(err)
+		}
+	}
 	stop()
-	if len(statements) != 1 || !strings.Contains(statements[0], "WITH RECURSIVE") {
+	if len(statements) != 2 || !strings.Contains(statements[0], "WITH RECURSIVE") || !strings.Contains(statements[1], "WITH RECURSIVE") {
 		t.Fatalf("without a snapshot: %q", statements)
 	}
 	// Without its version (the row deleted by hand), the tree is walked in
@@ -130,7 +136,7 @@ func TestSubtreesFromTheTreeInMemory(t *testing.T) {
 	if _, err := conn.Exec(ctx, "UPDATE tenants SET parent_id = $1 WHERE parent_id = $2", roots[0], roots[2]); err != nil {
 		t.Fatal(err)
 	}
-	request = db.WithTreeSnapshot(ctx)
+	request = db.WithSession(db.WithTreeSnapshot(ctx), "user:1")
 	if _, err := users.LoadViewer(request, viewerID); err != nil {
 		t.Fatalf("viewer without a tree version: %v", err)
 	}
