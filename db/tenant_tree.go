@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -17,8 +18,10 @@ import (
 // one request read the tree again (one statement, the version with it, in
 // the same snapshot) while the others walk in PostgreSQL as before.
 
-// treeSnapshot carries the tree version a request's viewer read saw.
-type treeSnapshot struct{ version int64 }
+// treeSnapshot carries the tree version a request's viewer read saw
+// (atomic: a long request, an SSE subscription, reads its viewer again
+// while other goroutines of it compute scopes).
+type treeSnapshot struct{ version atomic.Int64 }
 
 type treeSnapshotKey struct{}
 
@@ -34,7 +37,7 @@ func WithTreeSnapshot(ctx context.Context) context.Context {
 // noteTreeVersion records the version LoadViewer read, when ctx asks.
 func noteTreeVersion(ctx context.Context, version int64) {
 	if s, ok := ctx.Value(treeSnapshotKey{}).(*treeSnapshot); ok {
-		s.version = version
+		s.version.Store(version)
 	}
 }
 
@@ -76,7 +79,11 @@ func (t *tenantTree) descendants(roots []int64) []int64 {
 // newer tree right now.
 func (db *DB) treeFor(ctx context.Context) *tenantTree {
 	s, ok := ctx.Value(treeSnapshotKey{}).(*treeSnapshot)
-	if !ok || s.version == 0 {
+	if !ok {
+		return nil
+	}
+	seen := s.version.Load()
+	if seen == 0 {
 		return nil
 	}
 	// A request that has written may have changed the tree after its
@@ -85,7 +92,7 @@ func (db *DB) treeFor(ctx context.Context) *tenantTree {
 	if w := sessionFrom(ctx); w == nil || w.wrote.Load() {
 		return nil
 	}
-	if t := db.tree.Load(); t != nil && t.version >= s.version {
+	if t := db.tree.Load(); t != nil && t.version >= seen {
 		if t.tooLarge {
 			return nil
 		}
@@ -96,7 +103,7 @@ func (db *DB) treeFor(ctx context.Context) *tenantTree {
 	}
 	defer db.treeLoading.Store(false)
 	t, err := db.loadTree(ctx)
-	if err != nil || t.version == 0 || t.version < s.version {
+	if err != nil || t.version == 0 || t.version < seen {
 		return nil
 	}
 	if cur := db.tree.Load(); cur == nil || cur.version < t.version {
