@@ -156,7 +156,7 @@ func (app *App) users(ctx context.Context, in *model.UserFilter, orderBy *model.
 	// selected it runs alongside the page and its relations, not after.
 	// It is bounded (issue 17.2): exact up to a limit, estimated past it.
 	var total func(context.Context) (domain.Count, error)
-	if selectsField(ctx, "totalCount") || selectsField(ctx, "totalCountIsExact") {
+	if selectsField(ctx, "totalCount", "totalCountIsExact") {
 		total = countAsync(ctx, func(ctx context.Context) (domain.Count, error) {
 			return app.Users.EstimateUsers(ctx, f, app.ExactCountLimit)
 		})
@@ -171,14 +171,14 @@ func (app *App) users(ctx context.Context, in *model.UserFilter, orderBy *model.
 	return out, nil
 }
 
-// selectsField reports whether the current field's selection has the
-// named field (fragments included).
-func selectsField(ctx context.Context, name string) bool {
+// selectsField reports whether the current field's selection has one of
+// the named fields (fragments included).
+func selectsField(ctx context.Context, names ...string) bool {
 	if graphql.GetFieldContext(ctx) == nil || !graphql.HasOperationContext(ctx) {
 		return false
 	}
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name == name {
+		if slices.Contains(names, f.Name) {
 			return true
 		}
 	}
