@@ -136,7 +136,8 @@ func (app *App) users(ctx context.Context, in *model.UserFilter, orderBy *model.
 	if f.TenantID != nil && !scope.Contains(*f.TenantID) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "You cannot list the users of this tenant.")
 	}
-	f.Fields = selectedUserFields(ctx)
+	selection := currentSelection(ctx)
+	f.Fields = selectedUserFields(ctx, selection)
 	if orderBy != nil {
 		f.Order = domain.UserOrder{Field: domain.UserOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
 	}
@@ -156,7 +157,9 @@ func (app *App) users(ctx context.Context, in *model.UserFilter, orderBy *model.
 	// selected it runs alongside the page and its relations, not after.
 	// It is bounded (issue 17.2): exact up to a limit, estimated past it.
 	var total func(context.Context) (domain.Count, error)
-	if selectsField(ctx, "totalCount", "totalCountIsExact") {
+	if slices.ContainsFunc(selection, func(f graphql.CollectedField) bool {
+		return f.Name == "totalCount" || f.Name == "totalCountIsExact"
+	}) {
 		total = countAsync(ctx, func(ctx context.Context) (domain.Count, error) {
 			return app.Users.EstimateUsers(ctx, f, app.ExactCountLimit)
 		})
@@ -171,31 +174,27 @@ func (app *App) users(ctx context.Context, in *model.UserFilter, orderBy *model.
 	return out, nil
 }
 
-// selectsField reports whether the current field's selection has one of
-// the named fields (fragments included).
-func selectsField(ctx context.Context, names ...string) bool {
+// currentSelection is the current field's selection (fragments
+// included), nil when there is no field context.
+func currentSelection(ctx context.Context) []graphql.CollectedField {
 	if graphql.GetFieldContext(ctx) == nil || !graphql.HasOperationContext(ctx) {
-		return false
+		return nil
 	}
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if slices.Contains(names, f.Name) {
-			return true
-		}
-	}
-	return false
+	return graphql.CollectFieldsCtx(ctx, nil)
 }
 
-// selectedUserFields is what the users connection's selection shows of
-// each user (edges.node and nodes, fragments included), so that the page
-// reads only those fields (issue 17.1). A field not in userFieldsByName,
-// or no selection to look at, reads them all.
-func selectedUserFields(ctx context.Context) domain.UserFields {
-	if graphql.GetFieldContext(ctx) == nil || !graphql.HasOperationContext(ctx) {
+// selectedUserFields is what the users connection's selection
+// (currentSelection) shows of each user (edges.node and nodes, fragments
+// included), so that the page reads only those fields (issue 17.1). A
+// field not in userFieldsByName, or no selection to look at, reads them
+// all.
+func selectedUserFields(ctx context.Context, selection []graphql.CollectedField) domain.UserFields {
+	if selection == nil {
 		return domain.AllUserFields
 	}
 	oc := graphql.GetOperationContext(ctx)
 	var nodes []graphql.CollectedField
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+	for _, f := range selection {
 		switch f.Name {
 		case "edges":
 			for _, e := range graphql.CollectFields(oc, f.Selections, []string{"UserEdge"}) {
