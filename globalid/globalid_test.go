@@ -42,6 +42,10 @@ func TestEncodeIsBase64OfTypeAndID(t *testing.T) {
 			if got := Encode(typ, id); got != want {
 				t.Fatalf("Encode(%q, %d) = %q, want %q", typ, id, got, want)
 			}
+			// Appended after what dst holds, as the users page writes it.
+			if got := string(AppendEncode([]byte(`{"id":"`), typ, id)); got != `{"id":"`+want {
+				t.Fatalf("AppendEncode(%q, %d) = %q, want the prefix then %q", typ, id, got, want)
+			}
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"tenantadmin/domain"
+	"tenantadmin/globalid"
 	"tenantadmin/graph/generated"
 	"tenantadmin/graph/model"
 )
@@ -371,6 +372,8 @@ type hotWriter struct {
 	h   *hotPath
 	buf *bytes.Buffer
 	err error
+	// written locates, in buf, the objects reused may copy.
+	written map[hotReuseKey][2]int
 }
 
 var errHotNull = domain.Errorf(domain.EINTERNAL, "null in a non-null field")
@@ -523,11 +526,46 @@ func (w *hotWriter) integer(n int) {
 	w.buf.Write(strconv.AppendInt(tmp[:0], int64(n), 10))
 }
 
-func (w *hotWriter) id(s string, err error) {
-	if w.fail(err) {
+// gid writes the global ID of a row as the types' ID resolvers make it
+// (globalID), straight into the answer: base64url needs no escaping.
+func (w *hotWriter) gid(typ string, id int64) {
+	w.buf.WriteByte('"')
+	w.buf.Write(globalid.AppendEncode(w.buf.AvailableBuffer(), typ, id))
+	w.buf.WriteByte('"')
+}
+
+// hotReuseKey names an object written once in an answer with one
+// selection: its kind, its row and the selection's first field (a plan's
+// selections live as long as the plan).
+type hotReuseKey struct {
+	kind   byte
+	id     int64
+	fields *hotField
+}
+
+// reused writes an object the answer already holds once more by copying
+// its bytes: a page of 50 people repeats the same tenants, roles and
+// products in every membership (a tenant administrator's page: one tenant
+// 50 times). Only for objects whose fields read nothing but the object and
+// the request's viewer, the same for the whole answer.
+func (w *hotWriter) reused(kind byte, id int64, fields []hotField, write func()) {
+	if len(fields) == 0 {
+		write()
 		return
 	}
-	w.quoted(s)
+	k := hotReuseKey{kind, id, &fields[0]}
+	if span, ok := w.written[k]; ok {
+		w.buf.Write(w.buf.Bytes()[span[0]:span[1]])
+		return
+	}
+	start := w.buf.Len()
+	write()
+	if w.err == nil {
+		if w.written == nil {
+			w.written = make(map[hotReuseKey][2]int, 16)
+		}
+		w.written[k] = [2]int{start, w.buf.Len()}
+	}
 }
 
 func (w *hotWriter) connection(c *model.UserConnection, fields []hotField) {
@@ -614,7 +652,7 @@ func (w *hotWriter) user(u *domain.User, fields []hotField) {
 		case "__typename":
 			w.typename("User")
 		case "id":
-			w.id(r.ID(ctx, u))
+			w.gid("User", u.ID)
 		case "kind":
 			k, err := r.Kind(ctx, u)
 			if !w.fail(err) {
@@ -694,7 +732,7 @@ func (w *hotWriter) memberships(ms []*domain.Membership, fields []hotField) {
 			case "__typename":
 				w.typename("Membership")
 			case "id":
-				w.id(r.ID(ctx, m))
+				w.gid("Membership", m.ID)
 			case "tenant":
 				t, err := r.Tenant(ctx, m)
 				if !w.fail(err) {
@@ -725,20 +763,22 @@ func (w *hotWriter) tenant(t *domain.Tenant, fields []hotField) {
 		return
 	}
 	r := &tenantResolver{w.h.res}
-	w.object(fields, func(f *hotField) {
-		switch f.name {
-		case "__typename":
-			w.typename("Tenant")
-		case "id":
-			w.id(r.ID(w.ctx, t))
-		case "name":
-			w.str(t.Name)
-		case "parent":
-			p, err := r.Parent(w.ctx, t)
-			if !w.fail(err) {
-				w.optTenant(p, f.sub)
+	w.reused('t', t.ID, fields, func() {
+		w.object(fields, func(f *hotField) {
+			switch f.name {
+			case "__typename":
+				w.typename("Tenant")
+			case "id":
+				w.gid("Tenant", t.ID)
+			case "name":
+				w.str(t.Name)
+			case "parent":
+				p, err := r.Parent(w.ctx, t)
+				if !w.fail(err) {
+					w.optTenant(p, f.sub)
+				}
 			}
-		}
+		})
 	})
 }
 
@@ -751,7 +791,7 @@ func (w *hotWriter) roleAssignments(ras []*domain.RoleAssignment, fields []hotFi
 			case "__typename":
 				w.typename("RoleAssignment")
 			case "id":
-				w.id(r.ID(ctx, ra))
+				w.gid("RoleAssignment", ra.ID)
 			case "status":
 				s, err := r.Status(ctx, ra)
 				if !w.fail(err) {
@@ -777,18 +817,19 @@ func (w *hotWriter) product(p *domain.Product, fields []hotField) {
 		w.fail(errHotNull)
 		return
 	}
-	r := &productResolver{w.h.res}
-	w.object(fields, func(f *hotField) {
-		switch f.name {
-		case "__typename":
-			w.typename("Product")
-		case "id":
-			w.id(r.ID(w.ctx, p))
-		case "name":
-			w.str(p.Name)
-		case "code":
-			w.str(p.Code)
-		}
+	w.reused('p', p.ID, fields, func() {
+		w.object(fields, func(f *hotField) {
+			switch f.name {
+			case "__typename":
+				w.typename("Product")
+			case "id":
+				w.gid("Product", p.ID)
+			case "name":
+				w.str(p.Name)
+			case "code":
+				w.str(p.Code)
+			}
+		})
 	})
 }
 
@@ -798,19 +839,21 @@ func (w *hotWriter) role(role *domain.Role, fields []hotField) {
 		return
 	}
 	r := &roleResolver{w.h.res}
-	w.object(fields, func(f *hotField) {
-		switch f.name {
-		case "__typename":
-			w.typename("Role")
-		case "id":
-			w.id(r.ID(w.ctx, role))
-		case "name":
-			w.str(role.Name)
-		case "category":
-			c, err := r.Category(w.ctx, role)
-			if !w.fail(err) {
-				w.quoted(c.String())
+	w.reused('r', role.ID, fields, func() {
+		w.object(fields, func(f *hotField) {
+			switch f.name {
+			case "__typename":
+				w.typename("Role")
+			case "id":
+				w.gid("Role", role.ID)
+			case "name":
+				w.str(role.Name)
+			case "category":
+				c, err := r.Category(w.ctx, role)
+				if !w.fail(err) {
+					w.quoted(c.String())
+				}
 			}
-		}
+		})
 	})
 }
