@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,6 +25,22 @@ import (
 // replica read-your-writes, ObserveQueries) sees it the same way.
 func (db *DB) pgxRead(ctx context.Context, h bun.IDB, q fmt.Stringer, scan func(pgx.Rows) error) error {
 	return db.pgxQuery(ctx, h, q.String(), nil, scan)
+}
+
+// pgxRow is pgxRead for a statement of one row (a count), scanned into
+// dest; sql.ErrNoRows when there is none. A users page's count went
+// through bun's scanner and database/sql: 5.9 % of the tenant
+// administrator's page's server CPU, for one number.
+func (db *DB) pgxRow(ctx context.Context, h bun.IDB, q fmt.Stringer, dest ...any) error {
+	found := false
+	err := db.pgxRead(ctx, h, q, func(r pgx.Rows) error {
+		found = true
+		return r.Scan(dest...)
+	})
+	if err == nil && !found {
+		return sql.ErrNoRows
+	}
+	return err
 }
 
 // pgxPrepared is pgxRead for a statement of fixed text whose arguments are

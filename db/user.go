@@ -218,7 +218,7 @@ func (s *UserService) CountUsers(ctx context.Context, f domain.UserFilter) (int,
 	}
 	var n int
 	sql, args := lq.count()
-	err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error { return idb.NewRaw(sql, args...).Scan(ctx, &n) })
+	err := s.db.readLagTolerant(ctx, func(idb bun.IDB) error { return s.db.pgxRow(ctx, idb, idb.NewRaw(sql, args...), &n) })
 	return n, mapError(err)
 }
 
@@ -267,8 +267,8 @@ func (s *UserService) EstimateUsers(ctx context.Context, f domain.UserFilter, li
 			// it, the list is past the limit.
 			inputLimit := distinctInputRows * limit
 			var read int
-			if err := idb.NewRaw("SELECT count(DISTINCT user_id), count(*) FROM ("+input+" LIMIT ?) AS input",
-				append(inputArgs, inputLimit+1)...).Scan(ctx, &n, &read); err != nil {
+			if err := s.db.pgxRow(ctx, idb, idb.NewRaw("SELECT count(DISTINCT user_id), count(*) FROM ("+input+" LIMIT ?) AS input",
+				append(inputArgs, inputLimit+1)...), &n, &read); err != nil {
 				return err
 			}
 			if read <= inputLimit && n <= limit {
@@ -277,7 +277,7 @@ func (s *UserService) EstimateUsers(ctx context.Context, f domain.UserFilter, li
 			past = n > limit
 		}
 		if !past {
-			if err := idb.NewRaw("SELECT count(*) FROM ("+rows+" LIMIT ?) AS bounded", append(args, limit+1)...).Scan(ctx, &n); err != nil {
+			if err := s.db.pgxRow(ctx, idb, idb.NewRaw("SELECT count(*) FROM ("+rows+" LIMIT ?) AS bounded", append(args, limit+1)...), &n); err != nil {
 				return err
 			}
 			if n <= limit {
