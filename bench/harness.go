@@ -343,12 +343,57 @@ func (s *Server) CPUTime() time.Duration {
 }
 
 // MeasureServer is Measure that also reports the server's CPU time per
-// operation (srv-cpu-ms).
+// operation (srv-cpu-ms) and what it allocated per operation (srv-allocs,
+// srv-alloc-kB, from its /metrics). CPU time moves with the machine's
+// speed, which drifts by half within an hour here; allocations do not, so
+// they show a change of the server's own work that the CPU time's noise
+// hides.
 func (s *Server) MeasureServer(b *testing.B, op func() error) {
 	before := s.CPUTime()
 	var warm time.Duration
-	Measure(b, func() error { return op() }, func() { warm = s.CPUTime() })
+	var warmAllocs allocations
+	Measure(b, func() error { return op() }, func() {
+		warm = s.CPUTime()
+		warmAllocs, _ = s.allocations()
+	})
 	if before > 0 {
 		b.ReportMetric(float64(s.CPUTime()-warm)/float64(time.Millisecond)/float64(b.N), "srv-cpu-ms")
 	}
+	if after, err := s.allocations(); err == nil && warmAllocs.count > 0 {
+		b.ReportMetric((after.count-warmAllocs.count)/float64(b.N), "srv-allocs")
+		b.ReportMetric((after.bytes-warmAllocs.bytes)/1024/float64(b.N), "srv-alloc-kB")
+	} else if err != nil {
+		b.Logf("server allocations: %v", err)
+	}
+}
+
+// allocations is how many heap objects and bytes a process has allocated
+// since it started.
+type allocations struct{ count, bytes float64 }
+
+// allocations reads the server's totals from its Prometheus metrics.
+func (s *Server) allocations() (allocations, error) {
+	res, err := http.Get(s.URL + "/metrics")
+	if err != nil {
+		return allocations{}, err
+	}
+	defer res.Body.Close()
+	var a allocations
+	lines := bufio.NewScanner(res.Body)
+	for lines.Scan() {
+		name, value, _ := strings.Cut(lines.Text(), " ")
+		switch name {
+		case "go_memstats_mallocs_total":
+			_, err = fmt.Sscan(value, &a.count)
+		case "go_memstats_alloc_bytes_total":
+			_, err = fmt.Sscan(value, &a.bytes)
+		}
+		if err != nil {
+			return allocations{}, fmt.Errorf("/metrics: %s: %w", name, err)
+		}
+	}
+	if a.count == 0 {
+		return allocations{}, fmt.Errorf("/metrics has no go_memstats_mallocs_total")
+	}
+	return a, lines.Err()
 }
