@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -569,10 +570,15 @@ func (w *hotWriter) reused(kind byte, id int64, fields []hotField, write func())
 }
 
 func (w *hotWriter) connection(c *model.UserConnection, fields []hotField) {
+	aside, spans := w.connectionAside(c, fields)
+	if aside != nil {
+		defer hotBuffers.Put(aside)
+	}
+	next := 0 // the index of the field object writes
 	w.object(fields, func(f *hotField) {
+		i := next
+		next++
 		switch f.name {
-		case "__typename":
-			w.typename("UserConnection")
 		case "totalCount", "totalCountIsExact":
 			n, err := c.TotalCount(w.ctx)
 			if w.fail(err) {
@@ -583,19 +589,66 @@ func (w *hotWriter) connection(c *model.UserConnection, fields []hotField) {
 			} else {
 				w.boolean(n.Exact)
 			}
-		case "pageInfo":
-			if c.PageInfo == nil {
-				w.fail(errHotNull)
-				return
+		default:
+			if aside != nil {
+				span := spans[i]
+				w.buf.Write(aside.Bytes()[span[0]:span[1]])
+			} else {
+				w.connectionField(c, f)
 			}
-			w.pageInfo(c.PageInfo, f.sub)
-		case "edges":
-			hotList(w, c.Edges, func(e *model.UserEdge) { w.edge(e, f.sub) })
-		case "nodes":
-			w.users(c.Nodes, f.sub)
 		}
 	})
 }
+
+// connectionAside writes, into a buffer of their own, the connection's
+// fields that follow a count in the selection, while the count is still
+// running (App.users starts it alongside the page): the count is often the
+// slowest read of a page (a tenant administrator's 31,505 members), and
+// the page was written only once it was done. It returns nil when no count
+// comes before another field; else the buffer, to give back to hotBuffers,
+// and each field's bytes in it.
+func (w *hotWriter) connectionAside(c *model.UserConnection, fields []hotField) (*bytes.Buffer, [][2]int) {
+	countAt := slices.IndexFunc(fields, isCountField)
+	if countAt < 0 || !slices.ContainsFunc(fields[countAt+1:], func(f hotField) bool { return !isCountField(f) }) {
+		return nil, nil
+	}
+	aside := hotBuffers.Get().(*bytes.Buffer)
+	aside.Reset()
+	sub := hotWriter{ctx: w.ctx, h: w.h, buf: aside}
+	spans := make([][2]int, len(fields))
+	for i := range fields {
+		if f := &fields[i]; !isCountField(*f) {
+			start := aside.Len()
+			sub.connectionField(c, f)
+			spans[i] = [2]int{start, aside.Len()}
+		}
+		if w.fail(sub.err) {
+			break
+		}
+	}
+	return aside, spans
+}
+
+// connectionField writes the value of one field of a connection other
+// than its counts.
+func (w *hotWriter) connectionField(c *model.UserConnection, f *hotField) {
+	switch f.name {
+	case "__typename":
+		w.typename("UserConnection")
+	case "pageInfo":
+		if c.PageInfo == nil {
+			w.fail(errHotNull)
+			return
+		}
+		w.pageInfo(c.PageInfo, f.sub)
+	case "edges":
+		hotList(w, c.Edges, func(e *model.UserEdge) { w.edge(e, f.sub) })
+	case "nodes":
+		w.users(c.Nodes, f.sub)
+	}
+}
+
+func isCountField(f hotField) bool { return f.name == "totalCount" || f.name == "totalCountIsExact" }
 
 func (w *hotWriter) pageInfo(p *model.PageInfo, fields []hotField) {
 	w.object(fields, func(f *hotField) {
