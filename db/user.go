@@ -146,16 +146,14 @@ func (s *UserService) FindUsers(ctx context.Context, f domain.UserFilter, p doma
 				Join("JOIN ("+sql+") AS p ON p.user_id = u.id", args...).OrderExpr(order)
 			var dst []any
 			return s.db.pgxRead(ctx, idb, q, func(r pgx.Rows) error {
-				var m userModel
-				dst = projection.targets(&m, dst)
+				// Scanned in place: a row of its own escaped to the heap.
+				rows = append(rows, userModel{})
+				m := &rows[len(rows)-1]
+				dst = projection.targets(m, dst)
 				if generic {
 					dst = append(dst, &m.SortKey)
 				}
-				if err := r.Scan(dst...); err != nil {
-					return err
-				}
-				rows = append(rows, m)
-				return nil
+				return r.Scan(dst...)
 			})
 		}); err != nil {
 			return nil, mapError(err)
