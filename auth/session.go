@@ -125,12 +125,17 @@ func (s *SessionStore) Create(ctx context.Context, userID int64, kind, ip, userA
 	return token, sess, nil
 }
 
+// SessionID is the ID of the session a token would open: what the session
+// is stored under, and what its rate-limit bucket counts for. It says
+// nothing of whether such a session lives (Lookup does).
+func SessionID(token string) string { return hex.EncodeToString(HashToken(token)) }
+
 // Lookup returns the live session of a token and slides its idle timeout.
 func (s *SessionStore) Lookup(ctx context.Context, token string) (*Session, error) {
 	if token == "" || len(token) > 128 {
 		return nil, ErrNoSession
 	}
-	id := hex.EncodeToString(HashToken(token))
+	id := SessionID(token)
 	b, err := s.rdb.Get(ctx, s.key(id)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, ErrNoSession

@@ -12,7 +12,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +85,9 @@ func (m *Main) routes() http.Handler {
 		return resp
 	})
 	m.registerReplicaMetrics(reg)
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "session_requests_overlapped_total",
+		Help: "Requests whose session lookup, viewer read and rate-limit count ran at once (session_overlap.go)."},
+		func() float64 { return float64(m.hints.overlapped.Load()) }))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", metrics.instrument("graphql", gzipJSON(graph.RequestGate(m.authenticate(m.rateLimit(m.App.LoaderMiddleware(gql)))))))
@@ -215,7 +217,15 @@ func (m *Main) authenticate(next http.Handler) http.Handler {
 			kind, token = auth.KindCookie, c.Value
 		}
 		if token != "" {
-			sess, v, err := m.sessionViewer(ctx, token)
+			var sess *auth.Session
+			var v *domain.Viewer
+			var pre *precount
+			var err error
+			if countsAgainstAPILimits(r) {
+				sess, v, pre, err = m.sessionViewerOverlapped(ctx, token)
+			} else {
+				sess, v, err = m.sessionViewer(ctx, token)
+			}
 			if err != nil && !errors.Is(err, auth.ErrNoSession) {
 				m.Logger.ErrorContext(ctx, "authenticate", "error", err)
 				writeGraphQLError(w, http.StatusServiceUnavailable, "Service unavailable.", domain.EUNAVAILABLE, 0)
@@ -232,6 +242,9 @@ func (m *Main) authenticate(next http.Handler) http.Handler {
 					ctx = graph.WithCSRFToken(ctx, sess.CSRF)
 				}
 				ctx = graph.WithViewer(ctx, v)
+				if pre != nil {
+					ctx = withPrecount(ctx, pre)
+				}
 				// Read-your-writes is per user: any of their sessions
 				// reads what any of them wrote (docs/ha.md).
 				ctx = db.WithSession(ctx, "user:"+strconv.FormatInt(v.UserID, 10))
@@ -281,17 +294,27 @@ func (m *Main) sessionViewer(ctx context.Context, token string) (*auth.Session, 
 		return nil, nil, err
 	}
 	v, err := m.App.Users.LoadViewer(ctx, sess.UserID)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		_ = m.Sessions.RevokeAll(ctx, sess.UserID)
-		return nil, nil, auth.ErrNoSession
-	} else if err != nil {
+	if v, err = m.activeViewer(ctx, sess, v, err); err != nil {
 		return nil, nil, err
 	}
+	return sess, v, nil
+}
+
+// activeViewer is the viewer of a live session, given the read of its user
+// (v, err): an account gone ends all its sessions, an account no longer
+// active has none.
+func (m *Main) activeViewer(ctx context.Context, sess *auth.Session, v *domain.Viewer, err error) (*domain.Viewer, error) {
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		_ = m.Sessions.RevokeAll(ctx, sess.UserID)
+		return nil, auth.ErrNoSession
+	} else if err != nil {
+		return nil, err
+	}
 	if v.Status != domain.UserActive {
-		return nil, nil, auth.ErrNoSession
+		return nil, auth.ErrNoSession
 	}
 	v.SessionID = sess.ID
-	return sess, v, nil
+	return v, nil
 }
 
 // CSRFCookie and CSRFHeader carry the anti-forgery token of cookie
@@ -373,7 +396,7 @@ func (m *Main) rateLimit(next http.Handler) http.Handler {
 			writeGraphQLError(w, http.StatusInternalServerError, "Internal server error.", domain.EINTERNAL, 0)
 			return
 		}
-		budget, err := m.allow(ctx, limits)
+		budget, err := m.allowPrecounted(ctx, limits)
 		if err != nil {
 			m.Logger.ErrorContext(ctx, "rate limit", "error", err)
 			writeGraphQLError(w, http.StatusServiceUnavailable, "Service unavailable.", domain.EUNAVAILABLE, 0)
@@ -427,6 +450,12 @@ func (m *Main) allow(ctx context.Context, limits []apiLimit) (auth.Budget, error
 	return m.RateLimiter.TakeAll(ctx, all)
 }
 
+// countsAgainstAPILimits reports a request rateLimit counts under its
+// viewer's API limits (not a preflight, not a WebSocket upgrade).
+func countsAgainstAPILimits(r *http.Request) bool {
+	return r.Method != http.MethodOptions && !isWebsocketUpgrade(r)
+}
+
 // isWebsocketUpgrade reports a request that asks to become a WebSocket.
 func isWebsocketUpgrade(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
@@ -455,40 +484,44 @@ type apiLimit struct {
 // viewer with neither a token nor a session id is an error: it must not
 // fall into one bucket shared by every such viewer.
 func (m *Main) apiLimits(v *domain.Viewer, ip string) ([]apiLimit, error) {
-	var out []apiLimit
-	add := func(kind, subject string, rate auth.Rate) error {
-		key, err := auth.NewLimitKey(kind, subject)
-		if err != nil {
-			return err
-		}
-		out = append(out, apiLimit{key, rate})
-		return nil
-	}
-	var err error
 	switch {
 	case v == nil:
-		err = add("api-ip", ip, m.Config.RateAPIIP)
+		return m.limitsOf(apiBucket{"api-ip", ip, m.Config.RateAPIIP}, nil)
 	case v.ServiceTokenID != 0:
-		err = add("api-token", strconv.FormatInt(v.ServiceTokenID, 10), m.Config.RateAPISession)
+		return m.limitsOf(apiBucket{"api-token", strconv.FormatInt(v.ServiceTokenID, 10), m.Config.RateAPISession}, grantTenants(v))
 	case v.SessionID != "":
-		err = add("api-session", v.SessionID, m.Config.RateAPISession)
+		return m.sessionLimits(v.SessionID, grantTenants(v))
 	default:
-		err = fmt.Errorf("rate limit: viewer %d has neither a session nor a service token: %w", v.UserID, auth.ErrEmptyLimitKey)
+		return nil, fmt.Errorf("rate limit: viewer %d has neither a session nor a service token: %w", v.UserID, auth.ErrEmptyLimitKey)
 	}
+}
+
+// sessionLimits are the buckets of a session's API requests: its own,
+// then its tenants'.
+func (m *Main) sessionLimits(sessionID string, tenants []int64) ([]apiLimit, error) {
+	return m.limitsOf(apiBucket{"api-session", sessionID, m.Config.RateAPISession}, tenants)
+}
+
+// apiBucket is the bucket of a request's client: a kind, its subject and
+// its rate.
+type apiBucket struct {
+	kind, subject string
+	rate          auth.Rate
+}
+
+// limitsOf lists the client's bucket, then one per tenant (RATE_API_TENANT).
+func (m *Main) limitsOf(client apiBucket, tenants []int64) ([]apiLimit, error) {
+	key, err := auth.NewLimitKey(client.kind, client.subject)
 	if err != nil {
 		return nil, err
 	}
-	if v == nil {
-		return out, nil
-	}
-	var seen []int64
-	for _, g := range v.Grants {
-		if !slices.Contains(seen, g.TenantID) {
-			seen = append(seen, g.TenantID)
-			if err := add("api-tenant", strconv.FormatInt(g.TenantID, 10), m.Config.RateAPITenant); err != nil {
-				return nil, err
-			}
+	out := []apiLimit{{key, client.rate}}
+	for _, t := range tenants {
+		key, err := auth.NewLimitKey("api-tenant", strconv.FormatInt(t, 10))
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, apiLimit{key, m.Config.RateAPITenant})
 	}
 	return out, nil
 }

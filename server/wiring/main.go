@@ -45,6 +45,9 @@ type Main struct {
 	Sessions *auth.SessionStore
 	// RateLimiter applies the rate limits of R19 in Redis.
 	RateLimiter *auth.RateLimiter
+	// hints let a session's requests look it up, read its viewer and
+	// count its buckets at once (session_overlap.go).
+	hints sessionHints
 	// Mailer delivers the email outbox when SMTP_URL is set.
 	Mailer *mail.Worker
 
