@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -89,6 +90,7 @@ func Measure(b *testing.B, op func() error, afterWarmUp ...func()) {
 	}
 	lat := make([]time.Duration, b.N)
 	pgBefore := proccpu.Read().Postgres
+	stealBefore := proccpu.Steal()
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
 	var wg sync.WaitGroup
@@ -115,6 +117,7 @@ func Measure(b *testing.B, op func() error, afterWarmUp ...func()) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	pgSpent := proccpu.Read().Postgres - pgBefore
+	stolen := proccpu.Steal() - stealBefore
 	b.StopTimer()
 	if err := failed.Load(); err != nil {
 		b.Fatal(*err)
@@ -131,6 +134,10 @@ func Measure(b *testing.B, op func() error, afterWarmUp ...func()) {
 	if pgBefore > 0 {
 		b.ReportMetric(pgSpent*1000/proccpu.TicksPerSecond/float64(b.N), "pg-cpu-ms")
 	}
+	// The share of the machine's CPU time the hypervisor took meanwhile:
+	// here it came in bursts that slowed every figure of a run by up to
+	// half, whichever build ran.
+	b.ReportMetric(100*stolen/proccpu.TicksPerSecond/elapsed.Seconds()/float64(runtime.NumCPU()), "steal-%")
 }
 
 // Server is the real server binary running against the benchmark database.

@@ -69,3 +69,27 @@ func Read() (c ByProcess) {
 	}
 	return c
 }
+
+// Steal is the CPU time, in ticks over all CPUs, the hypervisor has given
+// other guests while this machine wanted it (the "steal" column of
+// /proc/stat's cpu line; 0 without /proc). A measurement during which it
+// grew ran on a machine slower than it looked.
+func Steal() float64 {
+	stat, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	return stealOf(stat)
+}
+
+// stealOf reads the steal ticks of /proc/stat's text.
+func stealOf(stat []byte) float64 {
+	line, _, _ := bytes.Cut(stat, []byte("\n"))
+	fields := strings.Fields(string(line))
+	// cpu user nice system idle iowait irq softirq steal …
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(fields[8], 64)
+	return v
+}
