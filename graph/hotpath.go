@@ -270,10 +270,16 @@ func (h *hotPath) answer(ctx context.Context, oc *graphql.OperationContext, p *h
 	if h.run(ctx, oc, p, buf) {
 		data = bytes.Clone(buf.Bytes())
 	}
+	putHotBuffer(buf)
+	return data
+}
+
+// putHotBuffer gives a buffer back to hotBuffers, unless an unusually
+// large answer grew it: that one the collector takes.
+func putHotBuffer(buf *bytes.Buffer) {
 	if buf.Cap() <= 4<<20 {
 		hotBuffers.Put(buf)
 	}
-	return data
 }
 
 // run writes the operation's data into buf; false when gqlgen must answer.
@@ -572,7 +578,7 @@ func (w *hotWriter) reused(kind byte, id int64, fields []hotField, write func())
 func (w *hotWriter) connection(c *model.UserConnection, fields []hotField) {
 	aside, spans := w.connectionAside(c, fields)
 	if aside != nil {
-		defer hotBuffers.Put(aside)
+		defer putHotBuffer(aside)
 	}
 	next := 0 // the index of the field object writes
 	w.object(fields, func(f *hotField) {
