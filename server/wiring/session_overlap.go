@@ -99,15 +99,20 @@ func withPrecount(ctx context.Context, p *precount) context.Context {
 // sessionViewerOverlapped is sessionViewer for a request that counts
 // against the API limits: when the session has a hint, its lookup, its
 // viewer's read and its buckets' count run at once, and the count is
-// returned for rateLimit (nil when it was not made). Without a hint, or
-// when the lookup names another user than the hint, it is sessionViewer,
-// one step after the other. A session that is gone loses its hint.
+// returned for rateLimit (nil when it was not made). For a service token,
+// without a hint, or when the lookup names another user than the hint, it
+// is sessionViewer, one step after the other. A session that is gone loses
+// its hint.
 func (m *Main) sessionViewerOverlapped(ctx context.Context, token string) (*auth.Session, *domain.Viewer, *precount, error) {
+	if domain.IsServiceToken(token) {
+		sess, v, err := m.sessionViewer(ctx, token)
+		return sess, v, nil, err
+	}
 	id := auth.SessionID(token)
 	hint, hinted := m.hints.get(id)
-	if domain.IsServiceToken(token) || !hinted {
+	if !hinted {
 		sess, v, err := m.sessionViewer(ctx, token)
-		if err == nil && sess != nil && sess.ID == id {
+		if err == nil && sess.ID == id {
 			m.hints.put(id, sessionHint{userID: v.UserID, tenants: grantTenants(v)})
 		}
 		return sess, v, nil, err
