@@ -50,7 +50,15 @@ export function AuditPage() {
   const onSort = (field: AuditEventOrderField): void => apply({ ...params, sort: nextAuditSort(params, field) });
   const [draft, setDraft] = useState(params);
   const key = location.search;
-  useEffect(() => setDraft(readAuditParams(key)), [key]);
+  // A new URL (a filter applied or cleared) resets the form while rendering,
+  // not in an effect after the paint: a choice made in between (a fast user,
+  // a test on a slow machine) was overwritten by the effect, and "apply" then
+  // sent the cleared filters.
+  const [draftKey, setDraftKey] = useState(key);
+  if (draftKey !== key) {
+    setDraftKey(key);
+    setDraft(readAuditParams(key));
+  }
   const apply = (next: AuditParams): void => {
     void navigate({ pathname: '/audit', search: writeAuditParams(next) });
   };
